@@ -1,0 +1,99 @@
+package org.trusthub.api.keystore;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.thing.DuplicateThingException;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.UnknownThingException;
+
+/**
+ * The hub's one keystore, shared by every layer and protocol.
+ *
+ * <p>A thing is enrolled with one {@link RootCredential}. Each layer's keys are derived from it with HKDF-SHA256
+ * (RFC 5869) under a label binding the thing, the layer, the mechanism, the layer's key generation and the key
+ * length, so two layers, two mechanisms or two generations never share a key. Counters that feed nonces never
+ * repeat a value, even across crashes. Every change is durable when the call returns; the store is encrypted at
+ * rest.
+ *
+ * <p>Derivation profile (so a thing holding its root secret derives the same keys):
+ * {@code PRK = HKDF-Extract(salt = "trusthub/v1 root", IKM = root secret)},
+ * {@code key = HKDF-Expand(PRK, info, L)} with {@code info} the concatenation of the UTF-8 strings
+ * {@code "trusthub/v1"}, thing id, layer name, mechanism, each preceded by its length as one byte, then the
+ * generation and {@code L} as 4-byte big-endian integers. For a certificate root the IKM is the static ECDH (P-256)
+ * shared secret between the hub identity's key and the certificate's key, fixed at enrollment.
+ */
+@ProviderType
+public interface ThingKeyStore {
+
+    /** Shortest key {@link #deriveKey} hands out, in bytes. */
+    int MIN_KEY_LENGTH = 16;
+    /** Longest key {@link #deriveKey} hands out, in bytes (HKDF-SHA256's limit is 8160). */
+    int MAX_KEY_LENGTH = 64;
+
+    /**
+     * Enrolls a thing with its root credential; every layer starts at generation 1. A thing whose keys were
+     * revoked may be enrolled again with a fresh credential: that replaces the old root, and generations and
+     * counters start over.
+     *
+     * @throws DuplicateThingException if the thing is enrolled and not revoked
+     * @throws IllegalArgumentException if a certificate root has no EC P-256 key
+     */
+    void enroll(ThingId thing, RootCredential root);
+
+    /** Whether the thing is enrolled and its keys are not revoked. */
+    boolean isActive(ThingId thing);
+
+    /** Every thing the keystore holds a record of, revoked ones included, ordered by id. */
+    List<ThingId> things();
+
+    /**
+     * Derives the thing's key for a layer and mechanism at the layer's current generation.
+     *
+     * @param length key length in bytes, {@value #MIN_KEY_LENGTH} to {@value #MAX_KEY_LENGTH}
+     * @throws UnknownThingException if the thing is not enrolled
+     * @throws KeyRevokedException if its keys are revoked
+     */
+    DerivedKey deriveKey(ThingId thing, Layer layer, String mechanism, int length);
+
+    /**
+     * Starts a new key generation for one layer; the old generation's keys can no longer be derived.
+     *
+     * @return the new generation
+     */
+    int rotate(ThingId thing, Layer layer);
+
+    /** Starts a new key generation for every layer at once. */
+    void rotateAll(ThingId thing);
+
+    /**
+     * Revokes every layer's keys in one step: the root credential is destroyed and nothing can be derived for the
+     * thing until it is enrolled again with a fresh credential. Revoking revoked keys changes nothing.
+     *
+     * @return whether keys were revoked by this call
+     * @throws UnknownThingException if the thing is not enrolled
+     */
+    boolean revoke(ThingId thing);
+
+    /**
+     * Draws the next value of the counter of a thing's key (layer, mechanism, current generation). Values start
+     * at 0, grow by one and are never handed out twice for the same key, even after a crash; a restart may skip
+     * values. A rotation starts a fresh counter for the new key.
+     *
+     * @param limit the largest value the mechanism can carry (for example {@code 0xFFFFFFFFL} for a 32-bit frame
+     *        counter)
+     * @throws CounterExhaustedException when the next value would exceed the limit
+     */
+    long nextCounter(ThingId thing, Layer layer, String mechanism, long limit);
+
+    /** Key metadata of a thing, never the key bytes. */
+    KeyMetadata metadata(ThingId thing);
+
+    /** The root certificate of a thing enrolled with one. */
+    Optional<X509Certificate> rootCertificate(ThingId thing);
+
+    /** The hub's identity, made at first start. */
+    HubIdentity hubIdentity();
+}

@@ -1,0 +1,9 @@
+/**
+ * The thing model: identity, lifecycle states and transitions, and the registry that owns them.
+ */
+@Export
+@Version("1.0.0")
+package org.trusthub.api.thing;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
