@@ -1,0 +1,132 @@
+package org.trusthub.lifecycle.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.lifecycle.HistoryEntry;
+
+/**
+ * The registry's record format. Each record carries the whole thing after the change, so replaying a record
+ * never depends on an earlier one being intact in memory: a CHANGE adds one history entry, a SNAPSHOT (written
+ * by compaction) replaces the history. Names rather than ordinals are stored so enums may grow.
+ */
+final class RegistryRecords {
+
+    static final byte FORMAT_VERSION = 1;
+    static final byte CHANGE = 1;
+    static final byte SNAPSHOT = 2;
+
+    /** A decoded record: the thing and the history entries it carries. */
+    record Decoded(byte type, Thing thing, List<HistoryEntry> entries) {
+    }
+
+    /** A record that cannot be decoded; the message says what is wrong, never more. */
+    static final class MalformedRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRecordException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private RegistryRecords() {
+    }
+
+    static byte[] change(Thing thing, HistoryEntry entry) {
+        return encode(CHANGE, thing, List.of(entry));
+    }
+
+    static byte[] snapshot(Thing thing, Collection<HistoryEntry> history) {
+        return encode(SNAPSHOT, thing, history);
+    }
+
+    private static byte[] encode(byte type, Thing thing, Collection<HistoryEntry> entries) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + 48 * entries.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(type);
+            out.writeUTF(thing.id().value());
+            out.writeUTF(thing.state().name());
+            out.writeUTF(thing.owner());
+            writeInstant(out, thing.enrolled());
+            writeInstant(out, thing.changed());
+            out.writeInt(thing.commissionCount());
+            out.writeInt(entries.size());
+            for (HistoryEntry e : entries) {
+                out.writeUTF(e.action());
+                out.writeBoolean(e.from() != null);
+                if (e.from() != null) {
+                    out.writeUTF(e.from().name());
+                }
+                out.writeUTF(e.to().name());
+                writeInstant(out, e.at());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode registry record", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Decoded decode(byte[] record) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
+            byte version = in.readByte();
+            if (version != FORMAT_VERSION) {
+                throw new MalformedRecordException("registry record has format version " + version
+                        + ", this bundle reads version " + FORMAT_VERSION, null);
+            }
+            byte type = in.readByte();
+            if (type != CHANGE && type != SNAPSHOT) {
+                throw new MalformedRecordException("registry record has unknown type " + type, null);
+            }
+            ThingId id = ThingId.of(in.readUTF());
+            LifecycleState state = LifecycleState.valueOf(in.readUTF());
+            String owner = in.readUTF();
+            Instant enrolled = readInstant(in);
+            Instant changed = readInstant(in);
+            int commissions = in.readInt();
+            Thing thing = new Thing(id, state, owner, enrolled, changed, commissions);
+            int n = in.readInt();
+            if (n < 0 || (type == CHANGE && n != 1)) {
+                throw new MalformedRecordException("registry record of thing '" + id + "' has " + n
+                        + " history entries", null);
+            }
+            List<HistoryEntry> entries = new ArrayList<>(Math.min(n, 64));
+            for (int i = 0; i < n; i++) {
+                String action = in.readUTF();
+                LifecycleState from = in.readBoolean() ? LifecycleState.valueOf(in.readUTF()) : null;
+                LifecycleState to = LifecycleState.valueOf(in.readUTF());
+                entries.add(new HistoryEntry(action, from, to, readInstant(in)));
+            }
+            if (in.available() != 0) {
+                throw new MalformedRecordException("registry record of thing '" + id + "' has "
+                        + in.available() + " trailing bytes", null);
+            }
+            return new Decoded(type, thing, entries);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof MalformedRecordException m) {
+                throw m;
+            }
+            throw new MalformedRecordException("registry record cannot be decoded: " + e, e);
+        }
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {
+        out.writeLong(instant.getEpochSecond());
+        out.writeInt(instant.getNano());
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    }
+}

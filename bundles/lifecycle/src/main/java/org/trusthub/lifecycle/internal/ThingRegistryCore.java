@@ -1,0 +1,425 @@
+package org.trusthub.lifecycle.internal;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.DuplicateThingException;
+import org.trusthub.api.thing.IllegalTransitionException;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.lifecycle.HistoryEntry;
+import org.trusthub.lifecycle.ThingHistory;
+import org.trusthub.storage.ChecksumSealer;
+import org.trusthub.storage.RecordStore;
+import org.trusthub.storage.StoreException;
+
+/**
+ * The thing registry without OSGi: the state of every thing in memory, each change one durable record in a
+ * {@link RecordStore}, rebuilt by replay when opened.
+ *
+ * <p>Ordering rules that keep the registry and the keystore consistent across crashes: keys are enrolled before
+ * the registry record is written (and revoked again if the write fails); keys are revoked or rotated before the
+ * new state is written, so a crash in between leaves revoked keys under a not-yet-decommissioned thing, which
+ * {@link #reconcile()} completes on the next start. Events are published only after the record is durable.
+ *
+ * <p>One lock serialises every change, including its keystore calls, so the registry's order of changes is the
+ * keystore's and the event order.
+ */
+public final class ThingRegistryCore implements ThingRegistry, ThingHistory, AutoCloseable {
+
+    /** File name stem of the registry's store in its directory. */
+    public static final String STORE_NAME = "registry";
+    /** Longest accepted owner, in characters (code points). */
+    public static final int MAX_OWNER_LENGTH = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThingRegistryCore.class);
+
+    private final ThingKeyStore keyStore;
+    private final LifecycleEventSink events;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final Map<ThingId, Thing> things = new TreeMap<>();
+    private final Map<ThingId, ArrayDeque<HistoryEntry>> histories = new HashMap<>();
+    private final RecordStore store;
+    private boolean closed;
+
+    /**
+     * Opens (or creates) the registry in a directory, replays it and reconciles it with the keystore.
+     *
+     * @throws StoreException if the store cannot be opened, is corrupted or holds a record it cannot decode
+     */
+    public ThingRegistryCore(Path directory, ThingKeyStore keyStore, LifecycleEventSink events, Clock clock)
+            throws StoreException {
+        this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(directory, "directory");
+        // A record replay cannot decode surfaces as StoreCorruptedException naming the file and record.
+        this.store = RecordStore.open(directory, STORE_NAME, ChecksumSealer.INSTANCE, this::replay);
+        try {
+            synchronized (lock) {
+                reconcile();
+            }
+        } catch (StoreException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        LOG.info("Thing registry opened in {}: {} things", directory, things.size());
+    }
+
+    @Override
+    public Thing enroll(ThingId id, String owner, RootCredential rootCredential) {
+        Objects.requireNonNull(id, "id");
+        checkOwner(owner);
+        if (rootCredential == null) {
+            throw new IllegalArgumentException("root credential of thing '" + id + "' is missing");
+        }
+        synchronized (lock) {
+            checkOpen();
+            if (things.containsKey(id)) {
+                throw new DuplicateThingException(id, "it is " + things.get(id).state());
+            }
+            keyStore.enroll(id, rootCredential);
+            Instant now = clock.instant();
+            Thing thing = new Thing(id, LifecycleState.MANUFACTURED, owner, now, now, 0);
+            HistoryEntry entry = new HistoryEntry(HistoryEntry.ENROLL, null, LifecycleState.MANUFACTURED, now);
+            try {
+                commit(thing, entry);
+            } catch (StoreException | RuntimeException e) {
+                undoEnrollment(id, e);
+                throw failure("enrollment of thing '" + id + "' could not be recorded; its keys were revoked again",
+                        e);
+            }
+            LOG.info("Thing {} enrolled for owner '{}' with a {} root", id, owner, rootCredential.kind());
+            publish(TrustHubEvents.LIFECYCLE_ENROLLED, thing, null, null);
+            return thing;
+        }
+    }
+
+    @Override
+    public Optional<Thing> find(ThingId id) {
+        Objects.requireNonNull(id, "id");
+        synchronized (lock) {
+            return Optional.ofNullable(things.get(id));
+        }
+    }
+
+    @Override
+    public Thing get(ThingId id) {
+        return find(id).orElseThrow(() -> new UnknownThingException(id));
+    }
+
+    @Override
+    public List<Thing> list() {
+        synchronized (lock) {
+            return List.copyOf(things.values());
+        }
+    }
+
+    @Override
+    public Thing transition(ThingId id, Transition transition) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(transition, "transition");
+        synchronized (lock) {
+            checkOpen();
+            Thing before = get(id);
+            if (transition == Transition.RECOMMISSION) {
+                throw new IllegalTransitionException(id, before.state(), transition,
+                        "it needs a new owner and a fresh root credential: use recommission");
+            }
+            if (!transition.isAllowedFrom(before.state())) {
+                throw new IllegalTransitionException(id, before.state(), transition, null);
+            }
+            // Keys change first: a crash before the record below leaves keys ahead of the registry, never
+            // a decommissioned thing whose keys still work.
+            if (transition == Transition.REBOOTSTRAP) {
+                keyStore.rotateAll(id);
+            } else if (transition == Transition.DECOMMISSION) {
+                revokeForDecommission(id);
+            }
+            Instant now = clock.instant();
+            Thing after = new Thing(id, transition.target(), before.owner(), before.enrolled(), now,
+                    before.commissionCount());
+            try {
+                commit(after, new HistoryEntry(transition.name(), before.state(), after.state(), now));
+            } catch (StoreException | RuntimeException e) {
+                throw failure(transition + " of thing '" + id + "' could not be recorded", e);
+            }
+            LOG.info("Thing {}: {} -> {} ({})", id, before.state(), after.state(), transition);
+            publish(TrustHubEvents.lifecycleTopic(transition), after, before.state(), transition);
+            return after;
+        }
+    }
+
+    @Override
+    public Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential) {
+        Objects.requireNonNull(id, "id");
+        checkOwner(newOwner);
+        if (freshRootCredential == null) {
+            throw new IllegalArgumentException("fresh root credential of thing '" + id + "' is missing");
+        }
+        synchronized (lock) {
+            checkOpen();
+            Thing before = get(id);
+            if (!Transition.RECOMMISSION.isAllowedFrom(before.state())) {
+                throw new IllegalTransitionException(id, before.state(), Transition.RECOMMISSION, null);
+            }
+            if (keyStore.isActive(id)) {
+                // A decommissioned thing must have no working keys; if the keystore disagrees (restored from an
+                // old backup), the old keys go before the new root comes in.
+                LOG.warn("Thing {} is decommissioned but its keys were active: revoking them before re-commissioning",
+                        id);
+                keyStore.revoke(id);
+            }
+            keyStore.enroll(id, freshRootCredential);
+            Instant now = clock.instant();
+            Thing after = new Thing(id, Transition.RECOMMISSION.target(), newOwner, before.enrolled(), now,
+                    before.commissionCount() + 1);
+            try {
+                commit(after, new HistoryEntry(Transition.RECOMMISSION.name(), before.state(), after.state(), now));
+            } catch (StoreException | RuntimeException e) {
+                undoEnrollment(id, e);
+                throw failure("re-commissioning of thing '" + id
+                        + "' could not be recorded; its fresh keys were revoked again", e);
+            }
+            LOG.info("Thing {} re-commissioned for owner '{}' (commission {})", id, newOwner,
+                    after.commissionCount());
+            publish(TrustHubEvents.lifecycleTopic(Transition.RECOMMISSION), after, before.state(),
+                    Transition.RECOMMISSION);
+            return after;
+        }
+    }
+
+    @Override
+    public List<HistoryEntry> history(ThingId id) {
+        Objects.requireNonNull(id, "id");
+        synchronized (lock) {
+            ArrayDeque<HistoryEntry> history = histories.get(id);
+            if (history == null) {
+                throw new UnknownThingException(id);
+            }
+            return List.copyOf(history);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (!closed) {
+                closed = true;
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * Checks an owner: 1 to {@value #MAX_OWNER_LENGTH} printable characters, not blank, no surrounding spaces.
+     * The message never repeats the owner: it may hold the very characters that make it unprintable.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String checkOwner(String owner) {
+        if (owner == null || owner.isEmpty()) {
+            throw new IllegalArgumentException("malformed owner: it is empty");
+        }
+        int length = owner.codePointCount(0, owner.length());
+        if (length > MAX_OWNER_LENGTH) {
+            throw new IllegalArgumentException(
+                    "malformed owner: " + length + " characters, at most " + MAX_OWNER_LENGTH + " allowed");
+        }
+        int position = 0;
+        for (int i = 0; i < owner.length(); i += Character.charCount(owner.codePointAt(i))) {
+            position++;
+            int c = owner.codePointAt(i);
+            if (!isPrintable(c)) {
+                throw new IllegalArgumentException(String.format(
+                        "malformed owner: character %d (U+%04X) is not printable", position, c));
+            }
+        }
+        if (owner.isBlank()) {
+            throw new IllegalArgumentException("malformed owner: it is blank");
+        }
+        if (Character.isWhitespace(owner.codePointAt(0))
+                || Character.isWhitespace(owner.codePointBefore(owner.length()))) {
+            throw new IllegalArgumentException("malformed owner: it starts or ends with a space");
+        }
+        return owner;
+    }
+
+    private static boolean isPrintable(int c) {
+        switch (Character.getType(c)) {
+            case Character.CONTROL:
+            case Character.FORMAT:
+            case Character.SURROGATE:
+            case Character.UNASSIGNED:
+            case Character.PRIVATE_USE:
+            case Character.LINE_SEPARATOR:
+            case Character.PARAGRAPH_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    // --- persistence -----------------------------------------------------------------------------------------
+
+    private void replay(byte[] record) {
+        RegistryRecords.Decoded decoded = RegistryRecords.decode(record);
+        Thing thing = decoded.thing();
+        things.put(thing.id(), thing);
+        ArrayDeque<HistoryEntry> history = histories.computeIfAbsent(thing.id(), k -> new ArrayDeque<>());
+        if (decoded.type() == RegistryRecords.SNAPSHOT) {
+            history.clear();
+        }
+        decoded.entries().forEach(e -> addHistory(history, e));
+    }
+
+    /** Makes one change durable, then applies it in memory; a failed write changes nothing. */
+    private void commit(Thing after, HistoryEntry entry) throws StoreException {
+        store.append(RegistryRecords.change(after, entry));
+        things.put(after.id(), after);
+        addHistory(histories.computeIfAbsent(after.id(), k -> new ArrayDeque<>()), entry);
+        if (store.shouldCompact()) {
+            compact();
+        }
+    }
+
+    private void compact() {
+        List<byte[]> records = new ArrayList<>(things.size());
+        for (Thing thing : things.values()) {
+            records.add(RegistryRecords.snapshot(thing, histories.getOrDefault(thing.id(), new ArrayDeque<>())));
+        }
+        try {
+            store.compact(records);
+        } catch (StoreException | RuntimeException e) {
+            // The change itself is already durable in the journal (and must not be reported as failed, or the
+            // caller would undo keys the registry now records); compaction is retried after the next change.
+            LOG.warn("Compacting the thing registry failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    private static void addHistory(ArrayDeque<HistoryEntry> history, HistoryEntry entry) {
+        history.addLast(entry);
+        while (history.size() > MAX_ENTRIES) {
+            history.removeFirst();
+        }
+    }
+
+    // --- keystore ----------------------------------------------------------------------------------------------
+
+    private void revokeForDecommission(ThingId id) {
+        try {
+            keyStore.revoke(id);
+        } catch (UnknownThingException e) {
+            // Nothing to revoke is what decommissioning wants; refusing would leave the thing undecommissionable.
+            LOG.warn("Thing {} has no keys in the keystore; decommissioning it anyway", id);
+        }
+    }
+
+    private void undoEnrollment(ThingId id, Exception cause) {
+        try {
+            keyStore.revoke(id);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.error("Thing {}: the registry write failed and its keys could not be revoked again", id);
+        }
+    }
+
+    /**
+     * Completes decommissionings a crash interrupted (keys revoked, state not yet written). Does nothing
+     * destructive on mere disagreement: an empty or replaced keystore only earns a warning, so a misconfigured
+     * directory never revokes anybody's keys.
+     */
+    private void reconcile() throws StoreException {
+        Set<ThingId> keyed;
+        try {
+            keyed = new HashSet<>(keyStore.things());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot reconcile the thing registry with the keystore: {}", e.getMessage());
+            return;
+        }
+        for (Thing thing : List.copyOf(things.values())) {
+            ThingId id = thing.id();
+            if (thing.state() == LifecycleState.DECOMMISSIONED) {
+                continue;
+            }
+            if (!keyed.contains(id)) {
+                LOG.warn("Thing {} is {} but the keystore holds no keys for it", id, thing.state());
+            } else if (!keyStore.isActive(id)) {
+                LOG.warn("Thing {} is {} but its keys are revoked (an interrupted decommissioning): "
+                        + "completing it to DECOMMISSIONED", id, thing.state());
+                Instant now = clock.instant();
+                Thing after = new Thing(id, LifecycleState.DECOMMISSIONED, thing.owner(), thing.enrolled(), now,
+                        thing.commissionCount());
+                commit(after, new HistoryEntry(Transition.DECOMMISSION.name(), thing.state(), after.state(), now));
+                publish(TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION), after, thing.state(),
+                        Transition.DECOMMISSION);
+            }
+        }
+        for (ThingId id : keyed) {
+            if (!things.containsKey(id) && keyStore.isActive(id)) {
+                LOG.warn("The keystore holds active keys for thing {} which the registry does not know "
+                        + "(an interrupted enrollment?); enrolling that id will be refused until they are revoked", id);
+            }
+        }
+    }
+
+    // --- events ------------------------------------------------------------------------------------------------
+
+    /** Enrollments carry no FROM_STATE and no TRANSITION: they are not a {@link Transition}. */
+    private void publish(String topic, Thing after, LifecycleState from, Transition transition) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(TrustHubEvents.THING, after.id().value());
+        if (from != null) {
+            properties.put(TrustHubEvents.FROM_STATE, from.name());
+        }
+        properties.put(TrustHubEvents.TO_STATE, after.state().name());
+        if (transition != null) {
+            properties.put(TrustHubEvents.TRANSITION, transition.name());
+        }
+        properties.put(TrustHubEvents.OWNER, after.owner());
+        properties.put(TrustHubEvents.TIMESTAMP, after.changed().toEpochMilli());
+        try {
+            events.publish(topic, properties);
+        } catch (RuntimeException e) {
+            // The change is durable; a failing event channel must not make it look refused.
+            LOG.warn("Publishing {} for thing {} failed: {}", topic, after.id(), e.toString());
+        }
+    }
+
+    // --- misc --------------------------------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the thing registry is closed");
+        }
+    }
+
+    private static RuntimeException failure(String message, Exception cause) {
+        if (cause instanceof StoreException s) {
+            return new UncheckedIOException(message + ": " + s.getMessage(), s);
+        }
+        return new IllegalStateException(message + ": " + cause.getMessage(), cause);
+    }
+}
