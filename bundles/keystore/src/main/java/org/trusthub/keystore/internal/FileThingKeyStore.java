@@ -1,0 +1,863 @@
+package org.trusthub.keystore.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.CounterExhaustedException;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.HubIdentity;
+import org.trusthub.api.keystore.KeyMetadata;
+import org.trusthub.api.keystore.KeyRevokedException;
+import org.trusthub.api.keystore.KeyStatus;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.LayerKeyMetadata;
+import org.trusthub.api.keystore.Mechanisms;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.DuplicateThingException;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.keystore.internal.KeystoreRecords.CounterMark;
+import org.trusthub.keystore.internal.KeystoreRecords.Hub;
+import org.trusthub.keystore.internal.KeystoreRecords.LayerRec;
+import org.trusthub.keystore.internal.KeystoreRecords.LayerUse;
+import org.trusthub.keystore.internal.KeystoreRecords.MalformedRecordException;
+import org.trusthub.keystore.internal.KeystoreRecords.Rec;
+import org.trusthub.keystore.internal.KeystoreRecords.Revoke;
+import org.trusthub.keystore.internal.KeystoreRecords.Rotate;
+import org.trusthub.keystore.internal.KeystoreRecords.ThingRec;
+import org.trusthub.keystore.internal.KeystoreRecords.Usage;
+import org.trusthub.storage.AesGcmSealer;
+import org.trusthub.storage.RecordStore;
+import org.trusthub.storage.StoreCorruptedException;
+import org.trusthub.storage.StoreException;
+import org.trusthub.storage.WrongKeyException;
+
+/**
+ * The keystore itself, without OSGi: a {@link RecordStore} sealed under the hub master key, with the whole state in
+ * memory. Unit tests, the benchmarks and the DS component use it directly.
+ *
+ * <p>Every change is validated first, then written as one record (durable when the write returns), and only then
+ * applied to memory through the same {@link #apply} that replays the store at start; so a failed write changes
+ * nothing, and what a restart finds is what callers were told.
+ *
+ * <p>Concurrency: deriving keys and drawing counters take the read lock, so they run in parallel; enrollment,
+ * rotation, revocation, compaction and close take the write lock. Each counter has its own monitor, and writes to
+ * the store are serialised by {@code storeMutex} (lock order: read/write lock, counter, store mutex).
+ */
+public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
+
+    /** Name of the record store files in the store directory ({@code keys.snapshot}, {@code keys.journal}). */
+    public static final String STORE_NAME = "keys";
+    /** How many counter values are reserved with one write, unless configured otherwise. */
+    public static final int DEFAULT_COUNTER_RESERVATION = 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileThingKeyStore.class);
+    private static final byte[] RETIRED_ROOT_LABEL = "trusthub/v1 retired root".getBytes(StandardCharsets.UTF_8);
+    private static final Layer[] LAYERS = Layer.values();
+
+    private final Path storeDirectory;
+    private final Path masterKeyFile;
+    private final Clock clock;
+    private final int counterReservation;
+    private final Consumer<KeyEvent> events;
+    private final SecureRandom random = new SecureRandom();
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Lock read = lock.readLock();
+    private final Lock write = lock.writeLock();
+    private final Object storeMutex = new Object();
+
+    // Changed under the write lock only.
+    private final TreeMap<ThingId, ThingState> things = new TreeMap<>();
+    // lastUsed and mechanisms change on every derive, under the read lock: they are kept in memory and written lazily,
+    // with the next record that is written anyway, at compaction and at close, so deriving a key never waits for
+    // the disk. A crash may lose the latest usage times, never a key or a counter reservation.
+    private final Set<ThingId> usageDirty = ConcurrentHashMap.newKeySet();
+
+    private AesGcmSealer sealer;
+    private RecordStore store;
+    private HubIdentity identity;
+    private volatile boolean closed;
+
+    private FileThingKeyStore(Path storeDirectory, Path masterKeyFile, Clock clock, int counterReservation,
+            Consumer<KeyEvent> events) {
+        this.storeDirectory = Objects.requireNonNull(storeDirectory, "storeDirectory");
+        this.masterKeyFile = Objects.requireNonNull(masterKeyFile, "masterKeyFile");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = Objects.requireNonNull(events, "events");
+        if (counterReservation < 1) {
+            throw new IllegalArgumentException(
+                    "counterReservation is " + counterReservation + "; it must be at least 1");
+        }
+        this.counterReservation = counterReservation;
+    }
+
+    /**
+     * Opens the keystore in {@code storeDirectory}, creating the master key file and the hub identity at first start.
+     *
+     * @param counterReservation how many counter values one write reserves (at least 1)
+     * @param events receives each change once it is durable
+     * @throws KeystoreException naming the file when the master key file is refused or missing for an existing
+     *         store, the store was sealed under another master key, or the store is damaged; nothing is changed then
+     */
+    public static FileThingKeyStore open(Path storeDirectory, Path masterKeyFile, Clock clock, int counterReservation,
+            Consumer<KeyEvent> events) {
+        FileThingKeyStore keystore = new FileThingKeyStore(storeDirectory, masterKeyFile, clock, counterReservation,
+                events);
+        keystore.load();
+        return keystore;
+    }
+
+    /** Opens with the system clock, the default counter reservation and no event listener. */
+    public static FileThingKeyStore open(Path storeDirectory, Path masterKeyFile) {
+        return open(storeDirectory, masterKeyFile, Clock.systemUTC(), DEFAULT_COUNTER_RESERVATION, e -> {
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ start, stop
+
+    private void load() {
+        byte[] masterKey;
+        if (MasterKeyFile.exists(masterKeyFile)) {
+            masterKey = MasterKeyFile.read(masterKeyFile);
+        } else if (storeExists()) {
+            throw new KeystoreException("master key file " + masterKeyFile + " is missing but keystore "
+                    + storeDirectory + " exists: restore the master key that belongs to it (a new key could not "
+                    + "open the store); nothing was changed");
+        } else {
+            masterKey = MasterKeyFile.create(masterKeyFile, random);
+            LOG.info("Created a new hub master key file {}", masterKeyFile);
+        }
+        try {
+            sealer = new AesGcmSealer(masterKey);
+        } finally {
+            Arrays.fill(masterKey, (byte) 0);
+        }
+        try {
+            store = RecordStore.open(storeDirectory, STORE_NAME, sealer, this::replay);
+        } catch (WrongKeyException e) {
+            abandon();
+            throw new KeystoreException("keystore " + storeDirectory + " was sealed under another master key than "
+                    + "the one in " + masterKeyFile + "; nothing was changed: restore the master key file that "
+                    + "belongs to this store (" + e.getMessage() + ")", e);
+        } catch (StoreCorruptedException e) {
+            abandon();
+            throw new KeystoreException("keystore " + storeDirectory + " is damaged and was left as found for "
+                    + "inspection; restore it from a backup (" + e.getMessage() + ")", e);
+        } catch (StoreException e) {
+            abandon();
+            throw new KeystoreException("cannot open keystore " + storeDirectory + ": " + e.getMessage(), e);
+        }
+        // Values between a counter's last reservation mark and the end of its block may have been handed out
+        // before the stop: resume at the mark.
+        for (ThingState t : things.values()) {
+            for (LayerState l : t.layers) {
+                l.counters.values().forEach(c -> c.next = c.reserved);
+            }
+        }
+        try {
+            if (identity == null) {
+                if (!things.isEmpty()) {
+                    throw new KeystoreException("keystore " + storeDirectory + " holds things but no hub identity; "
+                            + "it was left as found: restore it from a backup");
+                }
+                HubIdentity fresh = HubIdentities.generate(random, clock.instant());
+                byte[] record = KeystoreRecords.encode(hubRecord(fresh));
+                try {
+                    store.append(record);
+                } catch (StoreException e) {
+                    throw new KeystoreException("cannot write the new hub identity to keystore " + storeDirectory
+                            + ": " + e.getMessage(), e);
+                } finally {
+                    Arrays.fill(record, (byte) 0);
+                }
+                identity = fresh;
+                LOG.info("Created the hub identity {}", fresh.certificate().getSubjectX500Principal().getName());
+            }
+            write.lock();
+            try {
+                compactIfDue(false);
+            } finally {
+                write.unlock();
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            abandon();
+            throw e;
+        }
+        LOG.info("Keystore {} open: {} things", storeDirectory, things.size());
+    }
+
+    private boolean storeExists() {
+        return Files.exists(storeDirectory.resolve(STORE_NAME + ".snapshot"))
+                || Files.exists(storeDirectory.resolve(STORE_NAME + ".journal"));
+    }
+
+    private void abandon() {
+        things.values().forEach(ThingState::wipe);
+        things.clear();
+        identity = null;
+        sealer.destroy();
+        closed = true;
+    }
+
+    /** Writes pending usage times, compacts if due, closes the store and wipes every key held in memory. */
+    @Override
+    public void close() {
+        write.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            synchronized (storeMutex) {
+                try {
+                    List<byte[]> usage = drainUsage(new ArrayList<>());
+                    store.appendAll(usage);
+                    if (store.shouldCompact()) {
+                        compactLocked();
+                    }
+                } catch (StoreException | RuntimeException e) {
+                    LOG.warn("Keystore {}: could not write the latest key usage times at close: {}", storeDirectory,
+                            e.getMessage());
+                }
+                store.close();
+            }
+            things.values().forEach(ThingState::wipe);
+            sealer.destroy();
+        } finally {
+            write.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ ThingKeyStore
+
+    @Override
+    public void enroll(ThingId thing, RootCredential root) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(root, "root");
+        KeyEvent event;
+        write.lock();
+        try {
+            checkOpen();
+            ThingState existing = things.get(thing);
+            if (existing != null && existing.active()) {
+                throw new DuplicateThingException(thing, "its keys are active; revoke them before enrolling it "
+                        + "again with a fresh root credential");
+            }
+            byte[] certificate = null;
+            String fingerprint = null;
+            byte[] ikm;
+            if (root instanceof RootCredential.Secret secret) {
+                ikm = secret.bytes();
+            } else {
+                X509Certificate cert = ((RootCredential.Certificate) root).certificate();
+                ECPublicKey key = HubIdentities.requireP256(cert);
+                try {
+                    certificate = cert.getEncoded();
+                } catch (CertificateEncodingException e) {
+                    throw new IllegalArgumentException("root certificate cannot be encoded: " + e.getMessage(), e);
+                }
+                fingerprint = HexFormat.of().formatHex(sha256(certificate));
+                ikm = HubIdentities.ecdh(identity.privateKey(), key);
+            }
+            byte[] prk;
+            try {
+                prk = DerivationProfile.rootPrk(ikm);
+            } finally {
+                Arrays.fill(ikm, (byte) 0);
+            }
+            List<byte[]> retired = new ArrayList<>();
+            if (existing != null) {
+                byte[] tag = retiredTag(prk);
+                for (byte[] old : existing.retiredRoots) {
+                    if (MessageDigest.isEqual(old, tag)) {
+                        Arrays.fill(prk, (byte) 0);
+                        throw new IllegalArgumentException("the root credential given for thing '" + thing
+                                + "' is the one that was revoked; enroll it with a fresh root credential");
+                    }
+                }
+                retired.addAll(existing.retiredRoots);
+            }
+            Instant now = clock.instant();
+            List<LayerRec> layers = new ArrayList<>();
+            for (int i = 0; i < LAYERS.length; i++) {
+                layers.add(new LayerRec(1, now, null, Set.of(), Map.of()));
+            }
+            ThingRec rec = new ThingRec(thing, root.kind(), certificate, fingerprint, now, prk, null, retired, layers);
+            writeAndApply(rec);
+            event = new KeyEvent(TrustHubEvents.KEYS_ENROLLED, thing, null, 1, now);
+        } finally {
+            write.unlock();
+        }
+        publish(event);
+    }
+
+    @Override
+    public boolean isActive(ThingId thing) {
+        Objects.requireNonNull(thing, "thing");
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = things.get(thing);
+            return t != null && t.active();
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public List<ThingId> things() {
+        read.lock();
+        try {
+            checkOpen();
+            return List.copyOf(things.keySet());
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public DerivedKey deriveKey(ThingId thing, Layer layer, String mechanism, int length) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        if (length < MIN_KEY_LENGTH || length > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key length " + length + " bytes is out of range: it must be "
+                    + MIN_KEY_LENGTH + " to " + MAX_KEY_LENGTH + " bytes");
+        }
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            LayerState l = t.layers[layer.ordinal()];
+            byte[] key = DerivationProfile.layerKey(t.prk, thing, layer, mechanism, l.generation, length);
+            l.lastUsed = clock.instant();
+            l.mechanisms.add(mechanism);
+            usageDirty.add(thing);
+            return new DerivedKey(thing, layer, mechanism, l.generation, key);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public int rotate(ThingId thing, Layer layer) {
+        Objects.requireNonNull(layer, "layer");
+        KeyEvent event = rotateLayers(thing, layer);
+        publish(event);
+        return event.generation();
+    }
+
+    @Override
+    public void rotateAll(ThingId thing) {
+        publish(rotateLayers(thing, null));
+    }
+
+    private KeyEvent rotateLayers(ThingId thing, Layer only) {
+        Objects.requireNonNull(thing, "thing");
+        write.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            int[] generations = new int[LAYERS.length];
+            for (Layer layer : LAYERS) {
+                if (only == null || layer == only) {
+                    int current = t.layers[layer.ordinal()].generation;
+                    if (current == Integer.MAX_VALUE) {
+                        throw new KeystoreException("thing '" + thing + "' " + layer
+                                + " keys reached the last generation; re-enroll it with a fresh root credential");
+                    }
+                    generations[layer.ordinal()] = current + 1;
+                }
+            }
+            Instant now = clock.instant();
+            writeAndApply(new Rotate(thing, now, generations));
+            Integer generation = only == null ? null : generations[only.ordinal()];
+            return new KeyEvent(TrustHubEvents.KEYS_ROTATED, thing, only, generation, now);
+        } finally {
+            write.unlock();
+        }
+    }
+
+    @Override
+    public boolean revoke(ThingId thing) {
+        Objects.requireNonNull(thing, "thing");
+        KeyEvent event;
+        write.lock();
+        try {
+            checkOpen();
+            ThingState t = things.get(thing);
+            if (t == null) {
+                throw new UnknownThingException(thing);
+            }
+            if (!t.active()) {
+                return false;
+            }
+            Instant now = clock.instant();
+            writeAndApply(new Revoke(thing, now, retiredTag(t.prk)));
+            // The destroyed root still sits in the snapshot or in the journal's enrollment record: compact now so
+            // it leaves the store at once rather than at some later compaction.
+            compactIfDue(true);
+            event = new KeyEvent(TrustHubEvents.KEYS_REVOKED, thing, null, null, now);
+        } finally {
+            write.unlock();
+        }
+        publish(event);
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Values are reserved {@code counterReservation} at a time: the reservation mark is durable before the first
+     * value of a block is handed out, and a restart resumes at the mark. The largest value handed out is
+     * {@code min(limit, Long.MAX_VALUE - 1)}, so the mark can always lie above it.
+     */
+    @Override
+    public long nextCounter(ThingId thing, Layer layer, String mechanism, long limit) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        if (limit < 0) {
+            throw new IllegalArgumentException("counter limit " + limit + " is negative");
+        }
+        long max = Math.min(limit, Long.MAX_VALUE - 1);
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            LayerState l = t.layers[layer.ordinal()];
+            Counter c = l.counters.computeIfAbsent(mechanism, m -> new Counter());
+            synchronized (c) {
+                if (c.next > max) {
+                    throw new CounterExhaustedException(thing, layer, mechanism, limit);
+                }
+                if (c.next >= c.reserved) {
+                    long mark = c.next + Math.min(counterReservation, Long.MAX_VALUE - c.next);
+                    CounterMark rec = new CounterMark(thing, layer, mechanism, l.generation, mark);
+                    write(KeystoreRecords.encode(rec));
+                    apply(rec);
+                }
+                return c.next++;
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public KeyMetadata metadata(ThingId thing) {
+        Objects.requireNonNull(thing, "thing");
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = known(thing);
+            List<LayerKeyMetadata> layers = new ArrayList<>(LAYERS.length);
+            for (Layer layer : LAYERS) {
+                LayerState l = t.layers[layer.ordinal()];
+                layers.add(new LayerKeyMetadata(layer, l.generation, l.created, l.lastUsed, Set.copyOf(l.mechanisms)));
+            }
+            return new KeyMetadata(thing, t.kind, t.fingerprint, t.enrolled,
+                    t.active() ? KeyStatus.ACTIVE : KeyStatus.REVOKED, t.revoked, layers);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    @Override
+    public Optional<X509Certificate> rootCertificate(ThingId thing) {
+        Objects.requireNonNull(thing, "thing");
+        byte[] der;
+        read.lock();
+        try {
+            checkOpen();
+            der = known(thing).certificate;
+        } finally {
+            read.unlock();
+        }
+        if (der == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HubIdentities.certificate(der));
+        } catch (GeneralSecurityException e) {
+            throw new KeystoreException("stored root certificate of thing '" + thing + "' cannot be parsed", e);
+        }
+    }
+
+    @Override
+    public HubIdentity hubIdentity() {
+        read.lock();
+        try {
+            checkOpen();
+            return identity;
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /** The directory of the store files. */
+    public Path storeDirectory() {
+        return storeDirectory;
+    }
+
+    /** Folds the journal into a new snapshot now (also writes pending usage times). */
+    public void compact() {
+        write.lock();
+        try {
+            checkOpen();
+            synchronized (storeMutex) {
+                try {
+                    compactLocked();
+                } catch (StoreException e) {
+                    throw new KeystoreException("cannot compact keystore " + storeDirectory + ": " + e.getMessage(),
+                            e);
+                }
+            }
+        } finally {
+            write.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileThingKeyStore[" + storeDirectory + (closed ? ", closed]" : "]");
+    }
+
+    // ------------------------------------------------------------------------------------------------ writing
+
+    /** Writes a validated change, then applies it; a failed write leaves memory as it was. */
+    private void writeAndApply(Rec rec) {
+        byte[] record = KeystoreRecords.encode(rec);
+        try {
+            write(record);
+        } catch (RuntimeException e) {
+            KeystoreRecords.wipe(rec);
+            throw e;
+        } finally {
+            Arrays.fill(record, (byte) 0);
+        }
+        apply(rec);
+    }
+
+    /** Appends the record, preceded by pending usage records, with one force to disk. */
+    private void write(byte[] record) {
+        synchronized (storeMutex) {
+            List<ThingId> drained = new ArrayList<>();
+            List<byte[]> batch = drainUsage(drained);
+            batch.add(record);
+            try {
+                store.appendAll(batch);
+            } catch (StoreException | RuntimeException e) {
+                usageDirty.addAll(drained);
+                throw new KeystoreException("cannot write to keystore " + storeDirectory + "; nothing was changed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private List<byte[]> drainUsage(List<ThingId> drained) {
+        List<byte[]> batch = new ArrayList<>();
+        for (ThingId id : usageDirty) {
+            ThingState t = things.get(id);
+            if (usageDirty.remove(id) && t != null) {
+                drained.add(id);
+                List<LayerUse> layers = new ArrayList<>(LAYERS.length);
+                for (LayerState l : t.layers) {
+                    layers.add(new LayerUse(l.generation, l.lastUsed, Set.copyOf(l.mechanisms)));
+                }
+                batch.add(KeystoreRecords.encode(new Usage(id, layers)));
+            }
+        }
+        return batch;
+    }
+
+    /** Compacts when forced or when the store says it pays off; a failure is logged, the journal has it all. */
+    private void compactIfDue(boolean force) {
+        synchronized (storeMutex) {
+            try {
+                if (force || store.shouldCompact()) {
+                    compactLocked();
+                }
+            } catch (StoreException e) {
+                LOG.warn("Keystore {}: compaction failed, the journal still holds every change: {}", storeDirectory,
+                        e.getMessage());
+            }
+        }
+    }
+
+    // Caller holds the write lock (no derive or counter runs) and the store mutex.
+    private void compactLocked() throws StoreException {
+        List<byte[]> records = new ArrayList<>(things.size() + 1);
+        try {
+            records.add(KeystoreRecords.encode(hubRecord(identity)));
+            for (ThingState t : things.values()) {
+                records.add(KeystoreRecords.encode(t.toRecord()));
+            }
+            store.compact(records);
+            usageDirty.clear();
+        } finally {
+            records.forEach(r -> Arrays.fill(r, (byte) 0));
+        }
+    }
+
+    private static Hub hubRecord(HubIdentity id) {
+        try {
+            return new Hub(id.certificate().getEncoded(), id.privateKey().getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("hub certificate cannot be encoded", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ applying
+
+    private void replay(byte[] record) {
+        Rec rec;
+        try {
+            rec = KeystoreRecords.decode(record);
+        } catch (MalformedRecordException e) {
+            throw new IllegalStateException(e.getMessage());
+        } finally {
+            Arrays.fill(record, (byte) 0);
+        }
+        apply(rec);
+    }
+
+    /**
+     * Applies one record to memory, at start (replay) and after each write. Live changes are validated before they
+     * are written, so here a failed check means the store's history is inconsistent.
+     */
+    private void apply(Rec rec) {
+        if (rec instanceof Hub h) {
+            try {
+                identity = HubIdentities.load(h.certificate(), h.pkcs8());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the hub identity record cannot be read: " + e.getClass().getName());
+            } finally {
+                KeystoreRecords.wipe(h);
+            }
+        } else if (rec instanceof ThingRec r) {
+            ThingState old = things.put(r.thing(), new ThingState(r));
+            if (old != null) {
+                old.wipe();
+            }
+        } else if (rec instanceof Rotate r) {
+            ThingState t = inHistory(r.thing());
+            for (int i = 0; i < LAYERS.length; i++) {
+                int g = r.generations()[i];
+                if (g != 0) {
+                    if (g != t.layers[i].generation + 1) {
+                        throw new IllegalStateException("rotation of thing '" + r.thing() + "' " + LAYERS[i]
+                                + " jumps from generation " + t.layers[i].generation + " to " + g);
+                    }
+                    t.layers[i] = new LayerState(g, r.at(), null, Set.of());
+                }
+            }
+        } else if (rec instanceof Revoke r) {
+            ThingState t = inHistory(r.thing());
+            if (!t.active()) {
+                throw new IllegalStateException("thing '" + r.thing() + "' is revoked twice");
+            }
+            t.wipe();
+            t.prk = null;
+            t.revoked = r.at();
+            t.retiredRoots.add(r.retiredRoot());
+            for (LayerState l : t.layers) {
+                l.counters.clear();
+            }
+        } else if (rec instanceof CounterMark r) {
+            ThingState t = inHistory(r.thing());
+            LayerState l = t.layers[r.layer().ordinal()];
+            if (!t.active() || l.generation != r.generation()) {
+                throw new IllegalStateException("counter of thing '" + r.thing() + "' " + r.layer() + "/"
+                        + r.mechanism() + " is reserved for generation " + r.generation() + " but the layer is at "
+                        + l.generation + (t.active() ? "" : " and revoked"));
+            }
+            Counter c = l.counters.computeIfAbsent(r.mechanism(), m -> new Counter());
+            c.reserved = Math.max(c.reserved, r.mark());
+        } else if (rec instanceof Usage r) {
+            ThingState t = inHistory(r.thing());
+            for (int i = 0; i < LAYERS.length; i++) {
+                LayerUse use = r.layers().get(i);
+                LayerState l = t.layers[i];
+                // usage of an older generation (written before a rotation in the same batch) no longer applies
+                if (use.generation() == l.generation) {
+                    if (use.lastUsed() != null && (l.lastUsed == null || use.lastUsed().isAfter(l.lastUsed))) {
+                        l.lastUsed = use.lastUsed();
+                    }
+                    l.mechanisms.addAll(use.mechanisms());
+                }
+            }
+        }
+    }
+
+    private ThingState inHistory(ThingId thing) {
+        ThingState t = things.get(thing);
+        if (t == null) {
+            throw new IllegalStateException("record for thing '" + thing + "' precedes its enrollment");
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("keystore " + storeDirectory + " is closed");
+        }
+    }
+
+    private ThingState known(ThingId thing) {
+        ThingState t = things.get(thing);
+        if (t == null) {
+            throw new UnknownThingException(thing);
+        }
+        return t;
+    }
+
+    private ThingState active(ThingId thing) {
+        ThingState t = known(thing);
+        if (!t.active()) {
+            throw new KeyRevokedException(thing);
+        }
+        return t;
+    }
+
+    private void publish(KeyEvent event) {
+        try {
+            events.accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("Keystore event listener failed on {} for thing '{}'", event.topic(), event.thing(), e);
+        }
+    }
+
+    // A one-way tag of a revoked root: re-enrolling the same root would hand out the old keys with counters that
+    // start over, so the same nonces under the same keys.
+    private static byte[] retiredTag(byte[] prk) {
+        return Hkdf.hmac(prk, RETIRED_ROOT_LABEL);
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JCA has no SHA-256", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    private static final class ThingState {
+        final ThingId id;
+        final RootCredential.Kind kind;
+        final byte[] certificate;
+        final String fingerprint;
+        final Instant enrolled;
+        final List<byte[]> retiredRoots;
+        final LayerState[] layers = new LayerState[LAYERS.length];
+        byte[] prk;
+        Instant revoked;
+
+        ThingState(ThingRec r) {
+            id = r.thing();
+            kind = r.kind();
+            certificate = r.certificate();
+            fingerprint = r.fingerprint();
+            enrolled = r.enrolled();
+            prk = r.prk();
+            revoked = r.revoked();
+            if ((prk == null) == (revoked == null)) {
+                throw new IllegalStateException("thing '" + id + "' is neither clearly active nor revoked");
+            }
+            retiredRoots = new ArrayList<>(r.retiredRoots());
+            for (int i = 0; i < LAYERS.length; i++) {
+                LayerRec l = r.layers().get(i);
+                if (l.generation() < 1) {
+                    throw new IllegalStateException("thing '" + id + "' has generation " + l.generation());
+                }
+                layers[i] = new LayerState(l.generation(), l.created(), l.lastUsed(), l.mechanisms());
+                for (Map.Entry<String, Long> c : l.counterMarks().entrySet()) {
+                    Counter counter = new Counter();
+                    counter.reserved = c.getValue();
+                    layers[i].counters.put(c.getKey(), counter);
+                }
+            }
+        }
+
+        boolean active() {
+            return prk != null;
+        }
+
+        ThingRec toRecord() {
+            List<LayerRec> ls = new ArrayList<>(LAYERS.length);
+            for (LayerState l : layers) {
+                Map<String, Long> marks = new LinkedHashMap<>();
+                l.counters.forEach((m, c) -> {
+                    synchronized (c) {
+                        marks.put(m, c.reserved);
+                    }
+                });
+                ls.add(new LayerRec(l.generation, l.created, l.lastUsed, new LinkedHashSet<>(l.mechanisms), marks));
+            }
+            return new ThingRec(id, kind, certificate, fingerprint, enrolled, prk, revoked, retiredRoots, ls);
+        }
+
+        void wipe() {
+            if (prk != null) {
+                Arrays.fill(prk, (byte) 0);
+            }
+        }
+    }
+
+    private static final class LayerState {
+        final int generation;
+        final Instant created;
+        volatile Instant lastUsed;
+        final Set<String> mechanisms = ConcurrentHashMap.newKeySet();
+        final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+        LayerState(int generation, Instant created, Instant lastUsed, Set<String> mechanisms) {
+            this.generation = generation;
+            this.created = created;
+            this.lastUsed = lastUsed;
+            this.mechanisms.addAll(mechanisms);
+        }
+    }
+
+    /** Guarded by its own monitor. Values below {@code reserved} may be handed out without a write. */
+    private static final class Counter {
+        long next;
+        long reserved;
+    }
+}

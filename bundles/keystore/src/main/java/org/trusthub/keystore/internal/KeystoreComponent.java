@@ -1,0 +1,188 @@
+package org.trusthub.keystore.internal;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.HubIdentity;
+import org.trusthub.api.keystore.KeyMetadata;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * Publishes the keystore as the {@link ThingKeyStore} service. Configuration PID {@value #PID}; a configuration
+ * change reopens the store. Events go to EventAdmin when one is present; the keystore works without it.
+ */
+@Component(service = ThingKeyStore.class, configurationPid = KeystoreComponent.PID, immediate = true)
+@Designate(ocd = KeystoreComponent.Config.class)
+public final class KeystoreComponent implements ThingKeyStore {
+
+    /** Configuration PID. */
+    public static final String PID = "org.trusthub.keystore";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeystoreComponent.class);
+
+    @ObjectClassDefinition(name = "trusthub keystore", description = "The shared cross-layer keystore: root "
+            + "credentials, derived keys, nonce counters and the hub identity, encrypted at rest under the hub "
+            + "master key.")
+    public @interface Config {
+        @AttributeDefinition(name = "Store directory", description = "Directory of the encrypted keystore files. "
+                + "Empty: ${karaf.data}/trusthub/keystore.")
+        String storeDirectory() default "";
+
+        @AttributeDefinition(name = "Master key file", description = "File holding the 32-byte hub master key, "
+                + "owner-only (0600), kept apart from the store; created at first start. "
+                + "Empty: ${karaf.etc}/trusthub/master.key.")
+        String masterKeyFile() default "";
+
+        @AttributeDefinition(name = "Counter reservation", description = "How many nonce counter values one disk "
+                + "write reserves; a restart skips what is left of a block.", min = "1")
+        int counterReservation() default FileThingKeyStore.DEFAULT_COUNTER_RESERVATION;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private volatile FileThingKeyStore keystore;
+
+    @Activate
+    void activate(Config config) {
+        Path store = path(config.storeDirectory(), "karaf.data", "trusthub/keystore", "storeDirectory");
+        Path masterKey = path(config.masterKeyFile(), "karaf.etc", "trusthub/master.key", "masterKeyFile");
+        try {
+            keystore = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), config.counterReservation(),
+                    this::post);
+        } catch (RuntimeException e) {
+            LOG.error("Keystore not started: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        FileThingKeyStore k = keystore;
+        keystore = null;
+        if (k != null) {
+            k.close();
+        }
+    }
+
+    static Path path(String configured, String systemProperty, String relative, String propertyName) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        String base = System.getProperty(systemProperty);
+        if (base == null || base.isBlank()) {
+            throw new KeystoreException("keystore configuration " + PID + ": " + propertyName + " is not set and "
+                    + "the system property " + systemProperty + " is absent; set " + propertyName);
+        }
+        return Path.of(base, relative);
+    }
+
+    private void post(KeyEvent e) {
+        EventAdmin admin = eventAdmin;
+        if (admin == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(TrustHubEvents.THING, e.thing().value());
+        if (e.layer() != null) {
+            props.put(TrustHubEvents.LAYER, e.layer().name());
+        }
+        if (e.generation() != null) {
+            props.put(TrustHubEvents.GENERATION, e.generation());
+        }
+        props.put(TrustHubEvents.TIMESTAMP, e.timestamp().toEpochMilli());
+        admin.postEvent(new Event(e.topic(), props));
+    }
+
+    private FileThingKeyStore keystore() {
+        FileThingKeyStore k = keystore;
+        if (k == null) {
+            throw new IllegalStateException("the keystore component is not active");
+        }
+        return k;
+    }
+
+    @Override
+    public void enroll(ThingId thing, RootCredential root) {
+        keystore().enroll(thing, root);
+    }
+
+    @Override
+    public boolean isActive(ThingId thing) {
+        return keystore().isActive(thing);
+    }
+
+    @Override
+    public List<ThingId> things() {
+        return keystore().things();
+    }
+
+    @Override
+    public DerivedKey deriveKey(ThingId thing, Layer layer, String mechanism, int length) {
+        return keystore().deriveKey(thing, layer, mechanism, length);
+    }
+
+    @Override
+    public int rotate(ThingId thing, Layer layer) {
+        return keystore().rotate(thing, layer);
+    }
+
+    @Override
+    public void rotateAll(ThingId thing) {
+        keystore().rotateAll(thing);
+    }
+
+    @Override
+    public boolean revoke(ThingId thing) {
+        return keystore().revoke(thing);
+    }
+
+    @Override
+    public long nextCounter(ThingId thing, Layer layer, String mechanism, long limit) {
+        return keystore().nextCounter(thing, layer, mechanism, limit);
+    }
+
+    @Override
+    public KeyMetadata metadata(ThingId thing) {
+        return keystore().metadata(thing);
+    }
+
+    @Override
+    public Optional<X509Certificate> rootCertificate(ThingId thing) {
+        return keystore().rootCertificate(thing);
+    }
+
+    @Override
+    public HubIdentity hubIdentity() {
+        return keystore().hubIdentity();
+    }
+
+    @Override
+    public String toString() {
+        return "KeystoreComponent[" + keystore + "]";
+    }
+}
