@@ -31,6 +31,7 @@ import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.lifecycle.HistoryEntry;
 import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.storage.ChecksumSealer;
+import org.trusthub.storage.RecordSealer;
 import org.trusthub.storage.RecordStore;
 import org.trusthub.storage.StoreException;
 
@@ -71,12 +72,18 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
      */
     public ThingRegistryCore(Path directory, ThingKeyStore keyStore, LifecycleEventSink events, Clock clock)
             throws StoreException {
+        this(directory, keyStore, events, clock, ChecksumSealer.INSTANCE);
+    }
+
+    /** Registry data is not secret, so records are only checksummed; tests pass a sealer that can fail. */
+    ThingRegistryCore(Path directory, ThingKeyStore keyStore, LifecycleEventSink events, Clock clock,
+            RecordSealer sealer) throws StoreException {
         this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(directory, "directory");
         // A record replay cannot decode surfaces as StoreCorruptedException naming the file and record.
-        this.store = RecordStore.open(directory, STORE_NAME, ChecksumSealer.INSTANCE, this::replay);
+        this.store = RecordStore.open(directory, STORE_NAME, sealer, this::replay);
         try {
             synchronized (lock) {
                 reconcile();

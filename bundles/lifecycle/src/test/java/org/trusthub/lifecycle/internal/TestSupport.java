@@ -1,0 +1,87 @@
+package org.trusthub.lifecycle.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.trusthub.storage.ChecksumSealer;
+import org.trusthub.storage.RecordSealer;
+import org.trusthub.storage.StoreCorruptedException;
+
+/** Small test doubles: a clock that ticks one second per reading, an event recorder, a sealer that can fail. */
+final class TestSupport {
+
+    private TestSupport() {
+    }
+
+    static final class TickingClock extends Clock {
+        private Instant now;
+
+        TickingClock(Instant start) {
+            this.now = start;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            now = now.plusSeconds(1);
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    record Published(String topic, Map<String, Object> properties) {
+    }
+
+    static final class RecordingSink implements LifecycleEventSink {
+        final List<Published> events = new ArrayList<>();
+
+        @Override
+        public synchronized void publish(String topic, Map<String, Object> properties) {
+            events.add(new Published(topic, Map.copyOf(properties)));
+        }
+
+        synchronized Published last() {
+            return events.get(events.size() - 1);
+        }
+
+        synchronized int count() {
+            return events.size();
+        }
+    }
+
+    /** Checksums like the real registry, but refuses to seal while {@code fail} is set (a failed write). */
+    static final class FailingSealer implements RecordSealer {
+        volatile boolean fail;
+
+        @Override
+        public byte[] keyCheck(byte[] fileSalt) {
+            return ChecksumSealer.INSTANCE.keyCheck(fileSalt);
+        }
+
+        @Override
+        public byte[] seal(byte[] fileSalt, byte[] aad, byte[] plaintext) {
+            if (fail) {
+                throw new IllegalStateException("simulated write failure");
+            }
+            return ChecksumSealer.INSTANCE.seal(fileSalt, aad, plaintext);
+        }
+
+        @Override
+        public byte[] open(byte[] fileSalt, byte[] aad, byte[] sealed) throws StoreCorruptedException {
+            return ChecksumSealer.INSTANCE.open(fileSalt, aad, sealed);
+        }
+    }
+}

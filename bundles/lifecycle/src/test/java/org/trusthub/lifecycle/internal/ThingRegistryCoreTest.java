@@ -1,0 +1,539 @@
+package org.trusthub.lifecycle.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.DuplicateThingException;
+import org.trusthub.api.thing.IllegalTransitionException;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.lifecycle.HistoryEntry;
+import org.trusthub.lifecycle.ThingHistory;
+import org.trusthub.lifecycle.internal.TestSupport.FailingSealer;
+import org.trusthub.lifecycle.internal.TestSupport.Published;
+import org.trusthub.lifecycle.internal.TestSupport.RecordingSink;
+import org.trusthub.lifecycle.internal.TestSupport.TickingClock;
+import org.trusthub.storage.StoreCorruptedException;
+import org.trusthub.storage.StoreException;
+
+class ThingRegistryCoreTest {
+
+    private static final Instant START = Instant.parse("2026-11-22T08:00:00Z");
+    private static final ThingId LAMP = ThingId.of("lamp-kitchen-1");
+
+    @TempDir
+    Path dir;
+
+    private FakeKeyStore keyStore;
+    private RecordingSink sink;
+    private TickingClock clock;
+    private FailingSealer sealer;
+    private ThingRegistryCore registry;
+
+    @BeforeEach
+    void open() throws StoreException {
+        keyStore = new FakeKeyStore();
+        sink = new RecordingSink();
+        clock = new TickingClock(START);
+        sealer = new FailingSealer();
+        registry = reopen();
+    }
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    private ThingRegistryCore reopen() throws StoreException {
+        return new ThingRegistryCore(dir, keyStore, sink, clock, sealer);
+    }
+
+    private static RootCredential secret(int fill) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) fill);
+        return RootCredential.secret(bytes);
+    }
+
+    @Test
+    void wholeLifecycleWalk() throws StoreException {
+        Thing t = registry.enroll(LAMP, "alice", secret(1));
+        assertEquals(LifecycleState.MANUFACTURED, t.state());
+        assertEquals("alice", t.owner());
+        assertEquals(0, t.commissionCount());
+        assertTrue(keyStore.isActive(LAMP));
+
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.transition(LAMP, Transition.BOOTSTRAP).state());
+        assertEquals(LifecycleState.OPERATIONAL, registry.transition(LAMP, Transition.ACTIVATE).state());
+        assertEquals(LifecycleState.MAINTENANCE, registry.transition(LAMP, Transition.MAINTAIN).state());
+        assertEquals(LifecycleState.OPERATIONAL, registry.transition(LAMP, Transition.RESUME).state());
+        assertEquals(LifecycleState.MAINTENANCE, registry.transition(LAMP, Transition.MAINTAIN).state());
+        assertEquals(1, keyStore.generation(LAMP, Layer.LINK), "no rotation before REBOOTSTRAP");
+
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.transition(LAMP, Transition.REBOOTSTRAP).state());
+        for (Layer layer : Layer.values()) {
+            assertEquals(2, keyStore.generation(LAMP, layer), "REBOOTSTRAP rotates " + layer);
+        }
+        assertEquals(LifecycleState.OPERATIONAL, registry.transition(LAMP, Transition.ACTIVATE).state());
+
+        Thing gone = registry.transition(LAMP, Transition.DECOMMISSION);
+        assertEquals(LifecycleState.DECOMMISSIONED, gone.state());
+        assertFalse(keyStore.isActive(LAMP), "DECOMMISSION revokes every key");
+
+        Thing back = registry.recommission(LAMP, "bob", secret(2));
+        assertEquals(LifecycleState.BOOTSTRAPPING, back.state());
+        assertEquals("bob", back.owner());
+        assertEquals(1, back.commissionCount());
+        assertEquals(t.enrolled(), back.enrolled(), "first enrollment time survives re-commissioning");
+        assertTrue(keyStore.isActive(LAMP));
+        assertEquals(2, keyStore.keys.get(LAMP).roots, "a fresh root was enrolled");
+        assertEquals(1, keyStore.generation(LAMP, Layer.LINK), "generations start over with the new root");
+
+        assertEquals(LifecycleState.OPERATIONAL, registry.transition(LAMP, Transition.ACTIVATE).state());
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.transition(LAMP, Transition.DECOMMISSION).state());
+        Thing third = registry.recommission(LAMP, "carol", secret(3));
+        assertEquals(2, third.commissionCount());
+        assertEquals("carol", registry.get(LAMP).owner());
+
+        List<String> actions = registry.history(LAMP).stream().map(HistoryEntry::action).toList();
+        assertEquals(List.of("ENROLL", "BOOTSTRAP", "ACTIVATE", "MAINTAIN", "RESUME", "MAINTAIN", "REBOOTSTRAP",
+                "ACTIVATE", "DECOMMISSION", "RECOMMISSION", "ACTIVATE", "DECOMMISSION", "RECOMMISSION"), actions);
+        HistoryEntry reboot = registry.history(LAMP).get(6);
+        assertEquals(LifecycleState.MAINTENANCE, reboot.from());
+        assertEquals(LifecycleState.BOOTSTRAPPING, reboot.to());
+        assertNull(registry.history(LAMP).get(0).from(), "an enrollment has no previous state");
+
+        // The keystore saw the keys change in the order the lifecycle demands.
+        assertEquals(List.of("enroll lamp-kitchen-1", "rotateAll lamp-kitchen-1", "revoke lamp-kitchen-1",
+                "enroll lamp-kitchen-1", "revoke lamp-kitchen-1", "enroll lamp-kitchen-1"), keyStore.calls);
+
+        // And all of it survives a restart.
+        List<HistoryEntry> history = registry.history(LAMP);
+        Thing last = registry.get(LAMP);
+        registry.close();
+        registry = reopen();
+        assertEquals(last, registry.get(LAMP));
+        assertEquals(history, registry.history(LAMP));
+    }
+
+    /** The states reachable for a fresh thing, and how to get there. */
+    private Thing thingIn(ThingId id, LifecycleState state) {
+        registry.enroll(id, "owner of " + id, secret(7));
+        List<Transition> path = switch (state) {
+            case MANUFACTURED -> List.of();
+            case BOOTSTRAPPING -> List.of(Transition.BOOTSTRAP);
+            case OPERATIONAL -> List.of(Transition.BOOTSTRAP, Transition.ACTIVATE);
+            case MAINTENANCE -> List.of(Transition.BOOTSTRAP, Transition.ACTIVATE, Transition.MAINTAIN);
+            case DECOMMISSIONED -> List.of(Transition.DECOMMISSION);
+        };
+        path.forEach(t -> registry.transition(id, t));
+        Thing thing = registry.get(id);
+        assertEquals(state, thing.state());
+        return thing;
+    }
+
+    @ParameterizedTest
+    @EnumSource(LifecycleState.class)
+    void everyIllegalTransitionIsRefusedWithNoChange(LifecycleState state) throws StoreException {
+        ThingId id = ThingId.of("t-" + state.name().toLowerCase());
+        Thing before = thingIn(id, state);
+        List<HistoryEntry> history = registry.history(id);
+        int events = sink.count();
+        List<String> calls = List.copyOf(keyStore.calls);
+        boolean active = keyStore.isActive(id);
+        int refused = 0;
+        for (Transition transition : Transition.values()) {
+            if (transition.isAllowedFrom(state) && transition != Transition.RECOMMISSION) {
+                continue;
+            }
+            IllegalTransitionException e = assertThrows(IllegalTransitionException.class,
+                    () -> registry.transition(id, transition), transition + " from " + state);
+            assertEquals(state, e.state());
+            assertEquals(transition, e.transition());
+            assertEquals(id, e.thing());
+            refused++;
+            assertEquals(before, registry.get(id));
+            assertEquals(history, registry.history(id));
+            assertEquals(events, sink.count(), "no event for a refused call");
+            assertEquals(calls, keyStore.calls, "no key change for a refused call");
+            assertEquals(active, keyStore.isActive(id));
+        }
+        assertEquals(Transition.values().length - Transition.allowedFrom(state).size()
+                + (Transition.RECOMMISSION.isAllowedFrom(state) ? 1 : 0), refused);
+        registry.close();
+        registry = reopen();
+        assertEquals(before, registry.get(id), "nothing refused reached the store");
+        assertEquals(history, registry.history(id));
+    }
+
+    @ParameterizedTest
+    @EnumSource(LifecycleState.class)
+    void everyLegalTransitionLandsInItsTarget(LifecycleState state) {
+        for (Transition transition : Transition.allowedFrom(state)) {
+            if (transition == Transition.RECOMMISSION) {
+                continue;
+            }
+            ThingId id = ThingId.of("t-" + state.name().toLowerCase() + "-" + transition.name().toLowerCase());
+            Thing before = thingIn(id, state);
+            Thing after = registry.transition(id, transition);
+            assertEquals(transition.target(), after.state());
+            assertEquals(before.owner(), after.owner());
+            assertEquals(before.commissionCount(), after.commissionCount());
+            assertTrue(after.changed().isAfter(before.changed()));
+        }
+    }
+
+    @Test
+    void recommissionIsRefusedUnlessDecommissioned() {
+        thingIn(LAMP, LifecycleState.OPERATIONAL);
+        int events = sink.count();
+        IllegalTransitionException e = assertThrows(IllegalTransitionException.class,
+                () -> registry.recommission(LAMP, "mallory", secret(9)));
+        assertEquals(Transition.RECOMMISSION, e.transition());
+        assertEquals("owner of lamp-kitchen-1", registry.get(LAMP).owner());
+        assertEquals(1, keyStore.keys.get(LAMP).roots, "no new root enrolled");
+        assertEquals(events, sink.count());
+    }
+
+    @Test
+    void recommissionThroughTransitionSaysWhatToUse() {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        IllegalTransitionException e = assertThrows(IllegalTransitionException.class,
+                () -> registry.transition(LAMP, Transition.RECOMMISSION));
+        assertTrue(e.getMessage().contains("use recommission"), e.getMessage());
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+    }
+
+    @Test
+    void unknownThing() {
+        ThingId ghost = ThingId.of("ghost");
+        assertEquals(Optional.empty(), registry.find(ghost));
+        assertThrows(UnknownThingException.class, () -> registry.get(ghost));
+        assertThrows(UnknownThingException.class, () -> registry.transition(ghost, Transition.BOOTSTRAP));
+        assertThrows(UnknownThingException.class, () -> registry.recommission(ghost, "bob", secret(1)));
+        assertThrows(UnknownThingException.class, () -> registry.history(ghost));
+        assertEquals(0, sink.count());
+        assertTrue(keyStore.calls.isEmpty());
+    }
+
+    @Test
+    void duplicateEnrollmentIsRefusedBeforeTheKeystore() {
+        registry.enroll(LAMP, "alice", secret(1));
+        registry.transition(LAMP, Transition.DECOMMISSION);
+        List<String> calls = List.copyOf(keyStore.calls);
+        DuplicateThingException e = assertThrows(DuplicateThingException.class,
+                () -> registry.enroll(LAMP, "bob", secret(2)));
+        assertEquals(LAMP, e.thing());
+        assertEquals(calls, keyStore.calls, "the keystore was not touched");
+        assertEquals("alice", registry.get(LAMP).owner());
+        assertEquals(2, sink.count(), "enroll + decommission only");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", " ", "alice\n", "al\u0007ice", "bob\u202e", " alice", "alice ", "\t",
+            "x\u2028y" })
+    void malformedOwnerIsRefused(String owner) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.enroll(LAMP, owner, secret(1)));
+        assertTrue(e.getMessage().startsWith("malformed owner"), e.getMessage());
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        assertTrue(keyStore.calls.isEmpty());
+        assertEquals(0, sink.count());
+    }
+
+    @Test
+    void ownerLengthIsCountedInCharacters() {
+        String longest = "\uD83D\uDCA1".repeat(64); // 64 characters, 128 UTF-16 units
+        assertEquals(longest, registry.enroll(LAMP, longest, secret(1)).owner());
+        assertThrows(IllegalArgumentException.class,
+                () -> registry.enroll(ThingId.of("b"), "a".repeat(65), secret(1)));
+        assertEquals("Zoë Ødegård / Flat 3", ThingRegistryCore.checkOwner("Zoë Ødegård / Flat 3"));
+    }
+
+    @Test
+    void malformedOwnerOnRecommissionChangesNothing() {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        assertThrows(IllegalArgumentException.class, () -> registry.recommission(LAMP, "", secret(2)));
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+        assertFalse(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void missingCredentialIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> registry.enroll(LAMP, "alice", null));
+        assertEquals(Optional.empty(), registry.find(LAMP));
+    }
+
+    @Test
+    void keystoreFailureDuringEnrollLeavesNoEntry() throws StoreException {
+        keyStore.failNextEnroll = new KeystoreException("keystore is sealed");
+        KeystoreException e = assertThrows(KeystoreException.class,
+                () -> registry.enroll(LAMP, "alice", secret(1)));
+        assertEquals("keystore is sealed", e.getMessage());
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        assertEquals(0, sink.count());
+        registry.close();
+        registry = reopen();
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        // and the id is still free
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
+    }
+
+    @Test
+    void failedRegistryWriteUndoesTheKeystoreEnrollment() throws StoreException {
+        sealer.fail = true;
+        RuntimeException e = assertThrows(RuntimeException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
+        assertTrue(e.getMessage().contains("keys were revoked again"), e.getMessage());
+        assertFalse(keyStore.isActive(LAMP), "no half-enrolled thing: its keys are revoked");
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        assertEquals(0, sink.count(), "nothing published for a change that is not durable");
+
+        sealer.fail = false;
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state(),
+                "revoked keys may be enrolled again");
+        assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void failedWriteOfATransitionChangesNoState() throws StoreException {
+        thingIn(LAMP, LifecycleState.OPERATIONAL);
+        int events = sink.count();
+        sealer.fail = true;
+        assertThrows(RuntimeException.class, () -> registry.transition(LAMP, Transition.MAINTAIN));
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
+        assertEquals(events, sink.count());
+        sealer.fail = false;
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
+    }
+
+    @Test
+    void failedWriteOfARecommissionRevokesTheFreshKeys() {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        sealer.fail = true;
+        assertThrows(RuntimeException.class, () -> registry.recommission(LAMP, "bob", secret(2)));
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+        assertEquals("owner of lamp-kitchen-1", registry.get(LAMP).owner());
+        assertFalse(keyStore.isActive(LAMP));
+        sealer.fail = false;
+        assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner());
+    }
+
+    @Test
+    void decommissionRevokesKeysBeforeTheStateIsWritten() throws StoreException {
+        thingIn(LAMP, LifecycleState.OPERATIONAL);
+        // The write fails after the revocation: a crash between the two, seen from the next start.
+        sealer.fail = true;
+        assertThrows(RuntimeException.class, () -> registry.transition(LAMP, Transition.DECOMMISSION));
+        assertFalse(keyStore.isActive(LAMP), "keys went first");
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
+        sealer.fail = false;
+        registry.close();
+        int events = sink.count();
+
+        registry = reopen();
+        Thing reconciled = registry.get(LAMP);
+        assertEquals(LifecycleState.DECOMMISSIONED, reconciled.state(), "reconcile completed the decommission");
+        HistoryEntry last = registry.history(LAMP).get(registry.history(LAMP).size() - 1);
+        assertEquals("DECOMMISSION", last.action());
+        assertEquals(LifecycleState.OPERATIONAL, last.from());
+        assertEquals(events + 1, sink.count());
+        assertEquals(TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION), sink.last().topic());
+
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state(), "the completion is durable");
+        assertEquals(events + 1, sink.count(), "and done once");
+    }
+
+    @Test
+    void reconcileLeavesThingsWithActiveOrMissingKeysAlone() throws StoreException {
+        thingIn(LAMP, LifecycleState.OPERATIONAL);
+        ThingId other = ThingId.of("sensor-2");
+        thingIn(other, LifecycleState.BOOTSTRAPPING);
+        registry.close();
+        keyStore.keys.remove(other); // a keystore that lost a thing must not cost the registry its state
+        registry = reopen();
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(other).state());
+        // decommissioning a thing the keystore does not know still works: there is nothing left to revoke
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.transition(other, Transition.DECOMMISSION).state());
+    }
+
+    @Test
+    void recommissionRevokesKeysAStaleKeystoreStillHolds() {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        keyStore.keys.get(LAMP).active = true; // as if restored from an old backup
+        Thing back = registry.recommission(LAMP, "bob", secret(2));
+        assertEquals(LifecycleState.BOOTSTRAPPING, back.state());
+        List<String> tail = keyStore.calls.subList(keyStore.calls.size() - 2, keyStore.calls.size());
+        assertEquals(List.of("revoke lamp-kitchen-1", "enroll lamp-kitchen-1"), tail);
+    }
+
+    @Test
+    void eventsCarryTheTransition() {
+        registry.enroll(LAMP, "alice", secret(1));
+        Published enrolled = sink.last();
+        assertEquals(TrustHubEvents.LIFECYCLE_ENROLLED, enrolled.topic());
+        assertEquals(Map.of(TrustHubEvents.THING, "lamp-kitchen-1", TrustHubEvents.TO_STATE, "MANUFACTURED",
+                TrustHubEvents.OWNER, "alice", TrustHubEvents.TIMESTAMP,
+                registry.get(LAMP).changed().toEpochMilli()), enrolled.properties());
+
+        Thing after = registry.transition(LAMP, Transition.BOOTSTRAP);
+        Published boot = sink.last();
+        assertEquals("org/trusthub/lifecycle/BOOTSTRAP", boot.topic());
+        assertEquals(Map.of(TrustHubEvents.THING, "lamp-kitchen-1", TrustHubEvents.FROM_STATE, "MANUFACTURED",
+                TrustHubEvents.TO_STATE, "BOOTSTRAPPING", TrustHubEvents.TRANSITION, "BOOTSTRAP",
+                TrustHubEvents.OWNER, "alice", TrustHubEvents.TIMESTAMP, after.changed().toEpochMilli()),
+                boot.properties());
+
+        registry.transition(LAMP, Transition.DECOMMISSION);
+        registry.recommission(LAMP, "bob", secret(2));
+        Published re = sink.last();
+        assertEquals("org/trusthub/lifecycle/RECOMMISSION", re.topic());
+        assertEquals("DECOMMISSIONED", re.properties().get(TrustHubEvents.FROM_STATE));
+        assertEquals("BOOTSTRAPPING", re.properties().get(TrustHubEvents.TO_STATE));
+        assertEquals("bob", re.properties().get(TrustHubEvents.OWNER));
+        assertEquals(4, sink.count());
+    }
+
+    @Test
+    void eventsFollowDurability() throws StoreException {
+        // At each event, copy the store's files and read the copy with a second registry: the change the event
+        // announces must already be there. (The live store is locked, hence the copy.)
+        List<LifecycleState> seenOnDisk = new ArrayList<>();
+        LifecycleEventSink copyAndRead = (topic, props) -> {
+            Path copy = dir.resolveSibling(dir.getFileName() + "-at-event-" + seenOnDisk.size());
+            try {
+                Files.createDirectories(copy);
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                        Files.copy(f, copy.resolve(f.getFileName()));
+                    }
+                }
+                try (ThingRegistryCore reader = new ThingRegistryCore(copy, keyStore, LifecycleEventSink.NONE,
+                        clock)) {
+                    seenOnDisk.add(reader.get(ThingId.of(String.valueOf(props.get(TrustHubEvents.THING)))).state());
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        registry.close();
+        registry = new ThingRegistryCore(dir, keyStore, copyAndRead, clock, sealer);
+        registry.enroll(LAMP, "alice", secret(1));
+        registry.transition(LAMP, Transition.BOOTSTRAP);
+        assertEquals(List.of(LifecycleState.MANUFACTURED, LifecycleState.BOOTSTRAPPING), seenOnDisk);
+    }
+
+    @Test
+    void failingEventChannelDoesNotUndoADurableChange() throws StoreException {
+        registry.close();
+        registry = new ThingRegistryCore(dir, keyStore, (topic, props) -> {
+            throw new IllegalStateException("EventAdmin is gone");
+        }, clock, sealer);
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
+        assertTrue(keyStore.isActive(LAMP));
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.transition(LAMP, Transition.BOOTSTRAP).state());
+    }
+
+    @Test
+    void listIsOrderedById() {
+        registry.enroll(ThingId.of("zeta"), "z", secret(1));
+        registry.enroll(ThingId.of("alpha"), "a", secret(1));
+        registry.enroll(ThingId.of("mid"), "m", secret(1));
+        assertEquals(List.of("alpha", "mid", "zeta"), registry.list().stream().map(t -> t.id().value()).toList());
+    }
+
+    @Test
+    void historyKeepsTheLastEntriesAndCompactionKeepsEverything() throws Exception {
+        thingIn(LAMP, LifecycleState.OPERATIONAL);
+        ThingId other = ThingId.of("sensor-2");
+        thingIn(other, LifecycleState.MANUFACTURED);
+        // Enough changes to grow the journal past the compaction threshold several times.
+        for (int i = 0; i < 1500; i++) {
+            registry.transition(LAMP, Transition.MAINTAIN);
+            registry.transition(LAMP, Transition.RESUME);
+        }
+        // 3000 change records of ~100 bytes each: only compaction keeps the journal this small.
+        assertTrue(Files.exists(dir.resolve("registry.snapshot")), "compaction wrote a snapshot");
+        assertTrue(Files.size(dir.resolve("registry.journal")) < 3000 * 50, "compaction started a new journal");
+        List<HistoryEntry> history = registry.history(LAMP);
+        assertEquals(ThingHistory.MAX_ENTRIES, history.size());
+        assertEquals("RESUME", history.get(history.size() - 1).action());
+        assertEquals("MAINTAIN", history.get(0).action());
+        Thing lamp = registry.get(LAMP);
+
+        registry.close();
+        registry = reopen();
+        assertEquals(lamp, registry.get(LAMP));
+        assertEquals(history, registry.history(LAMP));
+        assertEquals(LifecycleState.MANUFACTURED, registry.get(other).state());
+        assertEquals(List.of("ENROLL"), registry.history(other).stream().map(HistoryEntry::action).toList());
+    }
+
+    @Test
+    void tamperedStoreIsRefusedNotGuessed() throws Exception {
+        registry.enroll(LAMP, "alice", secret(1));
+        registry.close();
+        Path journal = dir.resolve("registry.journal");
+        byte[] bytes = Files.readAllBytes(journal);
+        int at = indexOf(bytes, "alice".getBytes());
+        bytes[at] = 'm';
+        Files.write(journal, bytes);
+        assertThrows(StoreCorruptedException.class, this::reopen);
+    }
+
+    @Test
+    void closedRegistryRefusesChanges() {
+        registry.close();
+        assertThrows(IllegalStateException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
+        assertTrue(keyStore.calls.isEmpty());
+    }
+
+    @Test
+    void unreadableStoreFailsClearly(@TempDir Path other) throws Exception {
+        Path file = other.resolve("not-a-directory");
+        Files.writeString(file, "x");
+        assertThrows(StoreException.class, () -> new ThingRegistryCore(file, keyStore, sink, clock));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
