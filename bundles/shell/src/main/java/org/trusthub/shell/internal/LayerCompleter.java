@@ -1,0 +1,23 @@
+package org.trusthub.shell.internal;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.trusthub.api.keystore.Layer;
+
+/** Completes layer names. */
+@Service
+public class LayerCompleter implements Completer {
+
+    private static final List<String> NAMES = Arrays.stream(Layer.values()).map(Enum::name).toList();
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        return new StringsCompleter(NAMES, false).complete(session, commandLine, candidates);
+    }
+}
