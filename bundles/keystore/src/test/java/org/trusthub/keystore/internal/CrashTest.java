@@ -1,0 +1,155 @@
+package org.trusthub.keystore.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * Kills a keystore process at random moments, many times, and checks after each kill that every acknowledged
+ * enrollment survived and that no counter value was ever handed out twice, across all rounds.
+ */
+class CrashTest {
+
+    private static final int ROUNDS = 20;
+    private static final int RESERVATION = 8;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedAtRandomMomentsTheKeystoreLosesNoAcknowledgedWriteAndRepeatsNoCounter() throws Exception {
+        Fixture fx = new Fixture(dir);
+        try (FileThingKeyStore ks = fx.open(RESERVATION)) {
+            for (ThingId t : CrashChild.COUNTER_THINGS) {
+                ks.enroll(t, RootCredential.secret(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                        (byte) t.hashCode()}));
+            }
+        }
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        Map<String, Set<Long>> handedOut = new HashMap<>();
+        Map<String, Long> highest = new HashMap<>();
+        Set<String> enrolled = new HashSet<>();
+        int counterAcks = 0;
+
+        for (int round = 0; round < ROUNDS; round++) {
+            List<String> lines = runAndKill(fx, round, 20 + random.nextInt(500));
+            for (String line : lines) {
+                String[] w = line.split(" ");
+                if (line.startsWith("ack enroll ")) {
+                    enrolled.add(w[2]);
+                } else if (line.startsWith("ack counter ")) {
+                    record(handedOut, highest, w[2], Long.parseLong(w[3]), "round " + round + " (seed " + seed + ")");
+                    counterAcks++;
+                } else if (line.startsWith("failed")) {
+                    fail("child failed in round " + round + ": " + line);
+                }
+            }
+            try (FileThingKeyStore ks = fx.open(RESERVATION)) {
+                for (String t : enrolled) {
+                    assertTrue(ks.isActive(ThingId.of(t)), "acknowledged enrollment " + t + " lost in round " + round
+                            + " (seed " + seed + ")");
+                }
+                for (ThingId t : CrashChild.COUNTER_THINGS) {
+                    for (Layer l : CrashChild.COUNTER_LAYERS) {
+                        for (String m : CrashChild.COUNTER_MECHANISMS) {
+                            String key = t + "/" + l + "/" + m;
+                            long v = ks.nextCounter(t, l, m, Long.MAX_VALUE);
+                            long above = highest.getOrDefault(key, -1L);
+                            assertTrue(v > above, key + ": " + v + " after reopen is not above " + above
+                                    + " handed out before the kill in round " + round + " (seed " + seed + ")");
+                            record(handedOut, highest, key, v, "reopen after round " + round);
+                        }
+                    }
+                }
+            }
+        }
+        // the kills must have hit a busy process, or the test proves nothing
+        assertTrue(enrolled.size() >= ROUNDS, enrolled.size() + " enrollments acknowledged");
+        assertTrue(counterAcks >= ROUNDS * 10, counterAcks + " counter values acknowledged");
+    }
+
+    private static void record(Map<String, Set<Long>> handedOut, Map<String, Long> highest, String key, long v,
+            String when) {
+        assertTrue(handedOut.computeIfAbsent(key, k -> new HashSet<>()).add(v),
+                key + " value " + v + " handed out twice (" + when + ")");
+        highest.merge(key, v, Math::max);
+    }
+
+    private List<String> runAndKill(Fixture fx, int round, int runMillis) throws Exception {
+        Path stderr = dir.resolve("child-" + round + ".err");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                CrashChild.class.getName(), fx.storeDir.toString(), fx.masterKey.toString(), Integer.toString(round),
+                Integer.toString(RESERVATION)).redirectError(stderr.toFile()).start();
+        List<String> lines = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            // Only whole lines count: a line the kill cut short was never completely acknowledged.
+            try (InputStream in = p.getInputStream()) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                for (int b; (b = in.read()) != -1;) {
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
+                    }
+                    String text = line.toString(StandardCharsets.UTF_8);
+                    line.reset();
+                    if (text.equals("ready")) {
+                        ready.countDown();
+                    } else {
+                        synchronized (lines) {
+                            lines.add(text);
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                synchronized (lines) {
+                    lines.add("failed reading: " + e);
+                }
+            }
+        });
+        reader.start();
+        try {
+            // a generous bound for a slow machine; it only keeps a broken child from hanging the build
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                fail("child of round " + round + " did not start: " + Files.readString(stderr));
+            }
+            if (!p.isAlive()) {
+                fail("child of round " + round + " died: " + Files.readString(stderr));
+            }
+            Thread.sleep(runMillis);
+        } finally {
+            // ProcessHandle's kill leaves our end of the pipe open (Process.destroyForcibly closes it), so
+            // every line the child wrote before it died is still read.
+            p.toHandle().destroyForcibly();
+            p.waitFor();
+            reader.join();
+        }
+        assertEquals(137, p.exitValue(), "killed by SIGKILL; stderr: " + Files.readString(stderr));
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+}
