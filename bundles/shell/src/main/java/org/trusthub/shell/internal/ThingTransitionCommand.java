@@ -33,6 +33,9 @@ public class ThingTransitionCommand extends TrustHubAction {
     protected void run() throws Exception {
         ThingId thingId = thingId(id);
         Transition move = transition(transition);
+        if (move == Transition.RECOMMISSION) {
+            throw error("RECOMMISSION needs a new owner and a fresh root credential: use trusthub:thing-recommission");
+        }
         Thing before = registry.get(thingId);
         Thing after = registry.transition(thingId, move);
         out().println(after.id() + ": " + before.state() + " -> " + after.state() + " (" + move + ")");
