@@ -62,16 +62,17 @@ public final class KeystoreComponent implements ThingKeyStore {
         int counterReservation() default FileThingKeyStore.DEFAULT_COUNTER_RESERVATION;
     }
 
+    // Optional and dynamic: keys are served whether or not an EventAdmin is around. Package-private for tests.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     private volatile FileThingKeyStore keystore;
 
     @Activate
     void activate(Config config) {
-        Path store = path(config.storeDirectory(), "karaf.data", "trusthub/keystore", "storeDirectory");
-        Path masterKey = path(config.masterKeyFile(), "karaf.etc", "trusthub/master.key", "masterKeyFile");
         try {
+            Path store = path(config.storeDirectory(), "karaf.data", "trusthub/keystore", "storeDirectory");
+            Path masterKey = path(config.masterKeyFile(), "karaf.etc", "trusthub/master.key", "masterKeyFile");
             keystore = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), config.counterReservation(),
                     this::post);
         } catch (RuntimeException e) {
