@@ -1,0 +1,133 @@
+package org.trusthub.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+
+class KeyCommandsTest extends ShellTestSupport {
+
+    private static final ThingId LAMP = ThingId.of("lamp-1");
+
+    @BeforeEach
+    void lamp() {
+        registry.enroll(LAMP, "alice", RootCredential.secret(new byte[32]));
+    }
+
+    private ThingKeysCommand keys(String id) {
+        ThingKeysCommand c = new ThingKeysCommand();
+        c.keyStore = keyStore;
+        c.id = id;
+        return c;
+    }
+
+    private KeyRotateCommand rotate(String id, String layer) {
+        KeyRotateCommand c = new KeyRotateCommand();
+        c.keyStore = keyStore;
+        c.id = id;
+        c.layer = layer;
+        return c;
+    }
+
+    @Test
+    void keysShowMetadataPerLayer() throws Exception {
+        keyStore.rotate(LAMP, Layer.NETWORK);
+        assertEquals(String.join("\n",
+                "Thing:        lamp-1",
+                "Root:         SECRET",
+                "Status:       ACTIVE",
+                "Enrolled:     2026-11-22T08:00:00Z",
+                "Layer       | Generation | Created              | Last used            | Mechanisms",
+                "------------+------------+----------------------+----------------------+--------------------------------",
+                "LINK        | 1          | 2026-11-22T08:00:01Z | 2026-11-22T09:00:00Z | ble-aes-ccm,ieee802154-ccm-star",
+                "NETWORK     | 2          | 2026-11-22T08:00:01Z | never                | -",
+                "TRANSPORT   | 1          | 2026-11-22T08:00:01Z | never                | -",
+                "APPLICATION | 1          | 2026-11-22T08:00:01Z | never                | -",
+                ""), run(keys("lamp-1")));
+    }
+
+    @Test
+    void keysOfARevokedCertificateRoot() throws Exception {
+        KeyPair pair = Certificates.ec("secp256r1");
+        ThingId cam = ThingId.of("camera-1");
+        registry.enroll(cam, "alice", RootCredential.certificate(Certificates.selfSigned(pair, "CN=camera-1")));
+        registry.transition(cam, Transition.DECOMMISSION);
+        String out = run(keys("camera-1"));
+        assertEquals(String.join("\n",
+                "Thing:        camera-1",
+                "Root:         CERTIFICATE",
+                "Root SHA-256: AB:CD",
+                "Status:       REVOKED",
+                "Enrolled:     2026-11-22T08:00:00Z",
+                "Revoked:      2026-11-22T10:00:00Z"), String.join("\n", out.lines().limit(6).toList()));
+    }
+
+    @Test
+    void keysOfAnUnknownThing() {
+        assertEquals("Error: unknown thing 'ghost': it is not enrolled on this hub", fail(keys("ghost")));
+        assertEquals("Error: malformed thing id: it is empty", fail(keys("")));
+    }
+
+    @Test
+    void rotateOneLayer() throws Exception {
+        assertEquals("lamp-1: TRANSPORT keys rotated to generation 2\n", run(rotate("lamp-1", "transport")));
+        assertEquals("lamp-1: TRANSPORT keys rotated to generation 3\n", run(rotate("lamp-1", "TRANSPORT")));
+        assertEquals(1, keyStore.keys.get(LAMP).generations.get(Layer.LINK));
+    }
+
+    @Test
+    void rotateEveryLayer() throws Exception {
+        keyStore.rotate(LAMP, Layer.LINK);
+        assertEquals("lamp-1: keys of every layer rotated (LINK 3, NETWORK 2, TRANSPORT 2, APPLICATION 2)\n",
+                run(rotate("lamp-1", null)));
+    }
+
+    @Test
+    void rotateRefusals() {
+        assertEquals("Error: unknown layer 'phy': use one of LINK, NETWORK, TRANSPORT, APPLICATION",
+                fail(rotate("lamp-1", "phy")));
+        assertEquals("Error: unknown thing 'ghost': it is not enrolled on this hub", fail(rotate("ghost", null)));
+        registry.transition(LAMP, Transition.DECOMMISSION);
+        assertEquals("Error: keys of thing 'lamp-1' are revoked: re-commission it with a fresh root credential",
+                fail(rotate("lamp-1", "LINK")));
+        assertEquals(1, keyStore.keys.get(LAMP).generations.get(Layer.LINK));
+    }
+
+    @Test
+    void hubIdentityShowsTheCertificateNeverThePrivateKey() throws Exception {
+        KeyPair pair = Certificates.ec("secp256r1");
+        // BC keeps the RDNs in the given order; Java prints them reversed (RFC 2253).
+        X509Certificate cert = Certificates.selfSigned(pair, "O=Home,CN=trusthub hub");
+        keyStore.hub = FakeKeyStore.hubIdentity(pair, cert);
+        HubIdentityCommand c = new HubIdentityCommand();
+        c.keyStore = keyStore;
+        String out = run(c);
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        assertEquals(String.join("\n",
+                "Subject:      CN=trusthub hub,O=Home",
+                "Issuer:       CN=trusthub hub,O=Home",
+                "Serial:       1234abcd",
+                "SHA-256:      " + fingerprint,
+                "Not before:   2026-01-01T00:00:00Z",
+                "Not after:    2046-01-01T00:00:00Z",
+                "Public key:   EC 256-bit",
+                ""), out);
+        BigInteger s = ((ECPrivateKey) pair.getPrivate()).getS();
+        assertFalse(out.contains(s.toString(16)) || out.contains(s.toString(16).toUpperCase())
+                || out.contains(s.toString()), "private key in output");
+        assertFalse(out.toUpperCase().contains(HexFormat.of().formatHex(pair.getPrivate().getEncoded()).toUpperCase()));
+    }
+}
