@@ -177,6 +177,21 @@ class FileThingKeyStoreTest {
         ks.enroll(LAMP, RootCredential.secret(LAMP_ROOT));
         assertTrue(ks.rootCertificate(LAMP).isEmpty());
         assertNull(ks.metadata(LAMP).rootFingerprint());
+
+        // a certificate parsed by the Bouncy Castle provider (its own key classes) is accepted as well
+        KeyPair other = Fixture.ecKeyPair("secp256r1");
+        X509Certificate bcCert = (X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509", new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                .generateCertificate(new java.io.ByteArrayInputStream(
+                        Fixture.selfSigned(other, "bc", "SHA256withECDSA").getEncoded()));
+        assertTrue(bcCert.getPublicKey().getClass().getName().startsWith("org.bouncycastle"));
+        ThingId bc = ThingId.of("bc-thing");
+        ks.enroll(bc, RootCredential.certificate(bcCert));
+        KeyAgreement ka2 = KeyAgreement.getInstance("ECDH");
+        ka2.init(other.getPrivate());
+        ka2.doPhase(ks.hubIdentity().certificate().getPublicKey(), true);
+        assertArrayEquals(independent(ka2.generateSecret(), bc.value(), "LINK", "m", 1, 16),
+                key(ks, bc, Layer.LINK, "m", 16));
     }
 
     @Test

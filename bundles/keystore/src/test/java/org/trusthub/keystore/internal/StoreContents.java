@@ -24,7 +24,8 @@ final class StoreContents {
         }
         AesGcmSealer sealer = new AesGcmSealer(Files.readAllBytes(fx.masterKey));
         List<byte[]> out = new ArrayList<>();
-        try (RecordStore store = RecordStore.open(copy, FileThingKeyStore.STORE_NAME, sealer, r -> out.add(r.clone()))) {
+        try {
+            RecordStore.open(copy, FileThingKeyStore.STORE_NAME, sealer, r -> out.add(r.clone())).close();
             return out;
         } finally {
             sealer.destroy();
