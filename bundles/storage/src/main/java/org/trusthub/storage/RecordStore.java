@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * a crash at any point leaves either the old or the new state.
  *
  * <p>File layout (both files): magic, format version, epoch, 16-byte salt, key check; then frames of a 4-byte
- * length and a sealed record. Each record's additional data binds the file kind, epoch, salt and the record's
+ * length, a CRC32C of that length and a sealed record. Each record's additional data binds the file kind, epoch, salt and the record's
  * position. A snapshot ends with a sealed trailer holding its record count.
  */
 public final class RecordStore implements AutoCloseable {
@@ -54,6 +55,8 @@ public final class RecordStore implements AutoCloseable {
     private static final byte[] JOURNAL_MAGIC = {'T', 'H', 'J', 'N'};
     private static final byte FORMAT_VERSION = 1;
     private static final int SALT_LENGTH = 16;
+    // A frame starts with the record length and a CRC32C of it, so a damaged length is never taken for a torn tail.
+    private static final int FRAME_HEADER = 8;
     private static final byte KIND_RECORD = 'R';
     private static final byte KIND_TRAILER = 'T';
     // Compaction pays off once the journal is as large as the snapshot it would fold into (amortised O(1)).
@@ -154,11 +157,11 @@ public final class RecordStore implements AutoCloseable {
             checkLength(record);
             byte[] sealed = sealer.seal(journalHeader.salt, aad(journalHeader, KIND_RECORD, seq++), record);
             frames.add(sealed);
-            total += 4 + sealed.length;
+            total += FRAME_HEADER + sealed.length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(total);
         for (byte[] sealed : frames) {
-            buffer.putInt(sealed.length).put(sealed);
+            putFrameHeader(buffer, sealed.length).put(sealed);
         }
         buffer.flip();
         long before;
@@ -330,12 +333,16 @@ public final class RecordStore implements AutoCloseable {
         long count = 0;
         while (true) {
             int frameStart = in.position();
-            if (in.remaining() < 4) {
+            if (in.remaining() < FRAME_HEADER) {
                 throw new StoreCorruptedException("snapshot " + snapshotFile + " is truncated at byte " + frameStart
                         + " (no trailer)");
             }
-            int length = in.getInt();
-            if (length <= 0 || length > in.remaining()) {
+            int length = readFrameHeader(in);
+            if (length < 0) {
+                throw new StoreCorruptedException("snapshot " + snapshotFile + " is damaged at byte " + frameStart
+                        + " (record length fails its check)");
+            }
+            if (length == 0 || length > in.remaining()) {
                 throw new StoreCorruptedException("snapshot " + snapshotFile + " is truncated or damaged at byte "
                         + frameStart);
             }
@@ -383,18 +390,20 @@ public final class RecordStore implements AutoCloseable {
         String tornReason = null;
         while (in.hasRemaining()) {
             int frameStart = in.position();
-            if (in.remaining() < 4) {
+            if (in.remaining() < FRAME_HEADER) {
                 tornReason = "an incomplete length field";
                 break;
             }
-            int length = in.getInt();
+            int length = readFrameHeader(in);
             if (length <= 0 || length > MAX_RECORD_LENGTH + 64) {
                 if (allZero(content, frameStart, content.length)) {
                     tornReason = "zero bytes";
                     break;
                 }
+                // A crash leaves a short or zeroed tail, never a complete length field that fails its check: a
+                // damaged length must not pass for a torn write, or it would trim acknowledged records after it.
                 throw new StoreCorruptedException("journal " + journalFile + " is damaged at byte " + frameStart
-                        + " (impossible record length)");
+                        + " (record length fails its check)");
             }
             if (length > in.remaining()) {
                 tornReason = "an incomplete record";
@@ -493,8 +502,8 @@ public final class RecordStore implements AutoCloseable {
     }
 
     private static void writeFrame(FileChannel out, byte[] sealed) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(4 + sealed.length);
-        frame.putInt(sealed.length).put(sealed).flip();
+        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + sealed.length);
+        putFrameHeader(frame, sealed.length).put(sealed).flip();
         write(out, frame);
     }
 
@@ -569,6 +578,23 @@ public final class RecordStore implements AutoCloseable {
     private long peekEpoch(Path file) throws StoreException {
         ByteBuffer in = ByteBuffer.wrap(readAll(file));
         return FileHeader.decode(in, JOURNAL_MAGIC, file, sealer).epoch;
+    }
+
+    private static ByteBuffer putFrameHeader(ByteBuffer buffer, int length) {
+        return buffer.putInt(length).putInt(lengthCheck(length));
+    }
+
+    /** The frame's record length, or -1 if the length fails its check. */
+    private static int readFrameHeader(ByteBuffer in) {
+        int length = in.getInt();
+        int check = in.getInt();
+        return check == lengthCheck(length) ? length : -1;
+    }
+
+    private static int lengthCheck(int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(4).putInt(length).flip());
+        return (int) crc.getValue();
     }
 
     private static boolean allZero(byte[] bytes, int from, int to) {

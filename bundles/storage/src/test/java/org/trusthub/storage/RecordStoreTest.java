@@ -163,13 +163,31 @@ class RecordStoreTest {
     }
 
     @Test
+    void aBitFlipInAnyByteOfARecordLengthIsRefusedNotTrimmed() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("first"));
+            store.append(b("second"));
+        }
+        byte[] original = Files.readAllBytes(journal());
+        int firstFrame = original.length - 2 * (8 + 12 + 6 + 16) + 1; // "second" is one byte longer than "first"
+        for (int i = 0; i < 8; i++) {
+            byte[] damaged = original.clone();
+            damaged[firstFrame + i] ^= 0x01;
+            Files.write(journal(), damaged);
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, this::open, "byte " + i);
+            assertTrue(e.getMessage().contains("length fails its check"), e.getMessage());
+            assertArrayEquals(damaged, Files.readAllBytes(journal()));
+        }
+    }
+
+    @Test
     void swappedJournalRecordsAreRefused() throws Exception {
         try (RecordStore store = open()) {
             store.append(b("AAAA"));
             store.append(b("BBBB"));
         }
         byte[] content = Files.readAllBytes(journal());
-        int frame = 4 + 12 + 4 + 16; // length, nonce, 4-byte record, tag
+        int frame = 8 + 12 + 4 + 16; // length and its check, nonce, 4-byte record, tag
         int first = content.length - 2 * frame;
         byte[] swapped = content.clone();
         System.arraycopy(content, first + frame, swapped, first, frame);
@@ -196,7 +214,7 @@ class RecordStoreTest {
             store.compact(List.of(b("alpha"), b("beta"), b("gamma")));
         }
         byte[] original = Files.readAllBytes(snapshot());
-        int frame = 4 + 12 + 8 + 16; // the trailer frame: length, nonce, 8-byte count, tag
+        int frame = 8 + 12 + 8 + 16; // the trailer frame: length and its check, nonce, 8-byte count, tag
         for (int cut : new int[] {original.length - 1, original.length - frame, original.length - frame - 3, 20,
                 0}) {
             Files.write(snapshot(), Arrays.copyOf(original, cut));

@@ -108,12 +108,11 @@ class StoreDamageTest {
                 "keys.snapshot"))), "snapshot");
     }
 
-    // Offsets into the first frame (4-byte length, 12-byte nonce, ciphertext, tag) and the file's last byte. A flip
-    // in the high bytes of a length field makes the frame look longer than the file, which the store takes for a
-    // torn write and trims (reported to the storage owner); the lowest length byte, nonce, ciphertext and tag are
-    // detected.
+    // Offsets into the first frame (4-byte length, 4-byte length check, 12-byte nonce, ciphertext, tag) and the
+    // file's last byte: every byte of the length field included, since a damaged length must never pass for a torn
+    // write (which would trim acknowledged records).
     @ParameterizedTest(name = "flip at byte {0} after the journal header")
-    @ValueSource(ints = {3, 4 + 3, 4 + 12 + 5, 4 + 40, -1})
+    @ValueSource(ints = {0, 1, 2, 3, 4 + 2, 8 + 3, 8 + 12 + 5, 8 + 40, -1})
     void aBitFlipInTheJournalIsReportedAsDamage(int offset) throws Exception {
         Path journal = fx.storeDir.resolve("keys.journal");
         int at = offset < 0 ? (int) Files.size(journal) - 1 : JOURNAL_HEADER + offset;
