@@ -1,5 +1,8 @@
 package org.trusthub.lifecycle.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,10 +15,27 @@ import org.trusthub.storage.ChecksumSealer;
 import org.trusthub.storage.RecordSealer;
 import org.trusthub.storage.StoreCorruptedException;
 
-/** Small test doubles: a clock that ticks one second per reading, an event recorder, a sealer that can fail. */
+/**
+ * Small test doubles: a clock that ticks one second per reading, an event recorder, a sealer that can fail; and a
+ * copy of a store's files.
+ */
 final class TestSupport {
 
     private TestSupport() {
+    }
+
+    /**
+     * Copies a record store's files as a backup would take them while the store is open (its lock file is the live
+     * process's, so it stays behind).
+     */
+    static Path copyStore(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
     }
 
     static final class TickingClock extends Clock {
