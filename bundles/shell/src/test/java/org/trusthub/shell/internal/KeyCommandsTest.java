@@ -2,16 +2,20 @@ package org.trusthub.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.keystore.HubIdentity;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
@@ -43,7 +47,11 @@ class KeyCommandsTest extends ShellTestSupport {
 
     @Test
     void keysShowMetadataPerLayer() throws Exception {
+        keyClock.set(Instant.parse("2026-11-22T08:30:00Z"));
         keyStore.rotate(LAMP, Layer.NETWORK);
+        keyClock.set(Instant.parse("2026-11-22T09:00:00Z"));
+        keyStore.deriveKey(LAMP, Layer.LINK, "ieee802154-ccm-star", 16).destroy();
+        keyStore.deriveKey(LAMP, Layer.LINK, "ble-aes-ccm", 16).destroy();
         assertEquals(String.join("\n",
                 "Thing:        lamp-1",
                 "Root:         SECRET",
@@ -51,10 +59,10 @@ class KeyCommandsTest extends ShellTestSupport {
                 "Enrolled:     2026-11-22T08:00:00Z",
                 "Layer       | Generation | Created              | Last used            | Mechanisms",
                 "------------+------------+----------------------+----------------------+--------------------------------",
-                "LINK        | 1          | 2026-11-22T08:00:01Z | 2026-11-22T09:00:00Z | ble-aes-ccm,ieee802154-ccm-star",
-                "NETWORK     | 2          | 2026-11-22T08:00:01Z | never                | -",
-                "TRANSPORT   | 1          | 2026-11-22T08:00:01Z | never                | -",
-                "APPLICATION | 1          | 2026-11-22T08:00:01Z | never                | -",
+                "LINK        | 1          | 2026-11-22T08:00:00Z | 2026-11-22T09:00:00Z | ble-aes-ccm,ieee802154-ccm-star",
+                "NETWORK     | 2          | 2026-11-22T08:30:00Z | never                | -",
+                "TRANSPORT   | 1          | 2026-11-22T08:00:00Z | never                | -",
+                "APPLICATION | 1          | 2026-11-22T08:00:00Z | never                | -",
                 ""), run(keys("lamp-1")));
     }
 
@@ -62,13 +70,16 @@ class KeyCommandsTest extends ShellTestSupport {
     void keysOfARevokedCertificateRoot() throws Exception {
         KeyPair pair = Certificates.ec("secp256r1");
         ThingId cam = ThingId.of("camera-1");
-        registry.enroll(cam, "alice", RootCredential.certificate(Certificates.selfSigned(pair, "CN=camera-1")));
+        X509Certificate cert = Certificates.selfSigned(pair, "CN=camera-1");
+        registry.enroll(cam, "alice", RootCredential.certificate(cert));
+        keyClock.set(Instant.parse("2026-11-22T10:00:00Z"));
         registry.transition(cam, Transition.DECOMMISSION);
         String out = run(keys("camera-1"));
         assertEquals(String.join("\n",
                 "Thing:        camera-1",
                 "Root:         CERTIFICATE",
-                "Root SHA-256: AB:CD",
+                "Root SHA-256: " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(cert.getEncoded())),
                 "Status:       REVOKED",
                 "Enrolled:     2026-11-22T08:00:00Z",
                 "Revoked:      2026-11-22T10:00:00Z"), String.join("\n", out.lines().limit(6).toList()));
@@ -82,9 +93,14 @@ class KeyCommandsTest extends ShellTestSupport {
 
     @Test
     void rotateOneLayer() throws Exception {
+        byte[] link = key(keyStore, LAMP, Layer.LINK);
+        byte[] transport = key(keyStore, LAMP, Layer.TRANSPORT);
         assertEquals("lamp-1: TRANSPORT keys rotated to generation 2\n", run(rotate("lamp-1", "transport")));
         assertEquals("lamp-1: TRANSPORT keys rotated to generation 3\n", run(rotate("lamp-1", "TRANSPORT")));
-        assertEquals(1, keyStore.keys.get(LAMP).generations.get(Layer.LINK));
+        assertEquals(3, generation(LAMP, Layer.TRANSPORT));
+        assertEquals(1, generation(LAMP, Layer.LINK));
+        assertFalse(Arrays.equals(transport, key(keyStore, LAMP, Layer.TRANSPORT)), "a new TRANSPORT key");
+        assertTrue(Arrays.equals(link, key(keyStore, LAMP, Layer.LINK)), "the other layers keep theirs");
     }
 
     @Test
@@ -102,32 +118,33 @@ class KeyCommandsTest extends ShellTestSupport {
         registry.transition(LAMP, Transition.DECOMMISSION);
         assertEquals("Error: keys of thing 'lamp-1' are revoked: re-commission it with a fresh root credential",
                 fail(rotate("lamp-1", "LINK")));
-        assertEquals(1, keyStore.keys.get(LAMP).generations.get(Layer.LINK));
+        assertEquals(1, generation(LAMP, Layer.LINK));
     }
 
     @Test
     void hubIdentityShowsTheCertificateNeverThePrivateKey() throws Exception {
-        KeyPair pair = Certificates.ec("secp256r1");
-        // BC keeps the RDNs in the given order; Java prints them reversed (RFC 2253).
-        X509Certificate cert = Certificates.selfSigned(pair, "O=Home,CN=trusthub hub");
-        keyStore.hub = FakeKeyStore.hubIdentity(pair, cert);
+        // The identity the keystore made when it first opened, at 08:00 on its clock.
+        HubIdentity hub = keyStore.hubIdentity();
+        X509Certificate cert = hub.certificate();
         HubIdentityCommand c = new HubIdentityCommand();
         c.keyStore = keyStore;
         String out = run(c);
+        String subject = cert.getSubjectX500Principal().getName();
+        assertTrue(subject.matches("CN=trusthub hub [0-9a-f]{12}"), subject);
         String fingerprint = HexFormat.ofDelimiter(":").withUpperCase()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
         assertEquals(String.join("\n",
-                "Subject:      CN=trusthub hub,O=Home",
-                "Issuer:       CN=trusthub hub,O=Home",
-                "Serial:       1234abcd",
+                "Subject:      " + subject,
+                "Issuer:       " + subject,
+                "Serial:       " + cert.getSerialNumber().toString(16),
                 "SHA-256:      " + fingerprint,
-                "Not before:   2026-01-01T00:00:00Z",
-                "Not after:    2046-01-01T00:00:00Z",
+                "Not before:   2026-11-22T07:55:00Z",
+                "Not after:    2036-11-21T08:00:00Z",
                 "Public key:   EC 256-bit",
                 ""), out);
-        BigInteger s = ((ECPrivateKey) pair.getPrivate()).getS();
+        BigInteger s = ((ECPrivateKey) hub.privateKey()).getS();
         assertFalse(out.contains(s.toString(16)) || out.contains(s.toString(16).toUpperCase())
                 || out.contains(s.toString()), "private key in output");
-        assertFalse(out.toUpperCase().contains(HexFormat.of().formatHex(pair.getPrivate().getEncoded()).toUpperCase()));
+        assertFalse(out.toUpperCase().contains(HexFormat.of().formatHex(hub.privateKey().getEncoded()).toUpperCase()));
     }
 }
