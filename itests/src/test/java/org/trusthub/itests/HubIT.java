@@ -13,12 +13,14 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Dictionary;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -90,6 +93,10 @@ public class HubIT {
     @Filter(timeout = 60_000)
     SessionFactory sessionFactory;
 
+    @Inject
+    @Filter(timeout = 60_000)
+    ConfigurationAdmin configAdmin;
+
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return HubOptions.hub();
@@ -127,6 +134,36 @@ public class HubIT {
         }
         assertTrue("missing bundles: " + seen, seen.containsAll(OUR_BUNDLES));
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    public void distributionShipsSafeDefaults() throws Exception {
+        Dictionary<String, Object> shell = configAdmin.getConfiguration("org.apache.karaf.shell", null).getProperties();
+        assertEquals("SSH listens on loopback only", "127.0.0.1", shell.get("sshHost"));
+        assertEquals("no file transfer over SSH", "false", String.valueOf(shell.get("sftpEnabled")));
+        Dictionary<String, Object> jmx = configAdmin.getConfiguration("org.apache.karaf.management", null)
+                .getProperties();
+        assertEquals("127.0.0.1", jmx.get("rmiRegistryHost"));
+        assertEquals("127.0.0.1", jmx.get("rmiServerHost"));
+        Dictionary<String, Object> jaas = configAdmin.getConfiguration("org.apache.karaf.jaas", null).getProperties();
+        assertEquals("passwords are stored as digests", "true", String.valueOf(jaas.get("encryption.enabled")));
+
+        Path etc = Path.of(System.getProperty("karaf.etc"));
+        for (String file : List.of("users.properties", "keys.properties")) {
+            Properties accounts = new Properties();
+            try (var in = Files.newInputStream(etc.resolve(file))) {
+                accounts.load(in);
+            }
+            for (String name : accounts.stringPropertyNames()) {
+                assertTrue(file + " ships an account: " + name, name.startsWith("_g_:"));
+            }
+        }
+        for (Bundle bundle : context.getBundles()) {
+            String name = String.valueOf(bundle.getSymbolicName());
+            assertFalse("no HTTP server in the distribution: " + name,
+                    name.startsWith("org.ops4j.pax.web") || name.startsWith("org.apache.felix.http")
+                            || name.startsWith("org.eclipse.jetty"));
+        }
     }
 
     @Test
