@@ -2,6 +2,8 @@ package org.trusthub.api.thing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,8 +52,12 @@ class ThingIdTest {
 
     @Test
     void equalityAndOrderFollowTheText() {
-        assertEquals(ThingId.of("b"), ThingId.of("b"));
-        assertEquals(ThingId.of("b").hashCode(), ThingId.of("b").hashCode());
+        ThingId parsed = ThingId.of("b");
+        ThingId parsedAgain = ThingId.of("b");
+        assertNotSame(parsed, parsedAgain);
+        assertEquals(parsed, parsedAgain);
+        assertEquals(parsed.hashCode(), parsedAgain.hashCode());
+        assertNotEquals(parsed, ThingId.of("c"));
         assertTrue(ThingId.of("a").compareTo(ThingId.of("b")) < 0);
     }
 }
