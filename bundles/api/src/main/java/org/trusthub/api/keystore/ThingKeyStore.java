@@ -2,6 +2,7 @@ package org.trusthub.api.keystore;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -24,6 +25,10 @@ import org.trusthub.api.thing.UnknownThingException;
  * {@code "trusthub/v1"}, thing id, layer name, mechanism, each preceded by its length as one byte, then the
  * generation and {@code L} as 4-byte big-endian integers. For a certificate root the IKM is the static ECDH (P-256)
  * shared secret between the hub identity's key and the certificate's key, fixed at enrollment.
+ *
+ * <p>Keys shared by a group of things (a ZigBee network key, a multicast group key) are kept under a thing id of
+ * the group's own, enrolled with a fresh random root secret; each rotation of the layer starts a new group key
+ * generation, and the caller keeps the previous generation's key for as long as the switch-over needs it.
  */
 @ProviderType
 public interface ThingKeyStore {
@@ -87,6 +92,86 @@ public interface ThingKeyStore {
      * @throws CounterExhaustedException when the next value would exceed the limit
      */
     long nextCounter(ThingId thing, Layer layer, String mechanism, long limit);
+
+    /**
+     * Draws the next value of the counter of exactly this key (thing, layer, mechanism and the key's generation),
+     * with the same guarantees as {@link #nextCounter(ThingId, Layer, String, long)}. Callers that keep a key between
+     * uses draw counters this way, so a rotation that happens meanwhile cannot hand them a value the new key's counter
+     * also hands out. Works for derived and for {@linkplain #storeKey stored} keys.
+     *
+     * @throws StaleKeyException if the key's layer has been rotated since the key was handed out
+     * @throws KeyRevokedException if the thing's keys are revoked
+     * @throws CounterExhaustedException when the next value would exceed the limit
+     * @since 1.1
+     */
+    long nextCounter(DerivedKey key, long limit);
+
+    /**
+     * Keeps a key that is not derived from the root credential, such as a ZigBee install-code link key, a Bluetooth
+     * bond's LTK or IRK, or a key agreed by pairing, under the current generation of the layer; encrypted at rest
+     * like everything else. It replaces a key stored earlier for the same layer and mechanism. Rotating the layer or
+     * revoking the thing destroys it.
+     *
+     * @param key 16 to {@value #MAX_KEY_LENGTH} bytes; copied, the caller should wipe its array
+     * @throws UnknownThingException if the thing is not enrolled
+     * @throws KeyRevokedException if its keys are revoked
+     * @since 1.1
+     */
+    void storeKey(ThingId thing, Layer layer, String mechanism, byte[] key);
+
+    /**
+     * A key kept with {@link #storeKey}, at the layer's current generation.
+     *
+     * @return empty if none is stored for this layer and mechanism at the current generation
+     * @throws UnknownThingException if the thing is not enrolled
+     * @throws KeyRevokedException if its keys are revoked
+     * @since 1.1
+     */
+    Optional<DerivedKey> storedKey(ThingId thing, Layer layer, String mechanism);
+
+    /**
+     * Destroys a key kept with {@link #storeKey} (for example when a Bluetooth bond is removed).
+     *
+     * @return whether a key was stored
+     * @since 1.1
+     */
+    boolean deleteStoredKey(ThingId thing, Layer layer, String mechanism);
+
+    /**
+     * Undoes an enrollment that could not be completed (for example because the thing registry could not record it):
+     * removes the thing's record as if it had never been enrolled, so the same root credential can be enrolled again.
+     * Only possible while no key, stored key or counter value has been handed out for the thing; otherwise use
+     * {@link #revoke}.
+     *
+     * @return whether the record was removed; {@code false} if the thing is unknown or its keys have been used
+     * @since 1.1
+     */
+    boolean discardEnrollment(ThingId thing);
+
+    /**
+     * The certificates the hub trusts to vouch for things' certificates (DTLS with X.509, WS-Security, verification
+     * offload), by alias.
+     *
+     * @since 1.1
+     */
+    Map<String, X509Certificate> trustAnchors();
+
+    /**
+     * Adds a trust anchor.
+     *
+     * @param alias 1 to 64 characters of lower-case letters, digits, {@code . _ -}
+     * @throws IllegalArgumentException if the alias is malformed or taken, or the certificate cannot be encoded
+     * @since 1.1
+     */
+    void addTrustAnchor(String alias, X509Certificate anchor);
+
+    /**
+     * Removes a trust anchor.
+     *
+     * @return whether one was there
+     * @since 1.1
+     */
+    boolean removeTrustAnchor(String alias);
 
     /** Key metadata of a thing, never the key bytes. */
     KeyMetadata metadata(ThingId thing);
