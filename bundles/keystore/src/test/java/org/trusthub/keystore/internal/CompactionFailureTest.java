@@ -1,11 +1,15 @@
 package org.trusthub.keystore.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,5 +83,33 @@ class CompactionFailureTest {
             long next = copy.nextCounter(LAMP, Layer.LINK, "m", Long.MAX_VALUE);
             assertTrue(next > last, next + " must be above " + last);
         }
+    }
+
+    @Test
+    void aRevokedRootLeftInTheJournalByAFailedCompactionIsRemovedAtTheNextStart() throws Exception {
+        ks.enroll(LAMP, RootCredential.secret(LAMP_ROOT));
+        ks.enroll(PLUG, RootCredential.secret(PLUG_ROOT));
+        byte[] prk = Hkdf.extract("trusthub/v1 root".getBytes(StandardCharsets.UTF_8), LAMP_ROOT);
+        Path blocker = block("keys.snapshot.tmp");
+        assertTrue(ks.revoke(LAMP));
+        assertTrue(StoreContents.contains(fx, prk), "the compaction could not run");
+        ks.close();
+        unblock(blocker);
+        ks = fx.open();
+        assertFalse(StoreContents.contains(fx, prk), "the start compacts away what the journal revoked");
+        assertFalse(ks.isActive(LAMP));
+        assertTrue(ks.isActive(PLUG));
+        assertEquals(List.of(LAMP, PLUG), ks.things());
+    }
+
+    @Test
+    void aFailedCompactionAtRevocationIsRetriedWithTheNextWrite() throws Exception {
+        ks.enroll(LAMP, RootCredential.secret(LAMP_ROOT));
+        byte[] prk = Hkdf.extract("trusthub/v1 root".getBytes(StandardCharsets.UTF_8), LAMP_ROOT);
+        Path blocker = block("keys.snapshot.tmp");
+        assertTrue(ks.revoke(LAMP));
+        unblock(blocker);
+        ks.enroll(PLUG, RootCredential.secret(PLUG_ROOT));
+        assertFalse(StoreContents.contains(fx, prk), "the pending compaction ran with the next write");
     }
 }
