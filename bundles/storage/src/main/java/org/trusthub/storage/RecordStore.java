@@ -83,6 +83,9 @@ public final class RecordStore implements AutoCloseable {
     // Set between a compaction's snapshot rename and the start of its new journal: the open journal belongs to the
     // previous epoch, and what it took now would be ignored at the next open. Appends first retry the new journal.
     private boolean journalPending;
+    // Why writes are refused until the store is reopened: a failed append whose partial frame could not be taken
+    // back (the next record would follow garbage, and open would refuse the file as damaged).
+    private String poisoned;
     private boolean closed;
 
     private RecordStore(Path directory, String name, RecordSealer sealer, FileChannel lockChannel, FileLock lock) {
@@ -187,13 +190,17 @@ public final class RecordStore implements AutoCloseable {
                 journal.write(buffer);
             }
             journal.force(false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Take the partial frame back so the next append does not follow garbage.
             try {
                 journal.truncate(before);
                 journal.force(false);
-            } catch (IOException again) {
+            } catch (IOException | RuntimeException again) {
                 e.addSuppressed(again);
+                poisoned = "an append to " + journalFile + " failed and its partial record could not be taken back ("
+                        + again + ")";
+                LOG.error("Store {}: {}; refusing writes until it is reopened (the next open trims the partial "
+                        + "record)", directory, poisoned);
             }
             throw new StoreException("cannot append to " + journalFile + ": " + e, e);
         }
@@ -555,6 +562,9 @@ public final class RecordStore implements AutoCloseable {
     private void checkOpen() throws StoreException {
         if (closed) {
             throw new StoreException("store " + directory + " is closed");
+        }
+        if (poisoned != null) {
+            throw new StoreException("store " + directory + " refuses writes until it is reopened: " + poisoned);
         }
     }
 

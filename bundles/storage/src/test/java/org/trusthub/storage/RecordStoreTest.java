@@ -428,6 +428,33 @@ class RecordStoreTest {
         }
     }
 
+    @Test
+    void anAppendWhosePartialRecordCannotBeTakenBackPoisonsTheStoreUntilReopened() throws Exception {
+        java.lang.reflect.Field field = RecordStore.class.getDeclaredField("journal");
+        field.setAccessible(true);
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            java.nio.channels.FileChannel writable = (java.nio.channels.FileChannel) field.get(store);
+            // a channel that can neither write nor truncate: the append fails and cannot be undone
+            try (java.nio.channels.FileChannel readOnly = java.nio.channels.FileChannel.open(journal(),
+                    StandardOpenOption.READ)) {
+                field.set(store, readOnly);
+                assertThrows(StoreException.class, () -> store.append(b("failed")));
+                field.set(store, writable);
+            }
+            StoreException e = assertThrows(StoreException.class, () -> store.append(b("after")));
+            assertTrue(e.getMessage().contains("refuses writes until it is reopened"), e.getMessage());
+            assertThrows(StoreException.class, () -> store.compact(List.of(b("a"))));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a"), replayed);
+            store.append(b("b"));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(size);
