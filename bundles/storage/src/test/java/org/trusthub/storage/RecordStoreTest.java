@@ -429,6 +429,49 @@ class RecordStoreTest {
     }
 
     @Test
+    void aLastRecordWhoseEndIsZeroFilledIsTrimmedAsATornWrite() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("kept-1"));
+            store.append(b("kept-2"));
+            store.append(b("torn-record-with-a-longer-body-so-the-zeros-cover-only-part-of-it"));
+        }
+        byte[] content = Files.readAllBytes(journal());
+        Arrays.fill(content, content.length - 40, content.length, (byte) 0); // the tag and some data never landed
+        Files.write(journal(), content);
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept-1", "kept-2"), replayed);
+            store.append(b("next"));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept-1", "kept-2", "next"), replayed);
+        }
+    }
+
+    @Test
+    void aHeaderCutShortByZerosIsTrimmedButZerosAfterADamagedRecordAreNot() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("kept"));
+        }
+        long end = Files.size(journal());
+        // a length written, its check and the record not: zeros from inside the frame header on
+        Files.write(journal(), new byte[] {0, 0, 0, 40, 0, 0, 0, 0, 0, 0}, StandardOpenOption.APPEND);
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept"), replayed);
+        }
+        assertEquals(end, Files.size(journal()));
+
+        try (RecordStore store = open()) {
+            store.append(b("damaged"));
+        }
+        byte[] content = Files.readAllBytes(journal());
+        content[content.length - 20] ^= 0x04; // a bit flip inside the record; its tag is intact
+        byte[] withZeros = Arrays.copyOf(content, content.length + 600);
+        Files.write(journal(), withZeros);
+        assertThrows(StoreCorruptedException.class, this::open, "zeros after a damaged record do not excuse it");
+        assertArrayEquals(withZeros, Files.readAllBytes(journal()));
+    }
+
+    @Test
     void anAppendWhosePartialRecordCannotBeTakenBackPoisonsTheStoreUntilReopened() throws Exception {
         java.lang.reflect.Field field = RecordStore.class.getDeclaredField("journal");
         field.setAccessible(true);
