@@ -76,12 +76,14 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     @Override
     public void closeSessions(ThingId thing) {
         prune();
-        for (DTLSConnector connector : connectors.keySet()) {
+        for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
+            DTLSConnector connector = entry.getKey();
             // Removing from the session cache too: nothing of the session survives to be resumed.
             Filter<Principal> ofThing = p -> thing.equals(peers.of(p).orElse(null));
             Future<Void> done = connector.startTerminateConnectionsForPrincipal(ofThing, true);
             try {
                 done.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                entry.getValue().dropThing(thing);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

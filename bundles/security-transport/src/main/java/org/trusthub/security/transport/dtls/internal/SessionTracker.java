@@ -46,6 +46,14 @@ final class SessionTracker implements ConnectionListener {
         });
     }
 
+    /** After the connector terminated the thing's connections (it does not report those as removed). */
+    void dropThing(ThingId thing) {
+        Set<Connection> gone = byThing.remove(thing);
+        if (gone != null) {
+            gone.forEach(byConnection::remove);
+        }
+    }
+
     int count(ThingId thing) {
         Set<Connection> set = byThing.get(thing);
         return set == null ? 0 : set.size();
