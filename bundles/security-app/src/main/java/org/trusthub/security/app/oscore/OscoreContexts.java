@@ -26,6 +26,13 @@ public interface OscoreContexts {
     /** The thing that sent an OSCORE request the endpoint has verified, if any. */
     Optional<ThingId> sender(Request verifiedRequest);
 
+    /**
+     * The thing's live context, for the hub's own requests to the thing (the hub is then the OSCORE client of the
+     * same context: its sender key protects, its sequence numbers come from the keystore). Opens the context if the
+     * thing is operational and has none yet.
+     */
+    Optional<org.eclipse.californium.oscore.OSCoreCtx> context(ThingId thing);
+
     /** The things that have a live context. */
     Set<ThingId> things();
 

@@ -61,6 +61,15 @@ public final class OscoreComponent implements SecurityProvider, OscoreContexts {
     }
 
     @Override
+    public Optional<org.eclipse.californium.oscore.OSCoreCtx> context(ThingId thing) {
+        Optional<org.eclipse.californium.oscore.OSCoreCtx> live = db.context(thing);
+        if (live.isPresent()) {
+            return live;
+        }
+        return Optional.ofNullable(db.getContext(OscoreIds.thingSenderId(thing)));
+    }
+
+    @Override
     public Set<ThingId> things() {
         return db.things();
     }
