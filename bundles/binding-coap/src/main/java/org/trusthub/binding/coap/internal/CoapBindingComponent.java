@@ -1,0 +1,299 @@
+package org.trusthub.binding.coap.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.security.app.oscore.OscoreContexts;
+import org.trusthub.security.transport.dtls.DtlsServerOptions;
+import org.trusthub.security.transport.dtls.DtlsServers;
+
+/**
+ * The CoAP binding: Californium in the hub with a plain endpoint (where OSCORE runs) and a DTLS endpoint, the hub's
+ * resources, a resource directory, and reads and observations of things' resources. Only operational things are
+ * served; when a thing leaves the operational state, or its keys are rotated or revoked, its DTLS sessions, OSCORE
+ * context, registration and observations end at once. Configuration PID {@value #PID}.
+ */
+@Component(service = {ProtocolBinding.class, EventHandler.class, CoapBindingStatus.class},
+        configurationPid = CoapBindingComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false",
+                EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
+                EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
+@Designate(ocd = CoapBindingComponent.Config.class)
+public final class CoapBindingComponent implements ProtocolBinding, EventHandler, CoapBindingStatus {
+    public static final String PID = "org.trusthub.binding.coap";
+    private static final Logger LOG = LoggerFactory.getLogger(CoapBindingComponent.class);
+
+    @ObjectClassDefinition(name = "trusthub CoAP binding",
+            description = "CoAP (RFC 7252) with DTLS 1.2 and OSCORE for the hub's things; keys from the keystore.")
+    public @interface Config {
+        @AttributeDefinition(name = "Address", description = "Address the endpoints bind to. Loopback unless "
+                + "things on the network must reach the hub.")
+        String address() default "127.0.0.1";
+
+        @AttributeDefinition(name = "CoAP port", description = "UDP port of the plain endpoint, which carries "
+                + "OSCORE (-1: off, 0: any free port).", min = "-1", max = "65535")
+        int port() default 5683;
+
+        @AttributeDefinition(name = "CoAP over DTLS port", description = "UDP port of the DTLS endpoint "
+                + "(-1: off, 0: any free port).", min = "-1", max = "65535")
+        int securePort() default 5684;
+
+        @AttributeDefinition(name = "OSCORE", description = "Accept OSCORE-protected requests on the plain endpoint.")
+        boolean oscore() default true;
+
+        @AttributeDefinition(name = "DTLS with PSK")
+        boolean dtlsPsk() default true;
+
+        @AttributeDefinition(name = "DTLS with raw public keys")
+        boolean dtlsRawPublicKey() default true;
+
+        @AttributeDefinition(name = "DTLS with X.509 certificates")
+        boolean dtlsX509() default true;
+
+        @AttributeDefinition(name = "DTLS connection ID length", description = "RFC 9146 connection ID length in "
+                + "bytes (0: off).", min = "0", max = "16")
+        int dtlsConnectionIdLength() default 6;
+
+        @AttributeDefinition(name = "DTLS connections", description = "Most DTLS connections kept.", min = "1")
+        int dtlsMaxConnections() default 10_000;
+
+        @AttributeDefinition(name = "Registrations", description = "Most resource directory registrations.",
+                min = "1")
+        int maxRegistrations() default 1_000;
+
+        @AttributeDefinition(name = "Read timeout", description = "Milliseconds the hub waits for a thing.",
+                min = "100")
+        long readTimeoutMillis() default 5_000;
+    }
+
+    private final ThingRegistry registry;
+    private final DtlsServers dtls;
+    private final OscoreContexts oscore;
+    private final ThingModel model = new ThingModel();
+    private final ResourceDirectory directory;
+    private final ThingReader reader;
+    private final CoapServer server;
+    private final CoapEndpoint plain;
+    private final CoapEndpoint secure;
+
+    @Activate
+    public CoapBindingComponent(@Reference ThingRegistry registry, @Reference DtlsServers dtls,
+            @Reference OscoreContexts oscore, Config config) throws IOException {
+        this.registry = registry;
+        this.dtls = dtls;
+        this.oscore = oscore;
+        InetAddress address = address(config.address());
+        checkPort("port", config.port());
+        checkPort("securePort", config.securePort());
+        if (config.port() < 0 && config.securePort() < 0) {
+            throw new IllegalArgumentException(PID + ": both port and securePort are off");
+        }
+        this.directory = new ResourceDirectory(config.maxRegistrations(), Clock.systemUTC());
+        this.reader = new ThingReader(directory, model, oscore, config.readTimeoutMillis());
+        Configuration configuration = configuration();
+        Callers callers = new Callers(registry, dtls, config.oscore() ? oscore : null);
+        this.server = new CoapServer(configuration);
+        if (config.port() >= 0) {
+            CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration)
+                    .setInetSocketAddress(new InetSocketAddress(address, config.port()));
+            if (config.oscore()) {
+                builder.setCoapStackFactory(new OSCoreCoapStackFactory())
+                        .setCustomCoapStackArgument(oscore.database());
+            }
+            plain = builder.build();
+            server.addEndpoint(plain);
+        } else {
+            plain = null;
+        }
+        if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
+            secure = new CoapEndpoint.Builder().setConfiguration(configuration)
+                    .setConnector(dtls.newServer(new DtlsServerOptions(new InetSocketAddress(address,
+                            config.securePort()), config.dtlsPsk(), config.dtlsRawPublicKey(), config.dtlsX509(),
+                            config.dtlsConnectionIdLength(), config.dtlsMaxConnections())))
+                    .build();
+            server.addEndpoint(secure);
+        } else {
+            secure = null;
+        }
+        server.add(new HubResource(callers), new ThingsResource(callers, model),
+                new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
+        server.start();
+        LOG.info("CoAP binding up: plain {} (OSCORE {}), DTLS {}", plainAddress().orElse(null),
+                config.oscore() ? "on" : "off", secureAddress().orElse(null));
+    }
+
+    static Configuration configuration() {
+        Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
+        // Bounded state against floods of requests from spoofed addresses.
+        c.set(CoapConfig.MAX_ACTIVE_PEERS, 10_000);
+        c.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 8192);
+        c.set(CoapConfig.MAX_MESSAGE_SIZE, 1024);
+        c.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, 2);
+        return c;
+    }
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text.trim());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(PID + ": address '" + text + "' is not an IP address or known host");
+        }
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException(PID + ": " + name + " must be -1 (off) or 0 to 65535, not " + port);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        server.destroy();
+    }
+
+    // ProtocolBinding
+
+    @Override
+    public String protocol() {
+        return "coap";
+    }
+
+    @Override
+    public boolean isSimulated() {
+        return false;
+    }
+
+    @Override
+    public Set<ThingId> things() {
+        Set<ThingId> things = new LinkedHashSet<>();
+        directory.all().forEach(r -> things.add(r.thing()));
+        things.addAll(oscore.things());
+        return things;
+    }
+
+    @Override
+    public void release(ThingId thing) {
+        dtls.closeSessions(thing);
+        oscore.drop(thing);
+        directory.remove(thing);
+        reader.forget(thing);
+        LOG.info("CoAP binding released {}: DTLS sessions closed, OSCORE context dropped, registration removed",
+                thing);
+    }
+
+    // Lifecycle
+
+    @Override
+    public void handleEvent(Event event) {
+        Object id = event.getProperty(TrustHubEvents.THING);
+        if (!(id instanceof String text) || !ThingId.isValid(text)) {
+            return;
+        }
+        ThingId thing = ThingId.of(text);
+        String topic = event.getTopic();
+        if (topic.startsWith(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX)) {
+            if (!LifecycleState.OPERATIONAL.name().equals(event.getProperty(TrustHubEvents.TO_STATE))) {
+                release(thing);
+                if (LifecycleState.DECOMMISSIONED.name().equals(event.getProperty(TrustHubEvents.TO_STATE))) {
+                    model.forget(thing);
+                }
+            }
+        } else if (topic.equals(TrustHubEvents.KEYS_REVOKED)) {
+            release(thing);
+            model.forget(thing);
+        } else if (topic.equals(TrustHubEvents.KEYS_ROTATED)) {
+            Object layer = event.getProperty(TrustHubEvents.LAYER);
+            if (layer == null || "TRANSPORT".equals(layer)) {
+                dtls.closeSessions(thing);
+            }
+            if (layer == null || "APPLICATION".equals(layer)) {
+                oscore.drop(thing);
+            }
+            // Its registration names a session or context that is gone: the thing registers again.
+            directory.remove(thing);
+            reader.forget(thing);
+        }
+    }
+
+    // Status for the shell
+
+    @Override
+    public List<ThingView> views() {
+        List<ThingView> views = new ArrayList<>();
+        for (ThingId thing : things()) {
+            Optional<Registration> r = directory.of(thing);
+            views.add(new ThingView(thing, r.map(Registration::mode).orElse("oscore"),
+                    r.map(x -> x.peer().toString()).orElse("-"), r.map(x -> x.links().size()).orElse(0),
+                    dtls.openSessions(thing), oscore.things().contains(thing), model.all(thing).size(),
+                    reader.observing(thing), r.map(x -> x.expires().toString()).orElse("-")));
+        }
+        return views;
+    }
+
+    @Override
+    public Optional<Registration> registration(ThingId thing) {
+        return directory.of(thing);
+    }
+
+    @Override
+    public SortedMap<String, ThingModel.Value> values(ThingId thing) {
+        return model.all(thing);
+    }
+
+    @Override
+    public Optional<InetSocketAddress> plainAddress() {
+        return Optional.ofNullable(plain).map(Endpoint::getAddress);
+    }
+
+    @Override
+    public Optional<InetSocketAddress> secureAddress() {
+        return Optional.ofNullable(secure).map(Endpoint::getAddress);
+    }
+
+    @Override
+    public String read(ThingId thing, String path) {
+        Optional<CoapResponse> r = reader.read(thing, path);
+        return r.map(response -> response.getCode() + " " + response.getResponseText()).orElse("no answer");
+    }
+
+    @Override
+    public void observe(ThingId thing, String path) {
+        reader.observe(thing, path);
+    }
+}

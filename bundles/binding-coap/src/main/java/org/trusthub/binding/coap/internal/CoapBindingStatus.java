@@ -1,0 +1,33 @@
+package org.trusthub.binding.coap.internal;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+
+import org.trusthub.api.thing.ThingId;
+
+/** What the shell shows about the CoAP binding (a service inside this bundle only). */
+public interface CoapBindingStatus {
+
+    /** One line of the things view. */
+    record ThingView(ThingId thing, String mode, String peer, int links, int dtlsSessions, boolean oscoreContext,
+            int values, int observations, String expires) {
+    }
+
+    List<ThingView> views();
+
+    Optional<Registration> registration(ThingId thing);
+
+    SortedMap<String, ThingModel.Value> values(ThingId thing);
+
+    Optional<InetSocketAddress> plainAddress();
+
+    Optional<InetSocketAddress> secureAddress();
+
+    /** Reads a resource of a registered thing into the model; returns a one-line result. */
+    String read(ThingId thing, String path);
+
+    /** Starts observing a resource of a registered thing. */
+    void observe(ThingId thing, String path);
+}

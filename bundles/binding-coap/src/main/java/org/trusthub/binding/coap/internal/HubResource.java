@@ -1,0 +1,31 @@
+package org.trusthub.binding.coap.internal;
+
+import java.util.Optional;
+
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+
+/** {@code /hub}: tells an authenticated thing who the hub takes it for and how it authenticated. */
+final class HubResource extends CoapResource {
+    private final Callers callers;
+
+    HubResource(Callers callers) {
+        super("hub");
+        this.callers = callers;
+        getAttributes().setTitle("trusthub");
+    }
+
+    @Override
+    public void handleGET(CoapExchange exchange) {
+        Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+        if (caller.isEmpty()) {
+            Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
+            return;
+        }
+        exchange.respond(ResponseCode.CONTENT,
+                "trusthub: " + caller.get().thing().value() + " via " + caller.get().mode(),
+                MediaTypeRegistry.TEXT_PLAIN);
+    }
+}

@@ -1,0 +1,142 @@
+package org.trusthub.binding.coap.internal;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.elements.util.Bytes;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.security.app.oscore.OscoreContexts;
+
+/**
+ * The hub as a client of its things: reads and observes a registered thing's resources through the endpoint and
+ * with the protection it registered with (its DTLS session, or its OSCORE context), and puts what it gets into
+ * the hub's model as {@code <path with '/' as '.'>}.
+ */
+final class ThingReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ThingReader.class);
+
+    private final ResourceDirectory directory;
+    private final ThingModel model;
+    private final OscoreContexts oscore;
+    private final long timeoutMillis;
+    private final Map<ThingId, Map<String, CoapObserveRelation>> observations = new ConcurrentHashMap<>();
+
+    ThingReader(ResourceDirectory directory, ThingModel model, OscoreContexts oscore, long timeoutMillis) {
+        this.directory = directory;
+        this.model = model;
+        this.oscore = oscore;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    static String valueName(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        return p.replace('/', '.');
+    }
+
+    private Request request(Registration registration, String path) {
+        if (!path.startsWith("/") || path.contains("..") || path.length() > 256) {
+            throw new IllegalArgumentException("path must start with / and stay below the thing's base");
+        }
+        Request request = Request.newGet();
+        request.setURI(registration.base() + path);
+        if ("oscore".equals(registration.mode())) {
+            OSCoreCtx context = oscore.context(registration.thing())
+                    .orElseThrow(() -> new IllegalStateException("thing has no OSCORE context"));
+            try {
+                oscore.database().addContext(registration.base(), context);
+            } catch (OSException e) {
+                throw new IllegalStateException("OSCORE context unusable: " + e.getMessage(), e);
+            }
+            request.getOptions().setOscore(Bytes.EMPTY);
+        }
+        return request;
+    }
+
+    private CoapClient client(Registration registration) {
+        CoapClient client = new CoapClient();
+        client.setEndpoint(registration.endpoint());
+        client.setTimeout(timeoutMillis);
+        return client;
+    }
+
+    private Registration registration(ThingId thing) {
+        return directory.of(thing).orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
+    }
+
+    /**
+     * Reads a resource of the thing.
+     *
+     * @return the response, empty on timeout
+     * @throws IllegalArgumentException if the thing is not registered or the path is malformed
+     */
+    Optional<CoapResponse> read(ThingId thing, String path) {
+        Registration registration = registration(thing);
+        try {
+            CoapResponse response = client(registration).advanced(request(registration, path));
+            if (response != null && response.isSuccess()) {
+                store(thing, path, response, "read");
+            }
+            return Optional.ofNullable(response);
+        } catch (org.eclipse.californium.elements.exception.ConnectorException | java.io.IOException e) {
+            LOG.warn("reading {} of {} failed: {}", path, thing, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Starts observing a resource of the thing; each notification updates the hub's model. */
+    void observe(ThingId thing, String path) {
+        Registration registration = registration(thing);
+        Request request = request(registration, path);
+        request.setObserve();
+        CoapObserveRelation relation = client(registration).observe(request, new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                if (response.isSuccess()) {
+                    store(thing, path, response, "observed");
+                }
+            }
+
+            @Override
+            public void onError() {
+                LOG.warn("observation of {} of {} failed", path, thing);
+            }
+        });
+        CoapObserveRelation previous = observations.computeIfAbsent(thing, t -> new ConcurrentHashMap<>())
+                .put(path, relation);
+        if (previous != null) {
+            previous.proactiveCancel();
+        }
+    }
+
+    private void store(ThingId thing, String path, CoapResponse response, String source) {
+        try {
+            model.put(thing, valueName(path), response.getPayload(), response.getOptions().getContentFormat(),
+                    source);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("value {} of {} not kept: {}", path, thing, e.getMessage());
+        }
+    }
+
+    int observing(ThingId thing) {
+        Map<String, CoapObserveRelation> m = observations.get(thing);
+        return m == null ? 0 : m.size();
+    }
+
+    /** Ends the thing's observations without a message to it (its session or context is already gone). */
+    void forget(ThingId thing) {
+        Map<String, CoapObserveRelation> gone = observations.remove(thing);
+        if (gone != null) {
+            gone.values().forEach(CoapObserveRelation::reactiveCancel);
+        }
+    }
+}

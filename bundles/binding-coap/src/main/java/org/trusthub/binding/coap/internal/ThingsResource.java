@@ -1,0 +1,119 @@
+package org.trusthub.binding.coap.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.core.server.resources.Resource;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * {@code /things/<thing>/<name>}: the hub's model of each thing, which the thing itself reads, writes and observes.
+ * One resource serves every path below it (it is its own child), so no request can make the hub grow a resource
+ * tree; observers are told of changes to exactly the path they observe.
+ */
+final class ThingsResource extends CoapResource {
+    private final Callers callers;
+    private final ThingModel model;
+
+    ThingsResource(Callers callers, ThingModel model) {
+        super("things");
+        this.callers = callers;
+        this.model = model;
+        setObservable(true);
+    }
+
+    @Override
+    public Resource getChild(String name) {
+        return this;
+    }
+
+    private record Target(ThingId thing, String name) {
+    }
+
+    /** The caller, when the path is its own; otherwise the refusal has been sent. */
+    private Optional<Target> authorize(CoapExchange exchange) {
+        Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+        if (caller.isEmpty()) {
+            Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
+            return Optional.empty();
+        }
+        List<String> path = exchange.getRequestOptions().getUriPath();
+        if (path.size() < 2 || path.size() > 3 || !ThingId.isValid(path.get(1))) {
+            Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "use /things/<thing id>[/<value name>]");
+            return Optional.empty();
+        }
+        ThingId target = ThingId.of(path.get(1));
+        if (!target.equals(caller.get().thing())) {
+            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "a thing may only use its own resources");
+            return Optional.empty();
+        }
+        return Optional.of(new Target(target, path.size() == 3 ? path.get(2) : null));
+    }
+
+    @Override
+    public void handleGET(CoapExchange exchange) {
+        Optional<Target> t = authorize(exchange);
+        if (t.isEmpty()) {
+            return;
+        }
+        if (t.get().name() == null) {
+            StringBuilder links = new StringBuilder();
+            for (String name : model.all(t.get().thing()).keySet()) {
+                if (links.length() > 0) {
+                    links.append(',');
+                }
+                links.append("</things/").append(t.get().thing().value()).append('/').append(name).append('>');
+            }
+            exchange.respond(ResponseCode.CONTENT, links.toString(), MediaTypeRegistry.APPLICATION_LINK_FORMAT);
+            return;
+        }
+        Optional<ThingModel.Value> value = model.get(t.get().thing(), t.get().name());
+        if (value.isEmpty()) {
+            Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "no such value");
+            return;
+        }
+        Response response = new Response(ResponseCode.CONTENT);
+        response.setPayload(value.get().bytes());
+        response.getOptions().setContentFormat(value.get().contentFormat());
+        exchange.respond(response);
+    }
+
+    @Override
+    public void handlePUT(CoapExchange exchange) {
+        Optional<Target> t = authorize(exchange);
+        if (t.isEmpty()) {
+            return;
+        }
+        if (t.get().name() == null) {
+            Refusals.refuse(exchange, ResponseCode.METHOD_NOT_ALLOWED, "PUT a value: /things/<thing id>/<name>");
+            return;
+        }
+        int format = exchange.getRequestOptions().hasContentFormat() ? exchange.getRequestOptions().getContentFormat()
+                : MediaTypeRegistry.TEXT_PLAIN;
+        boolean created;
+        try {
+            created = model.put(t.get().thing(), t.get().name(), exchange.getRequestPayload(), format, "written");
+        } catch (IllegalArgumentException e) {
+            Refusals.refuse(exchange, e.getMessage().contains("bytes") ? ResponseCode.REQUEST_ENTITY_TOO_LARGE
+                    : ResponseCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        exchange.respond(created ? ResponseCode.CREATED : ResponseCode.CHANGED);
+        notifyObservers(t.get().thing(), t.get().name());
+    }
+
+    void notifyObservers(ThingId thing, String name) {
+        String path = "things/" + thing.value() + "/" + name;
+        changed(relation -> path.equals(relation.getExchange().getRequest().getOptions().getUriPathString()));
+    }
+
+    static String text(byte[] payload) {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+}

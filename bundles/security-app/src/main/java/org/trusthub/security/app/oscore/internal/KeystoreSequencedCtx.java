@@ -1,0 +1,84 @@
+package org.trusthub.security.app.oscore.internal;
+
+import org.eclipse.californium.cose.AlgorithmID;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSException;
+
+/**
+ * An OSCORE context whose sender sequence number is drawn from a {@link SequenceSource} (the keystore's persistent
+ * counter) instead of counted in memory, so a restart never reuses a nonce. cf-oscore uses {@code getSenderSeq()}
+ * as the Partial IV of the next message and then calls {@link #increaseSenderSeq()}; drawing there means every
+ * value it uses was handed out exactly once.
+ */
+class KeystoreSequencedCtx extends OSCoreCtx {
+    /** Largest sequence number cf-oscore carries (an int); RFC 8613 allows up to 2^40 - 1. */
+    static final int SEQ_LIMIT = Integer.MAX_VALUE - 1;
+
+    private final SequenceSource sequence;
+
+    KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
+            byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence) throws OSException {
+        super(masterSecret, client, AlgorithmID.AES_CCM_16_64_128, senderId, recipientId,
+                AlgorithmID.HKDF_HMAC_SHA_256, replayWindow, masterSalt, idContext, DEFAULT_MAX_UNFRAGMENTED);
+        this.sequence = sequence;
+        super.setSenderSeq(sequence.next());
+    }
+
+    private static final int DEFAULT_MAX_UNFRAGMENTED = 4096;
+
+    @Override
+    public synchronized void increaseSenderSeq() throws OSException {
+        super.setSenderSeq(sequence.next());
+    }
+
+    /** The sequence number is the keystore's; nobody may wind it back. */
+    @Override
+    public synchronized void setSenderSeq(int seq) {
+        if (seq < getSenderSeq()) {
+            throw new IllegalArgumentException("sender sequence number cannot go back");
+        }
+        super.setSenderSeq(seq);
+    }
+
+    /** The Partial IV of the request this thread is verifying, until its tag is found good. */
+    private final ThreadLocal<Integer> unverified = new ThreadLocal<>();
+
+    /**
+     * Checks the replay window but leaves it as it was. cf-oscore 3.13 calls this before it verifies the AEAD tag and
+     * would otherwise move the window for a forged message: anyone knowing a thing's key id could send one with a
+     * huge Partial IV and lock the thing out. RFC 8613, 7.4: the window is updated only once the message verifies.
+     */
+    @Override
+    public synchronized void checkIncomingSeq(int seq) throws OSException {
+        int lowest = getLowestRecipientSeq();
+        int window = getRecipientReplayWindow();
+        super.checkIncomingSeq(seq);
+        setRecipientSeq(lowest);
+        setRecipientReplayWindow(window);
+        unverified.set(seq);
+    }
+
+    /**
+     * cf-oscore sets the inner code right after a request decrypted and verified, and nowhere else: the point at which
+     * the window may take the Partial IV. A concurrent copy that got there first makes this one a replay.
+     */
+    @Override
+    public synchronized void setCoAPCode(org.eclipse.californium.core.coap.CoAP.Code code) {
+        Integer seq = unverified.get();
+        if (seq != null) {
+            unverified.remove();
+            try {
+                super.checkIncomingSeq(seq);
+            } catch (OSException e) {
+                throw new IllegalStateException("Replay detected", e);
+            }
+        }
+        super.setCoAPCode(code);
+    }
+
+    @Override
+    public String toString() {
+        return "OSCORE context[sender " + getSenderIdString() + ", recipient " + getRecipientIdString()
+                + ", keys redacted]";
+    }
+}

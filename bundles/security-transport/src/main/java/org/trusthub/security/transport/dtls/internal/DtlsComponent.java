@@ -1,0 +1,112 @@
+package org.trusthub.security.transport.dtls.internal;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.californium.elements.util.Filter;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.security.transport.dtls.DtlsServerOptions;
+import org.trusthub.security.transport.dtls.DtlsServers;
+
+/**
+ * The transport layer's DTLS provider: makes keystore-backed server connectors and closes a thing's sessions on all
+ * of them when it is forgotten.
+ */
+@Component(service = {SecurityProvider.class, DtlsServers.class}, property = {
+        SecurityProvider.LAYER + "=TRANSPORT", SecurityProvider.MECHANISM + "=" + DtlsServers.DTLS_MECHANISM})
+public final class DtlsComponent implements SecurityProvider, DtlsServers {
+    private static final Logger LOG = LoggerFactory.getLogger(DtlsComponent.class);
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
+    private final PeerThings peers;
+    private final DtlsServerFactory factory;
+    private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
+
+    @org.osgi.service.component.annotations.Activate
+    public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
+        this.peers = new PeerThings(keys);
+        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry));
+    }
+
+    @Override
+    public Layer layer() {
+        return Layer.TRANSPORT;
+    }
+
+    @Override
+    public String mechanism() {
+        return DTLS_MECHANISM;
+    }
+
+    @Override
+    public DTLSConnector newServer(DtlsServerOptions options) {
+        SessionTracker tracker = new SessionTracker(peers);
+        DTLSConnector connector = factory.create(options, tracker);
+        connectors.put(connector, tracker);
+        return connector;
+    }
+
+    @Override
+    public Optional<ThingId> thingOf(Principal peer) {
+        return peer == null ? Optional.empty() : peers.of(peer);
+    }
+
+    @Override
+    public int openSessions(ThingId thing) {
+        prune();
+        return connectors.values().stream().mapToInt(t -> t.count(thing)).sum();
+    }
+
+    @Override
+    public void closeSessions(ThingId thing) {
+        prune();
+        for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
+            DTLSConnector connector = entry.getKey();
+            // Removing from the session cache too: nothing of the session survives to be resumed.
+            Filter<Principal> ofThing = p -> thing.equals(peers.of(p).orElse(null));
+            Future<Void> done = connector.startTerminateConnectionsForPrincipal(ofThing, true);
+            try {
+                done.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                entry.getValue().dropThing(thing);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("closing the DTLS sessions of {} on {} did not finish: {}", thing, connector.getAddress(),
+                        e.toString());
+            }
+        }
+        LOG.info("DTLS sessions of {} closed", thing);
+    }
+
+    @Override
+    public void forget(ThingId thing) {
+        closeSessions(thing);
+    }
+
+    /** Connectors destroyed by their binding are dropped here; a stopped one may still be started again. */
+    private void prune() {
+        connectors.keySet().removeIf(c -> c.getAddress() == null && !c.isRunning());
+    }
+
+    @Deactivate
+    void deactivate() {
+        connectors.clear();
+    }
+}

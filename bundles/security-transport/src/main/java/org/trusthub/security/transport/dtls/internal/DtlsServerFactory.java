@@ -1,0 +1,80 @@
+package org.trusthub.security.transport.dtls.internal;
+
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.SingleNodeConnectionIdGenerator;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
+import org.trusthub.api.keystore.HubIdentity;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.security.transport.dtls.DtlsServerOptions;
+
+/**
+ * Builds hardened server connectors: HelloVerifyRequest cookies for every handshake (PSK too) so spoofed
+ * ClientHellos cost the hub no state, a bounded connection store, the anti-replay window, client authentication
+ * required, connection IDs (RFC 9146), and no session IDs, so a thing whose access ended cannot come back by
+ * resuming an old session.
+ */
+final class DtlsServerFactory {
+    private final ThingKeyStore keys;
+    private final PeerThings peers;
+    private final ThingGate gate;
+
+    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate) {
+        this.keys = keys;
+        this.peers = peers;
+        this.gate = gate;
+    }
+
+    static Configuration configuration(DtlsServerOptions options) {
+        Configuration configuration = new Configuration(DtlsConfig.DEFINITIONS);
+        configuration.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
+        configuration.set(DtlsConfig.DTLS_USE_HELLO_VERIFY_REQUEST, true);
+        configuration.set(DtlsConfig.DTLS_USE_HELLO_VERIFY_REQUEST_FOR_PSK, true);
+        configuration.set(DtlsConfig.DTLS_USE_ANTI_REPLAY_FILTER, true);
+        configuration.set(DtlsConfig.DTLS_SERVER_USE_SESSION_ID, false);
+        configuration.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+        configuration.set(DtlsConfig.DTLS_MAX_CONNECTIONS, options.maxConnections());
+        configuration.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, 30L, TimeUnit.MINUTES);
+        configuration.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH,
+                options.connectionIdLength() == 0 ? null : options.connectionIdLength());
+        configuration.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+        configuration.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 2);
+        return configuration;
+    }
+
+    DTLSConnector create(DtlsServerOptions options, SessionTracker tracker) {
+        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration(options))
+                .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls");
+        if (options.connectionIdLength() > 0) {
+            builder.setConnectionIdGenerator(new SingleNodeConnectionIdGenerator(options.connectionIdLength()));
+        }
+        if (options.psk()) {
+            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate));
+        }
+        if (options.rawPublicKey() || options.x509()) {
+            HubIdentity hub = keys.hubIdentity();
+            List<CertificateType> types = new ArrayList<>();
+            if (options.x509()) {
+                types.add(CertificateType.X_509);
+            }
+            if (options.rawPublicKey()) {
+                types.add(CertificateType.RAW_PUBLIC_KEY);
+            }
+            builder.setCertificateIdentityProvider(new SingleCertificateProvider(hub.privateKey(),
+                    new Certificate[] {hub.certificate()}, types));
+            builder.setAdvancedCertificateVerifier(
+                    new ThingCertificateVerifier(keys, peers, gate, options.rawPublicKey(), options.x509()));
+        }
+        return new DTLSConnector(builder.build());
+    }
+}

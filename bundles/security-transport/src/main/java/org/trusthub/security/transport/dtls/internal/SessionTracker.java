@@ -1,0 +1,87 @@
+package org.trusthub.security.transport.dtls.internal;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.californium.scandium.ConnectionListener;
+import org.eclipse.californium.scandium.dtls.Connection;
+import org.trusthub.api.thing.ThingId;
+
+/** Which established DTLS connections belong to which thing, for the shell and for counting. */
+final class SessionTracker implements ConnectionListener {
+    private final PeerThings peers;
+    private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
+    private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
+
+    SessionTracker(PeerThings peers) {
+        this.peers = peers;
+    }
+
+    @Override
+    public void onConnectionEstablished(Connection connection) {
+        Optional<ThingId> thing = Optional.ofNullable(connection.getEstablishedPeerIdentity()).flatMap(peers::of);
+        if (thing.isPresent()) {
+            ThingId previous = byConnection.put(connection, thing.get());
+            if (previous != null && !previous.equals(thing.get())) {
+                remove(previous, connection);
+            }
+            byThing.computeIfAbsent(thing.get(), t -> ConcurrentHashMap.newKeySet()).add(connection);
+        }
+    }
+
+    @Override
+    public void onConnectionRemoved(Connection connection) {
+        ThingId thing = byConnection.remove(connection);
+        if (thing != null) {
+            remove(thing, connection);
+        }
+    }
+
+    private void remove(ThingId thing, Connection connection) {
+        byThing.computeIfPresent(thing, (t, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** After the connector terminated the thing's connections (it does not report those as removed). */
+    void dropThing(ThingId thing) {
+        Set<Connection> gone = byThing.remove(thing);
+        if (gone != null) {
+            gone.forEach(byConnection::remove);
+        }
+    }
+
+    int count(ThingId thing) {
+        Set<Connection> set = byThing.get(thing);
+        return set == null ? 0 : set.size();
+    }
+
+    int total() {
+        return byConnection.size();
+    }
+
+    @Override
+    public boolean onConnectionUpdatesSequenceNumbers(Connection connection, boolean writeSequenceNumber) {
+        return false;
+    }
+
+    @Override
+    public boolean onConnectionMacError(Connection connection) {
+        return false;
+    }
+
+    @Override
+    public void beforeExecution(Connection connection) {
+    }
+
+    @Override
+    public void updateExecution(Connection connection) {
+    }
+
+    @Override
+    public void afterExecution(Connection connection) {
+    }
+}
