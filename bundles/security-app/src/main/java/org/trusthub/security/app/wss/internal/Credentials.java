@@ -25,6 +25,12 @@ interface Credentials {
     Optional<ThingId> thingOf(X509Certificate certificate);
 
     /**
+     * The active thing whose root certificate's public key has this subject key identifier (SHA-1 of the public key
+     * bits, RFC 5280 method 1), as the WS-Discovery compact signature names keys.
+     */
+    Optional<ThingId> thingOfKeyId(byte[] subjectKeyId);
+
+    /**
      * The UsernameToken password shared with a thing (derived from its root credential); empty if the thing is not
      * enrolled or revoked. The caller wipes the array.
      */

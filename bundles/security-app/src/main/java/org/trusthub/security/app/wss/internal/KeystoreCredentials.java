@@ -31,6 +31,7 @@ final class KeystoreCredentials implements Credentials {
 
     private final ThingKeyStore keystore;
     private final Map<String, ThingId> owners = new ConcurrentHashMap<>();
+    private final Map<String, ThingId> keyIds = new ConcurrentHashMap<>();
     private volatile boolean ownersLoaded;
 
     KeystoreCredentials(ThingKeyStore keystore) {
@@ -70,6 +71,13 @@ final class KeystoreCredentials implements Credentials {
     }
 
     @Override
+    public Optional<ThingId> thingOfKeyId(byte[] subjectKeyId) {
+        owners();
+        ThingId thing = keyIds.get(Base64.getEncoder().encodeToString(subjectKeyId));
+        return thing != null && keystore.isActive(thing) ? Optional.of(thing) : Optional.empty();
+    }
+
+    @Override
     public Optional<char[]> usernamePassword(ThingId thing) {
         DerivedKey key;
         try {
@@ -77,7 +85,7 @@ final class KeystoreCredentials implements Credentials {
                 return Optional.empty();
             }
             key = keystore.deriveKey(thing, Layer.APPLICATION, UT_MECHANISM, 32);
-        } catch (KeystoreException | IllegalArgumentException e) {
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
         }
         byte[] bytes = key.bytes();
@@ -100,9 +108,16 @@ final class KeystoreCredentials implements Credentials {
             synchronized (this) {
                 if (!ownersLoaded) {
                     owners.clear();
+                    keyIds.clear();
                     for (ThingId thing : keystore.things()) {
-                        keystore.rootCertificate(thing).map(KeystoreCredentials::key)
-                                .ifPresent(k -> owners.put(k, thing));
+                        keystore.rootCertificate(thing).ifPresent(certificate -> {
+                            String k = key(certificate);
+                            if (k != null) {
+                                owners.put(k, thing);
+                            }
+                            keyIds.put(Base64.getEncoder().encodeToString(
+                                    CompactSignature.subjectKeyId(certificate.getPublicKey())), thing);
+                        });
                     }
                     ownersLoaded = true;
                 }

@@ -74,6 +74,12 @@ final class Party implements Credentials {
     }
 
     @Override
+    public Optional<ThingId> thingOfKeyId(byte[] subjectKeyId) {
+        return peers.entrySet().stream().filter(e -> java.util.Arrays.equals(subjectKeyId,
+                CompactSignature.subjectKeyId(e.getValue().getPublicKey()))).map(Map.Entry::getKey).findFirst();
+    }
+
+    @Override
     public Optional<char[]> usernamePassword(ThingId thing) {
         byte[] secret = passwords.get(thing);
         return secret == null ? Optional.empty()
