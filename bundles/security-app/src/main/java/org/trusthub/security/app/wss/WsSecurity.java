@@ -16,13 +16,13 @@ import org.w3c.dom.Document;
  * <p>Envelopes are DOM documents parsed by the caller with a hardened parser (namespace aware, no DTD, no external
  * entities); they are changed in place. Registered as an OSGi service; the same component is the
  * {@link org.trusthub.api.security.SecurityProvider} with {@code trusthub.layer=APPLICATION} and
- * {@code trusthub.mechanism=}{@value #MECHANISM}.
+ * {@code trusthub.mechanism=}{@value #WS_SECURITY}.
  */
 @ProviderType
 public interface WsSecurity {
 
     /** The mechanism name of WS-Security. */
-    String MECHANISM = "ws-security";
+    String WS_SECURITY = "ws-security";
 
     /** The policy of a thing (from Config Admin; the configured default when the thing has none). */
     WssPolicy policy(ThingId thing);
