@@ -73,7 +73,7 @@ public final class DiscoveryMessage {
         List<String> probeScopes = List.of();
         String matchBy = null;
         switch (kind) {
-            case HELLO, BYE, RESOLVE -> eps.add(endpoint(v, p, kind != HELLO));
+            case HELLO, BYE, RESOLVE -> eps.add(endpoint(v, p, kind != Kind.HELLO));
             case PROBE_MATCHES -> {
                 for (Element e : Xml.children(p, v.wsd, "ProbeMatch")) {
                     eps.add(endpoint(v, e, false));

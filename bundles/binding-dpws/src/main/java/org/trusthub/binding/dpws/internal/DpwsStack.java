@@ -200,7 +200,8 @@ public final class DpwsStack implements AutoCloseable {
             signer = security.verifyDiscovery(soap);
             if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE
                     && !m.endpoints.isEmpty()) {
-                String refused = sequences.accept(m.endpoints.get(0).address(), soap.appSequence());
+                String refused = sequences.accept(m.endpoints.get(0).address() + " " + soap.version,
+                        soap.appSequence());
                 if (refused != null) {
                     LOG.warn("DPWS: dropped {} from {} for {}: {}", m.kind.element, from,
                             Xml.printable(m.endpoints.get(0).address()), refused);
