@@ -109,6 +109,11 @@ public final class DpwsStack implements AutoCloseable {
         return httpServer.port();
     }
 
+    /** The protection the thing's policy asks for, as the shell prints it. */
+    public String policyLabel(ThingId thing) {
+        return security.available() ? security.policy(thing).label() : "none (no WS-Security provider)";
+    }
+
     MessageSecurity security() {
         return security;
     }
