@@ -236,7 +236,7 @@ public final class DeviceHost {
     private HttpServer.Response exchange(Hosted h, boolean device, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
         try {
-            stack.security().incoming(m, h.thing());
+            stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());

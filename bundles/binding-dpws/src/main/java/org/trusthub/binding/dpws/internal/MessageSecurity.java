@@ -59,6 +59,18 @@ public final class MessageSecurity {
         return s.verify(m.doc, thing);
     }
 
+    /** Verifies a request to a hosted thing (device-host role): the hosted thing's policy, any trusted signer. */
+    public SoapProtection incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        if (s == null || hosted == null) {
+            return SoapProtection.NONE;
+        }
+        if (!m.hasSecurityHeader() && s.policy(hosted).equals(SoapProtection.NONE)) {
+            return SoapProtection.NONE;
+        }
+        return s.verifyRequest(m.doc, hosted);
+    }
+
     public void signDiscovery(SoapMessage m) throws SoapSecurityException {
         SoapSecurity s = service.get();
         if (s != null) {

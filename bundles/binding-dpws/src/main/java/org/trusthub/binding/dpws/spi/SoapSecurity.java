@@ -52,6 +52,14 @@ public interface SoapSecurity {
     SoapProtection verify(Document envelope, ThingId policyThing) throws SoapSecurityException;
 
     /**
+     * Verifies a request to a hosted thing in place, as {@link #verify} does, but under the hosted thing's policy and
+     * from any trusted signer (the client is not known beforehand).
+     *
+     * @throws SoapSecurityException as for {@link #verify}; the binding answers with that SOAP fault
+     */
+    SoapProtection verifyRequest(Document envelope, ThingId hostedThing) throws SoapSecurityException;
+
+    /**
      * Signs an outgoing WS-Discovery message (Hello, Bye, ProbeMatches, ResolveMatches) with the hub's identity
      * using the WS-Discovery 1.1 compact signature (d:Security/d:Sig header, section 8.2). A no-op is allowed when
      * discovery signing is not configured.
