@@ -1,0 +1,514 @@
+package org.trusthub.binding.dpws.internal;
+
+import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.xml.namespace.QName;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * The device-host role: each hosted hub thing is a DPWS device with one hosted service (ThingService: GetStatus,
+ * and a StateChanged event). Answers Probe and Resolve, announces with Hello and Bye, serves WS-Transfer Get
+ * (device metadata), WS-MetadataExchange GetMetadata (WSDL), the GetStatus operation and WS-Eventing.
+ */
+public final class DeviceHost {
+
+    public static final String TH = "http://trusthub.org/ns/dpws/2026/thing";
+    public static final QName THING_DEVICE_TYPE = new QName(TH, "ThingDevice");
+    public static final QName THING_PORT_TYPE = new QName(TH, "ThingPortType");
+    public static final String GET_STATUS = TH + "/ThingPortType/GetStatus";
+    public static final String GET_STATUS_RESPONSE = TH + "/ThingPortType/GetStatusResponse";
+    public static final String STATE_CHANGED = TH + "/ThingPortType/StateChanged";
+    public static final String SERVICE_ID = "urn:trusthub:service:thing";
+    /** WS-Discovery APP_MAX_DELAY: answers to multicast requests and Hello wait a random time up to this. */
+    public static final int APP_MAX_DELAY = 500;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceHost.class);
+    private static final int MAX_SUBSCRIPTIONS = 256;
+
+    /** One hosted thing; the uuid is derived from the hub name and the thing id, so it survives restarts. */
+    public record Hosted(ThingId thing, UUID uuid) {
+        public String address() {
+            return "urn:uuid:" + uuid;
+        }
+
+        public String devicePath() {
+            return "/dpws/" + uuid;
+        }
+
+        public String servicePath() {
+            return "/dpws/" + uuid + "/thing";
+        }
+    }
+
+    /** A granted event subscription. */
+    public record Subscription(String id, Hosted device, DpwsVersion version, URI notifyTo,
+            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires) {
+    }
+
+    private final DpwsStack stack;
+    private final ThingSource things;
+    private final String hubName;
+    private final long instanceId = Instant.now().getEpochSecond();
+    private final AtomicLong messageNumber = new AtomicLong();
+    private final Map<ThingId, Hosted> hosted = new ConcurrentHashMap<>();
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final long metadataVersion = 1;
+
+    DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
+        this.stack = stack;
+        this.things = things;
+        this.hubName = hubName;
+    }
+
+    public Map<ThingId, Hosted> hosted() {
+        return Map.copyOf(hosted);
+    }
+
+    public List<Subscription> subscriptions() {
+        return List.copyOf(subscriptions.values());
+    }
+
+    public Hosted deviceFor(ThingId thing) {
+        return hosted.get(thing);
+    }
+
+    /** Brings the hosted set in line with the thing source: Hello for new devices, Bye for gone ones. */
+    public synchronized void refresh() {
+        Set<ThingId> now = Set.copyOf(things.hosted());
+        for (ThingId t : List.copyOf(hosted.keySet())) {
+            if (!now.contains(t)) {
+                withdraw(hosted.remove(t), "the thing is no longer hosted");
+            }
+        }
+        for (ThingId t : now) {
+            if (!hosted.containsKey(t)) {
+                Hosted h = new Hosted(t, UUID.nameUUIDFromBytes(
+                        ("trusthub-dpws/" + hubName + "/" + t.value()).getBytes(StandardCharsets.UTF_8)));
+                hosted.put(t, h);
+                announce(h);
+            }
+        }
+    }
+
+    public synchronized void stop() {
+        for (Hosted h : List.copyOf(hosted.values())) {
+            withdraw(h, "the hub is shutting down");
+        }
+        hosted.clear();
+    }
+
+    private void announce(Hosted h) {
+        for (DpwsVersion v : DpwsVersion.values()) {
+            List<String> xaddrs = new ArrayList<>();
+            for (InetAddress a : stack.localAddresses()) {
+                xaddrs.add(url(a, h.devicePath()));
+            }
+            SoapMessage hello = DiscoveryMessage.hello(v, endpoint(v, h, xaddrs), nextSequence());
+            stack.sendDiscovery(hello, null, ThreadLocalRandom.current().nextInt(APP_MAX_DELAY));
+        }
+        LOG.info("DPWS: hosting {} as device {}", h.thing(), h.address());
+    }
+
+    private void withdraw(Hosted h, String reason) {
+        for (Subscription s : List.copyOf(subscriptions.values())) {
+            if (s.device().equals(h)) {
+                subscriptions.remove(s.id());
+                end(s, "wse:SourceShuttingDown", reason);
+            }
+        }
+        for (DpwsVersion v : DpwsVersion.values()) {
+            stack.sendDiscovery(DiscoveryMessage.bye(v, h.address(), nextSequence()), null, 0);
+        }
+        LOG.info("DPWS: {} no longer hosted ({})", h.thing(), reason);
+    }
+
+    private AppSequence nextSequence() {
+        return new AppSequence(instanceId, "", messageNumber.incrementAndGet());
+    }
+
+    private DiscoveryMessage.Endpoint endpoint(DpwsVersion v, Hosted h, List<String> xaddrs) {
+        return new DiscoveryMessage.Endpoint(h.address(), List.of(new QName(v.dpws, "Device"), THING_DEVICE_TYPE),
+                List.of(), xaddrs, metadataVersion);
+    }
+
+    String url(InetAddress a, String path) {
+        String host = a instanceof Inet6Address ? "[" + a.getHostAddress().replaceAll("%.*", "") + "]"
+                : a.getHostAddress();
+        return "http://" + host + ":" + stack.httpPort() + path;
+    }
+
+    // ---- discovery ----
+
+    void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
+        DpwsVersion v = probe.soap.version;
+        InetAddress local = stack.localAddressFor(from.getAddress());
+        List<DiscoveryMessage.Endpoint> matches = new ArrayList<>();
+        for (Hosted h : hosted.values()) {
+            DiscoveryMessage.Endpoint e = endpoint(v, h, local == null ? List.of() : List.of(url(local,
+                    h.devicePath())));
+            if (matches(probe, e)) {
+                matches.add(e);
+            }
+        }
+        if (matches.isEmpty()) {
+            return;
+        }
+        SoapMessage reply = DiscoveryMessage.probeMatches(v, probe.soap.messageId(), matches, nextSequence());
+        stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
+    }
+
+    void onResolve(DiscoveryMessage resolve, InetSocketAddress from, boolean multicast) {
+        DpwsVersion v = resolve.soap.version;
+        String wanted = resolve.endpoints.get(0).address();
+        InetAddress local = stack.localAddressFor(from.getAddress());
+        for (Hosted h : hosted.values()) {
+            if (h.address().equalsIgnoreCase(wanted) && local != null) {
+                SoapMessage reply = DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(),
+                        endpoint(v, h, List.of(url(local, h.devicePath()))), nextSequence());
+                stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
+            }
+        }
+    }
+
+    /** WS-Discovery type matching: every probed type is one of the device's; scopes by RFC 3986 prefix. */
+    static boolean matches(DiscoveryMessage probe, DiscoveryMessage.Endpoint e) {
+        if (!e.types().containsAll(probe.probeTypes)) {
+            return false;
+        }
+        if (probe.probeScopes.isEmpty()) {
+            return true;
+        }
+        String rule = probe.matchBy == null ? "" : probe.matchBy;
+        if (!rule.isEmpty() && !rule.endsWith("/rfc3986") && !rule.endsWith("/strcmp0")) {
+            return false;
+        }
+        boolean exact = rule.endsWith("/strcmp0");
+        for (String wanted : probe.probeScopes) {
+            boolean found = false;
+            for (String have : e.scopes()) {
+                if (exact ? have.equals(wanted) : have.equals(wanted) || have.startsWith(
+                        wanted.endsWith("/") ? wanted : wanted + "/")) {
+                    found = true;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- HTTP ----
+
+    /** Handles a SOAP request to a device or service path; null when the path is not one of this host's. */
+    HttpServer.Response http(String path, SoapMessage m, InetSocketAddress peer) {
+        for (Hosted h : hosted.values()) {
+            if (path.equals(h.devicePath()) || path.equals(h.servicePath())) {
+                return exchange(h, path.equals(h.devicePath()), m, peer);
+            }
+        }
+        return null;
+    }
+
+    private HttpServer.Response exchange(Hosted h, boolean device, SoapMessage m, InetSocketAddress peer) {
+        DpwsVersion v = m.version;
+        try {
+            stack.security().incomingRequest(m, h.thing());
+        } catch (SoapSecurityException e) {
+            LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
+                    e.getMessage());
+            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(), e.getMessage()), 400);
+        }
+        SoapMessage response;
+        try {
+            response = device ? deviceRequest(h, m) : serviceRequest(h, m, peer);
+        } catch (MalformedMessageException e) {
+            LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
+            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
+        }
+        return reply(h, response, 200);
+    }
+
+    private HttpServer.Response reply(Hosted h, SoapMessage response, int status) {
+        try {
+            stack.security().outgoing(response, h.thing());
+        } catch (SoapSecurityException e) {
+            LOG.warn("DPWS: cannot secure the reply for {}: {}", h.thing(), e.getMessage());
+            SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", e.faultCode(),
+                    "the reply could not be secured");
+            return new HttpServer.Response(500, f.bytes());
+        }
+        byte[] bytes = response.bytes();
+        if (bytes.length > Xml.MAX_HTTP) {
+            SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", null,
+                    "the reply would exceed the DPWS limit of " + Xml.MAX_HTTP + " bytes");
+            return new HttpServer.Response(500, f.bytes());
+        }
+        return new HttpServer.Response(status, bytes);
+    }
+
+    private SoapMessage deviceRequest(Hosted h, SoapMessage m) throws MalformedMessageException {
+        DpwsVersion v = m.version;
+        if (!DpwsVersion.WST_GET.equals(m.action())) {
+            throw new MalformedMessageException("the device endpoint answers WS-Transfer Get only, not "
+                    + Xml.printable(m.action()));
+        }
+        SoapMessage r = SoapMessage.create(v, DpwsVersion.WST_GET_RESPONSE, v.anonymous, m.messageId());
+        String p = SoapMessage.dpwsPrefix(v);
+        Element md = Xml.add(r.body, MEX, "mex:Metadata");
+        Element s = section(md, v.dpws + "/ThisModel");
+        Element model = Xml.add(s, v.dpws, p + ":ThisModel");
+        Xml.add(model, v.dpws, p + ":Manufacturer", "trusthub");
+        Xml.add(model, v.dpws, p + ":ModelName", "trusthub hosted thing");
+        s = section(md, v.dpws + "/ThisDevice");
+        Element dev = Xml.add(s, v.dpws, p + ":ThisDevice");
+        Xml.add(dev, v.dpws, p + ":FriendlyName", h.thing().value());
+        Xml.add(dev, v.dpws, p + ":FirmwareVersion", "1.0");
+        Xml.add(dev, v.dpws, p + ":SerialNumber", h.thing().value());
+        s = section(md, v.dpws + "/Relationship");
+        Element rel = Xml.add(s, v.dpws, p + ":Relationship");
+        rel.setAttribute("Type", v.dpws + "/host");
+        Element host = Xml.add(rel, v.dpws, p + ":Host");
+        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
+        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
+        Xml.add(host, v.dpws, p + ":Types", p + ":Device");
+        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
+        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
+        String serviceUrl = serviceUrlFor(h, m);
+        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
+        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + THING_PORT_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", TH);
+        Xml.add(svc, v.dpws, p + ":ServiceId", SERVICE_ID);
+        return r;
+    }
+
+    // The hosted service's address uses the host and port the client reached the device at.
+    private String serviceUrlFor(Hosted h, SoapMessage m) {
+        return stack.currentRequestBase() + h.servicePath();
+    }
+
+    private static Element section(Element metadata, String dialect) {
+        Element s = Xml.add(metadata, MEX, "mex:MetadataSection");
+        s.setAttribute("Dialect", dialect);
+        return s;
+    }
+
+    private SoapMessage serviceRequest(Hosted h, SoapMessage m, InetSocketAddress peer)
+            throws MalformedMessageException {
+        DpwsVersion v = m.version;
+        String action = m.action();
+        if (DpwsVersion.MEX_GET_METADATA.equals(action)) {
+            SoapMessage r = SoapMessage.create(v, DpwsVersion.MEX_GET_METADATA_RESPONSE, v.anonymous,
+                    m.messageId());
+            Element md = Xml.add(r.body, MEX, "mex:Metadata");
+            Element s = section(md, DpwsVersion.WSDL);
+            s.setAttribute("Identifier", TH);
+            Wsdl.thingService(s, stack.currentRequestBase() + h.servicePath());
+            return r;
+        }
+        if (GET_STATUS.equals(action)) {
+            SoapMessage r = SoapMessage.create(v, GET_STATUS_RESPONSE, v.anonymous, m.messageId());
+            Element st = Xml.add(r.body, TH, "th:Status");
+            Xml.add(st, TH, "th:Thing", h.thing().value());
+            Xml.add(st, TH, "th:State", things.state(h.thing()).orElse("UNKNOWN"));
+            return r;
+        }
+        if (Eventing.SUBSCRIBE.equals(action)) {
+            return subscribe(h, m);
+        }
+        if (Eventing.RENEW.equals(action) || Eventing.GET_STATUS.equals(action)
+                || Eventing.UNSUBSCRIBE.equals(action)) {
+            return manage(h, m);
+        }
+        throw new MalformedMessageException("no operation with action " + Xml.printable(action));
+    }
+
+    private SoapMessage subscribe(Hosted h, SoapMessage m) throws MalformedMessageException {
+        DpwsVersion v = m.version;
+        Element sub = Xml.child(m.body, Eventing.WSE, "Subscribe");
+        if (sub == null) {
+            throw new MalformedMessageException("Subscribe action without wse:Subscribe");
+        }
+        Element delivery = Xml.child(sub, Eventing.WSE, "Delivery");
+        if (delivery == null) {
+            throw new MalformedMessageException("wse:Subscribe without wse:Delivery");
+        }
+        String mode = delivery.hasAttribute("Mode") ? delivery.getAttribute("Mode") : Eventing.PUSH;
+        if (!Eventing.PUSH.equals(mode)) {
+            throw new MalformedMessageException("delivery mode " + Xml.printable(mode) + " is not supported");
+        }
+        Element notifyTo = Xml.child(delivery, Eventing.WSE, "NotifyTo");
+        URI notify = httpAddress(notifyTo == null ? null : Xml.childText(notifyTo, v.wsa, "Address"), "NotifyTo");
+        Element endToEpr = Xml.child(sub, Eventing.WSE, "EndTo");
+        URI endTo = endToEpr == null ? null : httpAddress(Xml.childText(endToEpr, v.wsa, "Address"), "EndTo");
+        Set<String> actions = Set.of(STATE_CHANGED);
+        Element filter = Xml.child(sub, Eventing.WSE, "Filter");
+        if (filter != null) {
+            String dialect = filter.getAttribute("Dialect");
+            if (!dialect.equals(v.dpws + "/Action")) {
+                throw new MalformedMessageException("filter dialect " + Xml.printable(dialect) + " not supported");
+            }
+            actions = Set.copyOf(DiscoveryMessage.words(Xml.text(filter)));
+            if (actions.stream().noneMatch(a -> STATE_CHANGED.startsWith(a))) {
+                throw new MalformedMessageException("the filter matches no event of this service");
+            }
+        }
+        Instant now = Instant.now();
+        Duration d = Eventing.parseExpires(Xml.childText(sub, Eventing.WSE, "Expires"), now);
+        if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+            throw new MalformedMessageException("too many subscriptions on this host");
+        }
+        List<Element> refs = new ArrayList<>();
+        Element rp = notifyTo == null ? null : Xml.child(notifyTo, v.wsa, "ReferenceParameters");
+        for (Element e : Xml.children(rp, null, null)) {
+            refs.add(e);
+        }
+        String id = "urn:uuid:" + UUID.randomUUID();
+        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d)));
+        LOG.info("DPWS: {} subscribed to {} events of {} for {}", notify, actions.size(), h.thing(),
+                Eventing.format(d));
+        SoapMessage r = SoapMessage.create(v, Eventing.SUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
+        declareWse(r);
+        Element resp = Xml.add(r.body, Eventing.WSE, "wse:SubscribeResponse");
+        writeManager(resp, v, h, id);
+        Xml.add(resp, Eventing.WSE, "wse:Expires", Eventing.format(d));
+        return r;
+    }
+
+    private void writeManager(Element parent, DpwsVersion v, Hosted h, String id) {
+        Element mgr = Xml.add(parent, Eventing.WSE, "wse:SubscriptionManager");
+        Xml.add(mgr, v.wsa, "wsa:Address", stack.currentRequestBase() + h.servicePath());
+        Element rp = Xml.add(mgr, v.wsa, "wsa:ReferenceParameters");
+        Xml.add(rp, Eventing.WSE, "wse:Identifier", id);
+    }
+
+    private static void declareWse(SoapMessage r) {
+        r.doc.getDocumentElement().setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:wse", Eventing.WSE);
+    }
+
+    private SoapMessage manage(Hosted h, SoapMessage m) throws MalformedMessageException {
+        DpwsVersion v = m.version;
+        String id = Xml.childText(m.header, Eventing.WSE, "Identifier");
+        Subscription s = id == null ? null : subscriptions.get(id);
+        if (s == null || !s.device().equals(h) || s.expires().isBefore(Instant.now())) {
+            throw new MalformedMessageException("unknown or expired subscription");
+        }
+        String action = m.action();
+        if (Eventing.UNSUBSCRIBE.equals(action)) {
+            subscriptions.remove(id);
+            LOG.info("DPWS: {} unsubscribed from {}", s.notifyTo(), h.thing());
+            SoapMessage r = SoapMessage.create(v, Eventing.UNSUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
+            return r;
+        }
+        if (Eventing.RENEW.equals(action)) {
+            Element renew = Xml.child(m.body, Eventing.WSE, "Renew");
+            Instant now = Instant.now();
+            Duration d = Eventing.parseExpires(Xml.childText(renew, Eventing.WSE, "Expires"), now);
+            subscriptions.put(id, new Subscription(id, h, s.version(), s.notifyTo(), s.referenceParameters(),
+                    s.endTo(), s.actions(), now.plus(d)));
+            SoapMessage r = SoapMessage.create(v, Eventing.RENEW_RESPONSE, v.anonymous, m.messageId());
+            declareWse(r);
+            Xml.add(Xml.add(r.body, Eventing.WSE, "wse:RenewResponse"), Eventing.WSE, "wse:Expires",
+                    Eventing.format(d));
+            return r;
+        }
+        SoapMessage r = SoapMessage.create(v, Eventing.GET_STATUS_RESPONSE, v.anonymous, m.messageId());
+        declareWse(r);
+        Xml.add(Xml.add(r.body, Eventing.WSE, "wse:GetStatusResponse"), Eventing.WSE, "wse:Expires",
+                Eventing.format(Duration.between(Instant.now(), s.expires())));
+        return r;
+    }
+
+    private static URI httpAddress(String text, String what) throws MalformedMessageException {
+        if (text == null) {
+            throw new MalformedMessageException("wse:" + what + " without an address");
+        }
+        try {
+            URI u = new URI(text);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new MalformedMessageException(what + " is not an HTTP address: " + Xml.printable(text));
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new MalformedMessageException(what + " is not a URI: " + Xml.printable(text));
+        }
+    }
+
+    // ---- events ----
+
+    /** Sends a StateChanged notification to every live subscriber of the thing's device. */
+    public void stateChanged(ThingId thing, String state) {
+        Hosted h = hosted.get(thing);
+        if (h == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (Subscription s : List.copyOf(subscriptions.values())) {
+            if (!s.device().equals(h)) {
+                continue;
+            }
+            if (s.expires().isBefore(now)) {
+                subscriptions.remove(s.id());
+                continue;
+            }
+            if (s.actions().stream().noneMatch(STATE_CHANGED::startsWith)) {
+                continue;
+            }
+            SoapMessage n = SoapMessage.create(s.version(), STATE_CHANGED, s.notifyTo().toString(), null);
+            for (Element ref : s.referenceParameters()) {
+                Node copy = n.doc.importNode(ref, true);
+                n.header.appendChild(copy);
+            }
+            Element st = Xml.add(n.body, TH, "th:StateChanged");
+            Xml.add(st, TH, "th:Thing", thing.value());
+            Xml.add(st, TH, "th:State", state);
+            stack.deliver(n, s.notifyTo(), h.thing(), "notification to " + s.notifyTo());
+        }
+    }
+
+    private void end(Subscription s, String status, String reason) {
+        if (s.endTo() == null) {
+            return;
+        }
+        SoapMessage n = SoapMessage.create(s.version(), Eventing.SUBSCRIPTION_END, s.endTo().toString(), null);
+        declareWse(n);
+        Element end = Xml.add(n.body, Eventing.WSE, "wse:SubscriptionEnd");
+        Element mgr = Xml.add(end, Eventing.WSE, "wse:SubscriptionManager");
+        Xml.add(mgr, s.version().wsa, "wsa:Address", s.notifyTo().toString());
+        Element rp = Xml.add(mgr, s.version().wsa, "wsa:ReferenceParameters");
+        Xml.add(rp, Eventing.WSE, "wse:Identifier", s.id());
+        Xml.add(end, Eventing.WSE, "wse:Status", status);
+        Element r = Xml.add(end, Eventing.WSE, "wse:Reason", reason);
+        r.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", "en");
+        stack.deliver(n, s.endTo(), s.device().thing(), "SubscriptionEnd to " + s.endTo());
+    }
+
+    /** Drops expired subscriptions; called from time to time. */
+    public void expire() {
+        Instant now = Instant.now();
+        subscriptions.values().removeIf(s -> s.expires().isBefore(now));
+    }
+}

@@ -1,0 +1,232 @@
+package org.trusthub.binding.dpws.internal;
+
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
+
+/**
+ * The DPWS binding as an OSGi component. Configuration PID {@value #PID}. Until an operator names interfaces it
+ * binds loopback only and joins no multicast group, so nothing on the network sees the hub; the device-host role
+ * (presenting hub things to the LAN) needs a second, explicit switch.
+ */
+@Component(service = {ProtocolBinding.class, EventHandler.class, DpwsBinding.class}, configurationPid = DpwsBinding.PID,
+        immediate = true, property = {ProtocolBinding.PROTOCOL + "=dpws", ProtocolBinding.SIMULATED + ":Boolean=false",
+            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
+@Designate(ocd = DpwsBinding.Config.class)
+public final class DpwsBinding implements ProtocolBinding, EventHandler {
+
+    public static final String PID = "org.trusthub.binding.dpws";
+    private static final Logger LOG = LoggerFactory.getLogger(DpwsBinding.class);
+
+    @ObjectClassDefinition(name = "trusthub DPWS binding", description = "WS-Discovery, DPWS metadata, SOAP 1.2 "
+            + "invoke and WS-Eventing, as client and as device host.")
+    public @interface Config {
+        @AttributeDefinition(name = "Interfaces", description = "Network interface names (e.g. eth0) where "
+                + "discovery runs (multicast 239.255.255.250 / FF02::C, UDP 3702) and HTTP listens. Empty: loopback "
+                + "only, no multicast: the binding is inert on the network until configured.")
+        String[] interfaces() default {};
+
+        @AttributeDefinition(name = "Discovery port", description = "WS-Discovery UDP port; 3702 on real networks.")
+        int discoveryPort() default UdpTransport.DEFAULT_PORT;
+
+        @AttributeDefinition(name = "HTTP port", description = "Port of the SOAP endpoint; 0 picks a free one "
+                + "(Hello and ProbeMatches announce it).")
+        int httpPort() default 0;
+
+        @AttributeDefinition(name = "IPv4", description = "Discover over IPv4 (239.255.255.250).")
+        boolean ipv4() default true;
+
+        @AttributeDefinition(name = "IPv6", description = "Discover over IPv6 link-local (FF02::C).")
+        boolean ipv6() default true;
+
+        @AttributeDefinition(name = "Client", description = "Find and use DPWS devices on the interfaces.")
+        boolean clientEnabled() default true;
+
+        @AttributeDefinition(name = "Device host", description = "Present hub things as DPWS devices on the "
+                + "interfaces. Off by default: it makes things visible to every DPWS client on the LAN.")
+        boolean hostEnabled() default false;
+
+        @AttributeDefinition(name = "Hosted things", description = "Thing ids to present; empty: every "
+                + "OPERATIONAL thing.")
+        String[] hostedThings() default {};
+
+        @AttributeDefinition(name = "Hub name", description = "Seeds the stable device UUIDs of hosted things; "
+                + "empty: this host's name.")
+        String hubName() default "";
+    }
+
+    @Reference
+    ThingRegistry registry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SoapSecurity soapSecurity;
+
+    private volatile DpwsStack stack;
+    private volatile Set<String> hostedFilter = Set.of();
+
+    @Activate
+    void activate(Config config) throws IOException {
+        List<NetworkInterface> nifs = new ArrayList<>();
+        for (String name : config.interfaces()) {
+            if (name == null || name.isBlank()) {
+                continue;
+            }
+            NetworkInterface nif;
+            try {
+                nif = NetworkInterface.getByName(name.trim());
+            } catch (SocketException e) {
+                nif = null;
+            }
+            if (nif == null) {
+                throw new IllegalArgumentException(PID + ": no network interface named '" + Xml.printable(name) + "'");
+            }
+            try {
+                if (!nif.supportsMulticast()) {
+                    throw new IllegalArgumentException(PID + ": interface " + nif.getName()
+                            + " has no MULTICAST flag; WS-Discovery needs multicast");
+                }
+            } catch (SocketException e) {
+                throw new IllegalArgumentException(PID + ": cannot read interface " + nif.getName(), e);
+            }
+            nifs.add(nif);
+        }
+        hostedFilter = Set.copyOf(Arrays.stream(config.hostedThings()).map(String::trim).filter(s -> !s.isEmpty())
+                .toList());
+        String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
+        DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
+                config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,
+                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity));
+        s.start();
+        stack = s;
+    }
+
+    @Deactivate
+    void deactivate() {
+        DpwsStack s = stack;
+        stack = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "trusthub";
+        }
+    }
+
+    /** The running stack, for the shell; null while deactivated. */
+    public DpwsStack stack() {
+        return stack;
+    }
+
+    /** Whether a message-security provider is registered. */
+    public boolean securityAvailable() {
+        return soapSecurity != null;
+    }
+
+    private final class RegistryThings implements ThingSource {
+        @Override
+        public List<ThingId> hosted() {
+            return registry.list().stream().filter(t -> t.state() == LifecycleState.OPERATIONAL)
+                    .map(Thing::id).filter(id -> hostedFilter.isEmpty() || hostedFilter.contains(id.value()))
+                    .toList();
+        }
+
+        @Override
+        public Optional<String> state(ThingId thing) {
+            return registry.find(thing).map(t -> t.state().name());
+        }
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        DpwsStack s = stack;
+        Object id = event.getProperty(TrustHubEvents.THING);
+        if (s == null || !(id instanceof String text) || !ThingId.isValid(text)) {
+            return;
+        }
+        ThingId thing = ThingId.of(text);
+        Object to = event.getProperty(TrustHubEvents.TO_STATE);
+        if (s.config().host()) {
+            if (to != null) {
+                s.host().stateChanged(thing, to.toString());
+            }
+            s.host().refresh();
+        }
+        if (to != null && !LifecycleState.OPERATIONAL.name().equals(to.toString())) {
+            release(thing);
+        }
+    }
+
+    @Override
+    public String protocol() {
+        return "dpws";
+    }
+
+    @Override
+    public boolean isSimulated() {
+        return false;
+    }
+
+    @Override
+    public Set<ThingId> things() {
+        DpwsStack s = stack;
+        if (s == null) {
+            return Set.of();
+        }
+        Set<ThingId> out = new TreeSet<>(s.host().hosted().keySet());
+        s.client().devices().forEach(d -> out.add(d.thing()));
+        return out;
+    }
+
+    @Override
+    public void release(ThingId thing) {
+        DpwsStack s = stack;
+        if (s == null) {
+            return;
+        }
+        for (DpwsClient.ClientSubscription sub : s.client().subscriptions()) {
+            s.client().device(sub.device()).filter(d -> d.thing().equals(thing)).ifPresent(d -> {
+                try {
+                    s.client().unsubscribe(sub);
+                } catch (Exception e) {
+                    LOG.info("DPWS: unsubscribing {} on release: {}", thing, e.getMessage());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.trusthub.binding.dpws.internal;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.spi.SoapProtection;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
+import org.trusthub.binding.dpws.spi.SoapSecurityException;
+
+/**
+ * Puts every SOAP envelope through the message-security service when one is registered. Without one, a message
+ * that carries a wsse:Security header is still readable (SOAP lets a receiver ignore headers it was not told to
+ * understand), but it is labelled unprotected, never as signed.
+ */
+public final class MessageSecurity {
+
+    private final Supplier<SoapSecurity> service;
+
+    public MessageSecurity(Supplier<SoapSecurity> service) {
+        this.service = service;
+    }
+
+    public static MessageSecurity none() {
+        return new MessageSecurity(() -> null);
+    }
+
+    public boolean available() {
+        return service.get() != null;
+    }
+
+    public SoapProtection policy(ThingId thing) {
+        SoapSecurity s = service.get();
+        return s == null || thing == null ? SoapProtection.NONE : s.policy(thing);
+    }
+
+    /** Secures an outgoing envelope as the thing's policy asks; fails when a policy exists and no provider does. */
+    public SoapProtection outgoing(SoapMessage m, ThingId thing) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        if (s == null || thing == null) {
+            return SoapProtection.NONE;
+        }
+        SoapProtection required = s.policy(thing);
+        if (required.equals(SoapProtection.NONE)) {
+            return SoapProtection.NONE;
+        }
+        return s.secure(m.doc, thing);
+    }
+
+    /** Verifies an incoming envelope; the provider also refuses messages weaker than the thing's policy. */
+    public SoapProtection incoming(SoapMessage m, ThingId thing) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        if (s == null || thing == null) {
+            return SoapProtection.NONE;
+        }
+        if (!m.hasSecurityHeader() && s.policy(thing).equals(SoapProtection.NONE)) {
+            return SoapProtection.NONE;
+        }
+        return s.verify(m.doc, thing);
+    }
+
+    /** Verifies a request to a hosted thing (device-host role): the hosted thing's policy, any trusted signer. */
+    public SoapProtection incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        if (s == null || hosted == null) {
+            return SoapProtection.NONE;
+        }
+        if (!m.hasSecurityHeader() && s.policy(hosted).equals(SoapProtection.NONE)) {
+            return SoapProtection.NONE;
+        }
+        return s.verifyRequest(m.doc, hosted);
+    }
+
+    public void signDiscovery(SoapMessage m) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        if (s != null) {
+            s.signDiscovery(m.doc);
+        }
+    }
+
+    public Optional<String> verifyDiscovery(SoapMessage m) throws SoapSecurityException {
+        SoapSecurity s = service.get();
+        return s == null ? Optional.empty() : s.verifyDiscovery(m.doc);
+    }
+
+    /** Namespaces of headers this receiver processes, for the mustUnderstand check. */
+    public java.util.Set<String> understoodHeaders() {
+        return available() ? java.util.Set.of(DpwsVersion.WSSE, DpwsVersion.WSE)
+                : java.util.Set.of(DpwsVersion.WSE);
+    }
+}

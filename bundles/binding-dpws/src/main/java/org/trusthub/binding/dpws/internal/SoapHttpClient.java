@@ -1,0 +1,59 @@
+package org.trusthub.binding.dpws.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** SOAP 1.2 over HTTP POST, with the response read no further than the DPWS size limit. */
+public final class SoapHttpClient {
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public SoapHttpClient(Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Posts an envelope; returns the parsed response, or null for 202 Accepted (one-way). */
+    public SoapMessage post(URI to, byte[] envelope, java.util.Set<String> understood)
+            throws IOException, MalformedMessageException {
+        if (envelope.length > Xml.MAX_HTTP) {
+            throw new IllegalArgumentException("envelope of " + envelope.length + " bytes exceeds the DPWS limit of "
+                    + Xml.MAX_HTTP);
+        }
+        String scheme = to.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IOException("not an HTTP address: " + Xml.printable(to.toString()));
+        }
+        HttpRequest req = HttpRequest.newBuilder(to).timeout(timeout)
+                .header("Content-Type", "application/soap+xml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
+        HttpResponse<InputStream> resp;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        byte[] body;
+        try (InputStream in = resp.body()) {
+            body = in.readNBytes(Xml.MAX_HTTP + 1);
+        }
+        if (resp.statusCode() == 202 || (body.length == 0 && resp.statusCode() / 100 == 2)) {
+            return null;
+        }
+        if (body.length > Xml.MAX_HTTP) {
+            throw new MalformedMessageException("response exceeds the DPWS limit of " + Xml.MAX_HTTP + " bytes");
+        }
+        if (body.length == 0) {
+            throw new IOException("HTTP " + resp.statusCode() + " without a SOAP body from " + to);
+        }
+        return SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), understood);
+    }
+}

@@ -1,0 +1,35 @@
+package org.trusthub.binding.dpws.internal.shell;
+
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.trusthub.binding.dpws.internal.DeviceHost;
+import org.trusthub.binding.dpws.internal.DpwsStack;
+
+@Service
+@Command(scope = "trusthub", name = "dpws-hosted", description = "Lists the hub things presented as DPWS devices, "
+        + "and the protection their policy asks for")
+public class HostedCommand extends DpwsAction {
+
+    @Override
+    protected void run(DpwsStack stack) {
+        if (!stack.config().host()) {
+            out().println("The device-host role is off (hostEnabled=false in " + "org.trusthub.binding.dpws).");
+            return;
+        }
+        if (stack.host().hosted().isEmpty()) {
+            out().println("No things hosted (only OPERATIONAL things are presented).");
+            return;
+        }
+        ShellTable table = new ShellTable().forceAscii();
+        table.column("Thing");
+        table.column("Endpoint");
+        table.column("Path");
+        table.column("Policy");
+        for (DeviceHost.Hosted h : stack.host().hosted().values()) {
+            table.addRow().addContent(h.thing().value(), h.address(), h.devicePath(),
+                    stack.policyLabel(h.thing()));
+        }
+        table.print(out());
+    }
+}

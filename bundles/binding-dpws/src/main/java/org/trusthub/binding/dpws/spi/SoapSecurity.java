@@ -1,0 +1,78 @@
+package org.trusthub.binding.dpws.spi;
+
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.trusthub.api.thing.ThingId;
+import org.w3c.dom.Document;
+
+/**
+ * Message security for SOAP 1.2 envelopes exchanged by the DPWS binding, registered as an OSGi service (at most
+ * one is used; the highest ranking). Implementations take keys and certificates from the shared keystore and the
+ * per-thing policy from their own configuration.
+ *
+ * <p>The {@code policyThing} of every call is the thing whose configured policy governs the exchange: in the
+ * client role the remote device ({@code dpws:<uuid>} for a discovered device, or the id the operator gave it), in
+ * the device-host role the hub thing that is hosted as a DPWS device. The binding hands over documents it has
+ * already parsed with its hardened parser (no DTD, no external entities, size limits); implementations must not
+ * re-parse text with a weaker parser.
+ */
+@ConsumerType
+public interface SoapSecurity {
+
+    /** The mechanism name this seam stands for, for logs and the shell. */
+    String MECHANISM = "ws-security";
+
+    /**
+     * The protection the policy of a thing requires on every SOAP message to and from it; {@link SoapProtection#NONE}
+     * when it has no policy. The binding uses it to label devices in the shell and to decide whether to call
+     * {@link #secure} at all.
+     */
+    SoapProtection policy(ThingId policyThing);
+
+    /**
+     * Secures an outgoing envelope in place (adds the wsse:Security header, signs, encrypts) as the policy of the
+     * thing requires.
+     *
+     * @return what was applied
+     * @throws SoapSecurityException when the policy cannot be met (no key, no certificate); the binding then does
+     *         not send the message
+     */
+    SoapProtection secure(Document envelope, ThingId policyThing) throws SoapSecurityException;
+
+    /**
+     * Verifies an incoming envelope in place: decrypts encrypted parts so the binding reads plain body and headers
+     * afterwards, checks signatures, timestamps and nonces (replay caches on), and that the protection meets the
+     * thing's policy (a stripped or downgraded signature is an error, not {@link SoapProtection#NONE}).
+     *
+     * @return what the message actually carried
+     * @throws SoapSecurityException with a WS-Security fault code; the binding answers with that SOAP fault (or logs
+     *         it for a response or a one-way message) and acts on nothing in the message
+     */
+    SoapProtection verify(Document envelope, ThingId policyThing) throws SoapSecurityException;
+
+    /**
+     * Verifies a request to a hosted thing in place, as {@link #verify} does, but under the hosted thing's policy and
+     * from any trusted signer (the client is not known beforehand).
+     *
+     * @throws SoapSecurityException as for {@link #verify}; the binding answers with that SOAP fault
+     */
+    SoapProtection verifyRequest(Document envelope, ThingId hostedThing) throws SoapSecurityException;
+
+    /**
+     * Signs an outgoing WS-Discovery message (Hello, Bye, ProbeMatches, ResolveMatches) with the hub's identity
+     * using the WS-Discovery 1.1 compact signature (d:Security/d:Sig header, section 8.2). A no-op is allowed when
+     * discovery signing is not configured.
+     */
+    void signDiscovery(Document envelope) throws SoapSecurityException;
+
+    /**
+     * Checks the compact signature of an incoming WS-Discovery message.
+     *
+     * @return the signer (a thing id or the certificate subject) when the message is signed and the signature is
+     *         good; empty when it carries no signature at all
+     * @throws SoapSecurityException when a signature is present but bad, by an unknown key, or covers the wrong
+     *         parts; the binding then drops the message
+     */
+    Optional<String> verifyDiscovery(Document envelope) throws SoapSecurityException;
+}

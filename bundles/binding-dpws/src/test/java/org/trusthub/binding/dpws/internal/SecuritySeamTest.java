@@ -1,0 +1,192 @@
+package org.trusthub.binding.dpws.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.spi.SoapProtection;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
+import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * What the binding does around the message-security seam, with a stand-in provider (the WS-Security provider
+ * lives in security-app): it secures what it sends, acts only on what verified, answers a failed check with
+ * that fault, and drops discovery messages whose signature is bad.
+ */
+class SecuritySeamTest {
+
+    static final ThingId LAMP = ThingId.of("lamp-1");
+    static final String FAKE = "urn:test:fake-security";
+
+    /** Signs by adding a marker header; "verifies" by checking and removing it. Not cryptography: a stand-in. */
+    static final class MarkerSecurity implements SoapSecurity {
+        final String mark;
+
+        MarkerSecurity(String mark) {
+            this.mark = mark;
+        }
+
+        @Override
+        public SoapProtection policy(ThingId thing) {
+            return new SoapProtection(true, false);
+        }
+
+        @Override
+        public SoapProtection secure(Document envelope, ThingId thing) {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            Element sec = Xml.add(header, DpwsVersion.WSSE, "wsse:Security");
+            Xml.add(sec, FAKE, "f:Mark", mark);
+            return new SoapProtection(true, false);
+        }
+
+        @Override
+        public SoapProtection verify(Document envelope, ThingId thing) throws SoapSecurityException {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            Element sec = Xml.child(header, DpwsVersion.WSSE, "Security");
+            if (sec == null) {
+                throw new SoapSecurityException(SoapSecurityException.INVALID_SECURITY,
+                        "the policy asks for a signature and the message has none");
+            }
+            if (!"good".equals(Xml.childText(sec, FAKE, "Mark"))) {
+                throw new SoapSecurityException(SoapSecurityException.FAILED_CHECK, "signature does not verify");
+            }
+            header.removeChild(sec);
+            return new SoapProtection(true, false);
+        }
+
+        @Override
+        public SoapProtection verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
+            return verify(envelope, hosted);
+        }
+
+        @Override
+        public void signDiscovery(Document envelope) {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            Xml.add(header, FAKE, "f:DiscoverySig", mark);
+        }
+
+        @Override
+        public Optional<String> verifyDiscovery(Document envelope) throws SoapSecurityException {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            String sig = Xml.childText(header, FAKE, "DiscoverySig");
+            if (sig == null) {
+                return Optional.empty();
+            }
+            if (!"good".equals(sig)) {
+                throw new SoapSecurityException(SoapSecurityException.FAILED_CHECK, "compact signature is bad");
+            }
+            return Optional.of("hub-a");
+        }
+    }
+
+    final AtomicInteger statusReads = new AtomicInteger();
+    DpwsStack host;
+    DpwsStack client;
+
+    DpwsStack stack(boolean hostRole, SoapSecurity security) throws Exception {
+        ThingSource things = new ThingSource() {
+            @Override
+            public List<ThingId> hosted() {
+                return List.of(LAMP);
+            }
+
+            @Override
+            public Optional<String> state(ThingId thing) {
+                statusReads.incrementAndGet();
+                return Optional.of("OPERATIONAL");
+            }
+        };
+        DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, !hostRole, hostRole, "h",
+                Duration.ofSeconds(5)), things, new MessageSecurity(() -> security));
+        s.start();
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    String discover() throws Exception {
+        client.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                host.discoveryPort()), Duration.ofSeconds(1));
+        return host.host().deviceFor(LAMP).address();
+    }
+
+    SoapMessage getStatus(String device) throws Exception {
+        String service = host.host().deviceFor(LAMP).servicePath();
+        Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
+        return client.client().invoke(device, "http://127.0.0.1:" + host.httpPort() + service,
+                DeviceHost.GET_STATUS, payload);
+    }
+
+    @Test
+    void securedBothWaysIsLabelledSignedAndDiscoverySignerShown() throws Exception {
+        host = stack(true, new MarkerSecurity("good"));
+        client = stack(false, new MarkerSecurity("good"));
+        String device = discover();
+        DiscoveredDevice d = client.client().device(device).orElseThrow();
+        assertEquals("hub-a", d.signer());
+        SoapMessage r = getStatus(device);
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
+        assertEquals("signed", client.client().device(device).orElseThrow().protection().label());
+        assertEquals(1, statusReads.get());
+    }
+
+    @Test
+    void aBadSignatureGetsTheProvidersFaultAndIsNotActedOn() throws Exception {
+        host = stack(true, new MarkerSecurity("good"));
+        client = stack(false, new MarkerSecurity("forged"));
+        // The forged compact signatures of the client side do not matter here: the host signs its ProbeMatches.
+        String device = discover();
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> getStatus(device));
+        assertTrue(e.getMessage().contains("answered with a fault: signature does not verify"), e.getMessage());
+        assertEquals(0, statusReads.get(), "the operation ran although the request did not verify");
+    }
+
+    @Test
+    void anUnsignedRequestToAThingWhosePolicySignsIsRefused() throws Exception {
+        host = stack(true, new MarkerSecurity("good"));
+        client = stack(false, null);
+        String device = discover();
+        assertThrows(java.io.IOException.class, () -> getStatus(device));
+        assertEquals(0, statusReads.get());
+    }
+
+    @Test
+    void aStrippedSignatureOnTheResponseIsADowngradeNotPlain() throws Exception {
+        host = stack(true, null);
+        client = stack(false, new MarkerSecurity("good"));
+        String device = discover();
+        SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
+        assertEquals(SoapSecurityException.INVALID_SECURITY, e.faultCode());
+        assertEquals(SoapProtection.NONE, client.client().device(device).orElseThrow().protection());
+    }
+
+    @Test
+    void discoveryWithABadCompactSignatureIsDropped() throws Exception {
+        host = stack(true, new MarkerSecurity("forged"));
+        client = stack(false, new MarkerSecurity("good"));
+        List<DiscoveryMessage.Endpoint> found = client.client().probe(List.of(), new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), host.discoveryPort()), Duration.ofSeconds(1));
+        assertEquals(List.of(), found);
+        assertTrue(client.client().devices().isEmpty());
+    }
+}

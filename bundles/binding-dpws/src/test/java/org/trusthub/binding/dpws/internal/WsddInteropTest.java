@@ -1,0 +1,171 @@
+package org.trusthub.binding.dpws.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.xml.namespace.QName;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * Interoperation with Debian's wsdd (WS-Discovery 2005 / DPWS 2006, written by others), over real IPv4 multicast
+ * on a veth pair: the hub end in this namespace, wsdd in its own namespace. Needs root, iproute2 and wsdd
+ * (.ci/run installs them); skipped otherwise.
+ */
+class WsddInteropTest {
+
+    static final String WSDD = "/usr/sbin/wsdd";
+    static final ThingId LAMP = ThingId.of("lamp-kitchen-1");
+
+    NetnsPair net;
+    Process wsdd;
+    final List<String> wsddLog = new CopyOnWriteArrayList<>();
+    final BlockingQueue<String> wsddLines = new LinkedBlockingQueue<>();
+    DpwsStack stack;
+
+    @BeforeEach
+    void network() throws Exception {
+        assumeTrue(NetnsPair.available(), "needs root and iproute2 for network namespaces");
+        assumeTrue(new File(WSDD).exists(), "needs Debian's wsdd (apt-get install wsdd)");
+        net = NetnsPair.create();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        if (wsdd != null) {
+            wsdd.destroy();
+            if (!wsdd.waitFor(5, TimeUnit.SECONDS)) {
+                wsdd.destroyForcibly();
+            }
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    void startWsdd(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", WSDD, "-4", "-v", "-i",
+                net.peerIf));
+        cmd.addAll(List.of(args));
+        wsdd = net.exec(cmd);
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(wsdd.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    wsddLog.add(l);
+                    wsddLines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                // process ended
+            }
+        }, "wsdd-log");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    String awaitWsdd(String fragment, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (String l : wsddLog) {
+            if (l.contains(fragment)) {
+                return l;
+            }
+        }
+        while (System.nanoTime() < deadline) {
+            String l = wsddLines.poll(200, TimeUnit.MILLISECONDS);
+            if (l != null && l.contains(fragment)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    DpwsStack hub(boolean client, boolean host) throws Exception {
+        ThingSource things = new ThingSource() {
+            @Override
+            public List<ThingId> hosted() {
+                return List.of(LAMP);
+            }
+
+            @Override
+            public Optional<String> state(ThingId thing) {
+                return Optional.of("OPERATIONAL");
+            }
+        };
+        DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(net.hubInterface()), UdpTransport.DEFAULT_PORT, 0,
+                true, false, client, host, "hub-interop", Duration.ofSeconds(5)), things, MessageSecurity.none());
+        s.start();
+        return s;
+    }
+
+    @Test
+    void wsddInDiscoveryModeFindsTheHostedThingAndReadsItsMetadata() throws Exception {
+        stack = hub(false, true);
+        startWsdd("-D", "-o");
+        // wsdd probes by multicast (after a random start delay up to 3 s), the hub answers with a ProbeMatch
+        // whose XAddrs face wsdd, and wsdd reads ThisDevice with WS-Transfer Get: its FriendlyName is the thing id.
+        String line = awaitWsdd("discovered " + LAMP.value() + " on " + net.hubAddress, Duration.ofSeconds(20));
+        assertNotNull(line, "wsdd never reported the hub's device; its log:\n" + String.join("\n", wsddLog));
+    }
+
+    @Test
+    void theHubProbesResolvesAndReadsAWsddHost() throws Exception {
+        stack = hub(true, false);
+        startWsdd("-n", "interophost", "-w", "TESTGROUP");
+        assertNotNull(awaitWsdd("joined multicast group", Duration.ofSeconds(10)), String.join("\n", wsddLog));
+        Thread.sleep(1000);
+        // Multicast Probe for wsdp:Device (2006) and dpws:Device (2009); wsdd answers the first without XAddrs.
+        List<DiscoveryMessage.Endpoint> found = stack.client().probe(List.of(), null, Duration.ofSeconds(3));
+        DiscoveryMessage.Endpoint wsddHost = found.stream()
+                .filter(e -> e.types().contains(new QName(DpwsVersion.DPWS_2006.dpws, "Device"))).findFirst()
+                .orElse(null);
+        assertNotNull(wsddHost, "probe found " + found + "; wsdd log:\n" + String.join("\n", wsddLog));
+        assertTrue(wsddHost.types().contains(new QName("http://schemas.microsoft.com/windows/pub/2005/07",
+                "Computer")));
+        assertEquals(DpwsVersion.DPWS_2006, stack.client().device(wsddHost.address()).orElseThrow().version());
+
+        Optional<DiscoveryMessage.Endpoint> resolved = stack.client().resolve(wsddHost.address(), null,
+                Duration.ofSeconds(3));
+        assertTrue(resolved.isPresent(), "no ResolveMatch; wsdd log:\n" + String.join("\n", wsddLog));
+        assertTrue(resolved.get().xaddrs().get(0).startsWith("http://" + net.peerAddress + ":5357/"),
+                resolved.get().xaddrs().toString());
+
+        DiscoveredDevice d = stack.client().fetchMetadata(wsddHost.address());
+        assertEquals("WSD Device interophost", d.metadata().friendlyName());
+        assertEquals("wsdd", d.metadata().manufacturer());
+        assertEquals("wsdd", d.metadata().modelName());
+    }
+
+    @Test
+    void theHubLearnsOfAWsddHostFromItsMulticastHello() throws Exception {
+        stack = hub(true, false);
+        startWsdd("-n", "hellohost");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (stack.client().devices().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        DiscoveredDevice d = stack.client().devices().stream().findFirst().orElse(null);
+        assertNotNull(d, "no Hello arrived; wsdd log:\n" + String.join("\n", wsddLog));
+        assertTrue(d.xaddrs().get(0).startsWith("http://" + net.peerAddress + ":5357/"), d.xaddrs().toString());
+        assertEquals("WSD Device hellohost", stack.client().fetchMetadata(d.address()).metadata().friendlyName());
+    }
+}
