@@ -1,0 +1,75 @@
+package org.trusthub.binding.zigbee;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * The hub's ZigBee bridge and trust center. Keys never leave through this interface: the network key, link keys and
+ * install codes stay in the keystore.
+ */
+@ProviderType
+public interface ZigbeeBridge {
+
+    /** Whether the bridge runs a simulated coordinator and radio. */
+    boolean isSimulated();
+
+    JoinPolicy joinPolicy();
+
+    void setJoinPolicy(JoinPolicy policy);
+
+    /**
+     * Commissions a device: enrolls it (a fresh random root secret) and, with an install code, keeps the code's link
+     * key in the keystore; the device may then join while joining is permitted.
+     *
+     * @param installCode hex text with CRC, or {@code null} for a legacy device (joins only under SECURE_JOIN)
+     * @throws IllegalArgumentException for a malformed install code (nothing is enrolled then) or owner
+     * @throws org.trusthub.api.thing.DuplicateThingException if the device is enrolled already
+     */
+    ThingId commission(long ieeeAddress, String installCode, String owner);
+
+    /** Permits joining for a number of seconds (0 closes it, at most 254). */
+    void permitJoin(int seconds);
+
+    /** Seconds left in the permit-join window. */
+    int permitJoinRemaining();
+
+    /** The network key's sequence number (it follows the key's generation in the keystore). */
+    int networkKeySequence();
+
+    /** The extended PAN id of the network. */
+    long extendedPanId();
+
+    /**
+     * A new network key for every joined device: each gets it under its own link key, then switches; the previous
+     * key is refused from then on.
+     *
+     * @return the new key sequence number
+     */
+    int rotateNetworkKey();
+
+    /**
+     * Decommissions a device: asks it to leave, deletes its link key, decommissions it (its keys are revoked) and
+     * rotates the network key for everyone else, so it can no longer read or send traffic.
+     */
+    void decommission(ThingId thing);
+
+    List<ZigbeeDevice> devices();
+
+    Optional<ZigbeeDevice> device(ThingId thing);
+
+    /** Switches a device's on/off cluster; returns whether the device confirmed. */
+    boolean setOn(ThingId thing, boolean on);
+
+    /** Moves a device's level cluster (0-254); returns whether the device confirmed. */
+    boolean setLevel(ThingId thing, int level);
+
+    /** Reads a device's temperature (degrees Celsius), if it answers. */
+    Optional<Double> readTemperature(ThingId thing);
+
+    /** Frames refused so far, by layer and reason (for example {@code nwk.REPLAY}, {@code tc.NOT_ADMITTED}). */
+    Map<String, Long> refusals();
+}

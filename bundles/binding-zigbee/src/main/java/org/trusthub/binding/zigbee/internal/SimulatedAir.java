@@ -1,0 +1,83 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The simulated radio channel between the hub's coordinator and the simulated devices: it carries frame bytes, and
+ * nothing else, in both directions. Frames to devices go out on one "air" thread so the ZigBee stack never sees an
+ * answer before its own send call has returned.
+ */
+final class SimulatedAir implements AutoCloseable {
+
+    private final Map<Integer, SimulatedDevice> byNwk = new ConcurrentHashMap<>();
+    private final Map<Long, SimulatedDevice> byIeee = new ConcurrentHashMap<>();
+    private final ExecutorService air = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trusthub-zigbee-simulated-air");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Predicate<byte[]> coordinator = f -> false;
+
+    void attachCoordinator(Predicate<byte[]> inbound) {
+        this.coordinator = inbound;
+    }
+
+    void add(SimulatedDevice d) {
+        if (byIeee.putIfAbsent(d.ieee, d) != null) {
+            throw new IllegalArgumentException(String.format("simulated device %016x exists", d.ieee));
+        }
+        byNwk.put(d.nwkAddress, d);
+    }
+
+    SimulatedDevice device(long ieee) {
+        return byIeee.get(ieee);
+    }
+
+    Collection<SimulatedDevice> devices() {
+        return byIeee.values();
+    }
+
+    /** Hub to device, delivered on the air thread; the device's answers go back to the coordinator. */
+    void send(int nwkAddress, byte[] frame) {
+        SimulatedDevice d = byNwk.get(nwkAddress);
+        if (d == null) {
+            return;
+        }
+        air.execute(() -> {
+            for (byte[] answer : d.receive(frame)) {
+                coordinator.test(answer);
+            }
+        });
+    }
+
+    /** Hub to device, delivered before returning (key transport, leave); answers go back the same way. */
+    void sendNow(int nwkAddress, byte[] frame) {
+        SimulatedDevice d = byNwk.get(nwkAddress);
+        if (d != null) {
+            List<byte[]> answers = d.receive(frame);
+            answers.forEach(coordinator::test);
+        }
+    }
+
+    /** Device to hub; returns whether the hub accepted the frame. */
+    boolean fromDevice(byte[] frame) {
+        return coordinator.test(frame);
+    }
+
+    @Override
+    public void close() {
+        air.shutdownNow();
+        try {
+            air.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

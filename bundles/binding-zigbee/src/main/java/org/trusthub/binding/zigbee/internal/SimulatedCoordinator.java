@@ -1,0 +1,215 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
+
+import com.zsmartsystems.zigbee.ExtendedPanId;
+import com.zsmartsystems.zigbee.IeeeAddress;
+import com.zsmartsystems.zigbee.ZigBeeChannel;
+import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
+import com.zsmartsystems.zigbee.security.ZigBeeKey;
+import com.zsmartsystems.zigbee.transport.TransportConfig;
+import com.zsmartsystems.zigbee.transport.TransportConfigOption;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportState;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
+
+/**
+ * A SIMULATED coordinator behind the ZigBee stack's transport interface. Where a real dongle's firmware would do the
+ * frame crypto, this coordinator hands every frame to the hub's NWK security provider (through the trust center) and
+ * puts the bytes on the simulated air. It never holds the network key: {@link #getZigBeeNetworkKey()} answers an
+ * empty key, and {@link #setZigBeeNetworkKey} is refused, because the keystore is the only place the key lives.
+ */
+final class SimulatedCoordinator implements ZigBeeTransportTransmit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedCoordinator.class);
+
+    static final long IEEE = 0x00124B0000C0FFEEL;
+
+    private final TrustCenter trustCenter;
+    private final SimulatedAir air;
+    private volatile ZigBeeTransportReceive receiver;
+    private ZigBeeChannel channel = ZigBeeChannel.CHANNEL_15;
+    private int panId;
+    private ExtendedPanId extendedPanId;
+    private int sequence;
+
+    SimulatedCoordinator(TrustCenter trustCenter, SimulatedAir air, int panId, long extendedPanId) {
+        this.trustCenter = trustCenter;
+        this.air = air;
+        this.panId = panId;
+        this.extendedPanId = new ExtendedPanId(String.format("%016X", extendedPanId));
+        air.attachCoordinator(this::inbound);
+    }
+
+    @Override
+    public ZigBeeStatus initialize() {
+        LOG.info("SIMULATED ZigBee coordinator initialised (no radio hardware; trusthub.simulated=true)");
+        return ZigBeeStatus.SUCCESS;
+    }
+
+    @Override
+    public ZigBeeStatus startup(boolean reinitialize) {
+        ZigBeeTransportReceive r = receiver;
+        if (r != null) {
+            r.setTransportState(ZigBeeTransportState.ONLINE);
+        }
+        return ZigBeeStatus.SUCCESS;
+    }
+
+    @Override
+    public void shutdown() {
+        ZigBeeTransportReceive r = receiver;
+        if (r != null) {
+            r.setTransportState(ZigBeeTransportState.OFFLINE);
+        }
+    }
+
+    @Override
+    public String getVersionString() {
+        return "trusthub simulated coordinator";
+    }
+
+    @Override
+    public IeeeAddress getIeeeAddress() {
+        return new IeeeAddress(String.format("%016X", IEEE));
+    }
+
+    @Override
+    public Integer getNwkAddress() {
+        return 0;
+    }
+
+    /** The ZigBee stack sends an APS frame: NWK-secure it with the hub's provider and put it on the air. */
+    @Override
+    public void sendCommand(int msgTag, ZigBeeApsFrame frame) {
+        int[] p = frame.getPayload();
+        byte[] payload = new byte[p == null ? 0 : p.length];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) p[i];
+        }
+        ApsHeader aps = ApsHeader.data(frame.getDestinationEndpoint(), frame.getCluster(), frame.getProfile(),
+                frame.getSourceEndpoint(), frame.getApsCounter());
+        byte[] apsFrame = Arrays.copyOf(aps.encode(), aps.length() + payload.length);
+        System.arraycopy(payload, 0, apsFrame, aps.length(), payload.length);
+        int dst = frame.getDestinationAddress();
+        try {
+            byte[] nwk = trustCenter.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
+                    : frame.getRadius(), nextSequence(), IEEE), apsFrame);
+            air.send(dst, nwk);
+            ZigBeeTransportReceive r = receiver;
+            if (r != null) {
+                r.receiveCommandState(msgTag, com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState.TX_ACK);
+            }
+        } catch (ZigbeeSecurityException e) {
+            LOG.warn("simulated coordinator could not secure a frame to 0x{}: {}", Integer.toHexString(dst),
+                    e.getMessage());
+            ZigBeeTransportReceive r = receiver;
+            if (r != null) {
+                r.receiveCommandState(msgTag, com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState.TX_NAK);
+            }
+        }
+    }
+
+    private synchronized int nextSequence() {
+        return sequence++ & 0xFF;
+    }
+
+    // A frame from the air: the trust center opens and checks it; accepted APS data goes up to the ZigBee stack.
+    private boolean inbound(byte[] bytes) {
+        TrustCenter.Inbound in = trustCenter.openFromDevice(bytes);
+        if (in == null) {
+            return false;
+        }
+        ZigBeeTransportReceive r = receiver;
+        if (r != null && in.aps() != null) {
+            ZigBeeApsFrame f = new ZigBeeApsFrame();
+            f.setSourceAddress(in.nwk().src());
+            f.setDestinationAddress(in.nwk().dst());
+            f.setSourceEndpoint(in.aps().srcEndpoint());
+            f.setDestinationEndpoint(in.aps().dstEndpoint());
+            f.setCluster(in.aps().cluster());
+            f.setProfile(in.aps().profile());
+            f.setApsCounter(in.aps().counter());
+            f.setSecurityEnabled(false);
+            int[] payload = new int[in.payload().length];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = in.payload()[i] & 0xFF;
+            }
+            f.setPayload(payload);
+            r.receiveCommand(f);
+        }
+        return true;
+    }
+
+    @Override
+    public void setZigBeeTransportReceive(ZigBeeTransportReceive receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public ZigBeeChannel getZigBeeChannel() {
+        return channel;
+    }
+
+    @Override
+    public ZigBeeStatus setZigBeeChannel(ZigBeeChannel channel) {
+        this.channel = channel;
+        return ZigBeeStatus.SUCCESS;
+    }
+
+    @Override
+    public int getZigBeePanId() {
+        return panId;
+    }
+
+    @Override
+    public ZigBeeStatus setZigBeePanId(int panId) {
+        this.panId = panId;
+        return ZigBeeStatus.SUCCESS;
+    }
+
+    @Override
+    public ExtendedPanId getZigBeeExtendedPanId() {
+        return extendedPanId;
+    }
+
+    @Override
+    public ZigBeeStatus setZigBeeExtendedPanId(ExtendedPanId panId) {
+        this.extendedPanId = panId;
+        return ZigBeeStatus.SUCCESS;
+    }
+
+    @Override
+    public ZigBeeStatus setZigBeeNetworkKey(ZigBeeKey key) {
+        return ZigBeeStatus.UNSUPPORTED; // the network key lives in the keystore only
+    }
+
+    @Override
+    public ZigBeeKey getZigBeeNetworkKey() {
+        return new ZigBeeKey();
+    }
+
+    @Override
+    public ZigBeeStatus setTcLinkKey(ZigBeeKey key) {
+        return ZigBeeStatus.UNSUPPORTED;
+    }
+
+    @Override
+    public ZigBeeKey getTcLinkKey() {
+        return new ZigBeeKey();
+    }
+
+    @Override
+    public void updateTransportConfig(TransportConfig config) {
+        for (TransportConfigOption option : config.getOptions()) {
+            config.setResult(option, ZigBeeStatus.UNSUPPORTED);
+        }
+    }
+}

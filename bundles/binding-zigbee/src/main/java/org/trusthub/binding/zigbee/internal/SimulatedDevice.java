@@ -1,0 +1,312 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.security.link.ccm.CcmStar;
+import org.trusthub.security.link.ccm.FrameCounterGuard;
+import org.trusthub.security.network.zigbee.ApsCommand;
+import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.InstallCode;
+import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
+import org.trusthub.security.network.zigbee.ZigbeeCodec;
+import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
+
+/**
+ * A simulated ZigBee end device with on/off, level and temperature clusters on endpoint 1. It is a separate party:
+ * it holds only its install code's link key (or the well-known default trust-center link key), the network key the
+ * trust center sent it, and its own frame counters. It speaks through the shared codecs, never the hub's providers.
+ * A device told to leave stops answering but keeps what it knew, like a compromised device would.
+ */
+final class SimulatedDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedDevice.class);
+    /** The well-known default trust-center link key, "ZigBeeAlliance09". */
+    static final byte[] DEFAULT_TC_LINK_KEY = "ZigBeeAlliance09".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    final long ieee;
+    final int nwkAddress;
+    private final byte[] linkKey;
+    private final boolean installCode;
+    private final SimulatedAir air;
+
+    private byte[] networkKey;
+    private int keySequence = -1;
+    private byte[] pendingKey;
+    private int pendingSequence = -1;
+    private long nwkCounter;
+    private long apsCounter;
+    private int sequence;
+    private final FrameCounterGuard<Long> incomingNwk = new FrameCounterGuard<>();
+    private final FrameCounterGuard<Long> incomingAps = new FrameCounterGuard<>();
+    private boolean left;
+    private boolean on;
+    private int level = 0;
+    private double temperature = 21.5;
+    private long refused;
+    private byte[] lastSent;
+
+    SimulatedDevice(long ieee, int nwkAddress, String code, SimulatedAir air) {
+        this.ieee = ieee;
+        this.nwkAddress = nwkAddress;
+        this.installCode = code != null;
+        if (code != null) {
+            InstallCode ic = InstallCode.parse(code);
+            this.linkKey = ic.linkKey();
+            ic.destroy();
+        } else {
+            this.linkKey = DEFAULT_TC_LINK_KEY.clone();
+        }
+        this.air = air;
+    }
+
+    synchronized boolean hasNetworkKey() {
+        return networkKey != null;
+    }
+
+    synchronized SimulatedZigbeeNetworkView view() {
+        return new SimulatedZigbeeNetworkView(ieee, nwkAddress, keySequence, networkKey != null, left, on, level,
+                temperature, refused);
+    }
+
+    record SimulatedZigbeeNetworkView(long ieee, int nwk, int keySequence, boolean hasKey, boolean left, boolean on,
+            int level, double temperature, long refused) {
+    }
+
+    /** Announces itself NWK-secured once it holds the network key: that proves the key arrived. */
+    synchronized byte[] deviceAnnounce() {
+        byte[] zdo = new byte[12];
+        zdo[0] = (byte) sequence;
+        zdo[1] = (byte) nwkAddress;
+        zdo[2] = (byte) (nwkAddress >> 8);
+        for (int i = 0; i < 8; i++) {
+            zdo[3 + i] = (byte) (ieee >>> (8 * i));
+        }
+        zdo[11] = (byte) 0x80; // capability: allocate address
+        return secured(0x0000, new ApsHeader(0, 0, false, false, false, 0, -1, Zcl.ZDO_DEVICE_ANNOUNCE, Zcl.PROFILE_ZDO,
+                0, nextApsSequence(), -1, -1, -1), zdo);
+    }
+
+    /** An attribute report of the temperature, NWK-secured with the key it holds. */
+    synchronized byte[] temperatureReport(double celsius) {
+        temperature = celsius;
+        int v = (int) Math.round(celsius * 100);
+        byte[] zcl = {(byte) Zcl.FC_SERVER_TO_CLIENT, (byte) sequence, (byte) Zcl.REPORT_ATTRIBUTES, 0, 0,
+                (byte) Zcl.TYPE_INT16, (byte) v, (byte) (v >> 8)};
+        return secured(0x0000, ApsHeader.data(1, Zcl.CLUSTER_TEMPERATURE, Zcl.PROFILE_HA, 1, nextApsSequence()), zcl);
+    }
+
+    synchronized byte[] lastSent() {
+        return lastSent == null ? null : lastSent.clone();
+    }
+
+    private int nextApsSequence() {
+        return sequence++ & 0xFF;
+    }
+
+    private byte[] secured(int dst, ApsHeader aps, byte[] payload) {
+        if (networkKey == null) {
+            throw new IllegalStateException("device " + String.format("%016x", ieee) + " holds no network key");
+        }
+        byte[] apsFrame = concat(aps.encode(), payload);
+        ZigbeeAuxHeader aux = new ZigbeeAuxHeader(KeyId.NETWORK_KEY, nwkCounter++, ieee, keySequence);
+        CcmStar ccm = new CcmStar(networkKey);
+        try {
+            lastSent = ZigbeeCodec.protectNwk(NwkHeader.simple(0, true, dst, nwkAddress, 30, sequence, ieee), aux,
+                    apsFrame, ccm);
+            return lastSent.clone();
+        } finally {
+            ccm.destroy();
+        }
+    }
+
+    /**
+     * A frame from the coordinator. Returns the device's answer frames (possibly none); the air carries them back.
+     */
+    synchronized java.util.List<byte[]> receive(byte[] frame) {
+        java.util.List<byte[]> answers = new java.util.ArrayList<>();
+        try {
+            ZigbeeFrame<NwkHeader> nwk = ZigbeeCodec.parseNwk(frame);
+            byte[] apsBytes;
+            if (nwk.secured()) {
+                apsBytes = openNwk(nwk);
+                if (apsBytes == null) {
+                    return answers;
+                }
+                if (nwk.header().frameType() == 1) {
+                    command(apsBytes);
+                    return answers;
+                }
+            } else {
+                apsBytes = nwk.payload();
+            }
+            ZigbeeFrame<ApsHeader> aps = ZigbeeCodec.parseAps(apsBytes);
+            if (aps.secured()) {
+                apsCommand(aps);
+                return answers;
+            }
+            if (!nwk.secured()) {
+                refused++; // application data must come NWK-secured
+                return answers;
+            }
+            if (!left) {
+                byte[] answer = zcl(aps.header(), aps.payload());
+                if (answer != null) {
+                    answers.add(secured(0x0000, ApsHeader.data(aps.header().srcEndpoint(), aps.header().cluster(),
+                            aps.header().profile(), aps.header().dstEndpoint(), nextApsSequence()), answer));
+                }
+            }
+        } catch (ZigbeeSecurityException | RuntimeException e) {
+            refused++;
+            LOG.debug("simulated device {} refused a frame: {}", String.format("%016x", ieee), e.getMessage());
+        }
+        return answers;
+    }
+
+    private byte[] openNwk(ZigbeeFrame<NwkHeader> nwk) throws ZigbeeSecurityException {
+        ZigbeeAuxHeader aux = nwk.aux();
+        byte[] key = aux.keySequence() == keySequence ? networkKey
+                : aux.keySequence() == pendingSequence ? pendingKey : null;
+        if (key == null) {
+            refused++;
+            return null;
+        }
+        if (incomingNwk.check(aux.source(), aux.frameCounter()) != FrameCounterGuard.Verdict.FRESH) {
+            refused++;
+            return null;
+        }
+        CcmStar ccm = new CcmStar(key);
+        try {
+            byte[] plain = ZigbeeCodec.openNwk(nwk, ccm).payload();
+            incomingNwk.commit(aux.source(), aux.frameCounter());
+            return plain;
+        } finally {
+            ccm.destroy();
+        }
+    }
+
+    // NWK commands: only Leave (0x04) matters here.
+    private void command(byte[] payload) {
+        if (payload.length >= 1 && payload[0] == 0x04) {
+            left = true;
+            LOG.info("simulated device {} was asked to leave the network", String.format("%016x", ieee));
+        }
+    }
+
+    private void apsCommand(ZigbeeFrame<ApsHeader> aps) throws ZigbeeSecurityException {
+        ZigbeeAuxHeader aux = aps.aux();
+        long source = aux.source() != null ? aux.source() : 0;
+        if (incomingAps.check(source, aux.frameCounter()) != FrameCounterGuard.Verdict.FRESH) {
+            refused++;
+            return;
+        }
+        byte[] k = aux.keyId().fromLinkKey(linkKey);
+        CcmStar ccm = new CcmStar(k);
+        byte[] plain;
+        try {
+            plain = ZigbeeCodec.openAps(aps, source, ccm).payload();
+        } finally {
+            ccm.destroy();
+            Arrays.fill(k, (byte) 0);
+        }
+        incomingAps.commit(source, aux.frameCounter());
+        if (plain.length > 0 && (plain[0] & 0xFF) == ApsCommand.TRANSPORT_KEY) {
+            ApsCommand.NetworkKeyTransport t = ApsCommand.parseTransportNetworkKey(plain);
+            if (networkKey == null) {
+                networkKey = t.key();
+                keySequence = t.keySequence();
+            } else {
+                pendingKey = t.key();
+                pendingSequence = t.keySequence();
+            }
+            Arrays.fill(plain, (byte) 0);
+        } else if (plain.length > 0 && (plain[0] & 0xFF) == ApsCommand.SWITCH_KEY) {
+            int seq = ApsCommand.parseSwitchKey(plain);
+            if (seq == pendingSequence && pendingKey != null) {
+                Arrays.fill(networkKey, (byte) 0);
+                networkKey = pendingKey;
+                keySequence = pendingSequence;
+                pendingKey = null;
+                pendingSequence = -1;
+                nwkCounter = 0;
+                incomingNwk.clear();
+            }
+        }
+    }
+
+    // The device's clusters: on/off commands, level commands and attribute reads. Returns the ZCL answer or null.
+    private byte[] zcl(ApsHeader aps, byte[] zcl) {
+        if (zcl.length < 3 || aps.profile() != Zcl.PROFILE_HA) {
+            return null;
+        }
+        int fc = zcl[0] & 0xFF;
+        int seq = zcl[1] & 0xFF;
+        int cmd = zcl[2] & 0xFF;
+        boolean clusterSpecific = (fc & 0x03) == 1;
+        boolean wantsDefaultResponse = (fc & 0x10) == 0;
+        if (clusterSpecific && aps.cluster() == Zcl.CLUSTER_ON_OFF) {
+            on = cmd == 0x01 || cmd == 0x02 && !on;
+            return wantsDefaultResponse ? defaultResponse(seq, cmd) : null;
+        }
+        if (clusterSpecific && aps.cluster() == Zcl.CLUSTER_LEVEL && (cmd == 0x00 || cmd == 0x04) && zcl.length >= 4) {
+            level = zcl[3] & 0xFF;
+            if (cmd == 0x04) {
+                on = level > 0;
+            }
+            return wantsDefaultResponse ? defaultResponse(seq, cmd) : null;
+        }
+        if (!clusterSpecific && cmd == Zcl.READ_ATTRIBUTES) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(Zcl.FC_SERVER_TO_CLIENT);
+            out.write(seq);
+            out.write(Zcl.READ_ATTRIBUTES_RESPONSE);
+            for (int i = 3; i + 1 < zcl.length; i += 2) {
+                int attr = (zcl[i] & 0xFF) | (zcl[i + 1] & 0xFF) << 8;
+                out.write(attr);
+                out.write(attr >> 8);
+                if (attr != 0) {
+                    out.write(0x86); // UNSUPPORTED_ATTRIBUTE
+                    continue;
+                }
+                out.write(0x00);
+                switch (aps.cluster()) {
+                    case Zcl.CLUSTER_ON_OFF -> {
+                        out.write(Zcl.TYPE_BOOLEAN);
+                        out.write(on ? 1 : 0);
+                    }
+                    case Zcl.CLUSTER_LEVEL -> {
+                        out.write(Zcl.TYPE_UINT8);
+                        out.write(level);
+                    }
+                    default -> {
+                        int v = (int) Math.round(temperature * 100);
+                        out.write(Zcl.TYPE_INT16);
+                        out.write(v);
+                        out.write(v >> 8);
+                    }
+                }
+            }
+            return out.toByteArray();
+        }
+        return null;
+    }
+
+    private static byte[] defaultResponse(int seq, int cmd) {
+        return new byte[] {(byte) Zcl.FC_SERVER_TO_CLIENT, (byte) seq, (byte) Zcl.DEFAULT_RESPONSE, (byte) cmd, 0};
+    }
+
+    boolean usesInstallCode() {
+        return installCode;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,427 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.security.network.zigbee.ApsCommand;
+import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.InstallCode;
+import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
+import org.trusthub.security.network.zigbee.ZigbeeCodec;
+import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
+
+/**
+ * The hub as the ZigBee network's trust center: who may join (policy, permit-join window, commissioning with install
+ * codes), carrying the network key to a joining device under its link key, admitting only frames from admitted
+ * devices, rotating the network key, and decommissioning. Every key comes from the keystore through the NWK and APS
+ * security providers; this class never keeps key bytes beyond one send.
+ */
+final class TrustCenter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrustCenter.class);
+    private static final int ROOT_SECRET_LENGTH = 32;
+    /** Leave request (NWK command 0x04, options: request). */
+    private static final byte[] LEAVE = {0x04, 0x40};
+
+    /** How frames reach devices: the simulated air or, some day, a dongle. */
+    interface Radio {
+        void sendNow(int nwkAddress, byte[] frame);
+    }
+
+    /** An accepted frame from an admitted device. */
+    record Inbound(NwkHeader nwk, ApsHeader aps, byte[] payload, ThingId thing) {
+    }
+
+    /** What the trust center knows of a device; attributes are the hub's view of its clusters. */
+    static final class Member {
+        final ThingId thing;
+        final long ieee;
+        volatile int nwk = -1;
+        volatile boolean pending;
+        volatile boolean joined;
+        final boolean installCode;
+        volatile Boolean on;
+        volatile Integer level;
+        volatile Double temperature;
+
+        Member(ThingId thing, long ieee, boolean installCode) {
+            this.thing = thing;
+            this.ieee = ieee;
+            this.installCode = installCode;
+        }
+    }
+
+    private final ThingRegistry registry;
+    private final ThingKeyStore keystore;
+    private final ZigbeeNwkSecurity nwkSecurity;
+    private final ZigbeeApsSecurity apsSecurity;
+    private final ThingId network;
+    private final long ownIeee;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Long, Member> members = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    private volatile Radio radio = (n, f) -> {
+    };
+    private volatile JoinPolicy policy;
+    private volatile long permitUntil;
+    private volatile Consumer<Member> onJoined = m -> {
+    };
+    private volatile Consumer<Member> onRemoved = m -> {
+    };
+    private int nwkSequence;
+    private int apsCounter;
+
+    TrustCenter(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwkSecurity,
+            ZigbeeApsSecurity apsSecurity, long extendedPanId, long ownIeee, JoinPolicy policy, Clock clock) {
+        this.registry = registry;
+        this.keystore = keystore;
+        this.nwkSecurity = nwkSecurity;
+        this.apsSecurity = apsSecurity;
+        this.network = ZigbeeIds.network(extendedPanId);
+        this.ownIeee = ownIeee;
+        this.policy = policy;
+        this.clock = clock;
+        nwkSecurity.ensureNetwork(network);
+        // Devices commissioned or operational before a restart are known again (their keys are in the keystore).
+        for (Thing t : registry.list()) {
+            if (ZigbeeIds.isDevice(t.id()) && t.state() != LifecycleState.DECOMMISSIONED) {
+                Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), apsSecurity.hasLinkKey(t.id()));
+                members.put(m.ieee, m);
+            }
+        }
+    }
+
+    void attach(Radio radio, Consumer<Member> onJoined, Consumer<Member> onRemoved) {
+        this.radio = radio;
+        this.onJoined = onJoined;
+        this.onRemoved = onRemoved;
+    }
+
+    ThingId network() {
+        return network;
+    }
+
+    JoinPolicy policy() {
+        return policy;
+    }
+
+    void setPolicy(JoinPolicy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        LOG.info("ZigBee join policy is now {}", policy);
+    }
+
+    void permitJoin(int seconds) {
+        if (seconds < 0 || seconds > 254) {
+            throw new IllegalArgumentException("permit-join duration must be 0 to 254 seconds, got " + seconds);
+        }
+        permitUntil = clock.millis() + seconds * 1000L;
+        LOG.info("ZigBee joining {} (policy {})", seconds == 0 ? "closed" : "permitted for " + seconds + " s", policy);
+    }
+
+    int permitJoinRemaining() {
+        return (int) Math.max(0, (permitUntil - clock.millis() + 999) / 1000);
+    }
+
+    int keySequence() {
+        return nwkSecurity.keySequence(network);
+    }
+
+    ThingId commission(long ieee, String installCode, String owner) {
+        // Check the code before anything is enrolled, so a mistyped code changes nothing.
+        InstallCode code = installCode == null ? null : InstallCode.parse(installCode);
+        ThingId thing = ZigbeeIds.device(ieee);
+        byte[] root = new byte[ROOT_SECRET_LENGTH];
+        random.nextBytes(root);
+        RootCredential.Secret secret = RootCredential.secret(root);
+        Arrays.fill(root, (byte) 0);
+        try {
+            registry.enroll(thing, owner, secret);
+        } finally {
+            secret.destroy();
+        }
+        try {
+            if (code != null) {
+                apsSecurity.storeInstallCode(thing, code);
+            }
+            registry.transition(thing, Transition.BOOTSTRAP);
+        } catch (RuntimeException e) {
+            registry.transition(thing, Transition.DECOMMISSION);
+            throw e;
+        } finally {
+            if (code != null) {
+                code.destroy();
+            }
+        }
+        members.put(ieee, new Member(thing, ieee, code != null));
+        LOG.info("ZigBee device {} commissioned {}", thing, code != null ? "with an install code" : "without one");
+        return thing;
+    }
+
+    /**
+     * A device asks to join (association). Checks policy, window and commissioning, then sends it the network key
+     * under its link key. Returns a refusal text, or null when the key was sent.
+     */
+    String join(long ieee, int nwkAddress) {
+        ThingId thing = ZigbeeIds.device(ieee);
+        String refusal = joinRefusal(ieee, thing);
+        if (refusal != null) {
+            count("tc.JOIN_REFUSED");
+            LOG.info("ZigBee join of {} refused: {}", thing, refusal);
+            return refusal;
+        }
+        Member m = members.get(ieee);
+        try {
+            if (!apsSecurity.hasLinkKey(thing)) {
+                // SECURE_JOIN for a commissioned legacy device: the well-known key is its link key.
+                keystore.storeKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM,
+                        SimulatedDevice.DEFAULT_TC_LINK_KEY.clone());
+            }
+            m.nwk = nwkAddress;
+            m.pending = true;
+            transportNetworkKey(m);
+            return null;
+        } catch (ZigbeeSecurityException | RuntimeException e) {
+            count("tc.JOIN_REFUSED");
+            LOG.info("ZigBee join of {} failed: {}", thing, e.getMessage());
+            return e.getMessage();
+        }
+    }
+
+    private String joinRefusal(long ieee, ThingId thing) {
+        if (policy == JoinPolicy.DENY) {
+            return "join policy is DENY";
+        }
+        if (permitJoinRemaining() == 0) {
+            return "joining is not permitted now";
+        }
+        Optional<Thing> t = registry.find(thing);
+        Member m = members.get(ieee);
+        if (t.isEmpty() || m == null) {
+            return "device is not commissioned";
+        }
+        if (t.get().state() != LifecycleState.BOOTSTRAPPING) {
+            return "device is " + t.get().state() + ", not BOOTSTRAPPING";
+        }
+        if (!apsSecurity.hasLinkKey(thing) && policy != JoinPolicy.SECURE_JOIN) {
+            return "device has no install code and the policy is " + policy;
+        }
+        return null;
+    }
+
+    private void transportNetworkKey(Member m) throws ZigbeeSecurityException {
+        DerivedKey key = nwkSecurity.currentKey(network);
+        byte[] bytes = key.bytes();
+        byte[] cmd = ApsCommand.transportNetworkKey(bytes, key.generation() & 0xFF, m.ieee, ownIeee);
+        try {
+            byte[] aps = apsSecurity.protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY,
+                    cmd, ownIeee, true);
+            radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            Arrays.fill(cmd, (byte) 0);
+            key.destroy();
+        }
+    }
+
+    private void switchKey(Member m, int sequence) throws ZigbeeSecurityException {
+        byte[] aps = apsSecurity.protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
+                ApsCommand.switchKey(sequence), ownIeee, true);
+        radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
+    }
+
+    // Key transport goes NWK-unsecured (the joining device has no network key yet); APS security protects the key.
+    private byte[] unsecuredNwk(int dst, byte[] aps) {
+        byte[] h = NwkHeader.simple(0, false, dst, 0, 1, nextNwkSequence(), ownIeee).encode();
+        return SimulatedDevice.concat(h, aps);
+    }
+
+    byte[] secureToDevice(NwkHeader header, byte[] apsFrame) throws ZigbeeSecurityException {
+        return nwkSecurity.protect(network, header, apsFrame, ownIeee);
+    }
+
+    /** Opens a frame from the air; null if refused (the reason is counted and logged). */
+    Inbound openFromDevice(byte[] bytes) {
+        ZigbeeFrame<NwkHeader> nwk;
+        try {
+            nwk = nwkSecurity.unprotect(network, bytes);
+        } catch (ZigbeeSecurityException e) {
+            return null; // counted and logged by the provider
+        }
+        long source = nwk.aux().source();
+        Member m = members.get(source);
+        if (m == null || !(m.joined || m.pending) || m.nwk != nwk.header().src()) {
+            count("tc.NOT_ADMITTED");
+            LOG.info("ZigBee frame from {} (0x{}) refused: not an admitted device", String.format("%016x", source),
+                    Integer.toHexString(nwk.header().src()));
+            return null;
+        }
+        if (nwk.header().frameType() != 0) {
+            return new Inbound(nwk.header(), null, new byte[0], m.thing);
+        }
+        ZigbeeFrame<ApsHeader> aps;
+        try {
+            aps = ZigbeeCodec.parseAps(nwk.payload());
+        } catch (ZigbeeSecurityException e) {
+            count("aps." + e.reason());
+            LOG.info("ZigBee APS frame from {} refused: {}", m.thing, e.getMessage());
+            return null;
+        }
+        if (m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
+                && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE) {
+            completeJoin(m);
+        }
+        return new Inbound(nwk.header(), aps.header(), aps.payload(), m.thing);
+    }
+
+    private void completeJoin(Member m) {
+        m.pending = false;
+        m.joined = true;
+        Thing t = registry.get(m.thing);
+        if (t.state() == LifecycleState.BOOTSTRAPPING) {
+            registry.transition(m.thing, Transition.ACTIVATE);
+        }
+        LOG.info("ZigBee device {} joined the network (NWK 0x{}), key sequence {}", m.thing,
+                Integer.toHexString(m.nwk), keySequence());
+        onJoined.accept(m);
+    }
+
+    /** A new network key, carried to every joined device under its own link key, then switched to. */
+    synchronized int rotateNetworkKey() {
+        int sequence = nwkSecurity.rotate(network);
+        List<Member> joined = members.values().stream().filter(m -> m.joined).toList();
+        int failed = 0;
+        for (Member m : joined) {
+            try {
+                transportNetworkKey(m);
+            } catch (ZigbeeSecurityException | RuntimeException e) {
+                failed++;
+                LOG.warn("new network key could not be sent to {}: {}", m.thing, e.getMessage());
+            }
+        }
+        for (Member m : joined) {
+            try {
+                switchKey(m, sequence);
+            } catch (ZigbeeSecurityException | RuntimeException e) {
+                LOG.warn("switch-key could not be sent to {}: {}", m.thing, e.getMessage());
+            }
+        }
+        nwkSecurity.completeSwitch(network);
+        LOG.info("ZigBee network key rotated to sequence {} for {} devices{}", sequence, joined.size() - failed,
+                failed > 0 ? " (" + failed + " unreachable)" : "");
+        return sequence;
+    }
+
+    /** Decommissions a device: leave, link key deleted, keys revoked, network key rotated for the rest. */
+    synchronized void decommission(ThingId thing) {
+        if (!ZigbeeIds.isDevice(thing)) {
+            throw new IllegalArgumentException(thing + " is not a ZigBee device");
+        }
+        Member m = members.get(ZigbeeIds.ieeeAddress(thing));
+        Thing t = registry.get(thing);
+        if (m != null && m.joined) {
+            try {
+                radio.sendNow(m.nwk, secureToDevice(NwkHeader.simple(1, true, m.nwk, 0, 1, nextNwkSequence(),
+                        ownIeee), LEAVE));
+            } catch (ZigbeeSecurityException e) {
+                LOG.warn("leave request to {} could not be sent: {}", thing, e.getMessage());
+            }
+        }
+        apsSecurity.deleteLinkKey(thing);
+        if (t.state() != LifecycleState.DECOMMISSIONED) {
+            registry.transition(thing, Transition.DECOMMISSION);
+        }
+        removed(thing);
+    }
+
+    /** After a decommission from elsewhere (the lifecycle event): drop the device and rotate the key. */
+    synchronized void removed(ThingId thing) {
+        Member m = members.remove(ZigbeeIds.ieeeAddress(thing));
+        if (m == null) {
+            return;
+        }
+        boolean wasJoined = m.joined;
+        m.joined = false;
+        m.pending = false;
+        onRemoved.accept(m);
+        LOG.info("ZigBee device {} removed from the network", thing);
+        if (wasJoined) {
+            rotateNetworkKey();
+        }
+    }
+
+    Optional<Member> member(ThingId thing) {
+        return ZigbeeIds.isDevice(thing) ? Optional.ofNullable(members.get(ZigbeeIds.ieeeAddress(thing)))
+                : Optional.empty();
+    }
+
+    Optional<Member> memberByNwk(int nwk) {
+        return members.values().stream().filter(m -> m.joined && m.nwk == nwk).findFirst();
+    }
+
+    List<ZigbeeDevice> devices() {
+        List<ZigbeeDevice> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            LifecycleState state = registry.find(m.thing).map(Thing::state).orElse(LifecycleState.DECOMMISSIONED);
+            out.add(new ZigbeeDevice(m.thing, m.ieee, m.nwk, state, m.joined, m.installCode, m.on, m.level,
+                    m.temperature));
+        }
+        out.sort(java.util.Comparator.comparing(d -> d.thing().value()));
+        return out;
+    }
+
+    void count(String what) {
+        refused.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    Map<String, Long> refusals() {
+        Map<String, Long> out = new TreeMap<>();
+        refused.forEach((k, v) -> out.put(k, v.get()));
+        nwkSecurity.refusals().forEach((r, n) -> {
+            if (n > 0) {
+                out.put("nwk." + r, n);
+            }
+        });
+        apsSecurity.refusals().forEach((r, n) -> {
+            if (n > 0) {
+                out.merge("aps." + r, n, Long::sum);
+            }
+        });
+        return out;
+    }
+
+    private synchronized int nextNwkSequence() {
+        return nwkSequence++ & 0xFF;
+    }
+
+    private synchronized int nextApsCounter() {
+        return apsCounter++ & 0xFF;
+    }
+}

@@ -1,0 +1,124 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
+
+/**
+ * Starts the ZigBee bridge from its configuration and registers it: {@link ProtocolBinding} ({@code
+ * trusthub.protocol=zigbee}, {@code trusthub.simulated}), {@link ZigbeeBridge}, and in simulated mode the
+ * {@link SimulatedZigbeeNetwork}. Registered by hand because whether it is simulated is only known once configured.
+ * Listens to lifecycle events so a decommission from anywhere removes the device and rotates the network key.
+ */
+@Component(service = EventHandler.class, configurationPid = "org.trusthub.binding.zigbee",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_TOPIC_PREFIX + "DECOMMISSION")
+@Designate(ocd = ZigbeeConfig.class)
+public final class ZigbeeBindingComponent implements EventHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZigbeeBindingComponent.class);
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private ZigbeeNetwork network;
+
+    @Activate
+    public ZigbeeBindingComponent(BundleContext context, ZigbeeConfig config, @Reference ThingRegistry registry,
+            @Reference ThingKeyStore keystore, @Reference ZigbeeNwkSecurity nwk, @Reference ZigbeeApsSecurity aps) {
+        if (!config.serialPort().isBlank()) {
+            // The zsmartsystems dongle drivers (and a serial port implementation) are separate artifacts that this
+            // build does not bundle yet; refuse clearly instead of pretending.
+            LOG.error("ZigBee dongle '{}' on {} configured, but no dongle driver is installed in this build; the"
+                    + " ZigBee bridge is NOT started. Remove serialPort to run the simulated coordinator.",
+                    config.dongleType(), config.serialPort());
+            return;
+        }
+        long extendedPanId = extendedPanId(config, keystore);
+        TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId, SimulatedCoordinator.IEEE,
+                config.joinPolicy(), Clock.systemUTC());
+        network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
+        LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real ZigBee"
+                + " device is reachable. Network {} key sequence {}, join policy {}", trustCenter.network(),
+                trustCenter.keySequence(), trustCenter.policy());
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(ProtocolBinding.PROTOCOL, "zigbee");
+        props.put(ProtocolBinding.SIMULATED, Boolean.TRUE);
+        registrations.add(context.registerService(new String[] {ProtocolBinding.class.getName(),
+                ZigbeeBridge.class.getName()}, network, props));
+        registrations.add(context.registerService(SimulatedZigbeeNetwork.class, network.simulation(), props));
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregistered it already
+            }
+        });
+        registrations.clear();
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Object id = event.getProperty(TrustHubEvents.THING);
+        if (network != null && id instanceof String s && ThingId.isValid(s) && ZigbeeIds.isDevice(ThingId.of(s))
+                && Transition.DECOMMISSION.name().equals(event.getProperty(TrustHubEvents.TRANSITION))) {
+            network.trustCenter().removed(ThingId.of(s));
+        }
+    }
+
+    // A stable extended PAN id: configured, or the first 8 bytes of SHA-256 of the hub certificate.
+    private static long extendedPanId(ZigbeeConfig config, ThingKeyStore keystore) {
+        String configured = config.extendedPanId().trim();
+        if (!configured.isEmpty()) {
+            if (!configured.matches("[0-9a-fA-F]{16}")) {
+                throw new IllegalArgumentException("extendedPanId must be 16 hex digits");
+            }
+            return Long.parseUnsignedLong(configured, 16);
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(keystore.hubIdentity().certificate().getEncoded());
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = v << 8 | (h[i] & 0xFF);
+            }
+            return v;
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot derive the extended PAN id: " + e.getMessage(), e);
+        }
+    }
+}

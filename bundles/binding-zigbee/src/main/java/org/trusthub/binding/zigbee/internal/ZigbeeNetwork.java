@@ -1,0 +1,362 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.ZigbeeDevice;
+
+import com.zsmartsystems.zigbee.CommandResult;
+import com.zsmartsystems.zigbee.IeeeAddress;
+import com.zsmartsystems.zigbee.ZigBeeChannel;
+import com.zsmartsystems.zigbee.ZigBeeCommand;
+import com.zsmartsystems.zigbee.ZigBeeEndpoint;
+import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
+import com.zsmartsystems.zigbee.ZigBeeNode;
+import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
+import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
+import com.zsmartsystems.zigbee.zcl.ZclCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclLevelControlCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.general.ReadAttributesResponse;
+import com.zsmartsystems.zigbee.zcl.clusters.general.ReportAttributesCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.levelcontrol.MoveToLevelWithOnOffCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
+import com.zsmartsystems.zigbee.zcl.field.AttributeReport;
+import com.zsmartsystems.zigbee.zcl.field.ReadAttributeStatusRecord;
+
+/**
+ * One ZigBee network: the zsmartsystems network manager over a transport (here the SIMULATED coordinator), the trust
+ * center, and the mapping of the devices' on/off, level and temperature clusters to the hub's view.
+ */
+final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
+
+    private final TrustCenter trustCenter;
+    private final SimulatedAir air;
+    private final ZigBeeNetworkManager manager;
+    private final Simulation simulation;
+
+    private ZigbeeNetwork(TrustCenter trustCenter, SimulatedAir air, ZigBeeNetworkManager manager) {
+        this.trustCenter = trustCenter;
+        this.air = air;
+        this.manager = manager;
+        this.simulation = new Simulation();
+    }
+
+    static ZigbeeNetwork simulated(TrustCenter trustCenter, int panId, long extendedPanId, int channel) {
+        SimulatedAir air = new SimulatedAir();
+        SimulatedCoordinator coordinator = new SimulatedCoordinator(trustCenter, air, panId, extendedPanId);
+        ZigBeeNetworkManager manager = new ZigBeeNetworkManager(coordinator);
+        manager.setNetworkDataStore(new MemoryNodeStore());
+        manager.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
+        ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, air, manager);
+        trustCenter.attach(air::sendNow, network::joined, network::left);
+        if (manager.initialize() != ZigBeeStatus.SUCCESS) {
+            throw new IllegalStateException("simulated ZigBee coordinator failed to initialise");
+        }
+        manager.setZigBeeChannel(ZigBeeChannel.create(channel));
+        manager.addCommandListener(network::commandReceived);
+        if (manager.startup(false) != ZigBeeStatus.SUCCESS) {
+            throw new IllegalStateException("simulated ZigBee network failed to start");
+        }
+        return network;
+    }
+
+    TrustCenter trustCenter() {
+        return trustCenter;
+    }
+
+    SimulatedZigbeeNetwork simulation() {
+        return simulation;
+    }
+
+    // ----------------------------------------------------------------------------------------- the stack's view
+
+    private static IeeeAddress ieee(long address) {
+        return new IeeeAddress(String.format("%016X", address));
+    }
+
+    private void joined(TrustCenter.Member m) {
+        ZigBeeNode node = new ZigBeeNode(manager, ieee(m.ieee), m.nwk);
+        ZigBeeEndpoint endpoint = new ZigBeeEndpoint(node, 1);
+        endpoint.setProfileId(Zcl.PROFILE_HA);
+        endpoint.setInputClusterIds(List.of(Zcl.CLUSTER_ON_OFF, Zcl.CLUSTER_LEVEL, Zcl.CLUSTER_TEMPERATURE));
+        node.addEndpoint(endpoint);
+        manager.updateNode(node);
+    }
+
+    private void left(TrustCenter.Member m) {
+        ZigBeeNode node = manager.getNode(ieee(m.ieee));
+        if (node != null) {
+            manager.removeNode(node);
+        }
+    }
+
+    // Reports and read responses update the hub's view of the device.
+    private void commandReceived(ZigBeeCommand command) {
+        if (command.getSourceAddress() == null) {
+            return;
+        }
+        Optional<TrustCenter.Member> m = trustCenter.memberByNwk(command.getSourceAddress().getAddress());
+        if (m.isEmpty()) {
+            return;
+        }
+        int cluster = command.getClusterId() == null ? -1 : command.getClusterId();
+        if (command instanceof ReportAttributesCommand report) {
+            for (AttributeReport r : report.getReports()) {
+                update(m.get(), cluster, r.getAttributeIdentifier(), r.getAttributeValue());
+            }
+        } else if (command instanceof ReadAttributesResponse response) {
+            for (ReadAttributeStatusRecord r : response.getRecords()) {
+                if (r.getStatus() == com.zsmartsystems.zigbee.zcl.ZclStatus.SUCCESS) {
+                    update(m.get(), cluster, r.getAttributeIdentifier(), r.getAttributeValue());
+                }
+            }
+        }
+    }
+
+    private static void update(TrustCenter.Member m, int cluster, int attribute, Object value) {
+        if (attribute != 0 || value == null) {
+            return;
+        }
+        switch (cluster) {
+            case Zcl.CLUSTER_ON_OFF -> m.on = (Boolean) value;
+            case Zcl.CLUSTER_LEVEL -> m.level = ((Number) value).intValue();
+            case Zcl.CLUSTER_TEMPERATURE -> m.temperature = ((Number) value).intValue() / 100.0;
+            default -> {
+            }
+        }
+    }
+
+    private Optional<ZclCluster> cluster(ThingId thing, int clusterId) {
+        return trustCenter.member(thing).filter(m -> m.joined).map(m -> manager.getNode(ieee(m.ieee)))
+                .map(n -> n.getEndpoint(1)).map(e -> e.getInputCluster(clusterId));
+    }
+
+    private static boolean confirmed(java.util.concurrent.Future<CommandResult> f) {
+        try {
+            CommandResult r = f.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return r.isSuccess();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- ZigbeeBridge
+
+    @Override
+    public String protocol() {
+        return "zigbee";
+    }
+
+    @Override
+    public boolean isSimulated() {
+        return true;
+    }
+
+    @Override
+    public Set<ThingId> things() {
+        return trustCenter.devices().stream().filter(ZigbeeDevice::joined).map(ZigbeeDevice::thing)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @Override
+    public void release(ThingId thing) {
+        // No sessions are kept per device: every frame is checked against the device's state as it arrives.
+    }
+
+    @Override
+    public JoinPolicy joinPolicy() {
+        return trustCenter.policy();
+    }
+
+    @Override
+    public void setJoinPolicy(JoinPolicy policy) {
+        trustCenter.setPolicy(policy);
+    }
+
+    @Override
+    public ThingId commission(long ieeeAddress, String installCode, String owner) {
+        return trustCenter.commission(ieeeAddress, installCode, owner);
+    }
+
+    @Override
+    public void permitJoin(int seconds) {
+        trustCenter.permitJoin(seconds);
+    }
+
+    @Override
+    public int permitJoinRemaining() {
+        return trustCenter.permitJoinRemaining();
+    }
+
+    @Override
+    public int networkKeySequence() {
+        return trustCenter.keySequence();
+    }
+
+    @Override
+    public long extendedPanId() {
+        return Long.parseUnsignedLong(trustCenter.network().value().substring("zigbee-network:".length()), 16);
+    }
+
+    @Override
+    public int rotateNetworkKey() {
+        return trustCenter.rotateNetworkKey();
+    }
+
+    @Override
+    public void decommission(ThingId thing) {
+        trustCenter.decommission(thing);
+    }
+
+    @Override
+    public List<ZigbeeDevice> devices() {
+        return trustCenter.devices();
+    }
+
+    @Override
+    public Optional<ZigbeeDevice> device(ThingId thing) {
+        return trustCenter.devices().stream().filter(d -> d.thing().equals(thing)).findFirst();
+    }
+
+    @Override
+    public boolean setOn(ThingId thing, boolean on) {
+        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_ON_OFF);
+        if (c.isEmpty()) {
+            return false;
+        }
+        boolean ok = confirmed(((ZclOnOffCluster) c.get()).sendCommand(on ? new OnCommand() : new OffCommand()));
+        if (ok) {
+            trustCenter.member(thing).ifPresent(m -> m.on = on);
+        }
+        return ok;
+    }
+
+    @Override
+    public boolean setLevel(ThingId thing, int level) {
+        if (level < 0 || level > 254) {
+            throw new IllegalArgumentException("level must be 0 to 254, got " + level);
+        }
+        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_LEVEL);
+        if (c.isEmpty()) {
+            return false;
+        }
+        boolean ok = confirmed(((ZclLevelControlCluster) c.get())
+                .sendCommand(new MoveToLevelWithOnOffCommand(level, 0)));
+        if (ok) {
+            trustCenter.member(thing).ifPresent(m -> {
+                m.level = level;
+                m.on = level > 0;
+            });
+        }
+        return ok;
+    }
+
+    @Override
+    public Optional<Double> readTemperature(ThingId thing) {
+        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_TEMPERATURE);
+        if (c.isEmpty() || !confirmed(c.get().readAttribute(0))) {
+            return Optional.empty();
+        }
+        // The read response went through commandReceived, which updated the view; wait briefly for it.
+        for (int i = 0; i < 50; i++) {
+            Optional<Double> t = trustCenter.member(thing).map(m -> m.temperature);
+            if (t.isPresent()) {
+                return t;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return trustCenter.member(thing).map(m -> m.temperature);
+    }
+
+    @Override
+    public Map<String, Long> refusals() {
+        return trustCenter.refusals();
+    }
+
+    @Override
+    public void close() {
+        manager.shutdown();
+        air.close();
+        LOG.info("ZigBee bridge stopped");
+    }
+
+    // ------------------------------------------------------------------------------------ the simulated devices
+
+    private final class Simulation implements SimulatedZigbeeNetwork {
+        private int nextNwk = 0x1001;
+
+        @Override
+        public synchronized void addDevice(long ieeeAddress, String installCode) {
+            air.add(new SimulatedDevice(ieeeAddress, nextNwk++, installCode, air));
+            LOG.info("SIMULATED ZigBee device {} powered on", String.format("%016x", ieeeAddress));
+        }
+
+        @Override
+        public boolean join(long ieeeAddress) {
+            SimulatedDevice d = device(ieeeAddress);
+            String refusal = trustCenter.join(ieeeAddress, d.nwkAddress);
+            if (refusal != null || !d.hasNetworkKey()) {
+                return false;
+            }
+            return air.fromDevice(d.deviceAnnounce());
+        }
+
+        @Override
+        public boolean reportTemperature(long ieeeAddress, double celsius) {
+            SimulatedDevice d = device(ieeeAddress);
+            return d.hasNetworkKey() && air.fromDevice(d.temperatureReport(celsius));
+        }
+
+        @Override
+        public boolean replayLastFrame(long ieeeAddress) {
+            byte[] last = device(ieeeAddress).lastSent();
+            return last != null && air.fromDevice(last);
+        }
+
+        @Override
+        public Optional<DeviceView> view(long ieeeAddress) {
+            SimulatedDevice d = air.device(ieeeAddress);
+            if (d == null) {
+                return Optional.empty();
+            }
+            SimulatedDevice.SimulatedZigbeeNetworkView v = d.view();
+            return Optional.of(new DeviceView(v.ieee(), v.nwk(), v.keySequence(), v.hasKey(), v.left(), v.on(),
+                    v.level(), v.temperature(), v.refused()));
+        }
+
+        private SimulatedDevice device(long ieee) {
+            SimulatedDevice d = air.device(ieee);
+            if (d == null) {
+                throw new IllegalArgumentException(String.format("no simulated device %016x", ieee));
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.trusthub.binding.zigbee.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
+import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
+import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
+
+/**
+ * The bridge end to end without OSGi: the real keystore, registry and providers, the zsmartsystems network manager
+ * over the simulated coordinator, and simulated devices that hold only their install codes.
+ */
+class ZigbeeNetworkTest {
+
+    static final String[] CODES = {"83FED3407A939723A5C639B26916D505C3B5", "11223344556677884AF7",
+            "0102030405060708"};
+    static final long A = 0x00124B0000000A01L;
+    static final long B = 0x00124B0000000B02L;
+    static final long C = 0x00124B0000000C03L;
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    ZigbeeNetwork network;
+    SimulatedZigbeeNetwork sim;
+    ApsSecurityProvider aps;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
+        aps = new ApsSecurityProvider(keystore);
+        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore), aps,
+                0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
+        network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
+        sim = network.simulation();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        network.close();
+        registry.close();
+        keystore.close();
+    }
+
+    private String codeWithCrc(String code) {
+        byte[] b = java.util.HexFormat.of().parseHex(code);
+        int crc = org.trusthub.security.network.zigbee.InstallCode.crc16x25(b, b.length);
+        return code + String.format("%02X%02X", crc & 0xFF, crc >> 8);
+    }
+
+    @Test
+    void installCodeDevicesJoinOneIsDecommissionedAndLockedOut() throws Exception {
+        String codeC = codeWithCrc(CODES[2]);
+        ThingId a = network.commission(A, CODES[0], "alice");
+        ThingId b = network.commission(B, CODES[1], "alice");
+        ThingId c = network.commission(C, codeC, "alice");
+        assertTrue(keystore.storedKey(a, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM).isPresent());
+        sim.addDevice(A, CODES[0]);
+        sim.addDevice(B, CODES[1]);
+        sim.addDevice(C, codeC);
+
+        assertFalse(sim.join(A), "joining is not permitted yet");
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertTrue(sim.join(B));
+        assertTrue(sim.join(C));
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(a).state());
+        assertEquals(3, network.things().size());
+
+        assertTrue(sim.reportTemperature(A, 19.25));
+        awaitTemperature(a, 19.25);
+        assertTrue(network.setOn(b, true), "the device confirms the on command");
+        assertTrue(sim.view(B).orElseThrow().on());
+        assertTrue(network.setLevel(b, 128));
+        assertEquals(128, sim.view(B).orElseThrow().level());
+        assertEquals(Optional.of(21.5), network.readTemperature(c));
+
+        int before = network.networkKeySequence();
+        network.decommission(c);
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(c).state());
+        assertFalse(keystore.isActive(c), "its keys, link key included, are revoked");
+        assertNotEquals(before, network.networkKeySequence(), "the network key rotated");
+        assertTrue(sim.view(C).orElseThrow().left());
+        assertEquals(before, sim.view(C).orElseThrow().keySequence(), "C never got the new key");
+        assertEquals(network.networkKeySequence(), sim.view(A).orElseThrow().keySequence());
+
+        long refusedBefore = network.refusals().getOrDefault("nwk.UNKNOWN_KEY", 0L);
+        assertFalse(sim.reportTemperature(C, 30.0), "the decommissioned device's frames are refused");
+        assertEquals(refusedBefore + 1, network.refusals().get("nwk.UNKNOWN_KEY"));
+        assertTrue(sim.reportTemperature(A, 20.5), "the others keep working");
+        awaitTemperature(a, 20.5);
+        assertTrue(network.setOn(b, false));
+        assertFalse(sim.replayLastFrame(A), "a replayed frame is refused");
+        assertEquals(1L, network.refusals().get("nwk.REPLAY"));
+        assertFalse(network.setOn(c, true), "the hub no longer talks to it");
+    }
+
+    @Test
+    void joinPolicyAndInstallCodesAreEnforced() throws Exception {
+        network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, "11223344556677884AF7"); // wrong install code on the device
+        network.permitJoin(60);
+        assertFalse(sim.join(A), "a device with the wrong install code cannot open the network key");
+        assertFalse(sim.view(A).orElseThrow().hasNetworkKey());
+
+        sim.addDevice(B, CODES[1]);
+        assertFalse(sim.join(B), "an uncommissioned device never joins");
+
+        network.commission(C, null, "alice");
+        sim.addDevice(C, null);
+        assertFalse(sim.join(C), "no install code: refused under INSTALL_CODE_ONLY");
+        network.setJoinPolicy(JoinPolicy.SECURE_JOIN);
+        assertTrue(sim.join(C), "legacy device under SECURE_JOIN with the default trust-center link key");
+        network.setJoinPolicy(JoinPolicy.DENY);
+        network.commission(B, CODES[1], "alice");
+        assertFalse(sim.join(B), "DENY refuses even commissioned devices");
+        // uncommissioned B, C without install code, B under DENY; the wrong-code device got a key it could not open
+        assertEquals(3L, network.refusals().get("tc.JOIN_REFUSED"));
+    }
+
+    @Test
+    void malformedInstallCodeChangesNothing() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> network.commission(A, "83FED3407A939723A5C639B26916D505C3B6", "alice"));
+        assertTrue(e.getMessage().contains("CRC"));
+        assertTrue(registry.find(org.trusthub.security.network.zigbee.ZigbeeIds.device(A)).isEmpty());
+        assertFalse(keystore.things().contains(org.trusthub.security.network.zigbee.ZigbeeIds.device(A)));
+    }
+
+    private void awaitTemperature(ThingId thing, double expected) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (Optional.of(expected).equals(network.device(thing).map(d -> d.temperature()))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(Optional.of(expected), network.device(thing).map(d -> d.temperature()));
+    }
+}

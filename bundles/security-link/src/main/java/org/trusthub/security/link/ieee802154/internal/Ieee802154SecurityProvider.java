@@ -1,0 +1,261 @@
+package org.trusthub.security.link.ieee802154.internal;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.CounterExhaustedException;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.KeyRevokedException;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.StaleKeyException;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.security.link.ccm.CcmStar;
+import org.trusthub.security.link.ccm.FrameCounterGuard;
+import org.trusthub.security.link.ieee802154.AuxSecurityHeader;
+import org.trusthub.security.link.ieee802154.FrameCodec;
+import org.trusthub.security.link.ieee802154.FrameSecurityException;
+import org.trusthub.security.link.ieee802154.FrameSecurityException.Reason;
+import org.trusthub.security.link.ieee802154.Ieee802154Security;
+import org.trusthub.security.link.ieee802154.KeyIdentifier;
+import org.trusthub.security.link.ieee802154.MacFrame;
+import org.trusthub.security.link.ieee802154.SecurityLevel;
+
+/** IEEE 802.15.4 frame security with keystore keys and counters; see {@link Ieee802154Security}. */
+@Component(service = {Ieee802154Security.class, SecurityProvider.class, EventHandler.class}, property = {
+        SecurityProvider.LAYER + "=LINK", SecurityProvider.MECHANISM + "=" + Ieee802154Security.MECHANISM,
+        EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_TOPIC_PREFIX + "*"})
+public final class Ieee802154SecurityProvider implements Ieee802154Security, EventHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ieee802154SecurityProvider.class);
+
+    private final ThingKeyStore keystore;
+    private final Map<KeyIdentifier, ThingId> bindings = new ConcurrentHashMap<>();
+    private final Map<ThingId, KeyEntry> keys = new ConcurrentHashMap<>();
+    private final FrameCounterGuard<Source> incoming = new FrameCounterGuard<>();
+    private final Map<Reason, AtomicLong> refused = new EnumMap<>(Reason.class);
+
+    /** A sender under one generation of one key: a rotation starts its counters over. */
+    private record Source(ThingId keyOwner, int generation, long sender) {
+    }
+
+    private static final class KeyEntry {
+        final DerivedKey key;
+        final CcmStar ccm;
+
+        KeyEntry(DerivedKey key) {
+            this.key = key;
+            byte[] bytes = key.bytes();
+            try {
+                this.ccm = new CcmStar(bytes);
+            } finally {
+                java.util.Arrays.fill(bytes, (byte) 0);
+            }
+        }
+
+        void destroy() {
+            ccm.destroy();
+            key.destroy();
+        }
+    }
+
+    @Activate
+    public Ieee802154SecurityProvider(@Reference ThingKeyStore keystore) {
+        this.keystore = keystore;
+        for (Reason r : Reason.values()) {
+            refused.put(r, new AtomicLong());
+        }
+    }
+
+    @Override
+    public org.trusthub.api.keystore.Layer layer() {
+        return Layer.LINK;
+    }
+
+    @Override
+    public String mechanism() {
+        return MECHANISM;
+    }
+
+    @Override
+    public void bindKey(KeyIdentifier id, ThingId keyOwner) {
+        bindings.put(java.util.Objects.requireNonNull(id, "id"), java.util.Objects.requireNonNull(keyOwner, "owner"));
+    }
+
+    @Override
+    public boolean unbindKey(KeyIdentifier id) {
+        return bindings.remove(id) != null;
+    }
+
+    @Override
+    public Optional<ThingId> keyOwner(KeyIdentifier id) {
+        return Optional.ofNullable(bindings.get(id));
+    }
+
+    @Override
+    public MacFrame protect(MacFrame unsecured, SecurityLevel level, KeyIdentifier keyId, long ownAddress)
+            throws FrameSecurityException {
+        try {
+            ThingId owner = owner(keyId);
+            for (int attempt = 0;; attempt++) {
+                KeyEntry entry = key(owner);
+                long counter;
+                try {
+                    counter = keystore.nextCounter(entry.key, FrameCounterGuard.MAX_COUNTER);
+                } catch (StaleKeyException e) {
+                    // Rotated since we cached it: drop it and draw from the new key's counter.
+                    drop(owner, entry);
+                    if (attempt > 0) {
+                        throw new FrameSecurityException(Reason.UNKNOWN_KEY, "key of " + owner + " keeps changing");
+                    }
+                    continue;
+                } catch (CounterExhaustedException e) {
+                    throw new FrameSecurityException(Reason.COUNTER_EXHAUSTED,
+                            "frame counter of the key of " + owner + " is exhausted: rotate the key");
+                }
+                AuxSecurityHeader aux = new AuxSecurityHeader(level, keyId.mode(), counter, keyId.keySource(),
+                        keyId.keyIndex());
+                synchronized (entry) {
+                    if (entry.ccm.isDestroyed()) {
+                        continue;
+                    }
+                    return FrameCodec.protect(unsecured, aux, entry.ccm, ownAddress);
+                }
+            }
+        } catch (FrameSecurityException e) {
+            count(e);
+            throw e;
+        } catch (KeyRevokedException | UnknownThingException e) {
+            FrameSecurityException f = new FrameSecurityException(Reason.UNKNOWN_KEY,
+                    "no usable key for " + keyId + ": " + e.getMessage());
+            count(f);
+            throw f;
+        }
+    }
+
+    @Override
+    public MacFrame unprotect(byte[] bytes, SecurityLevel minimum, Long senderAddress)
+            throws FrameSecurityException {
+        try {
+            MacFrame frame = MacFrame.parse(bytes);
+            Optional<AuxSecurityHeader> auxOpt = frame.aux();
+            if (auxOpt.isEmpty()) {
+                if (minimum != SecurityLevel.NONE) {
+                    throw new FrameSecurityException(Reason.SECURITY_LEVEL,
+                            "unsecured frame where " + minimum + " is required");
+                }
+                return frame;
+            }
+            AuxSecurityHeader aux = auxOpt.get();
+            if (aux.level().micLength() < minimum.micLength() || minimum.encrypted() && !aux.level().encrypted()) {
+                throw new FrameSecurityException(Reason.SECURITY_LEVEL,
+                        "frame secured at " + aux.level() + " where " + minimum + " is required");
+            }
+            long sender;
+            if (frame.src().isExtended()) {
+                sender = frame.src().value();
+            } else if (senderAddress != null) {
+                sender = senderAddress;
+            } else {
+                throw new FrameSecurityException(Reason.UNKNOWN_KEY,
+                        "sender " + frame.src() + " has no known extended address for the nonce");
+            }
+            ThingId owner = owner(KeyIdentifier.of(aux, sender));
+            KeyEntry entry = key(owner);
+            Source source = new Source(owner, entry.key.generation(), sender);
+            switch (incoming.check(source, aux.frameCounter())) {
+                case REPLAYED -> throw new FrameSecurityException(Reason.REPLAY, "frame counter " + aux.frameCounter()
+                        + " from " + String.format("%016x", sender) + " is not above the last accepted, "
+                        + incoming.lastAccepted(source));
+                case WRAPPED -> throw new FrameSecurityException(Reason.COUNTER_EXHAUSTED,
+                        "frame counter 0xffffffff from " + String.format("%016x", sender));
+                default -> {
+                }
+            }
+            MacFrame opened;
+            synchronized (entry) {
+                if (entry.ccm.isDestroyed()) {
+                    throw new FrameSecurityException(Reason.UNKNOWN_KEY, "key of " + owner + " was just dropped");
+                }
+                opened = FrameCodec.unprotect(frame, entry.ccm, sender);
+            }
+            if (!incoming.commit(source, aux.frameCounter())) {
+                throw new FrameSecurityException(Reason.REPLAY, "frame counter " + aux.frameCounter()
+                        + " from " + String.format("%016x", sender) + " was accepted concurrently");
+            }
+            return opened;
+        } catch (FrameSecurityException e) {
+            count(e);
+            throw e;
+        } catch (KeyRevokedException | UnknownThingException e) {
+            FrameSecurityException f = new FrameSecurityException(Reason.UNKNOWN_KEY, "no usable key: " + e.getMessage());
+            count(f);
+            throw f;
+        }
+    }
+
+    @Override
+    public Map<Reason, Long> refusals() {
+        Map<Reason, Long> copy = new EnumMap<>(Reason.class);
+        refused.forEach((r, n) -> copy.put(r, n.get()));
+        return copy;
+    }
+
+    @Override
+    public void forget(ThingId thing) {
+        KeyEntry entry = keys.remove(thing);
+        if (entry != null) {
+            synchronized (entry) {
+                entry.destroy();
+            }
+        }
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Object thing = event.getProperty(TrustHubEvents.THING);
+        if (thing instanceof String s && ThingId.isValid(s)) {
+            forget(ThingId.of(s));
+        }
+    }
+
+    private ThingId owner(KeyIdentifier id) throws FrameSecurityException {
+        ThingId owner = bindings.get(id);
+        if (owner == null) {
+            throw new FrameSecurityException(Reason.UNKNOWN_KEY, "no key is bound to " + id);
+        }
+        return owner;
+    }
+
+    private KeyEntry key(ThingId owner) {
+        return keys.computeIfAbsent(owner,
+                o -> new KeyEntry(keystore.deriveKey(o, Layer.LINK, MECHANISM, CcmStar.KEY_LENGTH)));
+    }
+
+    private void drop(ThingId owner, KeyEntry entry) {
+        if (keys.remove(owner, entry)) {
+            synchronized (entry) {
+                entry.destroy();
+            }
+        }
+    }
+
+    private void count(FrameSecurityException e) {
+        refused.get(e.reason()).incrementAndGet();
+        LOG.info("IEEE 802.15.4 frame refused: {}", e.getMessage());
+    }
+}

@@ -1,0 +1,58 @@
+package org.trusthub.security.network.zigbee;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * ZigBee NWK security with the network key from the hub's keystore. The key lives under a thing id of the network's
+ * own ({@link ZigbeeIds#network}), enrolled with a fresh random root secret; the key is that thing's NETWORK-layer key
+ * of mechanism {@link #MECHANISM}, and its key sequence number follows the layer's generation, so a rotation is a new
+ * network key. Outgoing frame counters come from the keystore; incoming ones are checked per sender.
+ *
+ * <p>Registered as a {@link SecurityProvider} with {@code trusthub.layer=NETWORK}, {@code trusthub.mechanism=zigbee-nwk}.
+ */
+@ProviderType
+public interface ZigbeeNwkSecurity extends SecurityProvider {
+
+    String MECHANISM = "zigbee-nwk";
+
+    /** Enrolls the network's key holder if it is not yet; returns the current key sequence number. */
+    int ensureNetwork(ThingId network);
+
+    /** The current key sequence number. */
+    int keySequence(ThingId network);
+
+    /**
+     * The current network key, to hand to a device in a Transport-Key command or to a dongle's firmware. The caller
+     * destroys it after use; it never goes to a log.
+     */
+    DerivedKey currentKey(ThingId network);
+
+    /** Secures a NWK frame with the current network key and the next frame counter. */
+    byte[] protect(ThingId network, NwkHeader header, byte[] payload, long ownAddress) throws ZigbeeSecurityException;
+
+    /**
+     * Opens a received NWK frame: refuses an unsecured frame, an unknown key sequence number, a replayed or wrapped
+     * counter and a bad MIC. During a key switch frames under the previous key are still accepted.
+     */
+    ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] frame) throws ZigbeeSecurityException;
+
+    /**
+     * Starts a new network key (new generation, next key sequence number). The previous key is kept, for receiving
+     * only, until {@link #completeSwitch}; the trust center transports the new key to every remaining device
+     * meanwhile.
+     *
+     * @return the new key sequence number
+     */
+    int rotate(ThingId network);
+
+    /** Forgets the previous network key: frames under it are refused from now on. */
+    void completeSwitch(ThingId network);
+
+    /** How many frames were refused, by reason. */
+    Map<ZigbeeSecurityException.Reason, Long> refusals();
+}

@@ -1,0 +1,153 @@
+package org.trusthub.security.network.zigbee.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.security.link.ccm.CcmStar;
+import org.trusthub.security.network.zigbee.ApsCommand;
+import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.InstallCode;
+import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
+import org.trusthub.security.network.zigbee.ZigbeeCodec;
+import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException.Reason;
+
+/** The NWK and APS providers against the real keystore. */
+class ProvidersTest {
+
+    private static final long HUB = 0x00124B00000000AAL;
+    private static final long DEV = 0x00124B0000000001L;
+    private static final String CODE = "83FED3407A939723A5C639B26916D505C3B5";
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    NwkSecurityProvider nwk;
+    ApsSecurityProvider aps;
+    ThingId network = ZigbeeIds.network(0xDDDDDDDDDDDDDDDDL);
+    ThingId device = ZigbeeIds.device(DEV);
+
+    @BeforeEach
+    void setUp() {
+        keystore = FileThingKeyStore.open(dir.resolve("store"), dir.resolve("master.key"));
+        nwk = new NwkSecurityProvider(keystore);
+        aps = new ApsSecurityProvider(keystore);
+    }
+
+    @AfterEach
+    void tearDown() {
+        keystore.close();
+    }
+
+    /** A device's NWK frame, secured with a key it holds (not through the hub's provider). */
+    private static byte[] deviceFrame(byte[] key, int seq, long counter, byte[] payload) {
+        return ZigbeeCodec.protectNwk(NwkHeader.simple(0, true, 0, 0x1234, 30, 1, DEV),
+                new ZigbeeAuxHeader(KeyId.NETWORK_KEY, counter, DEV, seq), payload, new CcmStar(key));
+    }
+
+    @Test
+    void networkKeyLivesInTheKeystoreAndItsSequenceFollowsTheGeneration() throws Exception {
+        int seq = nwk.ensureNetwork(network);
+        assertTrue(keystore.isActive(network));
+        assertEquals(seq, nwk.ensureNetwork(network), "a second call enrolls nothing new");
+        DerivedKey key = nwk.currentKey(network);
+        assertEquals(key.generation() & 0xFF, seq);
+
+        byte[] fromHub = nwk.protect(network, NwkHeader.simple(0, false, 0x1234, 0, 30, 1, HUB), new byte[] {9}, HUB);
+        ZigbeeFrame<NwkHeader> parsed = ZigbeeCodec.parseNwk(fromHub);
+        assertArrayEquals(new byte[] {9}, ZigbeeCodec.openNwk(parsed, new CcmStar(key.bytes())).payload());
+
+        byte[] fromDevice = deviceFrame(key.bytes(), seq, 5, new byte[] {1, 2});
+        assertArrayEquals(new byte[] {1, 2}, nwk.unprotect(network, fromDevice).payload());
+        assertEquals(Reason.REPLAY,
+                assertThrows(ZigbeeSecurityException.class, () -> nwk.unprotect(network, fromDevice)).reason());
+        assertEquals(Reason.REPLAY, assertThrows(ZigbeeSecurityException.class,
+                () -> nwk.unprotect(network, deviceFrame(key.bytes(), seq, 4, new byte[] {1}))).reason());
+        assertEquals(Reason.COUNTER_EXHAUSTED, assertThrows(ZigbeeSecurityException.class,
+                () -> nwk.unprotect(network, deviceFrame(key.bytes(), seq, 0xFFFFFFFFL, new byte[] {1}))).reason());
+        assertEquals(1L, nwk.refusals().get(Reason.COUNTER_EXHAUSTED));
+    }
+
+    @Test
+    void rotationKeepsThePreviousKeyOnlyUntilTheSwitch() throws Exception {
+        int seq = nwk.ensureNetwork(network);
+        byte[] oldKey = nwk.currentKey(network).bytes();
+        int next = nwk.rotate(network);
+        assertEquals((seq + 1) & 0xFF, next);
+        byte[] newKey = nwk.currentKey(network).bytes();
+        assertFalse(java.util.Arrays.equals(oldKey, newKey));
+        assertArrayEquals(new byte[] {1}, nwk.unprotect(network, deviceFrame(oldKey, seq, 1, new byte[] {1})).payload());
+        nwk.completeSwitch(network);
+        ZigbeeSecurityException e = assertThrows(ZigbeeSecurityException.class,
+                () -> nwk.unprotect(network, deviceFrame(oldKey, seq, 2, new byte[] {1})));
+        assertEquals(Reason.UNKNOWN_KEY, e.reason());
+        assertArrayEquals(new byte[] {3}, nwk.unprotect(network, deviceFrame(newKey, next, 1, new byte[] {3})).payload());
+        // A device still on the old key but claiming the new sequence number fails the MIC.
+        assertEquals(Reason.MIC_FAILURE, assertThrows(ZigbeeSecurityException.class,
+                () -> nwk.unprotect(network, deviceFrame(oldKey, next, 9, new byte[] {1}))).reason());
+    }
+
+    @Test
+    void unsecuredAndMalformedNwkFramesAreRefused() {
+        nwk.ensureNetwork(network);
+        byte[] plain = NwkHeader.simple(0, false, 0, 0x1234, 30, 1, DEV).encode();
+        assertEquals(Reason.UNSECURED,
+                assertThrows(ZigbeeSecurityException.class, () -> nwk.unprotect(network, plain)).reason());
+        assertEquals(Reason.MALFORMED,
+                assertThrows(ZigbeeSecurityException.class, () -> nwk.unprotect(network, new byte[] {1})).reason());
+    }
+
+    @Test
+    void installCodeLinkKeyCarriesTheNetworkKeyToTheDevice() throws Exception {
+        nwk.ensureNetwork(network);
+        keystore.enroll(device, RootCredential.secret(new byte[32]));
+        aps.storeInstallCode(device, InstallCode.parse(CODE));
+        assertTrue(aps.hasLinkKey(device));
+        byte[] networkKey = nwk.currentKey(network).bytes();
+        byte[] cmd = ApsCommand.transportNetworkKey(networkKey, nwk.keySequence(network), DEV, HUB);
+        byte[] frame = aps.protect(device, ApsHeader.command(1), KeyId.KEY_TRANSPORT_KEY, cmd, HUB, true);
+
+        // The device only knows its install code.
+        byte[] deviceLink = InstallCode.parse(CODE).linkKey();
+        ZigbeeFrame<ApsHeader> parsed = ZigbeeCodec.parseAps(frame);
+        byte[] opened = ZigbeeCodec.openAps(parsed, HUB, new CcmStar(KeyId.KEY_TRANSPORT_KEY.fromLinkKey(deviceLink)))
+                .payload();
+        assertArrayEquals(networkKey, ApsCommand.parseTransportNetworkKey(opened).key());
+
+        // A device with another install code cannot open it.
+        byte[] otherLink = InstallCode.parse("11223344556677884AF7").linkKey();
+        assertEquals(Reason.MIC_FAILURE, assertThrows(ZigbeeSecurityException.class, () -> ZigbeeCodec.openAps(parsed,
+                HUB, new CcmStar(KeyId.KEY_TRANSPORT_KEY.fromLinkKey(otherLink)))).reason());
+
+        // A device's APS reply under its link key is opened, a replay is refused.
+        byte[] reply = ZigbeeCodec.protectAps(ApsHeader.command(2), new ZigbeeAuxHeader(KeyId.DATA_KEY, 1, DEV, -1),
+                DEV, new byte[] {0x0E}, new CcmStar(deviceLink));
+        assertArrayEquals(new byte[] {0x0E}, aps.unprotect(device, reply, DEV).payload());
+        assertEquals(Reason.REPLAY,
+                assertThrows(ZigbeeSecurityException.class, () -> aps.unprotect(device, reply, DEV)).reason());
+
+        assertTrue(aps.deleteLinkKey(device));
+        assertFalse(aps.hasLinkKey(device));
+        assertEquals(Reason.UNKNOWN_KEY, assertThrows(ZigbeeSecurityException.class, () -> aps.protect(device,
+                ApsHeader.command(3), KeyId.KEY_TRANSPORT_KEY, cmd, HUB, true)).reason());
+        assertNotEquals(0, aps.refusals().get(Reason.UNKNOWN_KEY));
+    }
+}
