@@ -33,6 +33,9 @@ public interface BleLinkSecurity {
      */
     LinkSession openForPairing(byte[] ltk, LinkCipher.Role role, EncryptionStart start);
 
+    /** Closes every session of the thing at once (as {@link org.trusthub.api.security.SecurityProvider#forget}). */
+    void forget(ThingId thing);
+
     /** How many frames were refused, by reason, since the provider started. */
     Map<BleSecurityException.Reason, Long> refusals();
 }
