@@ -48,6 +48,7 @@ public final class SimulatedAdapter implements BleAdapter {
 
     private final SecureRandom random = new SecureRandom();
     private final List<SimulatedPeripheral> peripherals = new ArrayList<>();
+    private final java.util.Map<String, SimulatedLink> lastLinks = new java.util.concurrent.ConcurrentHashMap<>();
     private final BleAddress local = BleAddress.parse("C0:FF:EE:00:00:01", true);
 
     @Activate
@@ -106,7 +107,14 @@ public final class SimulatedAdapter implements BleAdapter {
     public AirLink connect(BleAddress address) {
         SimulatedPeripheral p = find(address).orElseThrow(() -> new IllegalArgumentException(
                 "no simulated peripheral advertises as " + address));
-        return new SimulatedLink(p, local, p.advertised());
+        SimulatedLink link = new SimulatedLink(p, local, p.advertised());
+        lastLinks.put(p.name(), link);
+        return link;
+    }
+
+    /** The latest connection to a simulated peripheral, for tests that play an attacker on the air. */
+    public Optional<SimulatedLink> lastLink(String name) {
+        return Optional.ofNullable(lastLinks.get(name));
     }
 
     public List<SimulatedPeripheral> peripherals() {
