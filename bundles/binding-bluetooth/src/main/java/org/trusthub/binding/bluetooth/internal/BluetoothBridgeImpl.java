@@ -87,7 +87,8 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
 
     @Activate
     public BluetoothBridgeImpl(@Reference ThingKeyStore keystore, @Reference ThingRegistry registry,
-            @Reference BleLinkSecurity provider, @Reference BleAdapter adapter, Config config, BundleContext context) {
+            @Reference BleLinkSecurity provider, @Reference(name = "adapter") BleAdapter adapter, Config config,
+            BundleContext context) {
         this.keystore = keystore;
         this.registry = registry;
         this.provider = provider;

@@ -4,29 +4,34 @@ import java.io.PrintStream;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
+import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.binding.bluetooth.BluetoothBridge;
 import org.trusthub.security.link.ble.BleSecurityException;
 
-/** Shared by the ble-* commands: a clear one-line error instead of a stack trace, and the SIMULATED label. */
+/**
+ * Shared by the ble-* commands, following the trusthub shell's convention: a refusal is one line starting with
+ * {@code Error:} (a {@link CommandException}, so ssh exits with 1), output names a SIMULATED adapter as such, and
+ * nothing printed ever carries key bytes (refusal messages never do).
+ */
 abstract class BleAction implements Action {
 
     @Reference
     BluetoothBridge bridge;
 
-    @Reference
-    Session session;
+    /** Where output goes; tests set it, Karaf leaves it null and System.out is the session's console. */
+    PrintStream out;
 
     @Override
     public final Object execute() throws Exception {
         try {
             run();
+            return null;
         } catch (BleSecurityException e) {
-            err().println("Refused (" + e.reason() + "): " + e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            err().println("Error: " + e.getMessage());
+            throw error("refused (" + e.reason() + "): " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | KeystoreException e) {
+            throw error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
-        return null;
     }
 
     protected abstract void run() throws Exception;
@@ -36,10 +41,11 @@ abstract class BleAction implements Action {
     }
 
     PrintStream out() {
-        return session.getConsole();
+        return out != null ? out : System.out;
     }
 
-    PrintStream err() {
-        return session.getConsole();
+    static CommandException error(String message) {
+        String line = "Error: " + message.replaceAll("\\p{Cntrl}", " ").strip();
+        return new CommandException(line, line);
     }
 }
