@@ -1,0 +1,7 @@
+package org.trusthub.binding.bluetooth;
+
+import org.trusthub.security.link.ble.BleAddress;
+
+/** What a scan saw: the address on the air (often a resolvable private one), the advertised name, the RSSI. */
+public record Advertisement(BleAddress address, String name, int rssi) {
+}

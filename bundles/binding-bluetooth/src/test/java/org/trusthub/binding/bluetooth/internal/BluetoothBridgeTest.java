@@ -1,0 +1,274 @@
+package org.trusthub.binding.bluetooth.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.event.Event;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.bluetooth.BluetoothBridge.Discovered;
+import org.trusthub.binding.bluetooth.internal.sim.SimulatedAdapter;
+import org.trusthub.binding.bluetooth.internal.sim.SimulatedLink;
+import org.trusthub.binding.bluetooth.internal.sim.SimulatedPeripheral;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.link.ble.BleLinkSecurity;
+import org.trusthub.security.link.ble.BleSecurityException;
+import org.trusthub.security.link.ble.BleSecurityException.Reason;
+import org.trusthub.security.link.ble.EncryptionStart;
+import org.trusthub.security.link.ble.LinkCipher;
+import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+
+/**
+ * The bridge end to end against the real keystore and thing registry, the real provider and the simulated adapter:
+ * pairing, bonds in the keystore, resolvable private addresses, GATT, the lifecycle, restarts and refusals.
+ */
+class BluetoothBridgeTest {
+
+    static final ThingId THERMO_1 = ThingId.of("ble-c0514d000001");
+
+    @TempDir
+    Path dir;
+
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    BleLinkSecurityProvider provider;
+    SimulatedAdapter adapter;
+    BluetoothBridgeImpl bridge;
+    final AtomicReference<BluetoothBridgeImpl> events = new AtomicReference<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        open(false);
+    }
+
+    void open(boolean allowLegacy) throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"), Clock.systemUTC(),
+                FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> { });
+        // lifecycle events reach the bridge synchronously here; in the hub EventAdmin delivers them
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> {
+            BluetoothBridgeImpl b = events.get();
+            if (b != null) {
+                b.handleEvent(new Event(topic, props));
+            }
+        }, Clock.systemUTC());
+        provider = new BleLinkSecurityProvider(keystore);
+        adapter = new SimulatedAdapter(dir.resolve("sim"), 2, 1);
+        bridge = new BluetoothBridgeImpl(keystore, registry, provider, adapter, config(allowLegacy), null);
+        events.set(bridge);
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.deactivate();
+        registry.close();
+        keystore.close();
+    }
+
+    void restart(boolean allowLegacy) throws Exception {
+        stop();
+        open(allowLegacy);
+    }
+
+    static BluetoothBridgeImpl.Config config(boolean allowLegacy) {
+        return new BluetoothBridgeImpl.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return BluetoothBridgeImpl.Config.class;
+            }
+
+            @Override
+            public boolean allowLegacyPairing() {
+                return allowLegacy;
+            }
+        };
+    }
+
+    String advertisedAddress(String name) {
+        return bridge.scan().stream().filter(d -> d.advertisement().name().startsWith(name + " "))
+                .map(d -> d.advertisement().address().toString()).findFirst().orElseThrow();
+    }
+
+    SimulatedPeripheral peripheral(String name) {
+        return adapter.peripheral(name).orElseThrow();
+    }
+
+    @Test
+    void pairingCommissionsTheThingAndKeepsTheBondInTheKeystore() {
+        String address = advertisedAddress("sim-thermo-1");
+        ThingId thing = bridge.pair(address, "alice");
+
+        assertEquals(THERMO_1, thing);
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(thing).state());
+        assertTrue(keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK).isPresent());
+        assertTrue(keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.IRK).isPresent());
+        assertTrue(peripheral("sim-thermo-1").isBonded());
+        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(List.of(new BluetoothBridgeImpl.BondInfo(thing, "C0:51:4D:00:00:01", true, true)),
+                bridge.bonds());
+    }
+
+    @Test
+    void aFreshPrivateAddressResolvesToTheBondedThing() {
+        String first = advertisedAddress("sim-thermo-1");
+        bridge.pair(first, "alice");
+        List<Discovered> scan = bridge.scan();
+        Discovered again = scan.stream().filter(d -> d.advertisement().name().startsWith("sim-thermo-1 "))
+                .findFirst().orElseThrow();
+        assertTrue(again.advertisement().address().isResolvablePrivate());
+        assertNotEquals(first, again.advertisement().address().toString());
+        assertEquals(THERMO_1, again.thing().orElseThrow());
+        // the other sensor is not bonded and stays unknown
+        assertTrue(scan.stream().filter(d -> d.advertisement().name().startsWith("sim-thermo-2 ")).findFirst()
+                .orElseThrow().thing().isEmpty());
+    }
+
+    @Test
+    void gattWriteAndNotificationsReachTheHubModel() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.writeInterval(thing, 30);
+        assertEquals(30, peripheral("sim-thermo-1").interval());
+        bridge.subscribe(thing);
+        peripheral("sim-thermo-1").setTemperature(23.25);
+        assertEquals(23.25, bridge.lastTemperature(thing).orElseThrow());
+        peripheral("sim-thermo-1").setTemperature(-4.5);
+        assertEquals(-4.5, bridge.lastTemperature(thing).orElseThrow());
+    }
+
+    @Test
+    void legacyPairingIsRefusedUnlessConfigurationAllowsIt() throws Exception {
+        String legacy = advertisedAddress("sim-legacy-thermo-3");
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.pair(legacy, "alice"));
+        assertEquals(Reason.LEGACY_REFUSED, e.reason());
+        assertTrue(e.getMessage().contains("allowLegacyPairing is false"), e.getMessage());
+        assertTrue(registry.list().isEmpty());
+        assertTrue(keystore.things().isEmpty());
+        assertFalse(peripheral("sim-legacy-thermo-3").isBonded());
+        assertEquals(1L, bridge.refusals().get("LEGACY_REFUSED"));
+
+        restart(true);
+        ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
+        assertEquals(ThingId.of("ble-c0514d000003"), thing);
+        assertEquals(21.5, bridge.readTemperature(thing));
+    }
+
+    @Test
+    void decommissioningRemovesTheBondAndLocksTheThingOut() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.subscribe(thing);
+        peripheral("sim-thermo-1").setTemperature(22.0);
+        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
+
+        bridge.remove(thing);
+
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(thing).state());
+        assertFalse(keystore.isActive(thing));
+        assertTrue(bridge.bonds().isEmpty());
+        assertTrue(bridge.scan().stream().allMatch(d -> d.thing().isEmpty()));
+        // the peripheral still holds its half of the bond, but what it sends is refused
+        peripheral("sim-thermo-1").setTemperature(30.0);
+        assertTrue(bridge.lastTemperature(thing).isEmpty());
+        assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> provider.open(thing,
+                LinkCipher.Role.CENTRAL, new EncryptionStart(new byte[8], new byte[4], new byte[8], new byte[4])));
+        assertEquals(Reason.UNKNOWN_KEY, e.reason());
+    }
+
+    @Test
+    void aRemovedThingCanPairAgainAsANewLife() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.remove(thing);
+        assertEquals(thing, bridge.pair(advertisedAddress("sim-thermo-1"), "bob"));
+        assertEquals("bob", registry.get(thing).owner());
+        assertEquals(21.5, bridge.readTemperature(thing));
+    }
+
+    @Test
+    void theBondSurvivesARestart() throws Exception {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.writeInterval(thing, 45);
+        restart(false);
+        assertEquals(List.of(thing), bridge.bonds().stream().map(BluetoothBridgeImpl.BondInfo::thing).toList());
+        assertEquals(THERMO_1, bridge.scan().stream().filter(d -> d.thing().isPresent()).findFirst().orElseThrow()
+                .thing().orElseThrow());
+        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(45, peripheral("sim-thermo-1").interval());
+    }
+
+    @Test
+    void aPeripheralThatLostItsBondIsRefusedAsUnknownKey() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.release(thing);
+        peripheral("sim-thermo-1").forgetBond();
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.readTemperature(thing));
+        assertEquals(Reason.UNKNOWN_KEY, e.reason());
+    }
+
+    @Test
+    void replayedAndAlteredPacketsFromTheAirAreRefusedAndNeverReachTheModel() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.subscribe(thing);
+        peripheral("sim-thermo-1").setTemperature(22.0);
+        SimulatedLink link = adapter.lastLink("sim-thermo-1").orElseThrow();
+        List<SimulatedLink.Captured> air = link.captured();
+        byte[] notification = air.get(air.size() - 1).pdu();
+        assertFalse(air.get(air.size() - 1).fromCentral());
+
+        link.inject(notification);  // the same packet again
+        byte[] altered = notification.clone();
+        altered[altered.length - 6] ^= 0x01;  // flip a ciphertext bit of the value
+        link.inject(altered);
+        link.inject(new byte[] { 0x02 });  // too short to be a PDU
+
+        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
+        Map<String, Long> refusals = bridge.refusals();
+        // the altered copy carries the replayed sequence number too, so it is discarded as a replay before the MIC
+        assertEquals(2L, refusals.get("REPLAY"));
+        assertEquals(1L, refusals.get("MALFORMED"));
+        // with the next sequence number it reaches the cipher and fails the MIC
+        byte[] nextSn = altered.clone();
+        nextSn[0] ^= 0x08;
+        link.inject(nextSn);
+        assertEquals(1L, bridge.refusals().get("MIC_FAILURE"));
+        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
+        // the link still works for genuine traffic
+        peripheral("sim-thermo-1").setTemperature(24.0);
+        assertEquals(24.0, bridge.lastTemperature(thing).orElseThrow());
+    }
+
+    @Test
+    void attWithoutEncryptionIsRefusedByThePeripheral() {
+        bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        String address = advertisedAddress("sim-thermo-1");
+        try (CentralLink plain = new CentralLink(adapter.connect(
+                org.trusthub.security.link.ble.BleAddress.parse(address, true)), new java.security.SecureRandom())) {
+            AttPdu rsp = AttPdu.parse(plain.request(org.trusthub.security.link.ble.L2capFrame.CID_ATT,
+                    AttPdu.readRequest(Gatt.TEMPERATURE).encode()).get(0).payload());
+            assertEquals(AttPdu.ERROR_RSP, rsp.opcode());
+            assertEquals(AttPdu.ERR_INSUFFICIENT_ENCRYPTION, rsp.errorCode());
+        }
+    }
+
+    @Test
+    void pairingAnUnknownAddressOrMalformedTextIsRefusedClearly() {
+        assertThrows(IllegalArgumentException.class, () -> bridge.pair("C0:00:00:00:00:99", "alice"));
+        assertEquals(Reason.MALFORMED, assertThrows(BleSecurityException.class,
+                () -> bridge.pair("not-an-address", "alice")).reason());
+        assertTrue(registry.list().isEmpty());
+    }
+}

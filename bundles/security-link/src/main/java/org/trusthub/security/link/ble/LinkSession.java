@@ -1,0 +1,85 @@
+package org.trusthub.security.link.ble;
+
+/**
+ * One encrypted connection: the {@link LinkCipher} plus the link layer's sequence numbers, so a repeated packet
+ * (the sequence number already seen) is refused before it reaches the cipher, and an older packet replayed later
+ * fails its MIC because the packet counter has moved on. Closed sessions refuse everything.
+ */
+public final class LinkSession {
+
+    /** Told of every refusal, for counting and logging. */
+    @FunctionalInterface
+    public interface RefusalListener {
+        void refused(BleSecurityException.Reason reason);
+    }
+
+    private final LinkCipher cipher;
+    private final RefusalListener listener;
+    private boolean txSn;
+    private boolean rxSn;
+    private volatile boolean closed;
+
+    public LinkSession(LinkCipher cipher, RefusalListener listener) {
+        this.cipher = cipher;
+        this.listener = listener == null ? r -> { } : listener;
+    }
+
+    /** Seals a payload into an encoded data PDU ready for the air. */
+    public synchronized byte[] send(int llid, byte[] payload) {
+        checkOpen();
+        try {
+            DataPdu sealed = cipher.seal(DataPdu.of(llid, payload).withSn(txSn));
+            txSn = !txSn;
+            return sealed.encode();
+        } catch (BleSecurityException e) {
+            listener.refused(e.reason());
+            throw e;
+        }
+    }
+
+    /** Parses, checks and decrypts an encoded data PDU from the air. */
+    public synchronized DataPdu receive(byte[] encoded) {
+        try {
+            checkOpen();
+            DataPdu pdu = DataPdu.parse(encoded);
+            if (pdu.sn() != rxSn) {
+                throw new BleSecurityException(BleSecurityException.Reason.REPLAY,
+                        "repeated packet (sequence number already received); discarded");
+            }
+            DataPdu plain = cipher.open(pdu);
+            rxSn = !rxSn;
+            return plain;
+        } catch (BleSecurityException e) {
+            listener.refused(e.reason());
+            throw e;
+        }
+    }
+
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public synchronized long txCounter() {
+        return cipher.txCounter();
+    }
+
+    public synchronized long rxCounter() {
+        return cipher.rxCounter();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BleSecurityException(BleSecurityException.Reason.CLOSED,
+                    "the link session is closed (bond removed or thing no longer operational)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinkSession[" + cipher + (closed ? ", closed" : "") + "]";
+    }
+}

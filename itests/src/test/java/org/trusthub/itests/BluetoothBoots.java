@@ -1,0 +1,223 @@
+package org.trusthub.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+
+/** The two boots of {@link BluetoothIT}; run only from there, which hands them the shared state directory. */
+public final class BluetoothBoots {
+
+    static final String STATE = "trusthub.itest.bluetoothState";
+    static final String RECORD = "bluetooth-first-boot.properties";
+    static final ThingId THERMO_1 = ThingId.of("ble-c0514d000001");
+
+    private BluetoothBoots() {
+    }
+
+    static Option[] options() {
+        String state = System.getProperty(STATE);
+        if (state == null) {
+            throw new IllegalStateException("run through BluetoothIT, which sets " + STATE);
+        }
+        Path dir = Path.of(state);
+        String sim = "etc/org.trusthub.binding.bluetooth.simulated.cfg";
+        return HubOptions.hub(
+                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "storeDirectory",
+                        dir.resolve("data/trusthub/keystore").toString()),
+                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "masterKeyFile",
+                        dir.resolve("etc/trusthub/master.key").toString()),
+                editConfigurationFilePut("etc/org.trusthub.lifecycle.cfg", "registryDirectory",
+                        dir.resolve("data/trusthub/registry").toString()),
+                // the simulated adapter only runs when configured; its sensors' flash outlives the boot too
+                editConfigurationFilePut(sim, "peripherals", "2"),
+                editConfigurationFilePut(sim, "legacyPeripherals", "1"),
+                editConfigurationFilePut(sim, "dataDirectory", dir.resolve("data/trusthub/ble-simulated").toString()),
+                systemProperty(STATE).value(state));
+    }
+
+    abstract static class Boot {
+        @Inject
+        BundleContext context;
+
+        @Inject
+        @Filter(timeout = 60_000)
+        ThingRegistry registry;
+
+        @Inject
+        @Filter(timeout = 60_000)
+        ThingKeyStore keyStore;
+
+        @Inject
+        @Filter(timeout = 60_000)
+        SessionFactory sessionFactory;
+
+        @Inject
+        @Filter(timeout = 60_000)
+        FeaturesService features;
+
+        @org.ops4j.pax.exam.Configuration
+        public Option[] configuration() {
+            return options();
+        }
+
+        Path state() {
+            return Path.of(System.getProperty(STATE));
+        }
+
+        /** Installs trusthub-bluetooth and waits for its commands and its simulated binding. */
+        Shell installBluetooth() throws Exception {
+            features.installFeature("trusthub-bluetooth", EnumSet.noneOf(FeaturesService.Option.class));
+            Shell shell = new Shell(sessionFactory);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    String out = shell.run("trusthub:ble-bonds");
+                    if (out.contains("bond(s)")) {
+                        return shell;
+                    }
+                } catch (AssertionError e) {
+                    // commands or the bridge not there yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("trusthub:ble-bonds never answered");
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** The address the named simulated sensor advertises with now, from the console's scan. */
+        static String address(String scan, String name) {
+            return scan.lines().filter(l -> l.contains(name + " (SIMULATED)")).map(l -> l.strip().split("\\s*\\|\\s*")[0])
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in:\n" + scan));
+        }
+
+        String ltkDigest() throws Exception {
+            DerivedKey key = keyStore.storedKey(THERMO_1, Layer.LINK, "ble-ltk").orElseThrow(
+                    () -> new AssertionError("no LTK in the keystore"));
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.bytes()));
+            } finally {
+                key.destroy();
+            }
+        }
+
+        String ltkHex() {
+            DerivedKey key = keyStore.storedKey(THERMO_1, Layer.LINK, "ble-ltk").orElseThrow();
+            try {
+                return HexFormat.of().formatHex(key.bytes());
+            } finally {
+                key.destroy();
+            }
+        }
+    }
+
+    @RunWith(PaxExam.class)
+    @ExamReactorStrategy(PerClass.class)
+    public static class FirstBoot extends Boot {
+
+        @Test
+        public void pairsASimulatedPeripheralAndRefusesLegacyPairing() throws Exception {
+            Shell shell = installBluetooth();
+
+            ServiceReference<?>[] bindings = context.getServiceReferences("org.trusthub.api.binding.ProtocolBinding",
+                    "(trusthub.protocol=bluetooth)");
+            assertNotNull("the Bluetooth binding is registered", bindings);
+            assertEquals("it says it is simulated", Boolean.TRUE, bindings[0].getProperty("trusthub.simulated"));
+            assertNotNull("the BLE link-layer provider is registered", context.getServiceReferences(
+                    "org.trusthub.api.security.SecurityProvider",
+                    "(&(trusthub.layer=LINK)(trusthub.mechanism=ble-ll-aes-ccm))"));
+
+            String scan = shell.run("trusthub:ble-scan");
+            assertTrue(scan, scan.contains("[SIMULATED adapter]"));
+            String pair = shell.run("trusthub:ble-pair " + address(scan, "sim-thermo-1") + " alice");
+            assertTrue(pair, pair.contains("Paired and commissioned " + THERMO_1.value()));
+            assertEquals(LifecycleState.OPERATIONAL, registry.get(THERMO_1).state());
+
+            String legacy = shell.refused("trusthub:ble-pair " + address(scan, "sim-legacy-thermo-3") + " alice");
+            assertTrue(legacy, legacy.startsWith("Error: refused (LEGACY_REFUSED)"));
+            assertTrue("nothing enrolled for the refused one",
+                    registry.find(ThingId.of("ble-c0514d000003")).isEmpty());
+
+            String read = shell.run("trusthub:ble-read " + THERMO_1.value());
+            assertTrue(read, read.contains("temperature 21.5 C"));
+            String bonds = shell.run("trusthub:ble-bonds");
+            assertTrue(bonds, bonds.contains(THERMO_1.value()) && bonds.contains("C0:51:4D:00:00:01"));
+            String ltk = ltkHex();
+            for (String out : new String[] { scan, pair, legacy, read, bonds }) {
+                assertFalse("no key bytes on the console", out.toLowerCase().contains(ltk));
+            }
+
+            Properties record = new Properties();
+            record.setProperty("ltk.sha256", ltkDigest());
+            try (Writer w = Files.newBufferedWriter(state().resolve(RECORD))) {
+                record.store(w, "what the first boot left behind");
+            }
+        }
+    }
+
+    @RunWith(PaxExam.class)
+    @ExamReactorStrategy(PerClass.class)
+    public static class SecondBoot extends Boot {
+
+        @Test
+        public void findsTheBondReadsOverTheEncryptedLinkThenRemovesIt() throws Exception {
+            Properties record = new Properties();
+            try (Reader r = Files.newBufferedReader(state().resolve(RECORD))) {
+                record.load(r);
+            }
+            Shell shell = installBluetooth();
+
+            assertEquals("the bond's LTK is the one stored before the restart", record.getProperty("ltk.sha256"),
+                    ltkDigest());
+            String bonds = shell.run("trusthub:ble-bonds");
+            assertTrue(bonds, bonds.contains("1 Bluetooth LE bond(s)") && bonds.contains(THERMO_1.value()));
+            String scan = shell.run("trusthub:ble-scan");
+            assertTrue("a fresh private address resolves to the thing:\n" + scan,
+                    scan.lines().anyMatch(l -> l.contains("sim-thermo-1") && l.contains("private")
+                            && l.contains(THERMO_1.value())));
+            String read = shell.run("trusthub:ble-read " + THERMO_1.value());
+            assertTrue(read, read.contains("temperature 21.5 C"));
+
+            String removed = shell.run("trusthub:ble-remove " + THERMO_1.value());
+            assertTrue(removed, removed.contains("removed"));
+            assertEquals(LifecycleState.DECOMMISSIONED, registry.get(THERMO_1).state());
+            assertFalse("its keys are revoked", keyStore.isActive(THERMO_1));
+            String locked = shell.refused("trusthub:ble-read " + THERMO_1.value());
+            assertTrue(locked, locked.contains("DECOMMISSIONED"));
+            assertTrue(shell.run("trusthub:ble-bonds").contains("0 Bluetooth LE bond(s)"));
+        }
+    }
+}
