@@ -80,6 +80,9 @@ public final class RecordStore implements AutoCloseable {
     private FileHeader journalHeader;
     private long journalRecords;
     private long snapshotBytes;
+    // Set between a compaction's snapshot rename and the start of its new journal: the open journal belongs to the
+    // previous epoch, and what it took now would be ignored at the next open. Appends first retry the new journal.
+    private boolean journalPending;
     private boolean closed;
 
     private RecordStore(Path directory, String name, RecordSealer sealer, FileChannel lockChannel, FileLock lock) {
@@ -150,6 +153,14 @@ public final class RecordStore implements AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
+        if (journalPending) {
+            try {
+                startJournal();
+            } catch (IOException e) {
+                throw new StoreException("cannot append to " + journalFile + ": the journal that follows the last "
+                        + "compaction cannot be started (" + e + "); nothing was written", e);
+            }
+        }
         List<byte[]> frames = new ArrayList<>(records.size());
         int total = 0;
         long seq = journalRecords;
@@ -199,6 +210,12 @@ public final class RecordStore implements AutoCloseable {
         Path tmpSnapshot = tmp(snapshotFile);
         FileHeader header = new FileHeader(SNAPSHOT_MAGIC, newEpoch, newSalt());
         long count = 0;
+        try {
+            // a temporary file left by an earlier failure is ours (we hold the store's lock): start afresh
+            Files.deleteIfExists(tmpSnapshot);
+        } catch (IOException e) {
+            throw new StoreException("cannot remove the leftover " + tmpSnapshot + ": " + e, e);
+        }
         try (FileChannel out = createExclusive(tmpSnapshot)) {
             write(out, ByteBuffer.wrap(header.encode(sealer)));
             for (byte[] record : records) {
@@ -218,13 +235,21 @@ public final class RecordStore implements AutoCloseable {
             deleteQuietly(tmpSnapshot);
             throw new StoreException("cannot replace snapshot " + snapshotFile + ": " + e, e);
         }
-        // From here the new snapshot is the state; the old journal (older epoch) is ignored if we crash now.
+        // From here the new snapshot is the state; the old journal (older epoch) is ignored if we crash now, so
+        // nothing may be appended to it any more.
         epoch = newEpoch;
+        journalPending = true;
         try {
             snapshotBytes = Files.size(snapshotFile);
+        } catch (IOException e) {
+            snapshotBytes = 0;
+        }
+        try {
             startJournal();
         } catch (IOException e) {
-            throw new StoreException("cannot start a new journal " + journalFile + ": " + e, e);
+            throw new StoreException("compaction wrote snapshot " + snapshotFile + " but cannot start a new journal "
+                    + journalFile + " (" + e + "); appends are refused until it can be started, each append "
+                    + "retries", e);
         }
     }
 
@@ -237,7 +262,7 @@ public final class RecordStore implements AutoCloseable {
     /** Size of the journal file in bytes. */
     public synchronized long journalBytes() {
         try {
-            return closed ? 0 : journal.size();
+            return closed || journal == null ? 0 : journal.size();
         } catch (IOException e) {
             return 0;
         }
@@ -466,15 +491,23 @@ public final class RecordStore implements AutoCloseable {
     private void startJournal() throws IOException {
         Path tmpJournal = tmp(journalFile);
         FileHeader header = new FileHeader(JOURNAL_MAGIC, epoch, newSalt());
-        try (FileChannel out = createExclusive(tmpJournal)) {
-            write(out, ByteBuffer.wrap(header.encode(sealer)));
-            out.force(true);
+        Files.deleteIfExists(tmpJournal); // ours, left by an earlier failure
+        try {
+            try (FileChannel out = createExclusive(tmpJournal)) {
+                write(out, ByteBuffer.wrap(header.encode(sealer)));
+                out.force(true);
+            }
+            replace(tmpJournal, journalFile);
+        } catch (IOException e) {
+            deleteQuietly(tmpJournal);
+            throw e;
         }
-        replace(tmpJournal, journalFile);
         closeQuietly(journal);
+        journal = null;
         journal = FileChannel.open(journalFile, StandardOpenOption.WRITE);
         journalHeader = header;
         journalRecords = 0;
+        journalPending = false;
     }
 
     private void replace(Path from, Path to) throws IOException {

@@ -392,6 +392,42 @@ class RecordStoreTest {
         assertThrows(WrongKeyException.class, () -> RecordStore.open(dir, "test", ChecksumSealer.INSTANCE, r -> { }));
     }
 
+    @Test
+    void aCompactionThatCannotStartItsJournalLosesNoLaterAppend() throws Exception {
+        Path blocker = dir.resolve("test.journal.tmp");
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            Files.createDirectories(blocker.resolve("in-the-way")); // the new journal cannot be created
+            StoreException e = assertThrows(StoreException.class, () -> store.compact(List.of(b("a"))));
+            assertTrue(e.getMessage().contains("appends are refused"), e.getMessage());
+            // the journal on disk is the previous epoch's: what it took now would be dropped at the next open
+            StoreException refused = assertThrows(StoreException.class, () -> store.append(b("would-be-lost")));
+            assertTrue(refused.getMessage().contains("nothing was written"), refused.getMessage());
+            Files.delete(blocker.resolve("in-the-way"));
+            Files.delete(blocker);
+            store.append(b("b")); // retries the new journal
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFilesDoNotBlockCompaction() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            Files.write(dir.resolve("test.snapshot.tmp"), b("left by an earlier failure"));
+            Files.write(dir.resolve("test.journal.tmp"), b("left by an earlier failure"));
+            store.compact(List.of(b("a")));
+            store.append(b("b"));
+            assertFalse(Files.exists(dir.resolve("test.snapshot.tmp")));
+            assertFalse(Files.exists(dir.resolve("test.journal.tmp")));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(size);

@@ -42,11 +42,16 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.Mechanisms;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.keystore.internal.KeystoreRecords.Anchor;
+import org.trusthub.keystore.internal.KeystoreRecords.AnchorRemoved;
 import org.trusthub.keystore.internal.KeystoreRecords.CounterMark;
+import org.trusthub.keystore.internal.KeystoreRecords.DeleteStoredKey;
+import org.trusthub.keystore.internal.KeystoreRecords.Discard;
 import org.trusthub.keystore.internal.KeystoreRecords.Hub;
 import org.trusthub.keystore.internal.KeystoreRecords.LayerRec;
 import org.trusthub.keystore.internal.KeystoreRecords.LayerUse;
@@ -54,6 +59,7 @@ import org.trusthub.keystore.internal.KeystoreRecords.MalformedRecordException;
 import org.trusthub.keystore.internal.KeystoreRecords.Rec;
 import org.trusthub.keystore.internal.KeystoreRecords.Revoke;
 import org.trusthub.keystore.internal.KeystoreRecords.Rotate;
+import org.trusthub.keystore.internal.KeystoreRecords.StoredKey;
 import org.trusthub.keystore.internal.KeystoreRecords.ThingRec;
 import org.trusthub.keystore.internal.KeystoreRecords.Usage;
 import org.trusthub.storage.AesGcmSealer;
@@ -99,10 +105,20 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
 
     // Changed under the write lock only.
     private final TreeMap<ThingId, ThingState> things = new TreeMap<>();
+    // Trust anchors by alias, DER; changed under the write lock only.
+    private final TreeMap<String, byte[]> anchors = new TreeMap<>();
     // lastUsed and mechanisms change on every derive, under the read lock: they are kept in memory and written lazily,
     // with the next record that is written anyway, at compaction and at close, so deriving a key never waits for
     // the disk. A crash may lose the latest usage times, never a key or a counter reservation.
     private final Set<ThingId> usageDirty = ConcurrentHashMap.newKeySet();
+
+    // Set when a record destroys key material (revocation, discarded enrollment, deleted, replaced or rotated
+    // stored key) whose bytes are still in the store files; cleared by a compaction. Set at replay too, so a
+    // revocation whose compaction failed or was cut short by a crash is compacted away at the next start.
+    // Guarded by storeMutex (and single-threaded during load).
+    private boolean destructionPending;
+    // Whether the last write asks for a compaction; it runs once the writer has left the write lock.
+    private volatile boolean compactionDue;
 
     private AesGcmSealer sealer;
     private RecordStore store;
@@ -206,7 +222,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             write.lock();
             try {
-                compactIfDue(false);
+                compactIfDue();
             } finally {
                 write.unlock();
             }
@@ -224,7 +240,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     }
 
     private void abandon() {
-        things.values().forEach(ThingState::wipe);
+        things.values().forEach(ThingState::wipeAll);
         things.clear();
         identity = null;
         sealer.destroy();
@@ -253,7 +269,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 }
                 store.close();
             }
-            things.values().forEach(ThingState::wipe);
+            things.values().forEach(ThingState::wipeAll);
             sealer.destroy();
         } finally {
             write.unlock();
@@ -320,6 +336,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         } finally {
             write.unlock();
         }
+        compactIfWanted();
         publish(event);
     }
 
@@ -365,6 +382,16 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             l.lastUsed = clock.instant();
             l.mechanisms.add(mechanism);
             usageDirty.add(thing);
+            if (!t.used) {
+                // discardEnrollment must know for sure that no key was handed out: the first use is durable
+                // before the key leaves, later ones are written lazily.
+                try {
+                    markUsed(t);
+                } catch (RuntimeException e) {
+                    Arrays.fill(key, (byte) 0);
+                    throw e;
+                }
+            }
             return new DerivedKey(thing, layer, mechanism, l.generation, key);
         } finally {
             read.unlock();
@@ -375,13 +402,17 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     public int rotate(ThingId thing, Layer layer) {
         Objects.requireNonNull(layer, "layer");
         KeyEvent event = rotateLayers(thing, layer);
+        // a rotation destroys the layer's stored keys: they leave the files before anybody hears of it
+        compactIfWanted();
         publish(event);
         return event.generation();
     }
 
     @Override
     public void rotateAll(ThingId thing) {
-        publish(rotateLayers(thing, null));
+        KeyEvent event = rotateLayers(thing, null);
+        compactIfWanted();
+        publish(event);
     }
 
     private KeyEvent rotateLayers(ThingId thing, Layer only) {
@@ -426,13 +457,14 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             Instant now = clock.instant();
             writeAndApply(new Revoke(thing, now, retiredTag(t.prk)));
-            // The destroyed root still sits in the snapshot or in the journal's enrollment record: compact now so
-            // it leaves the store at once rather than at some later compaction.
-            compactIfDue(true);
             event = new KeyEvent(TrustHubEvents.KEYS_REVOKED, thing, null, null, now);
         } finally {
             write.unlock();
         }
+        // The destroyed root still sits in the snapshot or in the journal's enrollment record: compact now so it
+        // leaves the store before the call returns. Outside the write lock, so derivations and counters within
+        // their reserved blocks go on meanwhile; if it fails, the next write and the next start retry it.
+        compactIfWanted();
         publish(event);
         return true;
     }
@@ -449,31 +481,213 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         Objects.requireNonNull(thing, "thing");
         Objects.requireNonNull(layer, "layer");
         Mechanisms.check(mechanism);
-        if (limit < 0) {
-            throw new IllegalArgumentException("counter limit " + limit + " is negative");
+        checkLimit(limit);
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            return draw(t, layer, mechanism, limit);
+        } finally {
+            read.unlock();
+            compactIfWanted();
         }
-        long max = Math.min(limit, Long.MAX_VALUE - 1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Besides the generation, the key's bytes must be the current key's (the stored key, or the key derived at
+     * this length): after a revocation and a re-enrollment generations start over at 1, and a key of the old root
+     * must not draw the new root's counter values.
+     */
+    @Override
+    public long nextCounter(DerivedKey key, long limit) {
+        Objects.requireNonNull(key, "key");
+        checkLimit(limit);
+        ThingId thing = key.thing();
+        Layer layer = key.layer();
         read.lock();
         try {
             checkOpen();
             ThingState t = active(thing);
             LayerState l = t.layers[layer.ordinal()];
-            Counter c = l.counters.computeIfAbsent(mechanism, m -> new Counter());
-            synchronized (c) {
-                if (c.next > max) {
-                    throw new CounterExhaustedException(thing, layer, mechanism, limit);
-                }
-                if (c.next >= c.reserved) {
-                    long mark = c.next + Math.min(counterReservation, Long.MAX_VALUE - c.next);
-                    CounterMark rec = new CounterMark(thing, layer, mechanism, l.generation, mark);
-                    write(KeystoreRecords.encode(rec));
-                    apply(rec);
-                }
-                return c.next++;
+            if (key.generation() != l.generation || !l.isCurrent(t, key)) {
+                throw new StaleKeyException(thing, layer, key.generation(), l.generation);
             }
+            return draw(t, layer, key.mechanism(), limit);
+        } finally {
+            read.unlock();
+            compactIfWanted();
+        }
+    }
+
+    private static void checkLimit(long limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("counter limit " + limit + " is negative");
+        }
+    }
+
+    // Caller holds the read lock and checked that the thing is active.
+    private long draw(ThingState t, Layer layer, String mechanism, long limit) {
+        long max = Math.min(limit, Long.MAX_VALUE - 1);
+        LayerState l = t.layers[layer.ordinal()];
+        Counter c = l.counters.computeIfAbsent(mechanism, m -> new Counter());
+        synchronized (c) {
+            if (c.next > max) {
+                throw new CounterExhaustedException(t.id, layer, mechanism, limit);
+            }
+            if (c.next >= c.reserved) {
+                long mark = c.next + Math.min(counterReservation, Long.MAX_VALUE - c.next);
+                CounterMark rec = new CounterMark(t.id, layer, mechanism, l.generation, mark);
+                write(KeystoreRecords.encode(rec), () -> apply(rec));
+            }
+            return c.next++;
+        }
+    }
+
+    @Override
+    public void storeKey(ThingId thing, Layer layer, String mechanism, byte[] key) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        Objects.requireNonNull(key, "key");
+        if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("stored key is " + key.length + " bytes; it must be "
+                    + MIN_KEY_LENGTH + " to " + MAX_KEY_LENGTH + " bytes");
+        }
+        write.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            LayerState l = t.layers[layer.ordinal()];
+            writeAndApply(new StoredKey(thing, layer, mechanism, l.generation, key.clone()));
+        } finally {
+            write.unlock();
+        }
+        compactIfWanted(); // a replaced key leaves the files
+    }
+
+    @Override
+    public Optional<DerivedKey> storedKey(ThingId thing, Layer layer, String mechanism) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = active(thing);
+            LayerState l = t.layers[layer.ordinal()];
+            byte[] key = l.stored.get(mechanism);
+            if (key == null) {
+                return Optional.empty();
+            }
+            l.lastUsed = clock.instant();
+            usageDirty.add(thing);
+            return Optional.of(new DerivedKey(thing, layer, mechanism, l.generation, key.clone()));
         } finally {
             read.unlock();
         }
+    }
+
+    @Override
+    public boolean deleteStoredKey(ThingId thing, Layer layer, String mechanism) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        write.lock();
+        try {
+            checkOpen();
+            ThingState t = known(thing);
+            LayerState l = t.layers[layer.ordinal()];
+            if (!t.active() || !l.stored.containsKey(mechanism)) {
+                return false;
+            }
+            writeAndApply(new DeleteStoredKey(thing, layer, mechanism, l.generation));
+        } finally {
+            write.unlock();
+        }
+        compactIfWanted();
+        return true;
+    }
+
+    @Override
+    public boolean discardEnrollment(ThingId thing) {
+        Objects.requireNonNull(thing, "thing");
+        write.lock();
+        try {
+            checkOpen();
+            ThingState t = things.get(thing);
+            if (t == null || !t.active() || t.used) {
+                return false;
+            }
+            writeAndApply(new Discard(thing));
+        } finally {
+            write.unlock();
+        }
+        compactIfWanted(); // the discarded root leaves the files with the enrollment record
+        return true;
+    }
+
+    @Override
+    public Map<String, X509Certificate> trustAnchors() {
+        Map<String, byte[]> copy;
+        read.lock();
+        try {
+            checkOpen();
+            copy = new TreeMap<>(anchors);
+        } finally {
+            read.unlock();
+        }
+        Map<String, X509Certificate> out = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : copy.entrySet()) {
+            try {
+                out.put(e.getKey(), HubIdentities.certificate(e.getValue()));
+            } catch (GeneralSecurityException ex) {
+                throw new KeystoreException("stored trust anchor '" + e.getKey() + "' cannot be parsed", ex);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public void addTrustAnchor(String alias, X509Certificate anchor) {
+        TrustAnchors.checkAlias(alias);
+        Objects.requireNonNull(anchor, "anchor");
+        byte[] der;
+        try {
+            der = anchor.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("trust anchor '" + alias + "' cannot be encoded: " + e.getMessage(),
+                    e);
+        }
+        write.lock();
+        try {
+            checkOpen();
+            if (anchors.containsKey(alias)) {
+                throw new IllegalArgumentException("trust anchor alias '" + alias + "' is taken; remove it first");
+            }
+            writeAndApply(new Anchor(alias, der));
+        } finally {
+            write.unlock();
+        }
+        compactIfWanted();
+    }
+
+    @Override
+    public boolean removeTrustAnchor(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        write.lock();
+        try {
+            checkOpen();
+            if (!anchors.containsKey(alias)) {
+                return false;
+            }
+            writeAndApply(new AnchorRemoved(alias));
+        } finally {
+            write.unlock();
+        }
+        compactIfWanted();
+        return true;
     }
 
     @Override
@@ -486,7 +700,9 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             List<LayerKeyMetadata> layers = new ArrayList<>(LAYERS.length);
             for (Layer layer : LAYERS) {
                 LayerState l = t.layers[layer.ordinal()];
-                layers.add(new LayerKeyMetadata(layer, l.generation, l.created, l.lastUsed, Set.copyOf(l.mechanisms)));
+                Set<String> mechanisms = new LinkedHashSet<>(l.mechanisms);
+                mechanisms.addAll(l.stored.keySet());
+                layers.add(new LayerKeyMetadata(layer, l.generation, l.created, l.lastUsed, mechanisms));
             }
             return new KeyMetadata(thing, t.kind, t.fingerprint, t.enrolled,
                     t.active() ? KeyStatus.ACTIVE : KeyStatus.REVOKED, t.revoked, layers);
@@ -561,18 +777,20 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     private void writeAndApply(Rec rec) {
         byte[] record = KeystoreRecords.encode(rec);
         try {
-            write(record);
+            write(record, () -> apply(rec));
         } catch (RuntimeException e) {
             KeystoreRecords.wipe(rec);
             throw e;
         } finally {
             Arrays.fill(record, (byte) 0);
         }
-        apply(rec);
     }
 
-    /** Appends the record, preceded by pending usage records, with one force to disk. */
-    private void write(byte[] record) {
+    /**
+     * Appends the record, preceded by pending usage records, with one force to disk, then applies it while still
+     * holding the store mutex, so no compaction can fall between the write and the change in memory.
+     */
+    private void write(byte[] record, Runnable applied) {
         synchronized (storeMutex) {
             List<ThingId> drained = new ArrayList<>();
             List<byte[]> batch = drainUsage(drained);
@@ -584,6 +802,26 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 throw new KeystoreException("cannot write to keystore " + storeDirectory + "; nothing was changed: "
                         + e.getMessage(), e);
             }
+            applied.run();
+            compactionDue = destructionPending;
+        }
+    }
+
+    /** Writes the thing's usage now, so its first use is durable. */
+    private void markUsed(ThingState t) {
+        synchronized (storeMutex) {
+            if (t.used) {
+                return;
+            }
+            List<ThingId> drained = new ArrayList<>();
+            List<byte[]> batch = drainUsage(drained);
+            try {
+                store.appendAll(batch);
+            } catch (StoreException | RuntimeException e) {
+                usageDirty.addAll(drained);
+                throw new KeystoreException("cannot write to keystore " + storeDirectory + ": " + e.getMessage(), e);
+            }
+            t.used = true;
         }
     }
 
@@ -603,32 +841,76 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         return batch;
     }
 
-    /** Compacts when forced or when the store says it pays off; a failure is logged, the journal has it all. */
-    private void compactIfDue(boolean force) {
+    /**
+     * Compacts when destroyed key material is still in the files or when the store says it pays off. A failure is
+     * logged: the change that asked for it is already durable, and the compaction is retried with the next write
+     * and at the next start.
+     */
+    private void compactIfDue() {
         synchronized (storeMutex) {
+            compactionDue = false;
             try {
-                if (force || store.shouldCompact()) {
+                if (destructionPending || store.shouldCompact()) {
                     compactLocked();
                 }
-            } catch (StoreException e) {
-                LOG.warn("Keystore {}: compaction failed, the journal still holds every change: {}", storeDirectory,
-                        e.getMessage());
+            } catch (StoreException | RuntimeException e) {
+                LOG.warn("Keystore {}: compaction failed, the journal still holds every change; retried with the "
+                        + "next write: {}", storeDirectory, e.getMessage());
             }
         }
     }
 
-    // Caller holds the write lock (no derive or counter runs) and the store mutex.
+    /**
+     * Runs the compaction the last write asked for, under the read lock: derivations and counter values within
+     * reserved blocks go on meanwhile, writes wait for the store mutex. Callers hold no lock.
+     */
+    private void compactIfWanted() {
+        if (!compactionDue) {
+            return;
+        }
+        read.lock();
+        try {
+            if (!closed) {
+                compactIfDue();
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    // Caller holds the read or the write lock (so no record is applied but under the store mutex) and the store
+    // mutex. Counter marks are read without the counters' monitors (a drawing thread holds its counter's monitor
+    // while it waits for the store mutex); they change only under the store mutex.
     private void compactLocked() throws StoreException {
         List<byte[]> records = new ArrayList<>(things.size() + 1);
+        // usage recorded from here on by concurrent derivations stays pending for the next write
+        List<ThingId> dirty = new ArrayList<>(usageDirty);
+        usageDirty.removeAll(dirty);
+        boolean done = false;
         try {
             records.add(KeystoreRecords.encode(hubRecord(identity)));
+            anchors.forEach((alias, der) -> records.add(KeystoreRecords.encode(new Anchor(alias, der))));
             for (ThingState t : things.values()) {
+                if (t.predecessor != null && !t.used) {
+                    // kept so that discarding this enrollment brings the revoked predecessor (and its retired
+                    // roots) back
+                    records.add(KeystoreRecords.encode(t.predecessor.toRecord()));
+                }
                 records.add(KeystoreRecords.encode(t.toRecord()));
+                for (Layer layer : LAYERS) {
+                    LayerState l = t.layers[layer.ordinal()];
+                    l.stored.forEach((m, k) -> records.add(KeystoreRecords.encode(
+                            new StoredKey(t.id, layer, m, l.generation, k))));
+                }
             }
             store.compact(records);
-            usageDirty.clear();
+            destructionPending = false;
+            done = true;
         } finally {
             records.forEach(r -> Arrays.fill(r, (byte) 0));
+            if (!done) {
+                usageDirty.addAll(dirty);
+            }
         }
     }
 
@@ -668,9 +950,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 KeystoreRecords.wipe(h);
             }
         } else if (rec instanceof ThingRec r) {
-            ThingState old = things.put(r.thing(), new ThingState(r));
+            ThingState fresh = new ThingState(r);
+            ThingState old = things.put(r.thing(), fresh);
             if (old != null) {
                 old.wipe();
+                if (!old.active() && fresh.active()) {
+                    fresh.predecessor = old;
+                }
             }
         } else if (rec instanceof Rotate r) {
             ThingState t = inHistory(r.thing());
@@ -681,7 +967,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         throw new IllegalStateException("rotation of thing '" + r.thing() + "' " + LAYERS[i]
                                 + " jumps from generation " + t.layers[i].generation + " to " + g);
                     }
+                    destructionPending |= !t.layers[i].stored.isEmpty();
+                    t.layers[i].wipe();
                     t.layers[i] = new LayerState(g, r.at(), null, Set.of());
+                    t.setUsed();
                 }
             }
         } else if (rec instanceof Revoke r) {
@@ -692,10 +981,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             t.wipe();
             t.prk = null;
             t.revoked = r.at();
+            destructionPending = true;
             t.retiredRoots.add(r.retiredRoot());
             for (LayerState l : t.layers) {
+                l.wipe();
                 l.counters.clear();
             }
+            t.setUsed();
         } else if (rec instanceof CounterMark r) {
             ThingState t = inHistory(r.thing());
             LayerState l = t.layers[r.layer().ordinal()];
@@ -706,8 +998,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             Counter c = l.counters.computeIfAbsent(r.mechanism(), m -> new Counter());
             c.reserved = Math.max(c.reserved, r.mark());
+            t.setUsed();
         } else if (rec instanceof Usage r) {
             ThingState t = inHistory(r.thing());
+            t.setUsed();
             for (int i = 0; i < LAYERS.length; i++) {
                 LayerUse use = r.layers().get(i);
                 LayerState l = t.layers[i];
@@ -719,7 +1013,58 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     l.mechanisms.addAll(use.mechanisms());
                 }
             }
+        } else if (rec instanceof StoredKey r) {
+            LayerState l = currentLayer(r.thing(), r.layer(), r.generation(), "stored key " + r.mechanism());
+            byte[] old = l.stored.put(r.mechanism(), r.key());
+            if (old != null) {
+                Arrays.fill(old, (byte) 0);
+                destructionPending = true;
+            }
+            things.get(r.thing()).setUsed();
+        } else if (rec instanceof DeleteStoredKey r) {
+            LayerState l = currentLayer(r.thing(), r.layer(), r.generation(), "deleted key " + r.mechanism());
+            byte[] old = l.stored.remove(r.mechanism());
+            if (old == null) {
+                throw new IllegalStateException("thing '" + r.thing() + "' " + r.layer() + "/" + r.mechanism()
+                        + " has no stored key to delete");
+            }
+            Arrays.fill(old, (byte) 0);
+            destructionPending = true;
+        } else if (rec instanceof Discard r) {
+            ThingState t = inHistory(r.thing());
+            if (!t.active()) {
+                throw new IllegalStateException("discarded enrollment of thing '" + r.thing() + "' is revoked");
+            }
+            t.wipe();
+            for (LayerState l : t.layers) {
+                l.wipe();
+            }
+            if (t.predecessor != null) {
+                things.put(r.thing(), t.predecessor);
+            } else {
+                things.remove(r.thing());
+            }
+            usageDirty.remove(r.thing());
+            destructionPending = true;
+        } else if (rec instanceof Anchor r) {
+            if (anchors.putIfAbsent(r.alias(), r.certificate()) != null) {
+                throw new IllegalStateException("trust anchor '" + r.alias() + "' is added twice");
+            }
+        } else if (rec instanceof AnchorRemoved r) {
+            if (anchors.remove(r.alias()) == null) {
+                throw new IllegalStateException("trust anchor '" + r.alias() + "' is removed but was not there");
+            }
         }
+    }
+
+    private LayerState currentLayer(ThingId thing, Layer layer, int generation, String what) {
+        ThingState t = inHistory(thing);
+        LayerState l = t.layers[layer.ordinal()];
+        if (!t.active() || l.generation != generation) {
+            throw new IllegalStateException(what + " of thing '" + thing + "' " + layer + " is for generation "
+                    + generation + " but the layer is at " + l.generation + (t.active() ? "" : " and revoked"));
+        }
+        return l;
     }
 
     private ThingState inHistory(ThingId thing) {
@@ -788,6 +1133,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         final LayerState[] layers = new LayerState[LAYERS.length];
         byte[] prk;
         Instant revoked;
+        // Whether a key, stored key or counter value may have been handed out (then the enrollment cannot be
+        // discarded). Set once the fact is durable; read without the write lock by deriveKey.
+        volatile boolean used;
+        // The revoked state this enrollment replaced, kept while the enrollment could still be discarded.
+        ThingState predecessor;
 
         ThingState(ThingRec r) {
             id = r.thing();
@@ -807,6 +1157,9 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     throw new IllegalStateException("thing '" + id + "' has generation " + l.generation());
                 }
                 layers[i] = new LayerState(l.generation(), l.created(), l.lastUsed(), l.mechanisms());
+                if (l.generation() > 1 || !l.mechanisms().isEmpty() || !l.counterMarks().isEmpty()) {
+                    used = true;
+                }
                 for (Map.Entry<String, Long> c : l.counterMarks().entrySet()) {
                     Counter counter = new Counter();
                     counter.reserved = c.getValue();
@@ -819,15 +1172,16 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return prk != null;
         }
 
+        void setUsed() {
+            used = true;
+            predecessor = null;
+        }
+
         ThingRec toRecord() {
             List<LayerRec> ls = new ArrayList<>(LAYERS.length);
             for (LayerState l : layers) {
                 Map<String, Long> marks = new LinkedHashMap<>();
-                l.counters.forEach((m, c) -> {
-                    synchronized (c) {
-                        marks.put(m, c.reserved);
-                    }
-                });
+                l.counters.forEach((m, c) -> marks.put(m, c.reserved));
                 ls.add(new LayerRec(l.generation, l.created, l.lastUsed, new LinkedHashSet<>(l.mechanisms), marks));
             }
             return new ThingRec(id, kind, certificate, fingerprint, enrolled, prk, revoked, retiredRoots, ls);
@@ -838,6 +1192,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 Arrays.fill(prk, (byte) 0);
             }
         }
+
+        void wipeAll() {
+            wipe();
+            for (LayerState l : layers) {
+                l.wipe();
+            }
+        }
     }
 
     private static final class LayerState {
@@ -846,6 +1207,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         volatile Instant lastUsed;
         final Set<String> mechanisms = ConcurrentHashMap.newKeySet();
         final Map<String, Counter> counters = new ConcurrentHashMap<>();
+        // Keys kept with storeKey, by mechanism; changed under the write lock.
+        final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+        // Derived keys already checked by nextCounter(DerivedKey), by mechanism and length, so the check costs a
+        // comparison rather than an HKDF per draw.
+        final Map<String, byte[]> derivedCache = new ConcurrentHashMap<>();
 
         LayerState(int generation, Instant created, Instant lastUsed, Set<String> mechanisms) {
             this.generation = generation;
@@ -853,11 +1219,36 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             this.lastUsed = lastUsed;
             this.mechanisms.addAll(mechanisms);
         }
+
+        /** Whether the key is this generation's stored or derived key for its mechanism. */
+        boolean isCurrent(ThingState t, DerivedKey key) {
+            byte[] given = key.bytes();
+            try {
+                byte[] kept = stored.get(key.mechanism());
+                if (kept != null && MessageDigest.isEqual(kept, given)) {
+                    return true;
+                }
+                byte[] derived = derivedCache.computeIfAbsent(key.mechanism() + "/" + given.length,
+                        k -> DerivationProfile.layerKey(t.prk, t.id, key.layer(), key.mechanism(), generation,
+                                given.length));
+                return MessageDigest.isEqual(derived, given);
+            } finally {
+                Arrays.fill(given, (byte) 0);
+            }
+        }
+
+        void wipe() {
+            stored.values().forEach(k -> Arrays.fill(k, (byte) 0));
+            stored.clear();
+            derivedCache.values().forEach(k -> Arrays.fill(k, (byte) 0));
+            derivedCache.clear();
+        }
     }
 
     /** Guarded by its own monitor. Values below {@code reserved} may be handed out without a write. */
     private static final class Counter {
         long next;
-        long reserved;
+        // written under the counter's monitor and the store mutex, read by compaction under the store mutex alone
+        volatile long reserved;
     }
 }

@@ -168,6 +168,46 @@ public final class KeystoreComponent implements ThingKeyStore {
     }
 
     @Override
+    public long nextCounter(DerivedKey key, long limit) {
+        return keystore().nextCounter(key, limit);
+    }
+
+    @Override
+    public void storeKey(ThingId thing, Layer layer, String mechanism, byte[] key) {
+        keystore().storeKey(thing, layer, mechanism, key);
+    }
+
+    @Override
+    public Optional<DerivedKey> storedKey(ThingId thing, Layer layer, String mechanism) {
+        return keystore().storedKey(thing, layer, mechanism);
+    }
+
+    @Override
+    public boolean deleteStoredKey(ThingId thing, Layer layer, String mechanism) {
+        return keystore().deleteStoredKey(thing, layer, mechanism);
+    }
+
+    @Override
+    public boolean discardEnrollment(ThingId thing) {
+        return keystore().discardEnrollment(thing);
+    }
+
+    @Override
+    public Map<String, X509Certificate> trustAnchors() {
+        return keystore().trustAnchors();
+    }
+
+    @Override
+    public void addTrustAnchor(String alias, X509Certificate anchor) {
+        keystore().addTrustAnchor(alias, anchor);
+    }
+
+    @Override
+    public boolean removeTrustAnchor(String alias) {
+        return keystore().removeTrustAnchor(alias);
+    }
+
+    @Override
     public KeyMetadata metadata(ThingId thing) {
         return keystore().metadata(thing);
     }

@@ -37,13 +37,19 @@ final class KeystoreRecords {
     private static final int REVOKE = 4;
     private static final int COUNTER = 5;
     private static final int USAGE = 6;
+    private static final int STORED_KEY = 7;
+    private static final int DELETE_STORED_KEY = 8;
+    private static final int DISCARD = 9;
+    private static final int ANCHOR = 10;
+    private static final int ANCHOR_REMOVED = 11;
 
     private static final int MAX_BLOB = 1 << 20;
 
     private KeystoreRecords() {
     }
 
-    sealed interface Rec permits Hub, ThingRec, Rotate, Revoke, CounterMark, Usage {
+    sealed interface Rec permits Hub, ThingRec, Rotate, Revoke, CounterMark, Usage, StoredKey, DeleteStoredKey,
+            Discard, Anchor, AnchorRemoved {
     }
 
     /** The hub identity: DER certificate and PKCS#8 private key. */
@@ -86,6 +92,29 @@ final class KeystoreRecords {
     }
 
     record LayerUse(int generation, Instant lastUsed, Set<String> mechanisms) {
+    }
+
+    /** A key kept for a layer's generation that is not derived from the root (install code, BLE LTK/IRK). */
+    record StoredKey(ThingId thing, Layer layer, String mechanism, int generation, byte[] key) implements Rec {
+        @Override
+        public String toString() {
+            return "StoredKey[" + thing + "/" + layer + "/" + mechanism + " gen " + generation + ", redacted]";
+        }
+    }
+
+    /** A stored key destroyed on request. */
+    record DeleteStoredKey(ThingId thing, Layer layer, String mechanism, int generation) implements Rec {
+    }
+
+    /** An enrollment undone before any key of it was used: the thing is back to what it was before. */
+    record Discard(ThingId thing) implements Rec {
+    }
+
+    /** A trust anchor: alias and DER certificate. */
+    record Anchor(String alias, byte[] certificate) implements Rec {
+    }
+
+    record AnchorRemoved(String alias) implements Rec {
     }
 
     // ---- encoding
@@ -149,6 +178,29 @@ final class KeystoreRecords {
                     instant(out, l.lastUsed());
                     strings(out, l.mechanisms());
                 }
+            } else if (rec instanceof StoredKey k) {
+                out.writeByte(STORED_KEY);
+                out.writeUTF(k.thing().value());
+                out.writeByte(k.layer().ordinal());
+                out.writeUTF(k.mechanism());
+                out.writeInt(k.generation());
+                blob(out, k.key());
+            } else if (rec instanceof DeleteStoredKey k) {
+                out.writeByte(DELETE_STORED_KEY);
+                out.writeUTF(k.thing().value());
+                out.writeByte(k.layer().ordinal());
+                out.writeUTF(k.mechanism());
+                out.writeInt(k.generation());
+            } else if (rec instanceof Discard d) {
+                out.writeByte(DISCARD);
+                out.writeUTF(d.thing().value());
+            } else if (rec instanceof Anchor a) {
+                out.writeByte(ANCHOR);
+                out.writeUTF(a.alias());
+                blob(out, a.certificate());
+            } else if (rec instanceof AnchorRemoved a) {
+                out.writeByte(ANCHOR_REMOVED);
+                out.writeUTF(a.alias());
             } else {
                 throw new IllegalArgumentException("unknown record " + rec.getClass());
             }
@@ -220,6 +272,12 @@ final class KeystoreRecords {
                     }
                     yield new Usage(id, layers);
                 }
+                case STORED_KEY -> new StoredKey(thingId(in), layer(in), mechanism(in), in.readInt(),
+                        requiredBlob(in, "stored key"));
+                case DELETE_STORED_KEY -> new DeleteStoredKey(thingId(in), layer(in), mechanism(in), in.readInt());
+                case DISCARD -> new Discard(thingId(in));
+                case ANCHOR -> new Anchor(alias(in), requiredBlob(in, "trust anchor certificate"));
+                case ANCHOR_REMOVED -> new AnchorRemoved(alias(in));
                 default -> throw new MalformedRecordException("unknown record type " + type);
             };
             if (in.available() != 0) {
@@ -269,6 +327,10 @@ final class KeystoreRecords {
 
     private static ThingId thingId(DataInputStream in) throws IOException {
         return ThingId.of(in.readUTF());
+    }
+
+    private static String alias(DataInputStream in) throws IOException {
+        return TrustAnchors.checkAlias(in.readUTF());
     }
 
     private static String mechanism(DataInputStream in) throws IOException {
@@ -340,6 +402,8 @@ final class KeystoreRecords {
             Arrays.fill(t.prk(), (byte) 0);
         } else if (rec instanceof Hub h) {
             Arrays.fill(h.pkcs8(), (byte) 0);
+        } else if (rec instanceof StoredKey k) {
+            Arrays.fill(k.key(), (byte) 0);
         }
     }
 

@@ -1,12 +1,15 @@
 package org.trusthub.keystore.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
@@ -137,5 +141,26 @@ class KeystoreComponentTest {
         assertTrue(component.isActive(LAMP));
         assertEquals(hub, component.hubIdentity().certificate());
         assertTrue(component.nextCounter(LAMP, Layer.LINK, "m", 100_000) > v);
+    }
+
+    @Test
+    void theServiceOffersTheApi11Methods() throws Exception {
+        component.activate(config(dir.resolve("s").toString(), dir.resolve("k/master.key").toString(), 1024));
+        ThingId bulb = ThingId.of("bulb-1");
+        component.enroll(bulb, RootCredential.secret(new byte[16]));
+        assertTrue(component.discardEnrollment(bulb));
+        component.enroll(LAMP, RootCredential.secret(new byte[16]));
+        byte[] ltk = new byte[16];
+        Arrays.fill(ltk, (byte) 7);
+        component.storeKey(LAMP, Layer.LINK, "ble-ltk", ltk);
+        DerivedKey stored = component.storedKey(LAMP, Layer.LINK, "ble-ltk").orElseThrow();
+        assertTrue(Arrays.equals(ltk, stored.bytes()));
+        assertEquals(0, component.nextCounter(stored, 10));
+        assertTrue(component.deleteStoredKey(LAMP, Layer.LINK, "ble-ltk"));
+        assertFalse(component.discardEnrollment(LAMP));
+        X509Certificate ca = Fixture.selfSigned(Fixture.ecKeyPair("secp256r1"), "ca", "SHA256withECDSA");
+        component.addTrustAnchor("ca", ca);
+        assertEquals(Map.of("ca", ca), component.trustAnchors());
+        assertTrue(component.removeTrustAnchor("ca"));
     }
 }
