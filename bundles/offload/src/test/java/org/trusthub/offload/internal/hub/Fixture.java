@@ -9,16 +9,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
 
-/** A hub (real thing registry, keystore, offload services) and devices bootstrapped with their root secrets. */
+/** A hub (the real thing registry and FileThingKeyStore, the offload services) and devices bootstrapped with their root secrets. */
 final class Fixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
-    final MemoryKeyStore keystore = new MemoryKeyStore();
+    final FileThingKeyStore keystore;
     final ThingRegistryCore registry;
     final OffloadHub hub;
     private final SecureRandom random = new SecureRandom();
@@ -28,6 +29,9 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(Path dir, OffloadHub.Settings settings) throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keystore"), dir.resolve("master.key"), clock,
+                FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> {
+                });
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, clock);
         hub = new OffloadHub(keystore, registry, clock, settings);
     }
@@ -52,6 +56,7 @@ final class Fixture implements AutoCloseable {
     @Override
     public void close() {
         registry.close();
+        keystore.close();
     }
 
     static final class MutableClock extends Clock {
