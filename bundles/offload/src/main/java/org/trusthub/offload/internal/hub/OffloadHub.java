@@ -1,0 +1,182 @@
+package org.trusthub.offload.internal.hub;
+
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.offload.GroupInfo;
+import org.trusthub.api.offload.GroupKeyService;
+import org.trusthub.api.offload.IssuedToken;
+import org.trusthub.api.offload.KeyDistributionService;
+import org.trusthub.api.offload.OffloadException;
+import org.trusthub.api.offload.OffloadStatistics;
+import org.trusthub.api.offload.TokenService;
+import org.trusthub.api.offload.VerificationService;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.offload.device.OpCounter;
+import org.trusthub.offload.internal.pkix.PathCheck;
+import org.trusthub.offload.internal.wire.Crypto;
+
+/**
+ * Every offload service over one keystore and registry, without OSGi: the DS component, the tests and the
+ * benchmarks all drive this.
+ */
+public final class OffloadHub implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
+        OffloadStatistics {
+
+    /** The settings an operator can change (Config Admin PID {@code org.trusthub.offload}). */
+    public record Settings(Duration tokenLifetime, Duration pairwiseLifetime, int epochWindow,
+            Set<String> signatureAlgorithms, int minRsaBits) {
+        public Settings {
+            if (tokenLifetime.isNegative() || tokenLifetime.isZero() || pairwiseLifetime.isNegative()
+                    || pairwiseLifetime.isZero()) {
+                throw new IllegalArgumentException("lifetimes must be positive");
+            }
+            if (epochWindow < 1 || epochWindow > 16) {
+                throw new IllegalArgumentException("epoch window must be 1 to 16");
+            }
+            signatureAlgorithms = Set.copyOf(signatureAlgorithms);
+        }
+
+        public static Settings defaults() {
+            return new Settings(Duration.ofHours(1), Duration.ofHours(8), 2,
+                    Set.of("SHA256withECDSA", "SHA384withECDSA", "Ed25519", "SHA256withRSA", "SHA384withRSA"), 2048);
+        }
+    }
+
+    private final Stats stats = new Stats();
+    private final OpCounter hubOps = new OpCounter();
+    private final Gate gate;
+    private final TokenIssuer tokens;
+    private final Verifier verifier;
+    private final PairwiseIssuer pairwise;
+    private final GroupKeys groups;
+    private final List<X509CRL> crls = new CopyOnWriteArrayList<>();
+
+    public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
+        Crypto crypto = new Crypto(hubOps, new SecureRandom());
+        Keys keys = new Keys(keystore, registry);
+        gate = new Gate(keys, crypto);
+        tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime());
+        verifier = new Verifier(gate, keys, crypto, clock, stats,
+                new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
+        pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
+        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow());
+    }
+
+    /** Applies new settings; tokens and keys already issued keep their lifetimes. */
+    public void update(Settings settings) {
+        tokens.lifetime(settings.tokenLifetime());
+        pairwise.lifetime(settings.pairwiseLifetime());
+        groups.window(settings.epochWindow());
+        verifier.policy(new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()));
+    }
+
+    /** The revocation lists verification uses (replaces the previous set). */
+    public void revocationLists(Collection<X509CRL> lists) {
+        crls.clear();
+        crls.addAll(lists);
+    }
+
+    /** The hub's own cryptographic work. */
+    public OpCounter hubOps() {
+        return hubOps;
+    }
+
+    /** A thing left OPERATIONAL or its keys changed: forget its replay state and tokens, expel it from groups. */
+    public List<String> thingLeftService(ThingId thing) {
+        gate.forget(thing);
+        tokens.forget(thing);
+        return groups.expel(thing);
+    }
+
+    /** A thing's keys were rotated: its request sequence numbers start over with the new generation. */
+    public void keysChanged(ThingId thing) {
+        gate.forget(thing);
+    }
+
+    @Override
+    public byte[] requestToken(byte[] request) {
+        return tokens.requestToken(request);
+    }
+
+    @Override
+    public String requestSecurityToken(String rst) {
+        try {
+            WsTrust.Rst r = WsTrust.parse(rst);
+            TokenIssuer.Issued i = tokens.issue(r.request(), "ws-trust", r.appliesTo());
+            return WsTrust.rstr(i.record().audience().value(), i.token(), i.confirmation(), i.record().issued(),
+                    i.record().expires());
+        } catch (OffloadException e) {
+            throw stats.refused(e);
+        }
+    }
+
+    @Override
+    public List<IssuedToken> issuedTokens() {
+        return tokens.issuedTokens();
+    }
+
+    @Override
+    public byte[] verify(byte[] request) {
+        return verifier.verify(request);
+    }
+
+    @Override
+    public byte[] requestPairwiseKey(byte[] request) {
+        return pairwise.requestPairwiseKey(request);
+    }
+
+    @Override
+    public GroupInfo create(String name, Set<ThingId> members) {
+        return groups.create(name, members);
+    }
+
+    @Override
+    public GroupInfo join(String name, ThingId member) {
+        return groups.join(name, member);
+    }
+
+    @Override
+    public GroupInfo leave(String name, ThingId member) {
+        return groups.leave(name, member);
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return groups.delete(name);
+    }
+
+    @Override
+    public Optional<GroupInfo> group(String name) {
+        return groups.group(name);
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public byte[] requestGroupKeys(byte[] request) {
+        return groups.requestGroupKeys(request);
+    }
+
+    @Override
+    public java.util.Map<org.trusthub.api.offload.Refusal, Long> refusals() {
+        return stats.refusals();
+    }
+
+    @Override
+    public java.util.Map<String, Long> issued() {
+        return stats.issued();
+    }
+}

@@ -1,0 +1,35 @@
+package org.trusthub.offload.internal.shell;
+
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.trusthub.api.offload.OffloadStatistics;
+import org.trusthub.api.offload.Refusal;
+
+/** What the offload services handed out and refused since they started. */
+@Service
+@Command(scope = "trusthub", name = "offload-stats", description = "Counts of what the offload services issued and "
+        + "refused (by reason) since they started")
+public class OffloadStatsCommand implements Action {
+
+    @Reference
+    OffloadStatistics stats;
+
+    @Override
+    public Object execute() {
+        System.out.println("Issued:");
+        Map<String, Long> issued = stats.issued();
+        if (issued.isEmpty()) {
+            System.out.println("  nothing");
+        }
+        issued.forEach((k, v) -> System.out.printf("  %-16s %d%n", k, v));
+        System.out.println("Refused:");
+        for (Map.Entry<Refusal, Long> e : stats.refusals().entrySet()) {
+            System.out.printf("  %-16s %d%n", e.getKey().name(), e.getValue());
+        }
+        return null;
+    }
+}

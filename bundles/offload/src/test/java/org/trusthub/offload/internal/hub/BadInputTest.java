@@ -1,0 +1,210 @@
+package org.trusthub.offload.internal.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.offload.OffloadException;
+import org.trusthub.api.offload.Refusal;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.offload.device.AcceptedToken;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.TokenGrant;
+
+/**
+ * Forged, expired, replayed and wrongly bound tokens and requests, things that are not operational, unknown group
+ * members: refused with the specific reason, counted, nothing issued.
+ */
+class BadInputTest {
+    @TempDir
+    Path dir;
+    Fixture f;
+    ConstrainedDevice client;
+    ConstrainedDevice server;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new Fixture(dir);
+        client = f.operational("sensor-1");
+        server = f.operational("valve-1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    /** Refused by the hub with this reason, counted once, and nothing issued. */
+    private void hubRefuses(Refusal reason, Executable call) {
+        Map<Refusal, Long> before = f.hub.refusals();
+        Map<String, Long> issuedBefore = f.hub.issued();
+        int tokens = f.hub.issuedTokens().size();
+        OffloadException e = assertThrows(OffloadException.class, call);
+        assertEquals(reason, e.refusal(), e.getMessage());
+        assertEquals(before.get(reason) + 1, f.hub.refusals().get(reason));
+        assertEquals(issuedBefore, f.hub.issued());
+        assertEquals(tokens, f.hub.issuedTokens().size());
+    }
+
+    @Test
+    void aRequestMacdUnderAnotherThingsKeyIsForged() {
+        // An impostor holding a different root secret claims to be sensor-1.
+        ConstrainedDevice impostor = ConstrainedDevice.bootstrap(client.id(), new byte[32], 1, f.clock,
+                new java.security.SecureRandom());
+        hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(impostor.requestToken(server.id(), "write")));
+    }
+
+    @Test
+    void aTamperedRequestIsForged() {
+        byte[] rq = client.requestToken(server.id(), "write");
+        rq[rq.length - 1] ^= 1;
+        hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(rq));
+    }
+
+    @Test
+    void aRequestForOneServiceIsNotAcceptedByAnother() {
+        byte[] rq = client.requestToken(server.id(), "write");
+        hubRefuses(Refusal.FORGED, () -> f.hub.requestPairwiseKey(rq));
+    }
+
+    @Test
+    void aReplayedRequestIsRefusedAndTheFirstStillCounts() {
+        byte[] rq = client.requestToken(server.id(), "write");
+        f.hub.requestToken(rq);
+        hubRefuses(Refusal.REPLAYED, () -> f.hub.requestToken(rq));
+        assertEquals(1, f.hub.issuedTokens().size());
+    }
+
+    @Test
+    void garbageIsMalformed() {
+        hubRefuses(Refusal.MALFORMED, () -> f.hub.requestToken(new byte[] {1, 2, 3}));
+        hubRefuses(Refusal.MALFORMED, () -> f.hub.requestToken(new byte[0]));
+        hubRefuses(Refusal.MALFORMED, () -> f.hub.verify("not cbor at all {".getBytes(StandardCharsets.UTF_8)));
+        hubRefuses(Refusal.MALFORMED, () -> f.hub.requestSecurityToken("<!DOCTYPE x [<!ENTITY e SYSTEM "
+                + "\"file:///etc/passwd\">]><x>&e;</x>"));
+    }
+
+    @Test
+    void aRequesterThatIsNotOperationalGetsNothing() {
+        f.registry.transition(client.id(), Transition.MAINTAIN);
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.requestToken(client.requestToken(server.id(), "write")));
+        ConstrainedDevice fresh = f.enrolled("new-1");
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.requestPairwiseKey(fresh.requestPairwiseKey(server.id())));
+    }
+
+    @Test
+    void anAudienceOrPeerThatIsNotOperationalGetsNothingIssuedForIt() {
+        f.registry.transition(server.id(), Transition.DECOMMISSION);
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.requestToken(client.requestToken(server.id(), "write")));
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.requestPairwiseKey(client.requestPairwiseKey(server.id())));
+    }
+
+    @Test
+    void unknownThingsAreRefused() {
+        hubRefuses(Refusal.UNKNOWN_THING,
+                () -> f.hub.requestToken(client.requestToken(ThingId.of("ghost-1"), "write")));
+        ConstrainedDevice stranger = ConstrainedDevice.bootstrap(ThingId.of("stranger-1"), new byte[32], 1, f.clock,
+                new java.security.SecureRandom());
+        hubRefuses(Refusal.UNKNOWN_THING, () -> f.hub.requestToken(stranger.requestToken(server.id(), "write")));
+    }
+
+    @Test
+    void aRefusedRequestDoesNotConsumeItsSequenceNumber() {
+        f.registry.transition(server.id(), Transition.MAINTAIN);
+        byte[] rq = client.requestToken(server.id(), "write");
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.requestToken(rq));
+        f.registry.transition(server.id(), Transition.RESUME);
+        f.hub.requestToken(rq); // the same request goes through once the audience is back in service
+        assertEquals(1, f.hub.issuedTokens().size());
+    }
+
+    @Test
+    void badScopesAndSelfAudiencesAreRefused() {
+        hubRefuses(Refusal.POLICY, () -> f.hub.requestToken(client.requestToken(server.id(), "a\nb")));
+        hubRefuses(Refusal.WRONG_BINDING, () -> f.hub.requestToken(client.requestToken(client.id(), "x")));
+    }
+
+    @Test
+    void unknownGroupsAndMembersAreRefused() {
+        ConstrainedDevice other = f.operational("other-1");
+        f.hub.create("hall", Set.of(client.id(), server.id()));
+        hubRefuses(Refusal.UNKNOWN_GROUP, () -> f.hub.requestGroupKeys(client.requestGroupKeys("attic")));
+        hubRefuses(Refusal.UNKNOWN_MEMBER, () -> f.hub.requestGroupKeys(other.requestGroupKeys("hall")));
+        hubRefuses(Refusal.UNKNOWN_MEMBER, () -> f.hub.leave("hall", other.id()));
+        f.registry.transition(other.id(), Transition.MAINTAIN);
+        hubRefuses(Refusal.NOT_OPERATIONAL, () -> f.hub.join("hall", other.id()));
+        assertEquals(1, f.hub.group("hall").orElseThrow().epoch());
+    }
+
+    // ----------------------------------------------------------------- tokens refused by the audience, offline
+
+    private TokenGrant grant(ConstrainedDevice audience) {
+        return client.acceptTokenResponse(f.hub.requestToken(client.requestToken(audience.id(), "write")));
+    }
+
+    @Test
+    void theAudienceRefusesAnExpiredToken() {
+        TokenGrant g = grant(server);
+        byte[] posted = client.postToken(g);
+        f.clock.advance(Duration.ofHours(1));
+        assertEquals(Refusal.EXPIRED,
+                assertThrows(OffloadException.class, () -> server.acceptPostedToken(posted)).refusal());
+    }
+
+    @Test
+    void theAudienceRefusesAReplayedToken() {
+        TokenGrant g = grant(server);
+        byte[] posted = client.postToken(g);
+        AcceptedToken first = server.acceptPostedToken(posted);
+        assertEquals(Refusal.REPLAYED,
+                assertThrows(OffloadException.class, () -> server.acceptPostedToken(posted)).refusal());
+        assertTrue(first.channel().expires().isAfter(f.clock.instant()));
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() {
+        ConstrainedDevice other = f.operational("valve-2");
+        byte[] posted = client.postToken(grant(server));
+        assertEquals(Refusal.WRONG_BINDING,
+                assertThrows(OffloadException.class, () -> other.acceptPostedToken(posted)).refusal());
+    }
+
+    @Test
+    void aForgedTokenIsRefused() {
+        TokenGrant g = grant(server);
+        byte[] posted = client.postToken(g);
+        posted[posted.length - 12] ^= 1; // inside the token's ciphertext
+        OffloadException e = assertThrows(OffloadException.class, () -> server.acceptPostedToken(posted));
+        assertTrue(e.refusal() == Refusal.FORGED || e.refusal() == Refusal.MALFORMED, e.getMessage());
+    }
+
+    @Test
+    void aTokenResponseForAnotherRequestIsRefusedByTheClient() {
+        byte[] first = f.hub.requestToken(client.requestToken(server.id(), "write"));
+        client.acceptTokenResponse(first);
+        client.requestToken(server.id(), "write");
+        assertEquals(Refusal.WRONG_BINDING,
+                assertThrows(OffloadException.class, () -> client.acceptTokenResponse(first)).refusal());
+    }
+
+    @Test
+    void errorsNeverCarryKeyBytes() {
+        byte[] rq = client.requestToken(server.id(), "write");
+        rq[rq.length - 1] ^= 1;
+        OffloadException e = assertThrows(OffloadException.class, () -> f.hub.requestToken(rq));
+        assertFalse(e.getMessage().matches(".*[0-9a-f]{32}.*"), e.getMessage());
+    }
+}

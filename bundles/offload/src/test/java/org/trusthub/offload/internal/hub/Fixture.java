@@ -1,0 +1,88 @@
+package org.trusthub.offload.internal.hub;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.offload.device.ConstrainedDevice;
+
+/** A hub (the real thing registry and FileThingKeyStore, the offload services) and devices bootstrapped with their root secrets. */
+final class Fixture implements AutoCloseable {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+    final FileThingKeyStore keystore;
+    final ThingRegistryCore registry;
+    final OffloadHub hub;
+    private final SecureRandom random = new SecureRandom();
+
+    Fixture(Path dir) throws Exception {
+        this(dir, OffloadHub.Settings.defaults());
+    }
+
+    Fixture(Path dir, OffloadHub.Settings settings) throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keystore"), dir.resolve("master.key"), clock,
+                FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> {
+                });
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, clock);
+        hub = new OffloadHub(keystore, registry, clock, settings);
+    }
+
+    /** An enrolled thing, moved to OPERATIONAL, and the device holding its root secret. */
+    ConstrainedDevice operational(String name) {
+        ConstrainedDevice d = enrolled(name);
+        registry.transition(d.id(), Transition.BOOTSTRAP);
+        registry.transition(d.id(), Transition.ACTIVATE);
+        return d;
+    }
+
+    /** An enrolled thing left in MANUFACTURED. */
+    ConstrainedDevice enrolled(String name) {
+        byte[] root = new byte[32];
+        random.nextBytes(root);
+        ThingId id = ThingId.of(name);
+        registry.enroll(id, "owner", RootCredential.secret(root));
+        return ConstrainedDevice.bootstrap(id, root, 1, clock, random);
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        keystore.close();
+    }
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
