@@ -582,8 +582,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             if (key == null) {
                 return Optional.empty();
             }
-            l.lastUsed = clock.instant();
-            usageDirty.add(thing);
+            // lastUsed stays: it tells when a key was last derived, and looking a stored key up (as the shell does
+            // to list them) must not change what the metadata says
             return Optional.of(new DerivedKey(thing, layer, mechanism, l.generation, key.clone()));
         } finally {
             read.unlock();

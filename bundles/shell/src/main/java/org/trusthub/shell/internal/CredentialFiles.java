@@ -79,19 +79,23 @@ final class CredentialFiles {
 
     /** A root certificate from a PEM or DER file; it must carry an EC P-256 public key. */
     static RootCredential.Certificate readCertificate(Path file) throws CommandException {
-        byte[] content = read(file, "certificate file");
-        X509Certificate certificate;
-        try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(content));
-        } catch (CertificateException | ClassCastException e) {
-            throw TrustHubAction.error("certificate file " + file + " is not a PEM or DER X.509 certificate");
-        }
+        X509Certificate certificate = readX509(file);
         if (!(certificate.getPublicKey() instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
             throw TrustHubAction.error("certificate in " + file + " has a " + describeKey(certificate)
                     + " key; a root certificate needs an EC P-256 key");
         }
         return RootCredential.certificate(certificate);
+    }
+
+    /** Any X.509 certificate from a PEM or DER file (trust anchors may carry any key). */
+    static X509Certificate readX509(Path file) throws CommandException {
+        byte[] content = read(file, "certificate file");
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(content));
+        } catch (CertificateException | ClassCastException e) {
+            throw TrustHubAction.error("certificate file " + file + " is not a PEM or DER X.509 certificate");
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.trusthub.shell.internal;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -10,6 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.trusthub.api.keystore.KeyMetadata;
+import org.trusthub.api.keystore.KeyStatus;
 import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.ThingKeyStore;
 
@@ -51,5 +54,29 @@ public class ThingKeysCommand extends TrustHubAction {
                     Formats.time(layer.lastUsed()), mechanisms);
         }
         table.print(out);
+        List<String> stored = storedKeys(keys);
+        if (!stored.isEmpty()) {
+            Formats.field(out, "Stored keys", String.join(", ", stored));
+        }
+    }
+
+    /**
+     * The stored (not derived) keys, as "LAYER mechanism": only the names. A key is looked up to learn whether it is
+     * there and destroyed at once; its bytes never reach the output.
+     */
+    private List<String> storedKeys(KeyMetadata keys) {
+        List<String> stored = new ArrayList<>();
+        if (keys.status() != KeyStatus.ACTIVE) {
+            return stored; // revocation destroyed them
+        }
+        for (LayerKeyMetadata layer : keys.layers()) {
+            for (String mechanism : new TreeSet<>(layer.mechanisms())) {
+                keyStore.storedKey(keys.thing(), layer.layer(), mechanism).ifPresent(k -> {
+                    k.destroy();
+                    stored.add(layer.layer().name() + " " + mechanism);
+                });
+            }
+        }
+        return stored;
     }
 }

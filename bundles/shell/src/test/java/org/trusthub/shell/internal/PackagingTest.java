@@ -22,7 +22,8 @@ class PackagingTest {
     private static final List<Class<?>> SERVICES = List.of(ThingListCommand.class, ThingShowCommand.class,
             ThingEnrollCommand.class, ThingTransitionCommand.class, ThingRecommissionCommand.class,
             ThingKeysCommand.class, KeyRotateCommand.class, HubIdentityCommand.class, ThingIdCompleter.class,
-            TransitionCompleter.class, LayerCompleter.class, StateCompleter.class);
+            TransitionCompleter.class, LayerCompleter.class, StateCompleter.class, TrustAnchorListCommand.class,
+            TrustAnchorAddCommand.class, TrustAnchorRemoveCommand.class, TrustAnchorCompleter.class);
 
     @Test
     void commandNames() {
@@ -33,10 +34,14 @@ class PackagingTest {
                 names.put(command.scope() + ":" + command.name(), type.getSimpleName());
             }
         }
-        assertEquals(Map.of("trusthub:thing-list", "ThingListCommand", "trusthub:thing-show", "ThingShowCommand",
-                "trusthub:thing-enroll", "ThingEnrollCommand", "trusthub:thing-transition", "ThingTransitionCommand",
-                "trusthub:thing-recommission", "ThingRecommissionCommand", "trusthub:thing-keys", "ThingKeysCommand",
-                "trusthub:key-rotate", "KeyRotateCommand", "trusthub:hub-identity", "HubIdentityCommand"), names);
+        Map<String, String> expected = new TreeMap<>(Map.of("trusthub:thing-list", "ThingListCommand",
+                "trusthub:thing-show", "ThingShowCommand", "trusthub:thing-enroll", "ThingEnrollCommand",
+                "trusthub:thing-transition", "ThingTransitionCommand", "trusthub:thing-recommission",
+                "ThingRecommissionCommand", "trusthub:thing-keys", "ThingKeysCommand", "trusthub:key-rotate",
+                "KeyRotateCommand", "trusthub:hub-identity", "HubIdentityCommand"));
+        expected.putAll(Map.of("trusthub:trust-anchor-list", "TrustAnchorListCommand", "trusthub:trust-anchor-add",
+                "TrustAnchorAddCommand", "trusthub:trust-anchor-remove", "TrustAnchorRemoveCommand"));
+        assertEquals(expected, names);
     }
 
     @Test
