@@ -55,6 +55,7 @@ import org.trusthub.api.thing.Transition;
 @ExamReactorStrategy(PerClass.class)
 public class CoapIT {
 
+    /** Chosen in the JVM that starts the container; the container learns them from system properties. */
     private static final String PLAIN_PORT = freeUdpPort();
     private static final String SECURE_PORT = freeUdpPort();
 
@@ -81,7 +82,8 @@ public class CoapIT {
     public Option[] configuration() {
         return HubOptions.hub(
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "port", PLAIN_PORT),
-                editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", SECURE_PORT));
+                editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", SECURE_PORT),
+                org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT));
     }
 
     private static String freeUdpPort() {
@@ -145,7 +147,7 @@ public class CoapIT {
     }
 
     private static String uri(String path) {
-        return "coaps://127.0.0.1:" + SECURE_PORT + path;
+        return "coaps://127.0.0.1:" + System.getProperty("trusthub.itest.coapsPort") + path;
     }
 
     private static String pem(String type, byte[] der) {
