@@ -158,7 +158,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
                 config.oscore() ? "on" : "off", secureAddress().orElse(null));
     }
 
-    static Configuration configuration() {
+    public static Configuration configuration() {
         Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
         // Bounded state against floods of requests from spoofed addresses.
         c.set(CoapConfig.MAX_ACTIVE_PEERS, 10_000);
@@ -183,7 +183,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         server.destroy();
     }
 

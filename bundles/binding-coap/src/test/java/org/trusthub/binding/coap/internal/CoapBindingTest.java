@@ -59,7 +59,7 @@ import org.trusthub.security.transport.dtls.ThingPsk;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /** The binding with the real keystore, registry, DTLS and OSCORE providers, and Californium things on loopback. */
-class CoapBindingTest {
+public class CoapBindingTest {
 
     @TempDir
     Path dir;
@@ -70,7 +70,7 @@ class CoapBindingTest {
     CoapBindingComponent binding;
     final List<Runnable> cleanup = new ArrayList<>();
 
-    static CoapBindingComponent.Config config() {
+    public static CoapBindingComponent.Config config() {
         return new CoapBindingComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -388,6 +388,22 @@ class CoapBindingTest {
         assertFalse(binding.things().contains(lamp));
         CoapResponse after = t.get("/hub");
         assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "refused after decommissioning");
+    }
+
+    @Test
+    void rotationOfTheTransportKeyClosesTheSessionAtOnce() throws Exception {
+        ThingId lamp = operational("lamp-7");
+        DtlsThing t = new DtlsThing(lamp);
+        assertEquals(ResponseCode.CREATED, t.register("", "</sensors/temp>").getCode());
+        assertEquals(1, dtls.openSessions(lamp));
+        keys.rotate(lamp, org.trusthub.api.keystore.Layer.TRANSPORT);
+        binding.handleEvent(new Event(TrustHubEvents.KEYS_ROTATED,
+                Map.of(TrustHubEvents.THING, "lamp-7", TrustHubEvents.LAYER, "TRANSPORT")));
+        assertEquals(0, dtls.openSessions(lamp));
+        assertTrue(binding.registration(lamp).isEmpty(), "the thing registers again under its new key");
+        CoapResponse after = t.get("/hub");
+        assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "its old key no longer works");
+        assertEquals("trusthub: lamp-7 via dtls-psk", new DtlsThing(lamp).get("/hub").getResponseText());
     }
 
     @Test

@@ -63,12 +63,14 @@ final class DtlsServerFactory {
         }
         if (options.rawPublicKey() || options.x509()) {
             HubIdentity hub = keys.hubIdentity();
+            // Raw public key first: a client that offers both (GnuTLS does) gets the hub's raw key, which it can
+            // pin; a client that offers no certificate types (RFC 7250) gets X.509.
             List<CertificateType> types = new ArrayList<>();
-            if (options.x509()) {
-                types.add(CertificateType.X_509);
-            }
             if (options.rawPublicKey()) {
                 types.add(CertificateType.RAW_PUBLIC_KEY);
+            }
+            if (options.x509()) {
+                types.add(CertificateType.X_509);
             }
             builder.setCertificateIdentityProvider(new SingleCertificateProvider(hub.privateKey(),
                     new Certificate[] {hub.certificate()}, types));

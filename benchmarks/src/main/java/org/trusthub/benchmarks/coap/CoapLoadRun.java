@@ -1,0 +1,473 @@
+package org.trusthub.benchmarks.coap;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.cose.AlgorithmID;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.util.Bytes;
+import org.eclipse.californium.oscore.HashMapCtxDB;
+import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.app.oscore.OscoreIds;
+import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.transport.dtls.ThingPsk;
+import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+
+/**
+ * Load driver for the CoAP binding, in one run on loopback against the hub's real stack (keystore, registry, DTLS
+ * and OSCORE providers, binding): requests per second and bytes on the wire per request for plain CoAP, CoAP over
+ * DTLS (PSK) and CoAP with OSCORE, DTLS handshakes per second, and heap per open DTLS session on the hub.
+ *
+ * <p>Every mode sends {@code GET /hub}. Over DTLS and OSCORE the hub answers 2.05 with the caller's name (about 33
+ * bytes); plain CoAP is unauthenticated, so the hub answers 4.01 with a diagnostic of about the same size: the
+ * plain figure is the CoAP stack's cost without security, the baseline a user without security would get.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar org.trusthub.benchmarks.coap.CoapLoadRun [seconds] [clients] [sessions]}
+ */
+public final class CoapLoadRun {
+
+    private final int seconds;
+    private final int clients;
+    private final FileThingKeyStore keys;
+    private final ThingRegistryCore registry;
+    private final CoapBindingComponent binding;
+    private final DtlsComponent dtls;
+
+    private CoapLoadRun(Path dir, int seconds, int clients) throws Exception {
+        this.seconds = seconds;
+        this.clients = clients;
+        keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
+        dtls = new DtlsComponent(keys, registry);
+        binding = new CoapBindingComponent(registry, dtls, new OscoreComponent(keys, registry), config());
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int sessions = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        Path dir = Files.createTempDirectory("trusthub-coap-load");
+        CoapLoadRun run = new CoapLoadRun(dir, seconds, clients);
+        try {
+            run.run(sessions);
+        } finally {
+            run.binding.deactivate();
+            run.registry.close();
+            run.keys.close();
+        }
+        System.exit(0);
+    }
+
+    private void run(int sessions) throws Exception {
+        List<ThingId> things = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            things.add(operational("bench-" + i));
+        }
+        int plainPort = binding.plainAddress().orElseThrow().getPort();
+        int securePort = binding.secureAddress().orElseThrow().getPort();
+        System.out.printf("CoAP load run: %d s per mode, %d clients, loopback, JDK %s%n", seconds, clients,
+                System.getProperty("java.version"));
+
+        double plain = throughput("plain", i -> plainClient(plainPort, null));
+        double dtlsRate = throughput("dtls-psk", i -> dtlsClient(securePort, things.get(i), null));
+        double oscore = throughput("oscore", i -> oscoreClient(plainPort, things.get(i), null));
+
+        double plainBytes = bytesPerRequest("plain", plainPort, (to) -> plainClient(to, null));
+        double dtlsBytes = bytesPerRequest("dtls-psk", securePort, (to) -> dtlsClient(to, things.get(0), null));
+        double oscoreBytes = bytesPerRequest("oscore", plainPort, (to) -> oscoreClient(to, things.get(1), null));
+
+        double handshakes = handshakes(securePort, things);
+        double perSession = memoryPerSession(securePort, things.get(0), sessions);
+
+        System.out.println();
+        System.out.printf("requests/s     plain %.0f | dtls %.0f (%.2fx plain) | oscore %.0f (%.2fx plain)%n", plain,
+                dtlsRate, dtlsRate / plain, oscore, oscore / plain);
+        System.out.printf("bytes/request  plain %.1f | dtls %.1f (%.2fx) | oscore %.1f (%.2fx)  "
+                + "(request + response, UDP payload, steady state)%n", plainBytes, dtlsBytes,
+                dtlsBytes / plainBytes, oscoreBytes, oscoreBytes / plainBytes);
+        System.out.printf("DTLS handshakes/s (PSK, cookie exchange, then one GET): %.0f%n", handshakes);
+        System.out.printf("hub heap per open DTLS session: %.0f bytes%n", perSession);
+    }
+
+    private ThingId operational(String id) {
+        ThingId thing = ThingId.of(id);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        registry.enroll(thing, "bench", RootCredential.secret(secret));
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
+        return thing;
+    }
+
+    interface ClientFactory {
+        Client create(int index) throws Exception;
+    }
+
+    interface PortClientFactory {
+        Client create(int port) throws Exception;
+    }
+
+    /** A client and the request it repeats. */
+    record Client(CoapClient client, Supplier<Request> request) {
+        boolean call() {
+            try {
+                CoapResponse r = client.advanced(request.get());
+                return r != null;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        void close() {
+            client.getEndpoint().destroy();
+            client.shutdown();
+        }
+    }
+
+    private static Configuration clientConfiguration() {
+        Configuration c = new Configuration(org.eclipse.californium.core.config.CoapConfig.DEFINITIONS,
+                org.eclipse.californium.elements.config.UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
+        c.set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY);
+        c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
+        c.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+        c.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 1);
+        c.set(org.eclipse.californium.core.config.CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, 1);
+        return c;
+    }
+
+    private static InetSocketAddress loopback() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private Client plainClient(int port, Object unused) {
+        CoapClient c = new CoapClient();
+        c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
+                .setInetSocketAddress(loopback()).build());
+        c.setTimeout(5000L);
+        String uri = "coap://127.0.0.1:" + port + "/hub";
+        return new Client(c, () -> {
+            Request r = Request.newGet();
+            r.setURI(uri);
+            return r;
+        });
+    }
+
+    private Client dtlsClient(int port, ThingId thing, Object unused) {
+        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(clientConfiguration())
+                .setAddress(loopback())
+                .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), ThingPsk.secret(keys, thing)))
+                .build());
+        CoapClient c = new CoapClient();
+        c.setEndpoint(new CoapEndpoint.Builder().setConnector(connector).setConfiguration(clientConfiguration())
+                .build());
+        c.setTimeout(5000L);
+        String uri = "coaps://127.0.0.1:" + port + "/hub";
+        return new Client(c, () -> {
+            Request r = Request.newGet();
+            r.setURI(uri);
+            return r;
+        });
+    }
+
+    private Client oscoreClient(int port, ThingId thing, Object unused) throws Exception {
+        DerivedKey key = OscoreIds.masterSecret(keys, thing);
+        byte[] secret = key.bytes();
+        key.destroy();
+        OSCoreCtx ctx = new OSCoreCtx(secret, true, AlgorithmID.AES_CCM_16_64_128, OscoreIds.thingSenderId(thing),
+                OscoreIds.hubSenderId(), AlgorithmID.HKDF_HMAC_SHA_256, 32, null, null, 4096);
+        HashMapCtxDB db = new HashMapCtxDB();
+        db.addContext("coap://127.0.0.1:" + port, ctx);
+        CoapClient c = new CoapClient();
+        c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
+                .setInetSocketAddress(loopback()).setCoapStackFactory(new OSCoreCoapStackFactory())
+                .setCustomCoapStackArgument(db).build());
+        c.setTimeout(5000L);
+        String uri = "coap://127.0.0.1:" + port + "/hub";
+        return new Client(c, () -> {
+            Request r = Request.newGet();
+            r.setURI(uri);
+            r.getOptions().setOscore(Bytes.EMPTY);
+            return r;
+        });
+    }
+
+    /** Each client thread sends one request after the other; warm-up of one second, then {@link #seconds}. */
+    private double throughput(String mode, ClientFactory factory) throws Exception {
+        List<Client> cs = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Client c = factory.create(i);
+            if (!c.call()) {
+                throw new IllegalStateException(mode + ": first request failed");
+            }
+            cs.add(c);
+        }
+        AtomicBoolean counting = new AtomicBoolean(false);
+        AtomicBoolean stop = new AtomicBoolean(false);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (Client c : cs) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    boolean ok = c.call();
+                    if (counting.get()) {
+                        (ok ? done : failed).incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(1000);
+        counting.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        counting.set(false);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        cs.forEach(Client::close);
+        double rate = done.get() / elapsed;
+        System.out.printf("%-9s %8.0f requests/s (%d failed)%n", mode, rate, failed.get());
+        return rate;
+    }
+
+    /** Counts UDP payload bytes both ways through a relay, for 500 requests after the first (handshake) one. */
+    private double bytesPerRequest(String mode, int port, PortClientFactory factory) throws Exception {
+        try (CountingRelay relay = new CountingRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            Client c = factory.create(relay.port());
+            if (!c.call()) {
+                throw new IllegalStateException(mode + ": first request failed");
+            }
+            relay.reset();
+            int n = 500;
+            for (int i = 0; i < n; i++) {
+                c.call();
+            }
+            double perRequest = (double) relay.bytes() / n;
+            c.close();
+            System.out.printf("%-9s %8.1f bytes on the wire per request%n", mode, perRequest);
+            return perRequest;
+        }
+    }
+
+    private double handshakes(int port, List<ThingId> things) throws Exception {
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean(false);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            ThingId thing = things.get(i);
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    Client c = dtlsClient(port, thing, null);
+                    if (c.call()) {
+                        done.incrementAndGet();
+                    }
+                    c.close();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        long start = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        double rate = done.get() / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("DTLS      %8.0f handshakes/s (new connector, cookie exchange, PSK, one GET)%n", rate);
+        return rate;
+    }
+
+    /**
+     * Heap the hub keeps per open DTLS session: clients handshake and go away without a close_notify, the hub keeps
+     * their connections (until the stale threshold); heap after GC before and after, divided by the sessions.
+     */
+    private double memoryPerSession(int port, ThingId thing, int sessions) throws Exception {
+        closeAll();
+        long before = usedHeapAfterGc();
+        int open = 0;
+        for (int i = 0; i < sessions; i++) {
+            Client c = dtlsClient(port, thing, null);
+            if (c.call()) {
+                open++;
+            }
+            // Stop without close_notify: the hub still holds the connection.
+            c.client().getEndpoint().stop();
+            c.client().shutdown();
+        }
+        long after = usedHeapAfterGc();
+        int held = dtls.openSessions(thing);
+        System.out.printf("DTLS      %d sessions opened, %d held by the hub, heap +%d bytes%n", open, held,
+                after - before);
+        return (double) (after - before) / Math.max(1, held);
+    }
+
+    private void closeAll() {
+        for (ThingId t : keys.things()) {
+            dtls.closeSessions(t);
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** A UDP relay that counts the payload bytes it forwards in both directions. */
+    static final class CountingRelay implements AutoCloseable {
+        private final DatagramSocket front;
+        private final DatagramSocket back;
+        private final AtomicLong bytes = new AtomicLong();
+        private volatile InetSocketAddress client;
+
+        CountingRelay(InetSocketAddress server) throws IOException {
+            front = new DatagramSocket(loopback());
+            back = new DatagramSocket(loopback());
+            Thread up = new Thread(() -> pump(front, back, server, true), "relay-up");
+            Thread down = new Thread(() -> pump(back, front, null, false), "relay-down");
+            up.setDaemon(true);
+            down.setDaemon(true);
+            up.start();
+            down.start();
+        }
+
+        int port() {
+            return front.getLocalPort();
+        }
+
+        private void pump(DatagramSocket from, DatagramSocket to, InetSocketAddress target, boolean upstream) {
+            byte[] buffer = new byte[2048];
+            while (!from.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                    from.receive(p);
+                    if (upstream) {
+                        client = (InetSocketAddress) p.getSocketAddress();
+                    }
+                    bytes.addAndGet(p.getLength());
+                    to.send(new DatagramPacket(p.getData(), p.getLength(), upstream ? target : client));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        void reset() {
+            bytes.set(0);
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        @Override
+        public void close() {
+            front.close();
+            back.close();
+        }
+    }
+
+    private static CoapBindingComponent.Config config() {
+        return new CoapBindingComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return CoapBindingComponent.Config.class;
+            }
+
+            @Override
+            public String address() {
+                return "127.0.0.1";
+            }
+
+            @Override
+            public int port() {
+                return 0;
+            }
+
+            @Override
+            public int securePort() {
+                return 0;
+            }
+
+            @Override
+            public boolean oscore() {
+                return true;
+            }
+
+            @Override
+            public boolean dtlsPsk() {
+                return true;
+            }
+
+            @Override
+            public boolean dtlsRawPublicKey() {
+                return false;
+            }
+
+            @Override
+            public boolean dtlsX509() {
+                return false;
+            }
+
+            @Override
+            public int dtlsConnectionIdLength() {
+                return 6;
+            }
+
+            @Override
+            public int dtlsMaxConnections() {
+                return 100_000;
+            }
+
+            @Override
+            public int maxRegistrations() {
+                return 1000;
+            }
+
+            @Override
+            public long readTimeoutMillis() {
+                return 5000;
+            }
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package org.trusthub.binding.coap.internal.shell;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.coap.internal.CoapBindingStatus;
+import org.trusthub.binding.coap.internal.Registration;
+import org.trusthub.binding.coap.internal.ThingModel;
+
+@Service
+@Command(scope = "trusthub", name = "coap-resources",
+        description = "Shows a CoAP thing's registered resources and the values the hub holds for it")
+public class CoapResourcesCommand extends CoapAction {
+
+    @Reference
+    CoapBindingStatus coap;
+
+    @Argument(index = 0, name = "thing", required = true, description = "The thing id")
+    String thing;
+
+    @Override
+    protected void run() {
+        ThingId id = thing(thing);
+        Optional<Registration> r = coap.registration(id);
+        if (r.isEmpty()) {
+            out().println(id + " is not registered in the resource directory.");
+        } else {
+            out().println(id + " registered via " + r.get().mode() + " from " + r.get().peer() + " (/rd/"
+                    + r.get().id() + ", expires " + r.get().expires() + ")");
+            r.get().links().forEach(link -> out().println("  " + link));
+        }
+        Map<String, ThingModel.Value> values = coap.values(id);
+        if (values.isEmpty()) {
+            out().println("No values.");
+            return;
+        }
+        ShellTable table = new ShellTable().forceAscii();
+        table.column("Value");
+        table.column("Content");
+        table.column("Source");
+        table.column("Changed");
+        values.forEach((name, v) -> table.addRow().addContent(name, show(v.bytes()), v.source(), v.changed()));
+        table.print(out());
+    }
+
+    /** Printable text as is (shortened), anything else by its size. */
+    static String show(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        boolean printable = text.codePoints().allMatch(c -> !Character.isISOControl(c) && c != 0xfffd);
+        if (!printable) {
+            return bytes.length + " bytes";
+        }
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

@@ -1,0 +1,244 @@
+package org.trusthub.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
+
+/**
+ * CoAP in the real distribution: the trusthub-coap feature is installed into the running hub, and Debian's libcoap
+ * {@code coap-client} (libcoap3-bin; OpenSSL and GnuTLS builds) reads and writes hub resources over DTLS with a PSK,
+ * a raw public key and an X.509 certificate made here with the openssl tool, and is refused once the thing is
+ * decommissioned.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CoapIT {
+
+    /** Chosen in the JVM that starts the container; the container learns them from system properties. */
+    private static final String PLAIN_PORT = freeUdpPort();
+    private static final String SECURE_PORT = freeUdpPort();
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    FeaturesService features;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingRegistry registry;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingKeyStore keyStore;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    SessionFactory sessionFactory;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] configuration() {
+        return HubOptions.hub(
+                editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "port", PLAIN_PORT),
+                editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", SECURE_PORT),
+                org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT));
+    }
+
+    private static String freeUdpPort() {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return Integer.toString(s.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void installCoap() throws Exception {
+        if (!features.isInstalled(features.getFeature("trusthub-coap"))) {
+            features.installFeature("trusthub-coap", EnumSet.noneOf(FeaturesService.Option.class));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String filter = "(" + ProtocolBinding.PROTOCOL + "=coap)";
+        while (context.getServiceReferences(ProtocolBinding.class, filter).isEmpty()) {
+            assertTrue("the CoAP binding did not come up", System.nanoTime() < deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private ThingId operational(String id, RootCredential root) {
+        ThingId thing = ThingId.of(id);
+        registry.enroll(thing, "itest", root);
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
+        return thing;
+    }
+
+    /** The PSK as the documented profile makes it: hex text of the 16-byte transport key "dtls-psk". */
+    private String psk(ThingId thing) {
+        DerivedKey key = keyStore.deriveKey(thing, Layer.TRANSPORT, "dtls-psk", 16);
+        byte[] bytes = key.bytes();
+        key.destroy();
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Runs a program, returns exit code and everything it printed. */
+    private static Result run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static List<String> coap(String client, String method, String uri, String payload, String... security) {
+        List<String> c = new ArrayList<>(List.of(client, "-B", "8", "-m", method));
+        if (payload != null) {
+            c.add("-e");
+            c.add(payload);
+        }
+        c.addAll(List.of(security));
+        c.add(uri);
+        return c;
+    }
+
+    private static String uri(String path) {
+        return "coaps://127.0.0.1:" + System.getProperty("trusthub.itest.coapsPort") + path;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static X509Certificate certificate(Path pem) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("openssl"));
+        c.addAll(List.of(args));
+        Result r = run(c);
+        assertEquals(r.output(), 0, r.exit());
+    }
+
+    @Test
+    public void libcoapReadsAndWritesOverDtlsWithPskRawPublicKeyAndCertificateAndIsRefusedAfterDecommissioning()
+            throws Exception {
+        installCoap();
+        Path dir = Files.createTempDirectory("trusthub-coap-it");
+
+        // PSK (coap-client with OpenSSL)
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        ThingId lamp = operational("itest-coap-psk", RootCredential.secret(secret));
+        String[] pskArgs = {"-u", lamp.value(), "-k", psk(lamp)};
+        Result put = run(coap("coap-client-openssl", "put", uri("/things/itest-coap-psk/state"), "state-on-7", pskArgs));
+        assertEquals(put.output(), 0, put.exit());
+        Result get = run(coap("coap-client-openssl", "get", uri("/things/itest-coap-psk/state"), null, pskArgs));
+        assertTrue(get.output(), get.output().contains("state-on-7"));
+        Result hub = run(coap("coap-client-gnutls", "get", uri("/hub"), null, pskArgs));
+        assertTrue(hub.output(), hub.output().contains("trusthub: itest-coap-psk via dtls-psk"));
+        Result wrongKey = run(coap("coap-client-openssl", "get", uri("/hub"), null, "-u", lamp.value(), "-k",
+                "00000000000000000000000000000000"));
+        assertFalse(wrongKey.output(), wrongKey.output().contains("trusthub:"));
+
+        // Raw public key (coap-client with GnuTLS; OpenSSL's libcoap has no RPK)
+        Path rpkKey = dir.resolve("rpk.key");
+        Path rpkCert = dir.resolve("rpk.pem");
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", rpkKey.toString());
+        openssl("req", "-x509", "-new", "-key", rpkKey.toString(), "-subj", "/CN=itest-coap-rpk", "-days", "2",
+                "-out", rpkCert.toString());
+        operational("itest-coap-rpk", RootCredential.certificate(certificate(rpkCert)));
+        Result rpkPut = run(coap("coap-client-gnutls", "put", uri("/things/itest-coap-rpk/level"), "42", "-M",
+                rpkKey.toString()));
+        assertEquals(rpkPut.output(), 0, rpkPut.exit());
+        Result rpkGet = run(coap("coap-client-gnutls", "get", uri("/things/itest-coap-rpk/level"), null, "-M",
+                rpkKey.toString()));
+        assertTrue(rpkGet.output(), rpkGet.output().contains("42"));
+
+        // X.509: a CA made here is a keystore trust anchor; the thing's certificate chains to it.
+        Path caKey = dir.resolve("ca.key");
+        Path caCert = dir.resolve("ca.pem");
+        Path certKey = dir.resolve("thing.key");
+        Path csr = dir.resolve("thing.csr");
+        Path cert = dir.resolve("thing.pem");
+        Path hubCert = dir.resolve("hub.pem");
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", caKey.toString());
+        openssl("req", "-x509", "-new", "-key", caKey.toString(), "-subj", "/CN=itest-installer-ca", "-days", "2",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+                "-out", caCert.toString());
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", certKey.toString());
+        openssl("req", "-new", "-key", certKey.toString(), "-subj", "/CN=itest-coap-x509", "-out", csr.toString());
+        openssl("x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(),
+                "-set_serial", "2", "-days", "1", "-out", cert.toString());
+        keyStore.addTrustAnchor("itest-installer-ca", certificate(caCert));
+        operational("itest-coap-x509", RootCredential.certificate(certificate(cert)));
+        Files.writeString(hubCert, pem("CERTIFICATE", keyStore.hubIdentity().certificate().getEncoded()));
+        Result x509 = run(coap("coap-client-openssl", "get", uri("/hub"), null, "-c", cert.toString(), "-j",
+                certKey.toString(), "-n"));
+        assertTrue(x509.output(), x509.output().contains("trusthub: itest-coap-x509 via dtls-x509"));
+
+        // The console shows them.
+        String things = new Shell(sessionFactory).run("trusthub:coap-things");
+        assertTrue(things, things.contains("CoAP endpoints"));
+
+        // Decommissioned: refused at once, over a fresh handshake and with its old PSK.
+        String oldPsk = psk(lamp);
+        registry.transition(lamp, Transition.DECOMMISSION);
+        Result refused = run(coap("coap-client-openssl", "get", uri("/things/itest-coap-psk/state"), null, "-u",
+                lamp.value(), "-k", oldPsk));
+        assertFalse(refused.output(), refused.output().contains("state-on-7"));
+        Result refusedHub = run(coap("coap-client-gnutls", "get", uri("/hub"), null, "-u", lamp.value(), "-k",
+                oldPsk));
+        assertFalse(refusedHub.output(), refusedHub.output().contains("trusthub:"));
+        // The others keep working.
+        Result still = run(coap("coap-client-gnutls", "get", uri("/hub"), null, "-M", rpkKey.toString()));
+        assertTrue(still.output(), still.output().contains("trusthub: itest-coap-rpk via dtls-rpk"));
+    }
+}
