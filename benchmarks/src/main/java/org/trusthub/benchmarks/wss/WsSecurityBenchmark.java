@@ -164,6 +164,11 @@ public class WsSecurityBenchmark {
             }
 
             @Override
+            public String unenrolledPolicy() {
+                return "plain";
+            }
+
+            @Override
             public int timestampTtlSeconds() {
                 return 300;
             }
