@@ -6,16 +6,20 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * The process {@link CrashTest} kills: it enrolls things and draws counters from several threads until it dies, and
- * prints an acknowledgement only after each call has returned.
+ * The process {@link CrashTest} kills: from several threads it enrolls things, draws counters (by layer and by key),
+ * rotates a layer under keys that draw counters, replaces stored keys, revokes and compacts until it dies, and prints
+ * an acknowledgement only after each call has returned.
  *
  * <p>Arguments: store directory, master key file, round number, counter reservation.
  */
@@ -24,6 +28,11 @@ public final class CrashChild {
     static final List<ThingId> COUNTER_THINGS = List.of(ThingId.of("counter-a"), ThingId.of("counter-b"));
     static final List<Layer> COUNTER_LAYERS = List.of(Layer.LINK, Layer.APPLICATION);
     static final List<String> COUNTER_MECHANISMS = List.of("m1", "m2");
+    /** Things whose LINK layer is rotated while keys of it draw counters. */
+    static final List<ThingId> ROTATED_THINGS = List.of(ThingId.of("rotated-a"), ThingId.of("rotated-b"));
+    /** Things whose NETWORK layer gets a new stored key again and again. */
+    static final List<ThingId> STORE_THINGS = List.of(ThingId.of("stored-a"));
+    static final String STORED_MECHANISM = "zigbee-link";
 
     private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
 
@@ -66,6 +75,64 @@ public final class CrashChild {
                 }
             });
         }
+        // rotation against key-bound counters: "ack keycounter <thing> <generation> <value>", "ack rotate <thing> <g>"
+        for (ThingId thing : ROTATED_THINGS) {
+            start(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                DerivedKey key = ks.deriveKey(thing, Layer.LINK, "m", 16);
+                while (true) {
+                    try {
+                        long v = ks.nextCounter(key, Long.MAX_VALUE);
+                        ack("ack keycounter " + thing + " " + key.generation() + " " + v);
+                    } catch (StaleKeyException e) {
+                        key = ks.deriveKey(thing, Layer.LINK, "m", 16);
+                    }
+                    if (r.nextInt(3) == 0) {
+                        ack("ack rotate " + thing + " " + ks.rotate(thing, Layer.LINK));
+                    }
+                }
+            });
+        }
+        // stored keys replaced one after another: "try store <thing> <hex>" before, "ack store <thing> <hex>" after
+        for (ThingId thing : STORE_THINGS) {
+            start(() -> {
+                while (true) {
+                    byte[] key = new byte[16];
+                    random.nextBytes(key);
+                    String hex = HexFormat.of().formatHex(key);
+                    ack("try store " + thing + " " + hex);
+                    ks.storeKey(thing, Layer.NETWORK, STORED_MECHANISM, key);
+                    ack("ack store " + thing + " " + hex);
+                }
+            });
+        }
+        // enroll, use, revoke: "ack revoke <thing>"; each revocation compacts the store
+        start(() -> {
+            for (int i = 0;; i++) {
+                ThingId thing = ThingId.of("r" + round + "-v" + i);
+                byte[] root = new byte[16];
+                random.nextBytes(root);
+                ks.enroll(thing, RootCredential.secret(root));
+                ack("ack enroll " + thing);
+                ks.storeKey(thing, Layer.LINK, "ble-ltk", root);
+                ks.nextCounter(thing, Layer.LINK, "m", Long.MAX_VALUE);
+                ack("try revoke " + thing);
+                ks.revoke(thing);
+                ack("ack revoke " + thing);
+            }
+        });
+        // explicit compactions besides the ones revocations and a grown journal start
+        start(() -> {
+            while (true) {
+                ks.compact();
+                ack("ack compact");
+                try {
+                    Thread.sleep(100 + ThreadLocalRandom.current().nextInt(200));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         Thread.sleep(Long.MAX_VALUE);
     }
 

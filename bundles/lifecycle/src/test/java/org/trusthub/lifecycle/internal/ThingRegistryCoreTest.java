@@ -29,6 +29,7 @@ import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.KeyRevokedException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.IllegalTransitionException;
 import org.trusthub.api.thing.LifecycleState;
@@ -95,7 +96,13 @@ class ThingRegistryCoreTest {
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, this::keyChanged);
     }
 
+    /** Set to make the registry's writes fail from the next key rotation on (between the rotation and the record). */
+    private volatile boolean failWritesAfterRotation;
+
     private void keyChanged(KeyEvent e) {
+        if (failWritesAfterRotation && e.topic().endsWith("ROTATED")) {
+            sealer.fail = true;
+        }
         String what = e.topic().substring(e.topic().lastIndexOf('/') + 1);
         keyChanges.add(what + " " + e.thing() + (e.layer() == null ? "" : " " + e.layer()));
     }
@@ -459,6 +466,95 @@ class ThingRegistryCoreTest {
         // The fresh root was never used: it can be given again.
         assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner());
         assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void aRebootstrapWhoseRecordFailsAfterTheRotationIsCompletedAtTheNextStart() throws StoreException {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        failWritesAfterRotation = true;
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertTrue(e.getMessage().contains("the next start completes the rebootstrap"), e.getMessage());
+        assertEquals(2, generation(LAMP, Layer.LINK), "the keys were rotated");
+        failWritesAfterRotation = false;
+        sealer.fail = false;
+        registry.close();
+        int events = sink.count();
+
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state(), "the start completed it");
+        List<HistoryEntry> history = registry.history(LAMP);
+        assertEquals("REBOOTSTRAP", history.get(history.size() - 1).action());
+        for (Layer layer : Layer.values()) {
+            assertEquals(2, generation(LAMP, layer), "rotated once, not again: " + layer);
+        }
+        assertEquals(events + 1, sink.count());
+        assertEquals(TrustHubEvents.lifecycleTopic(Transition.REBOOTSTRAP), sink.last().topic());
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state());
+        assertEquals(2, generation(LAMP, Layer.LINK));
+        assertEquals(events + 1, sink.count(), "completed once");
+    }
+
+    @Test
+    void aRebootstrapThatCannotRecordItsIntentRotatesNothing() throws StoreException {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        List<String> changes = List.copyOf(keyChanges);
+        sealer.fail = true;
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertTrue(e.getMessage().contains("no key was rotated"), e.getMessage());
+        assertEquals(changes, keyChanges);
+        assertEquals(1, generation(LAMP, Layer.LINK));
+        sealer.fail = false;
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.MAINTENANCE, registry.get(LAMP).state());
+        assertEquals(1, generation(LAMP, Layer.LINK));
+    }
+
+    @Test
+    void aRebootstrapWhoseRotationFailsIsAbandoned() throws Exception {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        keyStore.close(); // the rotation fails after the intent is recorded
+        assertThrows(IllegalStateException.class, () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        registry.close();
+        keyStore = openKeyStore(keysDir);
+        registry = reopen();
+        assertEquals(LifecycleState.MAINTENANCE, registry.get(LAMP).state(), "an abandoned rebootstrap stays so");
+        assertEquals(1, generation(LAMP, Layer.LINK));
+    }
+
+    @Test
+    void aRebootstrapCutShortBeforeItsRotationRotatesAtTheNextStart() throws Exception {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        registry.close();
+        // the rotation fails after the intent is recorded, and so does the record abandoning it: as a crash
+        // right after the intent
+        FileThingKeyStore real = keyStore;
+        ThingKeyStore failingRotation = (ThingKeyStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ThingKeyStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("rotateAll")) {
+                        throw new IllegalStateException("simulated crash before the rotation");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        registry = new ThingRegistryCore(dir, failingRotation, sink, clock, sealer);
+        sealer.sealsBeforeFailing = 1;
+        assertThrows(IllegalStateException.class, () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertEquals(1, generation(LAMP, Layer.LINK));
+        sealer.fail = false;
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state());
+        for (Layer layer : Layer.values()) {
+            assertEquals(2, generation(LAMP, layer), layer + " rotated by the start");
+        }
     }
 
     @Test
