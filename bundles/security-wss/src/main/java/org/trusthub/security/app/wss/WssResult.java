@@ -12,7 +12,8 @@ import org.trusthub.api.thing.ThingId;
  *
  * @param signed whether Body, Timestamp and addressing headers were signed
  * @param encrypted whether the Body was encrypted
- * @param signer the thing that signed (on verification; empty when unsigned or when the hub signed)
+ * @param signer the thing that sent it, authenticated by its signature or, when unsigned, by its UsernameToken (on
+ *        verification; empty when neither, or when the hub secured the message)
  * @param signerCertificate the certificate of the signer
  * @param username the UsernameToken's user name, if one was present
  * @param created the Timestamp's creation time, if one was present

@@ -43,6 +43,18 @@ final class Party implements Credentials {
         this.identity = new HubIdentity(certificate(name, pair.getPublic(), name, pair.getPrivate()), pair.getPrivate());
     }
 
+    /** A party whose certificate a certification authority issued. */
+    Party(String name, String issuer, PrivateKey issuerKey) {
+        this.name = ThingId.of(name);
+        KeyPair pair = p256();
+        this.identity = new HubIdentity(certificate(name, pair.getPublic(), issuer, issuerKey), pair.getPrivate());
+    }
+
+    /** Knows a peer's certificate without a shared secret. */
+    void know(ThingId peer, X509Certificate certificate) {
+        peers.put(peer, certificate);
+    }
+
     /** Makes each party know the other under its name, with a shared UsernameToken secret. */
     static void introduce(Party a, Party b) {
         a.peers.put(b.name, b.identity.certificate());
