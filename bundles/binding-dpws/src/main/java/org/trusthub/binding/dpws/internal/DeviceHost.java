@@ -155,9 +155,44 @@ public final class DeviceHost {
     }
 
     String url(InetAddress a, String path) {
-        String host = a instanceof Inet6Address ? "[" + a.getHostAddress().replaceAll("%.*", "") + "]"
+        String host = a instanceof Inet6Address ? "[" + compact(a.getHostAddress().replaceAll("%.*", "")) + "]"
                 : a.getHostAddress();
         return "http://" + host + ":" + stack.httpPort() + path;
+    }
+
+    /** RFC 5952 text of an IPv6 address (Java writes every zero group): the longest run of zero groups as "::". */
+    static String compact(String full) {
+        String[] groups = full.split(":");
+        if (groups.length != 8) {
+            return full;
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j].replaceFirst("^0+", "").isEmpty()) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            String g = groups[i].replaceFirst("^0+(?=.)", "");
+            b.append(g.toLowerCase(java.util.Locale.ROOT));
+        }
+        return b.toString();
     }
 
     // ---- discovery ----
