@@ -140,6 +140,23 @@ public final class DpwsStack implements AutoCloseable {
         return udp.localAddressFor(peer);
     }
 
+    // HTTP listens on the wildcard address when interfaces are named; it answers on their addresses only.
+    private boolean servesLocal(InetAddress local) {
+        if (config.interfaces().isEmpty()) {
+            return local.isLoopbackAddress();
+        }
+        for (NetworkInterface nif : config.interfaces()) {
+            if (nif.inetAddresses().anyMatch(a -> a.equals(local) || sameWithoutScope(a, local))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameWithoutScope(InetAddress a, InetAddress b) {
+        return java.util.Arrays.equals(a.getAddress(), b.getAddress());
+    }
+
     /** "http://host:port" of the connection being served, so the links we hand out are reachable the same way. */
     String currentRequestBase() {
         String b = requestBase.get();
@@ -190,6 +207,12 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
+        if (!config.interfaces().isEmpty() && localAddressFor(from.getAddress()) == null) {
+            // The socket is bound to the wildcard address to receive multicast; unicast from networks the
+            // operator did not name is not ours to answer.
+            LOG.debug("DPWS: ignored a datagram from {}, not on a configured interface", from);
+            return;
+        }
         DiscoveryMessage m;
         Optional<String> signer;
         try {
@@ -246,6 +269,10 @@ public final class DpwsStack implements AutoCloseable {
     }
 
     HttpServer.Response onHttp(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local) {
+        if (!servesLocal(local.getAddress())) {
+            LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface", peer, local);
+            return new HttpServer.Response(404, new byte[0]);
+        }
         SoapMessage m;
         try {
             m = SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), security.understoodHeaders());
