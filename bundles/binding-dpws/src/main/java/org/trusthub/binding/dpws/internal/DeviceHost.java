@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -270,28 +271,32 @@ public final class DeviceHost {
 
     private HttpServer.Response exchange(Hosted h, boolean device, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
+        VerifiedRequest verified;
         try {
-            stack.security().incomingRequest(m, h.thing());
+            verified = stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());
-            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(), e.getMessage()), 400);
+            return reply(h.thing(), SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(), e.getMessage()),
+                    400);
         }
+        // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
+        ThingId replyTo = verified.sender().orElse(h.thing());
         SoapMessage response;
         try {
             response = device ? deviceRequest(h, m) : serviceRequest(h, m, peer);
         } catch (MalformedMessageException e) {
             LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
-            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
+            return reply(replyTo, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
         }
-        return reply(h, response, 200);
+        return reply(replyTo, response, 200);
     }
 
-    private HttpServer.Response reply(Hosted h, SoapMessage response, int status) {
+    private HttpServer.Response reply(ThingId to, SoapMessage response, int status) {
         try {
-            stack.security().outgoing(response, h.thing());
+            stack.security().outgoing(response, to);
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: cannot secure the reply for {}: {}", h.thing(), e.getMessage());
+            LOG.warn("DPWS: cannot secure the reply for {}: {}", to, e.getMessage());
             SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", e.faultCode(),
                     "the reply could not be secured");
             return new HttpServer.Response(500, f.bytes());

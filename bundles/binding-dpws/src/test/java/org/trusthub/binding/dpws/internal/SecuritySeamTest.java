@@ -17,6 +17,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -43,8 +44,11 @@ class SecuritySeamTest {
             return new SoapProtection(true, false);
         }
 
+        final java.util.List<ThingId> securedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public SoapProtection secure(Document envelope, ThingId thing) {
+            securedFor.add(thing);
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             Element sec = Xml.add(header, DpwsVersion.WSSE, "wsse:Security");
             Xml.add(sec, FAKE, "f:Mark", mark);
@@ -67,8 +71,8 @@ class SecuritySeamTest {
         }
 
         @Override
-        public SoapProtection verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
-            return verify(envelope, hosted);
+        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
+            return new VerifiedRequest(verify(envelope, hosted), Optional.of(ThingId.of("client-hub")));
         }
 
         @Override
@@ -139,7 +143,8 @@ class SecuritySeamTest {
 
     @Test
     void securedBothWaysIsLabelledSignedAndDiscoverySignerShown() throws Exception {
-        host = stack(true, new MarkerSecurity("good"));
+        MarkerSecurity hostSecurity = new MarkerSecurity("good");
+        host = stack(true, hostSecurity);
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         DiscoveredDevice d = client.client().device(device).orElseThrow();
@@ -148,6 +153,8 @@ class SecuritySeamTest {
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
         assertEquals("signed", client.client().device(device).orElseThrow().protection().label());
         assertEquals(1, statusReads.get());
+        assertEquals(List.of(ThingId.of("client-hub")), hostSecurity.securedFor,
+                "the response is secured for the signer of the request, not for the hosted thing");
     }
 
     @Test
