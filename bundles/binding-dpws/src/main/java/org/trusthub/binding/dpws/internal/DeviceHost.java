@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -155,9 +156,44 @@ public final class DeviceHost {
     }
 
     String url(InetAddress a, String path) {
-        String host = a instanceof Inet6Address ? "[" + a.getHostAddress().replaceAll("%.*", "") + "]"
+        String host = a instanceof Inet6Address ? "[" + compact(a.getHostAddress().replaceAll("%.*", "")) + "]"
                 : a.getHostAddress();
         return "http://" + host + ":" + stack.httpPort() + path;
+    }
+
+    /** RFC 5952 text of an IPv6 address (Java writes every zero group): the longest run of zero groups as "::". */
+    static String compact(String full) {
+        String[] groups = full.split(":");
+        if (groups.length != 8) {
+            return full;
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j].replaceFirst("^0+", "").isEmpty()) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            String g = groups[i].replaceFirst("^0+(?=.)", "");
+            b.append(g.toLowerCase(java.util.Locale.ROOT));
+        }
+        return b.toString();
     }
 
     // ---- discovery ----
@@ -235,28 +271,33 @@ public final class DeviceHost {
 
     private HttpServer.Response exchange(Hosted h, boolean device, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
+        VerifiedRequest verified;
         try {
-            stack.security().incomingRequest(m, h.thing());
+            verified = stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());
-            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(), e.getMessage()), 400);
+            // Unsecured: the sender is not authenticated, so there is nobody to sign or encrypt the fault for.
+            return new HttpServer.Response(400, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(),
+                    e.getMessage()).bytes());
         }
+        // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
+        ThingId replyTo = verified.sender().orElse(h.thing());
         SoapMessage response;
         try {
             response = device ? deviceRequest(h, m) : serviceRequest(h, m, peer);
         } catch (MalformedMessageException e) {
             LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
-            return reply(h, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
+            return reply(replyTo, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
         }
-        return reply(h, response, 200);
+        return reply(replyTo, response, 200);
     }
 
-    private HttpServer.Response reply(Hosted h, SoapMessage response, int status) {
+    private HttpServer.Response reply(ThingId to, SoapMessage response, int status) {
         try {
-            stack.security().outgoing(response, h.thing());
+            stack.security().outgoing(response, to);
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: cannot secure the reply for {}: {}", h.thing(), e.getMessage());
+            LOG.warn("DPWS: cannot secure the reply for {}: {}", to, e.getMessage());
             SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", e.faultCode(),
                     "the reply could not be secured");
             return new HttpServer.Response(500, f.bytes());

@@ -192,6 +192,16 @@ public final class DpwsClient {
     public DiscoveredDevice fetchMetadata(String address) throws IOException, MalformedMessageException,
             SoapSecurityException {
         DiscoveredDevice d = known(address);
+        if (d.xaddrs().stream().noneMatch(x -> x.startsWith("http://") || x.startsWith("https://"))) {
+            // Hello and ProbeMatches may omit XAddrs (Windows does, for privacy); Resolve asks for them.
+            try {
+                resolve(address, null, java.time.Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while resolving " + address, e);
+            }
+            d = known(address);
+        }
         URI xaddr = d.xaddrs().stream().filter(x -> x.startsWith("http://") || x.startsWith("https://"))
                 .map(URI::create).findFirst()
                 .orElseThrow(() -> new IOException("device " + address + " has no HTTP transport address; resolve it"));
@@ -427,8 +437,18 @@ public final class DpwsClient {
         if (r == null) {
             return new Exchange(null, SoapProtection.NONE);
         }
-        SoapProtection p = stack.security().incoming(r, d.thing());
         String fault = r.faultReason();
+        SoapProtection p;
+        try {
+            p = stack.security().incoming(r, d.thing());
+        } catch (SoapSecurityException e) {
+            if (fault != null) {
+                // Security faults come unsigned (the device could not authenticate us); report, act on nothing.
+                throw new IOException("device " + Xml.printable(d.address()) + " answered with an unauthenticated "
+                        + "fault: " + Xml.printable(fault));
+            }
+            throw e;
+        }
         if (fault != null) {
             throw new IOException("device " + Xml.printable(d.address()) + " answered with a fault: "
                     + Xml.printable(fault));

@@ -140,6 +140,23 @@ public final class DpwsStack implements AutoCloseable {
         return udp.localAddressFor(peer);
     }
 
+    // HTTP listens on the wildcard address when interfaces are named; it answers on their addresses only.
+    private boolean servesLocal(InetAddress local) {
+        if (config.interfaces().isEmpty()) {
+            return local.isLoopbackAddress();
+        }
+        for (NetworkInterface nif : config.interfaces()) {
+            if (nif.inetAddresses().anyMatch(a -> a.equals(local) || sameWithoutScope(a, local))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameWithoutScope(InetAddress a, InetAddress b) {
+        return java.util.Arrays.equals(a.getAddress(), b.getAddress());
+    }
+
     /** "http://host:port" of the connection being served, so the links we hand out are reachable the same way. */
     String currentRequestBase() {
         String b = requestBase.get();
@@ -161,7 +178,9 @@ public final class DpwsStack implements AutoCloseable {
         }
         try {
             DiscoveryMessage.Kind k = DiscoveryMessage.read(m).kind;
-            if (k != DiscoveryMessage.Kind.PROBE && k != DiscoveryMessage.Kind.RESOLVE) {
+            // The compact signature is WS-Discovery 1.1; 2005 peers (wsdd, Windows) get the message unsigned.
+            if (k != DiscoveryMessage.Kind.PROBE && k != DiscoveryMessage.Kind.RESOLVE
+                    && m.version == DpwsVersion.DPWS_2009) {
                 security.signDiscovery(m);
             }
             byte[] data = m.bytes();
@@ -190,6 +209,12 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
+        if (!config.interfaces().isEmpty() && localAddressFor(from.getAddress()) == null) {
+            // The socket is bound to the wildcard address to receive multicast; unicast from networks the
+            // operator did not name is not ours to answer.
+            LOG.debug("DPWS: ignored a datagram from {}, not on a configured interface", from);
+            return;
+        }
         DiscoveryMessage m;
         Optional<String> signer;
         try {
@@ -203,6 +228,14 @@ public final class DpwsStack implements AutoCloseable {
                 return;
             }
             signer = security.verifyDiscovery(soap);
+            if (signer.isEmpty() && security.available() && m.kind != DiscoveryMessage.Kind.PROBE
+                    && m.kind != DiscoveryMessage.Kind.RESOLVE && !m.endpoints.isEmpty()
+                    && requiresSignature(m.endpoints.get(0).address())) {
+                // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
+                LOG.warn("DPWS: dropped an unsigned {} from {} for {}: its policy requires signed messages",
+                        m.kind.element, from, Xml.printable(m.endpoints.get(0).address()));
+                return;
+            }
             if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE
                     && !m.endpoints.isEmpty()) {
                 String refused = sequences.accept(m.endpoints.get(0).address() + " " + soap.version,
@@ -240,12 +273,24 @@ public final class DpwsStack implements AutoCloseable {
         }
     }
 
+    private boolean requiresSignature(String address) {
+        try {
+            return security.policy(DiscoveredDevice.thingIdFor(address)).signed();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private boolean isOwn(DiscoveryMessage m) {
         return m.endpoints.stream().anyMatch(e -> host.hosted().values().stream()
                 .anyMatch(h -> h.address().equalsIgnoreCase(e.address())));
     }
 
     HttpServer.Response onHttp(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local) {
+        if (!servesLocal(local.getAddress())) {
+            LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface", peer, local);
+            return new HttpServer.Response(404, new byte[0]);
+        }
         SoapMessage m;
         try {
             m = SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), security.understoodHeaders());

@@ -7,6 +7,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 
 /**
  * Puts every SOAP envelope through the message-security service when one is registered. Without one, a message
@@ -40,10 +41,8 @@ public final class MessageSecurity {
         if (s == null || thing == null) {
             return SoapProtection.NONE;
         }
-        SoapProtection required = s.policy(thing);
-        if (required.equals(SoapProtection.NONE)) {
-            return SoapProtection.NONE;
-        }
+        // Always through the provider: a policy may ask for more than SoapProtection shows (a UsernameToken).
+        Xml.declareNamespaces(m.doc);
         return s.secure(m.doc, thing);
     }
 
@@ -53,20 +52,14 @@ public final class MessageSecurity {
         if (s == null || thing == null) {
             return SoapProtection.NONE;
         }
-        if (!m.hasSecurityHeader() && s.policy(thing).equals(SoapProtection.NONE)) {
-            return SoapProtection.NONE;
-        }
         return s.verify(m.doc, thing);
     }
 
     /** Verifies a request to a hosted thing (device-host role): the hosted thing's policy, any trusted signer. */
-    public SoapProtection incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
+    public VerifiedRequest incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
         SoapSecurity s = service.get();
         if (s == null || hosted == null) {
-            return SoapProtection.NONE;
-        }
-        if (!m.hasSecurityHeader() && s.policy(hosted).equals(SoapProtection.NONE)) {
-            return SoapProtection.NONE;
+            return VerifiedRequest.PLAIN;
         }
         return s.verifyRequest(m.doc, hosted);
     }
@@ -74,6 +67,7 @@ public final class MessageSecurity {
     public void signDiscovery(SoapMessage m) throws SoapSecurityException {
         SoapSecurity s = service.get();
         if (s != null) {
+            Xml.declareNamespaces(m.doc);
             s.signDiscovery(m.doc);
         }
     }

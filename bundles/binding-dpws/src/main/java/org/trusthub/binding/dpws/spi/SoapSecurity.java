@@ -32,7 +32,8 @@ public interface SoapSecurity {
 
     /**
      * Secures an outgoing envelope in place (adds the wsse:Security header, signs, encrypts) as the policy of the
-     * thing requires.
+     * thing requires. The binding calls it for every outgoing SOAP-over-HTTP message while a provider is registered;
+     * under a plain policy it leaves the envelope untouched and returns {@link SoapProtection#NONE}.
      *
      * @return what was applied
      * @throws SoapSecurityException when the policy cannot be met (no key, no certificate); the binding then does
@@ -43,7 +44,8 @@ public interface SoapSecurity {
     /**
      * Verifies an incoming envelope in place: decrypts encrypted parts so the binding reads plain body and headers
      * afterwards, checks signatures, timestamps and nonces (replay caches on), and that the protection meets the
-     * thing's policy (a stripped or downgraded signature is an error, not {@link SoapProtection#NONE}).
+     * thing's policy (a stripped or downgraded signature is an error, not {@link SoapProtection#NONE}). Called for
+     * every incoming SOAP-over-HTTP message while a provider is registered.
      *
      * @return what the message actually carried
      * @throws SoapSecurityException with a WS-Security fault code; the binding answers with that SOAP fault (or logs
@@ -53,11 +55,12 @@ public interface SoapSecurity {
 
     /**
      * Verifies a request to a hosted thing in place, as {@link #verify} does, but under the hosted thing's policy and
-     * from any trusted signer (the client is not known beforehand).
+     * from any trusted signer (the client is not known beforehand). The binding secures the response with
+     * {@link #secure} for the returned sender (or for the hosted thing when the request was unsigned).
      *
      * @throws SoapSecurityException as for {@link #verify}; the binding answers with that SOAP fault
      */
-    SoapProtection verifyRequest(Document envelope, ThingId hostedThing) throws SoapSecurityException;
+    VerifiedRequest verifyRequest(Document envelope, ThingId hostedThing) throws SoapSecurityException;
 
     /**
      * Signs an outgoing WS-Discovery message (Hello, Bye, ProbeMatches, ResolveMatches) with the hub's identity

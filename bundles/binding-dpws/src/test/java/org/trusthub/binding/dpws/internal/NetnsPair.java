@@ -43,6 +43,11 @@ final class NetnsPair implements AutoCloseable {
             p.ip("netns", "add", p.netns);
             p.ip("link", "add", p.hubIf, "type", "veth", "peer", "name", p.peerIf);
             p.ip("link", "set", p.peerIf, "netns", p.netns);
+            // Link-local IPv6 addresses are usable at once instead of after duplicate address detection.
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", p.hubIf, "accept_dad"),
+                    "0");
+            p.ip("netns", "exec", p.netns, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/" + p.peerIf
+                    + "/accept_dad");
             p.ip("addr", "add", p.hubAddress + "/24", "dev", p.hubIf);
             p.ip("link", "set", p.hubIf, "multicast", "on", "up");
             p.ip("netns", "exec", p.netns, "ip", "addr", "add", p.peerAddress + "/24", "dev", p.peerIf);

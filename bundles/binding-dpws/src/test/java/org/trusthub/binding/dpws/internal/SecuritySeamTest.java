@@ -17,6 +17,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -31,7 +32,7 @@ class SecuritySeamTest {
     static final String FAKE = "urn:test:fake-security";
 
     /** Signs by adding a marker header; "verifies" by checking and removing it. Not cryptography: a stand-in. */
-    static final class MarkerSecurity implements SoapSecurity {
+    static class MarkerSecurity implements SoapSecurity {
         final String mark;
 
         MarkerSecurity(String mark) {
@@ -43,8 +44,11 @@ class SecuritySeamTest {
             return new SoapProtection(true, false);
         }
 
+        final java.util.List<ThingId> securedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public SoapProtection secure(Document envelope, ThingId thing) {
+            securedFor.add(thing);
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             Element sec = Xml.add(header, DpwsVersion.WSSE, "wsse:Security");
             Xml.add(sec, FAKE, "f:Mark", mark);
@@ -67,8 +71,8 @@ class SecuritySeamTest {
         }
 
         @Override
-        public SoapProtection verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
-            return verify(envelope, hosted);
+        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
+            return new VerifiedRequest(verify(envelope, hosted), Optional.of(ThingId.of("client-hub")));
         }
 
         @Override
@@ -139,7 +143,8 @@ class SecuritySeamTest {
 
     @Test
     void securedBothWaysIsLabelledSignedAndDiscoverySignerShown() throws Exception {
-        host = stack(true, new MarkerSecurity("good"));
+        MarkerSecurity hostSecurity = new MarkerSecurity("good");
+        host = stack(true, hostSecurity);
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         DiscoveredDevice d = client.client().device(device).orElseThrow();
@@ -148,6 +153,8 @@ class SecuritySeamTest {
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
         assertEquals("signed", client.client().device(device).orElseThrow().protection().label());
         assertEquals(1, statusReads.get());
+        assertEquals(List.of(ThingId.of("client-hub")), hostSecurity.securedFor,
+                "the response is secured for the signer of the request, not for the hosted thing");
     }
 
     @Test
@@ -157,7 +164,8 @@ class SecuritySeamTest {
         // The forged compact signatures of the client side do not matter here: the host signs its ProbeMatches.
         String device = discover();
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> getStatus(device));
-        assertTrue(e.getMessage().contains("answered with a fault: signature does not verify"), e.getMessage());
+        assertTrue(e.getMessage().contains("answered with an unauthenticated fault: signature does not verify"),
+                e.getMessage());
         assertEquals(0, statusReads.get(), "the operation ran although the request did not verify");
     }
 
@@ -172,12 +180,33 @@ class SecuritySeamTest {
 
     @Test
     void aStrippedSignatureOnTheResponseIsADowngradeNotPlain() throws Exception {
-        host = stack(true, null);
+        // The host's discovery messages are signed, its SOAP replies arrive stripped of their security header.
+        host = stack(true, new MarkerSecurity("good") {
+            @Override
+            public SoapProtection secure(Document envelope, ThingId thing) {
+                return SoapProtection.NONE;
+            }
+
+            @Override
+            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) {
+                return VerifiedRequest.PLAIN;
+            }
+        });
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
         assertEquals(SoapSecurityException.INVALID_SECURITY, e.faultCode());
         assertEquals(SoapProtection.NONE, client.client().device(device).orElseThrow().protection());
+    }
+
+    @Test
+    void unsignedDiscoveryForADeviceWhosePolicySignsIsDropped() throws Exception {
+        host = stack(true, null);
+        client = stack(false, new MarkerSecurity("good"));
+        List<DiscoveryMessage.Endpoint> found = client.client().probe(List.of(), new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), host.discoveryPort()), Duration.ofSeconds(1));
+        assertEquals(List.of(), found);
+        assertTrue(client.client().devices().isEmpty());
     }
 
     @Test

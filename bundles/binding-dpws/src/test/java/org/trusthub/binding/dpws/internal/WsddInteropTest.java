@@ -100,6 +100,10 @@ class WsddInteropTest {
     }
 
     DpwsStack hub(boolean client, boolean host) throws Exception {
+        return hub(client, host, true, false);
+    }
+
+    DpwsStack hub(boolean client, boolean host, boolean ipv4, boolean ipv6) throws Exception {
         ThingSource things = new ThingSource() {
             @Override
             public List<ThingId> hosted() {
@@ -112,7 +116,7 @@ class WsddInteropTest {
             }
         };
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(net.hubInterface()), UdpTransport.DEFAULT_PORT, 0,
-                true, false, client, host, "hub-interop", Duration.ofSeconds(5)), things, MessageSecurity.none());
+                ipv4, ipv6, client, host, "hub-interop", Duration.ofSeconds(5)), things, MessageSecurity.none());
         s.start();
         return s;
     }
@@ -125,6 +129,54 @@ class WsddInteropTest {
         // whose XAddrs face wsdd, and wsdd reads ThisDevice with WS-Transfer Get: its FriendlyName is the thing id.
         String line = awaitWsdd("discovered " + LAMP.value() + " on " + net.hubAddress, Duration.ofSeconds(20));
         assertNotNull(line, "wsdd never reported the hub's device; its log:\n" + String.join("\n", wsddLog));
+    }
+
+    @Test
+    void wsddInDiscoveryModeReadsTheHostedThingAfterItsMulticastHello() throws Exception {
+        startWsdd("-D", "-o");
+        assertNotNull(awaitWsdd("joined multicast group", Duration.ofSeconds(10)), String.join("\n", wsddLog));
+        // wsdd's own start-up probe (up to 3 s in) must not be what finds the hub: wait it out, then start the hub.
+        Thread.sleep(4000);
+        wsddLines.clear();
+        stack = hub(false, true);
+        String address = stack.host().deviceFor(LAMP).address();
+        assertNotNull(awaitWsdd("Hello from " + address, Duration.ofSeconds(10)),
+                "wsdd saw no Hello; its log:\n" + String.join("\n", wsddLog));
+        assertNotNull(awaitWsdd("discovered " + LAMP.value() + " on " + net.hubAddress, Duration.ofSeconds(10)),
+                "wsdd did not read the metadata; its log:\n" + String.join("\n", wsddLog));
+    }
+
+    @Test
+    void overIpv6LinkLocalMulticastWsddFindsTheHubAndTheHubFindsWsdd() throws Exception {
+        stack = hub(true, true, false, true);
+        List<String> cmd = List.of("/usr/bin/python3", WSDD, "-6", "-v", "-i", net.peerIf, "-D", "-n", "v6host");
+        wsdd = net.exec(cmd);
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(wsdd.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    wsddLog.add(l);
+                    wsddLines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                // process ended
+            }
+        }, "wsdd-log");
+        t.setDaemon(true);
+        t.start();
+        // FF02::C: wsdd probes, the hub answers with an XAddr on its link-local address, wsdd reads the metadata.
+        assertNotNull(awaitWsdd("discovered " + LAMP.value() + " on [fe80::", Duration.ofSeconds(20)),
+                "wsdd did not find the hub over IPv6; its log:\n" + String.join("\n", wsddLog));
+        // wsdd's host side (without -o) announced itself by Hello on FF02::C; the hub probes anyway.
+        List<DiscoveryMessage.Endpoint> found = stack.client().probe(List.of(), null, Duration.ofSeconds(3));
+        DiscoveryMessage.Endpoint host = found.stream()
+                .filter(e -> e.types().contains(new QName(DpwsVersion.DPWS_2006.dpws, "Device"))).findFirst()
+                .orElse(null);
+        assertNotNull(host, "probe over IPv6 found " + found + "; wsdd log:\n" + String.join("\n", wsddLog));
+        Optional<DiscoveryMessage.Endpoint> resolved = stack.client().resolve(host.address(), null,
+                Duration.ofSeconds(3));
+        assertTrue(resolved.isPresent());
+        assertTrue(resolved.get().xaddrs().get(0).startsWith("http://[fe80::"), resolved.get().xaddrs().toString());
     }
 
     @Test
