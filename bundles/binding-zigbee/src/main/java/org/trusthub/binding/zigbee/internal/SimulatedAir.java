@@ -44,16 +44,20 @@ final class SimulatedAir implements AutoCloseable {
         return byIeee.values();
     }
 
-    /** Hub to device, delivered on the air thread; the device's answers go back to the coordinator. */
-    void send(int nwkAddress, byte[] frame) {
+    /**
+     * Hub to device, delivered on the air thread; {@code delivered} learns whether a device was there (the APS
+     * acknowledgment a real radio would report), then the device's answers go back to the coordinator.
+     */
+    void send(int nwkAddress, byte[] frame, java.util.function.Consumer<Boolean> delivered) {
         SimulatedDevice d = byNwk.get(nwkAddress);
-        if (d == null) {
-            return;
-        }
         air.execute(() -> {
-            for (byte[] answer : d.receive(frame)) {
-                coordinator.test(answer);
+            if (d == null) {
+                delivered.accept(false);
+                return;
             }
+            List<byte[]> answers = d.receive(frame);
+            delivered.accept(true);
+            answers.forEach(coordinator::test);
         });
     }
 

@@ -16,6 +16,7 @@ import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.transport.TransportConfig;
 import com.zsmartsystems.zigbee.transport.TransportConfigOption;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportState;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
@@ -102,17 +103,23 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         try {
             byte[] nwk = trustCenter.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
                     : frame.getRadius(), nextSequence(), IEEE), apsFrame);
-            air.send(dst, nwk);
             ZigBeeTransportReceive r = receiver;
             if (r != null) {
-                r.receiveCommandState(msgTag, com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState.TX_ACK);
+                r.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_ACK);
             }
+            air.send(dst, nwk, delivered -> {
+                ZigBeeTransportReceive rr = receiver;
+                if (rr != null && frame.getAckRequest()) {
+                    rr.receiveCommandState(msgTag,
+                            delivered ? ZigBeeTransportProgressState.RX_ACK : ZigBeeTransportProgressState.RX_NAK);
+                }
+            });
         } catch (ZigbeeSecurityException e) {
             LOG.warn("simulated coordinator could not secure a frame to 0x{}: {}", Integer.toHexString(dst),
                     e.getMessage());
             ZigBeeTransportReceive r = receiver;
             if (r != null) {
-                r.receiveCommandState(msgTag, com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState.TX_NAK);
+                r.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_NAK);
             }
         }
     }

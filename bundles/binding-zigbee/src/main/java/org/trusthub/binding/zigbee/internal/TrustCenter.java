@@ -386,14 +386,19 @@ final class TrustCenter {
         return members.values().stream().filter(m -> m.joined && m.nwk == nwk).findFirst();
     }
 
+    /** Every ZigBee thing the registry knows, decommissioned ones included, with what the network knows of it. */
     List<ZigbeeDevice> devices() {
         List<ZigbeeDevice> out = new ArrayList<>();
-        for (Member m : members.values()) {
-            LifecycleState state = registry.find(m.thing).map(Thing::state).orElse(LifecycleState.DECOMMISSIONED);
-            out.add(new ZigbeeDevice(m.thing, m.ieee, m.nwk, state, m.joined, m.installCode, m.on, m.level,
-                    m.temperature));
+        for (Thing t : registry.list()) {
+            if (!ZigbeeIds.isDevice(t.id())) {
+                continue;
+            }
+            long ieee = ZigbeeIds.ieeeAddress(t.id());
+            Member m = members.get(ieee);
+            out.add(m == null ? new ZigbeeDevice(t.id(), ieee, -1, t.state(), false, false, null, null, null)
+                    : new ZigbeeDevice(m.thing, m.ieee, m.nwk, t.state(), m.joined, m.installCode, m.on, m.level,
+                            m.temperature));
         }
-        out.sort(java.util.Comparator.comparing(d -> d.thing().value()));
         return out;
     }
 

@@ -40,7 +40,7 @@ import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
  * {@link SimulatedZigbeeNetwork}. Registered by hand because whether it is simulated is only known once configured.
  * Listens to lifecycle events so a decommission from anywhere removes the device and rotates the network key.
  */
-@Component(service = EventHandler.class, configurationPid = "org.trusthub.binding.zigbee",
+@Component(service = EventHandler.class, immediate = true, configurationPid = "org.trusthub.binding.zigbee",
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_TOPIC_PREFIX + "DECOMMISSION")
 @Designate(ocd = ZigbeeConfig.class)

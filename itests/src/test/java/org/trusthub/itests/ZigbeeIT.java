@@ -1,0 +1,192 @@
+package org.trusthub.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.KarafDistributionOption;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.ZigbeeBridge;
+
+/**
+ * The ZigBee bridge in the real distribution, booted with trusthub-zigbee; several SIMULATED devices
+ * are commissioned with install codes through the console and join; one is decommissioned, the network key
+ * rotates, its frames are refused while the others keep working.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ZigbeeIT {
+
+    private static final long A = 0x00124B0000000A01L;
+    private static final long B = 0x00124B0000000B02L;
+    private static final long C = 0x00124B0000000C03L;
+    private static final String CODE_A = "83FED3407A939723A5C639B26916D505C3B5";
+    private static final String CODE_B = "11223344556677884AF7";
+    private static final String CODE_C = "0102030405060708D46D";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    FeaturesService features;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    SessionFactory sessionFactory;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingRegistry registry;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingKeyStore keystore;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] configuration() {
+        // Booted with the feature: the test probe needs the bridge's API package when it starts.
+        return HubOptions.hub(KarafDistributionOption.editConfigurationFileExtend("etc/org.apache.karaf.features.cfg",
+                "featuresBoot", "trusthub-zigbee"));
+    }
+
+    @Test
+    public void devicesJoinWithInstallCodesAndADecommissionedOneIsLockedOut() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("trusthub-zigbee")));
+        ZigbeeBridge bridge = await(ZigbeeBridge.class);
+        SimulatedZigbeeNetwork sim = await(SimulatedZigbeeNetwork.class);
+        ServiceReference<ProtocolBinding> binding = context.getServiceReference(ProtocolBinding.class);
+        assertEquals("zigbee", binding.getProperty(ProtocolBinding.PROTOCOL));
+        assertEquals(Boolean.TRUE, binding.getProperty(ProtocolBinding.SIMULATED));
+        assertTrue(bridge.isSimulated());
+
+        Shell shell = new Shell(sessionFactory);
+        assertTrue(shell.run("zigbee:join-policy").contains("INSTALL_CODE_ONLY"));
+        String permit = shell.run("zigbee:permit-join --ieee 00124b0000000a01 --install-code " + CODE_A + " 120");
+        assertTrue(permit, permit.contains("SIMULATED") && permit.contains("commissioned zigbee:00124b0000000a01"));
+        shell.run("zigbee:permit-join --ieee 00124b0000000b02 --install-code " + CODE_B + " 120");
+        shell.run("zigbee:permit-join --ieee 00124b0000000c03 --install-code " + CODE_C + " 120");
+        String bad = shell.refused("zigbee:permit-join --ieee 00124b0000000d04 --install-code 83FED3407A939723A5C639B26916D505C3B6");
+        assertTrue(bad, bad.contains("CRC"));
+        assertTrue("a wrong install code enrolls nothing",
+                registry.find(ThingId.of("zigbee:00124b0000000d04")).isEmpty());
+
+        sim.addDevice(A, CODE_A);
+        sim.addDevice(B, CODE_B);
+        sim.addDevice(C, CODE_C);
+        assertTrue(sim.join(A));
+        assertTrue(sim.join(B));
+        assertTrue(sim.join(C));
+        ThingId a = ThingId.of("zigbee:00124b0000000a01");
+        ThingId b = ThingId.of("zigbee:00124b0000000b02");
+        ThingId c = ThingId.of("zigbee:00124b0000000c03");
+        for (ThingId t : new ThingId[] {a, b, c}) {
+            assertEquals(LifecycleState.OPERATIONAL, registry.get(t).state());
+        }
+
+        assertTrue(sim.reportTemperature(A, 19.5));
+        awaitTrue("A's temperature in the hub's view",
+                () -> bridge.device(a).map(d -> Optional.of(19.5).equals(Optional.ofNullable(d.temperature())))
+                        .orElse(false));
+        assertTrue(bridge.setOn(b, true));
+        assertTrue(sim.view(B).orElseThrow().on());
+        assertEquals(Optional.of(21.5), bridge.readTemperature(c));
+
+        int before = bridge.networkKeySequence();
+        String decommissioned = shell.run("zigbee:decommission zigbee:00124b0000000c03");
+        assertTrue(decommissioned, decommissioned.contains("decommissioned"));
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(c).state());
+        assertFalse("its keys, link key included, are revoked", keystore.isActive(c));
+        assertNotEquals("the network key rotated", before, bridge.networkKeySequence());
+        assertEquals(bridge.networkKeySequence(), sim.view(A).orElseThrow().keySequence());
+        assertEquals(bridge.networkKeySequence(), sim.view(B).orElseThrow().keySequence());
+        assertEquals("the decommissioned device never got the new key", before,
+                sim.view(C).orElseThrow().keySequence());
+
+        assertFalse("the decommissioned device's frames are refused", sim.reportTemperature(C, 40.0));
+        assertTrue(bridge.refusals().getOrDefault("nwk.UNKNOWN_KEY", 0L) >= 1);
+        assertTrue("the others keep working", sim.reportTemperature(A, 20.0));
+        awaitTrue("A's new temperature",
+                () -> bridge.device(a).map(d -> Optional.of(20.0).equals(Optional.ofNullable(d.temperature())))
+                        .orElse(false));
+        assertTrue(bridge.setOn(b, false));
+        assertFalse(sim.view(B).orElseThrow().on());
+        assertFalse("a replayed frame is refused", sim.replayLastFrame(A));
+
+        String list = shell.run("zigbee:devices");
+        assertTrue(list, list.contains("SIMULATED") && list.contains("DECOMMISSIONED"));
+        String key = shell.run("zigbee:network-key");
+        assertTrue(key, key.contains("key sequence " + bridge.networkKeySequence()));
+        DerivedKey nwk = keystore.deriveKey(ThingId.of(String.format("zigbee-network:%016x", bridge.extendedPanId())),
+                Layer.NETWORK, "zigbee-nwk", 16);
+        String hex = HexFormat.of().formatHex(nwk.bytes());
+        nwk.destroy();
+        for (String out : new String[] {list, key, permit}) {
+            assertFalse("no key bytes in the console", out.toLowerCase().contains(hex));
+            assertFalse("no install code in the console", out.toUpperCase().contains(CODE_A.substring(0, 12)));
+        }
+    }
+
+    private <T> T await(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(60_000);
+            if (service == null) {
+                Shell shell = new Shell(sessionFactory);
+                throw new AssertionError(type.getSimpleName() + " did not appear within 60 s\n"
+                        + diagnosis(shell, "scr:list") + diagnosis(shell,
+                                "scr:info org.trusthub.binding.zigbee.internal.ZigbeeBindingComponent")
+                        + diagnosis(shell, "bundle:list -s"));
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private static String diagnosis(Shell shell, String command) {
+        try {
+            return shell.run(command);
+        } catch (Exception | AssertionError e) {
+            return command + ": " + e.getMessage();
+        }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
