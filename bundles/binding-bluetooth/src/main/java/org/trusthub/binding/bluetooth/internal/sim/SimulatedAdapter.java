@@ -107,7 +107,7 @@ public final class SimulatedAdapter implements BleAdapter {
     public AirLink connect(BleAddress address) {
         SimulatedPeripheral p = find(address).orElseThrow(() -> new IllegalArgumentException(
                 "no simulated peripheral advertises as " + address));
-        SimulatedLink link = new SimulatedLink(p, local, p.advertised());
+        SimulatedLink link = new SimulatedLink(p, local, p.answerAt(address));
         lastLinks.put(p.name(), link);
         return link;
     }
@@ -126,7 +126,7 @@ public final class SimulatedAdapter implements BleAdapter {
     }
 
     private Optional<SimulatedPeripheral> find(BleAddress address) {
-        return peripherals.stream().filter(p -> p.advertised().equals(address) || p.identity().equals(address))
-                .findFirst();
+        return peripherals.stream().filter(p -> p.advertised().equals(address) || p.identity().equals(address)
+                || p.owns(address)).findFirst();
     }
 }
