@@ -395,6 +395,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return new DerivedKey(thing, layer, mechanism, l.generation, key);
         } finally {
             read.unlock();
+            compactIfWanted();
         }
     }
 
@@ -803,7 +804,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         + e.getMessage(), e);
             }
             applied.run();
-            compactionDue = destructionPending;
+            // Besides destroyed keys, a journal that has outgrown the snapshot is folded in, so it stays within a
+            // constant factor of the state (amortised: each compaction follows at least a snapshot's worth of
+            // appends).
+            compactionDue = destructionPending || store.shouldCompact();
         }
     }
 
@@ -822,6 +826,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 throw new KeystoreException("cannot write to keystore " + storeDirectory + ": " + e.getMessage(), e);
             }
             t.used = true;
+            compactionDue = destructionPending || store.shouldCompact();
         }
     }
 

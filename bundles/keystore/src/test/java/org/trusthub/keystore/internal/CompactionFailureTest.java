@@ -112,4 +112,22 @@ class CompactionFailureTest {
         ks.enroll(PLUG, RootCredential.secret(PLUG_ROOT));
         assertFalse(StoreContents.contains(fx, prk), "the pending compaction ran with the next write");
     }
+
+    @Test
+    void theJournalIsCompactedOnceItOutgrowsTheSnapshot() throws Exception {
+        ks.close();
+        ks = fx.open(1); // every counter value is a write
+        ks.enroll(LAMP, RootCredential.secret(LAMP_ROOT));
+        Path journal = fx.storeDir.resolve("keys.journal");
+        long largest = 0;
+        for (int i = 0; i < 1500; i++) {
+            assertEquals(i, ks.nextCounter(LAMP, Layer.LINK, "m", Long.MAX_VALUE));
+            largest = Math.max(largest, Files.size(journal));
+        }
+        // 1500 marks of ~90 bytes are ~130 KiB; the store compacts past 64 KiB once the journal outgrows the snapshot
+        assertTrue(largest < 70 * 1024, "journal grew to " + largest + " bytes");
+        ks.close();
+        ks = fx.open(1);
+        assertEquals(1500, ks.nextCounter(LAMP, Layer.LINK, "m", Long.MAX_VALUE));
+    }
 }

@@ -26,9 +26,22 @@ final class RegistryRecords {
     static final byte FORMAT_VERSION = 1;
     static final byte CHANGE = 1;
     static final byte SNAPSHOT = 2;
+    /** A rebootstrap begun (keys about to be rotated) or abandoned; a CHANGE of the thing completes it. */
+    static final byte REBOOTSTRAP_INTENT = 3;
 
-    /** A decoded record: the thing and the history entries it carries. */
-    record Decoded(byte type, Thing thing, List<HistoryEntry> entries) {
+    /** A decoded record: the thing and the history entries it carries, or (for an intent) the intent alone. */
+    record Decoded(byte type, Thing thing, List<HistoryEntry> entries, Intent intent) {
+        Decoded(byte type, Thing thing, List<HistoryEntry> entries) {
+            this(type, thing, entries, null);
+        }
+    }
+
+    /**
+     * A rebootstrap of a thing whose keys are being rotated: {@code generations} are the thing's key generations
+     * before the rotation (by layer ordinal), so a restart can tell whether the rotation happened.
+     * {@code pending == false} abandons it.
+     */
+    record Intent(ThingId thing, boolean pending, int[] generations) {
     }
 
     /** A record that cannot be decoded; the message says what is wrong, never more. */
@@ -49,6 +62,23 @@ final class RegistryRecords {
 
     static byte[] snapshot(Thing thing, Collection<HistoryEntry> history) {
         return encode(SNAPSHOT, thing, history);
+    }
+
+    static byte[] intent(Intent intent) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(REBOOTSTRAP_INTENT);
+            out.writeUTF(intent.thing().value());
+            out.writeBoolean(intent.pending());
+            out.writeByte(intent.generations().length);
+            for (int g : intent.generations()) {
+                out.writeInt(g);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode registry record", e);
+        }
+        return bytes.toByteArray();
     }
 
     private static byte[] encode(byte type, Thing thing, Collection<HistoryEntry> entries) {
@@ -86,6 +116,19 @@ final class RegistryRecords {
                         + ", this bundle reads version " + FORMAT_VERSION, null);
             }
             byte type = in.readByte();
+            if (type == REBOOTSTRAP_INTENT) {
+                ThingId id = ThingId.of(in.readUTF());
+                boolean pending = in.readBoolean();
+                int[] generations = new int[in.readUnsignedByte()];
+                for (int i = 0; i < generations.length; i++) {
+                    generations[i] = in.readInt();
+                }
+                if (in.available() != 0) {
+                    throw new MalformedRecordException("registry record of thing '" + id + "' has "
+                            + in.available() + " trailing bytes", null);
+                }
+                return new Decoded(type, null, List.of(), new Intent(id, pending, generations));
+            }
             if (type != CHANGE && type != SNAPSHOT) {
                 throw new MalformedRecordException("registry record has unknown type " + type, null);
             }

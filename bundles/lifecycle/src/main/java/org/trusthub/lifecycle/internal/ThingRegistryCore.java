@@ -40,9 +40,13 @@ import org.trusthub.storage.StoreException;
  * {@link RecordStore}, rebuilt by replay when opened.
  *
  * <p>Ordering rules that keep the registry and the keystore consistent across crashes: keys are enrolled before
- * the registry record is written (and revoked again if the write fails); keys are revoked or rotated before the
+ * the registry record is written (and the enrollment is discarded if the write fails; one a crash left behind,
+ * never used, is discarded when the thing is enrolled again); keys are revoked or rotated before the
  * new state is written, so a crash in between leaves revoked keys under a not-yet-decommissioned thing, which
- * {@link #reconcile()} completes on the next start. Events are published only after the record is durable.
+ * {@link #reconcile()} completes on the next start. A rebootstrap first records its intent with the key generations
+ * before the rotation, then rotates, then records the new state; the next start completes one that was cut short
+ * (rotating only if the generations show the rotation did not happen). Events are published only after the record
+ * is durable.
  *
  * <p>One lock serialises every change, including its keystore calls, so the registry's order of changes is the
  * keystore's and the event order.
@@ -62,6 +66,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     private final Object lock = new Object();
     private final Map<ThingId, Thing> things = new TreeMap<>();
     private final Map<ThingId, ArrayDeque<HistoryEntry>> histories = new HashMap<>();
+    // Rebootstraps whose intent is recorded but whose new state is not (yet).
+    private final Map<ThingId, RegistryRecords.Intent> rebootstraps = new TreeMap<>();
     private final RecordStore store;
     private boolean closed;
 
@@ -107,6 +113,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             if (things.containsKey(id)) {
                 throw new DuplicateThingException(id, "it is " + things.get(id).state());
             }
+            discardInterruptedEnrollment(id);
             keyStore.enroll(id, rootCredential);
             Instant now = clock.instant();
             Thing thing = new Thing(id, LifecycleState.MANUFACTURED, owner, now, now, 0);
@@ -114,9 +121,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             try {
                 commit(thing, entry);
             } catch (StoreException | RuntimeException e) {
-                undoEnrollment(id, e);
-                throw failure("enrollment of thing '" + id + "' could not be recorded; its keys were revoked again",
-                        e);
+                throw failure("enrollment of thing '" + id + "' could not be recorded; " + undoEnrollment(id, e), e);
             }
             LOG.info("Thing {} enrolled for owner '{}' with a {} root", id, owner, rootCredential.kind());
             publish(TrustHubEvents.LIFECYCLE_ENROLLED, thing, null, null);
@@ -161,7 +166,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             // Keys change first: a crash before the record below leaves keys ahead of the registry, never
             // a decommissioned thing whose keys still work.
             if (transition == Transition.REBOOTSTRAP) {
-                keyStore.rotateAll(id);
+                rotateForRebootstrap(id);
             } else if (transition == Transition.DECOMMISSION) {
                 revokeForDecommission(id);
             }
@@ -171,7 +176,9 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             try {
                 commit(after, new HistoryEntry(transition.name(), before.state(), after.state(), now));
             } catch (StoreException | RuntimeException e) {
-                throw failure(transition + " of thing '" + id + "' could not be recorded", e);
+                throw failure(transition + " of thing '" + id + "' could not be recorded"
+                        + (transition == Transition.REBOOTSTRAP ? " (its keys were rotated; the next start completes "
+                                + "the rebootstrap)" : ""), e);
             }
             LOG.info("Thing {}: {} -> {} ({})", id, before.state(), after.state(), transition);
             publish(TrustHubEvents.lifecycleTopic(transition), after, before.state(), transition);
@@ -192,9 +199,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             if (!Transition.RECOMMISSION.isAllowedFrom(before.state())) {
                 throw new IllegalTransitionException(id, before.state(), Transition.RECOMMISSION, null);
             }
-            if (keyStore.isActive(id)) {
+            if (keyStore.isActive(id) && !keyStore.discardEnrollment(id)) {
                 // A decommissioned thing must have no working keys; if the keystore disagrees (restored from an
-                // old backup), the old keys go before the new root comes in.
+                // old backup), the old keys go before the new root comes in. Keys that were never used (a
+                // re-commissioning a crash interrupted) are simply discarded above.
                 LOG.warn("Thing {} is decommissioned but its keys were active: revoking them before re-commissioning",
                         id);
                 keyStore.revoke(id);
@@ -206,9 +214,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             try {
                 commit(after, new HistoryEntry(Transition.RECOMMISSION.name(), before.state(), after.state(), now));
             } catch (StoreException | RuntimeException e) {
-                undoEnrollment(id, e);
-                throw failure("re-commissioning of thing '" + id
-                        + "' could not be recorded; its fresh keys were revoked again", e);
+                throw failure("re-commissioning of thing '" + id + "' could not be recorded; "
+                        + undoEnrollment(id, e), e);
             }
             LOG.info("Thing {} re-commissioned for owner '{}' (commission {})", id, newOwner,
                     after.commissionCount());
@@ -293,7 +300,19 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     private void replay(byte[] record) {
         RegistryRecords.Decoded decoded = RegistryRecords.decode(record);
+        if (decoded.intent() != null) {
+            RegistryRecords.Intent intent = decoded.intent();
+            if (intent.pending()) {
+                rebootstraps.put(intent.thing(), intent);
+            } else {
+                rebootstraps.remove(intent.thing());
+            }
+            return;
+        }
         Thing thing = decoded.thing();
+        if (decoded.type() == RegistryRecords.CHANGE) {
+            rebootstraps.remove(thing.id());
+        }
         things.put(thing.id(), thing);
         ArrayDeque<HistoryEntry> history = histories.computeIfAbsent(thing.id(), k -> new ArrayDeque<>());
         if (decoded.type() == RegistryRecords.SNAPSHOT) {
@@ -305,6 +324,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     /** Makes one change durable, then applies it in memory; a failed write changes nothing. */
     private void commit(Thing after, HistoryEntry entry) throws StoreException {
         store.append(RegistryRecords.change(after, entry));
+        rebootstraps.remove(after.id());
         things.put(after.id(), after);
         addHistory(histories.computeIfAbsent(after.id(), k -> new ArrayDeque<>()), entry);
         if (store.shouldCompact()) {
@@ -317,6 +337,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         for (Thing thing : things.values()) {
             records.add(RegistryRecords.snapshot(thing, histories.getOrDefault(thing.id(), new ArrayDeque<>())));
         }
+        rebootstraps.values().forEach(i -> records.add(RegistryRecords.intent(i)));
         try {
             store.compact(records);
         } catch (StoreException | RuntimeException e) {
@@ -335,6 +356,85 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     // --- keystore ----------------------------------------------------------------------------------------------
 
+    /**
+     * Records the intent, then rotates every layer. A failed intent write rotates nothing; a failed rotation
+     * abandons the intent (or, if even that cannot be written, leaves it to the next start, which sees from the
+     * generations that nothing was rotated).
+     */
+    private void rotateForRebootstrap(ThingId id) {
+        int[] generations = generations(id);
+        RegistryRecords.Intent intent = new RegistryRecords.Intent(id, true, generations);
+        try {
+            store.append(RegistryRecords.intent(intent));
+        } catch (StoreException | RuntimeException e) {
+            throw failure(Transition.REBOOTSTRAP + " of thing '" + id + "' could not be recorded; no key was rotated",
+                    e);
+        }
+        rebootstraps.put(id, intent);
+        try {
+            keyStore.rotateAll(id);
+        } catch (RuntimeException e) {
+            abandonRebootstrap(id, e);
+            throw e;
+        }
+    }
+
+    private void abandonRebootstrap(ThingId id, Exception cause) {
+        RegistryRecords.Intent intent = rebootstraps.get(id);
+        try {
+            store.append(RegistryRecords.intent(new RegistryRecords.Intent(id, false, intent.generations())));
+            rebootstraps.remove(id);
+        } catch (StoreException | RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.warn("Thing {}: could not record that its rebootstrap was abandoned; the next start checks its keys",
+                    id);
+        }
+    }
+
+    private int[] generations(ThingId id) {
+        return keyStore.metadata(id).layers().stream().mapToInt(l -> l.generation()).toArray();
+    }
+
+    /**
+     * Completes rebootstraps a crash or a failed write interrupted: rotates unless every layer is past the
+     * generation recorded before the rotation, then records the new state.
+     */
+    private void completeRebootstraps() throws StoreException {
+        for (RegistryRecords.Intent intent : List.copyOf(rebootstraps.values())) {
+            ThingId id = intent.thing();
+            Thing thing = things.get(id);
+            if (thing == null || !Transition.REBOOTSTRAP.isAllowedFrom(thing.state())) {
+                LOG.warn("Thing {}: a recorded rebootstrap no longer applies (it is {}); abandoned", id,
+                        thing == null ? "unknown" : thing.state());
+                store.append(RegistryRecords.intent(new RegistryRecords.Intent(id, false, intent.generations())));
+                rebootstraps.remove(id);
+                continue;
+            }
+            try {
+                int[] now = generations(id);
+                boolean rotated = now.length == intent.generations().length;
+                for (int i = 0; rotated && i < now.length; i++) {
+                    rotated = now[i] > intent.generations()[i];
+                }
+                if (!rotated) {
+                    keyStore.rotateAll(id);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Thing {}: cannot complete its interrupted rebootstrap ({}); abandoned", id, e.getMessage());
+                store.append(RegistryRecords.intent(new RegistryRecords.Intent(id, false, intent.generations())));
+                rebootstraps.remove(id);
+                continue;
+            }
+            Instant now = clock.instant();
+            Thing after = new Thing(id, Transition.REBOOTSTRAP.target(), thing.owner(), thing.enrolled(), now,
+                    thing.commissionCount());
+            commit(after, new HistoryEntry(Transition.REBOOTSTRAP.name(), thing.state(), after.state(), now));
+            LOG.warn("Thing {}: completed an interrupted rebootstrap ({} -> {})", id, thing.state(), after.state());
+            publish(TrustHubEvents.lifecycleTopic(Transition.REBOOTSTRAP), after, thing.state(),
+                    Transition.REBOOTSTRAP);
+        }
+    }
+
     private void revokeForDecommission(ThingId id) {
         try {
             keyStore.revoke(id);
@@ -344,12 +444,37 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         }
     }
 
-    private void undoEnrollment(ThingId id, Exception cause) {
+    /**
+     * Takes back a keystore enrollment the registry could not record. Nothing was handed out for it yet, so it is
+     * discarded: the same root credential may be enrolled again. Should the keystore refuse (a key was used after
+     * all), the keys are revoked instead, so no key works for a thing the registry does not record.
+     *
+     * @return what was done, for the caller's message
+     */
+    private String undoEnrollment(ThingId id, Exception cause) {
         try {
+            if (keyStore.discardEnrollment(id)) {
+                return "its enrollment in the keystore was discarded";
+            }
             keyStore.revoke(id);
+            return "its keys were revoked again";
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
-            LOG.error("Thing {}: the registry write failed and its keys could not be revoked again", id);
+            LOG.error("Thing {}: the registry write failed and its keystore enrollment could not be taken back "
+                    + "(it is discarded when the thing is enrolled again, if still unused)", id);
+            return "its keystore enrollment could not be taken back";
+        }
+    }
+
+    /**
+     * A crash between the keystore enrollment and the registry record leaves keys the registry does not know. If
+     * they were never used, they are discarded so the thing can be enrolled (with the same credential, too); used
+     * ones make the keystore refuse the enrollment as a duplicate, as before.
+     */
+    private void discardInterruptedEnrollment(ThingId id) {
+        if (keyStore.isActive(id) && keyStore.discardEnrollment(id)) {
+            LOG.info("Thing {}: discarded an unused keystore enrollment the registry never recorded (an interrupted "
+                    + "enrollment)", id);
         }
     }
 
@@ -366,9 +491,20 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             LOG.warn("Cannot reconcile the thing registry with the keystore: {}", e.getMessage());
             return;
         }
+        completeRebootstraps();
         for (Thing thing : List.copyOf(things.values())) {
             ThingId id = thing.id();
             if (thing.state() == LifecycleState.DECOMMISSIONED) {
+                if (keyed.contains(id) && keyStore.isActive(id)) {
+                    // an interrupted re-commissioning: unused fresh keys go, the revoked record comes back
+                    if (keyStore.discardEnrollment(id)) {
+                        LOG.info("Thing {} is decommissioned; discarded the unused keys of an interrupted "
+                                + "re-commissioning", id);
+                    } else {
+                        LOG.warn("Thing {} is decommissioned but its keys are active and used; they are revoked "
+                                + "when it is re-commissioned", id);
+                    }
+                }
                 continue;
             }
             if (!keyed.contains(id)) {
@@ -387,7 +523,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         for (ThingId id : keyed) {
             if (!things.containsKey(id) && keyStore.isActive(id)) {
                 LOG.warn("The keystore holds active keys for thing {} which the registry does not know "
-                        + "(an interrupted enrollment?); enrolling that id will be refused until they are revoked", id);
+                        + "(an interrupted enrollment, or a group key): enrolling that id discards them if they "
+                        + "were never used, and is refused otherwise", id);
             }
         }
     }

@@ -1,6 +1,8 @@
 package org.trusthub.lifecycle.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +55,17 @@ class RegistryRecordsTest {
                 () -> RegistryRecords.decode(Arrays.copyOf(good, good.length - 3)));
         assertThrows(RegistryRecords.MalformedRecordException.class,
                 () -> RegistryRecords.decode(Arrays.copyOf(good, good.length + 1)));
+    }
+
+    @Test
+    void rebootstrapIntentsRoundTrip() {
+        RegistryRecords.Intent intent = new RegistryRecords.Intent(THING.id(), true, new int[] {1, 2, 3, 4});
+        RegistryRecords.Decoded d = RegistryRecords.decode(RegistryRecords.intent(intent));
+        assertEquals(RegistryRecords.REBOOTSTRAP_INTENT, d.type());
+        assertEquals(THING.id(), d.intent().thing());
+        assertTrue(d.intent().pending());
+        assertArrayEquals(new int[] {1, 2, 3, 4}, d.intent().generations());
+        assertFalse(RegistryRecords.decode(RegistryRecords.intent(new RegistryRecords.Intent(THING.id(), false,
+                new int[0]))).intent().pending());
     }
 }

@@ -85,6 +85,8 @@ final class TestSupport {
     /** Checksums like the real registry, but refuses to seal while {@code fail} is set (a failed write). */
     static final class FailingSealer implements RecordSealer {
         volatile boolean fail;
+        /** When not negative, how many more records may be sealed before {@code fail} sets itself. */
+        volatile int sealsBeforeFailing = -1;
 
         @Override
         public byte[] keyCheck(byte[] fileSalt) {
@@ -93,6 +95,12 @@ final class TestSupport {
 
         @Override
         public byte[] seal(byte[] fileSalt, byte[] aad, byte[] plaintext) {
+            if (sealsBeforeFailing == 0) {
+                fail = true;
+                sealsBeforeFailing = -1;
+            } else if (sealsBeforeFailing > 0) {
+                sealsBeforeFailing--;
+            }
             if (fail) {
                 throw new IllegalStateException("simulated write failure");
             }

@@ -29,6 +29,7 @@ import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.KeyRevokedException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.IllegalTransitionException;
 import org.trusthub.api.thing.LifecycleState;
@@ -95,7 +96,13 @@ class ThingRegistryCoreTest {
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, this::keyChanged);
     }
 
+    /** Set to make the registry's writes fail from the next key rotation on (between the rotation and the record). */
+    private volatile boolean failWritesAfterRotation;
+
     private void keyChanged(KeyEvent e) {
+        if (failWritesAfterRotation && e.topic().endsWith("ROTATED")) {
+            sealer.fail = true;
+        }
         String what = e.topic().substring(e.topic().lastIndexOf('/') + 1);
         keyChanges.add(what + " " + e.thing() + (e.layer() == null ? "" : " " + e.layer()));
     }
@@ -379,24 +386,51 @@ class ThingRegistryCoreTest {
     }
 
     @Test
-    void failedRegistryWriteUndoesTheKeystoreEnrollment() throws StoreException {
+    void failedRegistryWriteDiscardsTheKeystoreEnrollment() throws StoreException {
         sealer.fail = true;
         RuntimeException e = assertThrows(RuntimeException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
-        assertTrue(e.getMessage().contains("keys were revoked again"), e.getMessage());
-        assertRevoked(LAMP); // no half-enrolled thing
-        assertEquals(List.of("ENROLLED lamp-kitchen-1", "REVOKED lamp-kitchen-1"), keyChanges);
+        assertTrue(e.getMessage().contains("its enrollment in the keystore was discarded"), e.getMessage());
+        assertEquals(List.of(), keyStore.things(), "no half-enrolled thing, and no root retired for nothing");
+        assertEquals(List.of("ENROLLED lamp-kitchen-1"), keyChanges);
         assertEquals(Optional.empty(), registry.find(LAMP));
         assertEquals(0, sink.count(), "nothing published for a change that is not durable");
 
         sealer.fail = false;
-        // The revoked root itself stays refused (its keys and counters would start over)...
-        IllegalArgumentException sameRoot = assertThrows(IllegalArgumentException.class,
-                () -> registry.enroll(LAMP, "alice", secret(1)));
-        assertTrue(sameRoot.getMessage().contains("enroll it with a fresh root credential"), sameRoot.getMessage());
+        // Nothing of the root was used, so the same credential enrolls the thing.
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
+        assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void anEnrollmentACrashLeftInTheKeystoreAloneIsDiscardedWhenTheThingIsEnrolledAgain() throws Exception {
+        // the crash: the keystore enrolled, the registry record was never written
+        keyStore.enroll(LAMP, secret(1));
+        registry.close();
+        registry = reopen();
         assertEquals(Optional.empty(), registry.find(LAMP));
-        // ...but the thing may be enrolled again with a fresh one.
-        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(2)).state(),
-                "revoked keys may be enrolled again");
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state(),
+                "the retry with the same credential succeeds");
+        assertTrue(keyStore.isActive(LAMP));
+
+        // keys that were used are not discarded: the enrollment is refused as before
+        ThingId used = ThingId.of("used-1");
+        keyStore.enroll(used, secret(2));
+        key(used, Layer.LINK);
+        assertThrows(DuplicateThingException.class, () -> registry.enroll(used, "alice", secret(3)));
+        assertTrue(keyStore.isActive(used));
+        assertEquals(Optional.empty(), registry.find(used));
+    }
+
+    @Test
+    void aReCommissioningACrashLeftInTheKeystoreIsDiscardedAtStart() throws Exception {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        KeyMetadata revoked = keyStore.metadata(LAMP);
+        keyStore.enroll(LAMP, secret(2)); // the crash: fresh keys enrolled, the registry record never written
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+        assertEquals(revoked, keyStore.metadata(LAMP), "the unused fresh keys went, the revoked record is back");
+        assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner(), "the same fresh credential works");
         assertTrue(keyStore.isActive(LAMP));
     }
 
@@ -417,20 +451,110 @@ class ThingRegistryCoreTest {
     }
 
     @Test
-    void failedWriteOfARecommissionRevokesTheFreshKeys() {
+    void failedWriteOfARecommissionDiscardsTheFreshKeys() {
         thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        KeyMetadata revoked = keyStore.metadata(LAMP);
         sealer.fail = true;
-        assertThrows(RuntimeException.class, () -> registry.recommission(LAMP, "bob", secret(2)));
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.recommission(LAMP, "bob", secret(2)));
+        assertTrue(e.getMessage().contains("its enrollment in the keystore was discarded"), e.getMessage());
         assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
         assertEquals("owner of lamp-kitchen-1", registry.get(LAMP).owner());
         assertRevoked(LAMP);
-        assertEquals("REVOKED lamp-kitchen-1", keyChanges.get(keyChanges.size() - 1), "the fresh keys went again");
+        assertEquals(revoked, keyStore.metadata(LAMP), "the keystore is back to the decommissioned thing's record");
         sealer.fail = false;
-        // The root that was revoked again counts as used: a fresh one is needed.
-        assertThrows(IllegalArgumentException.class, () -> registry.recommission(LAMP, "bob", secret(2)));
-        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
-        assertEquals("bob", registry.recommission(LAMP, "bob", secret(3)).owner());
+        // The fresh root was never used: it can be given again.
+        assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner());
         assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void aRebootstrapWhoseRecordFailsAfterTheRotationIsCompletedAtTheNextStart() throws StoreException {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        failWritesAfterRotation = true;
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertTrue(e.getMessage().contains("the next start completes the rebootstrap"), e.getMessage());
+        assertEquals(2, generation(LAMP, Layer.LINK), "the keys were rotated");
+        failWritesAfterRotation = false;
+        sealer.fail = false;
+        registry.close();
+        int events = sink.count();
+
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state(), "the start completed it");
+        List<HistoryEntry> history = registry.history(LAMP);
+        assertEquals("REBOOTSTRAP", history.get(history.size() - 1).action());
+        for (Layer layer : Layer.values()) {
+            assertEquals(2, generation(LAMP, layer), "rotated once, not again: " + layer);
+        }
+        assertEquals(events + 1, sink.count());
+        assertEquals(TrustHubEvents.lifecycleTopic(Transition.REBOOTSTRAP), sink.last().topic());
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state());
+        assertEquals(2, generation(LAMP, Layer.LINK));
+        assertEquals(events + 1, sink.count(), "completed once");
+    }
+
+    @Test
+    void aRebootstrapThatCannotRecordItsIntentRotatesNothing() throws StoreException {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        List<String> changes = List.copyOf(keyChanges);
+        sealer.fail = true;
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertTrue(e.getMessage().contains("no key was rotated"), e.getMessage());
+        assertEquals(changes, keyChanges);
+        assertEquals(1, generation(LAMP, Layer.LINK));
+        sealer.fail = false;
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.MAINTENANCE, registry.get(LAMP).state());
+        assertEquals(1, generation(LAMP, Layer.LINK));
+    }
+
+    @Test
+    void aRebootstrapWhoseRotationFailsIsAbandoned() throws Exception {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        keyStore.close(); // the rotation fails after the intent is recorded
+        assertThrows(IllegalStateException.class, () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        registry.close();
+        keyStore = openKeyStore(keysDir);
+        registry = reopen();
+        assertEquals(LifecycleState.MAINTENANCE, registry.get(LAMP).state(), "an abandoned rebootstrap stays so");
+        assertEquals(1, generation(LAMP, Layer.LINK));
+    }
+
+    @Test
+    void aRebootstrapCutShortBeforeItsRotationRotatesAtTheNextStart() throws Exception {
+        thingIn(LAMP, LifecycleState.MAINTENANCE);
+        registry.close();
+        // the rotation fails after the intent is recorded, and so does the record abandoning it: as a crash
+        // right after the intent
+        FileThingKeyStore real = keyStore;
+        ThingKeyStore failingRotation = (ThingKeyStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ThingKeyStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("rotateAll")) {
+                        throw new IllegalStateException("simulated crash before the rotation");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        registry = new ThingRegistryCore(dir, failingRotation, sink, clock, sealer);
+        sealer.sealsBeforeFailing = 1;
+        assertThrows(IllegalStateException.class, () -> registry.transition(LAMP, Transition.REBOOTSTRAP));
+        assertEquals(1, generation(LAMP, Layer.LINK));
+        sealer.fail = false;
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state());
+        for (Layer layer : Layer.values()) {
+            assertEquals(2, generation(LAMP, layer), layer + " rotated by the start");
+        }
     }
 
     @Test
