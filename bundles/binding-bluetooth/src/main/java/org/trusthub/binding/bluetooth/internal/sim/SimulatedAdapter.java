@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -66,6 +67,15 @@ public final class SimulatedAdapter implements BleAdapter {
         }
         LOG.info("SIMULATED Bluetooth LE adapter up with {} simulated peripherals ({} legacy-only) in {}",
                 peripherals.size(), legacy, directory);
+    }
+
+    /**
+     * A changed configuration (or Felix FileInstall touching the file) does not rebuild the simulated radio under
+     * open links; the new numbers apply at the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        LOG.info("SIMULATED Bluetooth LE adapter configuration changed; it applies at the next start");
     }
 
     private static Path directory(String configured) {
