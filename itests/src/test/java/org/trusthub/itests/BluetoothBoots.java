@@ -118,6 +118,36 @@ public final class BluetoothBoots {
             }
         }
 
+        /**
+         * Runs a command, waiting up to 30 s while it is not (yet, or for a moment again) registered: Karaf registers
+         * commands asynchronously from the services they use.
+         */
+        static String run(Shell shell, String command) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    return shell.run(command);
+                } catch (AssertionError e) {
+                    if (!String.valueOf(e.getMessage()).contains("Command not found") || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+
+        /** Runs a command that must be refused, waiting like {@link #run} while it is not registered. */
+        static String refused(Shell shell, String command) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                String refusal = shell.refused(command);
+                if (!String.valueOf(refusal).contains("Command not found") || System.nanoTime() > deadline) {
+                    return refusal;
+                }
+                Thread.sleep(100);
+            }
+        }
+
         /** The address the named simulated sensor advertises with now, from the console's scan. */
         static String address(String scan, String name) {
             return scan.lines().filter(l -> l.contains(name + " (SIMULATED)")).map(l -> l.strip().split("\\s*\\|\\s*")[0])
@@ -160,20 +190,20 @@ public final class BluetoothBoots {
                     "org.trusthub.api.security.SecurityProvider",
                     "(&(trusthub.layer=LINK)(trusthub.mechanism=ble-ll-aes-ccm))"));
 
-            String scan = shell.run("trusthub:ble-scan");
+            String scan = run(shell, "trusthub:ble-scan");
             assertTrue(scan, scan.contains("[SIMULATED adapter]"));
-            String pair = shell.run("trusthub:ble-pair " + address(scan, "sim-thermo-1") + " alice");
+            String pair = run(shell, "trusthub:ble-pair " + address(scan, "sim-thermo-1") + " alice");
             assertTrue(pair, pair.contains("Paired and commissioned " + THERMO_1.value()));
             assertEquals(LifecycleState.OPERATIONAL, registry.get(THERMO_1).state());
 
-            String legacy = shell.refused("trusthub:ble-pair " + address(scan, "sim-legacy-thermo-3") + " alice");
+            String legacy = refused(shell, "trusthub:ble-pair " + address(scan, "sim-legacy-thermo-3") + " alice");
             assertTrue(legacy, legacy.startsWith("Error: refused (LEGACY_REFUSED)"));
             assertTrue("nothing enrolled for the refused one",
                     registry.find(ThingId.of("ble-c0514d000003")).isEmpty());
 
-            String read = shell.run("trusthub:ble-read " + THERMO_1.value());
+            String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
-            String bonds = shell.run("trusthub:ble-bonds");
+            String bonds = run(shell, "trusthub:ble-bonds");
             assertTrue(bonds, bonds.contains(THERMO_1.value()) && bonds.contains("C0:51:4D:00:00:01"));
             String ltk = ltkHex();
             for (String out : new String[] { scan, pair, legacy, read, bonds }) {
@@ -202,22 +232,22 @@ public final class BluetoothBoots {
 
             assertEquals("the bond's LTK is the one stored before the restart", record.getProperty("ltk.sha256"),
                     ltkDigest());
-            String bonds = shell.run("trusthub:ble-bonds");
+            String bonds = run(shell, "trusthub:ble-bonds");
             assertTrue(bonds, bonds.contains("1 Bluetooth LE bond(s)") && bonds.contains(THERMO_1.value()));
-            String scan = shell.run("trusthub:ble-scan");
+            String scan = run(shell, "trusthub:ble-scan");
             assertTrue("a fresh private address resolves to the thing:\n" + scan,
                     scan.lines().anyMatch(l -> l.contains("sim-thermo-1") && l.contains("private")
                             && l.contains(THERMO_1.value())));
-            String read = shell.run("trusthub:ble-read " + THERMO_1.value());
+            String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
 
-            String removed = shell.run("trusthub:ble-remove " + THERMO_1.value());
+            String removed = run(shell, "trusthub:ble-remove " + THERMO_1.value());
             assertTrue(removed, removed.contains("removed"));
             assertEquals(LifecycleState.DECOMMISSIONED, registry.get(THERMO_1).state());
             assertFalse("its keys are revoked", keyStore.isActive(THERMO_1));
-            String locked = shell.refused("trusthub:ble-read " + THERMO_1.value());
+            String locked = refused(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(locked, locked.contains("DECOMMISSIONED"));
-            assertTrue(shell.run("trusthub:ble-bonds").contains("0 Bluetooth LE bond(s)"));
+            assertTrue(run(shell, "trusthub:ble-bonds").contains("0 Bluetooth LE bond(s)"));
         }
     }
 }

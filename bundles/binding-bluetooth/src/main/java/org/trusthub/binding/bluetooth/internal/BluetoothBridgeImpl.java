@@ -18,6 +18,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -75,7 +76,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     private final ThingRegistry registry;
     private final BleLinkSecurity provider;
     private final BleAdapter adapter;
-    private final boolean allowLegacy;
+    private volatile boolean allowLegacy;
     private final BondStore bonds;
     private final SecureRandom random = new SecureRandom();
     private final Map<ThingId, CentralLink> links = new ConcurrentHashMap<>();
@@ -119,6 +120,15 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (this.events == events) {
             this.events = null;
         }
+    }
+
+    /** A configuration change applies to the next pairing; bonds and open links stay (no restart of the bridge). */
+    @Modified
+    void modified(Config config) {
+        if (allowLegacy != config.allowLegacyPairing()) {
+            LOG.warn("Bluetooth LE legacy pairing is now {}", config.allowLegacyPairing() ? "ALLOWED" : "refused");
+        }
+        allowLegacy = config.allowLegacyPairing();
     }
 
     @Deactivate

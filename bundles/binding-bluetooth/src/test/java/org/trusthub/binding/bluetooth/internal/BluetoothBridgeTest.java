@@ -168,6 +168,19 @@ class BluetoothBridgeTest {
     }
 
     @Test
+    void allowingLegacyPairingTakesEffectWithoutRestartingTheBridge() {
+        String legacy = advertisedAddress("sim-legacy-thermo-3");
+        assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
+                () -> bridge.pair(legacy, "alice")).reason());
+        bridge.modified(config(true));
+        ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
+        assertEquals(21.5, bridge.readTemperature(thing));
+        bridge.modified(config(false));
+        assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
+                () -> bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "bob")).reason());
+    }
+
+    @Test
     void decommissioningRemovesTheBondAndLocksTheThingOut() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
         bridge.subscribe(thing);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -68,6 +69,15 @@ public final class SimulatedAdapter implements BleAdapter {
                 peripherals.size(), legacy, directory);
     }
 
+    /**
+     * A changed configuration (or Felix FileInstall touching the file) does not rebuild the simulated radio under
+     * open links; the new numbers apply at the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        LOG.info("SIMULATED Bluetooth LE adapter configuration changed; it applies at the next start");
+    }
+
     private static Path directory(String configured) {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
@@ -107,7 +117,7 @@ public final class SimulatedAdapter implements BleAdapter {
     public AirLink connect(BleAddress address) {
         SimulatedPeripheral p = find(address).orElseThrow(() -> new IllegalArgumentException(
                 "no simulated peripheral advertises as " + address));
-        SimulatedLink link = new SimulatedLink(p, local, p.advertised());
+        SimulatedLink link = new SimulatedLink(p, local, p.answerAt(address));
         lastLinks.put(p.name(), link);
         return link;
     }
@@ -126,7 +136,7 @@ public final class SimulatedAdapter implements BleAdapter {
     }
 
     private Optional<SimulatedPeripheral> find(BleAddress address) {
-        return peripherals.stream().filter(p -> p.advertised().equals(address) || p.identity().equals(address))
-                .findFirst();
+        return peripherals.stream().filter(p -> p.advertised().equals(address) || p.identity().equals(address)
+                || p.owns(address)).findFirst();
     }
 }

@@ -101,6 +101,22 @@ public final class SimulatedPeripheral {
         return advertised;
     }
 
+    /**
+     * Whether a private address was made with this device's IRK: a connection request to one of its recent private
+     * addresses reaches it (the simulated radio does not model the rotation window).
+     */
+    synchronized boolean owns(BleAddress address) {
+        return address.resolvesWith(irk);
+    }
+
+    /** The address this device answers a connection request at: that private address, else its current one. */
+    synchronized BleAddress answerAt(BleAddress address) {
+        if (owns(address)) {
+            advertised = address;
+        }
+        return advertised;
+    }
+
     /** Forgets the bond, as a factory reset does. */
     public synchronized void forgetBond() {
         if (ltk != null) {
