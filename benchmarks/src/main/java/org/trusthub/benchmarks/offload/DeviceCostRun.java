@@ -98,8 +98,13 @@ public final class DeviceCostRun {
             // Without the hub the device also has to fetch the chain and the CRL: count their bytes as received.
             OpCounter fetched = new OpCounter();
             fetched.received(b.signer.getEncoded().length + b.crl.getEncoded().length);
-            rows.add(new Row("foreign signature + chain (tasks 5 6 12)", "device", withHub,
+            rows.add(new Row("foreign signature + chain, 1 KiB image sent (tasks 5 6 12)", "device", withHub,
                     plus(aloneCost, fetched.snapshot())));
+            c0 = client.counter().snapshot();
+            check(client.acceptVerdict(b.hub.verify(client.requestVerificationOfDigest("SHA256withECDSA",
+                    OffloadBench.FIRMWARE, b.signature, List.of(b.signer)))).valid(), "hub verdict over a digest");
+            rows.add(new Row("foreign signature + chain, digest sent (tasks 5 6 12)", "device",
+                    client.counter().snapshot().minus(c0), plus(aloneCost, fetched.snapshot())));
             all.forEach(d -> d.counter().reset()); // verifyAlone's public-key work is the baseline, not the hub path
 
             // 4. A pairwise key: Kerberos-style envelope and ticket vs a signed ECDH handshake.
