@@ -255,6 +255,30 @@ public final class ConstrainedDevice {
 
     /** Asks the hub to check a signature over {@code data} and the signer's chain (leaf first). */
     public byte[] requestVerification(String algorithm, byte[] data, byte[] signature, List<X509Certificate> chain) {
+        return requestVerification(algorithm, data, false, signature, chain);
+    }
+
+    /**
+     * Asks the hub to check an ECDSA signature (SHA256withECDSA or SHA384withECDSA) over data the device has hashed
+     * itself (one hash operation), so a large image never goes on the air.
+     */
+    public byte[] requestVerificationOfDigest(String algorithm, byte[] data, byte[] signature,
+            List<X509Certificate> chain) {
+        byte[] digest = algorithm.startsWith("SHA384") ? sha384(data) : crypto.sha256(data);
+        return requestVerification(algorithm, digest, true, signature, chain);
+    }
+
+    private byte[] sha384(byte[] data) {
+        counter.count(CryptoKind.HASH);
+        org.bouncycastle.crypto.digests.SHA384Digest d = new org.bouncycastle.crypto.digests.SHA384Digest();
+        d.update(data, 0, data.length);
+        byte[] out = new byte[48];
+        d.doFinal(out, 0);
+        return out;
+    }
+
+    private byte[] requestVerification(String algorithm, byte[] data, boolean isDigest, byte[] signature,
+            List<X509Certificate> chain) {
         CBORObject certs = CBORObject.NewArray();
         for (X509Certificate c : chain) {
             try {
@@ -263,7 +287,8 @@ public final class ConstrainedDevice {
                 throw new IllegalArgumentException("certificate cannot be encoded", e);
             }
         }
-        byte[] msg = request(Wire.AAD_VERIFY_REQUEST, "verify", Wire.RQ_ALG, algorithm, Wire.RQ_DATA, data,
+        byte[] msg = request(Wire.AAD_VERIFY_REQUEST, "verify", Wire.RQ_ALG, algorithm,
+                isDigest ? Wire.RQ_DIGEST : Wire.RQ_DATA, data,
                 Wire.RQ_SIGNATURE, signature, Wire.RQ_CHAIN, certs);
         pendingVerifyDigest = crypto.sha256(Cose.parseMac0(msg, "request").content());
         return msg;

@@ -91,16 +91,19 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     }
 
     @Reference
-    private ThingKeyStore keystore;
+    ThingKeyStore keystore;
 
     @Reference
-    private ThingRegistry registry;
+    ThingRegistry registry;
+
+    // Tests set a clock of their own; DS leaves the system clock.
+    Clock clock = Clock.systemUTC();
 
     private OffloadHub hub;
 
     @Activate
     void activate(Config config, BundleContext context) {
-        hub = new OffloadHub(keystore, registry, Clock.systemUTC(), settings(config));
+        hub = new OffloadHub(keystore, registry, clock, settings(config));
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());

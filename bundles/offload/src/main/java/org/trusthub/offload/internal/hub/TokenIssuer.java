@@ -41,6 +41,9 @@ public final class TokenIssuer {
     private final Stats stats;
     private volatile Duration lifetime;
     private final Map<String, IssuedToken> issued = new ConcurrentHashMap<>();
+    // Expiry order, so forgetting expired tokens costs O(log n) per token instead of a scan per issue.
+    private final java.util.concurrent.PriorityBlockingQueue<IssuedToken> byExpiry =
+            new java.util.concurrent.PriorityBlockingQueue<>(64, Comparator.comparing(IssuedToken::expires));
 
     public TokenIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime) {
         this.gate = gate;
@@ -127,6 +130,7 @@ public final class TokenIssuer {
                     now, Instant.ofEpochSecond(exp.getEpochSecond()));
             prune(now);
             issued.put(record.id(), record);
+            byExpiry.add(record);
             stats.issued("token");
             return new Issued(token, confirmation, record);
         } finally {
@@ -145,9 +149,15 @@ public final class TokenIssuer {
     /** Forgets the tokens of a thing that left OPERATIONAL; they die with their lifetime at the audience anyway. */
     public void forget(ThingId thing) {
         issued.values().removeIf(t -> t.client().equals(thing) || t.audience().equals(thing));
+        byExpiry.removeIf(t -> t.client().equals(thing) || t.audience().equals(thing));
     }
 
     private void prune(Instant now) {
-        issued.values().removeIf(t -> !now.isBefore(t.expires()));
+        for (IssuedToken head = byExpiry.peek(); head != null && !now.isBefore(head.expires());
+                head = byExpiry.peek()) {
+            if (byExpiry.remove(head)) {
+                issued.remove(head.id());
+            }
+        }
     }
 }

@@ -69,7 +69,11 @@ public final class Verifier {
     private byte[] verifyChecked(byte[] request) {
         Gate.Admitted rq = gate.admit(request, Wire.AAD_VERIFY_REQUEST, "verification request");
         String alg = Cbor.text(rq.payload, Wire.RQ_ALG, "algorithm");
-        byte[] data = Cbor.bytes(rq.payload, Wire.RQ_DATA, "data");
+        boolean isDigest = rq.payload.ContainsKey(Wire.RQ_DIGEST);
+        if (isDigest == rq.payload.ContainsKey(Wire.RQ_DATA)) {
+            throw new OffloadException(Refusal.MALFORMED, "a verification request carries either data or a digest");
+        }
+        byte[] data = Cbor.bytes(rq.payload, isDigest ? Wire.RQ_DIGEST : Wire.RQ_DATA, isDigest ? "digest" : "data");
         byte[] sig = Cbor.bytes(rq.payload, Wire.RQ_SIGNATURE, "signature");
         CBORObject certs = Cbor.array(Cbor.field(rq.payload, Wire.RQ_CHAIN, "chain"), -1, "chain");
         if (certs.size() < 1 || certs.size() > MAX_CHAIN) {
@@ -90,7 +94,8 @@ public final class Verifier {
             Set<TrustAnchor> anchors = new HashSet<>();
             keys.keystore().trustAnchors().values().forEach(a -> anchors.add(new TrustAnchor(a, null)));
             Instant now = clock.instant();
-            PathCheck.Result r = check.check(alg, data, sig, chain, anchors, crls.get(), Date.from(now));
+            PathCheck.Result r = check.check(alg, data, isDigest, sig, chain, anchors, crls.get(),
+                    Date.from(now));
             crypto.countPublicKey(r.publicKeyOperations());
             rq.commit();
             CBORObject v = CBORObject.NewMap();

@@ -50,6 +50,19 @@ public final class PathCheck {
 
     public Result check(String algorithm, byte[] data, byte[] signature, List<X509Certificate> chain,
             Set<TrustAnchor> anchors, Collection<X509CRL> crls, Date at) {
+        return check(algorithm, data, false, signature, chain, anchors, crls, at);
+    }
+
+    /** ECDSA algorithms whose signature can be checked over a digest, and the digest length they need. */
+    private static final java.util.Map<String, Integer> DIGEST_LENGTHS = java.util.Map.of("SHA256withECDSA", 32,
+            "SHA384withECDSA", 48);
+
+    /**
+     * @param isDigest {@code data} is the message digest the signature's algorithm names, not the message (ECDSA
+     *        only)
+     */
+    public Result check(String algorithm, byte[] data, boolean isDigest, byte[] signature,
+            List<X509Certificate> chain, Set<TrustAnchor> anchors, Collection<X509CRL> crls, Date at) {
         if (chain.isEmpty()) {
             return new Result(false, "no certificate chain", "", 0);
         }
@@ -99,7 +112,11 @@ public final class PathCheck {
                 return new Result(false, "unsupported signer key " + leaf.getPublicKey().getAlgorithm(), subject,
                         ops);
             }
-            Signature s = Signature.getInstance(algorithm, BC);
+            if (isDigest && (!DIGEST_LENGTHS.containsKey(algorithm) || DIGEST_LENGTHS.get(algorithm) != data.length)) {
+                return new Result(false, "a digest is only accepted for SHA256withECDSA (32 bytes) and "
+                        + "SHA384withECDSA (48 bytes)", subject, ops);
+            }
+            Signature s = Signature.getInstance(isDigest ? "NONEwithECDSA" : algorithm, BC);
             s.initVerify(leaf.getPublicKey());
             s.update(data);
             ops++;

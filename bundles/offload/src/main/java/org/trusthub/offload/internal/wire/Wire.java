@@ -39,6 +39,8 @@ public final class Wire {
     public static final int RQ_DATA = 4;
     public static final int RQ_SIGNATURE = 5;
     public static final int RQ_CHAIN = 6;
+    /** Instead of {@link #RQ_DATA}: the SHA-256/384 digest of the signed data (ECDSA only), so a large image stays home. */
+    public static final int RQ_DIGEST = 7;
     public static final int NONCE_MIN = 8;
     public static final int NONCE_MAX = 32;
 

@@ -23,6 +23,7 @@ final class Fixture implements AutoCloseable {
     final ThingRegistryCore registry;
     final OffloadHub hub;
     private final SecureRandom random = new SecureRandom();
+    private final java.util.Map<ThingId, byte[]> roots = new java.util.HashMap<>();
 
     Fixture(Path dir) throws Exception {
         this(dir, OffloadHub.Settings.defaults());
@@ -50,7 +51,13 @@ final class Fixture implements AutoCloseable {
         random.nextBytes(root);
         ThingId id = ThingId.of(name);
         registry.enroll(id, "owner", RootCredential.secret(root));
+        roots.put(id, root.clone());
         return ConstrainedDevice.bootstrap(id, root, 1, clock, random);
+    }
+
+    /** The same thing's device after its APPLICATION keys moved to {@code generation}. */
+    ConstrainedDevice rebootstrapped(ConstrainedDevice d, int generation) {
+        return ConstrainedDevice.bootstrap(d.id(), roots.get(d.id()), generation, clock, random);
     }
 
     @Override

@@ -147,4 +147,30 @@ class VerificationServiceTest {
         OffloadException e = assertThrows(OffloadException.class, () -> device.acceptVerdict(forOther));
         assertEquals(Refusal.WRONG_BINDING, e.refusal());
     }
+
+    @Test
+    void aLargeImageStaysHomeTheDeviceSendsItsDigest() {
+        byte[] image = new byte[64 * 1024];
+        new java.security.SecureRandom().nextBytes(image);
+        byte[] sig;
+        try {
+            sig = Pki.sign(signerKeys.getPrivate(), "SHA256withECDSA", image);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        OpCounts before = device.counter().snapshot();
+        byte[] rq = device.requestVerificationOfDigest("SHA256withECDSA", image, sig, List.of(signer));
+        assertTrue(rq.length < 1024, "request is " + rq.length + " bytes");
+        Verdict v = device.acceptVerdict(f.hub.verify(rq));
+        assertTrue(v.valid(), v.reason());
+        OpCounts used = device.counter().snapshot().minus(before);
+        assertEquals(0, used.publicKey());
+        assertEquals(2, used.hash()); // the image's digest, the request's digest
+
+        image[0] ^= 1;
+        Verdict tampered = device.acceptVerdict(f.hub.verify(device.requestVerificationOfDigest("SHA256withECDSA",
+                image, sig, List.of(signer))));
+        assertFalse(tampered.valid());
+        assertEquals("signature does not verify", tampered.reason());
+    }
 }

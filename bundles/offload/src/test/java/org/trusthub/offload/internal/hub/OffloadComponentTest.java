@@ -1,0 +1,149 @@
+package org.trusthub.offload.internal.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.event.Event;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.offload.device.ConstrainedDevice;
+
+/** The DS component without a framework: configuration, CRL files, and the events that take things out of service. */
+class OffloadComponentTest {
+    @TempDir
+    Path dir;
+    Fixture f;
+    OffloadComponent component;
+
+    private static OffloadComponent.Config config(String crlDirectory, String... algorithms) {
+        return new OffloadComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return OffloadComponent.Config.class;
+            }
+
+            @Override
+            public long tokenLifetimeSeconds() {
+                return 600;
+            }
+
+            @Override
+            public long pairwiseLifetimeSeconds() {
+                return 1200;
+            }
+
+            @Override
+            public int epochWindow() {
+                return 3;
+            }
+
+            @Override
+            public String[] signatureAlgorithms() {
+                return algorithms;
+            }
+
+            @Override
+            public int minRsaBits() {
+                return 3072;
+            }
+
+            @Override
+            public String crlDirectory() {
+                return crlDirectory;
+            }
+        };
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new Fixture(dir);
+        component = new OffloadComponent();
+        component.keystore = f.keystore;
+        component.registry = f.registry;
+        component.clock = f.clock;
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    @Test
+    void aCfgLineOfAlgorithmsIsSplitAtCommas() {
+        assertEquals(Set.of("SHA256withECDSA", "Ed25519"),
+                OffloadComponent.algorithms(new String[] {"SHA256withECDSA, Ed25519"}));
+        assertEquals(Set.of("A", "B"), OffloadComponent.algorithms(new String[] {"A", "B", " "}));
+    }
+
+    @Test
+    void revocationListsAreReadFromTheDirectoryAndDamagedFilesSkipped() throws Exception {
+        Pki pki = new Pki(f.clock.instant());
+        Path crls = Files.createDirectories(dir.resolve("crl"));
+        Files.write(crls.resolve("ca.crl"), pki.crl().getEncoded());
+        Files.writeString(crls.resolve("broken.pem"), "not a CRL");
+        Files.writeString(crls.resolve("readme.txt"), "ignored");
+        assertEquals(1, OffloadComponent.loadCrls(crls).size());
+        assertEquals(0, OffloadComponent.loadCrls(dir.resolve("missing")).size());
+    }
+
+    @Test
+    void settingsComeFromTheConfiguration() {
+        component.activate(config(dir.resolve("crl").toString(), "SHA256withECDSA"), null);
+        ConstrainedDevice a = f.operational("cfg-a");
+        ConstrainedDevice b = f.operational("cfg-b");
+        a.acceptTokenResponse(component.requestToken(a.requestToken(b.id(), "read")));
+        assertEquals(f.clock.instant().plusSeconds(600), component.issuedTokens().get(0).expires());
+        component.create("g", Set.of(a.id(), b.id()));
+        component.join("g", f.operational("cfg-c").id());
+        component.leave("g", a.id());
+        assertEquals(List.of(1L, 2L, 3L), component.group("g").orElseThrow().epochsKept());
+    }
+
+    @Test
+    void aThingLeavingServiceIsExpelledFromItsGroupsWhichRekey() {
+        component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
+        ConstrainedDevice a = f.operational("ev-a");
+        ConstrainedDevice b = f.operational("ev-b");
+        component.create("g", Set.of(a.id(), b.id()));
+        f.registry.transition(a.id(), Transition.MAINTAIN);
+        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.MAINTAIN), Map.of(
+                TrustHubEvents.THING, a.id().value(), TrustHubEvents.TO_STATE, "MAINTENANCE")));
+        assertEquals(Set.of(b.id()), component.group("g").orElseThrow().members());
+        assertEquals(2, component.group("g").orElseThrow().epoch());
+        // An event for an operational thing, or with garbage, changes nothing.
+        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.RESUME), Map.of(
+                TrustHubEvents.THING, b.id().value(), TrustHubEvents.TO_STATE, "OPERATIONAL")));
+        component.handleEvent(new Event(TrustHubEvents.KEYS_REVOKED, Map.of(TrustHubEvents.THING, "NOT AN ID")));
+        assertEquals(2, component.group("g").orElseThrow().epoch());
+    }
+
+    @Test
+    void afterAKeyRotationTheThingsRequestNumbersStartOver() {
+        component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
+        ConstrainedDevice a = f.operational("rot-a");
+        ConstrainedDevice b = f.operational("rot-b");
+        for (int i = 0; i < 3; i++) {
+            component.requestToken(a.requestToken(b.id(), "read"));
+        }
+        f.keystore.rotate(a.id(), Layer.APPLICATION);
+        // The device model needs the root secret to follow a rotation: re-bootstrap it from the fixture's secret.
+        ConstrainedDevice rotated = f.rebootstrapped(a, 2);
+        component.handleEvent(new Event(TrustHubEvents.KEYS_ROTATED, Map.of(TrustHubEvents.THING, a.id().value())));
+        assertFalse(component.issuedTokens().isEmpty());
+        rotated.acceptTokenResponse(component.requestToken(rotated.requestToken(b.id(), "read")));
+        assertTrue(component.issued().get("token") >= 4);
+    }
+}

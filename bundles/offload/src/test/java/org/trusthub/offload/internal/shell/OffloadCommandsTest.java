@@ -1,0 +1,104 @@
+package org.trusthub.offload.internal.shell;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.offload.internal.hub.OffloadHub;
+
+/** The console shows tokens, groups and counts, and never a secret. */
+class OffloadCommandsTest {
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    OffloadHub hub;
+    final SecureRandom random = new SecureRandom();
+    String secretsHex = "";
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("ks"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("reg"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
+        hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
+    }
+
+    @AfterEach
+    void tearDown() {
+        registry.close();
+        keystore.close();
+    }
+
+    private ConstrainedDevice operational(String name) {
+        byte[] root = new byte[32];
+        random.nextBytes(root);
+        secretsHex += HexFormat.of().formatHex(root) + " ";
+        ThingId id = ThingId.of(name);
+        registry.enroll(id, "owner", RootCredential.secret(root));
+        registry.transition(id, Transition.BOOTSTRAP);
+        registry.transition(id, Transition.ACTIVATE);
+        return ConstrainedDevice.bootstrap(id, root, 1, Clock.systemUTC(), random);
+    }
+
+    private static String output(Callable<Object> command) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            command.call();
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listsTokensGroupsAndCountsWithoutSecrets() throws Exception {
+        OffloadTokensCommand tokens = new OffloadTokensCommand();
+        tokens.tokens = hub;
+        OffloadGroupsCommand groups = new OffloadGroupsCommand();
+        groups.groups = hub;
+        OffloadStatsCommand stats = new OffloadStatsCommand();
+        stats.stats = hub;
+        assertTrue(output(tokens::execute).contains("No tokens issued"));
+        assertTrue(output(groups::execute).contains("No groups."));
+
+        ConstrainedDevice a = operational("cmd-a");
+        ConstrainedDevice b = operational("cmd-b");
+        TokenGrant g = a.acceptTokenResponse(hub.requestToken(a.requestToken(b.id(), "read")));
+        hub.create("cmd-group", Set.of(a.id(), b.id()));
+        hub.join("cmd-group", operational("cmd-c").id());
+
+        String t = output(tokens::execute);
+        assertTrue(t.contains(g.tokenId()) && t.contains("cmd-a") && t.contains("cmd-b") && t.contains("coap_oscore"),
+                t);
+        String gr = output(groups::execute);
+        assertTrue(gr.matches("(?s).*cmd-group\\s*\\|\\s*2\\s*\\|\\s*1,2\\s*\\|.*cmd-a cmd-b cmd-c.*"), gr);
+        String s = output(stats::execute);
+        assertTrue(s.contains("token") && s.contains("rekey") && s.contains("FORGED"), s);
+        for (String secret : secretsHex.trim().split(" ")) {
+            assertFalse(t.contains(secret) || gr.contains(secret) || s.contains(secret));
+        }
+    }
+}
