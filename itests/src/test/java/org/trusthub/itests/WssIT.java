@@ -87,8 +87,8 @@ public class WssIT {
             assertFalse("no CXF: " + name, name.contains("cxf"));
         }
         for (String name : new String[] {"org.apache.wss4j.wss4j-ws-security-common",
-            "org.apache.wss4j.wss4j-ws-security-dom", "org.apache.santuario.xmlsec", "org.trusthub.security.app",
-            "org.trusthub.security.transport"}) {
+            "org.apache.wss4j.wss4j-ws-security-dom", "org.apache.santuario.xmlsec", "org.trusthub.security.wss",
+            "org.trusthub.security.tls"}) {
             Optional<Bundle> bundle = Arrays.stream(context.getBundles())
                     .filter(b -> name.equals(b.getSymbolicName())).findFirst();
             assertTrue(name + " installed", bundle.isPresent());
