@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -24,8 +26,13 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
  * run, the alternative a user would pick: one random key per layer stored in a PKCS#12 Java KeyStore that is saved
  * after each enrollment (the only way it is durable), for a smaller count since each save rewrites the whole file.
  *
+ * <p>Then, on the full store, the stall a revocation causes: a revocation compacts the whole store so the destroyed
+ * root leaves the disk. It runs under the read lock, so the run reports how long each revocation takes (what other
+ * writers, such as an enrollment or a counter block reservation, may wait) beside the longest key derivation and
+ * the longest counter draw seen meanwhile on another thread (what readers wait).
+ *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar org.trusthub.benchmarks.EnrollmentScaleRun
- * [things=100000] [pkcs12Things=500]}
+ * [things=100000] [pkcs12Things=500] [revocations=10]}
  */
 public final class EnrollmentScaleRun {
 
@@ -35,11 +42,13 @@ public final class EnrollmentScaleRun {
     public static void main(String[] args) throws Exception {
         int things = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int pkcs12Things = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int revocations = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         Path dir = Files.createTempDirectory("trusthub-scale");
         try {
-            Result hub = trusthub(dir.resolve("trusthub"), things);
+            Result hub = trusthub(dir.resolve("trusthub"), things, revocations);
             Result p12 = pkcs12(dir.resolve("pkcs12"), pkcs12Things);
             System.out.println(hub);
+            System.out.println(hub.revokeStall());
             System.out.println(p12);
             System.out.printf(Locale.ROOT, "ratio pkcs12/trusthub: time per enrollment %.1fx, disk per thing %.2fx%n",
                     p12.microsPerThing() / hub.microsPerThing(), p12.diskPerThing() / hub.diskPerThing());
@@ -50,7 +59,7 @@ public final class EnrollmentScaleRun {
         }
     }
 
-    private static Result trusthub(Path dir, int things) throws IOException {
+    private static Result trusthub(Path dir, int things, int revocations) throws Exception {
         Path store = dir.resolve("store");
         Path masterKey = dir.resolve("etc/master.key");
         SecureRandom random = new SecureRandom();
@@ -79,7 +88,65 @@ public final class EnrollmentScaleRun {
             }
         }
         long reopen = System.nanoTime() - reopenStart;
-        return new Result("trusthub keystore", things, elapsed, disk, heapAfter - heapBefore, reopen);
+        RevokeStall stall = revokeStall(store, masterKey, things, revocations);
+        return new Result("trusthub keystore", things, elapsed, disk, heapAfter - heapBefore, reopen, stall);
+    }
+
+    private static RevokeStall revokeStall(Path store, Path masterKey, int things, int revocations)
+            throws Exception {
+        try (FileThingKeyStore keystore = FileThingKeyStore.open(store, masterKey)) {
+            ThingId reader = ThingId.of("thing-" + (things - 1));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong maxDerive = new AtomicLong();
+            AtomicLong maxCounter = new AtomicLong();
+            AtomicLong draws = new AtomicLong();
+            Thread readerThread = new Thread(() -> {
+                while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    keystore.deriveKey(reader, Layer.APPLICATION, "oscore", 16).destroy();
+                    long t1 = System.nanoTime();
+                    keystore.nextCounter(reader, Layer.APPLICATION, "oscore", Long.MAX_VALUE);
+                    long t2 = System.nanoTime();
+                    maxDerive.accumulateAndGet(t1 - t0, Math::max);
+                    maxCounter.accumulateAndGet(t2 - t1, Math::max);
+                    draws.incrementAndGet();
+                }
+            });
+            readerThread.start();
+            long total = 0;
+            long worst = 0;
+            try {
+                Thread.sleep(500); // warm the reader up before the measured revocations
+                maxDerive.set(0);
+                maxCounter.set(0);
+                draws.set(0);
+                for (int i = 0; i < revocations; i++) {
+                    long t0 = System.nanoTime();
+                    keystore.revoke(ThingId.of("thing-" + i));
+                    long t = System.nanoTime() - t0;
+                    total += t;
+                    worst = Math.max(worst, t);
+                }
+            } finally {
+                stop.set(true);
+                readerThread.join();
+            }
+            return new RevokeStall(revocations, total / revocations, worst, maxDerive.get(), maxCounter.get(),
+                    draws.get());
+        }
+    }
+
+    private record RevokeStall(int revocations, long meanNanos, long worstNanos, long worstDeriveNanos,
+            long worstCounterNanos, long readerDraws) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT,
+                    "revoke at full size: %d revocations, mean %.1f ms, worst %.1f ms (writers wait this long); "
+                            + "meanwhile on another thread %d derive+counter pairs, worst derive %.2f ms, worst "
+                            + "counter draw %.2f ms (readers' stall)",
+                    revocations, meanNanos / 1e6, worstNanos / 1e6, readerDraws, worstDeriveNanos / 1e6,
+                    worstCounterNanos / 1e6);
+        }
     }
 
     private static Result pkcs12(Path dir, int things) throws Exception {
@@ -119,7 +186,7 @@ public final class EnrollmentScaleRun {
         }
         long reopen = System.nanoTime() - reopenStart;
         return new Result("PKCS#12 KeyStore, saved per enrollment", things, elapsed, disk, heapAfter - heapBefore,
-                reopen);
+                reopen, null);
     }
 
     private static long usedHeapAfterGc() {
@@ -136,7 +203,8 @@ public final class EnrollmentScaleRun {
         }
     }
 
-    private record Result(String what, int things, long nanos, long diskBytes, long heapBytes, long reopenNanos) {
+    private record Result(String what, int things, long nanos, long diskBytes, long heapBytes, long reopenNanos,
+            RevokeStall revokeStall) {
         double microsPerThing() {
             return nanos / 1000.0 / things;
         }

@@ -57,6 +57,9 @@ public final class RecordStore implements AutoCloseable {
     private static final int SALT_LENGTH = 16;
     // A frame starts with the record length and a CRC32C of it, so a damaged length is never taken for a torn tail.
     private static final int FRAME_HEADER = 8;
+    // Shortest tag that ends a sealed record (AES-GCM: 16 bytes, the checksum sealer: 32).
+    private static final int MIN_TAG = 16;
+    private static final int SECTOR = 512;
     private static final byte KIND_RECORD = 'R';
     private static final byte KIND_TRAILER = 'T';
     // Compaction pays off once the journal is as large as the snapshot it would fold into (amortised O(1)).
@@ -80,6 +83,12 @@ public final class RecordStore implements AutoCloseable {
     private FileHeader journalHeader;
     private long journalRecords;
     private long snapshotBytes;
+    // Set between a compaction's snapshot rename and the start of its new journal: the open journal belongs to the
+    // previous epoch, and what it took now would be ignored at the next open. Appends first retry the new journal.
+    private boolean journalPending;
+    // Why writes are refused until the store is reopened: a failed append whose partial frame could not be taken
+    // back (the next record would follow garbage, and open would refuse the file as damaged).
+    private String poisoned;
     private boolean closed;
 
     private RecordStore(Path directory, String name, RecordSealer sealer, FileChannel lockChannel, FileLock lock) {
@@ -150,6 +159,14 @@ public final class RecordStore implements AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
+        if (journalPending) {
+            try {
+                startJournal();
+            } catch (IOException e) {
+                throw new StoreException("cannot append to " + journalFile + ": the journal that follows the last "
+                        + "compaction cannot be started (" + e + "); nothing was written", e);
+            }
+        }
         List<byte[]> frames = new ArrayList<>(records.size());
         int total = 0;
         long seq = journalRecords;
@@ -176,13 +193,17 @@ public final class RecordStore implements AutoCloseable {
                 journal.write(buffer);
             }
             journal.force(false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Take the partial frame back so the next append does not follow garbage.
             try {
                 journal.truncate(before);
                 journal.force(false);
-            } catch (IOException again) {
+            } catch (IOException | RuntimeException again) {
                 e.addSuppressed(again);
+                poisoned = "an append to " + journalFile + " failed and its partial record could not be taken back ("
+                        + again + ")";
+                LOG.error("Store {}: {}; refusing writes until it is reopened (the next open trims the partial "
+                        + "record)", directory, poisoned);
             }
             throw new StoreException("cannot append to " + journalFile + ": " + e, e);
         }
@@ -199,6 +220,12 @@ public final class RecordStore implements AutoCloseable {
         Path tmpSnapshot = tmp(snapshotFile);
         FileHeader header = new FileHeader(SNAPSHOT_MAGIC, newEpoch, newSalt());
         long count = 0;
+        try {
+            // a temporary file left by an earlier failure is ours (we hold the store's lock): start afresh
+            Files.deleteIfExists(tmpSnapshot);
+        } catch (IOException e) {
+            throw new StoreException("cannot remove the leftover " + tmpSnapshot + ": " + e, e);
+        }
         try (FileChannel out = createExclusive(tmpSnapshot)) {
             write(out, ByteBuffer.wrap(header.encode(sealer)));
             for (byte[] record : records) {
@@ -218,13 +245,21 @@ public final class RecordStore implements AutoCloseable {
             deleteQuietly(tmpSnapshot);
             throw new StoreException("cannot replace snapshot " + snapshotFile + ": " + e, e);
         }
-        // From here the new snapshot is the state; the old journal (older epoch) is ignored if we crash now.
+        // From here the new snapshot is the state; the old journal (older epoch) is ignored if we crash now, so
+        // nothing may be appended to it any more.
         epoch = newEpoch;
+        journalPending = true;
         try {
             snapshotBytes = Files.size(snapshotFile);
+        } catch (IOException e) {
+            snapshotBytes = 0;
+        }
+        try {
             startJournal();
         } catch (IOException e) {
-            throw new StoreException("cannot start a new journal " + journalFile + ": " + e, e);
+            throw new StoreException("compaction wrote snapshot " + snapshotFile + " but cannot start a new journal "
+                    + journalFile + " (" + e + "); appends are refused until it can be started, each append "
+                    + "retries", e);
         }
     }
 
@@ -237,7 +272,7 @@ public final class RecordStore implements AutoCloseable {
     /** Size of the journal file in bytes. */
     public synchronized long journalBytes() {
         try {
-            return closed ? 0 : journal.size();
+            return closed || journal == null ? 0 : journal.size();
         } catch (IOException e) {
             return 0;
         }
@@ -388,6 +423,7 @@ public final class RecordStore implements AutoCloseable {
         long count = 0;
         int goodEnd = in.position();
         String tornReason = null;
+        int zeroTail = zeroTailStart(content);
         while (in.hasRemaining()) {
             int frameStart = in.position();
             if (in.remaining() < FRAME_HEADER) {
@@ -396,7 +432,8 @@ public final class RecordStore implements AutoCloseable {
             }
             int length = readFrameHeader(in);
             if (length <= 0 || length > MAX_RECORD_LENGTH + 64) {
-                if (allZero(content, frameStart, content.length)) {
+                if (zeroTail < frameStart + FRAME_HEADER) {
+                    // zeros from inside this header to the end: the header was being written when power failed
                     tornReason = "zero bytes";
                     break;
                 }
@@ -415,8 +452,8 @@ public final class RecordStore implements AutoCloseable {
             try {
                 record = sealer.open(header.salt, aad(header, KIND_RECORD, count), sealed);
             } catch (StoreCorruptedException e) {
-                if (!in.hasRemaining() && allZero(sealed, 0, sealed.length)) {
-                    tornReason = "a record of zero bytes";
+                if (isTornTail(frameStart + FRAME_HEADER, in.position(), zeroTail)) {
+                    tornReason = "a record whose end was never written (zero bytes)";
                     break;
                 }
                 throw new StoreCorruptedException("journal " + journalFile + " record " + count + " at byte "
@@ -466,15 +503,23 @@ public final class RecordStore implements AutoCloseable {
     private void startJournal() throws IOException {
         Path tmpJournal = tmp(journalFile);
         FileHeader header = new FileHeader(JOURNAL_MAGIC, epoch, newSalt());
-        try (FileChannel out = createExclusive(tmpJournal)) {
-            write(out, ByteBuffer.wrap(header.encode(sealer)));
-            out.force(true);
+        Files.deleteIfExists(tmpJournal); // ours, left by an earlier failure
+        try {
+            try (FileChannel out = createExclusive(tmpJournal)) {
+                write(out, ByteBuffer.wrap(header.encode(sealer)));
+                out.force(true);
+            }
+            replace(tmpJournal, journalFile);
+        } catch (IOException e) {
+            deleteQuietly(tmpJournal);
+            throw e;
         }
-        replace(tmpJournal, journalFile);
         closeQuietly(journal);
+        journal = null;
         journal = FileChannel.open(journalFile, StandardOpenOption.WRITE);
         journalHeader = header;
         journalRecords = 0;
+        journalPending = false;
     }
 
     private void replace(Path from, Path to) throws IOException {
@@ -522,6 +567,9 @@ public final class RecordStore implements AutoCloseable {
     private void checkOpen() throws StoreException {
         if (closed) {
             throw new StoreException("store " + directory + " is closed");
+        }
+        if (poisoned != null) {
+            throw new StoreException("store " + directory + " refuses writes until it is reopened: " + poisoned);
         }
     }
 
@@ -597,13 +645,27 @@ public final class RecordStore implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    private static boolean allZero(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
+    /** Where the run of zero bytes that ends the file begins ({@code content.length} if it ends otherwise). */
+    private static int zeroTailStart(byte[] content) {
+        int i = content.length;
+        while (i > 0 && content[i - 1] == 0) {
+            i--;
         }
-        return true;
+        return i;
+    }
+
+    /**
+     * Whether a record that fails its check at {@code [start, end)} is a write cut short by a power loss rather than
+     * damage: file systems that allocate lazily leave the unwritten blocks of an extended file zero-filled, so such a
+     * record ends in zeros up to the end of the file. The zeros must reach into the record, and either cover its
+     * tag (both sealers end in a tag of at least {@value #MIN_TAG} bytes, which is never all zero but by a 2^-128
+     * chance) or begin at a sector boundary, where a lost block would begin.
+     */
+    private static boolean isTornTail(int start, int end, int zeroTail) {
+        if (zeroTail >= end) {
+            return false;
+        }
+        return zeroTail <= end - MIN_TAG || (zeroTail >= start && zeroTail % SECTOR == 0);
     }
 
     private static Path tmp(Path file) {

@@ -392,6 +392,112 @@ class RecordStoreTest {
         assertThrows(WrongKeyException.class, () -> RecordStore.open(dir, "test", ChecksumSealer.INSTANCE, r -> { }));
     }
 
+    @Test
+    void aCompactionThatCannotStartItsJournalLosesNoLaterAppend() throws Exception {
+        Path blocker = dir.resolve("test.journal.tmp");
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            Files.createDirectories(blocker.resolve("in-the-way")); // the new journal cannot be created
+            StoreException e = assertThrows(StoreException.class, () -> store.compact(List.of(b("a"))));
+            assertTrue(e.getMessage().contains("appends are refused"), e.getMessage());
+            // the journal on disk is the previous epoch's: what it took now would be dropped at the next open
+            StoreException refused = assertThrows(StoreException.class, () -> store.append(b("would-be-lost")));
+            assertTrue(refused.getMessage().contains("nothing was written"), refused.getMessage());
+            Files.delete(blocker.resolve("in-the-way"));
+            Files.delete(blocker);
+            store.append(b("b")); // retries the new journal
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFilesDoNotBlockCompaction() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            Files.write(dir.resolve("test.snapshot.tmp"), b("left by an earlier failure"));
+            Files.write(dir.resolve("test.journal.tmp"), b("left by an earlier failure"));
+            store.compact(List.of(b("a")));
+            store.append(b("b"));
+            assertFalse(Files.exists(dir.resolve("test.snapshot.tmp")));
+            assertFalse(Files.exists(dir.resolve("test.journal.tmp")));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
+    @Test
+    void aLastRecordWhoseEndIsZeroFilledIsTrimmedAsATornWrite() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("kept-1"));
+            store.append(b("kept-2"));
+            store.append(b("torn-record-with-a-longer-body-so-the-zeros-cover-only-part-of-it"));
+        }
+        byte[] content = Files.readAllBytes(journal());
+        Arrays.fill(content, content.length - 40, content.length, (byte) 0); // the tag and some data never landed
+        Files.write(journal(), content);
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept-1", "kept-2"), replayed);
+            store.append(b("next"));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept-1", "kept-2", "next"), replayed);
+        }
+    }
+
+    @Test
+    void aHeaderCutShortByZerosIsTrimmedButZerosAfterADamagedRecordAreNot() throws Exception {
+        try (RecordStore store = open()) {
+            store.append(b("kept"));
+        }
+        long end = Files.size(journal());
+        // a length written, its check and the record not: zeros from inside the frame header on
+        Files.write(journal(), new byte[] {0, 0, 0, 40, 0, 0, 0, 0, 0, 0}, StandardOpenOption.APPEND);
+        try (RecordStore store = open()) {
+            assertEquals(List.of("kept"), replayed);
+        }
+        assertEquals(end, Files.size(journal()));
+
+        try (RecordStore store = open()) {
+            store.append(b("damaged"));
+        }
+        byte[] content = Files.readAllBytes(journal());
+        content[content.length - 20] ^= 0x04; // a bit flip inside the record; its tag is intact
+        byte[] withZeros = Arrays.copyOf(content, content.length + 600);
+        Files.write(journal(), withZeros);
+        assertThrows(StoreCorruptedException.class, this::open, "zeros after a damaged record do not excuse it");
+        assertArrayEquals(withZeros, Files.readAllBytes(journal()));
+    }
+
+    @Test
+    void anAppendWhosePartialRecordCannotBeTakenBackPoisonsTheStoreUntilReopened() throws Exception {
+        java.lang.reflect.Field field = RecordStore.class.getDeclaredField("journal");
+        field.setAccessible(true);
+        try (RecordStore store = open()) {
+            store.append(b("a"));
+            java.nio.channels.FileChannel writable = (java.nio.channels.FileChannel) field.get(store);
+            // a channel that can neither write nor truncate: the append fails and cannot be undone
+            try (java.nio.channels.FileChannel readOnly = java.nio.channels.FileChannel.open(journal(),
+                    StandardOpenOption.READ)) {
+                field.set(store, readOnly);
+                assertThrows(StoreException.class, () -> store.append(b("failed")));
+                field.set(store, writable);
+            }
+            StoreException e = assertThrows(StoreException.class, () -> store.append(b("after")));
+            assertTrue(e.getMessage().contains("refuses writes until it is reopened"), e.getMessage());
+            assertThrows(StoreException.class, () -> store.compact(List.of(b("a"))));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a"), replayed);
+            store.append(b("b"));
+        }
+        try (RecordStore store = open()) {
+            assertEquals(List.of("a", "b"), replayed);
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(size);

@@ -112,6 +112,14 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     // the disk. A crash may lose the latest usage times, never a key or a counter reservation.
     private final Set<ThingId> usageDirty = ConcurrentHashMap.newKeySet();
 
+    // Set when a record destroys key material (revocation, discarded enrollment, deleted, replaced or rotated
+    // stored key) whose bytes are still in the store files; cleared by a compaction. Set at replay too, so a
+    // revocation whose compaction failed or was cut short by a crash is compacted away at the next start.
+    // Guarded by storeMutex (and single-threaded during load).
+    private boolean destructionPending;
+    // Whether the last write asks for a compaction; it runs once the writer has left the write lock.
+    private volatile boolean compactionDue;
+
     private AesGcmSealer sealer;
     private RecordStore store;
     private HubIdentity identity;
@@ -214,7 +222,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             write.lock();
             try {
-                compactIfDue(false);
+                compactIfDue();
             } finally {
                 write.unlock();
             }
@@ -328,6 +336,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         } finally {
             write.unlock();
         }
+        compactIfWanted();
         publish(event);
     }
 
@@ -386,6 +395,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return new DerivedKey(thing, layer, mechanism, l.generation, key);
         } finally {
             read.unlock();
+            compactIfWanted();
         }
     }
 
@@ -393,13 +403,17 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     public int rotate(ThingId thing, Layer layer) {
         Objects.requireNonNull(layer, "layer");
         KeyEvent event = rotateLayers(thing, layer);
+        // a rotation destroys the layer's stored keys: they leave the files before anybody hears of it
+        compactIfWanted();
         publish(event);
         return event.generation();
     }
 
     @Override
     public void rotateAll(ThingId thing) {
-        publish(rotateLayers(thing, null));
+        KeyEvent event = rotateLayers(thing, null);
+        compactIfWanted();
+        publish(event);
     }
 
     private KeyEvent rotateLayers(ThingId thing, Layer only) {
@@ -419,16 +433,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     generations[layer.ordinal()] = current + 1;
                 }
             }
-            boolean destroysStoredKeys = false;
-            for (Layer layer : LAYERS) {
-                destroysStoredKeys |= generations[layer.ordinal()] != 0 && !t.layers[layer.ordinal()].stored.isEmpty();
-            }
             Instant now = clock.instant();
             writeAndApply(new Rotate(thing, now, generations));
-            if (destroysStoredKeys) {
-                // the old generation's stored keys leave the files at once, as a revoked root does
-                compactIfDue(true);
-            }
             Integer generation = only == null ? null : generations[only.ordinal()];
             return new KeyEvent(TrustHubEvents.KEYS_ROTATED, thing, only, generation, now);
         } finally {
@@ -452,13 +458,14 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             Instant now = clock.instant();
             writeAndApply(new Revoke(thing, now, retiredTag(t.prk)));
-            // The destroyed root still sits in the snapshot or in the journal's enrollment record: compact now so
-            // it leaves the store at once rather than at some later compaction.
-            compactIfDue(true);
             event = new KeyEvent(TrustHubEvents.KEYS_REVOKED, thing, null, null, now);
         } finally {
             write.unlock();
         }
+        // The destroyed root still sits in the snapshot or in the journal's enrollment record: compact now so it
+        // leaves the store before the call returns. Outside the write lock, so derivations and counters within
+        // their reserved blocks go on meanwhile; if it fails, the next write and the next start retry it.
+        compactIfWanted();
         publish(event);
         return true;
     }
@@ -483,6 +490,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return draw(t, layer, mechanism, limit);
         } finally {
             read.unlock();
+            compactIfWanted();
         }
     }
 
@@ -510,6 +518,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return draw(t, layer, key.mechanism(), limit);
         } finally {
             read.unlock();
+            compactIfWanted();
         }
     }
 
@@ -552,15 +561,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             checkOpen();
             ThingState t = active(thing);
             LayerState l = t.layers[layer.ordinal()];
-            boolean replaces = l.stored.containsKey(mechanism);
             writeAndApply(new StoredKey(thing, layer, mechanism, l.generation, key.clone()));
-            if (replaces) {
-                // the replaced key's bytes are still in the store files
-                compactIfDue(true);
-            }
         } finally {
             write.unlock();
         }
+        compactIfWanted(); // a replaced key leaves the files
     }
 
     @Override
@@ -599,11 +604,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 return false;
             }
             writeAndApply(new DeleteStoredKey(thing, layer, mechanism, l.generation));
-            compactIfDue(true);
-            return true;
         } finally {
             write.unlock();
         }
+        compactIfWanted();
+        return true;
     }
 
     @Override
@@ -617,12 +622,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 return false;
             }
             writeAndApply(new Discard(thing));
-            // the discarded root leaves the files with the enrollment record
-            compactIfDue(true);
-            return true;
         } finally {
             write.unlock();
         }
+        compactIfWanted(); // the discarded root leaves the files with the enrollment record
+        return true;
     }
 
     @Override
@@ -667,6 +671,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         } finally {
             write.unlock();
         }
+        compactIfWanted();
     }
 
     @Override
@@ -679,10 +684,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 return false;
             }
             writeAndApply(new AnchorRemoved(alias));
-            return true;
         } finally {
             write.unlock();
         }
+        compactIfWanted();
+        return true;
     }
 
     @Override
@@ -798,6 +804,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         + e.getMessage(), e);
             }
             applied.run();
+            // Besides destroyed keys, a journal that has outgrown the snapshot is folded in, so it stays within a
+            // constant factor of the state (amortised: each compaction follows at least a snapshot's worth of
+            // appends).
+            compactionDue = destructionPending || store.shouldCompact();
         }
     }
 
@@ -816,6 +826,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 throw new KeystoreException("cannot write to keystore " + storeDirectory + ": " + e.getMessage(), e);
             }
             t.used = true;
+            compactionDue = destructionPending || store.shouldCompact();
         }
     }
 
@@ -835,23 +846,52 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         return batch;
     }
 
-    /** Compacts when forced or when the store says it pays off; a failure is logged, the journal has it all. */
-    private void compactIfDue(boolean force) {
+    /**
+     * Compacts when destroyed key material is still in the files or when the store says it pays off. A failure is
+     * logged: the change that asked for it is already durable, and the compaction is retried with the next write
+     * and at the next start.
+     */
+    private void compactIfDue() {
         synchronized (storeMutex) {
+            compactionDue = false;
             try {
-                if (force || store.shouldCompact()) {
+                if (destructionPending || store.shouldCompact()) {
                     compactLocked();
                 }
-            } catch (StoreException e) {
-                LOG.warn("Keystore {}: compaction failed, the journal still holds every change: {}", storeDirectory,
-                        e.getMessage());
+            } catch (StoreException | RuntimeException e) {
+                LOG.warn("Keystore {}: compaction failed, the journal still holds every change; retried with the "
+                        + "next write: {}", storeDirectory, e.getMessage());
             }
         }
     }
 
-    // Caller holds the write lock (no derive or counter runs) and the store mutex.
+    /**
+     * Runs the compaction the last write asked for, under the read lock: derivations and counter values within
+     * reserved blocks go on meanwhile, writes wait for the store mutex. Callers hold no lock.
+     */
+    private void compactIfWanted() {
+        if (!compactionDue) {
+            return;
+        }
+        read.lock();
+        try {
+            if (!closed) {
+                compactIfDue();
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    // Caller holds the read or the write lock (so no record is applied but under the store mutex) and the store
+    // mutex. Counter marks are read without the counters' monitors (a drawing thread holds its counter's monitor
+    // while it waits for the store mutex); they change only under the store mutex.
     private void compactLocked() throws StoreException {
         List<byte[]> records = new ArrayList<>(things.size() + 1);
+        // usage recorded from here on by concurrent derivations stays pending for the next write
+        List<ThingId> dirty = new ArrayList<>(usageDirty);
+        usageDirty.removeAll(dirty);
+        boolean done = false;
         try {
             records.add(KeystoreRecords.encode(hubRecord(identity)));
             anchors.forEach((alias, der) -> records.add(KeystoreRecords.encode(new Anchor(alias, der))));
@@ -869,9 +909,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 }
             }
             store.compact(records);
-            usageDirty.clear();
+            destructionPending = false;
+            done = true;
         } finally {
             records.forEach(r -> Arrays.fill(r, (byte) 0));
+            if (!done) {
+                usageDirty.addAll(dirty);
+            }
         }
     }
 
@@ -928,6 +972,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         throw new IllegalStateException("rotation of thing '" + r.thing() + "' " + LAYERS[i]
                                 + " jumps from generation " + t.layers[i].generation + " to " + g);
                     }
+                    destructionPending |= !t.layers[i].stored.isEmpty();
                     t.layers[i].wipe();
                     t.layers[i] = new LayerState(g, r.at(), null, Set.of());
                     t.setUsed();
@@ -941,6 +986,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             t.wipe();
             t.prk = null;
             t.revoked = r.at();
+            destructionPending = true;
             t.retiredRoots.add(r.retiredRoot());
             for (LayerState l : t.layers) {
                 l.wipe();
@@ -977,6 +1023,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             byte[] old = l.stored.put(r.mechanism(), r.key());
             if (old != null) {
                 Arrays.fill(old, (byte) 0);
+                destructionPending = true;
             }
             things.get(r.thing()).setUsed();
         } else if (rec instanceof DeleteStoredKey r) {
@@ -987,6 +1034,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         + " has no stored key to delete");
             }
             Arrays.fill(old, (byte) 0);
+            destructionPending = true;
         } else if (rec instanceof Discard r) {
             ThingState t = inHistory(r.thing());
             if (!t.active()) {
@@ -1002,6 +1050,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 things.remove(r.thing());
             }
             usageDirty.remove(r.thing());
+            destructionPending = true;
         } else if (rec instanceof Anchor r) {
             if (anchors.putIfAbsent(r.alias(), r.certificate()) != null) {
                 throw new IllegalStateException("trust anchor '" + r.alias() + "' is added twice");
@@ -1137,11 +1186,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             List<LayerRec> ls = new ArrayList<>(LAYERS.length);
             for (LayerState l : layers) {
                 Map<String, Long> marks = new LinkedHashMap<>();
-                l.counters.forEach((m, c) -> {
-                    synchronized (c) {
-                        marks.put(m, c.reserved);
-                    }
-                });
+                l.counters.forEach((m, c) -> marks.put(m, c.reserved));
                 ls.add(new LayerRec(l.generation, l.created, l.lastUsed, new LinkedHashSet<>(l.mechanisms), marks));
             }
             return new ThingRec(id, kind, certificate, fingerprint, enrolled, prk, revoked, retiredRoots, ls);
@@ -1208,6 +1253,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     /** Guarded by its own monitor. Values below {@code reserved} may be handed out without a write. */
     private static final class Counter {
         long next;
-        long reserved;
+        // written under the counter's monitor and the store mutex, read by compaction under the store mutex alone
+        volatile long reserved;
     }
 }

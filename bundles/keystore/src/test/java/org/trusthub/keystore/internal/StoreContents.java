@@ -36,7 +36,7 @@ final class StoreContents {
     static boolean contains(Fixture fx, byte[] needle) throws Exception {
         List<byte[]> haystacks = new ArrayList<>(records(fx));
         try (var files = Files.list(fx.storeDir)) {
-            for (Path p : files.toList()) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
                 haystacks.add(Files.readAllBytes(p));
             }
         }

@@ -40,7 +40,8 @@ import org.trusthub.storage.StoreException;
  * {@link RecordStore}, rebuilt by replay when opened.
  *
  * <p>Ordering rules that keep the registry and the keystore consistent across crashes: keys are enrolled before
- * the registry record is written (and revoked again if the write fails); keys are revoked or rotated before the
+ * the registry record is written (and the enrollment is discarded if the write fails; one a crash left behind,
+ * never used, is discarded when the thing is enrolled again); keys are revoked or rotated before the
  * new state is written, so a crash in between leaves revoked keys under a not-yet-decommissioned thing, which
  * {@link #reconcile()} completes on the next start. Events are published only after the record is durable.
  *
@@ -107,6 +108,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             if (things.containsKey(id)) {
                 throw new DuplicateThingException(id, "it is " + things.get(id).state());
             }
+            discardInterruptedEnrollment(id);
             keyStore.enroll(id, rootCredential);
             Instant now = clock.instant();
             Thing thing = new Thing(id, LifecycleState.MANUFACTURED, owner, now, now, 0);
@@ -114,9 +116,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             try {
                 commit(thing, entry);
             } catch (StoreException | RuntimeException e) {
-                undoEnrollment(id, e);
-                throw failure("enrollment of thing '" + id + "' could not be recorded; its keys were revoked again",
-                        e);
+                throw failure("enrollment of thing '" + id + "' could not be recorded; " + undoEnrollment(id, e), e);
             }
             LOG.info("Thing {} enrolled for owner '{}' with a {} root", id, owner, rootCredential.kind());
             publish(TrustHubEvents.LIFECYCLE_ENROLLED, thing, null, null);
@@ -192,9 +192,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             if (!Transition.RECOMMISSION.isAllowedFrom(before.state())) {
                 throw new IllegalTransitionException(id, before.state(), Transition.RECOMMISSION, null);
             }
-            if (keyStore.isActive(id)) {
+            if (keyStore.isActive(id) && !keyStore.discardEnrollment(id)) {
                 // A decommissioned thing must have no working keys; if the keystore disagrees (restored from an
-                // old backup), the old keys go before the new root comes in.
+                // old backup), the old keys go before the new root comes in. Keys that were never used (a
+                // re-commissioning a crash interrupted) are simply discarded above.
                 LOG.warn("Thing {} is decommissioned but its keys were active: revoking them before re-commissioning",
                         id);
                 keyStore.revoke(id);
@@ -206,9 +207,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             try {
                 commit(after, new HistoryEntry(Transition.RECOMMISSION.name(), before.state(), after.state(), now));
             } catch (StoreException | RuntimeException e) {
-                undoEnrollment(id, e);
-                throw failure("re-commissioning of thing '" + id
-                        + "' could not be recorded; its fresh keys were revoked again", e);
+                throw failure("re-commissioning of thing '" + id + "' could not be recorded; "
+                        + undoEnrollment(id, e), e);
             }
             LOG.info("Thing {} re-commissioned for owner '{}' (commission {})", id, newOwner,
                     after.commissionCount());
@@ -344,12 +344,37 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         }
     }
 
-    private void undoEnrollment(ThingId id, Exception cause) {
+    /**
+     * Takes back a keystore enrollment the registry could not record. Nothing was handed out for it yet, so it is
+     * discarded: the same root credential may be enrolled again. Should the keystore refuse (a key was used after
+     * all), the keys are revoked instead, so no key works for a thing the registry does not record.
+     *
+     * @return what was done, for the caller's message
+     */
+    private String undoEnrollment(ThingId id, Exception cause) {
         try {
+            if (keyStore.discardEnrollment(id)) {
+                return "its enrollment in the keystore was discarded";
+            }
             keyStore.revoke(id);
+            return "its keys were revoked again";
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
-            LOG.error("Thing {}: the registry write failed and its keys could not be revoked again", id);
+            LOG.error("Thing {}: the registry write failed and its keystore enrollment could not be taken back "
+                    + "(it is discarded when the thing is enrolled again, if still unused)", id);
+            return "its keystore enrollment could not be taken back";
+        }
+    }
+
+    /**
+     * A crash between the keystore enrollment and the registry record leaves keys the registry does not know. If
+     * they were never used, they are discarded so the thing can be enrolled (with the same credential, too); used
+     * ones make the keystore refuse the enrollment as a duplicate, as before.
+     */
+    private void discardInterruptedEnrollment(ThingId id) {
+        if (keyStore.isActive(id) && keyStore.discardEnrollment(id)) {
+            LOG.info("Thing {}: discarded an unused keystore enrollment the registry never recorded (an interrupted "
+                    + "enrollment)", id);
         }
     }
 
@@ -369,6 +394,16 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         for (Thing thing : List.copyOf(things.values())) {
             ThingId id = thing.id();
             if (thing.state() == LifecycleState.DECOMMISSIONED) {
+                if (keyed.contains(id) && keyStore.isActive(id)) {
+                    // an interrupted re-commissioning: unused fresh keys go, the revoked record comes back
+                    if (keyStore.discardEnrollment(id)) {
+                        LOG.info("Thing {} is decommissioned; discarded the unused keys of an interrupted "
+                                + "re-commissioning", id);
+                    } else {
+                        LOG.warn("Thing {} is decommissioned but its keys are active and used; they are revoked "
+                                + "when it is re-commissioned", id);
+                    }
+                }
                 continue;
             }
             if (!keyed.contains(id)) {
@@ -387,7 +422,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         for (ThingId id : keyed) {
             if (!things.containsKey(id) && keyStore.isActive(id)) {
                 LOG.warn("The keystore holds active keys for thing {} which the registry does not know "
-                        + "(an interrupted enrollment?); enrolling that id will be refused until they are revoked", id);
+                        + "(an interrupted enrollment, or a group key): enrolling that id discards them if they "
+                        + "were never used, and is refused otherwise", id);
             }
         }
     }

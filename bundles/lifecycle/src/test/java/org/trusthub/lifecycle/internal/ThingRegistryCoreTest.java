@@ -379,24 +379,51 @@ class ThingRegistryCoreTest {
     }
 
     @Test
-    void failedRegistryWriteUndoesTheKeystoreEnrollment() throws StoreException {
+    void failedRegistryWriteDiscardsTheKeystoreEnrollment() throws StoreException {
         sealer.fail = true;
         RuntimeException e = assertThrows(RuntimeException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
-        assertTrue(e.getMessage().contains("keys were revoked again"), e.getMessage());
-        assertRevoked(LAMP); // no half-enrolled thing
-        assertEquals(List.of("ENROLLED lamp-kitchen-1", "REVOKED lamp-kitchen-1"), keyChanges);
+        assertTrue(e.getMessage().contains("its enrollment in the keystore was discarded"), e.getMessage());
+        assertEquals(List.of(), keyStore.things(), "no half-enrolled thing, and no root retired for nothing");
+        assertEquals(List.of("ENROLLED lamp-kitchen-1"), keyChanges);
         assertEquals(Optional.empty(), registry.find(LAMP));
         assertEquals(0, sink.count(), "nothing published for a change that is not durable");
 
         sealer.fail = false;
-        // The revoked root itself stays refused (its keys and counters would start over)...
-        IllegalArgumentException sameRoot = assertThrows(IllegalArgumentException.class,
-                () -> registry.enroll(LAMP, "alice", secret(1)));
-        assertTrue(sameRoot.getMessage().contains("enroll it with a fresh root credential"), sameRoot.getMessage());
+        // Nothing of the root was used, so the same credential enrolls the thing.
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
+        assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void anEnrollmentACrashLeftInTheKeystoreAloneIsDiscardedWhenTheThingIsEnrolledAgain() throws Exception {
+        // the crash: the keystore enrolled, the registry record was never written
+        keyStore.enroll(LAMP, secret(1));
+        registry.close();
+        registry = reopen();
         assertEquals(Optional.empty(), registry.find(LAMP));
-        // ...but the thing may be enrolled again with a fresh one.
-        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(2)).state(),
-                "revoked keys may be enrolled again");
+        assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state(),
+                "the retry with the same credential succeeds");
+        assertTrue(keyStore.isActive(LAMP));
+
+        // keys that were used are not discarded: the enrollment is refused as before
+        ThingId used = ThingId.of("used-1");
+        keyStore.enroll(used, secret(2));
+        key(used, Layer.LINK);
+        assertThrows(DuplicateThingException.class, () -> registry.enroll(used, "alice", secret(3)));
+        assertTrue(keyStore.isActive(used));
+        assertEquals(Optional.empty(), registry.find(used));
+    }
+
+    @Test
+    void aReCommissioningACrashLeftInTheKeystoreIsDiscardedAtStart() throws Exception {
+        thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        KeyMetadata revoked = keyStore.metadata(LAMP);
+        keyStore.enroll(LAMP, secret(2)); // the crash: fresh keys enrolled, the registry record never written
+        registry.close();
+        registry = reopen();
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+        assertEquals(revoked, keyStore.metadata(LAMP), "the unused fresh keys went, the revoked record is back");
+        assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner(), "the same fresh credential works");
         assertTrue(keyStore.isActive(LAMP));
     }
 
@@ -417,19 +444,20 @@ class ThingRegistryCoreTest {
     }
 
     @Test
-    void failedWriteOfARecommissionRevokesTheFreshKeys() {
+    void failedWriteOfARecommissionDiscardsTheFreshKeys() {
         thingIn(LAMP, LifecycleState.DECOMMISSIONED);
+        KeyMetadata revoked = keyStore.metadata(LAMP);
         sealer.fail = true;
-        assertThrows(RuntimeException.class, () -> registry.recommission(LAMP, "bob", secret(2)));
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> registry.recommission(LAMP, "bob", secret(2)));
+        assertTrue(e.getMessage().contains("its enrollment in the keystore was discarded"), e.getMessage());
         assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
         assertEquals("owner of lamp-kitchen-1", registry.get(LAMP).owner());
         assertRevoked(LAMP);
-        assertEquals("REVOKED lamp-kitchen-1", keyChanges.get(keyChanges.size() - 1), "the fresh keys went again");
+        assertEquals(revoked, keyStore.metadata(LAMP), "the keystore is back to the decommissioned thing's record");
         sealer.fail = false;
-        // The root that was revoked again counts as used: a fresh one is needed.
-        assertThrows(IllegalArgumentException.class, () -> registry.recommission(LAMP, "bob", secret(2)));
-        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
-        assertEquals("bob", registry.recommission(LAMP, "bob", secret(3)).owner());
+        // The fresh root was never used: it can be given again.
+        assertEquals("bob", registry.recommission(LAMP, "bob", secret(2)).owner());
         assertTrue(keyStore.isActive(LAMP));
     }
 

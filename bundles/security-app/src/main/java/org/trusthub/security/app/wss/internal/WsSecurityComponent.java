@@ -1,0 +1,190 @@
+package org.trusthub.security.app.wss.internal;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.security.app.wss.DiscoverySigner;
+import org.trusthub.security.app.wss.WsSecurity;
+import org.trusthub.security.app.wss.WsSecurityException;
+import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.WssPolicy;
+import org.trusthub.security.app.wss.WssResult;
+import org.w3c.dom.Document;
+
+/**
+ * The WS-Security provider: {@link WsSecurity} for bindings, {@link SecurityProvider} at the application layer.
+ * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. When a
+ * thing registry is present, only operational things are secured to or accepted from.
+ */
+@Component(service = {WsSecurity.class, SecurityProvider.class, EventHandler.class},
+        configurationPid = WsSecurityComponent.PID,
+        property = {SecurityProvider.LAYER + "=APPLICATION", SecurityProvider.MECHANISM + "=" + WsSecurity.WS_SECURITY,
+            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL,
+            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
+@Designate(ocd = WsSecurityComponent.Config.class)
+public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler {
+
+    /** Configuration PID. */
+    public static final String PID = "org.trusthub.security.app.wss";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WsSecurityComponent.class);
+
+    @ObjectClassDefinition(name = "trusthub WS-Security", description = "WS-Security (WSS4J) for SOAP messages of "
+            + "DPWS things: Timestamp, UsernameToken, ECDSA-SHA256 signatures, AES-GCM encryption, compact "
+            + "signatures of discovery messages.")
+    public @interface Config {
+        @AttributeDefinition(name = "Default policy", description = "Policy of things without an entry: words "
+                + "sign, encrypt, username (UsernameToken with a derived password), plain (no WS-Security).")
+        String defaultPolicy() default "sign,encrypt";
+
+        @AttributeDefinition(name = "Timestamp validity", description = "Seconds a message is valid after it was "
+                + "created (1 to 3600).", min = "1", max = "3600")
+        int timestampTtlSeconds() default 300;
+
+        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
+                + "'lamp-1: sign encrypt username ttl=60' or 'legacy-2: plain'.")
+        String[] thingPolicies() default {};
+    }
+
+    private final ThingKeyStore keystore;
+    private final KeystoreCredentials credentials;
+    private final WssEngine engine;
+    private final CompactSignature compact;
+    private volatile PolicyTable policies;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ThingRegistry registry;
+
+    @Activate
+    public WsSecurityComponent(@Reference ThingKeyStore keystore, Config config) {
+        this(keystore, config, Clock.systemUTC());
+    }
+
+    WsSecurityComponent(ThingKeyStore keystore, Config config, Clock clock) {
+        this.keystore = keystore;
+        this.credentials = new KeystoreCredentials(keystore);
+        this.engine = new WssEngine(credentials, clock);
+        this.compact = new CompactSignature(credentials);
+        modified(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        policies = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(), config.thingPolicies());
+    }
+
+    @Override
+    public WssPolicy policy(ThingId thing) {
+        return policies.policy(thing);
+    }
+
+    @Override
+    public WssResult secure(Document envelope, ThingId peer) throws WsSecurityException {
+        WssPolicy policy = policy(peer);
+        if (!policy.isPlain()) {
+            requireOperational(peer);
+        }
+        return engine.secure(envelope, policy, peer);
+    }
+
+    @Override
+    public WssResult verify(Document envelope, ThingId peer) throws WsSecurityException {
+        WssPolicy policy = policy(peer);
+        if (!policy.isPlain()) {
+            requireOperational(peer);
+        }
+        return logged(() -> engine.verify(envelope, policy, Optional.of(peer)), peer);
+    }
+
+    @Override
+    public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
+        WssResult result = logged(() -> engine.verify(envelope, policy(hosted), Optional.empty()), hosted);
+        if (result.signer().isPresent()) {
+            requireOperational(result.signer().get());
+        }
+        return result;
+    }
+
+    @Override
+    public void signDiscovery(Document envelope) throws WsSecurityException {
+        compact.sign(envelope);
+    }
+
+    @Override
+    public Optional<DiscoverySigner> verifyDiscovery(Document envelope) throws WsSecurityException {
+        Optional<DiscoverySigner> signer = compact.verify(envelope);
+        if (signer.isPresent() && signer.get().thing().isPresent()) {
+            requireOperational(signer.get().thing().get());
+        }
+        return signer;
+    }
+
+    @Override
+    public Layer layer() {
+        return Layer.APPLICATION;
+    }
+
+    @Override
+    public String mechanism() {
+        return WS_SECURITY;
+    }
+
+    @Override
+    public void forget(ThingId thing) {
+        // Nothing is cached per thing but certificate owners; reloading them drops the thing's.
+        credentials.invalidate();
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        credentials.invalidate();
+    }
+
+    private void requireOperational(ThingId thing) throws WsSecurityException {
+        if (!keystore.isActive(thing)) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " has no active keys");
+        }
+        ThingRegistry things = registry;
+        if (things != null) {
+            Optional<Thing> record = things.find(thing);
+            if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
+                throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
+            }
+        }
+    }
+
+    private interface Check {
+        WssResult run() throws WsSecurityException;
+    }
+
+    private static WssResult logged(Check check, ThingId thing) throws WsSecurityException {
+        try {
+            return check.run();
+        } catch (WsSecurityException e) {
+            LOG.warn("WS-Security refused a message ({}): {} [{}]", thing, e.getMessage(), e.faultCode());
+            throw e;
+        }
+    }
+}
