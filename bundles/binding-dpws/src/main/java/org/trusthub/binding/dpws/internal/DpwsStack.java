@@ -178,7 +178,9 @@ public final class DpwsStack implements AutoCloseable {
         }
         try {
             DiscoveryMessage.Kind k = DiscoveryMessage.read(m).kind;
-            if (k != DiscoveryMessage.Kind.PROBE && k != DiscoveryMessage.Kind.RESOLVE) {
+            // The compact signature is WS-Discovery 1.1; 2005 peers (wsdd, Windows) get the message unsigned.
+            if (k != DiscoveryMessage.Kind.PROBE && k != DiscoveryMessage.Kind.RESOLVE
+                    && m.version == DpwsVersion.DPWS_2009) {
                 security.signDiscovery(m);
             }
             byte[] data = m.bytes();
@@ -226,6 +228,14 @@ public final class DpwsStack implements AutoCloseable {
                 return;
             }
             signer = security.verifyDiscovery(soap);
+            if (signer.isEmpty() && security.available() && m.kind != DiscoveryMessage.Kind.PROBE
+                    && m.kind != DiscoveryMessage.Kind.RESOLVE && !m.endpoints.isEmpty()
+                    && requiresSignature(m.endpoints.get(0).address())) {
+                // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
+                LOG.warn("DPWS: dropped an unsigned {} from {} for {}: its policy requires signed messages",
+                        m.kind.element, from, Xml.printable(m.endpoints.get(0).address()));
+                return;
+            }
             if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE
                     && !m.endpoints.isEmpty()) {
                 String refused = sequences.accept(m.endpoints.get(0).address() + " " + soap.version,
@@ -260,6 +270,14 @@ public final class DpwsStack implements AutoCloseable {
                     client.onDiscovery(m, signer.orElse(null));
                 }
             }
+        }
+    }
+
+    private boolean requiresSignature(String address) {
+        try {
+            return security.policy(DiscoveredDevice.thingIdFor(address)).signed();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -32,7 +32,7 @@ class SecuritySeamTest {
     static final String FAKE = "urn:test:fake-security";
 
     /** Signs by adding a marker header; "verifies" by checking and removing it. Not cryptography: a stand-in. */
-    static final class MarkerSecurity implements SoapSecurity {
+    static class MarkerSecurity implements SoapSecurity {
         final String mark;
 
         MarkerSecurity(String mark) {
@@ -179,12 +179,33 @@ class SecuritySeamTest {
 
     @Test
     void aStrippedSignatureOnTheResponseIsADowngradeNotPlain() throws Exception {
-        host = stack(true, null);
+        // The host's discovery messages are signed, its SOAP replies arrive stripped of their security header.
+        host = stack(true, new MarkerSecurity("good") {
+            @Override
+            public SoapProtection secure(Document envelope, ThingId thing) {
+                return SoapProtection.NONE;
+            }
+
+            @Override
+            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) {
+                return VerifiedRequest.PLAIN;
+            }
+        });
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
         assertEquals(SoapSecurityException.INVALID_SECURITY, e.faultCode());
         assertEquals(SoapProtection.NONE, client.client().device(device).orElseThrow().protection());
+    }
+
+    @Test
+    void unsignedDiscoveryForADeviceWhosePolicySignsIsDropped() throws Exception {
+        host = stack(true, null);
+        client = stack(false, new MarkerSecurity("good"));
+        List<DiscoveryMessage.Endpoint> found = client.client().probe(List.of(), new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), host.discoveryPort()), Duration.ofSeconds(1));
+        assertEquals(List.of(), found);
+        assertTrue(client.client().devices().isEmpty());
     }
 
     @Test
