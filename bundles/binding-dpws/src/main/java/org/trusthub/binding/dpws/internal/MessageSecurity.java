@@ -42,6 +42,7 @@ public final class MessageSecurity {
             return SoapProtection.NONE;
         }
         // Always through the provider: a policy may ask for more than SoapProtection shows (a UsernameToken).
+        Xml.declareNamespaces(m.doc);
         return s.secure(m.doc, thing);
     }
 
@@ -66,6 +67,7 @@ public final class MessageSecurity {
     public void signDiscovery(SoapMessage m) throws SoapSecurityException {
         SoapSecurity s = service.get();
         if (s != null) {
+            Xml.declareNamespaces(m.doc);
             s.signDiscovery(m.doc);
         }
     }

@@ -197,6 +197,45 @@ public final class Xml {
         return e;
     }
 
+    /**
+     * Writes an xmlns attribute wherever an element's prefix is declared by no ancestor's attribute. A serialiser
+     * fixes such a DOM up on output, but signing and encryption canonicalise or cut out fragments of the DOM as it
+     * is, so every namespace a fragment uses must be declared in the tree itself.
+     */
+    public static void declareNamespaces(Document doc) {
+        Element root = doc.getDocumentElement();
+        if (root != null) {
+            declare(root);
+        }
+    }
+
+    private static void declare(Element e) {
+        String ns = e.getNamespaceURI();
+        if (ns != null) {
+            String prefix = e.getPrefix();
+            if (!ns.equals(declared(e, prefix))) {
+                e.setAttributeNS(XMLNS, prefix == null ? "xmlns" : "xmlns:" + prefix, ns);
+            }
+        }
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element c) {
+                declare(c);
+            }
+        }
+    }
+
+    private static final String XMLNS = "http://www.w3.org/2000/xmlns/";
+
+    private static String declared(Element e, String prefix) {
+        String attr = prefix == null ? "xmlns" : prefix;
+        for (Node n = e; n instanceof Element a; n = n.getParentNode()) {
+            if (prefix == null ? a.hasAttributeNS(XMLNS, "xmlns") : a.hasAttributeNS(XMLNS, attr)) {
+                return a.getAttributeNS(XMLNS, attr);
+            }
+        }
+        return null;
+    }
+
     /** Text from a peer, made safe for one log line. */
     public static String printable(String text) {
         if (text == null) {
