@@ -277,8 +277,9 @@ public final class DeviceHost {
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());
-            return reply(h.thing(), SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(), e.getMessage()),
-                    400);
+            // Unsecured: the sender is not authenticated, so there is nobody to sign or encrypt the fault for.
+            return new HttpServer.Response(400, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(),
+                    e.getMessage()).bytes());
         }
         // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
         ThingId replyTo = verified.sender().orElse(h.thing());

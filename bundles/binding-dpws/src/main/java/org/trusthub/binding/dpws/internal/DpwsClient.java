@@ -437,8 +437,18 @@ public final class DpwsClient {
         if (r == null) {
             return new Exchange(null, SoapProtection.NONE);
         }
-        SoapProtection p = stack.security().incoming(r, d.thing());
         String fault = r.faultReason();
+        SoapProtection p;
+        try {
+            p = stack.security().incoming(r, d.thing());
+        } catch (SoapSecurityException e) {
+            if (fault != null) {
+                // Security faults come unsigned (the device could not authenticate us); report, act on nothing.
+                throw new IOException("device " + Xml.printable(d.address()) + " answered with an unauthenticated "
+                        + "fault: " + Xml.printable(fault));
+            }
+            throw e;
+        }
         if (fault != null) {
             throw new IOException("device " + Xml.printable(d.address()) + " answered with a fault: "
                     + Xml.printable(fault));

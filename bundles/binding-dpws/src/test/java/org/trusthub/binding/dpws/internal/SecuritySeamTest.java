@@ -164,7 +164,8 @@ class SecuritySeamTest {
         // The forged compact signatures of the client side do not matter here: the host signs its ProbeMatches.
         String device = discover();
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> getStatus(device));
-        assertTrue(e.getMessage().contains("answered with a fault: signature does not verify"), e.getMessage());
+        assertTrue(e.getMessage().contains("answered with an unauthenticated fault: signature does not verify"),
+                e.getMessage());
         assertEquals(0, statusReads.get(), "the operation ran although the request did not verify");
     }
 
