@@ -56,6 +56,10 @@ final class PolicyTable {
         return new PolicyTable(defaults, things);
     }
 
+    boolean hasEntry(ThingId thing) {
+        return things.containsKey(thing);
+    }
+
     WssPolicy policy(ThingId thing) {
         return things.getOrDefault(thing, defaults);
     }

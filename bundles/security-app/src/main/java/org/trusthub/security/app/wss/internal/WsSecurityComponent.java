@@ -1,6 +1,7 @@
 package org.trusthub.security.app.wss.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -59,6 +60,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 + "sign, encrypt, username (UsernameToken with a derived password), plain (no WS-Security).")
         String defaultPolicy() default "sign,encrypt";
 
+        @AttributeDefinition(name = "Policy of unenrolled peers", description = "Policy of peers without active "
+                + "keys in the keystore and without an entry of their own (a DPWS device discovered on the network, "
+                + "not enrolled): nothing can be signed for or verified from them, so 'plain' (the binding treats "
+                + "them as unauthenticated); any other value refuses to talk to them.")
+        String unenrolledPolicy() default "plain";
+
         @AttributeDefinition(name = "Timestamp validity", description = "Seconds a message is valid after it was "
                 + "created (1 to 3600).", min = "1", max = "3600")
         int timestampTtlSeconds() default 300;
@@ -73,6 +80,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private final WssEngine engine;
     private final CompactSignature compact;
     private volatile PolicyTable policies;
+    private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
@@ -93,10 +101,22 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Modified
     void modified(Config config) {
         policies = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(), config.thingPolicies());
+        WssPolicy unenrolled;
+        try {
+            unenrolled = PolicyTable.parse(config.unenrolledPolicy(), Duration.ofSeconds(config.timestampTtlSeconds()));
+        } catch (IllegalArgumentException e) {
+            LOG.error("WS-Security unenrolled policy '{}' is not valid ({}); unenrolled peers are refused",
+                    config.unenrolledPolicy(), e.getMessage());
+            unenrolled = WssPolicy.SIGN_ENCRYPT;
+        }
+        unenrolledPolicy = unenrolled;
     }
 
     @Override
     public WssPolicy policy(ThingId thing) {
+        if (!policies.hasEntry(thing) && !keystore.isActive(thing)) {
+            return unenrolledPolicy;
+        }
         return policies.policy(thing);
     }
 

@@ -173,6 +173,9 @@ final class WssEngine {
                 signature.setSignatureAlgorithm(outgoing.signature());
                 signature.setDigestAlgo(outgoing.digest());
                 signature.setSigCanonicalization(Algorithms.C14N);
+                // No InclusiveNamespaces lists: nothing signed carries QNames in content, and every byte counts on
+                // a constrained link (about 100 bytes per reference).
+                signature.setAddInclusivePrefixes(false);
                 signature.getParts().addAll(signed);
                 signature.build(crypto);
             }

@@ -139,8 +139,20 @@ class WsSecurityComponentTest {
     }
 
     @Test
+    void unenrolledPeersGetTheUnenrolledPolicyEnrolledOnesTheDefault() throws Exception {
+        assertTrue(b.policy(ThingId.of("dpws-stranger")).isPlain());
+        assertEquals(WssPolicy.SIGN_ENCRYPT, b.policy(HUB_A));
+        Document doc = Envelopes.invoke();
+        assertEquals(WssResult.NONE, b.secure(doc, ThingId.of("dpws-stranger")));
+        assertEquals(Envelopes.INVOKE, Envelopes.text(doc));
+        // A plain message from the enrolled hub-a is a downgrade, whatever unenrolled peers may do.
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.invoke(), HUB_A));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+    }
+
+    @Test
     void policiesComeFromConfigurationAndFailClosed() {
-        assertEquals(WssPolicy.SIGN_ENCRYPT, b.policy(ThingId.of("anyone")));
+        assertEquals(WssPolicy.SIGN_ENCRYPT, b.policy(HUB_A));
         assertTrue(b.policy(ThingId.of("legacy-2")).isPlain());
         WssPolicy broken = b.policy(ThingId.of("broken-3"));
         assertTrue(broken.sign() && broken.encrypt(), "an unreadable entry gets the strict policy");
@@ -170,6 +182,11 @@ class WsSecurityComponentTest {
             @Override
             public String defaultPolicy() {
                 return defaults;
+            }
+
+            @Override
+            public String unenrolledPolicy() {
+                return "plain";
             }
 
             @Override
