@@ -104,6 +104,12 @@ public class DpwsIT {
         registry.transition(lamp, Transition.BOOTSTRAP);
         registry.transition(lamp, Transition.ACTIVATE);
 
+        // Where trusthub-wss is installed too, this test speaks plain SOAP: the thing's WS-Security policy says so.
+        Configuration wss = configAdmin.getConfiguration("org.trusthub.security.app.wss", "?");
+        Dictionary<String, Object> wssProps = new Hashtable<>();
+        wssProps.put("thingPolicies", new String[] {lamp.value() + ": plain"});
+        wss.update(wssProps);
+
         int discoveryPort = freeUdpPort();
         Configuration c = configAdmin.getConfiguration("org.trusthub.binding.dpws", "?");
         Dictionary<String, Object> props = new Hashtable<>();
@@ -144,6 +150,7 @@ public class DpwsIT {
             return out == null || out.contains(lamp.value()) ? null : out;
         });
         c.delete();
+        wss.delete();
     }
 
     // A configuration change restarts the binding; its commands are away for that moment.
