@@ -122,6 +122,8 @@ public class DpwsIT {
             return out != null && out.contains(lamp.value()) ? out : null;
         });
         assertTrue(hosted, hosted.contains("urn:uuid:"));
+        // trusthub-dpws brings trusthub-wss: the bridge offers its provider, and the thing's policy reads plain.
+        assertTrue(hosted, !hosted.contains("no WS-Security provider"));
 
         String probe = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "' xmlns:d='" + WSD + "' xmlns:p='"
                 + DPWS + "'><s:Header><a:Action>" + WSD + "/Probe</a:Action><a:MessageID>urn:uuid:"

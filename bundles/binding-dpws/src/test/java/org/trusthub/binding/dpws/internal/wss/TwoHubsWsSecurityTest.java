@@ -1,0 +1,246 @@
+package org.trusthub.binding.dpws.internal.wss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.internal.DeviceHost;
+import org.trusthub.binding.dpws.internal.DiscoveredDevice;
+import org.trusthub.binding.dpws.internal.DpwsStack;
+import org.trusthub.binding.dpws.internal.MessageSecurity;
+import org.trusthub.binding.dpws.internal.SoapMessage;
+import org.trusthub.binding.dpws.internal.ThingSource;
+import org.trusthub.binding.dpws.internal.Xml;
+import org.trusthub.binding.dpws.spi.SoapProtection;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
+import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.security.app.wss.internal.WsSecurityComponent;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * Two hubs, each with its own keystore and the real WS-Security provider of security-app behind the bridge: hub B
+ * hosts a thing, hub A discovers it (compact-signed ProbeMatches), reads its metadata and invokes it, every SOAP
+ * message signed and encrypted. Each hub enrolled the other's hub certificate as a thing: A knows B's device as
+ * dpws:&lt;uuid&gt;, B knows A as hub-a.
+ */
+class TwoHubsWsSecurityTest {
+
+    static final ThingId LAMP = ThingId.of("lamp-1");
+    static final ThingId HUB_A = ThingId.of("hub-a");
+
+    @TempDir
+    Path tmp;
+
+    FileThingKeyStore keysA;
+    FileThingKeyStore keysB;
+    DpwsStack hubA;
+    DpwsStack hubB;
+    final List<byte[]> sentByA = new CopyOnWriteArrayList<>();
+
+    /** Keeps the bytes of each envelope after it was secured, to look at the wire and to replay it. */
+    final class Recording implements SoapSecurity {
+        final SoapSecurity inner;
+
+        Recording(SoapSecurity inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public SoapProtection policy(ThingId t) {
+            return inner.policy(t);
+        }
+
+        @Override
+        public SoapProtection secure(Document envelope, ThingId t) throws SoapSecurityException {
+            SoapProtection p = inner.secure(envelope, t);
+            sentByA.add(Xml.serialize(envelope));
+            return p;
+        }
+
+        @Override
+        public SoapProtection verify(Document envelope, ThingId t) throws SoapSecurityException {
+            return inner.verify(envelope, t);
+        }
+
+        @Override
+        public VerifiedRequest verifyRequest(Document envelope, ThingId t) throws SoapSecurityException {
+            return inner.verifyRequest(envelope, t);
+        }
+
+        @Override
+        public void signDiscovery(Document envelope) throws SoapSecurityException {
+            inner.signDiscovery(envelope);
+        }
+
+        @Override
+        public Optional<String> verifyDiscovery(Document envelope) throws SoapSecurityException {
+            return inner.verifyDiscovery(envelope);
+        }
+    }
+
+    /** The provider's configuration: the given default policy, every other setting at its declared default. */
+    static WsSecurityComponent.Config config(String defaults) {
+        return (WsSecurityComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
+                WsSecurityComponent.Config.class.getClassLoader(), new Class<?>[] {WsSecurityComponent.Config.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "annotationType" -> WsSecurityComponent.Config.class;
+                    case "defaultPolicy" -> defaults;
+                    case "hashCode" -> 0;
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "config(" + defaults + ")";
+                    default -> method.getDefaultValue();
+                });
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        keysA = FileThingKeyStore.open(tmp.resolve("a/store"), tmp.resolve("a/master.key"));
+        keysB = FileThingKeyStore.open(tmp.resolve("b/store"), tmp.resolve("b/master.key"));
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        keysB.enroll(LAMP, RootCredential.secret(secret));
+        keysB.enroll(HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        ThingSource things = new ThingSource() {
+            @Override
+            public List<ThingId> hosted() {
+                return List.of(LAMP);
+            }
+
+            @Override
+            public Optional<String> state(ThingId thing) {
+                return Optional.of("OPERATIONAL");
+            }
+        };
+        SoapSecurity b = new WsSecurityBridge(new WsSecurityComponent(keysB, config("sign,encrypt")));
+        hubB = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-b",
+                Duration.ofSeconds(5)), things, new MessageSecurity(() -> b));
+        hubB.start();
+        // Hub A's operator enrols B's device under the id the binding gives it, with B's hub certificate.
+        ThingId deviceOfB = ThingId.of("dpws:" + hubB.host().deviceFor(LAMP).uuid());
+        keysA.enroll(deviceOfB, RootCredential.certificate(keysB.hubIdentity().certificate()));
+        SoapSecurity a = new Recording(new WsSecurityBridge(new WsSecurityComponent(keysA, config("sign,encrypt"))));
+        hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a",
+                Duration.ofSeconds(5)), things, new MessageSecurity(() -> a));
+        hubA.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (hubA != null) {
+            hubA.close();
+        }
+        if (hubB != null) {
+            hubB.close();
+        }
+        keysA.close();
+        keysB.close();
+    }
+
+    String discover() throws Exception {
+        hubA.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(), hubB.discoveryPort()),
+                Duration.ofSeconds(1));
+        String address = hubB.host().deviceFor(LAMP).address();
+        assertTrue(hubA.client().device(address).isPresent(), "A did not accept B's signed ProbeMatches");
+        return address;
+    }
+
+    @Test
+    void hubsDiscoverAndInvokeEachOtherSignedAndEncrypted() throws Exception {
+        String device = discover();
+        DiscoveredDevice d = hubA.client().device(device).orElseThrow();
+        assertEquals("dpws:" + hubB.host().deviceFor(LAMP).uuid(), d.signer(), "compact signature by B's hub key");
+
+        d = hubA.client().fetchMetadata(device);
+        assertEquals(LAMP.value(), d.metadata().friendlyName());
+        assertEquals("signed+encrypted", d.protection().label());
+        String service = d.metadata().services().get(0).address();
+
+        Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
+        SoapMessage r = hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
+        assertEquals("OPERATIONAL", Xml.childText(Xml.child(r.body, DeviceHost.TH, "Status"), DeviceHost.TH,
+                "State"));
+        assertEquals("signed+encrypted", hubA.client().device(device).orElseThrow().protection().label());
+
+        String wire = new String(sentByA.get(sentByA.size() - 1), StandardCharsets.UTF_8);
+        assertTrue(wire.contains("EncryptedData"), "the invoke went out encrypted");
+        assertFalse(wire.contains("GetStatus>"), "no plaintext payload on the wire");
+        assertTrue(wire.contains("SignatureValue"), "the invoke went out signed");
+    }
+
+    @Test
+    void aReplayedSecuredInvokeIsRefusedWithAFaultAndNotActedOn() throws Exception {
+        String device = discover();
+        String service = hubA.client().fetchMetadata(device).metadata().services().get(0).address();
+        Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
+        hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
+        byte[] captured = sentByA.get(sentByA.size() - 1);
+        HttpResponse<String> replay = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service))
+                .header("Content-Type", "application/soap+xml").POST(HttpRequest.BodyPublishers.ofByteArray(captured))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, replay.statusCode());
+        assertTrue(replay.body().contains("wsse:"), replay.body());
+    }
+
+    @Test
+    void aPlainInvokeToAThingWhosePolicySignsIsRefused() throws Exception {
+        String device = discover();
+        String service = hubA.client().fetchMetadata(device).metadata().services().get(0).address();
+        String plain = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' xmlns:a="
+                + "'http://www.w3.org/2005/08/addressing'><s:Header><a:Action>" + DeviceHost.GET_STATUS
+                + "</a:Action><a:MessageID>urn:uuid:" + java.util.UUID.randomUUID() + "</a:MessageID><a:To>" + service
+                + "</a:To></s:Header><s:Body><t:GetStatus xmlns:t='" + DeviceHost.TH + "'/></s:Body></s:Envelope>";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service))
+                .header("Content-Type", "application/soap+xml").POST(HttpRequest.BodyPublishers.ofString(plain))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("wsse:"), r.body());
+        assertNotNull(r.body());
+    }
+
+    @Test
+    void anUnknownDevicesDiscoveryIsRefusedByItsSignature() throws Exception {
+        keysA.close();
+        // A fresh hub A that has not enrolled B: B's compact signature is by an unknown key.
+        keysA = FileThingKeyStore.open(tmp.resolve("a2/store"), tmp.resolve("a2/master.key"));
+        SoapSecurity a2 = new WsSecurityBridge(new WsSecurityComponent(keysA, config("sign,encrypt")));
+        hubA.close();
+        hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a2",
+                Duration.ofSeconds(5)), null, new MessageSecurity(() -> a2));
+        hubA.start();
+        hubA.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(), hubB.discoveryPort()),
+                Duration.ofSeconds(1));
+        // The WS-Discovery 1.1 ProbeMatch, signed by a key A does not know, is dropped. The 2005 one carries no
+        // compact signature; an unenrolled device's policy is plain, so it is listed, as unsigned, never as signed.
+        Optional<DiscoveredDevice> d = hubA.client().device(hubB.host().deviceFor(LAMP).address());
+        d.ifPresent(x -> {
+            assertEquals(null, x.signer(), "a signature by an unknown key was taken for a signer");
+            assertEquals(org.trusthub.binding.dpws.internal.DpwsVersion.DPWS_2006, x.version(),
+                    "the signed 1.1 ProbeMatch was accepted");
+        });
+    }
+}
