@@ -395,7 +395,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return new DerivedKey(thing, layer, mechanism, l.generation, key);
         } finally {
             read.unlock();
-            compactIfWanted();
+            compactIfWanted(false);
         }
     }
 
@@ -490,7 +490,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return draw(t, layer, mechanism, limit);
         } finally {
             read.unlock();
-            compactIfWanted();
+            compactIfWanted(false);
         }
     }
 
@@ -518,7 +518,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             return draw(t, layer, key.mechanism(), limit);
         } finally {
             read.unlock();
-            compactIfWanted();
+            compactIfWanted(false);
         }
     }
 
@@ -852,15 +852,24 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
      * and at the next start.
      */
     private void compactIfDue() {
+        compactIfDue(true);
+    }
+
+    /**
+     * @param destructionToo whether to compact for destroyed key material too; readers (derivations, counters) pass
+     *        false and leave that compaction to the thread that destroyed the material, so they do not stall for it
+     */
+    private void compactIfDue(boolean destructionToo) {
         synchronized (storeMutex) {
-            compactionDue = false;
             try {
-                if (destructionPending || store.shouldCompact()) {
+                if ((destructionToo && destructionPending) || store.shouldCompact()) {
                     compactLocked();
                 }
             } catch (StoreException | RuntimeException e) {
                 LOG.warn("Keystore {}: compaction failed, the journal still holds every change; retried with the "
                         + "next write: {}", storeDirectory, e.getMessage());
+            } finally {
+                compactionDue = destructionPending && !destructionToo;
             }
         }
     }
@@ -870,13 +879,17 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
      * reserved blocks go on meanwhile, writes wait for the store mutex. Callers hold no lock.
      */
     private void compactIfWanted() {
+        compactIfWanted(true);
+    }
+
+    private void compactIfWanted(boolean destructionToo) {
         if (!compactionDue) {
             return;
         }
         read.lock();
         try {
             if (!closed) {
-                compactIfDue();
+                compactIfDue(destructionToo);
             }
         } finally {
             read.unlock();

