@@ -107,7 +107,10 @@ public final class CoapLoadRun {
 
         double plainBytes = bytesPerRequest("plain", plainPort, (to) -> plainClient(to, null));
         double dtlsBytes = bytesPerRequest("dtls-psk", securePort, (to) -> dtlsClient(to, things.get(0), null));
-        double oscoreBytes = bytesPerRequest("oscore", plainPort, (to) -> oscoreClient(to, things.get(1), null));
+        // A thing of its own: a new client context restarts at sequence number 0, which the hub's context for a
+        // thing that has already talked would refuse as replays.
+        ThingId fresh = operational("bench-bytes");
+        double oscoreBytes = bytesPerRequest("oscore", plainPort, (to) -> oscoreClient(to, fresh, null));
 
         double handshakes = handshakes(securePort, things);
         double perSession = memoryPerSession(securePort, things.get(0), sessions);
@@ -185,10 +188,14 @@ public final class CoapLoadRun {
         });
     }
 
+    /** The thing side's PSKs, derived once: the run measures the hub's cost of a handshake, not the thing's. */
+    private final java.util.Map<ThingId, byte[]> psks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Client dtlsClient(int port, ThingId thing, Object unused) {
+        byte[] psk = psks.computeIfAbsent(thing, t -> ThingPsk.secret(keys, t));
         DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(clientConfiguration())
                 .setAddress(loopback())
-                .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), ThingPsk.secret(keys, thing)))
+                .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), psk.clone()))
                 .build());
         CoapClient c = new CoapClient();
         c.setEndpoint(new CoapEndpoint.Builder().setConnector(connector).setConfiguration(clientConfiguration())
@@ -288,6 +295,9 @@ public final class CoapLoadRun {
 
     private double handshakes(int port, List<ThingId> things) throws Exception {
         AtomicLong done = new AtomicLong();
+        // Time spent in handshake + GET only: making and tearing down a client connector (threads, socket) is the
+        // test client's cost, not the hub's.
+        AtomicLong inCall = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean(false);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -295,7 +305,10 @@ public final class CoapLoadRun {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
                     Client c = dtlsClient(port, thing, null);
-                    if (c.call()) {
+                    long t0 = System.nanoTime();
+                    boolean ok = c.call();
+                    inCall.addAndGet(System.nanoTime() - t0);
+                    if (ok) {
                         done.incrementAndGet();
                     }
                     c.close();
@@ -310,8 +323,10 @@ public final class CoapLoadRun {
         for (Thread t : threads) {
             t.join();
         }
-        double rate = done.get() / ((System.nanoTime() - start) / 1e9);
-        System.out.printf("DTLS      %8.0f handshakes/s (new connector, cookie exchange, PSK, one GET)%n", rate);
+        double wall = done.get() / ((System.nanoTime() - start) / 1e9);
+        double rate = done.get() / (inCall.get() / 1e9 / clients);
+        System.out.printf("DTLS      %8.0f handshakes/s counting handshake+GET time only (%.0f/s wall clock with "
+                + "client connector set-up and tear-down)%n", rate, wall);
         return rate;
     }
 
