@@ -141,6 +141,25 @@ class ZigbeeNetworkTest {
     }
 
     @Test
+    void decommissionFromTheLifecycleAlsoLocksTheDeviceOut() throws Exception {
+        network.commission(A, CODES[0], "alice");
+        ThingId b = network.commission(B, CODES[1], "alice");
+        sim.addDevice(A, CODES[0]);
+        sim.addDevice(B, CODES[1]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertTrue(sim.join(B));
+        int before = network.networkKeySequence();
+        // What trusthub:thing-transition ... DECOMMISSION does; the bridge hears it as a lifecycle event.
+        registry.transition(b, org.trusthub.api.thing.Transition.DECOMMISSION);
+        network.trustCenter().removed(b);
+        assertNotEquals(before, network.networkKeySequence());
+        assertFalse(sim.reportTemperature(B, 1.0));
+        assertTrue(sim.reportTemperature(A, 2.0));
+        assertEquals(LifecycleState.DECOMMISSIONED, network.device(b).orElseThrow().state());
+    }
+
+    @Test
     void malformedInstallCodeChangesNothing() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> network.commission(A, "83FED3407A939723A5C639B26916D505C3B6", "alice"));

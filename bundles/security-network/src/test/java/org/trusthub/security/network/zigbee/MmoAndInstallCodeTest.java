@@ -40,6 +40,17 @@ class MmoAndInstallCodeTest {
         assertEquals(v.get("mmo_hash"), HEX.formatHex(code.linkKey()));
     }
 
+    /**
+     * ZigBee specification Annex C: the AES-MMO hash of the one-byte message C0 (C.5) and the keyed hash with key
+     * 40..4F of the message C0 (C.6.1, the construction of the key-transport and key-load keys).
+     */
+    @Test
+    void zigbeeSpecificationAnnexCHashAndKeyedHash() {
+        assertEquals("AE3A102A28D43EE0D4A09E22788B206C", HEX.formatHex(MmoHash.hash(new byte[] {(byte) 0xC0})));
+        byte[] key = HexFormat.of().parseHex("404142434445464748494A4B4C4D4E4F");
+        assertEquals("4512807BF94CB3400F0E2C25FB76E999", HEX.formatHex(MmoHash.hmac(key, new byte[] {(byte) 0xC0})));
+    }
+
     @Test
     void defaultTrustCenterLinkKeyIsTheAsciiText() throws Exception {
         Map<String, Object> v = Json.obj(Json.obj(Json.resource(getClass(), "/testvectors/zigbee.json"))
