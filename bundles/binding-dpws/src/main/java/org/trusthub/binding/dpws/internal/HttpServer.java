@@ -104,6 +104,7 @@ public final class HttpServer implements AutoCloseable {
                 LOG.info("DPWS HTTP: refused a request from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
                 r = new Response(e.status, e.getMessage().getBytes(StandardCharsets.UTF_8));
                 write(out, r, "text/plain; charset=utf-8");
+                lingeringClose(s, in);
                 return;
             }
             if (r == null) {
@@ -115,6 +116,23 @@ public final class HttpServer implements AutoCloseable {
             LOG.debug("DPWS HTTP: connection dropped: {}", e.toString());
         } catch (IOException | RuntimeException e) {
             LOG.warn("DPWS HTTP: exchange failed: {}", e.toString());
+        }
+    }
+
+    // The refused body may still be on its way: closing at once would reset the connection and the client would
+    // see a broken pipe instead of the answer. Discard a bounded amount for a short while, then close.
+    private static void lingeringClose(Socket s, InputStream in) {
+        try {
+            s.shutdownOutput();
+            s.setSoTimeout(1000);
+            byte[] sink = new byte[8192];
+            long left = 1 << 20;
+            int n;
+            while (left > 0 && (n = in.read(sink)) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
