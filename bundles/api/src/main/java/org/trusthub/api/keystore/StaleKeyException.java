@@ -14,4 +14,15 @@ public class StaleKeyException extends KeystoreException {
         super("key of thing '" + thing + "' at layer " + layer + " is generation " + generation
                 + " but the layer is at generation " + current + ": fetch the current key");
     }
+
+    /**
+     * The key is not the layer's current key for another reason, for example a key of a revoked root whose
+     * generation the new root has reached again.
+     *
+     * @since 1.1
+     */
+    public StaleKeyException(ThingId thing, Layer layer, String reason) {
+        super("key of thing '" + thing + "' at layer " + layer + " is not the current key (" + reason
+                + "): fetch the current key");
+    }
 }

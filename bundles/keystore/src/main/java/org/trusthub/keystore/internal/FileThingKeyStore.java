@@ -512,8 +512,12 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             checkOpen();
             ThingState t = active(thing);
             LayerState l = t.layers[layer.ordinal()];
-            if (key.generation() != l.generation || !l.isCurrent(t, key)) {
+            if (key.generation() != l.generation) {
                 throw new StaleKeyException(thing, layer, key.generation(), l.generation);
+            }
+            if (!l.isCurrent(t, key)) {
+                throw new StaleKeyException(thing, layer, "it was handed out for an earlier root credential or"
+                        + " has been replaced");
             }
             return draw(t, layer, key.mechanism(), limit);
         } finally {

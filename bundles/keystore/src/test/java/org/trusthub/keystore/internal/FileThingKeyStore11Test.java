@@ -110,7 +110,9 @@ class FileThingKeyStore11Test {
         ks.enroll(LAMP, RootCredential.secret(FRESH_ROOT));
         // generation 1 again, but another root: the old key would get counter 0 a second time
         assertEquals(1, old.generation());
-        assertThrows(StaleKeyException.class, () -> ks.nextCounter(old, 100));
+        StaleKeyException e = assertThrows(StaleKeyException.class, () -> ks.nextCounter(old, 100));
+        assertEquals("key of thing 'lamp-kitchen-1' at layer LINK is not the current key (it was handed out for an"
+                + " earlier root credential or has been replaced): fetch the current key", e.getMessage());
         DerivedKey fresh = ks.deriveKey(LAMP, Layer.LINK, "m", 16);
         assertEquals(0, ks.nextCounter(fresh, 100));
         // the same key at another length is a different key, and is checked as such
