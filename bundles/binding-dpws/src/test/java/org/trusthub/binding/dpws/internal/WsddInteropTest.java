@@ -42,8 +42,14 @@ class WsddInteropTest {
 
     @BeforeEach
     void network() throws Exception {
-        assumeTrue(NetnsPair.available(), "needs root and iproute2 for network namespaces");
-        assumeTrue(new File(WSDD).exists(), "needs Debian's wsdd (apt-get install wsdd)");
+        // The interop check must not pass by being skipped: without its peer it fails, unless the developer opts out
+        // explicitly (-Dtrusthub.wsdd=skip) on a machine where it cannot run.
+        boolean optedOut = "skip".equals(System.getProperty("trusthub.wsdd"));
+        assumeTrue(!optedOut, "wsdd interop opted out with -Dtrusthub.wsdd=skip");
+        assertTrue(NetnsPair.available(), "wsdd interop needs root and iproute2 for network namespaces"
+                + " (.ci/run installs iproute2; or run with -Dtrusthub.wsdd=skip)");
+        assertTrue(new File(WSDD).exists(), "wsdd interop needs Debian's wsdd: apt-get install wsdd"
+                + " (.ci/run does; or run with -Dtrusthub.wsdd=skip)");
         net = NetnsPair.create();
     }
 
