@@ -219,8 +219,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
                 }
             }
         } else if (TrustHubEvents.KEYS_REVOKED.equals(topic)) {
-            hub.thingLeftService(id);
-        } else if (TrustHubEvents.KEYS_ROTATED.equals(topic)) {
+            hub.keysRevoked(id);
+        } else if (TrustHubEvents.KEYS_ROTATED.equals(topic) || TrustHubEvents.KEYS_ENROLLED.equals(topic)) {
             hub.keysChanged(id);
         }
     }

@@ -110,14 +110,22 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         return hubOps;
     }
 
-    /** A thing left OPERATIONAL or its keys changed: forget its replay state and tokens, expel it from groups. */
+    /**
+     * A thing left OPERATIONAL: forget its tokens, expel it from groups. Its request sequence state stays: it may come
+     * back with the same keys, and its old requests must stay refused then.
+     */
     public List<String> thingLeftService(ThingId thing) {
-        gate.forget(thing);
         tokens.forget(thing);
         return groups.expel(thing);
     }
 
-    /** A thing's keys were rotated: its request sequence numbers start over with the new generation. */
+    /** A thing's keys were revoked: out of service, and a later enrolment starts its sequence numbers over. */
+    public List<String> keysRevoked(ThingId thing) {
+        gate.forget(thing);
+        return thingLeftService(thing);
+    }
+
+    /** A thing's keys were rotated or enrolled anew: its request sequence numbers start over with the new keys. */
     public void keysChanged(ThingId thing) {
         gate.forget(thing);
     }

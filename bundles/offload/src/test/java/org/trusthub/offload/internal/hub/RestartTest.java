@@ -159,6 +159,20 @@ class RestartTest {
     }
 
     @Test
+    void aThingBackInServiceWithTheSameKeysStillHasItsOldRequestsRefused() throws Exception {
+        byte[] tokenRq = a.requestToken(b.id(), "read");
+        try (OffloadHub hub = f.durableHub(state)) {
+            hub.requestToken(tokenRq);
+            f.registry.transition(a.id(), Transition.MAINTAIN);
+            hub.thingLeftService(a.id());
+        }
+        f.registry.transition(a.id(), Transition.RESUME);
+        try (OffloadHub hub = f.durableHub(state)) {
+            assertEquals(Refusal.REPLAYED, refusal(() -> hub.requestToken(tokenRq)));
+        }
+    }
+
+    @Test
     void aTornLastWriteIsDroppedAndDamageIsRefused() throws Exception {
         byte[] tokenRq = a.requestToken(b.id(), "read");
         try (OffloadHub hub = f.durableHub(state)) {
