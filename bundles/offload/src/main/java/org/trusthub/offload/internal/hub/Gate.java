@@ -26,10 +26,17 @@ public final class Gate {
     private final Keys keys;
     private final Crypto crypto;
     private final Map<ThingId, ReplayWindow> windows = new ConcurrentHashMap<>();
+    private final OffloadState state;
 
-    public Gate(Keys keys, Crypto crypto) {
+    public Gate(Keys keys, Crypto crypto, OffloadState state) {
         this.keys = keys;
         this.crypto = crypto;
+        this.state = state;
+        state.marks().forEach((thing, mark) -> {
+            ReplayWindow w = new ReplayWindow();
+            w.refuseUpTo(mark);
+            windows.put(thing, w);
+        });
     }
 
     /** An authenticated request, not yet committed. */
@@ -48,13 +55,17 @@ public final class Gate {
             this.seq = seq;
         }
 
-        /** Consumes the sequence number; refuses when a concurrent copy of the request got there first. */
+        /**
+         * Consumes the sequence number; refuses when a concurrent copy of the request got there first. The number is
+         * covered by the durable high-water mark before it counts as used, so a restart never accepts it again.
+         */
         public void commit() {
             ReplayWindow w = windows.computeIfAbsent(thing, t -> new ReplayWindow());
             synchronized (w) {
                 if (!w.fresh(seq)) {
                     throw new OffloadException(Refusal.REPLAYED, "request " + seq + " of '" + thing + "' seen before");
                 }
+                state.reserve(thing, seq);
                 w.accept(seq);
             }
         }
@@ -89,5 +100,6 @@ public final class Gate {
     /** Forgets a thing's replay state (its keys changed: a new generation starts its sequence numbers over). */
     public void forget(ThingId thing) {
         windows.remove(thing);
+        state.resetSequence(thing);
     }
 }

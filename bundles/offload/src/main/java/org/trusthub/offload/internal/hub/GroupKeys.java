@@ -59,19 +59,48 @@ public final class GroupKeys {
         final String name;
         final TreeSet<ThingId> members = new TreeSet<>();
         final TreeMap<Long, Epoch> epochs = new TreeMap<>();
+        // The last epoch a previous run of the hub reached (its keys were not kept): numbering continues after it.
+        long before;
 
         Group(String name) {
             this.name = name;
         }
     }
 
-    public GroupKeys(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, int window) {
+    private final OffloadState state;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupKeys.class);
+
+    public GroupKeys(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, int window, OffloadState state) {
         this.gate = gate;
         this.keys = keys;
         this.crypto = crypto;
         this.clock = clock;
         this.stats = stats;
         this.window = window;
+        this.state = state;
+        restore();
+    }
+
+    /**
+     * Brings back the recorded groups. Their epoch keys were never stored, so each starts a fresh epoch after the
+     * last recorded one; members fetch it as after any re-key. A member that stopped being OPERATIONAL while the hub
+     * was down (its event was missed) is dropped.
+     */
+    private synchronized void restore() {
+        for (OffloadState.GroupRecord r : state.groups()) {
+            Group g = new Group(r.name());
+            g.before = r.lastEpoch();
+            for (ThingId m : r.members()) {
+                try {
+                    keys.operational(m.value(), "member");
+                    g.members.add(m);
+                } catch (OffloadException e) {
+                    LOG.info("Group {}: '{}' dropped at restart ({})", r.name(), m, e.refusal());
+                }
+            }
+            rekey(g);
+            groups.put(g.name, g);
+        }
     }
 
     public void window(int window) {
@@ -106,7 +135,12 @@ public final class GroupKeys {
             if (!g.members.add(member)) {
                 return info(g);
             }
-            rekey(g);
+            try {
+                rekey(g);
+            } catch (RuntimeException e) {
+                g.members.remove(member);
+                throw e;
+            }
             return info(g);
         } catch (OffloadException e) {
             throw stats.refused(e);
@@ -119,7 +153,12 @@ public final class GroupKeys {
             if (!g.members.remove(member)) {
                 throw new OffloadException(Refusal.UNKNOWN_MEMBER, "'" + member + "' is not a member of " + name);
             }
-            rekey(g);
+            try {
+                rekey(g);
+            } catch (RuntimeException e) {
+                g.members.add(member);
+                throw e;
+            }
             return info(g);
         } catch (OffloadException e) {
             throw stats.refused(e);
@@ -131,7 +170,14 @@ public final class GroupKeys {
         List<String> left = new ArrayList<>();
         for (Group g : groups.values()) {
             if (g.members.remove(thing)) {
-                rekey(g);
+                try {
+                    rekey(g);
+                } catch (java.io.UncheckedIOException e) {
+                    // The expelled member is out of memory and gets no key; a restart before the next write brings
+                    // it back as a member, and the restart check drops it again if it is still not OPERATIONAL.
+                    LOG.warn("Group {}: expelling '{}' not recorded: {}", g.name, thing, e.getMessage());
+                    continue;
+                }
                 left.add(g.name);
             }
         }
@@ -139,10 +185,12 @@ public final class GroupKeys {
     }
 
     public synchronized boolean delete(String name) {
-        Group g = groups.remove(name);
+        Group g = groups.get(name);
         if (g == null) {
             return false;
         }
+        state.groupDeleted(name);
+        groups.remove(name);
         g.epochs.values().forEach(e -> Arrays.fill(e.key, (byte) 0));
         return true;
     }
@@ -213,7 +261,9 @@ public final class GroupKeys {
     }
 
     private void rekey(Group g) {
-        long number = g.epochs.isEmpty() ? 1 : g.epochs.lastKey() + 1;
+        long number = g.epochs.isEmpty() ? g.before + 1 : g.epochs.lastKey() + 1;
+        // Recorded before the epoch exists, so a restart never hands out an epoch number twice.
+        state.group(g.name, g.members, number);
         Map<ThingId, Long> senders = new HashMap<>();
         long s = 0;
         for (ThingId m : g.members) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
@@ -44,6 +45,7 @@ import org.trusthub.api.offload.VerificationService;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.storage.StoreException;
 
 /**
  * The offload services as one DS component: configuration, the keystore and the registry around {@link OffloadHub},
@@ -88,6 +90,12 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
                 description = "Directory of DER or PEM revocation lists (*.crl, *.pem) used by verification offload; "
                         + "empty means ${karaf.etc}/trusthub/crl. A chain whose issuer has no CRL there is invalid.")
         String crlDirectory() default "";
+
+        @AttributeDefinition(name = "State directory",
+                description = "Where the hub records request sequence marks, issued tokens and groups so a restart "
+                        + "neither accepts old requests again nor loses groups; empty means "
+                        + "${karaf.data}/trusthub/offload. No key is stored there.")
+        String stateDirectory() default "";
     }
 
     @Reference
@@ -100,17 +108,47 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     Clock clock = Clock.systemUTC();
 
     private OffloadHub hub;
+    private Path stateDirectory;
 
     @Activate
     void activate(Config config, BundleContext context) {
-        hub = new OffloadHub(keystore, registry, clock, settings(config));
+        stateDirectory = stateDirectory(config, context);
+        OffloadState state;
+        if (stateDirectory == null) {
+            LOG.warn("No state directory (karaf.data unset): a restart forgets request sequence numbers and groups");
+            state = OffloadState.inMemory();
+        } else {
+            // A store that cannot be opened fails activation: serving with empty replay state would accept old
+            // requests again.
+            try {
+                state = OffloadState.open(stateDirectory, clock);
+            } catch (StoreException e) {
+                throw new IllegalStateException("offload state in " + stateDirectory + " cannot be opened: "
+                        + e.getMessage(), e);
+            }
+        }
+        hub = new OffloadHub(keystore, registry, clock, settings(config), state);
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());
     }
 
+    @Deactivate
+    void deactivate() {
+        if (hub != null) {
+            hub.close();
+            hub = null;
+        }
+    }
+
     @Modified
     void modified(Config config, BundleContext context) {
+        if (!java.util.Objects.equals(stateDirectory, stateDirectory(config, context))) {
+            // Another store: start over from it (groups re-key, as after a restart).
+            deactivate();
+            activate(config, context);
+            return;
+        }
         hub.update(settings(config));
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
     }
@@ -125,6 +163,14 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     static Set<String> algorithms(String[] configured) {
         return Arrays.stream(configured).flatMap(a -> Arrays.stream(a.split(","))).map(String::strip)
                 .filter(a -> !a.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    static Path stateDirectory(Config c, BundleContext context) {
+        if (c.stateDirectory() != null && !c.stateDirectory().isBlank()) {
+            return Path.of(c.stateDirectory().strip());
+        }
+        String data = context == null ? null : context.getProperty("karaf.data");
+        return data == null ? null : Path.of(data, "trusthub", "offload");
     }
 
     private static Path crlDirectory(Config c, BundleContext context) {
@@ -173,8 +219,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
                 }
             }
         } else if (TrustHubEvents.KEYS_REVOKED.equals(topic)) {
-            hub.thingLeftService(id);
-        } else if (TrustHubEvents.KEYS_ROTATED.equals(topic)) {
+            hub.keysRevoked(id);
+        } else if (TrustHubEvents.KEYS_ROTATED.equals(topic) || TrustHubEvents.KEYS_ENROLLED.equals(topic)) {
             hub.keysChanged(id);
         }
     }

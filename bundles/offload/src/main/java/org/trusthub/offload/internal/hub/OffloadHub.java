@@ -30,7 +30,7 @@ import org.trusthub.offload.internal.wire.Crypto;
  * benchmarks all drive this.
  */
 public final class OffloadHub implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
-        OffloadStatistics {
+        OffloadStatistics, AutoCloseable {
 
     /** The settings an operator can change (Config Admin PID {@code org.trusthub.offload}). */
     public record Settings(Duration tokenLifetime, Duration pairwiseLifetime, int epochWindow,
@@ -60,16 +60,35 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     private final PairwiseIssuer pairwise;
     private final GroupKeys groups;
     private final List<X509CRL> crls = new CopyOnWriteArrayList<>();
+    private final OffloadState state;
 
+    /** A hub that forgets its replay state and groups when it stops (tests and benchmarks that do not restart). */
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
+        this(keystore, registry, clock, settings, OffloadState.inMemory());
+    }
+
+    /** A hub that resumes from {@code state} and records into it; {@link #close()} closes it. */
+    public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings,
+            OffloadState state) {
+        this.state = state;
         Crypto crypto = new Crypto(hubOps, new SecureRandom());
         Keys keys = new Keys(keystore, registry);
-        gate = new Gate(keys, crypto);
-        tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime());
+        gate = new Gate(keys, crypto, state);
+        tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
         pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
-        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow());
+        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state);
+    }
+
+    /** Whether replay state and groups survive a restart. */
+    public boolean durable() {
+        return state.durable();
+    }
+
+    @Override
+    public void close() {
+        state.close();
     }
 
     /** Applies new settings; tokens and keys already issued keep their lifetimes. */
@@ -91,14 +110,22 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         return hubOps;
     }
 
-    /** A thing left OPERATIONAL or its keys changed: forget its replay state and tokens, expel it from groups. */
+    /**
+     * A thing left OPERATIONAL: forget its tokens, expel it from groups. Its request sequence state stays: it may come
+     * back with the same keys, and its old requests must stay refused then.
+     */
     public List<String> thingLeftService(ThingId thing) {
-        gate.forget(thing);
         tokens.forget(thing);
         return groups.expel(thing);
     }
 
-    /** A thing's keys were rotated: its request sequence numbers start over with the new generation. */
+    /** A thing's keys were revoked: out of service, and a later enrolment starts its sequence numbers over. */
+    public List<String> keysRevoked(ThingId thing) {
+        gate.forget(thing);
+        return thingLeftService(thing);
+    }
+
+    /** A thing's keys were rotated or enrolled anew: its request sequence numbers start over with the new keys. */
     public void keysChanged(ThingId thing) {
         gate.forget(thing);
     }

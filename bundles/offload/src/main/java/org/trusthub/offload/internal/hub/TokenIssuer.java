@@ -45,7 +45,15 @@ public final class TokenIssuer {
     private final java.util.concurrent.PriorityBlockingQueue<IssuedToken> byExpiry =
             new java.util.concurrent.PriorityBlockingQueue<>(64, Comparator.comparing(IssuedToken::expires));
 
-    public TokenIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime) {
+    private final OffloadState state;
+
+    public TokenIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime,
+            OffloadState state) {
+        this.state = state;
+        for (IssuedToken t : state.tokens()) {
+            issued.put(t.id(), t);
+            byExpiry.add(t);
+        }
         this.gate = gate;
         this.keys = keys;
         this.crypto = crypto;
@@ -129,6 +137,7 @@ public final class TokenIssuer {
             IssuedToken record = new IssuedToken(HexFormat.of().formatHex(cti), rq.thing, audience, scope, profile,
                     now, Instant.ofEpochSecond(exp.getEpochSecond()));
             prune(now);
+            state.tokenIssued(record);
             issued.put(record.id(), record);
             byExpiry.add(record);
             stats.issued("token");
@@ -148,6 +157,7 @@ public final class TokenIssuer {
 
     /** Forgets the tokens of a thing that left OPERATIONAL; they die with their lifetime at the audience anyway. */
     public void forget(ThingId thing) {
+        state.tokensDropped(thing);
         issued.values().removeIf(t -> t.client().equals(thing) || t.audience().equals(thing));
         byExpiry.removeIf(t -> t.client().equals(thing) || t.audience().equals(thing));
     }

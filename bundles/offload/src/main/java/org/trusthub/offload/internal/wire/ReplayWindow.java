@@ -21,6 +21,17 @@ public final class ReplayWindow {
         return age < SIZE && (seen & (1L << age)) == 0;
     }
 
+    /**
+     * Refuses every number up to and including {@code mark} from now on (a restarted hub's recorded high-water mark:
+     * it does not know which of them were used).
+     */
+    public void refuseUpTo(long mark) {
+        if (mark > highest) {
+            highest = mark;
+            seen = -1L;
+        }
+    }
+
     /** Records {@code seq}; call only after {@link #fresh} said yes and the message checked out. */
     public void accept(long seq) {
         if (seq > highest) {

@@ -37,6 +37,12 @@ final class Fixture implements AutoCloseable {
         hub = new OffloadHub(keystore, registry, clock, settings);
     }
 
+    /** A hub over the same keystore and registry that records its state in {@code stateDirectory}. */
+    OffloadHub durableHub(Path stateDirectory) throws Exception {
+        return new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
+                OffloadState.open(stateDirectory, clock));
+    }
+
     /** An enrolled thing, moved to OPERATIONAL, and the device holding its root secret. */
     ConstrainedDevice operational(String name) {
         ConstrainedDevice d = enrolled(name);

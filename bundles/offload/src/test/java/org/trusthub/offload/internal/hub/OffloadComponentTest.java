@@ -2,6 +2,7 @@ package org.trusthub.offload.internal.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.offload.OffloadException;
+import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
 
@@ -29,7 +32,17 @@ class OffloadComponentTest {
     OffloadComponent component;
 
     private static OffloadComponent.Config config(String crlDirectory, String... algorithms) {
+        return configWithState("", crlDirectory, algorithms);
+    }
+
+    private static OffloadComponent.Config configWithState(String stateDirectory, String crlDirectory,
+            String... algorithms) {
         return new OffloadComponent.Config() {
+            @Override
+            public String stateDirectory() {
+                return stateDirectory;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return OffloadComponent.Config.class;
@@ -145,5 +158,41 @@ class OffloadComponentTest {
         assertFalse(component.issuedTokens().isEmpty());
         rotated.acceptTokenResponse(component.requestToken(rotated.requestToken(b.id(), "read")));
         assertTrue(component.issued().get("token") >= 4);
+    }
+
+    @Test
+    void groupsAndReplayStateSurviveDeactivationInTheConfiguredStateDirectory() {
+        Path state = dir.resolve("state");
+        OffloadComponent.Config c = configWithState(state.toString(), dir.resolve("no-crls").toString(),
+                "SHA256withECDSA");
+        component.activate(c, null);
+        ConstrainedDevice a = f.operational("st-a");
+        ConstrainedDevice b = f.operational("st-b");
+        byte[] rq = a.requestToken(b.id(), "read");
+        component.requestToken(rq);
+        component.create("g", Set.of(a.id(), b.id()));
+        component.deactivate();
+        assertTrue(Files.exists(state.resolve("offload.journal")));
+
+        OffloadComponent again = new OffloadComponent();
+        again.keystore = f.keystore;
+        again.registry = f.registry;
+        again.clock = f.clock;
+        again.activate(c, null);
+        try {
+            assertEquals(Set.of(a.id(), b.id()), again.group("g").orElseThrow().members());
+            assertEquals(2, again.group("g").orElseThrow().epoch());
+            assertEquals(Refusal.REPLAYED, assertThrows(OffloadException.class, () -> again.requestToken(rq))
+                    .refusal());
+        } finally {
+            again.deactivate();
+        }
+    }
+
+    @Test
+    void withoutAStateDirectoryOrKarafDataTheHubRunsInMemory() {
+        assertEquals(dir.resolve("x"), OffloadComponent.stateDirectory(configWithState(dir.resolve("x").toString(),
+                ""), null));
+        assertEquals(null, OffloadComponent.stateDirectory(config(""), null));
     }
 }

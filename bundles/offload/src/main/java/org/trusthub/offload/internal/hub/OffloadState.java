@@ -1,0 +1,248 @@
+package org.trusthub.offload.internal.hub;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.trusthub.api.offload.IssuedToken;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.storage.ChecksumSealer;
+import org.trusthub.storage.RecordStore;
+import org.trusthub.storage.StoreException;
+
+import com.upokecenter.cbor.CBORObject;
+
+/**
+ * What the hub must remember across a restart: per thing a request sequence high-water mark, the issued tokens until
+ * they expire, and each group's members and last epoch. Kept in a {@link RecordStore} (crash-safe journal and
+ * snapshot); a write is durable before the request it belongs to is answered.
+ *
+ * <p>No key is stored, so the store needs no secret and is sealed with {@link ChecksumSealer} only: group epoch keys
+ * stay in memory, and a restarted hub re-keys every group with a fresh epoch after the last one it recorded (the
+ * keystore's master key is not reachable through the api, and a plaintext epoch key on disk would let anyone who
+ * reads the data directory read group traffic).
+ *
+ * <p>Sequence numbers are reserved ahead: a write happens only when a thing's request number passes its recorded mark,
+ * and then records {@code seq + RESERVE}. Every number ever accepted is at most the recorded mark (the mark is on disk
+ * before the request is admitted), and a restarted hub refuses everything up to the mark, so it never accepts an old
+ * request again; it may refuse up to {@code RESERVE} fresh numbers the thing had not used yet, which costs the thing a
+ * retry with a higher number, never a key or a message.
+ */
+public final class OffloadState implements AutoCloseable {
+    /** How far ahead of an accepted sequence number the recorded mark goes: one write per this many requests. */
+    public static final long RESERVE = 16;
+    static final String STORE_NAME = "offload";
+
+    private static final int SEQ = 1;
+    private static final int SEQ_RESET = 2;
+    private static final int TOKEN = 3;
+    private static final int TOKENS_DROPPED = 4;
+    private static final int GROUP = 5;
+    private static final int GROUP_DELETED = 6;
+
+    /** A group as recorded: its members and the last epoch it reached. */
+    public record GroupRecord(String name, List<ThingId> members, long lastEpoch) {
+    }
+
+    private final RecordStore store;
+    private final Clock clock;
+    private final Map<ThingId, Long> marks = new HashMap<>();
+    private final Map<String, IssuedToken> tokens = new LinkedHashMap<>();
+    private final Map<String, GroupRecord> groups = new TreeMap<>();
+
+    private OffloadState(Path directory, Clock clock) throws StoreException {
+        this.clock = clock;
+        this.store = directory == null ? null
+                : RecordStore.open(directory, STORE_NAME, ChecksumSealer.INSTANCE, this::replay);
+        if (store != null) {
+            dropExpired(clock.instant());
+        }
+    }
+
+    /** Nothing survives a restart (tests and benchmarks that do not restart). */
+    public static OffloadState inMemory() {
+        try {
+            return new OffloadState(null, Clock.systemUTC());
+        } catch (StoreException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Opens or creates the state in {@code directory}, replaying what a previous run recorded. */
+    public static OffloadState open(Path directory, Clock clock) throws StoreException {
+        return new OffloadState(directory, clock);
+    }
+
+    public boolean durable() {
+        return store != null;
+    }
+
+    /** The recorded sequence marks: a restarted hub refuses every request number up to its thing's mark. */
+    public synchronized Map<ThingId, Long> marks() {
+        return Map.copyOf(marks);
+    }
+
+    /** The recorded tokens that have not expired. */
+    public synchronized List<IssuedToken> tokens() {
+        Instant now = clock.instant();
+        return tokens.values().stream().filter(t -> now.isBefore(t.expires())).toList();
+    }
+
+    public synchronized List<GroupRecord> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    /**
+     * Makes sure {@code seq} is covered by the thing's recorded mark before it is accepted; writes a new mark
+     * {@code RESERVE} ahead when it is not.
+     *
+     * @throws UncheckedIOException if the mark cannot be written: the request must then be refused
+     */
+    public synchronized void reserve(ThingId thing, long seq) {
+        if (store == null) {
+            return;
+        }
+        Long mark = marks.get(thing);
+        if (mark != null && seq <= mark) {
+            return;
+        }
+        long next = seq > Long.MAX_VALUE - RESERVE ? Long.MAX_VALUE : seq + RESERVE;
+        write(record(SEQ, thing.value(), next));
+        marks.put(thing, next);
+    }
+
+    /** The thing's keys changed: its sequence numbers start over, so its mark goes. */
+    public synchronized void resetSequence(ThingId thing) {
+        if (store != null && marks.containsKey(thing)) {
+            write(record(SEQ_RESET, thing.value()));
+            marks.remove(thing);
+        }
+    }
+
+    public synchronized void tokenIssued(IssuedToken t) {
+        if (store == null) {
+            return;
+        }
+        write(record(TOKEN, t.id(), t.client().value(), t.audience().value(), t.scope(), t.profile(),
+                t.issued().toEpochMilli(), t.expires().toEpochMilli()));
+        tokens.put(t.id(), t);
+    }
+
+    /** Forgets the tokens a thing holds or is the audience of. */
+    public synchronized void tokensDropped(ThingId thing) {
+        if (store != null && tokens.values().stream().anyMatch(t -> involves(t, thing))) {
+            write(record(TOKENS_DROPPED, thing.value()));
+            tokens.values().removeIf(t -> involves(t, thing));
+        }
+    }
+
+    public synchronized void group(String name, Collection<ThingId> members, long lastEpoch) {
+        if (store == null) {
+            return;
+        }
+        CBORObject m = CBORObject.NewArray();
+        members.forEach(t -> m.Add(t.value()));
+        write(record(GROUP, name, m, lastEpoch));
+        groups.put(name, new GroupRecord(name, List.copyOf(members), lastEpoch));
+    }
+
+    public synchronized void groupDeleted(String name) {
+        if (store != null && groups.containsKey(name)) {
+            write(record(GROUP_DELETED, name));
+            groups.remove(name);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void write(CBORObject r) {
+        try {
+            store.append(r.EncodeToBytes());
+            if (store.shouldCompact()) {
+                compact();
+            }
+        } catch (StoreException e) {
+            throw new UncheckedIOException("offload state cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    // A failed compaction leaves the journal as it was (RecordStore's promise); it is retried after the next write.
+    private void compact() {
+        dropExpired(clock.instant());
+        List<byte[]> all = new ArrayList<>();
+        marks.forEach((t, m) -> all.add(record(SEQ, t.value(), m).EncodeToBytes()));
+        tokens.values().forEach(t -> all.add(record(TOKEN, t.id(), t.client().value(), t.audience().value(),
+                t.scope(), t.profile(), t.issued().toEpochMilli(), t.expires().toEpochMilli()).EncodeToBytes()));
+        groups.values().forEach(g -> {
+            CBORObject m = CBORObject.NewArray();
+            g.members().forEach(t -> m.Add(t.value()));
+            all.add(record(GROUP, g.name(), m, g.lastEpoch()).EncodeToBytes());
+        });
+        try {
+            store.compact(all);
+        } catch (StoreException e) {
+            org.slf4j.LoggerFactory.getLogger(OffloadState.class)
+                    .warn("Offload state compaction failed, retried after the next write: {}", e.getMessage());
+        }
+    }
+
+    private void dropExpired(Instant now) {
+        tokens.values().removeIf(t -> !now.isBefore(t.expires()));
+    }
+
+    private void replay(byte[] bytes) {
+        CBORObject r = CBORObject.DecodeFromBytes(bytes);
+        switch (r.get(0).AsInt32Value()) {
+            case SEQ -> marks.put(ThingId.of(r.get(1).AsString()), r.get(2).AsInt64Value());
+            case SEQ_RESET -> marks.remove(ThingId.of(r.get(1).AsString()));
+            case TOKEN -> {
+                IssuedToken t = new IssuedToken(r.get(1).AsString(), ThingId.of(r.get(2).AsString()),
+                        ThingId.of(r.get(3).AsString()), r.get(4).AsString(), r.get(5).AsString(),
+                        Instant.ofEpochMilli(r.get(6).AsInt64Value()),
+                        Instant.ofEpochMilli(r.get(7).AsInt64Value()));
+                tokens.put(t.id(), t);
+            }
+            case TOKENS_DROPPED -> {
+                ThingId thing = ThingId.of(r.get(1).AsString());
+                tokens.values().removeIf(t -> involves(t, thing));
+            }
+            case GROUP -> {
+                List<ThingId> members = new ArrayList<>();
+                CBORObject m = r.get(2);
+                for (int i = 0; i < m.size(); i++) {
+                    members.add(ThingId.of(m.get(i).AsString()));
+                }
+                String name = r.get(1).AsString();
+                groups.put(name, new GroupRecord(name, List.copyOf(members), r.get(3).AsInt64Value()));
+            }
+            case GROUP_DELETED -> groups.remove(r.get(1).AsString());
+            default -> throw new IllegalArgumentException("unknown offload record kind " + r.get(0));
+        }
+    }
+
+    private static boolean involves(IssuedToken t, ThingId thing) {
+        return t.client().equals(thing) || t.audience().equals(thing);
+    }
+
+    private static CBORObject record(int kind, Object... fields) {
+        CBORObject r = CBORObject.NewArray();
+        r.Add(kind);
+        for (Object f : fields) {
+            r.Add(CBORObject.FromObject(f));
+        }
+        return r;
+    }
+}
