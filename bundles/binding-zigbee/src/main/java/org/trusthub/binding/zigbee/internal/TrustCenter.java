@@ -150,6 +150,11 @@ final class TrustCenter {
         return (int) Math.max(0, (permitUntil - clock.millis() + 999) / 1000);
     }
 
+    /** The keystore's current network key, for a dongle whose firmware does the crypto; the caller destroys it. */
+    DerivedKey currentNetworkKey() {
+        return nwkSecurity.currentKey(network);
+    }
+
     int keySequence() {
         return nwkSecurity.keySequence(network);
     }

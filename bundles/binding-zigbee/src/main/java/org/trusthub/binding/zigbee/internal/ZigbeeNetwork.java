@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.zigbee.JoinPolicy;
 import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
@@ -19,6 +20,7 @@ import org.trusthub.binding.zigbee.ZigbeeBridge;
 import org.trusthub.binding.zigbee.ZigbeeDevice;
 
 import com.zsmartsystems.zigbee.CommandResult;
+import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeChannel;
 import com.zsmartsystems.zigbee.ZigBeeCommand;
@@ -26,6 +28,7 @@ import com.zsmartsystems.zigbee.ZigBeeEndpoint;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
 import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
@@ -38,6 +41,8 @@ import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
 import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
 import com.zsmartsystems.zigbee.zcl.field.AttributeReport;
 import com.zsmartsystems.zigbee.zcl.field.ReadAttributeStatusRecord;
+import com.zsmartsystems.zigbee.transport.ZigBeePort.FlowControl;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
  * One ZigBee network: the zsmartsystems network manager over a transport (here the SIMULATED coordinator), the trust
@@ -77,6 +82,82 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             throw new IllegalStateException("simulated ZigBee network failed to start");
         }
         return network;
+    }
+
+    /**
+     * A network on a real dongle: the zsmartsystems driver over a serial port, with the keystore's current network key
+     * (and, under secure join, the well-known default trust-center link key) handed to the dongle, whose firmware
+     * then does the NWK/APS crypto. Fails with the port and dongle type named, before any key is handed over, when
+     * the dongle cannot be initialised; nothing runs then.
+     */
+    static ZigbeeNetwork dongle(TrustCenter trustCenter, ZigBeeTransportTransmit transport, String portName,
+            DongleType type, int panId, long extendedPanId, int channel) {
+        ZigBeeNetworkManager manager = new ZigBeeNetworkManager(transport);
+        manager.setNetworkDataStore(new MemoryNodeStore());
+        manager.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
+        ZigBeeStatus status = manager.initialize();
+        if (status != ZigBeeStatus.SUCCESS) {
+            manager.shutdown();
+            throw new IllegalStateException("ZigBee dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' on serial port " + portName + " could not be initialised (" + status + "): check that the"
+                    + " port exists, is this dongle's and is readable by the Karaf user");
+        }
+        ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, null, manager);
+        // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to.
+        trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), network::joined,
+                network::left);
+        manager.setZigBeeChannel(ZigBeeChannel.create(channel));
+        manager.setZigBeePanId(panId);
+        manager.setZigBeeExtendedPanId(new ExtendedPanId(String.format("%016X", extendedPanId)));
+        handNetworkKey(trustCenter, manager);
+        if (trustCenter.policy() == JoinPolicy.SECURE_JOIN) {
+            manager.setZigBeeLinkKey(new ZigBeeKey(DEFAULT_TC_LINK_KEY));
+        }
+        manager.addCommandListener(network::commandReceived);
+        status = manager.startup(true);
+        if (status != ZigBeeStatus.SUCCESS) {
+            manager.shutdown();
+            throw new IllegalStateException("ZigBee network on dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' at " + portName + " failed to start (" + status + ")");
+        }
+        return network;
+    }
+
+    /**
+     * A network on the configured dongle: the type is checked first (an unknown one is refused before any port is
+     * touched), then the serial port and the zsmartsystems driver are created and the dongle initialised.
+     */
+    static ZigbeeNetwork openDongle(TrustCenter trustCenter, String portName, String dongleType, int baudRate,
+            int panId, long extendedPanId, int channel) {
+        DongleType type = DongleType.parse(dongleType);
+        JSerialCommPort port = new JSerialCommPort(portName.trim(), baudRate, FlowControl.FLOWCONTROL_OUT_NONE);
+        return dongle(trustCenter, DongleDrivers.create(type, port), portName.trim(), type, panId, extendedPanId,
+                channel);
+    }
+
+    // "ZigBeeAlliance09", the link key every ZigBee 3.0 device may join with when install codes are not required.
+    private static final String DEFAULT_TC_LINK_KEY = "5A6967426565416C6C69616E63653039";
+
+    // The keystore's current network key goes to the dongle; our copies of the bytes are wiped afterwards.
+    private static void handNetworkKey(TrustCenter trustCenter, ZigBeeNetworkManager manager) {
+        DerivedKey key = trustCenter.currentNetworkKey();
+        byte[] bytes = key.bytes();
+        int[] value = new int[bytes.length];
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                value[i] = bytes[i] & 0xFF;
+            }
+            ZigBeeKey zigbeeKey = new ZigBeeKey(value);
+            zigbeeKey.setSequenceNumber(key.generation() & 0xFF);
+            ZigBeeStatus status = manager.setZigBeeNetworkKey(zigbeeKey);
+            if (status != ZigBeeStatus.SUCCESS) {
+                throw new IllegalStateException("the dongle refused the network key (" + status + ")");
+            }
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            java.util.Arrays.fill(value, 0);
+            key.destroy();
+        }
     }
 
     TrustCenter trustCenter() {
@@ -171,7 +252,7 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public boolean isSimulated() {
-        return true;
+        return air != null;
     }
 
     @Override
@@ -222,7 +303,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public int rotateNetworkKey() {
-        return trustCenter.rotateNetworkKey();
+        int sequence = trustCenter.rotateNetworkKey();
+        if (air == null) {
+            handNetworkKey(trustCenter, manager);
+        }
+        return sequence;
     }
 
     @Override
@@ -303,7 +388,9 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     @Override
     public void close() {
         manager.shutdown();
-        air.close();
+        if (air != null) {
+            air.close();
+        }
         LOG.info("ZigBee bridge stopped");
     }
 
