@@ -56,26 +56,18 @@ public final class ZigbeeBindingComponent implements EventHandler {
             @Reference ThingKeyStore keystore, @Reference ZigbeeNwkSecurity nwk, @Reference ZigbeeApsSecurity aps) {
         long extendedPanId = extendedPanId(config, keystore);
         boolean simulated = config.serialPort().isBlank();
-        if (!simulated) {
-            try {
-                // Refuse an unknown type before the trust center touches the keystore.
-                DongleType.parse(config.dongleType());
-            } catch (IllegalArgumentException e) {
-                LOG.error("ZigBee bridge NOT started: {}", e.getMessage());
-                return;
-            }
-        }
-        // With a dongle, the trust center never sends frames itself, so its own address is not used.
-        TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
-                simulated ? SimulatedCoordinator.IEEE : 0L, config.joinPolicy(), Clock.systemUTC());
         if (simulated) {
+            TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+                    SimulatedCoordinator.IEEE, config.joinPolicy(), Clock.systemUTC());
             network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
             LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real"
                     + " ZigBee device is reachable. Network {} key sequence {}, join policy {}", trustCenter.network(),
                     trustCenter.keySequence(), trustCenter.policy());
         } else {
             try {
-                network = ZigbeeNetwork.openDongle(trustCenter, config.serialPort(), config.dongleType(),
+                // With a dongle, the trust center never sends frames itself, so its own address is not used.
+                network = ZigbeeNetwork.openDongle(() -> new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+                        0L, config.joinPolicy(), Clock.systemUTC()), config.serialPort(), config.dongleType(),
                         config.baudRate(), config.panId() & 0x3FFF, extendedPanId, config.channel());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.error("ZigBee bridge NOT started: {}", e.getMessage());
@@ -86,6 +78,7 @@ public final class ZigbeeBindingComponent implements EventHandler {
                         config.serialPort(), e.getMessage());
                 return;
             }
+            TrustCenter trustCenter = network.trustCenter();
             LOG.info("ZigBee bridge running on dongle '{}' at {}. Network {} key sequence {}, join policy {}",
                     config.dongleType(), config.serialPort(), trustCenter.network(), trustCenter.keySequence(),
                     trustCenter.policy());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -85,13 +86,30 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     }
 
     /**
-     * A network on a real dongle: the zsmartsystems driver over a serial port, with the keystore's current network key
-     * (and, under secure join, the well-known default trust-center link key) handed to the dongle, whose firmware
-     * then does the NWK/APS crypto. Fails with the port and dongle type named, before any key is handed over, when
-     * the dongle cannot be initialised; nothing runs then.
+     * A network on the configured dongle: the type is checked first (an unknown one is refused before any port is
+     * touched), then the serial port and the zsmartsystems driver are created and the dongle initialised; only then
+     * is the trust center created (so a dongle that is not there leaves the keystore untouched) and its keys handed
+     * to the dongle.
      */
+    static ZigbeeNetwork openDongle(Supplier<TrustCenter> trustCenter, String portName, String dongleType,
+            int baudRate, int panId, long extendedPanId, int channel) {
+        DongleType type = DongleType.parse(dongleType);
+        String name = portName.trim();
+        JSerialCommPort port = new JSerialCommPort(name, baudRate, FlowControl.FLOWCONTROL_OUT_NONE);
+        ZigBeeNetworkManager manager = initialiseDongle(DongleDrivers.create(type, port), name, type);
+        return onDongle(trustCenter.get(), manager, name, type, panId, extendedPanId, channel);
+    }
+
+    /** As {@link #openDongle} with a transport already made (tests give a recording one). */
     static ZigbeeNetwork dongle(TrustCenter trustCenter, ZigBeeTransportTransmit transport, String portName,
             DongleType type, int panId, long extendedPanId, int channel) {
+        return onDongle(trustCenter, initialiseDongle(transport, portName, type), portName, type, panId,
+                extendedPanId, channel);
+    }
+
+    // Fails with the port and dongle type named, before any key is handed over; nothing runs then.
+    private static ZigBeeNetworkManager initialiseDongle(ZigBeeTransportTransmit transport, String portName,
+            DongleType type) {
         ZigBeeNetworkManager manager = new ZigBeeNetworkManager(transport);
         manager.setNetworkDataStore(new MemoryNodeStore());
         manager.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
@@ -102,6 +120,15 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
                     + "' on serial port " + portName + " could not be initialised (" + status + "): check that the"
                     + " port exists, is this dongle's and is readable by the Karaf user");
         }
+        return manager;
+    }
+
+    /*
+     * The keystore's current network key (and, under secure join, the well-known default trust-center link key) go
+     * to the dongle, whose firmware then does the NWK/APS crypto.
+     */
+    private static ZigbeeNetwork onDongle(TrustCenter trustCenter, ZigBeeNetworkManager manager, String portName,
+            DongleType type, int panId, long extendedPanId, int channel) {
         ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, null, manager);
         // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to.
         trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), network::joined,
@@ -109,30 +136,23 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         manager.setZigBeeChannel(ZigBeeChannel.create(channel));
         manager.setZigBeePanId(panId);
         manager.setZigBeeExtendedPanId(new ExtendedPanId(String.format("%016X", extendedPanId)));
-        handNetworkKey(trustCenter, manager);
+        try {
+            handNetworkKey(trustCenter, manager);
+        } catch (IllegalStateException e) {
+            manager.shutdown();
+            throw e;
+        }
         if (trustCenter.policy() == JoinPolicy.SECURE_JOIN) {
             manager.setZigBeeLinkKey(new ZigBeeKey(DEFAULT_TC_LINK_KEY));
         }
         manager.addCommandListener(network::commandReceived);
-        status = manager.startup(true);
+        ZigBeeStatus status = manager.startup(true);
         if (status != ZigBeeStatus.SUCCESS) {
             manager.shutdown();
             throw new IllegalStateException("ZigBee network on dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
                     + "' at " + portName + " failed to start (" + status + ")");
         }
         return network;
-    }
-
-    /**
-     * A network on the configured dongle: the type is checked first (an unknown one is refused before any port is
-     * touched), then the serial port and the zsmartsystems driver are created and the dongle initialised.
-     */
-    static ZigbeeNetwork openDongle(TrustCenter trustCenter, String portName, String dongleType, int baudRate,
-            int panId, long extendedPanId, int channel) {
-        DongleType type = DongleType.parse(dongleType);
-        JSerialCommPort port = new JSerialCommPort(portName.trim(), baudRate, FlowControl.FLOWCONTROL_OUT_NONE);
-        return dongle(trustCenter, DongleDrivers.create(type, port), portName.trim(), type, panId, extendedPanId,
-                channel);
     }
 
     // "ZigBeeAlliance09", the link key every ZigBee 3.0 device may join with when install codes are not required.

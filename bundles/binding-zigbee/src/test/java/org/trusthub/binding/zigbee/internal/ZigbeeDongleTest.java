@@ -11,12 +11,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.lang.reflect.Proxy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.zigbee.JoinPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
@@ -54,6 +59,10 @@ class ZigbeeDongleTest {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         nwk = new NwkSecurityProvider(keystore);
+    }
+
+    // Created by the tests that need it: creating it enrolls the network key holder in the keystore.
+    private void createTrustCenter() {
         trustCenter = new TrustCenter(registry, keystore, nwk, new ApsSecurityProvider(keystore), EPAN, 0L,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
     }
@@ -73,39 +82,73 @@ class ZigbeeDongleTest {
         }
     }
 
+    // A trust center the dongle path must not create before the dongle answers: creating one enrolls keys.
+    private final Supplier<TrustCenter> mustNotBeCreated = () -> {
+        throw new AssertionError("trust center created although the dongle never initialised");
+    };
+
     @Test
     void everyKnownDongleOnAMissingPortIsRefusedNamingThePortAndNothingChanges() {
-        byte[] keyBefore = currentKeyBytes();
-        int sequenceBefore = trustCenter.keySequence();
+        List<ThingId> keystoreBefore = keystore.things();
         int thingsBefore = registry.list().size();
         for (DongleType type : DongleType.values()) {
             String name = type.name().toLowerCase(java.util.Locale.ROOT);
             // The real driver over the real jSerialComm port: opening /dev/nonexistent fails, so initialise fails.
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZigbeeNetwork.openDongle(
-                    trustCenter, "/dev/nonexistent", name, 115200, 0x1A62, EPAN, 15), name);
-            assertTrue(e.getMessage().contains("/dev/nonexistent"), e.getMessage());
-            assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+                    mustNotBeCreated, "/dev/nonexistent", name, 115200, 0x1A62, EPAN, 15), name);
+            assertTrue(e.getMessage().contains("'" + name + "' on serial port /dev/nonexistent"), e.getMessage());
         }
-        assertEquals(sequenceBefore, trustCenter.keySequence());
-        assertArrayEquals(keyBefore, currentKeyBytes());
+        assertEquals(keystoreBefore, keystore.things());
         assertEquals(thingsBefore, registry.list().size());
-        assertTrue(trustCenter.devices().isEmpty());
     }
 
     @Test
     void unknownOrMissingDongleTypeIsRefusedWithTheKnownTypes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZigbeeNetwork.openDongle(
-                trustCenter, "/dev/ttyUSB0", "zwave", 115200, 0x1A62, EPAN, 15));
+                mustNotBeCreated, "/dev/ttyUSB0", "zwave", 115200, 0x1A62, EPAN, 15));
         assertEquals("unknown dongleType 'zwave': expected one of ember, telegesis, cc2531, xbee, conbee",
                 e.getMessage());
         IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> ZigbeeNetwork
-                .openDongle(trustCenter, "/dev/ttyUSB0", " ", 115200, 0x1A62, EPAN, 15));
+                .openDongle(mustNotBeCreated, "/dev/ttyUSB0", " ", 115200, 0x1A62, EPAN, 15));
         assertTrue(blank.getMessage().startsWith("dongleType is required when serialPort is set"), blank.getMessage());
         assertEquals(DongleType.CONBEE, DongleType.parse(" ConBee "));
     }
 
+    /** The component as Config Admin starts it: it logs and registers nothing, for a missing port or unknown type. */
+    @Test
+    void theComponentWithAMissingPortOrUnknownTypeRegistersNoBridgeAndNoSimulation() {
+        List<ThingId> keystoreBefore = keystore.things();
+        for (String type : new String[] {"ember", "zwave"}) {
+            List<Object> registered = new ArrayList<>();
+            ZigbeeBindingComponent component = new ZigbeeBindingComponent(context(registered),
+                    config(Map.of("serialPort", "/dev/nonexistent", "dongleType", type)), registry, keystore, nwk,
+                    new ApsSecurityProvider(keystore));
+            assertTrue(registered.isEmpty(), type + ": registered " + registered);
+            component.deactivate();
+        }
+        assertEquals(keystoreBefore, keystore.things(), "no network key holder enrolled for a bridge that never ran");
+    }
+
+    private static BundleContext context(List<Object> registered) {
+        return (BundleContext) Proxy.newProxyInstance(ZigbeeDongleTest.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerService")) {
+                        registered.add(args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static ZigbeeConfig config(Map<String, Object> values) {
+        return (ZigbeeConfig) Proxy.newProxyInstance(ZigbeeDongleTest.class.getClassLoader(),
+                new Class<?>[] {ZigbeeConfig.class}, (proxy, method, args) -> values.getOrDefault(method.getName(),
+                        method.getDefaultValue()));
+    }
+
     @Test
     void theDongleGetsTheKeystoresCurrentNetworkKeyAndTheRotatedOne() {
+        createTrustCenter();
         // A recording transport, because no real driver gets past initialise without a dongle on its port.
         RecordingTransport transport = new RecordingTransport();
         ZigbeeNetwork network = ZigbeeNetwork.dongle(trustCenter, transport, "/dev/fake", DongleType.EMBER, 0x1A62,
@@ -134,6 +177,7 @@ class ZigbeeDongleTest {
 
     @Test
     void secureJoinAlsoHandsTheDefaultTrustCenterLinkKey() {
+        createTrustCenter();
         trustCenter.setPolicy(JoinPolicy.SECURE_JOIN);
         RecordingTransport transport = new RecordingTransport();
         ZigbeeNetwork network = ZigbeeNetwork.dongle(trustCenter, transport, "/dev/fake", DongleType.EMBER, 0x1A62,
@@ -149,6 +193,7 @@ class ZigbeeDongleTest {
 
     @Test
     void aTransportThatFailsToInitialiseStartsNothing() {
+        createTrustCenter();
         RecordingTransport transport = new RecordingTransport();
         transport.initStatus = ZigBeeStatus.COMMUNICATION_ERROR;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZigbeeNetwork.dongle(trustCenter,
@@ -180,18 +225,13 @@ class ZigbeeDongleTest {
 
         @Override
         public ZigBeeStatus initialize() {
-            if (initStatus == ZigBeeStatus.SUCCESS && receiver != null) {
-                receiver.setTransportState(com.zsmartsystems.zigbee.transport.ZigBeeTransportState.UNINITIALISED);
-            }
             return initStatus;
         }
 
         @Override
         public ZigBeeStatus startup(boolean reinitialize) {
+            // Reporting ONLINE would start the manager's background traffic, which needs a real NCP.
             started = true;
-            if (receiver != null) {
-                receiver.setTransportState(com.zsmartsystems.zigbee.transport.ZigBeeTransportState.ONLINE);
-            }
             return ZigBeeStatus.SUCCESS;
         }
 
