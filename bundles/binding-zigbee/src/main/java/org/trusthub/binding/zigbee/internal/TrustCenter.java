@@ -155,6 +155,11 @@ final class TrustCenter {
         return nwkSecurity.currentKey(network);
     }
 
+    /** A device's install-code link key from the keystore, for a dongle; the caller destroys it. */
+    Optional<DerivedKey> linkKey(ThingId thing) {
+        return keystore.storedKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM);
+    }
+
     int keySequence() {
         return nwkSecurity.keySequence(network);
     }

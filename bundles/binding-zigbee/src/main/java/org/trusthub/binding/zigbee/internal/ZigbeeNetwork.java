@@ -298,7 +298,43 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public ThingId commission(long ieeeAddress, String installCode, String owner) {
-        return trustCenter.commission(ieeeAddress, installCode, owner);
+        ThingId thing = trustCenter.commission(ieeeAddress, installCode, owner);
+        if (air == null) {
+            handInstallKey(thing, ieeeAddress);
+        }
+        return thing;
+    }
+
+    /*
+     * With a dongle, its firmware answers the join, so it needs the device's install-code link key (the drivers take
+     * the derived key, e.g. as an Ember transient link key). A dongle that refuses leaves the device unable to join:
+     * said in the log, the commissioning itself stands (the key stays in the keystore for a retry).
+     */
+    private void handInstallKey(ThingId thing, long ieeeAddress) {
+        Optional<DerivedKey> stored = trustCenter.linkKey(thing);
+        if (stored.isEmpty()) {
+            return;
+        }
+        DerivedKey key = stored.get();
+        byte[] bytes = key.bytes();
+        int[] value = new int[bytes.length];
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                value[i] = bytes[i] & 0xFF;
+            }
+            ZigBeeKey zigbeeKey = new ZigBeeKey(value);
+            zigbeeKey.setAddress(ieee(ieeeAddress));
+            ZigBeeStatus status = manager.setZigBeeInstallKey(zigbeeKey);
+            if (status != ZigBeeStatus.SUCCESS) {
+                trustCenter.count("dongle.install-key-refused");
+                LOG.error("the dongle did not take the install-code link key of {} ({}): it cannot join until the"
+                        + " dongle accepts it", thing, status);
+            }
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            java.util.Arrays.fill(value, 0);
+            key.destroy();
+        }
     }
 
     @Override

@@ -176,6 +176,33 @@ class ZigbeeDongleTest {
     }
 
     @Test
+    void aCommissionedDevicesInstallCodeLinkKeyFromTheKeystoreGoesToTheDongle() {
+        createTrustCenter();
+        RecordingTransport transport = new RecordingTransport();
+        ZigbeeNetwork network = ZigbeeNetwork.dongle(trustCenter, transport, "/dev/fake", DongleType.EMBER, 0x1A62,
+                EPAN, 20);
+        try {
+            ThingId thing = network.commission(0x00124B0000000A01L, "83FED3407A939723A5C639B26916D505C3B5", "alice");
+            assertEquals(1, transport.installKeys.size());
+            ZigBeeKey handed = transport.installKeys.get(0);
+            assertEquals(new IeeeAddress("00124B0000000A01"), handed.getAddress());
+            DerivedKey stored = keystore.storedKey(thing, org.trusthub.api.keystore.Layer.NETWORK,
+                    org.trusthub.security.network.zigbee.ZigbeeApsSecurity.LINK_KEY_MECHANISM).orElseThrow();
+            try {
+                assertArrayEquals(stored.bytes(), bytes(handed));
+            } finally {
+                stored.destroy();
+            }
+            // A mistyped code: refused before anything reaches the dongle.
+            assertThrows(IllegalArgumentException.class, () -> network.commission(0x00124B0000000B02L,
+                    "83FED3407A939723A5C639B26916D505C3B6", "alice"));
+            assertEquals(1, transport.installKeys.size());
+        } finally {
+            network.close();
+        }
+    }
+
+    @Test
     void secureJoinAlsoHandsTheDefaultTrustCenterLinkKey() {
         createTrustCenter();
         trustCenter.setPolicy(JoinPolicy.SECURE_JOIN);
@@ -319,8 +346,18 @@ class ZigbeeDongleTest {
             return linkKeys.isEmpty() ? null : linkKeys.get(linkKeys.size() - 1);
         }
 
+        final List<ZigBeeKey> installKeys = new ArrayList<>();
+
         @Override
         public void updateTransportConfig(TransportConfig configuration) {
+            for (com.zsmartsystems.zigbee.transport.TransportConfigOption option : configuration.getOptions()) {
+                if (option == com.zsmartsystems.zigbee.transport.TransportConfigOption.INSTALL_KEY) {
+                    installKeys.add(configuration.getValue(option));
+                    configuration.setResult(option, ZigBeeStatus.SUCCESS);
+                } else {
+                    configuration.setResult(option, ZigBeeStatus.UNSUPPORTED);
+                }
+            }
         }
     }
 }
