@@ -150,6 +150,16 @@ final class TrustCenter {
         return (int) Math.max(0, (permitUntil - clock.millis() + 999) / 1000);
     }
 
+    /** The keystore's current network key, for a dongle whose firmware does the crypto; the caller destroys it. */
+    DerivedKey currentNetworkKey() {
+        return nwkSecurity.currentKey(network);
+    }
+
+    /** A device's install-code link key from the keystore, for a dongle; the caller destroys it. */
+    Optional<DerivedKey> linkKey(ThingId thing) {
+        return keystore.storedKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM);
+    }
+
     int keySequence() {
         return nwkSecurity.keySequence(network);
     }

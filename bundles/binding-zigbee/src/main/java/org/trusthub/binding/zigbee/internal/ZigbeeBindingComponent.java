@@ -54,27 +54,43 @@ public final class ZigbeeBindingComponent implements EventHandler {
     @Activate
     public ZigbeeBindingComponent(BundleContext context, ZigbeeConfig config, @Reference ThingRegistry registry,
             @Reference ThingKeyStore keystore, @Reference ZigbeeNwkSecurity nwk, @Reference ZigbeeApsSecurity aps) {
-        if (!config.serialPort().isBlank()) {
-            // The zsmartsystems dongle drivers (and a serial port implementation) are separate artifacts that this
-            // build does not bundle yet; refuse clearly instead of pretending.
-            LOG.error("ZigBee dongle '{}' on {} configured, but no dongle driver is installed in this build; the"
-                    + " ZigBee bridge is NOT started. Remove serialPort to run the simulated coordinator.",
-                    config.dongleType(), config.serialPort());
-            return;
-        }
         long extendedPanId = extendedPanId(config, keystore);
-        TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId, SimulatedCoordinator.IEEE,
-                config.joinPolicy(), Clock.systemUTC());
-        network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
-        LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real ZigBee"
-                + " device is reachable. Network {} key sequence {}, join policy {}", trustCenter.network(),
-                trustCenter.keySequence(), trustCenter.policy());
+        boolean simulated = config.serialPort().isBlank();
+        if (simulated) {
+            TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+                    SimulatedCoordinator.IEEE, config.joinPolicy(), Clock.systemUTC());
+            network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
+            LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real"
+                    + " ZigBee device is reachable. Network {} key sequence {}, join policy {}", trustCenter.network(),
+                    trustCenter.keySequence(), trustCenter.policy());
+        } else {
+            try {
+                // With a dongle, the trust center never sends frames itself, so its own address is not used.
+                network = ZigbeeNetwork.openDongle(() -> new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+                        0L, config.joinPolicy(), Clock.systemUTC()), config.serialPort(), config.dongleType(),
+                        config.baudRate(), config.panId() & 0x3FFF, extendedPanId, config.channel());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                LOG.error("ZigBee bridge NOT started: {}", e.getMessage());
+                return;
+            } catch (NoClassDefFoundError e) {
+                LOG.error("ZigBee bridge NOT started: dongle '{}' on {} needs the dongle drivers and serial port;"
+                        + " install feature trusthub-zigbee-dongle ({} missing)", config.dongleType(),
+                        config.serialPort(), e.getMessage());
+                return;
+            }
+            TrustCenter trustCenter = network.trustCenter();
+            LOG.info("ZigBee bridge running on dongle '{}' at {}. Network {} key sequence {}, join policy {}",
+                    config.dongleType(), config.serialPort(), trustCenter.network(), trustCenter.keySequence(),
+                    trustCenter.policy());
+        }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ProtocolBinding.PROTOCOL, "zigbee");
-        props.put(ProtocolBinding.SIMULATED, Boolean.TRUE);
+        props.put(ProtocolBinding.SIMULATED, simulated);
         registrations.add(context.registerService(new String[] {ProtocolBinding.class.getName(),
                 ZigbeeBridge.class.getName()}, network, props));
-        registrations.add(context.registerService(SimulatedZigbeeNetwork.class, network.simulation(), props));
+        if (simulated) {
+            registrations.add(context.registerService(SimulatedZigbeeNetwork.class, network.simulation(), props));
+        }
     }
 
     @Deactivate

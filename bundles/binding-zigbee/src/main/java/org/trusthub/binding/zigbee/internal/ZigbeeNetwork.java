@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.zigbee.JoinPolicy;
 import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
@@ -19,6 +21,7 @@ import org.trusthub.binding.zigbee.ZigbeeBridge;
 import org.trusthub.binding.zigbee.ZigbeeDevice;
 
 import com.zsmartsystems.zigbee.CommandResult;
+import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeChannel;
 import com.zsmartsystems.zigbee.ZigBeeCommand;
@@ -26,6 +29,7 @@ import com.zsmartsystems.zigbee.ZigBeeEndpoint;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
 import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
@@ -38,6 +42,8 @@ import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
 import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
 import com.zsmartsystems.zigbee.zcl.field.AttributeReport;
 import com.zsmartsystems.zigbee.zcl.field.ReadAttributeStatusRecord;
+import com.zsmartsystems.zigbee.transport.ZigBeePort.FlowControl;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
  * One ZigBee network: the zsmartsystems network manager over a transport (here the SIMULATED coordinator), the trust
@@ -77,6 +83,101 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             throw new IllegalStateException("simulated ZigBee network failed to start");
         }
         return network;
+    }
+
+    /**
+     * A network on the configured dongle: the type is checked first (an unknown one is refused before any port is
+     * touched), then the serial port and the zsmartsystems driver are created and the dongle initialised; only then
+     * is the trust center created (so a dongle that is not there leaves the keystore untouched) and its keys handed
+     * to the dongle.
+     */
+    static ZigbeeNetwork openDongle(Supplier<TrustCenter> trustCenter, String portName, String dongleType,
+            int baudRate, int panId, long extendedPanId, int channel) {
+        DongleType type = DongleType.parse(dongleType);
+        String name = portName.trim();
+        JSerialCommPort port = new JSerialCommPort(name, baudRate, FlowControl.FLOWCONTROL_OUT_NONE);
+        ZigBeeNetworkManager manager = initialiseDongle(DongleDrivers.create(type, port), name, type);
+        return onDongle(trustCenter.get(), manager, name, type, panId, extendedPanId, channel);
+    }
+
+    /** As {@link #openDongle} with a transport already made (tests give a recording one). */
+    static ZigbeeNetwork dongle(TrustCenter trustCenter, ZigBeeTransportTransmit transport, String portName,
+            DongleType type, int panId, long extendedPanId, int channel) {
+        return onDongle(trustCenter, initialiseDongle(transport, portName, type), portName, type, panId,
+                extendedPanId, channel);
+    }
+
+    // Fails with the port and dongle type named, before any key is handed over; nothing runs then.
+    private static ZigBeeNetworkManager initialiseDongle(ZigBeeTransportTransmit transport, String portName,
+            DongleType type) {
+        ZigBeeNetworkManager manager = new ZigBeeNetworkManager(transport);
+        manager.setNetworkDataStore(new MemoryNodeStore());
+        manager.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
+        ZigBeeStatus status = manager.initialize();
+        if (status != ZigBeeStatus.SUCCESS) {
+            manager.shutdown();
+            throw new IllegalStateException("ZigBee dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' on serial port " + portName + " could not be initialised (" + status + "): check that the"
+                    + " port exists, is this dongle's and is readable by the Karaf user");
+        }
+        return manager;
+    }
+
+    /*
+     * The keystore's current network key (and, under secure join, the well-known default trust-center link key) go
+     * to the dongle, whose firmware then does the NWK/APS crypto.
+     */
+    private static ZigbeeNetwork onDongle(TrustCenter trustCenter, ZigBeeNetworkManager manager, String portName,
+            DongleType type, int panId, long extendedPanId, int channel) {
+        ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, null, manager);
+        // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to.
+        trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), network::joined,
+                network::left);
+        manager.setZigBeeChannel(ZigBeeChannel.create(channel));
+        manager.setZigBeePanId(panId);
+        manager.setZigBeeExtendedPanId(new ExtendedPanId(String.format("%016X", extendedPanId)));
+        try {
+            handNetworkKey(trustCenter, manager);
+        } catch (IllegalStateException e) {
+            manager.shutdown();
+            throw e;
+        }
+        if (trustCenter.policy() == JoinPolicy.SECURE_JOIN) {
+            manager.setZigBeeLinkKey(new ZigBeeKey(DEFAULT_TC_LINK_KEY));
+        }
+        manager.addCommandListener(network::commandReceived);
+        ZigBeeStatus status = manager.startup(true);
+        if (status != ZigBeeStatus.SUCCESS) {
+            manager.shutdown();
+            throw new IllegalStateException("ZigBee network on dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' at " + portName + " failed to start (" + status + ")");
+        }
+        return network;
+    }
+
+    // "ZigBeeAlliance09", the link key every ZigBee 3.0 device may join with when install codes are not required.
+    private static final String DEFAULT_TC_LINK_KEY = "5A6967426565416C6C69616E63653039";
+
+    // The keystore's current network key goes to the dongle; our copies of the bytes are wiped afterwards.
+    private static void handNetworkKey(TrustCenter trustCenter, ZigBeeNetworkManager manager) {
+        DerivedKey key = trustCenter.currentNetworkKey();
+        byte[] bytes = key.bytes();
+        int[] value = new int[bytes.length];
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                value[i] = bytes[i] & 0xFF;
+            }
+            ZigBeeKey zigbeeKey = new ZigBeeKey(value);
+            zigbeeKey.setSequenceNumber(key.generation() & 0xFF);
+            ZigBeeStatus status = manager.setZigBeeNetworkKey(zigbeeKey);
+            if (status != ZigBeeStatus.SUCCESS) {
+                throw new IllegalStateException("the dongle refused the network key (" + status + ")");
+            }
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            java.util.Arrays.fill(value, 0);
+            key.destroy();
+        }
     }
 
     TrustCenter trustCenter() {
@@ -171,7 +272,7 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public boolean isSimulated() {
-        return true;
+        return air != null;
     }
 
     @Override
@@ -197,7 +298,43 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public ThingId commission(long ieeeAddress, String installCode, String owner) {
-        return trustCenter.commission(ieeeAddress, installCode, owner);
+        ThingId thing = trustCenter.commission(ieeeAddress, installCode, owner);
+        if (air == null) {
+            handInstallKey(thing, ieeeAddress);
+        }
+        return thing;
+    }
+
+    /*
+     * With a dongle, its firmware answers the join, so it needs the device's install-code link key (the drivers take
+     * the derived key, e.g. as an Ember transient link key). A dongle that refuses leaves the device unable to join:
+     * said in the log, the commissioning itself stands (the key stays in the keystore for a retry).
+     */
+    private void handInstallKey(ThingId thing, long ieeeAddress) {
+        Optional<DerivedKey> stored = trustCenter.linkKey(thing);
+        if (stored.isEmpty()) {
+            return;
+        }
+        DerivedKey key = stored.get();
+        byte[] bytes = key.bytes();
+        int[] value = new int[bytes.length];
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                value[i] = bytes[i] & 0xFF;
+            }
+            ZigBeeKey zigbeeKey = new ZigBeeKey(value);
+            zigbeeKey.setAddress(ieee(ieeeAddress));
+            ZigBeeStatus status = manager.setZigBeeInstallKey(zigbeeKey);
+            if (status != ZigBeeStatus.SUCCESS) {
+                trustCenter.count("dongle.install-key-refused");
+                LOG.error("the dongle did not take the install-code link key of {} ({}): it cannot join until the"
+                        + " dongle accepts it", thing, status);
+            }
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            java.util.Arrays.fill(value, 0);
+            key.destroy();
+        }
     }
 
     @Override
@@ -222,7 +359,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public int rotateNetworkKey() {
-        return trustCenter.rotateNetworkKey();
+        int sequence = trustCenter.rotateNetworkKey();
+        if (air == null) {
+            handNetworkKey(trustCenter, manager);
+        }
+        return sequence;
     }
 
     @Override
@@ -303,7 +444,9 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     @Override
     public void close() {
         manager.shutdown();
-        air.close();
+        if (air != null) {
+            air.close();
+        }
         LOG.info("ZigBee bridge stopped");
     }
 
