@@ -15,12 +15,31 @@ class KeystoreSequencedCtx extends OSCoreCtx {
     static final int SEQ_LIMIT = Integer.MAX_VALUE - 1;
 
     private final SequenceSource sequence;
+    /** Every Partial IV at or below this was (or may have been) accepted before a restart: see {@link ReplayMarks}. */
+    private final long replayFloor;
+    private final Acceptance acceptance;
+
+    /** Told of a verified Partial IV before the window takes it; throws to refuse the message. */
+    @FunctionalInterface
+    interface Acceptance {
+        void accepting(int seq);
+    }
 
     KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
             byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence) throws OSException {
+        this(masterSecret, client, senderId, recipientId, masterSalt, idContext, replayWindow, sequence, -1,
+                seq -> {
+                });
+    }
+
+    KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
+            byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence, long replayFloor,
+            Acceptance acceptance) throws OSException {
         super(masterSecret, client, AlgorithmID.AES_CCM_16_64_128, senderId, recipientId,
                 AlgorithmID.HKDF_HMAC_SHA_256, replayWindow, masterSalt, idContext, DEFAULT_MAX_UNFRAGMENTED);
         this.sequence = sequence;
+        this.replayFloor = replayFloor;
+        this.acceptance = acceptance;
         super.setSenderSeq(sequence.next());
     }
 
@@ -50,6 +69,10 @@ class KeystoreSequencedCtx extends OSCoreCtx {
      */
     @Override
     public synchronized void checkIncomingSeq(int seq) throws OSException {
+        if (seq <= replayFloor) {
+            // cf-oscore answers this 4.01, as any replay.
+            throw new OSException(org.eclipse.californium.oscore.ErrorDescriptions.REPLAY_DETECT);
+        }
         int lowest = getLowestRecipientSeq();
         int window = getRecipientReplayWindow();
         super.checkIncomingSeq(seq);
@@ -68,9 +91,13 @@ class KeystoreSequencedCtx extends OSCoreCtx {
         if (seq != null) {
             unverified.remove();
             try {
+                // The mark is on disk before the window takes the number (write-ahead): a crash cannot forget it.
+                acceptance.accepting(seq);
                 super.checkIncomingSeq(seq);
             } catch (OSException e) {
                 throw new IllegalStateException("Replay detected", e);
+            } catch (java.io.UncheckedIOException e) {
+                throw new IllegalStateException("Replay state cannot be recorded", e);
             }
         }
         super.setCoAPCode(code);

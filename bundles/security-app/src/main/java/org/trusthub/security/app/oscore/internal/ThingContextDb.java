@@ -26,7 +26,8 @@ import org.trusthub.security.app.oscore.OscoreIds;
 /**
  * cf-oscore's context database, filled on demand: a request's key id names a thing (see {@link OscoreIds}); if it
  * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
- * one. Replay windows live in the contexts (cf-oscore's sliding window).
+ * one. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a restart in
+ * {@link ReplayMarks}.
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
@@ -34,6 +35,7 @@ final class ThingContextDb implements OSCoreCtxDB {
 
     private final ThingKeyStore keys;
     private final ThingRegistry registry;
+    private final ReplayMarks marks;
     private final HashMapCtxDB contexts = new HashMapCtxDB();
     private final Map<ThingId, Live> live = new ConcurrentHashMap<>();
     private final Map<String, ThingId> byKid = new ConcurrentHashMap<>();
@@ -42,8 +44,13 @@ final class ThingContextDb implements OSCoreCtxDB {
     }
 
     ThingContextDb(ThingKeyStore keys, ThingRegistry registry) {
+        this(keys, registry, ReplayMarks.inMemory());
+    }
+
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry, ReplayMarks marks) {
         this.keys = keys;
         this.registry = registry;
+        this.marks = marks;
     }
 
     @Override
@@ -81,8 +88,10 @@ final class ThingContextDb implements OSCoreCtxDB {
             key = OscoreIds.masterSecret(keys, id);
             DerivedKey counterKey = key;
             secret = key.bytes();
+            byte[] tag = ReplayMarks.tag(secret);
             OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
-                    REPLAY_WINDOW, () -> nextSequence(counterKey));
+                    REPLAY_WINDOW, () -> nextSequence(counterKey), marks.floor(id, tag),
+                    seq -> marks.reserve(id, tag, seq));
             contexts.addContext(context);
             live.put(id, new Live(context, key));
             byKid.put(HexFormat.of().formatHex(rid), id);

@@ -69,7 +69,11 @@ class OscoreComponentTest {
     @BeforeEach
     void start() throws Exception {
         openStores();
-        oscore = new OscoreComponent(keys, registry);
+        oscore = new OscoreComponent(keys, registry, dir.resolve("oscore"));
+        startServer();
+    }
+
+    private void startServer() {
         server = new CoapServer(configuration());
         server.addEndpoint(new CoapEndpoint.Builder().setConfiguration(configuration())
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -96,8 +100,20 @@ class OscoreComponentTest {
     void stop() {
         clients.forEach(CoapClient::shutdown);
         server.destroy();
+        oscore.deactivate();
         registry.close();
         keys.close();
+    }
+
+    /** The hub restarts: everything closed, stores reopened from disk, contexts made afresh. */
+    private void restartHub() throws Exception {
+        server.destroy();
+        oscore.deactivate();
+        registry.close();
+        keys.close();
+        openStores();
+        oscore = new OscoreComponent(keys, registry, dir.resolve("oscore"));
+        startServer();
     }
 
     private ThingId operational(String id) {
@@ -112,9 +128,15 @@ class OscoreComponentTest {
 
     /** The thing's side: plain cf-oscore with the parameters of {@link OscoreIds} and its key. */
     private CoapClient thingClient(ThingId thing, byte[] masterSecret) throws Exception {
+        return thingClient(thing, masterSecret, 0);
+    }
+
+    /** A thing whose next Partial IV is {@code firstSeq}. */
+    private CoapClient thingClient(ThingId thing, byte[] masterSecret, int firstSeq) throws Exception {
         OSCoreCtx ctx = new OSCoreCtx(masterSecret, true, AlgorithmID.AES_CCM_16_64_128,
                 OscoreIds.thingSenderId(thing), OscoreIds.hubSenderId(), AlgorithmID.HKDF_HMAC_SHA_256, 32, null,
                 null, 4096);
+        ctx.setSenderSeq(firstSeq);
         HashMapCtxDB db = new HashMapCtxDB();
         String base = "coap://127.0.0.1:" + port;
         db.addContext(base, ctx);
@@ -281,15 +303,77 @@ class OscoreComponentTest {
             assertTrue(first.getSenderSeq() > last);
             last = first.getSenderSeq();
         }
-        // The hub restarts: stores reopened from disk, contexts made afresh.
-        server.destroy();
-        registry.close();
-        keys.close();
-        openStores();
-        server = new CoapServer(configuration());
+        restartHub();
         OSCoreCtx again = new ThingContextDb(keys, registry).getContext(OscoreIds.thingSenderId(lamp));
         assertNotNull(again);
         assertTrue(again.getSenderSeq() > last, again.getSenderSeq() + " must be above " + last);
         assertNull(new ThingContextDb(keys, registry).getContext(new byte[] {1, 2, 3}), "malformed key id");
+    }
+
+    /** Sends {@code wire} from a fresh socket to the hub and returns the response code. */
+    private int sendRaw(byte[] wire) throws Exception {
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            attacker.setSoTimeout(3000);
+            attacker.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), port));
+            DatagramPacket answer = new DatagramPacket(new byte[512], 512);
+            attacker.receive(answer);
+            return new UdpDataParser().parseMessage(Arrays.copyOf(answer.getData(), answer.getLength())).getRawCode();
+        }
+    }
+
+    private List<byte[]> captureRequests() {
+        List<byte[]> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.getEndpoints().get(0).addInterceptor(
+                new org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter() {
+                    @Override
+                    public void receiveRequest(Request r) {
+                        wire.add(r.getBytes());
+                    }
+                });
+        return wire;
+    }
+
+    @Test
+    void messageRecordedBeforeARestartIsRefusedAfterItWhileAFreshOneIsAccepted() throws Exception {
+        ThingId lamp = operational("lamp-9");
+        byte[] secret = secretOf(lamp);
+        List<byte[]> wire = captureRequests();
+        CoapClient client = thingClient(lamp, secret);
+        for (int i = 0; i < 3; i++) {
+            assertEquals("lamp-9", get(client).getResponseText());
+        }
+        assertEquals(3, wire.size());
+        assertEquals(3, handled.get());
+
+        restartHub();
+
+        // The recorded messages arrive at the restarted hub, whose in-memory window is empty: still replays.
+        for (byte[] old : wire) {
+            assertEquals(ResponseCode.UNAUTHORIZED.value, sendRaw(old), "pre-restart message is a replay (4.01)");
+        }
+        assertEquals(3, handled.get(), "no replay reached the resource");
+        // Numbers the thing never used but that lie within the reserved block are refused too (at most one block)...
+        CoapResponse inBlock = get(thingClient(lamp, secret, 3));
+        assertEquals(ResponseCode.UNAUTHORIZED, inBlock.getCode());
+        // ...and the first number past the recorded mark is accepted.
+        CoapResponse fresh = get(thingClient(lamp, secret, 2 + ReplayMarks.BLOCK + 1));
+        assertEquals(ResponseCode.CONTENT, fresh.getCode());
+        assertEquals("lamp-9", fresh.getResponseText());
+        assertEquals(4, handled.get());
+    }
+
+    @Test
+    void rotationResetsTheMark() throws Exception {
+        ThingId lamp = operational("lamp-10");
+        assertEquals("lamp-10", get(thingClient(lamp, secretOf(lamp), 100)).getResponseText());
+        keys.rotate(lamp, org.trusthub.api.keystore.Layer.APPLICATION);
+        oscore.forget(lamp);
+        restartHub();
+        // The new key's context starts over: its first numbers are fresh, though the old key's mark was above them.
+        assertEquals("lamp-10", get(thingClient(lamp, secretOf(lamp), 0)).getResponseText());
+        // A restart keeps the new key's mark.
+        restartHub();
+        assertEquals(ResponseCode.UNAUTHORIZED, get(thingClient(lamp, secretOf(lamp), 0)).getCode());
+        assertEquals("lamp-10", get(thingClient(lamp, secretOf(lamp), ReplayMarks.BLOCK + 1)).getResponseText());
     }
 }
