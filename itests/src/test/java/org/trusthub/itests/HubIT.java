@@ -145,6 +145,10 @@ public class HubIT {
                 .getProperties();
         assertEquals("127.0.0.1", jmx.get("rmiRegistryHost"));
         assertEquals("127.0.0.1", jmx.get("rmiServerHost"));
+        Dictionary<String, Object> logging = configAdmin.getConfiguration("org.ops4j.pax.logging", null)
+                .getProperties();
+        assertEquals("the ZigBee stack's logger is capped (it prints keys at DEBUG)", "INFO",
+                logging.get("log4j2.logger.zsmartsystems.level"));
         Dictionary<String, Object> jaas = configAdmin.getConfiguration("org.apache.karaf.jaas", null).getProperties();
         assertEquals("passwords are stored as digests", "true", String.valueOf(jaas.get("encryption.enabled")));
 
