@@ -1,5 +1,6 @@
 package org.trusthub.security.network.zigbee;
 
+import org.trusthub.security.link.ccm.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
