@@ -147,6 +147,25 @@ class HttpsDpwsTest {
         }
     }
 
+    @Test
+    void httpsHostWithoutTlsProviderServesNothing() throws Exception {
+        DpwsStack.Config c = DpwsStack.Config.loopback("hub-c");
+        DpwsStack host = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, false, true, "hub-c",
+                Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> null, true);
+        host.start();
+        try {
+            clientStack.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    host.discoveryPort()), Duration.ofSeconds(1));
+            String address = host.host().deviceFor(LAMP).address();
+            DiscoveredDevice d = clientStack.client().device(address).orElseThrow();
+            assertTrue(d.xaddrs().stream().allMatch(x -> x.startsWith("https://")), d.xaddrs().toString());
+            IOException e = assertThrows(IOException.class, () -> clientStack.client().fetchMetadata(address));
+            assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+        } finally {
+            host.close();
+        }
+    }
+
     private static TlsComponent.Config needClientAuth() {
         return new TlsComponent.Config() {
             @Override
