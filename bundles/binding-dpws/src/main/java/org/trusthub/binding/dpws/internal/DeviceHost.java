@@ -158,7 +158,7 @@ public final class DeviceHost {
     String url(InetAddress a, String path) {
         String host = a instanceof Inet6Address ? "[" + compact(a.getHostAddress().replaceAll("%.*", "")) + "]"
                 : a.getHostAddress();
-        return "http://" + host + ":" + stack.httpPort() + path;
+        return (stack.https() ? "https://" : "http://") + host + ":" + stack.httpPort() + path;
     }
 
     /** RFC 5952 text of an IPv6 address (Java writes every zero group): the longest run of zero groups as "::". */

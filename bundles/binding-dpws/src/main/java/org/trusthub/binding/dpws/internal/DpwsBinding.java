@@ -83,6 +83,12 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         @AttributeDefinition(name = "Hub name", description = "Seeds the stable device UUIDs of hosted things; "
                 + "empty: this host's name.")
         String hubName() default "";
+
+        @AttributeDefinition(name = "HTTPS", description = "Serve the SOAP endpoint over TLS with the hub's identity "
+                + "(security-transport's TlsContexts: peers must present an enrolled thing's root certificate or one "
+                + "chaining to a keystore trust anchor) and announce https:// XAddrs. While no TlsContexts service is "
+                + "registered, connections are closed unserved, never answered in the clear.")
+        boolean https() default false;
     }
 
     @Reference
@@ -91,6 +97,11 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile SoapSecurity soapSecurity;
+
+    // Client side too: https:// XAddrs of other devices are reached with the hub's client context when present.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Tls tls;
 
     private volatile DpwsStack stack;
     private volatile Set<String> hostedFilter = Set.of();
@@ -126,7 +137,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,
-                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity));
+                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity),
+                () -> tls, config.https());
         s.start();
         stack = s;
     }

@@ -54,23 +54,34 @@ public final class DpwsStack implements AutoCloseable {
     private final ThreadLocal<String> requestBase = new ThreadLocal<>();
     private UdpTransport udp;
     private HttpServer httpServer;
+    private final java.util.function.Supplier<Tls> tls;
 
     public DpwsStack(Config config, ThingSource things, MessageSecurity security) {
+        this(config, things, security, () -> null, false);
+    }
+
+    /**
+     * {@code tls} gives the current TLS contexts, null while no provider is registered; the client uses them for
+     * https:// addresses. {@code httpsServer}: the SOAP endpoint is HTTPS too and announces https:// XAddrs.
+     */
+    public DpwsStack(Config config, ThingSource things, MessageSecurity security,
+            java.util.function.Supplier<Tls> tls, boolean httpsServer) {
         this.config = config;
+        this.tls = httpsServer ? tls : null;
         this.security = security;
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "dpws-scheduler");
             t.setDaemon(true);
             return t;
         });
-        this.http = new SoapHttpClient(config.httpTimeout());
+        this.http = new SoapHttpClient(config.httpTimeout(), tls);
         this.host = new DeviceHost(this, things, config.hubName());
         this.client = new DpwsClient(this);
     }
 
     public synchronized void start() throws IOException {
         InetAddress bind = config.interfaces().isEmpty() ? InetAddress.getLoopbackAddress() : null;
-        httpServer = new HttpServer(bind, config.httpPort(), 4, this::onHttp);
+        httpServer = new HttpServer(bind, config.httpPort(), 4, this::onHttp, tls);
         udp = new UdpTransport(config.discoveryPort(), config.interfaces(), config.ipv4(), config.ipv6(), scheduler,
                 this::onDatagram);
         try {
@@ -83,8 +94,8 @@ public final class DpwsStack implements AutoCloseable {
         if (config.host()) {
             host.refresh();
         }
-        LOG.info("DPWS: started (discovery port {}, HTTP port {}, interfaces {}, client {}, host {})", udp.port(),
-                httpServer.port(), config.interfaces().isEmpty() ? "loopback only"
+        LOG.info("DPWS: started (discovery port {}, HTTP{} port {}, interfaces {}, client {}, host {})", udp.port(),
+                tls != null ? "S" : "", httpServer.port(), config.interfaces().isEmpty() ? "loopback only"
                         : config.interfaces().stream().map(NetworkInterface::getName).toList(),
                 config.client(), config.host());
     }
@@ -103,6 +114,11 @@ public final class DpwsStack implements AutoCloseable {
 
     public int discoveryPort() {
         return udp.port();
+    }
+
+    /** Whether the SOAP endpoint speaks HTTPS. */
+    public boolean https() {
+        return tls != null;
     }
 
     public int httpPort() {

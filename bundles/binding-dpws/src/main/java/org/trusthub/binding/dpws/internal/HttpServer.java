@@ -55,7 +55,20 @@ public final class HttpServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
+    private final java.util.function.Supplier<Tls> tls;
+
     public HttpServer(InetAddress bind, int port, int threads, Handler handler) throws IOException {
+        this(bind, port, threads, handler, null);
+    }
+
+    /**
+     * With a non-null {@code tls} every connection is HTTPS: the supplier gives the current contexts, and while it
+     * gives null (https configured, no TLS provider registered) connections are closed unserved rather than
+     * answered in the clear.
+     */
+    public HttpServer(InetAddress bind, int port, int threads, Handler handler,
+            java.util.function.Supplier<Tls> tls) throws IOException {
+        this.tls = tls;
         this.server = new ServerSocket();
         this.server.setReuseAddress(true);
         this.server.bind(new InetSocketAddress(bind, port), 50);
@@ -91,7 +104,11 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
+    private void serve(Socket plain) {
+        final Socket s = tls == null ? plain : handshake(plain);
+        if (s == null) {
+            return;
+        }
         try (s) {
             s.setSoTimeout(TIMEOUT_MILLIS);
             InputStream in = new BufferedInputStream(s.getInputStream());
@@ -116,6 +133,33 @@ public final class HttpServer implements AutoCloseable {
             LOG.debug("DPWS HTTP: connection dropped: {}", e.toString());
         } catch (IOException | RuntimeException e) {
             LOG.warn("DPWS HTTP: exchange failed: {}", e.toString());
+        }
+    }
+
+    private static Socket handshakeFailed(Socket plain, String why) {
+        LOG.info("DPWS HTTPS: refused a connection from {}: {}", plain.getRemoteSocketAddress(), why);
+        try {
+            plain.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        return null;
+    }
+
+    private Socket handshake(Socket plain) {
+        Tls t = tls.get();
+        if (t == null) {
+            return handshakeFailed(plain, "https is configured but no TLS provider (TlsContexts) is registered");
+        }
+        try {
+            plain.setSoTimeout(TIMEOUT_MILLIS);
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) t.serverContext().getSocketFactory()
+                    .createSocket(plain, null, true);
+            s.setSSLParameters(t.serverParameters());
+            s.startHandshake();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            return handshakeFailed(plain, "TLS handshake failed: " + e.getMessage());
         }
     }
 

@@ -13,9 +13,16 @@ public final class SoapHttpClient {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final java.util.function.Supplier<Tls> tls;
 
     public SoapHttpClient(Duration timeout) {
+        this(timeout, () -> null);
+    }
+
+    /** {@code tls} gives the current TLS contexts for https:// addresses, or null while there are none. */
+    public SoapHttpClient(Duration timeout, java.util.function.Supplier<Tls> tls) {
         this.timeout = timeout;
+        this.tls = tls;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -31,6 +38,15 @@ public final class SoapHttpClient {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IOException("not an HTTP address: " + Xml.printable(to.toString()));
         }
+        if ("https".equals(scheme)) {
+            Tls t = tls.get();
+            if (t == null) {
+                throw new IOException("https:// address " + Xml.printable(to.toString())
+                        + " but no TLS provider (security-transport TlsContexts) is registered");
+            }
+            HttpsPost.Answer a = HttpsPost.post(t, to, envelope, timeout);
+            return answer(to, a.status(), a.body(), understood);
+        }
         HttpRequest req = HttpRequest.newBuilder(to).timeout(timeout)
                 .header("Content-Type", "application/soap+xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
@@ -45,14 +61,19 @@ public final class SoapHttpClient {
         try (InputStream in = resp.body()) {
             body = in.readNBytes(Xml.MAX_HTTP + 1);
         }
-        if (resp.statusCode() == 202 || (body.length == 0 && resp.statusCode() / 100 == 2)) {
+        return answer(to, resp.statusCode(), body, understood);
+    }
+
+    private static SoapMessage answer(URI to, int status, byte[] body, java.util.Set<String> understood)
+            throws IOException, MalformedMessageException {
+        if (status == 202 || (body.length == 0 && status / 100 == 2)) {
             return null;
         }
         if (body.length > Xml.MAX_HTTP) {
             throw new MalformedMessageException("response exceeds the DPWS limit of " + Xml.MAX_HTTP + " bytes");
         }
         if (body.length == 0) {
-            throw new IOException("HTTP " + resp.statusCode() + " without a SOAP body from " + to);
+            throw new IOException("HTTP " + status + " without a SOAP body from " + to);
         }
         return SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), understood);
     }

@@ -1,0 +1,182 @@
+package org.trusthub.binding.dpws.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.internal.tls.TlsBridge;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.security.transport.tls.internal.TlsComponent;
+import org.w3c.dom.Element;
+
+/**
+ * HTTPS between device host and client on loopback, with real handshakes: each hub's TLS contexts come from its own
+ * keystore's identity and trust only the certificates enrolled there.
+ */
+class HttpsDpwsTest {
+
+    static final ThingId LAMP = ThingId.of("lamp-kitchen-1");
+
+    @TempDir
+    Path tmp;
+
+    final ThingSource things = new ThingSource() {
+        @Override
+        public List<ThingId> hosted() {
+            return List.of(LAMP);
+        }
+
+        @Override
+        public Optional<String> state(ThingId thing) {
+            return thing.equals(LAMP) ? Optional.of("OPERATIONAL") : Optional.empty();
+        }
+    };
+
+    FileThingKeyStore keysA;
+    FileThingKeyStore keysB;
+    FileThingKeyStore keysStranger;
+    DpwsStack hostStack;
+    DpwsStack clientStack;
+    DpwsStack strangerStack;
+
+    @BeforeEach
+    void start() throws Exception {
+        keysA = FileThingKeyStore.open(tmp.resolve("a/store"), tmp.resolve("a/master.key"));
+        keysB = FileThingKeyStore.open(tmp.resolve("b/store"), tmp.resolve("b/master.key"));
+        keysStranger = FileThingKeyStore.open(tmp.resolve("s/store"), tmp.resolve("s/master.key"));
+        keysA.enroll(ThingId.of("hub-b"), RootCredential.certificate(keysB.hubIdentity().certificate()));
+        keysB.enroll(ThingId.of("hub-a"), RootCredential.certificate(keysA.hubIdentity().certificate()));
+        // the stranger trusts hub-a, but hub-a never enrolled the stranger
+        keysStranger.enroll(ThingId.of("hub-a"), RootCredential.certificate(keysA.hubIdentity().certificate()));
+
+        Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
+        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, MessageSecurity.none(), () -> tlsA,
+                true);
+        hostStack.start();
+        clientStack = clientOf("hub-b", new TlsBridge(new TlsComponent(keysB, needClientAuth())));
+        strangerStack = clientOf("stranger", new TlsBridge(new TlsComponent(keysStranger, needClientAuth())));
+    }
+
+    private DpwsStack clientOf(String name, Tls tls) throws IOException {
+        DpwsStack.Config c = DpwsStack.Config.loopback(name);
+        DpwsStack s = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, name,
+                Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> tls, false);
+        s.start();
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        strangerStack.close();
+        clientStack.close();
+        hostStack.close();
+        keysStranger.close();
+        keysB.close();
+        keysA.close();
+    }
+
+    private String probeLamp(DpwsStack client) throws Exception {
+        client.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                hostStack.discoveryPort()), Duration.ofSeconds(1));
+        String address = hostStack.host().deviceFor(LAMP).address();
+        assertTrue(client.client().device(address).isPresent(), "probe did not find the hosted lamp");
+        return address;
+    }
+
+    @Test
+    void trustedPeersReadMetadataAndInvokeOverHttps() throws Exception {
+        String address = probeLamp(clientStack);
+        DiscoveredDevice d = clientStack.client().device(address).orElseThrow();
+        assertEquals(List.of("https://127.0.0.1:" + hostStack.httpPort() + hostStack.host().deviceFor(LAMP)
+                .devicePath()), d.xaddrs());
+
+        d = clientStack.client().fetchMetadata(address);
+        assertEquals("lamp-kitchen-1", d.metadata().friendlyName());
+        String service = d.metadata().services().get(0).address();
+        assertTrue(service.startsWith("https://127.0.0.1:" + hostStack.httpPort() + "/"), service);
+
+        Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
+        SoapMessage r = clientStack.client().invoke(address, service, DeviceHost.GET_STATUS, payload);
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
+        assertEquals("OPERATIONAL", Xml.childText(Xml.child(r.body, DeviceHost.TH, "Status"), DeviceHost.TH,
+                "State"));
+    }
+
+    @Test
+    void untrustedClientIsRefusedAndNothingIsActedOn() throws Exception {
+        String address = probeLamp(strangerStack);
+        IOException e = assertThrows(IOException.class, () -> strangerStack.client().fetchMetadata(address));
+        assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+
+        String service = clientStack.client().fetchMetadata(probeLamp(clientStack)).metadata().services().get(0)
+                .address();
+        IOException s = assertThrows(IOException.class, () -> strangerStack.client().subscribe(address, service,
+                List.of(DeviceHost.STATE_CHANGED), Duration.ofMinutes(5), m -> { }));
+        assertTrue(s.getMessage().contains("TLS handshake"), s.getMessage());
+        assertTrue(hostStack.host().subscriptions().isEmpty(), "the refused Subscribe left a subscription");
+        assertTrue(strangerStack.client().subscriptions().isEmpty());
+    }
+
+    @Test
+    void httpsAddressWithoutTlsProviderFailsClearly() throws Exception {
+        DpwsStack.Config c = DpwsStack.Config.loopback("bare");
+        DpwsStack bare = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, "bare",
+                Duration.ofSeconds(5)), things, MessageSecurity.none());
+        bare.start();
+        try {
+            String address = probeLamp(bare);
+            IOException e = assertThrows(IOException.class, () -> bare.client().fetchMetadata(address));
+            assertTrue(e.getMessage().contains("no TLS provider"), e.getMessage());
+        } finally {
+            bare.close();
+        }
+    }
+
+    @Test
+    void httpsHostWithoutTlsProviderServesNothing() throws Exception {
+        DpwsStack.Config c = DpwsStack.Config.loopback("hub-c");
+        DpwsStack host = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, false, true, "hub-c",
+                Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> null, true);
+        host.start();
+        try {
+            clientStack.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    host.discoveryPort()), Duration.ofSeconds(1));
+            String address = host.host().deviceFor(LAMP).address();
+            DiscoveredDevice d = clientStack.client().device(address).orElseThrow();
+            assertTrue(d.xaddrs().stream().allMatch(x -> x.startsWith("https://")), d.xaddrs().toString());
+            IOException e = assertThrows(IOException.class, () -> clientStack.client().fetchMetadata(address));
+            assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+        } finally {
+            host.close();
+        }
+    }
+
+    private static TlsComponent.Config needClientAuth() {
+        return new TlsComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return TlsComponent.Config.class;
+            }
+
+            @Override
+            public String clientAuth() {
+                return "need";
+            }
+        };
+    }
+}
