@@ -16,8 +16,8 @@ import org.trusthub.api.thing.UnknownThingException;
  * <p>A thing is enrolled with one {@link RootCredential}. Each layer's keys are derived from it with HKDF-SHA256
  * (RFC 5869) under a label binding the thing, the layer, the mechanism, the layer's key generation and the key
  * length, so two layers, two mechanisms or two generations never share a key. Counters that feed nonces never
- * repeat a value, even across crashes. Every change is durable when the call returns; the store is encrypted at
- * rest.
+ * repeat a value, even across crashes; incoming counters have replay marks that survive a restart. Every change is
+ * durable when the call returns; the store is encrypted at rest.
  *
  * <p>Derivation profile (so a thing holding its root secret derives the same keys):
  * {@code PRK = HKDF-Extract(salt = "trusthub/v1 root", IKM = root secret)},
@@ -105,6 +105,64 @@ public interface ThingKeyStore {
      * @since 1.1
      */
     long nextCounter(DerivedKey key, long limit);
+
+    /**
+     * The replay mark of one source of incoming frames under exactly this key (thing, layer, mechanism, the key's
+     * generation and its bytes, as for {@link #nextCounter(DerivedKey, long)}): the highest incoming counter accepted
+     * from the source, so a frame at or below it is a replay. Marks survive a restart: what a restart finds is at
+     * least the highest counter accepted before it (see {@link #advanceReplayMark}).
+     *
+     * @param name the source, see {@link ReplayMarks#checkName}
+     * @return the mark, or -1 if nothing has been accepted from the source under this key
+     * @throws IllegalArgumentException if the name is malformed
+     * @throws StaleKeyException if the key's layer has been rotated, or the stored key replaced, since it was handed
+     *         out: a rotation, a replaced stored key and a re-enrollment start with no marks
+     * @throws KeyRevokedException if the thing's keys are revoked (a revocation drops its marks)
+     * @throws UnsupportedOperationException if this keystore keeps no replay marks
+     * @since 1.2
+     */
+    default long replayMark(DerivedKey key, String name) {
+        throw new UnsupportedOperationException("this keystore keeps no replay marks");
+    }
+
+    /**
+     * Accepts an incoming counter from a source under this key if it is above the source's mark, and makes it the
+     * mark; call it once the frame has been authenticated, so a forged frame cannot move the mark.
+     *
+     * <p>Durability: the keystore writes a mark ahead of the accepted counter, a configured block at a time, and the
+     * write is durable before this call returns {@code true}; so after a crash the mark is at or above every counter
+     * ever accepted, and a frame captured before the crash is refused. The cost: after a crash up to one block of
+     * fresh counters the source has not sent yet are refused too. A clean close writes the exact marks, so a restart
+     * refuses nothing fresh.
+     *
+     * @param name the source, see {@link ReplayMarks#checkName}
+     * @param counter the frame's counter, not negative
+     * @return whether the counter was above the mark (it is the mark now); {@code false} for a replay, which changes
+     *         nothing
+     * @throws IllegalArgumentException if the name is malformed or the counter negative
+     * @throws StaleKeyException if the key is no longer the current key (see {@link #replayMark})
+     * @throws KeyRevokedException if the thing's keys are revoked
+     * @throws KeystoreException if the mark cannot be written (then nothing was accepted), or the key has too many
+     *         marks
+     * @throws UnsupportedOperationException if this keystore keeps no replay marks
+     * @since 1.2
+     */
+    default boolean advanceReplayMark(DerivedKey key, String name, long counter) {
+        throw new UnsupportedOperationException("this keystore keeps no replay marks");
+    }
+
+    /**
+     * Every replay mark of this key, by name (for example to carry them over while the previous key of a key switch
+     * is still received).
+     *
+     * @throws StaleKeyException if the key is no longer the current key
+     * @throws KeyRevokedException if the thing's keys are revoked
+     * @throws UnsupportedOperationException if this keystore keeps no replay marks
+     * @since 1.2
+     */
+    default Map<String, Long> replayMarks(DerivedKey key) {
+        throw new UnsupportedOperationException("this keystore keeps no replay marks");
+    }
 
     /**
      * Keeps a key that is not derived from the root credential, such as a ZigBee install-code link key, a Bluetooth

@@ -1,8 +1,9 @@
 /**
- * The shared cross-layer keystore: one root credential per thing, per-layer derived keys, nonce counters, the hub's identity.
+ * The shared cross-layer keystore: one root credential per thing, per-layer derived keys, nonce counters, incoming
+ * replay marks, the hub's identity.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.api.keystore;
 
 import org.osgi.annotation.bundle.Export;
