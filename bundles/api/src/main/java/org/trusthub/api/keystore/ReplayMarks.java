@@ -25,7 +25,10 @@ public final class ReplayMarks {
      * @throws IllegalArgumentException naming what is wrong otherwise (the name itself is not repeated)
      */
     public static String checkName(String name) {
-        if (name == null || name.isEmpty()) {
+        if (name == null) {
+            throw new IllegalArgumentException("malformed replay mark name: it is missing");
+        }
+        if (name.isEmpty()) {
             throw new IllegalArgumentException("malformed replay mark name: it is empty");
         }
         if (name.length() > MAX_NAME_LENGTH) {

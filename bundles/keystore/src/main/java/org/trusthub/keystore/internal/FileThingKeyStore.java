@@ -41,6 +41,7 @@ import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.Mechanisms;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
@@ -57,6 +58,7 @@ import org.trusthub.keystore.internal.KeystoreRecords.LayerRec;
 import org.trusthub.keystore.internal.KeystoreRecords.LayerUse;
 import org.trusthub.keystore.internal.KeystoreRecords.MalformedRecordException;
 import org.trusthub.keystore.internal.KeystoreRecords.Rec;
+import org.trusthub.keystore.internal.KeystoreRecords.ReplayMark;
 import org.trusthub.keystore.internal.KeystoreRecords.Revoke;
 import org.trusthub.keystore.internal.KeystoreRecords.Rotate;
 import org.trusthub.keystore.internal.KeystoreRecords.StoredKey;
@@ -86,6 +88,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     public static final String STORE_NAME = "keys";
     /** How many counter values are reserved with one write, unless configured otherwise. */
     public static final int DEFAULT_COUNTER_RESERVATION = 1024;
+    /**
+     * How far ahead of an accepted incoming counter a replay mark is written, unless configured otherwise: one write
+     * per this many frames from a source, and at most this many fresh frames refused after a crash.
+     */
+    public static final int DEFAULT_REPLAY_RESERVATION = 32;
+    /** Most replay marks one key may have (a sender holding a shared key could otherwise grow the store at will). */
+    public static final int MAX_REPLAY_MARKS_PER_KEY = 16_384;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileThingKeyStore.class);
     private static final byte[] RETIRED_ROOT_LABEL = "trusthub/v1 retired root".getBytes(StandardCharsets.UTF_8);
@@ -95,6 +104,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     private final Path masterKeyFile;
     private final Clock clock;
     private final int counterReservation;
+    private final int replayReservation;
     private final Consumer<KeyEvent> events;
     private final SecureRandom random = new SecureRandom();
 
@@ -126,7 +136,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     private volatile boolean closed;
 
     private FileThingKeyStore(Path storeDirectory, Path masterKeyFile, Clock clock, int counterReservation,
-            Consumer<KeyEvent> events) {
+            int replayReservation, Consumer<KeyEvent> events) {
         this.storeDirectory = Objects.requireNonNull(storeDirectory, "storeDirectory");
         this.masterKeyFile = Objects.requireNonNull(masterKeyFile, "masterKeyFile");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -136,6 +146,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     "counterReservation is " + counterReservation + "; it must be at least 1");
         }
         this.counterReservation = counterReservation;
+        if (replayReservation < 1) {
+            throw new IllegalArgumentException(
+                    "replayReservation is " + replayReservation + "; it must be at least 1");
+        }
+        this.replayReservation = replayReservation;
     }
 
     /**
@@ -148,8 +163,20 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
      */
     public static FileThingKeyStore open(Path storeDirectory, Path masterKeyFile, Clock clock, int counterReservation,
             Consumer<KeyEvent> events) {
+        return open(storeDirectory, masterKeyFile, clock, counterReservation, DEFAULT_REPLAY_RESERVATION, events);
+    }
+
+    /**
+     * As {@link #open(Path, Path, Clock, int, Consumer)}, with the block replay marks are written ahead in.
+     *
+     * @param replayReservation how far ahead of an accepted incoming counter a replay mark is written (at least 1):
+     *        1 writes on every accepted frame and refuses nothing fresh after a crash; n writes once per n frames
+     *        from a source and refuses at most n - 1 fresh ones after a crash
+     */
+    public static FileThingKeyStore open(Path storeDirectory, Path masterKeyFile, Clock clock, int counterReservation,
+            int replayReservation, Consumer<KeyEvent> events) {
         FileThingKeyStore keystore = new FileThingKeyStore(storeDirectory, masterKeyFile, clock, counterReservation,
-                events);
+                replayReservation, events);
         keystore.load();
         return keystore;
     }
@@ -199,6 +226,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         for (ThingState t : things.values()) {
             for (LayerState l : t.layers) {
                 l.counters.values().forEach(c -> c.next = c.reserved);
+                // Counters up to a replay mark's reservation may have been accepted before a crash: refuse them.
+                l.marks.values().forEach(byName -> byName.values().forEach(m -> m.accepted = m.reserved));
             }
         }
         try {
@@ -259,7 +288,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             synchronized (storeMutex) {
                 try {
                     List<byte[]> usage = drainUsage(new ArrayList<>());
+                    List<ReplayMark> exact = exactReplayMarks();
+                    exact.forEach(r -> usage.add(KeystoreRecords.encode(r)));
                     store.appendAll(usage);
+                    exact.forEach(this::apply);
                     if (store.shouldCompact()) {
                         compactLocked();
                     }
@@ -510,16 +542,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         read.lock();
         try {
             checkOpen();
-            ThingState t = active(thing);
-            LayerState l = t.layers[layer.ordinal()];
-            if (key.generation() != l.generation) {
-                throw new StaleKeyException(thing, layer, key.generation(), l.generation);
-            }
-            if (!l.isCurrent(t, key)) {
-                throw new StaleKeyException(thing, layer, "it was handed out for an earlier root credential or"
-                        + " has been replaced");
-            }
-            return draw(t, layer, key.mechanism(), limit);
+            keyLayer(key);
+            return draw(active(thing), layer, key.mechanism(), limit);
         } finally {
             read.unlock();
             compactIfWanted(false);
@@ -548,6 +572,138 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             return c.next++;
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>After a crash the mark is the last one written ahead, so up to {@code replayReservation - 1} fresh counters
+     * above the last accepted one are refused.
+     */
+    @Override
+    public long replayMark(DerivedKey key, String name) {
+        Objects.requireNonNull(key, "key");
+        ReplayMarks.checkName(name);
+        read.lock();
+        try {
+            checkOpen();
+            Map<String, Mark> byName = keyLayer(key).marks.get(key.mechanism());
+            Mark mark = byName == null ? null : byName.get(name);
+            if (mark == null) {
+                return -1;
+            }
+            synchronized (mark) {
+                return mark.accepted;
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A counter above the mark's reservation first writes a new reservation, {@code counter + replayReservation -
+     * 1}, durable before the counter is accepted; counters up to it are then accepted without a write.
+     */
+    @Override
+    public boolean advanceReplayMark(DerivedKey key, String name, long counter) {
+        Objects.requireNonNull(key, "key");
+        ReplayMarks.checkName(name);
+        if (counter < 0) {
+            throw new IllegalArgumentException("incoming counter " + counter + " is negative");
+        }
+        read.lock();
+        try {
+            checkOpen();
+            ThingState t = active(key.thing());
+            LayerState l = keyLayer(key);
+            Map<String, Mark> byName = l.marks.computeIfAbsent(key.mechanism(), m -> new ConcurrentHashMap<>());
+            Mark mark = byName.get(name);
+            if (mark == null) {
+                synchronized (byName) {
+                    if (!byName.containsKey(name) && byName.size() >= MAX_REPLAY_MARKS_PER_KEY) {
+                        throw new KeystoreException("key of thing '" + t.id + "' " + key.layer() + "/"
+                                + key.mechanism() + " has " + MAX_REPLAY_MARKS_PER_KEY + " replay marks, the most"
+                                + " one key may have: rotate the key; the frame was not accepted");
+                    }
+                    mark = byName.computeIfAbsent(name, n -> new Mark());
+                }
+            }
+            synchronized (mark) {
+                if (counter <= mark.accepted) {
+                    return false;
+                }
+                if (counter > mark.reserved) {
+                    long ahead = counter + Math.min(replayReservation - 1L, Long.MAX_VALUE - counter);
+                    ReplayMark rec = new ReplayMark(t.id, key.layer(), key.mechanism(), l.generation, name, ahead);
+                    write(KeystoreRecords.encode(rec), () -> apply(rec));
+                }
+                mark.accepted = counter;
+                return true;
+            }
+        } finally {
+            read.unlock();
+            compactIfWanted(false);
+        }
+    }
+
+    @Override
+    public Map<String, Long> replayMarks(DerivedKey key) {
+        Objects.requireNonNull(key, "key");
+        read.lock();
+        try {
+            checkOpen();
+            Map<String, Mark> byName = keyLayer(key).marks.get(key.mechanism());
+            Map<String, Long> out = new TreeMap<>();
+            if (byName != null) {
+                byName.forEach((n, m) -> {
+                    synchronized (m) {
+                        if (m.accepted >= 0) {
+                            out.put(n, m.accepted);
+                        }
+                    }
+                });
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    // Caller holds the read lock. The layer of a key that is the current key of an active thing.
+    private LayerState keyLayer(DerivedKey key) {
+        ThingId thing = key.thing();
+        Layer layer = key.layer();
+        ThingState t = active(thing);
+        LayerState l = t.layers[layer.ordinal()];
+        if (key.generation() != l.generation) {
+            throw new StaleKeyException(thing, layer, key.generation(), l.generation);
+        }
+        if (!l.isCurrent(t, key)) {
+            throw new StaleKeyException(thing, layer, "it was handed out for an earlier root credential or"
+                    + " has been replaced");
+        }
+        return l;
+    }
+
+    // Caller holds the write lock: the marks as accepted, where a crash would have left them higher.
+    private List<ReplayMark> exactReplayMarks() {
+        List<ReplayMark> out = new ArrayList<>();
+        for (ThingState t : things.values()) {
+            if (!t.active()) {
+                continue;
+            }
+            for (Layer layer : LAYERS) {
+                LayerState l = t.layers[layer.ordinal()];
+                l.marks.forEach((mechanism, byName) -> byName.forEach((name, m) -> {
+                    if (m.accepted >= 0 && m.accepted < m.reserved) {
+                        out.add(new ReplayMark(t.id, layer, mechanism, l.generation, name, m.accepted));
+                    }
+                }));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -923,6 +1079,14 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     LayerState l = t.layers[layer.ordinal()];
                     l.stored.forEach((m, k) -> records.add(KeystoreRecords.encode(
                             new StoredKey(t.id, layer, m, l.generation, k))));
+                    if (t.active()) {
+                        l.marks.forEach((m, byName) -> byName.forEach((n, mark) -> {
+                            if (mark.reserved >= 0) {
+                                records.add(KeystoreRecords.encode(
+                                        new ReplayMark(t.id, layer, m, l.generation, n, mark.reserved)));
+                            }
+                        }));
+                    }
                 }
             }
             store.compact(records);
@@ -1008,6 +1172,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             for (LayerState l : t.layers) {
                 l.wipe();
                 l.counters.clear();
+                l.marks.clear();
             }
             t.setUsed();
         } else if (rec instanceof CounterMark r) {
@@ -1039,6 +1204,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             LayerState l = currentLayer(r.thing(), r.layer(), r.generation(), "stored key " + r.mechanism());
             byte[] old = l.stored.put(r.mechanism(), r.key());
             if (old != null) {
+                if (!MessageDigest.isEqual(old, r.key())) {
+                    // another key: its senders' counters start over, and frames under the old key no longer open
+                    l.marks.remove(r.mechanism());
+                }
                 Arrays.fill(old, (byte) 0);
                 destructionPending = true;
             }
@@ -1051,6 +1220,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                         + " has no stored key to delete");
             }
             Arrays.fill(old, (byte) 0);
+            l.marks.remove(r.mechanism());
             destructionPending = true;
         } else if (rec instanceof Discard r) {
             ThingState t = inHistory(r.thing());
@@ -1068,6 +1238,13 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             }
             usageDirty.remove(r.thing());
             destructionPending = true;
+        } else if (rec instanceof ReplayMark r) {
+            LayerState l = currentLayer(r.thing(), r.layer(), r.generation(), "replay mark " + r.mechanism() + "/"
+                    + r.name());
+            // the latest record wins: see ReplayMark
+            l.marks.computeIfAbsent(r.mechanism(), m -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(r.name(), n -> new Mark()).reserved = r.mark();
+            things.get(r.thing()).setUsed();
         } else if (rec instanceof Anchor r) {
             if (anchors.putIfAbsent(r.alias(), r.certificate()) != null) {
                 throw new IllegalStateException("trust anchor '" + r.alias() + "' is added twice");
@@ -1229,6 +1406,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         volatile Instant lastUsed;
         final Set<String> mechanisms = ConcurrentHashMap.newKeySet();
         final Map<String, Counter> counters = new ConcurrentHashMap<>();
+        // Incoming replay marks by mechanism, then by name (the source).
+        final Map<String, Map<String, Mark>> marks = new ConcurrentHashMap<>();
         // Keys kept with storeKey, by mechanism; changed under the write lock.
         final Map<String, byte[]> stored = new ConcurrentHashMap<>();
         // Derived keys already checked by nextCounter(DerivedKey), by mechanism and length, so the check costs a
@@ -1265,6 +1444,17 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             derivedCache.values().forEach(k -> Arrays.fill(k, (byte) 0));
             derivedCache.clear();
         }
+    }
+
+    /**
+     * An incoming replay mark, guarded by its own monitor. Counters up to {@code reserved} may be accepted without a
+     * write; after a restart everything up to it is refused.
+     */
+    private static final class Mark {
+        long accepted = -1;
+        // written under the mark's monitor (or the write lock) and the store mutex; read by compaction under the
+        // store mutex alone
+        volatile long reserved = -1;
     }
 
     /** Guarded by its own monitor. Values below {@code reserved} may be handed out without a write. */

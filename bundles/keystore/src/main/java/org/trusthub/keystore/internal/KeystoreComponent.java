@@ -60,6 +60,12 @@ public final class KeystoreComponent implements ThingKeyStore {
         @AttributeDefinition(name = "Counter reservation", description = "How many nonce counter values one disk "
                 + "write reserves; a restart skips what is left of a block.", min = "1")
         int counterReservation() default FileThingKeyStore.DEFAULT_COUNTER_RESERVATION;
+
+        @AttributeDefinition(name = "Replay mark reservation", description = "How far ahead of an accepted incoming "
+                + "frame counter a replay mark is written (one disk write per this many frames from a sender). "
+                + "After a crash, at most this many minus one fresh frames of each sender are refused; a clean "
+                + "stop writes the exact marks. 1 writes on every accepted frame.", min = "1")
+        int replayMarkReservation() default FileThingKeyStore.DEFAULT_REPLAY_RESERVATION;
     }
 
     // Optional and dynamic: keys are served whether or not an EventAdmin is around. Package-private for tests.
@@ -74,7 +80,7 @@ public final class KeystoreComponent implements ThingKeyStore {
             Path store = path(config.storeDirectory(), "karaf.data", "trusthub/keystore", "storeDirectory");
             Path masterKey = path(config.masterKeyFile(), "karaf.etc", "trusthub/master.key", "masterKeyFile");
             keystore = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), config.counterReservation(),
-                    this::post);
+                    config.replayMarkReservation(), this::post);
         } catch (RuntimeException e) {
             LOG.error("Keystore not started: {}", e.getMessage());
             throw e;
@@ -170,6 +176,21 @@ public final class KeystoreComponent implements ThingKeyStore {
     @Override
     public long nextCounter(DerivedKey key, long limit) {
         return keystore().nextCounter(key, limit);
+    }
+
+    @Override
+    public long replayMark(DerivedKey key, String name) {
+        return keystore().replayMark(key, name);
+    }
+
+    @Override
+    public boolean advanceReplayMark(DerivedKey key, String name, long counter) {
+        return keystore().advanceReplayMark(key, name, counter);
+    }
+
+    @Override
+    public Map<String, Long> replayMarks(DerivedKey key) {
+        return keystore().replayMarks(key);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Set;
 
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.Mechanisms;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 
@@ -42,6 +43,7 @@ final class KeystoreRecords {
     private static final int DISCARD = 9;
     private static final int ANCHOR = 10;
     private static final int ANCHOR_REMOVED = 11;
+    private static final int REPLAY_MARK = 12;
 
     private static final int MAX_BLOB = 1 << 20;
 
@@ -49,7 +51,7 @@ final class KeystoreRecords {
     }
 
     sealed interface Rec permits Hub, ThingRec, Rotate, Revoke, CounterMark, Usage, StoredKey, DeleteStoredKey,
-            Discard, Anchor, AnchorRemoved {
+            Discard, Anchor, AnchorRemoved, ReplayMark {
     }
 
     /** The hub identity: DER certificate and PKCS#8 private key. */
@@ -85,6 +87,15 @@ final class KeystoreRecords {
 
     /** Values below {@code mark} may have been handed out; after a restart the counter resumes at it. */
     record CounterMark(ThingId thing, Layer layer, String mechanism, int generation, long mark) implements Rec {
+    }
+
+    /**
+     * An incoming replay mark of one source under a key: counters at or below {@code mark} are refused after a
+     * restart. The latest record of a mark wins: marks written ahead only grow, and the exact mark a clean close
+     * writes is at or above every counter accepted.
+     */
+    record ReplayMark(ThingId thing, Layer layer, String mechanism, int generation, String name, long mark)
+            implements Rec {
     }
 
     /** When and for which mechanisms keys were derived, per layer; written lazily. */
@@ -201,6 +212,14 @@ final class KeystoreRecords {
             } else if (rec instanceof AnchorRemoved a) {
                 out.writeByte(ANCHOR_REMOVED);
                 out.writeUTF(a.alias());
+            } else if (rec instanceof ReplayMark r) {
+                out.writeByte(REPLAY_MARK);
+                out.writeUTF(r.thing().value());
+                out.writeByte(r.layer().ordinal());
+                out.writeUTF(r.mechanism());
+                out.writeInt(r.generation());
+                out.writeUTF(r.name());
+                out.writeLong(r.mark());
             } else {
                 throw new IllegalArgumentException("unknown record " + rec.getClass());
             }
@@ -278,6 +297,8 @@ final class KeystoreRecords {
                 case DISCARD -> new Discard(thingId(in));
                 case ANCHOR -> new Anchor(alias(in), requiredBlob(in, "trust anchor certificate"));
                 case ANCHOR_REMOVED -> new AnchorRemoved(alias(in));
+                case REPLAY_MARK -> new ReplayMark(thingId(in), layer(in), mechanism(in), in.readInt(),
+                        ReplayMarks.checkName(in.readUTF()), in.readLong());
                 default -> throw new MalformedRecordException("unknown record type " + type);
             };
             if (in.available() != 0) {

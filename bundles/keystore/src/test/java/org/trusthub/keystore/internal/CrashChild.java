@@ -33,6 +33,10 @@ public final class CrashChild {
     /** Things whose NETWORK layer gets a new stored key again and again. */
     static final List<ThingId> STORE_THINGS = List.of(ThingId.of("stored-a"));
     static final String STORED_MECHANISM = "zigbee-link";
+    /** A thing whose NETWORK key accepts incoming counters from these sources, moving their replay marks. */
+    static final ThingId MARK_THING = ThingId.of("marks-a");
+    static final String MARK_MECHANISM = "zigbee-nwk";
+    static final List<String> MARK_NAMES = List.of("from-a", "from-b", "from-c");
 
     private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
 
@@ -44,8 +48,9 @@ public final class CrashChild {
         Path masterKey = Path.of(args[1]);
         int round = Integer.parseInt(args[2]);
         int reservation = Integer.parseInt(args[3]);
-        FileThingKeyStore ks = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), reservation, e -> {
-        });
+        FileThingKeyStore ks = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), reservation, reservation,
+                e -> {
+                });
         ack("ready");
         SecureRandom random = new SecureRandom();
         for (int t = 0; t < 2; t++) {
@@ -93,6 +98,24 @@ public final class CrashChild {
                 }
             });
         }
+        // incoming counters accepted under one key: "ack mark <name> <counter>" once advanceReplayMark said yes
+        start(() -> {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            DerivedKey key = ks.deriveKey(MARK_THING, Layer.NETWORK, MARK_MECHANISM, 16);
+            long[] next = new long[MARK_NAMES.size()];
+            for (int i = 0; i < next.length; i++) {
+                next[i] = ks.replayMark(key, MARK_NAMES.get(i)) + 1; // a sender goes on above what was accepted
+            }
+            while (true) {
+                int i = r.nextInt(next.length);
+                long c = next[i];
+                next[i] += 1 + r.nextInt(3);
+                if (!ks.advanceReplayMark(key, MARK_NAMES.get(i), c)) {
+                    throw new IllegalStateException("fresh counter " + c + " refused");
+                }
+                ack("ack mark " + MARK_NAMES.get(i) + " " + c);
+            }
+        });
         // stored keys replaced one after another: "try store <thing> <hex>" before, "ack store <thing> <hex>" after
         for (ThingId thing : STORE_THINGS) {
             start(() -> {

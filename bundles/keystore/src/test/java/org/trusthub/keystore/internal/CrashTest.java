@@ -1,6 +1,7 @@
 package org.trusthub.keystore.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -46,6 +47,7 @@ class CrashTest {
             List<ThingId> setUp = new ArrayList<>(CrashChild.COUNTER_THINGS);
             setUp.addAll(CrashChild.ROTATED_THINGS);
             setUp.addAll(CrashChild.STORE_THINGS);
+            setUp.add(CrashChild.MARK_THING);
             for (ThingId t : setUp) {
                 ks.enroll(t, RootCredential.secret(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                         (byte) t.hashCode()}));
@@ -65,6 +67,8 @@ class CrashTest {
         int rotations = 0;
         int stores = 0;
         int compactions = 0;
+        Map<String, Long> accepted = new HashMap<>();
+        int markAcks = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
             List<String> lines = runAndKill(fx, round, 300 + random.nextInt(600));
@@ -92,6 +96,12 @@ class CrashTest {
                     revoking.add(w[2]);
                 } else if (line.startsWith("ack revoke ")) {
                     revoked.add(w[2]);
+                } else if (line.startsWith("ack mark ")) {
+                    long c = Long.parseLong(w[3]);
+                    assertTrue(c > accepted.getOrDefault(w[2], -1L), w[2] + " accepted " + c + " twice or out of"
+                            + " order in round " + round);
+                    accepted.put(w[2], c);
+                    markAcks++;
                 } else if (line.equals("ack compact")) {
                     compactions++;
                 } else if (line.startsWith("failed")) {
@@ -121,6 +131,21 @@ class CrashTest {
                             + highest.get(key) + " (round " + round + ", seed " + seed + ")");
                     record(handedOut, highest, key, v, "reopen after round " + round);
                     generations.put(t.value(), g);
+                }
+                DerivedKey markKey = ks.deriveKey(CrashChild.MARK_THING, Layer.NETWORK, CrashChild.MARK_MECHANISM, 16);
+                for (String name : CrashChild.MARK_NAMES) {
+                    long last = accepted.getOrDefault(name, -1L);
+                    long mark = ks.replayMark(markKey, name);
+                    assertTrue(mark >= last, name + ": mark " + mark + " after the kill is below the counter " + last
+                            + " accepted before it (round " + round + ", seed " + seed + ")");
+                    // one unacknowledged accept (a step of at most 3) and its block may lie above the last ack
+                    assertTrue(last < 0 || mark < last + 3 + RESERVATION, name + ": mark " + mark
+                            + " lies more than a block above " + last + " (round " + round + ")");
+                    if (last >= 0) {
+                        assertFalse(ks.advanceReplayMark(markKey, name, last), name + ": counter " + last
+                                + " accepted before the kill is accepted again (round " + round + ")");
+                    }
+                    accepted.put(name, mark);
                 }
                 for (ThingId t : CrashChild.STORE_THINGS) {
                     // "" stands for no stored key, before the first store was acknowledged
@@ -154,6 +179,7 @@ class CrashTest {
         assertTrue(stores >= ROUNDS / 10, stores + " stored keys acknowledged");
         assertTrue(revoked.size() >= ROUNDS / 10, revoked.size() + " revocations acknowledged");
         assertTrue(compactions >= ROUNDS / 10, compactions + " compactions acknowledged");
+        assertTrue(markAcks >= ROUNDS, markAcks + " incoming counters acknowledged");
     }
 
     private static void record(Map<String, Set<Long>> handedOut, Map<String, Long> highest, String key, long v,

@@ -46,7 +46,11 @@ final class Fixture {
     static final int DEFAULT_RESERVATION = 16;
 
     FileThingKeyStore open(int reservation) {
-        return FileThingKeyStore.open(storeDir, masterKey, clock, reservation, e -> {
+        return open(reservation, FileThingKeyStore.DEFAULT_REPLAY_RESERVATION);
+    }
+
+    FileThingKeyStore open(int reservation, int replayReservation) {
+        return FileThingKeyStore.open(storeDir, masterKey, clock, reservation, replayReservation, e -> {
             synchronized (events) {
                 events.add(e);
             }

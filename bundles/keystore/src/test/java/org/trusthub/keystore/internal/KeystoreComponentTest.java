@@ -53,7 +53,7 @@ class KeystoreComponentTest {
 
     static KeystoreComponent.Config config(String store, String masterKey, int reservation) {
         Map<String, Object> values = Map.of("storeDirectory", store, "masterKeyFile", masterKey,
-                "counterReservation", reservation);
+                "counterReservation", reservation, "replayMarkReservation", 32);
         return (KeystoreComponent.Config) Proxy.newProxyInstance(KeystoreComponentTest.class.getClassLoader(),
                 new Class<?>[] {KeystoreComponent.Config.class}, (proxy, method, args) -> values.get(method.getName()));
     }
