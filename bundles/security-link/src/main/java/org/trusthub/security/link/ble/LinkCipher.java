@@ -15,7 +15,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * header octet with NESN, SN and MD masked out; the MIC is 4 octets. Each direction has its own counter, which
  * starts at 0 when encryption starts and advances only for a packet sealed, or opened with a valid MIC. Empty PDUs
  * are never encrypted. The session key is fresh per connection (random SKDm and SKDs), so counters need not outlive
- * it. Not thread-safe: a connection has one sender and one receiver.
+ * it: unlike IEEE 802.15.4 and ZigBee frame counters they are deliberately not kept as keystore replay marks, since
+ * the specification resets them at every encryption start and a packet captured in an earlier connection does not
+ * open under the new session key. Not thread-safe: a connection has one sender and one receiver.
  */
 public final class LinkCipher {
 

@@ -13,6 +13,12 @@ import org.trusthub.api.thing.ThingId;
  * across crashes); incoming ones are checked per sender, so a replayed or wrapped counter is refused. Registered as a
  * {@link SecurityProvider} with {@code trusthub.layer=LINK}, {@code trusthub.mechanism=ieee802154-ccm-star}.
  *
+ * <p>Incoming counters are checked against the keystore's replay marks of the key, one per sender
+ * ({@code ThingKeyStore.advanceReplayMark}), so a frame accepted before a restart of the bundle or the hub is refused
+ * after it; after a crash up to one block (the keystore's {@code replayMarkReservation}) of a sender's fresh frames
+ * is refused too. A rotated or revoked key starts with no marks. A mark that cannot be written refuses the frame
+ * ({@link FrameSecurityException.Reason#REPLAY}).
+ *
  * <p>A refused frame changes no state (no counter moves) and is counted by reason.
  */
 @ProviderType

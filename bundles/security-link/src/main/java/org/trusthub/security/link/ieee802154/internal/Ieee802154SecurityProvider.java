@@ -18,6 +18,8 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyRevokedException;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
@@ -46,11 +48,15 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     private final ThingKeyStore keystore;
     private final Map<KeyIdentifier, ThingId> bindings = new ConcurrentHashMap<>();
     private final Map<ThingId, KeyEntry> keys = new ConcurrentHashMap<>();
-    private final FrameCounterGuard<Source> incoming = new FrameCounterGuard<>();
+    // Durable: the marks are the keystore's, bound to the key, so a restart refuses frames accepted before it.
+    private final FrameCounterGuard<Source> incoming;
     private final Map<Reason, AtomicLong> refused = new EnumMap<>(Reason.class);
 
-    /** A sender under one generation of one key: a rotation starts its counters over. */
-    private record Source(ThingId keyOwner, int generation, long sender) {
+    /** A sender under one key; the keystore keeps its mark under that key, so a rotation starts it over. */
+    private record Source(DerivedKey key, long sender) {
+        String name() {
+            return ReplayMarks.fromAddress(sender);
+        }
     }
 
     private static final class KeyEntry {
@@ -76,6 +82,7 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     @Activate
     public Ieee802154SecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
+        this.incoming = FrameCounterGuard.durable(keystore, Source::key, Source::name);
         for (Reason r : Reason.values()) {
             refused.put(r, new AtomicLong());
         }
@@ -175,29 +182,18 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
                         "sender " + frame.src() + " has no known extended address for the nonce");
             }
             ThingId owner = owner(KeyIdentifier.of(aux, sender));
-            KeyEntry entry = key(owner);
-            Source source = new Source(owner, entry.key.generation(), sender);
-            switch (incoming.check(source, aux.frameCounter())) {
-                case REPLAYED -> throw new FrameSecurityException(Reason.REPLAY, "frame counter " + aux.frameCounter()
-                        + " from " + String.format("%016x", sender) + " is not above the last accepted, "
-                        + incoming.lastAccepted(source));
-                case WRAPPED -> throw new FrameSecurityException(Reason.COUNTER_EXHAUSTED,
-                        "frame counter 0xffffffff from " + String.format("%016x", sender));
-                default -> {
+            for (int attempt = 0;; attempt++) {
+                KeyEntry entry = key(owner);
+                try {
+                    return open(frame, aux, entry, owner, sender);
+                } catch (StaleKeyException e) {
+                    // Rotated since we cached it: the frame is checked against the new key's marks and opened with it.
+                    drop(owner, entry);
+                    if (attempt > 0) {
+                        throw new FrameSecurityException(Reason.UNKNOWN_KEY, "key of " + owner + " keeps changing");
+                    }
                 }
             }
-            MacFrame opened;
-            synchronized (entry) {
-                if (entry.ccm.isDestroyed()) {
-                    throw new FrameSecurityException(Reason.UNKNOWN_KEY, "key of " + owner + " was just dropped");
-                }
-                opened = FrameCodec.unprotect(frame, entry.ccm, sender);
-            }
-            if (!incoming.commit(source, aux.frameCounter())) {
-                throw new FrameSecurityException(Reason.REPLAY, "frame counter " + aux.frameCounter()
-                        + " from " + String.format("%016x", sender) + " was accepted concurrently");
-            }
-            return opened;
         } catch (FrameSecurityException e) {
             count(e);
             throw e;
@@ -205,7 +201,40 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
             FrameSecurityException f = new FrameSecurityException(Reason.UNKNOWN_KEY, "no usable key: " + e.getMessage());
             count(f);
             throw f;
+        } catch (KeystoreException e) {
+            FrameSecurityException f = new FrameSecurityException(Reason.REPLAY,
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage());
+            count(f);
+            throw f;
         }
+    }
+
+    // Checks the counter against the key's durable mark, opens the frame, then moves the mark.
+    private MacFrame open(MacFrame frame, AuxSecurityHeader aux, KeyEntry entry, ThingId owner, long sender)
+            throws FrameSecurityException {
+        Source source = new Source(entry.key, sender);
+        long counter = aux.frameCounter();
+        if (counter > FrameCounterGuard.MAX_COUNTER) {
+            throw new FrameSecurityException(Reason.COUNTER_EXHAUSTED,
+                    "frame counter 0xffffffff from " + String.format("%016x", sender));
+        }
+        long last = incoming.lastAccepted(source);
+        if (counter <= last) {
+            throw new FrameSecurityException(Reason.REPLAY, "frame counter " + counter + " from "
+                    + String.format("%016x", sender) + " is not above the last accepted, " + last);
+        }
+        MacFrame opened;
+        synchronized (entry) {
+            if (entry.ccm.isDestroyed()) {
+                throw new FrameSecurityException(Reason.UNKNOWN_KEY, "key of " + owner + " was just dropped");
+            }
+            opened = FrameCodec.unprotect(frame, entry.ccm, sender);
+        }
+        if (!incoming.commit(source, counter)) {
+            throw new FrameSecurityException(Reason.REPLAY, "frame counter " + counter + " from "
+                    + String.format("%016x", sender) + " was accepted concurrently");
+        }
+        return opened;
     }
 
     @Override

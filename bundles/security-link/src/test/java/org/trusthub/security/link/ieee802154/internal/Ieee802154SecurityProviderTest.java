@@ -17,7 +17,10 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.security.link.ccm.CcmStar;
 import org.trusthub.security.link.ieee802154.AuxSecurityHeader;
+import org.trusthub.security.link.ieee802154.FrameCodec;
+import org.trusthub.security.link.ieee802154.KeyIdMode;
 import org.trusthub.security.link.ieee802154.FrameSecurityException;
 import org.trusthub.security.link.ieee802154.FrameSecurityException.Reason;
 import org.trusthub.security.link.ieee802154.Ieee802154Security;
@@ -153,5 +156,82 @@ class Ieee802154SecurityProviderTest {
                 () -> hub.unprotect(onAir, SecurityLevel.ENC_MIC_32, null));
         assertFalse(e.getMessage().toLowerCase().contains(hex.substring(0, 8)));
         Arrays.fill(key, (byte) 0);
+    }
+    // A frame from the device with a counter of our choosing, secured with the current LINK key.
+    private byte[] withCounter(FileThingKeyStore store, long counter, byte payload) {
+        var key = store.deriveKey(THING, Layer.LINK, Ieee802154Security.MECHANISM, 16);
+        byte[] bytes = key.bytes();
+        CcmStar ccm = new CcmStar(bytes);
+        try {
+            AuxSecurityHeader aux = new AuxSecurityHeader(SecurityLevel.ENC_MIC_32, KeyIdMode.IMPLICIT, counter, 0, 0);
+            return FrameCodec.protect(data(DEVICE, new byte[] {payload}), aux, ccm, DEVICE).encode();
+        } finally {
+            ccm.destroy();
+            key.destroy();
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    @Test
+    void aFrameAcceptedBeforeARestartIsRefusedAfterItAndFreshOnesGoIn() throws Exception {
+        byte[] first = device.protect(data(DEVICE, new byte[] {1}), SecurityLevel.ENC_MIC_32,
+                KeyIdentifier.implicit(HUB), DEVICE).encode();
+        byte[] second = device.protect(data(DEVICE, new byte[] {2}), SecurityLevel.ENC_MIC_32,
+                KeyIdentifier.implicit(HUB), DEVICE).encode();
+        hub.unprotect(first, SecurityLevel.ENC_MIC_32, null);
+        hub.unprotect(second, SecurityLevel.ENC_MIC_32, null);
+        keystore.close();
+
+        keystore = FileThingKeyStore.open(dir.resolve("store"), dir.resolve("master.key"));
+        Ieee802154SecurityProvider restarted = new Ieee802154SecurityProvider(keystore);
+        restarted.bindKey(KeyIdentifier.implicit(DEVICE), THING);
+        for (byte[] captured : new byte[][] {first, second}) {
+            FrameSecurityException e = assertThrows(FrameSecurityException.class,
+                    () -> restarted.unprotect(captured, SecurityLevel.ENC_MIC_32, null));
+            assertEquals(Reason.REPLAY, e.reason(), e.getMessage());
+        }
+        long last = MacFrame.parse(second).aux().orElseThrow().frameCounter();
+        assertArrayEquals(new byte[] {3}, restarted.unprotect(withCounter(keystore, last + 1, (byte) 3),
+                SecurityLevel.ENC_MIC_32, null).privatePayload(), "a clean restart refuses no fresh counter");
+        assertEquals(2L, restarted.refusals().get(Reason.REPLAY));
+    }
+
+    @Test
+    void afterACrashAtMostOneBlockOfFreshCountersIsRefused() throws Exception {
+        hub.unprotect(withCounter(keystore, 100, (byte) 1), SecurityLevel.ENC_MIC_32, null); // writes 100 + 31
+        byte[] captured = withCounter(keystore, 101, (byte) 2);
+        hub.unprotect(captured, SecurityLevel.ENC_MIC_32, null);
+        // the files as a crash leaves them, the keystore still open
+        Path crash = dir.resolve("crash");
+        java.nio.file.Files.createDirectories(crash.resolve("store"));
+        for (String f : new String[] {"keys.snapshot", "keys.journal"}) {
+            Path from = dir.resolve("store").resolve(f);
+            if (java.nio.file.Files.exists(from)) {
+                java.nio.file.Files.copy(from, crash.resolve("store").resolve(f));
+            }
+        }
+        java.nio.file.Files.copy(dir.resolve("master.key"), crash.resolve("master.key"));
+        try (FileThingKeyStore after = FileThingKeyStore.open(crash.resolve("store"), crash.resolve("master.key"))) {
+            Ieee802154SecurityProvider restarted = new Ieee802154SecurityProvider(after);
+            restarted.bindKey(KeyIdentifier.implicit(DEVICE), THING);
+            assertEquals(Reason.REPLAY, assertThrows(FrameSecurityException.class,
+                    () -> restarted.unprotect(captured, SecurityLevel.ENC_MIC_32, null)).reason());
+            long block = FileThingKeyStore.DEFAULT_REPLAY_RESERVATION;
+            assertEquals(Reason.REPLAY, assertThrows(FrameSecurityException.class, () -> restarted.unprotect(
+                    withCounter(after, 100 + block - 1, (byte) 3), SecurityLevel.ENC_MIC_32, null)).reason(),
+                    "fresh counters within the block written ahead are the price of the crash");
+            assertArrayEquals(new byte[] {4}, restarted.unprotect(withCounter(after, 100 + block, (byte) 4),
+                    SecurityLevel.ENC_MIC_32, null).privatePayload());
+        }
+    }
+
+    @Test
+    void aRotationTheProviderHasNotHeardOfStillStartsTheNewKeysMarksOver() throws Exception {
+        hub.unprotect(withCounter(keystore, 500, (byte) 1), SecurityLevel.ENC_MIC_32, null);
+        keystore.rotate(THING, Layer.LINK); // no forget(): the provider finds out from the keystore
+        assertArrayEquals(new byte[] {2}, hub.unprotect(withCounter(keystore, 0, (byte) 2), SecurityLevel.ENC_MIC_32,
+                null).privatePayload(), "the new key's counters start at 0");
+        assertEquals(Reason.REPLAY, assertThrows(FrameSecurityException.class, () -> hub.unprotect(
+                withCounter(keystore, 0, (byte) 2), SecurityLevel.ENC_MIC_32, null)).reason());
     }
 }
