@@ -10,7 +10,8 @@ import org.trusthub.api.thing.ThingId;
  * ZigBee APS security with link keys kept in the hub's keystore: each device's link key (from its install code, by
  * AES-MMO) is stored with {@code ThingKeyStore.storeKey} under the device's thing id, NETWORK layer, mechanism
  * {@link #LINK_KEY_MECHANISM}; the key-transport and key-load keys are derived from it on use. Outgoing counters come
- * from the keystore, incoming ones are checked per device.
+ * from the keystore, incoming ones are checked per device against the keystore's replay marks of its link key, so they
+ * survive a restart; a new or deleted link key starts them over.
  *
  * <p>Registered as a {@link SecurityProvider} with {@code trusthub.layer=NETWORK}, {@code trusthub.mechanism=zigbee-aps}.
  */

@@ -11,7 +11,11 @@ import org.trusthub.api.thing.ThingId;
  * ZigBee NWK security with the network key from the hub's keystore. The key lives under a thing id of the network's
  * own ({@link ZigbeeIds#network}), enrolled with a fresh random root secret; the key is that thing's NETWORK-layer key
  * of mechanism {@link #MECHANISM}, and its key sequence number follows the layer's generation, so a rotation is a new
- * network key. Outgoing frame counters come from the keystore; incoming ones are checked per sender.
+ * network key. Outgoing frame counters come from the keystore; incoming ones are checked per sender against the
+ * keystore's replay marks of the network key ({@code ThingKeyStore.advanceReplayMark}, named by the sender's IEEE
+ * address), so a frame accepted before a restart of the bundle or of the hub is refused after it (after a crash, up to
+ * one block of a sender's fresh counters too). During a key switch the previous key's marks are carried over in
+ * memory until {@link #completeSwitch}.
  *
  * <p>Registered as a {@link SecurityProvider} with {@code trusthub.layer=NETWORK}, {@code trusthub.mechanism=zigbee-nwk}.
  */

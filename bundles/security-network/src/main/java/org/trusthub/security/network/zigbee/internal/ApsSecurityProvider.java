@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyRevokedException;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
@@ -38,15 +40,21 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(ApsSecurityProvider.class);
 
     private final ThingKeyStore keystore;
-    private final FrameCounterGuard<Source> incoming = new FrameCounterGuard<>();
+    // Per-sender counters are the keystore's replay marks of the device's link key: a restart refuses frames accepted
+    // before it, and a new or deleted link key (or a revocation) starts them over.
+    private final FrameCounterGuard<Source> incoming;
     private final Refusals refusals = new Refusals(LOG, "ZigBee APS frame");
 
-    private record Source(ThingId device, int generation, long sender) {
+    private record Source(DerivedKey link, long sender) {
+        String name() {
+            return ReplayMarks.fromAddress(sender);
+        }
     }
 
     @Activate
     public ApsSecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
+        this.incoming = FrameCounterGuard.durable(keystore, Source::link, Source::name);
     }
 
     @Override
@@ -83,7 +91,6 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
 
     @Override
     public boolean deleteLinkKey(ThingId device) {
-        incoming.clear();
         try {
             return keystore.deleteStoredKey(device, Layer.NETWORK, LINK_KEY_MECHANISM);
         } catch (KeyRevokedException | UnknownThingException e) {
@@ -130,7 +137,7 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
             long sender = frame.aux().source() != null ? frame.aux().source() : senderAddress;
             DerivedKey link = linkKey(device);
             try {
-                Source source = new Source(device, link.generation(), sender);
+                Source source = new Source(link, sender);
                 switch (incoming.check(source, frame.aux().frameCounter())) {
                     case REPLAYED -> throw new ZigbeeSecurityException(Reason.REPLAY, "APS frame counter "
                             + frame.aux().frameCounter() + " from " + device + " is not above the last accepted");
@@ -155,9 +162,12 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
             }
         } catch (ZigbeeSecurityException e) {
             throw refusals.count(e);
-        } catch (KeyRevokedException | UnknownThingException e) {
+        } catch (StaleKeyException | KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
                     "no link key for " + device + ": " + e.getMessage()));
+        } catch (KeystoreException e) {
+            throw refusals.count(new ZigbeeSecurityException(Reason.REPLAY,
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()));
         }
     }
 

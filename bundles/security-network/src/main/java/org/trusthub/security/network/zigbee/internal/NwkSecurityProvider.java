@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyRevokedException;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.StaleKeyException;
@@ -42,16 +45,31 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
     private final ThingKeyStore keystore;
     private final SecureRandom random = new SecureRandom();
     private final Map<ThingId, NetworkKeys> networks = new ConcurrentHashMap<>();
-    private final FrameCounterGuard<Source> incoming = new FrameCounterGuard<>();
+    // The current key's per-sender counters are the keystore's replay marks of that key, so a restart of this bundle
+    // or of the hub refuses frames accepted before it; see Key.seen for the previous key of a key switch.
+    private final FrameCounterGuard<Source> incoming;
     private final Refusals refusals = new Refusals(LOG, "ZigBee NWK frame");
+    // Frames are opened under the read lock; a key switch takes the write lock, so the marks it carries over to the
+    // previous key are complete.
+    private final ReentrantReadWriteLock switchLock = new ReentrantReadWriteLock();
 
-    private record Source(ThingId network, int generation, long sender) {
+    private record Source(DerivedKey key, long sender) {
+        String name() {
+            return ReplayMarks.fromAddress(sender);
+        }
     }
 
     /** One network key generation, ready for CCM*. */
     static final class Key {
         final DerivedKey key;
         final CcmStar ccm;
+        // Counters accepted under this key since it was loaded, by sender, written through beside the keystore's
+        // marks: once the key is the previous one of a key switch the keystore no longer answers for it, and these
+        // (with the marks carried over at a planned rotation) guard it until the switch completes.
+        final Map<Long, Long> seen = new ConcurrentHashMap<>();
+        // Whether seen holds every mark of the key (carried over at a planned rotation); after a rotation made
+        // behind our back it does not, and senders not in it are refused under this key.
+        volatile boolean complete;
 
         Key(DerivedKey key) {
             this.key = key;
@@ -82,6 +100,7 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
     @Activate
     public NwkSecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
+        this.incoming = FrameCounterGuard.durable(keystore, Source::key, Source::name);
     }
 
     @Override
@@ -161,58 +180,136 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
                 throw new ZigbeeSecurityException(Reason.UNSECURED, String.format(
                         "unsecured NWK frame from 0x%04x where the network key is required", frame.header().src()));
             }
-            ZigbeeAuxHeader aux = frame.aux();
-            NetworkKeys keys = keys(network);
-            Key key = keys.current;
-            if (key.sequence() != aux.keySequence()) {
-                Key previous = keys.previous;
-                if (previous == null || previous.sequence() != aux.keySequence()) {
-                    throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, String.format(
-                            "NWK frame from %016x under key sequence number %d; the network's is %d",
-                            aux.source(), aux.keySequence(), key.sequence()));
+            for (int attempt = 0;; attempt++) {
+                // loaded outside the lock: loading may wait for this provider's monitor, which a rotation holds
+                // while it waits for the write lock
+                NetworkKeys keys = keys(network);
+                Key stale;
+                switchLock.readLock().lock();
+                try {
+                    return open(keys, frame);
+                } catch (StaleKeyException e) {
+                    stale = keys.current;
+                } finally {
+                    switchLock.readLock().unlock();
                 }
-                key = previous;
-            }
-            Source source = new Source(network, key.key.generation(), aux.source());
-            switch (incoming.check(source, aux.frameCounter())) {
-                case REPLAYED -> throw new ZigbeeSecurityException(Reason.REPLAY, String.format(
-                        "NWK frame counter %d from %016x is not above the last accepted, %d", aux.frameCounter(),
-                        aux.source(), incoming.lastAccepted(source)));
-                case WRAPPED -> throw new ZigbeeSecurityException(Reason.COUNTER_EXHAUSTED,
-                        String.format("NWK frame counter 0xffffffff from %016x", aux.source()));
-                default -> {
+                // The keystore rotated the network key behind our back: take the new key and check again.
+                reload(network, stale);
+                if (attempt > 0) {
+                    throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, "network key of " + network
+                            + " keeps changing");
                 }
             }
-            ZigbeeFrame<NwkHeader> opened;
-            synchronized (key) {
-                if (key.ccm.isDestroyed()) {
-                    throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, "network key was just replaced");
-                }
-                opened = ZigbeeCodec.openNwk(frame, key.ccm);
-            }
-            if (!incoming.commit(source, aux.frameCounter())) {
-                throw new ZigbeeSecurityException(Reason.REPLAY, String.format(
-                        "NWK frame counter %d from %016x was accepted concurrently", aux.frameCounter(), aux.source()));
-            }
-            return opened;
         } catch (ZigbeeSecurityException e) {
             throw refusals.count(e);
         } catch (KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
                     "no network key for " + network + ": " + e.getMessage()));
+        } catch (KeystoreException e) {
+            throw refusals.count(new ZigbeeSecurityException(Reason.REPLAY,
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()));
         }
+    }
+
+    // Under the read lock: the counter against the key's marks, the MIC, then the mark moves.
+    private ZigbeeFrame<NwkHeader> open(NetworkKeys keys, ZigbeeFrame<NwkHeader> frame)
+            throws ZigbeeSecurityException {
+        ZigbeeAuxHeader aux = frame.aux();
+        Key key = keys.current;
+        boolean current = true;
+        if (key.sequence() != aux.keySequence()) {
+            Key previous = keys.previous;
+            if (previous == null || previous.sequence() != aux.keySequence()) {
+                // a rotation made directly in the keystore shows here first: StaleKeyException reloads and retries
+                incoming.lastAccepted(new Source(key.key, aux.source()));
+                throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, String.format(
+                        "NWK frame from %016x under key sequence number %d; the network's is %d",
+                        aux.source(), aux.keySequence(), key.sequence()));
+            }
+            key = previous;
+            current = false;
+        }
+        long counter = aux.frameCounter();
+        long sender = aux.source();
+        if (counter > FrameCounterGuard.MAX_COUNTER) {
+            throw new ZigbeeSecurityException(Reason.COUNTER_EXHAUSTED,
+                    String.format("NWK frame counter 0xffffffff from %016x", sender));
+        }
+        Source source = new Source(key.key, sender);
+        long last;
+        if (current) {
+            last = incoming.lastAccepted(source);
+        } else {
+            Long seen = key.seen.get(sender);
+            if (seen == null && !key.complete) {
+                throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, String.format("NWK frame from %016x under the"
+                        + " previous network key, which was replaced outside the trust center: its replay marks are"
+                        + " not at hand, so only senders seen under it since the start are accepted", sender));
+            }
+            last = seen == null ? -1 : seen;
+        }
+        if (counter <= last) {
+            throw new ZigbeeSecurityException(Reason.REPLAY, String.format(
+                    "NWK frame counter %d from %016x is not above the last accepted, %d", counter, sender, last));
+        }
+        ZigbeeFrame<NwkHeader> opened;
+        synchronized (key) {
+            if (key.ccm.isDestroyed()) {
+                throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, "network key was just replaced");
+            }
+            opened = ZigbeeCodec.openNwk(frame, key.ccm);
+        }
+        boolean accepted;
+        if (current) {
+            accepted = incoming.commit(source, counter);
+            if (accepted) {
+                key.seen.merge(sender, counter, Math::max);
+            }
+        } else {
+            long[] before = {-1};
+            key.seen.compute(sender, (s, v) -> {
+                before[0] = v == null ? -1 : v;
+                return v == null || counter > v ? counter : v;
+            });
+            accepted = counter > before[0];
+        }
+        if (!accepted) {
+            throw new ZigbeeSecurityException(Reason.REPLAY, String.format(
+                    "NWK frame counter %d from %016x was accepted concurrently", counter, sender));
+        }
+        return opened;
     }
 
     @Override
     public synchronized int rotate(ThingId network) {
         NetworkKeys keys = keys(network);
-        keystore.rotate(network, Layer.NETWORK);
-        Key fresh = new Key(currentKey(network));
-        Key old = keys.previous;
-        keys.previous = keys.current;
-        keys.current = fresh;
-        if (old != null) {
-            old.destroy();
+        Key fresh;
+        switchLock.writeLock().lock();
+        try {
+            // While no frame is being opened: the current key's marks go with it into the key switch, where the
+            // keystore (which drops a rotated key's marks) no longer answers for it.
+            Key outgoing = keys.current;
+            try {
+                keystore.replayMarks(outgoing.key).forEach((name, mark) -> {
+                    Long sender = sender(name);
+                    if (sender != null) {
+                        outgoing.seen.merge(sender, mark, Math::max);
+                    }
+                });
+                outgoing.complete = true;
+            } catch (StaleKeyException e) {
+                // already rotated behind our back: only the senders seen since the start are known
+            }
+            keystore.rotate(network, Layer.NETWORK);
+            fresh = new Key(currentKey(network));
+            Key old = keys.previous;
+            keys.previous = outgoing;
+            keys.current = fresh;
+            if (old != null) {
+                old.destroy();
+            }
+        } finally {
+            switchLock.writeLock().unlock();
         }
         LOG.info("ZigBee network {}: new network key, key sequence number {} (previous {} kept until the switch)",
                 network, fresh.sequence(), keys.previous.sequence());
@@ -260,8 +357,31 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
         }
     }
 
-    // Someone rotated the network's layer in the keystore directly: take the new key, keep the old for receiving.
+    // The sender a mark name of ours stands for, or null for a name that is not one of ours.
+    private static Long sender(String name) {
+        String prefix = ReplayMarks.fromAddress(0).substring(0, "from-".length());
+        if (name.length() != prefix.length() + 16 || !name.startsWith(prefix)) {
+            return null;
+        }
+        try {
+            return Long.parseUnsignedLong(name.substring(prefix.length()), 16);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    // Someone rotated the network's layer in the keystore directly: take the new key, keep the old for receiving
+    // (from the senders seen under it only: its other marks went with the rotation).
     private synchronized void reload(ThingId network, Key stale) {
+        switchLock.writeLock().lock();
+        try {
+            reloadLocked(network, stale);
+        } finally {
+            switchLock.writeLock().unlock();
+        }
+    }
+
+    private void reloadLocked(ThingId network, Key stale) {
         NetworkKeys keys = networks.get(network);
         if (keys != null && keys.current == stale) {
             Key old = keys.previous;
