@@ -32,6 +32,22 @@ public interface SimulatedZigbeeNetwork {
     /** Replays the device's last frame as captured on the air; returns whether the hub accepted it. */
     boolean replayLastFrame(long ieeeAddress);
 
+    /**
+     * The device's last frame as an eavesdropper captured it on the air (NWK-secured bytes; no key material beyond
+     * what the air carries), to replay later with {@link #injectFrame}, for example after a hub restart.
+     *
+     * @since 1.1
+     */
+    Optional<byte[]> lastFrame(long ieeeAddress);
+
+    /**
+     * Puts raw bytes on the simulated air towards the hub's coordinator, as an attacker's radio would; returns whether
+     * the hub accepted them.
+     *
+     * @since 1.1
+     */
+    boolean injectFrame(byte[] frame);
+
     /** What a device holds, without key bytes. */
     Optional<DeviceView> view(long ieeeAddress);
 

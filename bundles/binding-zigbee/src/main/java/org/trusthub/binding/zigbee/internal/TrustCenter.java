@@ -114,6 +114,10 @@ final class TrustCenter {
         for (Thing t : registry.list()) {
             if (ZigbeeIds.isDevice(t.id()) && t.state() != LifecycleState.DECOMMISSIONED) {
                 Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), apsSecurity.hasLinkKey(t.id()));
+                // counters: an operational device stays in the network across a restart of the hub or this bundle
+                // (it holds the network key and does not rejoin); its short address is learned from its first
+                // frame, and the NWK provider's durable replay marks refuse what it sent before the restart
+                m.joined = t.state() == LifecycleState.OPERATIONAL;
                 members.put(m.ieee, m);
             }
         }
@@ -287,6 +291,12 @@ final class TrustCenter {
         }
         long source = nwk.aux().source();
         Member m = members.get(source);
+        if (m != null && m.joined && m.nwk == -1) {
+            // counters: back after a restart; the address is in the authenticated NWK header of a fresh frame
+            m.nwk = nwk.header().src();
+            LOG.info("ZigBee device {} heard again after a restart at NWK 0x{}", m.thing, Integer.toHexString(m.nwk));
+            onJoined.accept(m);
+        }
         if (m == null || !(m.joined || m.pending) || m.nwk != nwk.header().src()) {
             count("tc.NOT_ADMITTED");
             LOG.info("ZigBee frame from {} (0x{}) refused: not an admitted device", String.format("%016x", source),

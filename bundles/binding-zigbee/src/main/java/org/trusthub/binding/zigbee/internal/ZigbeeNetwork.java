@@ -484,6 +484,16 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         }
 
         @Override
+        public Optional<byte[]> lastFrame(long ieeeAddress) {
+            return Optional.ofNullable(device(ieeeAddress).lastSent());
+        }
+
+        @Override
+        public boolean injectFrame(byte[] frame) {
+            return air.fromDevice(java.util.Objects.requireNonNull(frame, "frame").clone());
+        }
+
+        @Override
         public Optional<DeviceView> view(long ieeeAddress) {
             SimulatedDevice d = air.device(ieeeAddress);
             if (d == null) {

@@ -1,0 +1,142 @@
+package org.trusthub.binding.zigbee.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.link.ccm.CcmStar;
+import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
+import org.trusthub.security.network.zigbee.ZigbeeCodec;
+import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
+import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
+import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
+
+/**
+ * counters: a frame an eavesdropper captured before a restart of the ZigBee bundles (same keystore) or of the whole
+ * hub (keystore and registry reopened) is refused after it, while the device, still in the network, goes on with
+ * fresh frames.
+ */
+class ZigbeeRestartTest {
+
+    private static final long A = 0x00124B0000000A01L;
+    private static final String CODE = "83FED3407A939723A5C639B26916D505C3B5";
+    private static final long PAN = 0xDDDDDDDDDDDDDDDDL;
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    ZigbeeNetwork network;
+    SimulatedZigbeeNetwork sim;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        openStores();
+        startBridge();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        network.close();
+        registry.close();
+        keystore.close();
+    }
+
+    private void openStores() throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE,
+                Clock.systemUTC());
+    }
+
+    // What activating the bundles does: fresh providers and trust center over the keystore and registry.
+    private void startBridge() {
+        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore),
+                new ApsSecurityProvider(keystore), PAN, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY,
+                Clock.systemUTC());
+        network = ZigbeeNetwork.simulated(tc, 0x1A62, PAN, 15);
+        sim = network.simulation();
+    }
+
+    /** The device goes on after the restart: the captured frame's content again, with a higher counter. */
+    private byte[] fresh(byte[] captured, long counter) throws Exception {
+        DerivedKey key = keystore.deriveKey(ZigbeeIds.network(PAN), Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM, 16);
+        byte[] bytes = key.bytes();
+        CcmStar ccm = new CcmStar(bytes);
+        try {
+            ZigbeeFrame<NwkHeader> old = ZigbeeCodec.parseNwk(captured);
+            byte[] payload = ZigbeeCodec.openNwk(old, ccm).payload();
+            ZigbeeAuxHeader aux = old.aux();
+            return ZigbeeCodec.protectNwk(old.header(), new ZigbeeAuxHeader(KeyId.NETWORK_KEY, counter, aux.source(),
+                    aux.keySequence()), payload, ccm);
+        } finally {
+            ccm.destroy();
+            key.destroy();
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private byte[] joinAndReport() throws Exception {
+        ThingId a = network.commission(A, CODE, "alice");
+        sim.addDevice(A, CODE);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(a).state());
+        assertTrue(sim.reportTemperature(A, 19.5));
+        return sim.lastFrame(A).orElseThrow();
+    }
+
+    private void assertReplayRefusedAndFreshAccepted(byte[] captured) throws Exception {
+        ThingId a = ZigbeeIds.device(A);
+        long refusedBefore = network.refusals().getOrDefault("nwk.REPLAY", 0L);
+        assertFalse(sim.injectFrame(captured), "the frame captured before the restart is refused after it");
+        assertEquals(refusedBefore + 1, network.refusals().getOrDefault("nwk.REPLAY", 0L));
+        long counter = ZigbeeCodec.parseNwk(captured).aux().frameCounter();
+        byte[] next = fresh(captured, counter + 1);
+        assertTrue(sim.injectFrame(next), "the device's next frame goes in");
+        ZigbeeDevice d = network.device(a).orElseThrow();
+        assertTrue(d.joined(), "the device is still in the network");
+        assertEquals(ZigbeeCodec.parseNwk(captured).header().src(), d.networkAddress(), "its address learned again");
+        assertFalse(sim.injectFrame(next), "and that one is not accepted twice");
+    }
+
+    @Test
+    void aRestartOfTheZigbeeBundlesRefusesFramesCapturedBeforeIt() throws Exception {
+        byte[] captured = joinAndReport();
+        assertFalse(sim.replayLastFrame(A), "refused before the restart too");
+        network.close();
+        startBridge();
+        assertReplayRefusedAndFreshAccepted(captured);
+    }
+
+    @Test
+    void aHubRestartRefusesFramesCapturedBeforeIt() throws Exception {
+        byte[] captured = joinAndReport();
+        network.close();
+        registry.close();
+        keystore.close();
+        openStores();
+        startBridge();
+        assertReplayRefusedAndFreshAccepted(captured);
+    }
+}
