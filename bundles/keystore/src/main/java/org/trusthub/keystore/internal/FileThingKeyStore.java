@@ -78,9 +78,15 @@ import org.trusthub.storage.WrongKeyException;
  * applied to memory through the same {@link #apply} that replays the store at start; so a failed write changes
  * nothing, and what a restart finds is what callers were told.
  *
- * <p>Concurrency: deriving keys and drawing counters take the read lock, so they run in parallel; enrollment,
- * rotation, revocation, compaction and close take the write lock. Each counter has its own monitor, and writes to
- * the store are serialised by {@code storeMutex} (lock order: read/write lock, counter, store mutex).
+ * <p>Concurrency: deriving keys, drawing counters and moving replay marks take the read lock, so they run in
+ * parallel; enrollment, rotation, revocation, compaction and close take the write lock. Each counter and each replay
+ * mark has its own monitor, and writes to the store are serialised by {@code storeMutex} (lock order: read/write
+ * lock, counter or mark, store mutex).
+ *
+ * <p>Replay marks (incoming counters, 1.2): like counters they are reserved ahead, {@code replayReservation} at a
+ * time, durable before a counter above the reservation is accepted; a restart resumes at the reservation (so after a
+ * crash up to one block of fresh counters is refused), and close writes the marks as accepted. They are kept per
+ * layer generation and mechanism, so a rotation, a revocation and a replaced or deleted stored key drop them.
  */
 public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
 
