@@ -154,7 +154,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         this.counterReservation = counterReservation;
         if (replayReservation < 1) {
             throw new IllegalArgumentException(
-                    "replayReservation is " + replayReservation + "; it must be at least 1");
+                    "replayMarkReservation is " + replayReservation + "; it must be at least 1");
         }
         this.replayReservation = replayReservation;
     }

@@ -93,6 +93,18 @@ class KeystoreComponentTest {
     }
 
     @Test
+    void aReplayMarkReservationBelowOneIsRefused() {
+        Map<String, Object> values = Map.of("storeDirectory", dir.resolve("s").toString(), "masterKeyFile",
+                dir.resolve("k/master.key").toString(), "counterReservation", 1024, "replayMarkReservation", 0);
+        KeystoreComponent.Config config = (KeystoreComponent.Config) Proxy.newProxyInstance(
+                KeystoreComponentTest.class.getClassLoader(), new Class<?>[] {KeystoreComponent.Config.class},
+                (proxy, method, args) -> values.get(method.getName()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> component.activate(config));
+        assertEquals("replayMarkReservation is 0; it must be at least 1", e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("k/master.key")), "nothing is created for a refused configuration");
+    }
+
+    @Test
     void eventsArePostedWhenAnEventAdminIsBoundAndSkippedOtherwise() {
         component.activate(config(dir.resolve("s").toString(), dir.resolve("k/master.key").toString(), 1024));
         component.enroll(ThingId.of("before"), RootCredential.secret(new byte[16])); // no EventAdmin yet

@@ -243,7 +243,7 @@ class ReplayMarkTest {
     void aReservationBelowOneIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fx.open(16, 0));
-        assertEquals("replayReservation is 0; it must be at least 1", e.getMessage());
+        assertEquals("replayMarkReservation is 0; it must be at least 1", e.getMessage());
     }
 
     @Test
