@@ -1418,7 +1418,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         final Map<String, byte[]> stored = new ConcurrentHashMap<>();
         // Derived keys already checked by nextCounter(DerivedKey), by mechanism and length, so the check costs a
         // comparison rather than an HKDF per draw.
-        final Map<String, byte[]> derivedCache = new ConcurrentHashMap<>();
+        final Map<CacheKey, byte[]> derivedCache = new ConcurrentHashMap<>();
 
         LayerState(int generation, Instant created, Instant lastUsed, Set<String> mechanisms) {
             this.generation = generation;
@@ -1435,7 +1435,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                 if (kept != null && MessageDigest.isEqual(kept, given)) {
                     return true;
                 }
-                byte[] derived = derivedCache.computeIfAbsent(key.mechanism() + "/" + given.length,
+                byte[] derived = derivedCache.computeIfAbsent(new CacheKey(key.mechanism(), given.length),
                         k -> DerivationProfile.layerKey(t.prk, t.id, key.layer(), key.mechanism(), generation,
                                 given.length));
                 return MessageDigest.isEqual(derived, given);
@@ -1450,6 +1450,10 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             derivedCache.values().forEach(k -> Arrays.fill(k, (byte) 0));
             derivedCache.clear();
         }
+    }
+
+    /** A derived key's mechanism and length (a record: no string is built per lookup). */
+    private record CacheKey(String mechanism, int length) {
     }
 
     /**
