@@ -256,4 +256,42 @@ class ReplayMarkTest {
         ks = fx.open(16, BLOCK);
         assertEquals(Long.MAX_VALUE, ks.replayMark(netKey(ks), A));
     }
+
+    @Test
+    void concurrentReplaysOfTheSameCountersAreAcceptedOnceEach() throws Exception {
+        DerivedKey key = netKey(ks);
+        int threads = 4;
+        int counters = 200;
+        java.util.concurrent.atomic.AtomicIntegerArray accepted = new java.util.concurrent.atomic.AtomicIntegerArray(
+                counters);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int c = 0; c < counters; c++) {
+                    if (ks.advanceReplayMark(key, A, c)) {
+                        accepted.incrementAndGet(c);
+                    }
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        int total = 0;
+        for (int c = 0; c < counters; c++) {
+            assertTrue(accepted.get(c) <= 1, "counter " + c + " accepted " + accepted.get(c) + " times");
+            total += accepted.get(c);
+        }
+        assertTrue(total >= 1, "some thread got through");
+        assertEquals(counters - 1, ks.replayMark(key, A));
+    }
 }
