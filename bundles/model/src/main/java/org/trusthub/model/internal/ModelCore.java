@@ -214,8 +214,8 @@ public final class ModelCore implements ThingModelRegistry, AutoCloseable {
     private static void send(ThingId thing, Target t, Runnable write) {
         try {
             write.run();
-        } catch (PropertyWriteException e) {
-            throw e;
+        } catch (PropertyWriteException | InvalidValueException e) {
+            throw e; // the binding's own refusal (a value the device cannot take) already says what is wrong
         } catch (RuntimeException e) {
             throw new PropertyWriteException(thing, t.descriptor.id(), "binding " + t.binding + " could not write '"
                     + t.descriptor.id() + "' of " + thing + ": " + (e.getMessage() == null ? e.getClass()
