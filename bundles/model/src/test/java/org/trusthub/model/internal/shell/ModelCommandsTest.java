@@ -141,6 +141,66 @@ class ModelCommandsTest {
     }
 
     @Test
+    void completionOffersThingsTheirWritablePropertiesAndValues() {
+        ModelThingCompleter things = new ModelThingCompleter();
+        things.model = model;
+        assertEquals(List.of("zigbee:00124b0000000a01 "), complete(things, "trusthub:thing-set zig"));
+        PropertyCompleter properties = new PropertyCompleter();
+        properties.model = model;
+        assertEquals(List.of("level ", "on "), sorted(complete(properties,
+                "trusthub:thing-set zigbee:00124b0000000a01 ")), "temperature is read-only");
+        ValueCompleter values = new ValueCompleter();
+        values.model = model;
+        assertEquals(List.of("off ", "on ", "toggle "), sorted(complete(values,
+                "trusthub:thing-set zigbee:00124b0000000a01 on ")));
+        assertEquals(List.of(), complete(values, "trusthub:thing-set lamp-9 on "), "no model, no values");
+    }
+
+    private static List<String> sorted(List<String> l) {
+        return l.stream().sorted().toList();
+    }
+
+    /** Completes the last word of a line (cursor at its end), as the console would. */
+    private static List<String> complete(org.apache.karaf.shell.api.console.Completer completer, String buffer) {
+        String[] words = buffer.split(" ", -1);
+        String last = words[words.length - 1];
+        org.apache.karaf.shell.api.console.CommandLine line = new org.apache.karaf.shell.api.console.CommandLine() {
+            @Override
+            public int getCursorArgumentIndex() {
+                return words.length - 1;
+            }
+
+            @Override
+            public String getCursorArgument() {
+                return last;
+            }
+
+            @Override
+            public int getArgumentPosition() {
+                return last.length();
+            }
+
+            @Override
+            public String[] getArguments() {
+                return words;
+            }
+
+            @Override
+            public int getBufferPosition() {
+                return buffer.length();
+            }
+
+            @Override
+            public String getBuffer() {
+                return buffer;
+            }
+        };
+        List<String> candidates = new ArrayList<>();
+        completer.complete(null, line, candidates);
+        return candidates;
+    }
+
+    @Test
     void commandNames() {
         assertEquals("trusthub:thing-properties", name(ThingPropertiesCommand.class));
         assertEquals("trusthub:thing-set", name(ThingSetCommand.class));
