@@ -206,6 +206,26 @@ class ModelCommandsTest {
         assertEquals("trusthub:thing-set", name(ThingSetCommand.class));
     }
 
+    @Test
+    void karafCommandsHeaderNamesThePackageOfEveryService() throws Exception {
+        // bnd writes the manifest into target/classes before the tests run.
+        Path manifestFile = Path.of("target", "classes", "META-INF", "MANIFEST.MF");
+        assertTrue(java.nio.file.Files.exists(manifestFile), "run through Maven: bnd writes " + manifestFile);
+        java.util.jar.Manifest manifest;
+        try (var in = java.nio.file.Files.newInputStream(manifestFile)) {
+            manifest = new java.util.jar.Manifest(in);
+        }
+        String header = manifest.getMainAttributes().getValue("Karaf-Commands");
+        for (Class<?> type : List.of(ThingPropertiesCommand.class, ThingSetCommand.class, ModelThingCompleter.class,
+                PropertyCompleter.class, ValueCompleter.class)) {
+            assertTrue(type.isAnnotationPresent(org.apache.karaf.shell.api.action.lifecycle.Service.class), type
+                    + " is not a Karaf @Service");
+            assertEquals(header, type.getPackageName(), type + " is outside the scanned package");
+        }
+        assertFalse(manifest.getMainAttributes().getValue("Export-Package") != null,
+                "the model bundle exports nothing: others use org.trusthub.api.model");
+    }
+
     private static String name(Class<?> type) {
         Command c = type.getAnnotation(Command.class);
         return c.scope() + ":" + c.name();
