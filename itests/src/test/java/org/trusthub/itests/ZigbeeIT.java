@@ -29,6 +29,9 @@ import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.Property;
+import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -119,10 +122,30 @@ public class ZigbeeIT {
         assertTrue(sim.view(B).orElseThrow().on());
         assertEquals(Optional.of(21.5), bridge.readTemperature(c));
 
+        // The thing model: the devices' clusters as properties, values from their secured frames, writes that the
+        // device obeys and the model reads back; bad values reach no device.
+        ThingModelRegistry model = await(ThingModelRegistry.class);
+        awaitTrue("A's reported temperature in the thing model", () -> model.model(a)
+                .flatMap(m -> m.property("temperature")).flatMap(Property::value)
+                .map(v -> v.value().equals(19.5)).orElse(false));
+        Property level = model.writeText(b, "level", "40");
+        assertEquals(40, level.last().value());
+        assertEquals(Origin.READ, level.last().origin());
+        assertEquals("40 % is ZCL level 102 on the device", 102, sim.view(B).orElseThrow().level());
+        String set = shell.run("trusthub:thing-set zigbee:00124b0000000b02 on off");
+        assertTrue(set, set.contains("on = off") && set.contains("SIMULATED"));
+        assertFalse(sim.view(B).orElseThrow().on());
+        String tooBright = shell.refused("trusthub:thing-set zigbee:00124b0000000b02 level 140");
+        assertTrue(tooBright, tooBright.contains("from 0 to 100"));
+        assertEquals(102, sim.view(B).orElseThrow().level());
+        String props = shell.run("trusthub:thing-properties zigbee:00124b0000000b02");
+        assertTrue(props, props.contains("temperature") && props.contains("21.5") && props.contains("zigbee (SIMULATED)"));
+
         int before = bridge.networkKeySequence();
         String decommissioned = shell.run("zigbee:decommission zigbee:00124b0000000c03");
         assertTrue(decommissioned, decommissioned.contains("decommissioned"));
         assertEquals(LifecycleState.DECOMMISSIONED, registry.get(c).state());
+        awaitTrue("the decommissioned device's model gone", () -> model.model(c).isEmpty());
         assertFalse("its keys, link key included, are revoked", keystore.isActive(c));
         assertNotEquals("the network key rotated", before, bridge.networkKeySequence());
         assertEquals(bridge.networkKeySequence(), sim.view(A).orElseThrow().keySequence());

@@ -104,7 +104,10 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
             byte[] nwk = trustCenter.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
                     : frame.getRadius(), nextSequence(), IEEE), apsFrame);
             ZigBeeTransportReceive r = receiver;
-            if (r != null) {
+            // With an APS ack requested the RX_ACK below says it all: the stack handles state updates on its own
+            // threads, and an RX_ACK that overtakes its TX_ACK left the transaction waiting 8 s for an ack it had.
+            // Broadcasts reach no simulated device (RX_NAK): their TX_ACK is what completes them.
+            if (r != null && (!frame.getAckRequest() || dst >= 0xFFF8)) {
                 r.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_ACK);
             }
             air.send(dst, nwk, delivered -> {

@@ -88,6 +88,8 @@ public final class ZigbeeBindingComponent implements EventHandler {
         props.put(ProtocolBinding.SIMULATED, simulated);
         registrations.add(context.registerService(new String[] {ProtocolBinding.class.getName(),
                 ZigbeeBridge.class.getName()}, network, props));
+        registrations.add(context.registerService(org.trusthub.api.model.PropertyProvider.class,
+                new ZigbeeProperties(network), props));
         if (simulated) {
             registrations.add(context.registerService(SimulatedZigbeeNetwork.class, network.simulation(), props));
         }

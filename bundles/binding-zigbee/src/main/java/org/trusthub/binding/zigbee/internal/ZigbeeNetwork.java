@@ -188,6 +188,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         return simulation;
     }
 
+    /** The stack, for the thing model's provider (its listeners and clusters). */
+    ZigBeeNetworkManager manager() {
+        return manager;
+    }
+
     // ----------------------------------------------------------------------------------------- the stack's view
 
     private static IeeeAddress ieee(long address) {

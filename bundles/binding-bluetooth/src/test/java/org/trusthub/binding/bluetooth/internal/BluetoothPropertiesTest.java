@@ -1,0 +1,185 @@
+package org.trusthub.binding.bluetooth.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.trusthub.api.model.InvalidValueException;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.Property;
+import org.trusthub.api.model.PropertyValue;
+import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.bluetooth.internal.sim.SimulatedAdapter;
+import org.trusthub.binding.bluetooth.internal.sim.SimulatedPeripheral;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.ModelCore;
+import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+
+/**
+ * A simulated temperature sensor's GATT values in the hub's thing model, against the real keystore, registry, link
+ * provider, bridge and model; lifecycle and value events reach the provider synchronously as EventAdmin would.
+ */
+class BluetoothPropertiesTest {
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    SimulatedAdapter adapter;
+    BluetoothBridgeImpl bridge;
+    BluetoothProperties properties;
+    ModelCore model;
+
+    @BeforeEach
+    void start() throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> deliver(
+                new Event(topic, props)), Clock.systemUTC());
+        adapter = new SimulatedAdapter(dir.resolve("sim"), 2, 0);
+        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
+                BluetoothBridgeTest.config(false), null);
+        bridge.setEventAdmin(new EventAdmin() {
+            @Override
+            public void postEvent(Event event) {
+                deliver(event);
+            }
+
+            @Override
+            public void sendEvent(Event event) {
+                deliver(event);
+            }
+        });
+        properties = new BluetoothProperties(bridge, registry);
+        model = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
+        model.attach(properties);
+    }
+
+    // What EventAdmin does in the hub: the bridge and the provider hear lifecycle events, the model decommissions.
+    private void deliver(Event event) {
+        if (bridge != null) {
+            bridge.handleEvent(event);
+        }
+        if (properties != null) {
+            properties.handleEvent(event);
+        }
+        if (model != null && Transition.DECOMMISSION.name().equals(event.getProperty("transition"))) {
+            model.remove(ThingId.of((String) event.getProperty("thing.id")));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        model.close();
+        bridge.deactivate();
+        registry.close();
+        keystore.close();
+    }
+
+    private ThingId pair(String name) {
+        String address = bridge.scan().stream().filter(d -> d.advertisement().name().startsWith(name + " "))
+                .map(d -> d.advertisement().address().toString()).findFirst().orElseThrow();
+        return bridge.pair(address, "alice");
+    }
+
+    @Test
+    void aPairedSensorAppearsAndItsTemperatureComesFromReadsAndNotifications() throws Exception {
+        ThingId thing = pair("sim-thermo-1");
+        ThingModel m = model.model(thing).orElseThrow();
+        assertEquals("bluetooth", m.binding());
+        assertTrue(m.simulated());
+        assertEquals(List.of("temperature", "interval"), m.properties().stream().map(Property::id).toList());
+
+        model.refresh(thing);
+        PropertyValue read = await(() -> value(thing, "temperature").orElse(null));
+        assertEquals(21.5, read.value());
+        assertEquals(Origin.READ, read.origin());
+
+        bridge.subscribe(thing);
+        SimulatedPeripheral p = adapter.peripheral("sim-thermo-1").orElseThrow();
+        p.setTemperature(23.25);
+        PropertyValue notified = await(() -> value(thing, "temperature").filter(v -> v.value().equals(23.25))
+                .orElse(null));
+        assertEquals(Origin.REPORT, notified.origin());
+        assertTrue(model.model(ThingId.of("ble-c0514d000002")).isEmpty(), "an unpaired sensor has no model");
+    }
+
+    @Test
+    void theIntervalIsWrittenOverTheEncryptedLinkAndBadValuesSendNothing() {
+        ThingId thing = pair("sim-thermo-1");
+        SimulatedPeripheral p = adapter.peripheral("sim-thermo-1").orElseThrow();
+        Property written = model.writeText(thing, "interval", "30s");
+        assertEquals(30.0, written.last().value());
+        assertEquals(Origin.WRITE, written.last().origin());
+        assertEquals(30, p.interval(), "the peripheral took it");
+
+        assertThrows(InvalidValueException.class, () -> model.writeText(thing, "interval", "0"));
+        assertThrows(InvalidValueException.class, () -> model.writeText(thing, "interval", "70000"));
+        assertThrows(InvalidValueException.class, () -> model.write(thing, "interval", 12.5));
+        assertThrows(PropertyWriteException.class, () -> model.writeText(thing, "temperature", "5"));
+        assertEquals(30, p.interval());
+        assertEquals(30.0, value(thing, "interval").orElseThrow().value());
+    }
+
+    @Test
+    void maintenanceMakesItUnavailableAndRemovingTheBondRemovesItsModel() {
+        ThingId thing = pair("sim-thermo-1");
+        registry.transition(thing, Transition.MAINTAIN);
+        assertFalse(model.model(thing).orElseThrow().available());
+        assertThrows(PropertyWriteException.class, () -> model.writeText(thing, "interval", "10"));
+        registry.transition(thing, Transition.RESUME);
+        assertTrue(model.model(thing).orElseThrow().available());
+
+        bridge.remove(thing);
+        assertTrue(model.model(thing).isEmpty());
+    }
+
+    @Test
+    void bondsKeptFromBeforeAreDescribedWhenTheModelAttaches() {
+        ThingId thing = pair("sim-thermo-2");
+        bridge.readTemperature(thing);
+        model.detach(properties);
+        ModelCore fresh = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
+        fresh.attach(properties);
+        try {
+            ThingModel m = fresh.model(thing).orElseThrow();
+            assertTrue(m.available());
+            assertEquals(21.5, m.property("temperature").orElseThrow().last().value());
+        } finally {
+            fresh.close();
+        }
+    }
+
+    private Optional<PropertyValue> value(ThingId thing, String property) {
+        return model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value);
+    }
+
+    private static <T> T await(Supplier<T> condition) throws InterruptedException {
+        for (int i = 0; i < 250; i++) {
+            T value = condition.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(20);
+        }
+        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
+    }
+}

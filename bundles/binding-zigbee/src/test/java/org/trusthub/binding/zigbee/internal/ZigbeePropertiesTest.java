@@ -1,0 +1,239 @@
+package org.trusthub.binding.zigbee.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.model.InvalidValueException;
+import org.trusthub.api.model.ModelEvents;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.Property;
+import org.trusthub.api.model.PropertyValue;
+import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.Quality;
+import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.ModelCore;
+import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
+import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
+
+/**
+ * The ZigBee devices in the hub's thing model, end to end without OSGi: the real keystore, registry, providers and
+ * model, the zsmartsystems stack over the simulated coordinator, and simulated devices (on/off, level, temperature)
+ * that join with install codes. Every value comes from a secured ZCL frame; writes are ZCL commands the device obeys.
+ */
+class ZigbeePropertiesTest {
+
+    static final long A = 0x00124B0000000A01L;
+    static final long B = 0x00124B0000000B02L;
+    static final String CODE_A = "83FED3407A939723A5C639B26916D505C3B5";
+    static final String CODE_B = "11223344556677884AF7";
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    ZigbeeNetwork network;
+    SimulatedZigbeeNetwork sim;
+    ModelCore model;
+    ZigbeeProperties provider;
+    final List<Map<String, Object>> changes = Collections.synchronizedList(new ArrayList<>());
+    ThingId a;
+    ThingId b;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
+        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore),
+                new ApsSecurityProvider(keystore), 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE,
+                JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
+        network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
+        sim = network.simulation();
+        model = new ModelCore((topic, p) -> {
+            if (topic.equals(ModelEvents.PROPERTY_CHANGED)) {
+                changes.add(p);
+            }
+        }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
+        provider = new ZigbeeProperties(network);
+        model.attach(provider);
+
+        a = network.commission(A, CODE_A, "alice");
+        b = network.commission(B, CODE_B, "alice");
+        sim.addDevice(A, CODE_A);
+        sim.addDevice(B, CODE_B);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertTrue(sim.join(B));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        model.close();
+        network.close();
+        registry.close();
+        keystore.close();
+    }
+
+    @Test
+    void joinedDevicesAppearWithTheValuesTheyAnswered() throws Exception {
+        ThingModel m = await(() -> model.model(a).filter(x -> x.properties().stream()
+                .allMatch(p -> p.value().isPresent())).orElse(null));
+        assertEquals("zigbee", m.binding());
+        assertTrue(m.simulated() && m.available());
+        assertEquals(List.of("on", "level", "temperature"), m.properties().stream().map(Property::id).toList());
+        PropertyValue t = m.property("temperature").orElseThrow().last();
+        assertEquals(21.5, t.value(), "what the simulated device holds, from its read response");
+        assertEquals(Origin.READ, t.origin());
+        assertEquals(Boolean.FALSE, m.property("on").orElseThrow().last().value());
+        assertEquals(0, m.property("level").orElseThrow().last().value());
+
+        assertTrue(sim.reportTemperature(A, 19.25));
+        PropertyValue reported = await(() -> value(a, "temperature").filter(v -> v.value().equals(19.25))
+                .orElse(null));
+        assertEquals(Origin.REPORT, reported.origin());
+        assertTrue(changes.stream().anyMatch(e -> a.value().equals(e.get(ModelEvents.THING))
+                && Double.valueOf(19.25).equals(e.get(ModelEvents.VALUE))));
+    }
+
+    @Test
+    void onOffToggleAndLevelAreCommandsTheDeviceObeysAndTheModelReadsBack() throws Exception {
+        await(() -> value(b, "level").orElse(null));
+
+        Property on = model.writeText(b, "on", "on");
+        assertEquals(Boolean.TRUE, on.last().value());
+        assertEquals(Origin.READ, on.last().origin(), "read back from the device after it confirmed");
+        assertTrue(sim.view(B).orElseThrow().on());
+
+        Property level = model.writeText(b, "level", "40");
+        assertEquals(40, level.last().value());
+        assertEquals(ZigbeeProperties.zclLevel(40), sim.view(B).orElseThrow().level(), "the device holds 102 of 254");
+        assertEquals(102, sim.view(B).orElseThrow().level());
+
+        Property toggled = model.toggle(b, "on");
+        assertEquals(Boolean.FALSE, toggled.last().value());
+        assertFalse(sim.view(B).orElseThrow().on());
+
+        model.write(b, "level", 100);
+        assertTrue(sim.view(B).orElseThrow().on(), "Move to Level with On/Off switched it on");
+        assertEquals(254, sim.view(B).orElseThrow().level());
+        assertEquals(Boolean.TRUE, value(b, "on").orElseThrow().value(), "and the model read that back too");
+        model.write(b, "level", 0);
+        assertFalse(sim.view(B).orElseThrow().on());
+        assertEquals(Boolean.FALSE, value(b, "on").orElseThrow().value());
+        assertFalse(sim.view(A).orElseThrow().on(), "the other device was not touched");
+    }
+
+    @Test
+    void badWritesReachNoDevice() throws Exception {
+        await(() -> value(b, "level").orElse(null));
+        model.writeText(b, "level", "40");
+        long refusedBefore = sim.view(B).orElseThrow().framesRefused();
+        Map<String, Object> before = values(b);
+
+        assertThrows(InvalidValueException.class, () -> model.writeText(b, "level", "101"));
+        assertThrows(InvalidValueException.class, () -> model.writeText(b, "on", "bright"));
+        PropertyWriteException readOnly = assertThrows(PropertyWriteException.class,
+                () -> model.writeText(b, "temperature", "30"));
+        assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
+
+        assertEquals(102, sim.view(B).orElseThrow().level());
+        assertTrue(sim.view(B).orElseThrow().on());
+        assertEquals(refusedBefore, sim.view(B).orElseThrow().framesRefused());
+        assertEquals(before, values(b));
+    }
+
+    private Map<String, Object> values(ThingId thing) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        model.model(thing).orElseThrow().properties().forEach(p -> out.put(p.id(), p.value().map(PropertyValue::value)
+                .orElse("-")));
+        return out;
+    }
+
+    @Test
+    void aDecommissionedDeviceLeavesTheModelAndOthersKeepWorking() throws Exception {
+        await(() -> value(a, "temperature").orElse(null));
+        await(() -> value(b, "temperature").orElse(null));
+        network.decommission(a);
+        model.remove(a); // the model component does this on the lifecycle event
+        assertTrue(model.model(a).isEmpty());
+        assertFalse(sim.reportTemperature(A, 30.0), "its frames are refused");
+        assertTrue(model.model(a).isEmpty(), "and nothing of it comes back");
+
+        assertTrue(sim.reportTemperature(B, 18.0));
+        await(() -> value(b, "temperature").filter(v -> v.value().equals(18.0)).orElse(null));
+        assertEquals(Boolean.TRUE, model.writeText(b, "on", "on").last().value());
+    }
+
+    @Test
+    void aDeviceThatLeftIsUnavailableAndABindingThatStopsTakesItsThingsWithIt() throws Exception {
+        await(() -> value(a, "temperature").orElse(null));
+        await(() -> value(b, "temperature").orElse(null));
+        // The bridge drops A (what a decommission elsewhere does) before the model heard of it.
+        network.trustCenter().removed(a);
+        ThingModel left = await(() -> model.model(a).filter(m -> !m.available()).orElse(null));
+        assertEquals(Quality.UNAVAILABLE, left.property("temperature").orElseThrow().last().quality());
+        assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
+
+        model.detach(provider);
+        ThingModel stopped = model.model(b).orElseThrow();
+        assertFalse(stopped.available());
+        PropertyWriteException e = assertThrows(PropertyWriteException.class, () -> model.writeText(b, "on", "on"));
+        assertTrue(e.getMessage().contains("binding zigbee is not running"), e.getMessage());
+        assertFalse(sim.view(B).orElseThrow().on(), "nothing was sent");
+        assertTrue(sim.reportTemperature(B, 17.0), "the bridge still takes the frame");
+        assertEquals(Quality.UNAVAILABLE, model.model(b).orElseThrow().property("temperature").orElseThrow().last()
+                .quality(), "but a detached provider publishes nothing");
+
+        model.attach(provider);
+        ThingModel back = await(() -> model.model(b).filter(m -> m.available() && m.property("temperature")
+                .flatMap(Property::value).map(v -> v.quality() == Quality.GOOD).orElse(false)).orElse(null));
+        assertEquals(17.0, back.property("temperature").orElseThrow().last().value(), "read again on attach");
+    }
+
+    @Test
+    void levelsConvertBothWays() {
+        for (int p = 0; p <= 100; p++) {
+            assertEquals(p, ZigbeeProperties.percent(ZigbeeProperties.zclLevel(p)));
+        }
+        assertEquals(254, ZigbeeProperties.zclLevel(100));
+        assertEquals(50, ZigbeeProperties.percent(127));
+    }
+
+    private Optional<PropertyValue> value(ThingId thing, String property) {
+        return model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value);
+    }
+
+    // The stack delivers frames and listener calls on its own threads: wait for the model to catch up.
+    private static <T> T await(Supplier<T> condition) throws InterruptedException {
+        for (int i = 0; i < 250; i++) {
+            T value = condition.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(20);
+        }
+        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
+    }
+}
