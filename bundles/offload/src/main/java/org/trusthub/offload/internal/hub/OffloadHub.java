@@ -71,14 +71,23 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings,
             OffloadState state) {
         this.state = state;
-        Crypto crypto = new Crypto(hubOps, new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        Crypto crypto = new Crypto(hubOps, random);
         Keys keys = new Keys(keystore, registry);
-        gate = new Gate(keys, crypto, state);
+        gate = new Gate(keys, crypto, state, stats);
         tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
         pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
-        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state);
+        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state,
+                state.durable() ? EpochVault.of(keystore, registry, random) : EpochVault.disabled());
+        // Tokens of things revoked while the hub was stopped: nothing more is issued to or for them, so their
+        // records go as they would have at the event.
+        tokens.issuedTokens().stream().flatMap(t -> java.util.stream.Stream.of(t.client(), t.audience())).distinct()
+                .filter(t -> !keystore.isActive(t)).toList().forEach(t -> {
+                    tokens.forget(t);
+                    stats.housekeeping("tokens-revoked-at-start");
+                });
     }
 
     /** Whether replay state and groups survive a restart. */
@@ -119,15 +128,32 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         return groups.expel(thing);
     }
 
-    /** A thing's keys were revoked: out of service, and a later enrolment starts its sequence numbers over. */
+    /**
+     * A thing's keys were revoked (decommissioning): its replay state and token records are purged, it leaves every
+     * group, and a later enrolment starts its sequence numbers over.
+     */
     public List<String> keysRevoked(ThingId thing) {
         gate.forget(thing);
+        stats.housekeeping("things-revoked");
         return thingLeftService(thing);
     }
 
-    /** A thing's keys were rotated or enrolled anew: its request sequence numbers start over with the new keys. */
+    /**
+     * A thing's keys were rotated or enrolled anew: replay state of its replaced keys goes, and its request sequence
+     * numbers start over with the new keys (also without this call: the gate sees the new generation).
+     */
     public void keysChanged(ThingId thing) {
-        gate.forget(thing);
+        gate.keysChanged(thing);
+    }
+
+    /** What the hub did to its state on its own (purged, restored), by kind. */
+    public java.util.Map<String, Long> housekeeping() {
+        return stats.housekeeping();
+    }
+
+    /** How many epochs of the group came back from the keystore at start. */
+    public int restoredEpochs(String group) {
+        return groups.restoredEpochs(group);
     }
 
     @Override
