@@ -125,8 +125,9 @@ public final class Gate {
                 payloadBytes = Cose.verifyMac0(crypto, k, p, aad, what);
             } catch (OffloadException e) {
                 // The hub keeps no replaced key, so a request made under one is indistinguishable from a forgery.
-                throw new OffloadException(e.refusal(), e.getMessage() + " (the current application keys of '"
-                        + thing + "', " + generation + "; a request made under replaced keys is stale and fails so)");
+                String m = e.getMessage().substring(e.refusal().name().length() + 2);
+                throw new OffloadException(e.refusal(), m + " (the current application keys of '" + thing + "', "
+                        + generation + "; a request made under replaced keys is stale and fails so)");
             }
         } finally {
             Arrays.fill(k, (byte) 0);

@@ -90,6 +90,10 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
                 });
     }
 
+    OffloadState state() {
+        return state;
+    }
+
     /** Whether replay state and groups survive a restart. */
     public boolean durable() {
         return state.durable();
