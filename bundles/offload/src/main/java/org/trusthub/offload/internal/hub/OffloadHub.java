@@ -30,7 +30,7 @@ import org.trusthub.offload.internal.wire.Crypto;
  * benchmarks all drive this.
  */
 public final class OffloadHub implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
-        OffloadStatistics, AutoCloseable {
+        OffloadStatistics, HubDetails, AutoCloseable {
 
     /** The settings an operator can change (Config Admin PID {@code org.trusthub.offload}). */
     public record Settings(Duration tokenLifetime, Duration pairwiseLifetime, int epochWindow,
@@ -95,6 +95,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     }
 
     /** Whether replay state and groups survive a restart. */
+    @Override
     public boolean durable() {
         return state.durable();
     }
@@ -150,12 +151,12 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         gate.keysChanged(thing);
     }
 
-    /** What the hub did to its state on its own (purged, restored), by kind. */
+    @Override
     public java.util.Map<String, Long> housekeeping() {
         return stats.housekeeping();
     }
 
-    /** How many epochs of the group came back from the keystore at start. */
+    @Override
     public int restoredEpochs(String group) {
         return groups.restoredEpochs(group);
     }
