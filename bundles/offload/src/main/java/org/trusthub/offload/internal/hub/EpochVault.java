@@ -193,6 +193,11 @@ public final class EpochVault {
         return ids;
     }
 
+    /** Whether the id is a group's own id of this vault (not a thing of the registry). */
+    public boolean isGroupId(ThingId id) {
+        return enabled() && id.value().startsWith(ID_PREFIX) && registry.find(id).isEmpty();
+    }
+
     /** Revokes a group id no record names (left by a crash between the keystore and the record). */
     public void revoke(ThingId groupId) {
         if (enabled() && groupId.value().startsWith(ID_PREFIX) && registry.find(groupId).isEmpty()) {

@@ -61,6 +61,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     private final GroupKeys groups;
     private final List<X509CRL> crls = new CopyOnWriteArrayList<>();
     private final OffloadState state;
+    private final EpochVault vault;
 
     /** A hub that forgets its replay state and groups when it stops (tests and benchmarks that do not restart). */
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
@@ -79,8 +80,8 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
         pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
-        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state,
-                state.durable() ? EpochVault.of(keystore, registry, random) : EpochVault.disabled());
+        vault = state.durable() ? EpochVault.of(keystore, registry, random) : EpochVault.disabled();
+        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state, vault);
         // Tokens of things revoked while the hub was stopped: nothing more is issued to or for them, so their
         // records go as they would have at the event.
         tokens.issuedTokens().stream().flatMap(t -> java.util.stream.Stream.of(t.client(), t.audience())).distinct()
@@ -138,6 +139,9 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
      * group, and a later enrolment starts its sequence numbers over.
      */
     public List<String> keysRevoked(ThingId thing) {
+        if (vault.isGroupId(thing)) {
+            return List.of(); // a group's own id, revoked because the group was deleted
+        }
         gate.forget(thing);
         stats.housekeeping("things-revoked");
         return thingLeftService(thing);
@@ -148,6 +152,9 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
      * numbers start over with the new keys (also without this call: the gate sees the new generation).
      */
     public void keysChanged(ThingId thing) {
+        if (vault.isGroupId(thing)) {
+            return;
+        }
         gate.keysChanged(thing);
     }
 

@@ -173,6 +173,9 @@ class DurableGroupsTest {
             assertTrue(hub.delete("porch"));
             assertFalse(f.keystore.isActive(id));
             assertEquals(1L, hub.housekeeping().get("group-deleted"));
+            // the keystore's revocation event for the group's id is not a thing leaving service
+            assertEquals(List.of(), hub.keysRevoked(id));
+            assertEquals(null, hub.housekeeping().get("things-revoked"));
         }
         try (OffloadHub hub = f.durableHub(state)) {
             assertTrue(hub.group("porch").isEmpty());
