@@ -60,8 +60,15 @@ public final class Gate {
             if (current.isEmpty()) {
                 state.resetSequence(thing, null);
                 stats.housekeeping("replay-state-revoked-at-start");
-            } else if (mark.generation() == null || mark.generation().equals(current.get())) {
+            } else if (mark.generation() == null || mark.generation().compareTo(current.get()) >= 0) {
                 // A mark of an earlier hub version does not say its generation: kept, for the current one (safe).
+                // So is a mark of keys newer than the keystore's (a keystore restored from an older backup): the
+                // requests it covers may have been made under the current keys.
+                if (mark.generation() != null && !mark.generation().equals(current.get())) {
+                    org.slf4j.LoggerFactory.getLogger(Gate.class).warn("'{}' has {} but the hub recorded requests "
+                            + "under {}: keeping the mark (is the keystore older than the hub's state?)", thing,
+                            current.get(), mark.generation());
+                }
                 Window w = new Window(current.get());
                 w.seen.refuseUpTo(mark.mark());
                 windows.put(thing, w);
