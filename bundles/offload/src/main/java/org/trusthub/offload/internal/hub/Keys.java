@@ -49,6 +49,16 @@ public final class Keys {
         return id;
     }
 
+    /** Whether the thing is OPERATIONAL with active keys right now. */
+    public boolean inService(ThingId thing) {
+        try {
+            operational(thing.value(), "thing");
+            return true;
+        } catch (OffloadException e) {
+            return false;
+        }
+    }
+
     /** The thing's 16-byte key for an offload mechanism; the caller wipes it. */
     public byte[] key(ThingId thing, String mechanism) {
         DerivedKey k = derive(thing, mechanism);

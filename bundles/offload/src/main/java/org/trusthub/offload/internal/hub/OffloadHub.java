@@ -62,6 +62,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     private final List<X509CRL> crls = new CopyOnWriteArrayList<>();
     private final OffloadState state;
     private final EpochVault vault;
+    private final Keys keys;
 
     /** A hub that forgets its replay state and groups when it stops (tests and benchmarks that do not restart). */
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
@@ -74,7 +75,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         this.state = state;
         SecureRandom random = new SecureRandom();
         Crypto crypto = new Crypto(hubOps, random);
-        Keys keys = new Keys(keystore, registry);
+        keys = new Keys(keystore, registry);
         gate = new Gate(keys, crypto, state, stats);
         tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
@@ -130,6 +131,11 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
      * back with the same keys, and its old requests must stay refused then.
      */
     public List<String> thingLeftService(ThingId thing) {
+        if (keys.inService(thing)) {
+            // Lifecycle events arrive asynchronously: the BOOTSTRAPPING of a thing's way into service may arrive
+            // after it is OPERATIONAL and has joined a group. The registry's state now is what counts.
+            return List.of();
+        }
         tokens.forget(thing);
         return groups.expel(thing);
     }
