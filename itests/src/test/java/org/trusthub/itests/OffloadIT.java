@@ -206,6 +206,71 @@ public class OffloadIT {
         }
     }
 
+    @Test
+    public void groupEpochsComeBackFromTheKeystoreWhenTheOffloadBundleRestarts() throws Exception {
+        ConstrainedDevice a = operational("it-porch-a");
+        ConstrainedDevice b = operational("it-porch-b");
+        ConstrainedDevice c = operational("it-porch-c");
+        groups.create("it-porch", Set.of(a.id(), b.id()));
+        assertEquals(2, groups.join("it-porch", c.id()).epoch());
+        byte[] fetched = a.requestGroupKeys("it-porch");
+        a.acceptGroupKeys(groups.requestGroupKeys(fetched));
+        byte[] before = a.protectGroup("it-porch", utf8("before the restart"));
+
+        Bundle offload = bundle("org.trusthub.offload");
+        offload.stop();
+        offload.start();
+        GroupKeyService again = awaitService(GroupKeyService.class);
+        org.trusthub.api.offload.GroupInfo g = again.group("it-porch").orElseThrow();
+        assertEquals("no re-key at start", 2, g.epoch());
+        assertEquals(List.of(1L, 2L), g.epochsKept());
+        // b never fetched before the restart: the restarted hub hands it the very key a used before
+        b.acceptGroupKeys(again.requestGroupKeys(b.requestGroupKeys("it-porch")));
+        assertArrayEquals(utf8("before the restart"), b.unprotectGroup("it-porch", before));
+        try {
+            again.requestGroupKeys(fetched);
+            throw new AssertionError("a request taken before the restart was taken again");
+        } catch (OffloadException e) {
+            assertEquals(Refusal.REPLAYED, e.refusal());
+        }
+        String list = awaitCommand("trusthub:offload-groups");
+        assertTrue(list, list.contains("stored keys of the keystore") && list.matches("(?s).*it-porch.*2 of 2.*"));
+        for (byte[] secret : secrets) {
+            assertFalse("a secret reached the console", list.contains(HexFormat.of().formatHex(secret)));
+        }
+        assertTrue(again.delete("it-porch"));
+    }
+
+    private <T> T awaitService(Class<T> type) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            org.osgi.framework.ServiceReference<T> ref = context.getServiceReference(type);
+            if (ref != null) {
+                T service = context.getService(ref);
+                if (service != null) {
+                    return service;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(type.getSimpleName() + " did not come back");
+    }
+
+    // The bundle's console commands register again shortly after it starts.
+    private String awaitCommand(String command) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                return new Shell(sessionFactory).run(command);
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private static void awaitRounds(AtomicLong rounds, long target, AtomicReference<Throwable> failure)
             throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;

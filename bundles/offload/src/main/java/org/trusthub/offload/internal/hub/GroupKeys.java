@@ -29,6 +29,11 @@ import com.upokecenter.cbor.CBORObject;
  * epochs are kept, so members still holding the previous epoch's key read traffic in flight while they fetch the new
  * one. Each member gets each key wrapped (AES key wrap, RFC 3394) under its own group key-encryption key together with
  * the epoch, the group's tag and its sender id in that epoch, so the wrap authenticates all four.
+ *
+ * <p>With durable state, each kept epoch's key is a stored key in the keystore ({@link EpochVault}) and the group's
+ * record says which epochs are kept and who was in each: a restarted hub resumes the same epochs, so members keep
+ * working and fetch nothing. The key is stored before the record names its epoch, and leaves the keystore after the
+ * record no longer does; a crash between the two leaves a key no record names, which the next start destroys.
  */
 public final class GroupKeys {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
@@ -44,14 +49,24 @@ public final class GroupKeys {
     private static final class Epoch {
         final long number;
         final byte[] key;
-        final Map<ThingId, Long> senders;
+        final List<ThingId> order;
+        final Map<ThingId, Long> senders = new HashMap<>();
         final Instant started;
 
-        Epoch(long number, byte[] key, Map<ThingId, Long> senders, Instant started) {
+        // Sender ids are the members' positions in id order at the epoch's start.
+        Epoch(long number, byte[] key, List<ThingId> order, Instant started) {
             this.number = number;
             this.key = key;
-            this.senders = senders;
+            this.order = List.copyOf(order);
             this.started = started;
+            long s = 0;
+            for (ThingId m : this.order) {
+                senders.put(m, s++);
+            }
+        }
+
+        OffloadState.EpochRecord record() {
+            return new OffloadState.EpochRecord(number, order, started);
         }
     }
 
@@ -59,8 +74,10 @@ public final class GroupKeys {
         final String name;
         final TreeSet<ThingId> members = new TreeSet<>();
         final TreeMap<Long, Epoch> epochs = new TreeMap<>();
-        // The last epoch a previous run of the hub reached (its keys were not kept): numbering continues after it.
+        // The last epoch number recorded: numbering continues after it even when its key could not be restored.
         long before;
+        // Epochs whose keys came back from the keystore at start (shown, never the keys).
+        int restored;
 
         Group(String name) {
             this.name = name;
@@ -68,9 +85,11 @@ public final class GroupKeys {
     }
 
     private final OffloadState state;
+    private final EpochVault vault;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupKeys.class);
 
-    public GroupKeys(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, int window, OffloadState state) {
+    public GroupKeys(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, int window, OffloadState state,
+            EpochVault vault) {
         this.gate = gate;
         this.keys = keys;
         this.crypto = crypto;
@@ -78,28 +97,63 @@ public final class GroupKeys {
         this.stats = stats;
         this.window = window;
         this.state = state;
+        this.vault = vault;
         restore();
     }
 
     /**
-     * Brings back the recorded groups. Their epoch keys were never stored, so each starts a fresh epoch after the
-     * last recorded one; members fetch it as after any re-key. A member that stopped being OPERATIONAL while the hub
-     * was down (its event was missed) is dropped.
+     * Brings back the recorded groups with their kept epochs, keys from the keystore. A group re-keys only when it
+     * must: a member stopped being OPERATIONAL while the hub was down (its event was missed; it holds the current
+     * key), or the current epoch's key is not in the keystore (a record of a hub that kept no keys, or a keystore
+     * restored from an older backup). Keys and group ids no record names (a crash cut a change short) are destroyed.
      */
     private synchronized void restore() {
+        Set<ThingId> named = new java.util.HashSet<>();
         for (OffloadState.GroupRecord r : state.groups()) {
+            named.add(EpochVault.groupId(r.name()));
             Group g = new Group(r.name());
             g.before = r.lastEpoch();
+            boolean dropped = false;
             for (ThingId m : r.members()) {
                 try {
                     keys.operational(m.value(), "member");
                     g.members.add(m);
                 } catch (OffloadException e) {
+                    dropped = true;
                     LOG.info("Group {}: '{}' dropped at restart ({})", r.name(), m, e.refusal());
                 }
             }
-            rekey(g);
+            for (OffloadState.EpochRecord e : r.epochs()) {
+                Optional<byte[]> key = vault.load(r.name(), e.number());
+                if (key.isPresent()) {
+                    g.epochs.put(e.number(), new Epoch(e.number(), key.get(), e.members(), e.started()));
+                } else {
+                    LOG.warn("Group {}: the key of epoch {} is not in the keystore; members fetch a new epoch",
+                            r.name(), e.number());
+                }
+            }
+            g.restored = g.epochs.size();
             groups.put(g.name, g);
+            if (!vault.active(g.name)) {
+                vault.prepare(g.name);
+            }
+            if (dropped || g.epochs.isEmpty() || g.epochs.lastKey() != r.lastEpoch()) {
+                rekey(g);
+            } else if (g.epochs.size() > window) {
+                prune(g);
+            }
+            for (long orphan : vault.stored(g.name)) {
+                if (!g.epochs.containsKey(orphan)) {
+                    vault.delete(g.name, orphan);
+                }
+            }
+            stats.housekeeping("epochs-restored", g.restored);
+        }
+        for (ThingId id : vault.activeGroupIds()) {
+            if (!named.contains(id)) {
+                LOG.info("Revoking {}: no group record names it (a create or delete was cut short)", id);
+                vault.revoke(id);
+            }
         }
     }
 
@@ -120,7 +174,17 @@ public final class GroupKeys {
             }
             Group g = new Group(name);
             g.members.addAll(members);
-            rekey(g);
+            vault.prepare(name);
+            try {
+                rekey(g);
+            } catch (RuntimeException e) {
+                try {
+                    vault.destroy(name);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again); // the next start revokes the id no record names
+                }
+                throw e;
+            }
             groups.put(name, g);
             return info(g);
         } catch (OffloadException e) {
@@ -172,7 +236,7 @@ public final class GroupKeys {
             if (g.members.remove(thing)) {
                 try {
                     rekey(g);
-                } catch (java.io.UncheckedIOException e) {
+                } catch (RuntimeException e) {
                     // The expelled member is out of memory and gets no key; a restart before the next write brings
                     // it back as a member, and the restart check drops it again if it is still not OPERATIONAL.
                     LOG.warn("Group {}: expelling '{}' not recorded: {}", g.name, thing, e.getMessage());
@@ -192,6 +256,13 @@ public final class GroupKeys {
         state.groupDeleted(name);
         groups.remove(name);
         g.epochs.values().forEach(e -> Arrays.fill(e.key, (byte) 0));
+        try {
+            vault.destroy(name);
+        } catch (RuntimeException e) {
+            // The record is gone; the next start revokes the group id no record names.
+            LOG.warn("Group {} deleted, its keys not yet destroyed: {}", name, e.getMessage());
+        }
+        stats.housekeeping("group-deleted");
         return true;
     }
 
@@ -261,19 +332,56 @@ public final class GroupKeys {
     }
 
     private void rekey(Group g) {
-        long number = g.epochs.isEmpty() ? g.before + 1 : g.epochs.lastKey() + 1;
-        // Recorded before the epoch exists, so a restart never hands out an epoch number twice.
-        state.group(g.name, g.members, number);
-        Map<ThingId, Long> senders = new HashMap<>();
-        long s = 0;
-        for (ThingId m : g.members) {
-            senders.put(m, s++);
+        long number = Math.max(g.before, g.epochs.isEmpty() ? 0 : g.epochs.lastKey()) + 1;
+        Epoch e = new Epoch(number, crypto.random(Crypto.KEY), List.copyOf(g.members), clock.instant());
+        List<Epoch> kept = new ArrayList<>(g.epochs.values());
+        kept.add(e);
+        kept = kept.subList(Math.max(0, kept.size() - window), kept.size());
+        // Key first, record second: an epoch the record names always has its key. Handed out only after both, so a
+        // number whose record a crash cut off was never seen and may be used again.
+        try {
+            vault.store(g.name, number, e.key);
+            state.group(g.name, g.members, number, kept.stream().map(Epoch::record).toList());
+        } catch (RuntimeException ex) {
+            Arrays.fill(e.key, (byte) 0);
+            try {
+                vault.delete(g.name, number);
+            } catch (RuntimeException again) {
+                ex.addSuppressed(again);
+            }
+            throw ex;
         }
-        g.epochs.put(number, new Epoch(number, crypto.random(Crypto.KEY), senders, clock.instant()));
-        while (g.epochs.size() > window) {
-            Arrays.fill(g.epochs.pollFirstEntry().getValue().key, (byte) 0);
-        }
+        g.before = number;
+        g.epochs.put(number, e);
+        dropBeyondWindow(g);
         stats.issued("rekey");
+    }
+
+    /** The window shrank (configuration) since the record was written: record the smaller window, then drop keys. */
+    private void prune(Group g) {
+        List<OffloadState.EpochRecord> kept = g.epochs.values().stream().skip(g.epochs.size() - window)
+                .map(Epoch::record).toList();
+        state.group(g.name, g.members, g.epochs.lastKey(), kept);
+        dropBeyondWindow(g);
+    }
+
+    private void dropBeyondWindow(Group g) {
+        while (g.epochs.size() > window) {
+            Epoch old = g.epochs.pollFirstEntry().getValue();
+            Arrays.fill(old.key, (byte) 0);
+            try {
+                vault.delete(g.name, old.number);
+            } catch (RuntimeException ex) {
+                // No record names it any more; the next start destroys it.
+                LOG.warn("Group {}: key of epoch {} not yet destroyed: {}", g.name, old.number, ex.getMessage());
+            }
+        }
+    }
+
+    /** How many epochs of the group came back from the keystore when the hub started (0 if it re-keyed all). */
+    public synchronized int restoredEpochs(String name) {
+        Group g = groups.get(name);
+        return g == null ? 0 : g.restored;
     }
 
     private static GroupInfo info(Group g) {

@@ -3,6 +3,8 @@ package org.trusthub.offload.internal.hub;
 import java.util.Optional;
 
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.KeyMetadata;
+import org.trusthub.api.keystore.KeyStatus;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
@@ -47,18 +49,62 @@ public final class Keys {
         return id;
     }
 
+    /** Whether the thing is OPERATIONAL with active keys right now. */
+    public boolean inService(ThingId thing) {
+        try {
+            operational(thing.value(), "thing");
+            return true;
+        } catch (OffloadException e) {
+            return false;
+        }
+    }
+
     /** The thing's 16-byte key for an offload mechanism; the caller wipes it. */
     public byte[] key(ThingId thing, String mechanism) {
-        DerivedKey k;
-        try {
-            k = keystore.deriveKey(thing, Layer.APPLICATION, mechanism, Crypto.KEY);
-        } catch (KeystoreException | IllegalArgumentException e) {
-            throw new OffloadException(Refusal.UNKNOWN_THING, "no key for '" + thing + "': " + e.getMessage());
-        }
+        DerivedKey k = derive(thing, mechanism);
         try {
             return k.bytes();
         } finally {
             k.destroy();
+        }
+    }
+
+    /** The thing's key for a mechanism with the key generation it belongs to; the caller destroys it. */
+    public DerivedKey derive(ThingId thing, String mechanism) {
+        try {
+            return keystore.deriveKey(thing, Layer.APPLICATION, mechanism, Crypto.KEY);
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            throw new OffloadException(Refusal.UNKNOWN_THING, "no key for '" + thing + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * The enrolment of {@code key}'s thing joined with the key's own generation (read from the key, not from the
+     * keystore, so a rotation between the two reads cannot pair the key with the next generation).
+     */
+    public KeyGeneration generationOf(DerivedKey key) {
+        return new KeyGeneration(enrolled(key.thing()), key.generation());
+    }
+
+    /** The thing's current APPLICATION key generation, or empty if it is unknown or its keys are revoked. */
+    public Optional<KeyGeneration> currentGeneration(ThingId thing) {
+        try {
+            KeyMetadata m = keystore.metadata(thing);
+            if (m.status() != KeyStatus.ACTIVE) {
+                return Optional.empty();
+            }
+            return Optional.of(new KeyGeneration(m.enrolled().toEpochMilli(),
+                    m.layers().get(Layer.APPLICATION.ordinal()).generation()));
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private long enrolled(ThingId thing) {
+        try {
+            return keystore.metadata(thing).enrolled().toEpochMilli();
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            throw new OffloadException(Refusal.UNKNOWN_THING, "no keys for '" + thing + "': " + e.getMessage());
         }
     }
 

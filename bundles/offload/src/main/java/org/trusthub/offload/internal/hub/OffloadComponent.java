@@ -57,7 +57,7 @@ import org.trusthub.storage.StoreException;
             EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
 @Designate(ocd = OffloadComponent.Config.class)
 public class OffloadComponent implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
-        OffloadStatistics, EventHandler {
+        OffloadStatistics, EventHandler, HubDetails {
 
     public static final String PID = "org.trusthub.offload";
     private static final Logger LOG = LoggerFactory.getLogger(OffloadComponent.class);
@@ -293,5 +293,20 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     @Override
     public Map<String, Long> issued() {
         return hub.issued();
+    }
+
+    @Override
+    public boolean durable() {
+        return hub.durable();
+    }
+
+    @Override
+    public int restoredEpochs(String group) {
+        return hub.restoredEpochs(group);
+    }
+
+    @Override
+    public Map<String, Long> housekeeping() {
+        return hub.housekeeping();
     }
 }

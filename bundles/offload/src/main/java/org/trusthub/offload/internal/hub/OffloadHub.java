@@ -30,7 +30,7 @@ import org.trusthub.offload.internal.wire.Crypto;
  * benchmarks all drive this.
  */
 public final class OffloadHub implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
-        OffloadStatistics, AutoCloseable {
+        OffloadStatistics, HubDetails, AutoCloseable {
 
     /** The settings an operator can change (Config Admin PID {@code org.trusthub.offload}). */
     public record Settings(Duration tokenLifetime, Duration pairwiseLifetime, int epochWindow,
@@ -61,6 +61,8 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     private final GroupKeys groups;
     private final List<X509CRL> crls = new CopyOnWriteArrayList<>();
     private final OffloadState state;
+    private final EpochVault vault;
+    private final Keys keys;
 
     /** A hub that forgets its replay state and groups when it stops (tests and benchmarks that do not restart). */
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
@@ -71,17 +73,31 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings,
             OffloadState state) {
         this.state = state;
-        Crypto crypto = new Crypto(hubOps, new SecureRandom());
-        Keys keys = new Keys(keystore, registry);
-        gate = new Gate(keys, crypto, state);
+        SecureRandom random = new SecureRandom();
+        Crypto crypto = new Crypto(hubOps, random);
+        keys = new Keys(keystore, registry);
+        gate = new Gate(keys, crypto, state, stats);
         tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
         pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
-        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state);
+        vault = state.durable() ? EpochVault.of(keystore, registry, random) : EpochVault.disabled();
+        groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state, vault);
+        // Tokens of things revoked while the hub was stopped: nothing more is issued to or for them, so their
+        // records go as they would have at the event.
+        tokens.issuedTokens().stream().flatMap(t -> java.util.stream.Stream.of(t.client(), t.audience())).distinct()
+                .filter(t -> !keystore.isActive(t)).toList().forEach(t -> {
+                    tokens.forget(t);
+                    stats.housekeeping("tokens-revoked-at-start");
+                });
+    }
+
+    OffloadState state() {
+        return state;
     }
 
     /** Whether replay state and groups survive a restart. */
+    @Override
     public boolean durable() {
         return state.durable();
     }
@@ -115,19 +131,47 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
      * back with the same keys, and its old requests must stay refused then.
      */
     public List<String> thingLeftService(ThingId thing) {
+        if (keys.inService(thing)) {
+            // Lifecycle events arrive asynchronously: the BOOTSTRAPPING of a thing's way into service may arrive
+            // after it is OPERATIONAL and has joined a group. The registry's state now is what counts.
+            return List.of();
+        }
         tokens.forget(thing);
         return groups.expel(thing);
     }
 
-    /** A thing's keys were revoked: out of service, and a later enrolment starts its sequence numbers over. */
+    /**
+     * A thing's keys were revoked (decommissioning): its replay state and token records are purged, it leaves every
+     * group, and a later enrolment starts its sequence numbers over.
+     */
     public List<String> keysRevoked(ThingId thing) {
+        if (vault.isGroupId(thing)) {
+            return List.of(); // a group's own id, revoked because the group was deleted
+        }
         gate.forget(thing);
+        stats.housekeeping("things-revoked");
         return thingLeftService(thing);
     }
 
-    /** A thing's keys were rotated or enrolled anew: its request sequence numbers start over with the new keys. */
+    /**
+     * A thing's keys were rotated or enrolled anew: replay state of its replaced keys goes, and its request sequence
+     * numbers start over with the new keys (also without this call: the gate sees the new generation).
+     */
     public void keysChanged(ThingId thing) {
-        gate.forget(thing);
+        if (vault.isGroupId(thing)) {
+            return;
+        }
+        gate.keysChanged(thing);
+    }
+
+    @Override
+    public java.util.Map<String, Long> housekeeping() {
+        return stats.housekeeping();
+    }
+
+    @Override
+    public int restoredEpochs(String group) {
+        return groups.restoredEpochs(group);
     }
 
     @Override

@@ -21,14 +21,14 @@ import org.trusthub.storage.StoreException;
 import com.upokecenter.cbor.CBORObject;
 
 /**
- * What the hub must remember across a restart: per thing a request sequence high-water mark, the issued tokens until
- * they expire, and each group's members and last epoch. Kept in a {@link RecordStore} (crash-safe journal and
- * snapshot); a write is durable before the request it belongs to is answered.
+ * What the hub must remember across a restart: per thing and key generation a request sequence high-water mark, the
+ * issued tokens until they expire, and each group's members and kept epochs (number, members, start). Kept in a
+ * {@link RecordStore} (crash-safe journal and snapshot); a write is durable before the request it belongs to is
+ * answered.
  *
- * <p>No key is stored, so the store needs no secret and is sealed with {@link ChecksumSealer} only: group epoch keys
- * stay in memory, and a restarted hub re-keys every group with a fresh epoch after the last one it recorded (the
- * keystore's master key is not reachable through the api, and a plaintext epoch key on disk would let anyone who
- * reads the data directory read group traffic).
+ * <p>No key is stored here, so the store needs no secret and is sealed with {@link ChecksumSealer} only: the epoch
+ * keys are stored keys in the keystore ({@link EpochVault}), encrypted under its master key, and this store only
+ * says which epochs exist.
  *
  * <p>Sequence numbers are reserved ahead: a write happens only when a thing's request number passes its recorded mark,
  * and then records {@code seq + RESERVE}. Every number ever accepted is at most the recorded mark (the mark is on disk
@@ -47,14 +47,38 @@ public final class OffloadState implements AutoCloseable {
     private static final int TOKENS_DROPPED = 4;
     private static final int GROUP = 5;
     private static final int GROUP_DELETED = 6;
+    // Written since marks and epochs are kept per key generation; SEQ and GROUP of earlier runs are still read.
+    private static final int SEQ_GEN = 7;
+    private static final int GROUP_EPOCHS = 8;
 
-    /** A group as recorded: its members and the last epoch it reached. */
-    public record GroupRecord(String name, List<ThingId> members, long lastEpoch) {
+    /**
+     * A group as recorded: its members, the last epoch number it reached and the epochs whose keys are kept, oldest
+     * first (empty in records of hubs that did not keep epoch keys).
+     */
+    public record GroupRecord(String name, List<ThingId> members, long lastEpoch, List<EpochRecord> epochs) {
+        public GroupRecord {
+            members = List.copyOf(members);
+            epochs = List.copyOf(epochs);
+        }
+    }
+
+    /** One kept epoch: its number, its members in sender-id order, when it started. Never its key. */
+    public record EpochRecord(long number, List<ThingId> members, Instant started) {
+        public EpochRecord {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * A recorded high-water mark and the key generation it belongs to ({@code null} for marks recorded before
+     * generations were: they are taken to belong to whatever generation the thing has when the hub starts).
+     */
+    public record Mark(long mark, KeyGeneration generation) {
     }
 
     private final RecordStore store;
     private final Clock clock;
-    private final Map<ThingId, Long> marks = new HashMap<>();
+    private final Map<ThingId, Mark> marks = new HashMap<>();
     private final Map<String, IssuedToken> tokens = new LinkedHashMap<>();
     private final Map<String, GroupRecord> groups = new TreeMap<>();
 
@@ -85,8 +109,11 @@ public final class OffloadState implements AutoCloseable {
         return store != null;
     }
 
-    /** The recorded sequence marks: a restarted hub refuses every request number up to its thing's mark. */
-    public synchronized Map<ThingId, Long> marks() {
+    /**
+     * The recorded sequence marks: a restarted hub refuses every request number up to its thing's mark, as long as
+     * the thing still has the keys the mark belongs to.
+     */
+    public synchronized Map<ThingId, Mark> marks() {
         return Map.copyOf(marks);
     }
 
@@ -101,30 +128,38 @@ public final class OffloadState implements AutoCloseable {
     }
 
     /**
-     * Makes sure {@code seq} is covered by the thing's recorded mark before it is accepted; writes a new mark
-     * {@code RESERVE} ahead when it is not.
+     * Makes sure {@code seq} of key generation {@code generation} is covered by the thing's recorded mark before it
+     * is accepted; writes a new mark {@code RESERVE} ahead when it is not (or when the mark belongs to other keys).
      *
      * @throws UncheckedIOException if the mark cannot be written: the request must then be refused
      */
-    public synchronized void reserve(ThingId thing, long seq) {
+    public synchronized void reserve(ThingId thing, KeyGeneration generation, long seq) {
         if (store == null) {
             return;
         }
-        Long mark = marks.get(thing);
-        if (mark != null && seq <= mark) {
+        Mark mark = marks.get(thing);
+        if (mark != null && generation.equals(mark.generation()) && seq <= mark.mark()) {
             return;
         }
         long next = seq > Long.MAX_VALUE - RESERVE ? Long.MAX_VALUE : seq + RESERVE;
-        write(record(SEQ, thing.value(), next));
-        marks.put(thing, next);
+        write(seqRecord(thing, new Mark(next, generation)));
+        marks.put(thing, new Mark(next, generation));
     }
 
-    /** The thing's keys changed: its sequence numbers start over, so its mark goes. */
-    public synchronized void resetSequence(ThingId thing) {
-        if (store != null && marks.containsKey(thing)) {
-            write(record(SEQ_RESET, thing.value()));
-            marks.remove(thing);
+    /**
+     * The thing's keys changed: its mark goes unless it belongs to {@code keep} (the thing's current keys, or
+     * {@code null} when it has none).
+     *
+     * @return whether a mark was removed
+     */
+    public synchronized boolean resetSequence(ThingId thing, KeyGeneration keep) {
+        Mark m = marks.get(thing);
+        if (store == null || m == null || (keep != null && keep.equals(m.generation()))) {
+            return false;
         }
+        write(record(SEQ_RESET, thing.value()));
+        marks.remove(thing);
+        return true;
     }
 
     public synchronized void tokenIssued(IssuedToken t) {
@@ -144,14 +179,15 @@ public final class OffloadState implements AutoCloseable {
         }
     }
 
-    public synchronized void group(String name, Collection<ThingId> members, long lastEpoch) {
+    /** Records a group's members, last epoch number and kept epochs (a re-key, or a window that shrank). */
+    public synchronized void group(String name, Collection<ThingId> members, long lastEpoch,
+            List<EpochRecord> epochs) {
         if (store == null) {
             return;
         }
-        CBORObject m = CBORObject.NewArray();
-        members.forEach(t -> m.Add(t.value()));
-        write(record(GROUP, name, m, lastEpoch));
-        groups.put(name, new GroupRecord(name, List.copyOf(members), lastEpoch));
+        GroupRecord g = new GroupRecord(name, List.copyOf(members), lastEpoch, epochs);
+        write(groupRecord(g));
+        groups.put(name, g);
     }
 
     public synchronized void groupDeleted(String name) {
@@ -183,14 +219,10 @@ public final class OffloadState implements AutoCloseable {
     private void compact() {
         dropExpired(clock.instant());
         List<byte[]> all = new ArrayList<>();
-        marks.forEach((t, m) -> all.add(record(SEQ, t.value(), m).EncodeToBytes()));
+        marks.forEach((t, m) -> all.add(seqRecord(t, m).EncodeToBytes()));
         tokens.values().forEach(t -> all.add(record(TOKEN, t.id(), t.client().value(), t.audience().value(),
                 t.scope(), t.profile(), t.issued().toEpochMilli(), t.expires().toEpochMilli()).EncodeToBytes()));
-        groups.values().forEach(g -> {
-            CBORObject m = CBORObject.NewArray();
-            g.members().forEach(t -> m.Add(t.value()));
-            all.add(record(GROUP, g.name(), m, g.lastEpoch()).EncodeToBytes());
-        });
+        groups.values().forEach(g -> all.add(groupRecord(g).EncodeToBytes()));
         try {
             store.compact(all);
         } catch (StoreException e) {
@@ -206,7 +238,9 @@ public final class OffloadState implements AutoCloseable {
     private void replay(byte[] bytes) {
         CBORObject r = CBORObject.DecodeFromBytes(bytes);
         switch (r.get(0).AsInt32Value()) {
-            case SEQ -> marks.put(ThingId.of(r.get(1).AsString()), r.get(2).AsInt64Value());
+            case SEQ -> marks.put(ThingId.of(r.get(1).AsString()), new Mark(r.get(2).AsInt64Value(), null));
+            case SEQ_GEN -> marks.put(ThingId.of(r.get(1).AsString()), new Mark(r.get(2).AsInt64Value(),
+                    new KeyGeneration(r.get(3).AsInt64Value(), r.get(4).AsInt32Value())));
             case SEQ_RESET -> marks.remove(ThingId.of(r.get(1).AsString()));
             case TOKEN -> {
                 IssuedToken t = new IssuedToken(r.get(1).AsString(), ThingId.of(r.get(2).AsString()),
@@ -219,18 +253,53 @@ public final class OffloadState implements AutoCloseable {
                 ThingId thing = ThingId.of(r.get(1).AsString());
                 tokens.values().removeIf(t -> involves(t, thing));
             }
-            case GROUP -> {
-                List<ThingId> members = new ArrayList<>();
-                CBORObject m = r.get(2);
-                for (int i = 0; i < m.size(); i++) {
-                    members.add(ThingId.of(m.get(i).AsString()));
-                }
+            case GROUP, GROUP_EPOCHS -> {
                 String name = r.get(1).AsString();
-                groups.put(name, new GroupRecord(name, List.copyOf(members), r.get(3).AsInt64Value()));
+                List<EpochRecord> epochs = new ArrayList<>();
+                if (r.get(0).AsInt32Value() == GROUP_EPOCHS) {
+                    CBORObject es = r.get(4);
+                    for (int i = 0; i < es.size(); i++) {
+                        CBORObject e = es.get(i);
+                        epochs.add(new EpochRecord(e.get(0).AsInt64Value(), things(e.get(1)),
+                                Instant.ofEpochMilli(e.get(2).AsInt64Value())));
+                    }
+                }
+                groups.put(name, new GroupRecord(name, things(r.get(2)), r.get(3).AsInt64Value(), epochs));
             }
             case GROUP_DELETED -> groups.remove(r.get(1).AsString());
             default -> throw new IllegalArgumentException("unknown offload record kind " + r.get(0));
         }
+    }
+
+    private static List<ThingId> things(CBORObject array) {
+        List<ThingId> list = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            list.add(ThingId.of(array.get(i).AsString()));
+        }
+        return list;
+    }
+
+    private static CBORObject array(Collection<ThingId> things) {
+        CBORObject a = CBORObject.NewArray();
+        things.forEach(t -> a.Add(t.value()));
+        return a;
+    }
+
+    private static CBORObject seqRecord(ThingId thing, Mark m) {
+        return m.generation() == null ? record(SEQ, thing.value(), m.mark())
+                : record(SEQ_GEN, thing.value(), m.mark(), m.generation().enrolled(), m.generation().generation());
+    }
+
+    private static CBORObject groupRecord(GroupRecord g) {
+        CBORObject epochs = CBORObject.NewArray();
+        for (EpochRecord e : g.epochs()) {
+            CBORObject er = CBORObject.NewArray();
+            er.Add(e.number());
+            er.Add(array(e.members()));
+            er.Add(e.started().toEpochMilli());
+            epochs.Add(er);
+        }
+        return record(GROUP_EPOCHS, g.name(), array(g.members()), g.lastEpoch(), epochs);
     }
 
     private static boolean involves(IssuedToken t, ThingId thing) {

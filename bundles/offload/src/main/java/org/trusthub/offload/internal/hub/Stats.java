@@ -10,10 +10,11 @@ import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.OffloadStatistics;
 import org.trusthub.api.offload.Refusal;
 
-/** Counts refusals by reason and what was handed out by kind. */
+/** Counts refusals by reason, what was handed out by kind and the hub's own housekeeping by kind. */
 public final class Stats implements OffloadStatistics {
     private final Map<Refusal, AtomicLong> refusals = new EnumMap<>(Refusal.class);
     private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> housekeeping = new ConcurrentHashMap<>();
 
     public Stats() {
         for (Refusal r : Refusal.values()) {
@@ -29,6 +30,27 @@ public final class Stats implements OffloadStatistics {
 
     public void issued(String kind) {
         issued.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * Counts what the hub did to its state on its own, not for a request: state purged for a thing or group (keys
+     * revoked or replaced, found so at start, group deleted), epochs restored at start.
+     */
+    public void housekeeping(String what, long n) {
+        if (n > 0) {
+            housekeeping.computeIfAbsent(what, k -> new AtomicLong()).addAndGet(n);
+        }
+    }
+
+    public void housekeeping(String what) {
+        housekeeping(what, 1);
+    }
+
+    /** What {@link #housekeeping(String, long)} counted. */
+    public Map<String, Long> housekeeping() {
+        Map<String, Long> m = new TreeMap<>();
+        housekeeping.forEach((k, v) -> m.put(k, v.get()));
+        return m;
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.trusthub.api.offload.OffloadStatistics;
 import org.trusthub.api.offload.Refusal;
+import org.trusthub.offload.internal.hub.HubDetails;
 
 /** What the offload services handed out and refused since they started. */
 @Service
@@ -29,6 +30,10 @@ public class OffloadStatsCommand implements Action {
         System.out.println("Refused:");
         for (Map.Entry<Refusal, Long> e : stats.refusals().entrySet()) {
             System.out.printf("  %-16s %d%n", e.getKey().name(), e.getValue());
+        }
+        if (stats instanceof HubDetails d && !d.housekeeping().isEmpty()) {
+            System.out.println("State kept or purged by the hub:");
+            d.housekeeping().forEach((k, v) -> System.out.printf("  %-30s %d%n", k, v));
         }
         return null;
     }

@@ -149,6 +149,76 @@ class BadInputTest {
         assertEquals(1, f.hub.group("hall").orElseThrow().epoch());
     }
 
+    // ------------------------------------------------- with durable state: refusals write nothing, anywhere
+
+    /** The state files' bytes and what the keystore holds for each group: a refusal must change none of it. */
+    private String durableSnapshot(Path state, OffloadHub hub) throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(state)) {
+            for (Path p : files.sorted().toList()) {
+                b.append(p.getFileName()).append('=').append(java.util.HexFormat.of().formatHex(
+                        java.nio.file.Files.readAllBytes(p))).append('\n');
+            }
+        }
+        for (var g : hub.groups()) {
+            b.append(g).append(f.keystore.metadata(EpochVault.groupId(g.name())).layers()
+                    .get(org.trusthub.api.keystore.Layer.APPLICATION.ordinal()).mechanisms()).append('\n');
+        }
+        b.append(f.keystore.things()).append(hub.issuedTokens());
+        return b.toString();
+    }
+
+    private void durableRefuses(Path state, OffloadHub hub, Refusal reason, Executable call) throws Exception {
+        String before = durableSnapshot(state, hub);
+        Map<Refusal, Long> refusalsBefore = hub.refusals();
+        Map<String, Long> issuedBefore = hub.issued();
+        OffloadException e = assertThrows(OffloadException.class, call);
+        assertEquals(reason, e.refusal(), e.getMessage());
+        assertEquals(refusalsBefore.get(reason) + 1, hub.refusals().get(reason));
+        assertEquals(issuedBefore, hub.issued());
+        assertEquals(before, durableSnapshot(state, hub), "a refusal changed durable state");
+    }
+
+    @Test
+    void requestsUnderReplacedKeysAndStrangersToAGroupChangeNoDurableState() throws Exception {
+        Path state = dir.resolve("durable");
+        ConstrainedDevice other = f.operational("other-2");
+        try (OffloadHub hub = f.durableHub(state)) {
+            hub.create("hall", Set.of(client.id(), server.id()));
+            hub.requestToken(client.requestToken(server.id(), "write"));
+            byte[] underOldKeys = client.requestToken(server.id(), "write");
+            f.keystore.rotate(client.id(), org.trusthub.api.keystore.Layer.APPLICATION);
+            OffloadException stale = assertThrows(OffloadException.class, () -> hub.requestToken(underOldKeys));
+            assertEquals(Refusal.FORGED, stale.refusal());
+            assertTrue(stale.getMessage().contains("replaced keys is stale"), stale.getMessage());
+            durableRefuses(state, hub, Refusal.FORGED, () -> hub.requestToken(underOldKeys));
+            // a stranger to the group asks for its keys; a member asks for a group that does not exist
+            durableRefuses(state, hub, Refusal.UNKNOWN_MEMBER,
+                    () -> hub.requestGroupKeys(other.requestGroupKeys("hall")));
+            durableRefuses(state, hub, Refusal.UNKNOWN_GROUP,
+                    () -> hub.requestGroupKeys(server.requestGroupKeys("attic")));
+            durableRefuses(state, hub, Refusal.UNKNOWN_MEMBER, () -> hub.leave("hall", other.id()));
+            durableRefuses(state, hub, Refusal.UNKNOWN_THING, () -> hub.join("hall", ThingId.of("ghost-2")));
+            // the group's own keystore id is no thing: it cannot ask, and cannot be asked for
+            ConstrainedDevice groupAsThing = ConstrainedDevice.bootstrap(EpochVault.groupId("hall"), new byte[32], 1,
+                    f.clock, new java.security.SecureRandom());
+            durableRefuses(state, hub, Refusal.UNKNOWN_THING,
+                    () -> hub.requestGroupKeys(groupAsThing.requestGroupKeys("hall")));
+            durableRefuses(state, hub, Refusal.UNKNOWN_THING,
+                    () -> hub.requestToken(server.requestToken(EpochVault.groupId("hall"), "read")));
+            // members and requesters out of service
+            f.registry.transition(other.id(), Transition.MAINTAIN);
+            durableRefuses(state, hub, Refusal.NOT_OPERATIONAL, () -> hub.join("hall", other.id()));
+            durableRefuses(state, hub, Refusal.NOT_OPERATIONAL, () -> hub.create("porch", Set.of(other.id(),
+                    server.id())));
+            assertTrue(hub.group("porch").isEmpty());
+            assertFalse(f.keystore.things().contains(EpochVault.groupId("porch")), "no id enrolled for a refused group");
+            durableRefuses(state, hub, Refusal.NOT_OPERATIONAL,
+                    () -> hub.requestGroupKeys(other.requestGroupKeys("hall")));
+            assertEquals(1, hub.group("hall").orElseThrow().epoch());
+        }
+    }
+
     // ----------------------------------------------------------------- tokens refused by the audience, offline
 
     private TokenGrant grant(ConstrainedDevice audience) {

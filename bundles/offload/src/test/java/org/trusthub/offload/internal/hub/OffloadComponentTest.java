@@ -141,6 +141,13 @@ class OffloadComponentTest {
                 TrustHubEvents.THING, b.id().value(), TrustHubEvents.TO_STATE, "OPERATIONAL")));
         component.handleEvent(new Event(TrustHubEvents.KEYS_REVOKED, Map.of(TrustHubEvents.THING, "NOT AN ID")));
         assertEquals(2, component.group("g").orElseThrow().epoch());
+        // A late event of a thing's way into service (delivered after it joined) expels nobody.
+        ConstrainedDevice c = f.operational("ev-c");
+        component.join("g", c.id());
+        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.BOOTSTRAP), Map.of(
+                TrustHubEvents.THING, c.id().value(), TrustHubEvents.TO_STATE, "BOOTSTRAPPING")));
+        assertEquals(Set.of(b.id(), c.id()), component.group("g").orElseThrow().members());
+        assertEquals(3, component.group("g").orElseThrow().epoch());
     }
 
     @Test
@@ -181,7 +188,9 @@ class OffloadComponentTest {
         again.activate(c, null);
         try {
             assertEquals(Set.of(a.id(), b.id()), again.group("g").orElseThrow().members());
-            assertEquals(2, again.group("g").orElseThrow().epoch());
+            // The epoch key came back from the keystore: no re-key, members keep what they hold.
+            assertEquals(1, again.group("g").orElseThrow().epoch());
+            assertEquals(java.util.List.of(1L), again.group("g").orElseThrow().epochsKept());
             assertEquals(Refusal.REPLAYED, assertThrows(OffloadException.class, () -> again.requestToken(rq))
                     .refusal());
         } finally {

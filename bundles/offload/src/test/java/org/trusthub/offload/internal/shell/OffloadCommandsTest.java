@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
@@ -26,6 +27,7 @@ import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.internal.hub.OffloadHub;
+import org.trusthub.offload.internal.hub.OffloadState;
 
 /** The console shows tokens, groups and counts, and never a secret. */
 class OffloadCommandsTest {
@@ -99,6 +101,40 @@ class OffloadCommandsTest {
         assertTrue(s.contains("token") && s.contains("rekey") && s.contains("FORGED"), s);
         for (String secret : secretsHex.trim().split(" ")) {
             assertFalse(t.contains(secret) || gr.contains(secret) || s.contains(secret));
+        }
+    }
+
+    @Test
+    void groupsShowTheEpochsRestoredAfterARestartAndNoKeyBytes() throws Exception {
+        Path state = dir.resolve("state");
+        ConstrainedDevice a = operational("cmd-a");
+        ConstrainedDevice b = operational("cmd-b");
+        try (OffloadHub first = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults(),
+                OffloadState.open(state, Clock.systemUTC()))) {
+            first.create("cmd-group", Set.of(a.id(), b.id()));
+            first.join("cmd-group", operational("cmd-c").id());
+        }
+        try (OffloadHub again = new OffloadHub(keystore, registry, Clock.systemUTC(),
+                OffloadHub.Settings.defaults(), OffloadState.open(state, Clock.systemUTC()))) {
+            OffloadGroupsCommand groups = new OffloadGroupsCommand();
+            groups.groups = again;
+            OffloadStatsCommand stats = new OffloadStatsCommand();
+            stats.stats = again;
+            String gr = output(groups::execute);
+            assertTrue(gr.contains("stored keys of the keystore"), gr);
+            assertTrue(gr.matches("(?s).*cmd-group\\s*\\|\\s*2\\s*\\|\\s*1,2\\s*\\|[^|]*\\|\\s*2 of 2\\s*\\|.*"), gr);
+            String s = output(stats::execute);
+            assertTrue(s.matches("(?s).*epochs-restored\\s+2.*"), s);
+            for (long e : new long[] {1, 2}) {
+                var k = keystore.storedKey(ThingId.of("offload-group:cmd-group"), Layer.APPLICATION,
+                        "offload-epoch-" + e).orElseThrow();
+                String hex = HexFormat.of().formatHex(k.bytes());
+                k.destroy();
+                assertFalse(gr.toLowerCase().contains(hex) || s.toLowerCase().contains(hex));
+            }
+            for (String secret : secretsHex.trim().split(" ")) {
+                assertFalse(gr.contains(secret) || s.contains(secret));
+            }
         }
     }
 }
