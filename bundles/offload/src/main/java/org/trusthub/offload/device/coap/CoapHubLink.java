@@ -203,8 +203,12 @@ public final class CoapHubLink implements AutoCloseable {
         throw refusal(response.getCode(), new String(body, StandardCharsets.UTF_8));
     }
 
-    /** The refusal the hub named in its diagnostic, or one that fits the code (the binding's own 4.01/4.04). */
-    static OffloadException refusal(ResponseCode code, String diagnostic) {
+    /**
+     * The refusal the hub named in its diagnostic; the binding's own 4.01 (the thing is not an authenticated,
+     * operational thing) as NOT_OPERATIONAL; anything else (no {@code /offload} resources: offload stopped, or a
+     * server error) as an {@link UncheckedIOException}, since the hub did not judge the request.
+     */
+    static RuntimeException refusal(ResponseCode code, String diagnostic) {
         int colon = diagnostic.indexOf(':');
         if (colon > 0) {
             try {
@@ -214,13 +218,11 @@ public final class CoapHubLink implements AutoCloseable {
                 // the binding's own diagnostic, below
             }
         }
-        Refusal r = switch (code) {
-            case UNAUTHORIZED -> Refusal.NOT_OPERATIONAL;
-            case FORBIDDEN -> Refusal.POLICY;
-            case NOT_FOUND -> Refusal.UNKNOWN_THING;
-            default -> Refusal.MALFORMED;
-        };
-        return new OffloadException(r, "hub answered " + code + ": " + diagnostic);
+        if (code == ResponseCode.UNAUTHORIZED) {
+            return new OffloadException(Refusal.NOT_OPERATIONAL, "hub answered " + code + ": " + diagnostic);
+        }
+        return new UncheckedIOException(new IOException("hub offers no offload service (" + code + " " + diagnostic
+                + ")"));
     }
 
     /** Client: a token for {@code scope} at {@code audience}, checked by the device. */
