@@ -43,8 +43,10 @@ import org.junit.Test;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.OpCounter;
 import org.trusthub.offload.device.OpCounts;
 import org.trusthub.offload.device.PairGrant;
+import org.trusthub.offload.device.RootKeys;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.coap.CoapHubLink;
@@ -383,8 +385,19 @@ public class OffloadContainerStopIT {
             Device d = devices.get(i);
             assertEquals(1, d.link(i % 2 == 0 ? Security.DTLS_PSK : Security.OSCORE, timeout).groupKeys(GROUP));
         }
+        // A real peer on the same resources: libcoap's coap-client carries a request the device model made over DTLS-PSK.
+        Path request = home.resolve("test-secrets/request.cbor");
+        Path response = home.resolve("test-secrets/response.cbor");
+        Files.write(request, late.model.requestToken(d2.model.id(), "read"));
+        byte[] psk = RootKeys.dtlsPsk(late.model.id(), late.root, 1, new OpCounter());
+        run(Duration.ofSeconds(30), home, "coap-client-openssl", "-m", "post", "-t", "60", "-f", request.toString(),
+                "-u", late.id(), "-k", new String(psk, StandardCharsets.US_ASCII), "-B", "10", "-o",
+                response.toString(), "coaps://127.0.0.1:" + coapsPort + "/offload/token");
+        Arrays.fill(psk, (byte) 0);
+        assertEquals(d2.model.id(), late.model.acceptTokenResponse(Files.readAllBytes(response)).audience());
+
         String stats = client("trusthub:offload-stats");
-        assertTrue(stats, stats.matches("(?s).*token\\s+1.*") && stats.matches("(?s).*pairwise-key\\s+1.*"));
+        assertTrue(stats, stats.matches("(?s).*token\\s+2.*") && stats.matches("(?s).*pairwise-key\\s+1.*"));
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong delivered = new AtomicLong();

@@ -77,7 +77,7 @@ public class ContributionsTest {
         return CoapReply.of(CoapReply.Status.CHANGED, answer, CoapReply.TEXT_PLAIN);
     };
 
-    static CoapContribution contribution(String prefix, Map<String, CoapHandler> resources) {
+    public static CoapContribution contribution(String prefix, Map<String, CoapHandler> resources) {
         return new CoapContribution() {
             @Override
             public String prefix() {
