@@ -89,7 +89,9 @@ public final class CoapHubLink implements AutoCloseable {
         this.security = security;
         this.base = base;
         this.endpoint = endpoint;
-        endpoint.addInterceptor(new Counting());
+        // Sent messages have their wire bytes only after serialization (post-process); received ones from parsing on.
+        endpoint.addPostProcessInterceptor(new Counting(true));
+        endpoint.addInterceptor(new Counting(false));
         this.client = new CoapClient();
         client.setEndpoint(endpoint);
         client.setTimeout(timeout.toMillis());
@@ -187,7 +189,8 @@ public final class CoapHubLink implements AutoCloseable {
                     e instanceof IOException io ? io : new IOException(e));
         } finally {
             // The body the device model counts itself; the rest is the transport's.
-            counter.sent((int) (wireSent.get() - sentBefore) - request.length);
+            // (Never below zero: a request that never left, a handshake that failed, still cost its handshake bytes.)
+            counter.sent(Math.max(0, (int) (wireSent.get() - sentBefore) - request.length));
         }
         if (response == null) {
             counter.received((int) (wireReceived.get() - receivedBefore));
@@ -196,7 +199,7 @@ public final class CoapHubLink implements AutoCloseable {
         }
         byte[] body = response.getPayload();
         if (response.getCode().isSuccess()) {
-            counter.received((int) (wireReceived.get() - receivedBefore) - body.length);
+            counter.received(Math.max(0, (int) (wireReceived.get() - receivedBefore) - body.length));
             return body;
         }
         counter.received((int) (wireReceived.get() - receivedBefore));
@@ -253,8 +256,17 @@ public final class CoapHubLink implements AutoCloseable {
 
     /** Wire sizes of CoAP messages (exact for plain UDP/OSCORE; DTLS counts whole datagrams instead). */
     private final class Counting implements MessageInterceptor {
+        private final boolean sending;
+
+        Counting(boolean sending) {
+            this.sending = sending;
+        }
+
         // One AES-CCM per message either way: OSCORE protects it, DTLS protects its record.
         private void sent(int bytes) {
+            if (!sending) {
+                return;
+            }
             if (security == Security.OSCORE) {
                 wireSent.addAndGet(bytes);
             }
@@ -262,6 +274,9 @@ public final class CoapHubLink implements AutoCloseable {
         }
 
         private void received(int bytes) {
+            if (sending) {
+                return;
+            }
             if (security == Security.OSCORE) {
                 wireReceived.addAndGet(bytes);
             }
@@ -278,10 +293,16 @@ public final class CoapHubLink implements AutoCloseable {
             sent(response.getBytes() == null ? 0 : response.getBytes().length);
         }
 
+        // Empty ACKs and RSTs: OSCORE leaves them unprotected, DTLS protects their record.
         @Override
         public void sendEmptyMessage(EmptyMessage message) {
+            if (!sending) {
+                return;
+            }
             if (security == Security.OSCORE) {
                 wireSent.addAndGet(message.getBytes() == null ? 0 : message.getBytes().length);
+            } else {
+                counter.count(CryptoKind.SYMMETRIC);
             }
         }
 
@@ -297,8 +318,13 @@ public final class CoapHubLink implements AutoCloseable {
 
         @Override
         public void receiveEmptyMessage(EmptyMessage message) {
+            if (sending) {
+                return;
+            }
             if (security == Security.OSCORE) {
                 wireReceived.addAndGet(message.getBytes() == null ? 0 : message.getBytes().length);
+            } else {
+                counter.count(CryptoKind.SYMMETRIC);
             }
         }
     }

@@ -175,7 +175,13 @@ class OffloadCoapTest {
     void tokenOverDtlsKeysAChannelAndNoDeviceDoesPublicKeyWork() {
         Device client = operational("client-1");
         Device server = operational("valve-1");
-        TokenGrant grant = link(client, Security.DTLS_PSK).token(server.model().id(), "write");
+        CoapHubLink link = link(client, Security.DTLS_PSK);
+        TokenGrant grant = link.token(server.model().id(), "write");
+        // Every byte on the air is on the device's counter once: the COSE bodies (counted by the model) plus the
+        // DTLS handshake, records and CoAP headers (counted by the link), exactly what went through the socket.
+        OpCounts afterToken = client.model().counter().snapshot();
+        assertEquals(link.wireBytes().get(0).longValue(), afterToken.bytesSent());
+        assertEquals(link.wireBytes().get(1).longValue(), afterToken.bytesReceived());
         AcceptedToken accepted = server.model().acceptPostedToken(client.model().postToken(grant));
         SecureChannel channel = client.model().acceptTokenReply(grant, accepted.reply());
         assertArrayEquals(utf8("open"), accepted.channel().unprotect(channel.protect(utf8("open"))));
@@ -196,6 +202,8 @@ class OffloadCoapTest {
         hub.create("hall", Set.of(a.model().id(), b.model().id(), m.model().id()));
         CoapHubLink la = link(a, Security.OSCORE);
         PairGrant ga = la.pairwiseKey(b.model().id());
+        assertEquals(la.wireBytes().get(0).longValue(), a.model().counter().snapshot().bytesSent());
+        assertEquals(la.wireBytes().get(1).longValue(), a.model().counter().snapshot().bytesReceived());
         PairGrant gb = b.model().acceptTicket(a.model().forwardTicket(ga));
         assertArrayEquals(utf8("on"), gb.channel().unprotect(ga.channel().protect(utf8("on"))));
 
