@@ -51,7 +51,8 @@ import org.trusthub.offload.device.TokenGrant;
  * The hub is central, not a single point of failure: things keyed by the offload services keep exchanging protected
  * messages while the offload bundle stops, and then while every trusthub bundle stops. The devices run inside the
  * container (the Pax Exam probe), so the container itself cannot be stopped under them: stopping every trusthub bundle
- * (api, storage, keystore, registry, shell, offload) stands in for it.
+ * (api, storage, keystore, registry, shell, offload) stands in for it here; {@link OffloadContainerStopIT} kills a real
+ * container process under devices that run outside it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -86,7 +87,12 @@ public class OffloadIT {
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return HubOptions.hub(features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                + "/xml/features", "trusthub-offload"));
+                + "/xml/features", "trusthub-offload"),
+                // trusthub-offload brings the CoAP binding: any free ports, not a running hub's 5683/5684.
+                org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
+                        "etc/org.trusthub.binding.coap.cfg", "port", "0"),
+                org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
+                        "etc/org.trusthub.binding.coap.cfg", "securePort", "0"));
     }
 
     private ConstrainedDevice operational(String name) {

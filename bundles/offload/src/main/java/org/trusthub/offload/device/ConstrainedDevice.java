@@ -102,7 +102,7 @@ public final class ConstrainedDevice {
         return crypto.hkdfExpand(prk, info, Crypto.KEY);
     }
 
-    private static byte[] info(String thing, String layer, String mechanism, int generation, int length) {
+    static byte[] info(String thing, String layer, String mechanism, int generation, int length) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (String s : new String[] {"trusthub/v1", thing, layer, mechanism}) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);

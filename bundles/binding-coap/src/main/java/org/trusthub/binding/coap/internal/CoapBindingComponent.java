@@ -25,7 +25,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -39,6 +42,7 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.security.app.oscore.OscoreContexts;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
 import org.trusthub.security.transport.dtls.DtlsServers;
@@ -111,6 +115,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     private final CoapServer server;
     private final CoapEndpoint plain;
     private final CoapEndpoint secure;
+    private final Contributions contributions;
 
     @Activate
     public CoapBindingComponent(@Reference ThingRegistry registry, @Reference DtlsServers dtls,
@@ -151,6 +156,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
         } else {
             secure = null;
         }
+        this.contributions = new Contributions(server, callers);
         server.add(new HubResource(callers), new ThingsResource(callers, model),
                 new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
         server.start();
@@ -184,7 +190,33 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
 
     @Deactivate
     public void deactivate() {
+        contributions.clear();
         server.destroy();
+    }
+
+    /** Another bundle's resources arrive (whiteboard); served until they go, unless their prefix is taken. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addContribution(ServiceReference<CoapContribution> reference, CoapContribution contribution) {
+        contribute(contribution, owner(reference));
+    }
+
+    void removeContribution(CoapContribution contribution) {
+        contributions.remove(contribution);
+    }
+
+    /** Adds a contribution on behalf of {@code owner} (a bundle's name in OSGi, a test's name in tests). */
+    public boolean contribute(CoapContribution contribution, String owner) {
+        return contributions.add(contribution, owner);
+    }
+
+    private static String owner(ServiceReference<?> reference) {
+        org.osgi.framework.Bundle bundle = reference == null ? null : reference.getBundle();
+        return bundle == null ? "an unknown bundle" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]";
+    }
+
+    @Override
+    public List<ContributionView> contributions() {
+        return contributions.views();
     }
 
     // ProtocolBinding

@@ -17,6 +17,17 @@ public interface CoapBindingStatus {
 
     List<ThingView> views();
 
+    /**
+     * One contribution of another bundle's resources.
+     *
+     * @param status {@code served}, or {@code refused: } and why
+     */
+    record ContributionView(String prefix, java.util.Set<String> resources, String owner, String status) {
+    }
+
+    /** Every contribution, served or refused, in the order they arrived. */
+    List<ContributionView> contributions();
+
     Optional<Registration> registration(ThingId thing);
 
     SortedMap<String, ThingModel.Value> values(ThingId thing);

@@ -14,10 +14,15 @@ final class Refusals {
     }
 
     static void refuse(CoapExchange exchange, ResponseCode code, String why) {
+        log(exchange, code, why);
+        exchange.respond(code, why, MediaTypeRegistry.TEXT_PLAIN);
+    }
+
+    /** Only the log line, for refusals a contributed resource answers itself. */
+    static void log(CoapExchange exchange, ResponseCode code, String why) {
         LOG.warn("CoAP {} {} from {} refused ({}): {}", exchange.getRequestCode(),
                 oneLine(exchange.getRequestOptions().getUriPathString()), exchange.getSourceSocketAddress(), code,
                 why);
-        exchange.respond(code, why, MediaTypeRegistry.TEXT_PLAIN);
     }
 
     static String oneLine(String s) {

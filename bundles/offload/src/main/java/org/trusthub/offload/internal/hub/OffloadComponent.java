@@ -309,4 +309,12 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     public Map<String, Long> housekeeping() {
         return hub.housekeeping();
     }
+
+    /** Counts a refusal made in front of the services (by the CoAP resources), with the services' own. */
+    public void countRefusal(org.trusthub.api.offload.OffloadException refusal) {
+        OffloadHub h = hub;
+        if (h != null) {
+            h.countRefusal(refusal);
+        }
+    }
 }

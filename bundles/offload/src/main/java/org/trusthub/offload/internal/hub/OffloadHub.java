@@ -250,4 +250,9 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     public java.util.Map<String, Long> issued() {
         return stats.issued();
     }
+
+    /** Counts a refusal made in front of the services (by a binding's adapter), with the services' own. */
+    public void countRefusal(OffloadException refusal) {
+        stats.refused(refusal);
+    }
 }

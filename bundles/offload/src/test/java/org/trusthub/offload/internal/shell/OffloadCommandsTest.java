@@ -137,4 +137,30 @@ class OffloadCommandsTest {
             }
         }
     }
+
+    @Test
+    void groupCreateMakesTheFirstEpochAndRefusesWithOneErrorLine() throws Exception {
+        operational("gc-a");
+        operational("gc-b");
+        OffloadGroupCreateCommand create = new OffloadGroupCreateCommand();
+        create.groups = hub;
+        create.group = "gc-hall";
+        create.members = java.util.List.of("gc-a", "gc-b");
+        String out = output(create::execute);
+        assertTrue(out.contains("Group gc-hall created, epoch 1, members gc-a gc-b"), out);
+        assertTrue(hub.group("gc-hall").isPresent());
+
+        org.apache.karaf.shell.support.CommandException taken = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.karaf.shell.support.CommandException.class, create::execute);
+        assertTrue(taken.getMessage().startsWith("Error: "), taken.getMessage());
+        create.group = "gc-other";
+        create.members = java.util.List.of("gc-a", "BAD\nID");
+        org.apache.karaf.shell.support.CommandException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.karaf.shell.support.CommandException.class, create::execute);
+        assertFalse(bad.getMessage().contains("\n"), bad.getMessage());
+        create.members = java.util.List.of("gc-a", "gc-ghost");
+        org.junit.jupiter.api.Assertions.assertThrows(org.apache.karaf.shell.support.CommandException.class,
+                create::execute);
+        assertTrue(hub.group("gc-other").isEmpty(), "a refused group is not created");
+    }
 }

@@ -16,17 +16,23 @@ import org.trusthub.binding.coap.internal.ThingModel;
 
 @Service
 @Command(scope = "trusthub", name = "coap-resources",
-        description = "Shows a CoAP thing's registered resources and the values the hub holds for it")
+        description = "Shows the CoAP resources other bundles contribute to the hub; with a thing id, that thing's "
+                + "registered resources and the values the hub holds for it")
 public class CoapResourcesCommand extends CoapAction {
 
     @Reference
     CoapBindingStatus coap;
 
-    @Argument(index = 0, name = "thing", required = true, description = "The thing id")
+    @Argument(index = 0, name = "thing", required = false, description = "The thing id (none: the hub's "
+            + "contributed resources)")
     String thing;
 
     @Override
     protected void run() {
+        if (thing == null) {
+            contributions();
+            return;
+        }
         ThingId id = thing(thing);
         Optional<Registration> r = coap.registration(id);
         if (r.isEmpty()) {
@@ -48,6 +54,22 @@ public class CoapResourcesCommand extends CoapAction {
         table.column("Changed");
         values.forEach((name, v) -> table.addRow().addContent(name, show(v.bytes()), v.source(), v.changed()));
         table.print(out());
+    }
+
+    private void contributions() {
+        if (coap.contributions().isEmpty()) {
+            out().println("No contributed resources (the hub's own: /hub, /things, /rd, /rd-lookup).");
+            return;
+        }
+        ShellTable table = new ShellTable().forceAscii();
+        table.column("Path");
+        table.column("Resources");
+        table.column("Bundle");
+        table.column("Status");
+        coap.contributions().forEach(c -> table.addRow().addContent("/" + c.prefix(), String.join(" ",
+                c.resources()), c.owner(), c.status()));
+        table.print(out());
+        out().println("Served on the DTLS and OSCORE endpoints to operational things only.");
     }
 
     /** Printable text as is (shortened), anything else by its size. */

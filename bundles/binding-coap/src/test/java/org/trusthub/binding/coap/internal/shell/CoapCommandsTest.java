@@ -141,4 +141,20 @@ class CoapCommandsTest {
         CommandException e = assertThrows(CommandException.class, read::execute);
         assertEquals("Error: ghost is not registered", e.getMessage());
     }
+
+    @Test
+    void withoutAThingTheContributedResourcesAreListedWithTheirStatus() throws Exception {
+        CoapResourcesCommand resources = new CoapResourcesCommand();
+        resources.coap = binding;
+        assertTrue(run(resources).contains("No contributed resources"));
+        org.trusthub.binding.coap.spi.CoapHandler nothing = call -> org.trusthub.binding.coap.spi.CoapReply.error(
+                org.trusthub.binding.coap.spi.CoapReply.Status.BAD_REQUEST, "no");
+        binding.contribute(org.trusthub.binding.coap.internal.ContributionsTest.contribution("demo",
+                java.util.Map.of("a", nothing, "b", nothing)), "demo-bundle [7]");
+        binding.contribute(org.trusthub.binding.coap.internal.ContributionsTest.contribution("demo",
+                java.util.Map.of("c", nothing)), "late-bundle [8]");
+        String out = run(resources);
+        assertTrue(out.matches("(?s).*/demo\\s*\\|\\s*a b\\s*\\|\\s*demo-bundle \\[7\\]\\s*\\|\\s*served.*"), out);
+        assertTrue(out.contains("refused: /demo is owned by demo-bundle [7]"), out);
+    }
 }

@@ -1,0 +1,38 @@
+package org.trusthub.binding.coap.spi;
+
+import java.util.Objects;
+
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * One request to a contributed resource.
+ *
+ * @param caller the thing the binding authenticated (DTLS PSK identity, raw public key or certificate, or OSCORE
+ *            context), OPERATIONAL when the request arrived
+ * @param mode how it authenticated: {@code dtls-psk}, {@code dtls-rpk}, {@code dtls-x509} or {@code oscore}
+ * @param method {@code GET}, {@code POST}, {@code PUT}, {@code DELETE}, {@code FETCH}, {@code PATCH} or {@code IPATCH}
+ * @param resource the resource name under the prefix
+ * @param payload the request body (empty if none); the handler owns this copy
+ * @param contentFormat the CoAP Content-Format number, or {@value #NO_FORMAT} if the request carried none
+ */
+public record CoapCall(ThingId caller, String mode, String method, String resource, byte[] payload,
+        int contentFormat) {
+
+    /** No Content-Format option in the request. */
+    public static final int NO_FORMAT = -1;
+
+    public CoapCall {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public String toString() {
+        // The payload may carry secrets (keys on their way): never printed.
+        return "CoapCall[" + method + " " + resource + " from " + caller + " via " + mode + ", " + payload.length
+                + " bytes, format " + contentFormat + "]";
+    }
+}

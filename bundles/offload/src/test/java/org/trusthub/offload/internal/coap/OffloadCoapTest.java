@@ -1,0 +1,295 @@
+package org.trusthub.offload.internal.coap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.offload.OffloadException;
+import org.trusthub.api.offload.Refusal;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.binding.coap.spi.CoapCall;
+import org.trusthub.binding.coap.spi.CoapReply;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.offload.device.AcceptedToken;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.device.PairGrant;
+import org.trusthub.offload.device.SecureChannel;
+import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.offload.device.coap.CoapHubLink;
+import org.trusthub.offload.device.coap.CoapHubLink.Security;
+import org.trusthub.offload.internal.hub.OffloadHub;
+import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+
+/**
+ * The offload services on the real CoAP binding (real keystore, registry, DTLS and OSCORE providers), reached by
+ * device models over Californium on loopback, with keys the devices derive from their root secrets.
+ */
+class OffloadCoapTest {
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keys;
+    ThingRegistryCore registry;
+    CoapBindingComponent binding;
+    OffloadHub hub;
+    final SecureRandom random = new SecureRandom();
+    final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    static CoapBindingComponent.Config config() {
+        return new CoapBindingComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return CoapBindingComponent.Config.class;
+            }
+
+            @Override
+            public String address() {
+                return "127.0.0.1";
+            }
+
+            @Override
+            public int port() {
+                return 0;
+            }
+
+            @Override
+            public int securePort() {
+                return 0;
+            }
+
+            @Override
+            public boolean oscore() {
+                return true;
+            }
+
+            @Override
+            public boolean dtlsPsk() {
+                return true;
+            }
+
+            @Override
+            public boolean dtlsRawPublicKey() {
+                return false;
+            }
+
+            @Override
+            public boolean dtlsX509() {
+                return false;
+            }
+
+            @Override
+            public int dtlsConnectionIdLength() {
+                return 0;
+            }
+
+            @Override
+            public int dtlsMaxConnections() {
+                return 100;
+            }
+
+            @Override
+            public int maxRegistrations() {
+                return 10;
+            }
+
+            @Override
+            public long readTimeoutMillis() {
+                return 3000;
+            }
+        };
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
+        binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), config());
+        hub = new OffloadHub(keys, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
+        assertTrue(binding.contribute(new OffloadResources(hub, hub, hub, hub, hub::countRefusal), "offload"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : cleanup) {
+            c.close();
+        }
+        binding.deactivate();
+        hub.close();
+        registry.close();
+        keys.close();
+    }
+
+    record Device(ConstrainedDevice model, byte[] root) {
+    }
+
+    private Device operational(String name) {
+        byte[] root = new byte[32];
+        random.nextBytes(root);
+        ThingId id = ThingId.of(name);
+        registry.enroll(id, "owner", RootCredential.secret(root));
+        registry.transition(id, Transition.BOOTSTRAP);
+        registry.transition(id, Transition.ACTIVATE);
+        return new Device(ConstrainedDevice.bootstrap(id, root, 1, Clock.systemUTC(), random), root);
+    }
+
+    private CoapHubLink link(Device d, Security security) {
+        CoapHubLink link = CoapHubLink.open(d.model(), d.root(), 1, security, security == Security.DTLS_PSK
+                ? binding.secureAddress().orElseThrow() : binding.plainAddress().orElseThrow(), Duration.ofSeconds(3));
+        cleanup.add(link);
+        return link;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tokenOverDtlsKeysAChannelAndNoDeviceDoesPublicKeyWork() {
+        Device client = operational("client-1");
+        Device server = operational("valve-1");
+        CoapHubLink link = link(client, Security.DTLS_PSK);
+        TokenGrant grant = link.token(server.model().id(), "write");
+        // Every byte on the air is on the device's counter once: the COSE bodies (counted by the model) plus the
+        // DTLS handshake, records and CoAP headers (counted by the link), exactly what went through the socket.
+        OpCounts afterToken = client.model().counter().snapshot();
+        assertEquals(link.wireBytes().get(0).longValue(), afterToken.bytesSent());
+        assertEquals(link.wireBytes().get(1).longValue(), afterToken.bytesReceived());
+        AcceptedToken accepted = server.model().acceptPostedToken(client.model().postToken(grant));
+        SecureChannel channel = client.model().acceptTokenReply(grant, accepted.reply());
+        assertArrayEquals(utf8("open"), accepted.channel().unprotect(channel.protect(utf8("open"))));
+        assertEquals(1L, hub.issued().get("token"));
+
+        OpCounts c = client.model().counter().snapshot();
+        assertEquals(0, c.publicKey());
+        assertEquals(0, server.model().counter().snapshot().publicKey());
+        // The DTLS handshake and records are on the air too: far more than the COSE request and response alone.
+        assertTrue(c.bytesSent() > 400 && c.bytesReceived() > 400, c.toString());
+    }
+
+    @Test
+    void pairwiseAndGroupKeysOverOscore() {
+        Device a = operational("lamp-a");
+        Device b = operational("lamp-b");
+        Device m = operational("lamp-m");
+        hub.create("hall", Set.of(a.model().id(), b.model().id(), m.model().id()));
+        CoapHubLink la = link(a, Security.OSCORE);
+        PairGrant ga = la.pairwiseKey(b.model().id());
+        assertEquals(la.wireBytes().get(0).longValue(), a.model().counter().snapshot().bytesSent());
+        assertEquals(la.wireBytes().get(1).longValue(), a.model().counter().snapshot().bytesReceived());
+        PairGrant gb = b.model().acceptTicket(a.model().forwardTicket(ga));
+        assertArrayEquals(utf8("on"), gb.channel().unprotect(ga.channel().protect(utf8("on"))));
+
+        assertEquals(1, la.groupKeys("hall"));
+        assertEquals(1, link(m, Security.OSCORE).groupKeys("hall"));
+        byte[] msg = a.model().protectGroup("hall", utf8("dim 40"));
+        assertArrayEquals(utf8("dim 40"), m.model().unprotectGroup("hall", msg));
+        assertEquals(0, a.model().counter().snapshot().publicKey());
+        assertEquals(0, m.model().counter().snapshot().publicKey());
+    }
+
+    @Test
+    void refusalsAreCoapErrorsWithTheReasonAndAreCounted() throws Exception {
+        Device a = operational("meter-a");
+        Device b = operational("meter-b");
+        CoapHubLink la = link(a, Security.DTLS_PSK);
+
+        // b's request carried over a's channel: refused, however valid its MAC.
+        OffloadException relayed = assertThrows(OffloadException.class,
+                () -> la.exchange("token", b.model().requestToken(a.model().id(), "read")));
+        assertEquals(Refusal.WRONG_BINDING, relayed.refusal());
+        assertTrue(relayed.getMessage().contains("4.01"), relayed.getMessage());
+        assertEquals(1L, hub.refusals().get(Refusal.WRONG_BINDING));
+
+        // The same request twice: the second is a replay.
+        byte[] request = a.model().requestToken(b.model().id(), "read");
+        la.exchange("token", request);
+        OffloadException replayed = assertThrows(OffloadException.class, () -> la.exchange("token", request));
+        assertEquals(Refusal.REPLAYED, replayed.refusal());
+        assertEquals(1L, hub.refusals().get(Refusal.REPLAYED));
+
+        OffloadException garbage = assertThrows(OffloadException.class, () -> la.exchange("pair", utf8("junk")));
+        assertEquals(Refusal.MALFORMED, garbage.refusal());
+        assertTrue(garbage.getMessage().contains("4.00"), garbage.getMessage());
+
+        OffloadException unknown = assertThrows(OffloadException.class, () -> la.groupKeys("nowhere"));
+        assertEquals(Refusal.UNKNOWN_GROUP, unknown.refusal());
+        assertTrue(unknown.getMessage().contains("4.04"), unknown.getMessage());
+
+        // A thing leaving service is refused by the binding before the offload resources see anything.
+        registry.transition(a.model().id(), Transition.MAINTAIN);
+        OffloadException maintained = assertThrows(OffloadException.class, () -> la.groupKeys("nowhere"));
+        assertTrue(maintained.getMessage().contains("4.01"), maintained.getMessage());
+        assertEquals(1L, hub.issued().get("token"), "only the one good request was answered");
+    }
+
+    @Test
+    void plainCoapWrongMethodAndWrongFormatAreRefused() throws Exception {
+        Device a = operational("meter-c");
+        operational("meter-d");
+        CoapClient anonymous = new CoapClient("coap://127.0.0.1:" + binding.plainAddress().orElseThrow().getPort()
+                + "/offload/token");
+        anonymous.setTimeout(3000L);
+        cleanup.add(anonymous::shutdown);
+        CoapResponse plain = anonymous.post(a.model().requestToken(ThingId.of("meter-d"), "read"),
+                MediaTypeRegistry.APPLICATION_CBOR);
+        assertEquals(ResponseCode.UNAUTHORIZED, plain.getCode());
+
+        OffloadResources resources = new OffloadResources(hub, hub, hub, hub, hub::countRefusal);
+        byte[] request = a.model().requestToken(ThingId.of("meter-d"), "read");
+        CoapReply get = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "GET",
+                "token", request, CoapCall.NO_FORMAT));
+        assertEquals(CoapReply.Status.METHOD_NOT_ALLOWED, get.status());
+        CoapReply json = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "POST",
+                "token", request, MediaTypeRegistry.APPLICATION_JSON));
+        assertEquals(CoapReply.Status.UNSUPPORTED_CONTENT_FORMAT, json.status());
+        assertEquals(1L, hub.refusals().get(Refusal.MALFORMED));
+        assertEquals(0L, hub.issued().getOrDefault("token", 0L), "nothing issued");
+        // The untouched request still works: the refusals consumed nothing.
+        CoapReply ok = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "POST",
+                "token", request, CoapCall.NO_FORMAT));
+        assertEquals(CoapReply.Status.CREATED, ok.status());
+        assertEquals(OffloadResources.ACE_CBOR, ok.contentFormat());
+    }
+
+    @Test
+    void aHubThatIsGoneIsAnIoErrorNotARefusal() {
+        Device a = operational("meter-e");
+        Device b = operational("meter-f");
+        CoapHubLink la = link(a, Security.OSCORE);
+        la.token(b.model().id(), "read");
+        binding.deactivate();
+        CoapHubLink late = CoapHubLink.open(a.model(), a.root(), 1, Security.OSCORE,
+                binding.plainAddress().orElseThrow(), Duration.ofMillis(1500));
+        cleanup.add(late);
+        assertThrows(UncheckedIOException.class, () -> late.token(b.model().id(), "read"));
+        assertEquals(0, a.model().counter().snapshot().publicKey());
+    }
+}
