@@ -92,6 +92,11 @@ public final class BluezAdapter implements BleAdapter, HostStackAdapter {
                 agentCapability, bondDirectory);
     }
 
+    /** The hub's unique name on BlueZ's bus, for tests that call the agent as BlueZ would. */
+    String busUniqueName() {
+        return bus.uniqueName();
+    }
+
     @Deactivate
     public void close() {
         bus.close();

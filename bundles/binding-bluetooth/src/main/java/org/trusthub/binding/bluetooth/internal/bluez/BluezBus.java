@@ -87,6 +87,11 @@ final class BluezBus implements AutoCloseable {
         }
     }
 
+    /** The hub's unique name on the bus (where BlueZ calls the agent). */
+    String uniqueName() {
+        return connection.getUniqueName();
+    }
+
     String address() {
         return adapter.getAddress();
     }

@@ -7,6 +7,7 @@ import org.bluez.Agent1;
 import org.bluez.exceptions.BluezCanceledException;
 import org.bluez.exceptions.BluezRejectedException;
 import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.types.UInt16;
 import org.freedesktop.dbus.types.UInt32;
 import org.slf4j.Logger;
@@ -92,8 +93,9 @@ final class HubAgent implements Agent1 {
         }
     }
 
-    private static BluezRejectedException refuse(DBusPath device, String what) {
+    /** BlueZ fails the agent request, and with it the pairing, on any error reply. */
+    private static DBusExecutionException refuse(DBusPath device, String what) {
         LOG.warn("Bluetooth LE pairing agent refused {} from {}", what, device.getPath());
-        return new BluezRejectedException("refused by the hub: " + what);
+        return new DBusExecutionException("refused by the hub: " + what);
     }
 }
