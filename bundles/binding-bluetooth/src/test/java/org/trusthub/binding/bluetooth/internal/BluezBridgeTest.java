@@ -147,8 +147,12 @@ class BluezBridgeTest {
 
         bridge.subscribe(thing);
         await(() -> bridge.lastTemperature(thing).equals(Optional.of(22.25)), "the first notification");
+        // another local process forges BlueZ's signal (-40.96 degrees C): ignored; then the peripheral's own notification
+        // (the daemon routes both in order, so once the genuine one is seen the forged one has been handled)
+        assertEquals(0, bluez.forgeNotification(TEMPERATURE_CHAR, 0x00, 0xF0).exit());
         bluez.notify(TEMPERATURE_CHAR, 0x10, 0x09);
         await(() -> bridge.lastTemperature(thing).equals(Optional.of(23.2)), "a later notification");
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("not from BlueZ"), "the forged signal was ignored");
     }
 
     @Test

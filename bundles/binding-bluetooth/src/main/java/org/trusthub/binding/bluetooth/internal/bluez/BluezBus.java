@@ -22,6 +22,7 @@ import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
@@ -153,7 +154,14 @@ final class BluezBus implements AutoCloseable {
     void subscribe(String address, String uuid, Consumer<byte[]> sink) {
         String path = characteristic(address, uuid);
         try {
+            // any local process may emit a signal with this path: only BlueZ's own are notifications
+            String bluez = remote("/org/freedesktop/DBus", "org.freedesktop.DBus", DBus.class).GetNameOwner(BLUEZ);
             AutoCloseable handler = connection.addSigHandler(Properties.PropertiesChanged.class, signal -> {
+                if (!bluez.equals(signal.getSource())) {
+                    LOG.warn("a PropertiesChanged signal for {} from {}, not from BlueZ ({}), was ignored", path,
+                            signal.getSource(), bluez);
+                    return;
+                }
                 if (path.equals(signal.getPath()) && GATT_CHARACTERISTIC.equals(signal.getInterfaceName())) {
                     Variant<?> value = signal.getPropertiesChanged().get("Value");
                     if (value != null) {
@@ -272,6 +280,11 @@ final class BluezBus implements AutoCloseable {
     private <T extends org.freedesktop.dbus.interfaces.DBusInterface> T remote(String path, Class<T> type)
             throws DBusException {
         return connection.getRemoteObject(BLUEZ, path, type);
+    }
+
+    private <T extends org.freedesktop.dbus.interfaces.DBusInterface> T remote(String path, String busName,
+            Class<T> type) throws DBusException {
+        return connection.getRemoteObject(busName, path, type);
     }
 
     static byte[] bytes(Object value) {

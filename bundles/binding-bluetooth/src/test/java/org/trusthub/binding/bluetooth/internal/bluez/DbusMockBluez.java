@@ -106,6 +106,22 @@ public final class DbusMockBluez implements AutoCloseable {
         assertTrue(r.exit == 0, r.output);
     }
 
+    /** A PropertiesChanged signal for a characteristic's Value from another connection than BlueZ's. */
+    public Result forgeNotification(String characteristicPath, int... octets) {
+        StringBuilder value = new StringBuilder();
+        for (int o : octets) {
+            value.append(value.length() > 0 ? "," : "").append(o);
+        }
+        String script = "import dbus, dbus.lowlevel\n"
+                + "bus = dbus.bus.BusConnection('" + address + "')\n"
+                + "m = dbus.lowlevel.SignalMessage('" + characteristicPath + "', 'org.freedesktop.DBus.Properties',"
+                + " 'PropertiesChanged')\n"
+                + "m.append('org.bluez.GattCharacteristic1', {'Value': dbus.Array([" + value + "], signature='y')},"
+                + " dbus.Array([], signature='s'), signature='sa{sv}as')\n"
+                + "bus.send_message(m)\nbus.flush()\n";
+        return exec(List.of(PYTHON, "-c", script));
+    }
+
     /** Calls a method the way BlueZ (or anyone on the bus) would, with dbus-send. */
     public Result call(String destination, String path, String method, String... args) {
         List<String> cmd = new ArrayList<>(List.of("dbus-send", "--bus=" + address, "--print-reply",
