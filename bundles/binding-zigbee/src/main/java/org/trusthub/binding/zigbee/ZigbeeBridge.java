@@ -57,6 +57,17 @@ public interface ZigbeeBridge {
      */
     void decommission(ThingId thing);
 
+    /**
+     * Why this bridge cannot rotate the network key now (a dongle whose driver cannot carry a new key to a running
+     * network), or empty when it can. {@link #rotateNetworkKey()} then refuses, and a decommission leaves the key as
+     * it was: the shell says so.
+     *
+     * @since 1.1
+     */
+    default Optional<String> networkKeyRotationRefusal() {
+        return Optional.empty();
+    }
+
     List<ZigbeeDevice> devices();
 
     Optional<ZigbeeDevice> device(ThingId thing);

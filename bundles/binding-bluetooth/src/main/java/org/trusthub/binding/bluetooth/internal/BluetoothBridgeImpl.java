@@ -176,6 +176,9 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     @Override
     public ThingId pair(String address, String owner) {
         BleAddress target = BleAddress.parse(address, true);
+        if (adapter instanceof HostStackAdapter host) {
+            return pairOnHost(host, target, owner);
+        }
         PairingResult result;
         try (CentralLink link = new CentralLink(adapter.connect(target), random)) {
             result = new SmpInitiator(link, adapter.localAddress(), provider, random).pair(allowLegacy);
@@ -242,6 +245,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         }
         release(thing);
         bonds.remove(thing);
+        forgetOnHost(thing);
         if (known.isPresent() && known.get().state() != LifecycleState.DECOMMISSIONED) {
             registry.transition(thing, Transition.DECOMMISSION);
         }
@@ -251,6 +255,11 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
 
     @Override
     public double readTemperature(ThingId thing) {
+        if (adapter instanceof HostStackAdapter host) {
+            double value = Gatt.temperature(host.read(hostIdentity(thing), HostStackAdapter.TEMPERATURE_UUID));
+            updateModel(thing, value);
+            return value;
+        }
         AttPdu rsp = att(thing, AttPdu.readRequest(Gatt.TEMPERATURE));
         double value = Gatt.temperature(rsp.value());
         updateModel(thing, value);
@@ -262,11 +271,19 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (seconds < 1 || seconds > 0xFFFF) {
             throw new IllegalArgumentException("the interval is 1 to 65535 seconds");
         }
+        if (adapter instanceof HostStackAdapter host) {
+            host.write(hostIdentity(thing), HostStackAdapter.INTERVAL_UUID, Gatt.uint16(seconds));
+            return;
+        }
         att(thing, AttPdu.writeRequest(Gatt.INTERVAL, Gatt.uint16(seconds)));
     }
 
     @Override
     public void subscribe(ThingId thing) {
+        if (adapter instanceof HostStackAdapter host) {
+            subscribeOnHost(host, thing);
+            return;
+        }
         att(thing, AttPdu.writeRequest(Gatt.TEMPERATURE_CCCD, Gatt.uint16(1)));
     }
 
@@ -383,6 +400,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
             }
             if (now.isPresent() && now.get() == LifecycleState.DECOMMISSIONED) {
                 bonds.remove(thing);
+                forgetOnHost(thing);
                 model.remove(thing);
             }
         } else if (topic.equals(TrustHubEvents.KEYS_REVOKED) || topic.equals(TrustHubEvents.KEYS_ROTATED)) {
@@ -390,6 +408,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
                 // revocation and rotation destroy stored keys: the bond is gone and the thing must pair again
                 release(thing);
                 bonds.remove(thing);
+                forgetOnHost(thing);
             }
         }
     }
@@ -400,6 +419,86 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
                     && keystore.storedKey(thing, org.trusthub.api.keystore.Layer.LINK, BleLinkSecurity.LTK).isPresent();
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Pairing through a host stack (BlueZ): it runs SMP itself, the bridge applies the same policy to what it reports
+     * and keeps the bond's keys in the keystore. A bond the hub refuses is removed from the host stack again, so no
+     * bond exists outside the keystore.
+     */
+    private ThingId pairOnHost(HostStackAdapter host, BleAddress target, String owner) {
+        PairingResult result = host.pair(target);
+        try {
+            ThingId thing = BondStore.thingOf(result.identity);
+            if (!result.secureConnections && !allowLegacy) {
+                host.remove(result.identity);
+                BleSecurityException e = new BleSecurityException(BleSecurityException.Reason.LEGACY_REFUSED,
+                        "the host stack paired with " + target + " without LE Secure Connections; refused because "
+                                + "allowLegacyPairing is false (the device was removed from the host stack)");
+                refused(e, "pairing with " + target);
+                throw e;
+            }
+            Optional<Thing> known = registry.find(thing);
+            if (known.isPresent() && known.get().state() != LifecycleState.DECOMMISSIONED) {
+                throw new IllegalStateException(thing + " is already commissioned (" + known.get().state()
+                        + "); remove it before pairing again");
+            }
+            try {
+                commission(thing, owner, result);
+            } catch (RuntimeException e) {
+                host.remove(result.identity);
+                throw e;
+            }
+            LOG.info("Bluetooth LE thing {} paired by the {} ({}), bond imported into the keystore, commissioned",
+                    thing, adapter.name(), result.secureConnections ? "LE Secure Connections"
+                            : "LEGACY pairing, allowed by configuration");
+            return thing;
+        } finally {
+            result.wipe();
+        }
+    }
+
+    /** The identity address of an operational, bonded thing, for the host stack. */
+    private BleAddress hostIdentity(ThingId thing) {
+        Thing t = registry.find(thing).orElseThrow(() -> new IllegalArgumentException("no thing " + thing));
+        if (t.state() != LifecycleState.OPERATIONAL) {
+            throw new IllegalStateException(thing + " is " + t.state() + "; only operational things get sessions");
+        }
+        if (!bonds.isBonded(thing)) {
+            refusals.get(BleSecurityException.Reason.UNKNOWN_KEY).incrementAndGet();
+            throw new BleSecurityException(BleSecurityException.Reason.UNKNOWN_KEY, thing + " has no bond");
+        }
+        return BleAddress.parse(BondStore.identityOf(thing).orElseThrow(), false);
+    }
+
+    private void subscribeOnHost(HostStackAdapter host, ThingId thing) {
+        host.subscribe(hostIdentity(thing), HostStackAdapter.TEMPERATURE_UUID, value -> {
+            Optional<LifecycleState> now = registry.find(thing).map(Thing::state);
+            if (now.isEmpty() || now.get() != LifecycleState.OPERATIONAL) {
+                return;
+            }
+            try {
+                updateModel(thing, Gatt.temperature(value));
+            } catch (BleSecurityException e) {
+                refused(e, "notification from " + thing);
+            }
+        });
+    }
+
+    /** Removes the thing's bond from a host stack (BlueZ) too, so it cannot reconnect encrypted. */
+    private void forgetOnHost(ThingId thing) {
+        if (adapter instanceof HostStackAdapter host) {
+            BondStore.identityOf(thing).ifPresent(a -> {
+                try {
+                    if (host.remove(BleAddress.parse(a, false))) {
+                        LOG.info("Bluetooth LE bond of {} removed from the {}", thing, adapter.name());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Bluetooth LE bond of {} could not be removed from the {}: {}", thing, adapter.name(),
+                            e.getMessage());
+                }
+            });
         }
     }
 

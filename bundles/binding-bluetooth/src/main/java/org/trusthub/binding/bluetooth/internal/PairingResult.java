@@ -5,20 +5,20 @@ import java.util.Arrays;
 import org.trusthub.security.link.ble.BleAddress;
 
 /** What pairing leaves behind: the LTK, the peer's IRK and identity address. Wipe it after storing. */
-final class PairingResult {
+public final class PairingResult {
     final byte[] ltk;
     final byte[] irk;
     final BleAddress identity;
     final boolean secureConnections;
 
-    PairingResult(byte[] ltk, byte[] irk, BleAddress identity, boolean secureConnections) {
+    public PairingResult(byte[] ltk, byte[] irk, BleAddress identity, boolean secureConnections) {
         this.ltk = ltk;
         this.irk = irk;
         this.identity = identity;
         this.secureConnections = secureConnections;
     }
 
-    void wipe() {
+    public void wipe() {
         Arrays.fill(ltk, (byte) 0);
         if (irk != null) {
             Arrays.fill(irk, (byte) 0);

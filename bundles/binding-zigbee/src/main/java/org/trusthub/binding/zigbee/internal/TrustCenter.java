@@ -98,6 +98,10 @@ final class TrustCenter {
     };
     private int nwkSequence;
     private int apsCounter;
+    /** Why the network key cannot rotate now (a dongle that cannot carry a new key); empty when it can. */
+    private volatile java.util.function.Supplier<Optional<String>> rotationRefusal = Optional::empty;
+    /** How a device is asked to leave when a dongle frames the traffic; null: the trust center's own NWK leave. */
+    private volatile java.util.function.Predicate<Member> stackLeave;
 
     TrustCenter(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwkSecurity,
             ZigbeeApsSecurity apsSecurity, long extendedPanId, long ownIeee, JoinPolicy policy, Clock clock) {
@@ -127,6 +131,42 @@ final class TrustCenter {
         this.radio = radio;
         this.onJoined = onJoined;
         this.onRemoved = onRemoved;
+    }
+
+    /**
+     * With a dongle its firmware frames and secures everything: leave requests go through the stack (ZDO), and a
+     * rotation the dongle cannot carry out is refused before the keystore changes.
+     */
+    void onDongle(java.util.function.Supplier<Optional<String>> rotationRefusal,
+            java.util.function.Predicate<Member> leave) {
+        this.rotationRefusal = rotationRefusal;
+        this.stackLeave = leave;
+    }
+
+    /** Why the network key cannot rotate now, if it cannot. */
+    Optional<String> rotationRefusal() {
+        return rotationRefusal.get();
+    }
+
+    /**
+     * A device the dongle let in (the stack saw it join): admitted if it was commissioned, which activates it;
+     * otherwise counted and refused (the caller asks it to leave).
+     */
+    boolean admitThroughStack(long ieee, int nwkAddress) {
+        Member m = members.get(ieee);
+        Optional<Thing> t = registry.find(ZigbeeIds.device(ieee));
+        if (m == null || t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
+            count("tc.NOT_ADMITTED");
+            LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave",
+                    String.format("%016x", ieee));
+            return false;
+        }
+        m.nwk = nwkAddress;
+        if (!m.joined) {
+            m.pending = false;
+            completeJoin(m);
+        }
+        return true;
     }
 
     ThingId network() {
@@ -335,6 +375,11 @@ final class TrustCenter {
 
     /** A new network key, carried to every joined device under its own link key, then switched to. */
     synchronized int rotateNetworkKey() {
+        Optional<String> refusal = rotationRefusal.get();
+        if (refusal.isPresent()) {
+            count("dongle.key-rotation-refused");
+            throw new UnsupportedOperationException(refusal.get() + "; the keystore's network key is unchanged");
+        }
         int sequence = nwkSecurity.rotate(network);
         List<Member> joined = members.values().stream().filter(m -> m.joined).toList();
         int failed = 0;
@@ -366,7 +411,10 @@ final class TrustCenter {
         }
         Member m = members.get(ZigbeeIds.ieeeAddress(thing));
         Thing t = registry.get(thing);
-        if (m != null && m.joined) {
+        java.util.function.Predicate<Member> leave = stackLeave;
+        if (m != null && leave != null) {
+            leave.test(m);
+        } else if (m != null && m.joined) {
             try {
                 radio.sendNow(m.nwk, secureToDevice(NwkHeader.simple(1, true, m.nwk, 0, 1, nextNwkSequence(),
                         ownIeee), LEAVE));
@@ -393,7 +441,11 @@ final class TrustCenter {
         onRemoved.accept(m);
         LOG.info("ZigBee device {} removed from the network", thing);
         if (wasJoined) {
-            rotateNetworkKey();
+            try {
+                rotateNetworkKey();
+            } catch (UnsupportedOperationException e) {
+                LOG.error("ZigBee device {} is out, but the network key was NOT rotated: {}", thing, e.getMessage());
+            }
         }
     }
 

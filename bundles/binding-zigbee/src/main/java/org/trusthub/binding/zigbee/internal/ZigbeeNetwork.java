@@ -26,13 +26,18 @@ import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeChannel;
 import com.zsmartsystems.zigbee.ZigBeeCommand;
 import com.zsmartsystems.zigbee.ZigBeeEndpoint;
+import com.zsmartsystems.zigbee.ZigBeeAnnounceListener;
+import com.zsmartsystems.zigbee.ZigBeeEndpointAddress;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
+import com.zsmartsystems.zigbee.ZigBeeNetworkNodeListener;
 import com.zsmartsystems.zigbee.ZigBeeNode;
+import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
+import com.zsmartsystems.zigbee.zdo.command.ManagementLeaveRequest;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclLevelControlCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
 import com.zsmartsystems.zigbee.zcl.clusters.general.ReadAttributesResponse;
@@ -130,9 +135,16 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     private static ZigbeeNetwork onDongle(TrustCenter trustCenter, ZigBeeNetworkManager manager, String portName,
             DongleType type, int panId, long extendedPanId, int channel) {
         ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, null, manager);
-        // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to.
-        trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), network::joined,
-                network::left);
+        // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to,
+        // so leave requests go as ZDO through the stack and a rotation the driver cannot do is refused up front.
+        // The stack discovers a joined device's endpoints itself: nothing is made up for it.
+        trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), m -> {
+        }, network::left);
+        network.dongle = type;
+        trustCenter.onDongle(type::keyRotationRefusal, network::leaveThroughStack);
+        StackJoins joins = network.new StackJoins();
+        manager.addAnnounceListener(joins);
+        manager.addNetworkNodeListener(joins);
         manager.setZigBeeChannel(ZigBeeChannel.create(channel));
         manager.setZigBeePanId(panId);
         manager.setZigBeeExtendedPanId(new ExtendedPanId(String.format("%016X", extendedPanId)));
@@ -178,6 +190,72 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             java.util.Arrays.fill(value, 0);
             key.destroy();
         }
+    }
+
+    /** The dongle's type, or null for the simulated coordinator. */
+    private volatile DongleType dongle;
+
+    /**
+     * Devices the dongle let in, as its driver reports them to the stack (join and rejoin announcements; nodes the
+     * stack discovers): commissioned ones are admitted, others asked to leave.
+     */
+    private final class StackJoins implements ZigBeeAnnounceListener, ZigBeeNetworkNodeListener {
+        @Override
+        public void deviceStatusUpdate(ZigBeeNodeStatus status, Integer nwk, IeeeAddress ieeeAddress) {
+            if (status != ZigBeeNodeStatus.DEVICE_LEFT) {
+                admit(nwk, ieeeAddress);
+            }
+        }
+
+        @Override
+        public void nodeAdded(ZigBeeNode node) {
+            admit(node.getNetworkAddress(), node.getIeeeAddress());
+        }
+
+        private void admit(Integer nwk, IeeeAddress ieeeAddress) {
+            if (nwk == null || nwk == 0 || ieeeAddress == null) {
+                return;
+            }
+            long ieee = Long.parseUnsignedLong(ieeeAddress.toString(), 16);
+            if (!trustCenter.admitThroughStack(ieee, nwk)) {
+                sendLeave(ieee, nwk);
+                ZigBeeNode node = manager.getNode(ieeeAddress);
+                if (node != null) {
+                    manager.removeNode(node);
+                }
+            }
+        }
+    }
+
+    /** A ZDO Management Leave Request through the network manager; the dongle secures and sends it. */
+    private boolean leaveThroughStack(TrustCenter.Member m) {
+        ZigBeeNode node = manager.getNode(ieee(m.ieee));
+        Integer nwk = node != null ? node.getNetworkAddress() : m.nwk >= 0 ? Integer.valueOf(m.nwk) : null;
+        if (nwk == null) {
+            LOG.info("ZigBee device {} is not on the network: no leave request sent", m.thing);
+            return false;
+        }
+        boolean sent = sendLeave(m.ieee, nwk);
+        if (node != null) {
+            manager.removeNode(node);
+        }
+        return sent;
+    }
+
+    private boolean sendLeave(long ieeeAddress, int nwk) {
+        ManagementLeaveRequest request = new ManagementLeaveRequest(ieee(ieeeAddress), Boolean.FALSE);
+        request.setDestinationAddress(new ZigBeeEndpointAddress(nwk));
+        request.setSourceAddress(new ZigBeeEndpointAddress(0));
+        boolean sent = manager.sendCommand(request);
+        if (sent) {
+            LOG.info("ZigBee leave request (ZDO) sent to {} (NWK 0x{}) through the dongle", ieee(ieeeAddress),
+                    Integer.toHexString(nwk));
+        } else {
+            trustCenter.count("dongle.leave-not-sent");
+            LOG.error("ZigBee leave request to {} (NWK 0x{}) was not taken by the dongle", ieee(ieeeAddress),
+                    Integer.toHexString(nwk));
+        }
+        return sent;
     }
 
     TrustCenter trustCenter() {
@@ -303,6 +381,13 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public ThingId commission(long ieeeAddress, String installCode, String owner) {
+        DongleType type = dongle;
+        if (type != null && installCode != null && !type.takesInstallKeys()) {
+            trustCenter.count("dongle.install-key-unsupported");
+            throw new UnsupportedOperationException("dongle '" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' cannot take install-code link keys (its driver answers INSTALL_KEY with UNSUPPORTED): the"
+                    + " device could never join; nothing was enrolled");
+        }
         ThingId thing = trustCenter.commission(ieeeAddress, installCode, owner);
         if (air == null) {
             handInstallKey(thing, ieeeAddress);
@@ -332,8 +417,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             ZigBeeStatus status = manager.setZigBeeInstallKey(zigbeeKey);
             if (status != ZigBeeStatus.SUCCESS) {
                 trustCenter.count("dongle.install-key-refused");
-                LOG.error("the dongle did not take the install-code link key of {} ({}): it cannot join until the"
-                        + " dongle accepts it", thing, status);
+                LOG.error("the dongle did not take the install-code link key of {} ({}): commissioning undone",
+                        thing, status);
+                trustCenter.decommission(thing);
+                throw new IllegalStateException("the dongle did not take the install-code link key of " + thing
+                        + " (" + status + "): it could not join, so the commissioning was undone");
             }
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
@@ -360,6 +448,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     @Override
     public long extendedPanId() {
         return Long.parseUnsignedLong(trustCenter.network().value().substring("zigbee-network:".length()), 16);
+    }
+
+    @Override
+    public Optional<String> networkKeyRotationRefusal() {
+        return trustCenter.rotationRefusal();
     }
 
     @Override

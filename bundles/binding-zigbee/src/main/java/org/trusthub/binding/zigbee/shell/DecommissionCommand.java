@@ -21,5 +21,6 @@ public class DecommissionCommand extends ZigbeeAction {
         ThingId id = ThingId.of(thing);
         bridge.decommission(id);
         out.println(id + " decommissioned; network key sequence now " + bridge.networkKeySequence());
+        bridge.networkKeyRotationRefusal().ifPresent(why -> out.println("network key NOT rotated: " + why));
     }
 }

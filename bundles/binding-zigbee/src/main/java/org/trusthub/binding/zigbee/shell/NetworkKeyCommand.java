@@ -17,6 +17,7 @@ public class NetworkKeyCommand extends ZigbeeAction {
     @Override
     void run(PrintStream out) {
         out.println(banner());
+        bridge.networkKeyRotationRefusal().ifPresent(why -> out.println("rotation unavailable: " + why));
         if (rotate) {
             out.println("rotated: network key sequence " + bridge.rotateNetworkKey());
         }

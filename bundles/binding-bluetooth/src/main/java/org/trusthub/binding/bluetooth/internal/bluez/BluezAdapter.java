@@ -1,6 +1,8 @@
 package org.trusthub.binding.bluetooth.internal.bluez;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,20 +16,26 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.binding.bluetooth.Advertisement;
 import org.trusthub.binding.bluetooth.AirLink;
 import org.trusthub.binding.bluetooth.BleAdapter;
+import org.trusthub.binding.bluetooth.internal.HostStackAdapter;
+import org.trusthub.binding.bluetooth.internal.PairingResult;
 import org.trusthub.security.link.ble.BleAddress;
 
 /**
  * A real adapter through BlueZ over D-Bus (bluez-dbus). Optional: it runs only when configured
  * (etc/org.trusthub.binding.bluetooth.bluez.cfg), when bluez-dbus is installed (feature trusthub-bluetooth-bluez) and
- * when the system bus and BlueZ answer; otherwise it stays down with one clear log line.
+ * when the bus and BlueZ answer; otherwise it stays down with one clear log line.
  *
- * <p>Scanning works. Connecting does not: BlueZ runs pairing and link-layer encryption in the kernel and its
- * controller and keeps the LTK in its own bond store, so the hub's provider cannot see the link layer through D-Bus.
+ * <p>BlueZ runs pairing (SMP) and link-layer encryption in the kernel and the controller, so this adapter is a
+ * {@link HostStackAdapter}: it pairs with Device1.Pair through the hub's own agent, speaks GATT through
+ * GattCharacteristic1, and removes bonds with Adapter1.RemoveDevice. After pairing it reads BlueZ's bond file
+ * (LTK, IRK, and the key type that says whether LE Secure Connections made it) so the bridge can keep the bond in
+ * the keystore and refuse legacy pairing. That file is root's: a hub that may not read it refuses the pairing and
+ * removes the device from BlueZ again, rather than hold a bond outside its keystore.
  */
 @Component(service = BleAdapter.class, configurationPid = BluezAdapter.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, property = "trusthub.simulated=false")
 @Designate(ocd = BluezAdapter.Config.class)
-public final class BluezAdapter implements BleAdapter {
+public final class BluezAdapter implements BleAdapter, HostStackAdapter {
 
     public static final String PID = "org.trusthub.binding.bluetooth.bluez";
     private static final Logger LOG = LoggerFactory.getLogger(BluezAdapter.class);
@@ -39,30 +47,58 @@ public final class BluezAdapter implements BleAdapter {
 
         @AttributeDefinition(description = "How long a scan listens, in milliseconds")
         int scanMillis() default 5000;
+
+        @AttributeDefinition(description = "D-Bus address of the bus BlueZ is on (default: the system bus)")
+        String busAddress() default "";
+
+        @AttributeDefinition(description = "Where BlueZ keeps its bonds (read after pairing to import LTK and IRK "
+                + "into the keystore; root only unless granted)")
+        String bondDirectory() default "/var/lib/bluetooth";
+
+        @AttributeDefinition(description = "IO capability of the hub's pairing agent: NoInputNoOutput (Just Works "
+                + "with LE Secure Connections), DisplayOnly, DisplayYesNo, KeyboardOnly or KeyboardDisplay")
+        String agentCapability() default "NoInputNoOutput";
+
+        @AttributeDefinition(description = "How long to wait for BlueZ to resolve a device's GATT services, ms")
+        int servicesWaitMillis() default 10000;
     }
 
     private final BluezBus bus;
     private final int scanMillis;
+    private final Path bondDirectory;
 
     @Activate
     public BluezAdapter(Config config) {
+        this(config.adapter(), config.busAddress(), Path.of(config.bondDirectory()), config.agentCapability(),
+                config.scanMillis(), config.servicesWaitMillis());
+    }
+
+    public BluezAdapter(String adapter, String busAddress, Path bondDirectory, String agentCapability, int scanMillis,
+            int servicesWaitMillis) {
         try {
             Class.forName("com.github.hypfvieh.bluetooth.DeviceManager", false, getClass().getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new IllegalStateException("bluez-dbus is not installed: install feature trusthub-bluetooth-bluez");
         }
         try {
-            this.bus = new BluezBus(config.adapter());
+            this.bus = new BluezBus(adapter, busAddress, agentCapability, servicesWaitMillis);
         } catch (Exception e) {
             LOG.warn("BlueZ adapter not started: {}", e.getMessage());
-            throw new IllegalStateException("BlueZ is not reachable on the system bus: " + e.getMessage(), e);
+            throw new IllegalStateException("BlueZ is not reachable on the bus: " + e.getMessage(), e);
         }
-        this.scanMillis = config.scanMillis();
-        LOG.info("BlueZ adapter {} ({}) up", bus.name(), bus.address());
+        this.scanMillis = scanMillis;
+        this.bondDirectory = bondDirectory;
+        LOG.info("BlueZ adapter {} ({}) up; pairing agent {}, bonds read from {}", bus.name(), bus.address(),
+                agentCapability, bondDirectory);
+    }
+
+    /** The hub's unique name on BlueZ's bus, for tests that call the agent as BlueZ would. */
+    String busUniqueName() {
+        return bus.uniqueName();
     }
 
     @Deactivate
-    void close() {
+    public void close() {
         bus.close();
     }
 
@@ -88,7 +124,47 @@ public final class BluezAdapter implements BleAdapter {
 
     @Override
     public AirLink connect(BleAddress address) {
-        throw new IllegalStateException("the BlueZ adapter can scan but not yet connect: BlueZ keeps pairing, the "
-                + "LTK and link encryption inside the kernel, out of the hub keystore's reach");
+        throw new IllegalStateException("BlueZ keeps the link layer in the kernel: the bridge pairs and talks GATT "
+                + "through BlueZ instead of raw link-layer PDUs");
+    }
+
+    @Override
+    public PairingResult pair(BleAddress address) {
+        BluezBus.Paired paired = bus.pair(address.toString());
+        Path info = BluezBondFile.of(bondDirectory, bus.address(), paired.identityAddress());
+        BluezBondFile.Keys keys;
+        try {
+            keys = BluezBondFile.read(info);
+        } catch (BluezBondFile.Unreadable e) {
+            bus.remove(paired.identityAddress());
+            throw new IllegalStateException(e.getMessage() + "; the hub keeps bonds in its keystore only, so the "
+                    + "device was removed from BlueZ again");
+        }
+        boolean sc = keys.secureConnections() && !Boolean.TRUE.equals(paired.legacyPairing());
+        LOG.info("BlueZ paired with {} (identity {}): key type {}, {}, IRK {}", address, paired.identityAddress(),
+                keys.ltkType(), sc ? "LE Secure Connections" : "NOT LE Secure Connections",
+                keys.irk() != null ? "distributed" : "not distributed");
+        return new PairingResult(keys.ltk(), keys.irk(), BleAddress.parse(paired.identityAddress(), paired.random()),
+                sc);
+    }
+
+    @Override
+    public byte[] read(BleAddress identity, String characteristicUuid) {
+        return bus.read(identity.toString(), characteristicUuid);
+    }
+
+    @Override
+    public void write(BleAddress identity, String characteristicUuid, byte[] value) {
+        bus.write(identity.toString(), characteristicUuid, value);
+    }
+
+    @Override
+    public void subscribe(BleAddress identity, String characteristicUuid, Consumer<byte[]> sink) {
+        bus.subscribe(identity.toString(), characteristicUuid, sink);
+    }
+
+    @Override
+    public boolean remove(BleAddress identity) {
+        return bus.remove(identity.toString());
     }
 }

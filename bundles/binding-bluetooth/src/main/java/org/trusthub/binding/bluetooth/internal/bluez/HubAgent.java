@@ -1,0 +1,101 @@
+package org.trusthub.binding.bluetooth.internal.bluez;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.bluez.Agent1;
+import org.bluez.exceptions.BluezCanceledException;
+import org.bluez.exceptions.BluezRejectedException;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.types.UInt16;
+import org.freedesktop.dbus.types.UInt32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's BlueZ pairing agent (org.bluez.Agent1). The hub has no keyboard and no screen a person watches, so it
+ * registers as NoInputNoOutput by default: with LE Secure Connections that is Just Works on P-256 ECDH (safe from
+ * eavesdroppers, not from an active attacker during pairing). It only says yes for a device the hub is pairing right
+ * now; PIN codes (BR/EDR legacy pairing) and passkey requests are refused, never guessed.
+ */
+final class HubAgent implements Agent1 {
+
+    static final String PATH = "/org/trusthub/bluetooth/agent";
+    private static final Logger LOG = LoggerFactory.getLogger(HubAgent.class);
+
+    private final Set<String> pairing = ConcurrentHashMap.newKeySet();
+
+    /** The device objects the hub is pairing now; the agent confirms for these only. */
+    void expect(String devicePath) {
+        pairing.add(devicePath);
+    }
+
+    void done(String devicePath) {
+        pairing.remove(devicePath);
+    }
+
+    @Override
+    public String getObjectPath() {
+        return PATH;
+    }
+
+    @Override
+    public void Release() {
+        LOG.info("BlueZ released the hub's pairing agent");
+    }
+
+    @Override
+    public String RequestPinCode(DBusPath device) throws BluezRejectedException {
+        throw refuse(device, "a PIN code (legacy pairing)");
+    }
+
+    @Override
+    public void DisplayPinCode(DBusPath device, String pincode) throws BluezRejectedException {
+        throw refuse(device, "displaying a PIN code (legacy pairing)");
+    }
+
+    @Override
+    public UInt32 RequestPasskey(DBusPath device) throws BluezRejectedException {
+        throw refuse(device, "a passkey (the hub has no keyboard)");
+    }
+
+    @Override
+    public void DisplayPasskey(DBusPath device, UInt32 passkey, UInt16 entered) {
+        // a one-time authentication value meant to be shown to the person at the device, not a key
+        LOG.info("Bluetooth LE pairing with {}: enter passkey {} on the device", device.getPath(),
+                String.format("%06d", passkey.longValue()));
+    }
+
+    @Override
+    public void RequestConfirmation(DBusPath device, UInt32 passkey) throws BluezRejectedException {
+        requirePairing(device, "numeric comparison");
+    }
+
+    @Override
+    public void RequestAuthorization(DBusPath device) throws BluezRejectedException {
+        requirePairing(device, "authorization");
+    }
+
+    @Override
+    public void AuthorizeService(DBusPath device, String uuid) throws BluezRejectedException, BluezCanceledException {
+        requirePairing(device, "service " + uuid);
+    }
+
+    @Override
+    public void Cancel() {
+        LOG.info("BlueZ cancelled a request to the hub's pairing agent");
+    }
+
+    private void requirePairing(DBusPath device, String what) throws BluezRejectedException {
+        if (!pairing.contains(device.getPath())) {
+            throw refuse(device, what + " for a device the hub is not pairing");
+        }
+    }
+
+    /** BlueZ fails the agent request, and with it the pairing, on any error reply. */
+    private static DBusExecutionException refuse(DBusPath device, String what) {
+        LOG.warn("Bluetooth LE pairing agent refused {} from {}", what, device.getPath());
+        return new DBusExecutionException("refused by the hub: " + what);
+    }
+}

@@ -1,0 +1,382 @@
+package org.trusthub.binding.zigbee.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
+import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
+import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
+
+import com.zsmartsystems.zigbee.ExtendedPanId;
+import com.zsmartsystems.zigbee.IeeeAddress;
+import com.zsmartsystems.zigbee.ZigBeeChannel;
+import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
+import com.zsmartsystems.zigbee.ZigBeeStatus;
+import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
+import com.zsmartsystems.zigbee.security.ZigBeeKey;
+import com.zsmartsystems.zigbee.transport.TransportConfig;
+import com.zsmartsystems.zigbee.transport.TransportConfigOption;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
+
+/**
+ * The trust center on a real dongle, seen from below the zsmartsystems network manager: a transport behind the
+ * library's ZigBeeTransportTransmit records every call (the radio cannot exist here). Leave requests go as ZDO through
+ * the manager, install-code keys as TransportConfigOption.INSTALL_KEY where the driver takes them, and what a dongle
+ * cannot do (rotate the key of a running network, take install keys) is refused before anything changes.
+ */
+class ZigbeeDongleTrustCenterTest {
+
+    static final long EPAN = 0xEEEEEEEEEEEEEEEEL;
+    static final long DEVICE = 0x00124B0000000A01L;
+    static final String CODE = "83FED3407A939723A5C639B26916D505C3B5";
+    static final int DEVICE_NWK = 0x2345;
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keystore;
+    ThingRegistryCore registry;
+    NwkSecurityProvider nwk;
+    TrustCenter trustCenter;
+    FrameRecordingTransport transport;
+    ZigbeeNetwork network;
+    final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    PrintStream stderr;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        stderr = System.err;
+        System.setErr(new PrintStream(new Tee(stderr, logs), true, StandardCharsets.UTF_8));
+        keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
+        nwk = new NwkSecurityProvider(keystore);
+        trustCenter = new TrustCenter(registry, keystore, nwk, new ApsSecurityProvider(keystore), EPAN, 0L,
+                JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
+        transport = new FrameRecordingTransport();
+    }
+
+    void open(DongleType type) {
+        network = ZigbeeNetwork.dongle(trustCenter, transport, "/dev/fake", type, 0x1A62, EPAN, 20);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        System.setErr(stderr);
+        if (network != null) {
+            network.close();
+        }
+        registry.close();
+        keystore.close();
+    }
+
+    @Test
+    void decommissioningSendsAZdoLeaveThroughTheManagerAndSaysTheKeyWasNotRotated() throws Exception {
+        open(DongleType.EMBER);
+        byte[] networkKey = currentKey();
+        ThingId thing = network.commission(DEVICE, CODE, "alice");
+        byte[] linkKey = linkKey(thing);
+        assertEquals(1, transport.installKeys.size(), "the install-code key went to the dongle as INSTALL_KEY");
+        assertArrayEquals(linkKey, bytes(transport.installKeys.get(0)));
+
+        // the dongle reports the device's join to the stack, as its driver would
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
+        await(() -> registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
+                "the commissioned device admitted when the stack saw it join");
+
+        int sequence = network.networkKeySequence();
+        network.decommission(thing);
+
+        List<ZigBeeApsFrame> leaves = transport.frames.stream().filter(f -> f.getProfile() == 0
+                && f.getCluster() == 0x0034).toList();
+        assertEquals(1, leaves.size(), "one ZDO Management Leave Request: " + transport.frames);
+        ZigBeeApsFrame leave = leaves.get(0);
+        assertEquals(DEVICE_NWK, leave.getDestinationAddress());
+        int[] payload = leave.getPayload();
+        // transaction sequence, then the device's IEEE address least significant octet first, then no rejoin
+        for (int i = 0; i < 8; i++) {
+            assertEquals((int) ((DEVICE >>> (8 * i)) & 0xFF), payload[1 + i], "IEEE octet " + i);
+        }
+        assertEquals(0, payload[9], "rejoin and remove-children off");
+
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.find(thing).orElseThrow().state());
+        assertThrows(org.trusthub.api.keystore.KeyRevokedException.class, () -> trustCenter.linkKey(thing),
+                "the link key is gone: the thing's keys are revoked");
+        // the dongle cannot carry a new key: refused, keystore unchanged, and the bridge says why
+        assertEquals(sequence, network.networkKeySequence());
+        assertArrayEquals(networkKey, currentKey());
+        assertEquals(1, transport.networkKeys.size(), "no key handed to the dongle after startup");
+        assertTrue(network.networkKeyRotationRefusal().orElseThrow().contains("dongle 'ember' cannot rotate"));
+        assertEquals(1L, network.refusals().get("dongle.key-rotation-refused"));
+        assertNull(network.refusals().get("dongle.raw-frame-not-sent"), "no trust-center frame left unsent");
+
+        String logged = logs.toString(StandardCharsets.UTF_8).toUpperCase();
+        assertTrue(logged.contains("NOT ROTATED"), "the log says the key was not rotated");
+        for (byte[] key : List.of(networkKey, linkKey)) {
+            assertFalse(logged.contains(HexFormat.of().formatHex(key).toUpperCase()), "a key reached the log");
+        }
+    }
+
+    @Test
+    void everyDongleRefusesToRotateTheKeyOfARunningNetworkAndTheKeystoreStaysAsItWas() throws Exception {
+        byte[] before = currentKey();
+        int sequence = trustCenter.keySequence();
+        for (DongleType type : DongleType.values()) {
+            transport = new FrameRecordingTransport();
+            open(type);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    network::rotateNetworkKey, type.name());
+            assertTrue(e.getMessage().startsWith("dongle '" + type.name().toLowerCase() + "' cannot rotate"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("the keystore's network key is unchanged"), e.getMessage());
+            assertEquals(1, transport.networkKeys.size(), type + ": only the startup key reached the dongle");
+            network.close();
+            network = null;
+        }
+        assertEquals(sequence, trustCenter.keySequence());
+        assertArrayEquals(before, currentKey());
+    }
+
+    @Test
+    void aDongleThatTakesNoInstallKeysRefusesInstallCodesBeforeAnythingIsEnrolled() {
+        open(DongleType.TELEGESIS);
+        List<ThingId> before = keystore.things();
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> network.commission(DEVICE, CODE, "alice"));
+        assertTrue(e.getMessage().contains("'telegesis' cannot take install-code link keys"), e.getMessage());
+        assertEquals(before, keystore.things());
+        assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", DEVICE))).isEmpty());
+        assertTrue(transport.configCalls.isEmpty(), "nothing asked of the dongle");
+    }
+
+    @Test
+    void anInstallKeyTheDongleRefusesUndoesTheCommissioning() {
+        transport.installKeyResult = ZigBeeStatus.FAILURE;
+        open(DongleType.EMBER);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> network.commission(DEVICE, CODE, "alice"));
+        assertTrue(e.getMessage().contains("commissioning was undone"), e.getMessage());
+        ThingId thing = ThingId.of(String.format("zigbee:%016x", DEVICE));
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.find(thing).orElseThrow().state());
+        assertEquals(1L, network.refusals().get("dongle.install-key-refused"));
+    }
+
+    @Test
+    void aDeviceTheDongleLetInWithoutCommissioningIsAskedToLeave() throws Exception {
+        open(DongleType.EMBER);
+        long stranger = 0x00124B0000000B02L;
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, 0x3456, ieee(stranger));
+        await(() -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0034
+                && f.getDestinationAddress() == 0x3456), "a leave request to the stranger");
+        assertEquals(1L, network.refusals().get("tc.NOT_ADMITTED"));
+        assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", stranger))).isEmpty());
+    }
+
+    private byte[] currentKey() {
+        DerivedKey k = nwk.currentKey(trustCenter.network());
+        try {
+            return k.bytes();
+        } finally {
+            k.destroy();
+        }
+    }
+
+    private byte[] linkKey(ThingId thing) {
+        DerivedKey k = keystore.storedKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM).orElseThrow();
+        try {
+            return k.bytes();
+        } finally {
+            k.destroy();
+        }
+    }
+
+    private static IeeeAddress ieee(long address) {
+        return new IeeeAddress(String.format("%016X", address));
+    }
+
+    private static byte[] bytes(ZigBeeKey key) {
+        int[] v = key.getValue();
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) v[i];
+        }
+        return b;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        // the manager notifies node listeners on its own thread: a bounded wait, not a timing assertion
+        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25);
+        }
+        assertTrue(condition.getAsBoolean(), "no " + what);
+    }
+
+    static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+
+    /** Records every call the network manager makes on the dongle's driver, APS frames included. */
+    static final class FrameRecordingTransport implements ZigBeeTransportTransmit {
+        final List<ZigBeeApsFrame> frames = new CopyOnWriteArrayList<>();
+        final List<ZigBeeKey> networkKeys = new CopyOnWriteArrayList<>();
+        final List<ZigBeeKey> linkKeys = new CopyOnWriteArrayList<>();
+        final List<ZigBeeKey> installKeys = new CopyOnWriteArrayList<>();
+        final List<TransportConfigOption> configCalls = new CopyOnWriteArrayList<>();
+        ZigBeeStatus installKeyResult = ZigBeeStatus.SUCCESS;
+        ZigBeeChannel channel = ZigBeeChannel.CHANNEL_11;
+        int panId;
+        ExtendedPanId epanId = new ExtendedPanId();
+        volatile ZigBeeTransportReceive receiver;
+
+        @Override
+        public ZigBeeStatus initialize() {
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public ZigBeeStatus startup(boolean reinitialize) {
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public String getVersionString() {
+            return "recording";
+        }
+
+        @Override
+        public IeeeAddress getIeeeAddress() {
+            return new IeeeAddress("00124B0000000001");
+        }
+
+        @Override
+        public Integer getNwkAddress() {
+            return 0;
+        }
+
+        @Override
+        public void sendCommand(int msgTag, ZigBeeApsFrame apsFrame) {
+            frames.add(apsFrame);
+        }
+
+        @Override
+        public void setZigBeeTransportReceive(ZigBeeTransportReceive receiver) {
+            this.receiver = receiver;
+        }
+
+        @Override
+        public ZigBeeChannel getZigBeeChannel() {
+            return channel;
+        }
+
+        @Override
+        public ZigBeeStatus setZigBeeChannel(ZigBeeChannel channel) {
+            this.channel = channel;
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public int getZigBeePanId() {
+            return panId;
+        }
+
+        @Override
+        public ZigBeeStatus setZigBeePanId(int panId) {
+            this.panId = panId;
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public ExtendedPanId getZigBeeExtendedPanId() {
+            return epanId;
+        }
+
+        @Override
+        public ZigBeeStatus setZigBeeExtendedPanId(ExtendedPanId panId) {
+            this.epanId = panId;
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public ZigBeeStatus setZigBeeNetworkKey(ZigBeeKey key) {
+            networkKeys.add(key);
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public ZigBeeKey getZigBeeNetworkKey() {
+            return networkKeys.isEmpty() ? null : networkKeys.get(networkKeys.size() - 1);
+        }
+
+        @Override
+        public ZigBeeStatus setTcLinkKey(ZigBeeKey key) {
+            linkKeys.add(key);
+            return ZigBeeStatus.SUCCESS;
+        }
+
+        @Override
+        public ZigBeeKey getTcLinkKey() {
+            return linkKeys.isEmpty() ? null : linkKeys.get(linkKeys.size() - 1);
+        }
+
+        @Override
+        public void updateTransportConfig(TransportConfig configuration) {
+            for (TransportConfigOption option : configuration.getOptions()) {
+                configCalls.add(option);
+                if (option == TransportConfigOption.INSTALL_KEY) {
+                    installKeys.add(configuration.getValue(option));
+                    configuration.setResult(option, installKeyResult);
+                } else {
+                    configuration.setResult(option, ZigBeeStatus.UNSUPPORTED);
+                }
+            }
+        }
+    }
+}

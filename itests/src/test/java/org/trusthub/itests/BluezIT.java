@@ -1,0 +1,148 @@
+package org.trusthub.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeFalse;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+
+/**
+ * The distribution with feature trusthub-bluetooth-bluez against BlueZ played by Debian's python3-dbusmock on a
+ * private dbus-daemon (the bluez5 template with LE pairing, bond files and GATT; see bluez_trusthub.py): bluez-dbus
+ * with its embedded junixsocket transport inside Karaf, the hub's agent, pairing with the bond imported into the
+ * keystore, a GATT read, legacy pairing refused, and removal. The mock runs in the test driver's JVM; the hub only
+ * gets its bus address. Missing python3-dbusmock fails unless -Dtrusthub.dbusmock=skip.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class BluezIT {
+
+    static final ThingId THERMO = ThingId.of("ble-c0514d000001");
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingRegistry registry;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingKeyStore keyStore;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    SessionFactory sessionFactory;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] configuration() throws Exception {
+        assumeFalse("BlueZ D-Bus tests opted out with -Dtrusthub.dbusmock=skip",
+                "skip".equals(System.getProperty("trusthub.dbusmock")));
+        assertTrue("BluezIT needs dbus-daemon and Debian's python3-dbusmock: apt-get install dbus python3-dbusmock"
+                + " (.ci/run does; or -Dtrusthub.dbusmock=skip)", new File("/usr/bin/dbus-daemon").canExecute()
+                && exec(List.of("/usr/bin/python3", "-c", "import dbusmock")) == 0);
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bluez-");
+        String address = startMock(dir);
+        String cfg = "etc/org.trusthub.binding.bluetooth.bluez.cfg";
+        return HubOptions.hub(
+                editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot",
+                        "trusthub-bluetooth-bluez"),
+                editConfigurationFilePut(cfg, "adapter", "hci0"),
+                editConfigurationFilePut(cfg, "busAddress", address),
+                editConfigurationFilePut(cfg, "bondDirectory", dir.resolve("bonds").toString()),
+                editConfigurationFilePut(cfg, "scanMillis", "300"),
+                editConfigurationFilePut(cfg, "servicesWaitMillis", "3000"));
+    }
+
+    /** dbus-daemon and the BlueZ mock, ended with the driver JVM. */
+    private static String startMock(Path dir) throws Exception {
+        Path template = Path.of(BluezIT.class.getResource("bluez_trusthub.py").toURI());
+        Process daemon = new ProcessBuilder("/usr/bin/dbus-daemon", "--session", "--nofork", "--print-address=1",
+                "--address=unix:path=" + dir.resolve("bus")).redirectError(dir.resolve("daemon.err").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::destroy));
+        String address = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", "dbusmock", "--template", template.toString(),
+                "-p", "{\"bonddir\": \"" + dir.resolve("bonds") + "\"}", "-l", dir.resolve("mock.log").toString());
+        pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", address);
+        Process mock = pb.redirectErrorStream(true).redirectOutput(dir.resolve("mock.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(mock::destroy));
+        for (int i = 0; i < 150; i++) {
+            if (exec(List.of("dbus-send", "--bus=" + address, "--print-reply", "--dest=org.bluez", "/",
+                    "org.trusthub.Test.Setup")) == 0) {
+                return address;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the BlueZ mock did not come up: " + Files.readString(dir.resolve("mock.out")));
+    }
+
+    private static int exec(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    public void pairsReadsAndRemovesThroughBlueZOverDbus() throws Exception {
+        Shell shell = new Shell(sessionFactory);
+        String bonds = BluetoothBoots.Boot.run(shell, "trusthub:ble-bonds");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!bonds.contains("bond(s)") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            bonds = BluetoothBoots.Boot.run(shell, "trusthub:ble-bonds");
+        }
+        ServiceReference<?>[] bindings = context.getServiceReferences("org.trusthub.api.binding.ProtocolBinding",
+                "(trusthub.protocol=bluetooth)");
+        assertEquals("the binding runs on the real (BlueZ) adapter", Boolean.FALSE,
+                bindings[0].getProperty("trusthub.simulated"));
+
+        String pair = BluetoothBoots.Boot.run(shell, "trusthub:ble-pair 5A:11:22:33:44:55 alice");
+        assertTrue(pair, pair.contains("Paired and commissioned " + THERMO.value()));
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(THERMO).state());
+        assertTrue("the LTK is in the keystore", keyStore.storedKey(THERMO, Layer.LINK, "ble-ltk").isPresent());
+        assertTrue("the IRK is in the keystore", keyStore.storedKey(THERMO, Layer.LINK, "ble-irk").isPresent());
+
+        String read = BluetoothBoots.Boot.run(shell, "trusthub:ble-read " + THERMO.value());
+        assertTrue(read, read.contains("21.5"));
+
+        String legacy = BluetoothBoots.Boot.refused(shell, "trusthub:ble-pair C0:51:4D:00:00:02 alice");
+        assertTrue(legacy, legacy.contains("LEGACY_REFUSED"));
+
+        String removed = BluetoothBoots.Boot.run(shell, "trusthub:ble-remove " + THERMO.value());
+        assertFalse(removed, removed.startsWith("Error"));
+        assertEquals(LifecycleState.DECOMMISSIONED, registry.get(THERMO).state());
+    }
+}
