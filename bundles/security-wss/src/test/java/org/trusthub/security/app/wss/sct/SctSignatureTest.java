@@ -37,8 +37,8 @@ class SctSignatureTest {
     static final ThingId CLIENT = ThingId.of("switch-1");
     static final ThingId LAMP = ThingId.of("lamp-1");
     static final ThingId HEATER = ThingId.of("heater-1");
-    // WSS4J checks Timestamps against the system clock, so the test's clock starts now.
-    static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    // Far from the system clock on purpose: sender and receiver keep their own time.
+    static final Instant T0 = Instant.parse("2031-01-01T12:00:00Z");
 
     final byte[] key = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     final MutableClock clock = new MutableClock(T0);
