@@ -11,7 +11,6 @@ import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.offload.OffloadException;
-import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.offload.device.OpCounter;
 import org.trusthub.offload.internal.wire.Cbor;
@@ -37,14 +36,9 @@ public final class AudienceContexts implements SecurityContextResolver {
     private final ThingKeyStore keystore;
     private final Crypto crypto = new Crypto(new OpCounter(), new java.security.SecureRandom());
 
+    // Only the WS-Security provider (trusthub-wss) looks this service up; without it it is never activated.
     @Activate
-    public AudienceContexts(@Reference ThingKeyStore keystore,
-            @Reference(target = "(" + SecurityProvider.MECHANISM + "=ws-security)") SecurityProvider wss) {
-        this.keystore = keystore;
-    }
-
-    /** For tests: without the WS-Security provider present. */
-    public AudienceContexts(ThingKeyStore keystore) {
+    public AudienceContexts(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
     }
 

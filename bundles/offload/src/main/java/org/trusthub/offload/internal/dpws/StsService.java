@@ -14,7 +14,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.binding.dpws.spi.HostedRequest;
@@ -31,7 +30,7 @@ import org.w3c.dom.Element;
  *
  * <p>The RST authenticates itself (the COSE_Mac0 in {@code th:AuthenticatedRequest}), so the request needs no
  * WS-Security of its own; the token service also checks the requester and the audience are OPERATIONAL, AppliesTo
- * matches the MAC'd audience, and the request is fresh. Active only while the DPWS binding runs.
+ * matches the MAC'd audience, and the request is fresh. Activated only when the DPWS binding (trusthub-dpws) looks it up.
  */
 @Component(service = HostedService.class)
 public final class StsService implements HostedService {
@@ -46,14 +45,9 @@ public final class StsService implements HostedService {
 
     private final TokenService tokens;
 
+    // Only the binding (trusthub-dpws) looks this service up; without it the component is never activated.
     @Activate
-    public StsService(@Reference TokenService tokens,
-            @Reference(target = "(" + ProtocolBinding.PROTOCOL + "=dpws)") ProtocolBinding dpws) {
-        this.tokens = tokens;
-    }
-
-    /** For tests and the benchmark: the same service without the binding present. */
-    public StsService(TokenService tokens) {
+    public StsService(@Reference TokenService tokens) {
         this.tokens = tokens;
     }
 
