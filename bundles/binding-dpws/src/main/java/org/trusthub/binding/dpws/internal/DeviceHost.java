@@ -291,8 +291,10 @@ public final class DeviceHost {
             contributed, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
         VerifiedRequest verified;
+        // A self-protecting contributed service (a token service) also serves callers without WS-Security.
+        boolean bare = contributed != null && contributed.authenticatesItself() && !hasSecurityHeader(m);
         try {
-            verified = stack.security().incomingRequest(m, h.thing());
+            verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());
@@ -310,12 +312,30 @@ public final class DeviceHost {
         } catch (ContributedCall.Refused e) {
             LOG.info("DPWS: {} refused a {} for {} from {}: {}", contributed.name(), Xml.printable(m.action()),
                     h.thing(), peer, e.getMessage());
-            return reply(replyTo, e.fault(v, m.messageId()), 400);
+            return bare ? plainReply(e.fault(v, m.messageId()), 400) : reply(replyTo, e.fault(v, m.messageId()), 400);
         } catch (MalformedMessageException e) {
             LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
-            return reply(replyTo, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
+            SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage());
+            return bare ? plainReply(fault, 400) : reply(replyTo, fault, 400);
+        }
+        if (bare) {
+            return plainReply(response, 200);
         }
         return reply(replyTo, response, 200);
+    }
+
+    private static boolean hasSecurityHeader(SoapMessage m) {
+        return m.header != null && !Xml.children(m.header, DpwsVersion.WSSE, "Security").isEmpty();
+    }
+
+    private static HttpServer.Response plainReply(SoapMessage response, int status) {
+        byte[] bytes = response.bytes();
+        if (bytes.length > Xml.MAX_HTTP) {
+            SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", null,
+                    "the reply would exceed the DPWS limit of " + Xml.MAX_HTTP + " bytes");
+            return new HttpServer.Response(500, f.bytes());
+        }
+        return new HttpServer.Response(status, bytes);
     }
 
     private HttpServer.Response reply(ThingId to, SoapMessage response, int status) {

@@ -40,6 +40,16 @@ public interface HostedService {
     /** The input actions this service answers (WS-Addressing Action URIs); at least one. */
     Set<String> actions();
 
+    /**
+     * Whether the service's requests and answers protect themselves (a MAC or AEAD inside the body, as a token
+     * service's RST and RSTR do). Then a request without a {@code wsse:Security} header is not held to the hosted
+     * thing's WS-Security policy, and its answer goes out without WS-Security; a request that does carry a security
+     * header is still verified as usual. Default false: the hosted thing's policy applies to every request.
+     */
+    default boolean authenticatesItself() {
+        return false;
+    }
+
     /** Whether the service is offered on the device of this hosted thing (default: on every hosted device). */
     default boolean hostedOn(ThingId hostedThing) {
         return true;

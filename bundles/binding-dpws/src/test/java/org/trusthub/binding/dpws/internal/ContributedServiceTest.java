@@ -177,6 +177,105 @@ class ContributedServiceTest {
         assertTrue(seen.isEmpty());
     }
 
+    /** A provider whose policy signs everything and refuses unsigned requests. */
+    static final class StrictSecurity implements org.trusthub.binding.dpws.spi.SoapSecurity {
+        int secured;
+
+        @Override
+        public org.trusthub.binding.dpws.spi.SoapProtection policy(ThingId thing) {
+            return new org.trusthub.binding.dpws.spi.SoapProtection(true, false);
+        }
+
+        @Override
+        public org.trusthub.binding.dpws.spi.SoapProtection secure(org.w3c.dom.Document envelope, ThingId thing) {
+            secured++;
+            return new org.trusthub.binding.dpws.spi.SoapProtection(true, false);
+        }
+
+        @Override
+        public org.trusthub.binding.dpws.spi.SoapProtection verify(org.w3c.dom.Document envelope, ThingId thing) {
+            return org.trusthub.binding.dpws.spi.SoapProtection.NONE;
+        }
+
+        @Override
+        public org.trusthub.binding.dpws.spi.VerifiedRequest verifyRequest(org.w3c.dom.Document envelope,
+                ThingId hosted) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
+            throw new org.trusthub.binding.dpws.spi.SoapSecurityException(
+                    org.trusthub.binding.dpws.spi.SoapSecurityException.INVALID_SECURITY, "the policy requires signed");
+        }
+
+        @Override
+        public void signDiscovery(org.w3c.dom.Document envelope) {
+        }
+
+        @Override
+        public Optional<String> verifyDiscovery(org.w3c.dom.Document envelope) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void aSelfAuthenticatingServiceServesUnsignedCallersUnderAStrictPolicyOthersDoNot() throws Exception {
+        StrictSecurity strict = new StrictSecurity();
+        DpwsStack strictHost = new DpwsStack(DpwsStack.Config.loopback("hub-c"), new ThingSource() {
+            @Override
+            public List<ThingId> hosted() {
+                return List.of(LAMP);
+            }
+
+            @Override
+            public Optional<String> state(ThingId thing) {
+                return Optional.of("OPERATIONAL");
+            }
+        }, new MessageSecurity(() -> strict));
+        HostedServices set = new HostedServices();
+        set.add(new Echo() {
+            @Override
+            public boolean authenticatesItself() {
+                return true;
+            }
+        });
+        set.add(new Echo() {
+            @Override
+            public String name() {
+                return "strict-echo";
+            }
+        });
+        strictHost.host().services(set);
+        strictHost.start();
+        try {
+            String base = "http://127.0.0.1:" + strictHost.httpPort() + strictHost.host().deviceFor(LAMP).devicePath();
+            String own = post(base + "/echo", ECHO, "<e:Echo xmlns:e='" + NS + "'>hi</e:Echo>");
+            assertTrue(own.contains("hi from lamp-kitchen-1"), own);
+            assertEquals(0, strict.secured, "the answer of a self-protecting service goes out as it is");
+            String refused = post(base + "/strict-echo", ECHO, "<e:Echo xmlns:e='" + NS + "'>hi</e:Echo>");
+            assertTrue(refused.contains("the policy requires signed"), refused);
+            String status = post(base + "/thing", DeviceHost.GET_STATUS, "<th:GetStatus xmlns:th='"
+                    + DeviceHost.TH + "'/>");
+            assertTrue(status.contains("the policy requires signed"), "the binding's own service keeps the policy");
+        } finally {
+            strictHost.close();
+        }
+    }
+
+    static String post(String url, String action, String body) throws Exception {
+        String xml = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' "
+                + "xmlns:a='http://www.w3.org/2005/08/addressing'><s:Header><a:Action>" + action + "</a:Action>"
+                + "<a:MessageID>urn:uuid:" + java.util.UUID.randomUUID() + "</a:MessageID><a:To>" + url
+                + "</a:To></s:Header><s:Body>" + body + "</s:Body></s:Envelope>";
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/soap+xml; charset=utf-8");
+        try (java.io.OutputStream out = c.getOutputStream()) {
+            out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        int code = c.getResponseCode();
+        try (java.io.InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void badNamesDuplicatesAndServicesNotOfferedOnAThingAreIgnored() {
         HostedServices set = new HostedServices();

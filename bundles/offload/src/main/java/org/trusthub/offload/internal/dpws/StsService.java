@@ -29,7 +29,7 @@ import org.w3c.dom.Element;
  * service's {@code wsse:BinarySecurityToken} answer unchanged, so that path keeps working.
  *
  * <p>The RST authenticates itself (the COSE_Mac0 in {@code th:AuthenticatedRequest}), so the request needs no
- * WS-Security of its own; the token service also checks the requester and the audience are OPERATIONAL, AppliesTo
+ * WS-Security of its own ({@link #authenticatesItself()}); the token service also checks the requester and the audience are OPERATIONAL, AppliesTo
  * matches the MAC'd audience, and the request is fresh. Activated only when the DPWS binding (trusthub-dpws) looks it up.
  */
 @Component(service = HostedService.class)
@@ -64,6 +64,13 @@ public final class StsService implements HostedService {
     @Override
     public Set<String> actions() {
         return Set.of(SctFormat.ISSUE_ACTION);
+    }
+
+    // The RST is a COSE_Mac0 by the requester and the RSTR's secrets are sealed: callers need no WS-Security, and a
+    // hosted thing's signing policy must not lock out clients that have no certificate (that is why they ask).
+    @Override
+    public boolean authenticatesItself() {
+        return true;
     }
 
     @Override
