@@ -198,6 +198,22 @@ class WsTrustSctTest {
     }
 
     @Test
+    void aMetadataGetWithAnEmptyBodyAndSingleQuotedPrefixesVerifies() throws Exception {
+        SctGrant g = grant(server);
+        String xml = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' "
+                + "xmlns:a='http://www.w3.org/2005/08/addressing'><s:Header><a:Action>"
+                + "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>urn:uuid:1</a:MessageID>"
+                + "<a:To>urn:uuid:2</a:To></s:Header><s:Body/></s:Envelope>";
+        Document d = SctFormat.parser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        String wire = clientSide.sign(d, g, TTL);
+        Document asTheBindingReadsIt = org.trusthub.binding.dpws.internal.Xml.parse(wire.getBytes(
+                StandardCharsets.UTF_8), 1 << 20);
+        SctVerifier hosted = new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL);
+        assertEquals(client.id(), hosted.verify(asTheBindingReadsIt, server.id()).subject(), wire);
+        assertEquals(client.id(), serverSide.receive(wire).sender(), wire);
+    }
+
+    @Test
     void grantsAndContextsNeverPrintTheirKeys() throws Exception {
         SctGrant g = grant(server);
         assertTrue(g.toString().contains("redacted"));

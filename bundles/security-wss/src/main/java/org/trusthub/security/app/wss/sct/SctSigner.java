@@ -46,6 +46,7 @@ public final class SctSigner {
         if (sct == null || !Soap.is(sct, Soap.WSC, "SecurityContextToken")) {
             throw new WsSecurityException(Fault.INVALID_SECURITY_TOKEN, "not a wsc:SecurityContextToken (1.4)");
         }
+        Soap.declareNamespaces(soap.root);
         try {
             List<WSEncryptionPart> parts = new ArrayList<>();
             for (Element block : soap.headerBlocks()) {
@@ -79,6 +80,7 @@ public final class SctSigner {
             signature.build(null);
             // The receiver processes the header top down: the token must come before the signature that uses it.
             security.insertBefore(token, security.getFirstChild());
+            Soap.declareNamespaces(token);
             return new Signed(parts.size());
         } catch (WSSecurityException e) {
             throw new WsSecurityException(Fault.FAILED_CHECK, "signing with the security context failed: "

@@ -115,6 +115,43 @@ final class Soap {
         return id;
     }
 
+    /**
+     * Writes an xmlns attribute wherever an element's or attribute's prefix is declared by no ancestor's attribute.
+     * A serializer fixes such a DOM up on output, but the signature canonicalizes the DOM as it is: an element built
+     * with createElementNS and no declaration would be signed in one form and received in another.
+     */
+    static void declareNamespaces(Element e) {
+        declare(e, e.getPrefix(), e.getNamespaceURI());
+        NamedNodeMap attributes = e.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            Attr a = (Attr) attributes.item(i);
+            if (a.getPrefix() != null && a.getNamespaceURI() != null && !XMLNS.equals(a.getNamespaceURI())) {
+                declare(e, a.getPrefix(), a.getNamespaceURI());
+            }
+        }
+        for (Element c : children(e)) {
+            declareNamespaces(c);
+        }
+    }
+
+    private static final String XMLNS = "http://www.w3.org/2000/xmlns/";
+
+    private static void declare(Element e, String prefix, String ns) {
+        if (ns == null || "xml".equals(prefix)) {
+            return;
+        }
+        String attr = prefix == null ? "xmlns" : prefix;
+        for (Node n = e; n instanceof Element a; n = n.getParentNode()) {
+            if (a.hasAttributeNS(XMLNS, attr)) {
+                if (ns.equals(a.getAttributeNS(XMLNS, attr))) {
+                    return;
+                }
+                break;
+            }
+        }
+        e.setAttributeNS(XMLNS, prefix == null ? "xmlns" : "xmlns:" + prefix, ns);
+    }
+
     /** Two elements with one id let a signature cover one and the receiver read the other (signature wrapping). */
     static void rejectDuplicateIds(Element root) throws WsSecurityException {
         Set<String> seen = new HashSet<>();

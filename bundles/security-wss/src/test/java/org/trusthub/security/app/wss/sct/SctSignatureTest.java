@@ -210,6 +210,19 @@ class SctSignatureTest {
     }
 
     @Test
+    void aBodyBuiltWithoutNamespaceDeclarationsIsSignedAsItIsReceived() throws Exception {
+        Element sct = sct("urn:test:sct:10", LAMP, T0.plusSeconds(600));
+        Document d = parse("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header/><s:Body/>"
+                + "</s:Envelope>");
+        Element body = (Element) d.getElementsByTagNameNS(Soap.SOAP12, "Body").item(0);
+        Element op = d.createElementNS("urn:example:thing", "th:GetStatus");
+        op.setAttributeNS("urn:example:attr", "x:level", "3");
+        body.appendChild(op);
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(5), clock);
+        assertEquals(CLIENT, lampVerifier.verify(parse(text(d)), LAMP).subject());
+    }
+
+    @Test
     void theContextNeverPrintsItsKey() {
         SecurityContext c = new SecurityContext("urn:x", CLIENT, LAMP, T0, key);
         assertFalse(c.toString().contains(HexFormat.of().formatHex(key)));
