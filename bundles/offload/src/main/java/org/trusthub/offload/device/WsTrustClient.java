@@ -177,12 +177,21 @@ public final class WsTrustClient {
         }
     }
 
-    static byte[] serialize(Element e) {
-        StringWriter w = new StringWriter();
+    // Looking up a TransformerFactory costs more than signing the message; one serializer per thread.
+    private static final ThreadLocal<javax.xml.transform.Transformer> SERIALIZER = ThreadLocal.withInitial(() -> {
         try {
             var t = TransformerFactory.newInstance().newTransformer();
             t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            t.transform(new DOMSource(e), new StreamResult(w));
+            return t;
+        } catch (javax.xml.transform.TransformerConfigurationException ex) {
+            throw new IllegalStateException("no XML serializer", ex);
+        }
+    });
+
+    static byte[] serialize(Element e) {
+        StringWriter w = new StringWriter();
+        try {
+            SERIALIZER.get().transform(new DOMSource(e), new StreamResult(w));
         } catch (TransformerException ex) {
             throw new IllegalStateException("cannot serialize XML", ex);
         }
