@@ -18,6 +18,10 @@ import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.Verdict;
+import org.trusthub.offload.device.SctGrant;
+import org.trusthub.offload.device.WsTrustClient;
+import org.trusthub.offload.internal.dpws.StsService;
+import java.time.Duration;
 
 /**
  * What each offloaded task costs a device, with the hub and without it, counted (not timed): public-key, symmetric
@@ -145,6 +149,62 @@ public final class DeviceCostRun {
                     .minus(before.get(0)), initiator.snapshot()));
             rows.add(new Row("group of 4 re-keyed (task 11)", "member", server.counter().snapshot()
                     .minus(before.get(1)), member.snapshot()));
+
+            // 6. DPWS in the WS-Trust manner: a security context token from the hub (RST/RSTR), then SOAP invokes signed
+            // with its proof key (HMAC-SHA256, WSS4J) vs the same invokes signed with the sender's own X.509 key
+            // (ECDSA P-256, certificate in every message, WSS4J on both sides).
+            Duration ttl = Duration.ofMinutes(5);
+            WsTrustClient clientSide = new WsTrustClient(client, ttl);
+            WsTrustClient serverSide = new WsTrustClient(server, ttl);
+            StsService sts = new StsService(b.hub);
+            SoapMessages x509 = new SoapMessages(b);
+            c0 = client.counter().snapshot();
+            s0 = server.counter().snapshot();
+            SctGrant sct = clientSide.acceptResponse(sts.issue(clientSide.requestSecurityToken(server.id(),
+                    "invoke")));
+            // The audience opens the token (one AEAD, one HKDF) with the first message; that is setup, not per message.
+            OpCounts m0 = client.counter().snapshot();
+            OpCounts r0 = server.counter().snapshot();
+            check(serverSide.receive(clientSide.sign(SoapMessages.invoke(), sct, ttl)).sender().equals(client.id()),
+                    "first SCT-signed invoke");
+            OpCounts firstReceive = server.counter().snapshot().minus(r0);
+            OpCounts setupClient = m0.minus(c0);
+            // Without the hub there is no setup message; the receiver checks the sender's certificate path once
+            // (the CA's signature and the CRL's: 2 public-key operations) after fetching chain and CRL.
+            OpCounter pathOnce = new OpCounter();
+            pathOnce.count(CryptoKind.PUBLIC_KEY);
+            pathOnce.count(CryptoKind.PUBLIC_KEY);
+            pathOnce.received(b.ca.getEncoded().length + b.crl.getEncoded().length);
+            c0 = client.counter().snapshot();
+            s0 = server.counter().snapshot();
+            check(serverSide.receive(clientSide.sign(SoapMessages.invoke(), sct, ttl)).sender().equals(client.id()),
+                    "SCT-signed invoke");
+            OpCounts sctSend = client.counter().snapshot().minus(c0);
+            OpCounts sctReceive = server.counter().snapshot().minus(s0);
+            // The server's setup is what its first message cost beyond a later one: opening the token.
+            OpCounts setupServer = firstReceive.minus(sctReceive);
+            rows.add(new Row("DPWS WS-Trust SCT setup (tasks 8 9)", "client", setupClient, new OpCounter().snapshot()));
+            rows.add(new Row("DPWS WS-Trust SCT setup (tasks 8 9)", "server", setupServer, pathOnce.snapshot()));
+            org.w3c.dom.Document plain = SoapMessages.invoke();
+            int digests = x509.signX509(plain);
+            String wire = SoapMessages.text(plain);
+            check(x509.verifyX509(SoapMessages.parse(wire)), "X.509-signed invoke");
+            OpCounter x509Sender = new OpCounter();
+            OpCounter x509Receiver = new OpCounter();
+            x509Sender.count(CryptoKind.PUBLIC_KEY);
+            // WSS4J checks the signature and, per message, the certificate's path to the trusted CA.
+            x509Receiver.count(CryptoKind.PUBLIC_KEY);
+            x509Receiver.count(CryptoKind.PUBLIC_KEY);
+            for (int i = 0; i < digests; i++) {
+                x509Sender.count(CryptoKind.HASH);
+                x509Receiver.count(CryptoKind.HASH);
+            }
+            x509Sender.sent(wire.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            x509Receiver.received(wire.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            rows.add(new Row("one DPWS SOAP invoke: SCT + HMAC-SHA256 vs X.509 ECDSA (tasks 4 5)", "sender", sctSend,
+                    x509Sender.snapshot()));
+            rows.add(new Row("one DPWS SOAP invoke: SCT + HMAC-SHA256 vs X.509 ECDSA (tasks 4 5)", "receiver",
+                    sctReceive, x509Receiver.snapshot()));
 
             print(boot);
             long publicKey = 0;

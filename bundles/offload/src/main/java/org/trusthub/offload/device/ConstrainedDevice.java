@@ -551,6 +551,21 @@ public final class ConstrainedDevice {
         }
     }
 
+    // ------------------------------------------------------------------------- WS-Trust (WsTrustClient)
+
+    /** Audience: opens a token alone, offline (one AEAD decryption under its token key); the caller checks claims. */
+    CBORObject openOwnToken(byte[] token) {
+        return Cbor.map(Cbor.decode(open(kToken, token, Wire.AAD_TOKEN, "access token"), "claims"), "claims");
+    }
+
+    Crypto crypto() {
+        return crypto;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     @Override
     public String toString() {
         return "ConstrainedDevice[" + id + ", " + counter + ", keys redacted]";

@@ -77,11 +77,22 @@ public final class DeviceHost {
     private final Map<ThingId, Hosted> hosted = new ConcurrentHashMap<>();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final long metadataVersion = 1;
+    private volatile HostedServices services = new HostedServices();
 
     DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
         this.stack = stack;
         this.things = things;
         this.hubName = hubName;
+    }
+
+    /** Uses the component's set of contributed services (kept across stack restarts). */
+    public void services(HostedServices contributed) {
+        this.services = java.util.Objects.requireNonNull(contributed, "contributed");
+    }
+
+    /** The contributed hosted services offered on a thing's device. */
+    public List<org.trusthub.binding.dpws.spi.HostedService> servicesOn(ThingId thing) {
+        return services.on(thing);
     }
 
     public Map<ThingId, Hosted> hosted() {
@@ -263,17 +274,27 @@ public final class DeviceHost {
     HttpServer.Response http(String path, SoapMessage m, InetSocketAddress peer) {
         for (Hosted h : hosted.values()) {
             if (path.equals(h.devicePath()) || path.equals(h.servicePath())) {
-                return exchange(h, path.equals(h.devicePath()), m, peer);
+                return exchange(h, path.equals(h.devicePath()), null, m, peer);
+            }
+            if (path.startsWith(h.devicePath() + "/")) {
+                java.util.Optional<org.trusthub.binding.dpws.spi.HostedService> s = services.find(
+                        path.substring(h.devicePath().length() + 1), h.thing());
+                if (s.isPresent()) {
+                    return exchange(h, false, s.get(), m, peer);
+                }
             }
         }
         return null;
     }
 
-    private HttpServer.Response exchange(Hosted h, boolean device, SoapMessage m, InetSocketAddress peer) {
+    private HttpServer.Response exchange(Hosted h, boolean device, org.trusthub.binding.dpws.spi.HostedService
+            contributed, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
         VerifiedRequest verified;
+        // A self-protecting contributed service (a token service) also serves callers without WS-Security.
+        boolean bare = contributed != null && contributed.authenticatesItself() && !hasSecurityHeader(m);
         try {
-            verified = stack.security().incomingRequest(m, h.thing());
+            verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
             LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
                     e.getMessage());
@@ -285,12 +306,36 @@ public final class DeviceHost {
         ThingId replyTo = verified.sender().orElse(h.thing());
         SoapMessage response;
         try {
-            response = device ? deviceRequest(h, m) : serviceRequest(h, m, peer);
+            response = device ? deviceRequest(h, m) : contributed != null
+                    ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
+                    : serviceRequest(h, m, peer);
+        } catch (ContributedCall.Refused e) {
+            LOG.info("DPWS: {} refused a {} for {} from {}: {}", contributed.name(), Xml.printable(m.action()),
+                    h.thing(), peer, e.getMessage());
+            return bare ? plainReply(e.fault(v, m.messageId()), 400) : reply(replyTo, e.fault(v, m.messageId()), 400);
         } catch (MalformedMessageException e) {
             LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
-            return reply(replyTo, SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage()), 400);
+            SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage());
+            return bare ? plainReply(fault, 400) : reply(replyTo, fault, 400);
+        }
+        if (bare) {
+            return plainReply(response, 200);
         }
         return reply(replyTo, response, 200);
+    }
+
+    private static boolean hasSecurityHeader(SoapMessage m) {
+        return m.header != null && !Xml.children(m.header, DpwsVersion.WSSE, "Security").isEmpty();
+    }
+
+    private static HttpServer.Response plainReply(SoapMessage response, int status) {
+        byte[] bytes = response.bytes();
+        if (bytes.length > Xml.MAX_HTTP) {
+            SoapMessage f = SoapMessage.fault(response.version, response.relatesTo(), "Receiver", null,
+                    "the reply would exceed the DPWS limit of " + Xml.MAX_HTTP + " bytes");
+            return new HttpServer.Response(500, f.bytes());
+        }
+        return new HttpServer.Response(status, bytes);
     }
 
     private HttpServer.Response reply(ThingId to, SoapMessage response, int status) {
@@ -343,6 +388,15 @@ public final class DeviceHost {
         Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + THING_PORT_TYPE.getLocalPart());
         types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", TH);
         Xml.add(svc, v.dpws, p + ":ServiceId", SERVICE_ID);
+        for (org.trusthub.binding.dpws.spi.HostedService c : services.on(h.thing())) {
+            Element cs = Xml.add(rel, v.dpws, p + ":Hosted");
+            Element cepr = Xml.add(cs, v.wsa, "wsa:EndpointReference");
+            Xml.add(cepr, v.wsa, "wsa:Address", stack.currentRequestBase() + h.devicePath() + "/" + c.name());
+            Element ct = Xml.add(cs, v.dpws, p + ":Types", "cs:" + c.serviceType().getLocalPart());
+            ct.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:cs", c.serviceType().getNamespaceURI());
+            Xml.add(cs, v.dpws, p + ":ServiceId", org.trusthub.binding.dpws.spi.HostedService.SERVICE_ID_PREFIX
+                    + c.name());
+        }
         return r;
     }
 

@@ -104,6 +104,18 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     volatile Tls tls;
 
     private volatile DpwsStack stack;
+    private final HostedServices contributed = new HostedServices();
+
+    // Whiteboard: hosted services of other bundles; they appear in every hosted device's metadata and vanish with
+    // their contributor.
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHostedService(org.trusthub.binding.dpws.spi.HostedService service) {
+        contributed.add(service);
+    }
+
+    void removeHostedService(org.trusthub.binding.dpws.spi.HostedService service) {
+        contributed.remove(service);
+    }
     private volatile Set<String> hostedFilter = Set.of();
 
     @Activate
@@ -139,6 +151,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,
                 Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity),
                 () -> tls, config.https());
+        s.host().services(contributed);
         s.start();
         stack = s;
     }

@@ -26,9 +26,11 @@ public class HostedCommand extends DpwsAction {
         table.column("Endpoint");
         table.column("Path");
         table.column("Policy");
+        table.column("Contributed services");
         for (DeviceHost.Hosted h : stack.host().hosted().values()) {
             table.addRow().addContent(h.thing().value(), h.address(), h.devicePath(),
-                    stack.policyLabel(h.thing()));
+                    stack.policyLabel(h.thing()), String.join(" ", stack.host().servicesOn(h.thing()).stream()
+                            .map(s -> s.name() + " (" + s.serviceType().getLocalPart() + ")").toList()));
         }
         table.print(out());
     }

@@ -85,6 +85,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
 
+    // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
+    // resolver opens the token for the hosted thing; without one such requests are refused.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile org.trusthub.security.app.wss.sct.SecurityContextResolver contexts;
+    private volatile SctRequests sctRequests;
+
     @Activate
     public WsSecurityComponent(@Reference ThingKeyStore keystore, Config config) {
         this(keystore, config, Clock.systemUTC());
@@ -95,6 +101,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         this.credentials = new KeystoreCredentials(keystore);
         this.engine = new WssEngine(credentials, clock);
         this.compact = new CompactSignature(credentials);
+        this.sctRequests = new SctRequests(() -> contexts, clock);
         modified(config);
     }
 
@@ -140,6 +147,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Override
     public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
+        if (org.trusthub.security.app.wss.sct.SctVerifier.carriesSct(envelope)) {
+            WssResult sct = logged(() -> sctRequests.verify(envelope, hosted, policy(hosted)), hosted);
+            requireOperational(sct.signer().orElseThrow());
+            return sct;
+        }
         WssResult result = logged(() -> engine.verify(envelope, policy(hosted), Optional.empty()), hosted);
         if (result.signer().isPresent()) {
             requireOperational(result.signer().get());

@@ -1,0 +1,91 @@
+package org.trusthub.benchmarks.offload;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.SctGrant;
+import org.trusthub.offload.device.WsTrustClient;
+import org.trusthub.offload.internal.dpws.StsService;
+import org.trusthub.offload.internal.hub.WsTrust;
+import org.w3c.dom.Element;
+
+/**
+ * WS-Trust for DPWS, in one run:
+ * <ul>
+ * <li>{@code hubIssueSct}: the device's RST (one HMAC) and the hub issuing a security context token (the token
+ * service's CWT, re-shaped as an SCT RSTR in DOM); beside it {@code hubIssueCwtRst} (the same request answered with
+ * the CWT as a BinarySecurityToken, the path that existed before) and {@code hubIssueAceToken} (the CBOR answer of
+ * the ACE endpoint).</li>
+ * <li>{@code deviceSignSctHmac} vs {@code deviceSignX509Ecdsa}: signing one DPWS invoke with the proof key (HMAC-SHA256)
+ * and with an X.509 key (ECDSA P-256), both with WSS4J over the same parts, parsed from text and serialized
+ * again (the XML work is most of either).</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class WsTrustSctBenchmark {
+
+    private OffloadBench bench;
+    private ConstrainedDevice client;
+    private ConstrainedDevice server;
+    private WsTrustClient clientSide;
+    private StsService sts;
+    private SctGrant grant;
+    private SoapMessages x509;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        bench = new OffloadBench();
+        client = bench.operational("sct-client");
+        server = bench.operational("sct-server");
+        clientSide = new WsTrustClient(client, Duration.ofMinutes(5));
+        sts = new StsService(bench.hub);
+        grant = clientSide.acceptResponse(sts.issue(clientSide.requestSecurityToken(server.id(), "invoke")));
+        x509 = new SoapMessages(bench);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        bench.close();
+    }
+
+    @Benchmark
+    public Element hubIssueSct() {
+        return sts.issue(clientSide.requestSecurityToken(server.id(), "invoke"));
+    }
+
+    @Benchmark
+    public String hubIssueCwtRst() {
+        return bench.hub.requestSecurityToken(WsTrust.rst(server.id().value(), client.requestToken(server.id(),
+                "invoke")));
+    }
+
+    @Benchmark
+    public byte[] hubIssueAceToken() {
+        return bench.hub.requestToken(client.requestToken(server.id(), "invoke"));
+    }
+
+    @Benchmark
+    public String deviceSignSctHmac() throws Exception {
+        return clientSide.sign(SoapMessages.invoke(), grant, Duration.ofMinutes(5));
+    }
+
+    /** Signed and serialized, as {@code deviceSignSctHmac} is. */
+    @Benchmark
+    public String deviceSignX509Ecdsa() throws Exception {
+        org.w3c.dom.Document d = SoapMessages.invoke();
+        x509.signX509(d);
+        return SoapMessages.text(d);
+    }
+}

@@ -1,0 +1,30 @@
+package org.trusthub.binding.dpws.spi;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.trusthub.api.thing.ThingId;
+import org.w3c.dom.Element;
+
+/**
+ * A request to a {@link HostedService}, after the binding verified its message security.
+ *
+ * @param hostedThing the hub thing whose device endpoint was called
+ * @param action      the request's WS-Addressing Action (one of the service's actions)
+ * @param body        the first child element of the verified (decrypted) SOAP Body; empty for an empty Body. It
+ *                    belongs to the binding's parsed document: read it, do not keep it beyond the call
+ * @param caller      the thing whose trusted signature the request bears (from {@link VerifiedRequest#sender()});
+ *                    empty when the request was not signed by a known thing
+ * @param protection  what the request carried
+ */
+public record HostedRequest(ThingId hostedThing, String action, Optional<Element> body, Optional<ThingId> caller,
+        SoapProtection protection) {
+
+    public HostedRequest {
+        Objects.requireNonNull(hostedThing, "hostedThing");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(protection, "protection");
+    }
+}

@@ -1,0 +1,222 @@
+package org.trusthub.offload.internal.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import javax.xml.namespace.QName;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.offload.OffloadException;
+import org.trusthub.api.offload.Refusal;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.spi.HostedRequest;
+import org.trusthub.binding.dpws.spi.HostedServiceException;
+import org.trusthub.binding.dpws.spi.SoapProtection;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.device.SctGrant;
+import org.trusthub.offload.device.WsTrustClient;
+import org.trusthub.offload.internal.dpws.AudienceContexts;
+import org.trusthub.offload.internal.dpws.SctFormat;
+import org.trusthub.offload.internal.dpws.StsService;
+import org.trusthub.security.app.wss.WsSecurityException;
+import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.sct.SctVerifier;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * WS-Trust for DPWS clients: an SCT issued over the hosted-service seam, SOAP messages signed with its proof key and
+ * checked by the audience alone, offline, with symmetric crypto only.
+ */
+class WsTrustSctTest {
+    static final Duration TTL = Duration.ofMinutes(5);
+
+    @TempDir
+    Path dir;
+    Fixture f;
+    ConstrainedDevice client;
+    ConstrainedDevice server;
+    WsTrustClient clientSide;
+    WsTrustClient serverSide;
+    StsService sts;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new Fixture(dir);
+        client = f.operational("switch-1");
+        server = f.operational("lamp-1");
+        clientSide = new WsTrustClient(client, TTL);
+        serverSide = new WsTrustClient(server, TTL);
+        sts = new StsService(f.hub);
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    static Document invoke(String text) throws Exception {
+        String xml = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+                + "xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><s:Header><wsa:Action>urn:example:Switch"
+                + "</wsa:Action><wsa:MessageID>urn:uuid:5</wsa:MessageID><wsa:To>urn:trusthub:thing:lamp-1</wsa:To>"
+                + "</s:Header><s:Body><e:Switch xmlns:e=\"urn:example\">" + text + "</e:Switch></s:Body></s:Envelope>";
+        return SctFormat.parser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    HostedRequest call(Element rst) {
+        return new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION, Optional.of(rst),
+                Optional.empty(), SoapProtection.NONE);
+    }
+
+    SctGrant grant(ConstrainedDevice audience) throws Exception {
+        Element rstr = sts.invoke(call(clientSide.requestSecurityToken(audience.id(), "invoke"))).body()
+                .orElseThrow();
+        return clientSide.acceptResponse(rstr);
+    }
+
+    @Test
+    void theRstrCarriesASecurityContextTokenTheEncryptedProofKeyLifetimeAndAppliesTo() throws Exception {
+        Element rstr = sts.invoke(call(clientSide.requestSecurityToken(server.id(), "invoke"))).body().orElseThrow();
+        assertEquals("RequestSecurityTokenResponseCollection", rstr.getLocalName());
+        Element sct = (Element) rstr.getElementsByTagNameNS(SctFormat.WSC, "SecurityContextToken").item(0);
+        String identifier = sct.getElementsByTagNameNS(SctFormat.WSC, "Identifier").item(0).getTextContent();
+        assertTrue(identifier.startsWith(SctFormat.IDENTIFIER_PREFIX));
+        assertEquals(0, rstr.getElementsByTagNameNS(WsTrust.WSSE, "BinarySecurityToken").getLength());
+        assertEquals(1, rstr.getElementsByTagNameNS(WsTrust.WST, "RequestedProofToken").getLength());
+        assertEquals(1, rstr.getElementsByTagNameNS(WsTrust.WST, "Lifetime").getLength());
+        assertEquals(WsTrust.THING_URN + "lamp-1", rstr.getElementsByTagNameNS(WsTrust.WSA, "Address").item(0)
+                .getTextContent());
+        assertEquals(SctFormat.SCT_TYPE, rstr.getElementsByTagNameNS(WsTrust.WST, "TokenType").item(0)
+                .getTextContent());
+        assertEquals("ws-trust", f.hub.issuedTokens().get(0).profile());
+    }
+
+    @Test
+    void aProofKeySignedMessageIsAcceptedByTheAudienceAloneWithNoPublicKeyOperation() throws Exception {
+        SctGrant g = grant(server);
+        OpCounts c0 = client.counter().snapshot();
+        String wire = clientSide.sign(invoke("on"), g, TTL);
+        OpCounts c1 = client.counter().snapshot();
+        f.close(); // the hub's keystore and registry are gone: the audience needs neither
+        WsTrustClient.Received r = serverSide.receive(wire);
+        assertEquals(client.id(), r.sender());
+        assertTrue(r.envelope().getElementsByTagNameNS("urn:example", "Switch").item(0).getTextContent()
+                .equals("on"));
+        assertEquals(0, client.counter().snapshot().publicKey());
+        assertEquals(0, server.counter().snapshot().publicKey());
+        assertEquals(1, c1.symmetric() - c0.symmetric(), "one HMAC per message");
+        assertEquals(5, c1.hash() - c0.hash(), "one SHA-256 per signed part");
+
+        // The second message to the same audience costs it no token opening any more.
+        OpCounts s0 = server.counter().snapshot();
+        serverSide.receive(clientSide.sign(invoke("off"), g, TTL));
+        OpCounts s1 = server.counter().snapshot();
+        assertEquals(1, s1.symmetric() - s0.symmetric());
+    }
+
+    @Test
+    void theHubSideResolverOpensTheSameTokenFromTheKeystoreForHostedThings() throws Exception {
+        SctGrant g = grant(server);
+        String wire = clientSide.sign(invoke("on"), g, TTL);
+        SctVerifier hosted = new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL);
+        SctVerifier.Verified v = hosted.verify(SctFormat.parser().parse(new ByteArrayInputStream(wire.getBytes(
+                StandardCharsets.UTF_8))), server.id());
+        assertEquals(client.id(), v.subject());
+    }
+
+    @Test
+    void aTamperedBodyAReplayAndATokenForAnotherAudienceAreRefused() throws Exception {
+        SctGrant g = grant(server);
+        String wire = clientSide.sign(invoke("on"), g, TTL);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> serverSide.receive(wire.replace(">on<", ">off<")));
+        assertEquals(Fault.FAILED_CHECK, e.fault());
+        serverSide.receive(wire);
+        e = assertThrows(WsSecurityException.class, () -> serverSide.receive(wire));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        assertTrue(e.getMessage().contains("replayed"), e.getMessage());
+
+        ConstrainedDevice heater = f.operational("heater-1");
+        String toLamp = clientSide.sign(invoke("on"), g, TTL);
+        e = assertThrows(WsSecurityException.class, () -> new WsTrustClient(heater, TTL).receive(toLamp));
+        assertEquals(Fault.INVALID_SECURITY_TOKEN, e.fault());
+        assertTrue(e.getMessage().contains("sealed for another thing"), e.getMessage());
+        assertEquals(0, heater.counter().snapshot().publicKey());
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedByTheAudienceAndNotUsedByTheClient() throws Exception {
+        SctGrant g = grant(server);
+        String wire = clientSide.sign(invoke("on"), g, TTL);
+        f.clock.advance(Duration.ofHours(1));
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> serverSide.receive(wire));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        OffloadException o = assertThrows(OffloadException.class, () -> clientSide.sign(invoke("on"), g, TTL));
+        assertEquals(Refusal.EXPIRED, o.refusal());
+    }
+
+    @Test
+    void refusalsBecomeWsTrustFaultsAndIssueNothing() throws Exception {
+        ConstrainedDevice other = f.operational("other-1");
+        Element rst = clientSide.requestSecurityToken(server.id(), "invoke");
+        rst.getElementsByTagNameNS(WsTrust.WSA, "Address").item(0).setTextContent(WsTrust.THING_URN
+                + other.id().value());
+        HostedServiceException e = assertThrows(HostedServiceException.class, () -> sts.invoke(call(rst)));
+        assertEquals(new QName(WsTrust.WST, "FailedAuthentication"), e.subcode());
+        assertTrue(e.getMessage().contains("AppliesTo"), e.getMessage());
+
+        Element notRst = SctFormat.parser().newDocument().createElementNS("urn:x", "x:Other");
+        e = assertThrows(HostedServiceException.class, () -> sts.invoke(call(notRst)));
+        assertEquals(new QName(WsTrust.WST, "BadRequest"), e.subcode());
+
+        Element wrongType = clientSide.requestSecurityToken(server.id(), "invoke");
+        wrongType.getElementsByTagNameNS(WsTrust.WST, "TokenType").item(0).setTextContent("urn:x:saml");
+        e = assertThrows(HostedServiceException.class, () -> sts.invoke(call(wrongType)));
+        assertEquals(new QName(WsTrust.WST, "InvalidRequest"), e.subcode());
+        assertTrue(f.hub.issuedTokens().isEmpty());
+    }
+
+    @Test
+    void aCwtRequestStillGetsTheBinarySecurityTokenAnswer() throws Exception {
+        Element rst = clientSide.requestSecurityToken(server.id(), "invoke");
+        rst.getElementsByTagNameNS(WsTrust.WST, "TokenType").item(0).setTextContent(WsTrust.CWT_TYPE);
+        Element rstr = sts.invoke(call(rst)).body().orElseThrow();
+        assertEquals(1, rstr.getElementsByTagNameNS(WsTrust.WSSE, "BinarySecurityToken").getLength());
+        assertFalse(rstr.getElementsByTagNameNS(SctFormat.WSC, "SecurityContextToken").getLength() > 0);
+    }
+
+    @Test
+    void aMetadataGetWithAnEmptyBodyAndSingleQuotedPrefixesVerifies() throws Exception {
+        SctGrant g = grant(server);
+        String xml = "<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope' "
+                + "xmlns:a='http://www.w3.org/2005/08/addressing'><s:Header><a:Action>"
+                + "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>urn:uuid:1</a:MessageID>"
+                + "<a:To>urn:uuid:2</a:To></s:Header><s:Body/></s:Envelope>";
+        Document d = SctFormat.parser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        String wire = clientSide.sign(d, g, TTL);
+        Document asTheBindingReadsIt = org.trusthub.binding.dpws.internal.Xml.parse(wire.getBytes(
+                StandardCharsets.UTF_8), 1 << 20);
+        SctVerifier hosted = new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL);
+        assertEquals(client.id(), hosted.verify(asTheBindingReadsIt, server.id()).subject(), wire);
+        assertEquals(client.id(), serverSide.receive(wire).sender(), wire);
+    }
+
+    @Test
+    void grantsAndContextsNeverPrintTheirKeys() throws Exception {
+        SctGrant g = grant(server);
+        assertTrue(g.toString().contains("redacted"));
+        assertTrue(clientSide.toString().contains("redacted"));
+    }
+}

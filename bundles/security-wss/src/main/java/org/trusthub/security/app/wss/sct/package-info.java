@@ -1,0 +1,15 @@
+/**
+ * WS-SecureConversation security context tokens whose proof key a receiving thing recovers alone, offline: a
+ * requester signs SOAP messages with HMAC-SHA256 under the proof key it got from a token service (WS-Trust), with
+ * the {@code wsc:SecurityContextToken} in the message's security header
+ * ({@link org.trusthub.security.app.wss.sct.SctSigner}); the receiver recovers the key from the token with symmetric
+ * crypto through a {@link org.trusthub.security.app.wss.sct.SecurityContextResolver} and checks the signature, the
+ * token's audience and lifetime, and replay ({@link org.trusthub.security.app.wss.sct.SctVerifier}). No public-key
+ * operation on either side. Built on WSS4J (DOM).
+ */
+@Export
+@Version("1.0.0")
+package org.trusthub.security.app.wss.sct;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,242 @@
+package org.trusthub.security.app.wss.sct;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.junit.jupiter.api.Test;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.security.app.wss.WsSecurityException;
+import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** HMAC-SHA256 SOAP signatures keyed by a security context token, through WSS4J on both sides. */
+class SctSignatureTest {
+
+    static final ThingId CLIENT = ThingId.of("switch-1");
+    static final ThingId LAMP = ThingId.of("lamp-1");
+    static final ThingId HEATER = ThingId.of("heater-1");
+    // Far from the system clock on purpose: sender and receiver keep their own time.
+    static final Instant T0 = Instant.parse("2031-01-01T12:00:00Z");
+
+    final byte[] key = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    final MutableClock clock = new MutableClock(T0);
+    final Map<String, SecurityContext> contexts = new ConcurrentHashMap<>();
+    /** Stands in for the issuer's resolver: a receiver that can open every token it knows. */
+    final SecurityContextResolver resolver = (identifier, receiver) -> {
+        SecurityContext c = contexts.get(identifier);
+        if (c == null) {
+            throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "the security context token cannot be "
+                    + "opened by " + receiver);
+        }
+        return new SecurityContext(c.identifier(), c.subject(), c.audience(), c.expires(), c.key());
+    };
+    final SctVerifier lampVerifier = new SctVerifier(resolver, clock, Duration.ofMinutes(5));
+
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    Element sct(String identifier, ThingId audience, Instant expires) throws Exception {
+        contexts.put(identifier, new SecurityContext(identifier, CLIENT, audience, expires, key));
+        String xml = "<wsc:SecurityContextToken xmlns:wsc=\"" + Soap.WSC + "\"><wsc:Identifier>" + identifier
+                + "</wsc:Identifier></wsc:SecurityContextToken>";
+        return parse(xml).getDocumentElement();
+    }
+
+    static Document parse(String xml) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String text(Document d) throws Exception {
+        StringWriter w = new StringWriter();
+        var t = TransformerFactory.newInstance().newTransformer();
+        t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+        t.transform(new DOMSource(d), new StreamResult(w));
+        return w.toString();
+    }
+
+    static Document request(String body) throws Exception {
+        return parse("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+                + "xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><s:Header>"
+                + "<wsa:Action>urn:example:Switch</wsa:Action><wsa:MessageID>urn:uuid:1</wsa:MessageID>"
+                + "<wsa:To>http://127.0.0.1/dpws/x/thing</wsa:To></s:Header><s:Body><e:Switch xmlns:e=\"urn:example\">"
+                + body + "</e:Switch></s:Body></s:Envelope>");
+    }
+
+    /** Signs as the client, then serializes and parses again as the wire would. */
+    String signed(Element sct, byte[] withKey, String body) throws Exception {
+        Document d = request(body);
+        SctSigner.Signed s = SctSigner.sign(d, sct, withKey, Duration.ofMinutes(5), clock);
+        assertEquals(5, s.digests(), "three addressing headers, the Timestamp and the Body");
+        return text(d);
+    }
+
+    @Test
+    void aMessageSignedWithTheProofKeyIsAcceptedAndNamesTheTokensSubject() throws Exception {
+        String wire = signed(sct("urn:test:sct:1", LAMP, T0.plusSeconds(600)), key, "on");
+        assertTrue(wire.contains("SecurityContextToken") && wire.contains("hmac-sha256"), wire);
+        assertFalse(wire.contains("BinarySecurityToken") || wire.contains("X509"), "no certificate on the wire");
+        Document d = parse(wire);
+        SctVerifier.Verified v = lampVerifier.verify(d, LAMP);
+        assertEquals(CLIENT, v.subject());
+        assertEquals(LAMP, v.audience());
+        assertEquals(T0, v.created());
+        assertFalse(text(d).contains("Security"), "the security header is removed after checking");
+        assertTrue(text(d).contains(">on</e:Switch>"));
+    }
+
+    @Test
+    void aTamperedBodyIsRefused() throws Exception {
+        String wire = signed(sct("urn:test:sct:2", LAMP, T0.plusSeconds(600)), key, "on");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> lampVerifier.verify(parse(wire.replace(">on<", ">off<")), LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertNoKey(e);
+    }
+
+    @Test
+    void aSignatureUnderAnotherKeyIsRefused() throws Exception {
+        byte[] other = key.clone();
+        other[0] ^= 1;
+        String wire = signed(sct("urn:test:sct:3", LAMP, T0.plusSeconds(600)), other, "on");
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertNoKey(e);
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedEvenWithAFreshTimestamp() throws Exception {
+        Element sct = sct("urn:test:sct:4", LAMP, T0.plusSeconds(60));
+        clock.now = T0.plusSeconds(61);
+        String wire = signed(sct, key, "on");
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
+        assertNoKey(e);
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() throws Exception {
+        String wire = signed(sct("urn:test:sct:5", HEATER, T0.plusSeconds(600)), key, "on");
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("is for heater-1, not for lamp-1"), e.getMessage());
+        assertNoKey(e);
+    }
+
+    @Test
+    void aReplayedMessageIsRefusedTheFirstCopyIsNot() throws Exception {
+        String wire = signed(sct("urn:test:sct:6", LAMP, T0.plusSeconds(600)), key, "on");
+        lampVerifier.verify(parse(wire), LAMP);
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        assertTrue(e.getMessage().contains("replayed"), e.getMessage());
+        assertNoKey(e);
+    }
+
+    @Test
+    void aStaleMessageIsRefused() throws Exception {
+        String wire = signed(sct("urn:test:sct:7", LAMP, T0.plusSeconds(3600)), key, "on");
+        clock.now = T0.plusSeconds(301);
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+    }
+
+    @Test
+    void anUnknownTokenAHeaderAddedAfterSigningAndAnUnsignedMessageAreRefused() throws Exception {
+        Element sct = sct("urn:test:sct:8", LAMP, T0.plusSeconds(600));
+        String wire = signed(sct, key, "on");
+        contexts.clear();
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+        assertEquals(Fault.SECURITY_TOKEN_UNAVAILABLE, e.fault());
+
+        String wire2 = signed(sct("urn:test:sct:9", LAMP, T0.plusSeconds(600)), key, "on");
+        String injected = wire2.replace("<wsa:To ", "<wsa:ReplyTo><wsa:Address>http://evil</wsa:Address>"
+                + "</wsa:ReplyTo><wsa:To ");
+        assertTrue(injected.contains("evil"));
+        e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(injected), LAMP));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertTrue(e.getMessage().contains("ReplyTo is not covered"), e.getMessage());
+
+        Document plain = request("on");
+        e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(plain, LAMP));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertFalse(SctVerifier.carriesSct(plain));
+    }
+
+    @Test
+    void aBodyBuiltWithoutNamespaceDeclarationsIsSignedAsItIsReceived() throws Exception {
+        Element sct = sct("urn:test:sct:10", LAMP, T0.plusSeconds(600));
+        Document d = parse("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header/><s:Body/>"
+                + "</s:Envelope>");
+        Element body = (Element) d.getElementsByTagNameNS(Soap.SOAP12, "Body").item(0);
+        Element op = d.createElementNS("urn:example:thing", "th:GetStatus");
+        op.setAttributeNS("urn:example:attr", "x:level", "3");
+        body.appendChild(op);
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(5), clock);
+        assertEquals(CLIENT, lampVerifier.verify(parse(text(d)), LAMP).subject());
+    }
+
+    @Test
+    void theContextNeverPrintsItsKey() {
+        SecurityContext c = new SecurityContext("urn:x", CLIENT, LAMP, T0, key);
+        assertFalse(c.toString().contains(HexFormat.of().formatHex(key)));
+        assertFalse(c.toString().contains(Base64.getEncoder().encodeToString(key)));
+        byte[] copy = c.key();
+        copy[0] = 9;
+        assertEquals(0, c.key()[0], "the context hands out copies");
+    }
+
+    void assertNoKey(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            assertFalse(m.contains(HexFormat.of().formatHex(key)) || m.contains(Base64.getEncoder()
+                    .encodeToString(key)) || m.contains(Base64.getEncoder().encodeToString(key).substring(0, 20)), m);
+        }
+    }
+}

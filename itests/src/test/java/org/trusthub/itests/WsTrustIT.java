@@ -1,0 +1,298 @@
+package org.trusthub.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.offload.TokenService;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.offload.device.SctGrant;
+import org.trusthub.offload.device.WsTrustClient;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * WS-Trust for DPWS clients in the real distribution (feature trusthub-offload-dpws): a constrained client asks the
+ * token service, hosted as a DPWS operation, for a security context token over real HTTP on loopback, then invokes a
+ * hosted thing with a SOAP message signed (HMAC-SHA256) with the token's proof key; the hub checks it for the hosted
+ * thing from the token alone. The client does no public-key operation.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WsTrustIT {
+
+    static final String SOAP = "http://www.w3.org/2003/05/soap-envelope";
+    static final String WSA = "http://www.w3.org/2005/08/addressing";
+    static final String WSD = "http://docs.oasis-open.org/ws-dd/ns/discovery/2009/01";
+    static final String DPWS = "http://docs.oasis-open.org/ws-dd/ns/dpws/2009/01";
+    static final String WST = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
+    static final String TH = "http://trusthub.org/ns/dpws/2026/thing";
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ThingRegistry registry;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    TokenService tokens;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ConfigurationAdmin configAdmin;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    SessionFactory sessionFactory;
+
+    private final SecureRandom random = new SecureRandom();
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] configuration() {
+        return HubOptions.hub(features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
+                + "/xml/features", "trusthub-offload-dpws"));
+    }
+
+    private ConstrainedDevice operational(String name) {
+        byte[] root = new byte[32];
+        random.nextBytes(root);
+        ThingId id = ThingId.of(name);
+        registry.enroll(id, "itest", RootCredential.secret(root));
+        registry.transition(id, Transition.BOOTSTRAP);
+        registry.transition(id, Transition.ACTIVATE);
+        return ConstrainedDevice.bootstrap(id, root, 1, Clock.systemUTC(), random);
+    }
+
+    @Test
+    public void aTokenRequestOverDpwsThenAProofKeySignedInvoke() throws Exception {
+        ConstrainedDevice client = operational("it-wst-switch");
+        ConstrainedDevice lampDevice = operational("it-wst-lamp");
+        ThingId lamp = lampDevice.id();
+
+        // The hosted lamp accepts signed requests (an SCT signature is one); answers to the client go unsigned, as
+        // the client has no certificate (answers signed with the proof key are not built yet).
+        Configuration wss = configAdmin.getConfiguration("org.trusthub.security.app.wss", "?");
+        Dictionary<String, Object> wssProps = new Hashtable<>();
+        wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign", client.id().value() + ": plain"});
+        wss.update(wssProps);
+        int discoveryPort = freeUdpPort();
+        Configuration dpws = configAdmin.getConfiguration("org.trusthub.binding.dpws", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("hostEnabled", Boolean.TRUE);
+        props.put("discoveryPort", discoveryPort);
+        props.put("hostedThings", new String[] {lamp.value()});
+        dpws.update(props);
+
+        Shell shell = new Shell(sessionFactory);
+        String hosted = await("the token service on the hosted lamp", () -> {
+            String out = tryRun(shell, "trusthub:dpws-hosted");
+            return out != null && out.contains(lamp.value()) && out.contains("offload-sts") ? out : null;
+        });
+        assertTrue(hosted, hosted.contains("SecurityTokenService"));
+
+        String probe = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "' xmlns:d='" + WSD + "' xmlns:p='"
+                + DPWS + "'><s:Header><a:Action>" + WSD + "/Probe</a:Action><a:MessageID>urn:uuid:"
+                + UUID.randomUUID() + "</a:MessageID><a:To>urn:docs-oasis-open-org:ws-dd:ns:discovery:2009:01</a:To>"
+                + "</s:Header><s:Body><d:Probe><d:Types>p:Device</d:Types></d:Probe></s:Body></s:Envelope>";
+        String matches = udpExchange(probe, discoveryPort);
+        String xaddr = between(matches, "XAddrs>", "<");
+        String address = between(matches, "Address>", "<");
+        // The lamp's policy holds for its device endpoint too: its metadata is for signed requests only.
+        String unsignedGet = post(xaddr, text(envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
+                address)), 400);
+        assertTrue(unsignedGet, unsignedGet.contains("InvalidSecurity"));
+        // The token service authenticates its own requests, so it serves a client that cannot sign yet.
+        String sts = xaddr + "/offload-sts";
+
+        // WS-Trust Issue over HTTP: the RST carries the client's COSE_Mac0-authenticated request.
+        WsTrustClient clientSide = new WsTrustClient(client, Duration.ofMinutes(5));
+        Element rst = clientSide.requestSecurityToken(lamp, "invoke");
+        Document issue = envelope(WST + "/RST/Issue", sts);
+        issue.getElementsByTagNameNS(SOAP, "Body").item(0).appendChild(issue.importNode(rst, true));
+        String rstrText = post(sts, text(issue), 200);
+        assertTrue(rstrText, rstrText.contains("SecurityContextToken") && rstrText.contains("RequestedProofToken"));
+        Element body = (Element) parse(rstrText).getElementsByTagNameNS(SOAP, "Body").item(0);
+        Element rstr = (Element) body.getElementsByTagNameNS(WST, "RequestSecurityTokenResponseCollection").item(0);
+        SctGrant grant = clientSide.acceptResponse(rstr);
+        assertEquals(lamp, grant.audience());
+        assertTrue(tokens.issuedTokens().stream().anyMatch(t -> t.client().equals(client.id())
+                && t.audience().equals(lamp) && "ws-trust".equals(t.profile())));
+
+        // With the token, the device's metadata (signed Get) lists the token service as a hosted service.
+        String metadata = post(xaddr, clientSide.sign(envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
+                address), grant, Duration.ofMinutes(1)), 200);
+        assertTrue(metadata, metadata.contains(sts));
+        assertTrue(metadata, metadata.contains("urn:trusthub:service:offload-sts"));
+
+        // An unsigned GetStatus is refused by the lamp's policy; the proof-key signed one is answered.
+        String service = xaddr + "/thing";
+        String refused = post(service, text(getStatus(service)), 400);
+        assertTrue(refused, refused.contains("not signed") || refused.contains("InvalidSecurity"));
+        String signed = clientSide.sign(getStatus(service), grant, Duration.ofMinutes(1));
+        assertFalse("no certificate or public-key signature on the wire", signed.contains("BinarySecurityToken")
+                || signed.contains("ecdsa"));
+        String status = post(service, signed, 200);
+        assertTrue(status, status.contains("OPERATIONAL") && status.contains(lamp.value()));
+
+        // The same message again is a replay.
+        String replay = post(service, signed, 400);
+        assertTrue(replay, replay.contains("replayed"));
+        // A tampered copy (one more character in the signed MessageID) fails the HMAC.
+        String fresh = clientSide.sign(getStatus(service), grant, Duration.ofMinutes(1));
+        String tampered = fresh.replaceFirst("(MessageID[^>]*>)urn:uuid:", "$1urn:uuid:0");
+        assertFalse(tampered.equals(fresh));
+        String failed = post(service, tampered, 400);
+        assertTrue(failed, failed.contains("FailedCheck"));
+
+        assertEquals("the client did no public-key operation", 0, client.counter().snapshot().publicKey());
+        dpws.delete();
+        wss.delete();
+    }
+
+    private static Document envelope(String action, String to) throws Exception {
+        return parse("<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "'><s:Header><a:Action>" + action
+                + "</a:Action><a:MessageID>urn:uuid:" + UUID.randomUUID() + "</a:MessageID><a:To>" + to
+                + "</a:To></s:Header><s:Body/></s:Envelope>");
+    }
+
+    private static Document getStatus(String to) throws Exception {
+        Document d = envelope(TH + "/ThingPortType/GetStatus", to);
+        d.getElementsByTagNameNS(SOAP, "Body").item(0).appendChild(d.createElementNS(TH, "th:GetStatus"));
+        return d;
+    }
+
+    private static Document parse(String xml) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String text(Document d) throws Exception {
+        StringWriter w = new StringWriter();
+        var t = TransformerFactory.newInstance().newTransformer();
+        t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+        t.transform(new DOMSource(d), new StreamResult(w));
+        return w.toString();
+    }
+
+    private static String tryRun(Shell shell, String command) {
+        try {
+            return shell.run(command);
+        } catch (AssertionError | Exception e) {
+            return null;
+        }
+    }
+
+    interface Check<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T await(String what, Check<T> check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            T v = check.get();
+            if (v != null) {
+                return v;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String udpExchange(String message, int port) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(1000);
+            byte[] data = message.getBytes(StandardCharsets.UTF_8);
+            for (int attempt = 0; attempt < 10; attempt++) {
+                s.send(new DatagramPacket(data, data.length, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        port)));
+                DatagramPacket p = new DatagramPacket(new byte[8192], 8192);
+                try {
+                    s.receive(p);
+                    return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+                } catch (SocketTimeoutException e) {
+                    // the binding may still be restarting with the new configuration
+                }
+            }
+            throw new AssertionError("no ProbeMatches from 127.0.0.1:" + port);
+        }
+    }
+
+    private static String post(String url, String body, int expectedStatus) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/soap+xml; charset=utf-8");
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        int code = c.getResponseCode();
+        try (InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            if (in != null) {
+                in.transferTo(b);
+            }
+            assertEquals(b.toString(StandardCharsets.UTF_8), expectedStatus, code);
+            return b.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String between(String text, String start, String end) {
+        Matcher m = Pattern.compile(Pattern.quote(start) + "([^<]*)" + Pattern.quote(end)).matcher(text);
+        assertTrue(text, m.find());
+        return m.group(1).trim();
+    }
+}
