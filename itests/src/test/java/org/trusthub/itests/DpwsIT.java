@@ -219,7 +219,13 @@ public class DpwsIT {
         try (OutputStream out = c.getOutputStream()) {
             out.write(body.getBytes(StandardCharsets.UTF_8));
         }
-        assertEquals(expectedStatus, c.getResponseCode());
+        int status = c.getResponseCode();
+        if (status != expectedStatus) {
+            InputStream err = status < 400 ? c.getInputStream() : c.getErrorStream();
+            String answer = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
+            throw new AssertionError("POST " + url + ": expected " + expectedStatus + " but was " + status + ": "
+                    + answer);
+        }
         try (InputStream in = expectedStatus < 400 ? c.getInputStream() : c.getErrorStream()) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             in.transferTo(b);
