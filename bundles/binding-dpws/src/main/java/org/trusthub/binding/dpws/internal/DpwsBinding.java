@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -120,6 +121,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
 
     @Activate
     void activate(Config config) throws IOException {
+        settings = settings(config);
         List<NetworkInterface> nifs = new ArrayList<>();
         for (String name : config.interfaces()) {
             if (name == null || name.isBlank()) {
@@ -155,6 +157,37 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         s.start();
         stack = s;
     }
+
+    /*
+     * Karaf's file install writes a configuration made through Config Admin to etc/ and then updates it once more
+     * with the file's name: without this, every such echo restarted the stack (Bye, a new HTTP port, Hello), and a
+     * client that had just resolved the device met a host that no longer knew it.
+     */
+    @Modified
+    void modified(Config config) throws IOException {
+        if (settings(config).equals(settings)) {
+            return;
+        }
+        deactivate();
+        activate(config);
+    }
+
+    /** Every setting of a configuration, in a stable order, arrays as lists: equal when the stack would be. */
+    static List<Object> settings(Config config) {
+        List<Object> values = new ArrayList<>();
+        Arrays.stream(Config.class.getDeclaredMethods()).sorted(java.util.Comparator.comparing(
+                java.lang.reflect.Method::getName)).forEach(m -> {
+                    try {
+                        Object v = m.invoke(config);
+                        values.add(v instanceof Object[] a ? Arrays.asList(a) : v);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(PID + ": cannot read setting " + m.getName(), e);
+                    }
+                });
+        return values;
+    }
+
+    private volatile List<Object> settings = List.of();
 
     @Deactivate
     void deactivate() {
