@@ -107,13 +107,13 @@ public class DpwsIT {
         registry.transition(lamp, Transition.ACTIVATE);
 
         // Where trusthub-wss is installed too, this test speaks plain SOAP: the thing's WS-Security policy says so.
-        Configuration wss = configAdmin.getConfiguration("org.trusthub.security.app.wss", "?");
+        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.app.wss");
         Dictionary<String, Object> wssProps = new Hashtable<>();
         wssProps.put("thingPolicies", new String[] {lamp.value() + ": plain"});
         wss.update(wssProps);
 
         int discoveryPort = freeUdpPort();
-        Configuration c = configAdmin.getConfiguration("org.trusthub.binding.dpws", "?");
+        Configuration c = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("hostEnabled", Boolean.TRUE);
         props.put("discoveryPort", discoveryPort);

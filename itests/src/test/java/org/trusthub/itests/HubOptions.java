@@ -39,7 +39,7 @@ public final class HubOptions {
                         .useDeployFolder(false),
                 // The tests drive the console through SessionFactory: no local console, no SSH server.
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
-                logLevel(LogLevel.WARN),
+                logLevel(Boolean.getBoolean("trusthub.itest.keep") ? LogLevel.INFO : LogLevel.WARN),
                 // bin/karaf passes these on Java 9+; Pax Exam starts the JVM itself and does not.
                 CoreOptions.vmOptions(
                         "--add-reads=java.xml=java.logging",

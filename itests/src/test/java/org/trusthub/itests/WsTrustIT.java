@@ -115,12 +115,12 @@ public class WsTrustIT {
 
         // The hosted lamp accepts signed requests (an SCT signature is one); answers to the client go unsigned, as
         // the client has no certificate (answers signed with the proof key are not built yet).
-        Configuration wss = configAdmin.getConfiguration("org.trusthub.security.app.wss", "?");
+        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.app.wss");
         Dictionary<String, Object> wssProps = new Hashtable<>();
         wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign", client.id().value() + ": plain"});
         wss.update(wssProps);
         int discoveryPort = freeUdpPort();
-        Configuration dpws = configAdmin.getConfiguration("org.trusthub.binding.dpws", "?");
+        Configuration dpws = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("hostEnabled", Boolean.TRUE);
         props.put("discoveryPort", discoveryPort);
