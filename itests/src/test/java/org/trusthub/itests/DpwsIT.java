@@ -2,26 +2,18 @@ package org.trusthub.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.trusthub.itests.DpwsWire.await;
+import static org.trusthub.itests.DpwsWire.between;
+import static org.trusthub.itests.DpwsWire.freeUdpPort;
+import static org.trusthub.itests.DpwsWire.post;
+import static org.trusthub.itests.DpwsWire.tryRun;
+import static org.trusthub.itests.DpwsWire.udpExchange;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -156,87 +148,4 @@ public class DpwsIT {
         c.delete();
         wss.delete();
     }
-
-    // A configuration change restarts the binding; its commands are away for that moment.
-    private static String tryRun(Shell shell, String command) {
-        try {
-            return shell.run(command);
-        } catch (AssertionError e) {
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    interface Check<T> {
-        T get() throws Exception;
-    }
-
-    private static <T> T await(String what, Check<T> check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            T v = check.get();
-            if (v != null) {
-                return v;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String udpExchange(String message, int port) throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            s.setSoTimeout(1000);
-            byte[] data = message.getBytes(StandardCharsets.UTF_8);
-            for (int attempt = 0; attempt < 5; attempt++) {
-                s.send(new DatagramPacket(data, data.length, new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                        port)));
-                DatagramPacket p = new DatagramPacket(new byte[8192], 8192);
-                try {
-                    s.receive(p);
-                    return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
-                } catch (SocketTimeoutException e) {
-                    // the binding may still be restarting with the new configuration
-                }
-            }
-            throw new AssertionError("no ProbeMatches from 127.0.0.1:" + port);
-        }
-    }
-
-    private static String post(String url, String body, int expectedStatus) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/soap+xml; charset=utf-8");
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        int status = c.getResponseCode();
-        if (status != expectedStatus) {
-            InputStream err = status < 400 ? c.getInputStream() : c.getErrorStream();
-            String answer = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
-            throw new AssertionError("POST " + url + ": expected " + expectedStatus + " but was " + status + ": "
-                    + answer);
-        }
-        try (InputStream in = expectedStatus < 400 ? c.getInputStream() : c.getErrorStream()) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            in.transferTo(b);
-            return b.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static String between(String text, String start, String end) {
-        Matcher m = Pattern.compile(Pattern.quote(start) + "([^<]*)" + Pattern.quote(end)).matcher(text);
-        assertTrue(text, m.find());
-        return m.group(1).trim();
-    }
-
 }
