@@ -39,6 +39,11 @@ public final class HubOptions {
                         .useDeployFolder(false),
                 // The tests drive the console through SessionFactory: no local console, no SSH server.
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+                // Pax Exam appends its own features (the remote bundle context) to the hub's boot features. In one
+                // stage, the probe could be installed while Karaf was still resolving the hub's bundles, and Karaf's
+                // resolver hook refused it ("Bundle cannot be installed"); the hub's own stage now completes first.
+                editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
+                        "(" + bootFeatures(new File(distribution)) + ")"),
                 logLevel(Boolean.getBoolean("trusthub.itest.keep") ? LogLevel.INFO : LogLevel.WARN),
                 // bin/karaf passes these on Java 9+; Pax Exam starts the JVM itself and does not.
                 CoreOptions.vmOptions(
@@ -78,6 +83,40 @@ public final class HubOptions {
         }
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);
+    }
+
+    /** The distribution's own featuresBoot, read from etc/org.apache.karaf.features.cfg inside its tar.gz. */
+    static String bootFeatures(File distribution) {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.BufferedInputStream(
+                new java.io.FileInputStream(distribution)))) {
+            byte[] header = new byte[512];
+            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+                String name = tarString(header, 345, 155) + tarString(header, 0, 100);
+                long size = Long.parseLong(tarString(header, 124, 12).trim(), 8);
+                byte[] body = in.readNBytes((int) size);
+                in.skipNBytes((512 - size % 512) % 512);
+                if (name.endsWith("/etc/org.apache.karaf.features.cfg")) {
+                    java.util.Properties p = new java.util.Properties();
+                    p.load(new java.io.ByteArrayInputStream(body));
+                    String boot = p.getProperty("featuresBoot");
+                    if (boot == null || boot.isBlank() || boot.contains("(")) {
+                        throw new IllegalStateException("unexpected featuresBoot in " + distribution + ": " + boot);
+                    }
+                    return boot.trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + distribution, e);
+        }
+        throw new IllegalStateException(distribution + " has no etc/org.apache.karaf.features.cfg");
+    }
+
+    private static String tarString(byte[] header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header[end] != 0) {
+            end++;
+        }
+        return new String(header, offset, end - offset, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static String required(String property) {
