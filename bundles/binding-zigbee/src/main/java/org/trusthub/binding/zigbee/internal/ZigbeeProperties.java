@@ -395,6 +395,10 @@ final class ZigbeeProperties implements PropertyProvider {
     }
 
     private static CommandResult await(Future<CommandResult> f) {
+        if (f == null) {
+            // the stack sent nothing (the node is not yet, or no longer, reachable through it): no answer
+            return null;
+        }
         try {
             return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
