@@ -8,11 +8,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The simulated radio channel between the hub's coordinator and the simulated devices: it carries frame bytes, and
  * nothing else, in both directions. Frames to devices go out on one "air" thread so the ZigBee stack never sees an
  * answer before its own send call has returned.
+ * <p>
+ * The channel is one medium: a device builds a frame (taking its next NWK frame counter) and transmits it in one
+ * step, as a real device's MAC sends its frames in the order it secured them. Without that, an answer built on the
+ * air thread and a report built on a caller's thread could reach the hub in the wrong order, and the hub would rightly
+ * refuse the older counter as a replay (an answer lost that way held the device's transaction queue for 10 s).
  */
 final class SimulatedAir implements AutoCloseable {
 
@@ -24,6 +30,7 @@ final class SimulatedAir implements AutoCloseable {
         return t;
     });
     private volatile Predicate<byte[]> coordinator = f -> false;
+    private final Object medium = new Object();
 
     void attachCoordinator(Predicate<byte[]> inbound) {
         this.coordinator = inbound;
@@ -55,9 +62,11 @@ final class SimulatedAir implements AutoCloseable {
                 delivered.accept(false);
                 return;
             }
-            List<byte[]> answers = d.receive(frame);
-            delivered.accept(true);
-            answers.forEach(coordinator::test);
+            synchronized (medium) {
+                List<byte[]> answers = d.receive(frame);
+                delivered.accept(true);
+                answers.forEach(coordinator::test);
+            }
         });
     }
 
@@ -65,14 +74,17 @@ final class SimulatedAir implements AutoCloseable {
     void sendNow(int nwkAddress, byte[] frame) {
         SimulatedDevice d = byNwk.get(nwkAddress);
         if (d != null) {
-            List<byte[]> answers = d.receive(frame);
-            answers.forEach(coordinator::test);
+            synchronized (medium) {
+                d.receive(frame).forEach(coordinator::test);
+            }
         }
     }
 
-    /** Device to hub; returns whether the hub accepted the frame. */
-    boolean fromDevice(byte[] frame) {
-        return coordinator.test(frame);
+    /** Device to hub, built and sent in one turn on the medium; returns whether the hub accepted the frame. */
+    boolean fromDevice(Supplier<byte[]> frame) {
+        synchronized (medium) {
+            return coordinator.test(frame.get());
+        }
     }
 
     @Override

@@ -566,19 +566,19 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             if (refusal != null || !d.hasNetworkKey()) {
                 return false;
             }
-            return air.fromDevice(d.deviceAnnounce());
+            return air.fromDevice(d::deviceAnnounce);
         }
 
         @Override
         public boolean reportTemperature(long ieeeAddress, double celsius) {
             SimulatedDevice d = device(ieeeAddress);
-            return d.hasNetworkKey() && air.fromDevice(d.temperatureReport(celsius));
+            return d.hasNetworkKey() && air.fromDevice(() -> d.temperatureReport(celsius));
         }
 
         @Override
         public boolean replayLastFrame(long ieeeAddress) {
             byte[] last = device(ieeeAddress).lastSent();
-            return last != null && air.fromDevice(last);
+            return last != null && air.fromDevice(() -> last);
         }
 
         @Override
@@ -588,7 +588,8 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
         @Override
         public boolean injectFrame(byte[] frame) {
-            return air.fromDevice(java.util.Objects.requireNonNull(frame, "frame").clone());
+            byte[] copy = java.util.Objects.requireNonNull(frame, "frame").clone();
+            return air.fromDevice(() -> copy);
         }
 
         @Override
