@@ -40,6 +40,7 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
     private int panId;
     private ExtendedPanId extendedPanId;
     private int sequence;
+    private final Object outbound = new Object();
 
     SimulatedCoordinator(TrustCenter trustCenter, SimulatedAir air, int panId, long extendedPanId) {
         this.trustCenter = trustCenter;
@@ -100,6 +101,14 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         byte[] apsFrame = Arrays.copyOf(aps.encode(), aps.length() + payload.length);
         System.arraycopy(payload, 0, apsFrame, aps.length(), payload.length);
         int dst = frame.getDestinationAddress();
+        // The stack calls in on several threads; securing (which takes the next frame counter) and queueing on the air
+        // are one step, so frames go out in counter order as from a real coordinator's MAC queue.
+        synchronized (outbound) {
+            send(msgTag, frame, dst, apsFrame);
+        }
+    }
+
+    private void send(int msgTag, ZigBeeApsFrame frame, int dst, byte[] apsFrame) {
         try {
             byte[] nwk = trustCenter.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
                     : frame.getRadius(), nextSequence(), IEEE), apsFrame);
