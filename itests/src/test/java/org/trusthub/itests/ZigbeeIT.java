@@ -101,7 +101,7 @@ public class ZigbeeIT {
         assertTrue("a wrong install code enrolls nothing",
                 registry.find(ThingId.of("zigbee:00124b0000000d04")).isEmpty());
 
-        sim.addDevice(A, CODE_A);
+        sim.addDevice(A, CODE_A, java.util.Set.of(0x0402)); // a temperature sensor; B and C are dimmable lights
         sim.addDevice(B, CODE_B);
         sim.addDevice(C, CODE_C);
         assertTrue(sim.join(A));
@@ -128,6 +128,10 @@ public class ZigbeeIT {
         awaitTrue("A's reported temperature in the thing model", () -> model.model(a)
                 .flatMap(m -> m.property("temperature")).flatMap(Property::value)
                 .map(v -> v.value().equals(19.5)).orElse(false));
+        assertEquals("what A's ZDO told the hub's discovery", java.util.List.of("temperature"),
+                model.model(a).orElseThrow().properties().stream().map(Property::id).toList());
+        assertEquals(java.util.List.of("on", "level", "temperature"),
+                model.model(b).orElseThrow().properties().stream().map(Property::id).toList());
         Property level = model.writeText(b, "level", "40");
         assertEquals(40, level.last().value());
         assertEquals(Origin.READ, level.last().origin());

@@ -55,6 +55,10 @@ public class NetworkKeyRotationBenchmark {
                 new ApsSecurityProvider(keystore), 0x0123456789ABCDEFL);
         bridge.bridge().permitJoin(254);
         Random random = new Random(7);
+        // Each join waits for the stack's service discovery of the device, which starts after a random pause of up
+        // to 2 s: join many at once, as devices do when a whole installation is powered on.
+        java.util.concurrent.ExecutorService joining = java.util.concurrent.Executors.newFixedThreadPool(32);
+        java.util.List<java.util.concurrent.Future<?>> joins = new java.util.ArrayList<>();
         for (int i = 0; i < devices; i++) {
             byte[] code = new byte[18];
             random.nextBytes(code);
@@ -65,9 +69,20 @@ public class NetworkKeyRotationBenchmark {
             long ieee = 0x00124B0000000000L + i;
             bridge.bridge().commission(ieee, text, "bench");
             bridge.simulation().addDevice(ieee, text);
-            if (!bridge.simulation().join(ieee)) {
-                throw new IllegalStateException("device " + i + " did not join");
+            int n = i;
+            joins.add(joining.submit(() -> {
+                if (!bridge.simulation().join(ieee)) {
+                    throw new IllegalStateException("device " + n + " did not join");
+                }
+                return null;
+            }));
+        }
+        try {
+            for (java.util.concurrent.Future<?> f : joins) {
+                f.get();
             }
+        } finally {
+            joining.shutdownNow();
         }
     }
 

@@ -1,6 +1,7 @@
 package org.trusthub.binding.zigbee;
 
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -20,12 +21,26 @@ public interface SimulatedZigbeeNetwork {
      */
     void addDevice(long ieeeAddress, String installCode);
 
-    /** The device tries to join; returns whether it obtained the network key and was admitted. */
+    /**
+     * Powers on a simulated device with some of the on/off (0x0006), level (0x0008) and temperature (0x0402)
+     * clusters on endpoint 1; its ZDO answers the hub's service discovery with them.
+     *
+     * @throws IllegalArgumentException for no cluster or one a simulated device does not have
+     * @since 1.2
+     */
+    void addDevice(long ieeeAddress, String installCode, Set<Integer> clusters);
+
+    /**
+     * The device tries to join; returns whether it obtained the network key, was admitted, and the hub's stack
+     * discovered its endpoints from its ZDO (what an installer waits for before using it).
+     */
     boolean join(long ieeeAddress);
 
     /**
      * The device reports a temperature (an attribute report, NWK-secured with whatever network key it holds);
      * returns whether the hub accepted the frame.
+     *
+     * @throws IllegalArgumentException if the device has no temperature cluster
      */
     boolean reportTemperature(long ieeeAddress, double celsius);
 

@@ -3,7 +3,7 @@
  * devices' clusters in the hub's view; plus the simulated network used for tests and the demo.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.binding.zigbee;
 
 import org.osgi.annotation.bundle.Export;

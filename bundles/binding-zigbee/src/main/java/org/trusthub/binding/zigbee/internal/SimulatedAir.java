@@ -70,6 +70,15 @@ final class SimulatedAir implements AutoCloseable {
         });
     }
 
+    /** Work of the coordinator's own firmware (its ZDO answers), in turn with the frames on the air. */
+    void local(Runnable work) {
+        air.execute(() -> {
+            synchronized (medium) {
+                work.run();
+            }
+        });
+    }
+
     /** Hub to device, delivered before returning (key transport, leave); answers go back the same way. */
     void sendNow(int nwkAddress, byte[] frame) {
         SimulatedDevice d = byNwk.get(nwkAddress);

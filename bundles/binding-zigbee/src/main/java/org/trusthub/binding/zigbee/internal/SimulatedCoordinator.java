@@ -41,6 +41,7 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
     private ExtendedPanId extendedPanId;
     private int sequence;
     private final Object outbound = new Object();
+    private final SimulatedZdo zdo = SimulatedZdo.coordinator(IEEE);
 
     SimulatedCoordinator(TrustCenter trustCenter, SimulatedAir air, int panId, long extendedPanId) {
         this.trustCenter = trustCenter;
@@ -101,6 +102,11 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         byte[] apsFrame = Arrays.copyOf(aps.encode(), aps.length() + payload.length);
         System.arraycopy(payload, 0, apsFrame, aps.length(), payload.length);
         int dst = frame.getDestinationAddress();
+        if (dst == 0) {
+            // to the coordinator itself, as the stack's discovery asks: a dongle's firmware answers that, so do we
+            air.local(() -> answerLocally(msgTag, frame, payload));
+            return;
+        }
         // The stack calls in on several threads; securing (which takes the next frame counter) and queueing on the air
         // are one step, so frames go out in counter order as from a real coordinator's MAC queue.
         synchronized (outbound) {
@@ -134,6 +140,35 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
                 r.receiveCommandState(msgTag, ZigBeeTransportProgressState.TX_NAK);
             }
         }
+    }
+
+    private void answerLocally(int msgTag, ZigBeeApsFrame request, byte[] payload) {
+        ZigBeeTransportReceive r = receiver;
+        if (r == null) {
+            return;
+        }
+        r.receiveCommandState(msgTag, request.getAckRequest() ? ZigBeeTransportProgressState.RX_ACK
+                : ZigBeeTransportProgressState.TX_ACK);
+        SimulatedZdo.Answer answer = request.getProfile() == Zcl.PROFILE_ZDO
+                ? zdo.answer(request.getCluster(), payload) : null;
+        if (answer == null) {
+            return;
+        }
+        ZigBeeApsFrame f = new ZigBeeApsFrame();
+        f.setSourceAddress(0);
+        f.setDestinationAddress(0);
+        f.setSourceEndpoint(0);
+        f.setDestinationEndpoint(0);
+        f.setCluster(answer.cluster());
+        f.setProfile(Zcl.PROFILE_ZDO);
+        f.setApsCounter(nextSequence());
+        f.setSecurityEnabled(false);
+        int[] p = new int[answer.payload().length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = answer.payload()[i] & 0xFF;
+        }
+        f.setPayload(p);
+        r.receiveCommand(f);
     }
 
     private synchronized int nextSequence() {

@@ -2,6 +2,7 @@ package org.trusthub.binding.zigbee.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import org.trusthub.security.network.zigbee.ZigbeeFrame;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
 
 /**
- * A simulated ZigBee end device with on/off, level and temperature clusters on endpoint 1. It is a separate party:
+ * A simulated ZigBee end device with some of the on/off, level and temperature clusters on endpoint 1, which its ZDO
+ * tells the hub's service discovery. It is a separate party:
  * it holds only its install code's link key (or the well-known default trust-center link key), the network key the
  * trust center sent it, and its own frame counters. It speaks through the shared codecs, never the hub's providers.
  * A device told to leave stops answering but keeps what it knew, like a compromised device would.
@@ -33,7 +35,8 @@ final class SimulatedDevice {
     final int nwkAddress;
     private final byte[] linkKey;
     private final boolean installCode;
-    private final SimulatedAir air;
+    private final java.util.Set<Integer> clusters;
+    private final SimulatedZdo zdo;
 
     private byte[] networkKey;
     private int keySequence = -1;
@@ -51,9 +54,17 @@ final class SimulatedDevice {
     private long refused;
     private byte[] lastSent;
 
-    SimulatedDevice(long ieee, int nwkAddress, String code, SimulatedAir air) {
+    SimulatedDevice(long ieee, int nwkAddress, String code, java.util.Set<Integer> clusters) {
+        if (clusters.isEmpty() || !Zcl.SIMULATED_CLUSTERS.containsAll(clusters)) {
+            throw new IllegalArgumentException("a simulated device has one or more of the clusters "
+                    + Zcl.SIMULATED_CLUSTERS.stream().map(c -> String.format("0x%04x", c)).toList() + ", not "
+                    + clusters.stream().map(c -> String.format("0x%04x", c)).toList());
+        }
         this.ieee = ieee;
         this.nwkAddress = nwkAddress;
+        this.clusters = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(clusters));
+        this.zdo = SimulatedZdo.endDevice(ieee, nwkAddress, List.of(new SimulatedZdo.Endpoint(1, Zcl.PROFILE_HA,
+                deviceType(this.clusters), List.copyOf(this.clusters))));
         this.installCode = code != null;
         if (code != null) {
             InstallCode ic = InstallCode.parse(code);
@@ -62,7 +73,15 @@ final class SimulatedDevice {
         } else {
             this.linkKey = DEFAULT_TC_LINK_KEY.clone();
         }
-        this.air = air;
+    }
+
+    // The Home Automation device type its clusters make it: dimmable light, on/off light or temperature sensor.
+    private static int deviceType(java.util.Set<Integer> clusters) {
+        return clusters.contains(Zcl.CLUSTER_LEVEL) ? 0x0101 : clusters.contains(Zcl.CLUSTER_ON_OFF) ? 0x0100 : 0x0302;
+    }
+
+    boolean has(int cluster) {
+        return clusters.contains(cluster);
     }
 
     synchronized boolean hasNetworkKey() {
@@ -94,6 +113,9 @@ final class SimulatedDevice {
 
     /** An attribute report of the temperature, NWK-secured with the key it holds. */
     synchronized byte[] temperatureReport(double celsius) {
+        if (!has(Zcl.CLUSTER_TEMPERATURE)) {
+            throw new IllegalStateException(String.format("simulated device %016x has no temperature cluster", ieee));
+        }
         temperature = celsius;
         int v = (int) Math.round(celsius * 100);
         byte[] zcl = {(byte) Zcl.FC_SERVER_TO_CLIENT, (byte) sequence, (byte) Zcl.REPORT_ATTRIBUTES, 0, 0,
@@ -154,7 +176,13 @@ final class SimulatedDevice {
                 refused++; // application data must come NWK-secured
                 return answers;
             }
-            if (!left) {
+            if (!left && aps.header().profile() == Zcl.PROFILE_ZDO) {
+                SimulatedZdo.Answer answer = zdo.answer(aps.header().cluster(), aps.payload());
+                if (answer != null) {
+                    answers.add(secured(0x0000, ApsHeader.data(0, answer.cluster(), Zcl.PROFILE_ZDO, 0,
+                            nextApsSequence()), answer.payload()));
+                }
+            } else if (!left) {
                 byte[] answer = zcl(aps.header(), aps.payload());
                 if (answer != null) {
                     answers.add(secured(0x0000, ApsHeader.data(aps.header().srcEndpoint(), aps.header().cluster(),
@@ -249,6 +277,9 @@ final class SimulatedDevice {
         int cmd = zcl[2] & 0xFF;
         boolean clusterSpecific = (fc & 0x03) == 1;
         boolean wantsDefaultResponse = (fc & 0x10) == 0;
+        if (!clusters.contains(aps.cluster())) {
+            return wantsDefaultResponse ? defaultResponse(seq, cmd, UNSUPPORTED_CLUSTER) : null;
+        }
         if (clusterSpecific && aps.cluster() == Zcl.CLUSTER_ON_OFF) {
             on = cmd == 0x01 || cmd == 0x02 && !on;
             return wantsDefaultResponse ? defaultResponse(seq, cmd) : null;
@@ -296,8 +327,15 @@ final class SimulatedDevice {
         return null;
     }
 
+    private static final int UNSUPPORTED_CLUSTER = 0xC3;
+
     private static byte[] defaultResponse(int seq, int cmd) {
-        return new byte[] {(byte) Zcl.FC_SERVER_TO_CLIENT, (byte) seq, (byte) Zcl.DEFAULT_RESPONSE, (byte) cmd, 0};
+        return defaultResponse(seq, cmd, 0);
+    }
+
+    private static byte[] defaultResponse(int seq, int cmd, int status) {
+        return new byte[] {(byte) Zcl.FC_SERVER_TO_CLIENT, (byte) seq, (byte) Zcl.DEFAULT_RESPONSE, (byte) cmd,
+                (byte) status};
     }
 
     boolean usesInstallCode() {

@@ -8,6 +8,9 @@ final class Zcl {
     static final int CLUSTER_LEVEL = 0x0008;
     static final int CLUSTER_TEMPERATURE = 0x0402;
     static final int ZDO_DEVICE_ANNOUNCE = 0x0013;
+    /** The clusters a simulated device may have (and the hub's thing model maps). */
+    static final java.util.Set<Integer> SIMULATED_CLUSTERS = java.util.Set.of(CLUSTER_ON_OFF, CLUSTER_LEVEL,
+            CLUSTER_TEMPERATURE);
 
     static final int READ_ATTRIBUTES = 0x00;
     static final int READ_ATTRIBUTES_RESPONSE = 0x01;

@@ -32,6 +32,8 @@ import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
 import com.zsmartsystems.zigbee.ZigBeeNetworkNodeListener;
 import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
+import com.zsmartsystems.zigbee.ZigBeeNode.ZigBeeNodeState;
+import com.zsmartsystems.zigbee.app.discovery.ZigBeeDiscoveryExtension;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
@@ -58,6 +60,7 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
+    private static final long DISCOVERY_SECONDS = 20;
 
     private final TrustCenter trustCenter;
     private final SimulatedAir air;
@@ -84,6 +87,8 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         }
         manager.setZigBeeChannel(ZigBeeChannel.create(channel));
         manager.addCommandListener(network::commandReceived);
+        manager.addExtension(new ZigBeeDiscoveryExtension());
+        widenTransactionWindow(manager);
         if (manager.startup(false) != ZigBeeStatus.SUCCESS) {
             throw new IllegalStateException("simulated ZigBee network failed to start");
         }
@@ -137,7 +142,7 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         ZigbeeNetwork network = new ZigbeeNetwork(trustCenter, null, manager);
         // The dongle's firmware does NWK/APS framing itself: the trust center's own raw frames have no air to go to,
         // so leave requests go as ZDO through the stack and a rotation the driver cannot do is refused up front.
-        // The stack discovers a joined device's endpoints itself: nothing is made up for it.
+        // The stack's discovery extension learns a joined device's endpoints and clusters from its ZDO.
         trustCenter.attach((nwk, frame) -> trustCenter.count("dongle.raw-frame-not-sent"), m -> {
         }, network::left);
         network.dongle = type;
@@ -158,6 +163,8 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             manager.setZigBeeLinkKey(new ZigBeeKey(DEFAULT_TC_LINK_KEY));
         }
         manager.addCommandListener(network::commandReceived);
+        manager.addExtension(new ZigBeeDiscoveryExtension());
+        widenTransactionWindow(manager);
         ZigBeeStatus status = manager.startup(true);
         if (status != ZigBeeStatus.SUCCESS) {
             manager.shutdown();
@@ -165,6 +172,30 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
                     + "' at " + portName + " failed to start (" + status + ")");
         }
         return network;
+    }
+
+    /** How many transactions the stack may have in flight at once (its own default is 5). */
+    static final int TRANSACTIONS_IN_FLIGHT = 64;
+
+    /*
+     * zsmartsystems 1.4.16.1's transaction manager drops a device's queue from its rotation when it polls that queue
+     * at the moment the in-flight limit is reached (ZigBeeTransactionManager.sendNextTransaction breaks out of its
+     * loop after poll() without putting the queue back); the queued request then waits until something else is sent
+     * to the same device, which during service discovery of several joining devices is never. The limit is not
+     * reachable from its API, so it is widened through the manager's field; a dongle driver queues frames itself.
+     */
+    static boolean widenTransactionWindow(ZigBeeNetworkManager manager) {
+        try {
+            java.lang.reflect.Field f = ZigBeeNetworkManager.class.getDeclaredField("transactionManager");
+            f.setAccessible(true);
+            ((com.zsmartsystems.zigbee.transaction.ZigBeeTransactionManager) f.get(manager))
+                    .setMaxOutstandingTransactions(TRANSACTIONS_IN_FLIGHT);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("ZigBee stack: in-flight transaction limit left at the library's default ({}); service discovery"
+                    + " of many devices joining at once may stall", e.toString());
+            return false;
+        }
     }
 
     // "ZigBeeAlliance09", the link key every ZigBee 3.0 device may join with when install codes are not required.
@@ -277,13 +308,17 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         return new IeeeAddress(String.format("%016X", address));
     }
 
+    // The device is in (or heard again after a restart): the stack's discovery asks its ZDO for its endpoints.
     private void joined(TrustCenter.Member m) {
         ZigBeeNode node = new ZigBeeNode(manager, ieee(m.ieee), m.nwk);
-        ZigBeeEndpoint endpoint = new ZigBeeEndpoint(node, 1);
-        endpoint.setProfileId(Zcl.PROFILE_HA);
-        endpoint.setInputClusterIds(List.of(Zcl.CLUSTER_ON_OFF, Zcl.CLUSTER_LEVEL, Zcl.CLUSTER_TEMPERATURE));
-        node.addEndpoint(endpoint);
+        node.setNodeState(ZigBeeNodeState.ONLINE);
         manager.updateNode(node);
+    }
+
+    /** Whether the stack has discovered the device's application endpoints. */
+    boolean discovered(long ieeeAddress) {
+        ZigBeeNode node = manager.getNode(ieee(ieeeAddress));
+        return node != null && node.getEndpoints().stream().anyMatch(e -> !e.getInputClusterIds().isEmpty());
     }
 
     private void left(TrustCenter.Member m) {
@@ -554,24 +589,49 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         private int nextNwk = 0x1001;
 
         @Override
-        public synchronized void addDevice(long ieeeAddress, String installCode) {
-            air.add(new SimulatedDevice(ieeeAddress, nextNwk++, installCode, air));
-            LOG.info("SIMULATED ZigBee device {} powered on", String.format("%016x", ieeeAddress));
+        public void addDevice(long ieeeAddress, String installCode) {
+            addDevice(ieeeAddress, installCode, Zcl.SIMULATED_CLUSTERS);
+        }
+
+        @Override
+        public synchronized void addDevice(long ieeeAddress, String installCode, Set<Integer> clusters) {
+            air.add(new SimulatedDevice(ieeeAddress, nextNwk++, installCode, Set.copyOf(clusters)));
+            LOG.info("SIMULATED ZigBee device {} powered on with clusters {}", String.format("%016x", ieeeAddress),
+                    clusters.stream().sorted().map(c -> String.format("0x%04x", c)).toList());
         }
 
         @Override
         public boolean join(long ieeeAddress) {
             SimulatedDevice d = device(ieeeAddress);
             String refusal = trustCenter.join(ieeeAddress, d.nwkAddress);
-            if (refusal != null || !d.hasNetworkKey()) {
+            if (refusal != null || !d.hasNetworkKey() || !air.fromDevice(d::deviceAnnounce)) {
                 return false;
             }
-            return air.fromDevice(d::deviceAnnounce);
+            // An installer sees the device once the hub has discovered what it is; so does the caller.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DISCOVERY_SECONDS);
+            while (!discovered(ieeeAddress)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("SIMULATED ZigBee device {} joined but its endpoints were not discovered within {} s",
+                            String.format("%016x", ieeeAddress), DISCOVERY_SECONDS);
+                    return false;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
         public boolean reportTemperature(long ieeeAddress, double celsius) {
             SimulatedDevice d = device(ieeeAddress);
+            if (!d.has(Zcl.CLUSTER_TEMPERATURE)) {
+                throw new IllegalArgumentException(String.format("simulated device %016x has no temperature cluster",
+                        ieeeAddress));
+            }
             return d.hasNetworkKey() && air.fromDevice(() -> d.temperatureReport(celsius));
         }
 

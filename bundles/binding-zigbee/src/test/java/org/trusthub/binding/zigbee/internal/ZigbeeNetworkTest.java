@@ -70,6 +70,41 @@ class ZigbeeNetworkTest {
         return code + String.format("%02X%02X", crc & 0xFF, crc >> 8);
     }
 
+    /*
+     * Forty devices powered on at once: each join waits for the stack's service discovery of that device. With the
+     * stack's default of 5 transactions in flight, its transaction manager left a device's queue out of rotation and
+     * that device's discovery never finished (see ZigbeeNetwork.widenTransactionWindow).
+     */
+    @Test
+    void manyDevicesJoiningAtOnceAreAllDiscovered() throws Exception {
+        network.permitJoin(60);
+        java.util.Random random = new java.util.Random(3);
+        java.util.List<Long> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] raw = new byte[16];
+            random.nextBytes(raw);
+            String code = codeWithCrc(java.util.HexFormat.of().formatHex(raw));
+            long ieee = 0x00124B0000001000L + i;
+            network.commission(ieee, code, "alice");
+            sim.addDevice(ieee, code);
+            devices.add(ieee);
+        }
+        java.util.concurrent.ExecutorService powerOn = java.util.concurrent.Executors.newFixedThreadPool(40);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> joins = new java.util.ArrayList<>();
+            devices.forEach(d -> joins.add(powerOn.submit(() -> sim.join(d))));
+            for (int i = 0; i < joins.size(); i++) {
+                assertTrue(joins.get(i).get(), "device " + i + " joined and was discovered");
+            }
+        } finally {
+            powerOn.shutdownNow();
+        }
+        for (long d : devices) {
+            assertTrue(network.discovered(d));
+        }
+        assertEquals(40, network.things().size());
+    }
+
     @Test
     void installCodeDevicesJoinOneIsDecommissionedAndLockedOut() throws Exception {
         String codeC = codeWithCrc(CODES[2]);

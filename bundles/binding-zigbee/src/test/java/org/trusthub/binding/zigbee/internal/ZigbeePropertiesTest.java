@@ -35,6 +35,7 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
 import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
 
@@ -84,8 +85,11 @@ class ZigbeePropertiesTest {
         sim.addDevice(A, CODE_A);
         sim.addDevice(B, CODE_B);
         network.permitJoin(60);
-        assertTrue(sim.join(A));
+        // The stack starts each device's service discovery after a random pause of up to 2 s: join both at once.
+        java.util.concurrent.CompletableFuture<Boolean> joinedA = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> sim.join(A));
         assertTrue(sim.join(B));
+        assertTrue(joinedA.get());
     }
 
     @AfterEach
@@ -180,6 +184,57 @@ class ZigbeePropertiesTest {
         assertEquals(0, reportsRefused.get(), "every report was taken");
         assertEquals(Map.of(), network.refusals(), "no frame of a well-behaved device was refused");
         assertEquals(0, sim.view(B).orElseThrow().framesRefused(), "nor any of the hub's");
+    }
+
+    @Test
+    void theModelShowsTheClustersTheDeviceToldTheHubsDiscovery() throws Exception {
+        long sensor = 0x00124B0000000E05L;
+        String code = "0102030405060708D46D";
+        ThingId s = network.commission(sensor, code, "alice");
+        sim.addDevice(sensor, code, java.util.Set.of(0x0402));
+        assertTrue(sim.join(sensor));
+
+        com.zsmartsystems.zigbee.ZigBeeNode node = network.manager().getNode(
+                new com.zsmartsystems.zigbee.IeeeAddress("00124B0000000E05"));
+        assertEquals(com.zsmartsystems.zigbee.zdo.field.NodeDescriptor.LogicalType.END_DEVICE,
+                node.getNodeDescriptor().getLogicalType(), "from its Node_Desc_rsp");
+        assertEquals(List.of(1), node.getEndpoints().stream().map(e -> e.getEndpointId()).toList(),
+                "from its Active_EP_rsp");
+        assertEquals(0x0302, node.getEndpoint(1).getDeviceId(), "a temperature sensor, from its Simple_Desc_rsp");
+        assertEquals(java.util.Set.of(0x0402), new java.util.HashSet<>(node.getEndpoint(1).getInputClusterIds()));
+
+        ThingModel m = await(() -> model.model(s).filter(x -> x.properties().stream()
+                .allMatch(p -> p.value().isPresent())).orElse(null));
+        assertEquals(List.of("temperature"), m.properties().stream().map(Property::id).toList());
+        assertEquals(21.5, m.property("temperature").orElseThrow().last().value());
+        IllegalArgumentException noSwitch = assertThrows(IllegalArgumentException.class,
+                () -> model.writeText(s, "on", "on"));
+        assertTrue(noSwitch.getMessage().contains("has no property 'on'; it has temperature"), noSwitch.getMessage());
+        assertEquals(0, sim.view(sensor).orElseThrow().framesRefused());
+
+        assertThrows(IllegalArgumentException.class, () -> sim.reportTemperature(B + 1, 20.0), "no such device");
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> sim.addDevice(0x00124B0000000F06L, code, java.util.Set.of()));
+        assertTrue(none.getMessage().contains("0x0402"), none.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> sim.addDevice(0x00124B0000000F06L, code, java.util.Set.of(0x0300)), "no colour cluster");
+        assertTrue(sim.view(0x00124B0000000F06L).isEmpty(), "a refused device is not powered on");
+    }
+
+    @Test
+    void aDeviceWithoutATemperatureClusterCannotReportOne() throws Exception {
+        long light = 0x00124B0000000E07L;
+        String code = "0102030405060708D46D";
+        network.commission(light, code, "alice");
+        sim.addDevice(light, code, java.util.Set.of(0x0006));
+        assertTrue(sim.join(light));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sim.reportTemperature(light, 20.0));
+        assertTrue(e.getMessage().contains("no temperature cluster"), e.getMessage());
+        ThingModel m = await(() -> model.model(ZigbeeIds.device(light)).filter(x -> x.properties().stream()
+                .allMatch(p -> p.value().isPresent())).orElse(null));
+        assertEquals(List.of("on"), m.properties().stream().map(Property::id).toList());
+        assertEquals(Boolean.TRUE, model.writeText(ZigbeeIds.device(light), "on", "on").last().value());
     }
 
     @Test
