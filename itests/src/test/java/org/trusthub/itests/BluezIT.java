@@ -28,15 +28,14 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.bluetooth.internal.bluez.DbusMockBluez;
 
 /**
  * The distribution with feature trusthub-bluetooth-bluez against BlueZ played by Debian's python3-dbusmock on a
  * private dbus-daemon (the bluez5 template with LE pairing, bond files and GATT; see bluez_trusthub.py): bluez-dbus
  * with its embedded junixsocket transport inside Karaf, the hub's agent, pairing with the bond imported into the
  * keystore, a GATT read, legacy pairing refused, and removal. The mock runs in the test driver's JVM; the hub only
- * gets its bus address. Missing python3-dbusmock fails unless -Dtrusthub.dbusmock=skip (DbusMockBluez checks; the
- * skip is repeated here because JUnit 4 does not know JUnit 5's assumptions).
+ * gets its bus address. Missing python3-dbusmock fails unless -Dtrusthub.dbusmock=skip (binding-bluetooth's
+ * DbusMockBluez checks, see BluezPeer; the skip is repeated here because JUnit 4 does not know JUnit 5's assumptions).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -64,7 +63,7 @@ public class BluezIT {
         assumeFalse("BlueZ D-Bus tests opted out with -Dtrusthub.dbusmock=skip",
                 "skip".equals(System.getProperty("trusthub.dbusmock")));
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bluez-");
-        String address = startMock(dir);
+        String address = BluezPeer.start(dir);
         String cfg = "etc/org.trusthub.binding.bluetooth.bluez.cfg";
         return HubOptions.hub(
                 editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot",
@@ -74,19 +73,6 @@ public class BluezIT {
                 editConfigurationFilePut(cfg, "bondDirectory", dir.resolve("bonds").toString()),
                 editConfigurationFilePut(cfg, "scanMillis", "300"),
                 editConfigurationFilePut(cfg, "servicesWaitMillis", "3000"));
-    }
-
-    /** dbus-daemon and the BlueZ mock (the binding's own test peer), ended with the driver JVM. */
-    private static String startMock(Path dir) throws Exception {
-        DbusMockBluez bluez = DbusMockBluez.start(dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                bluez.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        return bluez.busAddress();
     }
 
     @Test
