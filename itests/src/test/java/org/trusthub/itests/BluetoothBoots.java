@@ -4,12 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.EnumSet;
@@ -48,24 +44,13 @@ public final class BluetoothBoots {
     }
 
     static Option[] options() {
-        String state = System.getProperty(STATE);
-        if (state == null) {
-            throw new IllegalStateException("run through BluetoothIT, which sets " + STATE);
-        }
-        Path dir = Path.of(state);
+        Path dir = TwoBoots.directory(STATE, "BluetoothIT");
         String sim = "etc/org.trusthub.binding.bluetooth.simulated.cfg";
-        return HubOptions.hub(
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "storeDirectory",
-                        dir.resolve("data/trusthub/keystore").toString()),
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "masterKeyFile",
-                        dir.resolve("etc/trusthub/master.key").toString()),
-                editConfigurationFilePut("etc/org.trusthub.lifecycle.cfg", "registryDirectory",
-                        dir.resolve("data/trusthub/registry").toString()),
+        return TwoBoots.options(STATE, "BluetoothIT",
                 // the simulated adapter only runs when configured; its sensors' flash outlives the boot too
                 editConfigurationFilePut(sim, "peripherals", "2"),
                 editConfigurationFilePut(sim, "legacyPeripherals", "1"),
-                editConfigurationFilePut(sim, "dataDirectory", dir.resolve("data/trusthub/ble-simulated").toString()),
-                systemProperty(STATE).value(state));
+                editConfigurationFilePut(sim, "dataDirectory", dir.resolve("data/trusthub/ble-simulated").toString()));
     }
 
     abstract static class Boot {
@@ -230,9 +215,7 @@ public final class BluetoothBoots {
 
             Properties record = new Properties();
             record.setProperty("ltk.sha256", ltkDigest());
-            try (Writer w = Files.newBufferedWriter(state().resolve(RECORD))) {
-                record.store(w, "what the first boot left behind");
-            }
+            TwoBoots.store(state().resolve(RECORD), record, "what the first boot left behind");
         }
     }
 
@@ -242,10 +225,7 @@ public final class BluetoothBoots {
 
         @Test
         public void findsTheBondReadsOverTheEncryptedLinkThenRemovesIt() throws Exception {
-            Properties record = new Properties();
-            try (Reader r = Files.newBufferedReader(state().resolve(RECORD))) {
-                record.load(r);
-            }
+            Properties record = TwoBoots.load(state().resolve(RECORD));
             Shell shell = installBluetooth();
 
             assertEquals("the bond's LTK is the one stored before the restart", record.getProperty("ltk.sha256"),

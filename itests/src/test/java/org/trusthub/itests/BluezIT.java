@@ -7,13 +7,8 @@ import static org.junit.Assume.assumeFalse;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFileExtend;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -39,7 +34,8 @@ import org.trusthub.api.thing.ThingRegistry;
  * private dbus-daemon (the bluez5 template with LE pairing, bond files and GATT; see bluez_trusthub.py): bluez-dbus
  * with its embedded junixsocket transport inside Karaf, the hub's agent, pairing with the bond imported into the
  * keystore, a GATT read, legacy pairing refused, and removal. The mock runs in the test driver's JVM; the hub only
- * gets its bus address. Missing python3-dbusmock fails unless -Dtrusthub.dbusmock=skip.
+ * gets its bus address. Missing python3-dbusmock fails unless -Dtrusthub.dbusmock=skip (binding-bluetooth's
+ * DbusMockBluez checks, see BluezPeer; the skip is repeated here because JUnit 4 does not know JUnit 5's assumptions).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -66,11 +62,8 @@ public class BluezIT {
     public Option[] configuration() throws Exception {
         assumeFalse("BlueZ D-Bus tests opted out with -Dtrusthub.dbusmock=skip",
                 "skip".equals(System.getProperty("trusthub.dbusmock")));
-        assertTrue("BluezIT needs dbus-daemon and Debian's python3-dbusmock: apt-get install dbus python3-dbusmock"
-                + " (.ci/run does; or -Dtrusthub.dbusmock=skip)", new File("/usr/bin/dbus-daemon").canExecute()
-                && exec(List.of("/usr/bin/python3", "-c", "import dbusmock")) == 0);
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bluez-");
-        String address = startMock(dir);
+        String address = BluezPeer.start(dir);
         String cfg = "etc/org.trusthub.binding.bluetooth.bluez.cfg";
         return HubOptions.hub(
                 editConfigurationFileExtend("etc/org.apache.karaf.features.cfg", "featuresBoot",
@@ -80,39 +73,6 @@ public class BluezIT {
                 editConfigurationFilePut(cfg, "bondDirectory", dir.resolve("bonds").toString()),
                 editConfigurationFilePut(cfg, "scanMillis", "300"),
                 editConfigurationFilePut(cfg, "servicesWaitMillis", "3000"));
-    }
-
-    /** dbus-daemon and the BlueZ mock, ended with the driver JVM. */
-    private static String startMock(Path dir) throws Exception {
-        Path template = Path.of(BluezIT.class.getResource("bluez_trusthub.py").toURI());
-        Process daemon = new ProcessBuilder("/usr/bin/dbus-daemon", "--session", "--nofork", "--print-address=1",
-                "--address=unix:path=" + dir.resolve("bus")).redirectError(dir.resolve("daemon.err").toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::destroy));
-        String address = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", "dbusmock", "--template", template.toString(),
-                "-p", "{\"bonddir\": \"" + dir.resolve("bonds") + "\"}", "-l", dir.resolve("mock.log").toString());
-        pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", address);
-        Process mock = pb.redirectErrorStream(true).redirectOutput(dir.resolve("mock.out").toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(mock::destroy));
-        for (int i = 0; i < 150; i++) {
-            if (exec(List.of("dbus-send", "--bus=" + address, "--print-reply", "--dest=org.bluez", "/",
-                    "org.trusthub.Test.Setup")) == 0) {
-                return address;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the BlueZ mock did not come up: " + Files.readString(dir.resolve("mock.out")));
-    }
-
-    private static int exec(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     @Test

@@ -2,11 +2,7 @@ package org.trusthub.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -54,19 +50,7 @@ public final class RestartBoots {
 
     /** The hub, with the trusthub state in the shared directory, laid out as in the distribution. */
     static Option[] options() {
-        String state = System.getProperty(STATE);
-        if (state == null) {
-            throw new IllegalStateException("run through RestartIT, which sets " + STATE);
-        }
-        Path dir = Path.of(state);
-        return HubOptions.hub(
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "storeDirectory",
-                        dir.resolve("data/trusthub/keystore").toString()),
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "masterKeyFile",
-                        dir.resolve("etc/trusthub/master.key").toString()),
-                editConfigurationFilePut("etc/org.trusthub.lifecycle.cfg", "registryDirectory",
-                        dir.resolve("data/trusthub/registry").toString()),
-                systemProperty(STATE).value(state));
+        return TwoBoots.options(STATE, "RestartIT");
     }
 
     abstract static class Boot {
@@ -136,9 +120,7 @@ public final class RestartBoots {
             record.setProperty("thing.enrolled", thing.enrolled().toString());
             record.setProperty("key.sha256", derivedKeyDigest());
             record.setProperty("counter.last", Long.toString(last));
-            try (Writer w = Files.newBufferedWriter(state().resolve(RECORD))) {
-                record.store(w, "what the first boot left behind");
-            }
+            TwoBoots.store(state().resolve(RECORD), record, "what the first boot left behind");
         }
     }
 
@@ -148,10 +130,7 @@ public final class RestartBoots {
 
         @Test
         public void findsEverythingTheFirstBootLeft() throws Exception {
-            Properties record = new Properties();
-            try (Reader r = Files.newBufferedReader(state().resolve(RECORD))) {
-                record.load(r);
-            }
+            Properties record = TwoBoots.load(state().resolve(RECORD));
 
             assertEquals("the hub identity is the same certificate", record.getProperty("hub.sha256"),
                     hubFingerprintFromShell());

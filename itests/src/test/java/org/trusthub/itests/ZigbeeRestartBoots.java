@@ -4,12 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -60,21 +55,9 @@ public final class ZigbeeRestartBoots {
     }
 
     static Option[] options() {
-        String state = System.getProperty(STATE);
-        if (state == null) {
-            throw new IllegalStateException("run through ZigbeeRestartIT, which sets " + STATE);
-        }
-        Path dir = Path.of(state);
-        return HubOptions.hub(
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "storeDirectory",
-                        dir.resolve("data/trusthub/keystore").toString()),
-                editConfigurationFilePut("etc/org.trusthub.keystore.cfg", "masterKeyFile",
-                        dir.resolve("etc/trusthub/master.key").toString()),
-                editConfigurationFilePut("etc/org.trusthub.lifecycle.cfg", "registryDirectory",
-                        dir.resolve("data/trusthub/registry").toString()),
+        return TwoBoots.options(STATE, "ZigbeeRestartIT",
                 KarafDistributionOption.editConfigurationFileExtend("etc/org.apache.karaf.features.cfg",
-                        "featuresBoot", "trusthub-zigbee"),
-                systemProperty(STATE).value(state));
+                        "featuresBoot", "trusthub-zigbee"));
     }
 
     abstract static class Boot {
@@ -196,9 +179,7 @@ public final class ZigbeeRestartBoots {
             Properties record = new Properties();
             record.setProperty("captured", HexFormat.of().formatHex(captured));
             record.setProperty("last.accepted", Long.toString(counter(next)));
-            try (Writer w = Files.newBufferedWriter(state().resolve(RECORD))) {
-                record.store(w, "what the first boot captured on the air and accepted");
-            }
+            TwoBoots.store(state().resolve(RECORD), record, "what the first boot captured on the air and accepted");
         }
     }
 
@@ -208,10 +189,7 @@ public final class ZigbeeRestartBoots {
 
         @Test
         public void refusesTheCapturedFrameAndAcceptsFreshOnes() throws Exception {
-            Properties record = new Properties();
-            try (Reader r = Files.newBufferedReader(state().resolve(RECORD))) {
-                record.load(r);
-            }
+            Properties record = TwoBoots.load(state().resolve(RECORD));
             byte[] captured = HexFormat.of().parseHex(record.getProperty("captured"));
             long lastAccepted = Long.parseLong(record.getProperty("last.accepted"));
 

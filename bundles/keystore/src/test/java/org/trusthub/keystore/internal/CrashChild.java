@@ -1,8 +1,9 @@
 package org.trusthub.keystore.internal;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
+import static org.trusthub.keystore.testing.ChildAcks.READY;
+import static org.trusthub.keystore.testing.ChildAcks.ack;
+import static org.trusthub.keystore.testing.ChildAcks.start;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,8 +39,6 @@ public final class CrashChild {
     static final String MARK_MECHANISM = "zigbee-nwk";
     static final List<String> MARK_NAMES = List.of("from-a", "from-b", "from-c");
 
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-
     private CrashChild() {
     }
 
@@ -51,7 +50,7 @@ public final class CrashChild {
         FileThingKeyStore ks = FileThingKeyStore.open(store, masterKey, Clock.systemUTC(), reservation, reservation,
                 e -> {
                 });
-        ack("ready");
+        ack(READY);
         SecureRandom random = new SecureRandom();
         for (int t = 0; t < 2; t++) {
             int id = t;
@@ -157,25 +156,5 @@ public final class CrashChild {
             }
         });
         Thread.sleep(Long.MAX_VALUE);
-    }
-
-    private static void start(Runnable work) {
-        Thread t = new Thread(() -> {
-            try {
-                work.run();
-            } catch (Throwable e) {
-                e.printStackTrace();
-                ack("failed " + e);
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void ack(String line) {
-        synchronized (OUT) {
-            OUT.println(line);
-            OUT.flush();
-        }
     }
 }

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +20,7 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.keystore.testing.KilledChild;
 
 /**
  * Kills a keystore process at random moments, many times, and checks after each kill that every acknowledged
@@ -71,7 +66,9 @@ class CrashTest {
         int markAcks = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
-            List<String> lines = runAndKill(fx, round, 300 + random.nextInt(600));
+            List<String> lines = KilledChild.runAndKill(CrashChild.class, dir.resolve("child-" + round + ".err"),
+                    300 + random.nextInt(600), fx.storeDir.toString(), fx.masterKey.toString(),
+                    Integer.toString(round), Integer.toString(RESERVATION));
             for (String line : lines) {
                 String[] w = line.split(" ");
                 if (line.startsWith("ack enroll ")) {
@@ -187,61 +184,5 @@ class CrashTest {
         assertTrue(handedOut.computeIfAbsent(key, k -> new HashSet<>()).add(v),
                 key + " value " + v + " handed out twice (" + when + ")");
         highest.merge(key, v, Math::max);
-    }
-
-    private List<String> runAndKill(Fixture fx, int round, int runMillis) throws Exception {
-        Path stderr = dir.resolve("child-" + round + ".err");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                CrashChild.class.getName(), fx.storeDir.toString(), fx.masterKey.toString(), Integer.toString(round),
-                Integer.toString(RESERVATION)).redirectError(stderr.toFile()).start();
-        List<String> lines = new ArrayList<>();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            // Only whole lines count: a line the kill cut short was never completely acknowledged.
-            try (InputStream in = p.getInputStream()) {
-                ByteArrayOutputStream line = new ByteArrayOutputStream();
-                for (int b; (b = in.read()) != -1;) {
-                    if (b != '\n') {
-                        line.write(b);
-                        continue;
-                    }
-                    String text = line.toString(StandardCharsets.UTF_8);
-                    line.reset();
-                    if (text.equals("ready")) {
-                        ready.countDown();
-                    } else {
-                        synchronized (lines) {
-                            lines.add(text);
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                synchronized (lines) {
-                    lines.add("failed reading: " + e);
-                }
-            }
-        });
-        reader.start();
-        try {
-            // a generous bound for a slow machine; it only keeps a broken child from hanging the build
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                fail("child of round " + round + " did not start: " + Files.readString(stderr));
-            }
-            if (!p.isAlive()) {
-                fail("child of round " + round + " died: " + Files.readString(stderr));
-            }
-            Thread.sleep(runMillis);
-        } finally {
-            // ProcessHandle's kill leaves our end of the pipe open (Process.destroyForcibly closes it), so
-            // every line the child wrote before it died is still read.
-            p.toHandle().destroyForcibly();
-            p.waitFor();
-            reader.join();
-        }
-        assertEquals(137, p.exitValue(), "killed by SIGKILL; stderr: " + Files.readString(stderr));
-        synchronized (lines) {
-            return new ArrayList<>(lines);
-        }
     }
 }

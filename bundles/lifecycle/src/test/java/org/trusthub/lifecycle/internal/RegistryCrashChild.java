@@ -1,8 +1,9 @@
 package org.trusthub.lifecycle.internal;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
+import static org.trusthub.keystore.testing.ChildAcks.READY;
+import static org.trusthub.keystore.testing.ChildAcks.ack;
+import static org.trusthub.keystore.testing.ChildAcks.start;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -29,8 +30,6 @@ public final class RegistryCrashChild {
     static final List<Transition> WALK = List.of(Transition.BOOTSTRAP, Transition.ACTIVATE, Transition.MAINTAIN,
             Transition.REBOOTSTRAP, Transition.DECOMMISSION);
 
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-
     private RegistryCrashChild() {
     }
 
@@ -41,39 +40,25 @@ public final class RegistryCrashChild {
         ThingRegistryCore registry = new ThingRegistryCore(Path.of(args[2]), keys, LifecycleEventSink.NONE,
                 Clock.systemUTC());
         int round = Integer.parseInt(args[3]);
-        ack("ready");
+        ack(READY);
         SecureRandom random = new SecureRandom();
         for (int w = 0; w < 2; w++) {
             int walker = w;
-            Thread t = new Thread(() -> {
-                try {
-                    for (int i = 0;; i++) {
-                        ThingId id = ThingId.of("r" + round + "-w" + walker + "-" + i);
-                        byte[] root = new byte[16];
-                        random.nextBytes(root);
-                        ack("try enroll " + id + " " + HexFormat.of().formatHex(root));
-                        registry.enroll(id, "owner", RootCredential.secret(root));
-                        ack("ack state " + id + " " + LifecycleState.MANUFACTURED);
-                        int steps = ThreadLocalRandom.current().nextBoolean() ? WALK.size() : WALK.size() - 1;
-                        for (Transition step : WALK.subList(0, steps)) {
-                            ack("ack state " + id + " " + registry.transition(id, step).state());
-                        }
+            start(() -> {
+                for (int i = 0;; i++) {
+                    ThingId id = ThingId.of("r" + round + "-w" + walker + "-" + i);
+                    byte[] root = new byte[16];
+                    random.nextBytes(root);
+                    ack("try enroll " + id + " " + HexFormat.of().formatHex(root));
+                    registry.enroll(id, "owner", RootCredential.secret(root));
+                    ack("ack state " + id + " " + LifecycleState.MANUFACTURED);
+                    int steps = ThreadLocalRandom.current().nextBoolean() ? WALK.size() : WALK.size() - 1;
+                    for (Transition step : WALK.subList(0, steps)) {
+                        ack("ack state " + id + " " + registry.transition(id, step).state());
                     }
-                } catch (Throwable e) {
-                    e.printStackTrace();
-                    ack("failed " + e);
                 }
             });
-            t.setDaemon(true);
-            t.start();
         }
         Thread.sleep(Long.MAX_VALUE);
-    }
-
-    private static void ack(String line) {
-        synchronized (OUT) {
-            OUT.println(line);
-            OUT.flush();
-        }
     }
 }

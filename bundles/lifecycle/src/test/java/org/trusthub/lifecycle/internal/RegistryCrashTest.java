@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,8 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +23,7 @@ import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.keystore.testing.KilledChild;
 import org.trusthub.lifecycle.HistoryEntry;
 
 /**
@@ -58,7 +53,9 @@ class RegistryCrashTest {
         int rebootstraps = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
-            for (String line : runAndKill(keysDir, masterKey, registryDir, round, 300 + random.nextInt(700))) {
+            for (String line : KilledChild.runAndKill(RegistryCrashChild.class, dir.resolve("child-" + round + ".err"),
+                    300 + random.nextInt(700), keysDir.toString(), masterKey.toString(), registryDir.toString(),
+                    Integer.toString(round))) {
                 String[] w = line.split(" ");
                 if (line.startsWith("try enroll ")) {
                     tried.put(w[2], w[3]);
@@ -133,60 +130,5 @@ class RegistryCrashTest {
             states.add(t.target());
         }
         return states;
-    }
-
-    private List<String> runAndKill(Path keysDir, Path masterKey, Path registryDir, int round, int runMillis)
-            throws Exception {
-        Path stderr = dir.resolve("child-" + round + ".err");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                RegistryCrashChild.class.getName(), keysDir.toString(), masterKey.toString(), registryDir.toString(),
-                Integer.toString(round)).redirectError(stderr.toFile()).start();
-        List<String> lines = new ArrayList<>();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            // only whole lines count: a line the kill cut short was never completely acknowledged
-            try (InputStream in = p.getInputStream()) {
-                ByteArrayOutputStream line = new ByteArrayOutputStream();
-                for (int b; (b = in.read()) != -1;) {
-                    if (b != '\n') {
-                        line.write(b);
-                        continue;
-                    }
-                    String text = line.toString(StandardCharsets.UTF_8);
-                    line.reset();
-                    if (text.equals("ready")) {
-                        ready.countDown();
-                    } else {
-                        synchronized (lines) {
-                            lines.add(text);
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                synchronized (lines) {
-                    lines.add("failed reading: " + e);
-                }
-            }
-        });
-        reader.start();
-        try {
-            // a generous bound for a slow machine; it only keeps a broken child from hanging the build
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                fail("child of round " + round + " did not start: " + Files.readString(stderr));
-            }
-            if (!p.isAlive()) {
-                fail("child of round " + round + " died: " + Files.readString(stderr));
-            }
-            Thread.sleep(runMillis);
-        } finally {
-            p.toHandle().destroyForcibly();
-            p.waitFor();
-            reader.join();
-        }
-        assertEquals(137, p.exitValue(), "killed by SIGKILL; stderr: " + Files.readString(stderr));
-        synchronized (lines) {
-            return new ArrayList<>(lines);
-        }
     }
 }

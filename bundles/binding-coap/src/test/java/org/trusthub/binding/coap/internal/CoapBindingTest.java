@@ -6,19 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResource;
@@ -35,11 +32,6 @@ import org.eclipse.californium.elements.util.Bytes;
 import org.eclipse.californium.oscore.HashMapCtxDB;
 import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
 import org.eclipse.californium.oscore.OSCoreCtx;
-import org.eclipse.californium.scandium.DTLSConnector;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,15 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.DerivedKey;
-import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.oscore.OscoreIds;
 import org.trusthub.security.app.oscore.internal.OscoreComponent;
-import org.trusthub.security.transport.dtls.ThingPsk;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /** The binding with the real keystore, registry, DTLS and OSCORE providers, and Californium things on loopback. */
@@ -70,77 +61,13 @@ public class CoapBindingTest {
     CoapBindingComponent binding;
     final List<Runnable> cleanup = new ArrayList<>();
 
-    public static CoapBindingComponent.Config config() {
-        return new CoapBindingComponent.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CoapBindingComponent.Config.class;
-            }
-
-            @Override
-            public String address() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int port() {
-                return 0;
-            }
-
-            @Override
-            public int securePort() {
-                return 0;
-            }
-
-            @Override
-            public boolean oscore() {
-                return true;
-            }
-
-            @Override
-            public boolean dtlsPsk() {
-                return true;
-            }
-
-            @Override
-            public boolean dtlsRawPublicKey() {
-                return true;
-            }
-
-            @Override
-            public boolean dtlsX509() {
-                return true;
-            }
-
-            @Override
-            public int dtlsConnectionIdLength() {
-                return 6;
-            }
-
-            @Override
-            public int dtlsMaxConnections() {
-                return 100;
-            }
-
-            @Override
-            public int maxRegistrations() {
-                return 10;
-            }
-
-            @Override
-            public long readTimeoutMillis() {
-                return 3000;
-            }
-        };
-    }
-
     @BeforeEach
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         dtls = new DtlsComponent(keys, registry);
         oscore = new OscoreComponent(keys, registry);
-        binding = new CoapBindingComponent(registry, dtls, oscore, config());
+        binding = new CoapBindingComponent(registry, dtls, oscore, CoapTestPeers.config());
     }
 
     @AfterEach
@@ -152,13 +79,7 @@ public class CoapBindingTest {
     }
 
     private ThingId operational(String id) {
-        ThingId thing = ThingId.of(id);
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        registry.enroll(thing, "tester", RootCredential.secret(secret));
-        registry.transition(thing, Transition.BOOTSTRAP);
-        registry.transition(thing, Transition.ACTIVATE);
-        return thing;
+        return CoapTestPeers.operational(registry, id);
     }
 
     /** A thing speaking CoAP over DTLS (PSK) that also serves resources over its session. */
@@ -170,18 +91,8 @@ public class CoapBindingTest {
         CoapResource temp;
 
         DtlsThing(ThingId thing) {
-            Configuration c = CoapBindingComponent.configuration();
-            c.set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY);
-            c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
-            c.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
-            c.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 300, TimeUnit.MILLISECONDS);
-            DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(c)
-                    .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .setAdvancedPskStore(
-                            new AdvancedSinglePskStore(ThingPsk.identity(thing), ThingPsk.secret(keys, thing)))
-                    .build());
-            endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(c).build();
-            server = new CoapServer(c);
+            endpoint = CoapTestPeers.pskEndpoint(keys, thing);
+            server = new CoapServer(endpoint.getConfig());
             server.addEndpoint(endpoint);
             temp = new CoapResource("temp") {
                 @Override
@@ -198,10 +109,7 @@ public class CoapBindingTest {
 
         CoapResponse send(Request request, String path) throws Exception {
             request.setURI(hub + path);
-            CoapClient client = new CoapClient();
-            client.setEndpoint(endpoint);
-            client.setTimeout(3000L);
-            return client.advanced(request);
+            return CoapTestPeers.client(endpoint).advanced(request);
         }
 
         CoapResponse get(String path) throws Exception {
@@ -354,9 +262,7 @@ public class CoapBindingTest {
         });
         thing.start();
         cleanup.add(thing::destroy);
-        CoapClient client = new CoapClient();
-        client.setEndpoint(endpoint);
-        client.setTimeout(3000L);
+        CoapClient client = CoapTestPeers.client(endpoint);
 
         Request hello = Request.newGet();
         hello.setURI("coap://127.0.0.1:" + hubPort + "/hub");

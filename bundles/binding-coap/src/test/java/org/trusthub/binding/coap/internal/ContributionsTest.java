@@ -9,13 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
@@ -24,34 +22,27 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.cose.AlgorithmID;
-import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.util.Bytes;
 import org.eclipse.californium.oscore.HashMapCtxDB;
 import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
 import org.eclipse.californium.oscore.OSCoreCtx;
-import org.eclipse.californium.scandium.DTLSConnector;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
-import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.spi.CoapCall;
 import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.oscore.OscoreIds;
 import org.trusthub.security.app.oscore.internal.OscoreComponent;
-import org.trusthub.security.transport.dtls.ThingPsk;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /** Resources of other bundles through the SPI, with the real providers and Californium clients on loopback. */
@@ -96,7 +87,7 @@ public class ContributionsTest {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapBindingTest.config());
+                new OscoreComponent(keys, registry), CoapTestPeers.config());
     }
 
     @AfterEach
@@ -108,28 +99,12 @@ public class ContributionsTest {
     }
 
     private ThingId operational(String id) {
-        ThingId thing = ThingId.of(id);
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        registry.enroll(thing, "tester", RootCredential.secret(secret));
-        registry.transition(thing, Transition.BOOTSTRAP);
-        registry.transition(thing, Transition.ACTIVATE);
-        return thing;
+        return CoapTestPeers.operational(registry, id);
     }
 
     private CoapClient dtlsClient(ThingId thing) {
-        Configuration c = CoapBindingComponent.configuration();
-        c.set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY);
-        c.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
-        c.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 300, TimeUnit.MILLISECONDS);
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(c)
-                .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), ThingPsk.secret(keys, thing)))
-                .build());
-        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(c).build();
-        CoapClient client = new CoapClient();
-        client.setEndpoint(endpoint);
-        client.setTimeout(3000L);
+        CoapEndpoint endpoint = CoapTestPeers.pskEndpoint(keys, thing);
+        CoapClient client = CoapTestPeers.client(endpoint);
         cleanup.add(() -> {
             client.shutdown();
             endpoint.destroy();
@@ -189,9 +164,7 @@ public class ContributionsTest {
         CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(CoapBindingComponent.configuration())
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(db).build();
-        CoapClient client = new CoapClient();
-        client.setEndpoint(endpoint);
-        client.setTimeout(3000L);
+        CoapClient client = CoapTestPeers.client(endpoint);
         cleanup.add(endpoint::destroy);
         CoapResponse r = post(client, plain("/demo/echo"), "hi", true);
         assertEquals(ResponseCode.CHANGED, r.getCode());

@@ -3,9 +3,9 @@ package org.trusthub.binding.zigbee.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trusthub.binding.zigbee.internal.RecordingTransport.bytes;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,13 +31,8 @@ import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
 
 import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
-import com.zsmartsystems.zigbee.ZigBeeChannel;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
-import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
-import com.zsmartsystems.zigbee.transport.TransportConfig;
-import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
-import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
  * The dongle path without hardware: the real zsmartsystems drivers and jSerialComm against a port that does not
@@ -228,136 +223,5 @@ class ZigbeeDongleTest {
         assertTrue(e.getMessage().contains("'telegesis' on serial port /dev/ttyACM7"), e.getMessage());
         assertTrue(transport.networkKeys.isEmpty(), "no key handed to a dongle that did not initialise");
         assertFalse(transport.started);
-    }
-
-    private static byte[] bytes(ZigBeeKey key) {
-        int[] v = key.getValue();
-        byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = (byte) v[i];
-        }
-        return b;
-    }
-
-    /** Records what the network manager hands to the dongle. */
-    static final class RecordingTransport implements ZigBeeTransportTransmit {
-        final List<ZigBeeKey> networkKeys = new ArrayList<>();
-        final List<ZigBeeKey> linkKeys = new ArrayList<>();
-        ZigBeeStatus initStatus = ZigBeeStatus.SUCCESS;
-        ZigBeeChannel channel = ZigBeeChannel.CHANNEL_11;
-        int panId;
-        ExtendedPanId epanId = new ExtendedPanId();
-        boolean started;
-        ZigBeeTransportReceive receiver;
-
-        @Override
-        public ZigBeeStatus initialize() {
-            return initStatus;
-        }
-
-        @Override
-        public ZigBeeStatus startup(boolean reinitialize) {
-            // Reporting ONLINE would start the manager's background traffic, which needs a real NCP.
-            started = true;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public String getVersionString() {
-            return "recording";
-        }
-
-        @Override
-        public IeeeAddress getIeeeAddress() {
-            return new IeeeAddress("00124B0000000001");
-        }
-
-        @Override
-        public Integer getNwkAddress() {
-            return 0;
-        }
-
-        @Override
-        public void sendCommand(int msgTag, ZigBeeApsFrame apsFrame) {
-        }
-
-        @Override
-        public void setZigBeeTransportReceive(ZigBeeTransportReceive receiver) {
-            this.receiver = receiver;
-        }
-
-        @Override
-        public ZigBeeChannel getZigBeeChannel() {
-            return channel;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeChannel(ZigBeeChannel channel) {
-            this.channel = channel;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public int getZigBeePanId() {
-            return panId;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeePanId(int panId) {
-            this.panId = panId;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ExtendedPanId getZigBeeExtendedPanId() {
-            return epanId;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeExtendedPanId(ExtendedPanId panId) {
-            this.epanId = panId;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeNetworkKey(ZigBeeKey key) {
-            assertNotNull(key);
-            networkKeys.add(key);
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeKey getZigBeeNetworkKey() {
-            return networkKeys.isEmpty() ? null : networkKeys.get(networkKeys.size() - 1);
-        }
-
-        @Override
-        public ZigBeeStatus setTcLinkKey(ZigBeeKey key) {
-            linkKeys.add(key);
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeKey getTcLinkKey() {
-            return linkKeys.isEmpty() ? null : linkKeys.get(linkKeys.size() - 1);
-        }
-
-        final List<ZigBeeKey> installKeys = new ArrayList<>();
-
-        @Override
-        public void updateTransportConfig(TransportConfig configuration) {
-            for (com.zsmartsystems.zigbee.transport.TransportConfigOption option : configuration.getOptions()) {
-                if (option == com.zsmartsystems.zigbee.transport.TransportConfigOption.INSTALL_KEY) {
-                    installKeys.add(configuration.getValue(option));
-                    configuration.setResult(option, ZigBeeStatus.SUCCESS);
-                } else {
-                    configuration.setResult(option, ZigBeeStatus.UNSUPPORTED);
-                }
-            }
-        }
     }
 }

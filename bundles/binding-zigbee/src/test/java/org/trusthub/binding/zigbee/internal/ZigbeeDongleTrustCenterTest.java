@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trusthub.binding.zigbee.internal.RecordingTransport.bytes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -34,17 +34,10 @@ import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
 import org.trusthub.security.network.zigbee.internal.ApsSecurityProvider;
 import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
 
-import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
-import com.zsmartsystems.zigbee.ZigBeeChannel;
 import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
-import com.zsmartsystems.zigbee.security.ZigBeeKey;
-import com.zsmartsystems.zigbee.transport.TransportConfig;
-import com.zsmartsystems.zigbee.transport.TransportConfigOption;
-import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
-import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
  * The trust center on a real dongle, seen from below the zsmartsystems network manager: a transport behind the
@@ -65,7 +58,7 @@ class ZigbeeDongleTrustCenterTest {
     ThingRegistryCore registry;
     NwkSecurityProvider nwk;
     TrustCenter trustCenter;
-    FrameRecordingTransport transport;
+    RecordingTransport transport;
     ZigbeeNetwork network;
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     PrintStream stderr;
@@ -79,7 +72,7 @@ class ZigbeeDongleTrustCenterTest {
         nwk = new NwkSecurityProvider(keystore);
         trustCenter = new TrustCenter(registry, keystore, nwk, new ApsSecurityProvider(keystore), EPAN, 0L,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
-        transport = new FrameRecordingTransport();
+        transport = new RecordingTransport();
     }
 
     void open(DongleType type) {
@@ -148,7 +141,7 @@ class ZigbeeDongleTrustCenterTest {
         byte[] before = currentKey();
         int sequence = trustCenter.keySequence();
         for (DongleType type : DongleType.values()) {
-            transport = new FrameRecordingTransport();
+            transport = new RecordingTransport();
             open(type);
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     network::rotateNetworkKey, type.name());
@@ -220,15 +213,6 @@ class ZigbeeDongleTrustCenterTest {
         return new IeeeAddress(String.format("%016X", address));
     }
 
-    private static byte[] bytes(ZigBeeKey key) {
-        int[] v = key.getValue();
-        byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = (byte) v[i];
-        }
-        return b;
-    }
-
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         // the manager notifies node listeners on its own thread: a bounded wait, not a timing assertion
         for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
@@ -256,127 +240,6 @@ class ZigbeeDongleTrustCenterTest {
         public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
             a.write(buf, off, len);
             b.write(buf, off, len);
-        }
-    }
-
-    /** Records every call the network manager makes on the dongle's driver, APS frames included. */
-    static final class FrameRecordingTransport implements ZigBeeTransportTransmit {
-        final List<ZigBeeApsFrame> frames = new CopyOnWriteArrayList<>();
-        final List<ZigBeeKey> networkKeys = new CopyOnWriteArrayList<>();
-        final List<ZigBeeKey> linkKeys = new CopyOnWriteArrayList<>();
-        final List<ZigBeeKey> installKeys = new CopyOnWriteArrayList<>();
-        final List<TransportConfigOption> configCalls = new CopyOnWriteArrayList<>();
-        ZigBeeStatus installKeyResult = ZigBeeStatus.SUCCESS;
-        ZigBeeChannel channel = ZigBeeChannel.CHANNEL_11;
-        int panId;
-        ExtendedPanId epanId = new ExtendedPanId();
-        volatile ZigBeeTransportReceive receiver;
-
-        @Override
-        public ZigBeeStatus initialize() {
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeStatus startup(boolean reinitialize) {
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public String getVersionString() {
-            return "recording";
-        }
-
-        @Override
-        public IeeeAddress getIeeeAddress() {
-            return new IeeeAddress("00124B0000000001");
-        }
-
-        @Override
-        public Integer getNwkAddress() {
-            return 0;
-        }
-
-        @Override
-        public void sendCommand(int msgTag, ZigBeeApsFrame apsFrame) {
-            frames.add(apsFrame);
-        }
-
-        @Override
-        public void setZigBeeTransportReceive(ZigBeeTransportReceive receiver) {
-            this.receiver = receiver;
-        }
-
-        @Override
-        public ZigBeeChannel getZigBeeChannel() {
-            return channel;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeChannel(ZigBeeChannel channel) {
-            this.channel = channel;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public int getZigBeePanId() {
-            return panId;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeePanId(int panId) {
-            this.panId = panId;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ExtendedPanId getZigBeeExtendedPanId() {
-            return epanId;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeExtendedPanId(ExtendedPanId panId) {
-            this.epanId = panId;
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeStatus setZigBeeNetworkKey(ZigBeeKey key) {
-            networkKeys.add(key);
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeKey getZigBeeNetworkKey() {
-            return networkKeys.isEmpty() ? null : networkKeys.get(networkKeys.size() - 1);
-        }
-
-        @Override
-        public ZigBeeStatus setTcLinkKey(ZigBeeKey key) {
-            linkKeys.add(key);
-            return ZigBeeStatus.SUCCESS;
-        }
-
-        @Override
-        public ZigBeeKey getTcLinkKey() {
-            return linkKeys.isEmpty() ? null : linkKeys.get(linkKeys.size() - 1);
-        }
-
-        @Override
-        public void updateTransportConfig(TransportConfig configuration) {
-            for (TransportConfigOption option : configuration.getOptions()) {
-                configCalls.add(option);
-                if (option == TransportConfigOption.INSTALL_KEY) {
-                    installKeys.add(configuration.getValue(option));
-                    configuration.setResult(option, installKeyResult);
-                } else {
-                    configuration.setResult(option, ZigBeeStatus.UNSUPPORTED);
-                }
-            }
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.UncheckedIOException;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,6 +31,7 @@ import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
 import org.trusthub.binding.coap.spi.CoapCall;
 import org.trusthub.binding.coap.spi.CoapReply;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -62,76 +62,12 @@ class OffloadCoapTest {
     final SecureRandom random = new SecureRandom();
     final List<AutoCloseable> cleanup = new ArrayList<>();
 
-    static CoapBindingComponent.Config config() {
-        return new CoapBindingComponent.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CoapBindingComponent.Config.class;
-            }
-
-            @Override
-            public String address() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int port() {
-                return 0;
-            }
-
-            @Override
-            public int securePort() {
-                return 0;
-            }
-
-            @Override
-            public boolean oscore() {
-                return true;
-            }
-
-            @Override
-            public boolean dtlsPsk() {
-                return true;
-            }
-
-            @Override
-            public boolean dtlsRawPublicKey() {
-                return false;
-            }
-
-            @Override
-            public boolean dtlsX509() {
-                return false;
-            }
-
-            @Override
-            public int dtlsConnectionIdLength() {
-                return 0;
-            }
-
-            @Override
-            public int dtlsMaxConnections() {
-                return 100;
-            }
-
-            @Override
-            public int maxRegistrations() {
-                return 10;
-            }
-
-            @Override
-            public long readTimeoutMillis() {
-                return 3000;
-            }
-        };
-    }
-
     @BeforeEach
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), config());
+                new OscoreComponent(keys, registry), CoapTestPeers.config(false, 0));
         hub = new OffloadHub(keys, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
         assertTrue(binding.contribute(new OffloadResources(hub, hub, hub, hub, hub::countRefusal), "offload"));
     }

@@ -1,9 +1,10 @@
 package org.trusthub.offload.internal.hub;
 
+import static org.trusthub.keystore.testing.ChildAcks.READY;
+import static org.trusthub.keystore.testing.ChildAcks.ack;
+import static org.trusthub.keystore.testing.ChildAcks.start;
+
 import java.io.DataInputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,8 +34,6 @@ public final class OffloadCrashChild {
     static final int TOKEN = 0;
     static final int PAIR = 1;
 
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-
     private OffloadCrashChild() {
     }
 
@@ -58,7 +57,7 @@ public final class OffloadCrashChild {
         for (long s = Long.parseLong(args[3]); s > 0; s--) {
             m1.requestGroupKeys(GROUP); // numbers of earlier rounds
         }
-        ack("ready");
+        ack(READY);
         AtomicInteger next = new AtomicInteger();
         for (int t = 0; t < 2; t++) {
             start(() -> {
@@ -88,25 +87,5 @@ public final class OffloadCrashChild {
             }
         });
         Thread.sleep(Long.MAX_VALUE);
-    }
-
-    private static void start(Runnable work) {
-        Thread t = new Thread(() -> {
-            try {
-                work.run();
-            } catch (Throwable e) {
-                e.printStackTrace();
-                ack("failed " + e);
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void ack(String line) {
-        synchronized (OUT) {
-            OUT.println(line);
-            OUT.flush();
-        }
     }
 }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * exactly as it reaches bluetoothd on the system bus, only at another bus address.
  *
  * <p>Missing python3-dbusmock or dbus-daemon fails the test (.ci/run installs them) unless the developer opts out
- * with -Dtrusthub.dbusmock=skip.
+ * with -Dtrusthub.dbusmock=skip. Published with its template in this module's test jar: itests' BluezIT starts the
+ * same peer for the distribution.
  */
 public final class DbusMockBluez implements AutoCloseable {
 
@@ -52,7 +55,11 @@ public final class DbusMockBluez implements AutoCloseable {
 
     public static DbusMockBluez start(Path dir) throws Exception {
         requireAvailable();
-        Path template = Path.of(DbusMockBluez.class.getResource("bluez_trusthub.py").toURI());
+        // copied out: from the test jar (itests' BluezIT) the template is no file python can load
+        Path template = dir.resolve("bluez_trusthub.py");
+        try (InputStream in = DbusMockBluez.class.getResourceAsStream("bluez_trusthub.py")) {
+            Files.copy(in, template, StandardCopyOption.REPLACE_EXISTING);
+        }
         Process daemon = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1",
                 "--address=unix:path=" + dir.resolve("bus")).redirectError(dir.resolve("daemon.err").toFile())
                 .start();

@@ -9,28 +9,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 
 import org.apache.karaf.shell.support.CommandException;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.coap.Request;
-import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.californium.scandium.DTLSConnector;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
-import org.trusthub.binding.coap.internal.CoapBindingTest;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -53,22 +43,9 @@ class CoapCommandsTest {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapBindingTest.config());
-        ThingId lamp = ThingId.of("lamp-1");
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        registry.enroll(lamp, "tester", RootCredential.secret(secret));
-        registry.transition(lamp, Transition.BOOTSTRAP);
-        registry.transition(lamp, Transition.ACTIVATE);
-        Configuration c = CoapBindingComponent.configuration();
-        c.set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY);
-        c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(c)
-                .setAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
-                .setAdvancedPskStore(new AdvancedSinglePskStore("lamp-1", ThingPsk.secret(keys, lamp))).build());
-        client = new CoapClient();
-        client.setEndpoint(new CoapEndpoint.Builder().setConnector(connector).setConfiguration(c).build());
-        client.setTimeout(3000L);
+                new OscoreComponent(keys, registry), CoapTestPeers.config());
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-1");
+        client = CoapTestPeers.client(CoapTestPeers.pskEndpoint(keys, lamp));
         String hub = "coaps://127.0.0.1:" + binding.secureAddress().orElseThrow().getPort();
         Request register = Request.newPost();
         register.setURI(hub + "/rd?ep=lamp-1");

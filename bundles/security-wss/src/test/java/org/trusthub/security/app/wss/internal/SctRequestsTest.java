@@ -3,9 +3,9 @@ package org.trusthub.security.app.wss.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trusthub.security.app.wss.internal.WsSecurityComponentTest.config;
 
 import java.io.ByteArrayInputStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,34 +94,5 @@ class SctRequestsTest {
                 Instant.now().plusSeconds(60), key);
         e = assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
-    }
-
-    private static WsSecurityComponent.Config config(String defaults, String... things) {
-        return new WsSecurityComponent.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return WsSecurityComponent.Config.class;
-            }
-
-            @Override
-            public String defaultPolicy() {
-                return defaults;
-            }
-
-            @Override
-            public String unenrolledPolicy() {
-                return "plain";
-            }
-
-            @Override
-            public int timestampTtlSeconds() {
-                return 300;
-            }
-
-            @Override
-            public String[] thingPolicies() {
-                return things;
-            }
-        };
     }
 }

@@ -172,7 +172,8 @@ class WsSecurityComponentTest {
         assertEquals("ws-security", a.mechanism());
     }
 
-    private static WsSecurityComponent.Config config(String defaults, String... things) {
+    /** The component's configuration (also SctRequestsTest's): plain for unenrolled things, a 300 s timestamp. */
+    static WsSecurityComponent.Config config(String defaults, String... things) {
         return new WsSecurityComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {

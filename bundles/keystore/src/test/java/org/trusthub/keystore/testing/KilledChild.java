@@ -1,6 +1,7 @@
-package org.trusthub.offload.internal.hub;
+package org.trusthub.keystore.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
@@ -14,16 +15,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a class's main in a child JVM on the test class path, lets it work {@code runMillis} after it printed
- * {@code ready}, kills it with SIGKILL and returns every whole line it printed after {@code ready} (a line the kill
- * cut short was never completely acknowledged). The same steps as the keystore's and the registry's crash tests,
- * which keep theirs private to their modules.
+ * The parent side of the crash tests (keystore, registry, offload hub): runs a class's main in a child JVM on the
+ * test class path, lets it work {@code runMillis} after it printed {@code ready} (see {@link ChildAcks}), kills it
+ * and its descendants with SIGKILL and returns every whole line it printed after {@code ready}: a line the kill cut
+ * short was never completely acknowledged. Published in the keystore's test jar so the crash tests of other modules
+ * use the same steps.
  */
-final class KilledChild {
+public final class KilledChild {
+    /** SIGKILL's exit status as the JVM reports it (128 + 9). */
+    private static final int KILLED = 137;
+
     private KilledChild() {
     }
 
-    static List<String> runAndKill(Class<?> main, Path stderr, long runMillis, String... args) throws Exception {
+    public static List<String> runAndKill(Class<?> main, Path stderr, long runMillis, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 main.getName()));
@@ -41,7 +47,7 @@ final class KilledChild {
                     }
                     String text = line.toString(StandardCharsets.UTF_8);
                     line.reset();
-                    if (text.equals("ready")) {
+                    if (text.equals(ChildAcks.READY)) {
                         ready.countDown();
                     } else {
                         synchronized (lines) {
@@ -56,22 +62,34 @@ final class KilledChild {
             }
         });
         reader.start();
+        List<ProcessHandle> descendants = List.of();
         try {
             // a generous bound for a loaded machine; it only keeps a broken child from hanging the build
             if (!ready.await(120, TimeUnit.SECONDS)) {
-                fail("child did not start: " + Files.readString(stderr));
+                fail(main.getSimpleName() + " did not start (" + stderr.getFileName() + "): "
+                        + Files.readString(stderr));
             }
             if (!p.isAlive()) {
-                fail("child died: " + Files.readString(stderr));
+                fail(main.getSimpleName() + " died (" + stderr.getFileName() + "): " + Files.readString(stderr));
             }
             Thread.sleep(runMillis);
         } finally {
-            // ProcessHandle's kill leaves our end of the pipe open, so every line written before the kill is read.
+            // taken before the kill: once the child is gone its children are reparented and no longer listed
+            descendants = p.toHandle().descendants().toList();
+            // ProcessHandle's kill leaves our end of the pipe open (Process.destroyForcibly closes it), so every
+            // line the child wrote before it died is still read.
             p.toHandle().destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
             p.waitFor();
+            for (ProcessHandle d : descendants) {
+                d.onExit().get(60, TimeUnit.SECONDS);
+            }
             reader.join();
         }
-        assertEquals(137, p.exitValue(), "killed by SIGKILL; stderr: " + Files.readString(stderr));
+        assertEquals(KILLED, p.exitValue(), "killed by SIGKILL; stderr: " + Files.readString(stderr));
+        for (ProcessHandle d : descendants) {
+            assertFalse(d.isAlive(), "descendant " + d.pid() + " of " + main.getSimpleName() + " outlived it");
+        }
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
