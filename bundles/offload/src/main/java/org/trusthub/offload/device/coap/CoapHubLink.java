@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +48,7 @@ import org.trusthub.offload.device.OpCounter;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.RootKeys;
 import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.offload.device.Verdict;
 
 /**
  * A device's CoAP link to the hub's offload resources ({@code POST /offload/token}, {@code /verify}, {@code /pair},
@@ -241,6 +243,20 @@ public final class CoapHubLink implements AutoCloseable {
     /** A member: fetches the keys of the group's kept epochs; returns how many the device now holds. */
     public int groupKeys(String group) {
         return device.acceptGroupKeys(exchange("group", device.requestGroupKeys(group)));
+    }
+
+    /**
+     * Asks the hub to check a signature over {@code data} and the signer's chain (leaf first); returns the verdict,
+     * which the device checked with one MAC under its verdict key.
+     */
+    public Verdict verify(String algorithm, byte[] data, byte[] signature, List<X509Certificate> chain) {
+        return device.acceptVerdict(exchange("verify", device.requestVerification(algorithm, data, signature, chain)));
+    }
+
+    /** As {@link #verify}, but only the digest the device computed of {@code data} goes on the air. */
+    public Verdict verifyDigest(String algorithm, byte[] data, byte[] signature, List<X509Certificate> chain) {
+        return device.acceptVerdict(exchange("verify", device.requestVerificationOfDigest(algorithm, data, signature,
+                chain)));
     }
 
     /** Bytes of UDP payload this link sent and received so far (everything, the COSE bodies included). */

@@ -2,6 +2,7 @@ package org.trusthub.offload.internal.coap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,9 +42,11 @@ import org.trusthub.offload.device.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.offload.device.Verdict;
 import org.trusthub.offload.device.coap.CoapHubLink;
 import org.trusthub.offload.device.coap.CoapHubLink.Security;
 import org.trusthub.offload.internal.hub.OffloadHub;
+import org.trusthub.offload.internal.hub.Pki;
 import org.trusthub.security.app.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
@@ -149,6 +152,38 @@ class OffloadCoapTest {
         assertArrayEquals(utf8("dim 40"), m.model().unprotectGroup("hall", msg));
         assertEquals(0, a.model().counter().snapshot().publicKey());
         assertEquals(0, m.model().counter().snapshot().publicKey());
+    }
+
+    @Test
+    void aSignatureAndItsChainAreCheckedByTheHubOverDtlsAndOscore() throws Exception {
+        byte[] firmware = utf8("firmware image 1.2.3");
+        Pki pki = new Pki(java.time.Instant.now());
+        keys.addTrustAnchor("test-ca", pki.ca);
+        hub.revocationLists(List.of(pki.crl()));
+        java.security.KeyPair signerKeys = Pki.ec();
+        java.security.cert.X509Certificate signer = pki.leaf("vendor firmware signer", signerKeys);
+        byte[] signature = Pki.sign(signerKeys.getPrivate(), "SHA256withECDSA", firmware);
+
+        Device lock = operational("lock-1");
+        CoapHubLink dtls = link(lock, Security.DTLS_PSK);
+        Verdict good = dtls.verify("SHA256withECDSA", firmware, signature, List.of(signer));
+        assertTrue(good.valid(), good.reason());
+        assertEquals("CN=vendor firmware signer", good.subject());
+        Verdict tampered = dtls.verifyDigest("SHA256withECDSA", utf8("firmware image 6.6.6"), signature,
+                List.of(signer));
+        assertFalse(tampered.valid());
+        assertEquals("signature does not verify", tampered.reason());
+        assertEquals(dtls.wireBytes().get(0).longValue(), lock.model().counter().snapshot().bytesSent());
+
+        Device sensor = operational("sensor-1");
+        Verdict overOscore = link(sensor, Security.OSCORE).verifyDigest("SHA256withECDSA", firmware, signature,
+                List.of(signer));
+        assertTrue(overOscore.valid(), overOscore.reason());
+
+        assertEquals(0, lock.model().counter().snapshot().publicKey(), "the hub did the path and signature checks");
+        assertEquals(0, sensor.model().counter().snapshot().publicKey());
+        assertEquals(2L, hub.issued().get("verdict-valid"));
+        assertEquals(1L, hub.issued().get("verdict-invalid"));
     }
 
     @Test

@@ -25,14 +25,14 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A small CA made at test time (published demo certificates expire): root, signers, CRLs. */
-final class Pki {
+public final class Pki {
     static final Provider BC = new BouncyCastleProvider();
     final KeyPair caKeys = ec();
-    final X509Certificate ca;
+    public final X509Certificate ca;
     final Instant now;
     private long serial = 1;
 
-    Pki(Instant now) throws Exception {
+    public Pki(Instant now) throws Exception {
         this.now = now;
         X500Name name = new X500Name("CN=trusthub test CA");
         var b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(serial++), Date.from(now.minusSeconds(3600)),
@@ -42,7 +42,7 @@ final class Pki {
         ca = cert(b, caKeys.getPrivate(), "SHA256withECDSA");
     }
 
-    static KeyPair ec() {
+    public static KeyPair ec() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -60,11 +60,11 @@ final class Pki {
         return cert(b, caKeys.getPrivate(), alg);
     }
 
-    X509Certificate leaf(String cn, KeyPair keys) throws Exception {
+    public X509Certificate leaf(String cn, KeyPair keys) throws Exception {
         return leaf(cn, keys, now.minusSeconds(60), now.plusSeconds(86400), "SHA256withECDSA");
     }
 
-    X509CRL crl(X509Certificate... revoked) throws Exception {
+    public X509CRL crl(X509Certificate... revoked) throws Exception {
         X509v2CRLBuilder b = new X509v2CRLBuilder(new X500Name("CN=trusthub test CA"), Date.from(now.minusSeconds(60)));
         b.setNextUpdate(Date.from(now.plusSeconds(86400)));
         for (X509Certificate c : revoked) {
@@ -74,7 +74,7 @@ final class Pki {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(caKeys.getPrivate())));
     }
 
-    static byte[] sign(PrivateKey key, String alg, byte[] data) throws Exception {
+    public static byte[] sign(PrivateKey key, String alg, byte[] data) throws Exception {
         Signature s = Signature.getInstance(alg, BC);
         s.initSign(key);
         s.update(data);
