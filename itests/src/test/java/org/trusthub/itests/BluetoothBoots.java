@@ -82,24 +82,6 @@ public final class BluetoothBoots {
             return Path.of(System.getProperty(STATE));
         }
 
-        /** Runs a command until its output contains the text (the model fills in asynchronously). */
-        String awaitOutput(Shell shell, String command, String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String last = "";
-            while (System.nanoTime() < deadline) {
-                try {
-                    last = shell.run(command);
-                    if (last.contains(text)) {
-                        return last;
-                    }
-                } catch (AssertionError notYet) {
-                    last = notYet.getMessage();
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("'" + command + "' never showed " + text + ":\n" + last);
-        }
-
         /** Installs trusthub-bluetooth and waits for its commands and its simulated binding. */
         Shell installBluetooth() throws Exception {
             features.installFeature("trusthub-bluetooth", EnumSet.noneOf(FeaturesService.Option.class));
@@ -241,7 +223,7 @@ public final class BluetoothBoots {
 
             // The thing model (trusthub-model came with the feature): the bond kept from the first boot is described,
             // the value just read is there, an interval write goes over the encrypted link, a bad one is refused.
-            String properties = awaitOutput(shell, "trusthub:thing-properties " + THERMO_1.value(), "21.5");
+            String properties = shell.awaitOutput("trusthub:thing-properties " + THERMO_1.value(), "21.5");
             assertTrue(properties, properties.contains("bluetooth (SIMULATED)") && properties.contains("interval"));
             String set = run(shell, "trusthub:thing-set " + THERMO_1.value() + " interval 30");
             assertTrue(set, set.contains("interval = 30.0 s (GOOD, WRITE)"));

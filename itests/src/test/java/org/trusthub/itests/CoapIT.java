@@ -210,6 +210,23 @@ public class CoapIT {
         String things = new Shell(sessionFactory).run("trusthub:coap-things");
         assertTrue(things, things.contains("CoAP endpoints"));
 
+        // In the hub's thing model, beside every other binding's things: the level the thing wrote, and a write
+        // from the console that the independent client then reads over its own DTLS session.
+        features.installFeature("trusthub-model", EnumSet.noneOf(FeaturesService.Option.class));
+        Shell shell = new Shell(sessionFactory);
+        String properties = shell.awaitOutput("trusthub:thing-properties itest-coap-rpk", "42");
+        assertTrue(properties, properties.contains("level") && properties.contains("coap"));
+        String set = shell.run("trusthub:thing-set itest-coap-rpk level 60");
+        assertTrue(set, set.contains("level = 60"));
+        Result afterSet = run(coap("coap-client-gnutls", "get", uri("/things/itest-coap-rpk/level"), null, "-M",
+                rpkKey.toString()));
+        assertTrue(afterSet.output(), afterSet.output().contains("60"));
+        String tooHigh = shell.refused("trusthub:thing-set itest-coap-rpk level 140");
+        assertTrue(tooHigh, tooHigh.contains("from 0 to 100"));
+        Result unchanged = run(coap("coap-client-gnutls", "get", uri("/things/itest-coap-rpk/level"), null, "-M",
+                rpkKey.toString()));
+        assertTrue(unchanged.output(), unchanged.output().contains("60"));
+
         // Decommissioned: refused at once, over a fresh handshake and with its old PSK.
         String oldPsk = psk(lamp);
         registry.transition(lamp, Transition.DECOMMISSION);

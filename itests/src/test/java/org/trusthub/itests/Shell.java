@@ -35,6 +35,24 @@ final class Shell {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** Runs a command until its output contains the text (what it shows fills in asynchronously), up to 30 s. */
+    String awaitOutput(String command, String text) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = run(command);
+                if (last.contains(text)) {
+                    return last;
+                }
+            } catch (AssertionError notYet) {
+                last = notYet.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + command + "' never showed " + text + ":\n" + last);
+    }
+
     /** Runs a command that must be refused; returns the refusal as the console shows it. */
     String refused(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

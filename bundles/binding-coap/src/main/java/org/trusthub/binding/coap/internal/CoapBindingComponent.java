@@ -53,13 +53,14 @@ import org.trusthub.security.transport.dtls.DtlsServers;
  * served; when a thing leaves the operational state, or its keys are rotated or revoked, its DTLS sessions, OSCORE
  * context, registration and observations end at once. Configuration PID {@value #PID}.
  */
-@Component(service = {ProtocolBinding.class, EventHandler.class, CoapBindingStatus.class},
+@Component(service = {ProtocolBinding.class, EventHandler.class, CoapBindingStatus.class, CoapThingValues.class},
         configurationPid = CoapBindingComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false",
                 EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
                 EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
 @Designate(ocd = CoapBindingComponent.Config.class)
-public final class CoapBindingComponent implements ProtocolBinding, EventHandler, CoapBindingStatus {
+public final class CoapBindingComponent implements ProtocolBinding, EventHandler, CoapBindingStatus,
+        CoapThingValues {
     public static final String PID = "org.trusthub.binding.coap";
     private static final Logger LOG = LoggerFactory.getLogger(CoapBindingComponent.class);
 
@@ -110,6 +111,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     private final DtlsServers dtls;
     private final OscoreContexts oscore;
     private final ThingModel model = new ThingModel();
+    private final ThingsResource thingsResource;
     private final ResourceDirectory directory;
     private final ThingReader reader;
     private final CoapServer server;
@@ -157,7 +159,8 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
             secure = null;
         }
         this.contributions = new Contributions(server, callers);
-        server.add(new HubResource(callers), new ThingsResource(callers, model),
+        this.thingsResource = new ThingsResource(callers, model);
+        server.add(new HubResource(callers), thingsResource,
                 new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
         server.start();
         LOG.info("CoAP binding up: plain {} (OSCORE {}), DTLS {}", plainAddress().orElse(null),
@@ -306,6 +309,27 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     @Override
     public SortedMap<String, ThingModel.Value> values(ThingId thing) {
         return model.all(thing);
+    }
+
+    @Override
+    public Set<ThingId> valueOwners() {
+        return model.things();
+    }
+
+    @Override
+    public void listen(ThingModel.Listener listener) {
+        model.listen(listener);
+    }
+
+    @Override
+    public void unlisten(ThingModel.Listener listener) {
+        model.unlisten(listener);
+    }
+
+    @Override
+    public void hubWrite(ThingId thing, String name, byte[] bytes, int contentFormat) {
+        model.put(thing, name, bytes, contentFormat, ThingModel.HUB);
+        thingsResource.notifyObservers(thing, name);
     }
 
     @Override

@@ -2,11 +2,14 @@ package org.trusthub.binding.coap.internal;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 import org.trusthub.api.thing.ThingId;
@@ -16,6 +19,8 @@ import org.trusthub.api.thing.ThingId;
  * the thing. Bounded: at most {@value #MAX_VALUES} values of at most {@value #MAX_VALUE_BYTES} bytes per thing.
  */
 public final class ThingModel {
+    /** The source of a value the hub itself set. */
+    static final String HUB = "hub";
     static final int MAX_VALUES = 32;
     static final int MAX_VALUE_BYTES = 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -48,7 +53,28 @@ public final class ThingModel {
         }
     }
 
+    /** Told of every change after it is made, on the thread that made it; must not block. */
+    interface Listener {
+        void changed(ThingId thing, String name, Value value);
+
+        void forgotten(ThingId thing);
+    }
+
     private final Map<ThingId, SortedMap<String, Value>> values = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
+    void unlisten(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The things that have values now. */
+    Set<ThingId> things() {
+        return Set.copyOf(values.keySet());
+    }
 
     static boolean isName(String name) {
         return name != null && NAME.matcher(name).matches();
@@ -68,14 +94,16 @@ public final class ThingModel {
             throw new IllegalArgumentException("value is " + bytes.length + " bytes; at most " + MAX_VALUE_BYTES);
         }
         boolean[] created = new boolean[1];
+        Value value = new Value(bytes, contentFormat, Instant.now(), source);
         values.compute(thing, (t, map) -> {
             SortedMap<String, Value> m = map == null ? new java.util.concurrent.ConcurrentSkipListMap<>() : map;
             if (!m.containsKey(name) && m.size() >= MAX_VALUES) {
                 throw new IllegalArgumentException("thing already has " + MAX_VALUES + " values");
             }
-            created[0] = m.put(name, new Value(bytes, contentFormat, Instant.now(), source)) == null;
+            created[0] = m.put(name, value) == null;
             return m;
         });
+        listeners.forEach(l -> l.changed(thing, name, value));
         return created[0];
     }
 
@@ -90,6 +118,8 @@ public final class ThingModel {
     }
 
     void forget(ThingId thing) {
-        values.remove(thing);
+        if (values.remove(thing) != null) {
+            listeners.forEach(l -> l.forgotten(thing));
+        }
     }
 }
