@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -49,13 +50,55 @@ public final class ZigbeeBindingComponent implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeBindingComponent.class);
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private ZigbeeNetwork network;
+    private final BundleContext context;
+    private final ThingRegistry registry;
+    private final ThingKeyStore keystore;
+    private final ZigbeeNwkSecurity nwk;
+    private final ZigbeeApsSecurity aps;
+    private volatile ZigbeeNetwork network;
+    private Settings settings;
+
+    /** What the network is made from; an update that changes none of it keeps the running network. */
+    record Settings(String serialPort, String dongleType, int baudRate, int channel, int panId, String extendedPanId,
+            org.trusthub.binding.zigbee.JoinPolicy joinPolicy) {
+        static Settings of(ZigbeeConfig c) {
+            return new Settings(c.serialPort().trim(), c.dongleType().trim(), c.baudRate(), c.channel(), c.panId(),
+                    c.extendedPanId().trim(), c.joinPolicy());
+        }
+    }
 
     @Activate
     public ZigbeeBindingComponent(BundleContext context, ZigbeeConfig config, @Reference ThingRegistry registry,
             @Reference ThingKeyStore keystore, @Reference ZigbeeNwkSecurity nwk, @Reference ZigbeeApsSecurity aps) {
+        this.context = context;
+        this.registry = registry;
+        this.keystore = keystore;
+        this.nwk = nwk;
+        this.aps = aps;
+        start(config);
+    }
+
+    /*
+     * Karaf's file install hands every configuration update back once more (and applies a feature's etc/ file a
+     * moment after the feature started); restarting the network for those would drop every joined device's session
+     * with the stack and the simulated devices with it.
+     */
+    @Modified
+    synchronized void modified(ZigbeeConfig config) {
+        if (network != null && Settings.of(config).equals(settings)) {
+            LOG.debug("ZigBee bridge configuration updated without a change: the network keeps running");
+            return;
+        }
+        LOG.info("ZigBee bridge configuration changed: restarting the network");
+        stop();
+        start(config);
+    }
+
+    private synchronized void start(ZigbeeConfig config) {
+        settings = Settings.of(config);
         long extendedPanId = extendedPanId(config, keystore);
         boolean simulated = config.serialPort().isBlank();
+        ZigbeeNetwork network;
         if (simulated) {
             TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
                     SimulatedCoordinator.IEEE, config.joinPolicy(), Clock.systemUTC());
@@ -83,6 +126,7 @@ public final class ZigbeeBindingComponent implements EventHandler {
                     config.dongleType(), config.serialPort(), trustCenter.network(), trustCenter.keySequence(),
                     trustCenter.policy());
         }
+        this.network = network;
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ProtocolBinding.PROTOCOL, "zigbee");
         props.put(ProtocolBinding.SIMULATED, simulated);
@@ -96,7 +140,11 @@ public final class ZigbeeBindingComponent implements EventHandler {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        stop();
+    }
+
+    private void stop() {
         registrations.forEach(r -> {
             try {
                 r.unregister();
@@ -105,17 +153,20 @@ public final class ZigbeeBindingComponent implements EventHandler {
             }
         });
         registrations.clear();
-        if (network != null) {
-            network.close();
+        ZigbeeNetwork n = network;
+        network = null;
+        if (n != null) {
+            n.close();
         }
     }
 
     @Override
     public void handleEvent(Event event) {
         Object id = event.getProperty(TrustHubEvents.THING);
-        if (network != null && id instanceof String s && ThingId.isValid(s) && ZigbeeIds.isDevice(ThingId.of(s))
+        ZigbeeNetwork n = network;
+        if (n != null && id instanceof String s && ThingId.isValid(s) && ZigbeeIds.isDevice(ThingId.of(s))
                 && Transition.DECOMMISSION.name().equals(event.getProperty(TrustHubEvents.TRANSITION))) {
-            network.trustCenter().removed(ThingId.of(s));
+            n.trustCenter().removed(ThingId.of(s));
         }
     }
 
