@@ -37,7 +37,8 @@ import com.upokecenter.cbor.CBORObject;
  * messages with it (HMAC-SHA256 through WSS4J), and, as the audience, checks such messages alone and offline (the
  * SCT's identifier carries the token sealed under its own K_T). Every operation lands in the device's
  * {@link OpCounter}: no public-key operation anywhere; per message one HMAC and one SHA-256 per signed part on each
- * side. Not thread safe (a device is one thread).
+ * side, replies included ({@link #receiveReply}: the audience signs them with the same proof key). Not thread safe
+ * (a device is one thread).
  */
 public final class WsTrustClient {
 
@@ -97,6 +98,54 @@ public final class WsTrustClient {
         byte[] wire = serialize(envelope.getDocumentElement());
         device.counter().sent(wire.length);
         return new String(wire, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Client: checks the reply to a request this device signed with {@code grant}: it must be signed with the same
+     * proof key (HMAC-SHA256 over Body, Timestamp and every header block), under the same token, relate to the
+     * request and be fresh and new. One HMAC and one SHA-256 per signed part; no token opening, no public-key
+     * operation. The envelope is returned without its security header.
+     *
+     * @param requestMessageId the {@code wsa:MessageID} of the request this answers
+     * @throws WsSecurityException for an unsigned, tampered, wrongly keyed, stale, replayed or misrelated reply
+     */
+    public Document receiveReply(String wire, SctGrant grant, String requestMessageId) throws WsSecurityException {
+        byte[] bytes = wire.getBytes(StandardCharsets.UTF_8);
+        device.counter().received(bytes.length);
+        Document d;
+        try {
+            d = SctFormat.parser().parse(new ByteArrayInputStream(bytes));
+        } catch (org.xml.sax.SAXException | java.io.IOException e) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY, "the reply is not well-formed XML");
+        }
+        String identifier = identifier(grant);
+        int signatures = d.getElementsByTagNameNS(DS, "SignatureValue").getLength();
+        int refs = d.getElementsByTagNameNS(DS, "Reference").getLength();
+        boolean checked = false;
+        try {
+            verifier.verifyReply(d, identifier, grant.proofKey, requestMessageId);
+            checked = true;
+            return d;
+        } finally {
+            // An unsigned reply costs nothing; otherwise WSS4J computed the HMAC over SignedInfo and, when it held,
+            // one digest per reference (on a refusal this is an upper bound: a wrong key stops before the digests).
+            if (signatures > 0 || checked) {
+                device.counter().count(CryptoKind.SYMMETRIC);
+                for (int i = 0; i < refs; i++) {
+                    device.counter().count(CryptoKind.HASH);
+                }
+            }
+        }
+    }
+
+    private static final String DS = "http://www.w3.org/2000/09/xmldsig#";
+
+    private static String identifier(SctGrant grant) {
+        var ids = grant.sct.getElementsByTagNameNS(SctFormat.WSC, "Identifier");
+        if (ids.getLength() != 1) {
+            throw new OffloadException(Refusal.MALFORMED, "the grant's token has no single wsc:Identifier");
+        }
+        return ids.item(0).getTextContent().trim();
     }
 
     // ---------------------------------------------------------------------------------------------- audience
