@@ -23,6 +23,7 @@ import org.trusthub.offload.internal.wire.Cbor;
 import org.trusthub.offload.internal.wire.Wire;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.sct.SctBodyCipher;
 import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SctVerifier;
 import org.trusthub.security.app.wss.sct.SecurityContext;
@@ -122,10 +123,10 @@ public final class WsTrustClient {
         int signatures = d.getElementsByTagNameNS(DS, "SignatureValue").getLength();
         int refs = d.getElementsByTagNameNS(DS, "Reference").getLength();
         boolean checked = false;
+        decrypted = false;
         try {
             verifier.verifyReply(d, identifier, grant.proofKey, requestMessageId);
             checked = true;
-            return d;
         } finally {
             // An unsigned reply costs nothing; otherwise WSS4J computed the HMAC over SignedInfo and, when it held,
             // one digest per reference (on a refusal this is an upper bound: a wrong key stops before the digests).
@@ -136,6 +137,14 @@ public final class WsTrustClient {
                 }
             }
         }
+        // After the signature held: the Body, encrypted under the grant's Body key, is opened (one AES-GCM).
+        if (SctBodyCipher.isEncrypted(d)) {
+            byte[] k = bodyKey(grant);
+            device.counter().count(CryptoKind.SYMMETRIC);
+            SctBodyCipher.decrypt(d, k);
+            decrypted = true;
+        }
+        return d;
     }
 
     private static final String DS = "http://www.w3.org/2000/09/xmldsig#";
@@ -146,6 +155,46 @@ public final class WsTrustClient {
             throw new OffloadException(Refusal.MALFORMED, "the grant's token has no single wsc:Identifier");
         }
         return ids.item(0).getTextContent().trim();
+    }
+
+    /**
+     * Client: encrypts the Body (AES-128-GCM under the grant's Body key, {@link SctBodyCipher}), then signs as
+     * {@link #sign} does, for a target whose policy requires encryption. One AES-GCM operation per message, and one
+     * HKDF per grant (the Body key, derived on first use).
+     */
+    public String signEncrypted(Document envelope, SctGrant grant, Duration ttl) throws WsSecurityException {
+        if (!device.clock().instant().isBefore(grant.expires)) {
+            throw new OffloadException(Refusal.EXPIRED, "the security context token expired at " + grant.expires);
+        }
+        if (SctBodyCipher.encrypt(envelope, bodyKey(grant))) {
+            device.counter().count(CryptoKind.SYMMETRIC);
+        }
+        return sign(envelope, grant, ttl);
+    }
+
+    /**
+     * Client: as {@link #receiveReply(String, SctGrant, String)}, and, when {@code requireEncrypted}, refuses a reply
+     * whose Body has content in the clear (the request was encrypted: so must its answer be).
+     */
+    public Document receiveReply(String wire, SctGrant grant, String requestMessageId, boolean requireEncrypted)
+            throws WsSecurityException {
+        Document d = receiveReply(wire, grant, requestMessageId);
+        if (requireEncrypted && !decrypted && SctBodyCipher.hasContent(d)) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY, "the reply's Body is not encrypted");
+        }
+        return d;
+    }
+
+    // Whether the last receiveReply decrypted its Body (a device is one thread).
+    private boolean decrypted;
+
+    // The grant's Body key: HKDF-SHA256 of the proof key (SctBodyCipher's derivation, counted), once per grant.
+    private byte[] bodyKey(SctGrant grant) {
+        if (grant.bodyKey == null) {
+            grant.bodyKey = device.crypto().hkdf(new byte[0], grant.proofKey, Wire.ascii(SctBodyCipher.BODY_KEY_INFO),
+                    SctBodyCipher.BODY_KEY);
+        }
+        return grant.bodyKey;
     }
 
     // ---------------------------------------------------------------------------------------------- audience
@@ -164,9 +213,15 @@ public final class WsTrustClient {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the message is not well-formed XML");
         }
         int refs = d.getElementsByTagNameNS("http://www.w3.org/2000/09/xmldsig#", "Reference").getLength();
+        var ids = d.getElementsByTagNameNS(SctFormat.WSC, "Identifier");
+        String identifier = ids.getLength() == 0 ? null : ids.item(0).getTextContent().trim();
         try {
             SctVerifier.Verified v = verifier.verify(d, device.id());
-            return new Received(v.subject(), d);
+            boolean encrypted = SctBodyCipher.isEncrypted(d);
+            if (encrypted) {
+                decryptAsAudience(d, identifier);
+            }
+            return new Received(v.subject(), d, encrypted);
         } finally {
             // WSS4J did the work whatever the verdict: one HMAC over SignedInfo and one digest per reference.
             device.counter().count(CryptoKind.SYMMETRIC);
@@ -176,8 +231,30 @@ public final class WsTrustClient {
         }
     }
 
-    /** A verified message: who sent it, and the envelope without its security header. */
-    public record Received(ThingId sender, Document envelope) {
+    /** A verified message: who sent it, the envelope without its security header, whether its Body was encrypted. */
+    public record Received(ThingId sender, Document envelope, boolean encrypted) {
+        public Received(ThingId sender, Document envelope) {
+            this(sender, envelope, false);
+        }
+    }
+
+    // The context verify() just used is cached by identifier; the Body key is derived from its proof key (one HKDF,
+    // counted) and the Body opened (one AES-GCM), only after the signature held.
+    private void decryptAsAudience(Document d, String identifier) throws WsSecurityException {
+        SecurityContext c = identifier == null ? null : opened.get(identifier);
+        if (c == null) {
+            throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "no context to decrypt the Body with");
+        }
+        byte[] proof = c.key();
+        byte[] k = device.crypto().hkdf(new byte[0], proof, Wire.ascii(SctBodyCipher.BODY_KEY_INFO),
+                SctBodyCipher.BODY_KEY);
+        try {
+            device.counter().count(CryptoKind.SYMMETRIC);
+            SctBodyCipher.decrypt(d, k);
+        } finally {
+            Arrays.fill(proof, (byte) 0);
+            Arrays.fill(k, (byte) 0);
+        }
     }
 
     private SecurityContext open(String identifier, ThingId receiver) throws WsSecurityException {

@@ -329,6 +329,68 @@ class WsTrustSctTest {
         assertTrue(e.getMessage().contains("answers another request"), e.getMessage());
     }
 
+    // ---- Body encryption under a key derived from the proof key (targets whose policy requires encryption)
+
+    @Test
+    void anEncryptedInvokeIsOpenedByTheAudienceOnlyAfterItsSignatureWithSymmetricCryptoOnly() throws Exception {
+        SctGrant g = grant(server);
+        OpCounts c0 = client.counter().snapshot();
+        String wire = clientSide.signEncrypted(invoke("level-42"), g, TTL);
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertFalse(wire.contains("level-42"), wire);
+        assertTrue(wire.contains("aes128-gcm"), wire);
+        assertEquals(3, c1.symmetric(), "HKDF of the Body key (once per grant), AES-GCM, HMAC");
+        OpCounts c2 = client.counter().snapshot();
+        clientSide.signEncrypted(invoke("level-43"), g, TTL);
+        assertEquals(2, client.counter().snapshot().minus(c2).symmetric(), "AES-GCM and HMAC per message");
+
+        WsTrustClient.Received r = serverSide.receive(wire);
+        assertTrue(r.encrypted());
+        assertEquals("level-42", r.envelope().getElementsByTagNameNS("urn:example", "Switch").item(0)
+                .getTextContent());
+        assertEquals(0, client.counter().snapshot().publicKey() + server.counter().snapshot().publicKey());
+    }
+
+    @Test
+    void theHubOpensADevicesEncryptedBodyWithTheSameDerivation() throws Exception {
+        SctGrant g = grant(server);
+        String wire = clientSide.signEncrypted(invoke("level-42"), g, TTL);
+        Document d = SctFormat.parser().parse(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)));
+        new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL).verify(d, server.id());
+        SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
+        byte[] key = c.key();
+        // security-wss's HKDF (javax.crypto) and the device's (Bouncy Castle) give one Body key.
+        org.trusthub.security.app.wss.sct.SctBodyCipher.decrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+                .bodyKey(key));
+        assertEquals("level-42", d.getElementsByTagNameNS("urn:example", "Switch").item(0).getTextContent());
+    }
+
+    @Test
+    void anEncryptedReplyIsOpenedAfterItsSignatureAndAClearOneIsRefusedWhenEncryptionWasAsked() throws Exception {
+        SctGrant g = grant(server);
+        SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
+        byte[] key = c.key();
+        Document d = reply(REQUEST_ID, "status-7");
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+                .bodyKey(key));
+        SctSigner.signReply(d, identifier(g), key, TTL, f.clock);
+        String wire = text(d);
+        assertFalse(wire.contains("status-7"));
+        OpCounts c0 = client.counter().snapshot();
+        Document opened = clientSide.receiveReply(wire, g, REQUEST_ID, true);
+        assertEquals("status-7", opened.getElementsByTagNameNS("urn:example", "SwitchResponse").item(0)
+                .getTextContent());
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertEquals(3, c1.symmetric(), "HMAC, HKDF of the Body key (first use), AES-GCM");
+        assertEquals(0, c1.publicKey());
+
+        String clear = replyUnder(identifier(g), g, "status-8");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(clear, g, REQUEST_ID, true));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertTrue(e.getMessage().contains("not encrypted"), e.getMessage());
+    }
+
     // ---- where the token service is offered
 
     @Test

@@ -15,6 +15,7 @@ import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
 import org.trusthub.security.app.wss.WssPolicy;
 import org.trusthub.security.app.wss.WssResult;
+import org.trusthub.security.app.wss.sct.SctBodyCipher;
 import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SctVerifier;
 import org.trusthub.security.app.wss.sct.SecurityContext;
@@ -26,7 +27,8 @@ import org.w3c.dom.Node;
 /**
  * Requests to hosted things signed with a security context token's proof key: checked by {@link SctVerifier} with
  * the registered resolver (one verifier, so its replay cache spans every request). Such a request counts as signed
- * by the token's subject and never as encrypted: a hosted thing whose policy requires encryption refuses it.
+ * by the token's subject; its Body may be encrypted under a key derived from the proof key ({@link SctBodyCipher},
+ * decrypted after the signature held), and must be when the hosted thing's policy requires encryption.
  *
  * <p>The reply to such a request is signed with the same proof key: the requester holds no certificate and does no
  * public-key operation, so it can only check a reply under the key it already has. Between the two the proof key is
@@ -43,7 +45,7 @@ final class SctRequests {
     private final ThreadLocal<SecurityContext> opened = new ThreadLocal<>();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
-    private record Pending(String identifier, byte[] key, Duration ttl, Instant until) {
+    private record Pending(String identifier, byte[] key, boolean encrypt, Duration ttl, Instant until) {
     }
 
     SctRequests(Supplier<SecurityContextResolver> resolver, Clock clock) {
@@ -67,9 +69,10 @@ final class SctRequests {
     }
 
     WssResult verify(Document envelope, ThingId hosted, WssPolicy policy) throws WsSecurityException {
-        if (policy.encrypt()) {
+        boolean encrypted = SctBodyCipher.isEncrypted(envelope);
+        if (policy.encrypt() && !encrypted && SctBodyCipher.hasContent(envelope)) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires "
-                    + "encryption; a message signed with a security context token is not encrypted");
+                    + "encryption; the Body of this message signed with a security context token is not encrypted");
         }
         if (policy.usernameToken()) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires a "
@@ -82,13 +85,28 @@ final class SctRequests {
                         + hosted + " allows");
             }
             SecurityContext c = opened.get();
-            Optional<String> messageId = addressingHeader(envelope, "MessageID");
-            if (c != null && messageId.isPresent()) {
-                byte[] key = c.key();
-                hold(v.subject(), messageId.get(), new Pending(c.identifier(), key, policy.timestampTtl(),
-                        clock.instant().plus(policy.timestampTtl())));
+            if (c == null) {
+                throw new IllegalStateException("the verifier did not resolve the token on this thread");
             }
-            return new WssResult(true, false, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
+            if (encrypted) {
+                // Only now: the signature (over the ciphertext) held, so nothing unauthenticated is decrypted.
+                byte[] proof = c.key();
+                byte[] bodyKey = SctBodyCipher.bodyKey(proof);
+                try {
+                    SctBodyCipher.decrypt(envelope, bodyKey);
+                } finally {
+                    Arrays.fill(proof, (byte) 0);
+                    Arrays.fill(bodyKey, (byte) 0);
+                }
+            }
+            Optional<String> messageId = addressingHeader(envelope, "MessageID");
+            if (messageId.isPresent()) {
+                byte[] key = c.key();
+                // An encrypted request gets an encrypted answer, as does any request under an encrypting policy.
+                hold(v.subject(), messageId.get(), new Pending(c.identifier(), key, encrypted || policy.encrypt(),
+                        policy.timestampTtl(), clock.instant().plus(policy.timestampTtl())));
+            }
+            return new WssResult(true, encrypted, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
                     Optional.of(v.created()));
         } finally {
             SecurityContext c = opened.get();
@@ -116,12 +134,19 @@ final class SctRequests {
         if (p == null) {
             return Optional.empty();
         }
+        byte[] bodyKey = p.encrypt() ? SctBodyCipher.bodyKey(p.key()) : null;
         try {
+            if (bodyKey != null) {
+                SctBodyCipher.encrypt(reply, bodyKey);
+            }
             SctSigner.signReply(reply, p.identifier(), p.key(), p.ttl(), clock);
-            return Optional.of(new WssResult(true, false, Optional.empty(), Optional.empty(), Optional.empty(),
+            return Optional.of(new WssResult(true, p.encrypt(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of(clock.instant())));
         } finally {
             Arrays.fill(p.key(), (byte) 0);
+            if (bodyKey != null) {
+                Arrays.fill(bodyKey, (byte) 0);
+            }
         }
     }
 

@@ -140,6 +140,37 @@ class SctRequestsTest {
     }
 
     @Test
+    void underAnEncryptingPolicyTheRequestIsDecryptedAfterItsSignatureAndTheReplyIsEncryptedThenSigned()
+            throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        Document d = Envelopes.invoke();
+        byte[] bodyKey = org.trusthub.security.app.wss.sct.SctBodyCipher.bodyKey(key);
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d, bodyKey);
+        Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
+                "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
+                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
+        Document request = Envelopes.wire(d);
+        assertTrue(Envelopes.text(request).indexOf("<l:Power>on") < 0, "the wire carries ciphertext");
+        WssResult r = hub.verifyRequest(request, SECRET_LAMP);
+        assertEquals("signed+encrypted", r.label());
+        assertTrue(Envelopes.text(request).contains("<l:Power>on</l:Power>"), Envelopes.text(request));
+
+        Document reply = replyTo(REQUEST_ID);
+        reply.getElementsByTagNameNS("http://example.org/lamp", "SetTargetResponse").item(0).setTextContent("done-7");
+        assertEquals("signed+encrypted", hub.secure(reply, SWITCH).label());
+        Document wire = Envelopes.wire(reply);
+        assertTrue(Envelopes.text(wire).indexOf("done-7") < 0, "the reply's Body is encrypted");
+        new org.trusthub.security.app.wss.sct.SctVerifier((identifier, receiver) -> {
+            throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "not here");
+        }, Clock.systemUTC(), Duration.ofMinutes(5)).verifyReply(wire, IDENTIFIER, key, REQUEST_ID);
+        org.trusthub.security.app.wss.sct.SctBodyCipher.decrypt(wire, bodyKey);
+        assertTrue(Envelopes.text(wire).contains("done-7"));
+    }
+
+    @Test
     void aRefusedRequestLeavesNoKeyWaitingForAReply() throws Exception {
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, ThingId.of("stranger-9"), receiver,
                 Instant.now().plusSeconds(60), key);
