@@ -111,6 +111,14 @@ public final class WsTrustClient {
      * @throws WsSecurityException for an unsigned, tampered, wrongly keyed, stale, replayed or misrelated reply
      */
     public Document receiveReply(String wire, SctGrant grant, String requestMessageId) throws WsSecurityException {
+        return reply(wire, grant, requestMessageId).envelope();
+    }
+
+    /** A checked reply, and whether its Body was decrypted. */
+    private record Reply(Document envelope, boolean decrypted) {
+    }
+
+    private Reply reply(String wire, SctGrant grant, String requestMessageId) throws WsSecurityException {
         byte[] bytes = wire.getBytes(StandardCharsets.UTF_8);
         device.counter().received(bytes.length);
         Document d;
@@ -123,7 +131,6 @@ public final class WsTrustClient {
         int signatures = d.getElementsByTagNameNS(DS, "SignatureValue").getLength();
         int refs = d.getElementsByTagNameNS(DS, "Reference").getLength();
         boolean checked = false;
-        decrypted = false;
         try {
             verifier.verifyReply(d, identifier, grant.proofKey, requestMessageId);
             checked = true;
@@ -142,9 +149,9 @@ public final class WsTrustClient {
             byte[] k = bodyKey(grant);
             device.counter().count(CryptoKind.SYMMETRIC);
             SctBodyCipher.decrypt(d, k);
-            decrypted = true;
+            return new Reply(d, true);
         }
-        return d;
+        return new Reply(d, false);
     }
 
     private static final String DS = "http://www.w3.org/2000/09/xmldsig#";
@@ -178,15 +185,12 @@ public final class WsTrustClient {
      */
     public Document receiveReply(String wire, SctGrant grant, String requestMessageId, boolean requireEncrypted)
             throws WsSecurityException {
-        Document d = receiveReply(wire, grant, requestMessageId);
-        if (requireEncrypted && !decrypted && SctBodyCipher.hasContent(d)) {
+        Reply r = reply(wire, grant, requestMessageId);
+        if (requireEncrypted && !r.decrypted() && SctBodyCipher.hasContent(r.envelope())) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the reply's Body is not encrypted");
         }
-        return d;
+        return r.envelope();
     }
-
-    // Whether the last receiveReply decrypted its Body (a device is one thread).
-    private boolean decrypted;
 
     // The grant's Body key: HKDF-SHA256 of the proof key (SctBodyCipher's derivation, counted), once per grant.
     private byte[] bodyKey(SctGrant grant) {
@@ -213,8 +217,8 @@ public final class WsTrustClient {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the message is not well-formed XML");
         }
         int refs = d.getElementsByTagNameNS("http://www.w3.org/2000/09/xmldsig#", "Reference").getLength();
-        var ids = d.getElementsByTagNameNS(SctFormat.WSC, "Identifier");
-        String identifier = ids.getLength() == 0 ? null : ids.item(0).getTextContent().trim();
+        // The identifier of the token in the security header (the one verify() checks), not any element so named.
+        String identifier = headerTokenIdentifier(d);
         try {
             SctVerifier.Verified v = verifier.verify(d, device.id());
             boolean encrypted = SctBodyCipher.isEncrypted(d);
@@ -236,6 +240,32 @@ public final class WsTrustClient {
         public Received(ThingId sender, Document envelope) {
             this(sender, envelope, false);
         }
+    }
+
+    private static String headerTokenIdentifier(Document d) {
+        org.w3c.dom.Element root = d.getDocumentElement();
+        for (org.w3c.dom.Element header : children(root, SOAP12, "Header")) {
+            for (org.w3c.dom.Element security : children(header, WsSecurityException.WSSE_NS, "Security")) {
+                for (org.w3c.dom.Element sct : children(security, SctFormat.WSC, "SecurityContextToken")) {
+                    for (org.w3c.dom.Element id : children(sct, SctFormat.WSC, "Identifier")) {
+                        return id.getTextContent().trim();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+
+    private static java.util.List<org.w3c.dom.Element> children(org.w3c.dom.Element parent, String ns, String local) {
+        java.util.List<org.w3c.dom.Element> out = new java.util.ArrayList<>();
+        for (org.w3c.dom.Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof org.w3c.dom.Element e && ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     // The context verify() just used is cached by identifier; the Body key is derived from its proof key (one HKDF,

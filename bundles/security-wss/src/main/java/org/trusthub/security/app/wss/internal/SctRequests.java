@@ -213,8 +213,8 @@ final class SctRequests {
             if (h instanceof Element header && "Header".equals(header.getLocalName())) {
                 String found = null;
                 for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    if (n instanceof Element e && local.equals(e.getLocalName()) && e.getNamespaceURI() != null
-                            && e.getNamespaceURI().contains("addressing")) {
+                    if (n instanceof Element e && local.equals(e.getLocalName())
+                            && e.getNamespaceURI() != null && SctVerifier.WS_ADDRESSING.contains(e.getNamespaceURI())) {
                         if (found != null) {
                             return Optional.empty();
                         }

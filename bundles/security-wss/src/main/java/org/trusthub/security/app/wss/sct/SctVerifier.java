@@ -140,6 +140,10 @@ public final class SctVerifier {
         }
     }
 
+    /** WS-Addressing 1.0 (DPWS 1.1) and the 2004/08 member submission (DPWS 2006). */
+    public static final Set<String> WS_ADDRESSING = Set.of("http://www.w3.org/2005/08/addressing",
+            "http://schemas.xmlsoap.org/ws/2004/08/addressing");
+
     /** What a verified reply carried: when it was created. */
     public record VerifiedReply(Instant created) {
     }
@@ -177,7 +181,7 @@ public final class SctVerifier {
         List<String> relatesTo = new java.util.ArrayList<>();
         for (Element block : soap.headerBlocks()) {
             if ("RelatesTo".equals(block.getLocalName()) && block.getNamespaceURI() != null
-                    && block.getNamespaceURI().contains("addressing")) {
+                    && WS_ADDRESSING.contains(block.getNamespaceURI())) {
                 relatesTo.add(block.getTextContent().trim());
             }
         }
