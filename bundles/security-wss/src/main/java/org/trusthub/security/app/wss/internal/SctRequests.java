@@ -136,11 +136,10 @@ final class SctRequests {
         }
         byte[] bodyKey = p.encrypt() ? SctBodyCipher.bodyKey(p.key()) : null;
         try {
-            if (bodyKey != null) {
-                SctBodyCipher.encrypt(reply, bodyKey);
-            }
+            // An empty Body (nothing to hide) stays as it is.
+            boolean encrypted = bodyKey != null && SctBodyCipher.encrypt(reply, bodyKey);
             SctSigner.signReply(reply, p.identifier(), p.key(), p.ttl(), clock);
-            return Optional.of(new WssResult(true, p.encrypt(), Optional.empty(), Optional.empty(), Optional.empty(),
+            return Optional.of(new WssResult(true, encrypted, Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of(clock.instant())));
         } finally {
             Arrays.fill(p.key(), (byte) 0);

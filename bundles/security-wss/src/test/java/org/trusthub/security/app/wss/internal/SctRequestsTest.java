@@ -171,6 +171,26 @@ class SctRequestsTest {
     }
 
     @Test
+    void anEmptyReplyBodyUnderAnEncryptingPolicyIsSignedAndSaysSo() throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        Document d = Envelopes.invoke();
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d,
+                org.trusthub.security.app.wss.sct.SctBodyCipher.bodyKey(key));
+        Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
+                "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
+                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
+        hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP);
+        Document reply = replyTo(REQUEST_ID);
+        Element body = (Element) reply.getElementsByTagNameNS("http://www.w3.org/2003/05/soap-envelope", "Body")
+                .item(0);
+        body.removeChild(body.getFirstChild());
+        assertEquals("signed", hub.secure(reply, SWITCH).label(), "nothing to encrypt, and not claimed");
+    }
+
+    @Test
     void aRefusedRequestLeavesNoKeyWaitingForAReply() throws Exception {
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, ThingId.of("stranger-9"), receiver,
                 Instant.now().plusSeconds(60), key);
