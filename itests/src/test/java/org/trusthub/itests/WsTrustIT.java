@@ -53,7 +53,9 @@ import org.w3c.dom.Element;
  * WS-Trust for DPWS clients in the real distribution (feature trusthub-offload-dpws): a constrained client asks the
  * token service, hosted as a DPWS operation, for a security context token over real HTTP on loopback, then invokes a
  * hosted thing with a SOAP message signed (HMAC-SHA256) with the token's proof key; the hub checks it for the hosted
- * thing from the token alone. The client does no public-key operation.
+ * thing from the token alone, and signs its reply with the same proof key, which the client checks. The lamp's
+ * policy asks for encryption: the client encrypts the Body under a key derived from the proof key, and so does the
+ * hub for the reply. The client does no public-key operation. The token service is offered only on the hosted device the offload configuration names.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -106,12 +108,25 @@ public class WsTrustIT {
         ConstrainedDevice lampDevice = operational("it-wst-lamp");
         ThingId lamp = lampDevice.id();
 
-        // The hosted lamp accepts signed requests (an SCT signature is one); answers to the client go unsigned, as
-        // the client has no certificate (answers signed with the proof key are not built yet).
+        // The hosted lamp accepts signed and encrypted requests (an SCT signature with the Body encrypted under the
+        // token's Body key is one). The client keeps the default policy
+        // (sign,encrypt) it could not meet without a certificate: answers to its token-signed requests are signed
+        // with the token's proof key instead, whatever its policy.
         Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.app.wss");
         Dictionary<String, Object> wssProps = new Hashtable<>();
-        wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign", client.id().value() + ": plain"});
+        wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign encrypt"});
         wss.update(wssProps);
+        // The token service is offered on no hosted device until the offload configuration names one.
+        Shell shell = new Shell(sessionFactory);
+        String before = await("the token service's default", () -> {
+            String out = tryRun(shell, "trusthub:offload-stats");
+            return out != null && out.contains("offload-sts") ? out : null;
+        });
+        assertTrue(before, before.contains("offered on no device"));
+        Configuration offloadDpws = FeatureConfigs.applied(configAdmin, "org.trusthub.offload.dpws");
+        Dictionary<String, Object> stsProps = new Hashtable<>();
+        stsProps.put("stsDevices", new String[] {lamp.value()});
+        offloadDpws.update(stsProps);
         int discoveryPort = freeUdpPort();
         Configuration dpws = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
         Dictionary<String, Object> props = new Hashtable<>();
@@ -120,12 +135,13 @@ public class WsTrustIT {
         props.put("hostedThings", new String[] {lamp.value()});
         dpws.update(props);
 
-        Shell shell = new Shell(sessionFactory);
         String hosted = await("the token service on the hosted lamp", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out != null && out.contains(lamp.value()) && out.contains("offload-sts") ? out : null;
         });
         assertTrue(hosted, hosted.contains("SecurityTokenService"));
+        String stats = tryRun(shell, "trusthub:offload-stats");
+        assertTrue(stats, stats.contains("offered on " + lamp.value()));
 
         String probe = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "' xmlns:d='" + WSD + "' xmlns:p='"
                 + DPWS + "'><s:Header><a:Action>" + WSD + "/Probe</a:Action><a:MessageID>urn:uuid:"
@@ -155,27 +171,60 @@ public class WsTrustIT {
         assertTrue(tokens.issuedTokens().stream().anyMatch(t -> t.client().equals(client.id())
                 && t.audience().equals(lamp) && "ws-trust".equals(t.profile())));
 
-        // With the token, the device's metadata (signed Get) lists the token service as a hosted service.
-        String metadata = post(xaddr, clientSide.sign(envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
-                address), grant, Duration.ofMinutes(1)), 200);
-        assertTrue(metadata, metadata.contains(sts));
-        assertTrue(metadata, metadata.contains("urn:trusthub:service:offload-sts"));
+        // With the token, the device's metadata (signed Get; its Body is empty, nothing to encrypt) lists the token
+        // service as a hosted service.
+        Document get = envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", address);
+        String getId = messageId(get);
+        String metadata = post(xaddr, clientSide.sign(get, grant, Duration.ofMinutes(1)), 200);
+        // The answer is signed with the token's proof key (HMAC), under the same token, relating to the Get.
+        assertTrue(metadata, metadata.contains("hmac-sha256") && metadata.contains(grant.securityContextToken()
+                .getElementsByTagNameNS("http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512",
+                        "Identifier").item(0).getTextContent()));
+        assertFalse(metadata, metadata.contains("BinarySecurityToken") || metadata.contains("ecdsa"));
+        assertFalse("the metadata travels encrypted", metadata.contains(sts));
+        String metadataText = text(clientSide.receiveReply(metadata, grant, getId, true));
+        assertTrue(metadataText, metadataText.contains(sts));
+        assertTrue(metadataText, metadataText.contains("urn:trusthub:service:offload-sts"));
 
         // An unsigned GetStatus is refused by the lamp's policy; the proof-key signed one is answered.
         String service = xaddr + "/thing";
         String refused = post(service, text(getStatus(service)), 400);
         assertTrue(refused, refused.contains("not signed") || refused.contains("InvalidSecurity"));
-        String signed = clientSide.sign(getStatus(service), grant, Duration.ofMinutes(1));
+        String clear = post(service, clientSide.sign(getStatus(service), grant, Duration.ofMinutes(1)), 400);
+        assertTrue(clear, clear.contains("requires encryption"));
+        Document statusRequest = getStatus(service);
+        String statusId = messageId(statusRequest);
+        String signed = clientSide.signEncrypted(statusRequest, grant, Duration.ofMinutes(1));
+        assertTrue(signed, signed.contains("EncryptedData") && signed.contains("aes128-gcm"));
         assertFalse("no certificate or public-key signature on the wire", signed.contains("BinarySecurityToken")
                 || signed.contains("ecdsa"));
         String status = post(service, signed, 200);
-        assertTrue(status, status.contains("OPERATIONAL") && status.contains(lamp.value()));
+        // Checked before it is read: signed with the proof key over Body, Timestamp and the addressing headers; the
+        // Body, encrypted under the token's Body key, opened after the signature held.
+        assertFalse(status, status.contains("OPERATIONAL"));
+        Document answer = clientSide.receiveReply(status, grant, statusId, true);
+        String statusText = answer.getDocumentElement().getTextContent();
+        assertTrue(status, statusText.contains("OPERATIONAL") && statusText.contains(lamp.value()));
+        // The client refuses that reply a second time, a tampered copy, and one taken for another request.
+        String again = status;
+        org.trusthub.security.app.wss.WsSecurityException r = org.junit.Assert.assertThrows(
+                org.trusthub.security.app.wss.WsSecurityException.class,
+                () -> clientSide.receiveReply(again, grant, statusId));
+        assertTrue(r.getMessage(), r.getMessage().contains("replayed"));
+        String tamperedReply = status.replaceFirst("(MessageID[^>]*>)urn:uuid:", "$1urn:uuid:0");
+        assertFalse(tamperedReply.equals(status));
+        r = org.junit.Assert.assertThrows(org.trusthub.security.app.wss.WsSecurityException.class,
+                () -> clientSide.receiveReply(tamperedReply, grant, statusId));
+        assertEquals(r.getMessage(), "wsse:FailedCheck", r.faultCode());
+        r = org.junit.Assert.assertThrows(org.trusthub.security.app.wss.WsSecurityException.class,
+                () -> clientSide.receiveReply(status, grant, getId));
+        assertTrue(r.getMessage(), r.getMessage().contains("answers another request"));
 
         // The same message again is a replay.
         String replay = post(service, signed, 400);
         assertTrue(replay, replay.contains("replayed"));
         // A tampered copy (one more character in the signed MessageID) fails the HMAC.
-        String fresh = clientSide.sign(getStatus(service), grant, Duration.ofMinutes(1));
+        String fresh = clientSide.signEncrypted(getStatus(service), grant, Duration.ofMinutes(1));
         String tampered = fresh.replaceFirst("(MessageID[^>]*>)urn:uuid:", "$1urn:uuid:0");
         assertFalse(tampered.equals(fresh));
         String failed = post(service, tampered, 400);
@@ -184,12 +233,17 @@ public class WsTrustIT {
         assertEquals("the client did no public-key operation", 0, client.counter().snapshot().publicKey());
         dpws.delete();
         wss.delete();
+        offloadDpws.delete();
     }
 
     private static Document envelope(String action, String to) throws Exception {
         return parse("<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "'><s:Header><a:Action>" + action
                 + "</a:Action><a:MessageID>urn:uuid:" + UUID.randomUUID() + "</a:MessageID><a:To>" + to
                 + "</a:To></s:Header><s:Body/></s:Envelope>");
+    }
+
+    private static String messageId(Document d) {
+        return d.getElementsByTagNameNS(WSA, "MessageID").item(0).getTextContent().trim();
     }
 
     private static Document getStatus(String to) throws Exception {

@@ -206,6 +206,36 @@ public final class DeviceCostRun {
             rows.add(new Row("one DPWS SOAP invoke: SCT + HMAC-SHA256 vs X.509 ECDSA (tasks 4 5)", "receiver",
                     sctReceive, x509Receiver.snapshot()));
 
+            // 7. The hosted thing's answer to that invoke: signed with the token's proof key (the hub, for a thing it
+            // hosts) and checked by the client, vs signed with the hub's X.509 key and checked by the client (one
+            // ECDSA verification and the certificate's path to the CA: 2 public-key operations, as the receiver above).
+            String identifier = sct.securityContextToken().getElementsByTagNameNS(
+                    org.trusthub.offload.internal.dpws.SctFormat.WSC, "Identifier").item(0).getTextContent();
+            org.trusthub.security.app.wss.sct.SecurityContext hosted = new org.trusthub.offload.internal.dpws
+                    .AudienceContexts(b.keystore).resolve(identifier, server.id());
+            byte[] proof = hosted.key();
+            org.w3c.dom.Document reply = SoapMessages.reply("urn:uuid:1");
+            org.trusthub.security.app.wss.sct.SctSigner.signReply(reply, identifier, proof, ttl,
+                    java.time.Clock.systemUTC());
+            java.util.Arrays.fill(proof, (byte) 0);
+            hosted.destroy();
+            c0 = client.counter().snapshot();
+            clientSide.receiveReply(SoapMessages.text(reply), sct, "urn:uuid:1");
+            OpCounts sctReply = client.counter().snapshot().minus(c0);
+            org.w3c.dom.Document x509Reply = SoapMessages.reply("urn:uuid:1");
+            int replyDigests = x509.signX509(x509Reply);
+            String x509ReplyWire = SoapMessages.text(x509Reply);
+            check(x509.verifyX509(SoapMessages.parse(x509ReplyWire)), "X.509-signed reply");
+            OpCounter x509ReplyReceiver = new OpCounter();
+            x509ReplyReceiver.count(CryptoKind.PUBLIC_KEY);
+            x509ReplyReceiver.count(CryptoKind.PUBLIC_KEY);
+            for (int i = 0; i < replyDigests; i++) {
+                x509ReplyReceiver.count(CryptoKind.HASH);
+            }
+            x509ReplyReceiver.received(x509ReplyWire.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            rows.add(new Row("the hosted thing's reply: proof-key HMAC vs X.509 ECDSA (tasks 4 5)", "client",
+                    sctReply, x509ReplyReceiver.snapshot()));
+
             print(boot);
             long publicKey = 0;
             for (ConstrainedDevice d : all) {

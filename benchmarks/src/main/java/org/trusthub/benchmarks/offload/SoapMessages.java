@@ -65,6 +65,21 @@ final class SoapMessages {
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The hosted thing's answer to a GetStatus, relating to it (four addressing headers, as the binding's). */
+    static Document reply(String relatesTo) throws Exception {
+        String xml = "<s:Envelope xmlns:s=\"" + SOAP + "\" xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">"
+                + "<s:Header><wsa:Action>http://trusthub.org/ns/dpws/2026/thing/ThingPortType/GetStatusResponse"
+                + "</wsa:Action><wsa:MessageID>urn:uuid:" + UUID.randomUUID() + "</wsa:MessageID>"
+                + "<wsa:RelatesTo>" + relatesTo + "</wsa:RelatesTo>"
+                + "<wsa:To>http://www.w3.org/2005/08/addressing/anonymous</wsa:To>"
+                + "</s:Header><s:Body><th:GetStatusResponse xmlns:th=\"http://trusthub.org/ns/dpws/2026/thing\">"
+                + "<th:Thing>sct-server</th:Thing><th:State>OPERATIONAL</th:State></th:GetStatusResponse></s:Body>"
+                + "</s:Envelope>";
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Signs with ECDSA P-256 and the certificate; returns the number of digested parts. */
     int signX509(Document d) throws Exception {
         List<WSEncryptionPart> parts = new ArrayList<>();

@@ -15,7 +15,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.SctGrant;
 import org.trusthub.offload.device.WsTrustClient;
+import org.trusthub.offload.internal.dpws.AudienceContexts;
+import org.trusthub.offload.internal.dpws.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
+import org.trusthub.security.app.wss.sct.SctSigner;
+import org.trusthub.security.app.wss.sct.SecurityContext;
 import org.trusthub.offload.internal.hub.WsTrust;
 import org.w3c.dom.Element;
 
@@ -29,6 +33,10 @@ import org.w3c.dom.Element;
  * <li>{@code deviceSignSctHmac} vs {@code deviceSignX509Ecdsa}: signing one DPWS invoke with the proof key (HMAC-SHA256)
  * and with an X.509 key (ECDSA P-256), both with WSS4J over the same parts, parsed from text and serialized
  * again (the XML work is most of either).</li>
+ * <li>{@code deviceVerifySctReply} vs {@code deviceVerifyX509Reply}: the client checking the hosted thing's answer,
+ * signed with the token's proof key (HMAC-SHA256, RelatesTo, freshness, replay) or with the hub's X.509 key (ECDSA
+ * P-256 and the certificate's path), both parsed from text. The signed reply is made per invocation, outside the
+ * measurement, with a fresh client (so the replay cache does not grow over the run).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -53,6 +61,49 @@ public class WsTrustSctBenchmark {
         sts = new StsService(bench.hub);
         grant = clientSide.acceptResponse(sts.issue(clientSide.requestSecurityToken(server.id(), "invoke")));
         x509 = new SoapMessages(bench);
+    }
+
+    /** A reply the hosted side signed with the proof key, and a client that has not seen it. */
+    @State(Scope.Thread)
+    public static class SignedReply {
+        String wire;
+        String x509Wire;
+        WsTrustClient client;
+
+        @Setup(Level.Invocation)
+        public void sign(WsTrustSctBenchmark b) throws Exception {
+            String identifier = b.grant.securityContextToken().getElementsByTagNameNS(SctFormat.WSC, "Identifier")
+                    .item(0).getTextContent();
+            SecurityContext c = new AudienceContexts(b.bench.keystore).resolve(identifier, b.server.id());
+            byte[] key = c.key();
+            try {
+                org.w3c.dom.Document d = SoapMessages.reply(REQUEST);
+                SctSigner.signReply(d, identifier, key, Duration.ofMinutes(5), java.time.Clock.systemUTC());
+                wire = SoapMessages.text(d);
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+                c.destroy();
+            }
+            client = new WsTrustClient(b.client, Duration.ofMinutes(5));
+            if (x509Wire == null) {
+                org.w3c.dom.Document d = SoapMessages.reply(REQUEST);
+                b.x509.signX509(d);
+                x509Wire = SoapMessages.text(d);
+            }
+        }
+    }
+
+    static final String REQUEST = "urn:uuid:9b2f3c1e-7a5d-4e8f-9c0b-1d2e3f4a5b6c";
+
+    @Benchmark
+    public org.w3c.dom.Document deviceVerifySctReply(SignedReply r) throws Exception {
+        return r.client.receiveReply(r.wire, grant, REQUEST);
+    }
+
+    /** Parsed from text and checked (signature and certificate path), as {@code deviceVerifySctReply} is. */
+    @Benchmark
+    public boolean deviceVerifyX509Reply(SignedReply r) throws Exception {
+        return x509.verifyX509(SoapMessages.parse(r.x509Wire));
     }
 
     @TearDown(Level.Trial)

@@ -15,6 +15,8 @@ public final class SctGrant {
     final Element sct;
     final byte[] proofKey;
     final Instant expires;
+    // The Body encryption key (HKDF of the proof key), derived on first use.
+    byte[] bodyKey;
 
     SctGrant(ThingId audience, Element sct, byte[] proofKey, Instant expires) {
         this.audience = audience;
@@ -36,9 +38,12 @@ public final class SctGrant {
         return expires;
     }
 
-    /** Wipes the proof key. */
+    /** Wipes the proof key (and the Body key derived from it). */
     public void destroy() {
         Arrays.fill(proofKey, (byte) 0);
+        if (bodyKey != null) {
+            Arrays.fill(bodyKey, (byte) 0);
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.trusthub.offload.internal.wire.Cbor;
 import org.trusthub.offload.internal.wire.Wire;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.sct.SctBodyCipher;
 import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SctVerifier;
 import org.trusthub.security.app.wss.sct.SecurityContext;
@@ -37,7 +38,8 @@ import com.upokecenter.cbor.CBORObject;
  * messages with it (HMAC-SHA256 through WSS4J), and, as the audience, checks such messages alone and offline (the
  * SCT's identifier carries the token sealed under its own K_T). Every operation lands in the device's
  * {@link OpCounter}: no public-key operation anywhere; per message one HMAC and one SHA-256 per signed part on each
- * side. Not thread safe (a device is one thread).
+ * side, replies included ({@link #receiveReply}: the audience signs them with the same proof key). Not thread safe
+ * (a device is one thread).
  */
 public final class WsTrustClient {
 
@@ -99,6 +101,106 @@ public final class WsTrustClient {
         return new String(wire, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Client: checks the reply to a request this device signed with {@code grant}: it must be signed with the same
+     * proof key (HMAC-SHA256 over Body, Timestamp and every header block), under the same token, relate to the
+     * request and be fresh and new. One HMAC and one SHA-256 per signed part; no token opening, no public-key
+     * operation. The envelope is returned without its security header.
+     *
+     * @param requestMessageId the {@code wsa:MessageID} of the request this answers
+     * @throws WsSecurityException for an unsigned, tampered, wrongly keyed, stale, replayed or misrelated reply
+     */
+    public Document receiveReply(String wire, SctGrant grant, String requestMessageId) throws WsSecurityException {
+        return reply(wire, grant, requestMessageId).envelope();
+    }
+
+    /** A checked reply, and whether its Body was decrypted. */
+    private record Reply(Document envelope, boolean decrypted) {
+    }
+
+    private Reply reply(String wire, SctGrant grant, String requestMessageId) throws WsSecurityException {
+        byte[] bytes = wire.getBytes(StandardCharsets.UTF_8);
+        device.counter().received(bytes.length);
+        Document d;
+        try {
+            d = SctFormat.parser().parse(new ByteArrayInputStream(bytes));
+        } catch (org.xml.sax.SAXException | java.io.IOException e) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY, "the reply is not well-formed XML");
+        }
+        String identifier = identifier(grant);
+        int signatures = d.getElementsByTagNameNS(DS, "SignatureValue").getLength();
+        int refs = d.getElementsByTagNameNS(DS, "Reference").getLength();
+        boolean checked = false;
+        try {
+            verifier.verifyReply(d, identifier, grant.proofKey, requestMessageId);
+            checked = true;
+        } finally {
+            // An unsigned reply costs nothing; otherwise WSS4J computed the HMAC over SignedInfo and, when it held,
+            // one digest per reference (on a refusal this is an upper bound: a wrong key stops before the digests).
+            if (signatures > 0 || checked) {
+                device.counter().count(CryptoKind.SYMMETRIC);
+                for (int i = 0; i < refs; i++) {
+                    device.counter().count(CryptoKind.HASH);
+                }
+            }
+        }
+        // After the signature held: the Body, encrypted under the grant's Body key, is opened (one AES-GCM).
+        if (SctBodyCipher.isEncrypted(d)) {
+            byte[] k = bodyKey(grant);
+            device.counter().count(CryptoKind.SYMMETRIC);
+            SctBodyCipher.decrypt(d, k);
+            return new Reply(d, true);
+        }
+        return new Reply(d, false);
+    }
+
+    private static final String DS = "http://www.w3.org/2000/09/xmldsig#";
+
+    private static String identifier(SctGrant grant) {
+        var ids = grant.sct.getElementsByTagNameNS(SctFormat.WSC, "Identifier");
+        if (ids.getLength() != 1) {
+            throw new OffloadException(Refusal.MALFORMED, "the grant's token has no single wsc:Identifier");
+        }
+        return ids.item(0).getTextContent().trim();
+    }
+
+    /**
+     * Client: encrypts the Body (AES-128-GCM under the grant's Body key, {@link SctBodyCipher}), then signs as
+     * {@link #sign} does, for a target whose policy requires encryption. One AES-GCM operation per message, and one
+     * HKDF per grant (the Body key, derived on first use).
+     */
+    public String signEncrypted(Document envelope, SctGrant grant, Duration ttl) throws WsSecurityException {
+        if (!device.clock().instant().isBefore(grant.expires)) {
+            throw new OffloadException(Refusal.EXPIRED, "the security context token expired at " + grant.expires);
+        }
+        if (SctBodyCipher.encrypt(envelope, bodyKey(grant))) {
+            device.counter().count(CryptoKind.SYMMETRIC);
+        }
+        return sign(envelope, grant, ttl);
+    }
+
+    /**
+     * Client: as {@link #receiveReply(String, SctGrant, String)}, and, when {@code requireEncrypted}, refuses a reply
+     * whose Body has content in the clear (the request was encrypted: so must its answer be).
+     */
+    public Document receiveReply(String wire, SctGrant grant, String requestMessageId, boolean requireEncrypted)
+            throws WsSecurityException {
+        Reply r = reply(wire, grant, requestMessageId);
+        if (requireEncrypted && !r.decrypted() && SctBodyCipher.hasContent(r.envelope())) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY, "the reply's Body is not encrypted");
+        }
+        return r.envelope();
+    }
+
+    // The grant's Body key: HKDF-SHA256 of the proof key (SctBodyCipher's derivation, counted), once per grant.
+    private byte[] bodyKey(SctGrant grant) {
+        if (grant.bodyKey == null) {
+            grant.bodyKey = device.crypto().hkdf(new byte[0], grant.proofKey, Wire.ascii(SctBodyCipher.BODY_KEY_INFO),
+                    SctBodyCipher.BODY_KEY);
+        }
+        return grant.bodyKey;
+    }
+
     // ---------------------------------------------------------------------------------------------- audience
 
     /**
@@ -115,9 +217,15 @@ public final class WsTrustClient {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the message is not well-formed XML");
         }
         int refs = d.getElementsByTagNameNS("http://www.w3.org/2000/09/xmldsig#", "Reference").getLength();
+        // The identifier of the token in the security header (the one verify() checks), not any element so named.
+        String identifier = headerTokenIdentifier(d);
         try {
             SctVerifier.Verified v = verifier.verify(d, device.id());
-            return new Received(v.subject(), d);
+            boolean encrypted = SctBodyCipher.isEncrypted(d);
+            if (encrypted) {
+                decryptAsAudience(d, identifier);
+            }
+            return new Received(v.subject(), d, encrypted);
         } finally {
             // WSS4J did the work whatever the verdict: one HMAC over SignedInfo and one digest per reference.
             device.counter().count(CryptoKind.SYMMETRIC);
@@ -127,8 +235,56 @@ public final class WsTrustClient {
         }
     }
 
-    /** A verified message: who sent it, and the envelope without its security header. */
-    public record Received(ThingId sender, Document envelope) {
+    /** A verified message: who sent it, the envelope without its security header, whether its Body was encrypted. */
+    public record Received(ThingId sender, Document envelope, boolean encrypted) {
+        public Received(ThingId sender, Document envelope) {
+            this(sender, envelope, false);
+        }
+    }
+
+    private static String headerTokenIdentifier(Document d) {
+        org.w3c.dom.Element root = d.getDocumentElement();
+        for (org.w3c.dom.Element header : children(root, SOAP12, "Header")) {
+            for (org.w3c.dom.Element security : children(header, WsSecurityException.WSSE_NS, "Security")) {
+                for (org.w3c.dom.Element sct : children(security, SctFormat.WSC, "SecurityContextToken")) {
+                    for (org.w3c.dom.Element id : children(sct, SctFormat.WSC, "Identifier")) {
+                        return id.getTextContent().trim();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+
+    private static java.util.List<org.w3c.dom.Element> children(org.w3c.dom.Element parent, String ns, String local) {
+        java.util.List<org.w3c.dom.Element> out = new java.util.ArrayList<>();
+        for (org.w3c.dom.Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof org.w3c.dom.Element e && ns.equals(e.getNamespaceURI()) && local.equals(e.getLocalName())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    // The context verify() just used is cached by identifier; the Body key is derived from its proof key (one HKDF,
+    // counted) and the Body opened (one AES-GCM), only after the signature held.
+    private void decryptAsAudience(Document d, String identifier) throws WsSecurityException {
+        SecurityContext c = identifier == null ? null : opened.get(identifier);
+        if (c == null) {
+            throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "no context to decrypt the Body with");
+        }
+        byte[] proof = c.key();
+        byte[] k = device.crypto().hkdf(new byte[0], proof, Wire.ascii(SctBodyCipher.BODY_KEY_INFO),
+                SctBodyCipher.BODY_KEY);
+        try {
+            device.counter().count(CryptoKind.SYMMETRIC);
+            SctBodyCipher.decrypt(d, k);
+        } finally {
+            Arrays.fill(proof, (byte) 0);
+            Arrays.fill(k, (byte) 0);
+        }
     }
 
     private SecurityContext open(String identifier, ThingId receiver) throws WsSecurityException {

@@ -3,7 +3,7 @@
  * by kind and each byte on the air. Tests, benchmarks and bindings use it to play a thing.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.offload.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,7 +3,9 @@ package org.trusthub.offload.internal.dpws;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,11 +13,16 @@ import javax.xml.namespace.QName;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.TokenService;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
@@ -31,9 +38,27 @@ import org.w3c.dom.Element;
  * <p>The RST authenticates itself (the COSE_Mac0 in {@code th:AuthenticatedRequest}), so the request needs no
  * WS-Security of its own ({@link #authenticatesItself()}); the token service also checks the requester and the audience are OPERATIONAL, AppliesTo
  * matches the MAC'd audience, and the request is fresh. Activated only when the DPWS binding (trusthub-dpws) looks it up.
+ *
+ * <p>It is offered only on the hosted devices configuration PID {@value #PID} names ({@code stsDevices}); none by
+ * default. The endpoint serves callers without WS-Security (the RST authenticates itself), so each device that offers
+ * it is one more unauthenticated endpoint on the network: an operator opts in per device, or with {@code *} for all.
  */
-@Component(service = HostedService.class)
+@Component(service = HostedService.class, configurationPid = StsService.PID)
+@Designate(ocd = StsService.Config.class)
 public final class StsService implements HostedService {
+
+    /** Configuration PID. */
+    public static final String PID = "org.trusthub.offload.dpws";
+
+    @ObjectClassDefinition(name = "trusthub offload over DPWS",
+            description = "WS-Trust for DPWS clients: which hosted DPWS devices offer the offload token service.")
+    public @interface Config {
+        @AttributeDefinition(name = "Devices offering the token service", description = "Ids of hosted things "
+                + "whose DPWS device offers offload-sts (WS-Trust Issue, /dpws/<device>/offload-sts), or '*' for "
+                + "every hosted device. Empty (the default): no device offers it. Its requests need no WS-Security, "
+                + "so each device listed is one more endpoint open to unauthenticated callers.")
+        String[] stsDevices() default {};
+    }
 
     public static final String NAME = "offload-sts";
     public static final QName TYPE = new QName(WsTrust.TH, "SecurityTokenService");
@@ -44,11 +69,74 @@ public final class StsService implements HostedService {
     private static final QName BAD_REQUEST = new QName(WsTrust.WST, "BadRequest");
 
     private final TokenService tokens;
+    private volatile Offered offered = new Offered(false, Set.of());
+
+    /** Which hosted devices offer the service: all of them, or these thing ids. */
+    record Offered(boolean all, Set<ThingId> things) {
+        @Override
+        public String toString() {
+            return all ? "*" : things.isEmpty() ? "(none)" : String.join(",", things.stream().map(ThingId::value)
+                    .sorted().toList());
+        }
+    }
+
+    /** Offered on no hosted device ({@link #issue} works all the same); for tests and benchmarks. */
+    public StsService(TokenService tokens) {
+        this(tokens, Set.of());
+    }
+
+    /** Offered on the devices of these hosted things ({@code *} for all). */
+    public StsService(TokenService tokens, Collection<String> devices) {
+        this.tokens = tokens;
+        this.offered = parse(devices.toArray(String[]::new));
+    }
 
     // Only the binding (trusthub-dpws) looks this service up; without it the component is never activated.
     @Activate
-    public StsService(@Reference TokenService tokens) {
+    public StsService(@Reference TokenService tokens, Config config) {
         this.tokens = tokens;
+        modified(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        offered = parse(config.stsDevices());
+        LOG.info("WS-Trust: the token service ({}) is offered on hosted devices: {}", NAME, offered);
+    }
+
+    private static Offered parse(String[] devices) {
+        Set<ThingId> things = new LinkedHashSet<>();
+        boolean all = false;
+        for (String d : devices == null ? new String[0] : devices) {
+            // Karaf's .cfg lists arrive as one comma-separated string.
+            for (String entry : d == null ? new String[0] : d.split(",")) {
+                String e = entry.trim();
+                if (e.isEmpty()) {
+                    continue;
+                }
+                if ("*".equals(e)) {
+                    all = true;
+                    continue;
+                }
+                try {
+                    things.add(ThingId.of(e));
+                } catch (IllegalArgumentException ex) {
+                    LOG.warn("WS-Trust: ignoring an entry of stsDevices: {}", ex.getMessage());
+                }
+            }
+        }
+        return new Offered(all, Set.copyOf(things));
+    }
+
+    /** Where the service is offered, as the shell and the log show it: {@code *}, {@code (none)} or the ids. */
+    public String offeredOn() {
+        return offered.toString();
+    }
+
+    @Override
+    public boolean hostedOn(ThingId hostedThing) {
+        Offered o = offered;
+        return o.all() || o.things().contains(hostedThing);
     }
 
     @Override

@@ -6,6 +6,9 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.trusthub.api.offload.OffloadStatistics;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.internal.hub.HubDetails;
@@ -18,6 +21,9 @@ public class OffloadStatsCommand implements Action {
 
     @Reference
     OffloadStatistics stats;
+
+    @Reference
+    BundleContext context;
 
     @Override
     public Object execute() {
@@ -35,6 +41,25 @@ public class OffloadStatsCommand implements Action {
             System.out.println("State kept or purged by the hub:");
             d.housekeeping().forEach((k, v) -> System.out.printf("  %-30s %d%n", k, v));
         }
+        System.out.println("WS-Trust token service on hosted DPWS devices (offload-sts): " + stsDevices());
         return null;
+    }
+
+    // By name and property: the DPWS classes are optional (trusthub-offload-dpws), this command must load without.
+    private String stsDevices() {
+        ServiceReference<?>[] refs;
+        try {
+            refs = context == null ? null : context.getServiceReferences(
+                    "org.trusthub.binding.dpws.spi.HostedService",
+                    "(component.name=org.trusthub.offload.internal.dpws.StsService)");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null || refs.length == 0) {
+            return "not available (feature trusthub-offload-dpws)";
+        }
+        Object devices = refs[0].getProperty("stsDevices");
+        String list = devices instanceof String[] a ? String.join(",", a) : devices == null ? "" : devices.toString();
+        return list.isBlank() ? "offered on no device (stsDevices in org.trusthub.offload.dpws)" : "offered on " + list;
     }
 }

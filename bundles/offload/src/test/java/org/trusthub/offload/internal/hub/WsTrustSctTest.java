@@ -32,7 +32,9 @@ import org.trusthub.offload.internal.dpws.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SctVerifier;
+import org.trusthub.security.app.wss.sct.SecurityContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -211,6 +213,198 @@ class WsTrustSctTest {
         SctVerifier hosted = new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL);
         assertEquals(client.id(), hosted.verify(asTheBindingReadsIt, server.id()).subject(), wire);
         assertEquals(client.id(), serverSide.receive(wire).sender(), wire);
+    }
+
+    // ---- the hosted thing's reply, signed with the proof key of the request's token
+
+    static final String REQUEST_ID = "urn:uuid:5";
+
+    static Document reply(String relatesTo, String text) throws Exception {
+        String xml = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+                + "xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><s:Header><wsa:Action>urn:example:SwitchResponse"
+                + "</wsa:Action><wsa:MessageID>urn:uuid:6</wsa:MessageID><wsa:RelatesTo>" + relatesTo
+                + "</wsa:RelatesTo><wsa:To>http://www.w3.org/2005/08/addressing/anonymous</wsa:To></s:Header><s:Body>"
+                + "<e:SwitchResponse xmlns:e=\"urn:example\">" + text + "</e:SwitchResponse></s:Body></s:Envelope>";
+        return SctFormat.parser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String identifier(SctGrant g) {
+        return g.securityContextToken().getElementsByTagNameNS(SctFormat.WSC, "Identifier").item(0).getTextContent();
+    }
+
+    /** The hub's side for a hosted thing: checks the request as security-wss does, signs the reply with its key. */
+    String hostedReply(String request, SctGrant g, String text) throws Exception {
+        SctVerifier hosted = new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL);
+        hosted.verify(SctFormat.parser().parse(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8))),
+                server.id());
+        return replyUnder(identifier(g), g, text);
+    }
+
+    String replyUnder(String identifier, SctGrant keyOf, String text) throws Exception {
+        SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(keyOf), server.id());
+        byte[] key = c.key();
+        try {
+            Document d = reply(REQUEST_ID, text);
+            SctSigner.signReply(d, identifier, key, TTL, f.clock);
+            return text(d);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+            c.destroy();
+        }
+    }
+
+    static String text(Document d) throws Exception {
+        java.io.StringWriter w = new java.io.StringWriter();
+        var t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+        t.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+        t.transform(new javax.xml.transform.dom.DOMSource(d), new javax.xml.transform.stream.StreamResult(w));
+        return w.toString();
+    }
+
+    @Test
+    void theHostedThingsReplySignedWithTheProofKeyIsAcceptedByTheClientWithSymmetricCryptoOnly() throws Exception {
+        SctGrant g = grant(server);
+        String wire = hostedReply(clientSide.sign(invoke("on"), g, TTL), g, "done");
+        OpCounts c0 = client.counter().snapshot();
+        Document d = clientSide.receiveReply(wire, g, REQUEST_ID);
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertEquals("done", d.getElementsByTagNameNS("urn:example", "SwitchResponse").item(0).getTextContent());
+        assertEquals(0, d.getElementsByTagNameNS(WsTrust.WSSE, "Security").getLength(), "the header is consumed");
+        assertEquals(0, client.counter().snapshot().publicKey());
+        assertEquals(1, c1.symmetric(), "one HMAC per reply, no token opening");
+        assertEquals(6, c1.hash(), "one SHA-256 per signed part: four addressing headers, Timestamp, Body");
+    }
+
+    @Test
+    void anUnsignedReplyIsRefusedAndCostsTheClientNoCrypto() throws Exception {
+        SctGrant g = grant(server);
+        OpCounts c0 = client.counter().snapshot();
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(text(reply(REQUEST_ID, "done")), g, REQUEST_ID));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertTrue(e.getMessage().contains("not signed"), e.getMessage());
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertEquals(0, c1.symmetric() + c1.hash() + c1.publicKey());
+    }
+
+    @Test
+    void aTamperedReplyIsRefused() throws Exception {
+        SctGrant g = grant(server);
+        String wire = hostedReply(clientSide.sign(invoke("on"), g, TTL), g, "done");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(wire.replace(">done<", ">fail<"), g, REQUEST_ID));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertEquals(0, client.counter().snapshot().publicKey());
+    }
+
+    @Test
+    void aReplyUnderAnotherTokensKeyIsRefused() throws Exception {
+        SctGrant g = grant(server);
+        SctGrant other = grant(server);
+        // The right identifier, the key of another token: the HMAC does not hold.
+        String wrongKey = replyUnder(identifier(g), other, "done");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(wrongKey, g, REQUEST_ID));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        // Signed under another token altogether: refused before any HMAC.
+        String otherToken = replyUnder(identifier(other), other, "done");
+        e = assertThrows(WsSecurityException.class, () -> clientSide.receiveReply(otherToken, g, REQUEST_ID));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("another security context token"), e.getMessage());
+    }
+
+    @Test
+    void aReplayedReplyAndAReplyToAnotherRequestAreRefused() throws Exception {
+        SctGrant g = grant(server);
+        String wire = hostedReply(clientSide.sign(invoke("on"), g, TTL), g, "done");
+        clientSide.receiveReply(wire, g, REQUEST_ID);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(wire, g, REQUEST_ID));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        assertTrue(e.getMessage().contains("replayed"), e.getMessage());
+
+        String later = replyUnder(identifier(g), g, "done");
+        e = assertThrows(WsSecurityException.class, () -> clientSide.receiveReply(later, g, "urn:uuid:7"));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("answers another request"), e.getMessage());
+    }
+
+    // ---- Body encryption under a key derived from the proof key (targets whose policy requires encryption)
+
+    @Test
+    void anEncryptedInvokeIsOpenedByTheAudienceOnlyAfterItsSignatureWithSymmetricCryptoOnly() throws Exception {
+        SctGrant g = grant(server);
+        OpCounts c0 = client.counter().snapshot();
+        String wire = clientSide.signEncrypted(invoke("level-42"), g, TTL);
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertFalse(wire.contains("level-42"), wire);
+        assertTrue(wire.contains("aes128-gcm"), wire);
+        assertEquals(3, c1.symmetric(), "HKDF of the Body key (once per grant), AES-GCM, HMAC");
+        OpCounts c2 = client.counter().snapshot();
+        clientSide.signEncrypted(invoke("level-43"), g, TTL);
+        assertEquals(2, client.counter().snapshot().minus(c2).symmetric(), "AES-GCM and HMAC per message");
+
+        WsTrustClient.Received r = serverSide.receive(wire);
+        assertTrue(r.encrypted());
+        assertEquals("level-42", r.envelope().getElementsByTagNameNS("urn:example", "Switch").item(0)
+                .getTextContent());
+        assertEquals(0, client.counter().snapshot().publicKey() + server.counter().snapshot().publicKey());
+    }
+
+    @Test
+    void theHubOpensADevicesEncryptedBodyWithTheSameDerivation() throws Exception {
+        SctGrant g = grant(server);
+        String wire = clientSide.signEncrypted(invoke("level-42"), g, TTL);
+        Document d = SctFormat.parser().parse(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)));
+        new SctVerifier(new AudienceContexts(f.keystore), f.clock, TTL).verify(d, server.id());
+        SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
+        byte[] key = c.key();
+        // security-wss's HKDF (javax.crypto) and the device's (Bouncy Castle) give one Body key.
+        org.trusthub.security.app.wss.sct.SctBodyCipher.decrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+                .bodyKey(key));
+        assertEquals("level-42", d.getElementsByTagNameNS("urn:example", "Switch").item(0).getTextContent());
+    }
+
+    @Test
+    void anEncryptedReplyIsOpenedAfterItsSignatureAndAClearOneIsRefusedWhenEncryptionWasAsked() throws Exception {
+        SctGrant g = grant(server);
+        SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
+        byte[] key = c.key();
+        Document d = reply(REQUEST_ID, "status-7");
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+                .bodyKey(key));
+        SctSigner.signReply(d, identifier(g), key, TTL, f.clock);
+        String wire = text(d);
+        assertFalse(wire.contains("status-7"));
+        OpCounts c0 = client.counter().snapshot();
+        Document opened = clientSide.receiveReply(wire, g, REQUEST_ID, true);
+        assertEquals("status-7", opened.getElementsByTagNameNS("urn:example", "SwitchResponse").item(0)
+                .getTextContent());
+        OpCounts c1 = client.counter().snapshot().minus(c0);
+        assertEquals(3, c1.symmetric(), "HMAC, HKDF of the Body key (first use), AES-GCM");
+        assertEquals(0, c1.publicKey());
+
+        String clear = replyUnder(identifier(g), g, "status-8");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientSide.receiveReply(clear, g, REQUEST_ID, true));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertTrue(e.getMessage().contains("not encrypted"), e.getMessage());
+    }
+
+    // ---- where the token service is offered
+
+    @Test
+    void theTokenServiceIsOfferedOnNoDeviceUnlessConfigured() {
+        assertFalse(sts.hostedOn(server.id()), "default: no device");
+        assertEquals("(none)", sts.offeredOn());
+        StsService some = new StsService(f.hub, java.util.List.of("lamp-1, heater-1", "NOT A THING"));
+        assertTrue(some.hostedOn(ThingId.of("lamp-1")));
+        assertTrue(some.hostedOn(ThingId.of("heater-1")));
+        assertFalse(some.hostedOn(ThingId.of("switch-1")));
+        assertEquals("heater-1,lamp-1", some.offeredOn(), "the malformed entry is ignored");
+        StsService all = new StsService(f.hub, java.util.List.of("*"));
+        assertTrue(all.hostedOn(ThingId.of("switch-1")));
+        assertEquals("*", all.offeredOn());
     }
 
     @Test

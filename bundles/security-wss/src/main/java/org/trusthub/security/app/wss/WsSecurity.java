@@ -30,7 +30,11 @@ public interface WsSecurity {
     /**
      * Adds a {@code wsse:Security} header to an outgoing envelope, as the policy of {@code peer} says: a Timestamp,
      * a UsernameToken, a signature over Body, Timestamp, UsernameToken and the WS-Addressing headers, encryption of
-     * the Body content. A plain policy leaves the envelope untouched.
+     * the Body content. A plain policy leaves the envelope untouched. The reply to a request to a hosted thing that
+     * was signed under a security context token ({@link #verifyRequest}) is instead signed with that token's proof
+     * key (HMAC-SHA256 over Body, Timestamp and every header block), whatever the peer's policy; its Body is first
+     * encrypted under the token's Body key when the request's was or the hosted thing's policy encrypts
+     * ({@link org.trusthub.security.app.wss.sct.SctBodyCipher}).
      *
      * @param peer the thing the message goes to (its policy applies; its certificate is encrypted to)
      * @return what was applied

@@ -2,6 +2,11 @@ package org.trusthub.security.app.wss.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -10,22 +15,41 @@ import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
 import org.trusthub.security.app.wss.WssPolicy;
 import org.trusthub.security.app.wss.WssResult;
+import org.trusthub.security.app.wss.sct.SctBodyCipher;
+import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SctVerifier;
+import org.trusthub.security.app.wss.sct.SecurityContext;
 import org.trusthub.security.app.wss.sct.SecurityContextResolver;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * Requests to hosted things signed with a security context token's proof key: checked by {@link SctVerifier} with
  * the registered resolver (one verifier, so its replay cache spans every request). Such a request counts as signed
- * by the token's subject and never as encrypted: a hosted thing whose policy requires encryption refuses it.
+ * by the token's subject; its Body may be encrypted under a key derived from the proof key ({@link SctBodyCipher},
+ * decrypted after the signature held), and must be when the hosted thing's policy requires encryption.
+ *
+ * <p>The reply to such a request is signed with the same proof key: the requester holds no certificate and does no
+ * public-key operation, so it can only check a reply under the key it already has. Between the two the proof key is
+ * held here, by the requester and the request's {@code wsa:MessageID} (the reply's {@code wsa:RelatesTo}), until the
+ * reply is secured or the request's Timestamp validity is over; then it is wiped.
  */
 final class SctRequests {
 
-    private final Supplier<SecurityContextResolver> resolver;
+    static final int MAX_PENDING = 10_000;
+
     private final SctVerifier verifier;
+    private final Clock clock;
+    // The context the resolver opened for the request being verified on this thread (the verifier wipes its own).
+    private final ThreadLocal<SecurityContext> opened = new ThreadLocal<>();
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+    private record Pending(String identifier, byte[] key, boolean encrypt, Duration ttl, Instant until) {
+    }
 
     SctRequests(Supplier<SecurityContextResolver> resolver, Clock clock) {
-        this.resolver = resolver;
+        this.clock = clock;
         // The longest Timestamp validity the configuration allows; each policy's own TTL is checked below.
         this.verifier = new SctVerifier((identifier, receiver) -> {
             SecurityContextResolver r = resolver.get();
@@ -33,25 +57,172 @@ final class SctRequests {
                 throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE,
                         "security context tokens are not accepted: no token service is installed");
             }
-            return r.resolve(identifier, receiver);
+            SecurityContext c = r.resolve(identifier, receiver);
+            byte[] k = c.key();
+            try {
+                opened.set(new SecurityContext(c.identifier(), c.subject(), c.audience(), c.expires(), k));
+            } finally {
+                Arrays.fill(k, (byte) 0);
+            }
+            return c;
         }, clock, Duration.ofHours(1));
     }
 
     WssResult verify(Document envelope, ThingId hosted, WssPolicy policy) throws WsSecurityException {
-        if (policy.encrypt()) {
+        boolean encrypted = SctBodyCipher.isEncrypted(envelope);
+        if (policy.encrypt() && !encrypted && SctBodyCipher.hasContent(envelope)) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires "
-                    + "encryption; a message signed with a security context token is not encrypted");
+                    + "encryption; the Body of this message signed with a security context token is not encrypted");
         }
         if (policy.usernameToken()) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires a "
                     + "UsernameToken; a message signed with a security context token has none");
         }
-        SctVerifier.Verified v = verifier.verify(envelope, hosted);
-        if (Duration.between(v.created(), verifier.now()).compareTo(policy.timestampTtl()) > 0) {
-            throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is older than the policy of "
-                    + hosted + " allows");
+        try {
+            SctVerifier.Verified v = verifier.verify(envelope, hosted);
+            if (Duration.between(v.created(), verifier.now()).compareTo(policy.timestampTtl()) > 0) {
+                throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is older than the policy of "
+                        + hosted + " allows");
+            }
+            SecurityContext c = opened.get();
+            if (c == null) {
+                throw new IllegalStateException("the verifier did not resolve the token on this thread");
+            }
+            if (encrypted) {
+                // Only now: the signature (over the ciphertext) held, so nothing unauthenticated is decrypted.
+                byte[] proof = c.key();
+                byte[] bodyKey = SctBodyCipher.bodyKey(proof);
+                try {
+                    SctBodyCipher.decrypt(envelope, bodyKey);
+                } finally {
+                    Arrays.fill(proof, (byte) 0);
+                    Arrays.fill(bodyKey, (byte) 0);
+                }
+            }
+            Optional<String> messageId = addressingHeader(envelope, "MessageID");
+            if (messageId.isPresent()) {
+                byte[] key = c.key();
+                // An encrypted request gets an encrypted answer, as does any request under an encrypting policy.
+                hold(v.subject(), messageId.get(), new Pending(c.identifier(), key, encrypted || policy.encrypt(),
+                        policy.timestampTtl(), clock.instant().plus(policy.timestampTtl())));
+            }
+            return new WssResult(true, encrypted, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
+                    Optional.of(v.created()));
+        } finally {
+            SecurityContext c = opened.get();
+            opened.remove();
+            if (c != null) {
+                c.destroy();
+            }
         }
-        return new WssResult(true, false, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
-                Optional.of(v.created()));
+    }
+
+    /**
+     * Signs {@code reply} with the proof key of the request it answers, when that request came from {@code peer}
+     * signed under a security context token; empty (the envelope untouched) otherwise.
+     */
+    Optional<WssResult> secureReply(Document reply, ThingId peer) throws WsSecurityException {
+        Optional<String> relatesTo = addressingHeader(reply, "RelatesTo");
+        if (relatesTo.isEmpty()) {
+            return Optional.empty();
+        }
+        Pending p;
+        synchronized (pending) {
+            expire();
+            p = pending.remove(key(peer, relatesTo.get()));
+        }
+        if (p == null) {
+            return Optional.empty();
+        }
+        byte[] bodyKey = p.encrypt() ? SctBodyCipher.bodyKey(p.key()) : null;
+        try {
+            // An empty Body (nothing to hide) stays as it is.
+            boolean encrypted = bodyKey != null && SctBodyCipher.encrypt(reply, bodyKey);
+            SctSigner.signReply(reply, p.identifier(), p.key(), p.ttl(), clock);
+            return Optional.of(new WssResult(true, encrypted, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(clock.instant())));
+        } finally {
+            Arrays.fill(p.key(), (byte) 0);
+            if (bodyKey != null) {
+                Arrays.fill(bodyKey, (byte) 0);
+            }
+        }
+    }
+
+    /** Forgets the key held for the reply to this request (the request was refused after all). */
+    void drop(Document request, ThingId subject) {
+        Optional<String> messageId = addressingHeader(request, "MessageID");
+        if (messageId.isPresent()) {
+            synchronized (pending) {
+                Pending p = pending.remove(key(subject, messageId.get()));
+                if (p != null) {
+                    Arrays.fill(p.key(), (byte) 0);
+                }
+            }
+        }
+    }
+
+    /** How many replies wait for their key (for tests). */
+    int pending() {
+        synchronized (pending) {
+            expire();
+            return pending.size();
+        }
+    }
+
+    private void hold(ThingId subject, String messageId, Pending p) throws WsSecurityException {
+        synchronized (pending) {
+            expire();
+            String k = key(subject, messageId);
+            Pending before = pending.get(k);
+            if (before != null) {
+                // WS-Addressing MessageIDs are unique: a second request with one would make its reply ambiguous.
+                Arrays.fill(p.key(), (byte) 0);
+                throw new WsSecurityException(Fault.INVALID_SECURITY, "a request with this wsa:MessageID from "
+                        + subject + " is still being answered");
+            }
+            if (pending.size() >= MAX_PENDING) {
+                Arrays.fill(p.key(), (byte) 0);
+                throw new WsSecurityException(Fault.FAILED_CHECK, "too many requests waiting for their reply; "
+                        + "try again later");
+            }
+            pending.put(k, p);
+        }
+    }
+
+    private void expire() {
+        Instant now = clock.instant();
+        for (Iterator<Pending> i = pending.values().iterator(); i.hasNext();) {
+            Pending p = i.next();
+            if (!now.isBefore(p.until())) {
+                Arrays.fill(p.key(), (byte) 0);
+                i.remove();
+            }
+        }
+    }
+
+    private static String key(ThingId thing, String messageId) {
+        return thing.value() + "\n" + messageId;
+    }
+
+    /** The text of the envelope's one WS-Addressing header of this name (any WS-Addressing version). */
+    static Optional<String> addressingHeader(Document envelope, String local) {
+        Element root = envelope.getDocumentElement();
+        for (Node h = root == null ? null : root.getFirstChild(); h != null; h = h.getNextSibling()) {
+            if (h instanceof Element header && "Header".equals(header.getLocalName())) {
+                String found = null;
+                for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (n instanceof Element e && local.equals(e.getLocalName())
+                            && e.getNamespaceURI() != null && SctVerifier.WS_ADDRESSING.contains(e.getNamespaceURI())) {
+                        if (found != null) {
+                            return Optional.empty();
+                        }
+                        found = e.getTextContent().trim();
+                    }
+                }
+                return Optional.ofNullable(found);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -129,6 +129,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Override
     public WssResult secure(Document envelope, ThingId peer) throws WsSecurityException {
+        // The reply to a request signed under a security context token: signed with that token's proof key, whatever
+        // the peer's own policy says (it has no certificate to check a hub signature with; that is why it uses one).
+        Optional<WssResult> reply = sctRequests.secureReply(envelope, peer);
+        if (reply.isPresent()) {
+            return reply.get();
+        }
         WssPolicy policy = policy(peer);
         if (!policy.isPlain()) {
             requireOperational(peer);
@@ -149,7 +155,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
         if (org.trusthub.security.app.wss.sct.SctVerifier.carriesSct(envelope)) {
             WssResult sct = logged(() -> sctRequests.verify(envelope, hosted, policy(hosted)), hosted);
-            requireOperational(sct.signer().orElseThrow());
+            try {
+                requireOperational(sct.signer().orElseThrow());
+            } catch (WsSecurityException e) {
+                sctRequests.drop(envelope, sct.signer().orElseThrow());
+                throw e;
+            }
             return sct;
         }
         WssResult result = logged(() -> engine.verify(envelope, policy(hosted), Optional.empty()), hosted);

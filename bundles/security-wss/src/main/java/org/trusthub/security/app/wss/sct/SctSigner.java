@@ -32,6 +32,28 @@ public final class SctSigner {
     }
 
     /**
+     * Signs the reply to a request that was signed under a security context token with that token's proof key, as
+     * {@link #sign} does (Body, Timestamp and every header block, so {@code wsa:RelatesTo} too). The token goes into
+     * the reply as a {@code wsc:SecurityContextToken} carrying only its identifier: the requester knows it and holds
+     * the key, so it checks the reply with one HMAC and no token opening ({@link SctVerifier#verifyReply}).
+     *
+     * @param reply      the SOAP 1.2 reply envelope, changed in place
+     * @param identifier the token's {@code wsc:Identifier}, as the request carried it
+     * @param proofKey   the proof key the request was checked with (not kept)
+     */
+    public static Signed signReply(Document reply, String identifier, byte[] proofKey, Duration ttl, Clock clock)
+            throws WsSecurityException {
+        if (identifier == null || identifier.isBlank()) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY_TOKEN, "no security context token identifier");
+        }
+        Element sct = reply.createElementNS(Soap.WSC, "wsc:SecurityContextToken");
+        Element id = reply.createElementNS(Soap.WSC, "wsc:Identifier");
+        id.setTextContent(identifier);
+        sct.appendChild(id);
+        return sign(reply, sct, proofKey, ttl, clock);
+    }
+
+    /**
      * @param envelope the SOAP 1.2 envelope, changed in place; it must not have a security header yet
      * @param sct      the {@code wsc:SecurityContextToken} as the token service returned it (copied in)
      * @param proofKey the proof key (not kept)

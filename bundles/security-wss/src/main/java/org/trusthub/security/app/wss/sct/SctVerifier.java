@@ -114,19 +114,8 @@ public final class SctVerifier {
         Soap.rejectDuplicateIds(soap.root);
         Element security = soap.security().orElseThrow(() -> new WsSecurityException(Fault.INVALID_SECURITY,
                 "no wsse:Security header"));
-        List<Element> tokens = Soap.children(security, Soap.WSC, "SecurityContextToken");
-        if (tokens.size() != 1) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, tokens.isEmpty()
-                    ? "no wsc:SecurityContextToken in the security header"
-                    : "more than one wsc:SecurityContextToken in the security header");
-        }
-        Element token = tokens.get(0);
-        List<Element> ids = Soap.children(token, Soap.WSC, "Identifier");
-        if (ids.size() != 1 || ids.get(0).getTextContent().isBlank()) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY_TOKEN,
-                    "the security context token needs exactly one wsc:Identifier");
-        }
-        String identifier = ids.get(0).getTextContent().trim();
+        Element token = oneToken(security);
+        String identifier = identifier(token);
         SecurityContext context = resolver.resolve(identifier, receiver);
         byte[] key = context.key();
         try {
@@ -142,13 +131,86 @@ public final class SctVerifier {
             WSHandlerResult results = process(security, identifier, key);
             Instant created = checkTimestamp(results);
             checkSignature(results, soap, security, token);
-            remember(identifier, created, results);
+            remember("request", identifier, created, results);
             security.getParentNode().removeChild(security);
             return new Verified(context.subject(), context.audience(), context.expires(), created);
         } finally {
             Arrays.fill(key, (byte) 0);
             context.destroy();
         }
+    }
+
+    /** WS-Addressing 1.0 (DPWS 1.1) and the 2004/08 member submission (DPWS 2006). */
+    public static final Set<String> WS_ADDRESSING = Set.of("http://www.w3.org/2005/08/addressing",
+            "http://schemas.xmlsoap.org/ws/2004/08/addressing");
+
+    /** What a verified reply carried: when it was created. */
+    public record VerifiedReply(Instant created) {
+    }
+
+    /**
+     * The requester's side of a reply: checks that a reply to a request this side signed with a security context
+     * token is signed (HMAC-SHA256) with the same proof key, under the same token, over Body, Timestamp and every
+     * header block, that its {@code wsa:RelatesTo} names the request, that it is fresh and that it was not seen
+     * before. No resolver is involved: the requester already holds the key. On success the security header is removed.
+     *
+     * @param identifier       the {@code wsc:Identifier} of the token the request was signed under
+     * @param proofKey         that token's proof key (not kept, not wiped)
+     * @param requestMessageId the request's {@code wsa:MessageID}
+     * @throws WsSecurityException for an unsigned reply, a reply signed under another token or key, a tampered,
+     *         stale or replayed reply, or one that answers another request
+     */
+    public VerifiedReply verifyReply(Document reply, String identifier, byte[] proofKey, String requestMessageId)
+            throws WsSecurityException {
+        Objects.requireNonNull(identifier, "identifier");
+        Objects.requireNonNull(proofKey, "proofKey");
+        Objects.requireNonNull(requestMessageId, "requestMessageId");
+        Soap soap = Soap.of(reply);
+        Soap.rejectDuplicateIds(soap.root);
+        Element security = soap.security().orElseThrow(() -> new WsSecurityException(Fault.INVALID_SECURITY,
+                "the reply is not signed: it has no wsse:Security header"));
+        Element token = oneToken(security);
+        if (!identifier.equals(identifier(token))) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
+                    "the reply is signed under another security context token than the request");
+        }
+        WSHandlerResult results = process(security, identifier, proofKey);
+        Instant created = checkTimestamp(results);
+        checkSignature(results, soap, security, token);
+        // Signed, so RelatesTo is the replier's: a reply to another request of ours must not stand in for this one.
+        List<String> relatesTo = new java.util.ArrayList<>();
+        for (Element block : soap.headerBlocks()) {
+            if ("RelatesTo".equals(block.getLocalName()) && block.getNamespaceURI() != null
+                    && WS_ADDRESSING.contains(block.getNamespaceURI())) {
+                relatesTo.add(block.getTextContent().trim());
+            }
+        }
+        if (relatesTo.size() != 1 || !relatesTo.get(0).equals(requestMessageId)) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, relatesTo.isEmpty()
+                    ? "the reply has no wsa:RelatesTo" : "the reply answers another request (wsa:RelatesTo)");
+        }
+        remember("reply", identifier, created, results);
+        security.getParentNode().removeChild(security);
+        return new VerifiedReply(created);
+    }
+
+    private static Element oneToken(Element security) throws WsSecurityException {
+        List<Element> tokens = Soap.children(security, Soap.WSC, "SecurityContextToken");
+        if (tokens.size() != 1) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY, tokens.isEmpty()
+                    ? "no wsc:SecurityContextToken in the security header"
+                    : "more than one wsc:SecurityContextToken in the security header");
+        }
+        return tokens.get(0);
+    }
+
+    private static String identifier(Element token) throws WsSecurityException {
+        List<Element> ids = Soap.children(token, Soap.WSC, "Identifier");
+        if (ids.size() != 1 || ids.get(0).getTextContent().isBlank()) {
+            throw new WsSecurityException(Fault.INVALID_SECURITY_TOKEN,
+                    "the security context token needs exactly one wsc:Identifier");
+        }
+        return ids.get(0).getTextContent().trim();
     }
 
     private WSHandlerResult process(Element security, String identifier, byte[] key) throws WsSecurityException {
@@ -261,10 +323,11 @@ public final class SctVerifier {
     }
 
     // Only after the signature held: a forged message must not fill the cache and block the real one.
-    private void remember(String identifier, Instant created, WSHandlerResult results) throws WsSecurityException {
+    private void remember(String direction, String identifier, Instant created, WSHandlerResult results)
+            throws WsSecurityException {
         Timestamp ts = (Timestamp) results.getActionResults().get(WSConstants.TS).get(0)
                 .get(WSSecurityEngineResult.TAG_TIMESTAMP);
-        String entry = digest(identifier) + "|" + created + "|" + ts.getExpires() + "|" + ts.getID();
+        String entry = direction + "|" + digest(identifier) + "|" + created + "|" + ts.getExpires() + "|" + ts.getID();
         Instant now = clock.instant();
         synchronized (seen) {
             seen.values().removeIf(exp -> !now.isBefore(exp));

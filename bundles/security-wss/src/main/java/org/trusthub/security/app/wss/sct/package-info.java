@@ -5,10 +5,12 @@
  * ({@link org.trusthub.security.app.wss.sct.SctSigner}); the receiver recovers the key from the token with symmetric
  * crypto through a {@link org.trusthub.security.app.wss.sct.SecurityContextResolver} and checks the signature, the
  * token's audience and lifetime, and replay ({@link org.trusthub.security.app.wss.sct.SctVerifier}). No public-key
- * operation on either side. Built on WSS4J (DOM).
+ * operation on either side. The receiver signs its reply with the same proof key
+ * ({@link org.trusthub.security.app.wss.sct.SctSigner#signReply}), which the requester checks with
+ * {@link org.trusthub.security.app.wss.sct.SctVerifier#verifyReply}. Built on WSS4J (DOM).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.security.app.wss.sct;
 
 import org.osgi.annotation.bundle.Export;

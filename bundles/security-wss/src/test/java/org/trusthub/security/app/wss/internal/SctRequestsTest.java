@@ -95,4 +95,107 @@ class SctRequestsTest {
         e = assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
     }
+
+    static Document replyTo(String messageId) {
+        return SecureXml.parse(("<s12:Envelope xmlns:s12=\"http://www.w3.org/2003/05/soap-envelope\""
+                + " xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><s12:Header>"
+                + "<wsa:Action>http://example.org/lamp/SwitchPower/SetTargetResponse</wsa:Action>"
+                + "<wsa:MessageID>urn:uuid:11111111-2f53-4d7e-9a3c-1b2c3d4e5f60</wsa:MessageID>"
+                + "<wsa:RelatesTo>" + messageId + "</wsa:RelatesTo>"
+                + "<wsa:To>http://www.w3.org/2005/08/addressing/anonymous</wsa:To></s12:Header>"
+                + "<s12:Body><l:SetTargetResponse xmlns:l=\"http://example.org/lamp\"/></s12:Body></s12:Envelope>")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static final String REQUEST_ID = "urn:uuid:6a1b8c3e-2f53-4d7e-9a3c-1b2c3d4e5f60";
+
+    @Test
+    void theReplyToATokenSignedRequestIsSignedWithItsProofKeyOnceAndOnlyForItsRequester() throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        hub.verifyRequest(signedRequest(LAMP), LAMP);
+
+        // To another thing, or answering another request: not with this key (lamp-1's own policy applies).
+        Document notOurs = replyTo("urn:uuid:other");
+        assertEquals("none", hub.secure(notOurs, SWITCH).label(), "switch-1's own policy is plain");
+        assertTrue(Envelopes.text(notOurs).indexOf("Security") < 0);
+
+        Document reply = replyTo(REQUEST_ID);
+        WssResult r = hub.secure(reply, SWITCH);
+        assertTrue(r.signed());
+        String wire = Envelopes.text(reply);
+        assertTrue(wire.contains("hmac-sha256") && wire.contains(IDENTIFIER), wire);
+        org.trusthub.security.app.wss.sct.SctVerifier client = new org.trusthub.security.app.wss.sct.SctVerifier(
+                (identifier, receiver) -> {
+                    throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "not here");
+                }, Clock.systemUTC(), Duration.ofMinutes(5));
+        client.verifyReply(Envelopes.wire(reply), IDENTIFIER, key, REQUEST_ID);
+
+        // The key was held for one reply only: a second reply to the same request is not signed with it.
+        Document again = replyTo(REQUEST_ID);
+        assertEquals("none", hub.secure(again, SWITCH).label());
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> client.verifyReply(Envelopes.wire(again), IDENTIFIER, key, REQUEST_ID));
+        assertTrue(e.getMessage().contains("not signed"), e.getMessage());
+    }
+
+    @Test
+    void underAnEncryptingPolicyTheRequestIsDecryptedAfterItsSignatureAndTheReplyIsEncryptedThenSigned()
+            throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        Document d = Envelopes.invoke();
+        byte[] bodyKey = org.trusthub.security.app.wss.sct.SctBodyCipher.bodyKey(key);
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d, bodyKey);
+        Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
+                "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
+                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
+        Document request = Envelopes.wire(d);
+        assertTrue(Envelopes.text(request).indexOf("<l:Power>on") < 0, "the wire carries ciphertext");
+        WssResult r = hub.verifyRequest(request, SECRET_LAMP);
+        assertEquals("signed+encrypted", r.label());
+        assertTrue(Envelopes.text(request).contains("<l:Power>on</l:Power>"), Envelopes.text(request));
+
+        Document reply = replyTo(REQUEST_ID);
+        reply.getElementsByTagNameNS("http://example.org/lamp", "SetTargetResponse").item(0).setTextContent("done-7");
+        assertEquals("signed+encrypted", hub.secure(reply, SWITCH).label());
+        Document wire = Envelopes.wire(reply);
+        assertTrue(Envelopes.text(wire).indexOf("done-7") < 0, "the reply's Body is encrypted");
+        new org.trusthub.security.app.wss.sct.SctVerifier((identifier, receiver) -> {
+            throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "not here");
+        }, Clock.systemUTC(), Duration.ofMinutes(5)).verifyReply(wire, IDENTIFIER, key, REQUEST_ID);
+        org.trusthub.security.app.wss.sct.SctBodyCipher.decrypt(wire, bodyKey);
+        assertTrue(Envelopes.text(wire).contains("done-7"));
+    }
+
+    @Test
+    void anEmptyReplyBodyUnderAnEncryptingPolicyIsSignedAndSaysSo() throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        Document d = Envelopes.invoke();
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d,
+                org.trusthub.security.app.wss.sct.SctBodyCipher.bodyKey(key));
+        Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
+                "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
+                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
+        hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP);
+        Document reply = replyTo(REQUEST_ID);
+        Element body = (Element) reply.getElementsByTagNameNS("http://www.w3.org/2003/05/soap-envelope", "Body")
+                .item(0);
+        body.removeChild(body.getFirstChild());
+        assertEquals("signed", hub.secure(reply, SWITCH).label(), "nothing to encrypt, and not claimed");
+    }
+
+    @Test
+    void aRefusedRequestLeavesNoKeyWaitingForAReply() throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, ThingId.of("stranger-9"), receiver,
+                Instant.now().plusSeconds(60), key);
+        assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
+        Document reply = replyTo(REQUEST_ID);
+        assertEquals("none", hub.secure(reply, ThingId.of("stranger-9")).label());
+    }
 }

@@ -222,6 +222,173 @@ class SctSignatureTest {
         assertEquals(CLIENT, lampVerifier.verify(parse(text(d)), LAMP).subject());
     }
 
+    // ---- replies signed with the proof key of the request's token
+
+    static final String REQUEST_ID = "urn:uuid:1";
+
+    static Document reply(String relatesTo, String body) throws Exception {
+        return parse("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+                + "xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"><s:Header>"
+                + "<wsa:Action>urn:example:SwitchResponse</wsa:Action><wsa:MessageID>urn:uuid:2</wsa:MessageID>"
+                + "<wsa:RelatesTo>" + relatesTo + "</wsa:RelatesTo>"
+                + "<wsa:To>http://www.w3.org/2005/08/addressing/anonymous</wsa:To></s:Header><s:Body>"
+                + "<e:SwitchResponse xmlns:e=\"urn:example\">" + body + "</e:SwitchResponse></s:Body></s:Envelope>");
+    }
+
+    /** The replier's side: signs the reply under the request's token and key, then as the wire carries it. */
+    String signedReply(String identifier, byte[] withKey, String relatesTo, String body) throws Exception {
+        Document d = reply(relatesTo, body);
+        SctSigner.Signed s = SctSigner.signReply(d, identifier, withKey, Duration.ofMinutes(5), clock);
+        assertEquals(6, s.digests(), "four addressing headers (RelatesTo among them), the Timestamp and the Body");
+        return text(d);
+    }
+
+    final SctVerifier clientVerifier = new SctVerifier((identifier, receiver) -> {
+        throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, "a requester opens no tokens");
+    }, clock, Duration.ofMinutes(5));
+
+    @Test
+    void aReplySignedWithTheRequestsProofKeyIsAccepted() throws Exception {
+        String wire = signedReply("urn:test:sct:r1", key, REQUEST_ID, "done");
+        assertTrue(wire.contains("RelatesTo") && wire.contains("hmac-sha256"), wire);
+        assertFalse(wire.contains("BinarySecurityToken") || wire.contains("X509"), "no certificate on the wire");
+        Document d = parse(wire);
+        assertEquals(T0, clientVerifier.verifyReply(d, "urn:test:sct:r1", key, REQUEST_ID).created());
+        assertFalse(text(d).contains("Security"), "the security header is removed after checking");
+        assertTrue(text(d).contains(">done</e:SwitchResponse>"));
+    }
+
+    @Test
+    void anUnsignedReplyIsRefused() throws Exception {
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(reply(REQUEST_ID, "done"), "urn:test:sct:r2", key, REQUEST_ID));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertTrue(e.getMessage().contains("not signed"), e.getMessage());
+    }
+
+    @Test
+    void aTamperedReplyIsRefused() throws Exception {
+        String wire = signedReply("urn:test:sct:r3", key, REQUEST_ID, "done");
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> clientVerifier.verifyReply(
+                parse(wire.replace(">done<", ">fail<")), "urn:test:sct:r3", key, REQUEST_ID));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertNoKey(e);
+        // RelatesTo is signed too: moved onto another request, the HMAC fails before the comparison is reached.
+        String moved = signedReply("urn:test:sct:r3", key, REQUEST_ID, "done").replace(REQUEST_ID, "urn:uuid:9");
+        e = assertThrows(WsSecurityException.class, () -> clientVerifier.verifyReply(parse(moved), "urn:test:sct:r3",
+                key, "urn:uuid:9"));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+    }
+
+    @Test
+    void aReplySignedWithAnotherKeyOrUnderAnotherTokenIsRefused() throws Exception {
+        byte[] other = key.clone();
+        other[31] ^= 1;
+        String wrongKey = signedReply("urn:test:sct:r4", other, REQUEST_ID, "done");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(parse(wrongKey), "urn:test:sct:r4", key, REQUEST_ID));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertNoKey(e);
+
+        String otherToken = signedReply("urn:test:sct:r5", key, REQUEST_ID, "done");
+        e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(parse(otherToken), "urn:test:sct:r4", key, REQUEST_ID));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("another security context token"), e.getMessage());
+    }
+
+    @Test
+    void aReplayedReplyAndAReplyToAnotherRequestAreRefused() throws Exception {
+        String wire = signedReply("urn:test:sct:r6", key, REQUEST_ID, "done");
+        clientVerifier.verifyReply(parse(wire), "urn:test:sct:r6", key, REQUEST_ID);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(parse(wire), "urn:test:sct:r6", key, REQUEST_ID));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
+        assertTrue(e.getMessage().contains("replayed"), e.getMessage());
+
+        String toOther = signedReply("urn:test:sct:r6", key, "urn:uuid:other", "done");
+        e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(parse(toOther), "urn:test:sct:r6", key, REQUEST_ID));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("answers another request"), e.getMessage());
+
+        String stale = signedReply("urn:test:sct:r6", key, REQUEST_ID, "late");
+        clock.now = T0.plusSeconds(301);
+        e = assertThrows(WsSecurityException.class,
+                () -> clientVerifier.verifyReply(parse(stale), "urn:test:sct:r6", key, REQUEST_ID));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+    }
+
+    // ---- Body encryption under a key derived from the proof key
+
+    @Test
+    void theBodyKeyDerivationIsRfc5869Hkdf() {
+        // RFC 5869 A.3: SHA-256, zero-length salt and info.
+        byte[] okm = SctBodyCipher.hkdf(new byte[0], HexFormat.of().parseHex("0b".repeat(22)), new byte[0], 42);
+        assertEquals("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
+                HexFormat.of().formatHex(okm));
+        // RFC 5869 A.1: with salt and info.
+        okm = SctBodyCipher.hkdf(HexFormat.of().parseHex("000102030405060708090a0b0c"), HexFormat.of().parseHex(
+                "0b".repeat(22)), HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9"), 42);
+        assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
+                HexFormat.of().formatHex(okm));
+        assertEquals(16, SctBodyCipher.bodyKey(key).length);
+        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(key, 16), SctBodyCipher.bodyKey(key)));
+    }
+
+    /** Encrypts the Body, then signs, as a client under an encrypting policy does; then as on the wire. */
+    String encryptedAndSigned(Element sct, String body) throws Exception {
+        Document d = request(body);
+        assertTrue(SctBodyCipher.encrypt(d, SctBodyCipher.bodyKey(key)));
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(5), clock);
+        return text(d);
+    }
+
+    @Test
+    void anEncryptedBodyIsSignedAsCiphertextAndDecryptedAfterTheSignatureHeld() throws Exception {
+        String wire = encryptedAndSigned(sct("urn:test:sct:e1", LAMP, T0.plusSeconds(600)), "secret-level-42");
+        assertFalse(wire.contains("secret-level-42"), wire);
+        assertTrue(wire.contains("EncryptedData") && wire.contains("aes128-gcm"), wire);
+        Document d = parse(wire);
+        assertTrue(SctBodyCipher.isEncrypted(d));
+        assertEquals(CLIENT, lampVerifier.verify(d, LAMP).subject());
+        SctBodyCipher.decrypt(d, SctBodyCipher.bodyKey(key));
+        assertTrue(text(d).contains(">secret-level-42</e:Switch>"), text(d));
+        assertFalse(SctBodyCipher.isEncrypted(d));
+    }
+
+    @Test
+    void aCiphertextAlteredInTransitFailsTheSignatureAndAnotherKeyFailsDecryption() throws Exception {
+        String wire = encryptedAndSigned(sct("urn:test:sct:e2", LAMP, T0.plusSeconds(600)), "on");
+        String cipherValue = wire.substring(wire.indexOf("CipherValue>") + 12, wire.indexOf("</", wire.indexOf(
+                "CipherValue>")));
+        char c = cipherValue.charAt(10);
+        String altered = wire.replace(cipherValue, cipherValue.substring(0, 10) + (c == 'A' ? 'B' : 'A')
+                + cipherValue.substring(11));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> lampVerifier.verify(parse(altered), LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+
+        Document d = parse(encryptedAndSigned(sct("urn:test:sct:e3", LAMP, T0.plusSeconds(600)), "on"));
+        lampVerifier.verify(d, LAMP);
+        byte[] other = key.clone();
+        other[0] ^= 1;
+        e = assertThrows(WsSecurityException.class, () -> SctBodyCipher.decrypt(d, SctBodyCipher.bodyKey(other)));
+        assertEquals(Fault.FAILED_CHECK, e.fault());
+        assertNoKey(e);
+    }
+
+    @Test
+    void anEmptyBodyIsLeftAsItIsAndAPlainBodyIsNotDecrypted() throws Exception {
+        Document get = parse("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header/><s:Body/>"
+                + "</s:Envelope>");
+        assertFalse(SctBodyCipher.encrypt(get, SctBodyCipher.bodyKey(key)));
+        assertFalse(SctBodyCipher.hasContent(get));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> SctBodyCipher.decrypt(request("on"), SctBodyCipher.bodyKey(key)));
+        assertEquals(Fault.INVALID_SECURITY, e.fault());
+    }
+
     @Test
     void theContextNeverPrintsItsKey() {
         SecurityContext c = new SecurityContext("urn:x", CLIENT, LAMP, T0, key);
