@@ -18,8 +18,9 @@ abstract class ZigbeeAction implements Action {
     @Override
     public Object execute() throws Exception {
         if (bridge == null) {
-            throw new IllegalStateException("the ZigBee bridge is not running (see the log: a configured dongle needs a"
-                    + " driver this build does not bundle)");
+            throw new IllegalStateException("the ZigBee bridge is not running: it is starting or restarting after a"
+                    + " configuration change, or it could not start (the log says why: a dongle that is not there, or"
+                    + " feature trusthub-zigbee-dongle not installed)");
         }
         run(System.out);
         return null;
