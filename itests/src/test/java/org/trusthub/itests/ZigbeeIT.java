@@ -101,12 +101,20 @@ public class ZigbeeIT {
         assertTrue("a wrong install code enrolls nothing",
                 registry.find(ThingId.of("zigbee:00124b0000000d04")).isEmpty());
 
-        sim.addDevice(A, CODE_A, java.util.Set.of(0x0402)); // a temperature sensor; B and C are dimmable lights
+        sim.addDevice(A, CODE_A, java.util.Set.of(0x0402)); // a temperature sensor; B has every cluster, as has C
         sim.addDevice(B, CODE_B);
-        sim.addDevice(C, CODE_C);
         assertTrue(sim.join(A));
         assertTrue(sim.join(B));
-        assertTrue(sim.join(C));
+        // C is powered on from the console, as in the demo.
+        String simulated = shell.run("zigbee:simulated-device --install-code " + CODE_C
+                + " --kind multi 00124b0000000c03");
+        assertTrue(simulated, simulated.contains("SIMULATED multi zigbee:00124b0000000c03 powered on")
+                && simulated.contains("joined"));
+        String stranger = shell.run("zigbee:simulated-device --kind temperature-sensor 00124b0000000e05");
+        assertTrue(stranger, stranger.contains("not admitted"));
+        assertTrue(registry.find(ThingId.of("zigbee:00124b0000000e05")).isEmpty());
+        String badKind = shell.refused("zigbee:simulated-device --kind kettle 00124b0000000e06");
+        assertTrue(badKind, badKind.contains("unknown kind 'kettle'"));
         ThingId a = ThingId.of("zigbee:00124b0000000a01");
         ThingId b = ThingId.of("zigbee:00124b0000000b02");
         ThingId c = ThingId.of("zigbee:00124b0000000c03");
@@ -175,9 +183,10 @@ public class ZigbeeIT {
                 Layer.NETWORK, "zigbee-nwk", 16);
         String hex = HexFormat.of().formatHex(nwk.bytes());
         nwk.destroy();
-        for (String out : new String[] {list, key, permit}) {
+        for (String out : new String[] {list, key, permit, simulated}) {
             assertFalse("no key bytes in the console", out.toLowerCase().contains(hex));
-            assertFalse("no install code in the console", out.toUpperCase().contains(CODE_A.substring(0, 12)));
+            assertFalse("no install code in the console", out.toUpperCase().contains(CODE_A.substring(0, 12))
+                    || out.toUpperCase().contains(CODE_C.substring(0, 12)));
         }
     }
 
