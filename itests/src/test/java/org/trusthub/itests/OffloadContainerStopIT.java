@@ -153,11 +153,39 @@ public class OffloadContainerStopIT {
                 }
             }
             if (System.nanoTime() > deadline) {
-                fail("Karaf's console did not answer within " + BOOT.toSeconds() + " s");
+                fail("Karaf's console did not answer within " + BOOT.toSeconds() + " s\n" + bootDiagnosis());
             }
             // Each try is a client JVM: not too often, the container is still booting on the same cores.
             Thread.sleep(2000);
         }
+    }
+
+    // What a hung boot was doing: the end of Karaf's log and where its threads are (saved beside the container too).
+    private String bootDiagnosis() {
+        StringBuilder d = new StringBuilder();
+        try {
+            Path log = home.resolve("data/log/karaf.log");
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                d.append("--- end of karaf.log:\n");
+                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> d.append(l).append('\n'));
+            }
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(karaf.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(home.resolve("boot-threads.txt").toFile()).start();
+            if (dump.waitFor(30, TimeUnit.SECONDS)) {
+                d.append("--- Karaf's threads: ").append(home.resolve("boot-threads.txt")).append('\n');
+                Files.readAllLines(home.resolve("boot-threads.txt")).stream()
+                        .filter(l -> l.startsWith("\"") || l.contains("- waiting") || l.contains("- locked")
+                                || l.contains("at org.apache.karaf.features") || l.contains("at org.trusthub"))
+                        .limit(120).forEach(l -> d.append(l).append('\n'));
+            }
+        } catch (IOException | RuntimeException e) {
+            d.append("(no more diagnosis: ").append(e).append(")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return d.toString();
     }
 
     private static boolean portOpen(int port) {

@@ -483,6 +483,11 @@ public final class CoapLoadRun {
             public long readTimeoutMillis() {
                 return 5000;
             }
+
+            @Override
+            public String valuesDirectory() {
+                return ""; // unused: the load run's binding keeps its values in memory
+            }
         };
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -42,6 +44,7 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.storage.StoreException;
 import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.security.app.oscore.OscoreContexts;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -105,12 +108,17 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
         @AttributeDefinition(name = "Read timeout", description = "Milliseconds the hub waits for a thing.",
                 min = "100")
         long readTimeoutMillis() default 5_000;
+
+        @AttributeDefinition(name = "Values directory", description = "Where the values things write to the hub"
+                + " (/things/<thing>/<name>) and the values the hub sets for them are kept across restarts; empty"
+                + " means ${karaf.data}/trusthub/coap. Values read or observed from things are not written to disk.")
+        String valuesDirectory() default "";
     }
 
     private final ThingRegistry registry;
     private final DtlsServers dtls;
     private final OscoreContexts oscore;
-    private final ThingModel model = new ThingModel();
+    private final ThingModel model;
     private final ThingsResource thingsResource;
     private final ResourceDirectory directory;
     private final ThingReader reader;
@@ -121,50 +129,98 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
 
     @Activate
     public CoapBindingComponent(@Reference ThingRegistry registry, @Reference DtlsServers dtls,
-            @Reference OscoreContexts oscore, Config config) throws IOException {
-        this.registry = registry;
-        this.dtls = dtls;
-        this.oscore = oscore;
-        InetAddress address = address(config.address());
-        checkPort("port", config.port());
-        checkPort("securePort", config.securePort());
-        if (config.port() < 0 && config.securePort() < 0) {
-            throw new IllegalArgumentException(PID + ": both port and securePort are off");
-        }
-        this.directory = new ResourceDirectory(config.maxRegistrations(), Clock.systemUTC());
-        this.reader = new ThingReader(directory, model, oscore, config.readTimeoutMillis());
-        Configuration configuration = configuration();
-        Callers callers = new Callers(registry, dtls, config.oscore() ? oscore : null);
-        this.server = new CoapServer(configuration);
-        if (config.port() >= 0) {
-            CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration)
-                    .setInetSocketAddress(new InetSocketAddress(address, config.port()));
-            if (config.oscore()) {
-                builder.setCoapStackFactory(new OSCoreCoapStackFactory())
-                        .setCustomCoapStackArgument(oscore.database());
+            @Reference OscoreContexts oscore, Config config, BundleContext context) throws IOException {
+        this(registry, dtls, oscore, config, openValues(valuesDirectory(config, context)));
+    }
+
+    /** Values in memory only: a restart forgets them (tests and benchmarks that do not restart). */
+    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config)
+            throws IOException {
+        this(registry, dtls, oscore, config, new ThingModel());
+    }
+
+    /** Values kept in {@code valuesDirectory} across restarts. */
+    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config,
+            Path valuesDirectory) throws IOException {
+        this(registry, dtls, oscore, config, openValues(valuesDirectory));
+    }
+
+    private CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config,
+            ThingModel model) throws IOException {
+        this.model = model;
+        boolean up = false;
+        try {
+            this.registry = registry;
+            this.dtls = dtls;
+            this.oscore = oscore;
+            InetAddress address = address(config.address());
+            checkPort("port", config.port());
+            checkPort("securePort", config.securePort());
+            if (config.port() < 0 && config.securePort() < 0) {
+                throw new IllegalArgumentException(PID + ": both port and securePort are off");
             }
-            plain = builder.build();
-            server.addEndpoint(plain);
-        } else {
-            plain = null;
+            this.directory = new ResourceDirectory(config.maxRegistrations(), Clock.systemUTC());
+            this.reader = new ThingReader(directory, model, oscore, config.readTimeoutMillis());
+            Configuration configuration = configuration();
+            Callers callers = new Callers(registry, dtls, config.oscore() ? oscore : null);
+            this.server = new CoapServer(configuration);
+            if (config.port() >= 0) {
+                CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration)
+                        .setInetSocketAddress(new InetSocketAddress(address, config.port()));
+                if (config.oscore()) {
+                    builder.setCoapStackFactory(new OSCoreCoapStackFactory())
+                            .setCustomCoapStackArgument(oscore.database());
+                }
+                plain = builder.build();
+                server.addEndpoint(plain);
+            } else {
+                plain = null;
+            }
+            if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
+                secure = new CoapEndpoint.Builder().setConfiguration(configuration)
+                        .setConnector(dtls.newServer(new DtlsServerOptions(new InetSocketAddress(address,
+                                config.securePort()), config.dtlsPsk(), config.dtlsRawPublicKey(), config.dtlsX509(),
+                                config.dtlsConnectionIdLength(), config.dtlsMaxConnections())))
+                        .build();
+                server.addEndpoint(secure);
+            } else {
+                secure = null;
+            }
+            this.contributions = new Contributions(server, callers);
+            this.thingsResource = new ThingsResource(callers, model);
+            server.add(new HubResource(callers), thingsResource,
+                    new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
+            server.start();
+            LOG.info("CoAP binding up: plain {} (OSCORE {}), DTLS {}", plainAddress().orElse(null),
+                    config.oscore() ? "on" : "off", secureAddress().orElse(null));
+            up = true;
+        } finally {
+            if (!up) {
+                model.close();
+            }
         }
-        if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
-            secure = new CoapEndpoint.Builder().setConfiguration(configuration)
-                    .setConnector(dtls.newServer(new DtlsServerOptions(new InetSocketAddress(address,
-                            config.securePort()), config.dtlsPsk(), config.dtlsRawPublicKey(), config.dtlsX509(),
-                            config.dtlsConnectionIdLength(), config.dtlsMaxConnections())))
-                    .build();
-            server.addEndpoint(secure);
-        } else {
-            secure = null;
+    }
+
+    static Path valuesDirectory(Config c, BundleContext context) {
+        if (c != null && c.valuesDirectory() != null && !c.valuesDirectory().isBlank()) {
+            return Path.of(c.valuesDirectory().strip());
         }
-        this.contributions = new Contributions(server, callers);
-        this.thingsResource = new ThingsResource(callers, model);
-        server.add(new HubResource(callers), thingsResource,
-                new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
-        server.start();
-        LOG.info("CoAP binding up: plain {} (OSCORE {}), DTLS {}", plainAddress().orElse(null),
-                config.oscore() ? "on" : "off", secureAddress().orElse(null));
+        String data = context == null ? null : context.getProperty("karaf.data");
+        return data == null ? null : Path.of(data, "trusthub", "coap");
+    }
+
+    // A store that cannot be opened stops the binding: serving without it would lose what things wrote before.
+    private static ThingModel openValues(Path directory) {
+        if (directory == null) {
+            LOG.warn("No CoAP values directory (valuesDirectory and karaf.data unset): values things write to the hub"
+                    + " are kept in memory only");
+            return new ThingModel();
+        }
+        try {
+            return ThingModel.open(directory);
+        } catch (StoreException e) {
+            throw new IllegalStateException("CoAP values in " + directory + " cannot be opened: " + e.getMessage(), e);
+        }
     }
 
     public static Configuration configuration() {
@@ -195,6 +251,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     public void deactivate() {
         contributions.clear();
         server.destroy();
+        model.close();
     }
 
     /** Another bundle's resources arrive (whiteboard); served until they go, unless their prefix is taken. */

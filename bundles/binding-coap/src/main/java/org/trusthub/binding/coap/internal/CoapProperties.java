@@ -138,7 +138,7 @@ public final class CoapProperties implements PropertyProvider, ThingModel.Listen
         try {
             values.hubWrite(thing, property.id(), CoapValueCodec.encode(value, current.contentFormat()),
                     current.contentFormat());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new PropertyWriteException(thing, property.id(), "CoAP thing " + thing + ": " + e.getMessage(), e);
         }
     }

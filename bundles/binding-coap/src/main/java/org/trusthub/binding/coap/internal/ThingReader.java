@@ -122,7 +122,7 @@ final class ThingReader {
         try {
             model.put(thing, valueName(path), response.getPayload(), response.getOptions().getContentFormat(),
                     source);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.warn("value {} of {} not kept: {}", path, thing, e.getMessage());
         }
     }

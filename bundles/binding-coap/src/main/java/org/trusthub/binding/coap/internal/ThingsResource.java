@@ -103,6 +103,10 @@ final class ThingsResource extends CoapResource {
             Refusals.refuse(exchange, e.getMessage().contains("bytes") ? ResponseCode.REQUEST_ENTITY_TOO_LARGE
                     : ResponseCode.BAD_REQUEST, e.getMessage());
             return;
+        } catch (IllegalStateException e) {
+            // not on disk, so not taken: the thing may try again
+            Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the hub cannot store values now");
+            return;
         }
         exchange.respond(created ? ResponseCode.CREATED : ResponseCode.CHANGED);
         notifyObservers(t.get().thing(), t.get().name());
