@@ -81,7 +81,7 @@ final class CoapValueCodec {
 
     private static Optional<Object> text(String s) {
         if (NUMBER.matcher(s).matches()) {
-            return Optional.of(Double.parseDouble(s));
+            return finite(Double.parseDouble(s));
         }
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.equals("true") || lower.equals("false")) {
@@ -92,7 +92,7 @@ final class CoapValueCodec {
 
     private static Optional<Object> json(String s) {
         if (NUMBER.matcher(s).matches()) {
-            return Optional.of(Double.parseDouble(s));
+            return finite(Double.parseDouble(s));
         }
         if (s.equals("true") || s.equals("false")) {
             return Optional.of(Boolean.parseBoolean(s));
@@ -126,10 +126,14 @@ final class CoapValueCodec {
             return Optional.of(o.AsString());
         }
         if (o.isNumber()) {
-            double d = o.AsDouble();
-            return Double.isFinite(d) ? Optional.of(d) : Optional.empty();
+            return finite(o.AsDouble());
         }
         return Optional.empty();
+    }
+
+    // 1e999 matches the number syntax but is no number the model can hold
+    private static Optional<Object> finite(double d) {
+        return Double.isFinite(d) ? Optional.of(d) : Optional.empty();
     }
 
     private static String plain(Object value) {
