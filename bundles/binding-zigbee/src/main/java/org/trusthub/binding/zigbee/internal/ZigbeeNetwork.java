@@ -59,7 +59,7 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
-    private static final long DISCOVERY_SECONDS = 20;
+    private static final long DISCOVERY_SECONDS = 30;
 
     private final TrustCenter trustCenter;
     private final SimulatedAir air;
