@@ -11,9 +11,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /** The parts of a SOAP 1.2 envelope, found strictly: one Header at most, exactly one Body, nothing else. */
-record Envelope(Element root, Optional<Element> header, Element body) {
+public record Envelope(Element root, Optional<Element> header, Element body) {
 
-    static Envelope of(Document document) throws WsSecurityException {
+    public static Envelope of(Document document) throws WsSecurityException {
         Element root = document == null ? null : document.getDocumentElement();
         if (root == null || !WssEngine.SOAP12_NS.equals(root.getNamespaceURI())
                 || !"Envelope".equals(root.getLocalName())) {

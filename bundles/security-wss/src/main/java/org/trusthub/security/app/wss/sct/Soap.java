@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
 import org.w3c.dom.Attr;
+import org.trusthub.security.app.wss.internal.Envelope;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
@@ -34,28 +35,10 @@ final class Soap {
         this.body = body;
     }
 
+    // The one strict reading of an envelope the WS-Security engine uses too.
     static Soap of(Document document) throws WsSecurityException {
-        Element root = document == null ? null : document.getDocumentElement();
-        if (root == null || !SOAP12.equals(root.getNamespaceURI()) || !"Envelope".equals(root.getLocalName())) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "not a SOAP 1.2 envelope");
-        }
-        Element header = null;
-        Element body = null;
-        for (Element child : children(root)) {
-            boolean soap = SOAP12.equals(child.getNamespaceURI());
-            if (soap && "Header".equals(child.getLocalName()) && header == null && body == null) {
-                header = child;
-            } else if (soap && "Body".equals(child.getLocalName()) && body == null) {
-                body = child;
-            } else {
-                throw new WsSecurityException(Fault.INVALID_SECURITY,
-                        "unexpected element " + child.getLocalName() + " in the SOAP envelope");
-            }
-        }
-        if (body == null) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "the SOAP envelope has no Body");
-        }
-        return new Soap(root, header, body);
+        Envelope e = Envelope.of(document);
+        return new Soap(e.root(), e.header().orElse(null), e.body());
     }
 
     /** Header blocks other than wsse:Security. */
