@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.offload.KeyDistributionService;
@@ -20,6 +19,7 @@ import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
 import org.trusthub.binding.coap.spi.CoapReply.Status;
 import org.trusthub.offload.internal.wire.Cose;
+import org.trusthub.offload.internal.wire.LimitedLog;
 
 /**
  * The offload services as CoAP resources under {@code /offload}: {@code token} (ACE, RFC 9200 token endpoint with the
@@ -33,7 +33,7 @@ import org.trusthub.offload.internal.wire.Cose;
  * (WRONG_BINDING): one thing cannot relay, or replay, another's requests through its own channel.
  */
 public final class OffloadResources implements CoapContribution {
-    private static final Logger LOG = LoggerFactory.getLogger(OffloadResources.class);
+    private static final LimitedLog LOG = new LimitedLog(LoggerFactory.getLogger(OffloadResources.class));
     public static final String PREFIX = "offload";
     /** CoAP Content-Format {@code application/ace+cbor} (RFC 9200). */
     public static final int ACE_CBOR = 19;
@@ -100,7 +100,7 @@ public final class OffloadResources implements CoapContribution {
 
     private static CoapReply reply(CoapCall call, Status status, OffloadException e) {
         String message = e.getMessage();
-        LOG.info("Offload over CoAP refused for {} ({}): {}", call.caller(), status, message);
+        LOG.info(status.name(), "Offload over CoAP refused for {} ({}): {}", call.caller(), status, message);
         return CoapReply.error(status, message.length() > MAX_DIAGNOSTIC ? message.substring(0, MAX_DIAGNOSTIC)
                 : message);
     }

@@ -27,6 +27,7 @@ import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.offload.internal.hub.WsTrust;
+import org.trusthub.offload.internal.wire.LimitedLog;
 import org.w3c.dom.Element;
 
 /**
@@ -63,6 +64,8 @@ public final class StsService implements HostedService {
     public static final String NAME = "offload-sts";
     public static final QName TYPE = new QName(WsTrust.TH, "SecurityTokenService");
     private static final Logger LOG = LoggerFactory.getLogger(StsService.class);
+    // Unauthenticated callers cause refusals: their log lines are rate-limited per refusal reason.
+    private static final LimitedLog REFUSALS = new LimitedLog(LOG);
     private static final QName INVALID_REQUEST = new QName(WsTrust.WST, "InvalidRequest");
     private static final QName FAILED_AUTHENTICATION = new QName(WsTrust.WST, "FailedAuthentication");
     private static final QName REQUEST_FAILED = new QName(WsTrust.WST, "RequestFailed");
@@ -171,8 +174,8 @@ public final class StsService implements HostedService {
         try {
             return new HostedResponse(SctFormat.ISSUE_FINAL_ACTION, Optional.of(issue(request.body().orElse(null))));
         } catch (OffloadException e) {
-            LOG.info("WS-Trust: refused an Issue on {} ({}): {}", request.hostedThing(), e.refusal(),
-                    e.getMessage());
+            REFUSALS.info(e.refusal().name(), "WS-Trust: refused an Issue on {} ({}): {}", request.hostedThing(),
+                    e.refusal(), e.getMessage());
             throw new HostedServiceException(subcode(e), e.getMessage());
         }
     }

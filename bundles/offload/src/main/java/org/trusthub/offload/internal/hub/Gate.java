@@ -20,8 +20,9 @@ import com.upokecenter.cbor.CBORObject;
 
 /**
  * Admits a thing's request: a COSE_Mac0 under its request key, whose kid names the thing, bound to one operation by
- * the external AAD. Checks in this order, so cheap refusals come first and nothing is derived for a thing that is not
- * OPERATIONAL: shape, lifecycle, MAC, sequence number freshness. The sequence number is only consumed by
+ * the external AAD. Checks in this order: shape, MAC, lifecycle, sequence number freshness. The MAC comes before the
+ * lifecycle so that an unauthenticated caller gets one refusal for every thing id, enrolled or not, in service or not
+ * (no enumeration); a thing whose keys are not active gets no key derived at all. The sequence number is only consumed by
  * {@link Admitted#commit()}, called when everything else checked out, so a refused request changes no state.
  *
  * <p>Replay state belongs to one key generation of the thing's application layer ({@link KeyGeneration}): a request
@@ -121,25 +122,30 @@ public final class Gate {
 
     public Admitted admit(byte[] request, byte[] aad, String what) {
         Cose.Parsed p = Cose.parseMac0(request, what);
-        ThingId thing = keys.operational(new String(p.kid(), StandardCharsets.UTF_8), "requester");
-        DerivedKey dk = keys.derive(thing, Wire.MECH_REQUEST);
-        KeyGeneration generation;
+        String kid = new String(p.kid(), StandardCharsets.UTF_8);
+        // Until the MAC verifies, a refusal says nothing about the thing the kid names: an unknown id, one without
+        // active keys and a wrong MAC get the same answer, after the same MAC computation (under a throwaway key when
+        // there is no key to use). Only an authenticated requester learns that it is not in service.
+        Optional<DerivedKey> dk = keys.requestKey(kid);
+        byte[] k = dk.isPresent() ? dk.get().bytes() : crypto.random(Crypto.KEY);
+        KeyGeneration generation = null;
         byte[] payloadBytes;
-        byte[] k = dk.bytes();
         try {
-            generation = keys.generationOf(dk);
             try {
                 payloadBytes = Cose.verifyMac0(crypto, k, p, aad, what);
+                if (dk.isEmpty()) {
+                    throw notAuthenticated(what);
+                }
+                generation = keys.generationOf(dk.get());
             } catch (OffloadException e) {
-                // The hub keeps no replaced key, so a request made under one is indistinguishable from a forgery.
-                String m = e.getMessage().substring(e.refusal().name().length() + 2);
-                throw new OffloadException(e.refusal(), m + " (the current application keys of '" + thing + "', "
-                        + generation + "; a request made under replaced keys is stale and fails so)");
+                // The hub keeps no replaced key, so a request made under one fails here as a forgery would.
+                throw notAuthenticated(what);
             }
         } finally {
             Arrays.fill(k, (byte) 0);
-            dk.destroy();
+            dk.ifPresent(DerivedKey::destroy);
         }
+        ThingId thing = keys.operational(kid, "requester");
         CBORObject payload = Cbor.map(Cbor.decode(payloadBytes, what + " payload"), what + " payload");
         long seq = Cbor.uint(payload, Wire.RQ_SEQ, "sequence number");
         byte[] nonce = Cbor.bytes(payload, Wire.RQ_NONCE, "nonce");
@@ -160,6 +166,12 @@ public final class Gate {
             }
         }
         return new Admitted(thing, payload, payloadBytes, nonce, seq, generation);
+    }
+
+    /** The one refusal of a request that did not authenticate, whoever its kid names. */
+    static OffloadException notAuthenticated(String what) {
+        return new OffloadException(Refusal.FORGED, what + " is not authenticated (unknown requester, or its MAC does "
+                + "not verify under the requester's current keys)");
     }
 
     private static OffloadException stale(ThingId thing, KeyGeneration used, KeyGeneration current) {

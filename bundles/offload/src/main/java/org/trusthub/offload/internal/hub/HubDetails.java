@@ -15,4 +15,7 @@ public interface HubDetails {
 
     /** What the hub did to its state on its own (purged, restored), by kind. */
     Map<String, Long> housekeeping();
+
+    /** Requests refused because no grant allows them, by what they asked for ("token", "pairwise-key"). */
+    Map<String, Long> notGranted();
 }

@@ -49,6 +49,26 @@ public final class Keys {
         return id;
     }
 
+    /**
+     * The request key of the thing {@code kid} names, whatever its lifecycle state, if it has active keys; empty for
+     * anything else (not a thing id, unknown, revoked). Says nothing more, so a caller can refuse uniformly.
+     */
+    public Optional<DerivedKey> requestKey(String kid) {
+        if (!ThingId.isValid(kid)) {
+            return Optional.empty();
+        }
+        ThingId id = ThingId.of(kid);
+        if (registry.find(id).isEmpty() || !keystore.isActive(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(keystore.deriveKey(id, Layer.APPLICATION, org.trusthub.offload.internal.wire.Wire
+                    .MECH_REQUEST, Crypto.KEY));
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether the thing is OPERATIONAL with active keys right now. */
     public boolean inService(ThingId thing) {
         try {

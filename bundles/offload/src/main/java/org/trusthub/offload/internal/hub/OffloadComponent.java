@@ -104,6 +104,9 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     @Reference
     ThingRegistry registry;
 
+    @Reference
+    OffloadGrants grants;
+
     // Tests set a clock of their own; DS leaves the system clock.
     Clock clock = Clock.systemUTC();
 
@@ -128,6 +131,7 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
             }
         }
         hub = new OffloadHub(keystore, registry, clock, settings(config), state);
+        hub.grants(grants::table);
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());
@@ -308,6 +312,11 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     @Override
     public Map<String, Long> housekeeping() {
         return hub.housekeeping();
+    }
+
+    @Override
+    public Map<String, Long> notGranted() {
+        return hub.notGranted();
     }
 
     /** Counts a refusal made in front of the services (by the CoAP resources), with the services' own. */

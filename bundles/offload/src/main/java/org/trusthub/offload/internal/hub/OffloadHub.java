@@ -63,6 +63,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     private final OffloadState state;
     private final EpochVault vault;
     private final Keys keys;
+    private final Authorization authorization;
 
     /** A hub that forgets its replay state and groups when it stops (tests and benchmarks that do not restart). */
     public OffloadHub(ThingKeyStore keystore, ThingRegistry registry, Clock clock, Settings settings) {
@@ -77,10 +78,13 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         Crypto crypto = new Crypto(hubOps, random);
         keys = new Keys(keystore, registry);
         gate = new Gate(keys, crypto, state, stats);
-        tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state);
+        // Groups are made below; a request reaches groupMembers only once the hub is built.
+        authorization = new Authorization(stats, this::groupMembers);
+        tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state, authorization);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
-        pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime());
+        pairwise = new PairwiseIssuer(gate, keys, crypto, clock, stats, settings.pairwiseLifetime(),
+                authorization);
         vault = state.durable() ? EpochVault.of(keystore, registry, random) : EpochVault.disabled();
         groups = new GroupKeys(gate, keys, crypto, clock, stats, settings.epochWindow(), state, vault);
         // Tokens of things revoked while the hub was stopped: nothing more is issued to or for them, so their
@@ -90,6 +94,10 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
                     tokens.forget(t);
                     stats.housekeeping("tokens-revoked-at-start");
                 });
+    }
+
+    private Set<ThingId> groupMembers(String group) {
+        return groups.group(group).<Set<ThingId>>map(GroupInfo::members).orElse(Set.of());
     }
 
     OffloadState state() {
@@ -113,6 +121,24 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         pairwise.lifetime(settings.pairwiseLifetime());
         groups.window(settings.epochWindow());
         verifier.policy(new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()));
+    }
+
+    /**
+     * Where the grants in force come from (read on every token and pairwise key request); until this is called, and
+     * whenever it yields nothing, no grant exists and every such request is refused.
+     */
+    public void grants(java.util.function.Supplier<GrantTable> source) {
+        authorization.source(source);
+    }
+
+    /** The grants in force. */
+    public GrantTable grants() {
+        return authorization.table();
+    }
+
+    @Override
+    public java.util.Map<String, Long> notGranted() {
+        return stats.notGranted();
     }
 
     /** The revocation lists verification uses (replaces the previous set). */

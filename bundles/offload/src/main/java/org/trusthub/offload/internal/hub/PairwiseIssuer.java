@@ -27,8 +27,11 @@ public final class PairwiseIssuer {
     private final Clock clock;
     private final Stats stats;
     private volatile Duration lifetime;
+    private final Authorization authorization;
 
-    public PairwiseIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime) {
+    public PairwiseIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime,
+            Authorization authorization) {
+        this.authorization = authorization;
         this.gate = gate;
         this.keys = keys;
         this.crypto = crypto;
@@ -55,6 +58,7 @@ public final class PairwiseIssuer {
         if (peer.equals(rq.thing)) {
             throw new OffloadException(Refusal.WRONG_BINDING, "a thing cannot pair with itself");
         }
+        authorization.checkPair(rq.thing, peer);
         byte[] kA = keys.key(rq.thing, Wire.MECH_WRAP);
         byte[] kB = keys.key(peer, Wire.MECH_WRAP);
         rq.commit();

@@ -15,6 +15,7 @@ public final class Stats implements OffloadStatistics {
     private final Map<Refusal, AtomicLong> refusals = new EnumMap<>(Refusal.class);
     private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> housekeeping = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> notGranted = new ConcurrentHashMap<>();
 
     public Stats() {
         for (Refusal r : Refusal.values()) {
@@ -26,6 +27,18 @@ public final class Stats implements OffloadStatistics {
     public OffloadException refused(OffloadException e) {
         refusals.get(e.refusal()).incrementAndGet();
         return e;
+    }
+
+    /** Counts a request no grant allows, by what it asked for (also counted as a {@link Refusal#POLICY} refusal). */
+    public void notGranted(String kind) {
+        notGranted.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** What {@link #notGranted(String)} counted. */
+    public Map<String, Long> notGranted() {
+        Map<String, Long> m = new TreeMap<>();
+        notGranted.forEach((k, v) -> m.put(k, v.get()));
+        return m;
     }
 
     public void issued(String kind) {

@@ -46,10 +46,12 @@ public final class TokenIssuer {
             new java.util.concurrent.PriorityBlockingQueue<>(64, Comparator.comparing(IssuedToken::expires));
 
     private final OffloadState state;
+    private final Authorization authorization;
 
     public TokenIssuer(Gate gate, Keys keys, Crypto crypto, Clock clock, Stats stats, Duration lifetime,
-            OffloadState state) {
+            OffloadState state, Authorization authorization) {
         this.state = state;
+        this.authorization = authorization;
         for (IssuedToken t : state.tokens()) {
             issued.put(t.id(), t);
             byExpiry.add(t);
@@ -99,6 +101,7 @@ public final class TokenIssuer {
         if (audience.equals(rq.thing)) {
             throw new OffloadException(Refusal.WRONG_BINDING, "a thing cannot be its own audience");
         }
+        authorization.checkToken(rq.thing, audience, scope);
         byte[] kToken = keys.key(audience, Wire.MECH_TOKEN);
         byte[] kWrap = keys.key(rq.thing, Wire.MECH_WRAP);
         rq.commit();

@@ -37,6 +37,14 @@ public class OffloadStatsCommand implements Action {
         for (Map.Entry<Refusal, Long> e : stats.refusals().entrySet()) {
             System.out.printf("  %-16s %d%n", e.getKey().name(), e.getValue());
         }
+        if (stats instanceof HubDetails d) {
+            System.out.println("Refused for want of a grant (POLICY, see trusthub:grant-list):");
+            Map<String, Long> denied = d.notGranted();
+            if (denied.isEmpty()) {
+                System.out.println("  nothing");
+            }
+            denied.forEach((k, v) -> System.out.printf("  %-16s %d%n", k, v));
+        }
         if (stats instanceof HubDetails d && !d.housekeeping().isEmpty()) {
             System.out.println("State kept or purged by the hub:");
             d.housekeeping().forEach((k, v) -> System.out.printf("  %-30s %d%n", k, v));

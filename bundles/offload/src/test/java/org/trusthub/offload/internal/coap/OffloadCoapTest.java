@@ -45,6 +45,7 @@ import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.Verdict;
 import org.trusthub.offload.device.coap.CoapHubLink;
 import org.trusthub.offload.device.coap.CoapHubLink.Security;
+import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.Pki;
 import org.trusthub.security.app.oscore.internal.OscoreComponent;
@@ -61,6 +62,9 @@ class OffloadCoapTest {
     FileThingKeyStore keys;
     ThingRegistryCore registry;
     CoapBindingComponent binding;
+    /** What the tests below use, and nothing more. */
+    static final GrantTable GRANTS = GrantTable.parse("token client-1 valve-1 write", "pair lamp-a lamp-b",
+            "token meter-a meter-b read", "token meter-c meter-d read", "token meter-e meter-f read");
     OffloadHub hub;
     final SecureRandom random = new SecureRandom();
     final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -72,6 +76,7 @@ class OffloadCoapTest {
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
                 new OscoreComponent(keys, registry), CoapTestPeers.config(false, 0));
         hub = new OffloadHub(keys, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
+        hub.grants(() -> GRANTS);
         assertTrue(binding.contribute(new OffloadResources(hub, hub, hub, hub, hub::countRefusal), "offload"));
     }
 
@@ -219,6 +224,26 @@ class OffloadCoapTest {
         OffloadException maintained = assertThrows(OffloadException.class, () -> la.groupKeys("nowhere"));
         assertTrue(maintained.getMessage().contains("4.01"), maintained.getMessage());
         assertEquals(1L, hub.issued().get("token"), "only the one good request was answered");
+    }
+
+    @Test
+    void whatNoGrantAllowsIsForbiddenOverCoapCountedAndIssuesNothing() {
+        Device a = operational("meter-a");
+        Device b = operational("meter-b");
+        CoapHubLink lb = link(b, Security.DTLS_PSK);
+        // meter-a may get tokens for meter-b; not the other way round, and no pairwise key at all.
+        OffloadException token = assertThrows(OffloadException.class, () -> lb.token(a.model().id(), "read"));
+        assertEquals(Refusal.POLICY, token.refusal());
+        assertTrue(token.getMessage().contains("4.03"), token.getMessage());
+        OffloadException pair = assertThrows(OffloadException.class, () -> lb.pairwiseKey(a.model().id()));
+        assertEquals(Refusal.POLICY, pair.refusal());
+        assertEquals(2L, hub.refusals().get(Refusal.POLICY));
+        assertEquals(java.util.Map.of("token", 1L, "pairwise-key", 1L), hub.notGranted());
+        assertTrue(hub.issued().isEmpty(), "nothing issued: " + hub.issued());
+        assertTrue(hub.issuedTokens().isEmpty());
+        // What is granted goes through on the same hub.
+        link(a, Security.DTLS_PSK).token(b.model().id(), "read");
+        assertEquals(1L, hub.issued().get("token"));
     }
 
     @Test

@@ -35,12 +35,21 @@ final class Fixture implements AutoCloseable {
                 });
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, clock);
         hub = new OffloadHub(keystore, registry, clock, settings);
+        hub.grants(() -> ANY);
     }
+
+    /**
+     * Grants every token and pairwise key: for the tests of everything but authorization (AuthorizationTest starts
+     * from no grant).
+     */
+    static final GrantTable ANY = GrantTable.parse("token * * *", "pair * *");
 
     /** A hub over the same keystore and registry that records its state in {@code stateDirectory}. */
     OffloadHub durableHub(Path stateDirectory) throws Exception {
-        return new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
+        OffloadHub h = new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
                 OffloadState.open(stateDirectory, clock));
+        h.grants(() -> ANY);
+        return h;
     }
 
     /** An enrolled thing, moved to OPERATIONAL, and the device holding its root secret. */

@@ -64,8 +64,10 @@ class OffloadCrashTest {
 
     static OffloadHub openHub(Path base, FileThingKeyStore keystore, ThingRegistryCore registry, Clock clock)
             throws Exception {
-        return new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
+        OffloadHub hub = new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
                 OffloadState.open(base.resolve("state"), clock));
+        hub.grants(() -> Fixture.ANY);
+        return hub;
     }
 
     /** Which (thing, generation, sequence number) a request carries; the generation is the test's bookkeeping. */

@@ -44,6 +44,7 @@ class OffloadCommandsTest {
         keystore = FileThingKeyStore.open(dir.resolve("ks"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("reg"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
+        hub.grants(() -> org.trusthub.offload.internal.hub.GrantTable.parse("token * * *", "pair * *"));
     }
 
     @AfterEach
