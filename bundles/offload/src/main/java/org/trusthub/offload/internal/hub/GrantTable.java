@@ -171,7 +171,7 @@ public final class GrantTable {
 
     /** This table with one more entry (the same table if it is there already). */
     public GrantTable with(String entry) {
-        Entry e = entry(entry);
+        Entry e = named(entry);
         if (entries.contains(e)) {
             return this;
         }
@@ -182,7 +182,7 @@ public final class GrantTable {
 
     /** This table without an entry; refuses an entry it does not hold. */
     public GrantTable without(String entry) {
-        Entry e = entry(entry);
+        Entry e = named(entry);
         if (!entries.contains(e)) {
             throw new IllegalArgumentException("no such grant: " + e);
         }
@@ -198,11 +198,20 @@ public final class GrantTable {
 
     /** One entry as the table writes it (single spaces, scopes sorted); refuses a bad entry. */
     public static String canonical(String entry) {
-        return entry(entry).toString();
+        return named(entry).toString();
+    }
+
+    /** {@link #entry}, whose refusal names the entry. */
+    private static Entry named(String text) {
+        try {
+            return entry(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("grant '" + printable(text) + "': " + e.getMessage(), e);
+        }
     }
 
     public boolean contains(String entry) {
-        return entries.contains(entry(entry));
+        return entries.contains(named(entry));
     }
 
     public boolean isEmpty() {

@@ -1,6 +1,8 @@
 package org.trusthub.offload.internal.shell;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,15 +12,18 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -26,6 +31,8 @@ import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.offload.internal.hub.ConfigAdminStub;
+import org.trusthub.offload.internal.hub.OffloadGrants;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.OffloadState;
 
@@ -103,6 +110,52 @@ class OffloadCommandsTest {
         for (String secret : secretsHex.trim().split(" ")) {
             assertFalse(t.contains(secret) || gr.contains(secret) || s.contains(secret));
         }
+    }
+
+    @Test
+    void grantsAreAddedListedAndRemovedFromTheConsoleAndWhatTheyRefuseShowsInTheStats() throws Exception {
+        ConfigAdminStub configAdmin = new ConfigAdminStub();
+        OffloadGrants grants = configAdmin.activate();
+        hub.grants(grants::table);
+        GrantListCommand list = new GrantListCommand();
+        list.grants = grants;
+        GrantAddCommand add = new GrantAddCommand();
+        add.grants = grants;
+        GrantRemoveCommand remove = new GrantRemoveCommand();
+        remove.grants = grants;
+        OffloadStatsCommand stats = new OffloadStatsCommand();
+        stats.stats = hub;
+        assertEquals("No grants: every token and pairwise key request is refused (default deny).\n",
+                output(list::execute).replace("\r", ""));
+        ConstrainedDevice a = operational("cmd-a");
+        ConstrainedDevice b = operational("cmd-b");
+        assertThrows(OffloadException.class, () -> hub.requestToken(a.requestToken(b.id(), "read")));
+        assertTrue(output(stats::execute).matches("(?s).*want of a grant.*\\n\\s+token\\s+1\\n.*"));
+
+        add.words = List.of("token", "cmd-a", "cmd-b", "read", "status");
+        assertEquals("Granted: token cmd-a cmd-b read status", output(add::execute).strip());
+        add.words = List.of("pair", "cmd-b", "@cmd-group");
+        assertEquals("Granted: pair cmd-b @cmd-group", output(add::execute).strip());
+        assertEquals("token cmd-a cmd-b read status\npair cmd-b @cmd-group", output(list::execute).strip());
+        a.acceptTokenResponse(hub.requestToken(a.requestToken(b.id(), "read")));
+
+        // A bad entry: one error line naming it, nothing stored.
+        int updates = configAdmin.updates;
+        add.words = List.of("token", "cmd-a", "cmd-b");
+        CommandException bad = assertThrows(CommandException.class, add::execute);
+        assertEquals("Error: grant 'token cmd-a cmd-b': write: token CLIENT AUDIENCE SCOPE...", bad.getMessage());
+        add.words = List.of("token", "cmd-a", "BAD\nID", "read");
+        assertFalse(assertThrows(CommandException.class, add::execute).getMessage().contains("\n"));
+        remove.words = List.of("token", "cmd-a", "cmd-b", "read");
+        assertEquals("Error: no such grant: token cmd-a cmd-b read",
+                assertThrows(CommandException.class, remove::execute).getMessage());
+        assertEquals(updates, configAdmin.updates);
+
+        remove.words = List.of("token", "cmd-a", "cmd-b", "status", "read");
+        assertEquals("Removed: token cmd-a cmd-b read status", output(remove::execute).strip());
+        assertEquals("pair cmd-b @cmd-group", configAdmin.storedGrants());
+        assertThrows(OffloadException.class, () -> hub.requestToken(a.requestToken(b.id(), "read")));
+        assertTrue(output(stats::execute).matches("(?s).*want of a grant.*\\n\\s+token\\s+2\\n.*"));
     }
 
     @Test
