@@ -8,6 +8,8 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.offload.KeyDistributionService;
@@ -81,6 +84,12 @@ public class OffloadIT {
     @Filter(timeout = 60_000)
     SessionFactory sessionFactory;
 
+    @Inject
+    @Filter(timeout = 60_000)
+    ConfigurationAdmin configAdmin;
+
+    static final String GRANTS_PID = "org.trusthub.offload.grants";
+
     private final SecureRandom random = new SecureRandom();
     private final List<byte[]> secrets = new ArrayList<>();
 
@@ -117,6 +126,10 @@ public class OffloadIT {
         ConstrainedDevice lamp = operational("it-lamp");
         ConstrainedDevice maintained = operational("it-maintained");
         registry.transition(maintained.id(), Transition.MAINTAIN);
+        // Nothing is issued without a grant: the operator grants what these things use.
+        FeatureConfigs.applied(configAdmin, GRANTS_PID);
+        awaitCommand("trusthub:grant-add token it-sensor it-valve write");
+        awaitCommand("trusthub:grant-add pair it-lamp it-sensor");
 
         // Token (ACE/OSCORE profile): sensor -> valve.
         TokenGrant grant = sensor.acceptTokenResponse(tokens.requestToken(sensor.requestToken(valve.id(), "write")));
@@ -245,6 +258,64 @@ public class OffloadIT {
             assertFalse("a secret reached the console", list.contains(HexFormat.of().formatHex(secret)));
         }
         assertTrue(again.delete("it-porch"));
+    }
+
+    @Test
+    public void aGrantAddedFromTheConsoleLetsAThingGetATokenAndSurvivesARestartOfTheBundleItsRemovalStopsIt()
+            throws Exception {
+        ConstrainedDevice sensor = operational("it-door-sensor");
+        ConstrainedDevice door = operational("it-door");
+        FeatureConfigs.applied(configAdmin, GRANTS_PID);
+        TokenService service = awaitService(TokenService.class);
+        assertRefused(Refusal.POLICY, () -> service.requestToken(sensor.requestToken(door.id(), "unlock")));
+
+        String added = awaitCommand("trusthub:grant-add token it-door-sensor it-door unlock");
+        assertTrue(added, added.contains("Granted: token it-door-sensor it-door unlock"));
+        Shell shell = new Shell(sessionFactory);
+        // A wildcard, quoted as README says.
+        String wildcard = shell.run("trusthub:grant-add pair it-door-sensor \"*\"");
+        assertTrue(wildcard, wildcard.contains("Granted: pair it-door-sensor *"));
+        String list = shell.run("trusthub:grant-list");
+        assertTrue(list, list.contains("token it-door-sensor it-door unlock") && list.contains("pair it-door-sensor *"));
+        sensor.acceptTokenResponse(service.requestToken(sensor.requestToken(door.id(), "unlock")));
+        assertRefused(Refusal.POLICY, () -> service.requestToken(sensor.requestToken(door.id(), "unlock open")));
+
+        // Kept in Config Admin, and written back to etc/ where the next start of the hub reads it.
+        Object stored = configAdmin.getConfiguration(GRANTS_PID, "?").getProperties().get("grants");
+        assertTrue(String.valueOf(stored), String.valueOf(stored).contains("token it-door-sensor it-door unlock"));
+        Path cfg = Path.of(System.getProperty("karaf.etc"), GRANTS_PID + ".cfg");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.readString(cfg).contains("token it-door-sensor it-door unlock")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.readString(cfg), Files.readString(cfg).matches(
+                "(?s).*\\ngrants\\s*=\\s*[^\\n]*token it-door-sensor it-door unlock.*"));
+
+        // The offload bundle restarts: the grants come back from Config Admin.
+        Bundle offload = bundle("org.trusthub.offload");
+        offload.stop();
+        offload.start();
+        TokenService again = awaitService(TokenService.class);
+        sensor.acceptTokenResponse(again.requestToken(sensor.requestToken(door.id(), "unlock")));
+
+        String removed = awaitCommand("trusthub:grant-remove token it-door-sensor it-door unlock");
+        assertTrue(removed, removed.contains("Removed: token it-door-sensor it-door unlock"));
+        shell.run("trusthub:grant-remove pair it-door-sensor \"*\"");
+        assertRefused(Refusal.POLICY, () -> again.requestToken(sensor.requestToken(door.id(), "unlock")));
+        String stats = shell.run("trusthub:offload-stats");
+        assertTrue(stats, stats.matches("(?s).*want of a grant[^\\n]*\\n\\s+token\\s+1\\n.*"));
+        assertFalse(shell.run("trusthub:grant-list").contains("it-door"));
+    }
+
+    private static void assertRefused(Refusal expected, Runnable request) {
+        try {
+            request.run();
+        } catch (OffloadException e) {
+            assertEquals(e.getMessage(), expected, e.refusal());
+            return;
+        }
+        throw new AssertionError("not refused: expected " + expected);
     }
 
     private <T> T awaitService(Class<T> type) throws InterruptedException {

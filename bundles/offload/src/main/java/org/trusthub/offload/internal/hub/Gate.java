@@ -170,8 +170,9 @@ public final class Gate {
 
     /** The one refusal of a request that did not authenticate, whoever its kid names. */
     static OffloadException notAuthenticated(String what) {
-        return new OffloadException(Refusal.FORGED, what + " is not authenticated (unknown requester, or its MAC does "
-                + "not verify under the requester's current keys)");
+        return new OffloadException(Refusal.FORGED, what + " is not authenticated: unknown requester, or a MAC that "
+                + "does not verify under the requester's current keys (a request made under replaced keys is stale "
+                + "and fails so)");
     }
 
     private static OffloadException stale(ThingId thing, KeyGeneration used, KeyGeneration current) {

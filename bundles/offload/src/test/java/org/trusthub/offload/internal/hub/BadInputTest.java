@@ -118,7 +118,8 @@ class BadInputTest {
                 () -> f.hub.requestToken(client.requestToken(ThingId.of("ghost-1"), "write")));
         ConstrainedDevice stranger = ConstrainedDevice.bootstrap(ThingId.of("stranger-1"), new byte[32], 1, f.clock,
                 new java.security.SecureRandom());
-        hubRefuses(Refusal.UNKNOWN_THING, () -> f.hub.requestToken(stranger.requestToken(server.id(), "write")));
+        // A requester the hub does not know cannot authenticate: refused as any forgery (EnumerationTest).
+        hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(stranger.requestToken(server.id(), "write")));
     }
 
     @Test
@@ -202,7 +203,7 @@ class BadInputTest {
             // the group's own keystore id is no thing: it cannot ask, and cannot be asked for
             ConstrainedDevice groupAsThing = ConstrainedDevice.bootstrap(EpochVault.groupId("hall"), new byte[32], 1,
                     f.clock, new java.security.SecureRandom());
-            durableRefuses(state, hub, Refusal.UNKNOWN_THING,
+            durableRefuses(state, hub, Refusal.FORGED,
                     () -> hub.requestGroupKeys(groupAsThing.requestGroupKeys("hall")));
             durableRefuses(state, hub, Refusal.UNKNOWN_THING,
                     () -> hub.requestToken(server.requestToken(EpochVault.groupId("hall"), "read")));

@@ -137,7 +137,8 @@ class GenerationReplayTest {
             assertTrue(hub.issuedTokens().isEmpty());
             assertEquals(Set.of(b.id()), hub.group("hall").orElseThrow().members());
             assertEquals(2, hub.group("hall").orElseThrow().epoch());
-            assertEquals(Refusal.NOT_OPERATIONAL, refused(() -> hub.requestToken(a.requestToken(b.id(), "read")))
+            // Its keys are gone: its request cannot authenticate, and is refused as any unauthenticated one.
+            assertEquals(Refusal.FORGED, refused(() -> hub.requestToken(a.requestToken(b.id(), "read")))
                     .refusal());
         }
         try (OffloadState s = OffloadState.open(state, f.clock)) {
