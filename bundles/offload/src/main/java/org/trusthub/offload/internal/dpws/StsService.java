@@ -38,7 +38,8 @@ import org.w3c.dom.Element;
  *
  * <p>The RST authenticates itself (the COSE_Mac0 in {@code th:AuthenticatedRequest}), so the request needs no
  * WS-Security of its own ({@link #authenticatesItself()}); the token service also checks the requester and the audience are OPERATIONAL, AppliesTo
- * matches the MAC'd audience, and the request is fresh. Activated only when the DPWS binding (trusthub-dpws) looks it up.
+ * matches the MAC'd audience, the request is fresh, and a grant allows it (the same check as for CoAP clients); until
+ * the MAC verifies every refusal is the same fault. Activated only when the DPWS binding (trusthub-dpws) looks it up.
  *
  * <p>It is offered only on the hosted devices configuration PID {@value #PID} names ({@code stsDevices}); none by
  * default. The endpoint serves callers without WS-Security (the RST authenticates itself), so each device that offers
