@@ -276,7 +276,8 @@ public class OffloadIT {
         String wildcard = shell.run("trusthub:grant-add pair it-door-sensor \"*\"");
         assertTrue(wildcard, wildcard.contains("Granted: pair it-door-sensor *"));
         String list = shell.run("trusthub:grant-list");
-        assertTrue(list, list.contains("token it-door-sensor it-door unlock") && list.contains("pair it-door-sensor *"));
+        assertTrue(list, list.contains("token it-door-sensor it-door unlock")
+                && list.contains("pair it-door-sensor *"));
         sensor.acceptTokenResponse(service.requestToken(sensor.requestToken(door.id(), "unlock")));
         assertRefused(Refusal.POLICY, () -> service.requestToken(sensor.requestToken(door.id(), "unlock open")));
 

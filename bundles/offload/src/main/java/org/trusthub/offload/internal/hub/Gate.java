@@ -22,8 +22,8 @@ import com.upokecenter.cbor.CBORObject;
  * Admits a thing's request: a COSE_Mac0 under its request key, whose kid names the thing, bound to one operation by
  * the external AAD. Checks in this order: shape, MAC, lifecycle, sequence number freshness. The MAC comes before the
  * lifecycle so that an unauthenticated caller gets one refusal for every thing id, enrolled or not, in service or not
- * (no enumeration); a thing whose keys are not active gets no key derived at all. The sequence number is only consumed by
- * {@link Admitted#commit()}, called when everything else checked out, so a refused request changes no state.
+ * (no enumeration); a thing whose keys are not active gets no key derived at all. The sequence number is only consumed
+ * by {@link Admitted#commit()}, called when everything else checked out, so a refused request changes no state.
  *
  * <p>Replay state belongs to one key generation of the thing's application layer ({@link KeyGeneration}): a request
  * checked under newer keys than the thing's window starts a fresh window (so a rotation or re-bootstrap the hub heard

@@ -12,7 +12,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadGrants;
 
-/** Removes one offload grant, written as trusthub:grant-list shows it. Tokens already issued live out their lifetime. */
+/** Removes one offload grant, as trusthub:grant-list shows it. Tokens already issued live out their lifetime. */
 @Service
 @Command(scope = "trusthub", name = "grant-remove", description = "Removes an offload grant, written as grant-list "
         + "shows it; tokens and keys already issued live out their lifetime")
