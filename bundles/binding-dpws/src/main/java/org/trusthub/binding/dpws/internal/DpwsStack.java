@@ -29,6 +29,7 @@ import org.trusthub.binding.dpws.spi.SoapSecurityException;
 public final class DpwsStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsStack.class);
+    private final LogLimit securityMissingLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -55,18 +56,26 @@ public final class DpwsStack implements AutoCloseable {
     private UdpTransport udp;
     private HttpServer httpServer;
     private final java.util.function.Supplier<Tls> tls;
+    private final HttpServer.Limits httpLimits;
 
     public DpwsStack(Config config, ThingSource things, MessageSecurity security) {
         this(config, things, security, () -> null, false);
     }
 
+    public DpwsStack(Config config, ThingSource things, MessageSecurity security,
+            java.util.function.Supplier<Tls> tls, boolean httpsServer) {
+        this(config, things, security, tls, httpsServer, HttpServer.Limits.DEFAULT);
+    }
+
     /**
      * {@code tls} gives the current TLS contexts, null while no provider is registered; the client uses them for
      * https:// addresses. {@code httpsServer}: the SOAP endpoint is HTTPS too and announces https:// XAddrs.
+     * {@code httpLimits} bound what clients of the SOAP endpoint can hold.
      */
     public DpwsStack(Config config, ThingSource things, MessageSecurity security,
-            java.util.function.Supplier<Tls> tls, boolean httpsServer) {
+            java.util.function.Supplier<Tls> tls, boolean httpsServer, HttpServer.Limits httpLimits) {
         this.config = config;
+        this.httpLimits = httpLimits;
         this.tls = httpsServer ? tls : null;
         this.security = security;
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -81,7 +90,7 @@ public final class DpwsStack implements AutoCloseable {
 
     public synchronized void start() throws IOException {
         InetAddress bind = config.interfaces().isEmpty() ? InetAddress.getLoopbackAddress() : null;
-        httpServer = new HttpServer(bind, config.httpPort(), 4, this::onHttp, tls);
+        httpServer = new HttpServer(bind, config.httpPort(), httpLimits, this::onHttp, tls);
         udp = new UdpTransport(config.discoveryPort(), config.interfaces(), config.ipv4(), config.ipv6(), scheduler,
                 this::onDatagram);
         try {
@@ -127,6 +136,9 @@ public final class DpwsStack implements AutoCloseable {
 
     /** The protection the thing's policy asks for, as the shell prints it. */
     public String policyLabel(ThingId thing) {
+        if (security.missing()) {
+            return "refused: WS-Security is required and its provider is not registered";
+        }
         return security.available() ? security.policy(thing).label() : "none (no WS-Security provider)";
     }
 
@@ -225,6 +237,10 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
+        if (security.missing()) {
+            securityMissing("dropped a discovery datagram", from);
+            return;
+        }
         if (!config.interfaces().isEmpty() && localAddressFor(from.getAddress()) == null) {
             // The socket is bound to the wildcard address to receive multicast; unicast from networks the
             // operator did not name is not ours to answer.
@@ -302,7 +318,21 @@ public final class DpwsStack implements AutoCloseable {
                 .anyMatch(h -> h.address().equalsIgnoreCase(e.address())));
     }
 
+    private void securityMissing(String what, InetSocketAddress from) {
+        long held = securityMissingLog.due();
+        if (held >= 0) {
+            LOG.warn("DPWS: {} from {} (and {} more messages since the last report): {}", what, from, held,
+                    MessageSecurity.UNAVAILABLE);
+        }
+    }
+
     HttpServer.Response onHttp(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local) {
+        if (security.missing()) {
+            // Fail closed: without the provider nothing could be verified or protected. 503 says "try again".
+            securityMissing("refused an HTTP request", peer);
+            return new HttpServer.Response(503, SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Receiver", null,
+                    "message security is unavailable; try again later").bytes());
+        }
         if (!servesLocal(local.getAddress())) {
             LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface", peer, local);
             return new HttpServer.Response(404, new byte[0]);
