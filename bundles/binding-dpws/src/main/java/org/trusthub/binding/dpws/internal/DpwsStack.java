@@ -134,12 +134,14 @@ public final class DpwsStack implements AutoCloseable {
         return httpServer.port();
     }
 
-    /** The protection the thing's policy asks for, as the shell prints it. */
+    /** The thing's whole WS-Security policy, as the shell prints it. */
     public String policyLabel(ThingId thing) {
-        if (security.missing()) {
-            return "refused: WS-Security is required and its provider is not registered";
-        }
-        return security.available() ? security.policy(thing).label() : "none (no WS-Security provider)";
+        return security.describe(thing);
+    }
+
+    /** The full URLs (scheme, address, port, path) a hosted device is reached at: its XAddrs. */
+    public List<String> deviceUrls(DeviceHost.Hosted h) {
+        return localAddresses().stream().map(a -> host.url(a, h.devicePath())).toList();
     }
 
     MessageSecurity security() {

@@ -63,6 +63,16 @@ public final class MessageSecurity {
         return s == null || thing == null ? SoapProtection.NONE : s.policy(thing);
     }
 
+    /** The thing's whole policy as the shell prints it, or why there is none. */
+    public String describe(ThingId thing) {
+        SoapSecurity s = service.get();
+        if (s == null) {
+            return required ? "refused: WS-Security is required and its provider is not registered"
+                    : "none (no WS-Security provider)";
+        }
+        return s instanceof PolicyWords w ? w.policyWords(thing) : s.policy(thing).label();
+    }
+
     /** Secures an outgoing envelope as the thing's policy asks; fails when a policy exists and no provider does. */
     public SoapProtection outgoing(SoapMessage m, ThingId thing) throws SoapSecurityException {
         SoapSecurity s = service.get();
