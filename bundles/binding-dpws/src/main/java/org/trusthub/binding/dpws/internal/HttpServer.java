@@ -300,7 +300,8 @@ public final class HttpServer implements AutoCloseable {
                 Future<?> sending = deadline(plain);
                 try {
                     write(out, r, "text/plain; charset=utf-8");
-                    lingeringClose(s, in);
+                    // Past the request's deadline reader: the discarding has its own, shorter bound.
+                    lingeringClose(s, s.getInputStream());
                 } finally {
                     sending.cancel(false);
                 }
@@ -362,8 +363,15 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static Socket handshakeFailed(Socket plain, String why) {
-        LOG.info("DPWS HTTPS: refused a connection from {}: {}", plain.getRemoteSocketAddress(), why);
+    private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
+
+    // Anyone can make a handshake fail: reported at most once a minute.
+    private Socket handshakeFailed(Socket plain, String why) {
+        long held = handshakeLog.due();
+        if (held >= 0) {
+            LOG.info("DPWS HTTPS: refused a connection from {} (and {} more since the last report): {}",
+                    plain.getRemoteSocketAddress(), held, why);
+        }
         try {
             plain.close();
         } catch (IOException e) {
