@@ -194,4 +194,15 @@ class FailClosedTest {
         assertTrue(e.getMessage().contains("maxConnectionsPerSource"), e.getMessage());
         assertNull(binding.stack());
     }
+
+    @Test
+    void aBadLimitInAnUpdateLeavesTheRunningStackAsItIs() throws Exception {
+        binding = new DpwsBinding();
+        binding.activate(config(Map.of("discoveryPort", 0, "requireMessageSecurity", false)));
+        DpwsStack running = binding.stack();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> binding.modified(config(
+                Map.of("discoveryPort", 0, "requireMessageSecurity", false, "requestTimeoutSeconds", 0))));
+        assertTrue(e.getMessage().contains("requestTimeoutSeconds"), e.getMessage());
+        assertEquals(running, binding.stack(), "a refused update restarted the stack");
+    }
 }
