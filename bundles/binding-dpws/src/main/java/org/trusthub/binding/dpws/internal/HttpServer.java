@@ -432,20 +432,28 @@ public final class HttpServer implements AutoCloseable {
                 throw new HttpError(431, "request headers exceed " + MAX_HEADER_BYTES + " bytes");
             }
             int colon = h.indexOf(':');
-            if (colon <= 0) {
+            // No whitespace before or inside the name, no obsolete line folding: a name that one parser reads
+            // and another skips is how requests are smuggled.
+            if (colon <= 0 || !isToken(h, colon)) {
                 throw new HttpError(400, "malformed header line");
             }
-            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String name = h.substring(0, colon).toLowerCase(Locale.ROOT);
             String value = h.substring(colon + 1).trim();
             if (name.equals("content-length")) {
-                try {
-                    contentLength = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    throw new HttpError(400, "malformed Content-Length");
+                if (contentLength >= 0) {
+                    throw new HttpError(400, "more than one Content-Length");
                 }
-            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                contentLength = contentLength(value);
+            } else if (name.equals("transfer-encoding")) {
+                // chunked is the one transfer coding this server decodes; any other would be read as the body.
+                if (chunked || !value.equalsIgnoreCase("chunked")) {
+                    throw new HttpError(501, "only Transfer-Encoding: chunked is understood");
+                }
                 chunked = true;
             }
+        }
+        if (chunked && contentLength >= 0) {
+            throw new HttpError(400, "both Content-Length and Transfer-Encoding");
         }
         if (!parts[0].equals("POST")) {
             throw new HttpError(405, "only POST carries SOAP messages here");
@@ -467,19 +475,47 @@ public final class HttpServer implements AutoCloseable {
         return new Request(parts[1], body);
     }
 
+    private static boolean isToken(String h, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = h.charAt(i);
+            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Digits only: Long.parseLong would also take a sign. */
+    private static long contentLength(String value) throws HttpError {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new HttpError(400, "malformed Content-Length");
+        }
+        return Long.parseLong(value);
+    }
+
+    /** Hex digits only, at most 7 of them (the DPWS limit is far below 0x10000000): no sign, no overflow. */
+    private static int chunkSize(String text) throws HttpError {
+        if (text.isEmpty() || text.length() > 7 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new HttpError(400, "malformed chunk size");
+        }
+        return Integer.parseInt(text, 16);
+    }
+
     /** Trailer lines count against the same limit as the headers, which already used {@code headerBytes}. */
     private static byte[] readChunked(InputStream in, int headerBytes) throws IOException, HttpError {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        // Chunk-size lines (with extensions) are framing, not body: bounded too, so a client sending one byte per
+        // chunk with a long extension cannot make the server read far more than the DPWS limit.
+        long framing = 0;
         while (true) {
             String sizeLine = line(in);
-            int semi = sizeLine.indexOf(';');
-            int size;
-            try {
-                size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "malformed chunk size");
+            framing += sizeLine.length() + 4;
+            if (framing > Xml.MAX_HTTP) {
+                throw new HttpError(413, "chunk framing exceeds " + Xml.MAX_HTTP + " bytes");
             }
-            if (size < 0 || body.size() + (long) size > Xml.MAX_HTTP) {
+            int semi = sizeLine.indexOf(';');
+            int size = chunkSize((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim());
+            if (body.size() + (long) size > Xml.MAX_HTTP) {
                 throw new HttpError(413, "chunked envelope exceeds the DPWS limit of " + Xml.MAX_HTTP);
             }
             if (size == 0) {
@@ -499,7 +535,9 @@ public final class HttpServer implements AutoCloseable {
                 throw new HttpError(400, "truncated chunk");
             }
             body.write(chunk);
-            line(in);
+            if (!line(in).isEmpty()) {
+                throw new HttpError(400, "chunk data longer than its size");
+            }
         }
     }
 
@@ -542,6 +580,7 @@ public final class HttpServer implements AutoCloseable {
             case 411 -> "Length Required";
             case 413 -> "Payload Too Large";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";
             default -> "Status";

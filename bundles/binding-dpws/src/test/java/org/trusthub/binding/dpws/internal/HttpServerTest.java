@@ -14,7 +14,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +132,51 @@ class HttpServerTest {
         String small = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<a/>\r\n0\r\n"
                 + "X-Trailer: t\r\n\r\n";
         assertEquals("HTTP/1.1 200 OK", exchange(connect("127.0.0.1"), small));
+    }
+
+    /** Framing that two HTTP parsers could read differently is refused, never guessed at. */
+    @Test
+    void ambiguousFramingIsRefused() throws Exception {
+        start(HttpServer.Limits.DEFAULT);
+        String head = "POST /x HTTP/1.1\r\nHost: h\r\n";
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("Content-Length with chunked", head + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\n<a/>\r\n0\r\n\r\n");
+        requests.put("two Content-Lengths", head + "Content-Length: 4\r\nContent-Length: 4\r\n\r\n<a/>");
+        requests.put("signed Content-Length", head + "Content-Length: +4\r\n\r\n<a/>");
+        requests.put("negative Content-Length", head + "Content-Length: -4\r\n\r\n<a/>");
+        requests.put("huge Content-Length", head + "Content-Length: 99999999999999999999999\r\n\r\n<a/>");
+        requests.put("space before the colon", head + "Content-Length : 4\r\n\r\n<a/>");
+        requests.put("folded Transfer-Encoding", head + "Content-Length: 4\r\n Transfer-Encoding: chunked\r\n\r\n<a/>");
+        requests.put("another coding", head + "Transfer-Encoding: gzip, chunked\r\n\r\n4\r\n<a/>\r\n0\r\n\r\n");
+        requests.put("chunked twice", head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\n<a/>\r\n0\r\n\r\n");
+        String chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+        requests.put("signed chunk size", chunked + "+4\r\n<a/>\r\n0\r\n\r\n");
+        requests.put("negative chunk size", chunked + "-1\r\n<a/>\r\n0\r\n\r\n");
+        requests.put("overflowing chunk size", chunked + "100000004\r\n<a/>\r\n0\r\n\r\n");
+        requests.put("chunk longer than its size", chunked + "2\r\n<a/>\r\n0\r\n\r\n");
+        int source = 10;
+        for (Map.Entry<String, String> r : requests.entrySet()) {
+            // A source each: a refused connection lingers a moment to let its answer arrive, holding its slot.
+            String status = exchange(connect("127.0.0." + source++), r.getValue());
+            assertTrue(status.matches("HTTP/1.1 (400|413|501) .*"), r.getKey() + " was answered " + status);
+        }
+        assertEquals(0, handled.get(), "a request with ambiguous framing reached the handler");
+    }
+
+    @Test
+    void chunkFramingIsBounded() throws Exception {
+        start(HttpServer.Limits.DEFAULT);
+        // One body byte per chunk, each with a long extension: far more bytes on the wire than the DPWS limit.
+        StringBuilder request = new StringBuilder("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+        String extension = ";x=" + "e".repeat(4000);
+        for (int i = 0; i < 20; i++) {
+            request.append("1").append(extension).append("\r\na\r\n");
+        }
+        request.append("0\r\n\r\n");
+        assertEquals("HTTP/1.1 413 Payload Too Large", exchange(connect("127.0.0.1"), request.toString()));
+        assertEquals(0, handled.get());
     }
 
     @Test
