@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +103,9 @@ public final class HttpServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
+    // Every admitted connection until its worker is done: close() resets them, since neither interrupting a worker
+    // nor the (then cancelled) deadlines would end a read or write blocked on one.
+    private final Set<Socket> live = ConcurrentHashMap.newKeySet();
     private int open;
     private long refusedSinceLog;
     private long lastRefusalLog = System.nanoTime() - LOG_INTERVAL_NANOS;
@@ -202,23 +207,44 @@ public final class HttpServer implements AutoCloseable {
                 }
                 continue;
             }
-            InetAddress source = s.getInetAddress();
+            InetAddress source = sourceOf(s.getInetAddress());
             if (!admit(source)) {
                 reset(s);
                 continue;
             }
+            live.add(s);
             try {
                 workers.execute(() -> {
                     try {
                         serve(s);
                     } finally {
+                        live.remove(s);
                         release(source);
                     }
                 });
             } catch (RejectedExecutionException e) {
+                live.remove(s);
                 release(source);
                 reset(s);
             }
+        }
+    }
+
+    /**
+     * The source a connection counts against. An IPv6 host usually holds a whole /64 and can pick a new address
+     * per connection, so global IPv6 sources count by their /64. Link-local and loopback addresses share one
+     * prefix across every host on the link, so they count one by one.
+     */
+    static InetAddress sourceOf(InetAddress a) {
+        if (!(a instanceof java.net.Inet6Address) || a.isLinkLocalAddress() || a.isLoopbackAddress()) {
+            return a;
+        }
+        byte[] prefix = java.util.Arrays.copyOf(a.getAddress(), 16);
+        java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
         }
     }
 
@@ -597,5 +623,9 @@ public final class HttpServer implements AutoCloseable {
         }
         workers.shutdownNow();
         deadlines.shutdownNow();
+        // After shutdownNow, a connection the acceptor still hands over is refused and reset by it.
+        for (Socket s : live) {
+            reset(s);
+        }
     }
 }

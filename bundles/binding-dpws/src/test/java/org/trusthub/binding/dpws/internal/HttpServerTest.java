@@ -212,6 +212,40 @@ class HttpServerTest {
     }
 
     @Test
+    void stoppingTheServerEndsTheConnectionsItServes() throws Exception {
+        CountDownLatch answering = new CountDownLatch(1);
+        server = new HttpServer(InetAddress.getLoopbackAddress(), 0, new HttpServer.Limits(8, 4,
+                Duration.ofSeconds(120)), (path, body, peer, local) -> {
+                    answering.countDown();
+                    // Far more than the socket buffers hold: the worker blocks writing to a client that never reads.
+                    return new HttpServer.Response(200, new byte[32 << 20]);
+                });
+        Socket idle = connect("127.0.0.2");
+        Socket neverReads = connect("127.0.0.3");
+        neverReads.getOutputStream().write(post("<a/>").getBytes(StandardCharsets.US_ASCII));
+        assertTrue(answering.await(10, TimeUnit.SECONDS));
+        awaitOpen(2);
+
+        server.close();
+        // Neither waits for its two-minute deadline: the stopped server resets both.
+        assertTrue(closedByServer(idle), "an idle connection outlived the server");
+        assertThrows(IOException.class, () -> neverReads.getInputStream().readAllBytes(),
+                "the answer was still being written after the server stopped");
+        awaitOpen(0);
+    }
+
+    @Test
+    void anIpv6SourceCountsByItsSlash64() throws Exception {
+        InetAddress a = HttpServer.sourceOf(InetAddress.getByName("2001:db8:1:2::1"));
+        assertEquals(a, HttpServer.sourceOf(InetAddress.getByName("2001:db8:1:2:ffff:ffff:ffff:ffff")));
+        assertTrue(!a.equals(HttpServer.sourceOf(InetAddress.getByName("2001:db8:1:3::1"))));
+        // Every host on a link shares fe80::/64, and loopback and IPv4 sources are one host each.
+        for (String own : List.of("fe80::1", "fe80::2", "::1", "127.0.0.1", "192.0.2.7")) {
+            assertEquals(InetAddress.getByName(own), HttpServer.sourceOf(InetAddress.getByName(own)), own);
+        }
+    }
+
+    @Test
     void aFailingAcceptBacksOffInsteadOfSpinning() throws Exception {
         List<Long> waits = new CopyOnWriteArrayList<>();
         CountDownLatch eight = new CountDownLatch(1);
