@@ -78,6 +78,10 @@ public final class DeviceHost {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final long metadataVersion = 1;
     private volatile HostedServices services = new HostedServices();
+    // Announcements that could not be signed while the required WS-Security provider was missing: sent when it
+    // returns, so a thing that became OPERATIONAL (or went) meanwhile is still announced (or withdrawn).
+    private final Set<Hosted> helloPending = new java.util.LinkedHashSet<>();
+    private final Set<String> byePending = new java.util.LinkedHashSet<>();
 
     DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
         this.stack = stack;
@@ -130,9 +134,35 @@ public final class DeviceHost {
             withdraw(h, "the hub is shutting down");
         }
         hosted.clear();
+        helloPending.clear();
+        byePending.clear();
+    }
+
+    /** Sends the Hellos and Byes held back while the required WS-Security provider was missing. */
+    public synchronized void securityReturned() {
+        if (stack.security().missing()) {
+            return;
+        }
+        for (String address : List.copyOf(byePending)) {
+            sendBye(address);
+        }
+        byePending.clear();
+        for (Hosted h : List.copyOf(helloPending)) {
+            if (hosted.get(h.thing()) == h) {
+                announce(h);
+            }
+        }
+        helloPending.clear();
     }
 
     private void announce(Hosted h) {
+        if (stack.security().missing()) {
+            helloPending.add(h);
+            byePending.remove(h.address());
+            LOG.info("DPWS: {} is hosted as device {}; its Hello waits for the WS-Security provider", h.thing(),
+                    h.address());
+            return;
+        }
         for (DpwsVersion v : DpwsVersion.values()) {
             List<String> xaddrs = new ArrayList<>();
             for (InetAddress a : stack.localAddresses()) {
@@ -151,10 +181,20 @@ public final class DeviceHost {
                 end(s, "wse:SourceShuttingDown", reason);
             }
         }
-        for (DpwsVersion v : DpwsVersion.values()) {
-            stack.sendDiscovery(DiscoveryMessage.bye(v, h.address(), nextSequence()), null, 0);
+        // A device whose Hello never went out has nothing to withdraw.
+        boolean announced = !helloPending.remove(h);
+        if (announced && stack.security().missing()) {
+            byePending.add(h.address());
+        } else if (announced) {
+            sendBye(h.address());
         }
         LOG.info("DPWS: {} no longer hosted ({})", h.thing(), reason);
+    }
+
+    private void sendBye(String address) {
+        for (DpwsVersion v : DpwsVersion.values()) {
+            stack.sendDiscovery(DiscoveryMessage.bye(v, address, nextSequence()), null, 0);
+        }
     }
 
     private AppSequence nextSequence() {

@@ -120,6 +120,10 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     void bindSoapSecurity(SoapSecurity s) {
         soapSecurity = s;
         startWaiting();
+        DpwsStack running = stack;
+        if (running != null) {
+            running.securityReturned();
+        }
     }
 
     void unbindSoapSecurity(SoapSecurity s) {

@@ -144,6 +144,13 @@ public final class DpwsStack implements AutoCloseable {
         return localAddresses().stream().map(a -> host.url(a, h.devicePath())).toList();
     }
 
+    /** The required WS-Security provider is registered again: what discovery held back goes out now. */
+    public void securityReturned() {
+        if (config.host()) {
+            host.securityReturned();
+        }
+    }
+
     MessageSecurity security() {
         return security;
     }

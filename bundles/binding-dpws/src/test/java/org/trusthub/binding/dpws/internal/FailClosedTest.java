@@ -178,6 +178,70 @@ class FailClosedTest {
         assertFalse(binding.waitingForSecurity());
     }
 
+    /** Records the discovery messages it signs, by action and the device they name. */
+    static final class SigningRecorder extends MarkerSecurity {
+        final List<String> signed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SigningRecorder() {
+            super("good");
+        }
+
+        @Override
+        public void signDiscovery(org.w3c.dom.Document envelope) {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            String action = Xml.childText(header, DpwsVersion.DPWS_2009.wsa, "Action");
+            signed.add(action.substring(action.lastIndexOf('/') + 1) + " "
+                    + Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Body").getTextContent());
+            super.signDiscovery(envelope);
+        }
+
+        boolean sent(String kind, String device) {
+            return signed.stream().anyMatch(m -> m.startsWith(kind + " ") && m.contains(device));
+        }
+    }
+
+    static org.trusthub.api.thing.ThingRegistry registry(List<org.trusthub.api.thing.Thing> things) {
+        return (org.trusthub.api.thing.ThingRegistry) java.lang.reflect.Proxy.newProxyInstance(
+                FailClosedTest.class.getClassLoader(), new Class<?>[] {org.trusthub.api.thing.ThingRegistry.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "list" -> List.copyOf(things);
+                    case "find" -> things.stream().filter(t -> t.id().equals(args[0])).findFirst();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void announcementsHeldBackWhileTheProviderWasGoneGoOutWhenItReturns() throws Exception {
+        List<org.trusthub.api.thing.Thing> things = new java.util.concurrent.CopyOnWriteArrayList<>();
+        binding = new DpwsBinding();
+        binding.registry = registry(things);
+        binding.bindSoapSecurity(new SigningRecorder());
+        binding.activate(config(Map.of("discoveryPort", 0, "hostEnabled", true)));
+
+        // The lamp becomes OPERATIONAL during a restart of the provider: its Hello cannot be signed.
+        SigningRecorder gone = (SigningRecorder) binding.soapSecurity;
+        binding.unbindSoapSecurity(gone);
+        java.time.Instant now = java.time.Instant.now();
+        things.add(new org.trusthub.api.thing.Thing(LAMP, org.trusthub.api.thing.LifecycleState.OPERATIONAL,
+                "owner", now, now, 0));
+        binding.stack().host().refresh();
+        String lamp = binding.stack().host().deviceFor(LAMP).address();
+        assertFalse(gone.sent("Hello", lamp));
+
+        SigningRecorder back = new SigningRecorder();
+        binding.bindSoapSecurity(back);
+        assertTrue(back.sent("Hello", lamp), "the lamp was never announced: " + back.signed);
+
+        // And a thing that goes while the provider is away is withdrawn when it returns.
+        binding.unbindSoapSecurity(back);
+        things.clear();
+        binding.stack().host().refresh();
+        SigningRecorder again = new SigningRecorder();
+        binding.bindSoapSecurity(again);
+        assertTrue(again.sent("Bye", lamp), "the lamp was never withdrawn: " + again.signed);
+        assertFalse(again.sent("Hello", lamp), "a withdrawn thing was announced");
+    }
+
     @Test
     void anInstallationThatDoesNotRequireSecurityStartsWithoutIt() throws Exception {
         binding = new DpwsBinding();
