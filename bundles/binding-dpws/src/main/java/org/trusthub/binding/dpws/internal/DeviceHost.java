@@ -48,6 +48,10 @@ public final class DeviceHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHost.class);
     private static final int MAX_SUBSCRIPTIONS = 256;
+    // Anyone who can reach the endpoint can cause these: each reason reported at most once a minute.
+    private final LogLimit refusedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit contributedRefusedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit badRequestLog = new LogLimit(Duration.ofMinutes(1));
 
     /** One hosted thing; the uuid is derived from the hub name and the thing id, so it survives restarts. */
     public record Hosted(ThingId thing, UUID uuid) {
@@ -336,8 +340,11 @@ public final class DeviceHost {
         try {
             verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
-                    e.getMessage());
+            long held = refusedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
+            }
             // Unsecured: the sender is not authenticated, so there is nobody to sign or encrypt the fault for.
             return new HttpServer.Response(400, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(),
                     e.getMessage()).bytes());
@@ -350,11 +357,18 @@ public final class DeviceHost {
                     ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
                     : serviceRequest(h, m, peer);
         } catch (ContributedCall.Refused e) {
-            LOG.info("DPWS: {} refused a {} for {} from {}: {}", contributed.name(), Xml.printable(m.action()),
-                    h.thing(), peer, e.getMessage());
+            long held = contributedRefusedLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: {} refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        contributed.name(), Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
+            }
             return bare ? plainReply(e.fault(v, m.messageId()), 400) : reply(replyTo, e.fault(v, m.messageId()), 400);
         } catch (MalformedMessageException e) {
-            LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
+            long held = badRequestLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: bad {} for {} from {}: {} ({} more since the last report)", Xml.printable(m.action()),
+                        h.thing(), peer, e.getMessage(), held);
+            }
             SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage());
             return bare ? plainReply(fault, 400) : reply(replyTo, fault, 400);
         }

@@ -30,6 +30,8 @@ public final class DpwsStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsStack.class);
     private final LogLimit securityMissingLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit otherInterfaceLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit malformedRequestLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -343,14 +345,22 @@ public final class DpwsStack implements AutoCloseable {
                     "message security is unavailable; try again later").bytes());
         }
         if (!servesLocal(local.getAddress())) {
-            LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface", peer, local);
+            long held = otherInterfaceLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface ({} more since the "
+                        + "last report)", peer, local, held);
+            }
             return new HttpServer.Response(404, new byte[0]);
         }
         SoapMessage m;
         try {
             m = SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), security.understoodHeaders());
         } catch (MalformedMessageException e) {
-            LOG.warn("DPWS: refused an HTTP request from {} to {}: {}", peer, Xml.printable(path), e.getMessage());
+            long held = malformedRequestLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: refused an HTTP request from {} to {}: {} ({} more refused since the last report)",
+                        peer, Xml.printable(path), e.getMessage(), held);
+            }
             SoapMessage f = SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Sender", null, e.getMessage());
             return new HttpServer.Response(400, f.bytes());
         }
