@@ -15,8 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * JDK's com.sun.net.httpserver is not exported by Karaf's system bundle.
  *
  * <p>Every resource a client can hold is bounded ({@link Limits}): connections in total and per source address
- * (over either, a connection is reset at once, so it holds no descriptor), one worker per admitted connection and
+ * (global IPv6 sources by /64; over either, a connection is reset at once, so it holds no descriptor; when all
+ * slots are taken, a source holding more than its fair part gives up its oldest unfinished request to a source
+ * holding fewer), one worker per admitted connection and
  * no unbounded queue, an absolute deadline for the whole request (TLS handshake, headers, body) and again for
  * writing the answer, header and trailer bytes together under one limit. A failing {@code accept()} (out of file
  * descriptors) backs off instead of spinning.
@@ -103,9 +104,22 @@ public final class HttpServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
-    // Every admitted connection until its worker is done: close() resets them, since neither interrupting a worker
-    // nor the (then cancelled) deadlines would end a read or write blocked on one.
-    private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    /** An admitted connection; guarded by the server's lock. */
+    private static final class Connection {
+        final Socket socket;
+        final InetAddress source;
+        boolean counted = true;
+        volatile boolean receiving = true;
+
+        Connection(Socket socket, InetAddress source) {
+            this.socket = socket;
+            this.source = source;
+        }
+    }
+
+    // Every admitted connection until its worker is done, oldest first: close() resets them, since neither
+    // interrupting a worker nor the (then cancelled) deadlines would end a read or write blocked on one.
+    private final Map<Socket, Connection> live = new java.util.LinkedHashMap<>();
     private int open;
     private long refusedSinceLog;
     private long lastRefusalLog = System.nanoTime() - LOG_INTERVAL_NANOS;
@@ -208,23 +222,21 @@ public final class HttpServer implements AutoCloseable {
                 continue;
             }
             InetAddress source = sourceOf(s.getInetAddress());
-            if (!admit(source)) {
+            Connection c = admit(s, source);
+            if (c == null) {
                 reset(s);
                 continue;
             }
-            live.add(s);
             try {
                 workers.execute(() -> {
                     try {
-                        serve(s);
+                        serve(c);
                     } finally {
-                        live.remove(s);
-                        release(source);
+                        release(c);
                     }
                 });
             } catch (RejectedExecutionException e) {
-                live.remove(s);
-                release(source);
+                release(c);
                 reset(s);
             }
         }
@@ -248,9 +260,18 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private synchronized boolean admit(InetAddress source) {
+    /**
+     * Admits a connection within the limits, or returns null. When every slot is taken, a source holding at least
+     * two more connections than this one gives up its oldest that is still sending its request: many sources
+     * holding idle connections cannot keep a new source out until their deadlines pass.
+     */
+    private synchronized Connection admit(Socket s, InetAddress source) {
         int mine = perSource.getOrDefault(source, 0);
-        if (open >= limits.maxConnections() || mine >= limits.maxConnectionsPerSource()) {
+        Connection evict = null;
+        if (mine < limits.maxConnectionsPerSource() && open >= limits.maxConnections()) {
+            evict = evictable(mine);
+        }
+        if (mine >= limits.maxConnectionsPerSource() || (open >= limits.maxConnections() && evict == null)) {
             refusedSinceLog++;
             long now = System.nanoTime();
             if (now - lastRefusalLog >= LOG_INTERVAL_NANOS) {
@@ -260,16 +281,50 @@ public final class HttpServer implements AutoCloseable {
                 refusedSinceLog = 0;
                 lastRefusalLog = now;
             }
-            return false;
+            return null;
+        }
+        if (evict != null) {
+            uncount(evict);
+            reset(evict.socket);
         }
         perSource.put(source, mine + 1);
         open++;
-        return true;
+        Connection c = new Connection(s, source);
+        live.put(s, c);
+        return c;
     }
 
-    private synchronized void release(InetAddress source) {
-        open--;
-        perSource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+    private Connection evictable(int mine) {
+        InetAddress top = null;
+        int most = mine + 1;
+        for (Map.Entry<InetAddress, Integer> e : perSource.entrySet()) {
+            if (e.getValue() > most) {
+                top = e.getKey();
+                most = e.getValue();
+            }
+        }
+        if (top == null) {
+            return null;
+        }
+        for (Connection c : live.values()) {
+            if (c.counted && c.receiving && c.source.equals(top)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void uncount(Connection c) {
+        if (c.counted) {
+            c.counted = false;
+            open--;
+            perSource.computeIfPresent(c.source, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    private synchronized void release(Connection c) {
+        uncount(c);
+        live.remove(c.socket);
     }
 
     // An RST frees the descriptor now; a normal close would keep the socket in FIN_WAIT/TIME_WAIT.
@@ -301,7 +356,8 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket plain) {
+    private void serve(Connection c) {
+        Socket plain = c.socket;
         Future<?> receiving = deadline(plain);
         final Socket s = tls == null ? plain : handshake(plain);
         if (s == null) {
@@ -316,6 +372,7 @@ public final class HttpServer implements AutoCloseable {
             Response r;
             try {
                 Request req = read(in);
+                c.receiving = false;
                 receiving.cancel(false);
                 r = handler.post(req.path(), req.body(), (InetSocketAddress) s.getRemoteSocketAddress(),
                         (InetSocketAddress) s.getLocalSocketAddress());
@@ -624,8 +681,10 @@ public final class HttpServer implements AutoCloseable {
         workers.shutdownNow();
         deadlines.shutdownNow();
         // After shutdownNow, a connection the acceptor still hands over is refused and reset by it.
-        for (Socket s : live) {
-            reset(s);
+        List<Socket> serving;
+        synchronized (this) {
+            serving = List.copyOf(live.keySet());
         }
+        serving.forEach(HttpServer::reset);
     }
 }

@@ -189,18 +189,35 @@ class HttpServerTest {
         assertTrue(refused("127.0.0.2"), "a third connection from one source was kept with a share of two");
         assertTrue(!closedByServer(a1) && !closedByServer(a2), "the source's first two connections wait");
 
-        // Three more sources fill the total of six (one each), and a fifth source gets no seventh slot.
-        for (String source : List.of("127.0.0.3", "127.0.0.4", "127.0.0.5")) {
+        // Four more sources fill the total of six (one each).
+        for (String source : List.of("127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")) {
             connect(source).setSoTimeout(300);
         }
-        connect("127.0.0.6").setSoTimeout(300);
         awaitOpen(6);
-        assertTrue(refused("127.0.0.7"), "a seventh connection was kept with a total of six");
-
-        // A held slot that is given back is free again.
-        a1.close();
+        // A seventh source takes the slot of an unfinished request from the source holding the most (127.0.0.2).
+        assertEquals("HTTP/1.1 200 OK", exchange(connect("127.0.0.7"), post("<a/>")));
+        assertTrue(closedByServer(a1) || closedByServer(a2), "no connection of the source holding two was taken");
         awaitOpen(5);
-        assertEquals("HTTP/1.1 200 OK", exchange(connect("127.0.0.8"), post("<a/>")));
+        connect("127.0.0.7").setSoTimeout(300);
+        awaitOpen(6);
+        // Now every source holds one: nobody holds more than its part, and the total of six stays.
+        assertTrue(refused("127.0.0.8"), "a seventh connection was kept with a total of six");
+        assertEquals(6, server.openConnections());
+    }
+
+    /** Many sources, each within its share, holding every slot with idle connections do not keep a new one out. */
+    @Test
+    void idleConnectionsFromManySourcesYieldToANewSource() throws Exception {
+        start(new HttpServer.Limits(8, 4, Duration.ofSeconds(30)));
+        for (int i = 0; i < 8; i++) {
+            connect("127.0.1." + (i / 4 + 1)).setSoTimeout(300);
+        }
+        awaitOpen(8);
+        for (int i = 0; i < 4; i++) {
+            assertEquals("HTTP/1.1 200 OK", exchange(connect("127.0.2." + (i + 1)), post("<a/>")),
+                    "a new source was kept out by idle connections");
+        }
+        assertEquals(4, handled.get());
     }
 
     // The server counts a connection when it accepts it; the client's connect() returns before that.
