@@ -116,6 +116,8 @@ public class DpwsIT {
             return out != null && out.contains(lamp.value()) ? out : null;
         });
         assertTrue(hosted, hosted.contains("urn:uuid:"));
+        // The whole policy in thingPolicies words, and the endpoint's full URL with its port.
+        assertTrue(hosted, hosted.contains("plain") && hosted.contains("http://127.0.0.1:"));
         // trusthub-dpws brings trusthub-wss: the bridge offers its provider, and the thing's policy reads plain.
         assertTrue(hosted, !hosted.contains("no WS-Security provider"));
 
@@ -135,6 +137,8 @@ public class DpwsIT {
         String metadata = post(xaddr, get, 200);
         assertTrue(metadata, metadata.contains("FriendlyName>" + lamp.value() + "<"));
 
+        floodedEndpointStillServes(xaddr, get);
+
         String xxe = "<?xml version='1.0'?><!DOCTYPE e [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><e>&x;</e>";
         String refused = post(xaddr, xxe, 400);
         assertTrue(refused, refused.contains("DTD refused"));
@@ -147,5 +151,71 @@ public class DpwsIT {
         });
         c.delete();
         wss.delete();
+    }
+
+    static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
+                java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** A connection to the endpoint from a loopback source address; null when it was refused. */
+    static java.net.Socket connectFrom(String source, java.net.URL endpoint) {
+        java.net.Socket s = new java.net.Socket();
+        try {
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(source), 0));
+            s.connect(new java.net.InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 2000);
+            return s;
+        } catch (java.io.IOException e) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // refused either way
+            }
+            return null;
+        }
+    }
+
+    /**
+     * 500 idle connections, 50 slowloris clients and a flood of 1000 connections, each from its own loopback
+     * address, against the hub's SOAP endpoint: the hub's descriptors stay within the endpoint's connection limit
+     * (this test runs inside the hub's JVM, so /proc/self/fd is the hub's), and a client from 127.0.0.1 is served.
+     */
+    void floodedEndpointStillServes(String xaddr, String get) throws Exception {
+        java.net.URL endpoint = new java.net.URL(xaddr);
+        long before = openDescriptors();
+        java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            String[][] attack = {{"127.0.0.3", "500", ""}, {"127.0.0.4", "50", "POST / HTTP/1.1\r\nX-Slow: "},
+                {"127.0.0.2", "1000", ""}};
+            for (String[] a : attack) {
+                for (int i = 0; i < Integer.parseInt(a[1]); i++) {
+                    java.net.Socket s = connectFrom(a[0], endpoint);
+                    if (s == null) {
+                        continue;
+                    }
+                    held.add(s);
+                    if (!a[2].isEmpty()) {
+                        try {
+                            s.getOutputStream().write(a[2].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        } catch (java.io.IOException e) {
+                            // reset by the hub: over the limit
+                        }
+                    }
+                }
+            }
+            long hubSide = openDescriptors() - before - held.size();
+            assertTrue("the hub holds " + hubSide + " descriptors for " + held.size() + " connections",
+                    hubSide <= 64 + 32);
+            String metadata = post(xaddr, get.replaceFirst("MessageID>urn:uuid:[^<]*<", "MessageID>urn:uuid:"
+                    + UUID.randomUUID() + "<"), 200);
+            assertTrue(metadata, metadata.contains("FriendlyName>"));
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        assertTrue(registry.list().size() > 0);
     }
 }

@@ -48,6 +48,10 @@ public final class DeviceHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHost.class);
     private static final int MAX_SUBSCRIPTIONS = 256;
+    // Anyone who can reach the endpoint can cause these: each reason reported at most once a minute.
+    private final LogLimit refusedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit contributedRefusedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit badRequestLog = new LogLimit(Duration.ofMinutes(1));
 
     /** One hosted thing; the uuid is derived from the hub name and the thing id, so it survives restarts. */
     public record Hosted(ThingId thing, UUID uuid) {
@@ -78,6 +82,10 @@ public final class DeviceHost {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final long metadataVersion = 1;
     private volatile HostedServices services = new HostedServices();
+    // Announcements that could not be signed while the required WS-Security provider was missing: sent when it
+    // returns, so a thing that became OPERATIONAL (or went) meanwhile is still announced (or withdrawn).
+    private final Set<Hosted> helloPending = new java.util.LinkedHashSet<>();
+    private final Set<String> byePending = new java.util.LinkedHashSet<>();
 
     DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
         this.stack = stack;
@@ -130,9 +138,35 @@ public final class DeviceHost {
             withdraw(h, "the hub is shutting down");
         }
         hosted.clear();
+        helloPending.clear();
+        byePending.clear();
+    }
+
+    /** Sends the Hellos and Byes held back while the required WS-Security provider was missing. */
+    public synchronized void securityReturned() {
+        if (stack.security().missing()) {
+            return;
+        }
+        for (String address : List.copyOf(byePending)) {
+            sendBye(address);
+        }
+        byePending.clear();
+        for (Hosted h : List.copyOf(helloPending)) {
+            if (hosted.get(h.thing()) == h) {
+                announce(h);
+            }
+        }
+        helloPending.clear();
     }
 
     private void announce(Hosted h) {
+        if (stack.security().missing()) {
+            helloPending.add(h);
+            byePending.remove(h.address());
+            LOG.info("DPWS: {} is hosted as device {}; its Hello waits for the WS-Security provider", h.thing(),
+                    h.address());
+            return;
+        }
         for (DpwsVersion v : DpwsVersion.values()) {
             List<String> xaddrs = new ArrayList<>();
             for (InetAddress a : stack.localAddresses()) {
@@ -151,10 +185,20 @@ public final class DeviceHost {
                 end(s, "wse:SourceShuttingDown", reason);
             }
         }
-        for (DpwsVersion v : DpwsVersion.values()) {
-            stack.sendDiscovery(DiscoveryMessage.bye(v, h.address(), nextSequence()), null, 0);
+        // A device whose Hello never went out has nothing to withdraw.
+        boolean announced = !helloPending.remove(h);
+        if (announced && stack.security().missing()) {
+            byePending.add(h.address());
+        } else if (announced) {
+            sendBye(h.address());
         }
         LOG.info("DPWS: {} no longer hosted ({})", h.thing(), reason);
+    }
+
+    private void sendBye(String address) {
+        for (DpwsVersion v : DpwsVersion.values()) {
+            stack.sendDiscovery(DiscoveryMessage.bye(v, address, nextSequence()), null, 0);
+        }
     }
 
     private AppSequence nextSequence() {
@@ -296,8 +340,11 @@ public final class DeviceHost {
         try {
             verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: refused a {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer,
-                    e.getMessage());
+            long held = refusedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
+            }
             // Unsecured: the sender is not authenticated, so there is nobody to sign or encrypt the fault for.
             return new HttpServer.Response(400, SoapMessage.fault(v, m.messageId(), "Sender", e.faultCode(),
                     e.getMessage()).bytes());
@@ -310,11 +357,18 @@ public final class DeviceHost {
                     ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
                     : serviceRequest(h, m, peer);
         } catch (ContributedCall.Refused e) {
-            LOG.info("DPWS: {} refused a {} for {} from {}: {}", contributed.name(), Xml.printable(m.action()),
-                    h.thing(), peer, e.getMessage());
+            long held = contributedRefusedLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: {} refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        contributed.name(), Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
+            }
             return bare ? plainReply(e.fault(v, m.messageId()), 400) : reply(replyTo, e.fault(v, m.messageId()), 400);
         } catch (MalformedMessageException e) {
-            LOG.info("DPWS: bad {} for {} from {}: {}", Xml.printable(m.action()), h.thing(), peer, e.getMessage());
+            long held = badRequestLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: bad {} for {} from {}: {} ({} more since the last report)", Xml.printable(m.action()),
+                        h.thing(), peer, e.getMessage(), held);
+            }
             SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage());
             return bare ? plainReply(fault, 400) : reply(replyTo, fault, 400);
         }

@@ -90,14 +90,48 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 + "chaining to a keystore trust anchor) and announce https:// XAddrs. While no TlsContexts service is "
                 + "registered, connections are closed unserved, never answered in the clear.")
         boolean https() default false;
+
+        @AttributeDefinition(name = "Maximum connections", description = "SOAP endpoint connections served at "
+                + "once (1 to 4096); more are reset at once. Each holds a thread and a file descriptor.")
+        int maxConnections() default 64;
+
+        @AttributeDefinition(name = "Maximum connections per source", description = "Connections one source "
+                + "address may hold at once (1 to maxConnections), so one client cannot take every slot.")
+        int maxConnectionsPerSource() default 8;
+
+        @AttributeDefinition(name = "Request timeout (seconds)", description = "Absolute deadline for receiving a "
+                + "whole request (TLS handshake, headers and body), and again for sending the answer; 1 to 300.")
+        int requestTimeoutSeconds() default 10;
+
+        @AttributeDefinition(name = "Require message security", description = "WS-Security is part of this "
+                + "installation: while no WS-Security provider is registered (trusthub-wss or the keystore "
+                + "restarting) DPWS refuses requests, replies and sends, and drops discovery messages, instead of "
+                + "handling them unprotected. false only for an installation without trusthub-wss.")
+        boolean requireMessageSecurity() default true;
     }
 
     @Reference
     ThingRegistry registry;
 
+    volatile SoapSecurity soapSecurity;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    volatile SoapSecurity soapSecurity;
+    void bindSoapSecurity(SoapSecurity s) {
+        soapSecurity = s;
+        startWaiting();
+        DpwsStack running = stack;
+        if (running != null) {
+            running.securityReturned();
+        }
+    }
+
+    void unbindSoapSecurity(SoapSecurity s) {
+        // A greedy replacement binds the new provider before it unbinds the old one.
+        if (soapSecurity == s) {
+            soapSecurity = null;
+        }
+    }
 
     // Client side too: https:// XAddrs of other devices are reached with the hub's client context when present.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -119,9 +153,58 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     }
     private volatile Set<String> hostedFilter = Set.of();
 
+    static HttpServer.Limits limits(Config config) {
+        int seconds = config.requestTimeoutSeconds();
+        if (seconds < 1 || seconds > 300) {
+            throw new IllegalArgumentException(PID + ": requestTimeoutSeconds must be 1 to 300, not " + seconds);
+        }
+        try {
+            return new HttpServer.Limits(config.maxConnections(), config.maxConnectionsPerSource(),
+                    Duration.ofSeconds(seconds));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
+        }
+    }
+
+    // The configuration the stack waits with until the required WS-Security provider is registered.
+    private Config waiting;
+
+    /*
+     * With message security required, the stack starts only once the provider is there: started before, its Hellos
+     * could not be signed and would be lost, and it would refuse everything until then anyway.
+     */
+    private synchronized void startWaiting() {
+        Config c = waiting;
+        if (c == null || soapSecurity == null) {
+            return;
+        }
+        waiting = null;
+        try {
+            start(c);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("DPWS: cannot start now that the WS-Security provider is registered: {}", e.getMessage());
+        }
+    }
+
+    /** Whether the binding waits for the WS-Security provider to start (requireMessageSecurity). */
+    public synchronized boolean waitingForSecurity() {
+        return waiting != null;
+    }
+
     @Activate
-    void activate(Config config) throws IOException {
+    synchronized void activate(Config config) throws IOException {
+        limits(config); // refuses a bad value before anything starts
         settings = settings(config);
+        if (config.requireMessageSecurity() && soapSecurity == null) {
+            waiting = config;
+            LOG.info("DPWS: waiting for the WS-Security provider (requireMessageSecurity = true) before starting");
+            return;
+        }
+        start(config);
+    }
+
+    private void start(Config config) throws IOException {
+        HttpServer.Limits limits = limits(config);
         List<NetworkInterface> nifs = new ArrayList<>();
         for (String name : config.interfaces()) {
             if (name == null || name.isBlank()) {
@@ -151,8 +234,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,
-                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity),
-                () -> tls, config.https());
+                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity,
+                        config.requireMessageSecurity()), () -> tls, config.https(), limits);
         s.host().services(contributed);
         s.start();
         stack = s;
@@ -164,10 +247,11 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
      * client that had just resolved the device met a host that no longer knew it.
      */
     @Modified
-    void modified(Config config) throws IOException {
+    synchronized void modified(Config config) throws IOException {
         if (settings(config).equals(settings)) {
             return;
         }
+        limits(config); // a bad value leaves the running stack as it is
         deactivate();
         activate(config);
     }
@@ -190,7 +274,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     private volatile List<Object> settings = List.of();
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        waiting = null;
         DpwsStack s = stack;
         stack = null;
         if (s != null) {

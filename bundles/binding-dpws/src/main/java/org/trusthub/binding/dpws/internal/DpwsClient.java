@@ -33,6 +33,7 @@ import org.w3c.dom.Element;
 public final class DpwsClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsClient.class);
+    private final LogLimit droppedNotificationLog = new LogLimit(Duration.ofMinutes(1));
     /** A network can announce more devices than this; the rest are ignored rather than exhaust memory. */
     static final int MAX_DEVICES = 1024;
 
@@ -391,12 +392,18 @@ public final class DpwsClient {
         if (l == null || s == null) {
             return null;
         }
-        DiscoveredDevice d = devices.get(s.device());
+        // From the subscription, not the device table: a device forgotten since (a Bye, the table's bound) would
+        // leave no thing, and a notification checked against no thing's policy passed unchecked.
+        ThingId thing = DiscoveredDevice.thingIdFor(s.device());
         try {
-            SoapProtection p = stack.security().incoming(m, d == null ? null : d.thing());
+            SoapProtection p = stack.security().incoming(m, thing);
             devices.computeIfPresent(s.device(), (a, old) -> old.withProtection(p));
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: dropped a notification from {}: {}", peer, e.getMessage());
+            long held = droppedNotificationLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: dropped a notification from {}: {} ({} more dropped since the last report)", peer,
+                        e.getMessage(), held);
+            }
             return new HttpServer.Response(400, SoapMessage.fault(m.version, m.messageId(), "Sender", e.faultCode(),
                     e.getMessage()).bytes());
         }

@@ -29,6 +29,9 @@ import org.trusthub.binding.dpws.spi.SoapSecurityException;
 public final class DpwsStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsStack.class);
+    private final LogLimit securityMissingLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit otherInterfaceLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit malformedRequestLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -55,18 +58,26 @@ public final class DpwsStack implements AutoCloseable {
     private UdpTransport udp;
     private HttpServer httpServer;
     private final java.util.function.Supplier<Tls> tls;
+    private final HttpServer.Limits httpLimits;
 
     public DpwsStack(Config config, ThingSource things, MessageSecurity security) {
         this(config, things, security, () -> null, false);
     }
 
+    public DpwsStack(Config config, ThingSource things, MessageSecurity security,
+            java.util.function.Supplier<Tls> tls, boolean httpsServer) {
+        this(config, things, security, tls, httpsServer, HttpServer.Limits.DEFAULT);
+    }
+
     /**
      * {@code tls} gives the current TLS contexts, null while no provider is registered; the client uses them for
      * https:// addresses. {@code httpsServer}: the SOAP endpoint is HTTPS too and announces https:// XAddrs.
+     * {@code httpLimits} bound what clients of the SOAP endpoint can hold.
      */
     public DpwsStack(Config config, ThingSource things, MessageSecurity security,
-            java.util.function.Supplier<Tls> tls, boolean httpsServer) {
+            java.util.function.Supplier<Tls> tls, boolean httpsServer, HttpServer.Limits httpLimits) {
         this.config = config;
+        this.httpLimits = httpLimits;
         this.tls = httpsServer ? tls : null;
         this.security = security;
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -81,7 +92,7 @@ public final class DpwsStack implements AutoCloseable {
 
     public synchronized void start() throws IOException {
         InetAddress bind = config.interfaces().isEmpty() ? InetAddress.getLoopbackAddress() : null;
-        httpServer = new HttpServer(bind, config.httpPort(), 4, this::onHttp, tls);
+        httpServer = new HttpServer(bind, config.httpPort(), httpLimits, this::onHttp, tls);
         udp = new UdpTransport(config.discoveryPort(), config.interfaces(), config.ipv4(), config.ipv6(), scheduler,
                 this::onDatagram);
         try {
@@ -125,9 +136,21 @@ public final class DpwsStack implements AutoCloseable {
         return httpServer.port();
     }
 
-    /** The protection the thing's policy asks for, as the shell prints it. */
+    /** The thing's whole WS-Security policy, as the shell prints it. */
     public String policyLabel(ThingId thing) {
-        return security.available() ? security.policy(thing).label() : "none (no WS-Security provider)";
+        return security.describe(thing);
+    }
+
+    /** The full URLs (scheme, address, port, path) a hosted device is reached at: its XAddrs. */
+    public List<String> deviceUrls(DeviceHost.Hosted h) {
+        return localAddresses().stream().map(a -> host.url(a, h.devicePath())).toList();
+    }
+
+    /** The required WS-Security provider is registered again: what discovery held back goes out now. */
+    public void securityReturned() {
+        if (config.host()) {
+            host.securityReturned();
+        }
     }
 
     MessageSecurity security() {
@@ -225,6 +248,10 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
+        if (security.missing()) {
+            securityMissing("dropped a discovery datagram", from);
+            return;
+        }
         if (!config.interfaces().isEmpty() && localAddressFor(from.getAddress()) == null) {
             // The socket is bound to the wildcard address to receive multicast; unicast from networks the
             // operator did not name is not ours to answer.
@@ -302,16 +329,38 @@ public final class DpwsStack implements AutoCloseable {
                 .anyMatch(h -> h.address().equalsIgnoreCase(e.address())));
     }
 
+    private void securityMissing(String what, InetSocketAddress from) {
+        long held = securityMissingLog.due();
+        if (held >= 0) {
+            LOG.warn("DPWS: {} from {} (and {} more messages since the last report): {}", what, from, held,
+                    MessageSecurity.UNAVAILABLE);
+        }
+    }
+
     HttpServer.Response onHttp(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local) {
+        if (security.missing()) {
+            // Fail closed: without the provider nothing could be verified or protected. 503 says "try again".
+            securityMissing("refused an HTTP request", peer);
+            return new HttpServer.Response(503, SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Receiver", null,
+                    "message security is unavailable; try again later").bytes());
+        }
         if (!servesLocal(local.getAddress())) {
-            LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface", peer, local);
+            long held = otherInterfaceLog.due();
+            if (held >= 0) {
+                LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface ({} more since the "
+                        + "last report)", peer, local, held);
+            }
             return new HttpServer.Response(404, new byte[0]);
         }
         SoapMessage m;
         try {
             m = SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), security.understoodHeaders());
         } catch (MalformedMessageException e) {
-            LOG.warn("DPWS: refused an HTTP request from {} to {}: {}", peer, Xml.printable(path), e.getMessage());
+            long held = malformedRequestLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: refused an HTTP request from {} to {}: {} ({} more refused since the last report)",
+                        peer, Xml.printable(path), e.getMessage(), held);
+            }
             SoapMessage f = SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Sender", null, e.getMessage());
             return new HttpServer.Response(400, f.bytes());
         }

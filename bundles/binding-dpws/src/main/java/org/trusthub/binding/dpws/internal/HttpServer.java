@@ -11,10 +11,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +31,45 @@ import org.slf4j.LoggerFactory;
  * The smallest HTTP/1.1 server SOAP needs: POST with a Content-Length or chunked body, one exchange per
  * connection. Bodies over the DPWS limit are refused before they are read to the end. Written here because the
  * JDK's com.sun.net.httpserver is not exported by Karaf's system bundle.
+ *
+ * <p>Every resource a client can hold is bounded ({@link Limits}): connections in total and per source address
+ * (global IPv6 sources by /64; over either, a connection is reset at once, so it holds no descriptor; when all
+ * slots are taken, a source holding more than its fair part gives up its oldest unfinished request to a source
+ * holding fewer), one worker per admitted connection and
+ * no unbounded queue, an absolute deadline for the whole request (TLS handshake, headers, body) and again for
+ * writing the answer, header and trailer bytes together under one limit. A failing {@code accept()} (out of file
+ * descriptors) backs off instead of spinning.
  */
 public final class HttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-    private static final int MAX_HEADER_BYTES = 8192;
-    private static final int TIMEOUT_MILLIS = 10_000;
+    static final int MAX_HEADER_BYTES = 8192;
+    static final long FIRST_BACKOFF_MILLIS = 50;
+    static final long MAX_BACKOFF_MILLIS = 2000;
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /**
+     * @param maxConnections          connections served at once (each holds a worker thread and a descriptor)
+     * @param maxConnectionsPerSource connections one source address may hold at once
+     * @param requestTimeout          absolute deadline for receiving a whole request, and for sending the answer
+     */
+    public record Limits(int maxConnections, int maxConnectionsPerSource, Duration requestTimeout) {
+
+        public static final Limits DEFAULT = new Limits(64, 8, Duration.ofSeconds(10));
+
+        public Limits {
+            if (maxConnections < 1 || maxConnections > 4096) {
+                throw new IllegalArgumentException("maxConnections must be 1 to 4096, not " + maxConnections);
+            }
+            if (maxConnectionsPerSource < 1 || maxConnectionsPerSource > maxConnections) {
+                throw new IllegalArgumentException("maxConnectionsPerSource must be 1 to maxConnections ("
+                        + maxConnections + "), not " + maxConnectionsPerSource);
+            }
+            if (requestTimeout == null || requestTimeout.toMillis() < 100 || requestTimeout.toSeconds() > 300) {
+                throw new IllegalArgumentException("requestTimeout must be 0.1 s to 300 s, not " + requestTimeout);
+            }
+        }
+    }
 
     public record Response(int status, byte[] body) {
     }
@@ -36,6 +77,11 @@ public final class HttpServer implements AutoCloseable {
     public interface Handler {
         /** Handles a POSTed SOAP body; a null response means 202 Accepted with no body (one-way message). */
         Response post(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local);
+    }
+
+    /** How the accept loop waits after a failure; tests record the waits instead of sleeping. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
     }
 
     /** A request the server refuses without calling the handler. */
@@ -50,15 +96,38 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Handler handler;
+    private final Limits limits;
+    private final Sleeper sleeper;
     private final Thread acceptor;
     private volatile boolean closed;
+    private final Map<InetAddress, Integer> perSource = new HashMap<>();
+    /** An admitted connection; guarded by the server's lock. */
+    private static final class Connection {
+        final Socket socket;
+        final InetAddress source;
+        boolean counted = true;
+        volatile boolean receiving = true;
+
+        Connection(Socket socket, InetAddress source) {
+            this.socket = socket;
+            this.source = source;
+        }
+    }
+
+    // Every admitted connection until its worker is done, oldest first: close() resets them, since neither
+    // interrupting a worker nor the (then cancelled) deadlines would end a read or write blocked on one.
+    private final Map<Socket, Connection> live = new java.util.LinkedHashMap<>();
+    private int open;
+    private long refusedSinceLog;
+    private long lastRefusalLog = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     private final java.util.function.Supplier<Tls> tls;
 
-    public HttpServer(InetAddress bind, int port, int threads, Handler handler) throws IOException {
-        this(bind, port, threads, handler, null);
+    public HttpServer(InetAddress bind, int port, Limits limits, Handler handler) throws IOException {
+        this(bind, port, limits, handler, null);
     }
 
     /**
@@ -66,78 +135,326 @@ public final class HttpServer implements AutoCloseable {
      * gives null (https configured, no TLS provider registered) connections are closed unserved rather than
      * answered in the clear.
      */
-    public HttpServer(InetAddress bind, int port, int threads, Handler handler,
+    public HttpServer(InetAddress bind, int port, Limits limits, Handler handler,
             java.util.function.Supplier<Tls> tls) throws IOException {
+        this(bound(bind, port), limits, handler, tls, Thread::sleep);
+    }
+
+    HttpServer(ServerSocket server, Limits limits, Handler handler, java.util.function.Supplier<Tls> tls,
+            Sleeper sleeper) {
         this.tls = tls;
-        this.server = new ServerSocket();
-        this.server.setReuseAddress(true);
-        this.server.bind(new InetSocketAddress(bind, port), 50);
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "dpws-http");
+        this.server = server;
+        this.limits = limits;
+        this.sleeper = sleeper;
+        // Admission already caps connections at maxConnections, so the queue never holds more than that.
+        this.workers = new ThreadPoolExecutor(limits.maxConnections(), limits.maxConnections(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.maxConnections()), r -> {
+                    Thread t = new Thread(r, "dpws-http");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dpws-http-deadline");
             t.setDaemon(true);
             return t;
         });
+        this.deadlines.setRemoveOnCancelPolicy(true);
         this.handler = handler;
         this.acceptor = new Thread(this::accept, "dpws-http-accept");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
     }
 
+    private static ServerSocket bound(InetAddress bind, int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        try {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(bind, port), 50);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     public int port() {
         return server.getLocalPort();
     }
 
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Connections being served now. */
+    synchronized int openConnections() {
+        return open;
+    }
+
     private void accept() {
+        long backoff = 0;
+        long failures = 0;
+        long lastFailureLog = System.nanoTime() - LOG_INTERVAL_NANOS;
         while (!closed) {
+            Socket s;
             try {
-                Socket s = server.accept();
-                try {
-                    workers.execute(() -> serve(s));
-                } catch (RejectedExecutionException e) {
-                    s.close();
-                }
+                s = server.accept();
+                backoff = 0;
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("DPWS HTTP: accept failed: {}", e.toString());
+                if (closed) {
+                    return;
                 }
+                // Typically EMFILE: retrying at once would spin and log without end while nothing can be accepted.
+                failures++;
+                long now = System.nanoTime();
+                if (now - lastFailureLog >= LOG_INTERVAL_NANOS) {
+                    LOG.warn("DPWS HTTP: accept failed ({} time(s) since the last report), backing off: {}",
+                            failures, e.toString());
+                    failures = 0;
+                    lastFailureLog = now;
+                }
+                backoff = backoff == 0 ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                try {
+                    sleeper.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            InetAddress source = sourceOf(s.getInetAddress());
+            Connection c = admit(s, source);
+            if (c == null) {
+                reset(s);
+                continue;
+            }
+            try {
+                workers.execute(() -> {
+                    try {
+                        serve(c);
+                    } finally {
+                        release(c);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                release(c);
+                reset(s);
             }
         }
     }
 
-    private void serve(Socket plain) {
+    /**
+     * The source a connection counts against. An IPv6 host usually holds a whole /64 and can pick a new address
+     * per connection, so global IPv6 sources count by their /64. Link-local and loopback addresses share one
+     * prefix across every host on the link, so they count one by one.
+     */
+    static InetAddress sourceOf(InetAddress a) {
+        if (!(a instanceof java.net.Inet6Address) || a.isLinkLocalAddress() || a.isLoopbackAddress()) {
+            return a;
+        }
+        byte[] prefix = java.util.Arrays.copyOf(a.getAddress(), 16);
+        java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
+    }
+
+    /**
+     * Admits a connection within the limits, or returns null. When every slot is taken, a source holding at least
+     * two more connections than this one gives up its oldest that is still sending its request: many sources
+     * holding idle connections cannot keep a new source out until their deadlines pass.
+     */
+    private synchronized Connection admit(Socket s, InetAddress source) {
+        int mine = perSource.getOrDefault(source, 0);
+        Connection evict = null;
+        if (mine < limits.maxConnectionsPerSource() && open >= limits.maxConnections()) {
+            evict = evictable(mine);
+        }
+        if (mine >= limits.maxConnectionsPerSource() || (open >= limits.maxConnections() && evict == null)) {
+            refusedSinceLog++;
+            long now = System.nanoTime();
+            if (now - lastRefusalLog >= LOG_INTERVAL_NANOS) {
+                LOG.info("DPWS HTTP: refused {} connection(s) over the limit since the last report (now {} from {}, "
+                        + "{} in all; limits {} per source, {} in all)", refusedSinceLog, mine, source, open,
+                        limits.maxConnectionsPerSource(), limits.maxConnections());
+                refusedSinceLog = 0;
+                lastRefusalLog = now;
+            }
+            return null;
+        }
+        if (evict != null) {
+            uncount(evict);
+            reset(evict.socket);
+        }
+        perSource.put(source, mine + 1);
+        open++;
+        Connection c = new Connection(s, source);
+        live.put(s, c);
+        return c;
+    }
+
+    private Connection evictable(int mine) {
+        InetAddress top = null;
+        int most = mine + 1;
+        for (Map.Entry<InetAddress, Integer> e : perSource.entrySet()) {
+            if (e.getValue() > most) {
+                top = e.getKey();
+                most = e.getValue();
+            }
+        }
+        if (top == null) {
+            return null;
+        }
+        for (Connection c : live.values()) {
+            if (c.counted && c.receiving && c.source.equals(top)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void uncount(Connection c) {
+        if (c.counted) {
+            c.counted = false;
+            open--;
+            perSource.computeIfPresent(c.source, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    private synchronized void release(Connection c) {
+        uncount(c);
+        live.remove(c.socket);
+    }
+
+    // An RST frees the descriptor now; a normal close would keep the socket in FIN_WAIT/TIME_WAIT.
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // closing anyway
+        }
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** Closes the socket when the deadline passes, which ends any read or write blocked on it. */
+    private Future<?> deadline(Socket plain) {
+        try {
+            return deadlines.schedule(() -> reset(plain), limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The server is closing: nothing more is served.
+            reset(plain);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void serve(Connection c) {
+        Socket plain = c.socket;
+        Future<?> receiving = deadline(plain);
         final Socket s = tls == null ? plain : handshake(plain);
         if (s == null) {
+            receiving.cancel(false);
             return;
         }
+        long until = System.nanoTime() + limits.requestTimeout().toNanos();
         try (s) {
-            s.setSoTimeout(TIMEOUT_MILLIS);
-            InputStream in = new BufferedInputStream(s.getInputStream());
+            s.setSoTimeout((int) limits.requestTimeout().toMillis());
+            InputStream in = new BufferedInputStream(new DeadlineInput(s, s.getInputStream(), until));
             OutputStream out = s.getOutputStream();
             Response r;
             try {
-                r = exchange(in, (InetSocketAddress) s.getRemoteSocketAddress(),
+                Request req = read(in);
+                c.receiving = false;
+                receiving.cancel(false);
+                r = handler.post(req.path(), req.body(), (InetSocketAddress) s.getRemoteSocketAddress(),
                         (InetSocketAddress) s.getLocalSocketAddress());
             } catch (HttpError e) {
-                LOG.info("DPWS HTTP: refused a request from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
+                receiving.cancel(false);
+                LOG.debug("DPWS HTTP: refused a request from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
                 r = new Response(e.status, e.getMessage().getBytes(StandardCharsets.UTF_8));
-                write(out, r, "text/plain; charset=utf-8");
-                lingeringClose(s, in);
+                Future<?> sending = deadline(plain);
+                try {
+                    write(out, r, "text/plain; charset=utf-8");
+                    // Past the request's deadline reader: the discarding has its own, shorter bound.
+                    lingeringClose(s, s.getInputStream());
+                } finally {
+                    sending.cancel(false);
+                }
                 return;
             }
-            if (r == null) {
-                write(out, new Response(202, new byte[0]), null);
-            } else {
-                write(out, r, "application/soap+xml; charset=utf-8");
+            Future<?> sending = deadline(plain);
+            try {
+                if (r == null) {
+                    write(out, new Response(202, new byte[0]), null);
+                } else {
+                    write(out, r, "application/soap+xml; charset=utf-8");
+                }
+            } finally {
+                sending.cancel(false);
             }
         } catch (SocketException e) {
             LOG.debug("DPWS HTTP: connection dropped: {}", e.toString());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            LOG.debug("DPWS HTTP: exchange failed: {}", e.toString());
+        } catch (RuntimeException e) {
             LOG.warn("DPWS HTTP: exchange failed: {}", e.toString());
+        } finally {
+            receiving.cancel(false);
         }
     }
 
-    private static Socket handshakeFailed(Socket plain, String why) {
-        LOG.info("DPWS HTTPS: refused a connection from {}: {}", plain.getRemoteSocketAddress(), why);
+    /**
+     * Gives each read of the socket only the time left until the request's deadline, so a client trickling one
+     * byte at a time cannot stretch a request past it.
+     */
+    private static final class DeadlineInput extends java.io.FilterInputStream {
+        private final Socket socket;
+        private final long until;
+
+        DeadlineInput(Socket socket, InputStream in, long until) {
+            super(in);
+            this.socket = socket;
+            this.until = until;
+        }
+
+        private void arm() throws IOException {
+            long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("request deadline passed");
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return super.read(b, off, len);
+        }
+    }
+
+    private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
+
+    // Anyone can make a handshake fail: reported at most once a minute.
+    private Socket handshakeFailed(Socket plain, String why) {
+        long held = handshakeLog.due();
+        if (held >= 0) {
+            LOG.info("DPWS HTTPS: refused a connection from {} (and {} more since the last report): {}",
+                    plain.getRemoteSocketAddress(), held, why);
+        }
         try {
             plain.close();
         } catch (IOException e) {
@@ -152,7 +469,7 @@ public final class HttpServer implements AutoCloseable {
             return handshakeFailed(plain, "https is configured but no TLS provider (TlsContexts) is registered");
         }
         try {
-            plain.setSoTimeout(TIMEOUT_MILLIS);
+            plain.setSoTimeout((int) limits.requestTimeout().toMillis());
             javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) t.serverContext().getSocketFactory()
                     .createSocket(plain, null, true);
             s.setSSLParameters(t.serverParameters());
@@ -180,7 +497,10 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private Response exchange(InputStream in, InetSocketAddress peer, InetSocketAddress local) throws IOException, HttpError {
+    record Request(String path, byte[] body) {
+    }
+
+    static Request read(InputStream in) throws IOException, HttpError {
         String requestLine = line(in);
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
@@ -190,32 +510,40 @@ public final class HttpServer implements AutoCloseable {
         boolean chunked = false;
         int headerBytes = requestLine.length();
         for (String h = line(in); !h.isEmpty(); h = line(in)) {
-            headerBytes += h.length();
+            headerBytes += h.length() + 2;
             if (headerBytes > MAX_HEADER_BYTES) {
                 throw new HttpError(431, "request headers exceed " + MAX_HEADER_BYTES + " bytes");
             }
             int colon = h.indexOf(':');
-            if (colon <= 0) {
+            // No whitespace before or inside the name, no obsolete line folding: a name that one parser reads
+            // and another skips is how requests are smuggled.
+            if (colon <= 0 || !isToken(h, colon)) {
                 throw new HttpError(400, "malformed header line");
             }
-            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String name = h.substring(0, colon).toLowerCase(Locale.ROOT);
             String value = h.substring(colon + 1).trim();
             if (name.equals("content-length")) {
-                try {
-                    contentLength = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    throw new HttpError(400, "malformed Content-Length");
+                if (contentLength >= 0) {
+                    throw new HttpError(400, "more than one Content-Length");
                 }
-            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                contentLength = contentLength(value);
+            } else if (name.equals("transfer-encoding")) {
+                // chunked is the one transfer coding this server decodes; any other would be read as the body.
+                if (chunked || !value.equalsIgnoreCase("chunked")) {
+                    throw new HttpError(501, "only Transfer-Encoding: chunked is understood");
+                }
                 chunked = true;
             }
+        }
+        if (chunked && contentLength >= 0) {
+            throw new HttpError(400, "both Content-Length and Transfer-Encoding");
         }
         if (!parts[0].equals("POST")) {
             throw new HttpError(405, "only POST carries SOAP messages here");
         }
         byte[] body;
         if (chunked) {
-            body = readChunked(in);
+            body = readChunked(in, headerBytes);
         } else if (contentLength < 0) {
             throw new HttpError(411, "Content-Length required");
         } else if (contentLength > Xml.MAX_HTTP) {
@@ -227,26 +555,61 @@ public final class HttpServer implements AutoCloseable {
                 throw new HttpError(400, "body shorter than its Content-Length");
             }
         }
-        return handler.post(parts[1], body, peer, local);
+        return new Request(parts[1], body);
     }
 
-    private static byte[] readChunked(InputStream in) throws IOException, HttpError {
+    private static boolean isToken(String h, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = h.charAt(i);
+            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Digits only: Long.parseLong would also take a sign. */
+    private static long contentLength(String value) throws HttpError {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new HttpError(400, "malformed Content-Length");
+        }
+        return Long.parseLong(value);
+    }
+
+    /** Hex digits only, at most 7 of them (the DPWS limit is far below 0x10000000): no sign, no overflow. */
+    private static int chunkSize(String text) throws HttpError {
+        if (text.isEmpty() || text.length() > 7 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new HttpError(400, "malformed chunk size");
+        }
+        return Integer.parseInt(text, 16);
+    }
+
+    /** Trailer lines count against the same limit as the headers, which already used {@code headerBytes}. */
+    private static byte[] readChunked(InputStream in, int headerBytes) throws IOException, HttpError {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        // Chunk-size lines (with extensions) are framing, not body: bounded too, so a client sending one byte per
+        // chunk with a long extension cannot make the server read far more than the DPWS limit.
+        long framing = 0;
         while (true) {
             String sizeLine = line(in);
-            int semi = sizeLine.indexOf(';');
-            int size;
-            try {
-                size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "malformed chunk size");
+            framing += sizeLine.length() + 4;
+            if (framing > Xml.MAX_HTTP) {
+                throw new HttpError(413, "chunk framing exceeds " + Xml.MAX_HTTP + " bytes");
             }
-            if (size < 0 || body.size() + (long) size > Xml.MAX_HTTP) {
+            int semi = sizeLine.indexOf(';');
+            int size = chunkSize((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim());
+            if (body.size() + (long) size > Xml.MAX_HTTP) {
                 throw new HttpError(413, "chunked envelope exceeds the DPWS limit of " + Xml.MAX_HTTP);
             }
             if (size == 0) {
+                // Trailers are read past and ignored, within what is left of the header limit.
+                int trailerBytes = headerBytes;
                 for (String t = line(in); !t.isEmpty(); t = line(in)) {
-                    // trailers are ignored
+                    trailerBytes += t.length() + 2;
+                    if (trailerBytes > MAX_HEADER_BYTES) {
+                        throw new HttpError(431, "request headers and trailers exceed " + MAX_HEADER_BYTES
+                                + " bytes");
+                    }
                 }
                 return body.toByteArray();
             }
@@ -255,7 +618,9 @@ public final class HttpServer implements AutoCloseable {
                 throw new HttpError(400, "truncated chunk");
             }
             body.write(chunk);
-            line(in);
+            if (!line(in).isEmpty()) {
+                throw new HttpError(400, "chunk data longer than its size");
+            }
         }
     }
 
@@ -298,7 +663,9 @@ public final class HttpServer implements AutoCloseable {
             case 411 -> "Length Required";
             case 413 -> "Payload Too Large";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
             default -> "Status";
         };
     }
@@ -312,5 +679,12 @@ public final class HttpServer implements AutoCloseable {
             LOG.debug("closing the DPWS HTTP server: {}", e.toString());
         }
         workers.shutdownNow();
+        deadlines.shutdownNow();
+        // After shutdownNow, a connection the acceptor still hands over is refused and reset by it.
+        List<Socket> serving;
+        synchronized (this) {
+            serving = List.copyOf(live.keySet());
+        }
+        serving.forEach(HttpServer::reset);
     }
 }

@@ -16,6 +16,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,8 @@ public final class UdpTransport implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private volatile boolean closed;
+    // Where sending fails now (a multicast group, or unicast of one family, on one interface): said once.
+    private final Map<String, String> failing = new ConcurrentHashMap<>();
 
     public UdpTransport(int port, List<NetworkInterface> interfaces, boolean ipv4, boolean ipv6,
             ScheduledExecutorService scheduler, Receiver receiver) {
@@ -212,6 +216,9 @@ public final class UdpTransport implements AutoCloseable {
         if (closed) {
             return;
         }
+        String where = (to.getAddress().isMulticastAddress() ? to.toString()
+                : "unicast " + (c.family == StandardProtocolFamily.INET ? "IPv4" : "IPv6") + " peers")
+                + (nif == null ? "" : " on " + nif.getName());
         try {
             synchronized (c) {
                 if (nif != null) {
@@ -219,10 +226,21 @@ public final class UdpTransport implements AutoCloseable {
                 }
                 c.channel.send(ByteBuffer.wrap(data), to);
             }
+            if (!failing.isEmpty() && failing.remove(where) != null) {
+                LOG.info("DPWS discovery: sending to {} works again", where);
+            }
         } catch (IOException e) {
-            if (!closed) {
-                LOG.warn("DPWS discovery: cannot send to {}{}: {}", to, nif == null ? "" : " on " + nif.getName(),
-                        e.toString());
+            if (closed) {
+                return;
+            }
+            // Every message is sent several times: an interface without an IPv6 multicast route would otherwise
+            // log each copy of each message. The other family's sockets go on regardless.
+            if (failing.put(where, e.toString()) == null) {
+                LOG.warn("DPWS discovery: cannot send to {}: {} (said once; logged at DEBUG until it works again{})",
+                        where, e.toString(), c.family == StandardProtocolFamily.INET6
+                                ? "; discovery goes on over IPv4, or set ipv6 = false" : "");
+            } else {
+                LOG.debug("DPWS discovery: cannot send to {} ({}): {}", where, to, e.toString());
             }
         }
     }

@@ -142,6 +142,29 @@ class SecuritySeamTest {
     }
 
     @Test
+    void anUnsignedNotificationIsRefusedAfterTheDeviceWasForgotten() throws Exception {
+        host = stack(true, new MarkerSecurity("good"));
+        client = stack(false, new MarkerSecurity("good"));
+        String device = discover();
+        List<SoapMessage> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DpwsClient.ClientSubscription sub = client.client().subscribe(device, "http://127.0.0.1:" + host.httpPort()
+                + host.host().deviceFor(LAMP).servicePath(), List.of(), java.time.Duration.ofMinutes(5), events::add);
+        // The device table forgets the device (a Bye, its bound); the subscription and its sink remain.
+        client.client().forget(client.client().device(device).orElseThrow().thing());
+
+        String forged = "<s:Envelope xmlns:s='" + DpwsVersion.SOAP + "' xmlns:a='" + DpwsVersion.DPWS_2009.wsa
+                + "'><s:Header><a:Action>" + DeviceHost.STATE_CHANGED + "</a:Action><a:MessageID>urn:uuid:"
+                + java.util.UUID.randomUUID() + "</a:MessageID></s:Header><s:Body><t:StateChanged xmlns:t='"
+                + DeviceHost.TH + "'><t:Thing>lamp-1</t:Thing><t:State>REVOKED</t:State></t:StateChanged>"
+                + "</s:Body></s:Envelope>";
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), client.httpPort());
+        HttpServer.Response r = client.onHttp("/dpws/sink/" + sub.localId(),
+                forged.getBytes(java.nio.charset.StandardCharsets.UTF_8), loopback, loopback);
+        assertEquals(400, r.status());
+        assertTrue(events.isEmpty(), "an unsigned notification reached the listener");
+    }
+
+    @Test
     void securedBothWaysIsLabelledSignedAndDiscoverySignerShown() throws Exception {
         MarkerSecurity hostSecurity = new MarkerSecurity("good");
         host = stack(true, hostSecurity);

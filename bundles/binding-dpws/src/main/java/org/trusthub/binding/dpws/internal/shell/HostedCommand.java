@@ -7,8 +7,8 @@ import org.trusthub.binding.dpws.internal.DeviceHost;
 import org.trusthub.binding.dpws.internal.DpwsStack;
 
 @Service
-@Command(scope = "trusthub", name = "dpws-hosted", description = "Lists the hub things presented as DPWS devices, "
-        + "and the protection their policy asks for")
+@Command(scope = "trusthub", name = "dpws-hosted", description = "Lists the hub things presented as DPWS devices: "
+        + "device address, endpoint URLs and the whole WS-Security policy")
 public class HostedCommand extends DpwsAction {
 
     @Override
@@ -23,12 +23,12 @@ public class HostedCommand extends DpwsAction {
         }
         ShellTable table = new ShellTable().forceAscii();
         table.column("Thing");
-        table.column("Endpoint");
-        table.column("Path");
+        table.column("Device");
+        table.column("Endpoint URL");
         table.column("Policy");
         table.column("Contributed services");
         for (DeviceHost.Hosted h : stack.host().hosted().values()) {
-            table.addRow().addContent(h.thing().value(), h.address(), h.devicePath(),
+            table.addRow().addContent(h.thing().value(), h.address(), String.join(" ", stack.deviceUrls(h)),
                     stack.policyLabel(h.thing()), String.join(" ", stack.host().servicesOn(h.thing()).stream()
                             .map(s -> s.name() + " (" + s.serviceType().getLocalPart() + ")").toList()));
         }

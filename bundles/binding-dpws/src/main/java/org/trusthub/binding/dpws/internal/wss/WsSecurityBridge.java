@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.internal.PolicyWords;
 import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
@@ -23,7 +24,7 @@ import org.w3c.dom.Document;
  * is registered, so the binding runs plain without trusthub-wss.
  */
 @Component(service = SoapSecurity.class)
-public final class WsSecurityBridge implements SoapSecurity {
+public final class WsSecurityBridge implements SoapSecurity, PolicyWords {
 
     private final WsSecurity wss;
 
@@ -36,6 +37,26 @@ public final class WsSecurityBridge implements SoapSecurity {
     public SoapProtection policy(ThingId thing) {
         WssPolicy p = wss.policy(thing);
         return new SoapProtection(p.sign(), p.encrypt());
+    }
+
+    /** As thingPolicies writes it: "sign encrypt username ttl=300", or "plain". */
+    @Override
+    public String policyWords(ThingId thing) {
+        WssPolicy p = wss.policy(thing);
+        if (p.isPlain()) {
+            return "plain";
+        }
+        StringBuilder b = new StringBuilder();
+        if (p.sign()) {
+            b.append("sign ");
+        }
+        if (p.encrypt()) {
+            b.append("encrypt ");
+        }
+        if (p.usernameToken()) {
+            b.append("username ");
+        }
+        return b.append("ttl=").append(p.timestampTtl().toSeconds()).toString();
     }
 
     @Override

@@ -243,4 +243,85 @@ class TwoHubsWsSecurityTest {
                     "the signed 1.1 ProbeMatch was accepted");
         });
     }
+
+    static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** A connection to hub B's SOAP endpoint from a loopback source address; null when it was refused. */
+    java.net.Socket connectFrom(String source) {
+        java.net.Socket s = new java.net.Socket();
+        try {
+            s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hubB.httpPort()), 2000);
+            return s;
+        } catch (java.io.IOException e) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // refused either way
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void aSignedInvokeCompletesWhileTheEndpointIsFlooded() throws Exception {
+        String device = discover();
+        String service = hubA.client().fetchMetadata(device).metadata().services().get(0).address();
+        Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
+        long before = openDescriptors();
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            // 500 idle connections from one source, 50 slowloris clients from another, a flood of 1000 from a third.
+            for (int i = 0; i < 500; i++) {
+                java.util.Optional.ofNullable(connectFrom("127.0.0.3")).ifPresent(held::add);
+            }
+            for (int i = 0; i < 50; i++) {
+                java.net.Socket s = connectFrom("127.0.0.4");
+                if (s != null) {
+                    held.add(s);
+                    slow.add(s);
+                    trickle(s, "POST /x HTTP/1.1\r\nX-Slow: ");
+                }
+            }
+            for (int i = 0; i < 1000; i++) {
+                java.util.Optional.ofNullable(connectFrom("127.0.0.2")).ifPresent(held::add);
+            }
+            // Every descriptor beyond the test's own client sockets is the server's: its limit, not the flood's size.
+            long serverSide = openDescriptors() - before - held.size();
+            assertTrue(serverSide <= 64 + 16, "the server holds " + serverSide + " descriptors for "
+                    + held.size() + " connections");
+
+            slow.forEach(s -> trickle(s, "a"));
+            // The legitimate client, from 127.0.0.1: signed and encrypted both ways, while the flood holds on.
+            SoapMessage r = hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
+            assertEquals("OPERATIONAL", Xml.childText(Xml.child(r.body, DeviceHost.TH, "Status"), DeviceHost.TH,
+                    "State"));
+            assertEquals("signed+encrypted", hubA.client().device(device).orElseThrow().protection().label());
+            slow.forEach(s -> trickle(s, "a"));
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        // Nothing else broke: discovery and a second invoke work as before.
+        discover();
+        SoapMessage again = hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
+        assertEquals("OPERATIONAL", Xml.childText(Xml.child(again.body, DeviceHost.TH, "Status"), DeviceHost.TH,
+                "State"));
+    }
+
+    /** Sends a few bytes of a request that never ends; a connection the server dropped is no error here. */
+    static void trickle(java.net.Socket s, String bytes) {
+        try {
+            s.getOutputStream().write(bytes.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+            // reset by the server: it was over the limit
+        }
+    }
 }
