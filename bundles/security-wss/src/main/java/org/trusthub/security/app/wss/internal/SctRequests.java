@@ -68,7 +68,11 @@ final class SctRequests {
         }, clock, Duration.ofHours(1));
     }
 
-    WssResult verify(Document envelope, ThingId hosted, WssPolicy policy) throws WsSecurityException {
+    /**
+     * @param subjectCheck what the token's subject must pass (before the request is recorded as seen)
+     */
+    WssResult verify(Document envelope, ThingId hosted, WssPolicy policy, WssEngine.SenderCheck subjectCheck)
+            throws WsSecurityException {
         boolean encrypted = SctBodyCipher.isEncrypted(envelope);
         if (policy.encrypt() && !encrypted && SctBodyCipher.hasContent(envelope)) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires "
@@ -79,11 +83,9 @@ final class SctRequests {
                     + "UsernameToken; a message signed with a security context token has none");
         }
         try {
-            SctVerifier.Verified v = verifier.verify(envelope, hosted);
-            if (Duration.between(v.created(), verifier.now()).compareTo(policy.timestampTtl()) > 0) {
-                throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is older than the policy of "
-                        + hosted + " allows");
-            }
+            // The hosted thing's policy sets how old a request may be, and so how long it is remembered.
+            SctVerifier.Verified v = verifier.verify(envelope, hosted, policy.timestampTtl(),
+                    verified -> subjectCheck.check(verified.subject()));
             SecurityContext c = opened.get();
             if (c == null) {
                 throw new IllegalStateException("the verifier did not resolve the token on this thread");
@@ -145,19 +147,6 @@ final class SctRequests {
             Arrays.fill(p.key(), (byte) 0);
             if (bodyKey != null) {
                 Arrays.fill(bodyKey, (byte) 0);
-            }
-        }
-    }
-
-    /** Forgets the key held for the reply to this request (the request was refused after all). */
-    void drop(Document request, ThingId subject) {
-        Optional<String> messageId = addressingHeader(request, "MessageID");
-        if (messageId.isPresent()) {
-            synchronized (pending) {
-                Pending p = pending.remove(key(subject, messageId.get()));
-                if (p != null) {
-                    Arrays.fill(p.key(), (byte) 0);
-                }
             }
         }
     }

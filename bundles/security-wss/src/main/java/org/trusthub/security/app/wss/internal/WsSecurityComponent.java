@@ -36,8 +36,10 @@ import org.w3c.dom.Document;
 
 /**
  * The WS-Security provider: {@link WsSecurity} for bindings, {@link SecurityProvider} at the application layer.
- * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. When a
- * thing registry is present, only operational things are secured to or accepted from.
+ * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. Only
+ * things the thing registry knows as operational are secured to or accepted from (unless their policy is plain);
+ * while no registry is bound (during a restart of the lifecycle bundle) no thing counts as operational, so such
+ * messages are refused rather than let through unchecked.
  */
 @Component(service = {WsSecurity.class, SecurityProvider.class, EventHandler.class},
         configurationPid = WsSecurityComponent.PID,
@@ -85,6 +87,8 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
 
+    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
+    // replay window); while it is missing, requireOperational refuses.
     // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
     // resolver opens the token for the hosted thing; without one such requests are refused.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -94,6 +98,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Activate
     public WsSecurityComponent(@Reference ThingKeyStore keystore, Config config) {
         this(keystore, config, Clock.systemUTC());
+    }
+
+    /** Outside OSGi (tests, benchmarks, tools): with the registry that says which things are operational. */
+    public WsSecurityComponent(ThingKeyStore keystore, ThingRegistry registry, Config config) {
+        this(keystore, config, Clock.systemUTC());
+        this.registry = registry;
     }
 
     WsSecurityComponent(ThingKeyStore keystore, Config config, Clock clock) {
@@ -154,20 +164,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Override
     public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
         if (org.trusthub.security.app.wss.sct.SctVerifier.carriesSct(envelope)) {
-            WssResult sct = logged(() -> sctRequests.verify(envelope, hosted, policy(hosted)), hosted);
-            try {
-                requireOperational(sct.signer().orElseThrow());
-            } catch (WsSecurityException e) {
-                sctRequests.drop(envelope, sct.signer().orElseThrow());
-                throw e;
-            }
-            return sct;
+            return logged(() -> sctRequests.verify(envelope, hosted, policy(hosted), this::requireOperational),
+                    hosted);
         }
-        WssResult result = logged(() -> engine.verify(envelope, policy(hosted), Optional.empty()), hosted);
-        if (result.signer().isPresent()) {
-            requireOperational(result.signer().get());
-        }
-        return result;
+        // Whoever signed or named itself must be operational before the request counts as seen.
+        return logged(() -> engine.verify(envelope, policy(hosted), Optional.empty(), this::requireOperational),
+                hosted);
     }
 
     @Override
@@ -210,11 +212,13 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " has no active keys");
         }
         ThingRegistry things = registry;
-        if (things != null) {
-            Optional<Thing> record = things.find(thing);
-            if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
-                throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
-            }
+        if (things == null) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational: no thing "
+                    + "registry is available to tell");
+        }
+        Optional<Thing> record = things.find(thing);
+        if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
         }
     }
 

@@ -41,19 +41,23 @@ class SctRequestsTest {
     @TempDir
     Path tmp;
     FileThingKeyStore keys;
+    org.trusthub.lifecycle.internal.ThingRegistryCore registry;
     WsSecurityComponent hub;
     final byte[] key = new byte[32];
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         keys = FileThingKeyStore.open(tmp.resolve("store"), tmp.resolve("master.key"));
-        keys.enroll(SWITCH, RootCredential.secret(new byte[32]));
+        registry = WsSecurityComponentTest.registry(tmp.resolve("registry"), keys);
+        WsSecurityComponentTest.operational(registry, SWITCH, RootCredential.secret(new byte[32]));
         hub = new WsSecurityComponent(keys, config("sign,encrypt", "lamp-1: sign", "lamp-2: sign encrypt", "switch-1: plain"),
                 Clock.systemUTC());
+        hub.registry = registry;
     }
 
     @AfterEach
     void tearDown() {
+        registry.close();
         keys.close();
     }
 

@@ -1,0 +1,147 @@
+package org.trusthub.security.app.wss.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * What authenticated messages were already accepted, for as long as each could still be accepted: the replay check of
+ * WS-Security Timestamps, UsernameToken nonces and messages signed under a security context token.
+ *
+ * <p>Callers record a message only after its sender was authenticated and every policy check passed, so an attacker
+ * without a key cannot add anything. Entries are kept per owner (the authenticated sender, or the token): an owner
+ * may hold at most {@code perOwner} entries, so one that floods the hub with its own valid messages is refused once
+ * its share is full and blocks nobody else. Each entry is forgotten once the message it came from would be refused as
+ * stale anyway; expiry pops entries from the head of a queue ordered by that instant, so no insertion ever walks the
+ * whole window. Identifiers are stored as 128-bit digests: an authenticated sender's long ids cost no more memory.
+ * Thread safe.
+ */
+public final class ReplayWindow {
+
+    /** What {@link #record} made of a message. */
+    public enum Outcome {
+        /** Not seen before: now recorded. */
+        FRESH,
+        /** One of its identifiers was recorded before and is still inside its window: nothing recorded. */
+        REPLAYED,
+        /** The owner's share of the window is full: nothing recorded. */
+        OWNER_FULL
+    }
+
+    private record Key(long high, long low) {
+    }
+
+    private record Entry(String owner, Key key, Instant until) {
+    }
+
+    private final Clock clock;
+    private final int perOwner;
+    private final Map<String, Set<Key>> byOwner = new HashMap<>();
+    private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing(Entry::until));
+
+    /**
+     * @param perOwner how many messages one owner may have inside the window at once (at least 1)
+     */
+    public ReplayWindow(Clock clock, int perOwner) {
+        if (perOwner < 1) {
+            throw new IllegalArgumentException("perOwner must be at least 1, not " + perOwner);
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.perOwner = perOwner;
+    }
+
+    /**
+     * Records the identifiers of one accepted message, all or none.
+     *
+     * @param owner who the message is counted against: its authenticated sender or token
+     * @param until the last instant the message could still be accepted; the entries are kept until then
+     * @param identifiers what identifies the message (for example its Timestamp and its UsernameToken nonce)
+     */
+    public Outcome record(String owner, Instant until, List<String> identifiers) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(until, "until");
+        List<Key> keys = identifiers.stream().map(ReplayWindow::key).distinct().toList();
+        if (keys.isEmpty()) {
+            return Outcome.FRESH;
+        }
+        return add(owner, until, keys);
+    }
+
+    private synchronized Outcome add(String owner, Instant until, List<Key> keys) {
+        expire();
+        Set<Key> mine = byOwner.get(owner);
+        if (mine != null) {
+            for (Key key : keys) {
+                if (mine.contains(key)) {
+                    return Outcome.REPLAYED;
+                }
+            }
+        }
+        if ((mine == null ? 0 : mine.size()) + keys.size() > perOwner) {
+            return Outcome.OWNER_FULL;
+        }
+        if (mine == null) {
+            mine = new HashSet<>();
+            byOwner.put(owner, mine);
+        }
+        for (Key key : keys) {
+            mine.add(key);
+            byExpiry.add(new Entry(owner, key, until));
+        }
+        return Outcome.FRESH;
+    }
+
+    /** How many identifiers are inside the window now. */
+    public synchronized int size() {
+        expire();
+        return byExpiry.size();
+    }
+
+    /** How many owners have identifiers inside the window now. */
+    public synchronized int owners() {
+        expire();
+        return byOwner.size();
+    }
+
+    /** Forgets everything. */
+    public synchronized void clear() {
+        byOwner.clear();
+        byExpiry.clear();
+    }
+
+    // Entries leave in the order they expire: each is popped once, in O(log n), and no one waits for a sweep.
+    private void expire() {
+        Instant now = clock.instant();
+        for (Entry head = byExpiry.peek(); head != null && now.isAfter(head.until()); head = byExpiry.peek()) {
+            byExpiry.poll();
+            Set<Key> owned = byOwner.get(head.owner());
+            if (owned != null) {
+                owned.remove(head.key());
+                if (owned.isEmpty()) {
+                    byOwner.remove(head.owner());
+                }
+            }
+        }
+    }
+
+    private static Key key(String identifier) {
+        try {
+            ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                    .digest(identifier.getBytes(StandardCharsets.UTF_8)));
+            return new Key(digest.getLong(), digest.getLong());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+}
