@@ -151,6 +151,11 @@ final class SctRequests {
         }
     }
 
+    /** Requests inside the replay window now. */
+    int replayEntries() {
+        return verifier.replayEntries();
+    }
+
     /** How many replies wait for their key (for tests). */
     int pending() {
         synchronized (pending) {

@@ -172,6 +172,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 hosted);
     }
 
+    /** Messages inside the replay windows now, X.509/UsernameToken and token-signed (for diagnostics, benchmarks). */
+    public int replayEntries() {
+        return engine.replayEntries() + sctRequests.replayEntries();
+    }
+
     @Override
     public void signDiscovery(Document envelope) throws WsSecurityException {
         compact.sign(envelope);
