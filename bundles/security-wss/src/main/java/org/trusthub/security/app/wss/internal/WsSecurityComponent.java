@@ -53,6 +53,8 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     public static final String PID = "org.trusthub.security.app.wss";
 
     private static final Logger LOG = LoggerFactory.getLogger(WsSecurityComponent.class);
+    // Anyone on the network can make a message be refused: those warnings are rate-limited per fault code.
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG::warn, System::nanoTime);
 
     @ObjectClassDefinition(name = "trusthub WS-Security", description = "WS-Security (WSS4J) for SOAP messages of "
             + "DPWS things: Timestamp, UsernameToken, ECDSA-SHA256 signatures, AES-GCM encryption, compact "
@@ -235,7 +237,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         try {
             return check.run();
         } catch (WsSecurityException e) {
-            LOG.warn("WS-Security refused a message ({}): {} [{}]", thing, e.getMessage(), e.faultCode());
+            REFUSALS.refused(e.faultCode(), "WS-Security refused a message (" + thing + "): " + e.getMessage());
             throw e;
         }
     }
