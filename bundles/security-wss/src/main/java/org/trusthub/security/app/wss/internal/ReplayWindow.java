@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +26,11 @@ import java.util.Set;
  * its share is full and blocks nobody else. Each entry is forgotten once the message it came from would be refused as
  * stale anyway; expiry pops entries from the head of a queue ordered by that instant, so no insertion ever walks the
  * whole window. Identifiers are stored as 128-bit digests: an authenticated sender's long ids cost no more memory.
- * Thread safe.
+ *
+ * <p>The window lives in memory, so it knows nothing of messages accepted before it was made (by the component
+ * before a restart). It refuses every message created before the millisecond it was made: such a message may have
+ * been accepted already. It also refuses a message whose acceptance ended before it could be recorded, so a check
+ * of freshness and the expiry of the earlier entry can never both let the same message through. Thread safe.
  */
 public final class ReplayWindow {
 
@@ -36,7 +41,11 @@ public final class ReplayWindow {
         /** One of its identifiers was recorded before and is still inside its window: nothing recorded. */
         REPLAYED,
         /** The owner's share of the window is full: nothing recorded. */
-        OWNER_FULL
+        OWNER_FULL,
+        /** Created before this window was made: it may have been accepted already; nothing recorded. */
+        BEFORE_START,
+        /** Its acceptance ended before it could be recorded: nothing recorded. */
+        STALE
     }
 
     private record Key(long high, long low) {
@@ -47,6 +56,7 @@ public final class ReplayWindow {
 
     private final Clock clock;
     private final int perOwner;
+    private final Instant started;
     private final Map<String, Set<Key>> byOwner = new HashMap<>();
     private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing(Entry::until));
 
@@ -59,27 +69,55 @@ public final class ReplayWindow {
         }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.perOwner = perOwner;
+        // Senders write Created in milliseconds: a message made in the same millisecond as the window is not older.
+        this.started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The instant this window was made, to the millisecond: messages created before it are refused. */
+    public Instant started() {
+        return started;
     }
 
     /**
      * Records the identifiers of one accepted message, all or none.
      *
      * @param owner who the message is counted against: its authenticated sender or token
+     * @param created when the message was created (its Timestamp's Created)
      * @param until the last instant the message could still be accepted; the entries are kept until then
      * @param identifiers what identifies the message (for example its Timestamp and its UsernameToken nonce)
      */
-    public Outcome record(String owner, Instant until, List<String> identifiers) {
+    public Outcome record(String owner, Instant created, Instant until, List<String> identifiers) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(until, "until");
+        if (created.isBefore(started)) {
+            return Outcome.BEFORE_START;
+        }
+        return add(owner, until, identifiers.stream().map(ReplayWindow::key).distinct().toList());
+    }
+
+    /**
+     * As {@link #record(String, Instant, Instant, List)} for the answer to a request this side sent since the window
+     * was made (bound to it by {@code wsa:RelatesTo}): it cannot be from before, whatever the replier's clock wrote
+     * into its Created, so it is not refused as such.
+     */
+    public Outcome recordAnswer(String owner, Instant until, List<String> identifiers) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(until, "until");
-        List<Key> keys = identifiers.stream().map(ReplayWindow::key).distinct().toList();
-        if (keys.isEmpty()) {
-            return Outcome.FRESH;
-        }
-        return add(owner, until, keys);
+        return add(owner, until, identifiers.stream().map(ReplayWindow::key).distinct().toList());
     }
 
     private synchronized Outcome add(String owner, Instant until, List<Key> keys) {
-        expire();
+        // Read the clock once, here: an entry is dropped only when now is after its until, and a message is taken
+        // only when now is not after its own, so the two decisions agree even if the caller checked earlier.
+        Instant now = clock.instant();
+        expire(now);
+        if (now.isAfter(until)) {
+            return Outcome.STALE;
+        }
+        if (keys.isEmpty()) {
+            return Outcome.FRESH;
+        }
         Set<Key> mine = byOwner.get(owner);
         if (mine != null) {
             for (Key key : keys) {
@@ -104,13 +142,13 @@ public final class ReplayWindow {
 
     /** How many identifiers are inside the window now. */
     public synchronized int size() {
-        expire();
+        expire(clock.instant());
         return byExpiry.size();
     }
 
     /** How many owners have identifiers inside the window now. */
     public synchronized int owners() {
-        expire();
+        expire(clock.instant());
         return byOwner.size();
     }
 
@@ -121,8 +159,7 @@ public final class ReplayWindow {
     }
 
     // Entries leave in the order they expire: each is popped once, in O(log n), and no one waits for a sweep.
-    private void expire() {
-        Instant now = clock.instant();
+    private void expire(Instant now) {
         for (Entry head = byExpiry.peek(); head != null && now.isAfter(head.until()); head = byExpiry.peek()) {
             byExpiry.poll();
             Set<Key> owned = byOwner.get(head.owner());

@@ -281,19 +281,28 @@ final class WssEngine {
     // so refusing its replay protects nothing and its entries would be the attacker's to fill.
     private void recordSeen(ThingId sender, Timestamp timestamp, Optional<UsernameToken> token, WssPolicy policy)
             throws WsSecurityException {
-        Instant until = lastAccepted(timestamp.getCreated(), timestamp.getExpires(), policy);
+        Instant created = timestamp.getCreated();
+        Instant until = lastAccepted(created, timestamp.getExpires(), policy);
         List<String> identifiers = new ArrayList<>(2);
         identifiers.add("ts|" + timestamp.getCreated() + "|" + timestamp.getExpires() + "|" + timestamp.getID());
         if (token.isPresent()) {
             identifiers.add("nonce|" + token.get().getNonce());
-            Instant tokenUntil = token.get().getCreatedDate().plus(policy.timestampTtl());
+            // Without a signature only the UsernameToken's Created is authenticated: a replayed token in a fresh
+            // Timestamp must still count as old.
+            Instant tokenCreated = token.get().getCreatedDate();
+            created = tokenCreated.isBefore(created) ? tokenCreated : created;
+            Instant tokenUntil = tokenCreated.plus(policy.timestampTtl());
             until = tokenUntil.isAfter(until) ? tokenUntil : until;
         }
-        switch (replays.record(sender.value(), until, identifiers)) {
+        switch (replays.record(sender.value(), created, until, identifiers)) {
             case REPLAYED -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED,
                     "replayed message: its Timestamp or UsernameToken nonce was accepted before");
             case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, sender + " sent more messages "
                     + "than the replay window holds for one sender; try again later");
+            case BEFORE_START -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message was created "
+                    + "before WS-Security started at " + replays.started() + " and may have been accepted already; "
+                    + "send a new one");
+            case STALE -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale");
             case FRESH -> {
             }
         }

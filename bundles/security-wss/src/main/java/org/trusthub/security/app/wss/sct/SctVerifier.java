@@ -170,7 +170,7 @@ public final class SctVerifier {
             checkSignature(results, soap, security, token);
             Verified verified = new Verified(context.subject(), context.audience(), context.expires(), created);
             acceptance.accept(verified);
-            remember("request", identifier, results, age);
+            remember("request", identifier, results, age, false);
             security.getParentNode().removeChild(security);
             return verified;
         } finally {
@@ -228,7 +228,7 @@ public final class SctVerifier {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, relatesTo.isEmpty()
                     ? "the reply has no wsa:RelatesTo" : "the reply answers another request (wsa:RelatesTo)");
         }
-        remember("reply", identifier, results, timestampTtl);
+        remember("reply", identifier, results, timestampTtl, true);
         security.getParentNode().removeChild(security);
         return new VerifiedReply(created);
     }
@@ -362,19 +362,27 @@ public final class SctVerifier {
     }
 
     // Only after the signature and the caller's checks held: a forged or refused message must not take room.
-    private void remember(String direction, String identifier, WSHandlerResult results, Duration maxAge)
-            throws WsSecurityException {
+    private void remember(String direction, String identifier, WSHandlerResult results, Duration maxAge,
+            boolean answer) throws WsSecurityException {
         Timestamp ts = (Timestamp) results.getActionResults().get(WSConstants.TS).get(0)
                 .get(WSSecurityEngineResult.TAG_TIMESTAMP);
         // Kept while the message is still accepted (checkTimestamp): before Expires and at most maxAge old.
         Instant byAge = ts.getCreated().plus(maxAge);
         Instant until = byAge.isBefore(ts.getExpires()) ? byAge : ts.getExpires();
         String owner = direction + "|" + digest(identifier);
-        switch (seen.record(owner, until, List.of(ts.getCreated() + "|" + ts.getExpires() + "|" + ts.getID()))) {
+        List<String> ids = List.of(ts.getCreated() + "|" + ts.getExpires() + "|" + ts.getID());
+        // A reply answers a request of this side's (RelatesTo was checked): it cannot predate this verifier.
+        ReplayWindow.Outcome outcome = answer ? seen.recordAnswer(owner, until, ids)
+                : seen.record(owner, ts.getCreated(), until, ids);
+        switch (outcome) {
             case REPLAYED -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed message (its Timestamp "
                     + "was seen before under this security context)");
             case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, "too many messages under this "
                     + "security context token in the replay window; try again later");
+            case BEFORE_START -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message was created "
+                    + "before this verifier started at " + seen.started() + " and may have been accepted already; "
+                    + "send a new one");
+            case STALE -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale");
             case FRESH -> {
             }
         }

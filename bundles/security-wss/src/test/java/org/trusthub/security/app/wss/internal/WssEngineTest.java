@@ -92,7 +92,11 @@ class WssEngineTest {
 
     /** An engine that sends like a thing: its UsernameTokens carry its own id. */
     private static WssEngine thing(Party party) {
-        return new WssEngine(party, Clock.systemUTC(), new WssEngine.Outgoing(Algorithms.SIGNATURE,
+        return thing(party, Clock.systemUTC());
+    }
+
+    private static WssEngine thing(Party party, Clock clock) {
+        return new WssEngine(party, clock, new WssEngine.Outgoing(Algorithms.SIGNATURE,
                 Algorithms.DIGEST, Algorithms.ENCRYPTION, party.name.value()));
     }
 
@@ -391,6 +395,52 @@ class WssEngineTest {
         assertEquals(1, receiver.replayEntries(), "kept while its message could still be accepted");
         clock.now = clock.now.plusMillis(1);
         assertEquals(0, receiver.replayEntries(), "gone once the message would be refused as stale");
+    }
+
+    @Test
+    void aMessageAcceptedBeforeARestartIsRefusedAfterIt() throws Exception {
+        ReplayWindowTest.Manual clock = new ReplayWindowTest.Manual();
+        clock.now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        WssEngine before = new WssEngine(hubB, clock);
+        Document doc = Envelopes.invoke();
+        new WssEngine(hubA, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(doc, SIGN, hubB.name);
+        byte[] wire = SecureXml.serialize(doc);
+        before.verify(SecureXml.parse(wire), SIGN, Optional.of(hubA.name));
+        // The component restarts a second later: its new window is empty, the message is still fresh.
+        clock.now = clock.now.plusSeconds(1);
+        WssEngine after = new WssEngine(hubB, clock);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> after.verify(SecureXml.parse(wire), SIGN, Optional.of(hubA.name)));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before WS-Security started"), e.getMessage());
+        assertEquals(0, after.replayEntries());
+        Document fresh = Envelopes.invoke();
+        new WssEngine(hubA, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(fresh, SIGN, hubB.name);
+        after.verify(Envelopes.wire(fresh), SIGN, Optional.of(hubA.name));
+    }
+
+    @Test
+    void aUsernameTokenAcceptedBeforeARestartIsRefusedUnderAFreshTimestamp() throws Exception {
+        Party lamp = new Party("lamp-1");
+        Party.introduce(lamp, hubB);
+        ReplayWindowTest.Manual clock = new ReplayWindowTest.Manual();
+        clock.now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        WssEngine before = new WssEngine(hubB, clock);
+        Document first = Envelopes.invoke();
+        thing(lamp, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(first, UT, hubB.name);
+        String wire = Envelopes.text(first);
+        before.verify(Envelopes.wire(first), UT, Optional.of(lamp.name));
+        clock.now = clock.now.plusSeconds(1);
+        WssEngine after = new WssEngine(hubB, clock);
+        // Only the UsernameToken is authenticated: a Timestamp made after the restart must not make it new.
+        Document other = Envelopes.invoke();
+        thing(lamp, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(other, UT, hubB.name);
+        Document spliced = SecureXml.parse(wire.replace(timestampOf(wire), timestampOf(Envelopes.text(other)))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> after.verify(spliced, UT, Optional.of(lamp.name)));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before WS-Security started"), e.getMessage());
     }
 
     @Test

@@ -237,6 +237,20 @@ class SctSignatureTest {
     }
 
     @Test
+    void aMessageAcceptedBeforeARestartIsRefusedAfterIt() throws Exception {
+        String wire = signed(sct("urn:test:sct:restart", LAMP, T0.plusSeconds(600)), key, "on");
+        lampVerifier.verify(parse(wire), LAMP);
+        clock.now = T0.plusSeconds(1);
+        SctVerifier restarted = new SctVerifier(resolver, clock, Duration.ofMinutes(5));
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> restarted.verify(parse(wire), LAMP));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before this verifier started"), e.getMessage());
+        assertNoKey(e);
+        assertEquals(CLIENT, restarted.verify(parse(signed(sct("urn:test:sct:restart", LAMP, T0.plusSeconds(600)),
+                key, "on")), LAMP).subject(), "a message made after the restart is taken");
+    }
+
+    @Test
     void aStaleMessageIsRefused() throws Exception {
         String wire = signed(sct("urn:test:sct:7", LAMP, T0.plusSeconds(3600)), key, "on");
         clock.now = T0.plusSeconds(301);
