@@ -55,7 +55,7 @@ public final class ReplayWindow {
     }
 
     private final Clock clock;
-    private final int perOwner;
+    private volatile int perOwner;
     private final Instant started;
     private final Map<String, Set<Key>> byOwner = new HashMap<>();
     private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>(Comparator.comparing(Entry::until));
@@ -64,13 +64,23 @@ public final class ReplayWindow {
      * @param perOwner how many messages one owner may have inside the window at once (at least 1)
      */
     public ReplayWindow(Clock clock, int perOwner) {
-        if (perOwner < 1) {
-            throw new IllegalArgumentException("perOwner must be at least 1, not " + perOwner);
-        }
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.perOwner = perOwner;
+        perOwner(perOwner);
         // Senders write Created in milliseconds: a message made in the same millisecond as the window is not older.
         this.started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * Changes how many messages one owner may have inside the window at once. Nothing already recorded is dropped:
+     * an owner above a lowered share takes nothing new until its entries expire below it.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public void perOwner(int perOwner) {
+        if (perOwner < 1) {
+            throw new IllegalArgumentException("the replay entries per sender must be at least 1, not " + perOwner);
+        }
+        this.perOwner = perOwner;
     }
 
     /** The instant this window was made, to the millisecond: messages created before it are refused. */
@@ -127,6 +137,7 @@ public final class ReplayWindow {
             }
         }
         if ((mine == null ? 0 : mine.size()) + keys.size() > perOwner) {
+            // Also a message with more identifiers than a whole share: it could never be taken.
             return Outcome.OWNER_FULL;
         }
         if (mine == null) {

@@ -388,6 +388,15 @@ public final class SctVerifier {
         }
     }
 
+    /**
+     * Changes how many messages one token may have inside the replay window at once; nothing recorded is dropped.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public void replayEntriesPerToken(int entries) {
+        seen.perOwner(entries);
+    }
+
     /** Messages inside the replay window now, over every token (for tests and benchmarks). */
     public int replayEntries() {
         return seen.size();
