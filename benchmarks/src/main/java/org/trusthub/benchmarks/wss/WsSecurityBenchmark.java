@@ -181,6 +181,11 @@ public class WsSecurityBenchmark {
             }
 
             @Override
+            public int replayEntriesPerSender() {
+                return 10_000;
+            }
+
+            @Override
             public String[] thingPolicies() {
                 return new String[0];
             }

@@ -53,6 +53,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     public static final String PID = "org.trusthub.security.app.wss";
 
     private static final Logger LOG = LoggerFactory.getLogger(WsSecurityComponent.class);
+    static final int MAX_REPLAY_ENTRIES_PER_SENDER = 1_000_000;
     // Anyone on the network can make a message be refused: those warnings are rate-limited per fault code.
     private static final RefusalLog REFUSALS = new RefusalLog(LOG::warn, System::nanoTime);
 
@@ -74,6 +75,14 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 + "created (1 to 3600).", min = "1", max = "3600")
         int timestampTtlSeconds() default 300;
 
+        @AttributeDefinition(name = "Replay entries per sender", description = "How many messages one "
+                + "authenticated sender, and one security context token, may have in the replay window at once (1 "
+                + "to 1000000). Each accepted message stays there until its Timestamp validity ends; a sender past "
+                + "its share is refused (wsse:FailedCheck) until its oldest messages leave, and blocks no one else. "
+                + "The default, 10000, allows about 33 messages a second sustained with the default 300 s validity.",
+                min = "1", max = "1000000")
+        int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
+
         @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
                 + "'lamp-1: sign encrypt username ttl=60' or 'legacy-2: plain'.")
         String[] thingPolicies() default {};
@@ -85,6 +94,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private final CompactSignature compact;
     private volatile PolicyTable policies;
     private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
+    private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
@@ -129,6 +139,20 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
             unenrolled = WssPolicy.SIGN_ENCRYPT;
         }
         unenrolledPolicy = unenrolled;
+        int perSender = config.replayEntriesPerSender();
+        if (perSender < 1 || perSender > MAX_REPLAY_ENTRIES_PER_SENDER) {
+            LOG.error("WS-Security replayEntriesPerSender {} is not between 1 and {}; the replay window keeps {}",
+                    perSender, MAX_REPLAY_ENTRIES_PER_SENDER, replayEntriesPerSender);
+        } else {
+            replayEntriesPerSender = perSender;
+        }
+        engine.replayEntriesPerSender(replayEntriesPerSender);
+        sctRequests.replayEntriesPerToken(replayEntriesPerSender);
+    }
+
+    /** How many messages one sender or token may have in the replay window now (the configured share). */
+    int replayEntriesPerSender() {
+        return replayEntriesPerSender;
     }
 
     @Override

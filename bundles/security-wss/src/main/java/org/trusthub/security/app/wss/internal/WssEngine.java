@@ -271,6 +271,11 @@ final class WssEngine {
                 Optional.of(timestamp.getCreated()));
     }
 
+    /** How many identifiers one sender may have inside the replay window at once (at least 1). */
+    void replayEntriesPerSender(int entries) {
+        replays.perOwner(entries);
+    }
+
     /** Identifiers inside the replay window now (for tests and benchmarks). */
     int replayEntries() {
         return replays.size();

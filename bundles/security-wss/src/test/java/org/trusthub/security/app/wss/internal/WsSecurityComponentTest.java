@@ -231,6 +231,32 @@ class WsSecurityComponentTest {
     }
 
     @Test
+    void theReplayShareOfASenderIsASettingAndABadValueChangesNothing() throws Exception {
+        WsSecurityComponent small = new WsSecurityComponent(keysB, config(2, "sign,encrypt"), Clock.systemUTC());
+        small.registry = registryB;
+        for (int i = 0; i < 2; i++) {
+            Document doc = Envelopes.invoke();
+            a.secure(doc, HUB_B);
+            small.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted"));
+        }
+        Document third = Envelopes.invoke();
+        a.secure(third, HUB_B);
+        byte[] wire = SecureXml.serialize(third);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+
+        small.modified(config(0, "sign,encrypt"));
+        assertEquals(2, small.replayEntriesPerSender(), "0 is refused; the share stays as it was");
+        assertThrows(WsSecurityException.class, () -> small.verifyRequest(SecureXml.parse(wire),
+                ThingId.of("hosted")));
+        // Raised while running: the window keeps what it holds (no replay becomes possible) and takes one more.
+        small.modified(config(3, "sign,encrypt"));
+        small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"));
+        assertEquals(3, small.replayEntries(), "one Timestamp per signed message");
+    }
+
+    @Test
     void securityProviderProperties() {
         assertEquals(org.trusthub.api.keystore.Layer.APPLICATION, a.layer());
         assertEquals("ws-security", a.mechanism());
@@ -238,6 +264,11 @@ class WsSecurityComponentTest {
 
     /** The component's configuration (also SctRequestsTest's): plain for unenrolled things, a 300 s timestamp. */
     static WsSecurityComponent.Config config(String defaults, String... things) {
+        return config(WssEngine.REPLAY_ENTRIES_PER_SENDER, defaults, things);
+    }
+
+    /** As {@link #config(String, String...)} with this share of the replay window per sender. */
+    static WsSecurityComponent.Config config(int replayEntriesPerSender, String defaults, String... things) {
         return new WsSecurityComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -257,6 +288,11 @@ class WsSecurityComponentTest {
             @Override
             public int timestampTtlSeconds() {
                 return 300;
+            }
+
+            @Override
+            public int replayEntriesPerSender() {
+                return replayEntriesPerSender;
             }
 
             @Override
