@@ -33,7 +33,9 @@ import org.trusthub.binding.dpws.internal.ThingSource;
 import org.trusthub.binding.dpws.internal.Xml;
 import org.trusthub.binding.dpws.internal.wss.WsSecurityBridge;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
+import org.trusthub.benchmarks.wss.Registries;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -59,6 +61,8 @@ public class DpwsSecuredInvokeBenchmark {
     Path dir;
     FileThingKeyStore keysA;
     FileThingKeyStore keysB;
+    ThingRegistryCore registryA;
+    ThingRegistryCore registryB;
     SoapSecurity a;
     SoapSecurity b;
     DpwsStack hubA;
@@ -75,8 +79,10 @@ public class DpwsSecuredInvokeBenchmark {
         keysB = FileThingKeyStore.open(dir.resolve("b/store"), dir.resolve("b/master.key"));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        keysB.enroll(LAMP, RootCredential.secret(secret));
-        keysB.enroll(HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        registryA = Registries.open(dir.resolve("a/registry"), keysA);
+        registryB = Registries.open(dir.resolve("b/registry"), keysB);
+        Registries.operational(registryB, LAMP, RootCredential.secret(secret));
+        Registries.operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
         ThingSource things = new ThingSource() {
             @Override
             public List<ThingId> hosted() {
@@ -88,13 +94,13 @@ public class DpwsSecuredInvokeBenchmark {
                 return Optional.of("OPERATIONAL");
             }
         };
-        b = new WsSecurityBridge(new WsSecurityComponent(keysB, config(policy)));
+        b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config(policy)));
         hubB = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-b",
                 Duration.ofSeconds(5)), things, new MessageSecurity(() -> b));
         hubB.start();
         deviceThing = ThingId.of("dpws:" + hubB.host().deviceFor(LAMP).uuid());
-        keysA.enroll(deviceThing, RootCredential.certificate(keysB.hubIdentity().certificate()));
-        a = new WsSecurityBridge(new WsSecurityComponent(keysA, config(policy)));
+        Registries.operational(registryA, deviceThing, RootCredential.certificate(keysB.hubIdentity().certificate()));
+        a = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config(policy)));
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a",
                 Duration.ofSeconds(5)), things, new MessageSecurity(() -> a));
         hubA.start();
@@ -142,6 +148,8 @@ public class DpwsSecuredInvokeBenchmark {
     public void tearDown() throws Exception {
         hubA.close();
         hubB.close();
+        registryA.close();
+        registryB.close();
         keysA.close();
         keysB.close();
         try (Stream<Path> files = Files.walk(dir)) {

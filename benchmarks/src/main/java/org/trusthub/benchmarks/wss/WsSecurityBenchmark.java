@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 
@@ -61,6 +62,8 @@ public class WsSecurityBenchmark {
     private Path dir;
     private FileThingKeyStore keysA;
     private FileThingKeyStore keysB;
+    private ThingRegistryCore registryA;
+    private ThingRegistryCore registryB;
     private Pair sign;
     private Pair encrypt;
     private Pair signEncrypt;
@@ -75,8 +78,10 @@ public class WsSecurityBenchmark {
         dir = Files.createTempDirectory("trusthub-wss-bench");
         keysA = FileThingKeyStore.open(dir.resolve("a/store"), dir.resolve("a/master.key"));
         keysB = FileThingKeyStore.open(dir.resolve("b/store"), dir.resolve("b/master.key"));
-        keysA.enroll(HUB_B, RootCredential.certificate(keysB.hubIdentity().certificate()));
-        keysB.enroll(HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        registryA = Registries.open(dir.resolve("a/registry"), keysA);
+        registryB = Registries.open(dir.resolve("b/registry"), keysB);
+        Registries.operational(registryA, HUB_B, RootCredential.certificate(keysB.hubIdentity().certificate()));
+        Registries.operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
         sign = pair("sign");
         encrypt = pair("encrypt");
         signEncrypt = pair("sign,encrypt");
@@ -91,6 +96,8 @@ public class WsSecurityBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        registryA.close();
+        registryB.close();
         keysA.close();
         keysB.close();
         try (Stream<Path> files = Files.walk(dir)) {
@@ -99,8 +106,8 @@ public class WsSecurityBenchmark {
     }
 
     private Pair pair(String policy) {
-        return new Pair(new WsSecurityComponent(keysA, config(policy)), new WsSecurityComponent(keysB,
-                config(policy)));
+        return new Pair(new WsSecurityComponent(keysA, registryA, config(policy)), new WsSecurityComponent(keysB,
+                registryB, config(policy)));
     }
 
     private byte[] send(Pair pair) throws Exception {
@@ -171,6 +178,11 @@ public class WsSecurityBenchmark {
             @Override
             public int timestampTtlSeconds() {
                 return 300;
+            }
+
+            @Override
+            public int replayEntriesPerSender() {
+                return 10_000;
             }
 
             @Override

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.dpws.internal.DeviceHost;
 import org.trusthub.binding.dpws.internal.DiscoveredDevice;
 import org.trusthub.binding.dpws.internal.DpwsStack;
@@ -38,6 +40,8 @@ import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -58,6 +62,8 @@ class TwoHubsWsSecurityTest {
 
     FileThingKeyStore keysA;
     FileThingKeyStore keysB;
+    ThingRegistryCore registryA;
+    ThingRegistryCore registryB;
     DpwsStack hubA;
     DpwsStack hubB;
     final List<byte[]> sentByA = new CopyOnWriteArrayList<>();
@@ -121,10 +127,12 @@ class TwoHubsWsSecurityTest {
     void start() throws Exception {
         keysA = FileThingKeyStore.open(tmp.resolve("a/store"), tmp.resolve("a/master.key"));
         keysB = FileThingKeyStore.open(tmp.resolve("b/store"), tmp.resolve("b/master.key"));
+        registryA = new ThingRegistryCore(tmp.resolve("a/registry"), keysA, LifecycleEventSink.NONE, Clock.systemUTC());
+        registryB = new ThingRegistryCore(tmp.resolve("b/registry"), keysB, LifecycleEventSink.NONE, Clock.systemUTC());
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        keysB.enroll(LAMP, RootCredential.secret(secret));
-        keysB.enroll(HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        operational(registryB, LAMP, RootCredential.secret(secret));
+        operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
         ThingSource things = new ThingSource() {
             @Override
             public List<ThingId> hosted() {
@@ -136,14 +144,15 @@ class TwoHubsWsSecurityTest {
                 return Optional.of("OPERATIONAL");
             }
         };
-        SoapSecurity b = new WsSecurityBridge(new WsSecurityComponent(keysB, config("sign,encrypt")));
+        SoapSecurity b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config("sign,encrypt")));
         hubB = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-b",
                 Duration.ofSeconds(5)), things, new MessageSecurity(() -> b));
         hubB.start();
         // Hub A's operator enrols B's device under the id the binding gives it, with B's hub certificate.
         ThingId deviceOfB = ThingId.of("dpws:" + hubB.host().deviceFor(LAMP).uuid());
-        keysA.enroll(deviceOfB, RootCredential.certificate(keysB.hubIdentity().certificate()));
-        SoapSecurity a = new Recording(new WsSecurityBridge(new WsSecurityComponent(keysA, config("sign,encrypt"))));
+        operational(registryA, deviceOfB, RootCredential.certificate(keysB.hubIdentity().certificate()));
+        SoapSecurity a = new Recording(new WsSecurityBridge(new WsSecurityComponent(keysA, registryA,
+                config("sign,encrypt"))));
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a",
                 Duration.ofSeconds(5)), things, new MessageSecurity(() -> a));
         hubA.start();
@@ -157,8 +166,17 @@ class TwoHubsWsSecurityTest {
         if (hubB != null) {
             hubB.close();
         }
+        registryA.close();
+        registryB.close();
         keysA.close();
         keysB.close();
+    }
+
+    /** Enrolls a thing through the registry and moves it to OPERATIONAL. */
+    static void operational(ThingRegistryCore registry, ThingId thing, RootCredential root) {
+        registry.enroll(thing, "owner", root);
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
     }
 
     String discover() throws Exception {
@@ -224,10 +242,13 @@ class TwoHubsWsSecurityTest {
 
     @Test
     void anUnknownDevicesDiscoveryIsRefusedByItsSignature() throws Exception {
+        registryA.close();
         keysA.close();
         // A fresh hub A that has not enrolled B: B's compact signature is by an unknown key.
         keysA = FileThingKeyStore.open(tmp.resolve("a2/store"), tmp.resolve("a2/master.key"));
-        SoapSecurity a2 = new WsSecurityBridge(new WsSecurityComponent(keysA, config("sign,encrypt")));
+        registryA = new ThingRegistryCore(tmp.resolve("a2/registry"), keysA, LifecycleEventSink.NONE,
+                Clock.systemUTC());
+        SoapSecurity a2 = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config("sign,encrypt")));
         hubA.close();
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a2",
                 Duration.ofSeconds(5)), null, new MessageSecurity(() -> a2));

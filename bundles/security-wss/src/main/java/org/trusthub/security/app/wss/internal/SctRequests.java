@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.Supplier;
 
 import org.trusthub.api.thing.ThingId;
@@ -37,19 +38,37 @@ import org.w3c.dom.Node;
  */
 final class SctRequests {
 
-    static final int MAX_PENDING = 10_000;
+    /**
+     * Replies one token subject may have waiting for their key: a subject that sends requests and never takes the
+     * answers blocks its own further requests, no one else's.
+     */
+    static final int PENDING_PER_SUBJECT = 1_000;
 
     private final SctVerifier verifier;
     private final Clock clock;
+    private final int pendingPerSubject;
     // The context the resolver opened for the request being verified on this thread (the verifier wipes its own).
     private final ThreadLocal<SecurityContext> opened = new ThreadLocal<>();
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    // Guarded by itself: held keys by requester and MessageID, how many each requester holds, and the order they
+    // expire in (an entry whose key was taken by its reply stays queued until its instant, then is skipped).
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<ThingId, Integer> pendingBySubject = new HashMap<>();
+    private final PriorityQueue<Queued> pendingByExpiry = new PriorityQueue<>(Comparator.comparing(Queued::until));
 
-    private record Pending(String identifier, byte[] key, boolean encrypt, Duration ttl, Instant until) {
+    private record Pending(ThingId subject, String identifier, byte[] key, boolean encrypt, Duration ttl,
+            Instant until) {
+    }
+
+    private record Queued(String key, Pending pending, Instant until) {
     }
 
     SctRequests(Supplier<SecurityContextResolver> resolver, Clock clock) {
+        this(resolver, clock, PENDING_PER_SUBJECT);
+    }
+
+    SctRequests(Supplier<SecurityContextResolver> resolver, Clock clock, int pendingPerSubject) {
         this.clock = clock;
+        this.pendingPerSubject = pendingPerSubject;
         // The longest Timestamp validity the configuration allows; each policy's own TTL is checked below.
         this.verifier = new SctVerifier((identifier, receiver) -> {
             SecurityContextResolver r = resolver.get();
@@ -68,7 +87,11 @@ final class SctRequests {
         }, clock, Duration.ofHours(1));
     }
 
-    WssResult verify(Document envelope, ThingId hosted, WssPolicy policy) throws WsSecurityException {
+    /**
+     * @param subjectCheck what the token's subject must pass (before the request is recorded as seen)
+     */
+    WssResult verify(Document envelope, ThingId hosted, WssPolicy policy, WssEngine.SenderCheck subjectCheck)
+            throws WsSecurityException {
         boolean encrypted = SctBodyCipher.isEncrypted(envelope);
         if (policy.encrypt() && !encrypted && SctBodyCipher.hasContent(envelope)) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires "
@@ -78,37 +101,43 @@ final class SctRequests {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires a "
                     + "UsernameToken; a message signed with a security context token has none");
         }
+        Optional<String> messageId = addressingHeader(envelope, "MessageID");
+        String[] held = new String[1];
         try {
-            SctVerifier.Verified v = verifier.verify(envelope, hosted);
-            if (Duration.between(v.created(), verifier.now()).compareTo(policy.timestampTtl()) > 0) {
-                throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is older than the policy of "
-                        + hosted + " allows");
-            }
-            SecurityContext c = opened.get();
-            if (c == null) {
-                throw new IllegalStateException("the verifier did not resolve the token on this thread");
-            }
-            if (encrypted) {
-                // Only now: the signature (over the ciphertext) held, so nothing unauthenticated is decrypted.
-                byte[] proof = c.key();
-                byte[] bodyKey = SctBodyCipher.bodyKey(proof);
-                try {
-                    SctBodyCipher.decrypt(envelope, bodyKey);
-                } finally {
-                    Arrays.fill(proof, (byte) 0);
-                    Arrays.fill(bodyKey, (byte) 0);
+            // Everything that can still refuse the request runs before the verifier records it as seen: the
+            // subject's check, decryption, room for the reply's key. The policy sets how old a request may be.
+            SctVerifier.Verified v = verifier.verify(envelope, hosted, policy.timestampTtl(), verified -> {
+                subjectCheck.check(verified.subject());
+                SecurityContext c = opened.get();
+                if (c == null) {
+                    throw new IllegalStateException("the verifier did not resolve the token on this thread");
                 }
-            }
-            Optional<String> messageId = addressingHeader(envelope, "MessageID");
-            if (messageId.isPresent()) {
-                byte[] key = c.key();
-                // An encrypted request gets an encrypted answer, as does any request under an encrypting policy.
-                hold(v.subject(), messageId.get(), new Pending(c.identifier(), key, encrypted || policy.encrypt(),
-                        policy.timestampTtl(), clock.instant().plus(policy.timestampTtl())));
-            }
+                if (encrypted) {
+                    // Only now: the signature (over the ciphertext) held, so nothing unauthenticated is decrypted.
+                    byte[] proof = c.key();
+                    byte[] bodyKey = SctBodyCipher.bodyKey(proof);
+                    try {
+                        SctBodyCipher.decrypt(envelope, bodyKey);
+                    } finally {
+                        Arrays.fill(proof, (byte) 0);
+                        Arrays.fill(bodyKey, (byte) 0);
+                    }
+                }
+                if (messageId.isPresent()) {
+                    // An encrypted request gets an encrypted answer, as does any request under an encrypting policy.
+                    held[0] = hold(verified.subject(), messageId.get(), new Pending(verified.subject(),
+                            c.identifier(), c.key(), encrypted || policy.encrypt(), policy.timestampTtl(),
+                            clock.instant().plus(policy.timestampTtl())));
+                }
+            });
+            held[0] = null;
             return new WssResult(true, encrypted, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
                     Optional.of(v.created()));
         } finally {
+            if (held[0] != null) {
+                // Refused after the key was held (a replay, the token's share full): no reply will follow.
+                release(held[0]);
+            }
             SecurityContext c = opened.get();
             opened.remove();
             if (c != null) {
@@ -126,11 +155,7 @@ final class SctRequests {
         if (relatesTo.isEmpty()) {
             return Optional.empty();
         }
-        Pending p;
-        synchronized (pending) {
-            expire();
-            p = pending.remove(key(peer, relatesTo.get()));
-        }
+        Pending p = take(key(peer, relatesTo.get()));
         if (p == null) {
             return Optional.empty();
         }
@@ -149,17 +174,14 @@ final class SctRequests {
         }
     }
 
-    /** Forgets the key held for the reply to this request (the request was refused after all). */
-    void drop(Document request, ThingId subject) {
-        Optional<String> messageId = addressingHeader(request, "MessageID");
-        if (messageId.isPresent()) {
-            synchronized (pending) {
-                Pending p = pending.remove(key(subject, messageId.get()));
-                if (p != null) {
-                    Arrays.fill(p.key(), (byte) 0);
-                }
-            }
-        }
+    /** How many requests one token may have inside the replay window at once (at least 1). */
+    void replayEntriesPerToken(int entries) {
+        verifier.replayEntriesPerToken(entries);
+    }
+
+    /** Requests inside the replay window now. */
+    int replayEntries() {
+        return verifier.replayEntries();
     }
 
     /** How many replies wait for their key (for tests). */
@@ -170,33 +192,57 @@ final class SctRequests {
         }
     }
 
-    private void hold(ThingId subject, String messageId, Pending p) throws WsSecurityException {
+    /** Holds the key for the reply; returns the entry's key. */
+    private String hold(ThingId subject, String messageId, Pending p) throws WsSecurityException {
         synchronized (pending) {
             expire();
             String k = key(subject, messageId);
-            Pending before = pending.get(k);
-            if (before != null) {
+            if (pending.containsKey(k)) {
                 // WS-Addressing MessageIDs are unique: a second request with one would make its reply ambiguous.
                 Arrays.fill(p.key(), (byte) 0);
                 throw new WsSecurityException(Fault.INVALID_SECURITY, "a request with this wsa:MessageID from "
                         + subject + " is still being answered");
             }
-            if (pending.size() >= MAX_PENDING) {
+            if (pendingBySubject.getOrDefault(subject, 0) >= pendingPerSubject) {
                 Arrays.fill(p.key(), (byte) 0);
-                throw new WsSecurityException(Fault.FAILED_CHECK, "too many requests waiting for their reply; "
-                        + "try again later");
+                throw new WsSecurityException(Fault.FAILED_CHECK, "too many requests from " + subject
+                        + " waiting for their reply; try again later");
             }
             pending.put(k, p);
+            pendingBySubject.merge(subject, 1, Integer::sum);
+            pendingByExpiry.add(new Queued(k, p, p.until()));
+            return k;
         }
     }
 
+    private Pending take(String k) {
+        synchronized (pending) {
+            expire();
+            Pending p = pending.remove(k);
+            if (p != null) {
+                pendingBySubject.computeIfPresent(p.subject(), (s, n) -> n == 1 ? null : n - 1);
+            }
+            return p;
+        }
+    }
+
+    private void release(String k) {
+        Pending p = take(k);
+        if (p != null) {
+            Arrays.fill(p.key(), (byte) 0);
+        }
+    }
+
+    // Pops what is due from the head of the queue: no walk over every held key.
     private void expire() {
         Instant now = clock.instant();
-        for (Iterator<Pending> i = pending.values().iterator(); i.hasNext();) {
-            Pending p = i.next();
-            if (!now.isBefore(p.until())) {
-                Arrays.fill(p.key(), (byte) 0);
-                i.remove();
+        for (Queued head = pendingByExpiry.peek(); head != null && !now.isBefore(head.until());
+                head = pendingByExpiry.peek()) {
+            pendingByExpiry.poll();
+            if (pending.get(head.key()) == head.pending()) {
+                pending.remove(head.key());
+                pendingBySubject.computeIfPresent(head.pending().subject(), (s, n) -> n == 1 ? null : n - 1);
+                Arrays.fill(head.pending().key(), (byte) 0);
             }
         }
     }

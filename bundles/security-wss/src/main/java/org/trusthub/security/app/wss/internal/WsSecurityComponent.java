@@ -36,8 +36,10 @@ import org.w3c.dom.Document;
 
 /**
  * The WS-Security provider: {@link WsSecurity} for bindings, {@link SecurityProvider} at the application layer.
- * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. When a
- * thing registry is present, only operational things are secured to or accepted from.
+ * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. Only
+ * things the thing registry knows as operational are secured to or accepted from (unless their policy is plain);
+ * while no registry is bound (during a restart of the lifecycle bundle) no thing counts as operational, so such
+ * messages are refused rather than let through unchecked.
  */
 @Component(service = {WsSecurity.class, SecurityProvider.class, EventHandler.class},
         configurationPid = WsSecurityComponent.PID,
@@ -51,6 +53,9 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     public static final String PID = "org.trusthub.security.app.wss";
 
     private static final Logger LOG = LoggerFactory.getLogger(WsSecurityComponent.class);
+    static final int MAX_REPLAY_ENTRIES_PER_SENDER = 1_000_000;
+    // Anyone on the network can make a message be refused: those warnings are rate-limited per fault code.
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG::warn, System::nanoTime);
 
     @ObjectClassDefinition(name = "trusthub WS-Security", description = "WS-Security (WSS4J) for SOAP messages of "
             + "DPWS things: Timestamp, UsernameToken, ECDSA-SHA256 signatures, AES-GCM encryption, compact "
@@ -70,6 +75,14 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 + "created (1 to 3600).", min = "1", max = "3600")
         int timestampTtlSeconds() default 300;
 
+        @AttributeDefinition(name = "Replay entries per sender", description = "How many messages one "
+                + "authenticated sender, and one security context token, may have in the replay window at once (1 "
+                + "to 1000000). Each accepted message stays there until its Timestamp validity ends; a sender past "
+                + "its share is refused (wsse:FailedCheck) until its oldest messages leave, and blocks no one else. "
+                + "The default, 10000, allows about 33 messages a second sustained with the default 300 s validity.",
+                min = "1", max = "1000000")
+        int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
+
         @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
                 + "'lamp-1: sign encrypt username ttl=60' or 'legacy-2: plain'.")
         String[] thingPolicies() default {};
@@ -81,10 +94,13 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private final CompactSignature compact;
     private volatile PolicyTable policies;
     private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
+    private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
 
+    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
+    // replay window); while it is missing, requireOperational refuses.
     // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
     // resolver opens the token for the hosted thing; without one such requests are refused.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -94,6 +110,12 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Activate
     public WsSecurityComponent(@Reference ThingKeyStore keystore, Config config) {
         this(keystore, config, Clock.systemUTC());
+    }
+
+    /** Outside OSGi (tests, benchmarks, tools): with the registry that says which things are operational. */
+    public WsSecurityComponent(ThingKeyStore keystore, ThingRegistry registry, Config config) {
+        this(keystore, config, Clock.systemUTC());
+        this.registry = registry;
     }
 
     WsSecurityComponent(ThingKeyStore keystore, Config config, Clock clock) {
@@ -117,6 +139,20 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
             unenrolled = WssPolicy.SIGN_ENCRYPT;
         }
         unenrolledPolicy = unenrolled;
+        int perSender = config.replayEntriesPerSender();
+        if (perSender < 1 || perSender > MAX_REPLAY_ENTRIES_PER_SENDER) {
+            LOG.error("WS-Security replayEntriesPerSender {} is not between 1 and {}; the replay window keeps {}",
+                    perSender, MAX_REPLAY_ENTRIES_PER_SENDER, replayEntriesPerSender);
+        } else {
+            replayEntriesPerSender = perSender;
+        }
+        engine.replayEntriesPerSender(replayEntriesPerSender);
+        sctRequests.replayEntriesPerToken(replayEntriesPerSender);
+    }
+
+    /** How many messages one sender or token may have in the replay window now (the configured share). */
+    int replayEntriesPerSender() {
+        return replayEntriesPerSender;
     }
 
     @Override
@@ -154,20 +190,17 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     @Override
     public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
         if (org.trusthub.security.app.wss.sct.SctVerifier.carriesSct(envelope)) {
-            WssResult sct = logged(() -> sctRequests.verify(envelope, hosted, policy(hosted)), hosted);
-            try {
-                requireOperational(sct.signer().orElseThrow());
-            } catch (WsSecurityException e) {
-                sctRequests.drop(envelope, sct.signer().orElseThrow());
-                throw e;
-            }
-            return sct;
+            return logged(() -> sctRequests.verify(envelope, hosted, policy(hosted), this::requireOperational),
+                    hosted);
         }
-        WssResult result = logged(() -> engine.verify(envelope, policy(hosted), Optional.empty()), hosted);
-        if (result.signer().isPresent()) {
-            requireOperational(result.signer().get());
-        }
-        return result;
+        // Whoever signed or named itself must be operational before the request counts as seen.
+        return logged(() -> engine.verify(envelope, policy(hosted), Optional.empty(), this::requireOperational),
+                hosted);
+    }
+
+    /** Messages inside the replay windows now, X.509/UsernameToken and token-signed (for diagnostics, benchmarks). */
+    public int replayEntries() {
+        return engine.replayEntries() + sctRequests.replayEntries();
     }
 
     @Override
@@ -210,11 +243,13 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " has no active keys");
         }
         ThingRegistry things = registry;
-        if (things != null) {
-            Optional<Thing> record = things.find(thing);
-            if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
-                throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
-            }
+        if (things == null) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational: no thing "
+                    + "registry is available to tell");
+        }
+        Optional<Thing> record = things.find(thing);
+        if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
         }
     }
 
@@ -226,7 +261,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         try {
             return check.run();
         } catch (WsSecurityException e) {
-            LOG.warn("WS-Security refused a message ({}): {} [{}]", thing, e.getMessage(), e.faultCode());
+            REFUSALS.refused(e.faultCode(), "WS-Security refused a message (" + thing + "): " + e.getMessage());
             throw e;
         }
     }

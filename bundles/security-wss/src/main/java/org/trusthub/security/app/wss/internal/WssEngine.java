@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -54,7 +53,8 @@ import org.w3c.dom.Node;
  * WS-Security on one SOAP 1.2 envelope with WSS4J (DOM): applies a policy to outgoing messages and checks incoming
  * ones against it. Beyond what WSS4J checks it makes sure that what is signed is what the receiver will act on (the
  * real Body, every header block, the Timestamp: signature wrapping), that the policy is met (no downgrade), that ids
- * are unique, and that no timestamp, nonce or signature is accepted twice. Thread safe.
+ * are unique, and that no message of an authenticated sender is accepted twice (its Timestamp and UsernameToken
+ * nonce go to a {@link ReplayWindow}, after every other check passed). Thread safe.
  */
 final class WssEngine {
 
@@ -67,14 +67,17 @@ final class WssEngine {
 
     /** Allowed clock difference between sender and hub. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    /**
+     * Messages one sender may have inside its replay window at once: about 33 a second sustained with the default
+     * 300 s Timestamp validity. A sender past it is refused until its oldest messages leave the window.
+     */
+    static final int REPLAY_ENTRIES_PER_SENDER = 10_000;
 
     private final Credentials credentials;
     private final KeystoreCrypto crypto;
     private final WSSConfig config;
     private final Clock clock;
-    private final ExpiringReplayCache timestamps;
-    private final ExpiringReplayCache nonces;
-    private final ExpiringReplayCache signatures;
+    private final ReplayWindow replays;
     private final Outgoing outgoing;
 
     /**
@@ -91,14 +94,15 @@ final class WssEngine {
     }
 
     WssEngine(Credentials credentials, Clock clock, Outgoing outgoing) {
+        this(credentials, clock, outgoing, REPLAY_ENTRIES_PER_SENDER);
+    }
+
+    WssEngine(Credentials credentials, Clock clock, Outgoing outgoing, int replayEntriesPerSender) {
         this.credentials = credentials;
         this.crypto = new KeystoreCrypto(credentials);
         this.clock = clock;
         this.outgoing = outgoing;
-        Duration keep = Duration.ofHours(1).plus(CLOCK_SKEW.multipliedBy(2));
-        this.timestamps = new ExpiringReplayCache("timestamp", clock, keep);
-        this.nonces = new ExpiringReplayCache("nonce", clock, keep);
-        this.signatures = new ExpiringReplayCache("signature", clock, keep);
+        this.replays = new ReplayWindow(clock, replayEntriesPerSender);
         this.config = WSSConfig.getNewInstance();
         config.setCurrentTime(clock::instant);
         // No SAML, no derived keys, no secure conversation: such tokens are refused, never half-processed.
@@ -210,6 +214,21 @@ final class WssEngine {
      */
     WssResult verify(Document document, WssPolicy policy, Optional<ThingId> expectedSender)
             throws WsSecurityException {
+        return verify(document, policy, expectedSender, sender -> {
+        });
+    }
+
+    /** A check of the authenticated sender beyond the message itself (for example: is it operational). */
+    interface SenderCheck {
+        void check(ThingId sender) throws WsSecurityException;
+    }
+
+    /**
+     * As {@link #verify(Document, WssPolicy, Optional)}, and the authenticated sender must pass {@code accept} before
+     * the message is recorded as seen: a message refused there can be sent again once the sender may.
+     */
+    WssResult verify(Document document, WssPolicy policy, Optional<ThingId> expectedSender, SenderCheck accept)
+            throws WsSecurityException {
         Envelope envelope = Envelope.of(document);
         rejectDuplicateIds(document.getDocumentElement());
         Optional<Element> security = envelope.security();
@@ -231,8 +250,9 @@ final class WssEngine {
         if (results == null) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the security header is empty");
         }
-        Instant created = checkTimestamp(results, policy, expectedSender);
-        Optional<String> username = checkUsernameToken(results, policy, expectedSender);
+        Timestamp timestamp = checkTimestamp(results, policy);
+        Optional<UsernameToken> token = checkUsernameToken(results, policy, expectedSender);
+        Optional<String> username = token.map(UsernameToken::getName);
         Signed signed = checkSignature(results, envelope, policy, expectedSender);
         boolean encrypted = checkEncryption(results, envelope, policy);
         if (username.isPresent() && signed.signer().isPresent() && !username.get().equals(
@@ -240,11 +260,63 @@ final class WssEngine {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
                     "the UsernameToken and the signature name different senders");
         }
+        Optional<ThingId> sender = signed.signer().or(() -> username.map(ThingId::of));
+        if (sender.isPresent()) {
+            accept.check(sender.get());
+            recordSeen(sender.get(), timestamp, token, policy);
+        }
         Element securityHeader = security.get();
         securityHeader.getParentNode().removeChild(securityHeader);
-        Optional<ThingId> sender = signed.signer().or(() -> username.map(ThingId::of));
         return new WssResult(signed.signer().isPresent(), encrypted, sender, signed.certificate(), username,
-                Optional.of(created));
+                Optional.of(timestamp.getCreated()));
+    }
+
+    /** How many identifiers one sender may have inside the replay window at once (at least 1). */
+    void replayEntriesPerSender(int entries) {
+        replays.perOwner(entries);
+    }
+
+    /** Identifiers inside the replay window now (for tests and benchmarks). */
+    int replayEntries() {
+        return replays.size();
+    }
+
+    // Last: the sender is authenticated and every check passed, so only a sender's own accepted messages take room,
+    // and only its own share. A message with no authenticated sender is not recorded: anyone could make a fresh one,
+    // so refusing its replay protects nothing and its entries would be the attacker's to fill.
+    private void recordSeen(ThingId sender, Timestamp timestamp, Optional<UsernameToken> token, WssPolicy policy)
+            throws WsSecurityException {
+        Instant created = timestamp.getCreated();
+        Instant until = lastAccepted(created, timestamp.getExpires(), policy);
+        List<String> identifiers = new ArrayList<>(2);
+        identifiers.add("ts|" + timestamp.getCreated() + "|" + timestamp.getExpires() + "|" + timestamp.getID());
+        if (token.isPresent()) {
+            identifiers.add("nonce|" + token.get().getNonce());
+            // Without a signature only the UsernameToken's Created is authenticated: a replayed token in a fresh
+            // Timestamp must still count as old.
+            Instant tokenCreated = token.get().getCreatedDate();
+            created = tokenCreated.isBefore(created) ? tokenCreated : created;
+            Instant tokenUntil = tokenCreated.plus(policy.timestampTtl());
+            until = tokenUntil.isAfter(until) ? tokenUntil : until;
+        }
+        switch (replays.record(sender.value(), created, until, identifiers)) {
+            case REPLAYED -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED,
+                    "replayed message: its Timestamp or UsernameToken nonce was accepted before");
+            case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, sender + " sent more messages "
+                    + "than the replay window holds for one sender; try again later");
+            case BEFORE_START -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message was created "
+                    + "before WS-Security started at " + replays.started() + " and may have been accepted already; "
+                    + "send a new one");
+            case STALE -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale");
+            case FRESH -> {
+            }
+        }
+    }
+
+    /** The last instant a message with this Timestamp is accepted: the end of its freshness window. */
+    private static Instant lastAccepted(Instant created, Instant expires, WssPolicy policy) {
+        Instant byAge = created.plus(policy.timestampTtl());
+        return byAge.isBefore(expires) ? byAge : expires;
     }
 
     private RequestData requestData(WssPolicy policy) {
@@ -254,8 +326,6 @@ final class WssEngine {
         data.setDecCrypto(crypto);
         data.setCallbackHandler(new PasswordLookup());
         data.setAlgorithmSuite(Algorithms.suite());
-        data.setTimestampReplayCache(timestamps);
-        data.setNonceReplayCache(nonces);
         int ttl = (int) policy.timestampTtl().toSeconds();
         int skew = (int) CLOCK_SKEW.toSeconds();
         data.setTimeStampTTL(ttl);
@@ -272,8 +342,7 @@ final class WssEngine {
         return data;
     }
 
-    private Instant checkTimestamp(WSHandlerResult results, WssPolicy policy, Optional<ThingId> sender)
-            throws WsSecurityException {
+    private Timestamp checkTimestamp(WSHandlerResult results, WssPolicy policy) throws WsSecurityException {
         List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.TS, List.of());
         if (found.size() != 1) {
             throw new WsSecurityException(Fault.INVALID_SECURITY,
@@ -290,15 +359,15 @@ final class WssEngine {
             throw new WsSecurityException(Fault.MESSAGE_EXPIRED,
                     "the Timestamp claims a validity longer than the policy allows");
         }
-        String key = sender.map(ThingId::value).orElse("*") + "|" + created + "|" + expires + "|"
-                + timestamp.getID();
-        if (!timestamps.addIfAbsent(key)) {
-            throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed Timestamp");
+        // WSS4J checked freshness too; this is the window against this engine's clock that the replay window keeps.
+        Instant now = clock.instant();
+        if (created.isAfter(now.plus(CLOCK_SKEW)) || now.isAfter(lastAccepted(created, expires, policy))) {
+            throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale or from the future");
         }
-        return created;
+        return timestamp;
     }
 
-    private Optional<String> checkUsernameToken(WSHandlerResult results, WssPolicy policy,
+    private Optional<UsernameToken> checkUsernameToken(WSHandlerResult results, WssPolicy policy,
             Optional<ThingId> sender) throws WsSecurityException {
         List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.UT, List.of());
         if (found.size() > 1) {
@@ -317,10 +386,10 @@ final class WssEngine {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
                     "the UsernameToken does not name the expected sender");
         }
-        if (token.getNonce() == null || token.getCreated() == null) {
+        if (token.getNonce() == null || token.getCreatedDate() == null) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the UsernameToken lacks a Nonce or Created");
         }
-        return Optional.of(name);
+        return Optional.of(token);
     }
 
     private record Signed(Optional<ThingId> signer, Optional<X509Certificate> certificate) {
@@ -378,10 +447,8 @@ final class WssEngine {
                 requireCovered(covered, child, child.getLocalName());
             }
         }
-        byte[] value = (byte[]) result.get(WSSecurityEngineResult.TAG_SIGNATURE_VALUE);
-        if (value == null || !signatures.addIfAbsent(Base64.getEncoder().encodeToString(value))) {
-            throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed signature");
-        }
+        // No replay check of the signature value: the Timestamp is covered, so a replayed signature brings its
+        // Timestamp along, which the replay window refuses (and ECDSA values are malleable, Timestamps are not).
         return new Signed(Optional.of(signer), Optional.of(certificate));
     }
 

@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,6 +32,7 @@ import org.apache.wss4j.dom.processor.Processor;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.internal.ReplayWindow;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -44,7 +43,12 @@ import org.w3c.dom.Element;
  * recovered key: the SCT, the HMAC-SHA256 signature, the Timestamp. Afterwards it checks what WSS4J leaves to the
  * caller: one token, one signature keyed by that token, the allowed algorithms, that Body, Timestamp and every other
  * header block are what was signed, and that the Timestamp was not seen before. On success the security header is
- * removed and the token's subject is the authenticated sender. Thread safe.
+ * removed and the token's subject is the authenticated sender.
+ *
+ * <p>A message is recorded as seen only once it passed every check, the caller's included ({@link Acceptance}): a
+ * forged or refused message takes no room. Each token has its own share of the replay window
+ * ({@value #REPLAY_ENTRIES_PER_TOKEN} messages by default), so a holder flooding its own token blocks only that token,
+ * and each entry is kept only while its message could still be accepted. Thread safe.
  */
 public final class SctVerifier {
 
@@ -52,21 +56,40 @@ public final class SctVerifier {
     public record Verified(ThingId subject, ThingId audience, Instant tokenExpires, Instant created) {
     }
 
+    /** A check by the caller of a verified message before it is recorded as seen (for example: its own policy). */
+    @FunctionalInterface
+    public interface Acceptance {
+        /**
+         * @throws WsSecurityException to refuse the message; it is then not recorded, and may be sent again
+         */
+        void accept(Verified message) throws WsSecurityException;
+    }
+
     /** Allowed clock difference between sender and receiver. */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-    private static final int MAX_REPLAY_ENTRIES = 100_000;
+    /** Messages one token may have inside the replay window at once, unless the constructor says otherwise. */
+    public static final int REPLAY_ENTRIES_PER_TOKEN = 10_000;
 
     private final SecurityContextResolver resolver;
     private final Clock clock;
     private final Duration timestampTtl;
     private final WSSConfig config;
-    // Seen timestamps until they expire (plus skew): key -> expiry.
-    private final Map<String, Instant> seen = new LinkedHashMap<>();
+    private final ReplayWindow seen;
 
     /**
      * @param timestampTtl the longest validity a Timestamp may claim (and how long after Created it is accepted)
      */
     public SctVerifier(SecurityContextResolver resolver, Clock clock, Duration timestampTtl) {
+        this(resolver, clock, timestampTtl, REPLAY_ENTRIES_PER_TOKEN);
+    }
+
+    /**
+     * @param timestampTtl the longest validity a Timestamp may claim (and how long after Created it is accepted)
+     * @param replayEntriesPerToken how many messages one token may have inside the replay window at once
+     */
+    public SctVerifier(SecurityContextResolver resolver, Clock clock, Duration timestampTtl,
+            int replayEntriesPerToken) {
+        this.seen = new ReplayWindow(Objects.requireNonNull(clock, "clock"), replayEntriesPerToken);
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timestampTtl = Objects.requireNonNull(timestampTtl, "timestampTtl");
@@ -110,6 +133,20 @@ public final class SctVerifier {
      * @throws WsSecurityException naming what is wrong (no key material in the message)
      */
     public Verified verify(Document document, ThingId receiver) throws WsSecurityException {
+        return verify(document, receiver, timestampTtl, message -> {
+        });
+    }
+
+    /**
+     * As {@link #verify(Document, ThingId)}, with a stricter freshness and the caller's own check before the message
+     * is recorded as seen.
+     *
+     * @param maxAge how long after its Created the message is accepted: at most the verifier's Timestamp validity
+     * @param acceptance the caller's check of the verified message; what it refuses is not recorded
+     */
+    public Verified verify(Document document, ThingId receiver, Duration maxAge, Acceptance acceptance)
+            throws WsSecurityException {
+        Duration age = maxAge.compareTo(timestampTtl) < 0 ? maxAge : timestampTtl;
         Soap soap = Soap.of(document);
         Soap.rejectDuplicateIds(soap.root);
         Element security = soap.security().orElseThrow(() -> new WsSecurityException(Fault.INVALID_SECURITY,
@@ -129,11 +166,13 @@ public final class SctVerifier {
                         "the security context token expired at " + context.expires());
             }
             WSHandlerResult results = process(security, identifier, key);
-            Instant created = checkTimestamp(results);
+            Instant created = checkTimestamp(results, age);
             checkSignature(results, soap, security, token);
-            remember("request", identifier, created, results);
+            Verified verified = new Verified(context.subject(), context.audience(), context.expires(), created);
+            acceptance.accept(verified);
+            remember("request", identifier, results, age, false);
             security.getParentNode().removeChild(security);
-            return new Verified(context.subject(), context.audience(), context.expires(), created);
+            return verified;
         } finally {
             Arrays.fill(key, (byte) 0);
             context.destroy();
@@ -175,7 +214,7 @@ public final class SctVerifier {
                     "the reply is signed under another security context token than the request");
         }
         WSHandlerResult results = process(security, identifier, proofKey);
-        Instant created = checkTimestamp(results);
+        Instant created = checkTimestamp(results, timestampTtl);
         checkSignature(results, soap, security, token);
         // Signed, so RelatesTo is the replier's: a reply to another request of ours must not stand in for this one.
         List<String> relatesTo = new java.util.ArrayList<>();
@@ -189,7 +228,7 @@ public final class SctVerifier {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, relatesTo.isEmpty()
                     ? "the reply has no wsa:RelatesTo" : "the reply answers another request (wsa:RelatesTo)");
         }
-        remember("reply", identifier, created, results);
+        remember("reply", identifier, results, timestampTtl, true);
         security.getParentNode().removeChild(security);
         return new VerifiedReply(created);
     }
@@ -236,7 +275,7 @@ public final class SctVerifier {
         return results;
     }
 
-    private Instant checkTimestamp(WSHandlerResult results) throws WsSecurityException {
+    private Instant checkTimestamp(WSHandlerResult results, Duration maxAge) throws WsSecurityException {
         List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.TS, List.of());
         if (found.size() != 1) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, found.isEmpty()
@@ -255,7 +294,7 @@ public final class SctVerifier {
         if (ts.getCreated().isAfter(now.plus(CLOCK_SKEW))) {
             throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the Timestamp was created in the future");
         }
-        if (!now.isBefore(ts.getExpires()) || now.isAfter(ts.getCreated().plus(timestampTtl))) {
+        if (!now.isBefore(ts.getExpires()) || now.isAfter(ts.getCreated().plus(maxAge))) {
             throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale (its Timestamp expired)");
         }
         return ts.getCreated();
@@ -322,25 +361,45 @@ public final class SctVerifier {
         }
     }
 
-    // Only after the signature held: a forged message must not fill the cache and block the real one.
-    private void remember(String direction, String identifier, Instant created, WSHandlerResult results)
-            throws WsSecurityException {
+    // Only after the signature and the caller's checks held: a forged or refused message must not take room.
+    private void remember(String direction, String identifier, WSHandlerResult results, Duration maxAge,
+            boolean answer) throws WsSecurityException {
         Timestamp ts = (Timestamp) results.getActionResults().get(WSConstants.TS).get(0)
                 .get(WSSecurityEngineResult.TAG_TIMESTAMP);
-        String entry = direction + "|" + digest(identifier) + "|" + created + "|" + ts.getExpires() + "|" + ts.getID();
-        Instant now = clock.instant();
-        synchronized (seen) {
-            seen.values().removeIf(exp -> !now.isBefore(exp));
-            if (seen.containsKey(entry)) {
-                throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed message (its Timestamp was seen "
-                        + "before under this security context)");
+        // Kept while the message is still accepted (checkTimestamp): before Expires and at most maxAge old.
+        Instant byAge = ts.getCreated().plus(maxAge);
+        Instant until = byAge.isBefore(ts.getExpires()) ? byAge : ts.getExpires();
+        String owner = direction + "|" + digest(identifier);
+        List<String> ids = List.of(ts.getCreated() + "|" + ts.getExpires() + "|" + ts.getID());
+        // A reply answers a request of this side's (RelatesTo was checked): it cannot predate this verifier.
+        ReplayWindow.Outcome outcome = answer ? seen.recordAnswer(owner, until, ids)
+                : seen.record(owner, ts.getCreated(), until, ids);
+        switch (outcome) {
+            case REPLAYED -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed message (its Timestamp "
+                    + "was seen before under this security context)");
+            case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, "too many messages under this "
+                    + "security context token in the replay window; try again later");
+            case BEFORE_START -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message was created "
+                    + "before this verifier started at " + seen.started() + " and may have been accepted already; "
+                    + "send a new one");
+            case STALE -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale");
+            case FRESH -> {
             }
-            if (seen.size() >= MAX_REPLAY_ENTRIES) {
-                throw new WsSecurityException(Fault.MESSAGE_EXPIRED,
-                        "too many messages in the replay window; try again later");
-            }
-            seen.put(entry, ts.getExpires().plus(CLOCK_SKEW));
         }
+    }
+
+    /**
+     * Changes how many messages one token may have inside the replay window at once; nothing recorded is dropped.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public void replayEntriesPerToken(int entries) {
+        seen.perOwner(entries);
+    }
+
+    /** Messages inside the replay window now, over every token (for tests and benchmarks). */
+    public int replayEntries() {
+        return seen.size();
     }
 
     private static String digest(String identifier) {

@@ -10,7 +10,7 @@
  * {@link org.trusthub.security.app.wss.sct.SctVerifier#verifyReply}. Built on WSS4J (DOM).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.security.app.wss.sct;
 
 import org.osgi.annotation.bundle.Export;

@@ -24,6 +24,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
+import org.trusthub.security.app.wss.WssPolicy;
 import org.trusthub.security.app.wss.WssResult;
 import org.trusthub.security.app.wss.sct.SctSigner;
 import org.trusthub.security.app.wss.sct.SecurityContext;
@@ -41,27 +42,38 @@ class SctRequestsTest {
     @TempDir
     Path tmp;
     FileThingKeyStore keys;
+    org.trusthub.lifecycle.internal.ThingRegistryCore registry;
     WsSecurityComponent hub;
     final byte[] key = new byte[32];
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         keys = FileThingKeyStore.open(tmp.resolve("store"), tmp.resolve("master.key"));
-        keys.enroll(SWITCH, RootCredential.secret(new byte[32]));
+        registry = WsSecurityComponentTest.registry(tmp.resolve("registry"), keys);
+        WsSecurityComponentTest.operational(registry, SWITCH, RootCredential.secret(new byte[32]));
         hub = new WsSecurityComponent(keys, config("sign,encrypt", "lamp-1: sign", "lamp-2: sign encrypt", "switch-1: plain"),
                 Clock.systemUTC());
+        hub.registry = registry;
     }
 
     @AfterEach
     void tearDown() {
+        registry.close();
         keys.close();
     }
 
     Document signedRequest(ThingId audience) throws Exception {
+        return signedRequest(audience, REQUEST_ID, IDENTIFIER);
+    }
+
+    /** A request with this wsa:MessageID signed under the token with this identifier (the proof key is key). */
+    Document signedRequest(ThingId audience, String messageId, String identifier) throws Exception {
         Document d = Envelopes.invoke();
+        d.getElementsByTagNameNS("http://www.w3.org/2005/08/addressing", "MessageID").item(0)
+                .setTextContent(messageId);
         Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
                 "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
-                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                + "<wsc:Identifier>" + identifier + "</wsc:Identifier></wsc:SecurityContextToken>")
                 .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
         SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
         return Envelopes.wire(d);
@@ -197,5 +209,50 @@ class SctRequestsTest {
         assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
         Document reply = replyTo(REQUEST_ID);
         assertEquals("none", hub.secure(reply, ThingId.of("stranger-9")).label());
+    }
+
+    @Test
+    void aSubjectLeavingRepliesUntakenBlocksOnlyItselfAndItsRefusedRequestIsNotRecorded() throws Exception {
+        ThingId other = ThingId.of("sensor-3");
+        WsSecurityComponentTest.operational(registry, other, RootCredential.secret(new byte[32]));
+        SctRequests requests = new SctRequests(() -> (identifier, receiver) -> new SecurityContext(identifier,
+                identifier.endsWith(":other") ? other : SWITCH, receiver, Instant.now().plusSeconds(60), key),
+                Clock.systemUTC(), 2);
+        WssPolicy sign = new WssPolicy(true, false, false, Duration.ofMinutes(1));
+        WssEngine.SenderCheck anyone = subject -> {
+        };
+        requests.verify(signedRequest(LAMP, "urn:uuid:r-1", IDENTIFIER), LAMP, sign, anyone);
+        requests.verify(signedRequest(LAMP, "urn:uuid:r-2", IDENTIFIER), LAMP, sign, anyone);
+        byte[] third = SecureXml.serialize(signedRequest(LAMP, "urn:uuid:r-3", IDENTIFIER));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> requests.verify(SecureXml.parse(third), LAMP, sign, anyone));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertEquals(2, requests.replayEntries(), "the refused request is not recorded");
+        requests.verify(signedRequest(LAMP, "urn:uuid:r-1", IDENTIFIER + ":other"), LAMP, sign, anyone);
+        assertEquals(3, requests.pending(), "another subject is not blocked");
+        // Once one reply took its key, the same request is accepted: it was never recorded as seen.
+        requests.secureReply(replyTo("urn:uuid:r-1"), SWITCH).orElseThrow();
+        requests.verify(SecureXml.parse(third), LAMP, sign, anyone);
+    }
+
+    @Test
+    void aRequestWhoseBodyDoesNotDecryptIsNotRecordedAndHoldsNoKey() throws Exception {
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        Document d = Envelopes.invoke();
+        byte[] otherKey = key.clone();
+        otherKey[0] ^= 1;
+        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d,
+                org.trusthub.security.app.wss.sct.SctBodyCipher.bodyKey(otherKey));
+        Element sct = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream((
+                "<wsc:SecurityContextToken xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">"
+                + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
+                .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertEquals(0, hub.replayEntries(), "refused, so not recorded");
+        assertEquals("none", hub.secure(replyTo(REQUEST_ID), SWITCH).label(), "no key held for a reply");
     }
 }

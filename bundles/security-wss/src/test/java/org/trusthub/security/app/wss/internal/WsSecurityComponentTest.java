@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.app.wss.DiscoverySigner;
 import org.trusthub.security.app.wss.WsSecurityException;
 import org.trusthub.security.app.wss.WsSecurityException.Fault;
@@ -27,7 +30,7 @@ import org.trusthub.security.app.wss.WssPolicy;
 import org.trusthub.security.app.wss.WssResult;
 import org.w3c.dom.Document;
 
-/** The component on the real keystore: two hubs that enrolled each other's certificate, and things. */
+/** The component on the real keystore and registry: two hubs that enrolled each other's certificate, and things. */
 class WsSecurityComponentTest {
 
     private static final ThingId HUB_A = ThingId.of("hub-a");
@@ -38,24 +41,85 @@ class WsSecurityComponentTest {
 
     private FileThingKeyStore keysA;
     private FileThingKeyStore keysB;
+    private ThingRegistryCore registryA;
+    private ThingRegistryCore registryB;
     private WsSecurityComponent a;
     private WsSecurityComponent b;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         keysA = FileThingKeyStore.open(tmp.resolve("a/store"), tmp.resolve("a/master.key"));
         keysB = FileThingKeyStore.open(tmp.resolve("b/store"), tmp.resolve("b/master.key"));
-        keysA.enroll(HUB_B, RootCredential.certificate(keysB.hubIdentity().certificate()));
-        keysB.enroll(HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        registryA = registry(tmp.resolve("a/registry"), keysA);
+        registryB = registry(tmp.resolve("b/registry"), keysB);
+        operational(registryA, HUB_B, RootCredential.certificate(keysB.hubIdentity().certificate()));
+        operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
         a = new WsSecurityComponent(keysA, config("sign,encrypt"), Clock.systemUTC());
+        a.registry = registryA;
         b = new WsSecurityComponent(keysB, config("sign,encrypt", "lamp-1: username ttl=60",
                 "legacy-2: plain", "broken-3: sign shout", "hosted-sign: sign"), Clock.systemUTC());
+        b.registry = registryB;
     }
 
     @AfterEach
     void tearDown() {
+        registryA.close();
+        registryB.close();
         keysA.close();
         keysB.close();
+    }
+
+    /** The real thing registry over a keystore (also SctRequestsTest's). */
+    static ThingRegistryCore registry(Path directory, FileThingKeyStore keys) throws Exception {
+        return new ThingRegistryCore(directory, keys, LifecycleEventSink.NONE, Clock.systemUTC());
+    }
+
+    /** Enrolls a thing through the registry and moves it to OPERATIONAL. */
+    static void operational(ThingRegistryCore registry, ThingId thing, RootCredential root) {
+        registry.enroll(thing, "owner", root);
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
+    }
+
+    @Test
+    void withoutARegistryNoThingIsOperational() throws Exception {
+        b.registry = null;
+        Document doc = Envelopes.invoke();
+        a.secure(doc, HUB_B);
+        byte[] wire = SecureXml.serialize(doc);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(SecureXml.parse(wire), HUB_A));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertTrue(e.getMessage().contains("not operational"), e.getMessage());
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertThrows(WsSecurityException.class, () -> b.secure(Envelopes.invoke(), HUB_A));
+        Document hello = SecureXml.parse(CompactSignatureTest.HELLO.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        a.signDiscovery(hello);
+        assertThrows(WsSecurityException.class, () -> b.verifyDiscovery(Envelopes.wire(hello)));
+        // Things whose policy is plain need no registry.
+        assertEquals(WssResult.NONE, b.secure(Envelopes.invoke(), ThingId.of("legacy-2")));
+
+        // With the registry back, the refused request was not recorded as seen: it is accepted, once.
+        b.registry = registryB;
+        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")).signer());
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+    }
+
+    @Test
+    void aRequestFromAThingInMaintenanceIsRefusedAndNotRecorded() throws Exception {
+        Document doc = Envelopes.invoke();
+        a.secure(doc, HUB_B);
+        byte[] wire = SecureXml.serialize(doc);
+        registryB.transition(HUB_A, Transition.MAINTAIN);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        registryB.transition(HUB_A, Transition.RESUME);
+        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")).signer());
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), "a genuine replay is still refused");
     }
 
     @Test
@@ -97,7 +161,7 @@ class WsSecurityComponentTest {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         ThingId lamp = ThingId.of("lamp-1");
-        keysB.enroll(lamp, RootCredential.secret(secret));
+        operational(registryB, lamp, RootCredential.secret(secret));
         // The lamp derives the same password from the same root: play it with a keystore of its own.
         try (FileThingKeyStore lampKeys = FileThingKeyStore.open(tmp.resolve("lamp/store"),
                 tmp.resolve("lamp/master.key"))) {
@@ -120,7 +184,7 @@ class WsSecurityComponentTest {
         keysB.addTrustAnchor("home-ca", Party.certificate("home ca", ca.getPublic(), "home ca", ca.getPrivate()));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        keysB.enroll(ThingId.of("sensor-7"), RootCredential.secret(secret));
+        operational(registryB, ThingId.of("sensor-7"), RootCredential.secret(secret));
         Party sensor = new Party("sensor-7", "home ca", ca.getPrivate());
         sensor.know(HUB_B, keysB.hubIdentity().certificate());
         Document doc = Envelopes.invoke();
@@ -167,6 +231,32 @@ class WsSecurityComponentTest {
     }
 
     @Test
+    void theReplayShareOfASenderIsASettingAndABadValueChangesNothing() throws Exception {
+        WsSecurityComponent small = new WsSecurityComponent(keysB, config(2, "sign,encrypt"), Clock.systemUTC());
+        small.registry = registryB;
+        for (int i = 0; i < 2; i++) {
+            Document doc = Envelopes.invoke();
+            a.secure(doc, HUB_B);
+            small.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted"));
+        }
+        Document third = Envelopes.invoke();
+        a.secure(third, HUB_B);
+        byte[] wire = SecureXml.serialize(third);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+
+        small.modified(config(0, "sign,encrypt"));
+        assertEquals(2, small.replayEntriesPerSender(), "0 is refused; the share stays as it was");
+        assertThrows(WsSecurityException.class, () -> small.verifyRequest(SecureXml.parse(wire),
+                ThingId.of("hosted")));
+        // Raised while running: the window keeps what it holds (no replay becomes possible) and takes one more.
+        small.modified(config(3, "sign,encrypt"));
+        small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"));
+        assertEquals(3, small.replayEntries(), "one Timestamp per signed message");
+    }
+
+    @Test
     void securityProviderProperties() {
         assertEquals(org.trusthub.api.keystore.Layer.APPLICATION, a.layer());
         assertEquals("ws-security", a.mechanism());
@@ -174,6 +264,11 @@ class WsSecurityComponentTest {
 
     /** The component's configuration (also SctRequestsTest's): plain for unenrolled things, a 300 s timestamp. */
     static WsSecurityComponent.Config config(String defaults, String... things) {
+        return config(WssEngine.REPLAY_ENTRIES_PER_SENDER, defaults, things);
+    }
+
+    /** As {@link #config(String, String...)} with this share of the replay window per sender. */
+    static WsSecurityComponent.Config config(int replayEntriesPerSender, String defaults, String... things) {
         return new WsSecurityComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -193,6 +288,11 @@ class WsSecurityComponentTest {
             @Override
             public int timestampTtlSeconds() {
                 return 300;
+            }
+
+            @Override
+            public int replayEntriesPerSender() {
+                return replayEntriesPerSender;
             }
 
             @Override

@@ -92,7 +92,11 @@ class WssEngineTest {
 
     /** An engine that sends like a thing: its UsernameTokens carry its own id. */
     private static WssEngine thing(Party party) {
-        return new WssEngine(party, Clock.systemUTC(), new WssEngine.Outgoing(Algorithms.SIGNATURE,
+        return thing(party, Clock.systemUTC());
+    }
+
+    private static WssEngine thing(Party party, Clock clock) {
+        return new WssEngine(party, clock, new WssEngine.Outgoing(Algorithms.SIGNATURE,
                 Algorithms.DIGEST, Algorithms.ENCRYPTION, party.name.value()));
     }
 
@@ -245,20 +249,198 @@ class WssEngineTest {
         assertEquals(Optional.of("lamp-1"), b.verify(SecureXml.parse(wire), UT, Optional.of(lamp.name)).username());
         WsSecurityException e = assertThrows(WsSecurityException.class,
                 () -> b.verify(SecureXml.parse(wire), UT, Optional.of(lamp.name)));
-        // WSS4J's nonce cache sees the UsernameToken before any later check.
         assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
-        assertTrue(e.getMessage().contains("Username Token") && e.getMessage().contains("replay"), e.getMessage());
+        assertTrue(e.getMessage().contains("replayed message"), e.getMessage());
     }
 
     @Test
-    void replayedTimestampOfAnUnsignedMessageIsRefused() throws Exception {
+    void aUsedUsernameTokenUnderAFreshTimestampIsAReplay() throws Exception {
+        Party lamp = new Party("lamp-1");
+        Party.introduce(lamp, hubB);
+        Document first = Envelopes.invoke();
+        thing(lamp).secure(first, UT, hubB.name);
+        String wire = Envelopes.text(first);
+        b.verify(Envelopes.wire(first), UT, Optional.of(lamp.name));
+        // The Timestamp of a UsernameToken-only message is not signed: an eavesdropper can put a fresh one around it.
+        Document other = Envelopes.invoke();
+        thing(lamp).secure(other, UT, hubB.name);
+        String freshTimestamp = timestampOf(Envelopes.text(other));
+        Document spliced = SecureXml.parse(wire.replace(timestampOf(wire), freshTimestamp)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(spliced, UT, Optional.of(lamp.name)));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+    }
+
+    private static String timestampOf(String wire) {
+        int start = wire.indexOf("<wsu:Timestamp");
+        return wire.substring(start, wire.indexOf("</wsu:Timestamp>", start) + "</wsu:Timestamp>".length());
+    }
+
+    @Test
+    void aMessageWithoutAnAuthenticatedSenderIsNotRecorded() throws Exception {
+        // Encrypted to the hub, signed by no one: anyone can make a fresh one, so remembering it protects nothing.
         WssPolicy encryptOnly = new WssPolicy(false, true, false, Duration.ofMinutes(5));
         byte[] wire = SecureXml.serialize(securedByA(encryptOnly));
-        b.verify(SecureXml.parse(wire), encryptOnly, Optional.empty());
+        assertEquals(Optional.empty(), b.verify(SecureXml.parse(wire), encryptOnly, Optional.empty()).signer());
+        assertEquals(0, b.replayEntries());
+    }
+
+    // ------------------------------------------------------------------------------------------ replay window
+
+    /**
+     * 100,000 envelopes no trusted sender vouches for: unsigned where the policy signs, signed but altered, signed by
+     * an unknown key, and UsernameTokens with a wrong password. Every one is refused and none takes room.
+     */
+    @Test
+    void unauthenticatedEnvelopesLeaveTheReplayWindowEmpty() throws Exception {
+        String signed = Envelopes.text(securedByA(SIGN));
+        Document unsigned = SecureXml.parse(withoutSignature(signed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Element timestamp = (Element) unsigned.getElementsByTagNameNS(WssEngine.WSU_NS, "Timestamp").item(0);
+        String id = timestamp.getAttributeNS(WssEngine.WSU_NS, "Id");
+        int refused = 0;
+        for (int i = 0; i < 94_000; i++) {
+            // Each with a Timestamp of its own, as a flood would send (changed in place: parsing is not under test).
+            timestamp.setAttributeNS(WssEngine.WSU_NS, "wsu:Id", id + "-" + i);
+            refused += refused(unsigned, SIGN, i % 2 == 0 ? Optional.of(hubA.name) : Optional.empty());
+        }
+        Document altered = SecureXml.parse(signed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Node level = altered.getElementsByTagNameNS("http://example.org/lamp", "Level").item(0);
+        for (int i = 0; i < 4_000; i++) {
+            level.setTextContent(Integer.toString(1000 + i));
+            refused += refused(altered, SIGN, Optional.empty());
+        }
+        Party stranger = new Party("stranger");
+        Party.introduce(hubA, stranger);
+        WssEngine forger = new WssEngine(stranger, Clock.systemUTC());
+        Party lamp = new Party("lamp-1");
+        Party.introduce(lamp, hubB);
+        Party impostor = new Party("lamp-2");
+        Party.introduce(impostor, hubA);
+        WssEngine guesser = new WssEngine(impostor, Clock.systemUTC(), new WssEngine.Outgoing(Algorithms.SIGNATURE,
+                Algorithms.DIGEST, Algorithms.ENCRYPTION, "lamp-1"));
+        for (int i = 0; i < 1_000; i++) {
+            Document forged = Envelopes.invoke();
+            forger.secure(forged, SIGN, hubB.name);
+            refused += refused(Envelopes.wire(forged), SIGN, Optional.empty());
+            Document guessed = Envelopes.invoke();
+            guesser.secure(guessed, UT, hubA.name);
+            refused += refused(Envelopes.wire(guessed), UT, Optional.of(lamp.name));
+        }
+        assertEquals(100_000, refused);
+        assertEquals(0, b.replayEntries(), "unauthenticated envelopes took room in the replay window");
+
+        // The genuine message is still accepted, once.
+        byte[] genuine = SecureXml.serialize(SecureXml.parse(signed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        b.verify(SecureXml.parse(genuine), SIGN, Optional.of(hubA.name));
+        assertEquals(1, b.replayEntries());
+        assertThrows(WsSecurityException.class, () -> b.verify(SecureXml.parse(genuine), SIGN, Optional.of(hubA.name)));
+    }
+
+    private int refused(Document doc, WssPolicy policy, Optional<org.trusthub.api.thing.ThingId> sender) {
+        try {
+            b.verify(doc, policy, sender);
+            return 0;
+        } catch (WsSecurityException e) {
+            return 1;
+        }
+    }
+
+    private static String withoutSignature(String signed) {
+        String out = signed.replaceAll("<ds:Signature .*</ds:Signature>", "");
+        return out.replaceAll("<wsse:BinarySecurityToken [^>]*>[^<]*</wsse:BinarySecurityToken>", "");
+    }
+
+    @Test
+    void aSenderFloodingTheWindowBlocksOnlyItself() throws Exception {
+        WssEngine small = new WssEngine(hubB, Clock.systemUTC(), WssEngine.Outgoing.DEFAULT, 5);
+        for (int i = 0; i < 5; i++) {
+            small.verify(securedByA(SIGN), SIGN, Optional.empty());
+        }
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> b.verify(SecureXml.parse(wire), encryptOnly, Optional.empty()));
+                () -> small.verify(securedByA(SIGN), SIGN, Optional.empty()));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        Party hubC = new Party("hub-c");
+        Party.introduce(hubC, hubB);
+        Document fromC = Envelopes.invoke();
+        new WssEngine(hubC, Clock.systemUTC()).secure(fromC, SIGN, hubB.name);
+        assertEquals(Optional.of(hubC.name), small.verify(Envelopes.wire(fromC), SIGN, Optional.empty()).signer());
+    }
+
+    @Test
+    void aMessageTheSenderCheckRefusesIsNotRecorded() throws Exception {
+        byte[] wire = SecureXml.serialize(securedByA(SIGN));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(SecureXml.parse(wire), SIGN, Optional.empty(), sender -> {
+                    throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, sender + " is not operational");
+                }));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertEquals(0, b.replayEntries());
+        // Once the sender may send again, the same message is accepted, once.
+        b.verify(SecureXml.parse(wire), SIGN, Optional.empty());
+        e = assertThrows(WsSecurityException.class, () -> b.verify(SecureXml.parse(wire), SIGN, Optional.empty()));
         assertEquals(Fault.MESSAGE_EXPIRED, e.fault());
-        assertTrue(e.getMessage().contains("replayed Timestamp"), e.getMessage());
+    }
+
+    @Test
+    void entriesLiveAsLongAsTheirMessageCouldBeAccepted() throws Exception {
+        ReplayWindowTest.Manual clock = new ReplayWindowTest.Manual();
+        clock.now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        WssEngine receiver = new WssEngine(hubB, clock);
+        WssPolicy oneMinute = new WssPolicy(true, false, false, Duration.ofMinutes(1));
+        Document doc = Envelopes.invoke();
+        new WssEngine(hubA, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(doc, oneMinute, hubB.name);
+        receiver.verify(Envelopes.wire(doc), oneMinute, Optional.of(hubA.name));
+        clock.now = clock.now.plusSeconds(60);
+        assertEquals(1, receiver.replayEntries(), "kept while its message could still be accepted");
+        clock.now = clock.now.plusMillis(1);
+        assertEquals(0, receiver.replayEntries(), "gone once the message would be refused as stale");
+    }
+
+    @Test
+    void aMessageAcceptedBeforeARestartIsRefusedAfterIt() throws Exception {
+        ReplayWindowTest.Manual clock = new ReplayWindowTest.Manual();
+        clock.now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        WssEngine before = new WssEngine(hubB, clock);
+        Document doc = Envelopes.invoke();
+        new WssEngine(hubA, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(doc, SIGN, hubB.name);
+        byte[] wire = SecureXml.serialize(doc);
+        before.verify(SecureXml.parse(wire), SIGN, Optional.of(hubA.name));
+        // The component restarts a second later: its new window is empty, the message is still fresh.
+        clock.now = clock.now.plusSeconds(1);
+        WssEngine after = new WssEngine(hubB, clock);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> after.verify(SecureXml.parse(wire), SIGN, Optional.of(hubA.name)));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before WS-Security started"), e.getMessage());
+        assertEquals(0, after.replayEntries());
+        Document fresh = Envelopes.invoke();
+        new WssEngine(hubA, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(fresh, SIGN, hubB.name);
+        after.verify(Envelopes.wire(fresh), SIGN, Optional.of(hubA.name));
+    }
+
+    @Test
+    void aUsernameTokenAcceptedBeforeARestartIsRefusedUnderAFreshTimestamp() throws Exception {
+        Party lamp = new Party("lamp-1");
+        Party.introduce(lamp, hubB);
+        ReplayWindowTest.Manual clock = new ReplayWindowTest.Manual();
+        clock.now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        WssEngine before = new WssEngine(hubB, clock);
+        Document first = Envelopes.invoke();
+        thing(lamp, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(first, UT, hubB.name);
+        String wire = Envelopes.text(first);
+        before.verify(Envelopes.wire(first), UT, Optional.of(lamp.name));
+        clock.now = clock.now.plusSeconds(1);
+        WssEngine after = new WssEngine(hubB, clock);
+        // Only the UsernameToken is authenticated: a Timestamp made after the restart must not make it new.
+        Document other = Envelopes.invoke();
+        thing(lamp, Clock.fixed(clock.now, ZoneOffset.UTC)).secure(other, UT, hubB.name);
+        Document spliced = SecureXml.parse(wire.replace(timestampOf(wire), timestampOf(Envelopes.text(other)))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> after.verify(spliced, UT, Optional.of(lamp.name)));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before WS-Security started"), e.getMessage());
     }
 
     @Test

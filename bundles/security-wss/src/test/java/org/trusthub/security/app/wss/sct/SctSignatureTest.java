@@ -180,6 +180,77 @@ class SctSignatureTest {
     }
 
     @Test
+    void aTokenHolderFloodingItsOwnTokenBlocksOnlyThatToken() throws Exception {
+        SctVerifier verifier = new SctVerifier(resolver, clock, Duration.ofMinutes(5), 3);
+        Element flooded = sct("urn:test:sct:flood", LAMP, T0.plusSeconds(600));
+        for (int i = 0; i < 3; i++) {
+            verifier.verify(parse(signed(flooded, key, "on")), LAMP);
+        }
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> verifier.verify(parse(signed(flooded, key, "on")), LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        assertNoKey(e);
+        Element other = sct("urn:test:sct:other", LAMP, T0.plusSeconds(600));
+        String wire = signed(other, key, "on");
+        assertEquals(CLIENT, verifier.verify(parse(wire), LAMP).subject(), "another token is not blocked");
+        assertThrows(WsSecurityException.class, () -> verifier.verify(parse(wire), LAMP), "its replay still is");
+        // Once the flooded token's messages are stale, it has room again.
+        clock.now = T0.plusSeconds(301);
+        verifier.verify(parse(signed(flooded, key, "on")), LAMP);
+    }
+
+    @Test
+    void forgedMessagesTakeNoRoomAndARefusedMessageIsNotRecorded() throws Exception {
+        Element sct = sct("urn:test:sct:forged", LAMP, T0.plusSeconds(600));
+        byte[] guessed = key.clone();
+        guessed[31] ^= 1;
+        for (int i = 0; i < 200; i++) {
+            String forged = signed(sct, guessed, "on" + i);
+            assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(forged), LAMP));
+        }
+        assertEquals(0, lampVerifier.replayEntries());
+
+        String wire = signed(sct, key, "on");
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP,
+                Duration.ofMinutes(5), message -> {
+                    throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, message.subject() + " is in maintenance");
+                }));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+        assertEquals(0, lampVerifier.replayEntries(), "refused by the caller, so not recorded");
+        lampVerifier.verify(parse(wire), LAMP);
+        assertThrows(WsSecurityException.class, () -> lampVerifier.verify(parse(wire), LAMP));
+    }
+
+    @Test
+    void aMessageIsRememberedOnlyWhileItCouldBeAccepted() throws Exception {
+        String wire = signed(sct("urn:test:sct:window", LAMP, T0.plusSeconds(3600)), key, "on");
+        lampVerifier.verify(parse(wire), LAMP, Duration.ofMinutes(1), message -> {
+        });
+        clock.now = T0.plusSeconds(60);
+        assertEquals(1, lampVerifier.replayEntries());
+        clock.now = T0.plusSeconds(60).plusMillis(1);
+        assertEquals(0, lampVerifier.replayEntries(), "a minute old, it would be refused as stale anyway");
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> lampVerifier.verify(parse(wire), LAMP, Duration.ofMinutes(1), message -> {
+                }));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+    }
+
+    @Test
+    void aMessageAcceptedBeforeARestartIsRefusedAfterIt() throws Exception {
+        String wire = signed(sct("urn:test:sct:restart", LAMP, T0.plusSeconds(600)), key, "on");
+        lampVerifier.verify(parse(wire), LAMP);
+        clock.now = T0.plusSeconds(1);
+        SctVerifier restarted = new SctVerifier(resolver, clock, Duration.ofMinutes(5));
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> restarted.verify(parse(wire), LAMP));
+        assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
+        assertTrue(e.getMessage().contains("before this verifier started"), e.getMessage());
+        assertNoKey(e);
+        assertEquals(CLIENT, restarted.verify(parse(signed(sct("urn:test:sct:restart", LAMP, T0.plusSeconds(600)),
+                key, "on")), LAMP).subject(), "a message made after the restart is taken");
+    }
+
+    @Test
     void aStaleMessageIsRefused() throws Exception {
         String wire = signed(sct("urn:test:sct:7", LAMP, T0.plusSeconds(3600)), key, "on");
         clock.now = T0.plusSeconds(301);
