@@ -3,6 +3,7 @@ package org.trusthub.security.transport.dtls.internal;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -78,8 +79,10 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
         prune();
         for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
+            // The tracker's record, not only the keystore: a revoked thing's key no longer names it.
+            Set<Principal> tracked = entry.getValue().principalsOf(thing);
+            Filter<Principal> ofThing = p -> tracked.contains(p) || thing.equals(peers.of(p).orElse(null));
             // Removing from the session cache too: nothing of the session survives to be resumed.
-            Filter<Principal> ofThing = p -> thing.equals(peers.of(p).orElse(null));
             Future<Void> done = connector.startTerminateConnectionsForPrincipal(ofThing, true);
             try {
                 done.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

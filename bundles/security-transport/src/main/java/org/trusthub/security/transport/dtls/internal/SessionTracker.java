@@ -1,5 +1,7 @@
 package org.trusthub.security.transport.dtls.internal;
 
+import java.security.Principal;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,7 +11,11 @@ import org.eclipse.californium.scandium.ConnectionListener;
 import org.eclipse.californium.scandium.dtls.Connection;
 import org.trusthub.api.thing.ThingId;
 
-/** Which established DTLS connections belong to which thing, for the shell and for counting. */
+/**
+ * Which established DTLS connections belong to which thing, for the shell, for counting, and for closing them: the
+ * thing is recorded when the handshake completes, so a session is found again even once its raw public key or
+ * certificate no longer names an active thing (revoked, decommissioned).
+ */
 final class SessionTracker implements ConnectionListener {
     private final PeerThings peers;
     private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
@@ -44,6 +50,18 @@ final class SessionTracker implements ConnectionListener {
             set.remove(connection);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** The authenticated identities of the thing's established connections. */
+    Set<Principal> principalsOf(ThingId thing) {
+        Set<Principal> principals = new HashSet<>();
+        for (Connection connection : byThing.getOrDefault(thing, Set.of())) {
+            Principal peer = connection.getEstablishedPeerIdentity();
+            if (peer != null) {
+                principals.add(peer);
+            }
+        }
+        return principals;
     }
 
     /** After the connector terminated the thing's connections (it does not report those as removed). */

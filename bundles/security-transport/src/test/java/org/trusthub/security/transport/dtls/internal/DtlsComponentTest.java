@@ -175,6 +175,37 @@ class DtlsComponentTest {
     }
 
     @Test
+    void rawPublicKeySessionIsClosedWhenTheThingIsDecommissioned() throws Exception {
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-5", Certificates.ca(pair, "sensor-5"));
+        CoapClient c = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-5", DtlsPeers.get(c));
+        hub.registry.transition(sensor, Transition.DECOMMISSION);
+        dtls.forget(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        // Without a session the request gets no answer; with the old one still open it would get "?".
+        assertNull(DtlsPeers.get(c), "the old session is gone");
+    }
+
+    @Test
+    void certificateSessionIsClosedWhenTheThingsKeysAreRevoked() throws Exception {
+        KeyPair caPair = Certificates.ec();
+        X509Certificate ca = Certificates.ca(caPair, "installer-ca");
+        hub.keys.addTrustAnchor("installer-ca", ca);
+        KeyPair pair = Certificates.ec();
+        X509Certificate leaf = Certificates.issue(caPair, "installer-ca", pair, "sensor-6",
+                Instant.now().minusSeconds(60), Instant.now().plusSeconds(86400), false);
+        ThingId sensor = hub.certificateThing("sensor-6", leaf);
+        CoapClient c = client(DtlsPeers.x509(pair, new X509Certificate[] {leaf, ca},
+                hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-6", DtlsPeers.get(c));
+        hub.keys.revoke(sensor);
+        dtls.closeSessions(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        assertNull(DtlsPeers.get(c), "the old session is gone");
+    }
+
+    @Test
     void expiredAndUntrustedCertificatesAreRefused() throws Exception {
         KeyPair caPair = Certificates.ec();
         X509Certificate ca = Certificates.ca(caPair, "installer-ca");
