@@ -1,0 +1,93 @@
+package org.trusthub.api.log;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides which of many alike log lines get written: at most {@code perWindow} lines per reason in each window, and
+ * the next line written for a reason says how many were left out. Meant for lines that an unauthenticated packet or
+ * request can cause, so that a flood of such packets cannot flood the log or push history out of the rolling files.
+ *
+ * <p>A reason is a short text from the caller's own vocabulary (for example {@code "malformed ClientHello"} or a
+ * reason plus an enrolled thing's id), never text an attacker chooses. Past {@value #MAX_REASONS} distinct reasons
+ * the rest share one bucket, so memory stays bounded whatever the callers pass.
+ *
+ * <pre>{@code
+ * limiter.admit("malformed ClientHello").ifPresent(left ->
+ *         LOG.warn("malformed ClientHello from {} dropped ({} more left out)", peer, left));
+ * }</pre>
+ */
+public final class LogLimiter {
+    /** Distinct reasons tracked one by one; further reasons share one bucket. */
+    public static final int MAX_REASONS = 1024;
+    private static final String OTHER = "\u0000other";
+
+    private final long windowNanos;
+    private final int perWindow;
+    private final LongSupplier nanoTime;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /**
+     * @param window length of a window
+     * @param perWindow lines per reason written in one window
+     */
+    public LogLimiter(Duration window, int perWindow) {
+        this(window, perWindow, System::nanoTime);
+    }
+
+    /** As {@link #LogLimiter(Duration, int)}, with the clock given (monotonic nanoseconds), for tests. */
+    public LogLimiter(Duration window, int perWindow, LongSupplier nanoTime) {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive, not " + window);
+        }
+        if (perWindow < 1) {
+            throw new IllegalArgumentException("perWindow must be positive, not " + perWindow);
+        }
+        this.windowNanos = window.toNanos();
+        this.perWindow = perWindow;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Whether to write a line for this reason now.
+     *
+     * @return empty when the line is to be left out; otherwise how many lines of this reason were left out since the
+     *         last one written
+     */
+    public OptionalLong admit(String reason) {
+        Bucket bucket = buckets.get(reason);
+        if (bucket == null) {
+            String key = buckets.size() < MAX_REASONS ? reason : OTHER;
+            bucket = buckets.computeIfAbsent(key, k -> new Bucket(nanoTime.getAsLong()));
+        }
+        return bucket.admit(nanoTime.getAsLong());
+    }
+
+    private final class Bucket {
+        private long windowStart;
+        private int written;
+        private long leftOut;
+
+        Bucket(long now) {
+            windowStart = now;
+        }
+
+        synchronized OptionalLong admit(long now) {
+            if (now - windowStart >= windowNanos) {
+                windowStart = now;
+                written = 0;
+            }
+            if (written >= perWindow) {
+                leftOut++;
+                return OptionalLong.empty();
+            }
+            written++;
+            long n = leftOut;
+            leftOut = 0;
+            return OptionalLong.of(n);
+        }
+    }
+}
