@@ -16,6 +16,7 @@ import org.eclipse.californium.scandium.dtls.SingleNodeConnectionIdGenerator;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import org.trusthub.api.keystore.HubIdentity;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
 
 /**
@@ -28,11 +29,14 @@ final class DtlsServerFactory {
     private final ThingKeyStore keys;
     private final PeerThings peers;
     private final ThingGate gate;
+    private final DecoyPsk decoy = new DecoyPsk();
+    private final LogLimiter limiter;
 
-    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate) {
+    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate, LogLimiter limiter) {
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
+        this.limiter = limiter;
     }
 
     static Configuration configuration(DtlsServerOptions options) {
@@ -53,13 +57,15 @@ final class DtlsServerFactory {
     }
 
     DTLSConnector create(DtlsServerOptions options, SessionTracker tracker) {
-        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration(options))
-                .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls");
+        Configuration configuration = configuration(options);
+        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration)
+                .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls")
+                .setDatagramFilter(new ClientHelloGuard(configuration, limiter));
         if (options.connectionIdLength() > 0) {
             builder.setConnectionIdGenerator(new SingleNodeConnectionIdGenerator(options.connectionIdLength()));
         }
         if (options.psk()) {
-            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate));
+            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(), limiter));
         }
         if (options.rawPublicKey() || options.x509()) {
             HubIdentity hub = keys.hubIdentity();

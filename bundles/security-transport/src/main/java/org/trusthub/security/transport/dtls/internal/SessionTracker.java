@@ -18,15 +18,22 @@ import org.trusthub.api.thing.ThingId;
  */
 final class SessionTracker implements ConnectionListener {
     private final PeerThings peers;
+    private final PskGuessWatch guesses;
     private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
     private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
 
-    SessionTracker(PeerThings peers) {
+    SessionTracker(PeerThings peers, PskGuessWatch guesses) {
         this.peers = peers;
+        this.guesses = guesses;
+    }
+
+    PskGuessWatch guesses() {
+        return guesses;
     }
 
     @Override
     public void onConnectionEstablished(Connection connection) {
+        guesses.done(connection);
         Optional<ThingId> thing = Optional.ofNullable(connection.getEstablishedPeerIdentity()).flatMap(peers::of);
         if (thing.isPresent()) {
             ThingId previous = byConnection.put(connection, thing.get());
@@ -39,6 +46,7 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public void onConnectionRemoved(Connection connection) {
+        guesses.done(connection);
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
@@ -88,6 +96,8 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public boolean onConnectionMacError(Connection connection) {
+        guesses.macError(connection);
+        // Scandium's own handling stays: the record is dropped, the connection kept.
         return false;
     }
 
