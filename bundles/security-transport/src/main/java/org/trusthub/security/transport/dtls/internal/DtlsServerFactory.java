@@ -23,7 +23,8 @@ import org.trusthub.security.transport.dtls.DtlsServerOptions;
  * Builds hardened server connectors: HelloVerifyRequest cookies for every handshake (PSK too) so spoofed
  * ClientHellos cost the hub no state, a bounded connection store, the anti-replay window, client authentication
  * required, connection IDs (RFC 9146), and no session IDs, so a thing whose access ended cannot come back by
- * resuming an old session.
+ * resuming an old session. Scandium's record filter is extended by {@link ClientHelloGuard}, which drops a ClientHello
+ * Scandium would fail on with a logged stack trace.
  */
 final class DtlsServerFactory {
     private final ThingKeyStore keys;

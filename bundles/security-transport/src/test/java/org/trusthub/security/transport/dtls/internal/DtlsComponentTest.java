@@ -308,6 +308,21 @@ class DtlsComponentTest {
     }
 
     @Test
+    void refusedKeysAreLoggedOncePerWindow() throws Exception {
+        X509Certificate hubCert = hub.keys.hubIdentity().certificate();
+        String log = capturingStandardError(() -> {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    assertNull(DtlsPeers.get(client(DtlsPeers.rpk(Certificates.ec(), hubCert))));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        assertTrue(log.split("belongs to no enrolled thing", -1).length - 1 <= 1, log);
+    }
+
+    @Test
     void expiredAndUntrustedCertificatesAreRefused() throws Exception {
         KeyPair caPair = Certificates.ec();
         X509Certificate ca = Certificates.ca(caPair, "installer-ca");
