@@ -1,9 +1,9 @@
 package org.trusthub.api.log;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A reason is a short text from the caller's own vocabulary (for example {@code "malformed ClientHello"} or a
  * reason plus an enrolled thing's id), never text an attacker chooses. Past {@value #MAX_REASONS} distinct reasons
- * the rest share one bucket, so memory stays bounded whatever the callers pass.
+ * the rest share one bucket, so memory stays bounded whatever the callers pass; and all reasons together get at most
+ * {@value #TOTAL_FACTOR} times {@code perWindow} lines a window, so many reasons cannot add up to a flood either
+ * (a line left out for that is counted like any other).
  *
  * <pre>{@code
  * limiter.admit("malformed ClientHello").ifPresent(left ->
@@ -23,12 +25,17 @@ import java.util.function.LongSupplier;
 public final class LogLimiter {
     /** Distinct reasons tracked one by one; further reasons share one bucket. */
     public static final int MAX_REASONS = 1024;
+    /** All reasons together write at most this many times {@code perWindow} lines a window. */
+    public static final int TOTAL_FACTOR = 16;
     private static final String OTHER = "\u0000other";
 
     private final long windowNanos;
     private final int perWindow;
     private final LongSupplier nanoTime;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final int totalPerWindow;
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private long windowStart;
+    private int writtenInWindow;
 
     /**
      * @param window length of a window
@@ -48,7 +55,9 @@ public final class LogLimiter {
         }
         this.windowNanos = window.toNanos();
         this.perWindow = perWindow;
+        this.totalPerWindow = (int) Math.min(Integer.MAX_VALUE, (long) perWindow * TOTAL_FACTOR);
         this.nanoTime = nanoTime;
+        this.windowStart = nanoTime.getAsLong();
     }
 
     /**
@@ -57,15 +66,25 @@ public final class LogLimiter {
      * @return empty when the line is to be left out; otherwise how many lines of this reason were left out since the
      *         last one written
      */
-    public OptionalLong admit(String reason) {
+    public synchronized OptionalLong admit(String reason) {
+        long now = nanoTime.getAsLong();
+        if (now - windowStart >= windowNanos) {
+            windowStart = now;
+            writtenInWindow = 0;
+        }
         Bucket bucket = buckets.get(reason);
         if (bucket == null) {
-            String key = buckets.size() < MAX_REASONS ? reason : OTHER;
-            bucket = buckets.computeIfAbsent(key, k -> new Bucket(nanoTime.getAsLong()));
+            bucket = buckets.computeIfAbsent(buckets.size() < MAX_REASONS ? reason : OTHER, k -> new Bucket(now));
         }
-        return bucket.admit(nanoTime.getAsLong());
+        if (!bucket.mayWrite(now) || writtenInWindow >= totalPerWindow) {
+            bucket.leftOut++;
+            return OptionalLong.empty();
+        }
+        writtenInWindow++;
+        return OptionalLong.of(bucket.written());
     }
 
+    /** Guarded by the limiter. */
     private final class Bucket {
         private long windowStart;
         private int written;
@@ -75,19 +94,20 @@ public final class LogLimiter {
             windowStart = now;
         }
 
-        synchronized OptionalLong admit(long now) {
+        boolean mayWrite(long now) {
             if (now - windowStart >= windowNanos) {
                 windowStart = now;
                 written = 0;
             }
-            if (written >= perWindow) {
-                leftOut++;
-                return OptionalLong.empty();
-            }
+            return written < perWindow;
+        }
+
+        /** A line is written: how many were left out before it. */
+        long written() {
             written++;
             long n = leftOut;
             leftOut = 0;
-            return OptionalLong.of(n);
+            return n;
         }
     }
 }

@@ -40,9 +40,23 @@ class LogLimiterTest {
         for (int i = 0; i < LogLimiter.MAX_REASONS; i++) {
             limiter.admit("r" + i);
         }
+        now.addAndGet(Duration.ofSeconds(10).toNanos()); // a new window: the total budget is not what is tested here
         assertEquals(OptionalLong.of(0), limiter.admit("new-1"));
         assertEquals(OptionalLong.of(0), limiter.admit("new-2"));
         assertTrue(limiter.admit("new-3").isEmpty(), "reasons past the bound share one budget");
+    }
+
+    /** 1,024 reasons one line each would be 1,024 lines a window; together they get a budget. */
+    @Test
+    void allReasonsTogetherStayWithinTheirBudget() {
+        int written = 0;
+        for (int i = 0; i < LogLimiter.MAX_REASONS; i++) {
+            written += limiter.admit("r" + i).isPresent() ? 1 : 0;
+        }
+        assertEquals(2 * LogLimiter.TOTAL_FACTOR, written);
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertEquals(OptionalLong.of(1), limiter.admit("r" + (LogLimiter.MAX_REASONS - 1)),
+                "the next line of a reason left out for the budget counts it");
     }
 
     @Test

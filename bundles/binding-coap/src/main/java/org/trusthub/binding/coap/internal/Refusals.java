@@ -12,7 +12,8 @@ import org.trusthub.api.log.LogLimiter;
 /**
  * One place for refusals: a log line saying who and why, and a CoAP error with a short diagnostic payload. Most
  * refusals answer requests nobody authenticated (a spoofable UDP datagram is enough), so the log line is written at
- * most once a minute per code and reason; the next one says how many were left out.
+ * most once a minute per response code (not per reason: a reason may carry a caller's text, and so could be made
+ * new for every request); the next one says how many were left out.
  */
 final class Refusals {
     private static final Logger LOG = LoggerFactory.getLogger("org.trusthub.binding.coap.refused");
@@ -28,7 +29,7 @@ final class Refusals {
 
     /** Only the log line, for refusals a contributed resource answers itself. */
     static void log(CoapExchange exchange, ResponseCode code, String why) {
-        LIMIT.admit(code + " " + why).ifPresent(left -> LOG.warn("CoAP {} {} from {} refused ({}): {}; {} like it not"
+        LIMIT.admit(code.name()).ifPresent(left -> LOG.warn("CoAP {} {} from {} refused ({}): {}; {} like it not"
                 + " logged before", exchange.getRequestCode(), oneLine(exchange.getRequestOptions().getUriPathString()),
                 exchange.getSourceSocketAddress(), code, oneLine(why), left));
     }
