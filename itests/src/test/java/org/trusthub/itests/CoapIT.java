@@ -87,7 +87,8 @@ public class CoapIT {
                 // Scandium follows that order and the client, holding no CA, gives up. X.509 clients are covered by
                 // security-transport's tests with a Scandium client.
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "dtlsX509", "false"),
-                org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT));
+                org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT),
+                org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapPort").value(PLAIN_PORT));
     }
 
     private static String freeUdpPort() {
@@ -239,5 +240,73 @@ public class CoapIT {
         // The others keep working.
         Result still = run(coap("coap-client-gnutls", "get", uri("/hub"), null, "-M", rpkKey.toString()));
         assertTrue(still.output(), still.output().contains("trusthub: itest-coap-rpk via dtls-rpk"));
+    }
+
+    /**
+     * Datagrams anyone can send from any address: 10,000 80-byte ClientHellos whose session-id length byte is the
+     * 255 that makes Scandium 3.14 throw (it logged each with a 1.6 KB stack trace), and 2,000 each of an
+     * unauthenticated GET and of an OSCORE request under a key id that names no thing. The log grows by less than
+     * 64 KB, and a thing's handshake still works.
+     */
+    @Test
+    public void floodOfUnauthenticatedDatagramsBarelyGrowsTheLogAndThingsStillGetIn() throws Exception {
+        installCoap();
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        ThingId lamp = operational("itest-flood-psk", RootCredential.secret(secret));
+        String[] pskArgs = {"-u", lamp.value(), "-k", psk(lamp)};
+        Result before = run(coap("coap-client-openssl", "get", uri("/hub"), null, pskArgs));
+        assertTrue(before.output(), before.output().contains("trusthub: itest-flood-psk via dtls-psk"));
+
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"), "karaf.log");
+        long start = Files.size(log);
+        InetSocketAddress secure = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                Integer.parseInt(System.getProperty("trusthub.itest.coapsPort")));
+        InetSocketAddress plain = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                Integer.parseInt(System.getProperty("trusthub.itest.coapPort")));
+        byte[] hello = malformedClientHello();
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (int i = 0; i < 10_000; i++) {
+                attacker.send(new java.net.DatagramPacket(hello, hello.length, secure));
+            }
+            for (int mid = 0; mid < 2000; mid++) {
+                byte[] get = {0x50, 0x01, (byte) (mid >> 8), (byte) mid, (byte) 0xb3, 'h', 'u', 'b'};
+                attacker.send(new java.net.DatagramPacket(get, get.length, plain));
+                byte[] oscore = {0x50, 0x02, (byte) (mid >> 8 | 0x40), (byte) mid, (byte) 0x99, 0x09, 0x01, 'n', 'o',
+                        'b', 'o', 'd', 'y', '!', (byte) 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+                attacker.send(new java.net.DatagramPacket(oscore, oscore.length, plain));
+            }
+        }
+        Result after = run(coap("coap-client-openssl", "get", uri("/hub"), null, pskArgs));
+        assertTrue(after.output(), after.output().contains("trusthub: itest-flood-psk via dtls-psk"));
+
+        long grown = Files.size(log) - start;
+        String added = tail(log, start);
+        assertTrue("karaf.log grew by " + grown + " bytes:\n" + added.substring(0, Math.min(added.length(), 8000)),
+                grown < 64 * 1024);
+        assertFalse(added, added.contains("NullPointerException"));
+    }
+
+    private static String tail(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                StandardCharsets.UTF_8);
+    }
+
+    /** An 80-byte DTLS 1.2 ClientHello, epoch 0, whose session-id length byte is 255. */
+    private static byte[] malformedClientHello() {
+        byte[] d = new byte[80];
+        int body = 80 - 13 - 12;
+        d[0] = 22;
+        d[1] = (byte) 0xfe;
+        d[2] = (byte) 0xfd;
+        d[12] = (byte) (12 + body);
+        d[13] = 1;
+        d[16] = (byte) body;
+        d[24] = (byte) body;
+        d[25] = (byte) 0xfe;
+        d[26] = (byte) 0xfd;
+        d[25 + 2 + 32] = (byte) 0xff;
+        return d;
     }
 }

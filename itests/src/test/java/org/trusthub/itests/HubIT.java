@@ -2,6 +2,7 @@ package org.trusthub.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.EnumMap;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.List;
@@ -149,6 +151,24 @@ public class HubIT {
                 .getProperties();
         assertEquals("the ZigBee stack's logger is capped (it prints keys at DEBUG)", "INFO",
                 logging.get("log4j2.logger.zsmartsystems.level"));
+        // Loggers that packets or SOAP requests nobody authenticated reach are burst-limited, each on its own; the
+        // rest of Californium (e.g. CoapServer failing to start an endpoint) is not.
+        Map<String, String> limited = Map.of("cfScandium", "org.eclipse.californium.scandium", "cfElements",
+                "org.eclipse.californium.elements", "cfNetwork", "org.eclipse.californium.core.network", "cfServer",
+                "org.eclipse.californium.core.server", "cfCoap", "org.eclipse.californium.core.coap", "cfOscore",
+                "org.eclipse.californium.oscore", "wss4j", "org.apache.wss4j", "xmlsec", "org.apache.xml.security");
+        for (Map.Entry<String, String> logger : limited.entrySet()) {
+            String key = "log4j2.logger." + logger.getKey();
+            assertEquals(key, logger.getValue(), logging.get(key + ".name"));
+            assertEquals(key + " is burst-limited", "BurstFilter", logging.get(key + ".filter.burst.type"));
+        }
+        for (Enumeration<String> keys = logging.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            if (key.endsWith(".name") && "org.eclipse.californium".equals(logging.get(key))) {
+                assertNull("all of Californium shares no budget: " + key,
+                        logging.get(key.substring(0, key.length() - 5) + ".filter.burst.type"));
+            }
+        }
         Dictionary<String, Object> jaas = configAdmin.getConfiguration("org.apache.karaf.jaas", null).getProperties();
         assertEquals("passwords are stored as digests", "true", String.valueOf(jaas.get("encryption.enabled")));
 

@@ -187,6 +187,56 @@ public class CoapBindingTest {
     }
 
     @Test
+    void floodOfUnauthenticatedRequestsLeavesALinePerReason() throws Exception {
+        ThingId lamp = operational("lamp-9");
+        DtlsThing t = new DtlsThing(lamp);
+        InetSocketAddress plain = binding.plainAddress().orElseThrow();
+        String log = capturingStandardError(() -> {
+            try (DatagramSocket spoofed = new DatagramSocket(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                for (int mid = 0; mid < 2000; mid++) {
+                    // NON GET /hub, no OSCORE
+                    byte[] get = {0x50, 0x01, (byte) (mid >> 8), (byte) mid, (byte) 0xb3, 'h', 'u', 'b'};
+                    spoofed.send(new DatagramPacket(get, get.length, plain));
+                    // NON POST under OSCORE with a well-formed key id that names no thing
+                    byte[] oscore = {0x50, 0x02, (byte) (mid >> 8 | 0x40), (byte) mid, (byte) 0x99, 0x09, 0x01, 'n',
+                            'o', 'b', 'o', 'd', 'y', '!', (byte) 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+                    spoofed.send(new DatagramPacket(oscore, oscore.length, plain));
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            CoapClient anonymous = new CoapClient("coap://127.0.0.1:" + plain.getPort() + "/hub");
+            anonymous.setTimeout(3000L);
+            cleanup.add(anonymous::shutdown);
+            try {
+                assertEquals(ResponseCode.UNAUTHORIZED, anonymous.get().getCode());
+                assertEquals("trusthub: lamp-9 via dtls-psk", t.get("/hub").getResponseText());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(count(log, "org.trusthub.binding.coap.refused") <= 1, log.length() + " characters");
+        assertTrue(count(log, "OSCORE request refused") <= 1, log.length() + " characters");
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    private static String capturingStandardError(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(copy, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return copy.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void registrationInTheResourceDirectoryAndTheHubReadsAndObservesTheThing() throws Exception {
         ThingId sensor = operational("sensor-1");
         DtlsThing t = new DtlsThing(sensor);

@@ -1,5 +1,6 @@
 package org.trusthub.security.app.oscore.internal;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -31,6 +33,8 @@ import org.trusthub.security.app.oscore.OscoreIds;
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
+    /** Any datagram can carry an unknown key id: one line a minute, the next says how many were left out. */
+    private static final LogLimiter UNKNOWN_KID = new LogLimiter(Duration.ofMinutes(1), 1);
     static final int REPLAY_WINDOW = 32;
 
     private final ThingKeyStore keys;
@@ -78,7 +82,9 @@ final class ThingContextDb implements OSCoreCtxDB {
         }
         Optional<Thing> thing = findByKid(rid);
         if (thing.isEmpty()) {
-            LOG.warn("OSCORE request refused: key id {} names no operational thing", HexFormat.of().formatHex(rid));
+            UNKNOWN_KID.admit("no operational thing").ifPresent(left -> LOG.warn(
+                    "OSCORE request refused: key id {} names no operational thing; {} like it not logged before",
+                    HexFormat.of().formatHex(rid), left));
             return null;
         }
         ThingId id = thing.get().id();

@@ -1,8 +1,10 @@
 package org.trusthub.security.transport.dtls.internal;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -33,15 +36,18 @@ import org.trusthub.security.transport.dtls.DtlsServers;
 public final class DtlsComponent implements SecurityProvider, DtlsServers {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsComponent.class);
     private static final long CLOSE_WAIT_SECONDS = 5;
+    /** Refused handshakes and malformed packets: one line per reason a minute, the next says how many were not. */
+    static final Duration LOG_WINDOW = Duration.ofMinutes(1);
 
     private final PeerThings peers;
     private final DtlsServerFactory factory;
+    private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
     private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
         this.peers = new PeerThings(keys);
-        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry));
+        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter);
     }
 
     @Override
@@ -56,7 +62,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public DTLSConnector newServer(DtlsServerOptions options) {
-        SessionTracker tracker = new SessionTracker(peers);
+        SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter));
         DTLSConnector connector = factory.create(options, tracker);
         connectors.put(connector, tracker);
         return connector;
@@ -78,8 +84,10 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
         prune();
         for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
+            // The tracker's record, not only the keystore: a revoked thing's key no longer names it.
+            Set<Principal> tracked = entry.getValue().principalsOf(thing);
+            Filter<Principal> ofThing = p -> tracked.contains(p) || thing.equals(peers.of(p).orElse(null));
             // Removing from the session cache too: nothing of the session survives to be resumed.
-            Filter<Principal> ofThing = p -> thing.equals(peers.of(p).orElse(null));
             Future<Void> done = connector.startTerminateConnectionsForPrincipal(ofThing, true);
             try {
                 done.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

@@ -12,27 +12,33 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.ConnectionIdGenerator;
 import org.eclipse.californium.scandium.dtls.SingleNodeConnectionIdGenerator;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import org.trusthub.api.keystore.HubIdentity;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
 
 /**
  * Builds hardened server connectors: HelloVerifyRequest cookies for every handshake (PSK too) so spoofed
  * ClientHellos cost the hub no state, a bounded connection store, the anti-replay window, client authentication
  * required, connection IDs (RFC 9146), and no session IDs, so a thing whose access ended cannot come back by
- * resuming an old session.
+ * resuming an old session. Scandium's record filter is extended by {@link ClientHelloGuard}, which drops an epoch-0
+ * handshake record Scandium would fail on with a logged stack trace.
  */
 final class DtlsServerFactory {
     private final ThingKeyStore keys;
     private final PeerThings peers;
     private final ThingGate gate;
+    private final DecoyPsk decoy = new DecoyPsk();
+    private final LogLimiter limiter;
 
-    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate) {
+    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate, LogLimiter limiter) {
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
+        this.limiter = limiter;
     }
 
     static Configuration configuration(DtlsServerOptions options) {
@@ -53,13 +59,18 @@ final class DtlsServerFactory {
     }
 
     DTLSConnector create(DtlsServerOptions options, SessionTracker tracker) {
-        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration(options))
-                .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls");
-        if (options.connectionIdLength() > 0) {
-            builder.setConnectionIdGenerator(new SingleNodeConnectionIdGenerator(options.connectionIdLength()));
+        Configuration configuration = configuration(options);
+        // One generator for the connector and its guard, so both frame connection-id records alike.
+        ConnectionIdGenerator connectionIds = options.connectionIdLength() > 0
+                ? new SingleNodeConnectionIdGenerator(options.connectionIdLength()) : null;
+        DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration)
+                .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls")
+                .setDatagramFilter(new ClientHelloGuard(configuration, connectionIds, limiter));
+        if (connectionIds != null) {
+            builder.setConnectionIdGenerator(connectionIds);
         }
         if (options.psk()) {
-            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate));
+            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(), limiter));
         }
         if (options.rawPublicKey() || options.x509()) {
             HubIdentity hub = keys.hubIdentity();

@@ -17,14 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.transport.dtls.ThingPsk;
 
 /**
  * Server-side PSK store: the identity names the thing, the key is derived from the keystore on each handshake (no
- * PSK is cached, so a rotation or revocation takes effect with the next handshake). A thing that is not operational
- * gets no key: Scandium then ends the handshake with an {@code unknown_psk_identity} alert.
+ * PSK is cached, so a rotation or revocation takes effect with the next handshake). An identity that names no
+ * operational thing gets a {@link DecoyPsk decoy} instead of an {@code unknown_psk_identity} alert: its handshake
+ * fails at the Finished message like one with a wrong key, so the answer tells a client nothing about which things
+ * exist. Refusals are logged, rate-limited per reason.
  */
 final class KeystorePskStore implements AdvancedPskStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeystorePskStore.class);
@@ -32,11 +35,18 @@ final class KeystorePskStore implements AdvancedPskStore {
     private final ThingKeyStore keys;
     private final PeerThings peers;
     private final ThingGate gate;
+    private final DecoyPsk decoy;
+    private final PskGuessWatch watch;
+    private final LogLimiter limiter;
 
-    KeystorePskStore(ThingKeyStore keys, PeerThings peers, ThingGate gate) {
+    KeystorePskStore(ThingKeyStore keys, PeerThings peers, ThingGate gate, DecoyPsk decoy, PskGuessWatch watch,
+            LogLimiter limiter) {
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
+        this.decoy = decoy;
+        this.watch = watch;
+        this.limiter = limiter;
     }
 
     @Override
@@ -51,20 +61,30 @@ final class KeystorePskStore implements AdvancedPskStore {
         SecretKey secret = null;
         Optional<ThingId> thing = peers.ofPskIdentity(identity.getPublicInfoAsString());
         if (thing.isEmpty()) {
-            LOG.warn("DTLS PSK handshake refused: identity is not a thing id ({} bytes)", identity.length());
+            limiter.admit("identity not a thing id").ifPresent(left -> LOG.warn(
+                    "DTLS PSK handshake refused: identity is not a thing id ({} bytes); {} like it not logged before",
+                    identity.length(), left));
         } else if (!gate.isOperational(thing.get())) {
-            LOG.warn("DTLS PSK handshake refused: thing {} is unknown or not operational", thing.get());
+            limiter.admit("thing not operational").ifPresent(left -> LOG.warn(
+                    "DTLS PSK handshake refused: thing {} is unknown or not operational; {} like it not logged"
+                            + " before", thing.get(), left));
         } else {
             try {
                 byte[] psk = ThingPsk.secret(keys, thing.get());
                 secret = SecretUtil.create(psk, PskSecretResult.ALGORITHM_PSK);
                 Arrays.fill(psk, (byte) 0);
+                watch.keyGiven(cid, thing.get());
             } catch (UnknownThingException | KeystoreException e) {
-                LOG.warn("DTLS PSK handshake refused: no transport key for thing {}: {}", thing.get(),
-                        e.getClass().getSimpleName());
+                limiter.admit("no transport key").ifPresent(left -> LOG.warn(
+                        "DTLS PSK handshake refused: no transport key for thing {}: {}; {} like it not logged before",
+                        thing.get(), e.getClass().getSimpleName(), left));
             }
         }
-        // A null secret makes Scandium answer with the unknown_psk_identity alert.
+        if (secret == null) {
+            byte[] fake = decoy.of(identity.getBytes());
+            secret = SecretUtil.create(fake, PskSecretResult.ALGORITHM_PSK);
+            Arrays.fill(fake, (byte) 0);
+        }
         return new PskSecretResult(cid, identity, secret);
     }
 

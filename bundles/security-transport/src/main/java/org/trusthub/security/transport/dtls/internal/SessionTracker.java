@@ -1,5 +1,7 @@
 package org.trusthub.security.transport.dtls.internal;
 
+import java.security.Principal;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,18 +11,29 @@ import org.eclipse.californium.scandium.ConnectionListener;
 import org.eclipse.californium.scandium.dtls.Connection;
 import org.trusthub.api.thing.ThingId;
 
-/** Which established DTLS connections belong to which thing, for the shell and for counting. */
+/**
+ * Which established DTLS connections belong to which thing, for the shell, for counting, and for closing them: the
+ * thing is recorded when the handshake completes, so a session is found again even once its raw public key or
+ * certificate no longer names an active thing (revoked, decommissioned).
+ */
 final class SessionTracker implements ConnectionListener {
     private final PeerThings peers;
+    private final PskGuessWatch guesses;
     private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
     private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
 
-    SessionTracker(PeerThings peers) {
+    SessionTracker(PeerThings peers, PskGuessWatch guesses) {
         this.peers = peers;
+        this.guesses = guesses;
+    }
+
+    PskGuessWatch guesses() {
+        return guesses;
     }
 
     @Override
     public void onConnectionEstablished(Connection connection) {
+        guesses.done(connection);
         Optional<ThingId> thing = Optional.ofNullable(connection.getEstablishedPeerIdentity()).flatMap(peers::of);
         if (thing.isPresent()) {
             ThingId previous = byConnection.put(connection, thing.get());
@@ -33,6 +46,7 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public void onConnectionRemoved(Connection connection) {
+        guesses.done(connection);
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
@@ -44,6 +58,18 @@ final class SessionTracker implements ConnectionListener {
             set.remove(connection);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** The authenticated identities of the thing's established connections. */
+    Set<Principal> principalsOf(ThingId thing) {
+        Set<Principal> principals = new HashSet<>();
+        for (Connection connection : byThing.getOrDefault(thing, Set.of())) {
+            Principal peer = connection.getEstablishedPeerIdentity();
+            if (peer != null) {
+                principals.add(peer);
+            }
+        }
+        return principals;
     }
 
     /** After the connector terminated the thing's connections (it does not report those as removed). */
@@ -70,6 +96,8 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public boolean onConnectionMacError(Connection connection) {
+        guesses.macError(connection);
+        // Scandium's own handling stays: the record is dropped, the connection kept.
         return false;
     }
 

@@ -35,6 +35,7 @@ import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -44,6 +45,8 @@ import org.trusthub.api.thing.ThingId;
  */
 final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(ThingCertificateVerifier.class);
+    /** A refusal is what any peer can cause: one line per alert a window, for every connector. */
+    private static final LogLimiter REFUSALS = new LogLimiter(DtlsComponent.LOG_WINDOW, 1);
 
     private final ThingKeyStore keys;
     private final PeerThings peers;
@@ -153,7 +156,8 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
     }
 
     private static HandshakeException refuse(InetSocketAddress peer, String why, AlertDescription alert) {
-        LOG.warn("DTLS handshake from {} refused: {} (alert {})", peer, why, alert);
+        REFUSALS.admit(alert.name()).ifPresent(left -> LOG.warn(
+                "DTLS handshake from {} refused: {} (alert {}); {} like it not logged before", peer, why, alert, left));
         return new HandshakeException(why, new AlertMessage(AlertLevel.FATAL, alert));
     }
 

@@ -1,10 +1,15 @@
 package org.trusthub.security.transport.dtls.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResource;
@@ -24,6 +31,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.dtls.HandshakeType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +152,100 @@ class DtlsComponentTest {
         assertEquals("lamp-5", DtlsPeers.get(good));
     }
 
+    /** On the wire, the whole handshake as the client sees it; KeystorePskStoreTest checks the decoy itself. */
+    @Test
+    void unknownIdentityGetsTheSameAnswerAsAWrongKey() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-10");
+        ThingId away = hub.secretThing("lamp-11");
+        hub.registry.transition(away, Transition.MAINTAIN);
+        byte[] wrong = ThingPsk.secret(hub.keys, lamp);
+        wrong[0] ^= 1;
+        Set<String> wrongKey = serverAnswers(DtlsPeers.psk("lamp-10", wrong.clone()));
+        assertTrue(wrongKey.contains("handshake/0/SERVER_HELLO_DONE"), wrongKey.toString());
+        assertFalse(wrongKey.stream().anyMatch(r -> r.startsWith("alert")), "a wrong key gets no alert");
+        assertEquals(wrongKey, serverAnswers(DtlsPeers.psk("nobody", wrong.clone())));
+        assertEquals(wrongKey, serverAnswers(DtlsPeers.psk("lamp-11", ThingPsk.secret(hub.keys, away))));
+        assertEquals(wrongKey, serverAnswers(DtlsPeers.psk("NOT a thing id!", wrong.clone())));
+    }
+
+    @Test
+    void failedHandshakesOfAKnownIdentityAreLoggedOncePerWindowWithoutTheKey() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-12");
+        byte[] right = ThingPsk.secret(hub.keys, lamp);
+        byte[] wrong = right.clone();
+        wrong[0] ^= 1;
+        String log = capturingStandardError(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertNull(DtlsPeers.get(client(DtlsPeers.psk("lamp-12", wrong.clone()))));
+            }
+            assertNull(DtlsPeers.get(client(DtlsPeers.psk("nobody", wrong.clone()))));
+        });
+        assertEquals(1, log.split("DTLS PSK handshake as thing lamp-12 from ", -1).length - 1, log);
+        assertFalse(log.contains("handshake as thing nobody"), "an unknown identity is no thing's failure");
+        assertFalse(log.contains(new String(right, StandardCharsets.US_ASCII)), "the key never reaches the log");
+        assertFalse(log.contains(new String(wrong, StandardCharsets.US_ASCII)), "nor the peer's key");
+        assertEquals("lamp-12", DtlsPeers.get(client(pskClient(lamp))), "the thing itself still gets in");
+    }
+
+    /** What the server sends a client over a whole handshake: record types, handshake types, alerts; no bytes. */
+    private Set<String> serverAnswers(DTLSConnector clientConnector) throws Exception {
+        try (Relay relay = new Relay(address)) {
+            assertNull(DtlsPeers.get(client(clientConnector, relay.address())));
+            Set<String> answers = new TreeSet<>();
+            for (byte[] datagram : relay.fromServer) {
+                int at = 0;
+                while (at + 13 <= datagram.length) {
+                    int type = datagram[at];
+                    int epoch = ((datagram[at + 3] & 0xff) << 8) | (datagram[at + 4] & 0xff);
+                    int length = ((datagram[at + 11] & 0xff) << 8) | (datagram[at + 12] & 0xff);
+                    if (type == 22 && epoch == 0) {
+                        answers.add("handshake/0/" + HandshakeType.getTypeByCode(datagram[at + 13] & 0xff).name());
+                    } else if (type == 21 && epoch == 0) {
+                        answers.add("alert/0/" + datagram[at + 13] + "/" + datagram[at + 14]);
+                    } else {
+                        answers.add((type == 21 ? "alert" : "record " + type) + "/" + epoch + "/" + length);
+                    }
+                    at += 13 + length;
+                }
+            }
+            return answers;
+        }
+    }
+
+    private static String capturingStandardError(Runnable action) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new TeeStream(original, copy), true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return copy.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final class TeeStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] buffer, int offset, int length) throws IOException {
+            a.write(buffer, offset, length);
+            b.write(buffer, offset, length);
+        }
+    }
+
     @Test
     void rawPublicKeyOfTheThingsRootCertificateAuthenticatesIt() throws Exception {
         KeyPair pair = Certificates.ec();
@@ -172,6 +274,52 @@ class DtlsComponentTest {
         assertEquals("sensor-2",
                 DtlsPeers.get(client(DtlsPeers.x509(pair, new X509Certificate[] {leaf, ca}, hubCert))));
         assertEquals(1, dtls.openSessions(sensor));
+    }
+
+    @Test
+    void rawPublicKeySessionIsClosedWhenTheThingIsDecommissioned() throws Exception {
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-5", Certificates.ca(pair, "sensor-5"));
+        CoapClient c = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-5", DtlsPeers.get(c));
+        hub.registry.transition(sensor, Transition.DECOMMISSION);
+        dtls.forget(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        // Without a session the request gets no answer; with the old one still open it would get "?".
+        assertNull(DtlsPeers.get(c), "the old session is gone");
+    }
+
+    @Test
+    void certificateSessionIsClosedWhenTheThingsKeysAreRevoked() throws Exception {
+        KeyPair caPair = Certificates.ec();
+        X509Certificate ca = Certificates.ca(caPair, "installer-ca");
+        hub.keys.addTrustAnchor("installer-ca", ca);
+        KeyPair pair = Certificates.ec();
+        X509Certificate leaf = Certificates.issue(caPair, "installer-ca", pair, "sensor-6",
+                Instant.now().minusSeconds(60), Instant.now().plusSeconds(86400), false);
+        ThingId sensor = hub.certificateThing("sensor-6", leaf);
+        CoapClient c = client(DtlsPeers.x509(pair, new X509Certificate[] {leaf, ca},
+                hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-6", DtlsPeers.get(c));
+        hub.keys.revoke(sensor);
+        dtls.closeSessions(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        assertNull(DtlsPeers.get(c), "the old session is gone");
+    }
+
+    @Test
+    void refusedKeysAreLoggedOncePerWindow() throws Exception {
+        X509Certificate hubCert = hub.keys.hubIdentity().certificate();
+        String log = capturingStandardError(() -> {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    assertNull(DtlsPeers.get(client(DtlsPeers.rpk(Certificates.ec(), hubCert))));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        assertTrue(log.split("belongs to no enrolled thing", -1).length - 1 <= 1, log);
     }
 
     @Test
@@ -254,6 +402,47 @@ class DtlsComponentTest {
         assertEquals(senders, cookies);
         assertEquals(1, dtls.openSessions(lamp), "no session was made for a spoofed sender");
         assertEquals("lamp-8", DtlsPeers.get(client(pskClient(lamp))));
+    }
+
+    @Test
+    void floodOfMalformedClientHellosLeavesALineOrTwoAndHandshakesGoOn() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-13");
+        byte[] hello = malformedClientHello();
+        assertEquals(80, hello.length);
+        String log = capturingStandardError(() -> {
+            try (DatagramSocket attacker = new DatagramSocket(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                for (int i = 0; i < 10_000; i++) {
+                    attacker.send(new DatagramPacket(hello, hello.length, address));
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            assertEquals("lamp-13", DtlsPeers.get(client(pskClient(lamp))));
+        });
+        assertTrue(log.length() < 64 * 1024, "log grew by " + log.length() + " characters");
+        assertFalse(log.contains("NullPointerException"), "no stack trace");
+        assertEquals(1, log.split("malformed handshake record", -1).length - 1, log);
+    }
+
+    /**
+     * A ClientHello whose session-id length byte is 255, which Scandium's reader takes for "null": 80 bytes that
+     * anyone can send from any address.
+     */
+    private static byte[] malformedClientHello() {
+        byte[] d = new byte[80];
+        int body = 80 - 13 - 12;
+        d[0] = 22; // handshake record
+        d[1] = (byte) 0xfe;
+        d[2] = (byte) 0xfd; // DTLS 1.2, epoch 0, sequence 0
+        d[12] = (byte) (12 + body); // record length
+        d[13] = 1; // ClientHello
+        d[16] = (byte) body; // message length
+        d[24] = (byte) body; // fragment length, offset 0
+        d[25] = (byte) 0xfe;
+        d[26] = (byte) 0xfd; // client version, then 32 bytes of random
+        d[25 + 2 + 32] = (byte) 0xff; // the false session-id length
+        return d;
     }
 
     @Test

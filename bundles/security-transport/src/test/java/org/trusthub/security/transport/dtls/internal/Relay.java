@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A UDP relay between one client and the server on loopback. It records what the client sends, and can swap the
+ * A UDP relay between one client and the server on loopback. It records what each side sends, and can swap the
  * socket it forwards from, so the server sees the client come from a new address (a NAT rebinding).
  */
 final class Relay implements AutoCloseable {
@@ -19,6 +19,7 @@ final class Relay implements AutoCloseable {
     private volatile DatagramSocket back;
     private volatile InetSocketAddress client;
     final List<byte[]> fromClient = new CopyOnWriteArrayList<>();
+    final List<byte[]> fromServer = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
 
     Relay(InetSocketAddress server) throws SocketException {
@@ -73,6 +74,7 @@ final class Relay implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buffer, buffer.length);
                 socket.receive(p);
+                fromServer.add(java.util.Arrays.copyOf(p.getData(), p.getLength()));
                 front.send(new DatagramPacket(p.getData(), p.getLength(), client));
             } catch (IOException e) {
                 return;
