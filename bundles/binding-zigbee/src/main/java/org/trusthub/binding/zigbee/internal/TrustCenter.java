@@ -149,17 +149,29 @@ final class TrustCenter {
     }
 
     /**
-     * A device the dongle let in (the stack saw it join): admitted if it was commissioned, which activates it;
-     * otherwise counted and refused (the caller asks it to leave).
+     * A device the dongle let in (the stack saw it join): a new join is admitted on the same terms as a join the
+     * trust center answers itself (policy, permit-join window, commissioning, install code), which activates it;
+     * otherwise counted and refused (the caller asks it to leave). A device already in the network is only heard
+     * again (rejoin, announce, discovery).
      */
     boolean admitThroughStack(long ieee, int nwkAddress) {
         Member m = members.get(ieee);
-        Optional<Thing> t = registry.find(ZigbeeIds.device(ieee));
+        ThingId thing = ZigbeeIds.device(ieee);
+        Optional<Thing> t = registry.find(thing);
         if (m == null || t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
             count("tc.NOT_ADMITTED");
             LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave",
                     String.format("%016x", ieee));
             return false;
+        }
+        if (!m.joined) {
+            String refusal = joinRefusal(ieee, thing);
+            if (refusal != null) {
+                count("tc.JOIN_REFUSED");
+                LOG.warn("ZigBee device {} joined through the dongle but is refused ({}): asked to leave", thing,
+                        refusal);
+                return false;
+            }
         }
         m.nwk = nwkAddress;
         if (!m.joined) {
