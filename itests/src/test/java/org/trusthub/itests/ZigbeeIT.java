@@ -190,6 +190,64 @@ public class ZigbeeIT {
         }
     }
 
+    /*
+     * The stack's drivers print keys at DEBUG (ZigBeeKey.toString(), every EZSP/Telegesis frame): whatever log:set
+     * says, nothing below INFO from com.zsmartsystems reaches karaf.log. A line written under a driver's logger name
+     * with the real network key stands for a driver's frame dump (the drivers need a live dongle); the simulated
+     * network's own stack traffic (join, discovery, a command) runs beside it.
+     */
+    @Test
+    public void theZigbeeStacksDebugLinesNeverReachTheLogWhateverLogSetSays() throws Exception {
+        ZigbeeBridge bridge = await(ZigbeeBridge.class);
+        SimulatedZigbeeNetwork sim = await(SimulatedZigbeeNetwork.class);
+        Shell shell = new Shell(sessionFactory);
+        String driver = "com.zsmartsystems.zigbee.dongle.ember.ZigBeeDongleEzsp";
+        shell.run("log:set DEBUG com.zsmartsystems");
+        shell.run("log:set TRACE " + driver);
+        try {
+            org.slf4j.Logger ezsp = org.slf4j.LoggerFactory.getLogger(driver);
+            org.slf4j.Logger manager = org.slf4j.LoggerFactory.getLogger("com.zsmartsystems.zigbee.ZigBeeNetworkManager");
+            awaitTrue("log:set to take effect", () -> ezsp.isTraceEnabled() && manager.isDebugEnabled());
+
+            long f = 0x00124B0000000F06L;
+            shell.run("zigbee:permit-join --ieee 00124b0000000f06 --install-code " + CODE_A + " 120");
+            sim.addDevice(f, CODE_A);
+            assertTrue(sim.join(f));
+            assertTrue(bridge.setOn(ThingId.of("zigbee:00124b0000000f06"), true));
+
+            DerivedKey nwk = keystore.deriveKey(ThingId.of(String.format("zigbee-network:%016x",
+                    bridge.extendedPanId())), Layer.NETWORK, "zigbee-nwk", 16);
+            String hex = HexFormat.of().formatHex(nwk.bytes()).toUpperCase();
+            nwk.destroy();
+            String marker = "zigbee-log-filter-" + System.nanoTime();
+            ezsp.debug("TX EZSP: EzspSetInitialSecurityStateRequest [networkKey={}] {}", hex, marker);
+            ezsp.trace("TX ASH: {} {}", hex, marker);
+            ezsp.info("{} INFO still reaches the log", marker);
+
+            String logDir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
+            java.nio.file.Path log = java.nio.file.Path.of(logDir, "karaf.log");
+            awaitTrue("the INFO line in karaf.log", () -> read(log).contains(marker + " INFO still reaches the log"));
+            String text = read(log);
+            assertFalse("a DEBUG/TRACE line of a com.zsmartsystems logger reached karaf.log",
+                    text.contains("TX EZSP: EzspSetInitialSecurityStateRequest") || text.contains("TX ASH: "));
+            assertFalse("the network key reached karaf.log", text.toUpperCase().contains(hex));
+            java.util.List<String> stackDebug = text.lines().filter(l -> (l.contains("| DEBUG |")
+                    || l.contains("| TRACE |")) && l.contains("com.zsmartsystems")).toList();
+            assertEquals("the stack's own DEBUG lines", java.util.List.of(), stackDebug);
+        } finally {
+            shell.run("log:set INFO com.zsmartsystems");
+            shell.run("log:set DEFAULT " + driver);
+        }
+    }
+
+    private static String read(java.nio.file.Path log) {
+        try {
+            return java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private <T> T await(Class<T> type) throws InterruptedException {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
         tracker.open();

@@ -16,6 +16,11 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -60,6 +65,7 @@ class BluezBridgeTest {
     BluezAdapter adapter;
     BluetoothBridgeImpl bridge;
     final AtomicReference<BluetoothBridgeImpl> events = new AtomicReference<>();
+    final PairingConfirmations confirmations = new PairingConfirmations();
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     PrintStream stderr;
 
@@ -77,7 +83,8 @@ class BluezBridgeTest {
                 b.handleEvent(new Event(topic, props));
             }
         }, Clock.systemUTC());
-        adapter = new BluezAdapter("hci0", bluez.busAddress(), bluez.bondDirectory(), "NoInputNoOutput", 200, 2000);
+        adapter = new BluezAdapter("hci0", bluez.busAddress(), bluez.bondDirectory(), "NoInputNoOutput", 200, 2000,
+                confirmations, 30);
         bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
                 BluetoothBridgeTest.config(false), null);
         events.set(bridge);
@@ -225,6 +232,88 @@ class BluezBridgeTest {
                 "org.bluez.Agent1.RequestConfirmation", "objpath:" + SC_DEVICE, "uint32:123456");
         assertNotEquals(0, confirm.exit());
         assertTrue(confirm.output().contains("not pairing"), confirm.output());
+    }
+
+    static final String DISPLAY = "C0:51:4D:00:00:04";
+    static final ThingId DISPLAY_THING = ThingId.of("ble-c0514d000004");
+
+    @Test
+    void aNumericComparisonWaitsForTheOperatorToTypeTheNumberTheDeviceShows() throws Exception {
+        withDisplayAgent(30);
+        Future<ThingId> pairing = pairInBackground();
+        awaitPending();
+        assertEquals(List.of(DISPLAY), confirmations.pending().stream().map(PairingConfirmations.Pending::address)
+                .toList());
+        assertFalse(pairing.isDone(), "the pairing waits for the operator");
+        assertFalse(logs.toString(StandardCharsets.UTF_8).contains("482753"), "the hub never prints the number");
+
+        // a malformed answer changes nothing
+        assertThrows(IllegalArgumentException.class, () -> confirmations.confirm(DISPLAY, "48275"));
+        assertEquals(1, confirmations.pending().size());
+
+        assertEquals(PairingConfirmations.Outcome.CONFIRMED, confirmations.confirm(DISPLAY, "482753"));
+        assertEquals(DISPLAY_THING, pairing.get(60, TimeUnit.SECONDS));
+        assertEquals(LifecycleState.OPERATIONAL, registry.find(DISPLAY_THING).orElseThrow().state());
+        assertTrue(confirmations.pending().isEmpty());
+    }
+
+    @Test
+    void anotherNumberThanTheHubsRefusesThePairing() throws Exception {
+        withDisplayAgent(30);
+        Future<ThingId> pairing = pairInBackground();
+        awaitPending();
+        assertEquals(PairingConfirmations.Outcome.WRONG_NUMBER, confirmations.confirm(DISPLAY, "111111"));
+        assertRefused(pairing, "typed another number");
+    }
+
+    @Test
+    void theOperatorCanRejectAPairing() throws Exception {
+        withDisplayAgent(30);
+        Future<ThingId> pairing = pairInBackground();
+        awaitPending();
+        confirmations.reject(DISPLAY);
+        assertRefused(pairing, "rejected by the operator");
+        assertThrows(IllegalStateException.class, () -> confirmations.reject(DISPLAY), "nothing left to reject");
+    }
+
+    @Test
+    void noAnswerInTimeRefusesThePairing() throws Exception {
+        withDisplayAgent(1);
+        assertRefused(pairInBackground(), "no operator confirmation within 1 s");
+    }
+
+    /** The hub's agent as DisplayYesNo: BlueZ (the mock) then runs numeric comparison through it. */
+    private void withDisplayAgent(int confirmationSeconds) {
+        bridge.deactivate();
+        adapter.close();
+        adapter = new BluezAdapter("hci0", bluez.busAddress(), bluez.bondDirectory(), "DisplayYesNo", 200, 2000,
+                confirmations, confirmationSeconds);
+        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
+                BluetoothBridgeTest.config(false), null);
+        events.set(bridge);
+        DbusMockBluez.Result r = bluez.call("org.bluez", "/", "org.trusthub.Test.AgentAt",
+                "string:" + DbusMockBluez.agentName(adapter));
+        assertEquals(0, r.exit(), r.output());
+    }
+
+    private Future<ThingId> pairInBackground() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<ThingId> f = pool.submit(() -> bridge.pair(DISPLAY, "alice"));
+        pool.shutdown();
+        return f;
+    }
+
+    private void awaitPending() throws InterruptedException {
+        await(() -> !confirmations.pending().isEmpty(), "numeric comparison for the operator");
+    }
+
+    private void assertRefused(Future<ThingId> pairing, String why) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pairing.get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains(why),
+                String.valueOf(e.getCause()));
+        assertTrue(registry.find(DISPLAY_THING).isEmpty(), "nothing was commissioned");
+        assertTrue(keystore.things().stream().noneMatch(DISPLAY_THING::equals), "nothing was enrolled");
+        assertTrue(confirmations.pending().isEmpty());
     }
 
     private byte[] stored(ThingId thing, String name) {

@@ -102,6 +102,8 @@ final class TrustCenter {
     private volatile java.util.function.Supplier<Optional<String>> rotationRefusal = Optional::empty;
     /** How a device is asked to leave when a dongle frames the traffic; null: the trust center's own NWK leave. */
     private volatile java.util.function.Predicate<Member> stackLeave;
+    /** Joins the dongle reports and the hub refuses: logged at most once per reason every 10 s (all counted). */
+    private final JoinRefusalLog stackRefusals;
 
     TrustCenter(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwkSecurity,
             ZigbeeApsSecurity apsSecurity, long extendedPanId, long ownIeee, JoinPolicy policy, Clock clock) {
@@ -113,6 +115,7 @@ final class TrustCenter {
         this.ownIeee = ownIeee;
         this.policy = policy;
         this.clock = clock;
+        this.stackRefusals = new JoinRefusalLog(10_000, clock::millis);
         nwkSecurity.ensureNetwork(network);
         // Devices commissioned or operational before a restart are known again (their keys are in the keystore).
         for (Thing t : registry.list()) {
@@ -149,17 +152,35 @@ final class TrustCenter {
     }
 
     /**
-     * A device the dongle let in (the stack saw it join): admitted if it was commissioned, which activates it;
-     * otherwise counted and refused (the caller asks it to leave).
+     * A device the dongle let in (the stack saw it join): a new join is admitted on the same terms as a join the
+     * trust center answers itself (policy, permit-join window, commissioning, install code), which activates it;
+     * otherwise counted and refused (the caller asks it to leave). A device already in the network is only heard
+     * again (rejoin, announce, discovery).
      */
     boolean admitThroughStack(long ieee, int nwkAddress) {
         Member m = members.get(ieee);
-        Optional<Thing> t = registry.find(ZigbeeIds.device(ieee));
+        ThingId thing = ZigbeeIds.device(ieee);
+        Optional<Thing> t = registry.find(thing);
         if (m == null || t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
             count("tc.NOT_ADMITTED");
-            LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave",
-                    String.format("%016x", ieee));
+            long held = stackRefusals.admit("not-commissioned");
+            if (held >= 0) {
+                LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave{}",
+                        String.format("%016x", ieee), held > 0 ? " (" + held + " more such joins not logged)" : "");
+            }
             return false;
+        }
+        if (!m.joined) {
+            String refusal = joinRefusal(ieee, thing);
+            if (refusal != null) {
+                count("tc.JOIN_REFUSED");
+                long held = stackRefusals.admit("refused");
+                if (held >= 0) {
+                    LOG.warn("ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
+                            refusal, held > 0 ? " (" + held + " more refused joins not logged)" : "");
+                }
+                return false;
+            }
         }
         m.nwk = nwkAddress;
         if (!m.joined) {

@@ -161,6 +161,8 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         if (trustCenter.policy() == JoinPolicy.SECURE_JOIN) {
             manager.setZigBeeLinkKey(new ZigBeeKey(DEFAULT_TC_LINK_KEY));
         }
+        network.dongleJoins = new DongleJoinControl(manager, type, trustCenter);
+        network.dongleJoins.applyPolicy(trustCenter.policy());
         manager.addCommandListener(network::commandReceived);
         manager.addExtension(new ZigBeeDiscoveryExtension());
         widenTransactionWindow(manager);
@@ -224,6 +226,8 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     /** The dongle's type, or null for the simulated coordinator. */
     private volatile DongleType dongle;
+    /** The dongle's join mode and permit-join, or null for the simulated coordinator. */
+    private volatile DongleJoinControl dongleJoins;
 
     /**
      * Devices the dongle let in, as its driver reports them to the stack (join and rejoin announcements; nodes the
@@ -409,8 +413,15 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     }
 
     @Override
-    public void setJoinPolicy(JoinPolicy policy) {
+    public synchronized void setJoinPolicy(JoinPolicy policy) {
         trustCenter.setPolicy(policy);
+        DongleJoinControl joins = dongleJoins;
+        if (joins != null) {
+            if (policy == JoinPolicy.DENY) {
+                joins.permitJoin(0, policy);
+            }
+            joins.applyPolicy(policy);
+        }
     }
 
     @Override
@@ -465,8 +476,12 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     }
 
     @Override
-    public void permitJoin(int seconds) {
+    public synchronized void permitJoin(int seconds) {
         trustCenter.permitJoin(seconds);
+        DongleJoinControl joins = dongleJoins;
+        if (joins != null) {
+            joins.permitJoin(seconds, trustCenter.policy());
+        }
     }
 
     @Override

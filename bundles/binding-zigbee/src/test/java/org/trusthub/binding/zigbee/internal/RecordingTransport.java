@@ -13,6 +13,7 @@ import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.transport.TransportConfig;
 import com.zsmartsystems.zigbee.transport.TransportConfigOption;
+import com.zsmartsystems.zigbee.transport.TrustCentreJoinMode;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
@@ -27,6 +28,8 @@ final class RecordingTransport implements ZigBeeTransportTransmit {
     final List<ZigBeeKey> linkKeys = new CopyOnWriteArrayList<>();
     final List<ZigBeeKey> installKeys = new CopyOnWriteArrayList<>();
     final List<TransportConfigOption> configCalls = new CopyOnWriteArrayList<>();
+    final List<TrustCentreJoinMode> joinModes = new CopyOnWriteArrayList<>();
+    ZigBeeStatus joinModeResult = ZigBeeStatus.SUCCESS;
     ZigBeeStatus initStatus = ZigBeeStatus.SUCCESS;
     ZigBeeStatus installKeyResult = ZigBeeStatus.SUCCESS;
     ZigBeeChannel channel = ZigBeeChannel.CHANNEL_11;
@@ -34,6 +37,12 @@ final class RecordingTransport implements ZigBeeTransportTransmit {
     ExtendedPanId epanId = new ExtendedPanId();
     volatile boolean started;
     volatile ZigBeeTransportReceive receiver;
+
+    /** The durations of the ZDO Mgmt_Permit_Joining_req frames sent so far, in order. */
+    List<Integer> permitJoinDurations() {
+        return frames.stream().filter(f -> f.getProfile() == 0 && f.getCluster() == 0x0036)
+                .map(f -> f.getPayload()[1]).toList();
+    }
 
     /** A key's octets as the driver got them. */
     static byte[] bytes(ZigBeeKey key) {
@@ -149,6 +158,9 @@ final class RecordingTransport implements ZigBeeTransportTransmit {
             if (option == TransportConfigOption.INSTALL_KEY) {
                 installKeys.add(configuration.getValue(option));
                 configuration.setResult(option, installKeyResult);
+            } else if (option == TransportConfigOption.TRUST_CENTRE_JOIN_MODE) {
+                joinModes.add(configuration.getValue(option));
+                configuration.setResult(option, joinModeResult);
             } else {
                 configuration.setResult(option, ZigBeeStatus.UNSUPPORTED);
             }

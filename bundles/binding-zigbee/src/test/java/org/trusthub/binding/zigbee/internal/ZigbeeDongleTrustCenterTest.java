@@ -38,6 +38,8 @@ import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
+import com.zsmartsystems.zigbee.transport.TransportConfigOption;
+import com.zsmartsystems.zigbee.transport.TrustCentreJoinMode;
 
 /**
  * The trust center on a real dongle, seen from below the zsmartsystems network manager: a transport behind the
@@ -97,6 +99,7 @@ class ZigbeeDongleTrustCenterTest {
         byte[] linkKey = linkKey(thing);
         assertEquals(1, transport.installKeys.size(), "the install-code key went to the dongle as INSTALL_KEY");
         assertArrayEquals(linkKey, bytes(transport.installKeys.get(0)));
+        network.permitJoin(60);
 
         // the dongle reports the device's join to the stack, as its driver would
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
@@ -165,7 +168,7 @@ class ZigbeeDongleTrustCenterTest {
         assertTrue(e.getMessage().contains("'telegesis' cannot take install-code link keys"), e.getMessage());
         assertEquals(before, keystore.things());
         assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", DEVICE))).isEmpty());
-        assertTrue(transport.configCalls.isEmpty(), "nothing asked of the dongle");
+        assertFalse(transport.configCalls.contains(TransportConfigOption.INSTALL_KEY), "no install key asked of it");
     }
 
     @Test
@@ -189,6 +192,103 @@ class ZigbeeDongleTrustCenterTest {
                 && f.getDestinationAddress() == 0x3456), "a leave request to the stranger");
         assertEquals(1L, network.refusals().get("tc.NOT_ADMITTED"));
         assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", stranger))).isEmpty());
+    }
+
+    @Test
+    void denyTellsTheDongleToDenyJoinsClosesItsPermitJoinAndTheStackPathRefusesAJoin() throws Exception {
+        open(DongleType.EMBER);
+        assertEquals(List.of(TrustCentreJoinMode.TC_JOIN_INSTALLCODE), transport.joinModes,
+                "the configured policy reached the dongle before the network started");
+        ThingId thing = network.commission(DEVICE, CODE, "alice");
+        network.permitJoin(60);
+        await(() -> transport.permitJoinDurations().contains(60), "permit-join for 60 s at the dongle");
+
+        network.setJoinPolicy(JoinPolicy.DENY);
+        assertEquals(TrustCentreJoinMode.TC_JOIN_DENY, transport.joinModes.get(transport.joinModes.size() - 1));
+        await(() -> transport.permitJoinDurations().get(transport.permitJoinDurations().size() - 1) == 0,
+                "the dongle's permit-join closed");
+        int sent = transport.permitJoinDurations().size();
+        network.permitJoin(120);
+        await(() -> transport.permitJoinDurations().size() > sent, "a permit-join frame under DENY");
+        assertTrue(transport.permitJoinDurations().subList(sent, transport.permitJoinDurations().size()).stream()
+                .allMatch(d -> d == 0), "under DENY the dongle's permit-join stays closed: "
+                        + transport.permitJoinDurations());
+
+        // a dongle that let the device in anyway: refused inside the stack path, asked to leave
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
+        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined under DENY");
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
+        assertFalse(network.device(thing).orElseThrow().joined());
+        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "counted as a refused join");
+    }
+
+    @Test
+    void installCodeOnlySetsTheDongleJoinModeAndAdmitsOnlyInstallCodeJoins() throws Exception {
+        open(DongleType.EMBER);
+        assertEquals(List.of(TrustCentreJoinMode.TC_JOIN_INSTALLCODE), transport.joinModes);
+        long legacy = 0x00124B0000000C03L;
+        int legacyNwk = 0x4567;
+        ThingId withCode = network.commission(DEVICE, CODE, "alice");
+        ThingId withoutCode = network.commission(legacy, null, "alice");
+        network.permitJoin(60);
+
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, legacyNwk, ieee(legacy));
+        await(() -> leaveSentTo(legacyNwk), "a leave request to the device without an install code");
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(withoutCode).orElseThrow().state());
+
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
+        await(() -> registry.find(withCode).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
+                "the install-code device admitted");
+        assertFalse(leaveSentTo(DEVICE_NWK), "no leave request to the install-code device");
+        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "the device without a code refused");
+        assertFalse(network.device(withoutCode).orElseThrow().joined());
+
+        network.setJoinPolicy(JoinPolicy.SECURE_JOIN);
+        assertEquals(TrustCentreJoinMode.TC_JOIN_SECURE, transport.joinModes.get(transport.joinModes.size() - 1));
+    }
+
+    @Test
+    void thePermitJoinWindowOpensAndClosesTheDonglesPermitJoinAndAJoinOutsideItIsRefused() throws Exception {
+        open(DongleType.EMBER);
+        network.commission(DEVICE, CODE, "alice");
+        network.permitJoin(90);
+        await(() -> transport.frames.stream().filter(f -> f.getCluster() == 0x0036 && f.getPayload()[1] == 90)
+                .map(ZigBeeApsFrame::getDestinationAddress).toList().containsAll(List.of(0xFFFC, 0x0000)),
+                "Mgmt_Permit_Joining_req for 90 s to the routers and to the coordinator itself");
+        network.permitJoin(0);
+        await(() -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0036 && f.getPayload()[1] == 0
+                && f.getDestinationAddress() == 0x0000), "the coordinator's permit-join closed");
+        assertEquals(0, network.permitJoinRemaining());
+
+        transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
+        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined with joining closed");
+        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "counted as a refused join");
+    }
+
+    @Test
+    void aDriverThatCannotSetTheJoinModeIsCountedAndSaidInTheLog() {
+        transport.joinModeResult = ZigBeeStatus.UNSUPPORTED;
+        open(DongleType.CONBEE);
+        assertEquals(1L, network.refusals().get("dongle.join-mode-not-set"));
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("did not take trust-centre join mode"));
+    }
+
+    @Test
+    void onlyTheEmberAndTelegesisDriversTakeATrustCentreJoinMode() {
+        for (DongleType type : List.of(DongleType.CC2531, DongleType.XBEE, DongleType.CONBEE)) {
+            com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit driver = DongleDrivers.create(type,
+                    new ZigbeeDongleCapabilityTest.DeadPort());
+            com.zsmartsystems.zigbee.transport.TransportConfig config = new com.zsmartsystems.zigbee.transport
+                    .TransportConfig(TransportConfigOption.TRUST_CENTRE_JOIN_MODE, TrustCentreJoinMode.TC_JOIN_DENY);
+            driver.updateTransportConfig(config);
+            assertEquals(ZigBeeStatus.UNSUPPORTED, config.getResult(TransportConfigOption.TRUST_CENTRE_JOIN_MODE),
+                    type.name());
+        }
+    }
+
+    private boolean leaveSentTo(int nwk) {
+        return transport.frames.stream().anyMatch(f -> f.getProfile() == 0 && f.getCluster() == 0x0034
+                && f.getDestinationAddress() == nwk);
     }
 
     private byte[] currentKey() {

@@ -1,6 +1,7 @@
 package org.trusthub.binding.bluetooth.internal.bluez;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -8,6 +9,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -17,6 +19,7 @@ import org.trusthub.binding.bluetooth.Advertisement;
 import org.trusthub.binding.bluetooth.AirLink;
 import org.trusthub.binding.bluetooth.BleAdapter;
 import org.trusthub.binding.bluetooth.internal.HostStackAdapter;
+import org.trusthub.binding.bluetooth.internal.PairingConfirmations;
 import org.trusthub.binding.bluetooth.internal.PairingResult;
 import org.trusthub.security.link.ble.BleAddress;
 
@@ -61,6 +64,11 @@ public final class BluezAdapter implements BleAdapter, HostStackAdapter {
 
         @AttributeDefinition(description = "How long to wait for BlueZ to resolve a device's GATT services, ms")
         int servicesWaitMillis() default 10000;
+
+        @AttributeDefinition(description = "How long a numeric comparison (agentCapability DisplayYesNo or "
+                + "KeyboardDisplay) waits for trusthub:ble-pairing-confirm before the pairing is refused, seconds "
+                + "(1 to 120; BlueZ itself gives an agent 60 s)")
+        int confirmationSeconds() default 30;
     }
 
     private final BluezBus bus;
@@ -68,20 +76,24 @@ public final class BluezAdapter implements BleAdapter, HostStackAdapter {
     private final Path bondDirectory;
 
     @Activate
-    public BluezAdapter(Config config) {
+    public BluezAdapter(Config config, @Reference PairingConfirmations confirmations) {
         this(config.adapter(), config.busAddress(), Path.of(config.bondDirectory()), config.agentCapability(),
-                config.scanMillis(), config.servicesWaitMillis());
+                config.scanMillis(), config.servicesWaitMillis(), confirmations, config.confirmationSeconds());
     }
 
     public BluezAdapter(String adapter, String busAddress, Path bondDirectory, String agentCapability, int scanMillis,
-            int servicesWaitMillis) {
+            int servicesWaitMillis, PairingConfirmations confirmations, int confirmationSeconds) {
+        if (confirmationSeconds < 1 || confirmationSeconds > 120) {
+            throw new IllegalArgumentException("confirmationSeconds must be 1 to 120, got " + confirmationSeconds);
+        }
         try {
             Class.forName("com.github.hypfvieh.bluetooth.DeviceManager", false, getClass().getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new IllegalStateException("bluez-dbus is not installed: install feature trusthub-bluetooth-bluez");
         }
         try {
-            this.bus = new BluezBus(adapter, busAddress, agentCapability, servicesWaitMillis);
+            this.bus = new BluezBus(adapter, busAddress, agentCapability, servicesWaitMillis,
+                    new HubAgent(confirmations, Duration.ofSeconds(confirmationSeconds)));
         } catch (Exception e) {
             LOG.warn("BlueZ adapter not started: {}", e.getMessage());
             throw new IllegalStateException("BlueZ is not reachable on the bus: " + e.getMessage(), e);

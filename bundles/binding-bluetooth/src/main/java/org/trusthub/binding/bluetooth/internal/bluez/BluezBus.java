@@ -52,13 +52,14 @@ final class BluezBus implements AutoCloseable {
     private final DBusConnection connection;
     private final BluetoothAdapter adapter;
     private final String adapterPath;
-    private final HubAgent agent = new HubAgent();
+    private final HubAgent agent;
     private final Map<String, AutoCloseable> notifications = new ConcurrentHashMap<>();
     private final long servicesWaitMillis;
 
-    BluezBus(String adapterName, String busAddress, String agentCapability, long servicesWaitMillis)
-            throws Exception {
+    BluezBus(String adapterName, String busAddress, String agentCapability, long servicesWaitMillis,
+            HubAgent agent) throws Exception {
         this.servicesWaitMillis = servicesWaitMillis;
+        this.agent = agent;
         manager = busAddress == null || busAddress.isBlank() ? DeviceManager.createInstance(false)
                 : DeviceManager.createInstance(busAddress);
         connection = manager.getDbusConnection();
@@ -115,7 +116,7 @@ final class BluezBus implements AutoCloseable {
     Paired pair(String address) {
         String path = devicePath(address).orElseThrow(() -> new IllegalArgumentException("BlueZ knows no device "
                 + address + " on " + name() + ": scan first"));
-        agent.expect(path);
+        agent.expect(path, address);
         try {
             remote(path, Device1.class).Pair();
         } catch (BluezAlreadyExistsException e) {

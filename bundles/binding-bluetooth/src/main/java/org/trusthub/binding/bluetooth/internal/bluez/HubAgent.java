@@ -1,6 +1,7 @@
 package org.trusthub.binding.bluetooth.internal.bluez;
 
-import java.util.Set;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.bluez.Agent1;
@@ -12,23 +13,34 @@ import org.freedesktop.dbus.types.UInt16;
 import org.freedesktop.dbus.types.UInt32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.binding.bluetooth.internal.PairingConfirmations;
 
 /**
  * The hub's BlueZ pairing agent (org.bluez.Agent1). The hub has no keyboard and no screen a person watches, so it
  * registers as NoInputNoOutput by default: with LE Secure Connections that is Just Works on P-256 ECDH (safe from
  * eavesdroppers, not from an active attacker during pairing). It only says yes for a device the hub is pairing right
- * now; PIN codes (BR/EDR legacy pairing) and passkey requests are refused, never guessed.
+ * now; PIN codes (BR/EDR legacy pairing) and passkey requests are refused, never guessed. A numeric comparison
+ * (DisplayYesNo, KeyboardDisplay) is confirmed only by the operator typing the number the device shows
+ * ({@link PairingConfirmations}); no answer in time refuses it.
  */
 final class HubAgent implements Agent1 {
 
     static final String PATH = "/org/trusthub/bluetooth/agent";
     private static final Logger LOG = LoggerFactory.getLogger(HubAgent.class);
 
-    private final Set<String> pairing = ConcurrentHashMap.newKeySet();
+    /** Device object path to the address the hub is pairing it by. */
+    private final Map<String, String> pairing = new ConcurrentHashMap<>();
+    private final PairingConfirmations confirmations;
+    private final Duration confirmationWait;
 
-    /** The device objects the hub is pairing now; the agent confirms for these only. */
-    void expect(String devicePath) {
-        pairing.add(devicePath);
+    HubAgent(PairingConfirmations confirmations, Duration confirmationWait) {
+        this.confirmations = confirmations;
+        this.confirmationWait = confirmationWait;
+    }
+
+    /** The device objects the hub is pairing now; the agent answers for these only. */
+    void expect(String devicePath, String address) {
+        pairing.put(devicePath, address);
     }
 
     void done(String devicePath) {
@@ -70,6 +82,16 @@ final class HubAgent implements Agent1 {
     @Override
     public void RequestConfirmation(DBusPath device, UInt32 passkey) throws BluezRejectedException {
         requirePairing(device, "numeric comparison");
+        String address = pairing.get(device.getPath());
+        PairingConfirmations.Outcome outcome = confirmations.await(address, passkey.longValue(), confirmationWait);
+        if (outcome != PairingConfirmations.Outcome.CONFIRMED) {
+            throw refuse(device, "numeric comparison (" + switch (outcome) {
+                case WRONG_NUMBER -> "the operator typed another number than the hub's";
+                case REJECTED -> "rejected by the operator";
+                case TIMED_OUT -> "no operator confirmation within " + confirmationWait.toSeconds() + " s";
+                default -> "the wait was interrupted";
+            } + ")");
+        }
     }
 
     @Override
@@ -88,7 +110,7 @@ final class HubAgent implements Agent1 {
     }
 
     private void requirePairing(DBusPath device, String what) throws BluezRejectedException {
-        if (!pairing.contains(device.getPath())) {
+        if (!pairing.containsKey(device.getPath())) {
             throw refuse(device, what + " for a device the hub is not pairing");
         }
     }

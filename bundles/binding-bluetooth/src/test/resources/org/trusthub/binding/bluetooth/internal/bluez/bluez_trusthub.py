@@ -28,6 +28,10 @@ TEMPERATURE = '00002a6e-0000-1000-8000-00805f9b34fb'
 INTERVAL = '00002a21-0000-1000-8000-00805f9b34fb'
 
 BONDDIR = None
+# where the hub's agent is on the bus (bluetoothd learns it from RegisterAgent's sender; the test says it)
+AGENT_NAME = None
+# the six digits a numeric-comparison thermometer shows
+NC_PASSKEY = 482753
 
 
 def _bytes(values):
@@ -62,6 +66,37 @@ def _pair_method(ltk_type, identity):
                         % (os.urandom(16).hex().upper(), ltk_type))
         _changed(device, DEVICE_IFACE, changed)
     return pair
+
+
+def _numeric_comparison(device):
+    '''SMP numeric comparison as bluetoothd runs it when the agent can show a number and take a yes: the agent's
+    RequestConfirmation with the six digits; an error reply fails the pairing.'''
+    manager = mockobject.objects['/org/bluez']
+    agent = manager.default_agent
+    if AGENT_NAME is None or agent is None \
+            or manager.capabilities.get(str(agent)) not in ('DisplayYesNo', 'KeyboardDisplay'):
+        return
+    proxy = device.connection.get_object(AGENT_NAME, agent, introspect=False)
+    try:
+        proxy.RequestConfirmation(dbus.ObjectPath(device.path), dbus.UInt32(NC_PASSKEY),
+                                  dbus_interface='org.bluez.Agent1', timeout=120)
+    except dbus.exceptions.DBusException as e:
+        raise dbus.exceptions.DBusException('Authentication Rejected: %s' % e.get_dbus_message(),
+                                            name='org.bluez.Error.AuthenticationRejected')
+
+
+def _comparing(pair):
+    def compare_then_pair(device):
+        _numeric_comparison(device)
+        pair(device)
+    return compare_then_pair
+
+
+@dbus.service.method(TEST_IFACE, in_signature='s', out_signature='')
+def AgentAt(_self, name):
+    '''Where the hub's agent is on the bus.'''
+    global AGENT_NAME  # pylint: disable=global-statement
+    AGENT_NAME = str(name)
 
 
 def _connect(device):
@@ -110,11 +145,12 @@ def Notify(_self, path, value):
     _changed(chrc, GATT_CHRC_IFACE, {'Value': _bytes(value)})
 
 
-def _thermometer(mock, address, name, ltk_type, identity):
+def _thermometer(mock, address, name, ltk_type, identity, numeric_comparison=False):
     device_path = bluez5.AddDevice(mock, ADAPTER, address, name)
     device = mockobject.objects[device_path]
     device.props[DEVICE_IFACE]['AddressType'] = dbus.String('random', variant_level=1)
-    device.AddMethods(DEVICE_IFACE, [('Pair', '', '', _pair_method(ltk_type, identity)),
+    pair = _pair_method(ltk_type, identity)
+    device.AddMethods(DEVICE_IFACE, [('Pair', '', '', _comparing(pair) if numeric_comparison else pair),
                                      ('Connect', '', '', _connect)])
     service_path = device_path + '/service000a'
     mock.AddObject(service_path, GATT_SERVICE_IFACE, {
@@ -156,3 +192,5 @@ def Setup(mock):
     _thermometer(mock, 'C0:51:4D:00:00:02', 'thermo-legacy', 0, None)
     # pairs, but leaves no bond file the hub can read
     _thermometer(mock, 'C0:51:4D:00:00:03', 'thermo-nobond', None, None)
+    # Secure Connections with a display: numeric comparison through the hub's agent when it can take a yes
+    _thermometer(mock, 'C0:51:4D:00:00:04', 'thermo-display', 2, None, numeric_comparison=True)
