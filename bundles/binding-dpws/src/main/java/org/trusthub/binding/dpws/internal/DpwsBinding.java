@@ -90,6 +90,17 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 + "chaining to a keystore trust anchor) and announce https:// XAddrs. While no TlsContexts service is "
                 + "registered, connections are closed unserved, never answered in the clear.")
         boolean https() default false;
+
+        @AttributeDefinition(name = "Discovery replies per minute", description = "ProbeMatches and ResolveMatches "
+                + "messages the device host sends to one source address per minute (one per matching hosted thing). "
+                + "A Probe is answered in full while its source has budget left; over budget it is not answered. "
+                + "Bounds what a spoofed Probe can make the hub send to a victim.")
+        int discoveryRepliesPerMinute() default HostLimits.DEFAULT_DISCOVERY_REPLIES_PER_MINUTE;
+
+        @AttributeDefinition(name = "Event sinks", description = "Hosts (exact names) and addresses or CIDR ranges "
+                + "(e.g. 192.168.1.0/24, fd00::/8) that a WS-Eventing subscription's NotifyTo and EndTo may name "
+                + "besides the address the Subscribe came from. Empty: events go back to the subscriber only.")
+        String[] eventSinks() default {};
     }
 
     @Reference
@@ -122,6 +133,12 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     @Activate
     void activate(Config config) throws IOException {
         settings = settings(config);
+        HostLimits limits;
+        try {
+            limits = new HostLimits(config.discoveryRepliesPerMinute(), Arrays.asList(config.eventSinks()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
+        }
         List<NetworkInterface> nifs = new ArrayList<>();
         for (String name : config.interfaces()) {
             if (name == null || name.isBlank()) {
@@ -154,6 +171,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity),
                 () -> tls, config.https());
         s.host().services(contributed);
+        s.host().limits(limits);
         s.start();
         stack = s;
     }
