@@ -272,19 +272,18 @@ public final class DeviceHost {
         }
     }
 
-    private final AtomicLong lastOverBudgetLog = new AtomicLong(Long.MIN_VALUE);
+    // Anyone can send (or spoof) Probes: said at most once a minute.
+    private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
 
     private boolean withinBudget(InetSocketAddress from, int replies, String what) {
         if (replyBudget.charge(from.getAddress(), replies)) {
             return true;
         }
-        // Anyone can send (or spoof) these: said at most once a minute.
-        long now = System.nanoTime();
-        long last = lastOverBudgetLog.get();
-        if ((last == Long.MIN_VALUE || now - last > 60_000_000_000L) && lastOverBudgetLog.compareAndSet(last, now)) {
+        long held = overBudgetLog.due();
+        if (held >= 0) {
             LOG.warn("DPWS: not answering a {} from {}: the source is over its budget of {} discovery replies a "
-                    + "minute (discoveryRepliesPerMinute); further refusals are not logged for a minute", what,
-                    from.getAddress().getHostAddress(), limits.discoveryRepliesPerMinute());
+                    + "minute (discoveryRepliesPerMinute); {} more refused since the last report", what,
+                    from.getAddress().getHostAddress(), limits.discoveryRepliesPerMinute(), held);
         }
         return false;
     }

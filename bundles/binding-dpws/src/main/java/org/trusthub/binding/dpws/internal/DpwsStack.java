@@ -30,6 +30,10 @@ import org.trusthub.binding.dpws.spi.SoapSecurityException;
 public final class DpwsStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsStack.class);
+    // Anyone on the link can send discovery datagrams: each reason for dropping one is logged once a minute.
+    private final LogLimit malformedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit badSignatureLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit refusedEndpointLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -256,8 +260,11 @@ public final class DpwsStack implements AutoCloseable {
                     if (refused == null) {
                         kept.add(e);
                     } else {
-                        LOG.warn("DPWS: dropped {} from {} for {}: {}", m.kind.element, from,
-                                Xml.printable(e.address()), refused);
+                        long held = refusedEndpointLog.due();
+                        if (held >= 0) {
+                            LOG.warn("DPWS: dropped {} from {} for {}: {} ({} more dropped since the last report)",
+                                    m.kind.element, from, Xml.printable(e.address()), refused, held);
+                        }
                     }
                 }
                 if (kept.isEmpty()) {
@@ -266,11 +273,18 @@ public final class DpwsStack implements AutoCloseable {
                 m = kept.size() == m.endpoints.size() ? m : m.withEndpoints(kept);
             }
         } catch (MalformedMessageException e) {
-            LOG.warn("DPWS: dropped a datagram from {}: {}", from, e.getMessage());
+            long held = malformedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: dropped a datagram from {}: {} ({} more dropped since the last report)", from,
+                        e.getMessage(), held);
+            }
             return;
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {}", from, e.faultCode(),
-                    e.getMessage());
+            long held = badSignatureLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {} ({} more dropped since "
+                        + "the last report)", from, e.faultCode(), e.getMessage(), held);
+            }
             return;
         }
         switch (m.kind) {
