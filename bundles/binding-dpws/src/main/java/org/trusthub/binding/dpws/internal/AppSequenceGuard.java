@@ -1,5 +1,6 @@
 package org.trusthub.binding.dpws.internal;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,32 +8,51 @@ import java.util.Map;
  * Orders each sender's discovery messages by their AppSequence (WS-Discovery 1.1 section 7): a message from an
  * older instance, or one whose number does not exceed the last accepted one of the same sequence, is stale or
  * replayed and must not be acted on. Retransmitted copies are filtered earlier by their MessageID.
+ *
+ * <p>Two tables, so that nobody can push an authenticated sender's entry out: the sequences of senders whose
+ * messages carried a signature bound to them are kept in a table only such messages write to, and are never
+ * evicted (their number is bounded by the enrolled things); unsigned senders share a bounded table in which the
+ * least recently seen gives way. An unsigned message is ordered against the signed entry too, but never changes it.
  */
 public final class AppSequenceGuard {
 
-    private static final int MAX_SENDERS = 4096;
+    private static final int MAX_UNSIGNED_SENDERS = 4096;
+    /** A safety bound only: signed entries need a signature by an enrolled thing (or the hub) bound to the sender. */
+    static final int MAX_SIGNED_SENDERS = 65536;
 
     private record Seen(long instanceId, String sequenceId, long messageNumber) {
     }
 
-    private final Map<String, Seen> seen = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, Seen> signed = new HashMap<>();
+    private final Map<String, Seen> unsigned = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-            return size() > MAX_SENDERS;
+            return size() > MAX_UNSIGNED_SENDERS;
         }
     };
 
     /**
      * Records the sequence of a message from a sender (its endpoint address) and returns null when it is in order,
      * or why it is refused; nothing is recorded for a refused message.
+     *
+     * @param authenticated whether the message carried a valid signature bound to this sender
      */
-    public synchronized String accept(String sender, AppSequence s) {
+    public synchronized String accept(String sender, AppSequence s, boolean authenticated) {
+        Seen last = signed.get(sender);
+        if (last == null) {
+            last = unsigned.get(sender);
+        }
         if (s == null) {
+            if (authenticated) {
+                return "a signed discovery message without AppSequence (it could be replayed at any time)";
+            }
+            if (last != null) {
+                return "no AppSequence, though this sender's earlier messages carried one";
+            }
             return null;
         }
-        Seen last = seen.get(sender);
         if (last != null) {
             if (Long.compareUnsigned(s.instanceId(), last.instanceId) < 0) {
                 return "InstanceId " + Long.toUnsignedString(s.instanceId()) + " is older than "
@@ -45,11 +65,21 @@ public final class AppSequenceGuard {
                         + " (replayed or stale)";
             }
         }
-        seen.put(sender, new Seen(s.instanceId(), s.sequenceId(), s.messageNumber()));
+        Seen now = new Seen(s.instanceId(), s.sequenceId(), s.messageNumber());
+        if (authenticated) {
+            if (!signed.containsKey(sender) && signed.size() >= MAX_SIGNED_SENDERS) {
+                return "too many signed senders (" + MAX_SIGNED_SENDERS + ") to order another";
+            }
+            signed.put(sender, now);
+            unsigned.remove(sender);
+        } else if (!signed.containsKey(sender)) {
+            unsigned.put(sender, now);
+        }
         return null;
     }
 
     public synchronized void forget(String sender) {
-        seen.remove(sender);
+        signed.remove(sender);
+        unsigned.remove(sender);
     }
 }

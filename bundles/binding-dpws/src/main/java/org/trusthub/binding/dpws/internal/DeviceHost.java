@@ -68,9 +68,34 @@ public final class DeviceHost {
         }
     }
 
-    /** A granted event subscription. */
+    /**
+     * A granted event subscription.
+     *
+     * @param subscriber who may manage it: the thing that signed the Subscribe, or else the address it came from
+     */
     public record Subscription(String id, Hosted device, DpwsVersion version, URI notifyTo,
-            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires) {
+            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires,
+            Subscriber subscriber) {
+    }
+
+    /** The party that made a subscription: an authenticated thing, or (unauthenticated) a source address. */
+    public record Subscriber(java.util.Optional<ThingId> thing, InetAddress address) {
+        static Subscriber of(VerifiedRequest verified, InetSocketAddress peer) {
+            return new Subscriber(verified.sender(), peer.getAddress());
+        }
+
+        /** Whether a later request comes from the same party: the same signer, or the same address when unsigned. */
+        boolean matches(Subscriber other) {
+            if (thing.isPresent()) {
+                return thing.equals(other.thing);
+            }
+            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress());
+        }
+
+        @Override
+        public String toString() {
+            return thing.map(ThingId::value).orElse(address.getHostAddress());
+        }
     }
 
     private final DpwsStack stack;
@@ -86,6 +111,8 @@ public final class DeviceHost {
     // returns, so a thing that became OPERATIONAL (or went) meanwhile is still announced (or withdrawn).
     private final Set<Hosted> helloPending = new java.util.LinkedHashSet<>();
     private final Set<String> byePending = new java.util.LinkedHashSet<>();
+    private volatile HostLimits limits = HostLimits.defaults();
+    private volatile SourceBudget replyBudget = new SourceBudget(limits.discoveryRepliesPerMinute());
 
     DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
         this.stack = stack;
@@ -96,6 +123,12 @@ public final class DeviceHost {
     /** Uses the component's set of contributed services (kept across stack restarts). */
     public void services(HostedServices contributed) {
         this.services = java.util.Objects.requireNonNull(contributed, "contributed");
+    }
+
+    /** Sets what unauthenticated parties get: discovery replies per source, where events may be sent. */
+    public void limits(HostLimits l) {
+        this.limits = java.util.Objects.requireNonNull(l, "limits");
+        this.replyBudget = new SourceBudget(l.discoveryRepliesPerMinute());
     }
 
     /** The contributed hosted services offered on a thing's device. */
@@ -253,6 +286,14 @@ public final class DeviceHost {
 
     // ---- discovery ----
 
+    /** Spacing of the replies to one Probe, so a long answer does not overflow the prober's receive buffer. */
+    static final int REPLY_SPACING_MILLIS = 5;
+
+    /**
+     * Answers a Probe with one ProbeMatches per matching hosted thing: each fits a datagram however many things are
+     * hosted, and each signed one speaks for one device (a signature binds the device it announces). The source
+     * address pays for every reply from its budget; over budget it gets none.
+     */
     void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
         DpwsVersion v = probe.soap.version;
         InetAddress local = stack.localAddressFor(from.getAddress());
@@ -264,11 +305,31 @@ public final class DeviceHost {
                 matches.add(e);
             }
         }
-        if (matches.isEmpty()) {
+        if (matches.isEmpty() || !withinBudget(from, matches.size(), "Probe")) {
             return;
         }
-        SoapMessage reply = DiscoveryMessage.probeMatches(v, probe.soap.messageId(), matches, nextSequence());
-        stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
+        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
+        for (DiscoveryMessage.Endpoint e : matches) {
+            SoapMessage reply = DiscoveryMessage.probeMatches(v, probe.soap.messageId(), List.of(e), nextSequence());
+            stack.sendDiscovery(reply, from, delay);
+            delay += REPLY_SPACING_MILLIS;
+        }
+    }
+
+    // Anyone can send (or spoof) Probes: said at most once a minute.
+    private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
+
+    private boolean withinBudget(InetSocketAddress from, int replies, String what) {
+        if (replyBudget.charge(from.getAddress(), replies)) {
+            return true;
+        }
+        long held = overBudgetLog.due();
+        if (held >= 0) {
+            LOG.warn("DPWS: not answering a {} from {}: the source is over its budget of {} discovery replies a "
+                    + "minute (discoveryRepliesPerMinute); {} more refused since the last report", what,
+                    from.getAddress().getHostAddress(), limits.discoveryRepliesPerMinute(), held);
+        }
+        return false;
     }
 
     void onResolve(DiscoveryMessage resolve, InetSocketAddress from, boolean multicast) {
@@ -276,7 +337,7 @@ public final class DeviceHost {
         String wanted = resolve.endpoints.get(0).address();
         InetAddress local = stack.localAddressFor(from.getAddress());
         for (Hosted h : hosted.values()) {
-            if (h.address().equalsIgnoreCase(wanted) && local != null) {
+            if (h.address().equalsIgnoreCase(wanted) && local != null && withinBudget(from, 1, "Resolve")) {
                 SoapMessage reply = DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(),
                         endpoint(v, h, List.of(url(local, h.devicePath()))), nextSequence());
                 stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
@@ -355,7 +416,7 @@ public final class DeviceHost {
         try {
             response = device ? deviceRequest(h, m) : contributed != null
                     ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
-                    : serviceRequest(h, m, peer);
+                    : serviceRequest(h, m, Subscriber.of(verified, peer));
         } catch (ContributedCall.Refused e) {
             long held = contributedRefusedLog.due();
             if (held >= 0) {
@@ -369,7 +430,8 @@ public final class DeviceHost {
                 LOG.info("DPWS: bad {} for {} from {}: {} ({} more since the last report)", Xml.printable(m.action()),
                         h.thing(), peer, e.getMessage(), held);
             }
-            SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender", null, e.getMessage());
+            SoapMessage fault = SoapMessage.fault(v, m.messageId(), "Sender",
+                    e instanceof Eventing.Refused r ? r.subcode() : null, e.getMessage());
             return bare ? plainReply(fault, 400) : reply(replyTo, fault, 400);
         }
         if (bare) {
@@ -465,8 +527,7 @@ public final class DeviceHost {
         return s;
     }
 
-    private SoapMessage serviceRequest(Hosted h, SoapMessage m, InetSocketAddress peer)
-            throws MalformedMessageException {
+    private SoapMessage serviceRequest(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
         DpwsVersion v = m.version;
         String action = m.action();
         if (DpwsVersion.MEX_GET_METADATA.equals(action)) {
@@ -486,16 +547,16 @@ public final class DeviceHost {
             return r;
         }
         if (Eventing.SUBSCRIBE.equals(action)) {
-            return subscribe(h, m);
+            return subscribe(h, m, from);
         }
         if (Eventing.RENEW.equals(action) || Eventing.GET_STATUS.equals(action)
                 || Eventing.UNSUBSCRIBE.equals(action)) {
-            return manage(h, m);
+            return manage(h, m, from);
         }
         throw new MalformedMessageException("no operation with action " + Xml.printable(action));
     }
 
-    private SoapMessage subscribe(Hosted h, SoapMessage m) throws MalformedMessageException {
+    private SoapMessage subscribe(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
         DpwsVersion v = m.version;
         Element sub = Xml.child(m.body, Eventing.WSE, "Subscribe");
         if (sub == null) {
@@ -513,6 +574,14 @@ public final class DeviceHost {
         URI notify = httpAddress(notifyTo == null ? null : Xml.childText(notifyTo, v.wsa, "Address"), "NotifyTo");
         Element endToEpr = Xml.child(sub, Eventing.WSE, "EndTo");
         URI endTo = endToEpr == null ? null : httpAddress(Xml.childText(endToEpr, v.wsa, "Address"), "EndTo");
+        // The host posts wherever these point: only back to the subscriber, unless the operator allowed more.
+        for (URI sink : endTo == null ? List.of(notify) : List.of(notify, endTo)) {
+            if (!limits.sinkAllowed(sink, from.address())) {
+                throw new Eventing.Refused("wse:EventSourceUnableToProcess", (sink == notify ? "NotifyTo" : "EndTo")
+                        + " names host " + Xml.printable(sink.getHost()) + ", not the subscriber's own address "
+                        + from.address().getHostAddress() + " (other hosts need the eventSinks setting)");
+            }
+        }
         Set<String> actions = Set.of(STATE_CHANGED);
         Element filter = Xml.child(sub, Eventing.WSE, "Filter");
         if (filter != null) {
@@ -536,8 +605,9 @@ public final class DeviceHost {
             refs.add(e);
         }
         String id = "urn:uuid:" + UUID.randomUUID();
-        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d)));
-        LOG.info("DPWS: {} subscribed to {} events of {} for {}", notify, actions.size(), h.thing(),
+        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d),
+                from));
+        LOG.info("DPWS: {} subscribed {} to {} events of {} for {}", from, notify, actions.size(), h.thing(),
                 Eventing.format(d));
         SoapMessage r = SoapMessage.create(v, Eventing.SUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
         declareWse(r);
@@ -558,12 +628,17 @@ public final class DeviceHost {
         r.doc.getDocumentElement().setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:wse", Eventing.WSE);
     }
 
-    private SoapMessage manage(Hosted h, SoapMessage m) throws MalformedMessageException {
+    private SoapMessage manage(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
         DpwsVersion v = m.version;
         String id = Xml.childText(m.header, Eventing.WSE, "Identifier");
         Subscription s = id == null ? null : subscriptions.get(id);
         if (s == null || !s.device().equals(h) || s.expires().isBefore(Instant.now())) {
             throw new MalformedMessageException("unknown or expired subscription");
+        }
+        if (!s.subscriber().matches(from)) {
+            throw new Eventing.Refused("wse:InvalidMessage", "only the subscriber (" + (s.subscriber().thing()
+                    .isPresent() ? "the thing that signed the Subscribe" : "the address the Subscribe came from")
+                    + ") may renew, query or end this subscription");
         }
         String action = m.action();
         if (Eventing.UNSUBSCRIBE.equals(action)) {
@@ -577,7 +652,7 @@ public final class DeviceHost {
             Instant now = Instant.now();
             Duration d = Eventing.parseExpires(Xml.childText(renew, Eventing.WSE, "Expires"), now);
             subscriptions.put(id, new Subscription(id, h, s.version(), s.notifyTo(), s.referenceParameters(),
-                    s.endTo(), s.actions(), now.plus(d)));
+                    s.endTo(), s.actions(), now.plus(d), s.subscriber()));
             SoapMessage r = SoapMessage.create(v, Eventing.RENEW_RESPONSE, v.anonymous, m.messageId());
             declareWse(r);
             Xml.add(Xml.add(r.body, Eventing.WSE, "wse:RenewResponse"), Eventing.WSE, "wse:Expires",

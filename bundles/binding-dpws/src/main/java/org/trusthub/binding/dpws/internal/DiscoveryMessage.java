@@ -98,6 +98,11 @@ public final class DiscoveryMessage {
         return new DiscoveryMessage(m, kind, List.copyOf(eps), probeTypes, probeScopes, matchBy);
     }
 
+    /** The same message, acted on for some of its endpoints only (the others were refused). */
+    DiscoveryMessage withEndpoints(List<Endpoint> kept) {
+        return new DiscoveryMessage(soap, kind, List.copyOf(kept), probeTypes, probeScopes, matchBy);
+    }
+
     private static Endpoint endpoint(DpwsVersion v, Element parent, boolean addressOnly)
             throws MalformedMessageException {
         Element epr = Xml.child(parent, v.wsa, "EndpointReference");

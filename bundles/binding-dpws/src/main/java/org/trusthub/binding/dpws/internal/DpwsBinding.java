@@ -108,6 +108,16 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 + "restarting) DPWS refuses requests, replies and sends, and drops discovery messages, instead of "
                 + "handling them unprotected. false only for an installation without trusthub-wss.")
         boolean requireMessageSecurity() default true;
+        @AttributeDefinition(name = "Discovery replies per minute", description = "ProbeMatches and ResolveMatches "
+                + "messages the device host sends to one source address per minute (one per matching hosted thing). "
+                + "A Probe is answered in full while its source has budget left; over budget it is not answered. "
+                + "Bounds what a spoofed Probe can make the hub send to a victim.")
+        int discoveryRepliesPerMinute() default HostLimits.DEFAULT_DISCOVERY_REPLIES_PER_MINUTE;
+
+        @AttributeDefinition(name = "Event sinks", description = "Hosts (exact names) and addresses or CIDR ranges "
+                + "(e.g. 192.168.1.0/24, fd00::/8) that a WS-Eventing subscription's NotifyTo and EndTo may name "
+                + "besides the address the Subscribe came from. Empty: events go back to the subscriber only.")
+        String[] eventSinks() default {};
     }
 
     @Reference
@@ -166,6 +176,14 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         }
     }
 
+    static HostLimits hostLimits(Config config) {
+        try {
+            return new HostLimits(config.discoveryRepliesPerMinute(), Arrays.asList(config.eventSinks()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
+        }
+    }
+
     // The configuration the stack waits with until the required WS-Security provider is registered.
     private Config waiting;
 
@@ -194,6 +212,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     @Activate
     synchronized void activate(Config config) throws IOException {
         limits(config); // refuses a bad value before anything starts
+        hostLimits(config);
         settings = settings(config);
         if (config.requireMessageSecurity() && soapSecurity == null) {
             waiting = config;
@@ -237,6 +256,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity,
                         config.requireMessageSecurity()), () -> tls, config.https(), limits);
         s.host().services(contributed);
+        s.host().limits(hostLimits(config));
         s.start();
         stack = s;
     }
@@ -252,6 +272,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
             return;
         }
         limits(config); // a bad value leaves the running stack as it is
+        hostLimits(config);
         deactivate();
         activate(config);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 
 /**
@@ -32,6 +33,10 @@ public final class DpwsStack implements AutoCloseable {
     private final LogLimit securityMissingLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit otherInterfaceLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit malformedRequestLog = new LogLimit(Duration.ofMinutes(1));
+    // Anyone on the link can send discovery datagrams: each reason for dropping one is logged once a minute.
+    private final LogLimit malformedLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit badSignatureLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit refusedEndpointLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -262,7 +267,7 @@ public final class DpwsStack implements AutoCloseable {
         Optional<String> signer;
         try {
             SoapMessage soap = SoapMessage.read(Xml.parse(data, length, Xml.MAX_UDP), security.understoodHeaders());
-            if (soap.messageId() != null && !duplicates.firstTime(soap.messageId())) {
+            if (soap.messageId() != null && duplicates.seen(soap.messageId())) {
                 return;
             }
             m = DiscoveryMessage.read(soap);
@@ -271,30 +276,42 @@ public final class DpwsStack implements AutoCloseable {
                 return;
             }
             signer = security.verifyDiscovery(soap);
-            if (signer.isEmpty() && security.available() && m.kind != DiscoveryMessage.Kind.PROBE
-                    && m.kind != DiscoveryMessage.Kind.RESOLVE && !m.endpoints.isEmpty()
-                    && requiresSignature(m.endpoints.get(0).address())) {
-                // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
-                LOG.warn("DPWS: dropped an unsigned {} from {} for {}: its policy requires signed messages",
-                        m.kind.element, from, Xml.printable(m.endpoints.get(0).address()));
+            // Recorded only now, in the table of its kind: unsigned messages cannot push signed ones out.
+            if (soap.messageId() != null && !duplicates.firstTime(soap.messageId(), signer.isPresent())) {
                 return;
             }
-            if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE
-                    && !m.endpoints.isEmpty()) {
-                String refused = sequences.accept(m.endpoints.get(0).address() + " " + soap.version,
-                        soap.appSequence());
-                if (refused != null) {
-                    LOG.warn("DPWS: dropped {} from {} for {}: {}", m.kind.element, from,
-                            Xml.printable(m.endpoints.get(0).address()), refused);
+            if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE) {
+                List<DiscoveryMessage.Endpoint> kept = new ArrayList<>();
+                for (DiscoveryMessage.Endpoint e : m.endpoints) {
+                    String refused = admit(m, e, signer);
+                    if (refused == null) {
+                        kept.add(e);
+                    } else {
+                        long held = refusedEndpointLog.due();
+                        if (held >= 0) {
+                            LOG.warn("DPWS: dropped {} from {} for {}: {} ({} more dropped since the last report)",
+                                    m.kind.element, from, Xml.printable(e.address()), refused, held);
+                        }
+                    }
+                }
+                if (kept.isEmpty()) {
                     return;
                 }
+                m = kept.size() == m.endpoints.size() ? m : m.withEndpoints(kept);
             }
         } catch (MalformedMessageException e) {
-            LOG.warn("DPWS: dropped a datagram from {}: {}", from, e.getMessage());
+            long held = malformedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: dropped a datagram from {}: {} ({} more dropped since the last report)", from,
+                        e.getMessage(), held);
+            }
             return;
         } catch (SoapSecurityException e) {
-            LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {}", from, e.faultCode(),
-                    e.getMessage());
+            long held = badSignatureLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {} ({} more dropped since "
+                        + "the last report)", from, e.faultCode(), e.getMessage(), held);
+            }
             return;
         }
         switch (m.kind) {
@@ -313,6 +330,33 @@ public final class DpwsStack implements AutoCloseable {
                     client.onDiscovery(m, signer.orElse(null));
                 }
             }
+        }
+    }
+
+    /**
+     * Whether an announced endpoint (Hello, Bye, ProbeMatch, ResolveMatch) is acted on: null when it is, else why
+     * not. A signature speaks only for the signer's own device (or for anything when it is this hub's), a device
+     * whose policy signs is believed only when signed, and the message must be in its sender's AppSequence order.
+     */
+    private String admit(DiscoveryMessage m, DiscoveryMessage.Endpoint e, Optional<String> signer)
+            throws MalformedMessageException {
+        if (signer.isPresent() && !signer.get().equals(SoapSecurity.HUB_SIGNER)
+                && !signer.get().equals(thingOf(e.address()))) {
+            return "signed by " + Xml.printable(signer.get()) + ", which is not the announced device's thing "
+                    + Xml.printable(String.valueOf(thingOf(e.address())));
+        }
+        if (signer.isEmpty() && security.available() && requiresSignature(e.address())) {
+            // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
+            return "unsigned, and its policy requires signed messages";
+        }
+        return sequences.accept(e.address() + " " + m.soap.version, m.soap.appSequence(), signer.isPresent());
+    }
+
+    private static String thingOf(String address) {
+        try {
+            return DiscoveredDevice.thingIdFor(address).value();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

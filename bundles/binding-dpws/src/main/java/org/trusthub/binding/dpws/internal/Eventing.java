@@ -26,6 +26,21 @@ public final class Eventing {
     private Eventing() {
     }
 
+    /** A request the event source refuses with a WS-Eventing fault subcode (wse:...) and a reason. */
+    public static final class Refused extends MalformedMessageException {
+        private static final long serialVersionUID = 1L;
+        private final String subcode;
+
+        public Refused(String subcode, String reason) {
+            super(reason);
+            this.subcode = subcode;
+        }
+
+        public String subcode() {
+            return subcode;
+        }
+    }
+
     /** Parses wse:Expires (an xs:duration of days/hours/minutes/seconds, or an xs:dateTime) into a duration. */
     public static Duration parseExpires(String text, Instant now) throws MalformedMessageException {
         if (text == null || text.isEmpty()) {

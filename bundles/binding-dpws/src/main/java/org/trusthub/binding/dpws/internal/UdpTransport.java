@@ -47,6 +47,9 @@ public final class UdpTransport implements AutoCloseable {
     public static final int UDP_MAX_DELAY = 250;
     public static final int UDP_UPPER_DELAY = 500;
 
+    /** Asked of the kernel for each socket (Linux caps it at net.core.rmem_max). */
+    static final int RECEIVE_BUFFER = 1 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
 
     /** Receives each datagram, with the socket address it came from and the interface it was sent to, if known. */
@@ -122,6 +125,9 @@ public final class UdpTransport implements AutoCloseable {
         }
         DatagramChannel tx = DatagramChannel.open(family);
         channels.add(new Channel(tx, family, false));
+        // The answers to one Probe arrive together, one ProbeMatches per device of each host: room for hundreds.
+        rx.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+        tx.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
         tx.bind(new InetSocketAddress(loopback, 0));
         tx.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
         tx.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);

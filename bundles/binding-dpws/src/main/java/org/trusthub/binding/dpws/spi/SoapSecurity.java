@@ -24,6 +24,12 @@ public interface SoapSecurity {
     String MECHANISM = "ws-security";
 
     /**
+     * What {@link #verifyDiscovery} returns when this hub's own identity signed the message. Any other signer binds
+     * a discovery message only to the endpoint whose thing it is ({@code dpws:<uuid>} of the announced address).
+     */
+    String HUB_SIGNER = "this hub";
+
+    /**
      * The protection the policy of a thing requires on every SOAP message to and from it; {@link SoapProtection#NONE}
      * when it has no policy. The binding uses it to label devices in the shell and to decide whether to call
      * {@link #secure} at all.
@@ -72,8 +78,9 @@ public interface SoapSecurity {
     /**
      * Checks the compact signature of an incoming WS-Discovery message.
      *
-     * @return the signer (a thing id or the certificate subject) when the message is signed and the signature is
-     *         good; empty when it carries no signature at all
+     * @return the signer (the id of the thing whose enrolled key signed, or {@link #HUB_SIGNER}) when the message is
+     *         signed and the signature is good; empty when it carries no signature at all. The binding accepts a
+     *         signed message only for the endpoints of that thing.
      * @throws SoapSecurityException when a signature is present but bad, by an unknown key, or covers the wrong
      *         parts; the binding then drops the message
      */

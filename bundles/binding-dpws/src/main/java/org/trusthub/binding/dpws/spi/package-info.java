@@ -6,7 +6,7 @@
  * {@link org.trusthub.binding.dpws.spi.HostedService} services (whiteboard).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.binding.dpws.spi;
 
 import org.osgi.annotation.bundle.Export;

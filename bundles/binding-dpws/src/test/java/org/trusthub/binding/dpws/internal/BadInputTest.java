@@ -164,9 +164,10 @@ class BadInputTest {
     @Test
     void retransmittedCopiesAreActedOnOnce() throws Exception {
         AppSequenceGuard g = new AppSequenceGuard();
-        assertNull(g.accept("a", new AppSequence(1, "", 1)));
-        assertTrue(g.accept("a", new AppSequence(1, "", 1)).contains("replayed"));
-        assertNull(g.accept("a", new AppSequence(1, "urn:x", 1)), "another sequence is not ordered against this");
+        assertNull(g.accept("a", new AppSequence(1, "", 1), false));
+        assertTrue(g.accept("a", new AppSequence(1, "", 1), false).contains("replayed"));
+        assertNull(g.accept("a", new AppSequence(1, "urn:x", 1), false),
+                "another sequence is not ordered against this");
         DuplicateFilter f = new DuplicateFilter(2);
         assertTrue(f.firstTime("m1"));
         assertTrue(!f.firstTime("m1"));

@@ -107,7 +107,7 @@ public final class WsSecurityBridge implements SoapSecurity, PolicyWords {
 
     private static String name(DiscoverySigner s) {
         if (s.isHub()) {
-            return "this hub";
+            return HUB_SIGNER;
         }
         return s.thing().map(ThingId::value).orElse(s.certificate().getSubjectX500Principal().getName());
     }
