@@ -41,7 +41,7 @@ import org.trusthub.storage.StoreException;
  *
  * <p>Ordering rules that keep the registry and the keystore consistent across crashes: keys are enrolled before
  * the registry record is written (and the enrollment is discarded if the write fails; one a crash left behind,
- * never used, is discarded when the thing is enrolled again); keys are revoked or rotated before the
+ * never used, is discarded by the next start, see {@link #reconcile()}); keys are revoked or rotated before the
  * new state is written, so a crash in between leaves revoked keys under a not-yet-decommissioned thing, which
  * {@link #reconcile()} completes on the next start. A rebootstrap first records its intent with the key generations
  * before the rotation, then rotates, then records the new state; the next start completes one that was cut short
@@ -69,6 +69,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     // Rebootstraps whose intent is recorded but whose new state is not (yet).
     private final Map<ThingId, RegistryRecords.Intent> rebootstraps = new TreeMap<>();
     private final RecordStore store;
+    // What this start reconciled, one operator message per thing, as logged.
+    private final List<String> startNotes = new ArrayList<>();
     private boolean closed;
 
     /**
@@ -126,6 +128,13 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             LOG.info("Thing {} enrolled for owner '{}' with a {} root", id, owner, rootCredential.kind());
             publish(TrustHubEvents.LIFECYCLE_ENROLLED, thing, null, null);
             return thing;
+        }
+    }
+
+    /** What this start reconciled with the keystore, one message per thing as the log shows it at WARN. */
+    List<String> startNotes() {
+        synchronized (lock) {
+            return List.copyOf(startNotes);
         }
     }
 
@@ -479,7 +488,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     }
 
     /**
-     * Completes decommissionings a crash interrupted (keys revoked, state not yet written). Does nothing
+     * Completes decommissionings a crash interrupted (keys revoked, state not yet written) and discards enrollments
+     * one cut short (keys enrolled, record not yet written). Does nothing
      * destructive on mere disagreement: an empty or replaced keystore only earns a warning, so a misconfigured
      * directory never revokes anybody's keys.
      */
@@ -522,11 +532,39 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         }
         for (ThingId id : keyed) {
             if (!things.containsKey(id) && keyStore.isActive(id)) {
-                LOG.warn("The keystore holds active keys for thing {} which the registry does not know "
-                        + "(an interrupted enrollment, or a group key): enrolling that id discards them if they "
-                        + "were never used, and is refused otherwise", id);
+                reconcileUnrecordedKeys(id);
             }
         }
+    }
+
+    /**
+     * Active keys of an id the registry does not know. The registry hands out nothing for a thing before its
+     * record is durable, so unused keys are an enrollment a crash cut short between the keystore and the registry:
+     * they are discarded once, here, and the operator is told (the next start finds nothing to say). Used keys
+     * belong to another holder of keystore ids (a ZigBee network key, an offload group's epoch keys) and are left
+     * alone. Those holders reach the keystore only through a running registry, which reconciles before it is one.
+     */
+    private void reconcileUnrecordedKeys(ThingId id) {
+        boolean discarded;
+        try {
+            discarded = keyStore.discardEnrollment(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Thing {}: the keystore holds keys the registry does not know, and discarding them failed "
+                    + "({}); the next start tries again", id, e.getMessage());
+            return;
+        }
+        if (!discarded) {
+            LOG.debug("Keystore id {} is not a thing of the registry and its keys are in use (a group or network "
+                    + "key); left alone", id);
+            return;
+        }
+        String note = "Thing " + id + ": its enrollment was cut short (the hub stopped after the keystore took "
+                + "its keys and before the registry recorded it). Its unused keys were discarded and " + id
+                + " is not enrolled. A secret file trusthub:thing-enroll --generate-secret wrote for it was kept "
+                + "and holds a secret the hub no longer knows: enroll " + id + " again with --secret-file and "
+                + "that file, or delete the file.";
+        startNotes.add(note);
+        LOG.warn(note);
     }
 
     // --- events ------------------------------------------------------------------------------------------------

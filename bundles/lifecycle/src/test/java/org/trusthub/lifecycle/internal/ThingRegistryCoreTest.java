@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -398,6 +399,40 @@ class ThingRegistryCoreTest {
         sealer.fail = false;
         // Nothing of the root was used, so the same credential enrolls the thing.
         assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
+        assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void anEnrollmentACrashCutShortIsDiscardedOnceAtStartAndTheOperatorIsTold() throws Exception {
+        byte[] root = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        // the crash: the keystore enrolled, the registry record was never written
+        keyStore.enroll(LAMP, RootCredential.secret(root));
+        // a group's epoch keys live under an id the registry does not know either, and are in use
+        ThingId group = ThingId.of("offload-group:kitchen");
+        keyStore.enroll(group, secret(2));
+        keyStore.storeKey(group, Layer.APPLICATION, "group-epoch-1", new byte[16]);
+        registry.close();
+        registry = reopen();
+
+        assertEquals(List.of(group), keyStore.things(), "the cut-short enrollment's keys are gone, the group's stay");
+        assertTrue(keyStore.isActive(group));
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        List<String> notes = registry.startNotes();
+        assertEquals(1, notes.size(), notes.toString());
+        String note = notes.get(0);
+        assertTrue(note.startsWith("Thing lamp-kitchen-1: its enrollment was cut short"), note);
+        assertTrue(note.contains("discarded") && note.contains("is not enrolled"), note);
+        assertTrue(note.contains("secret file") && note.contains("--secret-file"), "what became of the file: " + note);
+        assertFalse(note.toLowerCase(java.util.Locale.ROOT).contains("00112233445566"), "never the secret");
+
+        registry.close();
+        registry = reopen();
+        assertEquals(List.of(), registry.startNotes(), "the second start has nothing to say");
+        assertEquals(List.of(group), keyStore.things());
+
+        // the secret file kept from the cut-short command enrolls the thing
+        assertEquals(LifecycleState.MANUFACTURED,
+                registry.enroll(LAMP, "alice", RootCredential.secret(root)).state());
         assertTrue(keyStore.isActive(LAMP));
     }
 
