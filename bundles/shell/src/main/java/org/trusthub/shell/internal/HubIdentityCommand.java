@@ -1,27 +1,67 @@
 package org.trusthub.shell.internal;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.util.Base64;
 
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
+import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.trusthub.api.keystore.ThingKeyStore;
 
 @Service
 @Command(scope = "trusthub", name = "hub-identity",
-        description = "Shows the hub's certificate: subject, SHA-256 fingerprint, validity (never the private key)")
+        description = "Shows the hub's certificate: subject, SHA-256 fingerprint, validity (never the private key)",
+        detailedDescription = "--pem FILE writes the certificate, --public-key FILE its public key "
+                + "(SubjectPublicKeyInfo), each PEM to a new file; an existing file is never overwritten.")
 public class HubIdentityCommand extends TrustHubAction {
 
     @Reference
     ThingKeyStore keyStore;
 
+    @Option(name = "--pem", description = "Write the hub's certificate as PEM to this new file")
+    @Completion(FileCompleter.class)
+    String pemFile;
+
+    @Option(name = "--public-key", description = "Write the hub's public key as PEM (SubjectPublicKeyInfo) to this "
+            + "new file")
+    @Completion(FileCompleter.class)
+    String publicKeyFile;
+
     @Override
     protected void run() throws Exception {
         // Only the certificate is touched; the private key stays in the HubIdentity object.
         X509Certificate cert = keyStore.hubIdentity().certificate();
+        if (pemFile != null && pemFile.equals(publicKeyFile)) {
+            throw error("--pem and --public-key name the same file " + pemFile);
+        }
+        // Files first: a refused command prints nothing and leaves no file behind.
+        if (pemFile != null) {
+            writePem(Path.of(pemFile), "CERTIFICATE", cert.getEncoded());
+        }
+        if (publicKeyFile != null) {
+            try {
+                writePem(Path.of(publicKeyFile), "PUBLIC KEY", cert.getPublicKey().getEncoded());
+            } catch (CommandException e) {
+                if (pemFile != null) {
+                    CredentialFiles.deleteQuietly(Path.of(pemFile));
+                }
+                throw e;
+            }
+        }
         PrintStream out = out();
         Formats.field(out, "Subject", cert.getSubjectX500Principal().getName());
         Formats.field(out, "Issuer", cert.getIssuerX500Principal().getName());
@@ -34,5 +74,28 @@ public class HubIdentityCommand extends TrustHubAction {
                 ? "EC " + ec.getParams().getCurve().getField().getFieldSize() + "-bit"
                 : cert.getPublicKey().getAlgorithm();
         Formats.field(out, "Public key", key);
+        if (pemFile != null) {
+            out.println("Certificate written to " + pemFile + " (PEM)");
+        }
+        if (publicKeyFile != null) {
+            out.println("Public key written to " + publicKeyFile + " (PEM, SubjectPublicKeyInfo)");
+        }
+    }
+
+    /** Writes one PEM block (RFC 7468) to a file that must not exist yet. */
+    private static void writePem(Path file, String label, byte[] der) throws CommandException {
+        String pem = "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+        try {
+            Files.write(file, pem.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw error("file " + file + " already exists; refusing to overwrite it");
+        } catch (NoSuchFileException e) {
+            throw error("cannot write " + file + ": its directory does not exist");
+        } catch (IOException e) {
+            throw error("cannot write " + file + ": " + e.getClass().getSimpleName());
+        }
     }
 }

@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
@@ -146,5 +155,47 @@ class KeyCommandsTest extends ShellTestSupport {
         assertFalse(out.contains(s.toString(16)) || out.contains(s.toString(16).toUpperCase())
                 || out.contains(s.toString()), "private key in output");
         assertFalse(out.toUpperCase().contains(HexFormat.of().formatHex(hub.privateKey().getEncoded()).toUpperCase()));
+    }
+
+    @Test
+    void hubIdentityWritesTheCertificateAndPublicKeyAsPem() throws Exception {
+        HubIdentity hub = keyStore.hubIdentity();
+        Path cert = stores.resolve("hub.pem");
+        Path key = stores.resolve("hub-key.pem");
+        HubIdentityCommand c = new HubIdentityCommand();
+        c.keyStore = keyStore;
+        c.pemFile = cert.toString();
+        c.publicKeyFile = key.toString();
+        String out = run(c);
+        assertTrue(out.contains("Certificate written to " + cert + " (PEM)\n"), out);
+        assertTrue(out.contains("Public key written to " + key + " (PEM, SubjectPublicKeyInfo)\n"), out);
+
+        String pem = Files.readString(cert);
+        assertTrue(pem.startsWith("-----BEGIN CERTIFICATE-----\n") && pem.endsWith("-----END CERTIFICATE-----\n"),
+                pem);
+        X509Certificate read = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(hub.certificate(), read);
+        String keyPem = Files.readString(key);
+        assertTrue(keyPem.startsWith("-----BEGIN PUBLIC KEY-----\n"), keyPem);
+        byte[] spki = Base64.getMimeDecoder().decode(keyPem.replaceAll("-----[A-Z ]+-----", ""));
+        PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
+        assertEquals(hub.certificate().getPublicKey(), publicKey);
+        String b64Private = Base64.getEncoder().encodeToString(hub.privateKey().getEncoded());
+        assertFalse(pem.contains(b64Private.substring(0, 40)) || keyPem.contains(b64Private.substring(0, 40)));
+
+        // an existing file is never overwritten
+        HubIdentityCommand again = new HubIdentityCommand();
+        again.keyStore = keyStore;
+        again.pemFile = cert.toString();
+        assertEquals("Error: file " + cert + " already exists; refusing to overwrite it", fail(again));
+        assertEquals(pem, Files.readString(cert));
+        // and a refused second file takes the first one back
+        HubIdentityCommand both = new HubIdentityCommand();
+        both.keyStore = keyStore;
+        both.pemFile = stores.resolve("new.pem").toString();
+        both.publicKeyFile = key.toString();
+        fail(both);
+        assertFalse(Files.exists(stores.resolve("new.pem")));
     }
 }
