@@ -28,6 +28,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.config.ConfigLists;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
@@ -123,10 +124,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     void activate(Config config) throws IOException {
         settings = settings(config);
         List<NetworkInterface> nifs = new ArrayList<>();
-        for (String name : config.interfaces()) {
-            if (name == null || name.isBlank()) {
-                continue;
-            }
+        // A .cfg file delivers 'interfaces = eth0, wlan0' as one String: the entries are split here.
+        for (String name : ConfigLists.entries(config.interfaces(), ',')) {
             NetworkInterface nif;
             try {
                 nif = NetworkInterface.getByName(name.trim());
@@ -146,8 +145,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
             }
             nifs.add(nif);
         }
-        hostedFilter = Set.copyOf(Arrays.stream(config.hostedThings()).map(String::trim).filter(s -> !s.isEmpty())
-                .toList());
+        hostedFilter = Set.copyOf(ConfigLists.entries(config.hostedThings(), ','));
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,

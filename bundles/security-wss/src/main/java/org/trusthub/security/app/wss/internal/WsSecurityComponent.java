@@ -2,6 +2,8 @@ package org.trusthub.security.app.wss.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -45,7 +47,7 @@ import org.w3c.dom.Document;
             EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL,
             EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
 @Designate(ocd = WsSecurityComponent.Config.class)
-public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler {
+public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler, PolicyReport {
 
     /** Configuration PID. */
     public static final String PID = "org.trusthub.security.app.wss";
@@ -70,8 +72,9 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 + "created (1 to 3600).", min = "1", max = "3600")
         int timestampTtlSeconds() default 300;
 
-        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
-                + "'lamp-1: sign encrypt username ttl=60' or 'legacy-2: plain'.")
+        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>' separated by "
+                + "';', for example 'lamp-1: sign encrypt username ttl=60; legacy-2: plain'. A refused entry is "
+                + "listed by trusthub:wss-policies and its thing gets sign,encrypt.")
         String[] thingPolicies() default {};
     }
 
@@ -81,6 +84,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private final CompactSignature compact;
     private volatile PolicyTable policies;
     private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
+    private volatile List<String> refused = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
@@ -107,16 +111,41 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Modified
     void modified(Config config) {
-        policies = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(), config.thingPolicies());
+        PolicyTable table = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(),
+                config.thingPolicies());
         WssPolicy unenrolled;
+        String unenrolledRefused = null;
         try {
             unenrolled = PolicyTable.parse(config.unenrolledPolicy(), Duration.ofSeconds(config.timestampTtlSeconds()));
         } catch (IllegalArgumentException e) {
-            LOG.error("WS-Security unenrolled policy '{}' is not valid ({}); unenrolled peers are refused",
-                    config.unenrolledPolicy(), e.getMessage());
+            unenrolledRefused = "unenrolledPolicy '" + config.unenrolledPolicy() + "': " + e.getMessage()
+                    + "; unenrolled peers are refused";
+            LOG.error("WS-Security setting refused: {}", unenrolledRefused);
             unenrolled = WssPolicy.SIGN_ENCRYPT;
         }
+        List<String> refusedNow = new ArrayList<>(table.refused());
+        if (unenrolledRefused != null) {
+            refusedNow.add(unenrolledRefused);
+        }
+        policies = table;
         unenrolledPolicy = unenrolled;
+        refused = List.copyOf(refusedNow);
+    }
+
+    @Override
+    public List<PolicyReport.Row> policies() {
+        PolicyTable table = policies;
+        List<PolicyReport.Row> rows = new ArrayList<>();
+        rows.add(new PolicyReport.Row("default", PolicyReport.words(table.defaults())));
+        rows.add(new PolicyReport.Row("unenrolled", PolicyReport.words(unenrolledPolicy)));
+        table.entries().forEach((thing, policy) -> rows.add(new PolicyReport.Row(thing.value(),
+                PolicyReport.words(policy))));
+        return rows;
+    }
+
+    @Override
+    public List<String> refused() {
+        return refused;
     }
 
     @Override
