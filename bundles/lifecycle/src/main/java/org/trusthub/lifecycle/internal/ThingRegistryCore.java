@@ -149,7 +149,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     }
 
     /** What this start reconciled with the keystore, one message per thing as the log shows it at WARN. */
-    List<String> startNotes() {
+    @Override
+    public List<String> startNotes() {
         synchronized (lock) {
             return List.copyOf(startNotes);
         }
