@@ -1,10 +1,12 @@
 package org.trusthub.shell.internal;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,19 +47,21 @@ public class HubIdentityCommand extends TrustHubAction {
     protected void run() throws Exception {
         // Only the certificate is touched; the private key stays in the HubIdentity object.
         X509Certificate cert = keyStore.hubIdentity().certificate();
-        if (pemFile != null && pemFile.equals(publicKeyFile)) {
-            throw error("--pem and --public-key name the same file " + pemFile);
+        Path pem = pemFile == null ? null : target(pemFile);
+        Path publicKey = publicKeyFile == null ? null : target(publicKeyFile);
+        if (pem != null && pem.equals(publicKey)) {
+            throw error("--pem and --public-key name the same file " + pem);
         }
         // Files first: a refused command prints nothing and leaves no file behind.
-        if (pemFile != null) {
-            writePem(Path.of(pemFile), "CERTIFICATE", cert.getEncoded());
+        if (pem != null) {
+            writePem(pem, "CERTIFICATE", cert.getEncoded());
         }
-        if (publicKeyFile != null) {
+        if (publicKey != null) {
             try {
-                writePem(Path.of(publicKeyFile), "PUBLIC KEY", cert.getPublicKey().getEncoded());
+                writePem(publicKey, "PUBLIC KEY", cert.getPublicKey().getEncoded());
             } catch (CommandException e) {
-                if (pemFile != null) {
-                    CredentialFiles.deleteQuietly(Path.of(pemFile));
+                if (pem != null) {
+                    CredentialFiles.deleteQuietly(pem);
                 }
                 throw e;
             }
@@ -74,27 +78,51 @@ public class HubIdentityCommand extends TrustHubAction {
                 ? "EC " + ec.getParams().getCurve().getField().getFieldSize() + "-bit"
                 : cert.getPublicKey().getAlgorithm();
         Formats.field(out, "Public key", key);
-        if (pemFile != null) {
-            out.println("Certificate written to " + pemFile + " (PEM)");
+        if (pem != null) {
+            out.println("Certificate written to " + pem + " (PEM)");
         }
-        if (publicKeyFile != null) {
-            out.println("Public key written to " + publicKeyFile + " (PEM, SubjectPublicKeyInfo)");
+        if (publicKey != null) {
+            out.println("Public key written to " + publicKey + " (PEM, SubjectPublicKeyInfo)");
         }
     }
 
-    /** Writes one PEM block (RFC 7468) to a file that must not exist yet. */
+    /**
+     * The file a name means, absolute: a relative name is taken from the hub's working directory (where it was
+     * started, usually its installation directory), not from the directory an ssh or bin/client user is in, so the
+     * output says where the file went.
+     */
+    private static Path target(String name) throws CommandException {
+        try {
+            return Path.of(name).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw error("'" + name + "' is not a file name: " + e.getReason());
+        }
+    }
+
+    /**
+     * Writes one PEM block (RFC 7468) to a file that must not exist yet. The file is created exclusively
+     * (O_EXCL), so an existing file or symbolic link, even one pointing nowhere, is refused and never followed; a
+     * write that fails half-way takes the file back.
+     */
     private static void writePem(Path file, String label, byte[] der) throws CommandException {
         String pem = "-----BEGIN " + label + "-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + label + "-----\n";
+        OutputStream out;
         try {
-            Files.write(file, pem.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             throw error("file " + file + " already exists; refusing to overwrite it");
         } catch (NoSuchFileException e) {
             throw error("cannot write " + file + ": its directory does not exist");
         } catch (IOException e) {
+            throw error("cannot write " + file + ": " + e.getClass().getSimpleName());
+        }
+        // From here on the file is this command's own.
+        try (out) {
+            out.write(pem.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            CredentialFiles.deleteQuietly(file);
             throw error("cannot write " + file + ": " + e.getClass().getSimpleName());
         }
     }

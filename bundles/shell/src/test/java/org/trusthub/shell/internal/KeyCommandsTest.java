@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
-import java.security.KeyPair;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.spec.X509EncodedKeySpec;
@@ -197,5 +197,44 @@ class KeyCommandsTest extends ShellTestSupport {
         both.publicKeyFile = key.toString();
         fail(both);
         assertFalse(Files.exists(stores.resolve("new.pem")));
+    }
+
+    private HubIdentityCommand hubIdentity(String pem, String publicKey) {
+        HubIdentityCommand c = new HubIdentityCommand();
+        c.keyStore = keyStore;
+        c.pemFile = pem;
+        c.publicKeyFile = publicKey;
+        return c;
+    }
+
+    @Test
+    void hubIdentityNamesTheFileItWroteAbsolutely() throws Exception {
+        // a relative name is taken from the hub's working directory, and the output says where the file went
+        Path file = stores.resolve("relative.pem");
+        String relative = Path.of("").toAbsolutePath().relativize(file).toString();
+        assertFalse(Path.of(relative).isAbsolute());
+        assertTrue(run(hubIdentity(relative, null)).contains("Certificate written to " + file + " (PEM)\n"));
+        assertTrue(Files.isRegularFile(file));
+    }
+
+    @Test
+    void hubIdentityRefusesOneFileSpelledTwoWays() {
+        Path file = stores.resolve("same.pem");
+        assertEquals("Error: --pem and --public-key name the same file " + file,
+                fail(hubIdentity(stores.resolve(".").resolve("same.pem").toString(), file.toString())));
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void hubIdentityNeverFollowsASymbolicLink() throws Exception {
+        // a link planted where the file is to go, pointing at a file that does not exist yet (or does)
+        Path elsewhere = stores.resolve("elsewhere.pem");
+        Path link = Files.createSymbolicLink(stores.resolve("link.pem"), elsewhere);
+        assertEquals("Error: file " + link + " already exists; refusing to overwrite it",
+                fail(hubIdentity(link.toString(), null)));
+        assertFalse(Files.exists(elsewhere), "nothing written through the link");
+        Files.writeString(elsewhere, "keep me");
+        fail(hubIdentity(null, link.toString()));
+        assertEquals("keep me", Files.readString(elsewhere));
     }
 }
