@@ -36,9 +36,10 @@ import org.ops4j.pax.exam.util.Filter;
  * Every console example of README.md runs as written in the distribution. The rule, stated in README's "Console
  * commands": the lines of each {@code ```console} block are hub console commands, run top to bottom in one console
  * session of a fresh hub; {@code #} lines are comments; {@code <dir>} is a new empty directory and {@code <password>}
- * a password, any other {@code <...>} fails until it is added to {@link #placeholders}. A line the console refuses as a
- * command (not found, too many arguments, unknown option, missing argument) fails the test; other refusals are
- * printed. The build copies README.md into target/test-classes/readme (maven-resources-plugin).
+ * a password, any other {@code <...>} fails until it is added to {@link #placeholders}. Any refused line fails the
+ * test: refused as a command (not found, too many arguments, unknown option, missing argument) or by the command itself
+ * (an unknown thing, a transition not allowed), since an example that does not work as shown is a wrong example. The
+ * build copies README.md into target/test-classes/readme (maven-resources-plugin).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -108,7 +109,7 @@ public class ReadmeConsoleIT {
             return null;
         });
         System.out.println(transcript);
-        assertTrue("README console lines refused as commands:\n" + String.join("\n", failures) + "\n\nThe console:\n"
+        assertTrue("README console lines refused:\n" + String.join("\n", failures) + "\n\nThe console:\n"
                 + transcript, failures.isEmpty());
     }
 
@@ -124,7 +125,7 @@ public class ReadmeConsoleIT {
                 bytes.reset();
                 transcript.append("README> ").append(command).append('\n').append(shown)
                         .append(refusal == null ? "" : refusal + "\n");
-                if (refusal != null && isSyntaxError(refusal)) {
+                if (refusal != null) {
                     failures.add("'" + line + "': " + refusal);
                 }
             }
@@ -132,6 +133,9 @@ public class ReadmeConsoleIT {
             String old = run(session, substitute("trusthub:thing-enroll lamp-9 alice --generate-secret <dir>/9.secret",
                     placeholders));
             assertTrue("options after arguments are refused as a command: " + old, old != null && isSyntaxError(old));
+            // and a command's own refusal is seen too, not only the console's
+            String unknown = run(session, "trusthub:thing-show readme-no-such-thing");
+            assertTrue("a command's refusal is reported: " + unknown, unknown != null && !isSyntaxError(unknown));
         }
     }
 
