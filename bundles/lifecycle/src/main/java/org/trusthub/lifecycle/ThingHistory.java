@@ -5,7 +5,10 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 import org.trusthub.api.thing.ThingId;
 
-/** The recent lifecycle history of things, registered as a service next to the thing registry. */
+/**
+ * The recent lifecycle history of things and what the registry's start reconciled, registered as a service next to
+ * the thing registry.
+ */
 @ProviderType
 public interface ThingHistory {
 
@@ -18,4 +21,11 @@ public interface ThingHistory {
      * @throws org.trusthub.api.thing.UnknownThingException if it is not enrolled
      */
     List<HistoryEntry> history(ThingId id);
+
+    /**
+     * What the registry's last start did to reconcile it with the keystore, one sentence per thing for the operator
+     * (an enrollment a crash cut short, and what became of its keys and secret file); empty when it found nothing
+     * to do. Never holds key material.
+     */
+    List<String> startNotes();
 }

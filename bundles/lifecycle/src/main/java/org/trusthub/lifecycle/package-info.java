@@ -3,7 +3,7 @@
  * each thing, for operators (the shell) rather than for other protocols.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.lifecycle;
 
 import org.osgi.annotation.bundle.Export;

@@ -28,12 +28,22 @@ final class RegistryRecords {
     static final byte SNAPSHOT = 2;
     /** A rebootstrap begun (keys about to be rotated) or abandoned; a CHANGE of the thing completes it. */
     static final byte REBOOTSTRAP_INTENT = 3;
+    /**
+     * An enrollment begun (keys about to enter the keystore) or abandoned; the thing's first CHANGE completes it.
+     * Only an id with a pending one may have its keys discarded at start: keys the registry never announced are
+     * left alone, whatever else the registry lacks.
+     */
+    static final byte ENROLL_INTENT = 4;
 
     /** A decoded record: the thing and the history entries it carries, or (for an intent) the intent alone. */
-    record Decoded(byte type, Thing thing, List<HistoryEntry> entries, Intent intent) {
+    record Decoded(byte type, Thing thing, List<HistoryEntry> entries, Intent intent, EnrollIntent enrollment) {
         Decoded(byte type, Thing thing, List<HistoryEntry> entries) {
-            this(type, thing, entries, null);
+            this(type, thing, entries, null, null);
         }
+    }
+
+    /** An enrollment of {@code thing} begun ({@code pending}) or abandoned. */
+    record EnrollIntent(ThingId thing, boolean pending) {
     }
 
     /**
@@ -62,6 +72,20 @@ final class RegistryRecords {
 
     static byte[] snapshot(Thing thing, Collection<HistoryEntry> history) {
         return encode(SNAPSHOT, thing, history);
+    }
+
+    /** {@code pending == false} abandons the enrollment of {@code thing}. */
+    static byte[] enrollIntent(ThingId thing, boolean pending) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(ENROLL_INTENT);
+            out.writeUTF(thing.value());
+            out.writeBoolean(pending);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode registry record", e);
+        }
+        return bytes.toByteArray();
     }
 
     static byte[] intent(Intent intent) {
@@ -127,7 +151,16 @@ final class RegistryRecords {
                     throw new MalformedRecordException("registry record of thing '" + id + "' has "
                             + in.available() + " trailing bytes", null);
                 }
-                return new Decoded(type, null, List.of(), new Intent(id, pending, generations));
+                return new Decoded(type, null, List.of(), new Intent(id, pending, generations), null);
+            }
+            if (type == ENROLL_INTENT) {
+                ThingId id = ThingId.of(in.readUTF());
+                boolean pending = in.readBoolean();
+                if (in.available() != 0) {
+                    throw new MalformedRecordException("registry record of thing '" + id + "' has "
+                            + in.available() + " trailing bytes", null);
+                }
+                return new Decoded(type, null, List.of(), null, new EnrollIntent(id, pending));
             }
             if (type != CHANGE && type != SNAPSHOT) {
                 throw new MalformedRecordException("registry record has unknown type " + type, null);

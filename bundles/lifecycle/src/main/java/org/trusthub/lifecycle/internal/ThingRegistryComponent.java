@@ -117,4 +117,9 @@ public class ThingRegistryComponent implements ThingRegistry, ThingHistory {
     public List<HistoryEntry> history(ThingId id) {
         return core.history(id);
     }
+
+    @Override
+    public List<String> startNotes() {
+        return core.startNotes();
+    }
 }

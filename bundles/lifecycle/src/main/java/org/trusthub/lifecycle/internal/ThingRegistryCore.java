@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,10 @@ import org.trusthub.storage.StoreException;
  * The thing registry without OSGi: the state of every thing in memory, each change one durable record in a
  * {@link RecordStore}, rebuilt by replay when opened.
  *
- * <p>Ordering rules that keep the registry and the keystore consistent across crashes: keys are enrolled before
- * the registry record is written (and the enrollment is discarded if the write fails; one a crash left behind,
- * never used, is discarded when the thing is enrolled again); keys are revoked or rotated before the
+ * <p>Ordering rules that keep the registry and the keystore consistent across crashes: an enrollment first records
+ * its intent, then enrolls the keys, then records the thing (and the enrollment is discarded if the write fails;
+ * one a crash left behind, never used, is discarded by the next start, see {@link #reconcile()}; keys of an id
+ * without a recorded intent are never discarded at start, so a lost or replaced registry costs nobody's keys); keys are revoked or rotated before the
  * new state is written, so a crash in between leaves revoked keys under a not-yet-decommissioned thing, which
  * {@link #reconcile()} completes on the next start. A rebootstrap first records its intent with the key generations
  * before the rotation, then rotates, then records the new state; the next start completes one that was cut short
@@ -68,7 +70,11 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     private final Map<ThingId, ArrayDeque<HistoryEntry>> histories = new HashMap<>();
     // Rebootstraps whose intent is recorded but whose new state is not (yet).
     private final Map<ThingId, RegistryRecords.Intent> rebootstraps = new TreeMap<>();
+    // Enrollments whose intent is recorded but whose thing is not (yet).
+    private final Set<ThingId> enrollments = new TreeSet<>();
     private final RecordStore store;
+    // What this start reconciled, one operator message per thing, as logged.
+    private final List<String> startNotes = new ArrayList<>();
     private boolean closed;
 
     /**
@@ -114,18 +120,39 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
                 throw new DuplicateThingException(id, "it is " + things.get(id).state());
             }
             discardInterruptedEnrollment(id);
-            keyStore.enroll(id, rootCredential);
+            try {
+                store.append(RegistryRecords.enrollIntent(id, true));
+            } catch (StoreException | RuntimeException e) {
+                throw failure("enrollment of thing '" + id + "' could not be recorded; nothing was enrolled", e);
+            }
+            enrollments.add(id);
+            try {
+                keyStore.enroll(id, rootCredential);
+            } catch (RuntimeException e) {
+                abandonEnrollment(id, e);
+                throw e;
+            }
             Instant now = clock.instant();
             Thing thing = new Thing(id, LifecycleState.MANUFACTURED, owner, now, now, 0);
             HistoryEntry entry = new HistoryEntry(HistoryEntry.ENROLL, null, LifecycleState.MANUFACTURED, now);
             try {
                 commit(thing, entry);
             } catch (StoreException | RuntimeException e) {
-                throw failure("enrollment of thing '" + id + "' could not be recorded; " + undoEnrollment(id, e), e);
+                String undone = undoEnrollment(id, e);
+                abandonEnrollment(id, e);
+                throw failure("enrollment of thing '" + id + "' could not be recorded; " + undone, e);
             }
             LOG.info("Thing {} enrolled for owner '{}' with a {} root", id, owner, rootCredential.kind());
             publish(TrustHubEvents.LIFECYCLE_ENROLLED, thing, null, null);
             return thing;
+        }
+    }
+
+    /** What this start reconciled with the keystore, one message per thing as the log shows it at WARN. */
+    @Override
+    public List<String> startNotes() {
+        synchronized (lock) {
+            return List.copyOf(startNotes);
         }
     }
 
@@ -300,6 +327,14 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     private void replay(byte[] record) {
         RegistryRecords.Decoded decoded = RegistryRecords.decode(record);
+        if (decoded.enrollment() != null) {
+            if (decoded.enrollment().pending()) {
+                enrollments.add(decoded.enrollment().thing());
+            } else {
+                enrollments.remove(decoded.enrollment().thing());
+            }
+            return;
+        }
         if (decoded.intent() != null) {
             RegistryRecords.Intent intent = decoded.intent();
             if (intent.pending()) {
@@ -310,6 +345,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             return;
         }
         Thing thing = decoded.thing();
+        enrollments.remove(thing.id());
         if (decoded.type() == RegistryRecords.CHANGE) {
             rebootstraps.remove(thing.id());
         }
@@ -325,6 +361,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     private void commit(Thing after, HistoryEntry entry) throws StoreException {
         store.append(RegistryRecords.change(after, entry));
         rebootstraps.remove(after.id());
+        enrollments.remove(after.id());
         things.put(after.id(), after);
         addHistory(histories.computeIfAbsent(after.id(), k -> new ArrayDeque<>()), entry);
         if (store.shouldCompact()) {
@@ -338,6 +375,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             records.add(RegistryRecords.snapshot(thing, histories.getOrDefault(thing.id(), new ArrayDeque<>())));
         }
         rebootstraps.values().forEach(i -> records.add(RegistryRecords.intent(i)));
+        enrollments.forEach(id -> records.add(RegistryRecords.enrollIntent(id, true)));
         try {
             store.compact(records);
         } catch (StoreException | RuntimeException e) {
@@ -466,6 +504,18 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         }
     }
 
+    /** Records that an enrollment whose intent is recorded will not complete; a failed write is left to the start. */
+    private void abandonEnrollment(ThingId id, Exception cause) {
+        try {
+            store.append(RegistryRecords.enrollIntent(id, false));
+            enrollments.remove(id);
+        } catch (StoreException | RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.warn("Thing {}: could not record that its enrollment was abandoned; the next start checks its keys",
+                    id);
+        }
+    }
+
     /**
      * A crash between the keystore enrollment and the registry record leaves keys the registry does not know. If
      * they were never used, they are discarded so the thing can be enrolled (with the same credential, too); used
@@ -479,9 +529,12 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     }
 
     /**
-     * Completes decommissionings a crash interrupted (keys revoked, state not yet written). Does nothing
-     * destructive on mere disagreement: an empty or replaced keystore only earns a warning, so a misconfigured
-     * directory never revokes anybody's keys.
+     * Completes decommissionings a crash interrupted (keys revoked, state not yet written) and discards enrollments
+     * one cut short (intent recorded, keys enrolled, thing not yet recorded). Does nothing destructive on mere
+     * disagreement: an empty or replaced keystore, or keys of an id the registry never announced (a lost or
+     * replaced registry, another holder of keystore ids), only earn a warning, so a misconfigured directory never
+     * revokes or discards anybody's keys. Runs only on a registry that replayed without error: a damaged one
+     * refuses to open before this.
      */
     private void reconcile() throws StoreException {
         Set<ThingId> keyed;
@@ -520,13 +573,60 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
                         Transition.DECOMMISSION);
             }
         }
+        for (ThingId id : List.copyOf(enrollments)) {
+            reconcileEnrollment(id, keyed.contains(id));
+        }
         for (ThingId id : keyed) {
             if (!things.containsKey(id) && keyStore.isActive(id)) {
-                LOG.warn("The keystore holds active keys for thing {} which the registry does not know "
-                        + "(an interrupted enrollment, or a group key): enrolling that id discards them if they "
+                LOG.warn("The keystore holds active keys for {} which the registry has no record or enrollment "
+                        + "intent of (a group or network key, a registry directory that was replaced, or an "
+                        + "enrollment from an older version): left alone; enrolling that id discards them if they "
                         + "were never used, and is refused otherwise", id);
             }
         }
+    }
+
+    /**
+     * An enrollment whose intent is recorded and whose thing is not: a crash cut it short. The registry hands out
+     * nothing for a thing before its record is durable, so its keys, if the keystore took them, were never used:
+     * they are discarded once, here, the intent is closed, and the operator is told (the next start has nothing to
+     * say). Keys that were used after all are not this enrollment's and are left alone.
+     */
+    private void reconcileEnrollment(ThingId id, boolean keyed) throws StoreException {
+        String note;
+        if (things.containsKey(id)) {
+            note = null;
+        } else if (keyed && keyStore.isActive(id)) {
+            boolean discarded;
+            try {
+                discarded = keyStore.discardEnrollment(id);
+            } catch (RuntimeException e) {
+                LOG.warn("Thing {}: its enrollment was cut short, and discarding its keys failed ({}); the next "
+                        + "start tries again", id, e.getMessage());
+                return;
+            }
+            note = discarded
+                    ? "Thing " + id + ": its enrollment was cut short (the hub stopped after the keystore took its "
+                            + "keys and before the registry recorded it). Its unused keys were discarded and " + id
+                            + " is not enrolled. " + secretFileAdvice(id)
+                    : "Thing " + id + ": its enrollment was cut short, but the keystore's keys under that id were "
+                            + "used, so they are not that enrollment's and were left alone; " + id
+                            + " is not enrolled.";
+        } else {
+            note = "Thing " + id + ": its enrollment was cut short before the keystore took its keys; " + id
+                    + " is not enrolled. " + secretFileAdvice(id);
+        }
+        store.append(RegistryRecords.enrollIntent(id, false));
+        enrollments.remove(id);
+        if (note != null) {
+            startNotes.add(note);
+            LOG.warn(note);
+        }
+    }
+
+    private static String secretFileAdvice(ThingId id) {
+        return "A secret file trusthub:thing-enroll --generate-secret wrote for it was kept and holds a secret the "
+                + "hub does not know: enroll " + id + " again with --secret-file and that file, or delete the file.";
     }
 
     // --- events ------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,7 @@ import org.trusthub.lifecycle.internal.TestSupport.FailingSealer;
 import org.trusthub.lifecycle.internal.TestSupport.Published;
 import org.trusthub.lifecycle.internal.TestSupport.RecordingSink;
 import org.trusthub.lifecycle.internal.TestSupport.TickingClock;
+import org.trusthub.storage.RecordStore;
 import org.trusthub.storage.StoreCorruptedException;
 import org.trusthub.storage.StoreException;
 
@@ -82,7 +84,9 @@ class ThingRegistryCoreTest {
 
     @AfterEach
     void close() {
-        registry.close();
+        if (registry != null) {
+            registry.close();
+        }
         keyStore.close();
     }
 
@@ -387,7 +391,7 @@ class ThingRegistryCoreTest {
 
     @Test
     void failedRegistryWriteDiscardsTheKeystoreEnrollment() throws StoreException {
-        sealer.fail = true;
+        sealer.sealsBeforeFailing = 1; // the intent is recorded, the thing is not
         RuntimeException e = assertThrows(RuntimeException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
         assertTrue(e.getMessage().contains("its enrollment in the keystore was discarded"), e.getMessage());
         assertEquals(List.of(), keyStore.things(), "no half-enrolled thing, and no root retired for nothing");
@@ -399,6 +403,110 @@ class ThingRegistryCoreTest {
         // Nothing of the root was used, so the same credential enrolls the thing.
         assertEquals(LifecycleState.MANUFACTURED, registry.enroll(LAMP, "alice", secret(1)).state());
         assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void anEnrollmentWhoseIntentCannotBeRecordedEnrollsNoKey() {
+        sealer.fail = true;
+        RuntimeException e = assertThrows(RuntimeException.class, () -> registry.enroll(LAMP, "alice", secret(1)));
+        assertTrue(e.getMessage().contains("nothing was enrolled"), e.getMessage());
+        assertEquals(List.of(), keyStore.things());
+        assertEquals(List.of(), keyChanges);
+    }
+
+    /** The registry's files as a crash leaves them between recording an enrollment's intent and its thing. */
+    private void recordEnrollIntent(ThingId id) throws StoreException {
+        try (RecordStore store = RecordStore.open(dir, ThingRegistryCore.STORE_NAME, sealer, r -> { })) {
+            store.append(RegistryRecords.enrollIntent(id, true));
+        }
+    }
+
+    @Test
+    void anEnrollmentACrashCutShortIsDiscardedOnceAtStartAndTheOperatorIsTold() throws Exception {
+        byte[] root = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        registry.close();
+        // the crash: the intent recorded, the keystore enrolled, the thing never recorded
+        recordEnrollIntent(LAMP);
+        keyStore.enroll(LAMP, RootCredential.secret(root));
+        // a group's epoch keys live under an id the registry does not know either, and are in use
+        ThingId group = ThingId.of("offload-group:kitchen");
+        keyStore.enroll(group, secret(2));
+        keyStore.storeKey(group, Layer.APPLICATION, "group-epoch-1", new byte[16]);
+        // a ZigBee network key holder enrolled by its own bundle while the registry starts: not used yet
+        ThingId network = ThingId.of("zigbee-network-1");
+        keyStore.enroll(network, secret(3));
+        registry = reopen();
+
+        assertEquals(List.of(group, network), keyStore.things(),
+                "the cut-short enrollment's keys are gone; keys of ids with no recorded intent stay, used or not");
+        assertTrue(keyStore.isActive(group));
+        assertTrue(keyStore.isActive(network));
+        assertEquals(Optional.empty(), registry.find(LAMP));
+        List<String> notes = registry.startNotes();
+        assertEquals(1, notes.size(), notes.toString());
+        String note = notes.get(0);
+        assertTrue(note.startsWith("Thing lamp-kitchen-1: its enrollment was cut short"), note);
+        assertTrue(note.contains("discarded") && note.contains("is not enrolled"), note);
+        assertTrue(note.contains("secret file") && note.contains("--secret-file"), "what became of the file: " + note);
+        assertFalse(note.toLowerCase(java.util.Locale.ROOT).contains("00112233445566"), "never the secret");
+
+        registry.close();
+        registry = reopen();
+        assertEquals(List.of(), registry.startNotes(), "the second start has nothing to say");
+        assertEquals(List.of(group, network), keyStore.things());
+
+        // the secret file kept from the cut-short command enrolls the thing
+        assertEquals(LifecycleState.MANUFACTURED,
+                registry.enroll(LAMP, "alice", RootCredential.secret(root)).state());
+        assertTrue(keyStore.isActive(LAMP));
+    }
+
+    @Test
+    void anEnrollmentACrashCutShortBeforeTheKeystoreIsReportedOnce() throws Exception {
+        registry.close();
+        recordEnrollIntent(LAMP);
+        registry = reopen();
+        assertEquals(List.of(), keyStore.things());
+        List<String> notes = registry.startNotes();
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("cut short before the keystore took its keys"), notes.get(0));
+        registry.close();
+        registry = reopen();
+        assertEquals(List.of(), registry.startNotes());
+    }
+
+    @Test
+    void aLostRegistryDiscardsNoKeysOfEnrolledThings() throws Exception {
+        // enrolled, never connected: the keys are unused, exactly like those of an enrollment a crash cut short
+        registry.enroll(LAMP, "alice", secret(1));
+        ThingId plug = ThingId.of("plug-1");
+        registry.enroll(plug, "alice", secret(2));
+        registry.close();
+        // the registry directory is lost or replaced (a restored backup, a misconfigured registryDirectory)
+        dir = tmp.resolve("registry-elsewhere");
+        registry = reopen();
+
+        assertEquals(List.of(LAMP, plug), keyStore.things());
+        assertTrue(keyStore.isActive(LAMP) && keyStore.isActive(plug), "nobody's keys discarded");
+        assertEquals(List.of(), registry.startNotes());
+    }
+
+    @Test
+    void aDamagedRegistryRefusesToStartAndDiscardsNoKeys() throws Exception {
+        registry.enroll(ThingId.of("plug-1"), "alice", secret(2));
+        registry.close();
+        // a crash cut an enrollment short, and the registry's files are damaged besides
+        recordEnrollIntent(LAMP);
+        keyStore.enroll(LAMP, secret(1));
+        Path journal = dir.resolve(ThingRegistryCore.STORE_NAME + ".journal");
+        byte[] bytes = Files.readAllBytes(journal);
+        bytes[bytes.length - 40] ^= 0x01;
+        Files.write(journal, bytes);
+
+        assertThrows(StoreCorruptedException.class, this::reopen);
+        assertEquals(List.of(LAMP, ThingId.of("plug-1")), keyStore.things());
+        assertTrue(keyStore.isActive(LAMP), "a damaged registry decides nothing about any key");
+        registry = null;
     }
 
     @Test

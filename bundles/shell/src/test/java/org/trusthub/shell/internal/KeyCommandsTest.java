@@ -4,8 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
@@ -146,5 +155,86 @@ class KeyCommandsTest extends ShellTestSupport {
         assertFalse(out.contains(s.toString(16)) || out.contains(s.toString(16).toUpperCase())
                 || out.contains(s.toString()), "private key in output");
         assertFalse(out.toUpperCase().contains(HexFormat.of().formatHex(hub.privateKey().getEncoded()).toUpperCase()));
+    }
+
+    @Test
+    void hubIdentityWritesTheCertificateAndPublicKeyAsPem() throws Exception {
+        HubIdentity hub = keyStore.hubIdentity();
+        Path cert = stores.resolve("hub.pem");
+        Path key = stores.resolve("hub-key.pem");
+        HubIdentityCommand c = new HubIdentityCommand();
+        c.keyStore = keyStore;
+        c.pemFile = cert.toString();
+        c.publicKeyFile = key.toString();
+        String out = run(c);
+        assertTrue(out.contains("Certificate written to " + cert + " (PEM)\n"), out);
+        assertTrue(out.contains("Public key written to " + key + " (PEM, SubjectPublicKeyInfo)\n"), out);
+
+        String pem = Files.readString(cert);
+        assertTrue(pem.startsWith("-----BEGIN CERTIFICATE-----\n") && pem.endsWith("-----END CERTIFICATE-----\n"),
+                pem);
+        X509Certificate read = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(hub.certificate(), read);
+        String keyPem = Files.readString(key);
+        assertTrue(keyPem.startsWith("-----BEGIN PUBLIC KEY-----\n"), keyPem);
+        byte[] spki = Base64.getMimeDecoder().decode(keyPem.replaceAll("-----[A-Z ]+-----", ""));
+        PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
+        assertEquals(hub.certificate().getPublicKey(), publicKey);
+        String b64Private = Base64.getEncoder().encodeToString(hub.privateKey().getEncoded());
+        assertFalse(pem.contains(b64Private.substring(0, 40)) || keyPem.contains(b64Private.substring(0, 40)));
+
+        // an existing file is never overwritten
+        HubIdentityCommand again = new HubIdentityCommand();
+        again.keyStore = keyStore;
+        again.pemFile = cert.toString();
+        assertEquals("Error: file " + cert + " already exists; refusing to overwrite it", fail(again));
+        assertEquals(pem, Files.readString(cert));
+        // and a refused second file takes the first one back
+        HubIdentityCommand both = new HubIdentityCommand();
+        both.keyStore = keyStore;
+        both.pemFile = stores.resolve("new.pem").toString();
+        both.publicKeyFile = key.toString();
+        fail(both);
+        assertFalse(Files.exists(stores.resolve("new.pem")));
+    }
+
+    private HubIdentityCommand hubIdentity(String pem, String publicKey) {
+        HubIdentityCommand c = new HubIdentityCommand();
+        c.keyStore = keyStore;
+        c.pemFile = pem;
+        c.publicKeyFile = publicKey;
+        return c;
+    }
+
+    @Test
+    void hubIdentityNamesTheFileItWroteAbsolutely() throws Exception {
+        // a relative name is taken from the hub's working directory, and the output says where the file went
+        Path file = stores.resolve("relative.pem");
+        String relative = Path.of("").toAbsolutePath().relativize(file).toString();
+        assertFalse(Path.of(relative).isAbsolute());
+        assertTrue(run(hubIdentity(relative, null)).contains("Certificate written to " + file + " (PEM)\n"));
+        assertTrue(Files.isRegularFile(file));
+    }
+
+    @Test
+    void hubIdentityRefusesOneFileSpelledTwoWays() {
+        Path file = stores.resolve("same.pem");
+        assertEquals("Error: --pem and --public-key name the same file " + file,
+                fail(hubIdentity(stores.resolve(".").resolve("same.pem").toString(), file.toString())));
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void hubIdentityNeverFollowsASymbolicLink() throws Exception {
+        // a link planted where the file is to go, pointing at a file that does not exist yet (or does)
+        Path elsewhere = stores.resolve("elsewhere.pem");
+        Path link = Files.createSymbolicLink(stores.resolve("link.pem"), elsewhere);
+        assertEquals("Error: file " + link + " already exists; refusing to overwrite it",
+                fail(hubIdentity(link.toString(), null)));
+        assertFalse(Files.exists(elsewhere), "nothing written through the link");
+        Files.writeString(elsewhere, "keep me");
+        fail(hubIdentity(null, link.toString()));
+        assertEquals("keep me", Files.readString(elsewhere));
     }
 }

@@ -3,6 +3,7 @@ package org.trusthub.shell.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.lifecycle.HistoryEntry;
+import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 
 class ThingCommandsTest extends ShellTestSupport {
@@ -81,6 +84,33 @@ class ThingCommandsTest extends ShellTestSupport {
             c.registry = empty;
             assertEquals("No things enrolled.\n", run(c));
         }
+    }
+
+    @Test
+    void listTellsWhatTheLastStartReconciled() throws Exception {
+        String note = "Thing plug-9: its enrollment was cut short (...). Its unused keys were discarded and plug-9 "
+                + "is not enrolled.";
+        ThingListCommand c = list("DECOMMISSIONED");
+        c.history = new ThingHistory() {
+            @Override
+            public List<HistoryEntry> history(ThingId id) {
+                return registry.history(id);
+            }
+
+            @Override
+            public List<String> startNotes() {
+                return List.of(note);
+            }
+        };
+        assertEquals("No things in state DECOMMISSIONED.\nAt the hub's last start:\n  " + note + "\n", run(c));
+        c.state = null;
+        String out = run(c);
+        assertTrue(out.startsWith("ID "), out);
+        assertTrue(out.endsWith("\nAt the hub's last start:\n  " + note + "\n"), out);
+
+        // nothing to tell: the list alone, as before
+        c.history = registry;
+        assertFalse(run(c).contains("last start"));
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.config.ConfigLists;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
@@ -178,7 +179,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
 
     static HostLimits hostLimits(Config config) {
         try {
-            return new HostLimits(config.discoveryRepliesPerMinute(), Arrays.asList(config.eventSinks()));
+            return new HostLimits(config.discoveryRepliesPerMinute(), ConfigLists.entries(config.eventSinks(), ','));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
@@ -225,10 +226,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     private void start(Config config) throws IOException {
         HttpServer.Limits limits = limits(config);
         List<NetworkInterface> nifs = new ArrayList<>();
-        for (String name : config.interfaces()) {
-            if (name == null || name.isBlank()) {
-                continue;
-            }
+        // A .cfg file delivers 'interfaces = eth0, wlan0' as one String: the entries are split here.
+        for (String name : ConfigLists.entries(config.interfaces(), ',')) {
             NetworkInterface nif;
             try {
                 nif = NetworkInterface.getByName(name.trim());
@@ -248,8 +247,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
             }
             nifs.add(nif);
         }
-        hostedFilter = Set.copyOf(Arrays.stream(config.hostedThings()).map(String::trim).filter(s -> !s.isEmpty())
-                .toList());
+        hostedFilter = Set.copyOf(ConfigLists.entries(config.hostedThings(), ','));
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,

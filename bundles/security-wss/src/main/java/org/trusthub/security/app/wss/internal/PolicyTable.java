@@ -1,59 +1,100 @@
 package org.trusthub.security.app.wss.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.config.ConfigLists;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.app.wss.WssPolicy;
 
 /**
  * Per-thing WS-Security policies from configuration. A policy is written as words: {@code sign}, {@code encrypt},
- * {@code username}, {@code plain}, {@code ttl=<seconds>}; a thing's entry is {@code <thing id>: <words>}. An entry
- * that cannot be read fails closed: the thing gets signed and encrypted messages, and the error is logged.
+ * {@code username}, {@code plain}, {@code ttl=<seconds>}; a thing's entry is {@code <thing id>: <words>}, and one
+ * value holds several entries separated by {@code ;} (the only form a Karaf {@code .cfg} file delivers reliably, see
+ * {@link ConfigLists}). A setting or entry that cannot be read is refused: it is listed in {@link #refused()} (shown by
+ * {@code trusthub:wss-policies}, which then fails) and logged, and it fails closed: the thing gets signed and encrypted
+ * messages.
  */
 final class PolicyTable {
+
+    /** Between the entries of one {@code thingPolicies} value; commas separate a policy's words. */
+    static final char ENTRY_SEPARATOR = ';';
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyTable.class);
 
     private final WssPolicy defaults;
     private final Map<ThingId, WssPolicy> things;
+    private final List<String> refused;
 
-    private PolicyTable(WssPolicy defaults, Map<ThingId, WssPolicy> things) {
+    private PolicyTable(WssPolicy defaults, Map<ThingId, WssPolicy> things, List<String> refused) {
         this.defaults = defaults;
         this.things = Collections.unmodifiableMap(things);
+        this.refused = List.copyOf(refused);
     }
 
     static PolicyTable of(String defaultPolicy, int ttlSeconds, String[] thingPolicies) {
         Duration ttl = Duration.ofSeconds(ttlSeconds);
+        List<String> refused = new ArrayList<>();
         WssPolicy defaults;
         try {
             defaults = parse(defaultPolicy, ttl);
         } catch (IllegalArgumentException e) {
-            LOG.error("WS-Security default policy '{}' is not valid ({}); using sign,encrypt", defaultPolicy,
-                    e.getMessage());
+            refused.add("defaultPolicy '" + defaultPolicy + "': " + e.getMessage() + "; sign,encrypt applies");
             defaults = new WssPolicy(true, true, false, ttl);
         }
-        Map<ThingId, WssPolicy> things = new HashMap<>();
-        for (String entry : thingPolicies == null ? new String[0] : thingPolicies) {
+        List<String> entries;
+        try {
+            entries = ConfigLists.entries(thingPolicies, ENTRY_SEPARATOR);
+        } catch (IllegalArgumentException e) {
+            refused.add("thingPolicies: " + e.getMessage() + "; no entry of it applies");
+            entries = List.of();
+        }
+        Map<ThingId, WssPolicy> things = new LinkedHashMap<>();
+        for (String entry : entries) {
             int colon = entry.indexOf(':');
             String id = (colon < 0 ? entry : entry.substring(0, colon)).trim();
-            if (!ThingId.isValid(id)) {
-                LOG.error("WS-Security policy entry ignored: '{}' does not start with a thing id", entry);
+            if (colon < 0 || !ThingId.isValid(id)) {
+                refused.add("thingPolicies entry '" + entry + "': it is not '<thing id>: <words>'; ignored");
+                continue;
+            }
+            ThingId thing = ThingId.of(id);
+            if (things.containsKey(thing)) {
+                refused.add("thingPolicies entry '" + entry + "': " + id + " has an entry already; " + id
+                        + " gets sign,encrypt");
+                things.put(thing, new WssPolicy(true, true, false, ttl));
                 continue;
             }
             try {
-                things.put(ThingId.of(id), parse(colon < 0 ? "" : entry.substring(colon + 1), ttl));
+                things.put(thing, parse(entry.substring(colon + 1), ttl));
             } catch (IllegalArgumentException e) {
-                LOG.error("WS-Security policy of {} is not valid ({}); it gets sign,encrypt", id, e.getMessage());
-                things.put(ThingId.of(id), new WssPolicy(true, true, false, ttl));
+                refused.add("thingPolicies entry '" + entry + "': " + e.getMessage() + "; " + id
+                        + " gets sign,encrypt");
+                things.put(thing, new WssPolicy(true, true, false, ttl));
             }
         }
-        return new PolicyTable(defaults, things);
+        refused.forEach(r -> LOG.error("WS-Security setting refused: {}", r));
+        return new PolicyTable(defaults, things, refused);
+    }
+
+    /** What configuration was refused, one line each: the setting or entry, why, and what applies instead. */
+    List<String> refused() {
+        return refused;
+    }
+
+    WssPolicy defaults() {
+        return defaults;
+    }
+
+    /** The things with an entry of their own, in configuration order. */
+    Map<ThingId, WssPolicy> entries() {
+        return things;
     }
 
     boolean hasEntry(ThingId thing) {

@@ -2,6 +2,8 @@ package org.trusthub.security.app.wss.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -47,7 +49,7 @@ import org.w3c.dom.Document;
             EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL,
             EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
 @Designate(ocd = WsSecurityComponent.Config.class)
-public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler {
+public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler, PolicyReport {
 
     /** Configuration PID. */
     public static final String PID = "org.trusthub.security.app.wss";
@@ -83,8 +85,9 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 min = "1", max = "1000000")
         int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
-        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
-                + "'lamp-1: sign encrypt username ttl=60' or 'legacy-2: plain'.")
+        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>' separated by "
+                + "';', for example 'lamp-1: sign encrypt username ttl=60; legacy-2: plain'. A refused entry is "
+                + "listed by trusthub:wss-policies and its thing gets sign,encrypt.")
         String[] thingPolicies() default {};
     }
 
@@ -95,6 +98,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private volatile PolicyTable policies;
     private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
     private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
+    private volatile List<String> refused = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
@@ -129,23 +133,34 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Modified
     void modified(Config config) {
-        policies = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(), config.thingPolicies());
+        PolicyTable table = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(),
+                config.thingPolicies());
         WssPolicy unenrolled;
+        String unenrolledRefused = null;
         try {
             unenrolled = PolicyTable.parse(config.unenrolledPolicy(), Duration.ofSeconds(config.timestampTtlSeconds()));
         } catch (IllegalArgumentException e) {
-            LOG.error("WS-Security unenrolled policy '{}' is not valid ({}); unenrolled peers are refused",
-                    config.unenrolledPolicy(), e.getMessage());
+            unenrolledRefused = "unenrolledPolicy '" + config.unenrolledPolicy() + "': " + e.getMessage()
+                    + "; unenrolled peers are refused";
+            LOG.error("WS-Security setting refused: {}", unenrolledRefused);
             unenrolled = WssPolicy.SIGN_ENCRYPT;
         }
+        List<String> refusedNow = new ArrayList<>(table.refused());
+        if (unenrolledRefused != null) {
+            refusedNow.add(unenrolledRefused);
+        }
+        policies = table;
         unenrolledPolicy = unenrolled;
         int perSender = config.replayEntriesPerSender();
         if (perSender < 1 || perSender > MAX_REPLAY_ENTRIES_PER_SENDER) {
-            LOG.error("WS-Security replayEntriesPerSender {} is not between 1 and {}; the replay window keeps {}",
-                    perSender, MAX_REPLAY_ENTRIES_PER_SENDER, replayEntriesPerSender);
+            String why = "replayEntriesPerSender " + perSender + " is not between 1 and " + MAX_REPLAY_ENTRIES_PER_SENDER
+                    + "; the replay window keeps " + replayEntriesPerSender;
+            LOG.error("WS-Security setting refused: {}", why);
+            refusedNow.add(why);
         } else {
             replayEntriesPerSender = perSender;
         }
+        refused = List.copyOf(refusedNow);
         engine.replayEntriesPerSender(replayEntriesPerSender);
         sctRequests.replayEntriesPerToken(replayEntriesPerSender);
     }
@@ -153,6 +168,22 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     /** How many messages one sender or token may have in the replay window now (the configured share). */
     int replayEntriesPerSender() {
         return replayEntriesPerSender;
+    }
+
+    @Override
+    public List<PolicyReport.Row> policies() {
+        PolicyTable table = policies;
+        List<PolicyReport.Row> rows = new ArrayList<>();
+        rows.add(new PolicyReport.Row("default", PolicyReport.words(table.defaults())));
+        rows.add(new PolicyReport.Row("unenrolled", PolicyReport.words(unenrolledPolicy)));
+        table.entries().forEach((thing, policy) -> rows.add(new PolicyReport.Row(thing.value(),
+                PolicyReport.words(policy))));
+        return rows;
+    }
+
+    @Override
+    public List<String> refused() {
+        return refused;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -220,6 +221,39 @@ class WsSecurityComponentTest {
         assertTrue(b.policy(ThingId.of("legacy-2")).isPlain());
         WssPolicy broken = b.policy(ThingId.of("broken-3"));
         assertTrue(broken.sign() && broken.encrypt(), "an unreadable entry gets the strict policy");
+    }
+
+    @Test
+    void severalEntriesInOneCfgValueAndRefusedOnesAreReported() {
+        // what a .cfg line 'thingPolicies = lamp-1: ...; legacy-2: plain; ...' delivers: one String
+        WsSecurityComponent c = new WsSecurityComponent(keysB, config("sign,encrypt",
+                "lamp-1: sign encrypt username ttl=60; legacy-2: plain;broken-3: sign shout; no-colon"),
+                Clock.systemUTC());
+        WssPolicy lamp = c.policy(ThingId.of("lamp-1"));
+        assertTrue(lamp.sign() && lamp.encrypt() && lamp.usernameToken(), lamp.label());
+        assertEquals(60, lamp.timestampTtl().toSeconds());
+        assertTrue(c.policy(ThingId.of("legacy-2")).isPlain(), "the second entry of the value applies");
+        WssPolicy broken = c.policy(ThingId.of("broken-3"));
+        assertTrue(broken.sign() && broken.encrypt() && !broken.usernameToken(), "a refused entry fails closed");
+        assertEquals(List.of(new PolicyReport.Row("default", "sign encrypt ttl=300"),
+                new PolicyReport.Row("unenrolled", "plain ttl=300"),
+                new PolicyReport.Row("lamp-1", "sign encrypt username ttl=60"),
+                new PolicyReport.Row("legacy-2", "plain ttl=300"),
+                new PolicyReport.Row("broken-3", "sign encrypt ttl=300")), c.policies());
+        assertEquals(List.of("thingPolicies entry 'broken-3: sign shout': unknown word 'shout'; broken-3 gets "
+                + "sign,encrypt", "thingPolicies entry 'no-colon': it is not '<thing id>: <words>'; ignored"),
+                c.refused());
+
+        // the typed-list text README used to show, which a .cfg with any plain value delivers as one String
+        c.modified(config("sign,encrypt", "[\"lamp-1: plain\", \"legacy-2: sign, username\"]"));
+        assertTrue(c.policy(ThingId.of("lamp-1")).isPlain());
+        assertEquals("signed+username", c.policy(ThingId.of("legacy-2")).label());
+        assertEquals(List.of(), c.refused());
+        c.modified(config("sign,encrypt", "[lamp-1: plain]"));
+        assertEquals(1, c.refused().size(), c.refused().toString());
+        assertTrue(c.refused().get(0).startsWith("thingPolicies: '[lamp-1: plain]' starts with '[' but is not a "
+                + "list of quoted strings"), c.refused().get(0));
+        assertEquals(2, c.policies().size(), "nothing of a refused value applies: " + c.policies());
     }
 
     @Test
