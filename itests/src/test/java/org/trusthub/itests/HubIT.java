@@ -54,6 +54,7 @@ import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -348,6 +349,45 @@ public class HubIT {
             }
         } finally {
             handler.unregister();
+        }
+    }
+
+    /** A CA certificate (P-256, basicConstraints CA, keyCertSign, valid 2026-2056) made with openssl for this test. */
+    private static final String ANCHOR_PEM = String.join("\n",
+            "-----BEGIN CERTIFICATE-----",
+            "MIIBmzCCAUGgAwIBAgIUdiUmLEe4ymb8/k4+q8L9+S4fV9gwCgYIKoZIzj0EAwIw",
+            "GjEYMBYGA1UEAwwPaXRlc3QgYW5jaG9yIGNhMCAXDTI2MTIwNzEyMzcyM1oYDzIw",
+            "NTYxMTI5MTIzNzIzWjAaMRgwFgYDVQQDDA9pdGVzdCBhbmNob3IgY2EwWTATBgcq",
+            "hkjOPQIBBggqhkjOPQMBBwNCAAR46GEaQg2ITY95gcyaKp4GgYQkXwgTk9wLVFB1",
+            "t7l4jyWRj7YOP5s+XOkk365mHR2nIofZPyiJ9e9k3wkweg0so2MwYTAdBgNVHQ4E",
+            "FgQUVI1+JUlQ6/wDL9PNFrpwp/FaYYEwHwYDVR0jBBgwFoAUVI1+JUlQ6/wDL9PN",
+            "Frpwp/FaYYEwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI",
+            "zj0EAwIDSAAwRQIhAPDE14AVX1jRTw/rZ8RlDCli+IylvQEFaeNScql9AsicAiBy",
+            "XavPcYMu3SL0c7Co/WnQr9hlyhllm2UnPdgcIKGhQQ==",
+            "-----END CERTIFICATE-----") + "\n";
+
+    @Test
+    public void trustAnchorsAreAddedForTheirPurposesOnlyAndListedWithThem() throws Exception {
+        Shell shell = new Shell(sessionFactory);
+        Path pem = Files.createTempDirectory("trusthub-itest").resolve("anchor.pem");
+        Files.writeString(pem, ANCHOR_PEM);
+        assertErrorNaming("--purpose", shell.refused("trusthub:trust-anchor-add itest-ca " + pem));
+        assertErrorNaming("unknown trust anchor purpose 'all'",
+                shell.refused("trusthub:trust-anchor-add --purpose all itest-ca " + pem));
+        assertFalse(keyStore.trustAnchors().containsKey("itest-ca"));
+
+        String added = shell.run("trusthub:trust-anchor-add --purpose dtls --purpose wss itest-ca " + pem);
+        assertTrue(added, added.startsWith("Trust anchor itest-ca added for dtls,wss: CN=itest anchor ca"));
+        try {
+            assertTrue(keyStore.trustAnchors(TrustPurpose.DTLS).containsKey("itest-ca"));
+            assertTrue(keyStore.trustAnchors(TrustPurpose.WSS).containsKey("itest-ca"));
+            assertFalse(keyStore.trustAnchors(TrustPurpose.FIRMWARE).containsKey("itest-ca"));
+            assertFalse(keyStore.trustAnchors(TrustPurpose.TLS).containsKey("itest-ca"));
+            String list = shell.run("trusthub:trust-anchor-list");
+            assertTrue(list, Pattern.compile("^itest-ca +\\| dtls,wss +\\| CN=itest anchor ca", Pattern.MULTILINE)
+                    .matcher(list).find());
+        } finally {
+            shell.run("trusthub:trust-anchor-remove itest-ca");
         }
     }
 

@@ -85,12 +85,14 @@ final class OffloadBench implements AutoCloseable {
         var lb = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, Date.from(now.minusSeconds(3600)),
                 Date.from(now.plusSeconds(86400)), new X500Name("CN=firmware signer"), signerKeys.getPublic());
         lb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        lb.addExtension(Extension.extendedKeyUsage, false,
+                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_codeSigning));
         signer = cert(lb);
         X509v2CRLBuilder crlb = new X509v2CRLBuilder(caName, Date.from(now.minusSeconds(60)));
         crlb.setNextUpdate(Date.from(now.plusSeconds(86400)));
         crl = new JcaX509CRLConverter().setProvider(BC).getCRL(
                 crlb.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(caKeys.getPrivate())));
-        keystore.addTrustAnchor("bench-ca", ca);
+        keystore.addTrustAnchor("bench-ca", ca, java.util.Set.of(org.trusthub.api.keystore.TrustPurpose.FIRMWARE));
         hub.revocationLists(List.of(crl));
         random.nextBytes(FIRMWARE);
         signature = sign(signerKeys.getPrivate(), FIRMWARE);

@@ -207,21 +207,63 @@ public interface ThingKeyStore {
     boolean discardEnrollment(ThingId thing);
 
     /**
-     * The certificates the hub trusts to vouch for things' certificates (DTLS with X.509, WS-Security, verification
-     * offload), by alias.
+     * Every trust anchor by alias, whatever its purposes (for listing and removing; a path that trusts anchors asks
+     * {@link #trustAnchors(TrustPurpose)}).
      *
      * @since 1.1
      */
     Map<String, X509Certificate> trustAnchors();
 
     /**
-     * Adds a trust anchor.
+     * The trust anchors that serve one purpose, by alias.
+     *
+     * @since 1.3
+     */
+    default Map<String, X509Certificate> trustAnchors(TrustPurpose purpose) {
+        Map<String, X509Certificate> out = new java.util.TreeMap<>();
+        for (TrustAnchorEntry e : trustAnchorEntries()) {
+            if (e.serves(purpose)) {
+                out.put(e.alias(), e.certificate());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Every trust anchor with its purposes, ordered by alias.
+     *
+     * @since 1.3
+     */
+    default List<TrustAnchorEntry> trustAnchorEntries() {
+        return List.of();
+    }
+
+    /**
+     * Adds a trust anchor that serves the given purposes and no other.
      *
      * @param alias 1 to 64 characters of lower-case letters, digits, {@code . _ -}
-     * @throws IllegalArgumentException if the alias is malformed or taken, or the certificate cannot be encoded
-     * @since 1.1
+     * @param anchor a CA certificate: basicConstraints CA and key usage keyCertSign
+     * @param purposes at least one
+     * @throws IllegalArgumentException if the alias is malformed or taken, no purpose is given, the certificate is not
+     *         a CA's or cannot be encoded
+     * @since 1.3
      */
-    void addTrustAnchor(String alias, X509Certificate anchor);
+    default void addTrustAnchor(String alias, X509Certificate anchor, java.util.Set<TrustPurpose> purposes) {
+        throw new UnsupportedOperationException("this keystore keeps no trust anchors");
+    }
+
+    /**
+     * Refuses: an anchor is added with its purposes ({@link #addTrustAnchor(String, X509Certificate,
+     * java.util.Set)}); an anchor for everything is what this replaced.
+     *
+     * @throws IllegalArgumentException always
+     * @since 1.1
+     * @deprecated give the anchor's purposes
+     */
+    @Deprecated
+    default void addTrustAnchor(String alias, X509Certificate anchor) {
+        throw new IllegalArgumentException("trust anchor '" + alias + "' needs at least one purpose");
+    }
 
     /**
      * Removes a trust anchor.

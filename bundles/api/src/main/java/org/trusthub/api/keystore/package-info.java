@@ -1,9 +1,9 @@
 /**
  * The shared cross-layer keystore: one root credential per thing, per-layer derived keys, nonce counters, incoming
- * replay marks, the hub's identity.
+ * replay marks, trust anchors and their purposes, the hub's identity.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.trusthub.api.keystore;
 
 import org.osgi.annotation.bundle.Export;

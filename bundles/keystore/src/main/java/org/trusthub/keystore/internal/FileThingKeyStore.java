@@ -45,6 +45,8 @@ import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.TrustAnchorEntry;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
@@ -121,8 +123,8 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
 
     // Changed under the write lock only.
     private final TreeMap<ThingId, ThingState> things = new TreeMap<>();
-    // Trust anchors by alias, DER; changed under the write lock only.
-    private final TreeMap<String, byte[]> anchors = new TreeMap<>();
+    // Trust anchors by alias (DER and purposes); changed under the write lock only.
+    private final TreeMap<String, Anchor> anchors = new TreeMap<>();
     // lastUsed and mechanisms change on every derive, under the read lock: they are kept in memory and written lazily,
     // with the next record that is written anyway, at compaction and at close, so deriving a key never waits for
     // the disk. A crash may lose the latest usage times, never a key or a counter reservation.
@@ -267,6 +269,19 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             throw e;
         }
         LOG.info("Keystore {} open: {} things", storeDirectory, things.size());
+        warnMigratedAnchors();
+    }
+
+    // Anchors stored before anchors had purposes keep serving the identity paths they served, never firmware; the
+    // operator is told once per start until each is added again with its purposes.
+    private void warnMigratedAnchors() {
+        List<String> migrated = new ArrayList<>();
+        anchors.values().stream().filter(a -> a.purposes() == null).forEach(a -> migrated.add(a.alias()));
+        if (!migrated.isEmpty()) {
+            LOG.warn("Keystore {}: trust anchors {} were added before anchors had purposes; they serve only {} until "
+                    + "removed and added again with their purposes (trusthub:trust-anchor-add --purpose ...)",
+                    storeDirectory, migrated, TrustPurpose.MIGRATED);
+        }
     }
 
     private boolean storeExists() {
@@ -797,29 +812,41 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
 
     @Override
     public Map<String, X509Certificate> trustAnchors() {
-        Map<String, byte[]> copy;
-        read.lock();
-        try {
-            checkOpen();
-            copy = new TreeMap<>(anchors);
-        } finally {
-            read.unlock();
-        }
         Map<String, X509Certificate> out = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : copy.entrySet()) {
-            try {
-                out.put(e.getKey(), HubIdentities.certificate(e.getValue()));
-            } catch (GeneralSecurityException ex) {
-                throw new KeystoreException("stored trust anchor '" + e.getKey() + "' cannot be parsed", ex);
-            }
-        }
+        trustAnchorEntries().forEach(e -> out.put(e.alias(), e.certificate()));
         return java.util.Collections.unmodifiableMap(out);
     }
 
     @Override
-    public void addTrustAnchor(String alias, X509Certificate anchor) {
+    public List<TrustAnchorEntry> trustAnchorEntries() {
+        List<Anchor> copy;
+        read.lock();
+        try {
+            checkOpen();
+            copy = new ArrayList<>(anchors.values());
+        } finally {
+            read.unlock();
+        }
+        List<TrustAnchorEntry> out = new ArrayList<>(copy.size());
+        for (Anchor a : copy) {
+            X509Certificate certificate;
+            try {
+                certificate = HubIdentities.certificate(a.certificate());
+            } catch (GeneralSecurityException ex) {
+                throw new KeystoreException("stored trust anchor '" + a.alias() + "' cannot be parsed", ex);
+            }
+            out.add(new TrustAnchorEntry(a.alias(), certificate,
+                    a.purposes() == null ? TrustPurpose.MIGRATED : a.purposes(), a.purposes() == null));
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    @Override
+    public void addTrustAnchor(String alias, X509Certificate anchor, Set<TrustPurpose> purposes) {
         TrustAnchors.checkAlias(alias);
         Objects.requireNonNull(anchor, "anchor");
+        Set<TrustPurpose> chosen = TrustAnchors.checkPurposes(alias, purposes);
+        TrustAnchors.checkAuthority(alias, anchor);
         byte[] der;
         try {
             der = anchor.getEncoded();
@@ -833,7 +860,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             if (anchors.containsKey(alias)) {
                 throw new IllegalArgumentException("trust anchor alias '" + alias + "' is taken; remove it first");
             }
-            writeAndApply(new Anchor(alias, der));
+            writeAndApply(new Anchor(alias, der, chosen));
         } finally {
             write.unlock();
         }
@@ -1073,7 +1100,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         boolean done = false;
         try {
             records.add(KeystoreRecords.encode(hubRecord(identity)));
-            anchors.forEach((alias, der) -> records.add(KeystoreRecords.encode(new Anchor(alias, der))));
+            anchors.values().forEach(a -> records.add(KeystoreRecords.encode(a)));
             for (ThingState t : things.values()) {
                 if (t.predecessor != null && !t.used) {
                     // kept so that discarding this enrollment brings the revoked predecessor (and its retired
@@ -1252,7 +1279,7 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
                     .computeIfAbsent(r.name(), n -> new Mark()).reserved = r.mark();
             things.get(r.thing()).setUsed();
         } else if (rec instanceof Anchor r) {
-            if (anchors.putIfAbsent(r.alias(), r.certificate()) != null) {
+            if (anchors.putIfAbsent(r.alias(), r) != null) {
                 throw new IllegalStateException("trust anchor '" + r.alias() + "' is added twice");
             }
         } else if (rec instanceof AnchorRemoved r) {

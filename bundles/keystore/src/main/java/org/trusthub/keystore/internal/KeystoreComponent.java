@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +30,8 @@ import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.TrustAnchorEntry;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -219,8 +222,18 @@ public final class KeystoreComponent implements ThingKeyStore {
     }
 
     @Override
-    public void addTrustAnchor(String alias, X509Certificate anchor) {
-        keystore().addTrustAnchor(alias, anchor);
+    public Map<String, X509Certificate> trustAnchors(TrustPurpose purpose) {
+        return keystore().trustAnchors(purpose);
+    }
+
+    @Override
+    public List<TrustAnchorEntry> trustAnchorEntries() {
+        return keystore().trustAnchorEntries();
+    }
+
+    @Override
+    public void addTrustAnchor(String alias, X509Certificate anchor, Set<TrustPurpose> purposes) {
+        keystore().addTrustAnchor(alias, anchor, purposes);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.Mechanisms;
 import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -44,6 +46,7 @@ final class KeystoreRecords {
     private static final int ANCHOR = 10;
     private static final int ANCHOR_REMOVED = 11;
     private static final int REPLAY_MARK = 12;
+    private static final int ANCHOR_PURPOSES = 13;
 
     private static final int MAX_BLOB = 1 << 20;
 
@@ -121,8 +124,11 @@ final class KeystoreRecords {
     record Discard(ThingId thing) implements Rec {
     }
 
-    /** A trust anchor: alias and DER certificate. */
-    record Anchor(String alias, byte[] certificate) implements Rec {
+    /**
+     * A trust anchor: alias, DER certificate and purposes. {@code purposes} is null for an anchor stored before
+     * anchors had purposes (record type 10); it is written back as such, so it stays marked as migrated.
+     */
+    record Anchor(String alias, byte[] certificate, Set<TrustPurpose> purposes) implements Rec {
     }
 
     record AnchorRemoved(String alias) implements Rec {
@@ -206,9 +212,15 @@ final class KeystoreRecords {
                 out.writeByte(DISCARD);
                 out.writeUTF(d.thing().value());
             } else if (rec instanceof Anchor a) {
-                out.writeByte(ANCHOR);
+                out.writeByte(a.purposes() == null ? ANCHOR : ANCHOR_PURPOSES);
                 out.writeUTF(a.alias());
                 blob(out, a.certificate());
+                if (a.purposes() != null) {
+                    out.writeByte(a.purposes().size());
+                    for (TrustPurpose p : a.purposes()) {
+                        out.writeUTF(p.id());
+                    }
+                }
             } else if (rec instanceof AnchorRemoved a) {
                 out.writeByte(ANCHOR_REMOVED);
                 out.writeUTF(a.alias());
@@ -295,7 +307,9 @@ final class KeystoreRecords {
                         requiredBlob(in, "stored key"));
                 case DELETE_STORED_KEY -> new DeleteStoredKey(thingId(in), layer(in), mechanism(in), in.readInt());
                 case DISCARD -> new Discard(thingId(in));
-                case ANCHOR -> new Anchor(alias(in), requiredBlob(in, "trust anchor certificate"));
+                case ANCHOR -> new Anchor(alias(in), requiredBlob(in, "trust anchor certificate"), null);
+                case ANCHOR_PURPOSES -> new Anchor(alias(in), requiredBlob(in, "trust anchor certificate"),
+                        purposes(in));
                 case ANCHOR_REMOVED -> new AnchorRemoved(alias(in));
                 case REPLAY_MARK -> new ReplayMark(thingId(in), layer(in), mechanism(in), in.readInt(),
                         ReplayMarks.checkName(in.readUTF()), in.readLong());
@@ -352,6 +366,18 @@ final class KeystoreRecords {
 
     private static String alias(DataInputStream in) throws IOException {
         return TrustAnchors.checkAlias(in.readUTF());
+    }
+
+    private static Set<TrustPurpose> purposes(DataInputStream in) throws IOException, MalformedRecordException {
+        int n = in.readUnsignedByte();
+        if (n == 0) {
+            throw new MalformedRecordException("trust anchor without a purpose");
+        }
+        Set<TrustPurpose> s = EnumSet.noneOf(TrustPurpose.class);
+        for (int i = 0; i < n; i++) {
+            s.add(TrustPurpose.of(in.readUTF()));
+        }
+        return s;
     }
 
     private static String mechanism(DataInputStream in) throws IOException {

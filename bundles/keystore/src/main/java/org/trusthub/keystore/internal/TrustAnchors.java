@@ -1,8 +1,15 @@
 package org.trusthub.keystore.internal;
 
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Trust anchor aliases: short lower-case names that are safe in file names, shell output and logs. */
+import org.trusthub.api.keystore.AnchoredCertificates;
+import org.trusthub.api.keystore.TrustPurpose;
+
+/** Trust anchor aliases, purposes and certificates as the keystore accepts them. */
 final class TrustAnchors {
 
     static final int MAX_ALIAS_LENGTH = 64;
@@ -13,7 +20,7 @@ final class TrustAnchors {
     }
 
     /**
-     * Returns the alias when it is well formed.
+     * Returns the alias when it is well formed: short lower-case names are safe in file names, shell output and logs.
      *
      * @throws IllegalArgumentException naming what is wrong otherwise
      */
@@ -23,5 +30,25 @@ final class TrustAnchors {
                     + " lower-case letters, digits, '.', '_' and '-'");
         }
         return alias;
+    }
+
+    /**
+     * The purposes, copied, when there is at least one: an anchor without a purpose would be either useless or, read
+     * as "everything", the hole purposes close.
+     */
+    static Set<TrustPurpose> checkPurposes(String alias, Set<TrustPurpose> purposes) {
+        if (purposes == null || purposes.isEmpty() || purposes.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("trust anchor '" + alias + "' needs at least one purpose");
+        }
+        return EnumSet.copyOf(purposes);
+    }
+
+    /** Refuses a certificate that cannot issue certificates (basicConstraints CA and keyCertSign). */
+    static void checkAuthority(String alias, X509Certificate anchor) {
+        try {
+            AnchoredCertificates.checkAuthority(anchor);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("trust anchor '" + alias + "' refused: " + e.getMessage());
+        }
     }
 }

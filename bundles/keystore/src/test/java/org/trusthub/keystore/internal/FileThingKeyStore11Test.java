@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.StaleKeyException;
+import org.trusthub.api.keystore.TrustAnchorEntry;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 
@@ -367,41 +370,88 @@ class FileThingKeyStore11Test {
 
     // ------------------------------------------------------------------------------------------------ anchors
 
+    private static final Set<TrustPurpose> IDENTITY = EnumSet.of(TrustPurpose.DTLS, TrustPurpose.WSS);
+
     @Test
-    void trustAnchorsArePersisted() throws Exception {
-        X509Certificate ca = Fixture.selfSigned(Fixture.ecKeyPair("secp256r1"), "home ca", "SHA256withECDSA");
-        X509Certificate vendor = Fixture.selfSigned(Fixture.ecKeyPair("secp384r1"), "vendor", "SHA384withECDSA");
+    void trustAnchorsArePersistedWithTheirPurposes() throws Exception {
+        X509Certificate ca = Fixture.selfSignedCa(Fixture.ecKeyPair("secp256r1"), "home ca", "SHA256withECDSA");
+        X509Certificate vendor = Fixture.selfSignedCa(Fixture.ecKeyPair("secp384r1"), "vendor", "SHA384withECDSA");
         assertEquals(Map.of(), ks.trustAnchors());
-        ks.addTrustAnchor("home-ca", ca);
-        ks.addTrustAnchor("vendor.root_1", vendor);
+        ks.addTrustAnchor("home-ca", ca, IDENTITY);
+        ks.addTrustAnchor("vendor.root_1", vendor, Set.of(TrustPurpose.FIRMWARE));
         assertEquals(List.of("home-ca", "vendor.root_1"), List.copyOf(ks.trustAnchors().keySet()));
         assertEquals(ca, ks.trustAnchors().get("home-ca"));
         assertThrows(UnsupportedOperationException.class, () -> ks.trustAnchors().remove("home-ca"));
         reopen();
         assertEquals(Map.of("home-ca", ca, "vendor.root_1", vendor), ks.trustAnchors());
+        assertEquals(List.of(new TrustAnchorEntry("home-ca", ca, IDENTITY, false),
+                new TrustAnchorEntry("vendor.root_1", vendor, Set.of(TrustPurpose.FIRMWARE), false)),
+                ks.trustAnchorEntries());
+        assertEquals(Map.of("home-ca", ca), ks.trustAnchors(TrustPurpose.DTLS));
+        assertEquals(Map.of(), ks.trustAnchors(TrustPurpose.TLS));
+        assertEquals(Map.of("vendor.root_1", vendor), ks.trustAnchors(TrustPurpose.FIRMWARE));
         assertTrue(ks.removeTrustAnchor("home-ca"));
         assertFalse(ks.removeTrustAnchor("home-ca"));
         ks.compact();
         reopen();
         assertEquals(Map.of("vendor.root_1", vendor), ks.trustAnchors());
-        ks.addTrustAnchor("home-ca", vendor); // a removed alias can be used again
+        assertEquals(Set.of(TrustPurpose.FIRMWARE), ks.trustAnchorEntries().get(0).purposes(),
+                "compaction keeps the purposes");
+        ks.addTrustAnchor("home-ca", vendor, Set.of(TrustPurpose.TLS)); // a removed alias can be used again
         assertEquals(vendor, ks.trustAnchors().get("home-ca"));
     }
 
     @Test
+    void anAnchorStoredWithoutPurposesServesOnlyTheIdentityPathsNeverFirmware() throws Exception {
+        X509Certificate old = Fixture.selfSignedCa(Fixture.ecKeyPair("secp256r1"), "old ca", "SHA256withECDSA");
+        ks.close();
+        // what a keystore written before anchors had purposes holds: record type 10, alias and certificate only
+        var sealer = new org.trusthub.storage.AesGcmSealer(Files.readAllBytes(fx.masterKey));
+        try (var store = org.trusthub.storage.RecordStore.open(fx.storeDir, FileThingKeyStore.STORE_NAME, sealer,
+                r -> { })) {
+            byte[] record = KeystoreRecords.encode(new KeystoreRecords.Anchor("old-ca", old.getEncoded(), null));
+            assertEquals(10, record[1], "the record type of an anchor without purposes");
+            store.append(record);
+        } finally {
+            sealer.destroy();
+        }
+        ks = fx.open();
+        assertEquals(List.of(new TrustAnchorEntry("old-ca", old, TrustPurpose.MIGRATED, true)),
+                ks.trustAnchorEntries());
+        assertEquals(Set.of(TrustPurpose.DTLS, TrustPurpose.TLS, TrustPurpose.WSS), TrustPurpose.MIGRATED);
+        assertEquals(Map.of(), ks.trustAnchors(TrustPurpose.FIRMWARE));
+        assertEquals(Map.of("old-ca", old), ks.trustAnchors(TrustPurpose.WSS));
+        ks.compact();
+        reopen();
+        assertTrue(ks.trustAnchorEntries().get(0).migrated(), "compaction keeps it marked as migrated");
+        assertTrue(ks.removeTrustAnchor("old-ca"));
+        ks.addTrustAnchor("old-ca", old, Set.of(TrustPurpose.DTLS));
+        assertEquals(List.of(new TrustAnchorEntry("old-ca", old, Set.of(TrustPurpose.DTLS), false)),
+                ks.trustAnchorEntries());
+    }
+
+    @Test
     void badTrustAnchorsAreRefusedAndChangeNothing() throws Exception {
-        X509Certificate ca = Fixture.selfSigned(Fixture.ecKeyPair("secp256r1"), "home ca", "SHA256withECDSA");
-        ks.addTrustAnchor("home-ca", ca);
+        X509Certificate ca = Fixture.selfSignedCa(Fixture.ecKeyPair("secp256r1"), "home ca", "SHA256withECDSA");
+        ks.addTrustAnchor("home-ca", ca, IDENTITY);
         ks.compact();
         Map<String, byte[]> files = fx.files();
         for (String bad : new String[] {"", "Home", "a b", "x".repeat(65), "../etc"}) {
             assertEquals("malformed trust anchor alias: it must be 1 to 64 lower-case letters, digits, '.', '_' "
-                    + "and '-'", assertThrows(IllegalArgumentException.class, () -> ks.addTrustAnchor(bad, ca))
-                            .getMessage());
+                    + "and '-'", assertThrows(IllegalArgumentException.class,
+                            () -> ks.addTrustAnchor(bad, ca, IDENTITY)).getMessage());
         }
-        assertEquals("trust anchor alias 'home-ca' is taken; remove it first",
-                assertThrows(IllegalArgumentException.class, () -> ks.addTrustAnchor("home-ca", ca)).getMessage());
-        assertThrows(NullPointerException.class, () -> ks.addTrustAnchor("other", null));
+        assertEquals("trust anchor alias 'home-ca' is taken; remove it first", assertThrows(
+                IllegalArgumentException.class, () -> ks.addTrustAnchor("home-ca", ca, IDENTITY)).getMessage());
+        assertThrows(NullPointerException.class, () -> ks.addTrustAnchor("other", null, IDENTITY));
+        assertEquals("trust anchor 'other' needs at least one purpose", assertThrows(IllegalArgumentException.class,
+                () -> ks.addTrustAnchor("other", ca, Set.of())).getMessage());
+        assertEquals("trust anchor 'other' needs at least one purpose", assertThrows(IllegalArgumentException.class,
+                () -> ks.addTrustAnchor("other", ca)).getMessage(), "no purpose is never 'all purposes'");
+        X509Certificate leaf = Fixture.selfSigned(Fixture.ecKeyPair("secp256r1"), "lamp", "SHA256withECDSA");
+        assertEquals("trust anchor 'lamp' refused: issuer 'CN=lamp' is not a CA (no basicConstraints CA)",
+                assertThrows(IllegalArgumentException.class, () -> ks.addTrustAnchor("lamp", leaf, IDENTITY))
+                        .getMessage());
         assertFalse(ks.removeTrustAnchor("Home"));
         FileThingKeyStoreTest.assertFilesEqual(files, fx.files());
         assertEquals(Map.of("home-ca", ca), ks.trustAnchors());

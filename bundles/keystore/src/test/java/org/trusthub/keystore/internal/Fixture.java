@@ -103,6 +103,21 @@ final class Fixture {
                 .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(pair.getPrivate())));
     }
 
+    /** A self-signed CA certificate (basicConstraints CA, key usage keyCertSign and cRLSign), as trust anchors are. */
+    static X509Certificate selfSignedCa(KeyPair pair, String cn, String signatureAlgorithm) throws Exception {
+        X500Name name = new X500Name("CN=" + cn);
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()), Date.from(now),
+                Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                        | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(pair.getPrivate())));
+    }
+
     /** A clock the test moves by hand. */
     static final class TestClock extends Clock {
         private volatile Instant now;

@@ -170,9 +170,11 @@ class KeystoreComponentTest {
         assertEquals(0, component.nextCounter(stored, 10));
         assertTrue(component.deleteStoredKey(LAMP, Layer.LINK, "ble-ltk"));
         assertFalse(component.discardEnrollment(LAMP));
-        X509Certificate ca = Fixture.selfSigned(Fixture.ecKeyPair("secp256r1"), "ca", "SHA256withECDSA");
-        component.addTrustAnchor("ca", ca);
+        X509Certificate ca = Fixture.selfSignedCa(Fixture.ecKeyPair("secp256r1"), "ca", "SHA256withECDSA");
+        component.addTrustAnchor("ca", ca, java.util.Set.of(org.trusthub.api.keystore.TrustPurpose.TLS));
         assertEquals(Map.of("ca", ca), component.trustAnchors());
+        assertEquals(Map.of("ca", ca), component.trustAnchors(org.trusthub.api.keystore.TrustPurpose.TLS));
+        assertEquals(Map.of(), component.trustAnchors(org.trusthub.api.keystore.TrustPurpose.WSS));
         assertTrue(component.removeTrustAnchor("ca"));
     }
 }

@@ -3,17 +3,21 @@ package org.trusthub.shell.internal;
 import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.TrustAnchorEntry;
+import org.trusthub.api.keystore.TrustPurpose;
 
 @Service
 @Command(scope = "trusthub", name = "trust-anchor-list",
-        description = "Lists the certificates the hub trusts to vouch for things' certificates")
+        description = "Lists the certificates the hub trusts, with what each vouches for")
 public class TrustAnchorListCommand extends TrustHubAction {
 
     @Reference
@@ -21,7 +25,7 @@ public class TrustAnchorListCommand extends TrustHubAction {
 
     @Override
     protected void run() throws Exception {
-        Map<String, X509Certificate> anchors = keyStore.trustAnchors();
+        List<TrustAnchorEntry> anchors = keyStore.trustAnchorEntries();
         PrintStream out = out();
         if (anchors.isEmpty()) {
             out.println("No trust anchors.");
@@ -29,15 +33,26 @@ public class TrustAnchorListCommand extends TrustHubAction {
         }
         ShellTable table = new ShellTable().forceAscii();
         table.column("Alias");
+        table.column("Purposes");
         table.column("Subject");
         table.column("Not after");
         table.column("SHA-256");
-        for (Map.Entry<String, X509Certificate> e : anchors.entrySet()) {
-            X509Certificate cert = e.getValue();
-            table.addRow().addContent(e.getKey(), cert.getSubjectX500Principal().getName(),
-                    Formats.time(cert.getNotAfter().toInstant()),
+        boolean migrated = false;
+        for (TrustAnchorEntry e : anchors) {
+            X509Certificate cert = e.certificate();
+            migrated |= e.migrated();
+            table.addRow().addContent(e.alias(), purposes(e.purposes()) + (e.migrated() ? " (migrated)" : ""),
+                    cert.getSubjectX500Principal().getName(), Formats.time(cert.getNotAfter().toInstant()),
                     Formats.fingerprint(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded())));
         }
         table.print(out);
+        if (migrated) {
+            out.println("Anchors marked (migrated) were added before anchors had purposes and serve "
+                    + purposes(TrustPurpose.MIGRATED) + " only: remove each and add it again with --purpose.");
+        }
+    }
+
+    static String purposes(Set<TrustPurpose> purposes) {
+        return purposes.stream().sorted().map(TrustPurpose::id).collect(Collectors.joining(","));
     }
 }

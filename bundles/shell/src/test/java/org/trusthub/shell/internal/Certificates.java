@@ -44,6 +44,21 @@ final class Certificates {
                 .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));
     }
 
+    /** A self-signed CA certificate: basicConstraints CA, key usage keyCertSign and cRLSign. */
+    static X509Certificate selfSignedCa(KeyPair pair, String dn) throws Exception {
+        String algorithm = pair.getPublic().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        X500Name name = new X500Name(dn);
+        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(0x1234abcdL), Date.from(NOT_BEFORE),
+                Date.from(NOT_AFTER), name, pair.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                        | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));
+    }
+
     static String pem(X509Certificate cert) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(cert.getEncoded())

@@ -23,7 +23,7 @@ class PackagingTest {
             ThingEnrollCommand.class, ThingTransitionCommand.class, ThingRecommissionCommand.class,
             ThingKeysCommand.class, KeyRotateCommand.class, HubIdentityCommand.class, ThingIdCompleter.class,
             TransitionCompleter.class, LayerCompleter.class, StateCompleter.class, TrustAnchorListCommand.class,
-            TrustAnchorAddCommand.class, TrustAnchorRemoveCommand.class, TrustAnchorCompleter.class);
+            TrustAnchorAddCommand.class, TrustAnchorRemoveCommand.class, TrustAnchorCompleter.class, TrustPurposeCompleter.class);
 
     @Test
     void commandNames() {

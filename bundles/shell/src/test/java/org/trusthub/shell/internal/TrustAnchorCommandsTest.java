@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 
@@ -28,11 +29,12 @@ class TrustAnchorCommandsTest extends ShellTestSupport {
         return c;
     }
 
-    private TrustAnchorAddCommand add(String alias, Path file) {
+    private TrustAnchorAddCommand add(String alias, Path file, String... purposes) {
         TrustAnchorAddCommand c = new TrustAnchorAddCommand();
         c.keyStore = keyStore;
         c.alias = alias;
         c.file = file.toString();
+        c.purposes = purposes.length == 0 ? null : List.of(purposes);
         return c;
     }
 
@@ -57,21 +59,25 @@ class TrustAnchorCommandsTest extends ShellTestSupport {
     @Test
     void addListAndRemove() throws Exception {
         assertEquals("No trust anchors.\n", run(list()));
-        X509Certificate ca = Certificates.selfSigned(Certificates.ec("secp256r1"), "CN=home ca");
-        X509Certificate vendor = Certificates.selfSigned(Certificates.rsa(), "CN=vendor root,O=Vendor");
-        assertEquals("Trust anchor home-ca added: CN=home ca, SHA-256 " + fingerprint(ca) + "\n",
-                run(add("home-ca", pemFile("ca.pem", ca))));
+        X509Certificate ca = Certificates.selfSignedCa(Certificates.ec("secp256r1"), "CN=home ca");
+        X509Certificate vendor = Certificates.selfSignedCa(Certificates.rsa(), "CN=vendor root,O=Vendor");
+        assertEquals("Trust anchor home-ca added for dtls,wss: CN=home ca, SHA-256 " + fingerprint(ca) + "\n",
+                run(add("home-ca", pemFile("ca.pem", ca), "wss", "DTLS")));
         Path der = stores.resolve("vendor.der");
         Files.write(der, vendor.getEncoded());
-        run(add("vendor", der));
+        run(add("vendor", der, "firmware"));
         assertEquals(Map.of("home-ca", ca, "vendor", vendor), keyStore.trustAnchors());
+        assertEquals(Map.of("vendor", vendor), keyStore.trustAnchors(TrustPurpose.FIRMWARE));
+        assertEquals(Map.of("home-ca", ca), keyStore.trustAnchors(TrustPurpose.WSS));
         String table = run(list());
         List<String> lines = table.lines().toList();
         assertEquals(4, lines.size(), table);
-        assertTrue(lines.get(0).matches("Alias +\\| Subject +\\| Not after +\\| SHA-256"), lines.get(0));
-        assertTrue(lines.get(2).startsWith("home-ca | CN=home ca "), lines.get(2));
+        assertTrue(lines.get(0).matches("Alias +\\| Purposes +\\| Subject +\\| Not after +\\| SHA-256"),
+                lines.get(0));
+        assertTrue(lines.get(2).startsWith("home-ca | dtls,wss | CN=home ca "), lines.get(2));
         assertTrue(lines.get(2).contains("| 2046-01-01T00:00:00Z | " + fingerprint(ca)), lines.get(2));
-        assertTrue(lines.get(3).startsWith("vendor  | " + vendor.getSubjectX500Principal().getName() + " "), lines.get(3));
+        assertTrue(lines.get(3).startsWith("vendor  | firmware | " + vendor.getSubjectX500Principal().getName()
+                + " "), lines.get(3));
 
         assertEquals("Trust anchor home-ca removed\n", run(remove("home-ca")));
         assertEquals(Map.of("vendor", vendor), keyStore.trustAnchors());
@@ -79,18 +85,25 @@ class TrustAnchorCommandsTest extends ShellTestSupport {
 
     @Test
     void refusalsChangeNothing() throws Exception {
-        X509Certificate ca = Certificates.selfSigned(Certificates.ec("secp256r1"), "CN=home ca");
+        X509Certificate ca = Certificates.selfSignedCa(Certificates.ec("secp256r1"), "CN=home ca");
         Path pem = pemFile("ca.pem", ca);
-        run(add("home-ca", pem));
-        assertEquals("Error: trust anchor alias 'home-ca' is taken; remove it first", fail(add("home-ca", pem)));
+        run(add("home-ca", pem, "tls"));
+        assertEquals("Error: trust anchor alias 'home-ca' is taken; remove it first", fail(add("home-ca", pem, "tls")));
         assertEquals("Error: malformed trust anchor alias: it must be 1 to 64 lower-case letters, digits, '.', '_' "
-                + "and '-'", fail(add("Home CA", pem)));
+                + "and '-'", fail(add("Home CA", pem, "tls")));
+        assertEquals("Error: give the anchor's purposes with --purpose (dtls, tls, wss, firmware, attestation; repeat "
+                + "for several)", fail(add("other", pem)));
+        assertEquals("Error: unknown trust anchor purpose 'all': use one of dtls, tls, wss, firmware, attestation",
+                fail(add("other", pem, "tls", "all")));
+        X509Certificate leaf = Certificates.selfSigned(Certificates.ec("secp256r1"), "CN=lamp");
+        assertEquals("Error: trust anchor 'lamp' refused: issuer 'CN=lamp' is not a CA (no basicConstraints CA)",
+                fail(add("lamp", pemFile("lamp.pem", leaf), "dtls")));
         Path junk = stores.resolve("junk.pem");
         Files.writeString(junk, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
         assertEquals("Error: certificate file " + junk + " is not a PEM or DER X.509 certificate",
-                fail(add("junk", junk)));
+                fail(add("junk", junk, "tls")));
         assertEquals("Error: certificate file " + stores.resolve("missing.pem") + " does not exist",
-                fail(add("missing", stores.resolve("missing.pem"))));
+                fail(add("missing", stores.resolve("missing.pem"), "tls")));
         assertEquals("Error: no trust anchor 'nobody'", fail(remove("nobody")));
         assertEquals("Error: no trust anchor 'x\\u001b[31m'", fail(remove("x\u001b[31m")));
         assertEquals(Map.of("home-ca", ca), keyStore.trustAnchors());

@@ -440,7 +440,7 @@ public final class DpwsClient {
     private Exchange exchange(DiscoveredDevice d, URI to, SoapMessage req)
             throws IOException, MalformedMessageException, SoapSecurityException {
         stack.security().outgoing(req, d.thing());
-        SoapMessage r = stack.http().post(to, req.bytes(), stack.security().understoodHeaders());
+        SoapMessage r = stack.http().post(to, d.thing(), req.bytes(), stack.security().understoodHeaders());
         if (r == null) {
             return new Exchange(null, SoapProtection.NONE);
         }

@@ -11,13 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
+import org.trusthub.api.thing.ThingId;
+
 /**
  * One SOAP POST over TLS with the hub's client context. Not the JDK HttpClient: it insists on matching the host name
- * against the certificate, while hub and thing certificates name no host; trust here is the pinned certificate or
- * anchor the TLS provider's trust manager checks.
+ * against the certificate, while hub and thing certificates name no host. Trust here is the thing the caller means to
+ * reach: with a server thing given, the handshake succeeds only when the server presents that thing's enrolled
+ * certificate (or a tls anchor's certificate for its enrolled key), never merely some trusted certificate.
  */
 final class HttpsPost {
 
@@ -27,14 +31,19 @@ final class HttpsPost {
     private HttpsPost() {
     }
 
-    static Answer post(Tls tls, URI to, byte[] envelope, Duration timeout) throws IOException {
+    /**
+     * @param server the thing the caller means to reach, or null when it knows none (then any enrolled thing is
+     *        accepted as server)
+     */
+    static Answer post(Tls tls, URI to, ThingId server, byte[] envelope, Duration timeout) throws IOException {
         int port = to.getPort() < 0 ? 443 : to.getPort();
         String path = to.getRawPath() == null || to.getRawPath().isEmpty() ? "/" : to.getRawPath();
         if (to.getRawQuery() != null) {
             path += "?" + to.getRawQuery();
         }
         boolean connected = false;
-        try (SSLSocket s = (SSLSocket) tls.clientContext().getSocketFactory().createSocket()) {
+        SSLContext context = server == null ? tls.clientContext() : tls.clientContext(server);
+        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket()) {
             s.connect(new InetSocketAddress(to.getHost(), port), (int) timeout.toMillis());
             connected = true;
             s.setSoTimeout((int) timeout.toMillis());
@@ -55,8 +64,8 @@ final class HttpsPost {
             // In TLS 1.3 the server checks the client's certificate after the client's side of the handshake is
             // done: its refusal of the hub's certificate arrives as an alert or a reset on a later write or read.
             throw new IOException("TLS handshake with " + Xml.printable(to.getHost()) + ":" + port
-                    + " failed (the peer's certificate is not trusted, or the peer does not trust the hub's): "
-                    + e.getMessage(), e);
+                    + " failed (the peer's certificate is not " + (server == null ? "a trusted thing's" : "that of '"
+                            + server + "'") + ", or the peer does not trust the hub's): " + e.getMessage(), e);
         }
     }
 

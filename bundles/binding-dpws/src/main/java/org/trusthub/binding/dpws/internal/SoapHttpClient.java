@@ -27,9 +27,22 @@ public final class SoapHttpClient {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Posts an envelope; returns the parsed response, or null for 202 Accepted (one-way). */
+    /**
+     * Posts an envelope to a peer the caller knows no thing of (over https://, any enrolled thing may answer); returns
+     * the parsed response, or null for 202 Accepted (one-way).
+     */
     public SoapMessage post(URI to, byte[] envelope, java.util.Set<String> understood)
             throws IOException, MalformedMessageException {
+        return post(to, null, envelope, understood);
+    }
+
+    /**
+     * Posts an envelope to this thing: over https:// the server must present the thing's certificate.
+     *
+     * @param server the thing meant, or null for {@link #post(URI, byte[], java.util.Set)}
+     */
+    public SoapMessage post(URI to, org.trusthub.api.thing.ThingId server, byte[] envelope,
+            java.util.Set<String> understood) throws IOException, MalformedMessageException {
         if (envelope.length > Xml.MAX_HTTP) {
             throw new IllegalArgumentException("envelope of " + envelope.length + " bytes exceeds the DPWS limit of "
                     + Xml.MAX_HTTP);
@@ -44,7 +57,7 @@ public final class SoapHttpClient {
                 throw new IOException("https:// address " + Xml.printable(to.toString())
                         + " but no TLS provider (security-transport TlsContexts) is registered");
             }
-            HttpsPost.Answer a = HttpsPost.post(t, to, envelope, timeout);
+            HttpsPost.Answer a = HttpsPost.post(t, to, server, envelope, timeout);
             return answer(to, a.status(), a.body(), understood);
         }
         HttpRequest req = HttpRequest.newBuilder(to).timeout(timeout)

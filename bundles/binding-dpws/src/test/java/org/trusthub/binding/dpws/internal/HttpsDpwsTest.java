@@ -53,6 +53,8 @@ class HttpsDpwsTest {
     DpwsStack hostStack;
     DpwsStack clientStack;
     DpwsStack strangerStack;
+    ThingId lampDevice;
+    TlsComponent tlsB;
 
     @BeforeEach
     void start() throws Exception {
@@ -68,7 +70,12 @@ class HttpsDpwsTest {
         hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, MessageSecurity.none(), () -> tlsA,
                 true);
         hostStack.start();
-        clientStack = clientOf("hub-b", new TlsBridge(new TlsComponent(keysB, needClientAuth())));
+        // a client reaches a device as the thing it enrolled for the device's address; here hub-a hosts the lamp
+        lampDevice = DiscoveredDevice.thingIdFor(hostStack.host().deviceFor(LAMP).address());
+        keysB.enroll(lampDevice, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        keysStranger.enroll(lampDevice, RootCredential.certificate(keysA.hubIdentity().certificate()));
+        tlsB = new TlsComponent(keysB, needClientAuth());
+        clientStack = clientOf("hub-b", new TlsBridge(tlsB));
         strangerStack = clientOf("stranger", new TlsBridge(new TlsComponent(keysStranger, needClientAuth())));
     }
 
@@ -130,6 +137,20 @@ class HttpsDpwsTest {
         assertTrue(s.getMessage().contains("TLS handshake"), s.getMessage());
         assertTrue(hostStack.host().subscriptions().isEmpty(), "the refused Subscribe left a subscription");
         assertTrue(strangerStack.client().subscriptions().isEmpty());
+    }
+
+    @Test
+    void aServerPresentingAnotherTrustedThingsCertificateIsNotTheDevice() throws Exception {
+        String address = probeLamp(clientStack);
+        clientStack.client().fetchMetadata(address);
+        // the client now knows the lamp device by another certificate; hub-a, which answers, stays a trusted thing
+        keysB.revoke(lampDevice);
+        keysB.enroll(lampDevice, RootCredential.certificate(keysStranger.hubIdentity().certificate()));
+        tlsB.forget(lampDevice); // what the keystore's events make the TLS provider do
+        IOException e = assertThrows(IOException.class, () -> clientStack.client().fetchMetadata(address));
+        assertTrue(e.getMessage().contains("TLS handshake") && e.getMessage().contains("'" + lampDevice + "'"),
+                e.getMessage());
+        assertTrue(keysB.isActive(ThingId.of("hub-a")));
     }
 
     @Test

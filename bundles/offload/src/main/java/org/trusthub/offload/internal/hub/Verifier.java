@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.internal.pkix.PathCheck;
@@ -28,8 +29,8 @@ import org.trusthub.offload.internal.wire.Wire;
 import com.upokecenter.cbor.CBORObject;
 
 /**
- * Verification offload: checks a signature and its signer's chain against the keystore's trust anchors and the
- * configured CRLs, and answers with a verdict MAC'd under the asking thing's verdict key, carrying its nonce and the
+ * Verification offload: checks a signature and its signer's chain against the keystore's trust anchors for
+ * {@link TrustPurpose#FIRMWARE} (code signing) and the configured CRLs, and answers with a verdict MAC'd under the asking thing's verdict key, carrying its nonce and the
  * digest of its request.
  */
 public final class Verifier {
@@ -92,7 +93,8 @@ public final class Verifier {
         byte[] kVerdict = keys.key(rq.thing, Wire.MECH_VERDICT);
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
-            keys.keystore().trustAnchors().values().forEach(a -> anchors.add(new TrustAnchor(a, null)));
+            keys.keystore().trustAnchors(TrustPurpose.FIRMWARE).values()
+                    .forEach(a -> anchors.add(new TrustAnchor(a, null)));
             Instant now = clock.instant();
             PathCheck.Result r = check.check(alg, data, isDigest, sig, chain, anchors, crls.get(),
                     Date.from(now));

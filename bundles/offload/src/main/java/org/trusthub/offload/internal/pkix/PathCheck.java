@@ -6,8 +6,10 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
@@ -21,12 +23,15 @@ import java.util.List;
 import java.util.Set;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.trusthub.api.keystore.AnchoredCertificates;
 
 /**
  * Checks a signature and the certificate chain of its signer with Bouncy Castle's PKIX validator: path to one of the
  * trust anchors, validity at {@code at}, revocation against the CRLs given (a missing CRL for an issuer fails), and
- * an algorithm allow-list for the message signature and every certificate. Used by the hub for verification offload
- * and by the device model for the "without the hub" baseline, so both do the same work.
+ * an algorithm allow-list for the message signature and every certificate. The signer must be a code signer
+ * ({@link AnchoredCertificates#checkChain}: no CA, key usage digitalSignature, extended key usage codeSigning; every
+ * issuer and the anchor a CA with keyCertSign): a thing's identity certificate signs no firmware. Used by the hub for
+ * verification offload and by the device model for the "without the hub" baseline, so both do the same work.
  */
 public final class PathCheck {
     // One provider instance, not registered globally: a bundle must not change the JVM's provider list.
@@ -100,7 +105,18 @@ public final class PathCheck {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls), BC));
             // Every certificate's signature, plus the CRLs the validator checks (one per issuer).
             ops = chain.size() + Math.min(crls.size(), chain.size());
-            CertPathValidator.getInstance("PKIX", BC).validate(path, params);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator
+                    .getInstance("PKIX", BC).validate(path, params);
+            X509Certificate anchor = result.getTrustAnchor().getTrustedCert();
+            if (anchor == null) {
+                return new Result(false, "a trust anchor without a certificate", subject, ops);
+            }
+            List<X509Certificate> issued = chain.stream().filter(c -> !c.equals(anchor)).toList();
+            try {
+                AnchoredCertificates.checkChain(issued, anchor, AnchoredCertificates.CODE_SIGNING);
+            } catch (CertificateException e) {
+                return new Result(false, "not a code signer: " + e.getMessage(), subject, ops);
+            }
         } catch (CertPathValidatorException e) {
             return new Result(false, "certificate path invalid: " + describe(e), subject, ops);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -163,7 +163,7 @@ class OffloadCoapTest {
     void aSignatureAndItsChainAreCheckedByTheHubOverDtlsAndOscore() throws Exception {
         byte[] firmware = utf8("firmware image 1.2.3");
         Pki pki = new Pki(java.time.Instant.now());
-        keys.addTrustAnchor("test-ca", pki.ca);
+        keys.addTrustAnchor("test-ca", pki.ca, java.util.Set.of(org.trusthub.api.keystore.TrustPurpose.FIRMWARE));
         hub.revocationLists(List.of(pki.crl()));
         java.security.KeyPair signerKeys = Pki.ec();
         java.security.cert.X509Certificate signer = pki.leaf("vendor firmware signer", signerKeys);

@@ -15,7 +15,9 @@ import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
@@ -52,11 +54,27 @@ public final class Pki {
         }
     }
 
-    /** A leaf certificate for {@code keys}, issued by the CA, valid from {@code from} to {@code to}. */
+    /**
+     * A code signer's certificate for {@code keys} (digitalSignature, codeSigning), issued by the CA, valid from
+     * {@code from} to {@code to}.
+     */
     X509Certificate leaf(String cn, KeyPair keys, Instant from, Instant to, String alg) throws Exception {
+        return leaf(cn, keys, from, to, alg, KeyPurposeId.id_kp_codeSigning);
+    }
+
+    /** A leaf certificate with these extended key usages (none: no extension), valid for a day. */
+    public X509Certificate leaf(String cn, KeyPair keys, KeyPurposeId... eku) throws Exception {
+        return leaf(cn, keys, now.minusSeconds(60), now.plusSeconds(86400), "SHA256withECDSA", eku);
+    }
+
+    private X509Certificate leaf(String cn, KeyPair keys, Instant from, Instant to, String alg, KeyPurposeId... eku)
+            throws Exception {
         var b = new JcaX509v3CertificateBuilder(new X500Name("CN=trusthub test CA"), BigInteger.valueOf(serial++),
                 Date.from(from), Date.from(to), new X500Name("CN=" + cn), keys.getPublic());
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        if (eku.length > 0) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+        }
         return cert(b, caKeys.getPrivate(), alg);
     }
 

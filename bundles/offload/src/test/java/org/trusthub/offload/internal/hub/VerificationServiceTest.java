@@ -13,10 +13,12 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.device.ConstrainedDevice;
@@ -39,7 +41,7 @@ class VerificationServiceTest {
     void setUp() throws Exception {
         f = new Fixture(dir);
         pki = new Pki(f.clock.instant());
-        f.keystore.addTrustAnchor("test-ca", pki.ca);
+        f.keystore.addTrustAnchor("test-ca", pki.ca, Set.of(TrustPurpose.FIRMWARE));
         f.hub.revocationLists(List.of(pki.crl()));
         device = f.operational("lock-1");
         signerKeys = Pki.ec();
@@ -116,6 +118,32 @@ class VerificationServiceTest {
         Verdict v = ask("SHA1withECDSA", FIRMWARE, sha1, List.of(signer));
         assertFalse(v.valid());
         assertTrue(v.reason().contains("not allowed"), v.reason());
+    }
+
+    @Test
+    void aThingsIdentityCertificateGetsNoValidVerdictOnFirmware() throws Exception {
+        // a CA the hub trusts for thing identities, with its CRL at hand: only the purpose stands in the way
+        Pki identities = new Pki(f.clock.instant());
+        f.keystore.addTrustAnchor("things", identities.ca, Set.of(TrustPurpose.DTLS, TrustPurpose.TLS,
+                TrustPurpose.WSS));
+        f.hub.revocationLists(List.of(pki.crl(), identities.crl()));
+        KeyPair lampKeys = Pki.ec();
+        X509Certificate lamp = identities.leaf("lock-1", lampKeys, KeyPurposeId.id_kp_clientAuth,
+                KeyPurposeId.id_kp_codeSigning);
+        byte[] forged = Pki.sign(lampKeys.getPrivate(), "SHA256withECDSA", FIRMWARE);
+        Verdict v = ask("SHA256withECDSA", FIRMWARE, forged, List.of(lamp));
+        assertFalse(v.valid(), v.reason());
+        assertTrue(v.reason().startsWith("certificate path invalid"), v.reason());
+    }
+
+    @Test
+    void aSignerWithoutCodeSigningIsInvalidEvenFromAFirmwareAnchor() throws Exception {
+        X509Certificate identity = pki.leaf("lock-1", signerKeys, KeyPurposeId.id_kp_clientAuth);
+        Verdict v = ask("SHA256withECDSA", FIRMWARE, signature, List.of(identity));
+        assertFalse(v.valid(), v.reason());
+        assertEquals("not a code signer: certificate 'CN=lock-1' lacks extended key usage codeSigning", v.reason());
+        Verdict none = ask("SHA256withECDSA", FIRMWARE, signature, List.of(pki.leaf("lock-1", signerKeys, new KeyPurposeId[0])));
+        assertFalse(none.valid(), none.reason());
     }
 
     @Test

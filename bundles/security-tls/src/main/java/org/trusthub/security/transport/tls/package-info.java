@@ -3,7 +3,7 @@
  * whose trust is the shared keystore's (things' root certificates, trust anchors).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.security.transport.tls;
 
 import org.osgi.annotation.bundle.Export;

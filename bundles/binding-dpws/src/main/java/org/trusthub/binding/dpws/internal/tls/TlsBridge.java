@@ -6,12 +6,13 @@ import javax.net.ssl.SSLParameters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.Tls;
 import org.trusthub.security.transport.tls.TlsContexts;
 
 /**
- * Offers security-transport's {@link TlsContexts} (the hub identity, trusting things' root certificates and keystore
- * trust anchors) to the binding as its {@link Tls} seam. Satisfied only while a TlsContexts service is registered.
+ * Offers security-tls's {@link TlsContexts} (the hub identity, trusting enrolled things' certificates, directly or
+ * through tls trust anchors) to the binding as its {@link Tls} seam. Satisfied only while a TlsContexts service is registered.
  */
 @Component(service = Tls.class)
 public final class TlsBridge implements Tls {
@@ -36,6 +37,11 @@ public final class TlsBridge implements Tls {
     @Override
     public SSLContext clientContext() {
         return contexts.clientContext();
+    }
+
+    @Override
+    public SSLContext clientContext(ThingId server) {
+        return contexts.clientContext(server);
     }
 
     @Override

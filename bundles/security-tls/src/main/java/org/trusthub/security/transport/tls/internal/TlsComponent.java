@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -47,6 +49,8 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
     /** Configuration PID. */
     public static final String PID = "org.trusthub.security.transport.tls";
 
+    private static final int MAX_CLIENT_CONTEXTS = 1024;
+
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     static final List<String> SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -65,14 +69,16 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
     private final KeystoreTrustManager trust;
     private final SSLContext server;
     private final SSLContext client;
+    // Client contexts for one server thing each; dropped with every keystore event, and their sessions with them.
+    private final Map<ThingId, SSLContext> clientsFor = new ConcurrentHashMap<>();
     private volatile String clientAuth = "need";
 
     @Activate
     public TlsComponent(@Reference ThingKeyStore keystore, Config config) {
         this.keystore = keystore;
         this.trust = new KeystoreTrustManager(keystore);
-        this.server = context();
-        this.client = context();
+        this.server = context(trust);
+        this.client = context(trust);
         modified(config);
     }
 
@@ -86,11 +92,11 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
         clientAuth = mode;
     }
 
-    private SSLContext context() {
+    private SSLContext context(KeystoreTrustManager trustManager) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new javax.net.ssl.KeyManager[] {new HubKeyManager(keystore::hubIdentity)},
-                    new javax.net.ssl.TrustManager[] {trust}, null);
+                    new javax.net.ssl.TrustManager[] {trustManager}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
@@ -105,6 +111,15 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
     @Override
     public SSLContext clientContext() {
         return client;
+    }
+
+    @Override
+    public SSLContext clientContext(ThingId thing) {
+        java.util.Objects.requireNonNull(thing, "thing");
+        if (clientsFor.size() >= MAX_CLIENT_CONTEXTS) {
+            clientsFor.clear();
+        }
+        return clientsFor.computeIfAbsent(thing, t -> context(trust.forServer(t)));
     }
 
     @Override
@@ -144,6 +159,7 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
     @Override
     public void forget(ThingId thing) {
         trust.invalidate();
+        clientsFor.clear();
         keystore.rootCertificate(thing).ifPresent(certificate -> {
             invalidate(server.getServerSessionContext(), certificate);
             invalidate(client.getClientSessionContext(), certificate);
@@ -153,6 +169,7 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
     @Override
     public void handleEvent(Event event) {
         trust.invalidate();
+        clientsFor.clear();
         Object thing = event.getProperty(TrustHubEvents.THING);
         if (thing != null && ThingId.isValid(thing.toString())) {
             forget(ThingId.of(thing.toString()));

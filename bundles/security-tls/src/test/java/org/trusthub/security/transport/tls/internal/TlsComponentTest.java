@@ -15,12 +15,14 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,11 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -37,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 
@@ -100,20 +108,72 @@ class TlsComponentTest {
     }
 
     @Test
-    void certificateIssuedByATrustAnchorIsTrusted() throws Exception {
+    void aCertificateATlsAnchorIssuedForAnEnrolledKeyIsTrusted() throws Exception {
         KeyPair ca = p256();
         X509Certificate caCert = certificate("home ca", ca, "home ca", ca);
         KeyPair device = p256();
-        X509Certificate deviceCert = certificate("sensor-7", device, "home ca", ca);
+        keysA.enroll(ThingId.of("sensor-7"), RootCredential.certificate(certificate("sensor-7", device, "sensor-7",
+                device)));
+        X509Certificate deviceCert = certificate("sensor-7", device, "home ca", ca, KeyPurposeId.id_kp_clientAuth);
         KeystoreTrustManager trust = new KeystoreTrustManager(keysA);
-        assertThrows(java.security.cert.CertificateException.class,
+        assertThrows(CertificateException.class,
                 () -> trust.checkClientTrusted(new X509Certificate[] {deviceCert, caCert}, "EC"));
-        keysA.addTrustAnchor("home-ca", caCert);
+        keysA.addTrustAnchor("home-ca", caCert, Set.of(TrustPurpose.TLS));
         trust.checkClientTrusted(new X509Certificate[] {deviceCert, caCert}, "EC");
+        assertEquals(ThingId.of("sensor-7"), trust.identify(new X509Certificate[] {deviceCert}, true));
         KeyPair other = p256();
-        X509Certificate selfMade = certificate("sensor-7", device, "home ca", other);
-        assertThrows(java.security.cert.CertificateException.class,
+        X509Certificate selfMade = certificate("sensor-7", device, "home ca", other, KeyPurposeId.id_kp_clientAuth);
+        assertThrows(CertificateException.class,
                 () -> trust.checkClientTrusted(new X509Certificate[] {selfMade}, "EC"));
+    }
+
+    @Test
+    void anAnchoredCertificateWithTheThingsNameButAnotherKeyIsRefused() throws Exception {
+        KeyPair ca = p256();
+        X509Certificate caCert = certificate("home ca", ca, "home ca", ca);
+        keysA.addTrustAnchor("home-ca", caCert, Set.of(TrustPurpose.TLS));
+        KeyPair device = p256();
+        keysA.enroll(ThingId.of("sensor-7"), RootCredential.certificate(certificate("sensor-7", device, "home ca",
+                ca, KeyPurposeId.id_kp_clientAuth)));
+        X509Certificate impostor = certificate("sensor-7", p256(), "home ca", ca, KeyPurposeId.id_kp_clientAuth);
+        KeystoreTrustManager trust = new KeystoreTrustManager(keysA);
+        assertEquals("the peer's certificate is issued by a trust anchor but carries no enrolled thing's key",
+                assertThrows(CertificateException.class, () -> trust.checkClientTrusted(
+                        new X509Certificate[] {impostor, caCert}, "EC")).getMessage());
+    }
+
+    @Test
+    void anAnchorForOtherPurposesOrACertificateWithoutClientAuthIsRefused() throws Exception {
+        KeyPair ca = p256();
+        X509Certificate caCert = certificate("home ca", ca, "home ca", ca);
+        keysA.addTrustAnchor("home-ca", caCert, Set.of(TrustPurpose.DTLS, TrustPurpose.WSS, TrustPurpose.FIRMWARE));
+        KeyPair device = p256();
+        X509Certificate deviceCert = certificate("sensor-7", device, "home ca", ca, KeyPurposeId.id_kp_clientAuth);
+        keysA.enroll(ThingId.of("sensor-7"), RootCredential.certificate(certificate("sensor-7", device, "sensor-7",
+                device)));
+        KeystoreTrustManager trust = new KeystoreTrustManager(keysA);
+        assertEquals("the peer's certificate is not a known thing's", assertThrows(CertificateException.class,
+                () -> trust.checkClientTrusted(new X509Certificate[] {deviceCert, caCert}, "EC")).getMessage());
+
+        assertTrue(keysA.removeTrustAnchor("home-ca"));
+        keysA.addTrustAnchor("home-ca", caCert, Set.of(TrustPurpose.TLS));
+        X509Certificate serverOnly = certificate("sensor-7", device, "home ca", ca, KeyPurposeId.id_kp_serverAuth);
+        assertEquals("certificate 'CN=sensor-7' lacks extended key usage clientAuth", assertThrows(
+                CertificateException.class, () -> trust.checkClientTrusted(new X509Certificate[] {serverOnly, caCert},
+                        "EC")).getMessage());
+        trust.checkServerTrusted(new X509Certificate[] {serverOnly, caCert}, "EC");
+    }
+
+    @Test
+    void aClientMeaningOneThingRefusesAServerPresentingAnotherTrustedThingsCertificate() throws Exception {
+        KeyPair lamp = p256();
+        keysB.enroll(ThingId.of("lamp"), RootCredential.certificate(certificate("lamp", lamp, "lamp", lamp)));
+        // hub-a is trusted by b, but it is not the lamp b means to reach
+        assertThrows(IOException.class, () -> handshake(a, b.clientContext(ThingId.of("lamp")), b));
+        assertThrows(IOException.class, () -> handshake(a, b.clientContext(ThingId.of("nobody")), b));
+        assertEquals(keysA.hubIdentity().certificate(), handshake(a, b.clientContext(ThingId.of("hub-a")), b));
+        assertEquals(keysA.hubIdentity().certificate(), handshake(a, b.clientContext(), b),
+                "the context for any server still takes any enrolled thing");
     }
 
     /** Runs one handshake and one byte each way; returns the server certificate the client saw. */
@@ -159,15 +219,22 @@ class TlsComponentTest {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey)
-            throws Exception {
+    /**
+     * A self-issued certificate is a CA's (keyCertSign), one issued by another an end certificate (digitalSignature)
+     * with these extended key usages.
+     */
+    private static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey,
+            KeyPurposeId... eku) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
                 new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
                 Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + subject), key.getPublic());
-        if (subject.equals(issuer)) {
-            builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
-                    new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        boolean ca = subject.equals(issuer);
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        builder.addExtension(Extension.keyUsage, true,
+                new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.digitalSignature : KeyUsage.digitalSignature));
+        if (eku.length > 0) {
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
         }
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));

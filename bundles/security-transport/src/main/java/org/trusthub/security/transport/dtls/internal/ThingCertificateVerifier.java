@@ -6,9 +6,11 @@ import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -34,14 +36,19 @@ import org.eclipse.californium.scandium.dtls.x509.NewAdvancedCertificateVerifier
 import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.AnchoredCertificates;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * Verifies a client's raw public key or certificate chain. A raw public key must be the key of an operational
- * thing's root certificate. A chain must validate (PKIX, current time) up to one of the keystore's trust anchors, and
- * its end certificate's key must be an operational thing's. Anything else ends the handshake with a specific alert.
+ * Verifies a peer's raw public key or certificate chain. A raw public key must be the key of an operational thing's
+ * root certificate. A chain must validate (PKIX, current time) up to one of the keystore's trust anchors for
+ * {@link TrustPurpose#DTLS}, pass {@link AnchoredCertificates#checkChain} (CA constraints of the issuers; the end
+ * certificate's digitalSignature and clientAuth, or serverAuth when the peer is a server), and its end certificate's
+ * key must be an operational thing's enrolled key: a subject name never names a thing. Anything else ends the
+ * handshake with a specific alert.
  */
 final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(ThingCertificateVerifier.class);
@@ -93,7 +100,7 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
             if (chain.getCertificates().isEmpty()) {
                 throw refuse(remotePeer, "empty certificate chain", AlertDescription.BAD_CERTIFICATE);
             }
-            validate(remotePeer, chain);
+            validate(remotePeer, chain, clientUsage);
             X509Certificate leaf = (X509Certificate) chain.getCertificates().get(0);
             admit(remotePeer, leaf.getPublicKey(), "certificate");
             return new CertificateVerificationResult(cid, chain, null);
@@ -113,10 +120,10 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
         }
     }
 
-    private void validate(InetSocketAddress peer, CertPath chain) throws HandshakeException {
-        Collection<X509Certificate> anchors = keys.trustAnchors().values();
+    private void validate(InetSocketAddress peer, CertPath chain, boolean clientUsage) throws HandshakeException {
+        Collection<X509Certificate> anchors = keys.trustAnchors(TrustPurpose.DTLS).values();
         if (anchors.isEmpty()) {
-            throw refuse(peer, "certificate offered but the keystore holds no trust anchor",
+            throw refuse(peer, "certificate offered but the keystore holds no trust anchor for dtls",
                     AlertDescription.UNKNOWN_CA);
         }
         Set<TrustAnchor> trust = new HashSet<>();
@@ -139,7 +146,14 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
             PKIXParameters parameters = new PKIXParameters(trust);
             // Things' certificates carry no revocation pointers; revocation is the keystore's (decommissioning).
             parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(toValidate, parameters);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(toValidate, parameters);
+            try {
+                AnchoredCertificates.checkChain(path, result.getTrustAnchor().getTrustedCert(),
+                        clientUsage ? AnchoredCertificates.CLIENT_AUTH : AnchoredCertificates.SERVER_AUTH);
+            } catch (CertificateException e) {
+                throw refuse(peer, e.getMessage(), AlertDescription.UNSUPPORTED_CERTIFICATE);
+            }
         } catch (CertPathValidatorException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException
@@ -164,7 +178,7 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
     @Override
     public List<X500Principal> getAcceptedIssuers() {
         List<X500Principal> issuers = new ArrayList<>();
-        for (X509Certificate anchor : keys.trustAnchors().values()) {
+        for (X509Certificate anchor : keys.trustAnchors(TrustPurpose.DTLS).values()) {
             issuers.add(anchor.getSubjectX500Principal());
         }
         return issuers;

@@ -4,25 +4,27 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-
+import org.trusthub.api.keystore.AnchoredCertificates;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.HubIdentity;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * {@link Credentials} from the shared keystore. Which thing owns a root certificate is cached by the certificate's
- * encoding; the cache is dropped on every keystore event (enrolment, rotation, revocation), and activity is checked on
- * every lookup, so a revoked thing's certificate stops being trusted at once.
+ * {@link Credentials} from the shared keystore. A certificate names a thing when it is the thing's enrolled root
+ * certificate, or when a trust anchor added for {@link TrustPurpose#WSS} issued it (signature, validity,
+ * {@link AnchoredCertificates#checkChain}: the anchor a CA, the certificate no CA and with digitalSignature) and it
+ * carries the key of the thing's enrolled root certificate. Its subject name never names a thing. Which thing owns a
+ * root certificate and a key is cached; the cache is dropped on every keystore event (enrolment, rotation,
+ * revocation), and activity is checked on every lookup, so a revoked thing's certificate stops being trusted at once.
  */
 final class KeystoreCredentials implements Credentials {
 
@@ -32,6 +34,7 @@ final class KeystoreCredentials implements Credentials {
     private final ThingKeyStore keystore;
     private final Map<String, ThingId> owners = new ConcurrentHashMap<>();
     private final Map<String, ThingId> keyIds = new ConcurrentHashMap<>();
+    private final Map<String, ThingId> publicKeys = new ConcurrentHashMap<>();
     private volatile boolean ownersLoaded;
 
     KeystoreCredentials(ThingKeyStore keystore) {
@@ -109,6 +112,7 @@ final class KeystoreCredentials implements Credentials {
                 if (!ownersLoaded) {
                     owners.clear();
                     keyIds.clear();
+                    publicKeys.clear();
                     for (ThingId thing : keystore.things()) {
                         keystore.rootCertificate(thing).ifPresent(certificate -> {
                             String k = key(certificate);
@@ -117,6 +121,7 @@ final class KeystoreCredentials implements Credentials {
                             }
                             keyIds.put(Base64.getEncoder().encodeToString(
                                     CompactSignature.subjectKeyId(certificate.getPublicKey())), thing);
+                            publicKeys.put(publicKey(certificate), thing);
                         });
                     }
                     ownersLoaded = true;
@@ -126,40 +131,28 @@ final class KeystoreCredentials implements Credentials {
         return owners;
     }
 
-    // A certificate a trust anchor issued names its thing in the subject CN; the anchor's signature is checked.
+    // A certificate a wss trust anchor issued names the thing whose enrolled root certificate has its key.
     private Optional<ThingId> anchoredThing(X509Certificate certificate) {
-        Optional<String> cn = commonName(certificate);
-        if (cn.isEmpty() || !ThingId.isValid(cn.get())) {
-            return Optional.empty();
-        }
-        for (X509Certificate anchor : keystore.trustAnchors().values()) {
+        for (X509Certificate anchor : keystore.trustAnchors(TrustPurpose.WSS).values()) {
             if (!anchor.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
                 continue;
             }
             try {
                 certificate.checkValidity();
                 certificate.verify(anchor.getPublicKey());
+                AnchoredCertificates.checkChain(List.of(certificate), anchor, null);
             } catch (GeneralSecurityException e) {
                 continue;
             }
-            ThingId thing = ThingId.of(cn.get());
-            return keystore.isActive(thing) ? Optional.of(thing) : Optional.empty();
+            owners();
+            ThingId thing = publicKeys.get(publicKey(certificate));
+            return thing != null && keystore.isActive(thing) ? Optional.of(thing) : Optional.empty();
         }
         return Optional.empty();
     }
 
-    static Optional<String> commonName(X509Certificate certificate) {
-        try {
-            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName());
-            for (Rdn rdn : name.getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return Optional.of(String.valueOf(rdn.getValue()));
-                }
-            }
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+    private static String publicKey(X509Certificate certificate) {
+        return Base64.getEncoder().encodeToString(certificate.getPublicKey().getEncoded());
     }
 
     private static String key(X509Certificate certificate) {

@@ -45,8 +45,12 @@ final class Party implements Credentials {
 
     /** A party whose certificate a certification authority issued. */
     Party(String name, String issuer, PrivateKey issuerKey) {
+        this(name, p256(), issuer, issuerKey);
+    }
+
+    /** A party with this key pair, whose certificate a certification authority issued. */
+    Party(String name, KeyPair pair, String issuer, PrivateKey issuerKey) {
         this.name = ThingId.of(name);
-        KeyPair pair = p256();
         this.identity = new HubIdentity(certificate(name, pair.getPublic(), issuer, issuerKey), pair.getPrivate());
     }
 
@@ -108,12 +112,23 @@ final class Party implements Credentials {
         }
     }
 
+    /**
+     * A certificate: a self-issued one is a CA's (basicConstraints CA, keyCertSign, as a trust anchor is), one issued
+     * by another an end certificate with digitalSignature.
+     */
     static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey issuerKey) {
         try {
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
                     new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
                     Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + subject), key);
+            boolean ca = subject.equals(issuer);
+            builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                    new org.bouncycastle.asn1.x509.BasicConstraints(ca));
+            builder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                    new org.bouncycastle.asn1.x509.KeyUsage(ca ? org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                            | org.bouncycastle.asn1.x509.KeyUsage.digitalSignature
+                            : org.bouncycastle.asn1.x509.KeyUsage.digitalSignature));
             return new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
         } catch (Exception e) {

@@ -13,12 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -179,28 +181,56 @@ class WsSecurityComponentTest {
         }
     }
 
+    private WssResult signedBy(Party signer) throws Exception {
+        signer.know(HUB_B, keysB.hubIdentity().certificate());
+        Document doc = Envelopes.invoke();
+        new WssEngine(signer, Clock.systemUTC()).secure(doc, new WssPolicy(true, false, false,
+                Duration.ofMinutes(5)), HUB_B);
+        return b.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted-sign"));
+    }
+
+    private void refused(Party signer) {
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> signedBy(signer));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+    }
+
     @Test
-    void certificateIssuedByATrustAnchorNamesItsThing() throws Exception {
+    void certificateIssuedByAWssAnchorNamesTheThingOfItsEnrolledKey() throws Exception {
         KeyPair ca = Party.p256();
-        keysB.addTrustAnchor("home-ca", Party.certificate("home ca", ca.getPublic(), "home ca", ca.getPrivate()));
+        keysB.addTrustAnchor("home-ca", Party.certificate("home ca", ca.getPublic(), "home ca", ca.getPrivate()),
+                Set.of(TrustPurpose.WSS));
+        KeyPair sensorKey = Party.p256();
+        operational(registryB, ThingId.of("sensor-7"), RootCredential.certificate(
+                Party.certificate("sensor-7", sensorKey.getPublic(), "home ca", ca.getPrivate())));
+        // a certificate the anchor issued later for the same key (a renewal) names the thing
+        assertEquals(Optional.of(ThingId.of("sensor-7")),
+                signedBy(new Party("sensor-7", sensorKey, "home ca", ca.getPrivate())).signer());
+        // the anchor's certificate with the thing's name but another key names nobody
+        refused(new Party("sensor-7", "home ca", ca.getPrivate()));
+        // and a self-made one neither
+        refused(new Party("sensor-7"));
+    }
+
+    @Test
+    void aCommonNameNeverNamesAThingEnrolledWithASecret() throws Exception {
+        KeyPair ca = Party.p256();
+        keysB.addTrustAnchor("home-ca", Party.certificate("home ca", ca.getPublic(), "home ca", ca.getPrivate()),
+                Set.of(TrustPurpose.WSS));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        operational(registryB, ThingId.of("sensor-7"), RootCredential.secret(secret));
-        Party sensor = new Party("sensor-7", "home ca", ca.getPrivate());
-        sensor.know(HUB_B, keysB.hubIdentity().certificate());
-        Document doc = Envelopes.invoke();
-        new WssEngine(sensor, Clock.systemUTC()).secure(doc, new WssPolicy(true, false, false,
-                Duration.ofMinutes(5)), HUB_B);
-        WssResult result = b.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted-sign"));
-        assertEquals(Optional.of(ThingId.of("sensor-7")), result.signer());
+        operational(registryB, ThingId.of("lamp"), RootCredential.secret(secret));
+        refused(new Party("lamp", "home ca", ca.getPrivate()));
+    }
 
-        Party impostor = new Party("sensor-7");
-        Document forged = Envelopes.invoke();
-        new WssEngine(impostor, Clock.systemUTC()).secure(forged, new WssPolicy(true, false, false,
-                Duration.ofMinutes(5)), HUB_B);
-        WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> b.verifyRequest(Envelopes.wire(forged), ThingId.of("hosted-sign")));
-        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
+    @Test
+    void anAnchorForFirmwareVouchesForNoSigner() throws Exception {
+        KeyPair ca = Party.p256();
+        keysB.addTrustAnchor("vendor", Party.certificate("vendor ca", ca.getPublic(), "vendor ca", ca.getPrivate()),
+                Set.of(TrustPurpose.FIRMWARE, TrustPurpose.DTLS, TrustPurpose.TLS));
+        KeyPair lampKey = Party.p256();
+        operational(registryB, ThingId.of("lamp"), RootCredential.certificate(
+                Party.certificate("lamp", lampKey.getPublic(), "lamp", lampKey.getPrivate())));
+        refused(new Party("lamp", lampKey, "vendor ca", ca.getPrivate()));
     }
 
     @Test
