@@ -293,7 +293,7 @@ class DtlsComponentTest {
     void certificateSessionIsClosedWhenTheThingsKeysAreRevoked() throws Exception {
         KeyPair caPair = Certificates.ec();
         X509Certificate ca = Certificates.ca(caPair, "installer-ca");
-        hub.keys.addTrustAnchor("installer-ca", ca);
+        hub.keys.addTrustAnchor("installer-ca", ca, java.util.Set.of(org.trusthub.api.keystore.TrustPurpose.DTLS));
         KeyPair pair = Certificates.ec();
         X509Certificate leaf = Certificates.issue(caPair, "installer-ca", pair, "sensor-6",
                 Instant.now().minusSeconds(60), Instant.now().plusSeconds(86400), false);
