@@ -24,7 +24,7 @@ import org.trusthub.security.transport.dtls.DtlsServerOptions;
  * Builds hardened server connectors: HelloVerifyRequest cookies for every handshake (PSK too) so spoofed
  * ClientHellos cost the hub no state, a bounded connection store, the anti-replay window, client authentication
  * required, connection IDs (RFC 9146), and no session IDs, so a thing whose access ended cannot come back by
- * resuming an old session. Scandium's record filter is extended by {@link ClientHelloGuard}, which drops an epoch-0
+ * resuming an old session. Scandium's record filter is extended by {@link HandshakeGuard}, which drops an epoch-0
  * handshake record Scandium would fail on with a logged stack trace.
  */
 final class DtlsServerFactory {
@@ -65,7 +65,7 @@ final class DtlsServerFactory {
                 ? new SingleNodeConnectionIdGenerator(options.connectionIdLength()) : null;
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration)
                 .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls")
-                .setDatagramFilter(new ClientHelloGuard(configuration, connectionIds, limiter));
+                .setDatagramFilter(new HandshakeGuard(configuration, connectionIds, limiter));
         if (connectionIds != null) {
             builder.setConnectionIdGenerator(connectionIds);
         }

@@ -13,23 +13,29 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.eclipse.californium.elements.util.DatagramReader;
+import org.eclipse.californium.scandium.dtls.CertificateType;
 import org.eclipse.californium.scandium.dtls.ConnectionIdGenerator;
+import org.eclipse.californium.scandium.dtls.GenericHandshakeMessage;
+import org.eclipse.californium.scandium.dtls.HandshakeException;
 import org.eclipse.californium.scandium.dtls.HandshakeMessage;
+import org.eclipse.californium.scandium.dtls.HandshakeParameter;
+import org.eclipse.californium.scandium.dtls.HandshakeType;
 import org.eclipse.californium.scandium.dtls.Record;
 import org.eclipse.californium.scandium.dtls.SingleNodeConnectionIdGenerator;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite.KeyExchangeAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.log.LogLimiter;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
 
 /**
- * The guard must read a datagram's records as Scandium does, so that no framing hides a malformed hello from it, and
- * let through what Scandium handles quietly. Each malformed datagram here is checked to really make Scandium's own
+ * The guard must read a datagram's records as Scandium does, so that no framing hides a malformed message from it,
+ * and let through what Scandium handles quietly. Each malformed datagram here is checked to really make Scandium's own
  * parser throw an unchecked exception (what it logs with a stack trace).
  */
-class ClientHelloGuardTest {
+class HandshakeGuardTest {
     static final int CID_LENGTH = 4;
     final ConnectionIdGenerator cids = new SingleNodeConnectionIdGenerator(CID_LENGTH);
-    final ClientHelloGuard guard = new ClientHelloGuard(DtlsServerFactory.configuration(options()), cids,
+    final HandshakeGuard guard = new HandshakeGuard(DtlsServerFactory.configuration(options()), cids,
             new LogLimiter(Duration.ofMinutes(1), 1));
 
     private static DtlsServerOptions options() {
@@ -135,9 +141,70 @@ class ClientHelloGuardTest {
         assertFalse(passes(d));
     }
 
+    /** A handshake message of this type with this body, unfragmented, message sequence 1. */
+    static byte[] message(HandshakeType type, byte[] body) {
+        byte[] m = new byte[12 + body.length];
+        m[0] = (byte) type.getCode();
+        m[2] = (byte) (body.length >> 8);
+        m[3] = (byte) body.length;
+        m[5] = 1;
+        m[10] = (byte) (body.length >> 8);
+        m[11] = (byte) body.length;
+        System.arraycopy(body, 0, m, 12, body.length);
+        return m;
+    }
+
+    private static void assertScandiumThrowsUnchecked(byte[] clientKeyExchange, KeyExchangeAlgorithm kind)
+            throws HandshakeException {
+        HandshakeMessage generic = HandshakeMessage.fromByteArray(clientKeyExchange);
+        assertThrows(NullPointerException.class, () -> HandshakeMessage.fromGenericHandshakeMessage(
+                (GenericHandshakeMessage) generic, new HandshakeParameter(kind, CertificateType.X_509)));
+    }
+
+    /** An ECDHE_PSK ClientKeyExchange: identity "lamp1", then a point of this length byte and 65 bytes. */
+    private static byte[] ecdhePskKeyExchange(int pointLength) {
+        byte[] body = new byte[2 + 5 + 1 + 65];
+        body[1] = 5;
+        System.arraycopy("lamp1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, body, 2, 5);
+        body[7] = (byte) pointLength;
+        body[8] = 4;
+        return message(HandshakeType.CLIENT_KEY_EXCHANGE, body);
+    }
+
+    /** After the cookie exchange: a peer that holds its address can still send these; Scandium throws on them. */
+    @Test
+    void dropsKeyExchangesAndCertificateVerifiesWithANullLength() throws Exception {
+        byte[] ecdhePsk = ecdhePskKeyExchange(0xff);
+        assertScandiumThrowsUnchecked(ecdhePsk, KeyExchangeAlgorithm.ECDHE_PSK);
+        assertFalse(passes(handshakeRecord(ecdhePsk)));
+
+        byte[] ecdh = message(HandshakeType.CLIENT_KEY_EXCHANGE, new byte[] {(byte) 0xff, 4, 1, 2});
+        assertScandiumThrowsUnchecked(ecdh, KeyExchangeAlgorithm.EC_DIFFIE_HELLMAN);
+        assertFalse(passes(handshakeRecord(ecdh)));
+
+        byte[] verify = message(HandshakeType.CERTIFICATE_VERIFY, new byte[] {4, 3, (byte) 0xff, (byte) 0xff});
+        assertThrows(NullPointerException.class, () -> HandshakeMessage.fromByteArray(verify).getMessageLength());
+        assertFalse(passes(handshakeRecord(verify)));
+    }
+
+    /** Each kind of key exchange the hub accepts, well formed, passes, whatever kind the guard tries it as. */
+    @Test
+    void letsThroughWellFormedKeyExchangesOfEveryKind() {
+        byte[] psk = message(HandshakeType.CLIENT_KEY_EXCHANGE, new byte[] {0, 5, 'l', 'a', 'm', 'p', '1'});
+        assertTrue(passes(handshakeRecord(psk)));
+        assertTrue(passes(handshakeRecord(ecdhePskKeyExchange(65))));
+        byte[] point = new byte[66];
+        point[0] = 65;
+        point[1] = 4;
+        assertTrue(passes(handshakeRecord(message(HandshakeType.CLIENT_KEY_EXCHANGE, point))));
+        byte[] x25519 = new byte[33];
+        x25519[0] = 32;
+        assertTrue(passes(handshakeRecord(message(HandshakeType.CLIENT_KEY_EXCHANGE, x25519))));
+    }
+
     @Test
     void aConnectorWithoutConnectionIdsStopsAtAConnectionIdRecordAsScandiumDoes() {
-        ClientHelloGuard noCids = new ClientHelloGuard(DtlsServerFactory.configuration(options()), null,
+        HandshakeGuard noCids = new HandshakeGuard(DtlsServerFactory.configuration(options()), null,
                 new LogLimiter(Duration.ofMinutes(1), 1));
         byte[] cidRecord = {25, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 7, (byte) 0xff, (byte) 0xff, 1, 2, 0,
                 4, 9, 9, 9, 9};
