@@ -405,7 +405,11 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("DPWS HTTP: exchange failed: {}", e.toString());
         } catch (RuntimeException e) {
-            LOG.warn("DPWS HTTP: exchange failed: {}", e.toString());
+            // A request may be able to cause this again and again: reported at most once a minute.
+            long held = failedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS HTTP: exchange failed: {} ({} more since the last report)", e.toString(), held);
+            }
         } finally {
             receiving.cancel(false);
         }
@@ -447,6 +451,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit failedLog = new LogLimit(Duration.ofMinutes(1));
 
     // Anyone can make a handshake fail: reported at most once a minute.
     private Socket handshakeFailed(Socket plain, String why) {
