@@ -415,41 +415,6 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Gives each read of the socket only the time left until the request's deadline, so a client trickling one
-     * byte at a time cannot stretch a request past it.
-     */
-    private static final class DeadlineInput extends java.io.FilterInputStream {
-        private final Socket socket;
-        private final long until;
-
-        DeadlineInput(Socket socket, InputStream in, long until) {
-            super(in);
-            this.socket = socket;
-            this.until = until;
-        }
-
-        private void arm() throws IOException {
-            long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-            if (left <= 0) {
-                throw new java.net.SocketTimeoutException("request deadline passed");
-            }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-        }
-
-        @Override
-        public int read() throws IOException {
-            arm();
-            return super.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            arm();
-            return super.read(b, off, len);
-        }
-    }
-
     private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit failedLog = new LogLimit(Duration.ofMinutes(1));
 
