@@ -48,6 +48,10 @@ final class ContributedCall {
         }
     }
 
+    // A service that authenticates itself is called without WS-Security: anyone can make it fail.
+    private static final LogLimit FAILED_LOG = new LogLimit(java.time.Duration.ofMinutes(1));
+    private static final LogLimit WSDL_LOG = new LogLimit(java.time.Duration.ofMinutes(1));
+
     private ContributedCall() {
     }
 
@@ -65,7 +69,11 @@ final class ContributedCall {
             try {
                 service.wsdl(s, base + h.devicePath() + "/" + service.name());
             } catch (RuntimeException e) {
-                LOG.warn("DPWS: hosted service '{}' failed to write its WSDL: {}", service.name(), e.toString());
+                long held = WSDL_LOG.due();
+                if (held >= 0) {
+                    LOG.warn("DPWS: hosted service '{}' failed to write its WSDL: {} ({} more since the last report)",
+                            service.name(), e.toString(), held);
+                }
                 throw new MalformedMessageException("the service's metadata is not available");
             }
             return r;
@@ -87,8 +95,11 @@ final class ContributedCall {
             throw new Refused(e.subcode(), e.getMessage() == null ? "refused" : e.getMessage());
         } catch (RuntimeException e) {
             // A contributor's bug must not leak its details (or take the HTTP server down): a plain Receiver fault.
-            LOG.warn("DPWS: hosted service '{}' failed on {}: {}", service.name(), Xml.printable(action),
-                    e.toString());
+            long held = FAILED_LOG.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: hosted service '{}' failed on {}: {} ({} more failures since the last report)",
+                        service.name(), Xml.printable(action), e.toString(), held);
+            }
             throw new Refused("Receiver", null, "the service failed to answer");
         }
         if (answer == null) {

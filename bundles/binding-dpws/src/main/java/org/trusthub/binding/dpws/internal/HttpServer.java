@@ -405,48 +405,18 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("DPWS HTTP: exchange failed: {}", e.toString());
         } catch (RuntimeException e) {
-            LOG.warn("DPWS HTTP: exchange failed: {}", e.toString());
+            // A request may be able to cause this again and again: reported at most once a minute.
+            long held = failedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS HTTP: exchange failed: {} ({} more since the last report)", e.toString(), held);
+            }
         } finally {
             receiving.cancel(false);
         }
     }
 
-    /**
-     * Gives each read of the socket only the time left until the request's deadline, so a client trickling one
-     * byte at a time cannot stretch a request past it.
-     */
-    private static final class DeadlineInput extends java.io.FilterInputStream {
-        private final Socket socket;
-        private final long until;
-
-        DeadlineInput(Socket socket, InputStream in, long until) {
-            super(in);
-            this.socket = socket;
-            this.until = until;
-        }
-
-        private void arm() throws IOException {
-            long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-            if (left <= 0) {
-                throw new java.net.SocketTimeoutException("request deadline passed");
-            }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-        }
-
-        @Override
-        public int read() throws IOException {
-            arm();
-            return super.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            arm();
-            return super.read(b, off, len);
-        }
-    }
-
     private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit failedLog = new LogLimit(Duration.ofMinutes(1));
 
     // Anyone can make a handshake fail: reported at most once a minute.
     private Socket handshakeFailed(Socket plain, String why) {

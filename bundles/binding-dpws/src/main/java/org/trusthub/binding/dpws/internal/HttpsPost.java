@@ -43,6 +43,8 @@ final class HttpsPost {
         }
         boolean connected = false;
         SSLContext context = server == null ? tls.clientContext() : tls.clientContext(server);
+        // The answer must be in within the timeout of the request going out, however slowly it trickles.
+        long until = System.nanoTime() + timeout.toNanos();
         try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket()) {
             s.connect(new InetSocketAddress(to.getHost(), port), (int) timeout.toMillis());
             connected = true;
@@ -56,7 +58,7 @@ final class HttpsPost {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(envelope);
             out.flush();
-            return read(new BufferedInputStream(s.getInputStream()), to);
+            return read(new BufferedInputStream(new DeadlineInput(s, s.getInputStream(), until)), to);
         } catch (SSLException | SocketException e) {
             if (!connected) {
                 throw e;

@@ -1,12 +1,21 @@
 package org.trusthub.binding.dpws.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** SOAP 1.2 over HTTP POST, with the response read no further than the DPWS size limit. */
 public final class SoapHttpClient {
@@ -63,18 +72,77 @@ public final class SoapHttpClient {
         HttpRequest req = HttpRequest.newBuilder(to).timeout(timeout)
                 .header("Content-Type", "application/soap+xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
-        HttpResponse<InputStream> resp;
+        // The request timeout ends with the answer's headers; the body could then trickle for ever. The whole
+        // exchange gets the timeout, and the body is collected no further than the limit.
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(req, info -> new Bounded(Xml.MAX_HTTP + 1));
+        HttpResponse<byte[]> resp;
         try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            resp = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("no whole answer from " + Xml.printable(to.toString()) + " within "
+                    + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(e.getCause()), e.getCause());
         }
-        byte[] body;
-        try (InputStream in = resp.body()) {
-            body = in.readNBytes(Xml.MAX_HTTP + 1);
-        }
+        byte[] body = resp.body();
         return answer(to, resp.statusCode(), body, understood);
+    }
+
+    /** Collects a body up to {@code cap} bytes, then stops reading: anything longer is refused anyway. */
+    private static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
+        private final int cap;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        Bounded(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), cap - out.size());
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                out.write(chunk, 0, n);
+            }
+            if (out.size() >= cap) {
+                subscription.cancel();
+                body.complete(out.toByteArray());
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(out.toByteArray());
+        }
     }
 
     private static SoapMessage answer(URI to, int status, byte[] body, java.util.Set<String> understood)

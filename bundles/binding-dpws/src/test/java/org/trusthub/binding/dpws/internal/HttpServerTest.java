@@ -263,6 +263,22 @@ class HttpServerTest {
     }
 
     @Test
+    void aHandlerFailingOnEveryRequestIsReportedOnce() throws Throwable {
+        server = new HttpServer(InetAddress.getLoopbackAddress(), 0, HttpServer.Limits.DEFAULT,
+                (path, body, peer, local) -> {
+                    handled.incrementAndGet();
+                    throw new IllegalStateException("bug");
+                });
+        String text = RefusalLogLimitTest.logged(() -> {
+            for (int i = 0; i < 200; i++) {
+                assertEquals("", exchange(connect("127.0.3." + (i + 1)), post("<a/>")));
+            }
+        });
+        assertEquals(200, handled.get());
+        assertEquals(1, text.lines().filter(l -> l.contains("exchange failed")).count(), text);
+    }
+
+    @Test
     void aFailingAcceptBacksOffInsteadOfSpinning() throws Exception {
         List<Long> waits = new CopyOnWriteArrayList<>();
         CountDownLatch eight = new CountDownLatch(1);

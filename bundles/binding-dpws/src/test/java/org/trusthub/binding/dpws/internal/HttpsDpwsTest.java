@@ -97,6 +97,20 @@ class HttpsDpwsTest {
         keysA.close();
     }
 
+    @Test
+    void anHttpsAnswerTricklingPastTheTimeoutIsAbandoned() throws Exception {
+        Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
+        Tls tlsB = new TlsBridge(new TlsComponent(keysB, needClientAuth()));
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) tlsA.serverContext()
+                .getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            server.setSSLParameters(tlsA.serverParameters());
+            SoapHttpClientTest.trickler(server);
+            assertThrows(IOException.class, () -> HttpsPost.post(tlsB, java.net.URI.create("https://127.0.0.1:"
+                    + server.getLocalPort() + "/x"), "<a/>".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(1)),
+                    "an answer trickling for ten seconds was waited for");
+        }
+    }
+
     private String probeLamp(DpwsStack client) throws Exception {
         client.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 hostStack.discoveryPort()), Duration.ofSeconds(1));

@@ -1,6 +1,7 @@
 package org.trusthub.binding.dpws.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +20,55 @@ import org.trusthub.binding.dpws.internal.SecuritySeamTest.MarkerSecurity;
 class RefusalLogLimitTest {
 
     static final ThingId LAMP = SecuritySeamTest.LAMP;
+
+    @Test
+    void aServiceFailingForUnauthenticatedCallersIsReportedOnce() throws Throwable {
+        org.trusthub.binding.dpws.spi.HostedService failing = new org.trusthub.binding.dpws.spi.HostedService() {
+            @Override
+            public String name() {
+                return "sts";
+            }
+
+            @Override
+            public javax.xml.namespace.QName serviceType() {
+                return new javax.xml.namespace.QName("urn:test", "Sts");
+            }
+
+            @Override
+            public java.util.Set<String> actions() {
+                return java.util.Set.of("urn:test:Issue");
+            }
+
+            @Override
+            public HostedResponse invoke(org.trusthub.binding.dpws.spi.HostedRequest request) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        SoapMessage call = SoapMessage.create(DpwsVersion.DPWS_2009, "urn:test:Issue", "urn:x", "urn:uuid:1");
+        DeviceHost.Hosted h = new DeviceHost.Hosted(LAMP, java.util.UUID.randomUUID());
+        String text = logged(() -> {
+            for (int i = 0; i < 500; i++) {
+                assertThrows(ContributedCall.Refused.class, () -> ContributedCall.call(failing, h, call,
+                        org.trusthub.binding.dpws.spi.VerifiedRequest.PLAIN, "http://127.0.0.1:1"));
+            }
+        });
+        // At most one: the limit is shared by every call in this JVM, and an earlier test may have used it.
+        long lines = text.lines().filter(l -> l.contains("failed on")).count();
+        org.junit.jupiter.api.Assertions.assertTrue(lines <= 1, text);
+    }
+
+    /** What slf4j-simple (writing to System.err) says while {@code r} runs. */
+    static String logged(org.junit.jupiter.api.function.Executable r) throws Throwable {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try {
+            r.execute();
+        } finally {
+            System.setErr(stderr);
+        }
+        return logs.toString(StandardCharsets.UTF_8);
+    }
 
     @Test
     void refusedRequestsAreReportedOncePerReason() throws Exception {
