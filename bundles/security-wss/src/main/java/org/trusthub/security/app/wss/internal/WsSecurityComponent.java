@@ -76,11 +76,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         int timestampTtlSeconds() default 300;
 
         @AttributeDefinition(name = "Replay entries per sender", description = "How many messages one "
-                + "authenticated sender, and one security context token, may have in the replay window at once (1 "
-                + "to 1000000). Each accepted message stays there until its Timestamp validity ends; a sender past "
-                + "its share is refused (wsse:FailedCheck) until its oldest messages leave, and blocks no one else. "
-                + "The default, 10000, allows about 33 messages a second sustained with the default 300 s validity.",
-                min = "1", max = "1000000")
+                + "authenticated sender may have in the replay window at once (1 to 1000000); messages it signs "
+                + "under security context tokens count together, in a share of their own. Each accepted message stays "
+                + "there until its Timestamp validity ends; a sender past its share is refused (wsse:FailedCheck) "
+                + "until its oldest messages leave, and blocks no one else. The default, 10000, allows about 33 "
+                + "messages a second sustained with the default 300 s validity.", min = "1", max = "1000000")
         int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
         @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>', for example "
@@ -147,7 +147,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
             replayEntriesPerSender = perSender;
         }
         engine.replayEntriesPerSender(replayEntriesPerSender);
-        sctRequests.replayEntriesPerToken(replayEntriesPerSender);
+        sctRequests.replayEntriesPerSender(replayEntriesPerSender);
     }
 
     /** How many messages one sender or token may have in the replay window now (the configured share). */
