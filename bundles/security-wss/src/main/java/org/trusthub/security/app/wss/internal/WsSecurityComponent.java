@@ -96,11 +96,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
     private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
+    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
+    // replay window); while it is missing, requireOperational refuses.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
 
-    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
-    // replay window); while it is missing, requireOperational refuses.
     // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
     // resolver opens the token for the hosted thing; without one such requests are refused.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
