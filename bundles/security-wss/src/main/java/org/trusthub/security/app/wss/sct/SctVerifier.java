@@ -49,7 +49,9 @@ import org.w3c.dom.Element;
  * forged or refused message takes no room. Each sender, the subject of the tokens it signs requests under, has one
  * share of the replay window over all its tokens ({@value #REPLAY_ENTRIES_PER_SENDER} messages by default): a holder
  * flooding its own tokens blocks only itself, and holding many tokens gives it no more room. Each entry is kept only
- * while its message could still be accepted. Thread safe.
+ * while its message could still be accepted. The window lives in memory, so a request created before this verifier
+ * was made is refused (it may have been accepted before a restart); a reply is not, its RelatesTo binds it to a
+ * request made since. Thread safe.
  */
 public final class SctVerifier {
 
