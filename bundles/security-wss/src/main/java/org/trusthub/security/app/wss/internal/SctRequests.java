@@ -174,9 +174,9 @@ final class SctRequests {
         }
     }
 
-    /** How many requests one token may have inside the replay window at once (at least 1). */
-    void replayEntriesPerToken(int entries) {
-        verifier.replayEntriesPerToken(entries);
+    /** How many requests one token subject may have inside the replay window at once (at least 1). */
+    void replayEntriesPerSender(int entries) {
+        verifier.replayEntriesPerSender(entries);
     }
 
     /** Requests inside the replay window now. */

@@ -78,11 +78,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         int timestampTtlSeconds() default 300;
 
         @AttributeDefinition(name = "Replay entries per sender", description = "How many messages one "
-                + "authenticated sender, and one security context token, may have in the replay window at once (1 "
-                + "to 1000000). Each accepted message stays there until its Timestamp validity ends; a sender past "
-                + "its share is refused (wsse:FailedCheck) until its oldest messages leave, and blocks no one else. "
-                + "The default, 10000, allows about 33 messages a second sustained with the default 300 s validity.",
-                min = "1", max = "1000000")
+                + "authenticated sender may have in the replay window at once (1 to 1000000); messages it signs "
+                + "under security context tokens count together, in a share of their own. Each accepted message stays "
+                + "there until its Timestamp validity ends; a sender past its share is refused (wsse:FailedCheck) "
+                + "until its oldest messages leave, and blocks no one else. The default, 10000, allows about 33 "
+                + "messages a second sustained with the default 300 s validity.", min = "1", max = "1000000")
         int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
 
         @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>' separated by "
@@ -100,11 +100,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
     private volatile List<String> refused = List.of();
 
+    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
+    // replay window); while it is missing, requireOperational refuses.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
 
-    // Optional and dynamic so that a restart of the lifecycle bundle does not restart this component (and empty its
-    // replay window); while it is missing, requireOperational refuses.
     // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
     // resolver opens the token for the hosted thing; without one such requests are refused.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -162,7 +162,7 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         }
         refused = List.copyOf(refusedNow);
         engine.replayEntriesPerSender(replayEntriesPerSender);
-        sctRequests.replayEntriesPerToken(replayEntriesPerSender);
+        sctRequests.replayEntriesPerSender(replayEntriesPerSender);
     }
 
     /** How many messages one sender or token may have in the replay window now (the configured share). */

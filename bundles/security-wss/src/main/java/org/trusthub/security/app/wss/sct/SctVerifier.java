@@ -46,9 +46,12 @@ import org.w3c.dom.Element;
  * removed and the token's subject is the authenticated sender.
  *
  * <p>A message is recorded as seen only once it passed every check, the caller's included ({@link Acceptance}): a
- * forged or refused message takes no room. Each token has its own share of the replay window
- * ({@value #REPLAY_ENTRIES_PER_TOKEN} messages by default), so a holder flooding its own token blocks only that token,
- * and each entry is kept only while its message could still be accepted. Thread safe.
+ * forged or refused message takes no room. Each sender, the subject of the tokens it signs requests under, has one
+ * share of the replay window over all its tokens ({@value #REPLAY_ENTRIES_PER_SENDER} messages by default): a holder
+ * flooding its own tokens blocks only itself, and holding many tokens gives it no more room. Each entry is kept only
+ * while its message could still be accepted. The window lives in memory, so a request created before this verifier
+ * was made is refused (it may have been accepted before a restart); a reply is not, its RelatesTo binds it to a
+ * request made since. Thread safe.
  */
 public final class SctVerifier {
 
@@ -67,8 +70,11 @@ public final class SctVerifier {
 
     /** Allowed clock difference between sender and receiver. */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-    /** Messages one token may have inside the replay window at once, unless the constructor says otherwise. */
-    public static final int REPLAY_ENTRIES_PER_TOKEN = 10_000;
+    /**
+     * Messages one sender (token subject; for replies, one token) may have inside the replay window at once, unless
+     * set otherwise.
+     */
+    public static final int REPLAY_ENTRIES_PER_SENDER = 10_000;
 
     private final SecurityContextResolver resolver;
     private final Clock clock;
@@ -80,16 +86,16 @@ public final class SctVerifier {
      * @param timestampTtl the longest validity a Timestamp may claim (and how long after Created it is accepted)
      */
     public SctVerifier(SecurityContextResolver resolver, Clock clock, Duration timestampTtl) {
-        this(resolver, clock, timestampTtl, REPLAY_ENTRIES_PER_TOKEN);
+        this(resolver, clock, timestampTtl, REPLAY_ENTRIES_PER_SENDER);
     }
 
     /**
      * @param timestampTtl the longest validity a Timestamp may claim (and how long after Created it is accepted)
-     * @param replayEntriesPerToken how many messages one token may have inside the replay window at once
+     * @param replayEntriesPerSender how many messages one sender may have inside the replay window at once
      */
     public SctVerifier(SecurityContextResolver resolver, Clock clock, Duration timestampTtl,
-            int replayEntriesPerToken) {
-        this.seen = new ReplayWindow(Objects.requireNonNull(clock, "clock"), replayEntriesPerToken);
+            int replayEntriesPerSender) {
+        this.seen = new ReplayWindow(Objects.requireNonNull(clock, "clock"), replayEntriesPerSender);
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timestampTtl = Objects.requireNonNull(timestampTtl, "timestampTtl");
@@ -170,7 +176,7 @@ public final class SctVerifier {
             checkSignature(results, soap, security, token);
             Verified verified = new Verified(context.subject(), context.audience(), context.expires(), created);
             acceptance.accept(verified);
-            remember("request", identifier, results, age, false);
+            remember("request|" + context.subject().value(), identifier, results, age, false);
             security.getParentNode().removeChild(security);
             return verified;
         } finally {
@@ -228,7 +234,7 @@ public final class SctVerifier {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, relatesTo.isEmpty()
                     ? "the reply has no wsa:RelatesTo" : "the reply answers another request (wsa:RelatesTo)");
         }
-        remember("reply", identifier, results, timestampTtl, true);
+        remember("reply|" + digest(identifier), identifier, results, timestampTtl, true);
         security.getParentNode().removeChild(security);
         return new VerifiedReply(created);
     }
@@ -362,23 +368,26 @@ public final class SctVerifier {
     }
 
     // Only after the signature and the caller's checks held: a forged or refused message must not take room.
-    private void remember(String direction, String identifier, WSHandlerResult results, Duration maxAge,
+    /**
+     * @param owner whose share the message counts against: a request's subject (over all its tokens), a reply's token
+     */
+    private void remember(String owner, String identifier, WSHandlerResult results, Duration maxAge,
             boolean answer) throws WsSecurityException {
         Timestamp ts = (Timestamp) results.getActionResults().get(WSConstants.TS).get(0)
                 .get(WSSecurityEngineResult.TAG_TIMESTAMP);
         // Kept while the message is still accepted (checkTimestamp): before Expires and at most maxAge old.
         Instant byAge = ts.getCreated().plus(maxAge);
         Instant until = byAge.isBefore(ts.getExpires()) ? byAge : ts.getExpires();
-        String owner = direction + "|" + digest(identifier);
-        List<String> ids = List.of(ts.getCreated() + "|" + ts.getExpires() + "|" + ts.getID());
+        List<String> ids = List.of(digest(identifier) + "|" + ts.getCreated() + "|" + ts.getExpires() + "|"
+                + ts.getID());
         // A reply answers a request of this side's (RelatesTo was checked): it cannot predate this verifier.
         ReplayWindow.Outcome outcome = answer ? seen.recordAnswer(owner, until, ids)
                 : seen.record(owner, ts.getCreated(), until, ids);
         switch (outcome) {
             case REPLAYED -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "replayed message (its Timestamp "
                     + "was seen before under this security context)");
-            case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, "too many messages under this "
-                    + "security context token in the replay window; try again later");
+            case OWNER_FULL -> throw new WsSecurityException(Fault.FAILED_CHECK, "too many messages from this "
+                    + "sender in the replay window; try again later");
             case BEFORE_START -> throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message was created "
                     + "before this verifier started at " + seen.started() + " and may have been accepted already; "
                     + "send a new one");
@@ -389,11 +398,11 @@ public final class SctVerifier {
     }
 
     /**
-     * Changes how many messages one token may have inside the replay window at once; nothing recorded is dropped.
+     * Changes how many messages one sender may have inside the replay window at once; nothing recorded is dropped.
      *
      * @throws IllegalArgumentException if below 1
      */
-    public void replayEntriesPerToken(int entries) {
+    public void replayEntriesPerSender(int entries) {
         seen.perOwner(entries);
     }
 

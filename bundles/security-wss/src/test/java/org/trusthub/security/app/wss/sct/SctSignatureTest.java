@@ -37,6 +37,7 @@ class SctSignatureTest {
     static final ThingId CLIENT = ThingId.of("switch-1");
     static final ThingId LAMP = ThingId.of("lamp-1");
     static final ThingId HEATER = ThingId.of("heater-1");
+    static final ThingId OTHER_CLIENT = ThingId.of("sensor-3");
     // Far from the system clock on purpose: sender and receiver keep their own time.
     static final Instant T0 = Instant.parse("2031-01-01T12:00:00Z");
 
@@ -78,7 +79,11 @@ class SctSignatureTest {
     }
 
     Element sct(String identifier, ThingId audience, Instant expires) throws Exception {
-        contexts.put(identifier, new SecurityContext(identifier, CLIENT, audience, expires, key));
+        return sct(identifier, audience, expires, CLIENT);
+    }
+
+    Element sct(String identifier, ThingId audience, Instant expires, ThingId subject) throws Exception {
+        contexts.put(identifier, new SecurityContext(identifier, subject, audience, expires, key));
         String xml = "<wsc:SecurityContextToken xmlns:wsc=\"" + Soap.WSC + "\"><wsc:Identifier>" + identifier
                 + "</wsc:Identifier></wsc:SecurityContextToken>";
         return parse(xml).getDocumentElement();
@@ -180,7 +185,7 @@ class SctSignatureTest {
     }
 
     @Test
-    void aTokenHolderFloodingItsOwnTokenBlocksOnlyThatToken() throws Exception {
+    void aTokenHolderFloodingItsOwnTokensBlocksOnlyItself() throws Exception {
         SctVerifier verifier = new SctVerifier(resolver, clock, Duration.ofMinutes(5), 3);
         Element flooded = sct("urn:test:sct:flood", LAMP, T0.plusSeconds(600));
         for (int i = 0; i < 3; i++) {
@@ -190,11 +195,17 @@ class SctSignatureTest {
                 () -> verifier.verify(parse(signed(flooded, key, "on")), LAMP));
         assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
         assertNoKey(e);
-        Element other = sct("urn:test:sct:other", LAMP, T0.plusSeconds(600));
+        // A second token of the same holder brings no more room: the share is the holder's, over all its tokens.
+        Element second = sct("urn:test:sct:second", LAMP, T0.plusSeconds(600));
+        e = assertThrows(WsSecurityException.class, () -> verifier.verify(parse(signed(second, key, "on")), LAMP));
+        assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
+        // Another holder's token is not blocked.
+        Element other = sct("urn:test:sct:other", LAMP, T0.plusSeconds(600), OTHER_CLIENT);
         String wire = signed(other, key, "on");
-        assertEquals(CLIENT, verifier.verify(parse(wire), LAMP).subject(), "another token is not blocked");
+        assertEquals(OTHER_CLIENT, verifier.verify(parse(wire), LAMP).subject(), "another holder is not blocked");
         assertThrows(WsSecurityException.class, () -> verifier.verify(parse(wire), LAMP), "its replay still is");
-        // Once the flooded token's messages are stale, it has room again.
+        assertEquals(4, verifier.replayEntries());
+        // Once the flooded token's messages are stale, its holder has room again.
         clock.now = T0.plusSeconds(301);
         verifier.verify(parse(signed(flooded, key, "on")), LAMP);
     }
