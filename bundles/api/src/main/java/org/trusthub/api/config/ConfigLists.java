@@ -19,12 +19,15 @@ public final class ConfigLists {
     }
 
     /**
-     * The entries of the values, split at {@code separator}, trimmed, empty ones dropped, in order.
+     * The entries of the values, split at {@code separator}, trimmed, empty ones dropped, in order. There is no
+     * escape: an entry cannot hold the separator, and quotes belong only to the bracketed form.
      *
      * @param values the setting as a component's configuration returns it (null: no entries)
      * @param separator the character between entries within one value, e.g. {@code ','} or {@code ';'}
-     * @throws IllegalArgumentException if a value starts with {@code [} but is not a list of quoted strings; the
-     *         message quotes no more than the value's first characters
+     * @throws IllegalArgumentException if a value starts with {@code [} but is not a list of quoted strings, if an
+     *         entry starts or ends with a quote ({@code "eth0", "wlan0"} without brackets would otherwise reach the
+     *         component with its quotes), or if an entry ends with a backslash (an attempt to escape the separator);
+     *         the message quotes no more than the value's first characters
      */
     public static List<String> entries(String[] values, char separator) {
         List<String> out = new ArrayList<>();
@@ -38,9 +41,20 @@ public final class ConfigLists {
             String v = value.strip();
             for (String element : v.startsWith("[") ? quotedList(v) : List.of(v)) {
                 for (String entry : element.split(java.util.regex.Pattern.quote(String.valueOf(separator)))) {
-                    if (!entry.isBlank()) {
-                        out.add(entry.strip());
+                    String e = entry.strip();
+                    if (e.isEmpty()) {
+                        continue;
                     }
+                    if (e.startsWith("\"") || e.startsWith("'") || e.endsWith("\"") || e.endsWith("'")) {
+                        throw new IllegalArgumentException("entry " + shown(e) + " is quoted: write the entries "
+                                + "without quotes, separated by '" + separator + "', or as a whole list "
+                                + "[\"a\", \"b\"]");
+                    }
+                    if (e.endsWith("\\")) {
+                        throw new IllegalArgumentException("entry " + shown(e) + " ends with a backslash: '"
+                                + separator + "' cannot be escaped, an entry cannot hold it");
+                    }
+                    out.add(e);
                 }
             }
         }
@@ -101,8 +115,11 @@ public final class ConfigLists {
     }
 
     private static IllegalArgumentException malformed(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-        return new IllegalArgumentException("'" + shown + "' starts with '[' but is not a list of quoted strings "
+        return new IllegalArgumentException(shown(text) + " starts with '[' but is not a list of quoted strings "
                 + "like [\"a\", \"b\"]");
+    }
+
+    private static String shown(String text) {
+        return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
     }
 }

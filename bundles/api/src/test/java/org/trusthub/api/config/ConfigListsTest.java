@@ -38,4 +38,35 @@ class ConfigListsTest {
             assertTrue(e.getMessage().contains("not a list of quoted strings"), e.getMessage());
         }
     }
+
+    @Test
+    void quotedEntriesWithoutBracketsAreRefusedNotPassedOnWithTheirQuotes() {
+        for (String bad : List.of("\"eth0\", \"wlan0\"", "eth0, 'wlan0'", "lamp-1: sign\"")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLists.entries(new String[] {bad}, ','), bad);
+            assertTrue(e.getMessage().contains("is quoted"), e.getMessage());
+        }
+        // inside a bracketed list the quotes are the list's own
+        assertEquals(List.of("eth0"), ConfigLists.entries(new String[] {"[\"eth0\"]"}, ','));
+    }
+
+    @Test
+    void theSeparatorCannotBeEscaped() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLists.entries(new String[] {"lamp-1: sign\\; encrypt"}, ';'));
+        assertTrue(e.getMessage().contains("cannot be escaped"), e.getMessage());
+    }
+
+    @Test
+    void whitespaceAndEmptyEntriesAroundSeparatorsAreDropped() {
+        assertEquals(List.of("a", "b"), ConfigLists.entries(new String[] {" ,a ,, \t b , ", null, "  "}, ','));
+    }
+
+    @Test
+    void aLongRefusedValueIsShownCutShort() {
+        String bad = "[" + "x".repeat(200);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLists.entries(new String[] {bad}, ','));
+        assertTrue(e.getMessage().length() < 140, e.getMessage());
+    }
 }

@@ -2,9 +2,11 @@ package org.trusthub.keystore.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -32,6 +34,33 @@ import org.trusthub.api.thing.ThingId;
  */
 class ReadmeDerivationTest {
 
+    /** README's example info (lamp-1, TRANSPORT, dtls-psk, generation 1, L = 16), as README writes it. */
+    private static final String README_INFO_HEX = "0b 7472757374687562 2f7631 06 6c616d702d31 09 5452414e53504f5254 08 "
+            + "64746c732d70736b 00000001 00000010";
+
+    /**
+     * What this test follows is what README says, word for word where it matters: the salt, the example info bytes and
+     * the mechanism table's rows this test derives. README is read from the repository, so an edit to either fails here.
+     */
+    @Test
+    void readmeStatesTheRecipeThisTestFollows() throws Exception {
+        Path file = Path.of(System.getProperty("basedir", ".")).resolve("../../README.md").normalize();
+        String readme = Files.readString(file, StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        for (String stated : new String[] {
+            "`PRK = HKDF-Extract(salt = \"trusthub/v1 root\", IKM)` with HMAC-SHA256",
+            "where `info` is `\"trusthub/v1\"`, the thing id, the layer and the mechanism, each as UTF-8 preceded by "
+                    + "its length in bytes as one byte, then the generation and `L` as 4-byte big-endian integers",
+            "`info` is (hex) `" + README_INFO_HEX + "`",
+            "the 32-byte big-endian x-coordinate of the shared point, unhashed",
+            "| `TRANSPORT` | `dtls-psk` | 16 |",
+            "| `APPLICATION` | `oscore` | 16 |",
+            "| `APPLICATION` | `ws-security-ut` | 32 |",
+            "| `LINK` | `ieee802154-ccm-star` | 16 |",
+            "every layer is at 1 after `thing-enroll`"}) {
+            assertTrue(readme.contains(stated), "README.md no longer says: " + stated);
+        }
+    }
+
     @TempDir
     Path dir;
     private FileThingKeyStore ks;
@@ -54,8 +83,7 @@ class ReadmeDerivationTest {
         ks.enroll(lamp, RootCredential.secret(root));
 
         // README's example: info of lamp-1, TRANSPORT, dtls-psk, generation 1, L = 16
-        byte[] info = HexFormat.of().parseHex(("0b 7472757374687562 2f7631 06 6c616d702d31 09 5452414e53504f5254 08 "
-                + "64746c732d70736b 00000001 00000010").replace(" ", ""));
+        byte[] info = HexFormat.of().parseHex(README_INFO_HEX.replace(" ", ""));
         assertArrayEquals(readme(root, info, 16), derived(lamp, Layer.TRANSPORT, "dtls-psk", 16));
 
         assertArrayEquals(readme(root, lamp, "APPLICATION", "ws-security-ut", 1, 32),

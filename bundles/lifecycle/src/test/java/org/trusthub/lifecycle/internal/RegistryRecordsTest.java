@@ -3,6 +3,7 @@ package org.trusthub.lifecycle.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,5 +68,17 @@ class RegistryRecordsTest {
         assertArrayEquals(new int[] {1, 2, 3, 4}, d.intent().generations());
         assertFalse(RegistryRecords.decode(RegistryRecords.intent(new RegistryRecords.Intent(THING.id(), false,
                 new int[0]))).intent().pending());
+    }
+
+    @Test
+    void enrollIntentsRoundTripAndRefuseTrailingBytes() {
+        RegistryRecords.Decoded d = RegistryRecords.decode(RegistryRecords.enrollIntent(THING.id(), true));
+        assertEquals(RegistryRecords.ENROLL_INTENT, d.type());
+        assertEquals(new RegistryRecords.EnrollIntent(THING.id(), true), d.enrollment());
+        assertNull(d.thing());
+        assertFalse(RegistryRecords.decode(RegistryRecords.enrollIntent(THING.id(), false)).enrollment().pending());
+        byte[] longer = Arrays.copyOf(RegistryRecords.enrollIntent(THING.id(), true),
+                RegistryRecords.enrollIntent(THING.id(), true).length + 1);
+        assertThrows(RegistryRecords.MalformedRecordException.class, () -> RegistryRecords.decode(longer));
     }
 }

@@ -39,7 +39,8 @@ public class WssPoliciesCommand implements Action {
         table.print(o);
         List<String> refused = report.refused();
         if (!refused.isEmpty()) {
-            refused.forEach(r -> o.println("Refused: " + r));
+            // an entry is quoted as the file holds it: control characters would reach the operator's terminal
+            refused.forEach(r -> o.println("Refused: " + r.replaceAll("\\p{Cntrl}", " ")));
             throw error(refused.size() + (refused.size() == 1 ? " setting" : " settings")
                     + " of org.trusthub.security.app.wss refused: " + refused.get(0)
                     + (refused.size() > 1 ? " (and more, listed above)" : ""));

@@ -1,7 +1,9 @@
 package org.trusthub.security.app.wss.internal.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,5 +52,14 @@ class WssPoliciesCommandTest {
         String out = output.toString(StandardCharsets.UTF_8);
         assertEquals("Refused: thingPolicies entry 'broken-3: sign shout': unknown word 'shout'; broken-3 gets "
                 + "sign,encrypt", out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
+    void aRefusedEntryReachesTheTerminalWithoutItsControlCharacters() {
+        assertThrows(CommandException.class, () -> command(List.of(),
+                List.of("thingPolicies entry 'x: \u001b]0;owned\u0007sign': unknown word")).execute());
+        String out = output.toString(StandardCharsets.UTF_8);
+        assertFalse(out.chars().anyMatch(c -> c == 0x1b || c == 0x07), out);
+        assertTrue(out.contains("Refused: thingPolicies entry 'x:  ]0;owned sign': unknown word"), out);
     }
 }
