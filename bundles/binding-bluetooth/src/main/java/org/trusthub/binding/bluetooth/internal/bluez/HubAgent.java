@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bluez.Agent1;
 import org.bluez.exceptions.BluezCanceledException;
@@ -29,6 +30,12 @@ final class HubAgent implements Agent1 {
     static final String PATH = "/org/trusthub/bluetooth/agent";
     private static final Logger LOG = LoggerFactory.getLogger(HubAgent.class);
 
+    /**
+     * A comparison holds the D-Bus thread BlueZ's request came in on until the operator answers; dbus-java answers
+     * incoming calls on 4 threads, so at most 2 comparisons wait at once and Cancel and other requests still get one.
+     */
+    static final int MAX_COMPARISONS = 2;
+    private final AtomicInteger comparisons = new AtomicInteger();
     /** Device object path to the address the hub is pairing it by. */
     private final Map<String, String> pairing = new ConcurrentHashMap<>();
     private final PairingConfirmations confirmations;
@@ -96,7 +103,17 @@ final class HubAgent implements Agent1 {
         if (address == null) {
             throw refuse(device, "numeric comparison for a pairing that has just ended");
         }
-        PairingConfirmations.Outcome outcome = confirmations.await(address, passkey.longValue(), confirmationWait);
+        if (comparisons.incrementAndGet() > MAX_COMPARISONS) {
+            comparisons.decrementAndGet();
+            throw refuse(device, "numeric comparison: " + MAX_COMPARISONS + " comparisons already wait for the"
+                    + " operator");
+        }
+        PairingConfirmations.Outcome outcome;
+        try {
+            outcome = confirmations.await(address, passkey.longValue(), confirmationWait);
+        } finally {
+            comparisons.decrementAndGet();
+        }
         if (outcome == PairingConfirmations.Outcome.CONFIRMED && !pairing.containsKey(device.getPath())) {
             // the hub stopped waiting for this pairing while the operator answered: no bond outside the keystore
             outcome = PairingConfirmations.Outcome.CANCELLED;

@@ -50,23 +50,51 @@ class HubAgentTest {
         assertEquals("confirmed", answer.get(10, TimeUnit.SECONDS));
     }
 
-    /** BlueZ's RequestConfirmation for a device the hub is pairing, answered on another thread. */
+    @Test
+    void atMostTwoComparisonsHoldABusThreadAThirdIsRefusedAtOnce() throws Exception {
+        CompletableFuture<String> first = comparison();
+        CompletableFuture<String> second = comparison(DEVICE + "5", "C0:51:4D:00:00:05", 2);
+        agent.expect(DEVICE + "6", "C0:51:4D:00:00:06");
+        CompletableFuture<String> third = request(DEVICE + "6");
+        assertTrue(third.get(10, TimeUnit.SECONDS).contains("2 comparisons already wait for the operator"));
+        assertEquals(2, confirmations.pending().size(), "the two waiting ones are untouched");
+        assertFalse(first.isDone() || second.isDone());
+        agent.Cancel();
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+    }
+
     private CompletableFuture<String> comparison() throws InterruptedException {
-        agent.expect(DEVICE, ADDRESS);
-        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-            try {
-                agent.RequestConfirmation(new DBusPath(DEVICE), new UInt32(482753));
-                return "confirmed";
-            } catch (Exception e) {
-                return String.valueOf(e.getMessage());
-            }
-        });
+        return comparison(DEVICE, ADDRESS, 1);
+    }
+
+    /** BlueZ's RequestConfirmation for a device the hub is pairing, answered on another thread. */
+    private CompletableFuture<String> comparison(String device, String address, int waiting)
+            throws InterruptedException {
+        agent.expect(device, address);
+        CompletableFuture<String> answer = request(device);
         // bounded wait for the agent's thread to park the comparison; not a timing assertion
-        for (int i = 0; i < 400 && confirmations.pending().isEmpty(); i++) {
+        for (int i = 0; i < 400 && confirmations.pending().size() < waiting; i++) {
             Thread.sleep(10);
         }
-        assertEquals(1, confirmations.pending().size());
+        assertEquals(waiting, confirmations.pending().size());
         assertFalse(answer.isDone());
+        return answer;
+    }
+
+    private CompletableFuture<String> request(String device) {
+        // a thread of its own, as each of dbus-java's method-call threads would be
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread bus = new Thread(() -> {
+            try {
+                agent.RequestConfirmation(new DBusPath(device), new UInt32(482753));
+                answer.complete("confirmed");
+            } catch (Exception e) {
+                answer.complete(String.valueOf(e.getMessage()));
+            }
+        });
+        bus.setDaemon(true);
+        bus.start();
         return answer;
     }
 }
