@@ -28,7 +28,9 @@ public final class PairingConfirmations {
 
     /** How a numeric comparison ended. */
     public enum Outcome {
-        CONFIRMED, WRONG_NUMBER, REJECTED, TIMED_OUT, INTERRUPTED
+        CONFIRMED, WRONG_NUMBER, REJECTED, TIMED_OUT, INTERRUPTED,
+        /** The pairing ended without the operator (BlueZ cancelled it, or the hub stopped waiting for it). */
+        CANCELLED
     }
 
     /** A comparison waiting for the operator: the address the hub is pairing with, and how long it still waits. */
@@ -107,6 +109,17 @@ public final class PairingConfirmations {
     /** The operator refuses the pairing. */
     public void reject(String address) {
         waiting(address).answer.complete(Outcome.REJECTED);
+    }
+
+    /**
+     * Ends the comparison for {@code address}, if one waits, without the operator: the pairing it belongs to is over,
+     * and a confirmation typed now must not complete a bond the hub no longer waits for.
+     */
+    public void cancel(String address) {
+        Request request = address == null ? null : pending.get(key(address));
+        if (request != null) {
+            request.answer.complete(Outcome.CANCELLED);
+        }
     }
 
     private Request waiting(String address) {

@@ -282,6 +282,22 @@ class BluezBridgeTest {
         assertRefused(pairInBackground(), "no operator confirmation within 1 s");
     }
 
+    @Test
+    void aComparisonAnsweredAfterTheBusLibrarysDefaultReplyWaitStillPairs() throws Exception {
+        // dbus-java gives up on a reply after 20 s by default, less than the operator's 30 s: here 0.3 s
+        org.freedesktop.dbus.messages.MethodCall.setDefaultTimeout(300);
+        try {
+            withDisplayAgent(30);
+            Future<ThingId> pairing = pairInBackground();
+            awaitPending();
+            Thread.sleep(1000); // the operator reads the device's display for longer than the default reply wait
+            assertEquals(PairingConfirmations.Outcome.CONFIRMED, confirmations.confirm(DISPLAY, "482753"));
+            assertEquals(DISPLAY_THING, pairing.get(60, TimeUnit.SECONDS));
+        } finally {
+            org.freedesktop.dbus.messages.MethodCall.setDefaultTimeout(20_000);
+        }
+    }
+
     /** The hub's agent as DisplayYesNo: BlueZ (the mock) then runs numeric comparison through it. */
     private void withDisplayAgent(int confirmationSeconds) {
         bridge.deactivate();

@@ -151,13 +151,36 @@ final class TrustCenter {
         return rotationRefusal.get();
     }
 
+    /** How the stack heard of a device on a dongle's network. */
+    enum StackReport {
+        /** The dongle's trust centre let it join or rejoin and sent it the network key under its link key. */
+        TRUST_CENTRE_JOIN,
+        /** It rejoined with the network key it already held. */
+        SECURED_REJOIN,
+        /** A device announce or the stack's discovery: a claim any holder of the network key can make. */
+        ANNOUNCED
+    }
+
+    /** What the hub makes of a device the stack reports. */
+    enum StackVerdict {
+        /** Admitted now, or already in the network and heard again. */
+        IN,
+        /** Not admitted, and not asked to leave: an announce before the trust centre's report of its join. */
+        NOT_YET,
+        /** Refused: the caller asks it to leave. */
+        LEAVE
+    }
+
     /**
-     * A device the dongle let in (the stack saw it join): a new join is admitted on the same terms as a join the
-     * trust center answers itself (policy, permit-join window, commissioning, install code), which activates it;
-     * otherwise counted and refused (the caller asks it to leave). A device already in the network is only heard
-     * again (rejoin, announce, discovery).
+     * A device the dongle reports: a device already in the network is only heard again (rejoin, announce,
+     * discovery). A device not yet admitted gets in only through a join its trust centre reports, on the same terms
+     * as a join the trust center answers itself (policy, permit-join window, commissioning, install code), which
+     * activates it; an announce alone never admits it (any device holding the network key can announce any address),
+     * and a secured rejoin is refused (it holds a network key no admitted join gave it). Serialised with policy and
+     * window changes, so no join is admitted after {@link #setPolicy} or {@link #permitJoin} has returned unless the
+     * new terms allow it.
      */
-    boolean admitThroughStack(long ieee, int nwkAddress) {
+    synchronized StackVerdict admitThroughStack(long ieee, int nwkAddress, StackReport report) {
         Member m = members.get(ieee);
         ThingId thing = ZigbeeIds.device(ieee);
         Optional<Thing> t = registry.find(thing);
@@ -168,26 +191,31 @@ final class TrustCenter {
                 LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave{}",
                         String.format("%016x", ieee), held > 0 ? " (" + held + " more such joins not logged)" : "");
             }
-            return false;
+            return StackVerdict.LEAVE;
         }
-        if (!m.joined) {
-            String refusal = joinRefusal(ieee, thing);
-            if (refusal != null) {
-                count("tc.JOIN_REFUSED");
-                long held = stackRefusals.admit("refused");
-                if (held >= 0) {
-                    LOG.warn("ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
-                            refusal, held > 0 ? " (" + held + " more refused joins not logged)" : "");
-                }
-                return false;
+        if (m.joined) {
+            m.nwk = nwkAddress;
+            return StackVerdict.IN;
+        }
+        if (report == StackReport.ANNOUNCED) {
+            return StackVerdict.NOT_YET;
+        }
+        String refusal = report == StackReport.SECURED_REJOIN
+                ? "it rejoined with a network key no admitted join gave it"
+                : joinRefusal(ieee, thing);
+        if (refusal != null) {
+            count("tc.JOIN_REFUSED");
+            long held = stackRefusals.admit("refused");
+            if (held >= 0) {
+                LOG.warn("ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
+                        refusal, held > 0 ? " (" + held + " more refused joins not logged)" : "");
             }
+            return StackVerdict.LEAVE;
         }
         m.nwk = nwkAddress;
-        if (!m.joined) {
-            m.pending = false;
-            completeJoin(m);
-        }
-        return true;
+        m.pending = false;
+        completeJoin(m);
+        return StackVerdict.IN;
     }
 
     ThingId network() {
@@ -198,12 +226,16 @@ final class TrustCenter {
         return policy;
     }
 
-    void setPolicy(JoinPolicy policy) {
+    /** Sets the policy; DENY also closes the permit-join window, so leaving DENY never reopens an old window. */
+    synchronized void setPolicy(JoinPolicy policy) {
         this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        if (policy == JoinPolicy.DENY) {
+            permitUntil = 0;
+        }
         LOG.info("ZigBee join policy is now {}", policy);
     }
 
-    void permitJoin(int seconds) {
+    synchronized void permitJoin(int seconds) {
         if (seconds < 0 || seconds > 254) {
             throw new IllegalArgumentException("permit-join duration must be 0 to 254 seconds, got " + seconds);
         }

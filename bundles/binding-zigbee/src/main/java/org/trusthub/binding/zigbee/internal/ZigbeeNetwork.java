@@ -230,28 +230,32 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
     private volatile DongleJoinControl dongleJoins;
 
     /**
-     * Devices the dongle let in, as its driver reports them to the stack (join and rejoin announcements; nodes the
-     * stack discovers): commissioned ones are admitted, others asked to leave.
+     * Devices the dongle reports to the stack: its trust centre's join and rejoin reports, and nodes the stack learns
+     * of from device announces and discovery. The trust center decides; a refused device is asked to leave.
      */
     private final class StackJoins implements ZigBeeAnnounceListener, ZigBeeNetworkNodeListener {
         @Override
         public void deviceStatusUpdate(ZigBeeNodeStatus status, Integer nwk, IeeeAddress ieeeAddress) {
-            if (status != ZigBeeNodeStatus.DEVICE_LEFT) {
-                admit(nwk, ieeeAddress);
+            switch (status) {
+                case UNSECURED_JOIN, UNSECURED_REJOIN -> admit(nwk, ieeeAddress,
+                        TrustCenter.StackReport.TRUST_CENTRE_JOIN);
+                case SECURED_REJOIN -> admit(nwk, ieeeAddress, TrustCenter.StackReport.SECURED_REJOIN);
+                default -> {
+                }
             }
         }
 
         @Override
         public void nodeAdded(ZigBeeNode node) {
-            admit(node.getNetworkAddress(), node.getIeeeAddress());
+            admit(node.getNetworkAddress(), node.getIeeeAddress(), TrustCenter.StackReport.ANNOUNCED);
         }
 
-        private void admit(Integer nwk, IeeeAddress ieeeAddress) {
+        private void admit(Integer nwk, IeeeAddress ieeeAddress, TrustCenter.StackReport report) {
             if (nwk == null || nwk == 0 || ieeeAddress == null) {
                 return;
             }
             long ieee = Long.parseUnsignedLong(ieeeAddress.toString(), 16);
-            if (!trustCenter.admitThroughStack(ieee, nwk)) {
+            if (trustCenter.admitThroughStack(ieee, nwk, report) == TrustCenter.StackVerdict.LEAVE) {
                 sendLeave(ieee, nwk);
                 ZigBeeNode node = manager.getNode(ieeeAddress);
                 if (node != null) {
@@ -590,6 +594,11 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
 
     @Override
     public void close() {
+        DongleJoinControl joins = dongleJoins;
+        if (joins != null && trustCenter.permitJoinRemaining() > 0) {
+            // the dongle's firmware would go on letting devices join with no hub to check them
+            joins.permitJoin(0, trustCenter.policy());
+        }
         manager.shutdown();
         if (air != null) {
             air.close();

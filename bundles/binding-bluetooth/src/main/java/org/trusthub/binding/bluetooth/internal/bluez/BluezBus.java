@@ -18,7 +18,9 @@ import org.bluez.Device1;
 import org.bluez.GattCharacteristic1;
 import org.bluez.exceptions.BluezAlreadyConnectedException;
 import org.bluez.exceptions.BluezAlreadyExistsException;
+import org.freedesktop.dbus.DBusAsyncReply;
 import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.messages.Message;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
@@ -55,6 +57,9 @@ final class BluezBus implements AutoCloseable {
     private final HubAgent agent;
     private final Map<String, AutoCloseable> notifications = new ConcurrentHashMap<>();
     private final long servicesWaitMillis;
+    /** How much longer than the operator's comparison a pairing may take (BlueZ's own SMP exchange). */
+    private static final java.time.Duration PAIR_MARGIN = java.time.Duration.ofSeconds(20);
+    private static final String ALREADY_EXISTS = "org.bluez.Error.AlreadyExists";
 
     BluezBus(String adapterName, String busAddress, String agentCapability, long servicesWaitMillis,
             HubAgent agent) throws Exception {
@@ -118,10 +123,24 @@ final class BluezBus implements AutoCloseable {
                 + address + " on " + name() + ": scan first"));
         agent.expect(path, address);
         try {
-            remote(path, Device1.class).Pair();
+            // dbus-java waits 20 s for a reply by default; a numeric comparison waits for the operator longer
+            DBusAsyncReply<?> call = connection.callMethodAsync(remote(path, Device1.class), "Pair");
+            Message reply = call.getCall().getReply(agent.confirmationWait().plus(PAIR_MARGIN).toMillis());
+            if (reply == null) {
+                throw new IllegalStateException("BlueZ could not pair with " + address + ": no answer within "
+                        + agent.confirmationWait().plus(PAIR_MARGIN).toSeconds() + " s");
+            }
+            if (reply instanceof org.freedesktop.dbus.messages.Error error) {
+                throw error.getException();
+            }
         } catch (BluezAlreadyExistsException e) {
             LOG.info("BlueZ already had a bond with {}; the hub takes it over", address);
-        } catch (DBusException | DBusExecutionException e) {
+        } catch (DBusExecutionException e) {
+            if (!ALREADY_EXISTS.equals(e.getType())) {
+                throw new IllegalStateException("BlueZ could not pair with " + address + ": " + why(e));
+            }
+            LOG.info("BlueZ already had a bond with {}; the hub takes it over", address);
+        } catch (DBusException e) {
             throw new IllegalStateException("BlueZ could not pair with " + address + ": " + why(e));
         } finally {
             agent.done(path);

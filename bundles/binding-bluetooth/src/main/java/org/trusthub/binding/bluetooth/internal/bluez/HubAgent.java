@@ -1,8 +1,10 @@
 package org.trusthub.binding.bluetooth.internal.bluez;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bluez.Agent1;
 import org.bluez.exceptions.BluezCanceledException;
@@ -28,6 +30,12 @@ final class HubAgent implements Agent1 {
     static final String PATH = "/org/trusthub/bluetooth/agent";
     private static final Logger LOG = LoggerFactory.getLogger(HubAgent.class);
 
+    /**
+     * A comparison holds the D-Bus thread BlueZ's request came in on until the operator answers; dbus-java answers
+     * incoming calls on 4 threads, so at most 2 comparisons wait at once and Cancel and other requests still get one.
+     */
+    static final int MAX_COMPARISONS = 2;
+    private final AtomicInteger comparisons = new AtomicInteger();
     /** Device object path to the address the hub is pairing it by. */
     private final Map<String, String> pairing = new ConcurrentHashMap<>();
     private final PairingConfirmations confirmations;
@@ -43,8 +51,17 @@ final class HubAgent implements Agent1 {
         pairing.put(devicePath, address);
     }
 
+    /** The hub's pairing of the device ended (paired, failed or given up): a comparison still waiting is cancelled. */
     void done(String devicePath) {
-        pairing.remove(devicePath);
+        String address = pairing.remove(devicePath);
+        if (address != null) {
+            confirmations.cancel(address);
+        }
+    }
+
+    /** How long a numeric comparison waits for the operator. */
+    Duration confirmationWait() {
+        return confirmationWait;
     }
 
     @Override
@@ -83,12 +100,30 @@ final class HubAgent implements Agent1 {
     public void RequestConfirmation(DBusPath device, UInt32 passkey) throws BluezRejectedException {
         requirePairing(device, "numeric comparison");
         String address = pairing.get(device.getPath());
-        PairingConfirmations.Outcome outcome = confirmations.await(address, passkey.longValue(), confirmationWait);
+        if (address == null) {
+            throw refuse(device, "numeric comparison for a pairing that has just ended");
+        }
+        if (comparisons.incrementAndGet() > MAX_COMPARISONS) {
+            comparisons.decrementAndGet();
+            throw refuse(device, "numeric comparison: " + MAX_COMPARISONS + " comparisons already wait for the"
+                    + " operator");
+        }
+        PairingConfirmations.Outcome outcome;
+        try {
+            outcome = confirmations.await(address, passkey.longValue(), confirmationWait);
+        } finally {
+            comparisons.decrementAndGet();
+        }
+        if (outcome == PairingConfirmations.Outcome.CONFIRMED && !pairing.containsKey(device.getPath())) {
+            // the hub stopped waiting for this pairing while the operator answered: no bond outside the keystore
+            outcome = PairingConfirmations.Outcome.CANCELLED;
+        }
         if (outcome != PairingConfirmations.Outcome.CONFIRMED) {
             throw refuse(device, "numeric comparison (" + switch (outcome) {
                 case WRONG_NUMBER -> "the operator typed another number than the hub's";
                 case REJECTED -> "rejected by the operator";
                 case TIMED_OUT -> "no operator confirmation within " + confirmationWait.toSeconds() + " s";
+                case CANCELLED -> "the pairing ended before the operator answered";
                 default -> "the wait was interrupted";
             } + ")");
         }
@@ -106,7 +141,11 @@ final class HubAgent implements Agent1 {
 
     @Override
     public void Cancel() {
+        // Agent1.Cancel names no device: every comparison of a pairing this agent answers for ends (fails closed)
         LOG.info("BlueZ cancelled a request to the hub's pairing agent");
+        for (String address : List.copyOf(pairing.values())) {
+            confirmations.cancel(address);
+        }
     }
 
     private void requirePairing(DBusPath device, String what) throws BluezRejectedException {
