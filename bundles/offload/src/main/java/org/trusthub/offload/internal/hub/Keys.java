@@ -29,12 +29,17 @@ public final class Keys {
         this.registry = registry;
     }
 
-    /** The thing, if it is OPERATIONAL and its keys are active; refuses otherwise. */
-    public ThingId operational(String text, String role) {
+    /** The thing id the text names, known or not; refuses text that is not a thing id. */
+    public static ThingId id(String text, String role) {
         if (!ThingId.isValid(text)) {
             throw new OffloadException(Refusal.MALFORMED, role + " is not a valid thing id");
         }
-        ThingId id = ThingId.of(text);
+        return ThingId.of(text);
+    }
+
+    /** The thing, if it is OPERATIONAL and its keys are active; refuses otherwise. */
+    public ThingId operational(String text, String role) {
+        ThingId id = id(text, role);
         Optional<Thing> t = registry.find(id);
         if (t.isEmpty()) {
             throw new OffloadException(Refusal.UNKNOWN_THING, role + " '" + id + "' is not enrolled");
