@@ -124,10 +124,11 @@ public final class Gate {
         Cose.Parsed p = Cose.parseMac0(request, what);
         String kid = new String(p.kid(), StandardCharsets.UTF_8);
         // Until the MAC verifies, a refusal says nothing about the thing the kid names: an unknown id, one without
-        // active keys and a wrong MAC get the same answer, after the same MAC computation (under a throwaway key when
-        // there is no key to use). Only an authenticated requester learns that it is not in service.
+        // active keys and a wrong MAC get the same answer, after the same work: a key derivation (of a throwaway key
+        // when there is no key to use) and a MAC computation. Only an authenticated requester learns that it is not
+        // in service.
         Optional<DerivedKey> dk = keys.requestKey(kid);
-        byte[] k = dk.isPresent() ? dk.get().bytes() : crypto.random(Crypto.KEY);
+        byte[] k = dk.isPresent() ? dk.get().bytes() : Keys.throwawayRequestKey(kid);
         KeyGeneration generation = null;
         byte[] payloadBytes;
         try {

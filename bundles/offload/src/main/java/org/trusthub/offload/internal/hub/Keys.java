@@ -1,6 +1,11 @@
 package org.trusthub.offload.internal.hub;
 
+import java.security.SecureRandom;
 import java.util.Optional;
+
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyMetadata;
@@ -21,6 +26,7 @@ import org.trusthub.offload.internal.wire.Crypto;
  * is not OPERATIONAL.
  */
 public final class Keys {
+    private static final SecureRandom THROWAWAY = new SecureRandom();
     private final ThingKeyStore keystore;
     private final ThingRegistry registry;
 
@@ -29,12 +35,17 @@ public final class Keys {
         this.registry = registry;
     }
 
-    /** The thing, if it is OPERATIONAL and its keys are active; refuses otherwise. */
-    public ThingId operational(String text, String role) {
+    /** The thing id the text names, known or not; refuses text that is not a thing id. */
+    public static ThingId id(String text, String role) {
         if (!ThingId.isValid(text)) {
             throw new OffloadException(Refusal.MALFORMED, role + " is not a valid thing id");
         }
-        ThingId id = ThingId.of(text);
+        return ThingId.of(text);
+    }
+
+    /** The thing, if it is OPERATIONAL and its keys are active; refuses otherwise. */
+    public ThingId operational(String text, String role) {
+        ThingId id = id(text, role);
         Optional<Thing> t = registry.find(id);
         if (t.isEmpty()) {
             throw new OffloadException(Refusal.UNKNOWN_THING, role + " '" + id + "' is not enrolled");
@@ -67,6 +78,23 @@ public final class Keys {
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A key nobody holds, made by the same work as a thing's request key (one HKDF-Expand of an info string as long),
+     * so that a request naming no usable thing costs what one naming a thing does before its MAC fails.
+     */
+    static byte[] throwawayRequestKey(String kid) {
+        byte[] prk = new byte[32];
+        THROWAWAY.nextBytes(prk);
+        byte[] info = ("trusthub/v1" + kid + Layer.APPLICATION.name() + org.trusthub.offload.internal.wire.Wire
+                .MECH_REQUEST + "________").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
+        g.init(HKDFParameters.skipExtractParameters(prk, info));
+        byte[] out = new byte[Crypto.KEY];
+        g.generateBytes(out, 0, out.length);
+        java.util.Arrays.fill(prk, (byte) 0);
+        return out;
     }
 
     /** Whether the thing is OPERATIONAL with active keys right now. */

@@ -8,6 +8,8 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * in Karaf, are written back to {@code etc/org.trusthub.offload.grants.cfg}). The shell edits them through
  * {@link #add} and {@link #remove}; a bad entry is refused there and changes nothing. A bad table arriving from the
  * file is refused whole: the grants in force stay (none, at start) and {@link #error()} says why.
+ *
+ * <p>Config Admin is the one source of truth: the table in force is always read back from the configuration stored
+ * there, on every Config Admin callback and right after the shell's own update. A callback carries the properties of
+ * the update that caused it and may arrive after later updates; taking its values would put an older table back in
+ * force (a removed grant would briefly come back), so the values it carries are not used.
  */
 @Component(service = OffloadGrants.class, configurationPid = OffloadGrants.PID, immediate = true)
 @Designate(ocd = OffloadGrants.Config.class)
@@ -52,18 +59,36 @@ public class OffloadGrants {
 
     @Activate
     @Modified
-    void apply(Config config) {
+    synchronized void apply() {
+        GrantTable before = table;
         try {
-            GrantTable t = GrantTable.parse(config.grants());
+            GrantTable t = GrantTable.parse(values(current().map(c -> c.get(GRANTS)).orElse(null)));
+            boolean changed = !t.entries().equals(before.entries()) || error != null;
             table = t;
             error = null;
-            LOG.info("Offload grants: {} entr{} in force{}", t.entries().size(), t.entries().size() == 1 ? "y" : "ies",
-                    t.isEmpty() ? " (no token or pairwise key is issued)" : "");
+            if (changed) {
+                LOG.info("Offload grants: {} entr{} in force{}", t.entries().size(),
+                        t.entries().size() == 1 ? "y" : "ies", t.isEmpty() ? " (no token or pairwise key is issued)"
+                                : "");
+            }
         } catch (IllegalArgumentException e) {
             error = e.getMessage();
             LOG.error("Offload grants in {} refused: {}; the {} grant(s) in force stay", PID, e.getMessage(),
                     table.entries().size());
+        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            // Config Admin failed to answer: keep what is in force rather than guess.
+            error = "cannot read " + PID + " from Config Admin: " + e.getMessage();
+            LOG.error("Offload grants: {}; the {} grant(s) in force stay", error, table.entries().size());
         }
+    }
+
+    /** The properties stored under the PID now, without creating a configuration that does not exist. */
+    private Optional<Dictionary<String, Object>> current() throws IOException, InvalidSyntaxException {
+        Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+        if (found == null || found.length == 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(found[0].getProperties());
     }
 
     /** The grants in force. */
@@ -119,11 +144,11 @@ public class OffloadGrants {
         // One string: a Karaf .cfg file holds it as written and reads it back the same.
         props.put(GRANTS, next.toString());
         c.update(props);
-        // In force now, not when Config Admin calls back (it will, with the same table).
-        table = next;
-        error = null;
-        LOG.info("Offload grants changed from the console: {} entr{} in force", next.entries().size(),
+        LOG.info("Offload grants changed from the console: {} entr{} stored", next.entries().size(),
                 next.entries().size() == 1 ? "y" : "ies");
+        // In force now, read back from Config Admin as every callback does (which may come later, and then changes
+        // nothing).
+        apply();
     }
 
     private static Collection<String> values(Object v) {

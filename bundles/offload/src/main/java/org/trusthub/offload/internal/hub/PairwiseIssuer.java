@@ -54,11 +54,14 @@ public final class PairwiseIssuer {
 
     private byte[] issue(byte[] request) {
         Gate.Admitted rq = gate.admit(request, Wire.AAD_PAIR_REQUEST, "pairwise key request");
-        ThingId peer = keys.operational(Cbor.text(rq.payload, Wire.RQ_PEER, "peer"), "peer");
+        String peerText = Cbor.text(rq.payload, Wire.RQ_PEER, "peer");
+        ThingId peer = Keys.id(peerText, "peer");
         if (peer.equals(rq.thing)) {
             throw new OffloadException(Refusal.WRONG_BINDING, "a thing cannot pair with itself");
         }
+        // The grant before the peer's state: a thing learns nothing about things it has no grant for.
         authorization.checkPair(rq.thing, peer);
+        keys.operational(peerText, "peer");
         byte[] kA = keys.key(rq.thing, Wire.MECH_WRAP);
         byte[] kB = keys.key(peer, Wire.MECH_WRAP);
         rq.commit();

@@ -97,11 +97,13 @@ public final class TokenIssuer {
         if (appliesTo != null && !appliesTo.equals(audText)) {
             throw new OffloadException(Refusal.WRONG_BINDING, "AppliesTo names another audience than the request");
         }
-        ThingId audience = keys.operational(audText, "audience");
+        ThingId audience = Keys.id(audText, "audience");
         if (audience.equals(rq.thing)) {
             throw new OffloadException(Refusal.WRONG_BINDING, "a thing cannot be its own audience");
         }
+        // The grant before the audience's state: a client learns nothing about things it has no grant for.
         authorization.checkToken(rq.thing, audience, scope);
+        keys.operational(audText, "audience");
         byte[] kToken = keys.key(audience, Wire.MECH_TOKEN);
         byte[] kWrap = keys.key(rq.thing, Wire.MECH_WRAP);
         rq.commit();

@@ -18,6 +18,9 @@ import org.trusthub.offload.internal.hub.OffloadGrants;
         + "shows it; tokens and keys already issued live out their lifetime")
 public class GrantRemoveCommand implements Action {
 
+    static final String STILL_VALID = "Tokens and pairwise keys issued under it stay valid until they expire "
+            + "(trusthub:offload-tokens lists the live tokens)";
+
     @Reference
     OffloadGrants grants;
 
@@ -34,6 +37,8 @@ public class GrantRemoveCommand implements Action {
             throw error(e.getMessage());
         }
         System.out.println("Removed: " + GrantTable.canonical(entry));
+        // The hub cannot recall a token or a pairwise key: say so where the operator acts.
+        System.out.println(STILL_VALID);
         return null;
     }
 

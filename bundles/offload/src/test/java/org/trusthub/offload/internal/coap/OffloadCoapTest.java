@@ -227,6 +227,39 @@ class OffloadCoapTest {
     }
 
     @Test
+    void overCoapAnUnauthenticatedRequestGetsOneAnswerWhateverItsKidNames() {
+        Device a = operational("meter-a");
+        Device b = operational("meter-b");
+        Device r = operational("meter-r");
+        keys.revoke(r.model().id());
+        CoapHubLink la = link(a, Security.DTLS_PSK);
+        // A request naming another thing, known, revoked or unknown, over a's channel: the same 4.01 and text, which
+        // names only the channel's thing.
+        String first = null;
+        for (String kid : List.of("meter-b", "meter-r", "ghost-1")) {
+            byte[] root = new byte[32];
+            random.nextBytes(root);
+            ConstrainedDevice claimant = ConstrainedDevice.bootstrap(ThingId.of(kid), root, 1, Clock.systemUTC(),
+                    random);
+            OffloadException e = assertThrows(OffloadException.class,
+                    () -> la.exchange("token", claimant.requestToken(b.model().id(), "read")));
+            assertEquals(Refusal.WRONG_BINDING, e.refusal(), kid);
+            assertTrue(e.getMessage().contains("4.01"), e.getMessage());
+            first = first == null ? e.getMessage() : first;
+            assertEquals(first, e.getMessage(), kid);
+        }
+        // a's own kid under a key that is not a's: 4.01 as well.
+        byte[] wrong = new byte[32];
+        random.nextBytes(wrong);
+        ConstrainedDevice forger = ConstrainedDevice.bootstrap(a.model().id(), wrong, 1, Clock.systemUTC(), random);
+        OffloadException forged = assertThrows(OffloadException.class,
+                () -> la.exchange("token", forger.requestToken(b.model().id(), "read")));
+        assertEquals(Refusal.FORGED, forged.refusal());
+        assertTrue(forged.getMessage().contains("4.01"), forged.getMessage());
+        assertTrue(hub.issued().isEmpty());
+    }
+
+    @Test
     void whatNoGrantAllowsIsForbiddenOverCoapCountedAndIssuesNothing() {
         Device a = operational("meter-a");
         Device b = operational("meter-b");

@@ -134,4 +134,32 @@ class AuthorizationTest {
         client.acceptResponse(sts.invoke(again).body().orElseThrow());
         assertEquals(1, hub.issuedTokens().size());
     }
+
+    @Test
+    void aClientWithoutAGrantLearnsNothingAboutTheAudienceOrPeerItNames() {
+        ThingId ghost = ThingId.of("ghost-1");
+        refusedForWantOfAGrant(() -> hub.requestToken(sensor.requestToken(ghost, "read")));
+        refusedForWantOfAGrant(() -> hub.requestPairwiseKey(sensor.requestPairwiseKey(ghost)));
+        refusedForWantOfAGrant(() -> hub.requestSecurityToken(WsTrust.rst(ghost.value(),
+                sensor.requestToken(ghost, "read"))));
+        assertEquals(Map.of("token", 2L, "pairwise-key", 1L), hub.notGranted());
+
+        // Once granted, the audience's and the peer's state is checked as before.
+        grants.set(GrantTable.parse("token sensor-1 * read, pair sensor-1 *"));
+        assertEquals(Refusal.UNKNOWN_THING, assertThrows(OffloadException.class,
+                () -> hub.requestToken(sensor.requestToken(ghost, "read"))).refusal());
+        assertEquals(Refusal.UNKNOWN_THING, assertThrows(OffloadException.class,
+                () -> hub.requestPairwiseKey(sensor.requestPairwiseKey(ghost))).refusal());
+        assertTrue(hub.issued().isEmpty());
+    }
+
+    @Test
+    void noWildcardGrantsAThingATokenForItselfOrAKeyWithItself() {
+        grants.set(GrantTable.parse("token * * *, pair * *"));
+        assertEquals(Refusal.WRONG_BINDING, assertThrows(OffloadException.class,
+                () -> hub.requestToken(sensor.requestToken(sensor.id(), "read"))).refusal());
+        assertEquals(Refusal.WRONG_BINDING, assertThrows(OffloadException.class,
+                () -> hub.requestPairwiseKey(sensor.requestPairwiseKey(sensor.id()))).refusal());
+        assertTrue(hub.issued().isEmpty());
+    }
 }

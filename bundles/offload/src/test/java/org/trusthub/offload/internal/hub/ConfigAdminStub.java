@@ -1,11 +1,9 @@
 package org.trusthub.offload.internal.hub;
 
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.cm.Configuration;
@@ -13,16 +11,23 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Config Admin in memory, as much of it as {@link OffloadGrants} uses: one configuration per PID, properties copied in
- * and out, updates counted. Hands every update to the component as Config Admin would ({@link #component}).
+ * and out, updates counted. As the real one, it tells the component of an update later, on another thread: the
+ * callbacks queue up until {@link #deliver()} hands them over, in order.
  */
 public final class ConfigAdminStub {
     private final Map<String, Hashtable<String, Object>> stored = new HashMap<>();
     public int updates;
+    private int pendingCallbacks;
     public OffloadGrants component;
     public final ConfigurationAdmin admin = (ConfigurationAdmin) Proxy.newProxyInstance(
             ConfigAdminStub.class.getClassLoader(), new Class<?>[] {ConfigurationAdmin.class}, (p, m, args) -> {
                 if (m.getName().equals("getConfiguration")) {
                     return configuration((String) args[0]);
+                }
+                if (m.getName().equals("listConfigurations")) {
+                    String filter = (String) args[0];
+                    return stored.keySet().stream().filter(pid -> filter.equals("(service.pid=" + pid + ")"))
+                            .map(this::configuration).toArray(Configuration[]::new);
                 }
                 throw new UnsupportedOperationException(m.getName());
             });
@@ -41,8 +46,8 @@ public final class ConfigAdminStub {
                         }
                         stored.put(pid, copy);
                         updates++;
-                        if (component != null && OffloadGrants.PID.equals(pid)) {
-                            component.apply(config(copy.get(OffloadGrants.GRANTS)));
+                        if (OffloadGrants.PID.equals(pid)) {
+                            pendingCallbacks++;
                         }
                         yield null;
                     }
@@ -56,6 +61,15 @@ public final class ConfigAdminStub {
         return p == null ? null : p.get(OffloadGrants.GRANTS);
     }
 
+    /** Hands the component the callbacks of the updates so far, in order; returns how many. */
+    public int deliver() {
+        int n = pendingCallbacks;
+        for (; pendingCallbacks > 0; pendingCallbacks--) {
+            component.apply();
+        }
+        return n;
+    }
+
     /** Stores a value as the configuration file would, without telling the component. */
     public void store(Object grants) {
         Hashtable<String, Object> p = new Hashtable<>();
@@ -67,24 +81,7 @@ public final class ConfigAdminStub {
     public OffloadGrants activate() {
         component = new OffloadGrants();
         component.configAdmin = admin;
-        component.apply(config(storedGrants()));
+        component.apply();
         return component;
-    }
-
-    /** The component's configuration for a stored value (a String, as a .cfg gives it, or a String[]). */
-    public static OffloadGrants.Config config(Object value) {
-        String[] grants = value == null ? new String[0] : value instanceof String[] a ? a
-                : value instanceof List<?> l ? l.toArray(String[]::new) : new String[] {value.toString()};
-        return new OffloadGrants.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return OffloadGrants.Config.class;
-            }
-
-            @Override
-            public String[] grants() {
-                return grants;
-            }
-        };
     }
 }

@@ -126,4 +126,20 @@ class GrantTableTest {
                 () -> more.without("token sensor-1 lock-1 write")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.with("token a b c, pair a b"));
     }
+
+    @Test
+    void aGroupNamedLikeAThingMatchesOnlyItsMembersAndNamesAreNeverNormalised() {
+        GrantTable t = GrantTable.parse("token @sensor-1 lock-1 read");
+        assertFalse(t.allowsToken(SENSOR, LOCK, "read", NO_GROUPS), "@sensor-1 is a group, not the thing sensor-1");
+        assertTrue(t.allowsToken(LAMP, LOCK, "read", g -> g.equals("sensor-1") ? Set.of(LAMP) : Set.of()));
+        for (String entry : List.of("token Sensor-1 lock-1 read", "token s\u00e9nsor lock-1 read",
+                "token \uff53ensor-1 lock-1 read", "token sensor-1 lock-1 r\u00e9ad", "pair @Hall lamp-1",
+                "pair ** lamp-1", "pair @* lamp-1", "token sensor-1 lock-1 read *")) {
+            assertThrows(IllegalArgumentException.class, () -> GrantTable.parse(entry), entry);
+        }
+        GrantTable read = GrantTable.parse("token sensor-1 lock-1 read");
+        assertTrue(read.allowsToken(SENSOR, LOCK, "read read", NO_GROUPS), "a repeated word asks for nothing more");
+        assertFalse(read.allowsToken(SENSOR, LOCK, "*", NO_GROUPS), "a requested * is a word, not a wildcard");
+        assertFalse(read.allowsToken(SENSOR, LOCK, "read,unlock", NO_GROUPS));
+    }
 }

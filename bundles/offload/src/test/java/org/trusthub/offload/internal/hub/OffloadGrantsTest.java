@@ -73,6 +73,33 @@ class OffloadGrantsTest {
     }
 
     @Test
+    void aLateConfigAdminCallbackNeverPutsAnOlderTableBackInForce() throws Exception {
+        OffloadGrants grants = configAdmin.activate();
+        grants.add("token sensor-1 lock-1 unlock");
+        grants.add("pair lamp-1 sensor-1");
+        grants.remove("token sensor-1 lock-1 unlock");
+        List<String> now = List.of("pair lamp-1 sensor-1");
+        assertEquals(now, grants.table().entries());
+        // Config Admin calls back once per update, later, each call carrying the table of its own update: the first
+        // one still holds the removed grant. Every call reads what is stored now instead.
+        assertEquals(3, configAdmin.deliver());
+        assertEquals(now, grants.table().entries(), "the removed grant stays removed");
+        assertEquals(Optional.empty(), grants.error());
+    }
+
+    @Test
+    void theFileChangingTheTableIsWhatIsInForceAfterItsCallback() throws Exception {
+        OffloadGrants grants = configAdmin.activate();
+        grants.add("pair lamp-1 sensor-1");
+        configAdmin.store("token sensor-1 lock-1 read");
+        grants.apply();
+        assertEquals(List.of("token sensor-1 lock-1 read"), grants.table().entries());
+        // The shell builds on what is stored, not on a table of its own.
+        grants.add("pair lamp-1 sensor-1");
+        assertEquals("token sensor-1 lock-1 read, pair lamp-1 sensor-1", configAdmin.storedGrants());
+    }
+
+    @Test
     void aBadEntryFromTheShellIsRefusedAndChangesNothing() throws Exception {
         configAdmin.store("pair lamp-1 sensor-1");
         OffloadGrants grants = configAdmin.activate();
@@ -103,10 +130,12 @@ class OffloadGrantsTest {
         assertTrue(e.getMessage().contains("the stored grants are refused"), e.getMessage());
         assertEquals(0, configAdmin.updates);
 
-        grants.apply(ConfigAdminStub.config(new String[] {"token sensor-1 lock-1 read", "pair lamp-1 sensor-1"}));
+        configAdmin.store(new String[] {"token sensor-1 lock-1 read", "pair lamp-1 sensor-1"});
+        grants.apply();
         assertEquals(Optional.empty(), grants.error());
         assertEquals(2, grants.table().entries().size());
-        grants.apply(ConfigAdminStub.config("pair lamp-1 Sensor-1"));
+        configAdmin.store("pair lamp-1 Sensor-1");
+        grants.apply();
         assertTrue(grants.error().isPresent());
         assertEquals(List.of("token sensor-1 lock-1 read", "pair lamp-1 sensor-1"), grants.table().entries(),
                 "the previous table stays in force");

@@ -152,7 +152,8 @@ class OffloadCommandsTest {
         assertEquals(updates, configAdmin.updates);
 
         remove.words = List.of("token", "cmd-a", "cmd-b", "status", "read");
-        assertEquals("Removed: token cmd-a cmd-b read status", output(remove::execute).strip());
+        assertEquals("Removed: token cmd-a cmd-b read status" + System.lineSeparator()
+                + GrantRemoveCommand.STILL_VALID, output(remove::execute).strip());
         assertEquals("pair cmd-b @cmd-group", configAdmin.storedGrants());
         assertThrows(OffloadException.class, () -> hub.requestToken(a.requestToken(b.id(), "read")));
         assertTrue(output(stats::execute).matches("(?s).*want of a grant.*\\n\\s+token\\s+2\\n.*"));
