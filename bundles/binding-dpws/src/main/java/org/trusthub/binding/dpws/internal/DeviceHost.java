@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import javax.xml.namespace.QName;
 
@@ -242,13 +243,11 @@ public final class DeviceHost {
 
     // ---- discovery ----
 
-    /** Spacing of the replies to one Probe, so a long answer does not overflow the prober's receive buffer. */
-    static final int REPLY_SPACING_MILLIS = 5;
-
     /**
      * Answers a Probe with one ProbeMatches per matching hosted thing: each fits a datagram however many things are
      * hosted, and each signed one speaks for one device (a signature binds the device it announces). The source
-     * address pays for every reply from its budget; over budget it gets none.
+     * address pays for every reply from its budget; over budget it gets none. The replies are built, signed and
+     * sent by {@link DiscoveryReplies}, never on the thread that read the Probe.
      */
     void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
         DpwsVersion v = probe.soap.version;
@@ -264,16 +263,28 @@ public final class DeviceHost {
         if (matches.isEmpty() || !withinBudget(from, matches.size(), "Probe")) {
             return;
         }
-        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
+        List<Supplier<SoapMessage>> answer = new ArrayList<>();
         for (DiscoveryMessage.Endpoint e : matches) {
-            SoapMessage reply = DiscoveryMessage.probeMatches(v, probe.soap.messageId(), List.of(e), nextSequence());
-            stack.sendDiscovery(reply, from, delay);
-            delay += REPLY_SPACING_MILLIS;
+            answer.add(() -> DiscoveryMessage.probeMatches(v, probe.soap.messageId(), List.of(e), nextSequence()));
         }
+        queue(answer, from, multicast, "Probe");
     }
 
     // Anyone can send (or spoof) Probes: said at most once a minute.
     private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit busyLog = new LogLimit(Duration.ofMinutes(1));
+
+    private void queue(List<Supplier<SoapMessage>> answer, InetSocketAddress from, boolean multicast, String what) {
+        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
+        if (!stack.reply(answer, from, delay)) {
+            long held = busyLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: not answering a {} from {}: {} discovery replies already wait to be sent; {} more "
+                        + "refused since the last report", what, from.getAddress().getHostAddress(),
+                        DiscoveryReplies.MAX_PENDING, held);
+            }
+        }
+    }
 
     private boolean withinBudget(InetSocketAddress from, int replies, String what) {
         if (replyBudget.charge(from.getAddress(), replies)) {
@@ -294,9 +305,9 @@ public final class DeviceHost {
         InetAddress local = stack.localAddressFor(from.getAddress());
         for (Hosted h : hosted.values()) {
             if (h.address().equalsIgnoreCase(wanted) && local != null && withinBudget(from, 1, "Resolve")) {
-                SoapMessage reply = DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(),
-                        endpoint(v, h, List.of(url(local, h.devicePath()))), nextSequence());
-                stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
+                DiscoveryMessage.Endpoint e = endpoint(v, h, List.of(url(local, h.devicePath())));
+                queue(List.of(() -> DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(), e, nextSequence())),
+                        from, multicast, "Resolve");
             }
         }
     }

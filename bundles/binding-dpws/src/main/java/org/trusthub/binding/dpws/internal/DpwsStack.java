@@ -55,6 +55,7 @@ public final class DpwsStack implements AutoCloseable {
     private final DuplicateFilter duplicates = new DuplicateFilter(512);
     private final AppSequenceGuard sequences = new AppSequenceGuard();
     private final DeviceHost host;
+    private final DiscoveryReplies replies;
     private final DpwsClient client;
     private final ThreadLocal<String> requestBase = new ThreadLocal<>();
     private UdpTransport udp;
@@ -81,6 +82,7 @@ public final class DpwsStack implements AutoCloseable {
         });
         this.http = new SoapHttpClient(config.httpTimeout(), tls);
         this.host = new DeviceHost(this, things, config.hubName());
+        this.replies = new DiscoveryReplies((m, to) -> sendDiscovery(m, to, 0), DiscoveryReplies.MAX_PENDING);
         this.client = new DpwsClient(this);
     }
 
@@ -213,6 +215,14 @@ public final class DpwsStack implements AutoCloseable {
         } catch (SoapSecurityException | MalformedMessageException | IllegalArgumentException e) {
             LOG.warn("DPWS: {} not sent: {}", m.action(), e.getMessage());
         }
+    }
+
+    /**
+     * Queues the device host's answer to a Probe or Resolve, sent (and signed) off the receiving thread; false when
+     * too many replies already wait.
+     */
+    boolean reply(List<java.util.function.Supplier<SoapMessage>> answer, InetSocketAddress to, long delayMillis) {
+        return replies.offer(answer, to, delayMillis);
     }
 
     /** Posts a one-way message (event, SubscriptionEnd) in the background. */
@@ -385,6 +395,7 @@ public final class DpwsStack implements AutoCloseable {
         if (config.host()) {
             host.stop();
         }
+        replies.close();
         // Let the Bye and SubscriptionEnd messages go out before the sockets close.
         scheduler.shutdown();
         try {
