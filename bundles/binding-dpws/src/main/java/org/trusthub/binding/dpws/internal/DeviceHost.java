@@ -86,7 +86,13 @@ public final class DeviceHost {
             if (thing.isPresent()) {
                 return thing.equals(other.thing);
             }
-            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress());
+            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress())
+                    && scope(address) == scope(other.address);
+        }
+
+        // The same link-local address on another link is another host.
+        private static int scope(InetAddress a) {
+            return a instanceof Inet6Address a6 && a6.isLinkLocalAddress() ? a6.getScopeId() : 0;
         }
 
         @Override
