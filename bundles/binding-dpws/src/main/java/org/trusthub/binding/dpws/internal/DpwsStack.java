@@ -332,7 +332,16 @@ public final class DpwsStack implements AutoCloseable {
             // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
             return "unsigned, and its policy requires signed messages";
         }
-        return sequences.accept(e.address() + " " + m.soap.version, m.soap.appSequence(), signer.isPresent());
+        // Ordered per device, not per spelling: "URN:UUID:AB.." and " urn:uuid:ab.." are the same thing's endpoint,
+        // so one signer cannot fill the signed table with variants of its own address.
+        String device = thingOf(e.address());
+        return sequences.accept((device != null ? device : e.address()) + " " + m.soap.version,
+                m.soap.appSequence(), signer.isPresent());
+    }
+
+    /** How many senders' AppSequence is held in the table that only signed messages write. */
+    int signedSequences() {
+        return sequences.signedSenders();
     }
 
     private static String thingOf(String address) {
