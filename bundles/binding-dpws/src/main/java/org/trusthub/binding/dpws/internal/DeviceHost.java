@@ -256,6 +256,9 @@ public final class DeviceHost {
      * sent by {@link DiscoveryReplies}, never on the thread that read the Probe.
      */
     void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
+        if (!answerable(probe, from)) {
+            return;
+        }
         DpwsVersion v = probe.soap.version;
         InetAddress local = stack.localAddressFor(from.getAddress());
         List<DiscoveryMessage.Endpoint> matches = new ArrayList<>();
@@ -276,7 +279,28 @@ public final class DeviceHost {
         queue(answer, from, multicast, "Probe");
     }
 
+    /**
+     * The longest MessageID a Probe or Resolve may carry. Every reply repeats it as RelatesTo and must still fit a
+     * datagram: a longer one would cost a signature per reply for replies that are never sent.
+     */
+    static final int MAX_REQUEST_ID = 256;
+
+    private boolean answerable(DiscoveryMessage request, InetSocketAddress from) {
+        String id = request.soap.messageId();
+        if (id == null || id.length() <= MAX_REQUEST_ID) {
+            return true;
+        }
+        long held = longIdLog.due();
+        if (held >= 0) {
+            LOG.warn("DPWS: not answering a {} from {}: its MessageID is {} characters long, more than {}; {} more "
+                    + "refused since the last report", request.kind.element, from.getAddress().getHostAddress(),
+                    id.length(), MAX_REQUEST_ID, held);
+        }
+        return false;
+    }
+
     // Anyone can send (or spoof) Probes: said at most once a minute.
+    private final LogLimit longIdLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit busyLog = new LogLimit(Duration.ofMinutes(1));
 
@@ -306,6 +330,9 @@ public final class DeviceHost {
     }
 
     void onResolve(DiscoveryMessage resolve, InetSocketAddress from, boolean multicast) {
+        if (!answerable(resolve, from)) {
+            return;
+        }
         DpwsVersion v = resolve.soap.version;
         String wanted = resolve.endpoints.get(0).address();
         InetAddress local = stack.localAddressFor(from.getAddress());

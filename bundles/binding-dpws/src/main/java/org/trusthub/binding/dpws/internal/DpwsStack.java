@@ -34,6 +34,7 @@ public final class DpwsStack implements AutoCloseable {
     private final LogLimit malformedLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit badSignatureLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit refusedEndpointLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit notSentLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -213,7 +214,12 @@ public final class DpwsStack implements AutoCloseable {
                 udp.unicast(data, to, delayMillis);
             }
         } catch (SoapSecurityException | MalformedMessageException | IllegalArgumentException e) {
-            LOG.warn("DPWS: {} not sent: {}", m.action(), e.getMessage());
+            // Replies are sent because someone asked: said once a minute.
+            long held = notSentLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: {} not sent: {} ({} more not sent since the last report)", m.action(),
+                        e.getMessage(), held);
+            }
         }
     }
 

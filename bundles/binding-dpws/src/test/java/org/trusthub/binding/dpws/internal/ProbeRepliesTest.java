@@ -76,9 +76,13 @@ class ProbeRepliesTest {
     }
 
     static String probe() {
+        return probe("urn:uuid:" + UUID.randomUUID());
+    }
+
+    static String probe(String messageId) {
         return "<s:Envelope xmlns:s='" + DpwsVersion.SOAP + "' xmlns:a='" + V.wsa + "' xmlns:d='" + V.wsd
-                + "'><s:Header><a:Action>" + V.wsdAction("Probe") + "</a:Action><a:MessageID>urn:uuid:"
-                + UUID.randomUUID() + "</a:MessageID><a:To>" + V.discoveryTo + "</a:To></s:Header><s:Body>"
+                + "'><s:Header><a:Action>" + V.wsdAction("Probe") + "</a:Action><a:MessageID>"
+                + messageId + "</a:MessageID><a:To>" + V.discoveryTo + "</a:To></s:Header><s:Body>"
                 + "<d:Probe/></s:Body></s:Envelope>";
     }
 
@@ -248,5 +252,34 @@ class ProbeRepliesTest {
             assertTrue(q.offer(java.util.Collections.nCopies(50, () -> null),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 0));
         }
+    }
+
+    @Test
+    void aProbeWhoseRepliesCouldNotFitIsNotAnsweredAtAll() throws Exception {
+        List<String> signedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch normalSigned = new java.util.concurrent.CountDownLatch(1);
+        String normal = "urn:uuid:" + UUID.randomUUID();
+        SecuritySeamTest.MarkerSecurity recording = new SecuritySeamTest.MarkerSecurity("good") {
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+                String text = envelope.getDocumentElement().getTextContent();
+                if (text.contains(V.wsdAction("ProbeMatches"))) {
+                    signedFor.add(text);
+                    if (text.contains(normal)) {
+                        normalSigned.countDown();
+                    }
+                }
+            }
+        };
+        host = host(1, new MessageSecurity(() -> recording));
+        InetSocketAddress from = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        // RelatesTo repeats the MessageID: 3000 characters leave no room for a ProbeMatch in 4096 bytes.
+        byte[] b = probe("urn:x:" + "a".repeat(3000)).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, from, false);
+        b = probe(normal).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, from, false);
+        // The replies go out in order: once the normal Probe's reply is signed, the long one's would have been too.
+        assertTrue(normalSigned.await(1, java.util.concurrent.TimeUnit.MINUTES), "the normal Probe was not answered");
+        assertEquals(1, signedFor.size(), "a reply that cannot be sent was built and signed");
     }
 }
