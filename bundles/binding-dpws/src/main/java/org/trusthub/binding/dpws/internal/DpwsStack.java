@@ -303,6 +303,15 @@ public final class DpwsStack implements AutoCloseable {
             }
             return;
         }
+        if ((m.kind == DiscoveryMessage.Kind.PROBE || m.kind == DiscoveryMessage.Kind.RESOLVE)
+                && udp.unanswerable(from)) {
+            long held = malformedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: not answering a {} from {}: replies would go to many hosts or none ({} more dropped "
+                        + "since the last report)", m.kind.element, from, held);
+            }
+            return;
+        }
         switch (m.kind) {
             case PROBE -> {
                 if (config.host()) {

@@ -282,4 +282,36 @@ class ProbeRepliesTest {
         assertTrue(normalSigned.await(1, java.util.concurrent.TimeUnit.MINUTES), "the normal Probe was not answered");
         assertEquals(1, signedFor.size(), "a reply that cannot be sent was built and signed");
     }
+
+    @Test
+    void aProbeFromAMulticastBroadcastOrWildcardSourceIsNotAnswered() throws Exception {
+        List<String> signedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch normalSigned = new java.util.concurrent.CountDownLatch(1);
+        String normal = "urn:uuid:" + UUID.randomUUID();
+        SecuritySeamTest.MarkerSecurity recording = new SecuritySeamTest.MarkerSecurity("good") {
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+                String text = envelope.getDocumentElement().getTextContent();
+                if (text.contains(V.wsdAction("ProbeMatches"))) {
+                    signedFor.add(text);
+                    if (text.contains(normal)) {
+                        normalSigned.countDown();
+                    }
+                }
+            }
+        };
+        host = host(1, new MessageSecurity(() -> recording));
+        // Spoofed sources whose replies would reach every host on the link, or nobody.
+        for (InetSocketAddress spoofed : List.of(new InetSocketAddress("239.255.255.250", 3702),
+                new InetSocketAddress("255.255.255.255", 3702), new InetSocketAddress("0.0.0.0", 3702),
+                new InetSocketAddress("ff02::1", 3702), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            byte[] b = probe().getBytes(StandardCharsets.UTF_8);
+            // Unicast, so an answer would be queued at once, ahead of the normal Probe's.
+            host.onDatagram(b, b.length, spoofed, false);
+        }
+        byte[] b = probe(normal).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), false);
+        assertTrue(normalSigned.await(1, java.util.concurrent.TimeUnit.MINUTES), "the normal Probe was not answered");
+        assertEquals(1, signedFor.size(), "a Probe from a multicast, broadcast or wildcard source was answered");
+    }
 }
