@@ -272,9 +272,11 @@ public final class DeviceHost {
         if (matches.isEmpty() || !withinBudget(from, matches.size(), "Probe")) {
             return;
         }
+        // The queued replies keep the MessageID they answer, not the parsed Probe.
+        String relatesTo = probe.soap.messageId();
         List<Supplier<SoapMessage>> answer = new ArrayList<>();
         for (DiscoveryMessage.Endpoint e : matches) {
-            answer.add(() -> DiscoveryMessage.probeMatches(v, probe.soap.messageId(), List.of(e), nextSequence()));
+            answer.add(() -> DiscoveryMessage.probeMatches(v, relatesTo, List.of(e), nextSequence()));
         }
         queue(answer, from, multicast, "Probe");
     }
@@ -339,8 +341,9 @@ public final class DeviceHost {
         for (Hosted h : hosted.values()) {
             if (h.address().equalsIgnoreCase(wanted) && local != null && withinBudget(from, 1, "Resolve")) {
                 DiscoveryMessage.Endpoint e = endpoint(v, h, List.of(url(local, h.devicePath())));
-                queue(List.of(() -> DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(), e, nextSequence())),
-                        from, multicast, "Resolve");
+                String relatesTo = resolve.soap.messageId();
+                queue(List.of(() -> DiscoveryMessage.resolveMatches(v, relatesTo, e, nextSequence())), from,
+                        multicast, "Resolve");
             }
         }
     }
