@@ -12,7 +12,7 @@ import java.util.Map;
  * <p>Two tables, so that nobody can push an authenticated sender's entry out: the sequences of senders whose
  * messages carried a signature bound to them are kept in a table only such messages write to, and are never
  * evicted (their number is bounded by the enrolled things); unsigned senders share a bounded table in which the
- * least recently seen gives way. An unsigned message is ordered against the signed entry too, but never changes it.
+ * least recently seen gives way. Once a sender's messages were signed, an unsigned one in its name is refused.
  */
 public final class AppSequenceGuard {
 
@@ -41,6 +41,9 @@ public final class AppSequenceGuard {
      */
     public synchronized String accept(String sender, AppSequence s, boolean authenticated) {
         Seen last = signed.get(sender);
+        if (last != null && !authenticated) {
+            return "unsigned, though this sender's earlier messages were signed";
+        }
         if (last == null) {
             last = unsigned.get(sender);
         }
@@ -76,6 +79,10 @@ public final class AppSequenceGuard {
             unsigned.put(sender, now);
         }
         return null;
+    }
+
+    synchronized int signedSenders() {
+        return signed.size();
     }
 
     public synchronized void forget(String sender) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import javax.xml.namespace.QName;
 
@@ -89,7 +90,13 @@ public final class DeviceHost {
             if (thing.isPresent()) {
                 return thing.equals(other.thing);
             }
-            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress());
+            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress())
+                    && scope(address) == scope(other.address);
+        }
+
+        // The same link-local address on another link is another host.
+        private static int scope(InetAddress a) {
+            return a instanceof Inet6Address a6 && a6.isLinkLocalAddress() ? a6.getScopeId() : 0;
         }
 
         @Override
@@ -286,15 +293,16 @@ public final class DeviceHost {
 
     // ---- discovery ----
 
-    /** Spacing of the replies to one Probe, so a long answer does not overflow the prober's receive buffer. */
-    static final int REPLY_SPACING_MILLIS = 5;
-
     /**
      * Answers a Probe with one ProbeMatches per matching hosted thing: each fits a datagram however many things are
      * hosted, and each signed one speaks for one device (a signature binds the device it announces). The source
-     * address pays for every reply from its budget; over budget it gets none.
+     * address pays for every reply from its budget; over budget it gets none. The replies are built, signed and
+     * sent by {@link DiscoveryReplies}, never on the thread that read the Probe.
      */
     void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
+        if (!answerable(probe, from)) {
+            return;
+        }
         DpwsVersion v = probe.soap.version;
         InetAddress local = stack.localAddressFor(from.getAddress());
         List<DiscoveryMessage.Endpoint> matches = new ArrayList<>();
@@ -308,16 +316,51 @@ public final class DeviceHost {
         if (matches.isEmpty() || !withinBudget(from, matches.size(), "Probe")) {
             return;
         }
-        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
+        // The queued replies keep the MessageID they answer, not the parsed Probe.
+        String relatesTo = probe.soap.messageId();
+        List<Supplier<SoapMessage>> answer = new ArrayList<>();
         for (DiscoveryMessage.Endpoint e : matches) {
-            SoapMessage reply = DiscoveryMessage.probeMatches(v, probe.soap.messageId(), List.of(e), nextSequence());
-            stack.sendDiscovery(reply, from, delay);
-            delay += REPLY_SPACING_MILLIS;
+            answer.add(() -> DiscoveryMessage.probeMatches(v, relatesTo, List.of(e), nextSequence()));
         }
+        queue(answer, from, multicast, "Probe");
+    }
+
+    /**
+     * The longest MessageID a Probe or Resolve may carry. Every reply repeats it as RelatesTo and must still fit a
+     * datagram: a longer one would cost a signature per reply for replies that are never sent.
+     */
+    static final int MAX_REQUEST_ID = 256;
+
+    private boolean answerable(DiscoveryMessage request, InetSocketAddress from) {
+        String id = request.soap.messageId();
+        if (id == null || id.length() <= MAX_REQUEST_ID) {
+            return true;
+        }
+        long held = longIdLog.due();
+        if (held >= 0) {
+            LOG.warn("DPWS: not answering a {} from {}: its MessageID is {} characters long, more than {}; {} more "
+                    + "refused since the last report", request.kind.element, from.getAddress().getHostAddress(),
+                    id.length(), MAX_REQUEST_ID, held);
+        }
+        return false;
     }
 
     // Anyone can send (or spoof) Probes: said at most once a minute.
+    private final LogLimit longIdLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit busyLog = new LogLimit(Duration.ofMinutes(1));
+
+    private void queue(List<Supplier<SoapMessage>> answer, InetSocketAddress from, boolean multicast, String what) {
+        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
+        if (!stack.reply(answer, from, delay)) {
+            long held = busyLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: not answering a {} from {}: {} discovery replies already wait to be sent; {} more "
+                        + "refused since the last report", what, from.getAddress().getHostAddress(),
+                        DiscoveryReplies.MAX_PENDING, held);
+            }
+        }
+    }
 
     private boolean withinBudget(InetSocketAddress from, int replies, String what) {
         if (replyBudget.charge(from.getAddress(), replies)) {
@@ -333,14 +376,18 @@ public final class DeviceHost {
     }
 
     void onResolve(DiscoveryMessage resolve, InetSocketAddress from, boolean multicast) {
+        if (!answerable(resolve, from)) {
+            return;
+        }
         DpwsVersion v = resolve.soap.version;
         String wanted = resolve.endpoints.get(0).address();
         InetAddress local = stack.localAddressFor(from.getAddress());
         for (Hosted h : hosted.values()) {
             if (h.address().equalsIgnoreCase(wanted) && local != null && withinBudget(from, 1, "Resolve")) {
-                SoapMessage reply = DiscoveryMessage.resolveMatches(v, resolve.soap.messageId(),
-                        endpoint(v, h, List.of(url(local, h.devicePath()))), nextSequence());
-                stack.sendDiscovery(reply, from, multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0);
+                DiscoveryMessage.Endpoint e = endpoint(v, h, List.of(url(local, h.devicePath())));
+                String relatesTo = resolve.soap.messageId();
+                queue(List.of(() -> DiscoveryMessage.resolveMatches(v, relatesTo, e, nextSequence())), from,
+                        multicast, "Resolve");
             }
         }
     }

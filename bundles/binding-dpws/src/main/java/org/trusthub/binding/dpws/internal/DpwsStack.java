@@ -37,6 +37,7 @@ public final class DpwsStack implements AutoCloseable {
     private final LogLimit malformedLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit badSignatureLog = new LogLimit(Duration.ofMinutes(1));
     private final LogLimit refusedEndpointLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimit notSentLog = new LogLimit(Duration.ofMinutes(1));
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -58,6 +59,7 @@ public final class DpwsStack implements AutoCloseable {
     private final DuplicateFilter duplicates = new DuplicateFilter(512);
     private final AppSequenceGuard sequences = new AppSequenceGuard();
     private final DeviceHost host;
+    private final DiscoveryReplies replies;
     private final DpwsClient client;
     private final ThreadLocal<String> requestBase = new ThreadLocal<>();
     private UdpTransport udp;
@@ -92,6 +94,7 @@ public final class DpwsStack implements AutoCloseable {
         });
         this.http = new SoapHttpClient(config.httpTimeout(), tls);
         this.host = new DeviceHost(this, things, config.hubName());
+        this.replies = new DiscoveryReplies((m, to) -> sendDiscovery(m, to, 0), DiscoveryReplies.MAX_PENDING);
         this.client = new DpwsClient(this);
     }
 
@@ -234,8 +237,21 @@ public final class DpwsStack implements AutoCloseable {
                 udp.unicast(data, to, delayMillis);
             }
         } catch (SoapSecurityException | MalformedMessageException | IllegalArgumentException e) {
-            LOG.warn("DPWS: {} not sent: {}", m.action(), e.getMessage());
+            // Replies are sent because someone asked: said once a minute.
+            long held = notSentLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: {} not sent: {} ({} more not sent since the last report)", m.action(),
+                        e.getMessage(), held);
+            }
         }
+    }
+
+    /**
+     * Queues the device host's answer to a Probe or Resolve, sent (and signed) off the receiving thread; false when
+     * too many replies already wait.
+     */
+    boolean reply(List<java.util.function.Supplier<SoapMessage>> answer, InetSocketAddress to, long delayMillis) {
+        return replies.offer(answer, to, delayMillis);
     }
 
     /** Posts a one-way message (event, SubscriptionEnd) in the background. */
@@ -314,6 +330,15 @@ public final class DpwsStack implements AutoCloseable {
             }
             return;
         }
+        if ((m.kind == DiscoveryMessage.Kind.PROBE || m.kind == DiscoveryMessage.Kind.RESOLVE)
+                && udp.unanswerable(from)) {
+            long held = malformedLog.due();
+            if (held >= 0) {
+                LOG.warn("DPWS: not answering a {} from {}: replies would go to many hosts or none ({} more dropped "
+                        + "since the last report)", m.kind.element, from, held);
+            }
+            return;
+        }
         switch (m.kind) {
             case PROBE -> {
                 if (config.host()) {
@@ -349,7 +374,16 @@ public final class DpwsStack implements AutoCloseable {
             // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
             return "unsigned, and its policy requires signed messages";
         }
-        return sequences.accept(e.address() + " " + m.soap.version, m.soap.appSequence(), signer.isPresent());
+        // Ordered per device, not per spelling: "URN:UUID:AB.." and " urn:uuid:ab.." are the same thing's endpoint,
+        // so one signer cannot fill the signed table with variants of its own address.
+        String device = thingOf(e.address());
+        return sequences.accept((device != null ? device : e.address()) + " " + m.soap.version,
+                m.soap.appSequence(), signer.isPresent());
+    }
+
+    /** How many senders' AppSequence is held in the table that only signed messages write. */
+    int signedSequences() {
+        return sequences.signedSenders();
     }
 
     private static String thingOf(String address) {
@@ -434,6 +468,7 @@ public final class DpwsStack implements AutoCloseable {
         if (config.host()) {
             host.stop();
         }
+        replies.close();
         // Let the Bye and SubscriptionEnd messages go out before the sockets close.
         scheduler.shutdown();
         try {

@@ -1,5 +1,6 @@
 package org.trusthub.binding.dpws.internal;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -49,7 +50,7 @@ public record HostLimits(int discoveryRepliesPerMinute, List<String> eventSinks)
             return false;
         }
         InetAddress literal = Range.literal(host);
-        if (literal != null && Range.same(literal, subscriber)) {
+        if (literal != null && Range.same(literal, subscriber) && Range.sameZone(host, subscriber)) {
             return true;
         }
         for (String entry : eventSinks) {
@@ -79,10 +80,12 @@ public record HostLimits(int discoveryRepliesPerMinute, List<String> eventSinks)
                 return new Range(parts[0].toLowerCase(Locale.ROOT), null, 0);
             }
             byte[] bytes = a.getAddress();
+            // An IPv4-mapped IPv6 literal (::ffff:a.b.c.d) is an IPv4 address, and its prefix counts 96 bits more.
+            int mapped = a.getAddress().length == 4 && parts[0].contains(":") ? 96 : 0;
             int prefix = bytes.length * 8;
             if (parts.length == 2) {
                 try {
-                    prefix = Integer.parseInt(parts[1]);
+                    prefix = Integer.parseInt(parts[1]) - mapped;
                 } catch (NumberFormatException e) {
                     throw bad(entry);
                 }
@@ -133,6 +136,27 @@ public record HostLimits(int discoveryRepliesPerMinute, List<String> eventSinks)
             } catch (UnknownHostException e) {
                 return null;
             }
+        }
+
+        /**
+         * Whether the zone a link-local sink names (fe80::1%eth0, %25 URI-encoded or not) is the link the subscriber
+         * is on: the same address on another link is another host. A sink without a zone names no other link.
+         */
+        static boolean sameZone(String host, InetAddress subscriber) {
+            int i = host.indexOf('%');
+            if (i < 0) {
+                return true;
+            }
+            String zone = host.substring(i + 1).replaceAll("]$", "");
+            if (!(subscriber instanceof Inet6Address s6) || s6.getScopeId() == 0) {
+                return false;
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            names.add(Integer.toString(s6.getScopeId()));
+            if (s6.getScopedInterface() != null) {
+                names.add(s6.getScopedInterface().getName());
+            }
+            return names.contains(zone) || zone.startsWith("25") && names.contains(zone.substring(2));
         }
 
         static boolean same(InetAddress a, InetAddress b) {

@@ -1,8 +1,7 @@
 package org.trusthub.binding.dpws.internal;
 
 import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -12,8 +11,10 @@ import java.util.function.LongSupplier;
  * charged, so the budget may go into debt: one source (or one spoofed victim) gets about {@code perMinute}
  * replies a minute however fast it asks, and a legitimate prober always gets a complete answer.
  *
- * <p>The table is bounded: a source whose bucket has filled up again holds no state worth keeping and gives way;
- * when every entry is still in use, new sources are not answered (failing closed rather than forgetting debts).
+ * <p>The table is bounded: when it is full, the source that asked least recently gives way (its debt is forgotten).
+ * Refusing new sources instead would let anyone who spoofs {@link #MAX_SOURCES} addresses stop discovery for
+ * everyone. Forgetting a victim's debt takes that many other sources asking after it, each of which is charged, and
+ * what the host sends in all is bounded by {@link DiscoveryReplies}.
  */
 final class SourceBudget {
 
@@ -22,7 +23,15 @@ final class SourceBudget {
     private final double perNano;
     private final double capacity;
     private final LongSupplier clock;
-    private final Map<InetAddress, Bucket> buckets = new HashMap<>();
+    // Access order: the eldest entry is the source that asked least recently.
+    private final Map<InetAddress, Bucket> buckets = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
+            return size() > MAX_SOURCES;
+        }
+    };
 
     private static final class Bucket {
         double tokens;
@@ -52,9 +61,6 @@ final class SourceBudget {
         long now = clock.getAsLong();
         Bucket b = buckets.get(source);
         if (b == null) {
-            if (buckets.size() >= MAX_SOURCES && !reclaim(now)) {
-                return false;
-            }
             b = new Bucket(capacity, now);
             buckets.put(source, b);
         }
@@ -69,25 +75,5 @@ final class SourceBudget {
     private void refill(Bucket b, long now) {
         b.tokens = Math.min(capacity, b.tokens + (now - b.updated) * perNano);
         b.updated = now;
-    }
-
-    // A sweep that freed nothing is not repeated for a second, so a flood of new sources costs no sweep per datagram.
-    private long nextSweep = Long.MIN_VALUE;
-
-    private boolean reclaim(long now) {
-        if (nextSweep != Long.MIN_VALUE && now - nextSweep < 0) {
-            return false;
-        }
-        boolean freed = false;
-        for (Iterator<Bucket> i = buckets.values().iterator(); i.hasNext();) {
-            Bucket b = i.next();
-            refill(b, now);
-            if (b.tokens >= capacity) {
-                i.remove();
-                freed = true;
-            }
-        }
-        nextSweep = freed ? Long.MIN_VALUE : now + 1_000_000_000L;
-        return freed;
     }
 }

@@ -277,6 +277,32 @@ public final class UdpTransport implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether a reply to this source address would go to many hosts or none: a multicast, broadcast (limited, or of
+     * a configured interface's subnet) or wildcard address, or port 0. Such a source is spoofed; a Probe from it
+     * would make the host flood the link.
+     */
+    public boolean unanswerable(InetSocketAddress source) {
+        InetAddress a = source.getAddress();
+        if (a == null || source.getPort() == 0 || a.isMulticastAddress() || a.isAnyLocalAddress()) {
+            return true;
+        }
+        if (a instanceof Inet4Address) {
+            byte[] b = a.getAddress();
+            if ((b[0] & b[1] & b[2] & b[3]) == (byte) 0xff) {
+                return true;
+            }
+            for (NetworkInterface nif : interfaces) {
+                for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
+                    if (a.equals(ia.getBroadcast())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     static boolean sameSubnet(InetAddress a, InetAddress b, int prefix) {
         byte[] x = a.getAddress();
         byte[] y = b.getAddress();

@@ -188,4 +188,39 @@ class DiscoverySignerBindingTest {
         assertNull(g.accept("b", new AppSequence(1, "", 6), true), "the unsigned message moved B's sequence");
         assertTrue(g.accept("b", new AppSequence(1, "", 6), true).contains("replayed"));
     }
+
+    static final String DEVICE_C = "urn:uuid:cccccccc-1111-2222-3333-444444444444";
+    static final String THING_C = "dpws:cccccccc-1111-2222-3333-444444444444";
+
+    /** The address with the letters whose bit in {@code pattern} is set in upper case: the same endpoint. */
+    static String spelling(String address, int pattern) {
+        StringBuilder b = new StringBuilder();
+        int letter = 0;
+        for (char c : address.toCharArray()) {
+            b.append(Character.isLetter(c) && (pattern >> letter++ & 1) == 1 ? Character.toUpperCase(c) : c);
+        }
+        return b.toString();
+    }
+
+    @Test
+    void oneSignerCannotFillTheSignedTableWithSpellingsOfItsAddress() {
+        // Thing C (compromised, say) signs Hellos for its own endpoint spelled 200 ways: all one device to order.
+        for (int i = 0; i < 200; i++) {
+            datagram(hello(spelling(DEVICE_C, i), THING_C, 1, i + 1, "http://10.0.0.3/c"));
+        }
+        assertEquals(1, stack.signedSequences(), "each spelling of C's address took an entry of its own");
+        // And a spelling cannot restart C's order: a stale number under another spelling is refused.
+        datagram(hello(spelling(DEVICE_C, 1000), THING_C, 1, 1, "http://10.6.6.6/stale"));
+        assertTrue(stack.client().device(spelling(DEVICE_C, 1000)).isEmpty(), "a new spelling restarted C's order");
+    }
+
+    @Test
+    void aSenderThatSignedIsNotBelievedUnsigned() {
+        // C's policy does not ask for signatures, but once C has signed, an unsigned message in its name is forged.
+        datagram(hello(DEVICE_C, THING_C, 1, 1, "http://10.0.0.3/c"));
+        datagram(hello(DEVICE_C, null, 2, 1, "http://10.6.6.6/evil"));
+        assertEquals(List.of("http://10.0.0.3/c"), xaddrsOf(DEVICE_C), "an unsigned Hello redirected a signing sender");
+        datagram(announcement("Bye", DEVICE_C, null, new long[] {2, 2}, null, newId()));
+        assertTrue(stack.client().device(DEVICE_C).isPresent(), "an unsigned Bye removed a signing sender");
+    }
 }

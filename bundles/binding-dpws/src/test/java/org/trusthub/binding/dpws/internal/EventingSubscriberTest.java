@@ -1,6 +1,7 @@
 package org.trusthub.binding.dpws.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,6 +193,37 @@ class EventingSubscriberTest {
                     () -> new HostLimits(10, List.of(bad)), bad);
             assertTrue(e.getMessage().startsWith("eventSinks: '" + bad + "'"), e.getMessage());
         }
+    }
+
+    @Test
+    void anIpv4MappedAddressIsTheIpv4AddressItNames() throws Exception {
+        HostLimits none = HostLimits.defaults();
+        InetAddress v4 = InetAddress.getByName("192.0.2.5");
+        // An IPv4 subscriber may name itself in the IPv4-mapped IPv6 form, and nobody else that way.
+        assertTrue(none.sinkAllowed(URI.create("http://[::ffff:192.0.2.5]:81/a"), v4));
+        assertFalse(none.sinkAllowed(URI.create("http://[::ffff:192.0.2.6]:81/a"), v4));
+        HostLimits mapped = new HostLimits(10, List.of("::ffff:10.9.0.0/112"));
+        assertTrue(mapped.sinkAllowed(URI.create("http://10.9.9.9/a"), v4), "a mapped CIDR range was not applied");
+        assertFalse(mapped.sinkAllowed(URI.create("http://10.8.9.9/a"), v4));
+        assertThrows(IllegalArgumentException.class, () -> new HostLimits(10, List.of("::ffff:10.0.0.0/95")));
+        assertTrue(new DeviceHost.Subscriber(Optional.empty(), v4)
+                .matches(new DeviceHost.Subscriber(Optional.empty(), InetAddress.getByName("::ffff:192.0.2.5"))));
+    }
+
+    @Test
+    void aLinkLocalAddressOnAnotherLinkIsAnotherHost() throws Exception {
+        HostLimits none = HostLimits.defaults();
+        // fe80::1 on link 2 is not fe80::1 on link 3.
+        byte[] fe80 = InetAddress.getByName("fe80::1").getAddress();
+        InetAddress onTwo = java.net.Inet6Address.getByAddress(null, fe80, 2);
+        InetAddress onThree = java.net.Inet6Address.getByAddress(null, fe80, 3);
+        assertTrue(none.sinkAllowed(URI.create("http://[fe80::1%2]:81/a"), onTwo));
+        assertTrue(none.sinkAllowed(URI.create("http://[fe80::1%252]:81/a"), onTwo));
+        assertFalse(none.sinkAllowed(URI.create("http://[fe80::1%3]:81/a"), onTwo),
+                "a subscriber on one link sent events to the same address on another");
+        assertFalse(new DeviceHost.Subscriber(Optional.empty(), onTwo)
+                .matches(new DeviceHost.Subscriber(Optional.empty(), onThree)),
+                "a host on another link managed the subscription");
     }
 
     @Test

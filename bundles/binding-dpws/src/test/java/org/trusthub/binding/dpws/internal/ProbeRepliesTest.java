@@ -43,6 +43,10 @@ class ProbeRepliesTest {
     DpwsStack client;
 
     DpwsStack host(int things) throws Exception {
+        return host(things, MessageSecurity.none());
+    }
+
+    DpwsStack host(int things, MessageSecurity security) throws Exception {
         List<ThingId> ids = IntStream.range(0, things).mapToObj(i -> ThingId.of(String.format("thing-%03d", i)))
                 .toList();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-h",
@@ -56,7 +60,7 @@ class ProbeRepliesTest {
                     public Optional<String> state(ThingId thing) {
                         return Optional.of("OPERATIONAL");
                     }
-                }, MessageSecurity.none());
+                }, security);
         s.start();
         return s;
     }
@@ -72,9 +76,13 @@ class ProbeRepliesTest {
     }
 
     static String probe() {
+        return probe("urn:uuid:" + UUID.randomUUID());
+    }
+
+    static String probe(String messageId) {
         return "<s:Envelope xmlns:s='" + DpwsVersion.SOAP + "' xmlns:a='" + V.wsa + "' xmlns:d='" + V.wsd
-                + "'><s:Header><a:Action>" + V.wsdAction("Probe") + "</a:Action><a:MessageID>urn:uuid:"
-                + UUID.randomUUID() + "</a:MessageID><a:To>" + V.discoveryTo + "</a:To></s:Header><s:Body>"
+                + "'><s:Header><a:Action>" + V.wsdAction("Probe") + "</a:Action><a:MessageID>"
+                + messageId + "</a:MessageID><a:To>" + V.discoveryTo + "</a:To></s:Header><s:Body>"
                 + "<d:Probe/></s:Body></s:Envelope>";
     }
 
@@ -182,15 +190,128 @@ class ProbeRepliesTest {
     }
 
     @Test
-    void aFullTableOfDebtorsAnswersNoNewSource() throws Exception {
+    void aTableFullOfSpoofedDebtorsStillAnswersNewSourcesAndKeepsRecentDebts() throws Exception {
         AtomicLong now = new AtomicLong(0);
         SourceBudget b = new SourceBudget(1, now::get);
-        for (int i = 0; i < SourceBudget.MAX_SOURCES; i++) {
+        InetAddress victim = InetAddress.getByName("192.0.2.7");
+        assertTrue(b.charge(victim, 5));
+        // A flood from as many spoofed sources as the table holds, each driven into debt.
+        for (int i = 0; i < SourceBudget.MAX_SOURCES - 1; i++) {
             assertTrue(b.charge(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}), 5));
         }
+        assertFalse(b.charge(victim, 1), "the victim's debt was forgotten while the table had room");
         InetAddress fresh = InetAddress.getByName("192.0.2.9");
-        assertFalse(b.charge(fresh, 1), "a spoofed flood of sources made the table forget its debtors");
-        now.addAndGet(Duration.ofMinutes(6).toNanos());
-        assertTrue(b.charge(fresh, 1), "repaid entries give way");
+        assertTrue(b.charge(fresh, 1), "a table full of spoofed debtors locked a new source out of discovery");
+        assertFalse(b.charge(victim, 1), "the most recent debtor gave way instead of the least recent one");
+    }
+
+    @Test
+    void probeRepliesAreSignedAndSentOffTheThreadThatReadTheProbe() throws Exception {
+        Set<Thread> signers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch signed = new java.util.concurrent.CountDownLatch(100);
+        SecuritySeamTest.MarkerSecurity recording = new SecuritySeamTest.MarkerSecurity("good") {
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+                // The host's own Hellos are signed by whoever starts it; only the answers matter here.
+                if (envelope.getDocumentElement().getTextContent().contains(V.wsdAction("ProbeMatches"))) {
+                    signers.add(Thread.currentThread());
+                    signed.countDown();
+                }
+            }
+        };
+        host = host(100, new MessageSecurity(() -> recording));
+        byte[] b = probe().getBytes(StandardCharsets.UTF_8);
+        // The reading thread hands the answer over: 100 signatures (RSA/ECDSA each) are not its work.
+        host.onDatagram(b, b.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), false);
+        assertTrue(signed.await(1, java.util.concurrent.TimeUnit.MINUTES), "not every reply was signed");
+        assertFalse(signers.contains(Thread.currentThread()), "replies were signed on the thread that read the Probe");
+    }
+
+    @Test
+    void repliesWaitingToBeSentAreBounded() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicLong sent = new AtomicLong();
+        try (DiscoveryReplies q = new DiscoveryReplies((m, to) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sent.incrementAndGet();
+        }, 10)) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+            List<java.util.function.Supplier<SoapMessage>> six = java.util.Collections.nCopies(6, () -> null);
+            assertTrue(q.offer(six, to, 0));
+            assertFalse(q.offer(six, to, 0), "an answer that overflows the queue was taken");
+            assertTrue(q.offer(six.subList(0, 4), to, 0), "an answer that fits was refused");
+            assertEquals(10, q.pending());
+            release.countDown();
+        }
+        // An answer larger than the bound still goes out when nothing else waits, so any number of things is found.
+        try (DiscoveryReplies q = new DiscoveryReplies((m, to) -> { }, 10)) {
+            assertTrue(q.offer(java.util.Collections.nCopies(50, () -> null),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), 0));
+        }
+    }
+
+    @Test
+    void aProbeWhoseRepliesCouldNotFitIsNotAnsweredAtAll() throws Exception {
+        List<String> signedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch normalSigned = new java.util.concurrent.CountDownLatch(1);
+        String normal = "urn:uuid:" + UUID.randomUUID();
+        SecuritySeamTest.MarkerSecurity recording = new SecuritySeamTest.MarkerSecurity("good") {
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+                String text = envelope.getDocumentElement().getTextContent();
+                if (text.contains(V.wsdAction("ProbeMatches"))) {
+                    signedFor.add(text);
+                    if (text.contains(normal)) {
+                        normalSigned.countDown();
+                    }
+                }
+            }
+        };
+        host = host(1, new MessageSecurity(() -> recording));
+        InetSocketAddress from = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        // RelatesTo repeats the MessageID: 3000 characters leave no room for a ProbeMatch in 4096 bytes.
+        byte[] b = probe("urn:x:" + "a".repeat(3000)).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, from, false);
+        b = probe(normal).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, from, false);
+        // The replies go out in order: once the normal Probe's reply is signed, the long one's would have been too.
+        assertTrue(normalSigned.await(1, java.util.concurrent.TimeUnit.MINUTES), "the normal Probe was not answered");
+        assertEquals(1, signedFor.size(), "a reply that cannot be sent was built and signed");
+    }
+
+    @Test
+    void aProbeFromAMulticastBroadcastOrWildcardSourceIsNotAnswered() throws Exception {
+        List<String> signedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch normalSigned = new java.util.concurrent.CountDownLatch(1);
+        String normal = "urn:uuid:" + UUID.randomUUID();
+        SecuritySeamTest.MarkerSecurity recording = new SecuritySeamTest.MarkerSecurity("good") {
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+                String text = envelope.getDocumentElement().getTextContent();
+                if (text.contains(V.wsdAction("ProbeMatches"))) {
+                    signedFor.add(text);
+                    if (text.contains(normal)) {
+                        normalSigned.countDown();
+                    }
+                }
+            }
+        };
+        host = host(1, new MessageSecurity(() -> recording));
+        // Spoofed sources whose replies would reach every host on the link, or nobody.
+        for (InetSocketAddress spoofed : List.of(new InetSocketAddress("239.255.255.250", 3702),
+                new InetSocketAddress("255.255.255.255", 3702), new InetSocketAddress("0.0.0.0", 3702),
+                new InetSocketAddress("ff02::1", 3702), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            byte[] b = probe().getBytes(StandardCharsets.UTF_8);
+            // Unicast, so an answer would be queued at once, ahead of the normal Probe's.
+            host.onDatagram(b, b.length, spoofed, false);
+        }
+        byte[] b = probe(normal).getBytes(StandardCharsets.UTF_8);
+        host.onDatagram(b, b.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), false);
+        assertTrue(normalSigned.await(1, java.util.concurrent.TimeUnit.MINUTES), "the normal Probe was not answered");
+        assertEquals(1, signedFor.size(), "a Probe from a multicast, broadcast or wildcard source was answered");
     }
 }
