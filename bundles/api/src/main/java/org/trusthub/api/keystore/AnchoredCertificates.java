@@ -9,7 +9,8 @@ import java.util.List;
  * The checks every path makes on a certificate chain that a trust anchor vouches for, beyond the PKIX path itself, so
  * DTLS, TLS, WS-Security and verification offload judge a certificate alike:
  * <ul>
- * <li>every authority (the anchor and each intermediate) is a CA: basicConstraints CA and key usage keyCertSign;</li>
+ * <li>every authority (the anchor and each intermediate) is a CA: basicConstraints CA and key usage keyCertSign,
+ * with no more CAs below it than its path length allows (the anchor's too, which PKIX validators skip);</li>
  * <li>the end certificate is not a CA, has key usage digitalSignature and, where the purpose names one, the extended
  * key usage of the purpose ({@link #CLIENT_AUTH} or {@link #SERVER_AUTH} for DTLS and TLS, {@link #CODE_SIGNING} for
  * firmware);</li>
@@ -93,8 +94,24 @@ public final class AnchoredCertificates {
         checkEndEntity(chain.get(0), extendedKeyUsage);
         for (int i = 1; i < chain.size(); i++) {
             checkAuthority(chain.get(i));
+            checkPathLength(chain.get(i), chain.subList(1, i));
         }
         checkAuthority(anchor);
+        // The JDK's PKIX validator applies the intermediates' path lengths, not the anchor's.
+        checkPathLength(anchor, chain.subList(1, chain.size()));
+    }
+
+    // The CAs below an authority, self-issued ones not counted (RFC 5280, 4.2.1.9), within its pathLenConstraint.
+    private static void checkPathLength(X509Certificate ca, List<X509Certificate> below)
+            throws CertificateException {
+        long cas = below.stream().filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                .count();
+        int allowed = ca.getBasicConstraints();
+        if (cas > allowed) {
+            throw new CertificateException("issuer " + subject(ca) + " allows "
+                    + (allowed == 0 ? "no CA" : "at most " + allowed + " CAs") + " below it (path length "
+                    + allowed + "), the chain has " + cas);
+        }
     }
 
     /** Whether the two certificates carry the same public key (the way an anchored certificate names a thing). */

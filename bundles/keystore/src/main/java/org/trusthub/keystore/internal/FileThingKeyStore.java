@@ -352,6 +352,11 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             } else {
                 X509Certificate cert = ((RootCredential.Certificate) root).certificate();
                 ECPublicKey key = HubIdentities.requireP256(cert);
+                String anchor = anchorWithKey(key.getEncoded());
+                if (anchor != null) {
+                    throw new IllegalArgumentException("the root certificate of thing '" + thing + "' has the key of "
+                            + "trust anchor '" + anchor + "'; a certification authority is no thing");
+                }
                 try {
                     certificate = cert.getEncoded();
                 } catch (CertificateEncodingException e) {
@@ -860,11 +865,49 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             if (anchors.containsKey(alias)) {
                 throw new IllegalArgumentException("trust anchor alias '" + alias + "' is taken; remove it first");
             }
+            String holder = holderOfKey(anchor.getPublicKey().getEncoded());
+            if (holder != null) {
+                throw new IllegalArgumentException("trust anchor '" + alias + "' refused: its key is that of "
+                        + holder + "; a thing or the hub is no certification authority");
+            }
             writeAndApply(new Anchor(alias, der, chosen));
         } finally {
             write.unlock();
         }
         compactIfWanted();
+    }
+
+    // A key that is both a thing's (or the hub's) and an anchor's would let that thing issue certificates the hub
+    // trusts. Called under the write lock.
+    private String holderOfKey(byte[] publicKey) {
+        if (Arrays.equals(identity.certificate().getPublicKey().getEncoded(), publicKey)) {
+            return "the hub";
+        }
+        for (ThingState t : things.values()) {
+            if (t.certificate != null && Arrays.equals(publicKeyOf(t.certificate, "root certificate of thing '"
+                    + t.id + "'"), publicKey)) {
+                return "thing '" + t.id + "'";
+            }
+        }
+        return null;
+    }
+
+    // Called under the write lock.
+    private String anchorWithKey(byte[] publicKey) {
+        for (Anchor a : anchors.values()) {
+            if (Arrays.equals(publicKeyOf(a.certificate(), "trust anchor '" + a.alias() + "'"), publicKey)) {
+                return a.alias();
+            }
+        }
+        return null;
+    }
+
+    private static byte[] publicKeyOf(byte[] der, String what) {
+        try {
+            return HubIdentities.certificate(der).getPublicKey().getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new KeystoreException("stored " + what + " cannot be parsed", e);
+        }
     }
 
     @Override

@@ -431,6 +431,41 @@ class FileThingKeyStore11Test {
     }
 
     @Test
+    void aThingsOrTheHubsKeyIsNeverATrustAnchorsKey() throws Exception {
+        // a thing whose self-signed root certificate is a CA (as `openssl req -x509` makes it by default)
+        java.security.KeyPair plugKeys = Fixture.ecKeyPair("secp256r1");
+        X509Certificate plugRoot = Fixture.selfSignedCa(plugKeys, "plug", "SHA256withECDSA");
+        ThingId plug = ThingId.of("plug");
+        ks.enroll(plug, RootCredential.certificate(plugRoot));
+        ks.compact();
+        Map<String, byte[]> files = fx.files();
+        assertEquals("trust anchor 'plug-ca' refused: its key is that of thing 'plug'; a thing or the hub is no "
+                + "certification authority", assertThrows(IllegalArgumentException.class,
+                        () -> ks.addTrustAnchor("plug-ca", plugRoot, IDENTITY)).getMessage());
+        X509Certificate sameKeyOtherName = Fixture.selfSignedCa(plugKeys, "installer ca", "SHA256withECDSA");
+        assertThrows(IllegalArgumentException.class,
+                () -> ks.addTrustAnchor("installer-ca", sameKeyOtherName, Set.of(TrustPurpose.FIRMWARE)));
+        X509Certificate hubKeyCa = Fixture.selfSignedCa(new java.security.KeyPair(
+                ks.hubIdentity().certificate().getPublicKey(), ks.hubIdentity().privateKey()), "hub ca",
+                "SHA256withECDSA");
+        assertEquals("trust anchor 'hub' refused: its key is that of the hub; a thing or the hub is no "
+                + "certification authority", assertThrows(IllegalArgumentException.class,
+                        () -> ks.addTrustAnchor("hub", hubKeyCa, IDENTITY)).getMessage());
+        FileThingKeyStoreTest.assertFilesEqual(files, fx.files());
+        assertEquals(Map.of(), ks.trustAnchors());
+
+        // and the other way round: an anchor's key enrolls no thing
+        java.security.KeyPair caKeys = Fixture.ecKeyPair("secp256r1");
+        ks.addTrustAnchor("home-ca", Fixture.selfSignedCa(caKeys, "home ca", "SHA256withECDSA"), IDENTITY);
+        ThingId lamp = ThingId.of("lamp-ca");
+        assertEquals("the root certificate of thing 'lamp-ca' has the key of trust anchor 'home-ca'; a "
+                + "certification authority is no thing", assertThrows(IllegalArgumentException.class,
+                        () -> ks.enroll(lamp, RootCredential.certificate(
+                                Fixture.selfSigned(caKeys, "lamp-ca", "SHA256withECDSA")))).getMessage());
+        assertFalse(ks.things().contains(lamp));
+    }
+
+    @Test
     void badTrustAnchorsAreRefusedAndChangeNothing() throws Exception {
         X509Certificate ca = Fixture.selfSignedCa(Fixture.ecKeyPair("secp256r1"), "home ca", "SHA256withECDSA");
         ks.addTrustAnchor("home-ca", ca, IDENTITY);

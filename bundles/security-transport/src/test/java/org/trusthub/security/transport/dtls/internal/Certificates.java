@@ -37,6 +37,17 @@ final class Certificates {
                 true);
     }
 
+    /** A self-signed CA certificate that allows at most {@code pathLength} CAs below it. */
+    static X509Certificate ca(KeyPair pair, String cn, int pathLength) throws Exception {
+        var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + cn),
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(Instant.now().minusSeconds(3600)),
+                Date.from(Instant.now().plusSeconds(86400)), new X500Name("CN=" + cn), pair.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+    }
+
     /**
      * A CA certificate (keyCertSign, cRLSign) or an end certificate (digitalSignature, extended key usage clientAuth
      * and serverAuth).

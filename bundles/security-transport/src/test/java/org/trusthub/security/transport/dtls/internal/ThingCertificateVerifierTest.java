@@ -112,4 +112,24 @@ class ThingCertificateVerifierTest {
         assertNotNull(verify(true, impostor, ca));
         assertEquals("certificate belongs to no enrolled thing", verify(true, impostor, ca));
     }
+
+    @Test
+    void anAnchorsPathLengthLimitsTheCasBelowIt() throws Exception {
+        KeyPair rootPair = Certificates.ec();
+        X509Certificate root = Certificates.ca(rootPair, "root-ca", 0);
+        hub.keys.addTrustAnchor("root-ca", root, Set.of(TrustPurpose.DTLS));
+        KeyPair subPair = Certificates.ec();
+        X509Certificate sub = Certificates.issue(rootPair, "root-ca", subPair, "sub-ca",
+                java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(86400), true);
+        X509Certificate leaf = Certificates.leaf(subPair, "sub-ca", Certificates.ec(), "sensor-6",
+                KeyPurposeId.id_kp_clientAuth);
+        hub.certificateThing("sensor-6", leaf);
+        assertEquals("issuer 'CN=root-ca' allows no CA below it (path length 0), the chain has 1",
+                verify(true, leaf, sub, root));
+
+        X509Certificate direct = Certificates.leaf(rootPair, "root-ca", Certificates.ec(), "sensor-7",
+                KeyPurposeId.id_kp_clientAuth);
+        hub.certificateThing("sensor-7", direct);
+        assertNull(verify(true, direct, root));
+    }
 }
