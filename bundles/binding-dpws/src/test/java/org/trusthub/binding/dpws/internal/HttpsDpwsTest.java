@@ -106,7 +106,8 @@ class HttpsDpwsTest {
             server.setSSLParameters(tlsA.serverParameters());
             SoapHttpClientTest.trickler(server);
             assertThrows(IOException.class, () -> HttpsPost.post(tlsB, java.net.URI.create("https://127.0.0.1:"
-                    + server.getLocalPort() + "/x"), "<a/>".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(1)),
+                    + server.getLocalPort() + "/x"), null, "<a/>".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Duration.ofSeconds(1)),
                     "an answer trickling for ten seconds was waited for");
         }
     }
