@@ -64,9 +64,12 @@ public final class DeviceHost {
         }
     }
 
-    /** A granted event subscription. */
+    /**
+     * A granted event subscription. {@code subscriber} is the thing that signed the Subscribe, or null when it was
+     * not signed: over https:// its deliveries accept only that thing's certificate from the sink.
+     */
     public record Subscription(String id, Hosted device, DpwsVersion version, URI notifyTo,
-            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires) {
+            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires, ThingId subscriber) {
     }
 
     private final DpwsStack stack;
@@ -308,7 +311,7 @@ public final class DeviceHost {
         try {
             response = device ? deviceRequest(h, m) : contributed != null
                     ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
-                    : serviceRequest(h, m, peer);
+                    : serviceRequest(h, m, peer, verified.sender().orElse(null));
         } catch (ContributedCall.Refused e) {
             LOG.info("DPWS: {} refused a {} for {} from {}: {}", contributed.name(), Xml.printable(m.action()),
                     h.thing(), peer, e.getMessage());
@@ -411,7 +414,7 @@ public final class DeviceHost {
         return s;
     }
 
-    private SoapMessage serviceRequest(Hosted h, SoapMessage m, InetSocketAddress peer)
+    private SoapMessage serviceRequest(Hosted h, SoapMessage m, InetSocketAddress peer, ThingId sender)
             throws MalformedMessageException {
         DpwsVersion v = m.version;
         String action = m.action();
@@ -432,7 +435,7 @@ public final class DeviceHost {
             return r;
         }
         if (Eventing.SUBSCRIBE.equals(action)) {
-            return subscribe(h, m);
+            return subscribe(h, m, sender);
         }
         if (Eventing.RENEW.equals(action) || Eventing.GET_STATUS.equals(action)
                 || Eventing.UNSUBSCRIBE.equals(action)) {
@@ -441,7 +444,7 @@ public final class DeviceHost {
         throw new MalformedMessageException("no operation with action " + Xml.printable(action));
     }
 
-    private SoapMessage subscribe(Hosted h, SoapMessage m) throws MalformedMessageException {
+    private SoapMessage subscribe(Hosted h, SoapMessage m, ThingId sender) throws MalformedMessageException {
         DpwsVersion v = m.version;
         Element sub = Xml.child(m.body, Eventing.WSE, "Subscribe");
         if (sub == null) {
@@ -482,7 +485,8 @@ public final class DeviceHost {
             refs.add(e);
         }
         String id = "urn:uuid:" + UUID.randomUUID();
-        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d)));
+        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d),
+                sender));
         LOG.info("DPWS: {} subscribed to {} events of {} for {}", notify, actions.size(), h.thing(),
                 Eventing.format(d));
         SoapMessage r = SoapMessage.create(v, Eventing.SUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
@@ -523,7 +527,7 @@ public final class DeviceHost {
             Instant now = Instant.now();
             Duration d = Eventing.parseExpires(Xml.childText(renew, Eventing.WSE, "Expires"), now);
             subscriptions.put(id, new Subscription(id, h, s.version(), s.notifyTo(), s.referenceParameters(),
-                    s.endTo(), s.actions(), now.plus(d)));
+                    s.endTo(), s.actions(), now.plus(d), s.subscriber()));
             SoapMessage r = SoapMessage.create(v, Eventing.RENEW_RESPONSE, v.anonymous, m.messageId());
             declareWse(r);
             Xml.add(Xml.add(r.body, Eventing.WSE, "wse:RenewResponse"), Eventing.WSE, "wse:Expires",
@@ -554,11 +558,16 @@ public final class DeviceHost {
 
     // ---- events ----
 
-    /** Sends a StateChanged notification to every live subscriber of the thing's device. */
-    public void stateChanged(ThingId thing, String state) {
+    /**
+     * Sends a StateChanged notification to every live subscriber of the thing's device.
+     *
+     * @return the deliveries under way, each completing with whether the sink took it
+     */
+    public List<java.util.concurrent.CompletableFuture<Boolean>> stateChanged(ThingId thing, String state) {
+        List<java.util.concurrent.CompletableFuture<Boolean>> deliveries = new ArrayList<>();
         Hosted h = hosted.get(thing);
         if (h == null) {
-            return;
+            return deliveries;
         }
         Instant now = Instant.now();
         for (Subscription s : List.copyOf(subscriptions.values())) {
@@ -580,8 +589,10 @@ public final class DeviceHost {
             Element st = Xml.add(n.body, TH, "th:StateChanged");
             Xml.add(st, TH, "th:Thing", thing.value());
             Xml.add(st, TH, "th:State", state);
-            stack.deliver(n, s.notifyTo(), h.thing(), "notification to " + s.notifyTo());
+            deliveries.add(stack.deliver(n, s.notifyTo(), h.thing(), s.subscriber(),
+                    "notification to " + s.notifyTo()));
         }
+        return deliveries;
     }
 
     private void end(Subscription s, String status, String reason) {
@@ -598,7 +609,7 @@ public final class DeviceHost {
         Xml.add(end, Eventing.WSE, "wse:Status", status);
         Element r = Xml.add(end, Eventing.WSE, "wse:Reason", reason);
         r.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", "en");
-        stack.deliver(n, s.endTo(), s.device().thing(), "SubscriptionEnd to " + s.endTo());
+        stack.deliver(n, s.endTo(), s.device().thing(), s.subscriber(), "SubscriptionEnd to " + s.endTo());
     }
 
     /** Drops expired subscriptions; called from time to time. */
