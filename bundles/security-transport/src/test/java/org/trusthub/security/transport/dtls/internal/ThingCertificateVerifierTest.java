@@ -132,4 +132,13 @@ class ThingCertificateVerifierTest {
         hub.certificateThing("sensor-7", direct);
         assertNull(verify(true, direct, root));
     }
+
+    @Test
+    void anyExtendedKeyUsageIsNoClientAuth() throws Exception {
+        hub.keys.addTrustAnchor("installer-ca", ca, Set.of(TrustPurpose.DTLS));
+        X509Certificate any = Certificates.leaf(caPair, "installer-ca", Certificates.ec(), "sensor-8",
+                KeyPurposeId.anyExtendedKeyUsage);
+        hub.certificateThing("sensor-8", any);
+        assertEquals("certificate 'CN=sensor-8' lacks extended key usage clientAuth", verify(true, any, ca));
+    }
 }
