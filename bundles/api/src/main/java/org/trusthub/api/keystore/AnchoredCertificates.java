@@ -88,6 +88,19 @@ public final class AnchoredCertificates {
      */
     public static void checkChain(List<X509Certificate> chain, X509Certificate anchor, String extendedKeyUsage)
             throws CertificateException {
+        checkChain(chain, anchor, extendedKeyUsage, new java.util.Date());
+    }
+
+    /**
+     * {@link #checkChain(List, X509Certificate, String)} at a given time: the anchor must be valid then too (PKIX
+     * validators check the chain's dates, not the anchor's).
+     */
+    public static void checkChain(List<X509Certificate> chain, X509Certificate anchor, String extendedKeyUsage,
+            java.util.Date at) throws CertificateException {
+        if (at.before(anchor.getNotBefore()) || at.after(anchor.getNotAfter())) {
+            throw new CertificateException("trust anchor " + subject(anchor) + " is not valid now (valid "
+                    + anchor.getNotBefore().toInstant() + " to " + anchor.getNotAfter().toInstant() + ")");
+        }
         if (chain.isEmpty()) {
             throw new CertificateException("empty certificate chain");
         }

@@ -409,8 +409,18 @@ class FileThingKeyStore11Test {
         var sealer = new org.trusthub.storage.AesGcmSealer(Files.readAllBytes(fx.masterKey));
         try (var store = org.trusthub.storage.RecordStore.open(fx.storeDir, FileThingKeyStore.STORE_NAME, sealer,
                 r -> { })) {
-            byte[] record = KeystoreRecords.encode(new KeystoreRecords.Anchor("old-ca", old.getEncoded(), null));
-            assertEquals(10, record[1], "the record type of an anchor without purposes");
+            // written byte by byte as version 1.2 wrote it, not by the encoder under test
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (var out = new java.io.DataOutputStream(bytes)) {
+                out.writeByte(1); // record format version
+                out.writeByte(10); // a trust anchor: alias, certificate
+                out.writeUTF("old-ca");
+                out.writeInt(old.getEncoded().length);
+                out.write(old.getEncoded());
+            }
+            byte[] record = bytes.toByteArray();
+            assertArrayEquals(record, KeystoreRecords.encode(new KeystoreRecords.Anchor("old-ca", old.getEncoded(),
+                    null)), "a migrated anchor is written back as it was stored");
             store.append(record);
         } finally {
             sealer.destroy();

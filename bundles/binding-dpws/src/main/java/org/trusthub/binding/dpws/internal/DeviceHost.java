@@ -730,11 +730,16 @@ public final class DeviceHost {
 
     // ---- events ----
 
-    /** Sends a StateChanged notification to every live subscriber of the thing's device. */
-    public void stateChanged(ThingId thing, String state) {
+    /**
+     * Sends a StateChanged notification to every live subscriber of the thing's device.
+     *
+     * @return the deliveries under way, each completing with whether the sink took it
+     */
+    public List<java.util.concurrent.CompletableFuture<Boolean>> stateChanged(ThingId thing, String state) {
+        List<java.util.concurrent.CompletableFuture<Boolean>> deliveries = new ArrayList<>();
         Hosted h = hosted.get(thing);
         if (h == null) {
-            return;
+            return deliveries;
         }
         Instant now = Instant.now();
         for (Subscription s : List.copyOf(subscriptions.values())) {
@@ -756,8 +761,10 @@ public final class DeviceHost {
             Element st = Xml.add(n.body, TH, "th:StateChanged");
             Xml.add(st, TH, "th:Thing", thing.value());
             Xml.add(st, TH, "th:State", state);
-            stack.deliver(n, s.notifyTo(), h.thing(), "notification to " + s.notifyTo());
+            deliveries.add(stack.deliver(n, s.notifyTo(), h.thing(), s.subscriber().thing().orElse(null),
+                    "notification to " + s.notifyTo()));
         }
+        return deliveries;
     }
 
     private void end(Subscription s, String status, String reason) {
@@ -774,7 +781,8 @@ public final class DeviceHost {
         Xml.add(end, Eventing.WSE, "wse:Status", status);
         Element r = Xml.add(end, Eventing.WSE, "wse:Reason", reason);
         r.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", "en");
-        stack.deliver(n, s.endTo(), s.device().thing(), "SubscriptionEnd to " + s.endTo());
+        stack.deliver(n, s.endTo(), s.device().thing(), s.subscriber().thing().orElse(null),
+                "SubscriptionEnd to " + s.endTo());
     }
 
     /** Drops expired subscriptions; called from time to time. */

@@ -254,16 +254,25 @@ public final class DpwsStack implements AutoCloseable {
         return replies.offer(answer, to, delayMillis);
     }
 
-    /** Posts a one-way message (event, SubscriptionEnd) in the background. */
-    void deliver(SoapMessage m, URI to, ThingId thing, String what) {
-        scheduler.execute(() -> {
+    /**
+     * Posts a one-way message (event, SubscriptionEnd) in the background.
+     *
+     * @param receiver the thing that subscribed, whose certificate an https:// sink must present; null when the
+     *        subscription was not signed (then any enrolled thing's)
+     * @return completes with whether the message was delivered
+     */
+    java.util.concurrent.CompletableFuture<Boolean> deliver(SoapMessage m, URI to, ThingId thing, ThingId receiver,
+            String what) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 security.outgoing(m, thing);
-                http.post(to, m.bytes(), security.understoodHeaders());
+                http.post(to, receiver, m.bytes(), security.understoodHeaders());
+                return true;
             } catch (IOException | MalformedMessageException | SoapSecurityException | RuntimeException e) {
                 LOG.info("DPWS: {} failed: {}", what, e.getMessage());
+                return false;
             }
-        });
+        }, scheduler);
     }
 
     // ---- incoming ----

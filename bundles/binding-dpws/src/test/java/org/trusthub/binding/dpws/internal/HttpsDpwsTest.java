@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.tls.TlsBridge;
+import org.trusthub.binding.dpws.spi.SoapProtection;
+import org.trusthub.binding.dpws.spi.SoapSecurity;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.transport.tls.internal.TlsComponent;
 import org.w3c.dom.Element;
@@ -166,6 +169,87 @@ class HttpsDpwsTest {
         assertTrue(e.getMessage().contains("TLS handshake") && e.getMessage().contains("'" + lampDevice + "'"),
                 e.getMessage());
         assertTrue(keysB.isActive(ThingId.of("hub-a")));
+    }
+
+    /** Secures nothing; reports the thing in {@code signer} as the signer of every request. */
+    private static SoapSecurity reportingSigner(java.util.concurrent.atomic.AtomicReference<ThingId> signer) {
+        return new SoapSecurity() {
+            @Override
+            public SoapProtection policy(ThingId thing) {
+                return SoapProtection.NONE;
+            }
+
+            @Override
+            public SoapProtection secure(org.w3c.dom.Document envelope, ThingId thing) {
+                return SoapProtection.NONE;
+            }
+
+            @Override
+            public SoapProtection verify(org.w3c.dom.Document envelope, ThingId thing) {
+                return SoapProtection.NONE;
+            }
+
+            @Override
+            public VerifiedRequest verifyRequest(org.w3c.dom.Document envelope, ThingId hosted) {
+                return new VerifiedRequest(new SoapProtection(true, false), Optional.ofNullable(signer.get()));
+            }
+
+            @Override
+            public void signDiscovery(org.w3c.dom.Document envelope) {
+            }
+
+            @Override
+            public Optional<String> verifyDiscovery(org.w3c.dom.Document envelope) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Test
+    void anEventGoesOnlyToASinkPresentingTheCertificateOfTheThingThatSubscribed() throws Exception {
+        // hub-a knows another thing, hub-c, that hub-b is not
+        keysA.enroll(ThingId.of("hub-c"), RootCredential.certificate(keysStranger.hubIdentity().certificate()));
+        var signer = new java.util.concurrent.atomic.AtomicReference<ThingId>();
+        Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
+        DpwsStack host = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things,
+                new MessageSecurity(() -> reportingSigner(signer)), () -> tlsA, true);
+        host.start();
+        // hub-b's sink is https:// too, so a delivery is a TLS connection from hub-a to hub-b
+        DpwsStack.Config c = DpwsStack.Config.loopback("hub-b");
+        DpwsStack subscriber = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false,
+                "hub-b", Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> new TlsBridge(tlsB), true);
+        subscriber.start();
+        try {
+            String address = host.host().deviceFor(LAMP).address();
+            ThingId device = DiscoveredDevice.thingIdFor(address);
+            if (!keysB.things().contains(device)) {
+                keysB.enroll(device, RootCredential.certificate(keysA.hubIdentity().certificate()));
+            }
+            subscriber.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    host.discoveryPort()), Duration.ofSeconds(1));
+            String service = subscriber.client().fetchMetadata(address).metadata().services().get(0).address();
+
+            signer.set(ThingId.of("hub-c")); // the Subscribe was signed by hub-c, but hub-b's sink answers
+            var received = new java.util.concurrent.atomic.AtomicInteger();
+            subscriber.client().subscribe(address, service, List.of(DeviceHost.STATE_CHANGED),
+                    Duration.ofMinutes(5), m -> received.incrementAndGet());
+            assertEquals(ThingId.of("hub-c"), host.host().subscriptions().get(0).subscriber());
+            List<java.util.concurrent.CompletableFuture<Boolean>> sent = host.host().stateChanged(LAMP,
+                    "MAINTENANCE");
+            assertEquals(List.of(false), sent.stream().map(java.util.concurrent.CompletableFuture::join).toList());
+            assertEquals(0, received.get());
+
+            signer.set(ThingId.of("hub-b"));
+            subscriber.client().subscribe(address, service, List.of(DeviceHost.STATE_CHANGED),
+                    Duration.ofMinutes(5), m -> received.incrementAndGet());
+            sent = host.host().stateChanged(LAMP, "OPERATIONAL");
+            assertEquals(List.of(false, true), sent.stream().map(java.util.concurrent.CompletableFuture::join)
+                    .sorted().toList());
+            assertEquals(1, received.get());
+        } finally {
+            subscriber.close();
+            host.close();
+        }
     }
 
     @Test

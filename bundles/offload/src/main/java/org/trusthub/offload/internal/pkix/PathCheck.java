@@ -113,7 +113,7 @@ public final class PathCheck {
             }
             List<X509Certificate> issued = chain.stream().filter(c -> !c.equals(anchor)).toList();
             try {
-                AnchoredCertificates.checkChain(issued, anchor, AnchoredCertificates.CODE_SIGNING);
+                AnchoredCertificates.checkChain(issued, anchor, AnchoredCertificates.CODE_SIGNING, at);
             } catch (CertificateException e) {
                 return new Result(false, "not a code signer: " + e.getMessage(), subject, ops);
             }

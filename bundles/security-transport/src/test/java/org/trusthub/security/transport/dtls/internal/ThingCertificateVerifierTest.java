@@ -3,6 +3,7 @@ package org.trusthub.security.transport.dtls.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -131,5 +132,28 @@ class ThingCertificateVerifierTest {
                 KeyPurposeId.id_kp_clientAuth);
         hub.certificateThing("sensor-7", direct);
         assertNull(verify(true, direct, root));
+    }
+
+    @Test
+    void anyExtendedKeyUsageIsNoClientAuth() throws Exception {
+        hub.keys.addTrustAnchor("installer-ca", ca, Set.of(TrustPurpose.DTLS));
+        X509Certificate any = Certificates.leaf(caPair, "installer-ca", Certificates.ec(), "sensor-8",
+                KeyPurposeId.anyExtendedKeyUsage);
+        hub.certificateThing("sensor-8", any);
+        assertEquals("certificate 'CN=sensor-8' lacks extended key usage clientAuth", verify(true, any, ca));
+    }
+
+    @Test
+    void anExpiredAnchorVouchesForNothing() throws Exception {
+        KeyPair oldPair = Certificates.ec();
+        X509Certificate expired = Certificates.issue(oldPair, "old-ca", oldPair, "old-ca",
+                java.time.Instant.now().minusSeconds(86400 * 30), java.time.Instant.now().minusSeconds(86400), true);
+        hub.keys.addTrustAnchor("old-ca", expired, Set.of(TrustPurpose.DTLS));
+        X509Certificate leaf = Certificates.leaf(oldPair, "old-ca", Certificates.ec(), "sensor-9",
+                KeyPurposeId.id_kp_clientAuth);
+        hub.certificateThing("sensor-9", leaf);
+        String refusal = verify(true, leaf, expired);
+        assertNotNull(refusal);
+        assertTrue(refusal.startsWith("trust anchor 'CN=old-ca' is not valid now"), refusal);
     }
 }
