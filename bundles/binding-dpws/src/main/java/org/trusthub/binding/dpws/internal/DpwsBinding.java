@@ -185,6 +185,33 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         }
     }
 
+    /** The configured network interfaces, each checked to exist and to carry the MULTICAST flag. */
+    static List<NetworkInterface> interfaces(Config config) {
+        List<NetworkInterface> nifs = new ArrayList<>();
+        // A .cfg file delivers 'interfaces = eth0, wlan0' as one String: the entries are split here.
+        for (String name : ConfigLists.entries(config.interfaces(), ',')) {
+            NetworkInterface nif;
+            try {
+                nif = NetworkInterface.getByName(name.trim());
+            } catch (SocketException e) {
+                nif = null;
+            }
+            if (nif == null) {
+                throw new IllegalArgumentException(PID + ": no network interface named '" + Xml.printable(name) + "'");
+            }
+            try {
+                if (!nif.supportsMulticast()) {
+                    throw new IllegalArgumentException(PID + ": interface " + nif.getName()
+                            + " has no MULTICAST flag; WS-Discovery needs multicast");
+                }
+            } catch (SocketException e) {
+                throw new IllegalArgumentException(PID + ": cannot read interface " + nif.getName(), e);
+            }
+            nifs.add(nif);
+        }
+        return nifs;
+    }
+
     // The configuration the stack waits with until the required WS-Security provider is registered.
     private Config waiting;
 
@@ -214,6 +241,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     synchronized void activate(Config config) throws IOException {
         limits(config); // refuses a bad value before anything starts
         hostLimits(config);
+        interfaces(config);
         settings = settings(config);
         if (config.requireMessageSecurity() && soapSecurity == null) {
             waiting = config;
@@ -225,28 +253,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
 
     private void start(Config config) throws IOException {
         HttpServer.Limits limits = limits(config);
-        List<NetworkInterface> nifs = new ArrayList<>();
-        // A .cfg file delivers 'interfaces = eth0, wlan0' as one String: the entries are split here.
-        for (String name : ConfigLists.entries(config.interfaces(), ',')) {
-            NetworkInterface nif;
-            try {
-                nif = NetworkInterface.getByName(name.trim());
-            } catch (SocketException e) {
-                nif = null;
-            }
-            if (nif == null) {
-                throw new IllegalArgumentException(PID + ": no network interface named '" + Xml.printable(name) + "'");
-            }
-            try {
-                if (!nif.supportsMulticast()) {
-                    throw new IllegalArgumentException(PID + ": interface " + nif.getName()
-                            + " has no MULTICAST flag; WS-Discovery needs multicast");
-                }
-            } catch (SocketException e) {
-                throw new IllegalArgumentException(PID + ": cannot read interface " + nif.getName(), e);
-            }
-            nifs.add(nif);
-        }
+        List<NetworkInterface> nifs = interfaces(config);
         hostedFilter = Set.copyOf(ConfigLists.entries(config.hostedThings(), ','));
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
@@ -271,6 +278,7 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         }
         limits(config); // a bad value leaves the running stack as it is
         hostLimits(config);
+        interfaces(config);
         deactivate();
         activate(config);
     }

@@ -233,7 +233,8 @@ class HttpsDpwsTest {
             var received = new java.util.concurrent.atomic.AtomicInteger();
             subscriber.client().subscribe(address, service, List.of(DeviceHost.STATE_CHANGED),
                     Duration.ofMinutes(5), m -> received.incrementAndGet());
-            assertEquals(ThingId.of("hub-c"), host.host().subscriptions().get(0).subscriber());
+            assertEquals(java.util.Optional.of(ThingId.of("hub-c")),
+                    host.host().subscriptions().get(0).subscriber().thing());
             List<java.util.concurrent.CompletableFuture<Boolean>> sent = host.host().stateChanged(LAMP,
                     "MAINTENANCE");
             assertEquals(List.of(false), sent.stream().map(java.util.concurrent.CompletableFuture::join).toList());
