@@ -388,8 +388,9 @@ class ZigbeeDongleTrustCenterTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        // the manager notifies node listeners on its own thread: a bounded wait, not a timing assertion
-        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+        // the manager notifies node listeners on its own threads: a bounded wait, not a timing assertion (generous:
+        // a loaded build machine took more than 5 s)
+        for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) {
             Thread.sleep(25);
         }
         assertTrue(condition.getAsBoolean(), "no " + what);
