@@ -3,7 +3,7 @@
  * replay marks, the hub's identity.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.trusthub.api.keystore;
 
 import org.osgi.annotation.bundle.Export;
