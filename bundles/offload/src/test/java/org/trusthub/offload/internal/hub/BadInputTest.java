@@ -67,23 +67,6 @@ class BadInputTest {
         hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(impostor.requestToken(server.id(), "write")));
     }
 
-    /** Every file of the keystore (journal, snapshot), by name, to prove that nothing was written. */
-    private Map<String, byte[]> keystoreFiles() throws java.io.IOException {
-        Map<String, byte[]> out = new java.util.TreeMap<>();
-        try (var s = java.nio.file.Files.list(dir.resolve("keystore"))) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
-                out.put(p.getFileName().toString(), java.nio.file.Files.readAllBytes(p));
-            }
-        }
-        return out;
-    }
-
-    private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
-        assertEquals(expected.keySet(), actual.keySet());
-        expected.forEach((name, bytes) -> org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, actual.get(name),
-                name + " changed"));
-    }
-
     @Test
     void aForgedRequestWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
         ConstrainedDevice fresh = f.operational("sensor-2");
@@ -92,12 +75,12 @@ class BadInputTest {
         var appLayer = org.trusthub.api.keystore.Layer.APPLICATION.ordinal();
         assertEquals(null, f.keystore.metadata(fresh.id()).layers().get(appLayer).lastUsed(), "no key used yet");
         var metadata = f.keystore.metadata(fresh.id());
-        Map<String, byte[]> files = keystoreFiles();
+        Map<String, byte[]> files = f.keystoreFiles();
         f.clock.advance(Duration.ofSeconds(5));
 
         hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(impostor.requestToken(server.id(), "write")));
         assertEquals(metadata, f.keystore.metadata(fresh.id()), "a forged request recorded a key use");
-        assertSameFiles(files, keystoreFiles());
+        Fixture.assertSameFiles(files, f.keystoreFiles());
 
         f.hub.requestToken(fresh.requestToken(server.id(), "write"));
         var used = f.keystore.metadata(fresh.id()).layers().get(appLayer);
