@@ -240,6 +240,10 @@ final class WssEngine {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
                     "the UsernameToken and the signature name different senders");
         }
+        if (username.isPresent()) {
+            // Only now, with the message authenticated, is the password's key in use.
+            credentials.recordUsernameUse(ThingId.of(username.get()));
+        }
         Element securityHeader = security.get();
         securityHeader.getParentNode().removeChild(securityHeader);
         Optional<ThingId> sender = signed.signer().or(() -> username.map(ThingId::of));
@@ -503,7 +507,7 @@ final class WssEngine {
                 }
                 String identifier = pc.getIdentifier();
                 if (identifier != null && ThingId.isValid(identifier)) {
-                    credentials.usernamePassword(ThingId.of(identifier)).ifPresent(password -> {
+                    credentials.usernamePasswordUnrecorded(ThingId.of(identifier)).ifPresent(password -> {
                         pc.setPassword(new String(password));
                         Arrays.fill(password, '\0');
                     });
