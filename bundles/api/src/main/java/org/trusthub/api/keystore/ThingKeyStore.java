@@ -64,6 +64,33 @@ public interface ThingKeyStore {
     DerivedKey deriveKey(ThingId thing, Layer layer, String mechanism, int length);
 
     /**
+     * Derives the same key as {@link #deriveKey} but records no use of it: for checking the MAC or signature of an
+     * incoming message before its sender is authenticated, so that a forged message changes nothing in the keystore.
+     * Once the key has authenticated the message, call {@link #recordUse}. This default records the use at once, as
+     * {@link #deriveKey} does.
+     *
+     * @throws UnknownThingException if the thing is not enrolled
+     * @throws KeyRevokedException if its keys are revoked
+     * @since 1.3
+     */
+    default DerivedKey deriveKeyUnrecorded(ThingId thing, Layer layer, String mechanism, int length) {
+        return deriveKey(thing, layer, mechanism, length);
+    }
+
+    /**
+     * Records the use of a key from {@link #deriveKeyUnrecorded} that has authenticated a message, as
+     * {@link #deriveKey} records it: the layer's last use, and the thing's first use (durable before this returns;
+     * from then on {@link #discardEnrollment} refuses). This default does nothing.
+     *
+     * @throws StaleKeyException if the key's layer has been rotated since the key was handed out
+     * @throws KeyRevokedException if the thing's keys are revoked
+     * @throws KeystoreException if the first use cannot be written
+     * @since 1.3
+     */
+    default void recordUse(DerivedKey key) {
+    }
+
+    /**
      * Starts a new key generation for one layer; the old generation's keys can no longer be derived.
      *
      * @return the new generation

@@ -424,6 +424,15 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
 
     @Override
     public DerivedKey deriveKey(ThingId thing, Layer layer, String mechanism, int length) {
+        return derive(thing, layer, mechanism, length, true);
+    }
+
+    @Override
+    public DerivedKey deriveKeyUnrecorded(ThingId thing, Layer layer, String mechanism, int length) {
+        return derive(thing, layer, mechanism, length, false);
+    }
+
+    private DerivedKey derive(ThingId thing, Layer layer, String mechanism, int length, boolean record) {
         Objects.requireNonNull(thing, "thing");
         Objects.requireNonNull(layer, "layer");
         Mechanisms.check(mechanism);
@@ -437,14 +446,9 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
             ThingState t = active(thing);
             LayerState l = t.layers[layer.ordinal()];
             byte[] key = DerivationProfile.layerKey(t.prk, thing, layer, mechanism, l.generation, length);
-            l.lastUsed = clock.instant();
-            l.mechanisms.add(mechanism);
-            usageDirty.add(thing);
-            if (!t.used) {
-                // discardEnrollment must know for sure that no key was handed out: the first use is durable
-                // before the key leaves, later ones are written lazily.
+            if (record) {
                 try {
-                    markUsed(t);
+                    recordUse(t, l, mechanism);
                 } catch (RuntimeException e) {
                     Arrays.fill(key, (byte) 0);
                     throw e;
@@ -454,6 +458,32 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         } finally {
             read.unlock();
             compactIfWanted(false);
+        }
+    }
+
+    @Override
+    public void recordUse(DerivedKey key) {
+        Objects.requireNonNull(key, "key");
+        read.lock();
+        try {
+            checkOpen();
+            recordUse(active(key.thing()), keyLayer(key), key.mechanism());
+        } finally {
+            read.unlock();
+            compactIfWanted(false);
+        }
+    }
+
+    // Caller holds the read lock and checked that the thing is active.
+    private void recordUse(ThingState t, LayerState l, String mechanism) {
+        l.lastUsed = clock.instant();
+        l.mechanisms.add(mechanism);
+        usageDirty.add(t.id);
+        if (!t.used) {
+            // discardEnrollment must know for sure that no key was handed out: the first use is durable before the
+            // key leaves (or, for a key checked before use, before its use is acknowledged); later ones are written
+            // lazily.
+            markUsed(t);
         }
     }
 

@@ -157,6 +157,16 @@ public final class KeystoreComponent implements ThingKeyStore {
     }
 
     @Override
+    public DerivedKey deriveKeyUnrecorded(ThingId thing, Layer layer, String mechanism, int length) {
+        return keystore().deriveKeyUnrecorded(thing, layer, mechanism, length);
+    }
+
+    @Override
+    public void recordUse(DerivedKey key) {
+        keystore().recordUse(key);
+    }
+
+    @Override
     public int rotate(ThingId thing, Layer layer) {
         return keystore().rotate(thing, layer);
     }

@@ -45,6 +45,7 @@ import org.trusthub.api.keystore.KeyStatus;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.ThingId;
@@ -385,6 +386,36 @@ class FileThingKeyStoreTest {
         ks.rotate(LAMP, Layer.APPLICATION);
         app = ks.metadata(LAMP).layers().get(Layer.APPLICATION.ordinal());
         assertEquals(new LayerKeyMetadata(Layer.APPLICATION, 2, rotated, null, Set.of()), app);
+    }
+
+    @Test
+    void aKeyDerivedUnrecordedChangesNothingUntilItsUseIsRecorded() throws Exception {
+        Instant enrolled = fx.clock.instant();
+        ks.enroll(LAMP, RootCredential.secret(LAMP_ROOT));
+        Map<String, byte[]> before = fx.files();
+        fx.clock.advance(Duration.ofSeconds(5));
+
+        DerivedKey k = ks.deriveKeyUnrecorded(LAMP, Layer.APPLICATION, "cose", 16);
+        assertArrayEquals(independent(LAMP_ROOT, LAMP.value(), "APPLICATION", "cose", 1, 16), k.bytes());
+        assertEquals(new LayerKeyMetadata(Layer.APPLICATION, 1, enrolled, null, Set.of()),
+                ks.metadata(LAMP).layers().get(Layer.APPLICATION.ordinal()));
+        assertFilesEqual(before, fx.files());
+
+        Instant used = fx.clock.instant();
+        ks.recordUse(k);
+        assertEquals(new LayerKeyMetadata(Layer.APPLICATION, 1, enrolled, used, Set.of("cose")),
+                ks.metadata(LAMP).layers().get(Layer.APPLICATION.ordinal()));
+        assertFalse(fx.files().get(journal()).length == before.get(journal()).length,
+                "the first use is durable at once");
+        assertFalse(ks.discardEnrollment(LAMP), "a key was used");
+
+        ks.rotate(LAMP, Layer.APPLICATION);
+        assertThrows(StaleKeyException.class, () -> ks.recordUse(k));
+        k.destroy();
+    }
+
+    private String journal() {
+        return fx.storeDir.resolve(FileThingKeyStore.STORE_NAME + ".journal").toString();
     }
 
     // ------------------------------------------------------------------------------------------------ restart

@@ -44,17 +44,15 @@ public final class AudienceContexts implements SecurityContextResolver {
 
     @Override
     public SecurityContext resolve(String identifier, ThingId receiver) throws WsSecurityException {
-        byte[] kToken;
+        // Derived without recording its use: the key counts as used only once it opened the token, so a forged
+        // token writes nothing to the keystore.
+        DerivedKey k;
         try {
-            DerivedKey k = keystore.deriveKey(receiver, Layer.APPLICATION, Wire.MECH_TOKEN, Crypto.KEY);
-            try {
-                kToken = k.bytes();
-            } finally {
-                k.destroy();
-            }
+            k = keystore.deriveKeyUnrecorded(receiver, Layer.APPLICATION, Wire.MECH_TOKEN, Crypto.KEY);
         } catch (KeystoreException | IllegalArgumentException e) {
             throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, receiver + " has no token key");
         }
+        byte[] kToken = k.bytes();
         byte[] ms = null;
         byte[] proof = null;
         try {
@@ -64,8 +62,13 @@ public final class AudienceContexts implements SecurityContextResolver {
                 throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
                         "the security context token is sealed for another thing than " + receiver);
             }
-            CBORObject claims = Cbor.map(Cbor.decode(Cose.decrypt0(crypto, kToken, p, Wire.AAD_TOKEN,
-                    "security context token"), "claims"), "claims");
+            byte[] opened = Cose.decrypt0(crypto, kToken, p, Wire.AAD_TOKEN, "security context token");
+            try {
+                keystore.recordUse(k);
+            } catch (KeystoreException e) {
+                throw new WsSecurityException(Fault.SECURITY_TOKEN_UNAVAILABLE, receiver + " has no token key");
+            }
+            CBORObject claims = Cbor.map(Cbor.decode(opened, "claims"), "claims");
             if (!Wire.ISSUER.equals(Cbor.text(claims, Wire.CWT_ISS, "iss"))) {
                 throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
                         "the security context token is from another issuer");
@@ -84,6 +87,7 @@ public final class AudienceContexts implements SecurityContextResolver {
                     "the security context token cannot be opened by " + receiver + ": " + e.getMessage());
         } finally {
             Arrays.fill(kToken, (byte) 0);
+            k.destroy();
             if (ms != null) {
                 Arrays.fill(ms, (byte) 0);
             }

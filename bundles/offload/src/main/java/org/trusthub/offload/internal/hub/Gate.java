@@ -23,7 +23,8 @@ import com.upokecenter.cbor.CBORObject;
  * the external AAD. Checks in this order: shape, MAC, lifecycle, sequence number freshness. The MAC comes before the
  * lifecycle so that an unauthenticated caller gets one refusal for every thing id, enrolled or not, in service or not
  * (no enumeration); a thing whose keys are not active gets no key derived at all. The sequence number is only consumed
- * by {@link Admitted#commit()}, called when everything else checked out, so a refused request changes no state.
+ * by {@link Admitted#commit()}, called when everything else checked out, so a refused request changes no state; the
+ * keystore records the request key's use only once the MAC verified.
  *
  * <p>Replay state belongs to one key generation of the thing's application layer ({@link KeyGeneration}): a request
  * checked under newer keys than the thing's window starts a fresh window (so a rotation or re-bootstrap the hub heard
@@ -138,6 +139,8 @@ public final class Gate {
                     throw notAuthenticated(what);
                 }
                 generation = keys.generationOf(dk.get());
+                // Only an authenticated request is a use of the key: a forged one leaves the keystore as it was.
+                keys.recordUse(dk.get());
             } catch (OffloadException e) {
                 // The hub keeps no replaced key, so a request made under one fails here as a forgery would.
                 throw notAuthenticated(what);

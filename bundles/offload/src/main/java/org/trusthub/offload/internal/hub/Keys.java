@@ -62,7 +62,9 @@ public final class Keys {
 
     /**
      * The request key of the thing {@code kid} names, whatever its lifecycle state, if it has active keys; empty for
-     * anything else (not a thing id, unknown, revoked). Says nothing more, so a caller can refuse uniformly.
+     * anything else (not a thing id, unknown, revoked). Says nothing more, so a caller can refuse uniformly. Its use
+     * is not recorded (a forged request must not write to the keystore): call {@link #recordUse} once its MAC
+     * verified.
      */
     public Optional<DerivedKey> requestKey(String kid) {
         if (!ThingId.isValid(kid)) {
@@ -73,10 +75,19 @@ public final class Keys {
             return Optional.empty();
         }
         try {
-            return Optional.of(keystore.deriveKey(id, Layer.APPLICATION, org.trusthub.offload.internal.wire.Wire
-                    .MECH_REQUEST, Crypto.KEY));
+            return Optional.of(keystore.deriveKeyUnrecorded(id, Layer.APPLICATION, org.trusthub.offload.internal
+                    .wire.Wire.MECH_REQUEST, Crypto.KEY));
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Records the use of a request key whose MAC verified; refuses if the key is no longer the thing's. */
+    public void recordUse(DerivedKey key) {
+        try {
+            keystore.recordUse(key);
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            throw new OffloadException(Refusal.UNKNOWN_THING, "no keys for '" + key.thing() + "': " + e.getMessage());
         }
     }
 

@@ -68,6 +68,28 @@ class BadInputTest {
     }
 
     @Test
+    void aForgedRequestWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
+        ConstrainedDevice fresh = f.operational("sensor-2");
+        ConstrainedDevice impostor = ConstrainedDevice.bootstrap(fresh.id(), new byte[32], 1, f.clock,
+                new java.security.SecureRandom());
+        var appLayer = org.trusthub.api.keystore.Layer.APPLICATION.ordinal();
+        assertEquals(null, f.keystore.metadata(fresh.id()).layers().get(appLayer).lastUsed(), "no key used yet");
+        var metadata = f.keystore.metadata(fresh.id());
+        Map<String, byte[]> files = f.keystoreFiles();
+        f.clock.advance(Duration.ofSeconds(5));
+
+        hubRefuses(Refusal.FORGED, () -> f.hub.requestToken(impostor.requestToken(server.id(), "write")));
+        assertEquals(metadata, f.keystore.metadata(fresh.id()), "a forged request recorded a key use");
+        Fixture.assertSameFiles(files, f.keystoreFiles());
+
+        f.hub.requestToken(fresh.requestToken(server.id(), "write"));
+        var used = f.keystore.metadata(fresh.id()).layers().get(appLayer);
+        assertEquals(f.clock.instant(), used.lastUsed());
+        assertTrue(used.mechanisms().contains(org.trusthub.offload.internal.wire.Wire.MECH_REQUEST), used.toString());
+        assertFalse(f.keystore.discardEnrollment(fresh.id()), "the genuine request's key use is durable");
+    }
+
+    @Test
     void aTamperedRequestIsForged() {
         byte[] rq = client.requestToken(server.id(), "write");
         rq[rq.length - 1] ^= 1;

@@ -20,6 +20,7 @@ import org.trusthub.offload.device.ConstrainedDevice;
 final class Fixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
     final FileThingKeyStore keystore;
+    private final Path keystoreDirectory;
     final ThingRegistryCore registry;
     final OffloadHub hub;
     private final SecureRandom random = new SecureRandom();
@@ -30,6 +31,7 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(Path dir, OffloadHub.Settings settings) throws Exception {
+        keystoreDirectory = dir.resolve("keystore");
         keystore = FileThingKeyStore.open(dir.resolve("keystore"), dir.resolve("master.key"), clock,
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> {
                 });
@@ -73,6 +75,23 @@ final class Fixture implements AutoCloseable {
     /** The same thing's device after its APPLICATION keys moved to {@code generation}. */
     ConstrainedDevice rebootstrapped(ConstrainedDevice d, int generation) {
         return ConstrainedDevice.bootstrap(d.id(), roots.get(d.id()), generation, clock, random);
+    }
+
+    /** Every file of the keystore (journal, snapshot) by name, to prove that nothing was written to it. */
+    java.util.Map<String, byte[]> keystoreFiles() throws java.io.IOException {
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (var s = java.nio.file.Files.list(keystoreDirectory)) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                out.put(p.getFileName().toString(), java.nio.file.Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    static void assertSameFiles(java.util.Map<String, byte[]> expected, java.util.Map<String, byte[]> actual) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, bytes) -> org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, actual.get(name),
+                name + " changed"));
     }
 
     @Override

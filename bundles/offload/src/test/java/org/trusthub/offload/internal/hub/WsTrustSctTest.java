@@ -139,6 +139,29 @@ class WsTrustSctTest {
     }
 
     @Test
+    void aForgedTokenWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
+        ConstrainedDevice fresh = f.operational("lamp-2");
+        byte[] forged = org.trusthub.offload.internal.wire.Cose.encrypt0(
+                new org.trusthub.offload.internal.wire.Crypto(new org.trusthub.offload.device.OpCounter(),
+                        new java.security.SecureRandom()),
+                new byte[16], fresh.id().value().getBytes(StandardCharsets.UTF_8),
+                org.trusthub.offload.internal.wire.Wire.AAD_TOKEN, new byte[] {(byte) 0xa0});
+        var metadata = f.keystore.metadata(fresh.id());
+        var files = f.keystoreFiles();
+        f.clock.advance(Duration.ofSeconds(5));
+        assertThrows(WsSecurityException.class,
+                () -> new AudienceContexts(f.keystore).resolve(SctFormat.identifier(forged), fresh.id()));
+        assertEquals(metadata, f.keystore.metadata(fresh.id()), "a forged token recorded a key use");
+        Fixture.assertSameFiles(files, f.keystoreFiles());
+
+        SctGrant g = grant(fresh);
+        f.clock.advance(Duration.ofSeconds(5));
+        new AudienceContexts(f.keystore).resolve(identifier(g), fresh.id()).destroy();
+        assertEquals(f.clock.instant(), f.keystore.metadata(fresh.id()).layers()
+                .get(org.trusthub.api.keystore.Layer.APPLICATION.ordinal()).lastUsed());
+    }
+
+    @Test
     void aTamperedBodyAReplayAndATokenForAnotherAudienceAreRefused() throws Exception {
         SctGrant g = grant(server);
         String wire = clientSide.sign(invoke("on"), g, TTL);

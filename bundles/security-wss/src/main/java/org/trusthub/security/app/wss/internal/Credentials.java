@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.trusthub.api.keystore.HubIdentity;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.security.app.wss.WsSecurityException;
 
 /**
  * The keys and certificates WS-Security needs, as the engine sees them. The component backs it with the shared
@@ -35,4 +36,20 @@ interface Credentials {
      * enrolled or revoked. The caller wipes the array.
      */
     Optional<char[]> usernamePassword(ThingId thing);
+
+    /**
+     * The same password, for checking an incoming UsernameToken: the keystore records no use of the key, so a
+     * token that does not verify changes nothing. Call {@link #recordUsernameUse} once the message verified.
+     */
+    default Optional<char[]> usernamePasswordUnrecorded(ThingId thing) {
+        return usernamePassword(thing);
+    }
+
+    /**
+     * Records that the thing's UsernameToken password authenticated a message.
+     *
+     * @throws WsSecurityException if the thing's keys were revoked or rotated meanwhile, or the use cannot be written
+     */
+    default void recordUsernameUse(ThingId thing) throws WsSecurityException {
+    }
 }

@@ -17,6 +17,8 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.security.app.wss.WsSecurityException;
+import org.trusthub.security.app.wss.WsSecurityException.Fault;
 
 /**
  * {@link Credentials} from the shared keystore. A certificate names a thing when it is the thing's enrolled root
@@ -82,12 +84,37 @@ final class KeystoreCredentials implements Credentials {
 
     @Override
     public Optional<char[]> usernamePassword(ThingId thing) {
+        return password(thing, true);
+    }
+
+    @Override
+    public Optional<char[]> usernamePasswordUnrecorded(ThingId thing) {
+        return password(thing, false);
+    }
+
+    @Override
+    public void recordUsernameUse(ThingId thing) throws WsSecurityException {
+        try {
+            DerivedKey key = keystore.deriveKeyUnrecorded(thing, Layer.APPLICATION, UT_MECHANISM, 32);
+            try {
+                keystore.recordUse(key);
+            } finally {
+                key.destroy();
+            }
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, "the UsernameToken of " + thing
+                    + " names keys the hub no longer has");
+        }
+    }
+
+    private Optional<char[]> password(ThingId thing, boolean recordUse) {
         DerivedKey key;
         try {
             if (!keystore.isActive(thing)) {
                 return Optional.empty();
             }
-            key = keystore.deriveKey(thing, Layer.APPLICATION, UT_MECHANISM, 32);
+            key = recordUse ? keystore.deriveKey(thing, Layer.APPLICATION, UT_MECHANISM, 32)
+                    : keystore.deriveKeyUnrecorded(thing, Layer.APPLICATION, UT_MECHANISM, 32);
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
         }

@@ -263,6 +263,10 @@ final class WssEngine {
         Optional<ThingId> sender = signed.signer().or(() -> username.map(ThingId::of));
         if (sender.isPresent()) {
             accept.check(sender.get());
+            if (username.isPresent()) {
+                // Only now, with the message authenticated and accepted, is the password's key in use.
+                credentials.recordUsernameUse(ThingId.of(username.get()));
+            }
             recordSeen(sender.get(), timestamp, token, policy);
         }
         Element securityHeader = security.get();
@@ -570,7 +574,7 @@ final class WssEngine {
                 }
                 String identifier = pc.getIdentifier();
                 if (identifier != null && ThingId.isValid(identifier)) {
-                    credentials.usernamePassword(ThingId.of(identifier)).ifPresent(password -> {
+                    credentials.usernamePasswordUnrecorded(ThingId.of(identifier)).ifPresent(password -> {
                         pc.setPassword(new String(password));
                         Arrays.fill(password, '\0');
                     });

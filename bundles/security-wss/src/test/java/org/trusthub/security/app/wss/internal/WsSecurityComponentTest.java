@@ -195,6 +195,59 @@ class WsSecurityComponentTest {
     }
 
     @Test
+    void aForgedUsernameTokenWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        ThingId lamp = ThingId.of("lamp-1");
+        operational(registryB, lamp, RootCredential.secret(secret));
+        org.trusthub.api.keystore.KeyMetadata before = keysB.metadata(lamp);
+        java.util.Map<String, byte[]> files = storeFiles(tmp.resolve("b/store"));
+        WssPolicy policy = b.policy(lamp);
+        Document forged = Envelopes.invoke();
+        lampSide(lamp, new byte[32], "impostor").secure(forged, policy, lamp);
+        WsSecurityException e = assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.wire(forged), lamp));
+        assertEquals(Fault.FAILED_AUTHENTICATION, e.fault(), e.getMessage());
+        assertEquals(before, keysB.metadata(lamp), "a forged UsernameToken recorded a key use");
+        java.util.Map<String, byte[]> after = storeFiles(tmp.resolve("b/store"));
+        assertEquals(files.keySet(), after.keySet());
+        files.forEach((name, bytes) -> org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, after.get(name),
+                name + " changed"));
+
+        Document genuine = Envelopes.invoke();
+        lampSide(lamp, secret, "lamp").secure(genuine, policy, lamp);
+        b.verify(Envelopes.wire(genuine), lamp);
+        assertTrue(keysB.metadata(lamp).layers().get(org.trusthub.api.keystore.Layer.APPLICATION.ordinal())
+                .mechanisms().contains(KeystoreCredentials.UT_MECHANISM));
+        assertFalse(keysB.discardEnrollment(lamp), "the genuine message's key use is durable");
+    }
+
+    /** The thing's side: an engine over a keystore of its own holding {@code secret} as the thing's root. */
+    private WssEngine lampSide(ThingId lamp, byte[] secret, String dir) {
+        FileThingKeyStore keys = FileThingKeyStore.open(tmp.resolve(dir + "/store"), tmp.resolve(dir + "/master.key"));
+        keys.enroll(lamp, RootCredential.secret(secret));
+        opened.add(keys);
+        return new WssEngine(new KeystoreCredentials(keys), Clock.systemUTC(),
+                new WssEngine.Outgoing(Algorithms.SIGNATURE, Algorithms.DIGEST, Algorithms.ENCRYPTION, lamp.value()));
+    }
+
+    private final java.util.List<FileThingKeyStore> opened = new java.util.ArrayList<>();
+
+    @AfterEach
+    void closeThingSides() {
+        opened.forEach(FileThingKeyStore::close);
+    }
+
+    private static java.util.Map<String, byte[]> storeFiles(Path dir) throws java.io.IOException {
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (var s = java.nio.file.Files.list(dir)) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                out.put(p.getFileName().toString(), java.nio.file.Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void certificateIssuedByAWssAnchorNamesTheThingOfItsEnrolledKey() throws Exception {
         KeyPair ca = Party.p256();
         keysB.addTrustAnchor("home-ca", Party.certificate("home ca", ca.getPublic(), "home ca", ca.getPrivate()),
