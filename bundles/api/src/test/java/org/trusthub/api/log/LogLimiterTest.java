@@ -21,8 +21,10 @@ class LogLimiterTest {
         for (int i = 0; i < 10_000; i++) {
             assertTrue(limiter.admit("bad hello").isEmpty());
         }
-        now.addAndGet(Duration.ofSeconds(10).toNanos());
-        assertEquals(OptionalLong.of(10_000), limiter.admit("bad hello"));
+        now.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+        assertTrue(limiter.admit("bad hello").isEmpty(), "the window is not over yet");
+        now.addAndGet(1);
+        assertEquals(OptionalLong.of(10_001), limiter.admit("bad hello"));
         assertEquals(OptionalLong.of(0), limiter.admit("bad hello"));
         assertTrue(limiter.admit("bad hello").isEmpty());
     }
