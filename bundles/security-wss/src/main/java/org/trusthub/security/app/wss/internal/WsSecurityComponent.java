@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
@@ -56,8 +57,10 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     private static final Logger LOG = LoggerFactory.getLogger(WsSecurityComponent.class);
     static final int MAX_REPLAY_ENTRIES_PER_SENDER = 1_000_000;
-    // Anyone on the network can make a message be refused: those warnings are rate-limited per fault code.
-    private static final RefusalLog REFUSALS = new RefusalLog(LOG::warn, System::nanoTime);
+    // Anyone on the network can make a message be refused: one line per fault code every 10 s, no stack traces.
+    private static final LogLimiter REFUSALS = new LogLimiter(Duration.ofSeconds(10), 1);
+    /** Text from a refused message is cut to this many characters in the log. */
+    private static final int MAX_LOGGED_DETAIL = 300;
 
     @ObjectClassDefinition(name = "trusthub WS-Security", description = "WS-Security (WSS4J) for SOAP messages of "
             + "DPWS things: Timestamp, UsernameToken, ECDSA-SHA256 signatures, AES-GCM encryption, compact "
@@ -292,8 +295,16 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         try {
             return check.run();
         } catch (WsSecurityException e) {
-            REFUSALS.refused(e.faultCode(), "WS-Security refused a message (" + thing + "): " + e.getMessage());
+            REFUSALS.admit(e.faultCode()).ifPresent(left -> LOG.warn("WS-Security refused a message ({}): {} [{}]{}",
+                    thing, oneLine(e.getMessage()), e.faultCode(),
+                    left == 0 ? "" : " (" + left + " more refused for this reason since the last line)"));
             throw e;
         }
+    }
+
+    /** A refusal's text as one short line: it quotes the message, which must not forge lines or fill the log. */
+    static String oneLine(String text) {
+        String t = text == null ? "" : text.replaceAll("\\p{Cntrl}", " ");
+        return t.length() <= MAX_LOGGED_DETAIL ? t : t.substring(0, MAX_LOGGED_DETAIL) + "...";
     }
 }

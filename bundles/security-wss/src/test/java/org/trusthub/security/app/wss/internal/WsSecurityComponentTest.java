@@ -85,6 +85,14 @@ class WsSecurityComponentTest {
     }
 
     @Test
+    void textFromARefusedMessageCannotForgeLogLinesOrFillOne() {
+        String line = WsSecurityComponent.oneLine("element x\nINFO forged line\r" + "y".repeat(10_000));
+        assertFalse(line.contains("\n") || line.contains("\r"), line);
+        assertTrue(line.startsWith("element x INFO forged line ") && line.length() < 400, line);
+        assertEquals("", WsSecurityComponent.oneLine(null));
+    }
+
+    @Test
     void withoutARegistryNoThingIsOperational() throws Exception {
         b.registry = null;
         Document doc = Envelopes.invoke();
