@@ -2,6 +2,7 @@ package org.trusthub.binding.zigbee.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -103,7 +105,7 @@ final class TrustCenter {
     /** How a device is asked to leave when a dongle frames the traffic; null: the trust center's own NWK leave. */
     private volatile java.util.function.Predicate<Member> stackLeave;
     /** Joins the dongle reports and the hub refuses: logged at most once per reason every 10 s (all counted). */
-    private final JoinRefusalLog stackRefusals;
+    private final LogLimiter stackRefusals = new LogLimiter(Duration.ofSeconds(10), 1);
 
     TrustCenter(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwkSecurity,
             ZigbeeApsSecurity apsSecurity, long extendedPanId, long ownIeee, JoinPolicy policy, Clock clock) {
@@ -115,7 +117,6 @@ final class TrustCenter {
         this.ownIeee = ownIeee;
         this.policy = policy;
         this.clock = clock;
-        this.stackRefusals = new JoinRefusalLog(10_000, clock::millis);
         nwkSecurity.ensureNetwork(network);
         // Devices commissioned or operational before a restart are known again (their keys are in the keystore).
         for (Thing t : registry.list()) {
@@ -186,11 +187,9 @@ final class TrustCenter {
         Optional<Thing> t = registry.find(thing);
         if (m == null || t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
             count("tc.NOT_ADMITTED");
-            long held = stackRefusals.admit("not-commissioned");
-            if (held >= 0) {
-                LOG.warn("ZigBee device {} joined through the dongle without being commissioned: asked to leave{}",
-                        String.format("%016x", ieee), held > 0 ? " (" + held + " more such joins not logged)" : "");
-            }
+            stackRefusals.admit("not-commissioned").ifPresent(held -> LOG.warn(
+                    "ZigBee device {} joined through the dongle without being commissioned: asked to leave{}",
+                    String.format("%016x", ieee), held > 0 ? " (" + held + " more such joins not logged)" : ""));
             return StackVerdict.LEAVE;
         }
         if (m.joined) {
@@ -205,11 +204,9 @@ final class TrustCenter {
                 : joinRefusal(ieee, thing);
         if (refusal != null) {
             count("tc.JOIN_REFUSED");
-            long held = stackRefusals.admit("refused");
-            if (held >= 0) {
-                LOG.warn("ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
-                        refusal, held > 0 ? " (" + held + " more refused joins not logged)" : "");
-            }
+            stackRefusals.admit("refused").ifPresent(held -> LOG.warn(
+                    "ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
+                    refusal, held > 0 ? " (" + held + " more refused joins not logged)" : ""));
             return StackVerdict.LEAVE;
         }
         m.nwk = nwkAddress;
