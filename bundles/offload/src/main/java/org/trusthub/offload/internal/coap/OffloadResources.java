@@ -1,12 +1,15 @@
 package org.trusthub.offload.internal.coap;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.offload.KeyDistributionService;
 import org.trusthub.api.offload.OffloadException;
@@ -19,7 +22,6 @@ import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
 import org.trusthub.binding.coap.spi.CoapReply.Status;
 import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.LimitedLog;
 
 /**
  * The offload services as CoAP resources under {@code /offload}: {@code token} (ACE, RFC 9200 token endpoint with the
@@ -33,7 +35,9 @@ import org.trusthub.offload.internal.wire.LimitedLog;
  * (WRONG_BINDING): one thing cannot relay, or replay, another's requests through its own channel.
  */
 public final class OffloadResources implements CoapContribution {
-    private static final LimitedLog LOG = new LimitedLog(LoggerFactory.getLogger(OffloadResources.class));
+    private static final Logger LOG = LoggerFactory.getLogger(OffloadResources.class);
+    // Any thing that reaches the resources can cause refusals: 10 lines a minute per CoAP status.
+    private static final LogLimiter REFUSALS = new LogLimiter(Duration.ofMinutes(1), 10);
     public static final String PREFIX = "offload";
     /** CoAP Content-Format {@code application/ace+cbor} (RFC 9200). */
     public static final int ACE_CBOR = 19;
@@ -100,7 +104,8 @@ public final class OffloadResources implements CoapContribution {
 
     private static CoapReply reply(CoapCall call, Status status, OffloadException e) {
         String message = e.getMessage();
-        LOG.info(status.name(), "Offload over CoAP refused for {} ({}): {}", call.caller(), status, message);
+        REFUSALS.admit(status.name()).ifPresent(left -> LOG.info("Offload over CoAP refused for {} ({}): {}{}",
+                call.caller(), status, message, left == 0 ? "" : " (" + left + " more such refusals not logged)"));
         return CoapReply.error(status, message.length() > MAX_DIAGNOSTIC ? message.substring(0, MAX_DIAGNOSTIC)
                 : message);
     }

@@ -2,6 +2,7 @@ package org.trusthub.offload.internal.dpws;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -20,6 +21,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.thing.ThingId;
@@ -27,7 +29,6 @@ import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.offload.internal.hub.WsTrust;
-import org.trusthub.offload.internal.wire.LimitedLog;
 import org.w3c.dom.Element;
 
 /**
@@ -65,8 +66,8 @@ public final class StsService implements HostedService {
     public static final String NAME = "offload-sts";
     public static final QName TYPE = new QName(WsTrust.TH, "SecurityTokenService");
     private static final Logger LOG = LoggerFactory.getLogger(StsService.class);
-    // Unauthenticated callers cause refusals: their log lines are rate-limited per refusal reason.
-    private static final LimitedLog REFUSALS = new LimitedLog(LOG);
+    // Unauthenticated callers cause refusals: 10 lines a minute per refusal reason.
+    private static final LogLimiter REFUSALS = new LogLimiter(Duration.ofMinutes(1), 10);
     private static final QName INVALID_REQUEST = new QName(WsTrust.WST, "InvalidRequest");
     private static final QName FAILED_AUTHENTICATION = new QName(WsTrust.WST, "FailedAuthentication");
     private static final QName REQUEST_FAILED = new QName(WsTrust.WST, "RequestFailed");
@@ -175,8 +176,9 @@ public final class StsService implements HostedService {
         try {
             return new HostedResponse(SctFormat.ISSUE_FINAL_ACTION, Optional.of(issue(request.body().orElse(null))));
         } catch (OffloadException e) {
-            REFUSALS.info(e.refusal().name(), "WS-Trust: refused an Issue on {} ({}): {}", request.hostedThing(),
-                    e.refusal(), e.getMessage());
+            REFUSALS.admit(e.refusal().name()).ifPresent(left -> LOG.info(
+                    "WS-Trust: refused an Issue on {} ({}): {}{}", request.hostedThing(), e.refusal(), e.getMessage(),
+                    left == 0 ? "" : " (" + left + " more such refusals not logged)"));
             throw new HostedServiceException(subcode(e), e.getMessage());
         }
     }

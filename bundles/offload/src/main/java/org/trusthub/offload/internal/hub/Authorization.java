@@ -1,14 +1,16 @@
 package org.trusthub.offload.internal.hub;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.offload.internal.wire.LimitedLog;
 
 /**
  * Asks the {@link GrantTable} before anything is issued: called after the request authenticated and before it is
@@ -18,7 +20,8 @@ import org.trusthub.offload.internal.wire.LimitedLog;
 public final class Authorization {
     private final Stats stats;
     private final Function<String, Set<ThingId>> groupMembers;
-    private final LimitedLog log = new LimitedLog(LoggerFactory.getLogger(Authorization.class));
+    private static final Logger LOG = LoggerFactory.getLogger(Authorization.class);
+    private final LogLimiter refusals = new LogLimiter(Duration.ofMinutes(1), 10);
     private volatile Supplier<GrantTable> table = () -> GrantTable.EMPTY;
 
     /** @param groupMembers the members of an offload group now, empty for a group the hub does not know */
@@ -40,8 +43,9 @@ public final class Authorization {
     public void checkToken(ThingId client, ThingId audience, String scope) {
         if (!table().allowsToken(client, audience, scope, groupMembers)) {
             stats.notGranted("token");
-            log.info("not-granted-token", "Offload: refused a token for '{}' at audience '{}' with scope '{}': "
-                    + "no grant (trusthub:grant-list)", client, audience, scope);
+            refusals.admit("not-granted-token").ifPresent(left -> LOG.info("Offload: refused a token for '{}' at "
+                    + "audience '{}' with scope '{}': no grant (trusthub:grant-list){}", client, audience, scope,
+                    left == 0 ? "" : " (" + left + " more such refusals not logged)"));
             throw new OffloadException(Refusal.POLICY, "no grant lets '" + client + "' get a token for '" + audience
                     + "' with scope '" + scope + "'");
         }
@@ -50,8 +54,9 @@ public final class Authorization {
     public void checkPair(ThingId thing, ThingId peer) {
         if (!table().allowsPair(thing, peer, groupMembers)) {
             stats.notGranted("pairwise-key");
-            log.info("not-granted-pair", "Offload: refused a pairwise key for '{}' with peer '{}': no grant "
-                    + "(trusthub:grant-list)", thing, peer);
+            refusals.admit("not-granted-pair").ifPresent(left -> LOG.info("Offload: refused a pairwise key for '{}' "
+                    + "with peer '{}': no grant (trusthub:grant-list){}", thing, peer,
+                    left == 0 ? "" : " (" + left + " more such refusals not logged)"));
             throw new OffloadException(Refusal.POLICY, "no grant lets '" + thing + "' get a pairwise key with '"
                     + peer + "'");
         }
