@@ -1,12 +1,15 @@
 package org.trusthub.binding.dpws.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import javax.xml.namespace.QName;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
@@ -49,8 +52,7 @@ final class ContributedCall {
     }
 
     // A service that authenticates itself is called without WS-Security: anyone can make it fail.
-    private static final LogLimit FAILED_LOG = new LogLimit(java.time.Duration.ofMinutes(1));
-    private static final LogLimit WSDL_LOG = new LogLimit(java.time.Duration.ofMinutes(1));
+    private static final LogLimiter LOGS = new LogLimiter(Duration.ofMinutes(1), 1);
 
     private ContributedCall() {
     }
@@ -69,8 +71,9 @@ final class ContributedCall {
             try {
                 service.wsdl(s, base + h.devicePath() + "/" + service.name());
             } catch (RuntimeException e) {
-                long held = WSDL_LOG.due();
-                if (held >= 0) {
+                OptionalLong due = LOGS.admit("wsdl");
+                if (due.isPresent()) {
+                    long held = due.getAsLong();
                     LOG.warn("DPWS: hosted service '{}' failed to write its WSDL: {} ({} more since the last report)",
                             service.name(), e.toString(), held);
                 }
@@ -95,8 +98,9 @@ final class ContributedCall {
             throw new Refused(e.subcode(), e.getMessage() == null ? "refused" : e.getMessage());
         } catch (RuntimeException e) {
             // A contributor's bug must not leak its details (or take the HTTP server down): a plain Receiver fault.
-            long held = FAILED_LOG.due();
-            if (held >= 0) {
+            OptionalLong due = LOGS.admit("failed");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: hosted service '{}' failed on {}: {} ({} more failures since the last report)",
                         service.name(), Xml.printable(action), e.toString(), held);
             }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ import javax.xml.namespace.QName;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
@@ -49,10 +51,8 @@ public final class DeviceHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHost.class);
     private static final int MAX_SUBSCRIPTIONS = 256;
-    // Anyone who can reach the endpoint can cause these: each reason reported at most once a minute.
-    private final LogLimit refusedLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit contributedRefusedLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit badRequestLog = new LogLimit(Duration.ofMinutes(1));
+    // Anyone who can reach the endpoint (or send or spoof a Probe) can cause these: each reason once a minute.
+    private final LogLimiter logs = new LogLimiter(Duration.ofMinutes(1), 1);
 
     /** One hosted thing; the uuid is derived from the hub name and the thing id, so it survives restarts. */
     public record Hosted(ThingId thing, UUID uuid) {
@@ -336,8 +336,9 @@ public final class DeviceHost {
         if (id == null || id.length() <= MAX_REQUEST_ID) {
             return true;
         }
-        long held = longIdLog.due();
-        if (held >= 0) {
+        OptionalLong due = logs.admit("long id");
+        if (due.isPresent()) {
+            long held = due.getAsLong();
             LOG.warn("DPWS: not answering a {} from {}: its MessageID is {} characters long, more than {}; {} more "
                     + "refused since the last report", request.kind.element, from.getAddress().getHostAddress(),
                     id.length(), MAX_REQUEST_ID, held);
@@ -345,16 +346,12 @@ public final class DeviceHost {
         return false;
     }
 
-    // Anyone can send (or spoof) Probes: said at most once a minute.
-    private final LogLimit longIdLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit overBudgetLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit busyLog = new LogLimit(Duration.ofMinutes(1));
-
     private void queue(List<Supplier<SoapMessage>> answer, InetSocketAddress from, boolean multicast, String what) {
         long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
         if (!stack.reply(answer, from, delay)) {
-            long held = busyLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("busy");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: not answering a {} from {}: {} discovery replies already wait to be sent; {} more "
                         + "refused since the last report", what, from.getAddress().getHostAddress(),
                         DiscoveryReplies.MAX_PENDING, held);
@@ -366,8 +363,9 @@ public final class DeviceHost {
         if (replyBudget.charge(from.getAddress(), replies)) {
             return true;
         }
-        long held = overBudgetLog.due();
-        if (held >= 0) {
+        OptionalLong due = logs.admit("over budget");
+        if (due.isPresent()) {
+            long held = due.getAsLong();
             LOG.warn("DPWS: not answering a {} from {}: the source is over its budget of {} discovery replies a "
                     + "minute (discoveryRepliesPerMinute); {} more refused since the last report", what,
                     from.getAddress().getHostAddress(), limits.discoveryRepliesPerMinute(), held);
@@ -448,8 +446,9 @@ public final class DeviceHost {
         try {
             verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
         } catch (SoapSecurityException e) {
-            long held = refusedLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("refused");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: refused a {} for {} from {}: {} ({} more refused since the last report)",
                         Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
             }
@@ -465,15 +464,17 @@ public final class DeviceHost {
                     ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
                     : serviceRequest(h, m, Subscriber.of(verified, peer));
         } catch (ContributedCall.Refused e) {
-            long held = contributedRefusedLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("contributed refused");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.info("DPWS: {} refused a {} for {} from {}: {} ({} more refused since the last report)",
                         contributed.name(), Xml.printable(m.action()), h.thing(), peer, e.getMessage(), held);
             }
             return bare ? plainReply(e.fault(v, m.messageId()), 400) : reply(replyTo, e.fault(v, m.messageId()), 400);
         } catch (MalformedMessageException e) {
-            long held = badRequestLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("bad request");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.info("DPWS: bad {} for {} from {}: {} ({} more since the last report)", Xml.printable(m.action()),
                         h.thing(), peer, e.getMessage(), held);
             }

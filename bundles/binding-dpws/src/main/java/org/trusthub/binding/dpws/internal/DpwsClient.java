@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +22,7 @@ import javax.xml.namespace.QName;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
@@ -33,7 +35,8 @@ import org.w3c.dom.Element;
 public final class DpwsClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsClient.class);
-    private final LogLimit droppedNotificationLog = new LogLimit(Duration.ofMinutes(1));
+    // Anyone who can reach the event sink can make a notification fail: said once a minute.
+    private final LogLimiter logs = new LogLimiter(Duration.ofMinutes(1), 1);
     /** A network can announce more devices than this; the rest are ignored rather than exhaust memory. */
     static final int MAX_DEVICES = 1024;
 
@@ -399,8 +402,9 @@ public final class DpwsClient {
             SoapProtection p = stack.security().incoming(m, thing);
             devices.computeIfPresent(s.device(), (a, old) -> old.withProtection(p));
         } catch (SoapSecurityException e) {
-            long held = droppedNotificationLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("dropped notification");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: dropped a notification from {}: {} ({} more dropped since the last report)", peer,
                         e.getMessage(), held);
             }

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
@@ -30,14 +32,8 @@ import org.trusthub.binding.dpws.spi.SoapSecurityException;
 public final class DpwsStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DpwsStack.class);
-    private final LogLimit securityMissingLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit otherInterfaceLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit malformedRequestLog = new LogLimit(Duration.ofMinutes(1));
     // Anyone on the link can send discovery datagrams: each reason for dropping one is logged once a minute.
-    private final LogLimit malformedLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit badSignatureLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit refusedEndpointLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit notSentLog = new LogLimit(Duration.ofMinutes(1));
+    private final LogLimiter logs = new LogLimiter(Duration.ofMinutes(1), 1);
 
     /**
      * @param interfaces    where discovery runs and HTTP listens; empty = loopback only, no multicast
@@ -238,8 +234,9 @@ public final class DpwsStack implements AutoCloseable {
             }
         } catch (SoapSecurityException | MalformedMessageException | IllegalArgumentException e) {
             // Replies are sent because someone asked: said once a minute.
-            long held = notSentLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("not sent");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: {} not sent: {} ({} more not sent since the last report)", m.action(),
                         e.getMessage(), held);
             }
@@ -312,8 +309,9 @@ public final class DpwsStack implements AutoCloseable {
                     if (refused == null) {
                         kept.add(e);
                     } else {
-                        long held = refusedEndpointLog.due();
-                        if (held >= 0) {
+                        OptionalLong due = logs.admit("refused endpoint");
+                        if (due.isPresent()) {
+                            long held = due.getAsLong();
                             LOG.warn("DPWS: dropped {} from {} for {}: {} ({} more dropped since the last report)",
                                     m.kind.element, from, Xml.printable(e.address()), refused, held);
                         }
@@ -325,15 +323,17 @@ public final class DpwsStack implements AutoCloseable {
                 m = kept.size() == m.endpoints.size() ? m : m.withEndpoints(kept);
             }
         } catch (MalformedMessageException e) {
-            long held = malformedLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("malformed");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: dropped a datagram from {}: {} ({} more dropped since the last report)", from,
                         e.getMessage(), held);
             }
             return;
         } catch (SoapSecurityException e) {
-            long held = badSignatureLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("bad signature");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {} ({} more dropped since "
                         + "the last report)", from, e.faultCode(), e.getMessage(), held);
             }
@@ -341,8 +341,9 @@ public final class DpwsStack implements AutoCloseable {
         }
         if ((m.kind == DiscoveryMessage.Kind.PROBE || m.kind == DiscoveryMessage.Kind.RESOLVE)
                 && udp.unanswerable(from)) {
-            long held = malformedLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("malformed");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: not answering a {} from {}: replies would go to many hosts or none ({} more dropped "
                         + "since the last report)", m.kind.element, from, held);
             }
@@ -417,8 +418,9 @@ public final class DpwsStack implements AutoCloseable {
     }
 
     private void securityMissing(String what, InetSocketAddress from) {
-        long held = securityMissingLog.due();
-        if (held >= 0) {
+        OptionalLong due = logs.admit("security missing");
+        if (due.isPresent()) {
+            long held = due.getAsLong();
             LOG.warn("DPWS: {} from {} (and {} more messages since the last report): {}", what, from, held,
                     MessageSecurity.UNAVAILABLE);
         }
@@ -432,8 +434,9 @@ public final class DpwsStack implements AutoCloseable {
                     "message security is unavailable; try again later").bytes());
         }
         if (!servesLocal(local.getAddress())) {
-            long held = otherInterfaceLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("other interface");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.info("DPWS: refused an HTTP request from {} to {}, not a configured interface ({} more since the "
                         + "last report)", peer, local, held);
             }
@@ -443,8 +446,9 @@ public final class DpwsStack implements AutoCloseable {
         try {
             m = SoapMessage.read(Xml.parse(body, Xml.MAX_HTTP), security.understoodHeaders());
         } catch (MalformedMessageException e) {
-            long held = malformedRequestLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("malformed request");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS: refused an HTTP request from {} to {}: {} ({} more refused since the last report)",
                         peer, Xml.printable(path), e.getMessage(), held);
             }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 
 /**
  * The smallest HTTP/1.1 server SOAP needs: POST with a Content-Length or chunked body, one exchange per
@@ -46,7 +48,6 @@ public final class HttpServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 8192;
     static final long FIRST_BACKOFF_MILLIS = 50;
     static final long MAX_BACKOFF_MILLIS = 2000;
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * @param maxConnections          connections served at once (each holds a worker thread and a descriptor)
@@ -121,8 +122,8 @@ public final class HttpServer implements AutoCloseable {
     // interrupting a worker nor the (then cancelled) deadlines would end a read or write blocked on one.
     private final Map<Socket, Connection> live = new java.util.LinkedHashMap<>();
     private int open;
-    private long refusedSinceLog;
-    private long lastRefusalLog = System.nanoTime() - LOG_INTERVAL_NANOS;
+    // Anyone can open connections, fail a handshake or send a request that fails: each reason once a minute.
+    private final LogLimiter logs = new LogLimiter(Duration.ofMinutes(1), 1);
 
     private final java.util.function.Supplier<Tls> tls;
 
@@ -193,8 +194,6 @@ public final class HttpServer implements AutoCloseable {
 
     private void accept() {
         long backoff = 0;
-        long failures = 0;
-        long lastFailureLog = System.nanoTime() - LOG_INTERVAL_NANOS;
         while (!closed) {
             Socket s;
             try {
@@ -205,13 +204,10 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 // Typically EMFILE: retrying at once would spin and log without end while nothing can be accepted.
-                failures++;
-                long now = System.nanoTime();
-                if (now - lastFailureLog >= LOG_INTERVAL_NANOS) {
+                OptionalLong due = logs.admit("accept failed");
+                if (due.isPresent()) {
                     LOG.warn("DPWS HTTP: accept failed ({} time(s) since the last report), backing off: {}",
-                            failures, e.toString());
-                    failures = 0;
-                    lastFailureLog = now;
+                            due.getAsLong() + 1, e.toString());
                 }
                 backoff = backoff == 0 ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 try {
@@ -272,14 +268,11 @@ public final class HttpServer implements AutoCloseable {
             evict = evictable(mine);
         }
         if (mine >= limits.maxConnectionsPerSource() || (open >= limits.maxConnections() && evict == null)) {
-            refusedSinceLog++;
-            long now = System.nanoTime();
-            if (now - lastRefusalLog >= LOG_INTERVAL_NANOS) {
+            OptionalLong due = logs.admit("over the limit");
+            if (due.isPresent()) {
                 LOG.info("DPWS HTTP: refused {} connection(s) over the limit since the last report (now {} from {}, "
-                        + "{} in all; limits {} per source, {} in all)", refusedSinceLog, mine, source, open,
+                        + "{} in all; limits {} per source, {} in all)", due.getAsLong() + 1, mine, source, open,
                         limits.maxConnectionsPerSource(), limits.maxConnections());
-                refusedSinceLog = 0;
-                lastRefusalLog = now;
             }
             return null;
         }
@@ -406,8 +399,9 @@ public final class HttpServer implements AutoCloseable {
             LOG.debug("DPWS HTTP: exchange failed: {}", e.toString());
         } catch (RuntimeException e) {
             // A request may be able to cause this again and again: reported at most once a minute.
-            long held = failedLog.due();
-            if (held >= 0) {
+            OptionalLong due = logs.admit("failed");
+            if (due.isPresent()) {
+                long held = due.getAsLong();
                 LOG.warn("DPWS HTTP: exchange failed: {} ({} more since the last report)", e.toString(), held);
             }
         } finally {
@@ -415,13 +409,11 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private final LogLimit handshakeLog = new LogLimit(Duration.ofMinutes(1));
-    private final LogLimit failedLog = new LogLimit(Duration.ofMinutes(1));
-
     // Anyone can make a handshake fail: reported at most once a minute.
     private Socket handshakeFailed(Socket plain, String why) {
-        long held = handshakeLog.due();
-        if (held >= 0) {
+        OptionalLong due = logs.admit("handshake");
+        if (due.isPresent()) {
+            long held = due.getAsLong();
             LOG.info("DPWS HTTPS: refused a connection from {} (and {} more since the last report): {}",
                     plain.getRemoteSocketAddress(), held, why);
         }
