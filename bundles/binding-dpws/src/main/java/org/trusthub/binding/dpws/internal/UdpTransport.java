@@ -93,6 +93,11 @@ public final class UdpTransport implements AutoCloseable {
                 if (ipv6 && hasFamily(Inet6Address.class)) {
                     open(StandardProtocolFamily.INET6, null);
                 }
+                if (channels.isEmpty()) {
+                    throw new IOException("no address of an enabled family (ipv4 " + ipv4 + ", ipv6 " + ipv6
+                            + ") on " + interfaces.stream().map(NetworkInterface::getName).toList()
+                            + ": WS-Discovery has nothing to listen on");
+                }
             }
         } catch (IOException | RuntimeException e) {
             close();

@@ -53,11 +53,31 @@ final class NetnsPair implements AutoCloseable {
             p.ip("netns", "exec", p.netns, "ip", "addr", "add", p.peerAddress + "/24", "dev", p.peerIf);
             p.ip("netns", "exec", p.netns, "ip", "link", "set", p.peerIf, "multicast", "on", "up");
             p.ip("netns", "exec", p.netns, "ip", "link", "set", "lo", "up");
+            p.awaitLinkLocalAddress();
         } catch (IOException | InterruptedException | RuntimeException e) {
             p.close();
             throw e;
         }
         return p;
+    }
+
+    /*
+     * The kernel gives the hub's end its IPv6 link-local address only once the link has carrier, a moment after both
+     * ends are up; a NetworkInterface read before that has no IPv6 address and an IPv6-only stack finds nothing to
+     * open.
+     */
+    private void awaitLinkLocalAddress() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            NetworkInterface nif = NetworkInterface.getByName(hubIf);
+            if (nif != null && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(hubIf + " has no IPv6 link-local address 10 s after it came up");
+            }
+            Thread.sleep(50);
+        }
     }
 
     NetworkInterface hubInterface() throws SocketException {
