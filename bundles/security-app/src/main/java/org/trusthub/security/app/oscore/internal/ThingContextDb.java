@@ -30,8 +30,8 @@ import org.trusthub.security.app.oscore.OscoreIds;
  * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
  * one. The keystore records the key's use when the first request under the context verified, and the context draws
  * its first sender sequence number only when it sends: a request that does not decrypt writes nothing to the
- * keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a restart in
- * {@link ReplayMarks}.
+ * keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
+ * restart in {@link ReplayMarks}.
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
