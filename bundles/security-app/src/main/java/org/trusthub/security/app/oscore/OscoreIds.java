@@ -51,4 +51,12 @@ public final class OscoreIds {
     public static DerivedKey masterSecret(ThingKeyStore keys, ThingId thing) {
         return keys.deriveKey(thing, Layer.APPLICATION, MECHANISM, MASTER_SECRET_LENGTH);
     }
+
+    /**
+     * The same master secret with its use not recorded: for a context that has not yet verified a message. Record
+     * the use with {@link ThingKeyStore#recordUse} once a request under it decrypted; the caller destroys the key.
+     */
+    public static DerivedKey masterSecretUnrecorded(ThingKeyStore keys, ThingId thing) {
+        return keys.deriveKeyUnrecorded(thing, Layer.APPLICATION, MECHANISM, MASTER_SECRET_LENGTH);
+    }
 }

@@ -30,12 +30,28 @@ public final class ThingPsk {
     /** The PSK bytes as used on the wire (ASCII hex of the derived key); the caller wipes them after use. */
     public static byte[] secret(ThingKeyStore keys, ThingId thing) {
         DerivedKey key = keys.deriveKey(thing, Layer.TRANSPORT, MECHANISM, KEY_LENGTH);
+        try {
+            return secret(key);
+        } finally {
+            key.destroy();
+        }
+    }
+
+    /**
+     * The thing's PSK as the keystore derives it, with its use not recorded: for a handshake that has not yet shown
+     * the peer holds it. Record the use with {@link ThingKeyStore#recordUse} once the handshake completed.
+     */
+    public static DerivedKey keyUnrecorded(ThingKeyStore keys, ThingId thing) {
+        return keys.deriveKeyUnrecorded(thing, Layer.TRANSPORT, MECHANISM, KEY_LENGTH);
+    }
+
+    /** The PSK bytes on the wire for a key from {@link #keyUnrecorded}; the caller wipes them after use. */
+    public static byte[] secret(DerivedKey key) {
         byte[] raw = key.bytes();
         try {
             return HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII);
         } finally {
             Arrays.fill(raw, (byte) 0);
-            key.destroy();
         }
     }
 

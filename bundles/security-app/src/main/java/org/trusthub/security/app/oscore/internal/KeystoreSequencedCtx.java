@@ -8,7 +8,8 @@ import org.eclipse.californium.oscore.OSException;
  * An OSCORE context whose sender sequence number is drawn from a {@link SequenceSource} (the keystore's persistent
  * counter) instead of counted in memory, so a restart never reuses a nonce. cf-oscore uses {@code getSenderSeq()}
  * as the Partial IV of the next message and then calls {@link #increaseSenderSeq()}; drawing there means every
- * value it uses was handed out exactly once.
+ * value it uses was handed out exactly once. The first value is drawn when the context first sends, not when it is
+ * made.
  */
 class KeystoreSequencedCtx extends OSCoreCtx {
     /** Largest sequence number cf-oscore carries (an int); RFC 8613 allows up to 2^40 - 1. */
@@ -40,14 +41,34 @@ class KeystoreSequencedCtx extends OSCoreCtx {
         this.sequence = sequence;
         this.replayFloor = replayFloor;
         this.acceptance = acceptance;
-        super.setSenderSeq(sequence.next());
     }
 
     private static final int DEFAULT_MAX_UNFRAGMENTED = 4096;
 
+    /** Whether the current sender sequence number was drawn from {@link #sequence}. */
+    private boolean drawn;
+
+    /**
+     * Drawn on first use, when the context first sends: drawing writes to the keystore, and a context opened for a
+     * request that then does not decrypt must not.
+     */
+    @Override
+    public synchronized int getSenderSeq() {
+        if (!drawn) {
+            try {
+                super.setSenderSeq(sequence.next());
+            } catch (OSException e) {
+                throw new IllegalStateException("no sender sequence number", e);
+            }
+            drawn = true;
+        }
+        return super.getSenderSeq();
+    }
+
     @Override
     public synchronized void increaseSenderSeq() throws OSException {
         super.setSenderSeq(sequence.next());
+        drawn = true;
     }
 
     /** The sequence number is the keystore's; nobody may wind it back. */

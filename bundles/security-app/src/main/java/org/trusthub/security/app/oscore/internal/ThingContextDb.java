@@ -28,8 +28,10 @@ import org.trusthub.security.app.oscore.OscoreIds;
 /**
  * cf-oscore's context database, filled on demand: a request's key id names a thing (see {@link OscoreIds}); if it
  * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
- * one. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a restart in
- * {@link ReplayMarks}.
+ * one. The keystore records the key's use when the first request under the context verified, and the context draws
+ * its first sender sequence number only when it sends: a request that does not decrypt writes nothing to the
+ * keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
+ * restart in {@link ReplayMarks}.
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
@@ -91,13 +93,17 @@ final class ThingContextDb implements OSCoreCtxDB {
         DerivedKey key = null;
         byte[] secret = null;
         try {
-            key = OscoreIds.masterSecret(keys, id);
+            // Unrecorded: a request that names the thing but does not decrypt must change nothing in the keystore.
+            key = OscoreIds.masterSecretUnrecorded(keys, id);
             DerivedKey counterKey = key;
             secret = key.bytes();
             byte[] tag = ReplayMarks.tag(secret);
+            UseRecord use = new UseRecord(counterKey);
             OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
-                    REPLAY_WINDOW, () -> nextSequence(counterKey), marks.floor(id, tag),
-                    seq -> marks.reserve(id, tag, seq));
+                    REPLAY_WINDOW, () -> nextSequence(counterKey), marks.floor(id, tag), seq -> {
+                        use.verified();
+                        marks.reserve(id, tag, seq);
+                    });
             contexts.addContext(context);
             live.put(id, new Live(context, key));
             byKid.put(HexFormat.of().formatHex(rid), id);
@@ -113,6 +119,29 @@ final class ThingContextDb implements OSCoreCtxDB {
             if (secret != null) {
                 java.util.Arrays.fill(secret, (byte) 0);
             }
+        }
+    }
+
+    /** Records the master secret's use in the keystore once, when the first request under the context verified. */
+    private final class UseRecord {
+        private final DerivedKey key;
+        private boolean recorded;
+
+        UseRecord(DerivedKey key) {
+            this.key = key;
+        }
+
+        // Called under the context's lock, so once only.
+        void verified() {
+            if (recorded) {
+                return;
+            }
+            try {
+                keys.recordUse(key);
+            } catch (KeystoreException | IllegalStateException e) {
+                throw new IllegalStateException("OSCORE key use cannot be recorded: " + e.getClass().getSimpleName());
+            }
+            recorded = true;
         }
     }
 

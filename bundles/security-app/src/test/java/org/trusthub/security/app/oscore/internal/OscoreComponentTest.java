@@ -1,5 +1,6 @@
 package org.trusthub.security.app.oscore.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,13 +11,17 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.californium.core.CoapClient;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
@@ -188,6 +194,43 @@ class OscoreComponentTest {
         assertEquals(ResponseCode.UNAUTHORIZED, unknown.getCode(), "no security context is 4.01");
         assertEquals("lamp-2", get(thingClient(lamp, secretOf(lamp))).getResponseText());
         assertEquals(1, handled.get(), "refused requests never reach the resource");
+    }
+
+    @Test
+    void aRequestThatDoesNotDecryptWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
+        ThingId lamp = operational("lamp-11");
+        DerivedKey key = OscoreIds.masterSecretUnrecorded(keys, lamp);
+        byte[] right = key.bytes();
+        key.destroy();
+        byte[] wrong = right.clone();
+        wrong[0] ^= 1;
+        int application = Layer.APPLICATION.ordinal();
+        assertNull(keys.metadata(lamp).layers().get(application).lastUsed(), "no key used yet");
+        var metadata = keys.metadata(lamp);
+        Map<String, byte[]> files = keystoreFiles();
+
+        assertEquals(ResponseCode.BAD_REQUEST, get(thingClient(lamp, wrong)).getCode());
+        assertEquals(metadata, keys.metadata(lamp), "a request that did not decrypt recorded a key use");
+        Map<String, byte[]> after = keystoreFiles();
+        assertEquals(files.keySet(), after.keySet());
+        files.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name));
+
+        assertEquals("lamp-11", get(thingClient(lamp, right)).getResponseText());
+        var used = keys.metadata(lamp).layers().get(application);
+        assertNotNull(used.lastUsed());
+        assertTrue(used.mechanisms().contains(OscoreIds.MECHANISM), used.toString());
+        assertFalse(keys.discardEnrollment(lamp), "the genuine request's key use is durable");
+    }
+
+    /** The keystore's files by name, lock files left out. */
+    private Map<String, byte[]> keystoreFiles() throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (var s = Files.list(dir.resolve("keys"))) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                out.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     /** Refused handshakes and malformed packets: one line per reason a minute, the next says how many were not. */
     static final Duration LOG_WINDOW = Duration.ofMinutes(1);
 
+    private final ThingKeyStore keys;
     private final PeerThings peers;
     private final DtlsServerFactory factory;
     private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
@@ -46,6 +47,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
+        this.keys = keys;
         this.peers = new PeerThings(keys);
         this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter);
     }
@@ -62,7 +64,8 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public DTLSConnector newServer(DtlsServerOptions options) {
-        SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter));
+        SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter),
+                new PskUses(keys, limiter));
         DTLSConnector connector = factory.create(options, tracker);
         connectors.put(connector, tracker);
         return connector;

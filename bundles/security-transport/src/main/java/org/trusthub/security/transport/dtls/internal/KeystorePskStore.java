@@ -15,6 +15,7 @@ import org.eclipse.californium.scandium.util.SecretUtil;
 import org.eclipse.californium.scandium.util.ServerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
@@ -27,7 +28,8 @@ import org.trusthub.security.transport.dtls.ThingPsk;
  * PSK is cached, so a rotation or revocation takes effect with the next handshake). An identity that names no
  * operational thing gets a {@link DecoyPsk decoy} instead of an {@code unknown_psk_identity} alert: its handshake
  * fails at the Finished message like one with a wrong key, so the answer tells a client nothing about which things
- * exist. Refusals are logged, rate-limited per reason.
+ * exist. The key is derived without recording its use: {@link PskUses} records it once the handshake completed,
+ * so a handshake with a wrong key writes nothing to the keystore. Refusals are logged, rate-limited per reason.
  */
 final class KeystorePskStore implements AdvancedPskStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeystorePskStore.class);
@@ -37,15 +39,17 @@ final class KeystorePskStore implements AdvancedPskStore {
     private final ThingGate gate;
     private final DecoyPsk decoy;
     private final PskGuessWatch watch;
+    private final PskUses uses;
     private final LogLimiter limiter;
 
     KeystorePskStore(ThingKeyStore keys, PeerThings peers, ThingGate gate, DecoyPsk decoy, PskGuessWatch watch,
-            LogLimiter limiter) {
+            PskUses uses, LogLimiter limiter) {
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
         this.decoy = decoy;
         this.watch = watch;
+        this.uses = uses;
         this.limiter = limiter;
     }
 
@@ -70,9 +74,11 @@ final class KeystorePskStore implements AdvancedPskStore {
                             + " before", thing.get(), left));
         } else {
             try {
-                byte[] psk = ThingPsk.secret(keys, thing.get());
+                DerivedKey key = ThingPsk.keyUnrecorded(keys, thing.get());
+                byte[] psk = ThingPsk.secret(key);
                 secret = SecretUtil.create(psk, PskSecretResult.ALGORITHM_PSK);
                 Arrays.fill(psk, (byte) 0);
+                uses.keyGiven(cid, key);
                 watch.keyGiven(cid, thing.get());
             } catch (UnknownThingException | KeystoreException e) {
                 limiter.admit("no transport key").ifPresent(left -> LOG.warn(

@@ -19,16 +19,22 @@ import org.trusthub.api.thing.ThingId;
 final class SessionTracker implements ConnectionListener {
     private final PeerThings peers;
     private final PskGuessWatch guesses;
+    private final PskUses uses;
     private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
     private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
 
-    SessionTracker(PeerThings peers, PskGuessWatch guesses) {
+    SessionTracker(PeerThings peers, PskGuessWatch guesses, PskUses uses) {
         this.peers = peers;
         this.guesses = guesses;
+        this.uses = uses;
     }
 
     PskGuessWatch guesses() {
         return guesses;
+    }
+
+    PskUses uses() {
+        return uses;
     }
 
     @Override
@@ -36,6 +42,7 @@ final class SessionTracker implements ConnectionListener {
         guesses.done(connection);
         Optional<ThingId> thing = Optional.ofNullable(connection.getEstablishedPeerIdentity()).flatMap(peers::of);
         if (thing.isPresent()) {
+            uses.established(connection, thing.get());
             ThingId previous = byConnection.put(connection, thing.get());
             if (previous != null && !previous.equals(thing.get())) {
                 remove(previous, connection);
@@ -47,6 +54,7 @@ final class SessionTracker implements ConnectionListener {
     @Override
     public void onConnectionRemoved(Connection connection) {
         guesses.done(connection);
+        uses.forget(connection);
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
@@ -96,6 +104,7 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public boolean onConnectionMacError(Connection connection) {
+        // A pending PSK use stays: a forged record on the handshake must not keep a genuine one from being recorded.
         guesses.macError(connection);
         // Scandium's own handling stays: the record is dropped, the connection kept.
         return false;

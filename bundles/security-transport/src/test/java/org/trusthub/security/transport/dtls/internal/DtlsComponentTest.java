@@ -1,7 +1,9 @@
 package org.trusthub.security.transport.dtls.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +17,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -22,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.eclipse.californium.core.CoapClient;
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -192,6 +198,43 @@ class DtlsComponentTest {
         assertFalse(log.contains(new String(right, StandardCharsets.US_ASCII)), "the key never reaches the log");
         assertFalse(log.contains(new String(wrong, StandardCharsets.US_ASCII)), "nor the peer's key");
         assertEquals("lamp-12", DtlsPeers.get(client(pskClient(lamp))), "the thing itself still gets in");
+    }
+
+    @Test
+    void aHandshakeWithAWrongKeyWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-14");
+        byte[] right = ThingPsk.secret(ThingPsk.keyUnrecorded(hub.keys, lamp));
+        byte[] wrong = right.clone();
+        wrong[0] ^= 1;
+        int transport = Layer.TRANSPORT.ordinal();
+        assertNull(hub.keys.metadata(lamp).layers().get(transport).lastUsed(), "no key used yet");
+        var metadata = hub.keys.metadata(lamp);
+        Map<String, byte[]> files = keystoreFiles();
+
+        assertNull(DtlsPeers.get(client(DtlsPeers.psk("lamp-14", wrong))));
+        assertEquals(metadata, hub.keys.metadata(lamp), "a handshake with a wrong key recorded a key use");
+        Map<String, byte[]> after = keystoreFiles();
+        assertEquals(files.keySet(), after.keySet());
+        files.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name));
+
+        assertEquals("lamp-14", DtlsPeers.get(client(DtlsPeers.psk("lamp-14", right))));
+        var used = hub.keys.metadata(lamp).layers().get(transport);
+        assertNotNull(used.lastUsed());
+        assertTrue(used.mechanisms().contains(ThingPsk.MECHANISM), used.toString());
+        assertFalse(hub.keys.discardEnrollment(lamp), "the genuine handshake's key use is durable");
+    }
+
+    /** The keystore's files by name, lock files left out. */
+    private Map<String, byte[]> keystoreFiles() {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (var s = Files.list(dir.resolve("keys"))) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()) {
+                out.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** What the server sends a client over a whole handshake: record types, handshake types, alerts; no bytes. */
