@@ -193,7 +193,8 @@ class ZigbeeDongleTrustCenterTest {
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, 0x3456, ieee(stranger));
         await(() -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0034
                 && f.getDestinationAddress() == 0x3456), "a leave request to the stranger");
-        assertEquals(1L, network.refusals().get("tc.NOT_ADMITTED"));
+        // the stack's own later report of the node (its discovery, on another thread) is refused and counted too
+        assertTrue(network.refusals().getOrDefault("tc.NOT_ADMITTED", 0L) >= 1L, network.refusals().toString());
         assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", stranger))).isEmpty());
     }
 
