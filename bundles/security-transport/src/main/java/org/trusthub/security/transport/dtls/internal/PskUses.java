@@ -8,7 +8,6 @@ import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.DerivedKey;
-import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
@@ -47,20 +46,28 @@ final class PskUses {
         wipe(pending.put(connection, key));
     }
 
-    /** The handshake on this connection completed as {@code thing}: the peer proved it holds the key. */
-    void established(Connection connection, ThingId thing) {
+    /**
+     * The handshake on this connection completed as {@code thing}: the peer proved it holds the key. Returns false
+     * when the use could not be recorded (key of another thing, revoked or rotated meanwhile, keystore failure): the
+     * session must then not be kept, as a use that cannot be recorded refused the handshake before. True when no key
+     * was given for this connection (a certificate or raw public key, or a resumed session).
+     */
+    boolean established(Connection connection, ThingId thing) {
         DerivedKey key = pending.remove(connection.getConnectionId());
         if (key == null) {
-            return;
+            return true;
         }
         try {
-            if (key.thing().equals(thing)) {
-                keys.recordUse(key);
+            if (!key.thing().equals(thing)) {
+                throw new IllegalStateException("key of another thing");
             }
-        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            keys.recordUse(key);
+            return true;
+        } catch (RuntimeException e) {
             limiter.admit("psk use not recorded").ifPresent(left -> LOG.warn(
-                    "DTLS PSK session of thing {} established, but its key use could not be recorded: {}; {} like it"
+                    "DTLS PSK session of thing {} ended: its key use could not be recorded: {}; {} like it"
                             + " not logged before", thing, e.getClass().getSimpleName(), left));
+            return false;
         } finally {
             key.destroy();
         }

@@ -12,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -41,7 +43,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -222,6 +226,45 @@ class DtlsComponentTest {
         assertNotNull(used.lastUsed());
         assertTrue(used.mechanisms().contains(ThingPsk.MECHANISM), used.toString());
         assertFalse(hub.keys.discardEnrollment(lamp), "the genuine handshake's key use is durable");
+    }
+
+    @Test
+    void aSessionWhoseKeyUseCannotBeRecordedIsEnded() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-15");
+        // The keystore as it is, except that recording a use fails (a disk full, a rotation meanwhile).
+        ThingKeyStore failing = (ThingKeyStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ThingKeyStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("recordUse")) {
+                        throw new KeystoreException("disk full");
+                    }
+                    try {
+                        return method.invoke(hub.keys, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DtlsComponent refusing = new DtlsComponent(failing, hub.registry);
+        DTLSConnector connector = refusing.newServer(
+                DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        CoapServer other = new CoapServer(DtlsPeers.coapConfiguration());
+        other.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
+                .setConfiguration(DtlsPeers.coapConfiguration()).build());
+        other.add(new CoapResource("whoami") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                exchange.respond("in");
+            }
+        });
+        other.start();
+        try {
+            CoapClient c = client(pskClient(lamp), connector.getAddress());
+            // The first request may still pass while the connection is being ended; the next finds no session.
+            DtlsPeers.get(c);
+            assertNull(DtlsPeers.get(c), "a session whose key use was not recorded is kept");
+            assertEquals(0, refusing.openSessions(lamp));
+        } finally {
+            other.destroy();
+        }
     }
 
     /** The keystore's files by name, lock files left out. */
