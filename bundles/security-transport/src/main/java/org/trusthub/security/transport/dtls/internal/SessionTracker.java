@@ -65,7 +65,6 @@ final class SessionTracker implements ConnectionListener {
     @Override
     public void onConnectionRemoved(Connection connection) {
         guesses.done(connection);
-        uses.forget(connection);
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
@@ -124,7 +123,6 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public boolean onConnectionMacError(Connection connection) {
-        // A pending PSK use stays: a forged record on the handshake must not keep a genuine one from being recorded.
         guesses.macError(connection);
         // Scandium's own handling stays: the record is dropped, the connection kept.
         return false;
