@@ -335,6 +335,18 @@ class OscoreComponentTest {
     }
 
     @Test
+    void aContextTheHubOpensToSendRecordsTheUseWhenItFirstSends() throws Exception {
+        ThingId lamp = operational("lamp-16");
+        int application = Layer.APPLICATION.ordinal();
+        OSCoreCtx context = oscore.context(lamp).orElseThrow();
+        assertNull(keys.metadata(lamp).layers().get(application).lastUsed(), "opening alone is no use");
+        // What cf-oscore does first when it protects the hub's request: take the Partial IV.
+        context.getSenderSeq();
+        assertNotNull(keys.metadata(lamp).layers().get(application).lastUsed(), "the hub's request used the key");
+        assertFalse(keys.discardEnrollment(lamp), "the use is durable");
+    }
+
+    @Test
     void senderSequenceNumbersNeverRepeatAcrossARestart() throws Exception {
         ThingId lamp = operational("lamp-7");
         ThingContextDb db = new ThingContextDb(keys, registry);
