@@ -52,6 +52,8 @@ final class SessionTracker implements ConnectionListener {
         if (thing.isPresent()) {
             if (!uses.established(connection, thing.get())) {
                 end(connection);
+                // A renewed handshake on a tracked connection: the connector does not report a terminated one.
+                onConnectionRemoved(connection);
                 return;
             }
             ThingId previous = byConnection.put(connection, thing.get());
