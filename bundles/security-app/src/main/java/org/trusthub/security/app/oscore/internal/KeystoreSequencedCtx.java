@@ -7,9 +7,9 @@ import org.eclipse.californium.oscore.OSException;
 /**
  * An OSCORE context whose sender sequence number is drawn from a {@link SequenceSource} (the keystore's persistent
  * counter) instead of counted in memory, so a restart never reuses a nonce. cf-oscore uses {@code getSenderSeq()}
- * as the Partial IV of the next message and then calls {@link #increaseSenderSeq()}; drawing there means every
- * value it uses was handed out exactly once. The first value is drawn when the context first sends, not when it is
- * made.
+ * as the Partial IV of the next message and then calls {@link #increaseSenderSeq()}; each sending thread draws its
+ * own number, so every value it uses was handed out exactly once, also when threads send at once. The first value is
+ * drawn when the context first sends, not when it is made.
  */
 class KeystoreSequencedCtx extends OSCoreCtx {
     /** Largest sequence number cf-oscore carries (an int); RFC 8613 allows up to 2^40 - 1. */
@@ -45,39 +45,49 @@ class KeystoreSequencedCtx extends OSCoreCtx {
 
     private static final int DEFAULT_MAX_UNFRAGMENTED = 4096;
 
-    /** Whether the current sender sequence number was drawn from {@link #sequence}. */
-    private boolean drawn;
+    /**
+     * The number each sending thread reserved, from its {@link #getSenderSeq()} until its {@link #increaseSenderSeq()}.
+     * cf-oscore reads the sender sequence number several times while it protects a message and increases it only
+     * afterwards, without a lock; the hub sends on one context from several threads (reads, observations), and a
+     * shared number would give two messages the same Partial IV, so the same AES-CCM nonce. Each thread gets its
+     * own, drawn under the lock.
+     */
+    private final ThreadLocal<Integer> reserved = new ThreadLocal<>();
 
     /**
-     * Drawn on first use, when the context first sends: drawing writes to the keystore, and a context opened for a
-     * request that then does not decrypt must not.
+     * Drawn when the context first sends, not when it is made: drawing writes to the keystore, and a context opened
+     * for a request that then does not decrypt must not.
      */
     @Override
-    public synchronized int getSenderSeq() {
-        if (!drawn) {
-            try {
-                super.setSenderSeq(sequence.next());
-            } catch (OSException e) {
-                throw new IllegalStateException("no sender sequence number", e);
-            }
-            drawn = true;
+    public int getSenderSeq() {
+        Integer mine = reserved.get();
+        if (mine == null) {
+            mine = draw();
+            reserved.set(mine);
         }
-        return super.getSenderSeq();
+        return mine;
     }
 
-    @Override
-    public synchronized void increaseSenderSeq() throws OSException {
-        super.setSenderSeq(sequence.next());
-        drawn = true;
+    private synchronized int draw() {
+        try {
+            int seq = sequence.next();
+            super.setSenderSeq(seq);
+            return seq;
+        } catch (OSException e) {
+            throw new IllegalStateException("no sender sequence number", e);
+        }
     }
 
-    /** The sequence number is the keystore's; nobody may wind it back. */
+    /** The calling thread's message is protected: its number is used up, the next message draws a new one. */
     @Override
-    public synchronized void setSenderSeq(int seq) {
-        if (seq < getSenderSeq()) {
-            throw new IllegalArgumentException("sender sequence number cannot go back");
-        }
-        super.setSenderSeq(seq);
+    public void increaseSenderSeq() {
+        reserved.remove();
+    }
+
+    /** The sequence number is the keystore's: nobody may set it. */
+    @Override
+    public void setSenderSeq(int seq) {
+        throw new UnsupportedOperationException("the sender sequence number comes from the keystore");
     }
 
     /** The Partial IV of the request this thread is verifying, until its tag is found good. */

@@ -28,9 +28,9 @@ import org.trusthub.security.app.oscore.OscoreIds;
 /**
  * cf-oscore's context database, filled on demand: a request's key id names a thing (see {@link OscoreIds}); if it
  * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
- * one. The keystore records the key's use when the first request under the context verified, and the context draws
- * its first sender sequence number only when it sends: a request that does not decrypt writes nothing to the
- * keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
+ * one. The keystore records the key's use when the first request under the context verified or the context first
+ * sends (a request the hub itself makes), and the context draws its first sender sequence number only then: a
+ * request that does not decrypt writes nothing to the keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
  * restart in {@link ReplayMarks}.
  */
 final class ThingContextDb implements OSCoreCtxDB {
@@ -100,7 +100,7 @@ final class ThingContextDb implements OSCoreCtxDB {
             byte[] tag = ReplayMarks.tag(secret);
             UseRecord use = new UseRecord(counterKey);
             OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
-                    REPLAY_WINDOW, () -> nextSequence(counterKey), marks.floor(id, tag), seq -> {
+                    REPLAY_WINDOW, () -> sending(use, counterKey), marks.floor(id, tag), seq -> {
                         use.verified();
                         marks.reserve(id, tag, seq);
                     });
@@ -122,7 +122,10 @@ final class ThingContextDb implements OSCoreCtxDB {
         }
     }
 
-    /** Records the master secret's use in the keystore once, when the first request under the context verified. */
+    /**
+     * Records the master secret's use in the keystore once, when the first request under the context verified or
+     * the context first sent.
+     */
     private final class UseRecord {
         private final DerivedKey key;
         private boolean recorded;
@@ -143,6 +146,19 @@ final class ThingContextDb implements OSCoreCtxDB {
             }
             recorded = true;
         }
+    }
+
+    /**
+     * The context sends a message: its key is in use, also when the hub opened it to send a request itself (no
+     * request verified under it then). A context opened for a request that did not decrypt never sends.
+     */
+    private int sending(UseRecord use, DerivedKey key) throws OSException {
+        try {
+            use.verified();
+        } catch (IllegalStateException e) {
+            throw new OSException(e.getMessage());
+        }
+        return nextSequence(key);
     }
 
     private int nextSequence(DerivedKey key) throws OSException {

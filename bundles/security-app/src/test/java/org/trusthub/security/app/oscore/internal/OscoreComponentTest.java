@@ -335,6 +335,58 @@ class OscoreComponentTest {
     }
 
     @Test
+    void aContextTheHubOpensToSendRecordsTheUseWhenItFirstSends() throws Exception {
+        ThingId lamp = operational("lamp-16");
+        int application = Layer.APPLICATION.ordinal();
+        OSCoreCtx context = oscore.context(lamp).orElseThrow();
+        assertNull(keys.metadata(lamp).layers().get(application).lastUsed(), "opening alone is no use");
+        // What cf-oscore does first when it protects the hub's request: take the Partial IV.
+        context.getSenderSeq();
+        assertNotNull(keys.metadata(lamp).layers().get(application).lastUsed(), "the hub's request used the key");
+        assertFalse(keys.discardEnrollment(lamp), "the use is durable");
+    }
+
+    @Test
+    void threadsSendingOnOneContextAtOnceNeverShareAPartialIv() throws Exception {
+        ThingId lamp = operational("lamp-17");
+        OSCoreCtx context = new ThingContextDb(keys, registry).getContext(OscoreIds.thingSenderId(lamp));
+        int threads = 8;
+        int rounds = 10;
+        // cf-oscore's order per message: read the number (Partial IV, nonce, option), protect, then increase it.
+        // The barriers make every thread read before any increases: the interleaving that shared a number.
+        java.util.concurrent.CyclicBarrier read = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.CyclicBarrier increase = new java.util.concurrent.CyclicBarrier(threads);
+        Set<Integer> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger shared = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        read.await();
+                        int seq = context.getSenderSeq();
+                        // A message's number stays while it is protected.
+                        if (seq != context.getSenderSeq() || !used.add(seq)) {
+                            shared.incrementAndGet();
+                        }
+                        increase.await();
+                        context.increaseSenderSeq();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, shared.get(), "Partial IVs used by two messages");
+        assertEquals(threads * rounds, used.size());
+    }
+
+    @Test
     void senderSequenceNumbersNeverRepeatAcrossARestart() throws Exception {
         ThingId lamp = operational("lamp-7");
         ThingContextDb db = new ThingContextDb(keys, registry);

@@ -67,6 +67,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
         SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter),
                 new PskUses(keys, limiter));
         DTLSConnector connector = factory.create(options, tracker);
+        tracker.listensTo(connector);
         connectors.put(connector, tracker);
         return connector;
     }

@@ -70,8 +70,8 @@ final class DtlsServerFactory {
             builder.setConnectionIdGenerator(connectionIds);
         }
         if (options.psk()) {
-            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(),
-                    tracker.uses(), limiter));
+            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(), limiter))
+                    .setApplicationLevelInfoSupplier(tracker.uses());
         }
         if (options.rawPublicKey() || options.x509()) {
             HubIdentity hub = keys.hubIdentity();

@@ -28,8 +28,9 @@ import org.trusthub.security.transport.dtls.ThingPsk;
  * PSK is cached, so a rotation or revocation takes effect with the next handshake). An identity that names no
  * operational thing gets a {@link DecoyPsk decoy} instead of an {@code unknown_psk_identity} alert: its handshake
  * fails at the Finished message like one with a wrong key, so the answer tells a client nothing about which things
- * exist. The key is derived without recording its use: {@link PskUses} records it once the handshake completed,
- * so a handshake with a wrong key writes nothing to the keystore. Refusals are logged, rate-limited per reason.
+ * exist. The key is derived without recording its use and wiped once handed out: {@link PskUses} records the use
+ * once the handshake completed, so a handshake with a wrong key writes nothing to the keystore. Refusals are logged,
+ * rate-limited per reason.
  */
 final class KeystorePskStore implements AdvancedPskStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeystorePskStore.class);
@@ -39,17 +40,15 @@ final class KeystorePskStore implements AdvancedPskStore {
     private final ThingGate gate;
     private final DecoyPsk decoy;
     private final PskGuessWatch watch;
-    private final PskUses uses;
     private final LogLimiter limiter;
 
     KeystorePskStore(ThingKeyStore keys, PeerThings peers, ThingGate gate, DecoyPsk decoy, PskGuessWatch watch,
-            PskUses uses, LogLimiter limiter) {
+            LogLimiter limiter) {
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
         this.decoy = decoy;
         this.watch = watch;
-        this.uses = uses;
         this.limiter = limiter;
     }
 
@@ -63,6 +62,7 @@ final class KeystorePskStore implements AdvancedPskStore {
             PskPublicInformation identity, String hmacAlgorithm, SecretKey otherSecret, byte[] seed,
             boolean useExtendedMasterSecret) {
         SecretKey secret = null;
+        Integer generation = null;
         Optional<ThingId> thing = peers.ofPskIdentity(identity.getPublicInfoAsString());
         if (thing.isEmpty()) {
             limiter.admit("identity not a thing id").ifPresent(left -> LOG.warn(
@@ -73,17 +73,25 @@ final class KeystorePskStore implements AdvancedPskStore {
                     "DTLS PSK handshake refused: thing {} is unknown or not operational; {} like it not logged"
                             + " before", thing.get(), left));
         } else {
+            DerivedKey key = null;
+            byte[] psk = null;
             try {
-                DerivedKey key = ThingPsk.keyUnrecorded(keys, thing.get());
-                byte[] psk = ThingPsk.secret(key);
+                key = ThingPsk.keyUnrecorded(keys, thing.get());
+                psk = ThingPsk.secret(key);
                 secret = SecretUtil.create(psk, PskSecretResult.ALGORITHM_PSK);
-                Arrays.fill(psk, (byte) 0);
-                uses.keyGiven(cid, key);
+                generation = key.generation();
                 watch.keyGiven(cid, thing.get());
             } catch (UnknownThingException | KeystoreException e) {
                 limiter.admit("no transport key").ifPresent(left -> LOG.warn(
                         "DTLS PSK handshake refused: no transport key for thing {}: {}; {} like it not logged before",
                         thing.get(), e.getClass().getSimpleName(), left));
+            } finally {
+                if (psk != null) {
+                    Arrays.fill(psk, (byte) 0);
+                }
+                if (key != null) {
+                    key.destroy();
+                }
             }
         }
         if (secret == null) {
@@ -91,7 +99,8 @@ final class KeystorePskStore implements AdvancedPskStore {
             secret = SecretUtil.create(fake, PskSecretResult.ALGORITHM_PSK);
             Arrays.fill(fake, (byte) 0);
         }
-        return new PskSecretResult(cid, identity, secret);
+        // The generation reaches PskUses through the session's principal, which records the use at completion.
+        return new PskSecretResult(cid, identity, secret, generation);
     }
 
     @Override

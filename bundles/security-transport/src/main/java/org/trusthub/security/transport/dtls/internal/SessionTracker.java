@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.eclipse.californium.elements.util.Filter;
 import org.eclipse.californium.scandium.ConnectionListener;
+import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.dtls.Connection;
 import org.trusthub.api.thing.ThingId;
 
@@ -22,11 +24,17 @@ final class SessionTracker implements ConnectionListener {
     private final PskUses uses;
     private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
     private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
+    private volatile DTLSConnector connector;
 
     SessionTracker(PeerThings peers, PskGuessWatch guesses, PskUses uses) {
         this.peers = peers;
         this.guesses = guesses;
         this.uses = uses;
+    }
+
+    /** The connector this tracker listens to, for ending a connection whose key use could not be recorded. */
+    void listensTo(DTLSConnector connector) {
+        this.connector = connector;
     }
 
     PskGuessWatch guesses() {
@@ -42,7 +50,12 @@ final class SessionTracker implements ConnectionListener {
         guesses.done(connection);
         Optional<ThingId> thing = Optional.ofNullable(connection.getEstablishedPeerIdentity()).flatMap(peers::of);
         if (thing.isPresent()) {
-            uses.established(connection, thing.get());
+            if (!uses.established(connection, thing.get())) {
+                end(connection);
+                // A renewed handshake on a tracked connection: the connector does not report a terminated one.
+                onConnectionRemoved(connection);
+                return;
+            }
             ThingId previous = byConnection.put(connection, thing.get());
             if (previous != null && !previous.equals(thing.get())) {
                 remove(previous, connection);
@@ -54,10 +67,18 @@ final class SessionTracker implements ConnectionListener {
     @Override
     public void onConnectionRemoved(Connection connection) {
         guesses.done(connection);
-        uses.forget(connection);
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
+        }
+    }
+
+    /** Ends this one connection: its principal object is its own, another session of the thing stays. */
+    private void end(Connection connection) {
+        Principal peer = connection.getEstablishedPeerIdentity();
+        DTLSConnector target = connector;
+        if (target != null) {
+            target.startTerminateConnectionsForPrincipal((Filter<Principal>) p -> p == peer, true);
         }
     }
 
@@ -104,7 +125,6 @@ final class SessionTracker implements ConnectionListener {
 
     @Override
     public boolean onConnectionMacError(Connection connection) {
-        // A pending PSK use stays: a forged record on the handshake must not keep a genuine one from being recorded.
         guesses.macError(connection);
         // Scandium's own handling stays: the record is dropped, the connection kept.
         return false;

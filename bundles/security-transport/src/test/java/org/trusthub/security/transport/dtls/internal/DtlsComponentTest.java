@@ -12,10 +12,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +40,19 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.PskPublicInformation;
+import org.eclipse.californium.scandium.dtls.PskSecretResult;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
 import org.eclipse.californium.scandium.dtls.HandshakeType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -55,6 +66,7 @@ class DtlsComponentTest {
     TestHub hub;
     DtlsComponent dtls;
     CoapServer server;
+    DTLSConnector serverConnector;
     InetSocketAddress address;
     final List<CoapClient> clients = new ArrayList<>();
 
@@ -64,6 +76,7 @@ class DtlsComponentTest {
         dtls = new DtlsComponent(hub.keys, hub.registry);
         DTLSConnector connector = dtls.newServer(
                 DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        serverConnector = connector;
         server = new CoapServer(DtlsPeers.coapConfiguration());
         server.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
                 .setConfiguration(DtlsPeers.coapConfiguration()).build());
@@ -222,6 +235,63 @@ class DtlsComponentTest {
         assertNotNull(used.lastUsed());
         assertTrue(used.mechanisms().contains(ThingPsk.MECHANISM), used.toString());
         assertFalse(hub.keys.discardEnrollment(lamp), "the genuine handshake's key use is durable");
+    }
+
+    @Test
+    void thousandsOfUnfinishedHandshakesOfAnIdentityDoNotKeepAGenuineUseFromBeingRecorded() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-16");
+        Field config = DTLSConnector.class.getDeclaredField("config");
+        config.setAccessible(true);
+        AdvancedPskStore store = ((DtlsConnectorConfig) config.get(serverConnector)).getAdvancedPskStore();
+        PskPublicInformation identity = new PskPublicInformation(ThingPsk.identity(lamp));
+        for (int i = 0; i < 5000; i++) {
+            PskSecretResult result = store.requestPskSecretResult(new ConnectionId(ByteBuffer.allocate(4).putInt(i)
+                    .array()), null, identity, "HmacSHA256", null, new byte[32], true);
+            assertEquals(1, result.getCustomArgument(), "the key's generation goes along, not the key");
+        }
+        assertNull(hub.keys.metadata(lamp).layers().get(Layer.TRANSPORT.ordinal()).lastUsed());
+
+        assertEquals("lamp-16", DtlsPeers.get(client(pskClient(lamp))));
+        assertNotNull(hub.keys.metadata(lamp).layers().get(Layer.TRANSPORT.ordinal()).lastUsed());
+    }
+
+    @Test
+    void aSessionWhoseKeyUseCannotBeRecordedIsEnded() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-15");
+        // The keystore as it is, except that recording a use fails (a disk full, a rotation meanwhile).
+        ThingKeyStore failing = (ThingKeyStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ThingKeyStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("recordUse")) {
+                        throw new KeystoreException("disk full");
+                    }
+                    try {
+                        return method.invoke(hub.keys, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DtlsComponent refusing = new DtlsComponent(failing, hub.registry);
+        DTLSConnector connector = refusing.newServer(
+                DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        CoapServer other = new CoapServer(DtlsPeers.coapConfiguration());
+        other.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
+                .setConfiguration(DtlsPeers.coapConfiguration()).build());
+        other.add(new CoapResource("whoami") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                exchange.respond("in");
+            }
+        });
+        other.start();
+        try {
+            CoapClient c = client(pskClient(lamp), connector.getAddress());
+            // The first request may still pass while the connection is being ended; the next finds no session.
+            DtlsPeers.get(c);
+            assertNull(DtlsPeers.get(c), "a session whose key use was not recorded is kept");
+            assertEquals(0, refusing.openSessions(lamp));
+        } finally {
+            other.destroy();
+        }
     }
 
     /** The keystore's files by name, lock files left out. */
