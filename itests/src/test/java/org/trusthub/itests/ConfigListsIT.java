@@ -150,9 +150,29 @@ public class ConfigListsIT {
 
     /**
      * Writes {@code key = value} into etc/{@code pid}.cfg as an operator would (replacing the commented line the
-     * shipped file has, if it has one), and waits until file install has handed the value to Config Admin.
+     * shipped file has, if it has one), and waits until file install has handed the value to Config Admin. File
+     * install also writes Config Admin's own updates back to the file a moment after a feature is installed; an edit
+     * that lands just before such a write-back is lost, as an operator's would be, so the edit is made again (at most
+     * three times) when the value has not arrived.
      */
     private void setInFile(String pid, String key, String value) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            writeInFile(pid, key, value);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                Object v = configAdmin.getConfiguration(pid, "?").getProperties().get(key);
+                if (Objects.equals(v, value)) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            if (attempt == 3) {
+                throw new AssertionError("gave up waiting for " + pid + " " + key + " from the file (3 writes)");
+            }
+        }
+    }
+
+    private static void writeInFile(String pid, String key, String value) throws Exception {
         Path file = Path.of(System.getProperty("karaf.etc"), pid + ".cfg");
         List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         String line = key + " = " + value;
@@ -172,9 +192,5 @@ public class ConfigListsIT {
         Path next = file.resolveSibling(pid + ".cfg.next");
         Files.write(next, lines, StandardCharsets.UTF_8);
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        await(pid + " " + key + " from the file", () -> {
-            Object v = configAdmin.getConfiguration(pid, "?").getProperties().get(key);
-            return Objects.equals(v, value) ? v : null;
-        });
     }
 }
