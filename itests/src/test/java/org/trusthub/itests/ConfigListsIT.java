@@ -46,7 +46,7 @@ import org.trusthub.api.thing.Transition;
 @ExamReactorStrategy(PerClass.class)
 public class ConfigListsIT {
 
-    private static final String WSS = "org.trusthub.security.app.wss";
+    private static final String WSS = "org.trusthub.security.wss";
     private static final String DPWS = "org.trusthub.binding.dpws";
     private static final String STS = "org.trusthub.offload.dpws";
     private static final String OFFLOAD = "org.trusthub.offload";
@@ -138,7 +138,7 @@ public class ConfigListsIT {
                 return null;
             }
         });
-        assertTrue(refusal, refusal.contains("Error: 1 setting of org.trusthub.security.app.wss refused: "
+        assertTrue(refusal, refusal.contains("Error: 1 setting of org.trusthub.security.wss refused: "
                 + "thingPolicies entry 'cfg-2: sign shout': unknown word 'shout'; cfg-2 gets sign,encrypt"));
     }
 

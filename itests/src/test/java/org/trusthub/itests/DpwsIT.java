@@ -99,7 +99,7 @@ public class DpwsIT {
         registry.transition(lamp, Transition.ACTIVATE);
 
         // Where trusthub-wss is installed too, this test speaks plain SOAP: the thing's WS-Security policy says so.
-        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.app.wss");
+        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.wss");
         Dictionary<String, Object> wssProps = new Hashtable<>();
         wssProps.put("thingPolicies", new String[] {lamp.value() + ": plain"});
         wss.update(wssProps);

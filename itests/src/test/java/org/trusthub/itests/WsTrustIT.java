@@ -112,7 +112,7 @@ public class WsTrustIT {
         // token's Body key is one). The client keeps the default policy
         // (sign,encrypt) it could not meet without a certificate: answers to its token-signed requests are signed
         // with the token's proof key instead, whatever its policy.
-        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.app.wss");
+        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.wss");
         Dictionary<String, Object> wssProps = new Hashtable<>();
         wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign encrypt"});
         wss.update(wssProps);
@@ -211,16 +211,16 @@ public class WsTrustIT {
         assertTrue(status, statusText.contains("OPERATIONAL") && statusText.contains(lamp.value()));
         // The client refuses that reply a second time, a tampered copy, and one taken for another request.
         String again = status;
-        org.trusthub.security.app.wss.WsSecurityException r = org.junit.Assert.assertThrows(
-                org.trusthub.security.app.wss.WsSecurityException.class,
+        org.trusthub.security.wss.WsSecurityException r = org.junit.Assert.assertThrows(
+                org.trusthub.security.wss.WsSecurityException.class,
                 () -> clientSide.receiveReply(again, grant, statusId));
         assertTrue(r.getMessage(), r.getMessage().contains("replayed"));
         String tamperedReply = status.replaceFirst("(MessageID[^>]*>)urn:uuid:", "$1urn:uuid:0");
         assertFalse(tamperedReply.equals(status));
-        r = org.junit.Assert.assertThrows(org.trusthub.security.app.wss.WsSecurityException.class,
+        r = org.junit.Assert.assertThrows(org.trusthub.security.wss.WsSecurityException.class,
                 () -> clientSide.receiveReply(tamperedReply, grant, statusId));
         assertEquals(r.getMessage(), "wsse:FailedCheck", r.faultCode());
-        r = org.junit.Assert.assertThrows(org.trusthub.security.app.wss.WsSecurityException.class,
+        r = org.junit.Assert.assertThrows(org.trusthub.security.wss.WsSecurityException.class,
                 () -> clientSide.receiveReply(status, grant, getId));
         assertTrue(r.getMessage(), r.getMessage().contains("answers another request"));
 

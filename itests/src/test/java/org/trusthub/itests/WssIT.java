@@ -36,9 +36,9 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.security.app.wss.WsSecurity;
-import org.trusthub.security.app.wss.WssResult;
-import org.trusthub.security.transport.tls.TlsContexts;
+import org.trusthub.security.wss.WsSecurity;
+import org.trusthub.security.wss.WssResult;
+import org.trusthub.security.tls.TlsContexts;
 import org.w3c.dom.Document;
 
 /**

@@ -33,7 +33,7 @@ import org.w3c.dom.Element;
 /**
  * A plain (no WS-Security) DPWS invoke: GetStatus of a hosted thing over SOAP 1.2/HTTP on loopback, end to end
  * through both stacks, and the envelope work alone. The setup prints the bytes on the wire of one invoke. The
- * WS-Security variant of the same invoke belongs here once the provider from security-app is bridged in.
+ * WS-Security variant of the same invoke belongs here once the provider from security-wss is bridged in.
  * Also: the hardened parser against the JDK's default DocumentBuilderFactory, what the hardening costs.
  */
 @State(Scope.Benchmark)

@@ -36,14 +36,14 @@ import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.benchmarks.wss.Registries;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
-import org.trusthub.security.app.wss.internal.WsSecurityComponent;
+import org.trusthub.security.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
  * The same DPWS invoke (GetStatus of a hosted thing, hub A to hub B on loopback) plain, signed (ECDSA P-256
  * SHA-256 with a Timestamp) and signed+encrypted (AES-128-GCM, ECDH-ES), through the real WS-Security provider
- * of security-app. The setup prints the bytes on the wire of one request and one response per policy.
+ * of security-wss. The setup prints the bytes on the wire of one request and one response per policy.
  * {@code invokeOverHttp} is the whole exchange; {@code secureThenVerify} only A's securing and B's verifying
  * of one request (sign+verify, or sign+encrypt+decrypt+verify), no network.
  */

@@ -211,11 +211,11 @@ public final class DeviceCostRun {
             // ECDSA verification and the certificate's path to the CA: 2 public-key operations, as the receiver above).
             String identifier = sct.securityContextToken().getElementsByTagNameNS(
                     org.trusthub.offload.internal.dpws.SctFormat.WSC, "Identifier").item(0).getTextContent();
-            org.trusthub.security.app.wss.sct.SecurityContext hosted = new org.trusthub.offload.internal.dpws
+            org.trusthub.security.wss.sct.SecurityContext hosted = new org.trusthub.offload.internal.dpws
                     .AudienceContexts(b.keystore).resolve(identifier, server.id());
             byte[] proof = hosted.key();
             org.w3c.dom.Document reply = SoapMessages.reply("urn:uuid:1");
-            org.trusthub.security.app.wss.sct.SctSigner.signReply(reply, identifier, proof, ttl,
+            org.trusthub.security.wss.sct.SctSigner.signReply(reply, identifier, proof, ttl,
                     java.time.Clock.systemUTC());
             java.util.Arrays.fill(proof, (byte) 0);
             hosted.destroy();

@@ -26,7 +26,7 @@ import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.coap.CoapHubLink;
 import org.trusthub.offload.device.coap.CoapHubLink.Security;
 import org.trusthub.offload.internal.coap.OffloadResources;
-import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /**

@@ -18,8 +18,8 @@ import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.AudienceContexts;
 import org.trusthub.offload.internal.dpws.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
-import org.trusthub.security.app.wss.sct.SctSigner;
-import org.trusthub.security.app.wss.sct.SecurityContext;
+import org.trusthub.security.wss.sct.SctSigner;
+import org.trusthub.security.wss.sct.SecurityContext;
 import org.trusthub.offload.internal.hub.WsTrust;
 import org.w3c.dom.Element;
 

@@ -30,7 +30,7 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
-import org.trusthub.security.app.wss.internal.WsSecurityComponent;
+import org.trusthub.security.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 
 /**

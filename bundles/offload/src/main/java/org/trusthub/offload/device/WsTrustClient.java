@@ -21,12 +21,12 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.offload.internal.dpws.SctFormat;
 import org.trusthub.offload.internal.wire.Cbor;
 import org.trusthub.offload.internal.wire.Wire;
-import org.trusthub.security.app.wss.WsSecurityException;
-import org.trusthub.security.app.wss.WsSecurityException.Fault;
-import org.trusthub.security.app.wss.sct.SctBodyCipher;
-import org.trusthub.security.app.wss.sct.SctSigner;
-import org.trusthub.security.app.wss.sct.SctVerifier;
-import org.trusthub.security.app.wss.sct.SecurityContext;
+import org.trusthub.security.wss.WsSecurityException;
+import org.trusthub.security.wss.WsSecurityException.Fault;
+import org.trusthub.security.wss.sct.SctBodyCipher;
+import org.trusthub.security.wss.sct.SctSigner;
+import org.trusthub.security.wss.sct.SctVerifier;
+import org.trusthub.security.wss.sct.SecurityContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -11,7 +11,7 @@ import org.eclipse.californium.elements.auth.X509CertPath;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.security.app.oscore.OscoreContexts;
+import org.trusthub.security.oscore.OscoreContexts;
 import org.trusthub.security.transport.dtls.DtlsServers;
 
 /**

@@ -46,7 +46,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.storage.StoreException;
 import org.trusthub.binding.coap.spi.CoapContribution;
-import org.trusthub.security.app.oscore.OscoreContexts;
+import org.trusthub.security.oscore.OscoreContexts;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
 import org.trusthub.security.transport.dtls.DtlsServers;
 

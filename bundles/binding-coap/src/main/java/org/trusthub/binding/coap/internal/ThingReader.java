@@ -15,7 +15,7 @@ import org.eclipse.californium.oscore.OSException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.security.app.oscore.OscoreContexts;
+import org.trusthub.security.oscore.OscoreContexts;
 
 /**
  * The hub as a client of its things: reads and observes a registered thing's resources through the endpoint and

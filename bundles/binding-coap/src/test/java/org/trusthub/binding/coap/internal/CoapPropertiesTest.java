@@ -38,7 +38,7 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
-import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 import com.upokecenter.cbor.CBORObject;

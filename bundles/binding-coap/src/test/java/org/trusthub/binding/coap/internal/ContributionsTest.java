@@ -41,8 +41,8 @@ import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
-import org.trusthub.security.app.oscore.OscoreIds;
-import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.oscore.OscoreIds;
+import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /** Resources of other bundles through the SPI, with the real providers and Californium clients on loopback. */

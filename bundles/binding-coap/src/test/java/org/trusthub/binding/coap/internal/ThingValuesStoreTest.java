@@ -24,7 +24,7 @@ import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
-import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 import org.trusthub.storage.StoreException;
 

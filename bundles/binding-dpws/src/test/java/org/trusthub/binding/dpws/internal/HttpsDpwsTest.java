@@ -24,7 +24,7 @@ import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
-import org.trusthub.security.transport.tls.internal.TlsComponent;
+import org.trusthub.security.tls.internal.TlsComponent;
 import org.w3c.dom.Element;
 
 /**

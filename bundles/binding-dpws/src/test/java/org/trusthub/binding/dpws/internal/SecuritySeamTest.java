@@ -23,7 +23,7 @@ import org.w3c.dom.Element;
 
 /**
  * What the binding does around the message-security seam, with a stand-in provider (the WS-Security provider
- * lives in security-app): it secures what it sends, acts only on what verified, answers a failed check with
+ * lives in security-oscore): it secures what it sends, acts only on what verified, answers a failed check with
  * that fault, and drops discovery messages whose signature is bad.
  */
 class SecuritySeamTest {

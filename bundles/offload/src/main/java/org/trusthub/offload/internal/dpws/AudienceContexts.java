@@ -17,10 +17,10 @@ import org.trusthub.offload.internal.wire.Cbor;
 import org.trusthub.offload.internal.wire.Cose;
 import org.trusthub.offload.internal.wire.Crypto;
 import org.trusthub.offload.internal.wire.Wire;
-import org.trusthub.security.app.wss.WsSecurityException;
-import org.trusthub.security.app.wss.WsSecurityException.Fault;
-import org.trusthub.security.app.wss.sct.SecurityContext;
-import org.trusthub.security.app.wss.sct.SecurityContextResolver;
+import org.trusthub.security.wss.WsSecurityException;
+import org.trusthub.security.wss.WsSecurityException.Fault;
+import org.trusthub.security.wss.sct.SecurityContext;
+import org.trusthub.security.wss.sct.SecurityContextResolver;
 
 import com.upokecenter.cbor.CBORObject;
 

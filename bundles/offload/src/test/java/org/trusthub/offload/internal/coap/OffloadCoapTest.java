@@ -48,7 +48,7 @@ import org.trusthub.offload.device.coap.CoapHubLink.Security;
 import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.Pki;
-import org.trusthub.security.app.oscore.internal.OscoreComponent;
+import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
 /**

@@ -30,11 +30,11 @@ import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.AudienceContexts;
 import org.trusthub.offload.internal.dpws.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
-import org.trusthub.security.app.wss.WsSecurityException;
-import org.trusthub.security.app.wss.WsSecurityException.Fault;
-import org.trusthub.security.app.wss.sct.SctSigner;
-import org.trusthub.security.app.wss.sct.SctVerifier;
-import org.trusthub.security.app.wss.sct.SecurityContext;
+import org.trusthub.security.wss.WsSecurityException;
+import org.trusthub.security.wss.WsSecurityException.Fault;
+import org.trusthub.security.wss.sct.SctSigner;
+import org.trusthub.security.wss.sct.SctVerifier;
+import org.trusthub.security.wss.sct.SecurityContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -383,7 +383,7 @@ class WsTrustSctTest {
         SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
         byte[] key = c.key();
         // security-wss's HKDF (javax.crypto) and the device's (Bouncy Castle) give one Body key.
-        org.trusthub.security.app.wss.sct.SctBodyCipher.decrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+        org.trusthub.security.wss.sct.SctBodyCipher.decrypt(d, org.trusthub.security.wss.sct.SctBodyCipher
                 .bodyKey(key));
         assertEquals("level-42", d.getElementsByTagNameNS("urn:example", "Switch").item(0).getTextContent());
     }
@@ -394,7 +394,7 @@ class WsTrustSctTest {
         SecurityContext c = new AudienceContexts(f.keystore).resolve(identifier(g), server.id());
         byte[] key = c.key();
         Document d = reply(REQUEST_ID, "status-7");
-        org.trusthub.security.app.wss.sct.SctBodyCipher.encrypt(d, org.trusthub.security.app.wss.sct.SctBodyCipher
+        org.trusthub.security.wss.sct.SctBodyCipher.encrypt(d, org.trusthub.security.wss.sct.SctBodyCipher
                 .bodyKey(key));
         SctSigner.signReply(d, identifier(g), key, TTL, f.clock);
         String wire = text(d);

@@ -8,7 +8,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.Tls;
-import org.trusthub.security.transport.tls.TlsContexts;
+import org.trusthub.security.tls.TlsContexts;
 
 /**
  * Offers security-tls's {@link TlsContexts} (the hub identity, trusting enrolled things' certificates, directly or

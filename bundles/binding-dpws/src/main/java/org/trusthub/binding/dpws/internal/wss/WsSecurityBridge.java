@@ -11,16 +11,16 @@ import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
-import org.trusthub.security.app.wss.DiscoverySigner;
-import org.trusthub.security.app.wss.WsSecurity;
-import org.trusthub.security.app.wss.WsSecurityException;
-import org.trusthub.security.app.wss.WssPolicy;
-import org.trusthub.security.app.wss.WssResult;
+import org.trusthub.security.wss.DiscoverySigner;
+import org.trusthub.security.wss.WsSecurity;
+import org.trusthub.security.wss.WsSecurityException;
+import org.trusthub.security.wss.WssPolicy;
+import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Document;
 
 /**
- * Offers the WS-Security provider of security-app to the binding as its {@link SoapSecurity} seam. The dependency
- * runs binding to security: security-app knows nothing of DPWS. Satisfied only while a {@link WsSecurity} service
+ * Offers the WS-Security provider of security-wss to the binding as its {@link SoapSecurity} seam. The dependency
+ * runs binding to security: security-wss knows nothing of DPWS. Satisfied only while a {@link WsSecurity} service
  * is registered, so the binding runs plain without trusthub-wss.
  */
 @Component(service = SoapSecurity.class)

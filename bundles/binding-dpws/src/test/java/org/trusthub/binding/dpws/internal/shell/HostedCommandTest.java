@@ -19,7 +19,7 @@ import org.trusthub.binding.dpws.internal.MessageSecurity;
 import org.trusthub.binding.dpws.internal.ThingSource;
 import org.trusthub.binding.dpws.internal.wss.WsSecurityBridge;
 import org.trusthub.keystore.internal.FileThingKeyStore;
-import org.trusthub.security.app.wss.internal.WsSecurityComponent;
+import org.trusthub.security.wss.internal.WsSecurityComponent;
 
 /** trusthub:dpws-hosted shows each hosted thing's whole policy and the full URL of its endpoint, port included. */
 class HostedCommandTest {

@@ -42,12 +42,12 @@ import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
-import org.trusthub.security.app.wss.internal.WsSecurityComponent;
+import org.trusthub.security.wss.internal.WsSecurityComponent;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Two hubs, each with its own keystore and the real WS-Security provider of security-app behind the bridge: hub B
+ * Two hubs, each with its own keystore and the real WS-Security provider of security-wss behind the bridge: hub B
  * hosts a thing, hub A discovers it (compact-signed ProbeMatches), reads its metadata and invokes it, every SOAP
  * message signed and encrypted. Each hub enrolled the other's hub certificate as a thing: A knows B's device as
  * dpws:&lt;uuid&gt;, B knows A as hub-a.

@@ -1,0 +1,256 @@
+package org.trusthub.security.oscore.internal;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.californium.core.coap.Token;
+import org.eclipse.californium.oscore.CoapOSException;
+import org.eclipse.californium.oscore.HashMapCtxDB;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSCoreCtxDB;
+import org.eclipse.californium.oscore.OSException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.security.oscore.OscoreIds;
+
+/**
+ * cf-oscore's context database, filled on demand: a request's key id names a thing (see {@link OscoreIds}); if it
+ * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
+ * one. The keystore records the key's use when the first request under the context verified or the context first
+ * sends (a request the hub itself makes), and the context draws its first sender sequence number only then: a
+ * request that does not decrypt writes nothing to the keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
+ * restart in {@link ReplayMarks}.
+ */
+final class ThingContextDb implements OSCoreCtxDB {
+    private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
+    /** Any datagram can carry an unknown key id: one line a minute, the next says how many were left out. */
+    private static final LogLimiter UNKNOWN_KID = new LogLimiter(Duration.ofMinutes(1), 1);
+    static final int REPLAY_WINDOW = 32;
+
+    private final ThingKeyStore keys;
+    private final ThingRegistry registry;
+    private final ReplayMarks marks;
+    private final HashMapCtxDB contexts = new HashMapCtxDB();
+    private final Map<ThingId, Live> live = new ConcurrentHashMap<>();
+    private final Map<String, ThingId> byKid = new ConcurrentHashMap<>();
+
+    private record Live(OSCoreCtx context, DerivedKey key) {
+    }
+
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry) {
+        this(keys, registry, ReplayMarks.inMemory());
+    }
+
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry, ReplayMarks marks) {
+        this.keys = keys;
+        this.registry = registry;
+        this.marks = marks;
+    }
+
+    @Override
+    public OSCoreCtx getContext(byte[] rid, byte[] idContext) throws CoapOSException {
+        OSCoreCtx known = contexts.getContext(rid, idContext);
+        if (known != null || idContext != null) {
+            return known;
+        }
+        return open(rid);
+    }
+
+    @Override
+    public OSCoreCtx getContext(byte[] rid) {
+        OSCoreCtx known = contexts.getContext(rid);
+        return known != null ? known : open(rid);
+    }
+
+    private synchronized OSCoreCtx open(byte[] rid) {
+        if (rid == null || rid.length != OscoreIds.THING_ID_LENGTH) {
+            return null;
+        }
+        OSCoreCtx again = contexts.getContext(rid);
+        if (again != null) {
+            return again;
+        }
+        Optional<Thing> thing = findByKid(rid);
+        if (thing.isEmpty()) {
+            UNKNOWN_KID.admit("no operational thing").ifPresent(left -> LOG.warn(
+                    "OSCORE request refused: key id {} names no operational thing; {} like it not logged before",
+                    HexFormat.of().formatHex(rid), left));
+            return null;
+        }
+        ThingId id = thing.get().id();
+        DerivedKey key = null;
+        byte[] secret = null;
+        try {
+            // Unrecorded: a request that names the thing but does not decrypt must change nothing in the keystore.
+            key = OscoreIds.masterSecretUnrecorded(keys, id);
+            DerivedKey counterKey = key;
+            secret = key.bytes();
+            byte[] tag = ReplayMarks.tag(secret);
+            UseRecord use = new UseRecord(counterKey);
+            OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
+                    REPLAY_WINDOW, () -> sending(use, counterKey), marks.floor(id, tag), seq -> {
+                        use.verified();
+                        marks.reserve(id, tag, seq);
+                    });
+            contexts.addContext(context);
+            live.put(id, new Live(context, key));
+            byKid.put(HexFormat.of().formatHex(rid), id);
+            LOG.info("OSCORE context for {} opened", id);
+            return context;
+        } catch (OSException | KeystoreException | IllegalStateException e) {
+            LOG.warn("OSCORE context for {} refused: {}", id, e.getClass().getSimpleName());
+            if (key != null) {
+                key.destroy();
+            }
+            return null;
+        } finally {
+            if (secret != null) {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Records the master secret's use in the keystore once, when the first request under the context verified or
+     * the context first sent.
+     */
+    private final class UseRecord {
+        private final DerivedKey key;
+        private boolean recorded;
+
+        UseRecord(DerivedKey key) {
+            this.key = key;
+        }
+
+        // Called under the context's lock, so once only.
+        void verified() {
+            if (recorded) {
+                return;
+            }
+            try {
+                keys.recordUse(key);
+            } catch (KeystoreException | IllegalStateException e) {
+                throw new IllegalStateException("OSCORE key use cannot be recorded: " + e.getClass().getSimpleName());
+            }
+            recorded = true;
+        }
+    }
+
+    /**
+     * The context sends a message: its key is in use, also when the hub opened it to send a request itself (no
+     * request verified under it then). A context opened for a request that did not decrypt never sends.
+     */
+    private int sending(UseRecord use, DerivedKey key) throws OSException {
+        try {
+            use.verified();
+        } catch (IllegalStateException e) {
+            throw new OSException(e.getMessage());
+        }
+        return nextSequence(key);
+    }
+
+    private int nextSequence(DerivedKey key) throws OSException {
+        try {
+            return (int) keys.nextCounter(key, KeystoreSequencedCtx.SEQ_LIMIT);
+        } catch (KeystoreException e) {
+            // Stale (rotated), revoked or exhausted: the context must not send another message.
+            throw new OSException("no sender sequence number: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Linear in the number of things, only on a context miss. */
+    private Optional<Thing> findByKid(byte[] rid) {
+        for (Thing t : registry.list()) {
+            if (t.state() == LifecycleState.OPERATIONAL
+                    && java.util.Arrays.equals(rid, OscoreIds.thingSenderId(t.id()))) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    Optional<ThingId> thingOfKid(String ridHex) {
+        return Optional.ofNullable(ridHex).map(h -> byKid.get(h.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    Set<ThingId> things() {
+        return Set.copyOf(live.keySet());
+    }
+
+    Optional<OSCoreCtx> context(ThingId thing) {
+        return Optional.ofNullable(live.get(thing)).map(Live::context);
+    }
+
+    synchronized void drop(ThingId thing) {
+        Live gone = live.remove(thing);
+        byKid.values().removeIf(thing::equals);
+        if (gone != null) {
+            contexts.removeContext(gone.context());
+            gone.key().destroy();
+            LOG.info("OSCORE context for {} dropped", thing);
+        }
+    }
+
+    synchronized void dropAll() {
+        for (ThingId thing : Set.copyOf(live.keySet())) {
+            drop(thing);
+        }
+    }
+
+    @Override
+    public OSCoreCtx getContextByToken(Token token) {
+        return contexts.getContextByToken(token);
+    }
+
+    @Override
+    public void addContext(Token token, OSCoreCtx ctx) {
+        contexts.addContext(token, ctx);
+    }
+
+    @Override
+    public void addContext(String uri, OSCoreCtx ctx) throws OSException {
+        contexts.addContext(uri, ctx);
+    }
+
+    @Override
+    public void addContext(OSCoreCtx ctx) {
+        contexts.addContext(ctx);
+    }
+
+    @Override
+    public void removeContext(OSCoreCtx ctx) {
+        contexts.removeContext(ctx);
+    }
+
+    @Override
+    public OSCoreCtx getContext(String uri) throws OSException {
+        return contexts.getContext(uri);
+    }
+
+    @Override
+    public boolean tokenExist(Token token) {
+        return contexts.tokenExist(token);
+    }
+
+    @Override
+    public void purge() {
+        contexts.purge();
+    }
+
+    @Override
+    public void removeToken(Token token) {
+        contexts.removeToken(token);
+    }
+}
