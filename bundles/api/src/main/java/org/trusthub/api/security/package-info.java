@@ -1,8 +1,12 @@
 /**
- * The security-provider SPI: providers register per layer and mechanism, bindings look them up.
+ * The one security interface across every protocol: providers register per layer and mechanism; every binding's
+ * inbound path states who is calling and how well protected ({@link org.trusthub.api.security.Authenticated},
+ * {@link org.trusthub.api.security.Protection}); refusals are counted in one vocabulary
+ * ({@link org.trusthub.api.security.RefusalReason}, {@link org.trusthub.api.security.SecurityRefusals}); and one
+ * {@link org.trusthub.api.security.SecurityPolicy} says what is required and allowed.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.api.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,44 @@
+package org.trusthub.api.security;
+
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * What the hub requires and allows, for every thing whatever its protocol: the protection it requires on what a
+ * thing sends to the hub (inbound) and on what the hub sends it (outbound), and what each thing is authorized to do.
+ * Bindings and services ask it at the moment they decide; none keeps a private policy. An operator changes it
+ * through Config Admin or the console ({@code trusthub:policy-list}, {@code trusthub:policy-set}); a change applies
+ * to the next decision.
+ *
+ * <p>
+ * Authorization is default-deny: a thing may do what a rule grants it and nothing else. A thing may always read its
+ * own properties.
+ */
+@ProviderType
+public interface SecurityPolicy {
+
+    /**
+     * The protection a thing's messages must have when they reach the hub over a protocol. A message below it is
+     * refused with {@link RefusalReason#POLICY}.
+     *
+     * @param protocol a {@link org.trusthub.api.binding.ProtocolBinding#PROTOCOL} name such as {@code coap}
+     */
+    Protection inbound(ThingId thing, String protocol);
+
+    /** The protection the hub must give what it sends a thing over a protocol. */
+    Protection outbound(ThingId thing, String protocol);
+
+    /** Whether {@code caller} may read a property of {@code target} (always true for its own). */
+    boolean mayRead(ThingId caller, ThingId target, String property);
+
+    /** Whether {@code caller} may write (or invoke) a property of {@code target}. */
+    boolean mayWrite(ThingId caller, ThingId target, String property);
+
+    /** Whether {@code client} may be issued a token for {@code audience} carrying every one of {@code scopes}. */
+    boolean mayRequestToken(ThingId client, ThingId audience, Set<String> scopes);
+
+    /** Whether {@code thing} may be given a pairwise key with {@code peer}. */
+    boolean mayPair(ThingId thing, ThingId peer);
+}
