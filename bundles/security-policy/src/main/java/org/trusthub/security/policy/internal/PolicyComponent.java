@@ -72,7 +72,7 @@ public class PolicyComponent implements SecurityPolicy {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile GroupKeyService groups;
 
-    private final LogLimiter refusedLog = new LogLimiter(Duration.ofMinutes(1), 1);
+    private final LogLimiter refusedLog = new LogLimiter(Duration.ofMinutes(1), 5);
     private volatile RuleTable table = RuleTable.EMPTY;
     private volatile String error;
     private boolean loaded;

@@ -81,14 +81,17 @@ sealed interface Rule {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("the rule is empty");
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ((c < 0x20 && c != '\t') || c >= 0x7f) {
-                throw new IllegalArgumentException("character " + (i + 1) + " is not printable ASCII (U+"
-                        + String.format("%04X", (int) c) + "): a rule holds printable ASCII only");
+        String[] w = text.strip().split("[ \t]+");
+        for (int f = 0; f < w.length; f++) {
+            for (int i = 0; i < w[f].length(); i++) {
+                char c = w[f].charAt(i);
+                if (c < 0x20 || c >= 0x7f) {
+                    throw new IllegalArgumentException("field " + (f + 1) + ": character " + (i + 1)
+                            + " is not printable ASCII (U+" + String.format("%04X", (int) c)
+                            + "): a rule holds printable ASCII only");
+                }
             }
         }
-        String[] w = text.strip().split("[ \t]+");
         return switch (w[0]) {
             case "protect" -> {
                 arity(w, 5, 5, "protect SUBJECT PROTOCOL in|out|both PROTECTION");

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -121,5 +124,90 @@ class PolicyComponentTest {
         config.activate().add("write sensor-1 lamp-1 on");
         PolicyComponent restarted = new ConfigAdminStub(config.stored).activate();
         assertTrue(restarted.mayWrite(SENSOR, LAMP, "on"));
+    }
+
+    /** What the component logs (slf4j-simple writes to the System.err of the moment) while {@code r} runs. */
+    static String logged(Runnable r) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBadFileChangesNothingAndIsLoggedOnceWithoutControlCharacters() {
+        config.file("pair lamp-1 sensor-1");
+        PolicyComponent p = config.activate();
+        String log = logged(() -> {
+            config.file("read sensor-1 lamp-1 on; protect * coap in strong\u001b[2J");
+            config.file("read sensor-1 lamp-1 on; protect * coap in strong\u001b[2J");
+            p.apply();
+        });
+        assertEquals(List.of("pair lamp-1 sensor-1"), p.table().rules(), "the rules in force stay");
+        assertTrue(p.mayPair(LAMP, SENSOR));
+        assertFalse(p.mayRead(SENSOR, LAMP, "on"));
+        String error = p.error().orElseThrow();
+        assertTrue(error.startsWith("rule 2 ('protect * coap in strong?[2J'): field 5: character 7 is not printable ASCII"),
+                error);
+        assertEquals(1, log.lines().filter(l -> l.contains("ERROR")).count(), log);
+        assertTrue(log.contains("Security policy in org.trusthub.security.policy refused: rule 2"), log);
+        assertTrue(log.contains("the 1 rule(s) in force stay"), log);
+        assertFalse(log.contains("\u001b"), "no control character reaches the log");
+
+        assertTrue(logged(() -> config.file("pair a")).contains("refused: rule 1 ('pair a')"),
+                "another refusal is logged");
+        config.file("pair lamp-1 sensor-1; pair sensor-1 lamp-1");
+        assertEquals(Optional.empty(), p.error());
+        assertTrue(p.mayPair(SENSOR, LAMP));
+    }
+
+    @Test
+    void aBadFileAtStartFailsClosed() {
+        config.file("read * * *; protect * coap in");
+        PolicyComponent p = config.activate();
+        assertTrue(p.error().orElseThrow().startsWith("rule 2 ('protect * coap in'): 4 fields, exactly 5 wanted"));
+        assertFalse(p.mayRead(SENSOR, LAMP, "on"), "nothing granted");
+        assertEquals(Protection.confidentiality().endToEnd(), p.inbound(LAMP, "zigbee"));
+
+        config.file("read * * *");
+        assertTrue(p.mayRead(SENSOR, LAMP, "on"));
+        assertEquals(Protection.NONE, p.inbound(LAMP, "zigbee"));
+    }
+
+    @Test
+    void aQuotedFileEntryIsRefused() {
+        PolicyComponent p = config.activate();
+        config.file("\"pair lamp-1 sensor-1\"");
+        assertTrue(p.error().orElseThrow().contains("is quoted"));
+        assertFalse(p.mayPair(LAMP, SENSOR));
+    }
+
+    @Test
+    void theConsoleRefusesABadRuleWithNoChange() throws Exception {
+        PolicyComponent p = config.activate();
+        p.add("pair lamp-1 sensor-1");
+        int updates = config.updates;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair lamp-1"));
+        assertEquals("rule 'pair lamp-1': 2 fields, exactly 3 wanted: write pair THING PEER", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> p.set(List.of("read * * *", "write * * on\nread * * *")));
+        assertTrue(e.getMessage().startsWith("rule 2 ('write * * on?read * * *'): field 4: character 3 is not"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> p.remove("protect * coap in nothing"));
+        assertEquals(updates, config.updates);
+        assertEquals(List.of("pair lamp-1 sensor-1"), p.table().rules());
+    }
+
+    @Test
+    void theConsoleRefusesToEditStoredRulesThatAreRefused() {
+        PolicyComponent p = config.activate();
+        config.file("pair a");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair a b"));
+        assertTrue(e.getMessage().startsWith("the stored rules are refused (rule 1 ('pair a')"), e.getMessage());
+        assertEquals("pair a", config.storedRules());
     }
 }

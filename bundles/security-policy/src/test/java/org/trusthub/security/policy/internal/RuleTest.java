@@ -58,7 +58,7 @@ class RuleTest {
     @Test
     void controlCharactersAreRefusedAndNeverEchoed() {
         String m = refusal("pair a\u001b[31m b");
-        assertTrue(m.startsWith("character 7 is not printable ASCII (U+001B)"), m);
+        assertTrue(m.startsWith("field 2: character 2 is not printable ASCII (U+001B)"), m);
         assertFalse(m.chars().anyMatch(c -> c < 0x20 || c == 0x7f));
         assertTrue(refusal("pair a b\u0085").contains("U+0085"));
         assertTrue(refusal("pair lamp\u00e9 b").contains("not printable ASCII"));
