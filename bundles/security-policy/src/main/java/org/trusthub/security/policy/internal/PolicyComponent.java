@@ -37,7 +37,8 @@ import org.trusthub.api.thing.ThingId;
 
 /**
  * The hub's security policy: the {@link RuleTable} in force, kept in Config Admin under {@value #PID} (property
- * {@value #RULES}) so it survives a restart and, in Karaf, is written back to {@code etc/org.trusthub.security.policy.cfg}.
+ * {@value #RULES}) so it survives a restart and, in Karaf, is written back to
+ * {@code etc/org.trusthub.security.policy.cfg}.
  *
  * <p>Config Admin is the one source of truth: the rules in force are read back from the configuration stored there on
  * every callback and right after the console's own updates, never taken from the callback's properties (a callback

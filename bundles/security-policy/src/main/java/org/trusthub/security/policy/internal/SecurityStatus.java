@@ -107,16 +107,25 @@ public class SecurityStatus {
     /** The status of every thing the registry or a binding knows, ordered by id. */
     public List<ThingStatus> all() {
         Map<ThingId, List<String>> protocols = protocols();
+        List<ThingStatus> out = new ArrayList<>();
+        for (ThingId t : things(protocols)) {
+            out.add(status(t, protocols.getOrDefault(t, List.of())));
+        }
+        return out;
+    }
+
+    /** Every thing the registry or a binding knows, ordered by id. */
+    public SortedSet<ThingId> things() {
+        return things(protocols());
+    }
+
+    private SortedSet<ThingId> things(Map<ThingId, List<String>> protocols) {
         SortedSet<ThingId> things = new TreeSet<>(protocols.keySet());
         ThingRegistry r = registry;
         if (r != null) {
             r.list().forEach(t -> things.add(t.id()));
         }
-        List<ThingStatus> out = new ArrayList<>();
-        for (ThingId t : things) {
-            out.add(status(t, protocols.getOrDefault(t, List.of())));
-        }
-        return out;
+        return things;
     }
 
     /** The status of one thing, or empty when neither the registry nor a binding knows it. */
@@ -173,7 +182,8 @@ public class SecurityStatus {
         for (Layer layer : Layer.values()) {
             Optional<LayerKeyMetadata> meta = keys == null ? Optional.empty()
                     : keys.layers().stream().filter(l -> l.layer() == layer).findFirst();
-            SortedSet<String> mechanisms = new TreeSet<>(meta.map(LayerKeyMetadata::mechanisms).orElse(java.util.Set.of()));
+            SortedSet<String> mechanisms = new TreeSet<>(
+                    meta.map(LayerKeyMetadata::mechanisms).orElse(java.util.Set.of()));
             List<Authenticated> here = sessions.stream().filter(s -> s.layer() == layer).toList();
             here.forEach(s -> mechanisms.add(s.mechanism()));
             Map<String, Long> refused = new TreeMap<>();

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -22,6 +23,7 @@ public class RefusalsCommand extends PolicyAction {
     RefusalLedger ledger;
 
     @Argument(index = 0, name = "thing", description = "only this thing's counts")
+    @Completion(ThingIdCompleter.class)
     String thing;
 
     @Override

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -31,6 +32,7 @@ public class SecurityStatusCommand extends PolicyAction {
     SecurityStatus status;
 
     @Argument(index = 0, name = "thing", description = "only this thing")
+    @Completion(ThingIdCompleter.class)
     String thing;
 
     @Override

@@ -207,4 +207,10 @@ class StatusCommandsTest {
         c.status = s;
         return c;
     }
+
+    @Test
+    void theThingsToCompleteAreTheRegistrysAndEveryBindings() {
+        SecurityStatusAccess.add(status, binding("zigbee", true, SENSOR));
+        assertEquals(new java.util.TreeSet<>(Set.of(LAMP, SENSOR)), status.things());
+    }
 }
