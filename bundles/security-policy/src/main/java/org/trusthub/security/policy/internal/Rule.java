@@ -26,8 +26,8 @@ sealed interface Rule {
     List<String> PROTOCOLS = List.of("coap", "dpws", "zigbee", "bluetooth");
     String ANY = Subject.ANY;
     Pattern PROPERTY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    /** Printable ASCII without the rule separator ';' and the comment sign '#'. */
-    Pattern SCOPE = Pattern.compile("[\\x21\\x22\\x24-\\x3a\\x3c-\\x7e]{1,64}");
+    /** Printable ASCII without the rule separator ';'. */
+    Pattern SCOPE = Pattern.compile("[\\x21-\\x3a\\x3c-\\x7e]{1,64}");
 
     /** Which way a protection requirement applies. */
     enum Direction {
@@ -113,7 +113,7 @@ sealed interface Rule {
                 Subject client = field(w, 1, "client", Subject::parse);
                 Subject audience = field(w, 2, "audience", Subject::parse);
                 yield new Token(client, audience, words(w, "scope", SCOPE,
-                        "a scope word (1 to 64 printable characters, no ; or #) or *"));
+                        "a scope word (1 to 64 printable characters but ;) or *"));
             }
             case "pair" -> {
                 arity(w, 3, 3, "pair THING PEER");

@@ -46,7 +46,7 @@ class RuleTest {
         assertTrue(refusal("read a b On").startsWith("field 4 (property): 'On'"));
         assertTrue(refusal("read a b on Level").startsWith("field 5 (property)"));
         assertTrue(refusal("read a b on *").contains("write it alone"));
-        assertTrue(refusal("token a b x#y").startsWith("field 4 (scope)"));
+        assertTrue(refusal("token a b x;y").startsWith("field 4 (scope)"));
         assertTrue(refusal("pair a").startsWith("2 fields, exactly 3 wanted: write pair THING PEER"));
         assertTrue(refusal("pair a b c").startsWith("4 fields, exactly 3"));
         assertTrue(refusal("protect * coap in").startsWith("4 fields, exactly 5"));
