@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,8 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
-import org.trusthub.lifecycle.internal.TestSupport.TickingClock;
 import org.trusthub.storage.StoreException;
+import org.trusthub.testkit.TestClock;
 
 /** The dispatcher against the real registry and keystore, with fake bindings and providers that record calls. */
 class LifecycleDispatcherTest {
@@ -54,7 +55,7 @@ class LifecycleDispatcherTest {
     void open() throws StoreException {
         keys = FileThingKeyStore.open(tmp.resolve("keys"), tmp.resolve("master.key"));
         registry = new ThingRegistryCore(tmp.resolve("registry"), keys, LifecycleEventSink.NONE,
-                new TickingClock(Instant.parse("2026-12-07T08:00:00Z")));
+                new TestClock(Instant.parse("2026-12-07T08:00:00Z"), Duration.ofSeconds(1)));
         operational(LAMP);
         operational(PLUG);
         // Every call runs on the thread that queued it: the rules are checked without any waiting.
