@@ -1,6 +1,5 @@
 package org.trusthub.itests;
 
-
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.trusthub.testkit.Await;

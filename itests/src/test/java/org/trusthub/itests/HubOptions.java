@@ -69,9 +69,9 @@ public final class HubOptions {
                         "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
                         "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
                 // A hub already running on this machine (./hub) holds the default ports.
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(FreePorts.tcp())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(FreePorts.tcp())),
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(FreePorts.tcp())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 // Pax Exam's own bundles come from the local repository this build uses; nothing from the network.
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         required("trusthub.localRepository")),
@@ -85,6 +85,10 @@ public final class HubOptions {
         }
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);
+    }
+
+    private static String freePort() {
+        return Integer.toString(FreePorts.tcp());
     }
 
     /** The testkit jar this build made, from the driver's class path (it is in no feature of the hub). */

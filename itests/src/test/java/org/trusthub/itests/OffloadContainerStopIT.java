@@ -484,8 +484,9 @@ public class OffloadContainerStopIT {
             long afterKill = delivered.get();
             long killedAt = System.nanoTime();
             // At least 3 s of traffic with nothing of the hub left: far longer than any in-flight datagram.
-            Await.until("traffic with the container gone", Duration.ofSeconds(30), () -> delivered.get() >= afterKill + 100
-                    && System.nanoTime() - killedAt > TimeUnit.SECONDS.toNanos(3));
+            Await.until("traffic with the container gone", Duration.ofSeconds(30),
+                    () -> delivered.get() >= afterKill + 100
+                            && System.nanoTime() - killedAt > TimeUnit.SECONDS.toNanos(3));
 
             phase("container killed, traffic went on");
             // 3. New issuing fails: nobody answers on the hub's CoAP ports.

@@ -31,8 +31,8 @@ public class SeamTest {
      */
     static final Map<String, String> ALLOWED = Map.ofEntries(
             Map.entry("org.trusthub.binding.coap -> org.trusthub.storage",
-                    "CoAP keeps its own value store (binding-coap internal ThingModel on a RecordStore); issue 12 item 4 "
-                            + "makes it the thing model's persistence of hub-held values"));
+                    "CoAP keeps its own value store (binding-coap's internal ThingModel on a RecordStore); "
+                            + "issue 12 item 4 makes it the thing model's persistence of hub-held values"));
 
     @Test
     public void noBundleReachesAroundTheSeam() throws Exception {

@@ -297,7 +297,8 @@ class LifecycleDispatcherTest {
         for (LifecycleState state : LifecycleState.values()) {
             LifecycleDispatcher.Action expected = state.isOperational() ? LifecycleDispatcher.Action.NONE
                     : LifecycleDispatcher.Action.RELEASE;
-            assertEquals(expected, LifecycleDispatcher.decide(java.util.Optional.of(state), false, false), state.name());
+            assertEquals(expected,
+                    LifecycleDispatcher.decide(java.util.Optional.of(state), false, false), state.name());
         }
         assertEquals(LifecycleDispatcher.Action.RELEASE,
                 LifecycleDispatcher.decide(java.util.Optional.empty(), false, true));
