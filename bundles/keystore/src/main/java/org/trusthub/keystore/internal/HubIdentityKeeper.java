@@ -1,18 +1,26 @@
 package org.trusthub.keystore.internal;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateEncodingException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.time.Instant;
+import java.util.Arrays;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.HubIdentity;
+import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.keystore.internal.KeystoreRecords.Hub;
+import org.trusthub.storage.StoreException;
 
 /**
  * The hub identity as the keystore holds it: loaded from its record, or made at first start, and written back with
  * every snapshot. Set while the store is opened (single-threaded) and not changed afterwards.
  */
 final class HubIdentityKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubIdentityKeeper.class);
 
     private HubIdentity identity;
 
@@ -32,13 +40,33 @@ final class HubIdentityKeeper {
         }
     }
 
-    /** Makes a fresh identity; the caller writes {@link #record} and then {@link #set}s it. */
-    static HubIdentity generate(SecureRandom random, Instant now) {
-        return HubIdentities.generate(random, now);
-    }
-
-    void set(HubIdentity fresh) {
+    /**
+     * At first start (no identity was replayed): makes the identity and writes it, durable before it is used.
+     *
+     * @param noThings whether the store holds no thing: things without a hub identity mean a damaged store
+     * @throws KeystoreException if the store holds things, or the identity cannot be written
+     */
+    void createIfAbsent(KeystoreJournal journal, boolean noThings, SecureRandom random, Instant now,
+            Path storeDirectory) {
+        if (identity != null) {
+            return;
+        }
+        if (!noThings) {
+            throw new KeystoreException("keystore " + storeDirectory + " holds things but no hub identity; "
+                    + "it was left as found: restore it from a backup");
+        }
+        HubIdentity fresh = HubIdentities.generate(random, now);
+        byte[] record = KeystoreRecords.encode(record(fresh));
+        try {
+            journal.appendAlone(record);
+        } catch (StoreException e) {
+            throw new KeystoreException("cannot write the new hub identity to keystore " + storeDirectory + ": "
+                    + e.getMessage(), e);
+        } finally {
+            Arrays.fill(record, (byte) 0);
+        }
         identity = fresh;
+        LOG.info("Created the hub identity {}", fresh.certificate().getSubjectX500Principal().getName());
     }
 
     void clear() {

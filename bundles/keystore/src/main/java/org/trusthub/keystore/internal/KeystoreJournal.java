@@ -16,7 +16,9 @@ import org.trusthub.keystore.internal.KeystoreRecords.MalformedRecordException;
 import org.trusthub.keystore.internal.KeystoreRecords.Rec;
 import org.trusthub.storage.AesGcmSealer;
 import org.trusthub.storage.RecordStore;
+import org.trusthub.storage.StoreCorruptedException;
 import org.trusthub.storage.StoreException;
+import org.trusthub.storage.WrongKeyException;
 
 /**
  * The keystore's records on disk: a {@link RecordStore} sealed under the hub master key, and the rule that every
@@ -74,9 +76,26 @@ final class KeystoreJournal {
         this.contents = Objects.requireNonNull(contents, "contents");
     }
 
-    /** Opens the store files and replays every record into the contents. */
-    void open(String name, AesGcmSealer sealer) throws StoreException {
-        store = RecordStore.open(directory, name, sealer, this::replay);
+    /**
+     * Opens the store files and replays every record into the contents.
+     *
+     * @param masterKeyFile where the sealer's key came from, for the messages
+     * @throws KeystoreException naming what to restore when the store was sealed under another key, is damaged or
+     *         cannot be read; the files are left as found
+     */
+    void open(String name, AesGcmSealer sealer, Path masterKeyFile) {
+        try {
+            store = RecordStore.open(directory, name, sealer, this::replay);
+        } catch (WrongKeyException e) {
+            throw new KeystoreException("keystore " + directory + " was sealed under another master key than "
+                    + "the one in " + masterKeyFile + "; nothing was changed: restore the master key file that "
+                    + "belongs to this store (" + e.getMessage() + ")", e);
+        } catch (StoreCorruptedException e) {
+            throw new KeystoreException("keystore " + directory + " is damaged and was left as found for "
+                    + "inspection; restore it from a backup (" + e.getMessage() + ")", e);
+        } catch (StoreException e) {
+            throw new KeystoreException("cannot open keystore " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     private void replay(byte[] record) {

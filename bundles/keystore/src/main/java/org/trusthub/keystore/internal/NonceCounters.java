@@ -1,7 +1,12 @@
 package org.trusthub.keystore.internal;
 
+import java.util.Objects;
+
 import org.trusthub.api.keystore.CounterExhaustedException;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.Mechanisms;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.KeystoreRecords.CounterMark;
 
 /**
@@ -24,37 +29,55 @@ final class NonceCounters {
 
     private final int reservation;
     private final KeystoreJournal journal;
+    private final KeystoreLock lock;
+    private final ThingStates things;
 
     /**
      * @param reservation how many values one write reserves, at least 1
      * @throws IllegalArgumentException if it is below 1
      */
-    NonceCounters(int reservation, KeystoreJournal journal) {
+    NonceCounters(int reservation, KeystoreJournal journal, KeystoreLock lock, ThingStates things) {
         if (reservation < 1) {
             throw new IllegalArgumentException("counterReservation is " + reservation + "; it must be at least 1");
         }
         this.reservation = reservation;
         this.journal = journal;
+        this.lock = lock;
+        this.things = things;
+    }
+
+    /** {@link org.trusthub.api.keystore.KeyCounters#nextCounter(ThingId, Layer, String, long)}. */
+    long next(ThingId thing, Layer layer, String mechanism, long limit) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(layer, "layer");
+        Mechanisms.check(mechanism);
+        checkLimit(limit);
+        return lock.readingThenCompact(() -> draw(things.active(thing), layer, mechanism, limit));
     }
 
     /**
-     * @throws IllegalArgumentException if the limit is negative
+     * {@link org.trusthub.api.keystore.KeyCounters#nextCounter(DerivedKey, long)}: besides the generation, the key's
+     * bytes must be the current key's, since after a revocation and a re-enrollment generations start over at 1, and
+     * a key of the old root must not draw the new root's counter values.
      */
-    static void checkLimit(long limit) {
+    long next(DerivedKey key, long limit) {
+        Objects.requireNonNull(key, "key");
+        checkLimit(limit);
+        return lock.readingThenCompact(() -> {
+            things.keyLayer(key);
+            return draw(things.active(key.thing()), key.layer(), key.mechanism(), limit);
+        });
+    }
+
+    private static void checkLimit(long limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("counter limit " + limit + " is negative");
         }
     }
 
-    /**
-     * Draws the next value of the counter of the thing's current key for the layer and mechanism. The caller holds
-     * the keystore's read lock and checked that the thing is active.
-     *
-     * @throws CounterExhaustedException when the next value would exceed {@code limit}
-     * @throws org.trusthub.api.keystore.KeystoreException when a new reservation cannot be written (nothing is
-     *         handed out then)
-     */
-    long draw(ThingState t, Layer layer, String mechanism, long limit) {
+    // The caller holds the keystore's read lock and checked that the thing is active. A failed reservation write
+    // hands nothing out.
+    private long draw(ThingState t, Layer layer, String mechanism, long limit) {
         long max = Math.min(limit, Long.MAX_VALUE - 1);
         LayerState l = t.layer(layer);
         Counter c = l.counters.computeIfAbsent(mechanism, m -> new Counter());

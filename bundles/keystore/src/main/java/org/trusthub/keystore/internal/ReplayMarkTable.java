@@ -5,12 +5,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.keystore.internal.KeystoreRecords.ReplayMark;
 
 /**
@@ -42,21 +44,50 @@ final class ReplayMarkTable {
 
     private final int reservation;
     private final KeystoreJournal journal;
+    private final KeystoreLock lock;
+    private final ThingStates things;
 
     /**
      * @param reservation how far ahead of an accepted counter a mark is written, at least 1
      * @throws IllegalArgumentException if it is below 1
      */
-    ReplayMarkTable(int reservation, KeystoreJournal journal) {
+    ReplayMarkTable(int reservation, KeystoreJournal journal, KeystoreLock lock, ThingStates things) {
         if (reservation < 1) {
             throw new IllegalArgumentException("replayMarkReservation is " + reservation + "; it must be at least 1");
         }
         this.reservation = reservation;
         this.journal = journal;
+        this.lock = lock;
+        this.things = things;
     }
 
-    /** The highest counter accepted from the source under the layer's key for the mechanism, or -1. */
-    static long mark(LayerState l, String mechanism, String name) {
+    /** {@link org.trusthub.api.keystore.KeyCounters#replayMark}. */
+    long mark(DerivedKey key, String name) {
+        Objects.requireNonNull(key, "key");
+        ReplayMarks.checkName(name);
+        return lock.reading(() -> mark(things.keyLayer(key), key.mechanism(), name));
+    }
+
+    /** {@link org.trusthub.api.keystore.KeyCounters#advanceReplayMark}. */
+    boolean advance(DerivedKey key, String name, long counter) {
+        Objects.requireNonNull(key, "key");
+        ReplayMarks.checkName(name);
+        if (counter < 0) {
+            throw new IllegalArgumentException("incoming counter " + counter + " is negative");
+        }
+        return lock.readingThenCompact(() -> {
+            ThingState t = things.active(key.thing());
+            return advance(t, things.keyLayer(key), key, name, counter);
+        });
+    }
+
+    /** {@link org.trusthub.api.keystore.KeyCounters#replayMarks}. */
+    Map<String, Long> marks(DerivedKey key) {
+        Objects.requireNonNull(key, "key");
+        return lock.reading(() -> marks(things.keyLayer(key), key.mechanism()));
+    }
+
+    private static long mark(LayerState l, String mechanism, String name) {
         Map<String, Mark> byName = l.marks.get(mechanism);
         Mark mark = byName == null ? null : byName.get(name);
         if (mark == null) {
@@ -75,7 +106,7 @@ final class ReplayMarkTable {
      * @throws KeystoreException if the reservation cannot be written, or the key has too many marks (nothing was
      *         accepted then)
      */
-    boolean advance(ThingState t, LayerState l, DerivedKey key, String name, long counter) {
+    private boolean advance(ThingState t, LayerState l, DerivedKey key, String name, long counter) {
         Map<String, Mark> byName = l.marks.computeIfAbsent(key.mechanism(), m -> new ConcurrentHashMap<>());
         Mark mark = byName.get(name);
         if (mark == null) {
@@ -101,8 +132,8 @@ final class ReplayMarkTable {
         }
     }
 
-    /** Every mark of the layer's key for the mechanism that has accepted something, by name. */
-    static Map<String, Long> marks(LayerState l, String mechanism) {
+    // every mark of the layer's key for the mechanism that has accepted something, by name
+    private static Map<String, Long> marks(LayerState l, String mechanism) {
         Map<String, Mark> byName = l.marks.get(mechanism);
         Map<String, Long> out = new TreeMap<>();
         if (byName != null) {

@@ -92,6 +92,42 @@ final class TrustAnchors {
         }
     }
 
+    /**
+     * The record adding an anchor, once its alias, purposes and certificate are accepted (the caller checks, under
+     * the write lock, that the alias is free and the key no thing's).
+     *
+     * @throws IllegalArgumentException naming what is refused
+     */
+    static Anchor record(String alias, X509Certificate anchor, Set<TrustPurpose> purposes) {
+        checkAlias(alias);
+        java.util.Objects.requireNonNull(anchor, "anchor");
+        Set<TrustPurpose> chosen = checkPurposes(alias, purposes);
+        checkAuthority(alias, anchor);
+        try {
+            return new Anchor(alias, anchor.getEncoded(), chosen);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException("trust anchor '" + alias + "' cannot be encoded: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Refuses an alias that is taken, and a key that is a thing's or the hub's ({@code holderOfKey} names who holds it, or gives null):
+     * a thing or the hub is no certification authority.
+     *
+     * @throws IllegalArgumentException naming what is refused
+     */
+    void checkFree(String alias, java.util.function.Supplier<String> holderOfKey) {
+        if (anchors.containsKey(alias)) {
+            throw new IllegalArgumentException("trust anchor alias '" + alias + "' is taken; remove it first");
+        }
+        String holder = holderOfKey.get();
+        if (holder != null) {
+            throw new IllegalArgumentException("trust anchor '" + alias + "' refused: its key is that of "
+                    + holder + "; a thing or the hub is no certification authority");
+        }
+    }
+
     /** Applies an anchor record, written or replayed. */
     void apply(Rec rec) {
         if (rec instanceof Anchor r) {
