@@ -72,6 +72,14 @@ public interface KeyCounters {
      * fresh counters the source has not sent yet are refused too. A clean close writes the exact marks, so a restart
      * refuses nothing fresh.
      *
+     * <p>A caller that keeps a replay window of its own (one that also accepts counters below the newest that it has
+     * not seen yet, such as an OSCORE recipient context, RFC 8613 7.4) uses the mark as the durable part of it: it
+     * starts its window at {@link #replayMark} (everything at or below it refused), decides freshness with its
+     * window, and calls this method for every counter it accepts, before accepting it. A counter above the mark is
+     * covered by a durable mark when this returns {@code true}; {@code false} says only that the counter is at or
+     * below the mark, which is then already durable above it, so such a caller accepts the counter if its window
+     * says it is fresh. Either way no request costs a disk write but one per block of counters.
+     *
      * @param name the source, see {@link ReplayMarks#checkName}
      * @param counter the frame's counter, not negative
      * @return whether the counter was above the mark (it is the mark now); {@code false} for a replay, which changes
