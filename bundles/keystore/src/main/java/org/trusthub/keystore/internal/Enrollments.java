@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +45,7 @@ final class Enrollments {
      * @throws IllegalArgumentException if the credential is refused
      */
     static ThingRec enrollment(ThingStates things, ThingId thing, RootCredential root, HubIdentity hub,
-            TrustAnchors anchors, Instant now) {
+            TrustAnchors anchors, Clock clock) {
         ThingState existing = things.get(thing);
         if (existing != null && existing.active()) {
             throw new DuplicateThingException(thing, "its keys are active; revoke them before enrolling it "
@@ -89,6 +90,7 @@ final class Enrollments {
             }
             retired.addAll(existing.retiredRoots);
         }
+        Instant now = clock.instant();
         List<LayerRec> layers = new ArrayList<>();
         for (int i = 0; i < ThingState.LAYERS.length; i++) {
             layers.add(new LayerRec(1, now, null, Set.of(), Map.of()));

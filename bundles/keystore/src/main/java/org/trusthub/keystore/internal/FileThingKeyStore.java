@@ -33,15 +33,17 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.KeystoreRecords.Anchor;
 import org.trusthub.keystore.internal.KeystoreRecords.AnchorRemoved;
 import org.trusthub.keystore.internal.KeystoreRecords.Discard;
+import org.trusthub.keystore.internal.KeystoreRecords.ThingRec;
 import org.trusthub.storage.AesGcmSealer;
 import org.trusthub.storage.StoreException;
 
 /**
  * The keystore itself, without OSGi, with the whole state in memory. Unit tests, the benchmarks and the DS component
- * use it directly. A facade: it checks arguments, takes the locks and hands the work to the parts, the records on
- * disk ({@link KeystoreJournal}), the things ({@link ThingStates}), nonce counters ({@link NonceCounters}), replay
- * marks ({@link ReplayMarkTable}), trust anchors ({@link TrustAnchors}) and the hub identity
- * ({@link HubIdentityKeeper}).
+ * use it directly. A facade over parts of its own: the records on disk ({@link KeystoreJournal}), the state they
+ * build ({@link KeystoreState}: the things in {@link ThingStates}, the {@link TrustAnchors}, the hub identity in
+ * {@link HubIdentityKeeper}), the records that start, rotate and end keys ({@link Enrollments}), nonce counters
+ * ({@link NonceCounters}), replay marks ({@link ReplayMarkTable}), stored keys ({@link StoredKeyTable}) and the
+ * locks ({@link KeystoreLock}).
  *
  * <p>Every change is validated first, then written as one record (durable when the write returns), and only then
  * applied to memory through the same code that replays the store at start; so a failed write changes nothing, and
@@ -210,9 +212,9 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
         Objects.requireNonNull(thing, "thing");
         Objects.requireNonNull(root, "root");
         KeyEvent event = lock.writing(() -> {
-            Instant now = clock.instant();
-            journal.writeAndApply(Enrollments.enrollment(things, thing, root, identity.get(), anchors, now));
-            return new KeyEvent(TrustHubEvents.KEYS_ENROLLED, thing, null, 1, now);
+            ThingRec rec = Enrollments.enrollment(things, thing, root, identity.get(), anchors, clock);
+            journal.writeAndApply(rec);
+            return new KeyEvent(TrustHubEvents.KEYS_ENROLLED, thing, null, 1, rec.enrolled());
         });
         lock.compactIfWanted();
         publish(event);
@@ -305,8 +307,9 @@ public final class FileThingKeyStore implements ThingKeyStore, AutoCloseable {
     private KeyEvent rotateLayers(ThingId thing, Layer only) {
         Objects.requireNonNull(thing, "thing");
         return lock.writing(() -> {
+            ThingState t = things.active(thing);
             Instant now = clock.instant();
-            journal.writeAndApply(Enrollments.rotation(things.active(thing), only, now));
+            journal.writeAndApply(Enrollments.rotation(t, only, now));
             Integer generation = only == null ? null : things.get(thing).layer(only).generation;
             return new KeyEvent(TrustHubEvents.KEYS_ROTATED, thing, only, generation, now);
         });
