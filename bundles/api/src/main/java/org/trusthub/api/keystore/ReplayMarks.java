@@ -1,7 +1,7 @@
 package org.trusthub.api.keystore;
 
 /**
- * Names of replay marks ({@link ThingKeyStore#advanceReplayMark}): one mark per source of incoming frames under one
+ * Names of replay marks ({@link KeyCounters#advanceReplayMark}): one mark per source of incoming frames under one
  * key, such as {@code from-00124b0000000a01} for the sender with that IEEE address. 1 to {@value #MAX_NAME_LENGTH}
  * characters of lower-case letters, digits, {@code . _ : -}, starting with a letter or digit.
  *

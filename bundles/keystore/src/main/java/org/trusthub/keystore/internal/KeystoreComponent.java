@@ -25,20 +25,28 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.HubIdentity;
+import org.trusthub.api.keystore.HubIdentityStore;
+import org.trusthub.api.keystore.KeyCounters;
 import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.StoredKeys;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.ThingKeys;
+import org.trusthub.api.keystore.TrustAnchorStore;
 import org.trusthub.api.keystore.TrustAnchorEntry;
 import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * Publishes the keystore as the {@link ThingKeyStore} service. Configuration PID {@value #PID}; a configuration
- * change reopens the store. Events go to EventAdmin when one is present; the keystore works without it.
+ * Publishes the keystore as one service registered under {@link ThingKeyStore} and each concern it is made of
+ * ({@link ThingKeys}, {@link KeyCounters}, {@link StoredKeys}, {@link TrustAnchorStore}, {@link HubIdentityStore}), so
+ * a consumer depends on the part it needs and every part is the same store. Configuration PID {@value #PID}; a
+ * configuration change reopens the store. Events go to EventAdmin when one is present; the keystore works without it.
  */
-@Component(service = ThingKeyStore.class, configurationPid = KeystoreComponent.PID, immediate = true)
+@Component(service = {ThingKeyStore.class, ThingKeys.class, KeyCounters.class, StoredKeys.class,
+        TrustAnchorStore.class, HubIdentityStore.class}, configurationPid = KeystoreComponent.PID, immediate = true)
 @Designate(ocd = KeystoreComponent.Config.class)
 public final class KeystoreComponent implements ThingKeyStore {
 

@@ -21,9 +21,15 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.HubIdentityStore;
+import org.trusthub.api.keystore.KeyCounters;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.StoredKeys;
+import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.keystore.ThingKeys;
+import org.trusthub.api.keystore.TrustAnchorStore;
 import org.trusthub.api.thing.ThingId;
 
 class KeystoreComponentTest {
@@ -176,5 +182,33 @@ class KeystoreComponentTest {
         assertEquals(Map.of("ca", ca), component.trustAnchors(org.trusthub.api.keystore.TrustPurpose.TLS));
         assertEquals(Map.of(), component.trustAnchors(org.trusthub.api.keystore.TrustPurpose.WSS));
         assertTrue(component.removeTrustAnchor("ca"));
+    }
+
+    /**
+     * One component, six service interfaces: a consumer of one concern and a consumer of the whole keystore get the
+     * same store. Read from the descriptor bnd writes from the annotations, which is what SCR registers.
+     */
+    @Test
+    void oneComponentIsRegisteredUnderTheKeystoreAndEachOfItsConcerns() throws Exception {
+        String descriptor;
+        try (var in = KeystoreComponent.class.getClassLoader()
+                .getResourceAsStream("OSGI-INF/" + KeystoreComponent.class.getName() + ".xml")) {
+            assertTrue(in != null, "bnd wrote no component descriptor");
+            descriptor = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<provide interface=\"([^\"]+)\"")
+                .matcher(descriptor);
+        java.util.Set<String> provided = new java.util.TreeSet<>();
+        while (m.find()) {
+            provided.add(m.group(1));
+        }
+        assertEquals(java.util.Set.of(ThingKeyStore.class.getName(), ThingKeys.class.getName(),
+                KeyCounters.class.getName(), StoredKeys.class.getName(), TrustAnchorStore.class.getName(),
+                HubIdentityStore.class.getName()), provided);
+        assertEquals(1, descriptor.split("<scr:component", -1).length - 1, "one component provides them all");
+        for (Class<?> concern : List.of(ThingKeys.class, KeyCounters.class, StoredKeys.class, TrustAnchorStore.class,
+                HubIdentityStore.class)) {
+            assertTrue(concern.isAssignableFrom(ThingKeyStore.class), concern + " is part of the whole keystore");
+        }
     }
 }

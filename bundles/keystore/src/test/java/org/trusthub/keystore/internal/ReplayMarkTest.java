@@ -294,4 +294,32 @@ class ReplayMarkTest {
         assertTrue(total >= 1, "some thread got through");
         assertEquals(counters - 1, ks.replayMark(key, A));
     }
+
+    /**
+     * The contract an OSCORE context or the offload gate relies on when it keeps its own sliding window and uses the
+     * mark as the durable part: out-of-order counters below the newest change nothing and cost no write, and whatever
+     * order counters were accepted in, a crash leaves a floor at or above every one of them.
+     */
+    @Test
+    void aCallerWithItsOwnWindowHasEveryAcceptedCounterBelowTheFloorAfterACrash() throws Exception {
+        DerivedKey key = netKey(ks);
+        Path journal = fx.storeDir.resolve(FileThingKeyStore.STORE_NAME + ".journal");
+        List<Long> accepted = List.of(3L, 20L, 10L, 19L, 21L, 4L);
+        assertTrue(ks.advanceReplayMark(key, A, 3));
+        assertTrue(ks.advanceReplayMark(key, A, 20)); // past the block of 3: writes 27
+        long size = Files.size(journal);
+        assertFalse(ks.advanceReplayMark(key, A, 10), "below the newest: the window decides, the mark stays");
+        assertFalse(ks.advanceReplayMark(key, A, 19));
+        assertTrue(ks.advanceReplayMark(key, A, 21));
+        assertFalse(ks.advanceReplayMark(key, A, 4));
+        assertEquals(size, Files.size(journal), "no counter of the window cost a write");
+        assertEquals(21, ks.replayMark(key, A));
+        try (FileThingKeyStore copy = fx.crashCopy(dir.resolve("crash")).open(16, BLOCK)) {
+            long floor = copy.replayMark(netKey(copy), A);
+            for (long c : accepted) {
+                assertTrue(c <= floor, "counter " + c + " accepted before the crash lies at or below the floor "
+                        + floor + " a restarted window starts from");
+            }
+        }
+    }
 }
