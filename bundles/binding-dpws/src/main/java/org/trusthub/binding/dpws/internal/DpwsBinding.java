@@ -173,6 +173,8 @@ public final class DpwsBinding implements ProtocolBinding {
     volatile Tls tls;
 
     private volatile DpwsStack stack;
+    // The thing model's view of this binding's things, while the model is attached (DpwsProperties).
+    private volatile DpwsModel model;
     private final HostedServices contributed = new HostedServices();
 
     // Whiteboard: hosted services of other bundles; they appear in every hosted device's metadata and vanish with
@@ -254,8 +256,21 @@ public final class DpwsBinding implements ProtocolBinding {
                 Duration.ofSeconds(5)), new RegistryThings(), messageSecurity(), () -> tls, config.https(), limits);
         s.host().services(contributed);
         s.host().limits(hostLimits(config));
+        s.client().addListener(d -> {
+            DpwsModel m = model;
+            if (m != null) {
+                m.deviceChanged(d);
+            }
+        });
+        s.client().addGoneListener(d -> {
+            DpwsModel m = model;
+            if (m != null) {
+                m.deviceGone(d);
+            }
+        });
         s.start();
         stack = s;
+        publishModel();
     }
 
     /*
@@ -345,7 +360,32 @@ public final class DpwsBinding implements ProtocolBinding {
                 s.host().stateChanged(thing, state);
             }
             s.host().refresh();
+            DpwsModel m = model;
+            DeviceHost.Hosted h = s.host().deviceFor(thing);
+            if (m != null && h != null && state != null) {
+                m.hosted(thing, h.address(), state);
+            } else if (m != null && h == null) {
+                m.hostedGone(thing);
+            }
         }
+    }
+
+    /** Sets (or, with null, drops) the thing model's view and gives it everything known now. */
+    void model(DpwsModel m) {
+        model = m;
+        publishModel();
+    }
+
+    /** Gives the thing model every discovered device and every hosted thing's state as they are now. */
+    void publishModel() {
+        DpwsModel m = model;
+        DpwsStack s = stack;
+        if (m == null || s == null) {
+            return;
+        }
+        s.client().devices().forEach(m::deviceChanged);
+        s.host().hosted().forEach((thing, h) -> registry.find(thing).ifPresent(t -> m.hosted(thing, h.address(),
+                t.state().name())));
     }
 
     @Override
