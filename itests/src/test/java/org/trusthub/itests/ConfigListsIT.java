@@ -39,7 +39,7 @@ import org.trusthub.testkit.FreePorts;
  * Every list-valued setting of the shipped etc/org.trusthub.*.cfg files, written in the file the way its comments
  * show, reaches its component as several entries. Karaf's file install delivers a .cfg value as one String unless
  * every value of the file is typed ({@code ["a", "b"]}), so the settings are read as separated entries; the typed-list
- * text a user may still write is read too, and a bad WS-Security entry fails {@code trusthub:wss-policies}.
+ * text a user may still write is read too.
  * ({@code interfaces} needs network interfaces with the MULTICAST flag, which the container lacks; it is split by the
  * same code as {@code hostedThings}.)
  */
@@ -89,21 +89,11 @@ public class ConfigListsIT {
         }
         Shell shell = new Shell(sessionFactory);
 
-        // defaultPolicy is a plain value, so file install delivers every value of this file as a String
-        setInFile(WSS, "defaultPolicy", "sign,encrypt");
-        setInFile(WSS, "thingPolicies", "cfg-1: plain; cfg-2: sign encrypt username ttl=60");
         setInFile(STS, "stsDevices", "cfg-1, cfg-2");
         setInFile(OFFLOAD, "signatureAlgorithms", "SHA256withECDSA, Ed25519");
         setInFile(DPWS, "discoveryPort", Integer.toString(FreePorts.udp()));
         setInFile(DPWS, "hostedThings", "cfg-1, cfg-2");
         setInFile(DPWS, "hostEnabled", "true");
-
-        String policies = Await.nonNull("both policy entries", () -> {
-            String out = tryRun(shell, "trusthub:wss-policies");
-            return out != null && out.contains("cfg-2") ? out : null;
-        });
-        assertEquals(policies, "plain ttl=300", cell(policies, "cfg-1", 1));
-        assertEquals(policies, "sign encrypt username ttl=60", cell(policies, "cfg-2", 1));
 
         String hosted = Await.nonNull("both hosted things", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
@@ -120,33 +110,6 @@ public class ConfigListsIT {
         // signatureAlgorithms arrives as the one String the file holds; offload splits it (OffloadComponentTest)
         assertEquals("SHA256withECDSA, Ed25519",
                 configAdmin.getConfiguration(OFFLOAD, "?").getProperties().get("signatureAlgorithms"));
-
-        // the typed-list text, in a file with plain values, arrives as one String and is read as a list
-        setInFile(WSS, "thingPolicies", "[\"cfg-1: sign\", \"cfg-3: plain\"]");
-        policies = Await.nonNull("the typed-list entries", () -> {
-            String out = tryRun(shell, "trusthub:wss-policies");
-            return out != null && out.contains("cfg-3") ? out : null;
-        });
-        assertEquals(policies, "sign ttl=300", cell(policies, "cfg-1", 1));
-        assertEquals(policies, "plain ttl=300", cell(policies, "cfg-3", 1));
-
-        // a bad entry is refused visibly: the command fails naming it, and the thing gets sign,encrypt
-        setInFile(WSS, "thingPolicies", "cfg-1: plain; cfg-2: sign shout");
-        String refusal = Await.nonNull("the refusal", () -> {
-            try {
-                return shell.refused("trusthub:wss-policies");
-            } catch (AssertionError notYet) {
-                return null;
-            }
-        });
-        assertTrue(refusal, refusal.contains("Error: 1 setting of org.trusthub.security.wss refused: "
-                + "thingPolicies entry 'cfg-2: sign shout': unknown word 'shout'; cfg-2 gets sign,encrypt"));
-    }
-
-    /** A cell of the row that starts with {@code first} in an ascii table ({@code a | b | c}). */
-    private static String cell(String table, String first, int column) {
-        return table.lines().filter(l -> l.startsWith(first + " ")).findFirst()
-                .map(l -> l.split("\\|")[column].strip()).orElseThrow(() -> new AssertionError(first + ":\n" + table));
     }
 
     /**

@@ -98,11 +98,12 @@ public class DpwsIT {
         registry.transition(lamp, Transition.BOOTSTRAP);
         registry.transition(lamp, Transition.ACTIVATE);
 
-        // Where trusthub-wss is installed too, this test speaks plain SOAP: the thing's WS-Security policy says so.
-        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.wss");
-        Dictionary<String, Object> wssProps = new Hashtable<>();
-        wssProps.put("thingPolicies", new String[] {lamp.value() + ": plain"});
-        wss.update(wssProps);
+        // Where trusthub-wss is installed too, this test speaks plain SOAP: the security policy requires nothing of
+        // the thing.
+        Configuration policy = FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
+        Dictionary<String, Object> policyProps = new Hashtable<>();
+        policyProps.put("rules", "protect " + lamp.value() + " dpws both none");
+        policy.update(policyProps);
 
         int discoveryPort = FreePorts.udp();
         Configuration c = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
@@ -116,10 +117,10 @@ public class DpwsIT {
             return out != null && out.contains(lamp.value()) ? out : null;
         });
         assertTrue(hosted, hosted.contains("urn:uuid:"));
-        // The whole policy in thingPolicies words, and the endpoint's full URL with its port.
-        assertTrue(hosted, hosted.contains("plain") && hosted.contains("http://127.0.0.1:"));
-        // trusthub-dpws brings trusthub-wss: the bridge offers its provider, and the thing's policy reads plain.
-        assertTrue(hosted, !hosted.contains("no WS-Security provider"));
+        // What the policy requires of it, and the endpoint's full URL with its port.
+        assertTrue(hosted, hosted.contains("none") && hosted.contains("http://127.0.0.1:"));
+        // trusthub-dpws brings trusthub-wss: the bridge offers its provider, and nothing is refused.
+        assertTrue(hosted, !hosted.contains("refused"));
 
         String probe = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "' xmlns:d='" + WSD + "' xmlns:p='"
                 + DPWS + "'><s:Header><a:Action>" + WSD + "/Probe</a:Action><a:MessageID>urn:uuid:"
@@ -150,7 +151,7 @@ public class DpwsIT {
             return out == null || out.contains(lamp.value()) ? null : out;
         });
         c.delete();
-        wss.delete();
+        policy.delete();
     }
 
     static long openDescriptors() throws java.io.IOException {

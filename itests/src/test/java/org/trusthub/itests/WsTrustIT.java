@@ -112,10 +112,12 @@ public class WsTrustIT {
         // token's Body key is one). The client keeps the default policy
         // (sign,encrypt) it could not meet without a certificate: answers to its token-signed requests are signed
         // with the token's proof key instead, whatever its policy.
-        Configuration wss = FeatureConfigs.applied(configAdmin, "org.trusthub.security.wss");
-        Dictionary<String, Object> wssProps = new Hashtable<>();
-        wssProps.put("thingPolicies", new String[] {lamp.value() + ": sign encrypt"});
-        wss.update(wssProps);
+        // The shipped behaviour as policy rules, and the client may read the lamp's metadata and state.
+        Configuration policy = FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
+        Dictionary<String, Object> policyProps = new Hashtable<>();
+        policyProps.put("rules", "protect * dpws both confidentiality/end-to-end; read " + client.id().value() + " "
+                + lamp.value() + " dpws-metadata dpws-state");
+        policy.update(policyProps);
         // The token service is offered on no hosted device until the offload configuration names one.
         Shell shell = new Shell(sessionFactory);
         String before = Await.nonNull("the token service's default", () -> {
@@ -236,7 +238,7 @@ public class WsTrustIT {
 
         assertEquals("the client did no public-key operation", 0, client.counter().snapshot().publicKey());
         dpws.delete();
-        wss.delete();
+        policy.delete();
         offloadDpws.delete();
     }
 

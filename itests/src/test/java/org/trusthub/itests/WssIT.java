@@ -110,13 +110,16 @@ public class WssIT {
             test.registry.transition(self, Transition.ACTIVATE);
 
             Document out = parse(INVOKE.getBytes(StandardCharsets.UTF_8));
-            WssResult sent = wss.secure(out, self);
+            // What the security policy requires of the thing: signed and encrypted.
+            org.trusthub.api.security.Protection sealed = org.trusthub.api.security.Protection.confidentiality()
+                    .endToEnd();
+            WssResult sent = wss.secure(out, self, sealed);
             assertEquals("signed+encrypted", sent.label());
             byte[] wire = write(out);
             assertFalse(new String(wire, StandardCharsets.UTF_8).contains("<l:Level>"));
 
             Document in = parse(wire);
-            WssResult received = wss.verify(in, self);
+            WssResult received = wss.verify(in, self, sealed);
             assertEquals(Optional.of(self), received.signer());
             assertTrue(received.encrypted());
             assertTrue(new String(write(in), StandardCharsets.UTF_8).contains("<l:Level>75</l:Level>"));

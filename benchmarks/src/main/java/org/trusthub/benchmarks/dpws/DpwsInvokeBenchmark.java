@@ -66,10 +66,10 @@ public class DpwsInvokeBenchmark {
             }
         };
         host = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "bench",
-                Duration.ofSeconds(5)), things, MessageSecurity.none());
+                Duration.ofSeconds(5)), things, plain());
         host.start();
         client = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "bench-client",
-                Duration.ofSeconds(5)), things, MessageSecurity.none());
+                Duration.ofSeconds(5)), things, plain());
         client.start();
         client.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(), host.discoveryPort()),
                 Duration.ofSeconds(1));
@@ -125,5 +125,10 @@ public class DpwsInvokeBenchmark {
         Document d = defaultParser.parse(new ByteArrayInputStream(responseBytes));
         defaultParser.reset();
         return d;
+    }
+
+    /** Without WS-Security, under a policy that requires nothing. */
+    static MessageSecurity plain() {
+        return new MessageSecurity(() -> null, () -> DpwsSecuredInvokeBenchmark.policyOf("plain"), () -> null);
     }
 }

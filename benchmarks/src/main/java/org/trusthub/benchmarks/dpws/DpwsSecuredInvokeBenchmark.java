@@ -23,6 +23,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.DeviceHost;
 import org.trusthub.binding.dpws.internal.DpwsStack;
@@ -94,15 +96,15 @@ public class DpwsSecuredInvokeBenchmark {
                 return Optional.of("OPERATIONAL");
             }
         };
-        b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config(policy)));
+        b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config()));
         hubB = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-b",
-                Duration.ofSeconds(5)), things, new MessageSecurity(() -> b));
+                Duration.ofSeconds(5)), things, new MessageSecurity(() -> b, () -> policyOf(policy), () -> null));
         hubB.start();
         deviceThing = ThingId.of("dpws:" + hubB.host().deviceFor(LAMP).uuid());
         Registries.operational(registryA, deviceThing, RootCredential.certificate(keysB.hubIdentity().certificate()));
-        a = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config(policy)));
+        a = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config()));
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a",
-                Duration.ofSeconds(5)), things, new MessageSecurity(() -> a));
+                Duration.ofSeconds(5)), things, new MessageSecurity(() -> a, () -> policyOf(policy), () -> null));
         hubA.start();
         hubA.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(), hubB.discoveryPort()),
                 Duration.ofSeconds(1));
@@ -111,7 +113,7 @@ public class DpwsSecuredInvokeBenchmark {
         payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
 
         SoapMessage req = request();
-        a.secure(req.doc, deviceThing);
+        a.secure(req.doc, deviceThing, required(policy));
         int requestBytes = req.bytes().length;
         SoapMessage resp = SoapMessage.create(DpwsVersion.DPWS_2009, DeviceHost.GET_STATUS_RESPONSE, null,
                 req.messageId());
@@ -119,20 +121,65 @@ public class DpwsSecuredInvokeBenchmark {
         Xml.add(st, DeviceHost.TH, "th:Thing", LAMP.value());
         Xml.add(st, DeviceHost.TH, "th:State", "OPERATIONAL");
         Xml.declareNamespaces(resp.doc);
-        b.secure(resp.doc, HUB_A);
+        b.secure(resp.doc, HUB_A, required(policy));
         System.out.println("DPWS invoke, policy " + policy + ": request " + requestBytes + " bytes, response "
                 + resp.bytes().length + " bytes on the wire (SOAP envelopes)");
     }
 
-    static WsSecurityComponent.Config config(String defaults) {
+
+    /** What the benchmark's policy word asks the security policy to require, end to end. */
+    static Protection required(String policy) {
+        return switch (policy) {
+            case "plain" -> Protection.NONE;
+            case "sign" -> Protection.integrity().endToEnd();
+            default -> Protection.confidentiality().endToEnd();
+        };
+    }
+
+    /** A security policy that requires {@code policy} of every thing and grants every read and write. */
+    static SecurityPolicy policyOf(String policy) {
+        Protection p = required(policy);
+        return new SecurityPolicy() {
+            @Override
+            public Protection inbound(ThingId thing, String protocol) {
+                return p;
+            }
+
+            @Override
+            public Protection outbound(ThingId thing, String protocol) {
+                return p;
+            }
+
+            @Override
+            public boolean mayRead(ThingId caller, ThingId target, String property) {
+                return true;
+            }
+
+            @Override
+            public boolean mayWrite(ThingId caller, ThingId target, String property) {
+                return true;
+            }
+
+            @Override
+            public boolean mayRequestToken(ThingId client, ThingId audience, java.util.Set<String> scopes) {
+                return true;
+            }
+
+            @Override
+            public boolean mayPair(ThingId thing, ThingId peer) {
+                return true;
+            }
+        };
+    }
+
+    static WsSecurityComponent.Config config() {
         return (WsSecurityComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
                 WsSecurityComponent.Config.class.getClassLoader(), new Class<?>[] {WsSecurityComponent.Config.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "annotationType" -> WsSecurityComponent.Config.class;
-                    case "defaultPolicy" -> defaults;
                     case "hashCode" -> 0;
                     case "equals" -> proxy == args[0];
-                    case "toString" -> "config(" + defaults + ")";
+                    case "toString" -> "config()";
                     default -> method.getDefaultValue();
                 });
     }
@@ -165,9 +212,9 @@ public class DpwsSecuredInvokeBenchmark {
     @Benchmark
     public Object secureThenVerify() throws Exception {
         SoapMessage req = request();
-        a.secure(req.doc, deviceThing);
+        a.secure(req.doc, deviceThing, required(policy));
         // Over the wire: bytes, then B's hardened parse; the replay cache sees a fresh message each time.
         Document received = Xml.parse(req.bytes(), Xml.MAX_HTTP);
-        return b.verifyRequest(received, LAMP);
+        return b.verifyRequest(received, LAMP, required(policy));
     }
 }

@@ -17,6 +17,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -76,8 +77,8 @@ public final class ReplayFloodRun {
                         .certificate()));
                 Registries.operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity()
                         .certificate()));
-                run(new WsSecurityComponent(keysA, registryA, config("sign")),
-                        new WsSecurityComponent(keysB, registryB, config("sign", "lamp-1: sign")), envelopes, genuine);
+                run(new WsSecurityComponent(keysA, registryA, config()),
+                        new WsSecurityComponent(keysB, registryB, config()), envelopes, genuine);
             } finally {
                 registryA.close();
                 registryB.close();
@@ -96,7 +97,7 @@ public final class ReplayFloodRun {
                 Instant.now().plusSeconds(600), proofKey), Clock.systemUTC(), Duration.ofMinutes(5));
 
         Document signed = parse(INVOKE);
-        a.secure(signed, HUB_B);
+        a.secure(signed, HUB_B, SIGN);
         String signedText = text(signed);
         Document unsigned = parse(signedText.replaceAll("<ds:Signature .*</ds:Signature>", "")
                 .replaceAll("<wsse:BinarySecurityToken [^>]*>[^<]*</wsse:BinarySecurityToken>", ""));
@@ -132,11 +133,11 @@ public final class ReplayFloodRun {
                 switch (kind) {
                     case 0 -> {
                         timestamp.setAttributeNS(WSU, "wsu:Id", timestampId + "-" + i);
-                        b.verifyRequest(unsigned, LAMP);
+                        b.verifyRequest(unsigned, LAMP, SIGN);
                     }
                     case 1 -> {
                         level.setTextContent(Integer.toString(1000 + i));
-                        b.verifyRequest(altered, LAMP);
+                        b.verifyRequest(altered, LAMP, SIGN);
                     }
                     default -> {
                         tokenLevel.setTextContent(Integer.toString(1000 + i));
@@ -157,8 +158,8 @@ public final class ReplayFloodRun {
         int window = b.replayEntries() + tokens.replayEntries();
         for (int i = 0; i < genuine; i++) {
             Document doc = parse(INVOKE);
-            a.secure(doc, HUB_B);
-            b.verifyRequest(parse(text(doc)), LAMP);
+            a.secure(doc, HUB_B, SIGN);
+            b.verifyRequest(parse(text(doc)), LAMP, SIGN);
         }
         System.out.printf(Locale.ROOT, "flood: %,d refused of %,d, replay window %,d entries, heap %+.1f MB after "
                 + "full GC; us per envelope: unsigned %.0f, altered %.0f, guessed token key %.0f%n", refused, envelopes,
@@ -191,17 +192,18 @@ public final class ReplayFloodRun {
         return out.toString();
     }
 
-    /** The provider's configuration: the given default policy and thing policies, the rest at their defaults. */
-    static WsSecurityComponent.Config config(String defaults, String... things) {
+    /** What the security policy requires of every message here: a signature. */
+    static final Protection SIGN = Protection.integrity().endToEnd();
+
+    /** The provider's configuration: every setting at its default. */
+    static WsSecurityComponent.Config config() {
         return (WsSecurityComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
                 WsSecurityComponent.Config.class.getClassLoader(), new Class<?>[] {WsSecurityComponent.Config.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "annotationType" -> WsSecurityComponent.Config.class;
-                    case "defaultPolicy" -> defaults;
-                    case "thingPolicies" -> things;
                     case "hashCode" -> 0;
                     case "equals" -> proxy == args[0];
-                    case "toString" -> "config(" + defaults + ")";
+                    case "toString" -> "config()";
                     default -> method.getDefaultValue();
                 });
     }

@@ -3,11 +3,12 @@ package org.trusthub.security.wss;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.w3c.dom.Document;
 
 /**
- * Secures and verifies SOAP 1.2 envelopes exchanged with things, as a thing's {@link WssPolicy} says. The hub signs
+ * Secures and verifies SOAP 1.2 envelopes exchanged with things, as the security policy requires. The hub signs
  * with its identity ({@code ThingKeyStore.hubIdentity()}, ECDSA P-256 with SHA-256) and encrypts the Body with
  * AES-GCM under a key agreed by ECDH-ES with the peer's root certificate. A signature is trusted when its certificate
  * is an enrolled thing's root certificate, or is issued by a keystore trust anchor and names a thing (subject CN equal
@@ -23,41 +24,55 @@ public interface WsSecurity {
 
     /** The mechanism name of WS-Security. */
     String WS_SECURITY = "ws-security";
-
-    /** The policy of a thing (from Config Admin; the configured default when the thing has none). */
-    WssPolicy policy(ThingId thing);
+    /** The mechanism of a message signed with an X.509 certificate ({@link WssResult#authenticated()}). */
+    String X509 = "wss-x509";
+    /** The mechanism of a message signed with a security context token's proof key. */
+    String SCT = "wss-sct";
+    /** The mechanism of a message whose sender is known by its UsernameToken only. */
+    String USERNAME = "wss-username";
 
     /**
-     * Adds a {@code wsse:Security} header to an outgoing envelope, as the policy of {@code peer} says: a Timestamp,
-     * a UsernameToken, a signature over Body, Timestamp, UsernameToken and the WS-Addressing headers, encryption of
+     * What this provider applies to and demands of the messages exchanged with {@code peer} when the security policy
+     * requires {@code required}: {@code required} itself for a peer with active keys; for a peer without (a DPWS
+     * device found on the network, not enrolled) nothing can be signed for or checked from it, so
+     * {@link Protection#NONE} when the {@code unenrolledPolicy} setting is {@code plain}, else {@code required}
+     * (which then refuses every exchange with it).
+     */
+    Protection effective(ThingId peer, Protection required);
+
+    /**
+     * Adds a {@code wsse:Security} header to an outgoing envelope as {@code required} (what the security policy
+     * requires on messages to {@code peer}) asks: integrity is a Timestamp and a signature over Body, Timestamp, UsernameToken and the WS-Addressing headers, encryption of
      * the Body content. A plain policy leaves the envelope untouched. The reply to a request to a hosted thing that
      * was signed under a security context token ({@link #verifyRequest}) is instead signed with that token's proof
      * key (HMAC-SHA256 over Body, Timestamp and every header block), whatever the peer's policy; its Body is first
      * encrypted under the token's Body key when the request's was or the hosted thing's policy encrypts
      * ({@link org.trusthub.security.wss.sct.SctBodyCipher}).
      *
-     * @param peer the thing the message goes to (its policy applies; its certificate is encrypted to)
+     * @param peer the thing the message goes to (its certificate is encrypted to)
+     * @param required what the security policy requires on messages to {@code peer} ({@link #effective} applies)
      * @return what was applied
      * @throws WsSecurityException if the envelope is not a SOAP 1.2 envelope, already has a security header, or the
      *         peer has no certificate to encrypt to
      */
-    WssResult secure(Document envelope, ThingId peer) throws WsSecurityException;
+    WssResult secure(Document envelope, ThingId peer, Protection required) throws WsSecurityException;
 
     /**
      * Verifies an envelope that came from {@code peer} (a response to the hub as a client, an event): the peer's
-     * policy must be met, the signature (when present) must be the peer's own. Processes the security header in
+     * requirement ({@link #effective}) must be met, the signature (when present) must be the peer's own. Processes the security header in
      * place: the Body is decrypted and the {@code wsse:Security} header removed. Nothing in the envelope may be acted
      * on unless this returns.
      *
      * @throws WsSecurityException naming the fault (answer with {@link WsSecurityException#soapFault()})
      */
-    WssResult verify(Document envelope, ThingId peer) throws WsSecurityException;
+    WssResult verify(Document envelope, ThingId peer, Protection required) throws WsSecurityException;
 
     /**
-     * Verifies a request to a service the hub hosts for {@code hosted}: the hosted thing's policy must be met; any
-     * trusted signer is accepted and reported in {@link WssResult#signer()}.
+     * Verifies a request to a service the hub hosts for {@code hosted}: {@code required} (what the security policy
+     * requires of requests to the hosted thing) must be met; any trusted signer is accepted and reported in
+     * {@link WssResult#signer()} and {@link WssResult#authenticated()}.
      */
-    WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException;
+    WssResult verifyRequest(Document envelope, ThingId hosted, Protection required) throws WsSecurityException;
 
     /**
      * Signs a WS-Discovery 1.1 message (Hello, Bye, Probe, ProbeMatches, Resolve, ResolveMatches) in place with the

@@ -5,6 +5,8 @@ import java.util.Objects;
 
 import javax.xml.namespace.QName;
 
+import org.trusthub.api.security.RefusalReason;
+
 /**
  * A message refused by WS-Security, with the fault a SOAP 1.2 receiver answers (WS-Security 1.1 section 12). The
  * message never holds key material or message content beyond element names.
@@ -49,15 +51,45 @@ public final class WsSecurityException extends Exception {
     }
 
     private final Fault fault;
+    private final RefusalReason reason;
 
     public WsSecurityException(Fault fault, String message) {
         super(message);
         this.fault = Objects.requireNonNull(fault, "fault");
+        this.reason = common(fault);
+    }
+
+    /** With a reason more precise than the fault's own ({@link #common(Fault)}). */
+    public WsSecurityException(Fault fault, RefusalReason reason, String message) {
+        super(message);
+        this.fault = Objects.requireNonNull(fault, "fault");
+        this.reason = Objects.requireNonNull(reason, "reason");
     }
 
     public WsSecurityException(Fault fault, String message, Throwable cause) {
         super(message, cause);
         this.fault = Objects.requireNonNull(fault, "fault");
+        this.reason = common(fault);
+    }
+
+    /** Why the message was refused, in the words every layer shares (for {@code SecurityRefusals}). */
+    public RefusalReason reason() {
+        return reason;
+    }
+
+    /**
+     * What a fault means in the shared vocabulary when nothing more precise is known: a signature or digest that
+     * does not verify is forged, an expired (or replayed: the two share a fault code) message a replay, an unknown
+     * signer or token an unknown key, everything else a malformed message.
+     */
+    public static RefusalReason common(Fault fault) {
+        return switch (fault) {
+            case FAILED_CHECK -> RefusalReason.FORGED;
+            case MESSAGE_EXPIRED -> RefusalReason.REPLAY;
+            case FAILED_AUTHENTICATION, SECURITY_TOKEN_UNAVAILABLE -> RefusalReason.UNKNOWN_KEY;
+            case UNSUPPORTED_SECURITY_TOKEN, UNSUPPORTED_ALGORITHM, INVALID_SECURITY, INVALID_SECURITY_TOKEN ->
+                RefusalReason.MALFORMED;
+        };
     }
 
     public Fault fault() {

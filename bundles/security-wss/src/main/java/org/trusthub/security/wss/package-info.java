@@ -4,7 +4,7 @@
  * use {@link org.trusthub.security.wss.WsSecurity}; they never see a key.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.trusthub.security.wss;
 
 import org.osgi.annotation.bundle.Export;

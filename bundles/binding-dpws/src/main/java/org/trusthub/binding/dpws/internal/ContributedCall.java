@@ -89,8 +89,8 @@ final class ContributedCall {
             throw new MalformedMessageException("the Body must hold at most one element");
         }
         HostedRequest request = new HostedRequest(h.thing(), action,
-                children.isEmpty() ? Optional.empty() : Optional.of(children.get(0)), verified.sender(),
-                verified.protection());
+                children.isEmpty() ? Optional.empty() : Optional.of(children.get(0)),
+                verified.caller());
         HostedService.HostedResponse answer;
         try {
             answer = service.invoke(request);

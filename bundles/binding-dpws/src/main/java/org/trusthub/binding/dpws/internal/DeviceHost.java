@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
@@ -182,9 +183,9 @@ public final class DeviceHost {
         byePending.clear();
     }
 
-    /** Sends the Hellos and Byes held back while the required WS-Security provider was missing. */
+    /** Sends the Hellos and Byes held back while the WS-Security provider or the policy was missing. */
     public synchronized void securityReturned() {
-        if (stack.security().missing()) {
+        if (!stack.security().available()) {
             return;
         }
         for (String address : List.copyOf(byePending)) {
@@ -200,7 +201,7 @@ public final class DeviceHost {
     }
 
     private void announce(Hosted h) {
-        if (stack.security().missing()) {
+        if (stack.security().missing(h.thing())) {
             helloPending.add(h);
             byePending.remove(h.address());
             LOG.info("DPWS: {} is hosted as device {}; its Hello waits for the WS-Security provider", h.thing(),
@@ -227,7 +228,7 @@ public final class DeviceHost {
         }
         // A device whose Hello never went out has nothing to withdraw.
         boolean announced = !helloPending.remove(h);
-        if (announced && stack.security().missing()) {
+        if (announced && stack.security().missing(h.thing())) {
             byePending.add(h.address());
         } else if (announced) {
             sendBye(h.address());
@@ -444,7 +445,16 @@ public final class DeviceHost {
         // A self-protecting contributed service (a token service) also serves callers without WS-Security.
         boolean bare = contributed != null && contributed.authenticatesItself() && !hasSecurityHeader(m);
         try {
-            verified = bare ? VerifiedRequest.PLAIN : stack.security().incomingRequest(m, h.thing());
+            verified = bare ? VerifiedRequest.ANONYMOUS : stack.security().incomingRequest(m, h.thing());
+        } catch (MessageSecurity.Unavailable e) {
+            OptionalLong due = logs.admit("unavailable");
+            if (due.isPresent()) {
+                LOG.warn("DPWS: refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        Xml.printable(m.action()), h.thing(), peer, e.getMessage(), due.getAsLong());
+            }
+            // 503: nothing is wrong with the request; it is refused until the provider or the policy is back.
+            return new HttpServer.Response(503, SoapMessage.fault(v, m.messageId(), "Receiver", null,
+                    "message security is unavailable; try again later").bytes());
         } catch (SoapSecurityException e) {
             OptionalLong due = logs.admit("refused");
             if (due.isPresent()) {
@@ -458,6 +468,15 @@ public final class DeviceHost {
         }
         // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
         ThingId replyTo = verified.sender().orElse(h.thing());
+        Optional<String> denied = verified.sender().flatMap(caller -> authorize(caller, h, device, contributed, m));
+        if (denied.isPresent()) {
+            OptionalLong due = logs.admit("not authorized");
+            if (due.isPresent()) {
+                LOG.info("DPWS: refused a {} for {} from {}: {} ({} more refused since the last report)",
+                        Xml.printable(m.action()), h.thing(), peer, denied.get(), due.getAsLong());
+            }
+            return reply(replyTo, SoapMessage.fault(v, m.messageId(), "Sender", null, denied.get()), 400);
+        }
         SoapMessage response;
         try {
             response = device ? deviceRequest(h, m) : contributed != null
@@ -486,6 +505,41 @@ public final class DeviceHost {
             return plainReply(response, 200);
         }
         return reply(replyTo, response, 200);
+    }
+
+    /** The property of the hosted thing a caller reads with its device's metadata (WS-Transfer Get, GetMetadata). */
+    public static final String METADATA_PROPERTY = "dpws-metadata";
+    /** The property a caller reads with GetStatus and the StateChanged events it subscribes to. */
+    public static final String STATE_PROPERTY = "dpws-state";
+
+    /**
+     * Whether the security policy lets an authenticated caller do what the request asks of a hosted thing: reading
+     * {@value #METADATA_PROPERTY} (Get, GetMetadata), reading {@value #STATE_PROPERTY} (GetStatus, event
+     * subscriptions), writing a contributed service's name (invoking it). A thing may always do all of it on itself;
+     * a service that authenticates itself decides for itself.
+     *
+     * @return why not, or empty when allowed
+     */
+    private Optional<String> authorize(ThingId caller, Hosted h, boolean device,
+            org.trusthub.binding.dpws.spi.HostedService contributed, SoapMessage m) {
+        String action = m.action();
+        boolean allowed;
+        String what;
+        if (device || DpwsVersion.MEX_GET_METADATA.equals(action)) {
+            what = "read " + METADATA_PROPERTY;
+            allowed = stack.security().mayRead(caller, h.thing(), METADATA_PROPERTY);
+        } else if (contributed != null) {
+            if (contributed.authenticatesItself()) {
+                return Optional.empty();
+            }
+            what = "write " + contributed.name();
+            allowed = stack.security().mayWrite(caller, h.thing(), contributed.name());
+        } else {
+            what = "read " + STATE_PROPERTY;
+            allowed = stack.security().mayRead(caller, h.thing(), STATE_PROPERTY);
+        }
+        return allowed ? Optional.empty()
+                : Optional.of(caller + " may not " + what + " of " + h.thing() + " (security policy)");
     }
 
     private static boolean hasSecurityHeader(SoapMessage m) {
@@ -784,6 +838,19 @@ public final class DeviceHost {
         r.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", "en");
         stack.deliver(n, s.endTo(), s.device().thing(), s.subscriber().thing().orElse(null),
                 "SubscriptionEnd to " + s.endTo());
+    }
+
+    /**
+     * Ends what a thing holds here: the event subscriptions it signed (their sinks get a SubscriptionEnd), and its
+     * device when it is no longer hosted (Bye). Safe for a thing the host never saw.
+     */
+    public void release(ThingId thing) {
+        for (Subscription s : List.copyOf(subscriptions.values())) {
+            if (s.subscriber().thing().filter(thing::equals).isPresent() && subscriptions.remove(s.id(), s)) {
+                end(s, "wse:SourceCancelling", "the subscriber is no longer operational");
+            }
+        }
+        refresh();
     }
 
     /** Drops expired subscriptions; called from time to time. */

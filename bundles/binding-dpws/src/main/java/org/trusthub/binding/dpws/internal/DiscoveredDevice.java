@@ -6,7 +6,6 @@ import java.util.List;
 import javax.xml.namespace.QName;
 
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 
 /**
  * What the client knows about one device on the network: its discovery data and, once fetched, its metadata.

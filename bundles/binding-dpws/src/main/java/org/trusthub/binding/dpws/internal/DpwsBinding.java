@@ -19,9 +19,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -29,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.config.ConfigLists;
-import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -40,12 +38,16 @@ import org.trusthub.binding.dpws.spi.SoapSecurity;
  * The DPWS binding as an OSGi component. Configuration PID {@value #PID}. Until an operator names interfaces it
  * binds loopback only and joins no multicast group, so nothing on the network sees the hub; the device-host role
  * (presenting hub things to the LAN) needs a second, explicit switch.
+ *
+ * <p>It holds the WS-Security provider (through {@link SoapSecurity}), the {@link SecurityPolicy} and
+ * {@link SecurityRefusals} by optional, dynamic, greedy references: a provider or policy that goes away or is
+ * replaced never restarts the binding, its HTTP server or its discovery. While one is missing, what needs it is
+ * refused ({@link MessageSecurity}), and what was held back (Hello, Bye) goes out once it is back.
  */
-@Component(service = {ProtocolBinding.class, EventHandler.class, DpwsBinding.class}, configurationPid = DpwsBinding.PID,
-        immediate = true, property = {ProtocolBinding.PROTOCOL + "=dpws", ProtocolBinding.SIMULATED + ":Boolean=false",
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
+@Component(service = {ProtocolBinding.class, DpwsBinding.class}, configurationPid = DpwsBinding.PID,
+        immediate = true, property = {ProtocolBinding.PROTOCOL + "=dpws", ProtocolBinding.SIMULATED + ":Boolean=false"})
 @Designate(ocd = DpwsBinding.Config.class)
-public final class DpwsBinding implements ProtocolBinding, EventHandler {
+public final class DpwsBinding implements ProtocolBinding {
 
     public static final String PID = "org.trusthub.binding.dpws";
     private static final Logger LOG = LoggerFactory.getLogger(DpwsBinding.class);
@@ -104,11 +106,6 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
                 + "whole request (TLS handshake, headers and body), and again for sending the answer; 1 to 300.")
         int requestTimeoutSeconds() default 10;
 
-        @AttributeDefinition(name = "Require message security", description = "WS-Security is part of this "
-                + "installation: while no WS-Security provider is registered (trusthub-wss or the keystore "
-                + "restarting) DPWS refuses requests, replies and sends, and drops discovery messages, instead of "
-                + "handling them unprotected. false only for an installation without trusthub-wss.")
-        boolean requireMessageSecurity() default true;
         @AttributeDefinition(name = "Discovery replies per minute", description = "ProbeMatches and ResolveMatches "
                 + "messages the device host sends to one source address per minute (one per matching hosted thing). "
                 + "A Probe is answered in full while its source has budget left; over budget it is not answered. "
@@ -125,23 +122,49 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     ThingRegistry registry;
 
     volatile SoapSecurity soapSecurity;
+    volatile SecurityPolicy policy;
 
+    // A greedy replacement binds the new service before it unbinds the old one: unbind only clears its own.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindSoapSecurity(SoapSecurity s) {
         soapSecurity = s;
-        startWaiting();
+        securityReturned();
+    }
+
+    void unbindSoapSecurity(SoapSecurity s) {
+        if (soapSecurity == s) {
+            soapSecurity = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPolicy(SecurityPolicy p) {
+        policy = p;
+        securityReturned();
+    }
+
+    void unbindPolicy(SecurityPolicy p) {
+        if (policy == p) {
+            policy = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityRefusals refusals;
+
+    private void securityReturned() {
         DpwsStack running = stack;
         if (running != null) {
             running.securityReturned();
         }
     }
 
-    void unbindSoapSecurity(SoapSecurity s) {
-        // A greedy replacement binds the new provider before it unbinds the old one.
-        if (soapSecurity == s) {
-            soapSecurity = null;
-        }
+    /** What the running stack asks for every message: the services bound now. */
+    MessageSecurity messageSecurity() {
+        return new MessageSecurity(() -> soapSecurity, () -> policy, () -> refusals);
     }
 
     // Client side too: https:// XAddrs of other devices are reached with the hub's client context when present.
@@ -150,6 +173,8 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
     volatile Tls tls;
 
     private volatile DpwsStack stack;
+    // The thing model's view of this binding's things, while the model is attached (DpwsProperties).
+    private volatile DpwsModel model;
     private final HostedServices contributed = new HostedServices();
 
     // Whiteboard: hosted services of other bundles; they appear in every hosted device's metadata and vanish with
@@ -212,42 +237,12 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         return nifs;
     }
 
-    // The configuration the stack waits with until the required WS-Security provider is registered.
-    private Config waiting;
-
-    /*
-     * With message security required, the stack starts only once the provider is there: started before, its Hellos
-     * could not be signed and would be lost, and it would refuse everything until then anyway.
-     */
-    private synchronized void startWaiting() {
-        Config c = waiting;
-        if (c == null || soapSecurity == null) {
-            return;
-        }
-        waiting = null;
-        try {
-            start(c);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("DPWS: cannot start now that the WS-Security provider is registered: {}", e.getMessage());
-        }
-    }
-
-    /** Whether the binding waits for the WS-Security provider to start (requireMessageSecurity). */
-    public synchronized boolean waitingForSecurity() {
-        return waiting != null;
-    }
-
     @Activate
     synchronized void activate(Config config) throws IOException {
         limits(config); // refuses a bad value before anything starts
         hostLimits(config);
         interfaces(config);
         settings = settings(config);
-        if (config.requireMessageSecurity() && soapSecurity == null) {
-            waiting = config;
-            LOG.info("DPWS: waiting for the WS-Security provider (requireMessageSecurity = true) before starting");
-            return;
-        }
         start(config);
     }
 
@@ -258,12 +253,24 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         String hub = config.hubName().isBlank() ? hostName() : config.hubName().trim();
         DpwsStack s = new DpwsStack(new DpwsStack.Config(nifs, config.discoveryPort(), config.httpPort(),
                 config.ipv4(), config.ipv6(), config.clientEnabled(), config.hostEnabled(), hub,
-                Duration.ofSeconds(5)), new RegistryThings(), new MessageSecurity(() -> soapSecurity,
-                        config.requireMessageSecurity()), () -> tls, config.https(), limits);
+                Duration.ofSeconds(5)), new RegistryThings(), messageSecurity(), () -> tls, config.https(), limits);
         s.host().services(contributed);
         s.host().limits(hostLimits(config));
+        s.client().addListener(d -> {
+            DpwsModel m = model;
+            if (m != null) {
+                m.deviceChanged(d);
+            }
+        });
+        s.client().addGoneListener(d -> {
+            DpwsModel m = model;
+            if (m != null) {
+                m.deviceGone(d);
+            }
+        });
         s.start();
         stack = s;
+        publishModel();
     }
 
     /*
@@ -302,7 +309,6 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
 
     @Deactivate
     synchronized void deactivate() {
-        waiting = null;
         DpwsStack s = stack;
         stack = null;
         if (s != null) {
@@ -323,9 +329,9 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         return stack;
     }
 
-    /** Whether a message-security provider is registered. */
+    /** Whether the WS-Security provider and the security policy are registered. */
     public boolean securityAvailable() {
-        return soapSecurity != null;
+        return soapSecurity != null && policy != null;
     }
 
     private final class RegistryThings implements ThingSource {
@@ -342,24 +348,44 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         }
     }
 
-    @Override
-    public void handleEvent(Event event) {
+    /**
+     * A hosted thing's lifecycle state changed: its subscribers get a StateChanged event, and the hosted set follows
+     * (Hello for a thing now hosted, Bye for one no longer); {@code state} null: only the latter. Called by {@link HostedStateEvents}; what a thing that
+     * leaves OPERATIONAL holds is dropped by {@link #release}, which the lifecycle dispatcher calls.
+     */
+    public void stateChanged(ThingId thing, String state) {
         DpwsStack s = stack;
-        Object id = event.getProperty(TrustHubEvents.THING);
-        if (s == null || !(id instanceof String text) || !ThingId.isValid(text)) {
-            return;
-        }
-        ThingId thing = ThingId.of(text);
-        Object to = event.getProperty(TrustHubEvents.TO_STATE);
-        if (s.config().host()) {
-            if (to != null) {
-                s.host().stateChanged(thing, to.toString());
+        if (s != null && s.config().host()) {
+            if (state != null) {
+                s.host().stateChanged(thing, state);
             }
             s.host().refresh();
+            DpwsModel m = model;
+            DeviceHost.Hosted h = s.host().deviceFor(thing);
+            if (m != null && h != null && state != null) {
+                m.hosted(thing, h.address(), state);
+            } else if (m != null && h == null) {
+                m.hostedGone(thing);
+            }
         }
-        if (to != null && !LifecycleState.OPERATIONAL.name().equals(to.toString())) {
-            release(thing);
+    }
+
+    /** Sets (or, with null, drops) the thing model's view and gives it everything known now. */
+    void model(DpwsModel m) {
+        model = m;
+        publishModel();
+    }
+
+    /** Gives the thing model every discovered device and every hosted thing's state as they are now. */
+    void publishModel() {
+        DpwsModel m = model;
+        DpwsStack s = stack;
+        if (m == null || s == null) {
+            return;
         }
+        s.client().devices().forEach(m::deviceChanged);
+        s.host().hosted().forEach((thing, h) -> registry.find(thing).ifPresent(t -> m.hosted(thing, h.address(),
+                t.state().name())));
     }
 
     @Override
@@ -383,11 +409,19 @@ public final class DpwsBinding implements ProtocolBinding, EventHandler {
         return out;
     }
 
+    /**
+     * Drops what the binding holds for a thing, at once: the client's event subscriptions to the thing's device, the
+     * event subscriptions the thing signed at hosted devices, and its own device if it is no longer hosted (Bye).
+     * Idempotent, and a no-op for a thing the binding does not know.
+     */
     @Override
     public void release(ThingId thing) {
         DpwsStack s = stack;
         if (s == null) {
             return;
+        }
+        if (s.config().host()) {
+            s.host().release(thing);
         }
         for (DpwsClient.ClientSubscription sub : s.client().subscriptions()) {
             s.client().device(sub.device()).filter(d -> d.thing().equals(thing)).ifPresent(d -> {

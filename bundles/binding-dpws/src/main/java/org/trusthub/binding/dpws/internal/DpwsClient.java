@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.w3c.dom.Element;
 
@@ -51,6 +50,7 @@ public final class DpwsClient {
     private final Map<String, Consumer<SoapMessage>> sinks = new ConcurrentHashMap<>();
     private final Map<String, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
     private final List<Consumer<DiscoveredDevice>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<DiscoveredDevice>> goneListeners = new CopyOnWriteArrayList<>();
 
     DpwsClient(DpwsStack stack) {
         this.stack = stack;
@@ -68,9 +68,14 @@ public final class DpwsClient {
         return List.copyOf(subscriptions.values());
     }
 
-    /** Called with each device that is discovered or whose discovery data changed. */
+    /** Called with each device that is discovered or whose discovery data or metadata changed. */
     public void addListener(Consumer<DiscoveredDevice> l) {
         listeners.add(l);
+    }
+
+    /** Called with each device that said Bye or was forgotten. */
+    public void addGoneListener(Consumer<DiscoveredDevice> l) {
+        goneListeners.add(l);
     }
 
     // ---- discovery ----
@@ -147,6 +152,7 @@ public final class DpwsClient {
                 DiscoveredDevice gone = devices.remove(m.endpoints.get(0).address());
                 if (gone != null) {
                     LOG.info("DPWS: device {} said Bye", Xml.printable(gone.address()));
+                    goneListeners.forEach(l -> l.accept(gone));
                 }
             }
             case PROBE_MATCHES, RESOLVE_MATCHES -> {
@@ -216,6 +222,9 @@ public final class DpwsClient {
         Exchange r = exchange(d, xaddr, get);
         DiscoveredDevice.Metadata md = metadata(r.message, v);
         DiscoveredDevice updated = devices.computeIfPresent(address, (a, old) -> old.withMetadata(md, r.protection));
+        if (updated != null) {
+            listeners.forEach(l -> l.accept(updated));
+        }
         return updated == null ? d.withMetadata(md, r.protection) : updated;
     }
 
@@ -473,6 +482,10 @@ public final class DpwsClient {
 
     /** Forgets a device, e.g. when it stops being used. */
     public void forget(ThingId thing) {
-        devices.values().removeIf(d -> d.thing().equals(thing));
+        for (DiscoveredDevice d : List.copyOf(devices.values())) {
+            if (d.thing().equals(thing) && devices.remove(d.address(), d)) {
+                goneListeners.forEach(l -> l.accept(d));
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
@@ -224,7 +225,7 @@ public final class DpwsStack implements AutoCloseable {
             // The compact signature is WS-Discovery 1.1; 2005 peers (wsdd, Windows) get the message unsigned.
             if (k != DiscoveryMessage.Kind.PROBE && k != DiscoveryMessage.Kind.RESOLVE
                     && m.version == DpwsVersion.DPWS_2009) {
-                security.signDiscovery(m);
+                security.signDiscovery(m, aboutHosted(m));
             }
             byte[] data = m.bytes();
             if (to == null) {
@@ -240,6 +241,21 @@ public final class DpwsStack implements AutoCloseable {
                 LOG.warn("DPWS: {} not sent: {} ({} more not sent since the last report)", m.action(),
                         e.getMessage(), held);
             }
+        }
+    }
+
+    // The hosted thing a Hello, Bye, ProbeMatches or ResolveMatches speaks for; null when it names none of ours.
+    private ThingId aboutHosted(SoapMessage m) {
+        try {
+            DiscoveryMessage d = DiscoveryMessage.read(m);
+            if (d == null || d.endpoints.isEmpty()) {
+                return null;
+            }
+            String address = d.endpoints.get(0).address();
+            return host.hosted().values().stream().filter(h -> h.address().equalsIgnoreCase(address))
+                    .map(DeviceHost.Hosted::thing).findFirst().orElse(null);
+        } catch (MalformedMessageException e) {
+            return null;
         }
     }
 
@@ -275,7 +291,8 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
-        if (security.missing()) {
+        if (security.policyMissing()) {
+            security.refused(Optional.empty(), RefusalReason.NOT_OPERATIONAL);
             securityMissing("dropped a discovery datagram", from);
             return;
         }
@@ -377,11 +394,14 @@ public final class DpwsStack implements AutoCloseable {
             throws MalformedMessageException {
         if (signer.isPresent() && !signer.get().equals(SoapSecurity.HUB_SIGNER)
                 && !signer.get().equals(thingOf(e.address()))) {
+            security.refused(Optional.empty(), RefusalReason.FORGED);
             return "signed by " + Xml.printable(signer.get()) + ", which is not the announced device's thing "
                     + Xml.printable(String.valueOf(thingOf(e.address())));
         }
-        if (signer.isEmpty() && security.available() && requiresSignature(e.address())) {
-            // A stripped compact signature: the device's policy signs, so its unsigned messages are forgeries.
+        if (signer.isEmpty() && requiresSignature(e.address())) {
+            // A stripped compact signature (or none that could be checked, while no provider is registered): the
+            // policy requires the device's messages protected, so its unsigned ones are not believed.
+            security.refused(Optional.ofNullable(thingOf(e.address())).map(ThingId::of), RefusalReason.POLICY);
             return "unsigned, and its policy requires signed messages";
         }
         // Ordered per device, not per spelling: "URN:UUID:AB.." and " urn:uuid:ab.." are the same thing's endpoint,
@@ -406,7 +426,7 @@ public final class DpwsStack implements AutoCloseable {
 
     private boolean requiresSignature(String address) {
         try {
-            return security.policy(DiscoveredDevice.thingIdFor(address)).signed();
+            return security.requiresSignature(DiscoveredDevice.thingIdFor(address));
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -427,8 +447,9 @@ public final class DpwsStack implements AutoCloseable {
     }
 
     HttpServer.Response onHttp(String path, byte[] body, InetSocketAddress peer, InetSocketAddress local) {
-        if (security.missing()) {
-            // Fail closed: without the provider nothing could be verified or protected. 503 says "try again".
+        if (security.policyMissing()) {
+            // Fail closed: without the policy nobody knows what to require. 503 says "try again".
+            security.refused(Optional.empty(), RefusalReason.NOT_OPERATIONAL);
             securityMissing("refused an HTTP request", peer);
             return new HttpServer.Response(503, SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Receiver", null,
                     "message security is unavailable; try again later").bytes());

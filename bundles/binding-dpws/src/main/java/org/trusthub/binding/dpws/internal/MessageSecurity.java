@@ -1,138 +1,229 @@
 package org.trusthub.binding.dpws.internal;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 
 /**
- * Puts every SOAP envelope through the message-security service when one is registered.
+ * Puts every SOAP envelope through the message-security service, with the protection the {@link SecurityPolicy}
+ * requires for protocol {@value #PROTOCOL}, asks the policy who may read and write what, and counts what the binding
+ * refuses in {@link SecurityRefusals}. The three are looked up on every call, so a provider or a policy that is
+ * replaced applies to the next message without restarting anything.
  *
- * <p>When message security is {@linkplain #required() required} (the installation has WS-Security; the binding's
- * {@code requireMessageSecurity}, true by default) and no provider is registered, as during a restart of
- * trusthub-wss or the keystore, every operation fails closed: nothing is sent or answered unprotected, and nothing
- * received is taken as it is. Only when it is not required does the binding run plain without a provider: a
- * message that carries a wsse:Security header is then still readable (SOAP lets a receiver ignore headers it was
- * not told to understand), but it is labelled unprotected, never as signed.
+ * <p>Fail closed: while no policy is registered nothing is sent, answered or acted on; while no WS-Security provider
+ * is registered every exchange with a thing of which the policy requires any protection is refused
+ * ({@link Unavailable}, counted as {@link RefusalReason#NOT_OPERATIONAL}), and only exchanges the policy requires
+ * nothing of go plain. A message that carries a wsse:Security header is then still readable (SOAP lets a receiver
+ * ignore headers it was not told to understand), but it is taken as unprotected, never as signed.
  */
 public final class MessageSecurity {
 
-    static final String UNAVAILABLE = "WS-Security is required and no WS-Security provider is registered";
+    /** The protocol name the policy is asked about. */
+    public static final String PROTOCOL = "dpws";
+    /** The mechanism the binding's own refusals are counted under. */
+    public static final String MECHANISM = "dpws";
+
+    static final String UNAVAILABLE = "message security is unavailable: no WS-Security provider or no security "
+            + "policy is registered";
+
+    /** An exchange refused because the provider or the policy it needs is not registered now: try again later. */
+    public static final class Unavailable extends SoapSecurityException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable() {
+            super(SoapSecurityException.INVALID_SECURITY, UNAVAILABLE);
+        }
+    }
 
     private final Supplier<SoapSecurity> service;
-    private final boolean required;
+    private final Supplier<SecurityPolicy> policy;
+    private final Supplier<SecurityRefusals> refusals;
 
-    /** Security as an option: without a provider, messages go and come plain. */
-    public MessageSecurity(Supplier<SoapSecurity> service) {
-        this(service, false);
-    }
-
-    /** {@code required}: without a provider, refuse and drop rather than go plain. */
-    public MessageSecurity(Supplier<SoapSecurity> service, boolean required) {
+    public MessageSecurity(Supplier<SoapSecurity> service, Supplier<SecurityPolicy> policy,
+            Supplier<SecurityRefusals> refusals) {
         this.service = service;
-        this.required = required;
+        this.policy = policy;
+        this.refusals = refusals;
     }
 
-    public boolean required() {
-        return required;
+    /** Whether no policy is registered: every exchange and every discovery message is refused now. */
+    public boolean policyMissing() {
+        return policy.get() == null;
     }
 
-    /** Whether security is required and its provider is missing: every exchange is refused now. */
-    public boolean missing() {
-        return required && service.get() == null;
+    /** Whether messages about this thing (null: about none) cannot be protected as required now. */
+    public boolean missing(ThingId thing) {
+        SecurityPolicy p = policy.get();
+        if (p == null) {
+            return true;
+        }
+        return service.get() == null && thing != null && p.outbound(thing, PROTOCOL).level() != Protection.Level.NONE;
     }
 
-    private SoapSecurityException unavailable() {
-        return new SoapSecurityException(SoapSecurityException.INVALID_SECURITY, UNAVAILABLE);
-    }
-
-    public static MessageSecurity none() {
-        return new MessageSecurity(() -> null);
-    }
-
+    /** Whether both the provider and the policy are registered. */
     public boolean available() {
-        return service.get() != null;
+        return service.get() != null && policy.get() != null;
     }
 
-    public SoapProtection policy(ThingId thing) {
-        SoapSecurity s = service.get();
-        return s == null || thing == null ? SoapProtection.NONE : s.policy(thing);
-    }
-
-    /** The thing's whole policy as the shell prints it, or why there is none. */
+    /** The thing's requirement both ways, as the shell prints it, or why there is none. */
     public String describe(ThingId thing) {
+        SecurityPolicy p = policy.get();
+        if (p == null) {
+            return "refused: no security policy is registered";
+        }
+        Protection in = p.inbound(thing, PROTOCOL);
+        Protection out = p.outbound(thing, PROTOCOL);
         SoapSecurity s = service.get();
         if (s == null) {
-            return required ? "refused: WS-Security is required and its provider is not registered"
-                    : "none (no WS-Security provider)";
+            boolean none = in.level() == Protection.Level.NONE && out.level() == Protection.Level.NONE;
+            return none ? "none" : "refused: the policy requires " + in + " in, " + out
+                    + " out, and no WS-Security provider is registered";
         }
-        return s instanceof PolicyWords w ? w.policyWords(thing) : s.policy(thing).label();
+        Protection effectiveIn = s.effective(thing, in);
+        Protection effectiveOut = s.effective(thing, out);
+        return effectiveIn.equals(effectiveOut) ? effectiveIn.toString()
+                : "in " + effectiveIn + ", out " + effectiveOut;
     }
 
-    /** Secures an outgoing envelope as the thing's policy asks; fails when a policy exists and no provider does. */
+    /** Whether the thing's unsigned discovery messages are forgeries: its inbound requirement is more than none. */
+    public boolean requiresSignature(ThingId thing) {
+        SecurityPolicy p = policy.get();
+        if (p == null) {
+            return true;
+        }
+        Protection required = p.inbound(thing, PROTOCOL);
+        SoapSecurity s = service.get();
+        return (s == null ? required : s.effective(thing, required)).level() != Protection.Level.NONE;
+    }
+
+    /** Secures an outgoing envelope to {@code thing} as the policy requires. */
     public SoapProtection outgoing(SoapMessage m, ThingId thing) throws SoapSecurityException {
+        SecurityPolicy p = need(policy.get(), thing);
+        Protection required = p.outbound(thing, PROTOCOL);
         SoapSecurity s = service.get();
-        if (s == null && required) {
-            throw unavailable();
-        }
-        if (s == null || thing == null) {
+        if (s == null) {
+            need(required, thing);
             return SoapProtection.NONE;
         }
-        // Always through the provider: a policy may ask for more than SoapProtection shows (a UsernameToken).
         Xml.declareNamespaces(m.doc);
-        return s.secure(m.doc, thing);
+        return SoapProtection.of(s.secure(m.doc, thing, required));
     }
 
-    /** Verifies an incoming envelope; the provider also refuses messages weaker than the thing's policy. */
+    /** Verifies an envelope from {@code thing}; the provider refuses one weaker than the policy requires. */
     public SoapProtection incoming(SoapMessage m, ThingId thing) throws SoapSecurityException {
+        SecurityPolicy p = need(policy.get(), thing);
+        Protection required = p.inbound(thing, PROTOCOL);
         SoapSecurity s = service.get();
-        if (s == null && required) {
-            throw unavailable();
-        }
-        if (s == null || thing == null) {
+        if (s == null) {
+            need(required, thing);
             return SoapProtection.NONE;
         }
-        return s.verify(m.doc, thing);
+        return SoapProtection.of(s.verify(m.doc, thing, required).map(a -> a.protection()).orElse(Protection.NONE));
     }
 
-    /** Verifies a request to a hosted thing (device-host role): the hosted thing's policy, any trusted signer. */
+    /** Verifies a request to a hosted thing (device-host role): the hosted thing's requirement, any trusted signer. */
     public VerifiedRequest incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
+        SecurityPolicy p = need(policy.get(), hosted);
+        Protection required = p.inbound(hosted, PROTOCOL);
         SoapSecurity s = service.get();
-        if (s == null && required) {
-            throw unavailable();
+        if (s == null) {
+            need(required, hosted);
+            return VerifiedRequest.ANONYMOUS;
         }
-        if (s == null || hosted == null) {
-            return VerifiedRequest.PLAIN;
-        }
-        return s.verifyRequest(m.doc, hosted);
+        return s.verifyRequest(m.doc, hosted, required);
     }
 
-    public void signDiscovery(SoapMessage m) throws SoapSecurityException {
+    /**
+     * Signs a discovery message about a hosted thing ({@code about}; null for none) when a provider is registered.
+     * Without one it goes unsigned only when the policy requires nothing of what the hub sends that thing.
+     */
+    public void signDiscovery(SoapMessage m, ThingId about) throws SoapSecurityException {
+        SecurityPolicy p = need(policy.get(), about);
         SoapSecurity s = service.get();
-        if (s == null && required) {
-            throw unavailable();
+        if (s == null) {
+            if (about != null) {
+                need(p.outbound(about, PROTOCOL), about);
+            }
+            return;
         }
-        if (s != null) {
-            Xml.declareNamespaces(m.doc);
-            s.signDiscovery(m.doc);
-        }
+        Xml.declareNamespaces(m.doc);
+        s.signDiscovery(m.doc);
     }
 
+    /** The signer of a discovery message; empty when it is unsigned or no provider can tell. */
     public Optional<String> verifyDiscovery(SoapMessage m) throws SoapSecurityException {
+        need(policy.get(), null);
         SoapSecurity s = service.get();
-        if (s == null && required) {
-            throw unavailable();
-        }
         return s == null ? Optional.empty() : s.verifyDiscovery(m.doc);
     }
 
+    /**
+     * Whether an authenticated caller may read a property of a thing: always its own, otherwise as the policy
+     * grants; nothing while no policy is registered. A refusal is counted.
+     */
+    public boolean mayRead(ThingId caller, ThingId target, String property) {
+        return decide(caller, target, p -> p.mayRead(caller, target, property));
+    }
+
+    /** As {@link #mayRead}, for writing a property or invoking an operation. */
+    public boolean mayWrite(ThingId caller, ThingId target, String property) {
+        return decide(caller, target, p -> p.mayWrite(caller, target, property));
+    }
+
+    private boolean decide(ThingId caller, ThingId target, java.util.function.Predicate<SecurityPolicy> rule) {
+        if (caller.equals(target)) {
+            return true;
+        }
+        SecurityPolicy p = policy.get();
+        if (p == null) {
+            refused(Optional.of(caller), RefusalReason.NOT_OPERATIONAL);
+            return false;
+        }
+        if (!rule.test(p)) {
+            refused(Optional.of(caller), RefusalReason.POLICY);
+            return false;
+        }
+        return true;
+    }
+
+    /** Counts one refusal of the binding's own (the provider counts those it makes). */
+    public void refused(Optional<ThingId> thing, RefusalReason reason) {
+        SecurityRefusals r = refusals.get();
+        if (r != null) {
+            r.refused(thing, Layer.APPLICATION, MECHANISM, reason);
+        }
+    }
+
     /** Namespaces of headers this receiver processes, for the mustUnderstand check. */
-    public java.util.Set<String> understoodHeaders() {
-        return available() ? java.util.Set.of(DpwsVersion.WSSE, DpwsVersion.WSE)
-                : java.util.Set.of(DpwsVersion.WSE);
+    public Set<String> understoodHeaders() {
+        return service.get() != null ? Set.of(DpwsVersion.WSSE, DpwsVersion.WSE) : Set.of(DpwsVersion.WSE);
+    }
+
+    private SecurityPolicy need(SecurityPolicy p, ThingId thing) throws Unavailable {
+        if (p == null) {
+            throw unavailable(thing);
+        }
+        return p;
+    }
+
+    private void need(Protection required, ThingId thing) throws Unavailable {
+        if (required.level() != Protection.Level.NONE) {
+            throw unavailable(thing);
+        }
+    }
+
+    private Unavailable unavailable(ThingId thing) {
+        refused(Optional.ofNullable(thing), RefusalReason.NOT_OPERATIONAL);
+        return new Unavailable();
     }
 }

@@ -3,17 +3,20 @@ package org.trusthub.binding.dpws.spi;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.w3c.dom.Document;
 
 /**
  * Message security for SOAP 1.2 envelopes exchanged by the DPWS binding, registered as an OSGi service (at most
- * one is used; the highest ranking). Implementations take keys and certificates from the shared keystore and the
- * per-thing policy from their own configuration.
+ * one is used; the highest ranking). Implementations take keys and certificates from the shared keystore; what each
+ * message must carry the binding passes in, as the {@link org.trusthub.api.security.SecurityPolicy} requires it for
+ * protocol {@code dpws}.
  *
- * <p>The {@code policyThing} of every call is the thing whose configured policy governs the exchange: in the
- * client role the remote device ({@code dpws:<uuid>} for a discovered device, or the id the operator gave it), in
- * the device-host role the hub thing that is hosted as a DPWS device. The binding hands over documents it has
+ * <p>The {@code policyThing} of every call is the thing whose requirement governs the exchange: in the client role
+ * the remote device ({@code dpws:<uuid>} for a discovered device, or the id the operator gave it), in the
+ * device-host role the hub thing that is hosted as a DPWS device. The binding hands over documents it has
  * already parsed with its hardened parser (no DTD, no external entities, size limits); implementations must not
  * re-parse text with a weaker parser.
  */
@@ -30,43 +33,47 @@ public interface SoapSecurity {
     String HUB_SIGNER = "this hub";
 
     /**
-     * The protection the policy of a thing requires on every SOAP message to and from it; {@link SoapProtection#NONE}
-     * when it has no policy. The binding uses it to label devices in the shell and to decide whether to call
-     * {@link #secure} at all.
+     * What the provider applies to and demands of the messages exchanged with a thing when the policy requires
+     * {@code required}: {@code required}, or less for a peer the provider cannot secure at all (a device that is not
+     * enrolled, when the provider is configured to talk to such peers plainly).
      */
-    SoapProtection policy(ThingId policyThing);
+    Protection effective(ThingId policyThing, Protection required);
 
     /**
-     * Secures an outgoing envelope in place (adds the wsse:Security header, signs, encrypts) as the policy of the
-     * thing requires. The binding calls it for every outgoing SOAP-over-HTTP message while a provider is registered;
-     * under a plain policy it leaves the envelope untouched and returns {@link SoapProtection#NONE}.
+     * Secures an outgoing envelope in place (adds the wsse:Security header, signs, encrypts) to give
+     * {@code required}. The binding calls it for every outgoing SOAP-over-HTTP message; for
+     * {@link Protection#NONE} it leaves the envelope untouched (except a reply to a request signed under a security
+     * context token, which is signed with that token's key).
      *
      * @return what was applied
-     * @throws SoapSecurityException when the policy cannot be met (no key, no certificate); the binding then does
-     *         not send the message
+     * @throws SoapSecurityException when the requirement cannot be met (no key, no certificate); the binding then
+     *         does not send the message
      */
-    SoapProtection secure(Document envelope, ThingId policyThing) throws SoapSecurityException;
+    Protection secure(Document envelope, ThingId policyThing, Protection required) throws SoapSecurityException;
 
     /**
-     * Verifies an incoming envelope in place: decrypts encrypted parts so the binding reads plain body and headers
-     * afterwards, checks signatures, timestamps and nonces (replay caches on), and that the protection meets the
-     * thing's policy (a stripped or downgraded signature is an error, not {@link SoapProtection#NONE}). Called for
-     * every incoming SOAP-over-HTTP message while a provider is registered.
+     * Verifies an incoming envelope from a thing in place: decrypts encrypted parts so the binding reads plain body
+     * and headers afterwards, checks signatures, timestamps and nonces (replay caches on), and that the protection
+     * meets {@code required} (a stripped or downgraded signature is an error). Called for every incoming
+     * SOAP-over-HTTP message in the client role (responses, events).
      *
-     * @return what the message actually carried
+     * @return who sent it and how well protected; empty for a message that names no thing
      * @throws SoapSecurityException with a WS-Security fault code; the binding answers with that SOAP fault (or logs
      *         it for a response or a one-way message) and acts on nothing in the message
      */
-    SoapProtection verify(Document envelope, ThingId policyThing) throws SoapSecurityException;
+    Optional<Authenticated> verify(Document envelope, ThingId policyThing, Protection required)
+            throws SoapSecurityException;
 
     /**
-     * Verifies a request to a hosted thing in place, as {@link #verify} does, but under the hosted thing's policy and
-     * from any trusted signer (the client is not known beforehand). The binding secures the response with
-     * {@link #secure} for the returned sender (or for the hosted thing when the request was unsigned).
+     * Verifies a request to a hosted thing in place, as {@link #verify} does, to {@code required} (what the policy
+     * requires of requests to the hosted thing), from any trusted signer (the client is not known beforehand). The
+     * binding secures the response with {@link #secure} for the returned caller (or for the hosted thing when the
+     * request names no thing).
      *
      * @throws SoapSecurityException as for {@link #verify}; the binding answers with that SOAP fault
      */
-    VerifiedRequest verifyRequest(Document envelope, ThingId hostedThing) throws SoapSecurityException;
+    VerifiedRequest verifyRequest(Document envelope, ThingId hostedThing, Protection required)
+            throws SoapSecurityException;
 
     /**
      * Signs an outgoing WS-Discovery message (Hello, Bye, ProbeMatches, ResolveMatches) with the hub's identity

@@ -42,7 +42,7 @@ class BadInputTest {
             public Optional<String> state(ThingId thing) {
                 return Optional.of("OPERATIONAL");
             }
-        }, MessageSecurity.none());
+        }, Policies.plain());
         stack.start();
     }
 

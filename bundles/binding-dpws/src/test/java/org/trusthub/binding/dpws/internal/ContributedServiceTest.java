@@ -97,12 +97,12 @@ class ContributedServiceTest {
                 return Optional.ofNullable(states.get(thing));
             }
         };
-        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, MessageSecurity.none());
+        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, Policies.plain());
         hostStack.host().services(contributed);
         hostStack.start();
         DpwsStack.Config c = DpwsStack.Config.loopback("hub-b");
         clientStack = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, "hub-b",
-                Duration.ofSeconds(5)), things, MessageSecurity.none());
+                Duration.ofSeconds(5)), things, Policies.plain());
         clientStack.start();
     }
 
@@ -178,40 +178,23 @@ class ContributedServiceTest {
     }
 
     /** A provider whose policy signs everything and refuses unsigned requests. */
-    static final class StrictSecurity implements org.trusthub.binding.dpws.spi.SoapSecurity {
+    static final class StrictSecurity extends SoapSecurityStub {
         int secured;
 
         @Override
-        public org.trusthub.binding.dpws.spi.SoapProtection policy(ThingId thing) {
-            return new org.trusthub.binding.dpws.spi.SoapProtection(true, false);
-        }
-
-        @Override
-        public org.trusthub.binding.dpws.spi.SoapProtection secure(org.w3c.dom.Document envelope, ThingId thing) {
+        public org.trusthub.api.security.Protection secure(org.w3c.dom.Document envelope, ThingId thing,
+                org.trusthub.api.security.Protection required) {
             secured++;
-            return new org.trusthub.binding.dpws.spi.SoapProtection(true, false);
-        }
-
-        @Override
-        public org.trusthub.binding.dpws.spi.SoapProtection verify(org.w3c.dom.Document envelope, ThingId thing) {
-            return org.trusthub.binding.dpws.spi.SoapProtection.NONE;
+            return required;
         }
 
         @Override
         public org.trusthub.binding.dpws.spi.VerifiedRequest verifyRequest(org.w3c.dom.Document envelope,
-                ThingId hosted) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
+                ThingId hosted, org.trusthub.api.security.Protection required) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
             throw new org.trusthub.binding.dpws.spi.SoapSecurityException(
                     org.trusthub.binding.dpws.spi.SoapSecurityException.INVALID_SECURITY, "the policy requires signed");
         }
 
-        @Override
-        public void signDiscovery(org.w3c.dom.Document envelope) {
-        }
-
-        @Override
-        public Optional<String> verifyDiscovery(org.w3c.dom.Document envelope) {
-            return Optional.empty();
-        }
     }
 
     @Test
@@ -227,7 +210,7 @@ class ContributedServiceTest {
             public Optional<String> state(ThingId thing) {
                 return Optional.of("OPERATIONAL");
             }
-        }, new MessageSecurity(() -> strict));
+        }, Policies.with(() -> strict, Policies.signed()));
         HostedServices set = new HostedServices();
         set.add(new Echo() {
             @Override

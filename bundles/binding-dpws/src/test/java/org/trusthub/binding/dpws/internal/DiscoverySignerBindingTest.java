@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
@@ -41,32 +40,7 @@ class DiscoverySignerBindingTest {
      * Stands in for the compact signature: a good signature is an f:Signer header naming who signed (the real
      * provider checks the ECDSA signature and maps its key to the enrolled thing). Devices A and B sign by policy.
      */
-    static final class NamedSigner implements SoapSecurity {
-        @Override
-        public SoapProtection policy(ThingId thing) {
-            return Set.of(THING_A, THING_B).contains(thing.value()) ? new SoapProtection(true, false)
-                    : SoapProtection.NONE;
-        }
-
-        @Override
-        public SoapProtection secure(Document envelope, ThingId thing) {
-            return SoapProtection.NONE;
-        }
-
-        @Override
-        public SoapProtection verify(Document envelope, ThingId thing) {
-            return SoapProtection.NONE;
-        }
-
-        @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) {
-            return VerifiedRequest.PLAIN;
-        }
-
-        @Override
-        public void signDiscovery(Document envelope) {
-        }
-
+    static final class NamedSigner extends SoapSecurityStub {
         @Override
         public Optional<String> verifyDiscovery(Document envelope) throws SoapSecurityException {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
@@ -89,7 +63,9 @@ class DiscoverySignerBindingTest {
             public Optional<String> state(ThingId thing) {
                 return Optional.empty();
             }
-        }, new MessageSecurity(() -> security));
+        }, Policies.with(() -> security, new Policies(t -> Set.of(THING_A, THING_B).contains(t.value())
+                ? org.trusthub.api.security.Protection.integrity().endToEnd()
+                : org.trusthub.api.security.Protection.NONE)));
         stack.start();
     }
 

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
@@ -44,37 +43,13 @@ class EventingSubscriberTest {
     static final InetAddress OTHER = address("127.0.0.2");
 
     /** Stands in for WS-Security: an f:Sender header names the thing that "signed" the request. */
-    static final class NamedSender implements SoapSecurity {
+    static final class NamedSender extends SoapSecurityStub {
         @Override
-        public SoapProtection policy(ThingId thing) {
-            return SoapProtection.NONE;
-        }
-
-        @Override
-        public SoapProtection secure(Document envelope, ThingId thing) {
-            return SoapProtection.NONE;
-        }
-
-        @Override
-        public SoapProtection verify(Document envelope, ThingId thing) {
-            return SoapProtection.NONE;
-        }
-
-        @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) {
+        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted,
+                org.trusthub.api.security.Protection required) {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             String sender = Xml.childText(header, FAKE, "Sender");
-            return sender == null ? VerifiedRequest.PLAIN
-                    : new VerifiedRequest(new SoapProtection(true, false), Optional.of(ThingId.of(sender)));
-        }
-
-        @Override
-        public void signDiscovery(Document envelope) {
-        }
-
-        @Override
-        public Optional<String> verifyDiscovery(Document envelope) {
-            return Optional.empty();
+            return Policies.signedBy(Optional.ofNullable(sender).map(ThingId::of));
         }
     }
 
@@ -101,7 +76,7 @@ class EventingSubscriberTest {
                     public Optional<String> state(ThingId thing) {
                         return Optional.of("OPERATIONAL");
                     }
-                }, new MessageSecurity(() -> security));
+                }, Policies.with(() -> security));
         host.start();
     }
 

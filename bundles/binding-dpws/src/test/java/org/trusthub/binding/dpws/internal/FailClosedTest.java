@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.SecuritySeamTest.MarkerSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
@@ -30,8 +32,9 @@ import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.w3c.dom.Element;
 
 /**
- * Once message security is part of the installation (requireMessageSecurity, the default), a missing provider (a
- * restart of trusthub-wss or the keystore) refuses and drops; it never lets DPWS fall back to plain messages.
+ * A missing WS-Security provider (a restart or update of trusthub-wss or the keystore) refuses and drops what the
+ * security policy requires protected, and a missing policy refuses everything; neither lets DPWS fall back to plain
+ * messages, neither restarts the binding, and both are picked up again when they return.
  */
 class FailClosedTest {
 
@@ -40,6 +43,8 @@ class FailClosedTest {
     final AtomicInteger statusReads = new AtomicInteger();
     final AtomicReference<SoapSecurity> hostProvider = new AtomicReference<>(new MarkerSecurity("good"));
     final AtomicReference<SoapSecurity> clientProvider = new AtomicReference<>(new MarkerSecurity("good"));
+    final AtomicReference<SecurityPolicy> policy = new AtomicReference<>(Policies.signed());
+    final Policies.Refusals refusals = new Policies.Refusals();
     DpwsStack host;
     DpwsStack client;
     DpwsBinding binding;
@@ -58,7 +63,7 @@ class FailClosedTest {
             }
         };
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, !hostRole, hostRole, "h",
-                Duration.ofSeconds(5)), things, new MessageSecurity(provider::get, true));
+                Duration.ofSeconds(5)), things, new MessageSecurity(provider::get, policy::get, () -> refusals));
         s.start();
         return s;
     }
@@ -74,6 +79,14 @@ class FailClosedTest {
         if (binding != null) {
             binding.deactivate();
         }
+    }
+
+    /**
+     * The refusals of the host side: the client also refuses the unsigned WS-Discovery 2005 ProbeMatch of the
+     * device (counted for dpws:&lt;uuid&gt; as POLICY: its policy requires signed messages).
+     */
+    List<String> hostSide() {
+        return refusals.seen.stream().filter(r -> !r.startsWith("dpws:")).toList();
     }
 
     String discover() throws Exception {
@@ -118,6 +131,7 @@ class FailClosedTest {
         assertEquals(503, plain.statusCode(), plain.body());
         assertThrows(java.io.IOException.class, () -> getStatus(device), "a signed request was answered");
         assertEquals(1, statusReads.get(), "an operation ran while its security could not be checked");
+        assertEquals(List.of("lamp-1/dpws/NOT_OPERATIONAL", "lamp-1/dpws/NOT_OPERATIONAL"), hostSide());
 
         hostProvider.set(new MarkerSecurity("good"));
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, getStatus(device).action());
@@ -136,17 +150,41 @@ class FailClosedTest {
     }
 
     @Test
-    void withoutTheProviderNothingReceivedIsTakenAsItIs() throws Exception {
-        MessageSecurity required = new MessageSecurity(() -> null, true);
+    void withoutTheProviderNothingTheProtectionIsRequiredOfIsTakenAsItIs() throws Exception {
+        MessageSecurity required = new MessageSecurity(() -> null, Policies::signed, () -> refusals);
         SoapMessage reply = SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Sender", null, "x");
         assertThrows(SoapSecurityException.class, () -> required.incoming(reply, LAMP), "an unsigned reply");
         assertThrows(SoapSecurityException.class, () -> required.incomingRequest(reply, LAMP));
-        assertThrows(SoapSecurityException.class, () -> required.verifyDiscovery(reply));
-        assertThrows(SoapSecurityException.class, () -> required.signDiscovery(reply));
-        assertTrue(required.missing());
-        // Only an installation that does not require it runs plain without a provider.
-        assertEquals(org.trusthub.binding.dpws.spi.SoapProtection.NONE,
-                new MessageSecurity(() -> null, false).incoming(reply, LAMP));
+        assertThrows(SoapSecurityException.class, () -> required.outgoing(reply, LAMP));
+        assertThrows(SoapSecurityException.class, () -> required.signDiscovery(reply, LAMP));
+        assertTrue(required.missing(LAMP));
+        assertTrue(required.requiresSignature(LAMP));
+        assertEquals(4, refusals.seen.size(), refusals.seen.toString());
+        // Only what the policy requires nothing of runs plain without a provider.
+        MessageSecurity none = new MessageSecurity(() -> null, Policies::none, () -> refusals);
+        assertEquals(SoapProtection.NONE, none.incoming(reply, LAMP));
+        assertFalse(none.missing(LAMP));
+    }
+
+    @Test
+    void withoutThePolicyEverythingIsRefusedEvenWithTheProvider() throws Exception {
+        host = stack(true, hostProvider);
+        client = stack(false, clientProvider);
+        String device = discover();
+        policy.set(null);
+        HttpResponse<String> plain = plainGetStatus();
+        assertEquals(503, plain.statusCode(), plain.body());
+        SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
+        assertEquals(MessageSecurity.UNAVAILABLE, e.getMessage());
+        assertEquals(0, statusReads.get());
+        MessageSecurity s = host.security();
+        SoapMessage m = SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Sender", null, "x");
+        assertThrows(SoapSecurityException.class, () -> s.verifyDiscovery(m));
+        assertFalse(s.mayRead(ThingId.of("other"), LAMP, DeviceHost.STATE_PROPERTY), "fail closed");
+        assertTrue(refusals.seen.contains("-/dpws/NOT_OPERATIONAL"), refusals.seen.toString());
+
+        policy.set(Policies.signed());
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, getStatus(device).action());
     }
 
     @Test
@@ -167,15 +205,68 @@ class FailClosedTest {
     }
 
     @Test
-    void theBindingStartsOnlyOnceTheRequiredProviderIsThere() throws Exception {
+    void theBindingRefusesWhileItsProvidersAreGoneAndTakesTheNextOnesWithoutARestart() throws Exception {
+        List<org.trusthub.api.thing.Thing> things = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.time.Instant now = java.time.Instant.now();
+        things.add(new org.trusthub.api.thing.Thing(LAMP, org.trusthub.api.thing.LifecycleState.OPERATIONAL,
+                "owner", now, now, 0));
         binding = new DpwsBinding();
-        binding.activate(config(Map.of("discoveryPort", 0)));
-        assertNull(binding.stack(), "the stack ran without its required provider");
-        assertTrue(binding.waitingForSecurity());
+        binding.registry = registry(things);
+        binding.refusals = refusals;
+        binding.activate(config(Map.of("discoveryPort", 0, "hostEnabled", true)));
+        host = binding.stack();
+        assertNotNull(host, "the binding runs without its providers");
+        int port = host.httpPort();
+        client = stack(false, clientProvider);
+        assertEquals(503, plainGetStatus().statusCode(), "no policy yet");
 
+        SecurityPolicy first = Policies.signed();
+        binding.bindPolicy(first);
+        assertEquals(503, plainGetStatus().statusCode(), "the policy requires a signature; no provider yet");
+        MarkerSecurity provider = new MarkerSecurity("good");
+        binding.bindSoapSecurity(provider);
+        String device = discover();
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, getStatus(device).action());
+
+        // An update of the provider bundle: the old one goes, requests are refused meanwhile, the new one is used.
+        binding.unbindSoapSecurity(provider);
+        assertThrows(java.io.IOException.class, () -> getStatus(device));
         binding.bindSoapSecurity(new MarkerSecurity("good"));
-        assertNotNull(binding.stack());
-        assertFalse(binding.waitingForSecurity());
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, getStatus(device).action());
+        // A greedy replacement of the policy binds the new one before the old one goes.
+        binding.bindPolicy(Policies.signed());
+        binding.unbindPolicy(first);
+        assertEquals(DeviceHost.GET_STATUS_RESPONSE, getStatus(device).action());
+
+        assertSame(host, binding.stack(), "the stack was restarted");
+        assertEquals(port, binding.stack().httpPort());
+        assertEquals(List.of("-/dpws/NOT_OPERATIONAL", "lamp-1/dpws/NOT_OPERATIONAL",
+                "lamp-1/dpws/NOT_OPERATIONAL"), hostSide());
+    }
+
+    /**
+     * The provider and the policy can come and go under a running binding only if Declarative Services is told so:
+     * static references would deactivate the binding (its HTTP server, its discovery) with each of them.
+     */
+    @Test
+    void theBindingReachesItsProvidersByOptionalDynamicGreedyReferences() throws Exception {
+        String xml;
+        try (java.io.InputStream in = DpwsBinding.class.getResourceAsStream(
+                "/OSGI-INF/" + DpwsBinding.class.getName() + ".xml")) {
+            assertNotNull(in, "no component description: bnd did not run");
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String service : List.of(SoapSecurity.class.getName(), SecurityPolicy.class.getName(),
+                org.trusthub.api.security.SecurityRefusals.class.getName())) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<reference [^>]*interface=\"" 
+                    + java.util.regex.Pattern.quote(service) + "\"[^>]*/>").matcher(xml);
+            assertTrue(m.find(), service + " is not referenced: " + xml);
+            String reference = m.group();
+            assertTrue(reference.contains("cardinality=\"0..1\""), reference);
+            assertTrue(reference.contains("policy=\"dynamic\""), reference);
+            assertTrue(reference.contains("policy-option=\"greedy\""), reference);
+        }
+        assertFalse(xml.contains("org.osgi.service.event.EventHandler"), "the binding handles no lifecycle events");
     }
 
     /** Records the discovery messages it signs, by action and the device they name. */
@@ -215,6 +306,7 @@ class FailClosedTest {
         List<org.trusthub.api.thing.Thing> things = new java.util.concurrent.CopyOnWriteArrayList<>();
         binding = new DpwsBinding();
         binding.registry = registry(things);
+        binding.bindPolicy(Policies.signed());
         binding.bindSoapSecurity(new SigningRecorder());
         binding.activate(config(Map.of("discoveryPort", 0, "hostEnabled", true)));
 
@@ -243,11 +335,12 @@ class FailClosedTest {
     }
 
     @Test
-    void anInstallationThatDoesNotRequireSecurityStartsWithoutIt() throws Exception {
+    void aPolicyThatRequiresNothingRunsPlainWithoutAProvider() throws Exception {
         binding = new DpwsBinding();
-        binding.activate(config(Map.of("discoveryPort", 0, "requireMessageSecurity", false)));
+        binding.bindPolicy(Policies.none());
+        binding.activate(config(Map.of("discoveryPort", 0)));
         assertNotNull(binding.stack());
-        assertFalse(binding.stack().security().missing());
+        assertFalse(binding.stack().security().missing(LAMP));
     }
 
     @Test
@@ -262,10 +355,10 @@ class FailClosedTest {
     @Test
     void aBadLimitInAnUpdateLeavesTheRunningStackAsItIs() throws Exception {
         binding = new DpwsBinding();
-        binding.activate(config(Map.of("discoveryPort", 0, "requireMessageSecurity", false)));
+        binding.activate(config(Map.of("discoveryPort", 0)));
         DpwsStack running = binding.stack();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> binding.modified(config(
-                Map.of("discoveryPort", 0, "requireMessageSecurity", false, "requestTimeoutSeconds", 0))));
+                Map.of("discoveryPort", 0, "requestTimeoutSeconds", 0))));
         assertTrue(e.getMessage().contains("requestTimeoutSeconds"), e.getMessage());
         assertEquals(running, binding.stack(), "a refused update restarted the stack");
     }

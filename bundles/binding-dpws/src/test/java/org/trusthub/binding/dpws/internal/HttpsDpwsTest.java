@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.tls.TlsBridge;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -70,7 +69,7 @@ class HttpsDpwsTest {
         keysStranger.enroll(ThingId.of("hub-a"), RootCredential.certificate(keysA.hubIdentity().certificate()));
 
         Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
-        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, MessageSecurity.none(), () -> tlsA,
+        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, Policies.plain(), () -> tlsA,
                 true);
         hostStack.start();
         // a client reaches a device as the thing it enrolled for the device's address; here hub-a hosts the lamp
@@ -85,7 +84,7 @@ class HttpsDpwsTest {
     private DpwsStack clientOf(String name, Tls tls) throws IOException {
         DpwsStack.Config c = DpwsStack.Config.loopback(name);
         DpwsStack s = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, name,
-                Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> tls, false);
+                Duration.ofSeconds(5)), things, Policies.plain(), () -> tls, false);
         s.start();
         return s;
     }
@@ -173,34 +172,11 @@ class HttpsDpwsTest {
 
     /** Secures nothing; reports the thing in {@code signer} as the signer of every request. */
     private static SoapSecurity reportingSigner(java.util.concurrent.atomic.AtomicReference<ThingId> signer) {
-        return new SoapSecurity() {
+        return new SoapSecurityStub() {
             @Override
-            public SoapProtection policy(ThingId thing) {
-                return SoapProtection.NONE;
-            }
-
-            @Override
-            public SoapProtection secure(org.w3c.dom.Document envelope, ThingId thing) {
-                return SoapProtection.NONE;
-            }
-
-            @Override
-            public SoapProtection verify(org.w3c.dom.Document envelope, ThingId thing) {
-                return SoapProtection.NONE;
-            }
-
-            @Override
-            public VerifiedRequest verifyRequest(org.w3c.dom.Document envelope, ThingId hosted) {
-                return new VerifiedRequest(new SoapProtection(true, false), Optional.ofNullable(signer.get()));
-            }
-
-            @Override
-            public void signDiscovery(org.w3c.dom.Document envelope) {
-            }
-
-            @Override
-            public Optional<String> verifyDiscovery(org.w3c.dom.Document envelope) {
-                return Optional.empty();
+            public VerifiedRequest verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
+                    org.trusthub.api.security.Protection required) {
+                return Policies.signedBy(Optional.ofNullable(signer.get()));
             }
         };
     }
@@ -212,12 +188,12 @@ class HttpsDpwsTest {
         var signer = new java.util.concurrent.atomic.AtomicReference<ThingId>();
         Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
         DpwsStack host = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things,
-                new MessageSecurity(() -> reportingSigner(signer)), () -> tlsA, true);
+                Policies.with(() -> reportingSigner(signer)), () -> tlsA, true);
         host.start();
         // hub-b's sink is https:// too, so a delivery is a TLS connection from hub-a to hub-b
         DpwsStack.Config c = DpwsStack.Config.loopback("hub-b");
         DpwsStack subscriber = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false,
-                "hub-b", Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> new TlsBridge(tlsB), true);
+                "hub-b", Duration.ofSeconds(5)), things, Policies.plain(), () -> new TlsBridge(tlsB), true);
         subscriber.start();
         try {
             String address = host.host().deviceFor(LAMP).address();
@@ -257,7 +233,7 @@ class HttpsDpwsTest {
     void httpsAddressWithoutTlsProviderFailsClearly() throws Exception {
         DpwsStack.Config c = DpwsStack.Config.loopback("bare");
         DpwsStack bare = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, "bare",
-                Duration.ofSeconds(5)), things, MessageSecurity.none());
+                Duration.ofSeconds(5)), things, Policies.plain());
         bare.start();
         try {
             String address = probeLamp(bare);
@@ -272,7 +248,7 @@ class HttpsDpwsTest {
     void httpsHostWithoutTlsProviderServesNothing() throws Exception {
         DpwsStack.Config c = DpwsStack.Config.loopback("hub-c");
         DpwsStack host = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, false, true, "hub-c",
-                Duration.ofSeconds(5)), things, MessageSecurity.none(), () -> null, true);
+                Duration.ofSeconds(5)), things, Policies.plain(), () -> null, true);
         host.start();
         try {
             clientStack.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.w3c.dom.Element;
 
 /** A device host and a client, each a full stack on loopback, talking by directed discovery and HTTP. */
@@ -44,11 +43,11 @@ class LoopbackDpwsTest {
                 return Optional.ofNullable(states.get(thing));
             }
         };
-        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, MessageSecurity.none());
+        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, Policies.plain());
         hostStack.start();
         DpwsStack.Config c = DpwsStack.Config.loopback("hub-b");
         clientStack = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, "hub-b",
-                Duration.ofSeconds(5)), things, MessageSecurity.none());
+                Duration.ofSeconds(5)), things, Policies.plain());
         clientStack.start();
     }
 

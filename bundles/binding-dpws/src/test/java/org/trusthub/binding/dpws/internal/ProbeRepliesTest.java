@@ -43,7 +43,7 @@ class ProbeRepliesTest {
     DpwsStack client;
 
     DpwsStack host(int things) throws Exception {
-        return host(things, MessageSecurity.none());
+        return host(things, Policies.plain());
     }
 
     DpwsStack host(int things, MessageSecurity security) throws Exception {
@@ -148,7 +148,7 @@ class ProbeRepliesTest {
     void theHubsClientCollectsTheSplitReplies() throws Exception {
         host = host(100);
         client = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-c",
-                Duration.ofSeconds(5)), null, MessageSecurity.none());
+                Duration.ofSeconds(5)), null, Policies.plain());
         client.start();
         List<DiscoveryMessage.Endpoint> found = client.client().probe(List.of(), new InetSocketAddress(
                 InetAddress.getLoopbackAddress(), host.discoveryPort()), Duration.ofSeconds(3));
@@ -219,7 +219,7 @@ class ProbeRepliesTest {
                 }
             }
         };
-        host = host(100, new MessageSecurity(() -> recording));
+        host = host(100, Policies.with(() -> recording, Policies.signed()));
         byte[] b = probe().getBytes(StandardCharsets.UTF_8);
         // The reading thread hands the answer over: 100 signatures (RSA/ECDSA each) are not its work.
         host.onDatagram(b, b.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), false);
@@ -271,7 +271,7 @@ class ProbeRepliesTest {
                 }
             }
         };
-        host = host(1, new MessageSecurity(() -> recording));
+        host = host(1, Policies.with(() -> recording, Policies.signed()));
         InetSocketAddress from = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         // RelatesTo repeats the MessageID: 3000 characters leave no room for a ProbeMatch in 4096 bytes.
         byte[] b = probe("urn:x:" + "a".repeat(3000)).getBytes(StandardCharsets.UTF_8);
@@ -300,7 +300,7 @@ class ProbeRepliesTest {
                 }
             }
         };
-        host = host(1, new MessageSecurity(() -> recording));
+        host = host(1, Policies.with(() -> recording, Policies.signed()));
         // Spoofed sources whose replies would reach every host on the link, or nobody.
         for (InetSocketAddress spoofed : List.of(new InetSocketAddress("239.255.255.250", 3702),
                 new InetSocketAddress("255.255.255.255", 3702), new InetSocketAddress("0.0.0.0", 3702),

@@ -49,7 +49,7 @@ class RefusalLogLimitTest {
         String text = logged(() -> {
             for (int i = 0; i < 500; i++) {
                 assertThrows(ContributedCall.Refused.class, () -> ContributedCall.call(failing, h, call,
-                        org.trusthub.binding.dpws.spi.VerifiedRequest.PLAIN, "http://127.0.0.1:1"));
+                        org.trusthub.binding.dpws.spi.VerifiedRequest.ANONYMOUS, "http://127.0.0.1:1"));
             }
         });
         // At most one: the limit is shared by every call in this JVM, and an earlier test may have used it.
@@ -83,7 +83,7 @@ class RefusalLogLimitTest {
                     public Optional<String> state(ThingId thing) {
                         return Optional.of("OPERATIONAL");
                     }
-                }, new MessageSecurity(() -> new MarkerSecurity("good"), true));
+                }, Policies.with(() -> new MarkerSecurity("good"), Policies.signed()));
         PrintStream stderr = System.err;
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         // slf4j-simple writes to System.err: keep a copy of what this test makes it say.

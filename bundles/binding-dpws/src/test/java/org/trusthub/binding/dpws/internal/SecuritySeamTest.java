@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
@@ -32,7 +33,7 @@ class SecuritySeamTest {
     static final String FAKE = "urn:test:fake-security";
 
     /** Signs by adding a marker header; "verifies" by checking and removing it. Not cryptography: a stand-in. */
-    static class MarkerSecurity implements SoapSecurity {
+    static class MarkerSecurity extends SoapSecurityStub {
         final String mark;
         /** Who a good compact signature is by; the host's own identity unless a test says otherwise. */
         String signer = SoapSecurity.HUB_SIGNER;
@@ -41,24 +42,20 @@ class SecuritySeamTest {
             this.mark = mark;
         }
 
-        @Override
-        public SoapProtection policy(ThingId thing) {
-            return new SoapProtection(true, false);
-        }
-
         final java.util.List<ThingId> securedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
-        public SoapProtection secure(Document envelope, ThingId thing) {
+        public Protection secure(Document envelope, ThingId thing, Protection required) {
             securedFor.add(thing);
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             Element sec = Xml.add(header, DpwsVersion.WSSE, "wsse:Security");
             Xml.add(sec, FAKE, "f:Mark", mark);
-            return new SoapProtection(true, false);
+            return Protection.integrity().endToEnd();
         }
 
         @Override
-        public SoapProtection verify(Document envelope, ThingId thing) throws SoapSecurityException {
+        public Optional<Authenticated> verify(Document envelope, ThingId thing, Protection required)
+                throws SoapSecurityException {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             Element sec = Xml.child(header, DpwsVersion.WSSE, "Security");
             if (sec == null) {
@@ -69,12 +66,14 @@ class SecuritySeamTest {
                 throw new SoapSecurityException(SoapSecurityException.FAILED_CHECK, "signature does not verify");
             }
             header.removeChild(sec);
-            return new SoapProtection(true, false);
+            return Optional.of(Policies.signature(thing));
         }
 
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
-            return new VerifiedRequest(verify(envelope, hosted), Optional.of(ThingId.of("client-hub")));
+        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+                throws SoapSecurityException {
+            verify(envelope, hosted, required);
+            return Policies.signedBy(Optional.of(ThingId.of("client-hub")));
         }
 
         @Override
@@ -115,7 +114,7 @@ class SecuritySeamTest {
             }
         };
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, !hostRole, hostRole, "h",
-                Duration.ofSeconds(5)), things, new MessageSecurity(() -> security));
+                Duration.ofSeconds(5)), things, Policies.with(() -> security, Policies.signed()));
         s.start();
         return s;
     }
@@ -208,13 +207,13 @@ class SecuritySeamTest {
         // The host's discovery messages are signed, its SOAP replies arrive stripped of their security header.
         host = stack(true, new MarkerSecurity("good") {
             @Override
-            public SoapProtection secure(Document envelope, ThingId thing) {
-                return SoapProtection.NONE;
+            public Protection secure(Document envelope, ThingId thing, Protection required) {
+                return Protection.NONE;
             }
 
             @Override
-            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) {
-                return VerifiedRequest.PLAIN;
+            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required) {
+                return VerifiedRequest.ANONYMOUS;
             }
         });
         client = stack(false, new MarkerSecurity("good"));

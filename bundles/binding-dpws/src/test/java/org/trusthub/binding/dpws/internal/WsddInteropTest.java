@@ -122,7 +122,7 @@ class WsddInteropTest {
             }
         };
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(net.hubInterface()), UdpTransport.DEFAULT_PORT, 0,
-                ipv4, ipv6, client, host, "hub-interop", Duration.ofSeconds(5)), things, MessageSecurity.none());
+                ipv4, ipv6, client, host, "hub-interop", Duration.ofSeconds(5)), things, Policies.plain());
         s.start();
         return s;
     }

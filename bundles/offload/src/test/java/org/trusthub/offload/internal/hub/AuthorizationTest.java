@@ -23,7 +23,6 @@ import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.SctFormat;
@@ -120,7 +119,7 @@ class AuthorizationTest {
         StsService sts = new StsService(hub);
         WsTrustClient client = new WsTrustClient(sensor, java.time.Duration.ofMinutes(5));
         HostedRequest call = new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION,
-                Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty(), SoapProtection.NONE);
+                Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty());
         HostedServiceException e = assertThrows(HostedServiceException.class, () -> sts.invoke(call));
         assertEquals(new QName(WsTrust.WST, "InvalidRequest"), e.subcode());
         assertTrue(e.getMessage().contains("no grant lets 'sensor-1' get a token for 'lock-1' with scope 'invoke'"),
@@ -130,7 +129,7 @@ class AuthorizationTest {
 
         grants.set(GrantTable.parse("token sensor-1 lock-1 invoke"));
         HostedRequest again = new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION,
-                Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty(), SoapProtection.NONE);
+                Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty());
         client.acceptResponse(sts.invoke(again).body().orElseThrow());
         assertEquals(1, hub.issuedTokens().size());
     }

@@ -19,7 +19,6 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.SctFormat;
@@ -93,8 +92,7 @@ class EnumerationTest {
         for (ConstrainedDevice d : unauthenticated()) {
             WsTrustClient client = new WsTrustClient(d, java.time.Duration.ofMinutes(5));
             HostedRequest call = new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION,
-                    Optional.of(client.requestSecurityToken(audience.id(), "invoke")), Optional.empty(),
-                    SoapProtection.NONE);
+                    Optional.of(client.requestSecurityToken(audience.id(), "invoke")), Optional.empty());
             HostedServiceException e = assertThrows(HostedServiceException.class, () -> sts.invoke(call));
             first = first == null ? e : first;
             assertEquals(first.subcode(), e.subcode(), d.id().toString());

@@ -22,7 +22,6 @@ import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.OpCounts;
 import org.trusthub.offload.device.SctGrant;
@@ -79,7 +78,7 @@ class WsTrustSctTest {
 
     HostedRequest call(Element rst) {
         return new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION, Optional.of(rst),
-                Optional.empty(), SoapProtection.NONE);
+                Optional.empty());
     }
 
     SctGrant grant(ConstrainedDevice audience) throws Exception {

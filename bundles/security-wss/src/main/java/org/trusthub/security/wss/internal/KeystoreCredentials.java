@@ -25,8 +25,9 @@ import org.trusthub.security.wss.WsSecurityException.Fault;
  * certificate, or when a trust anchor added for {@link TrustPurpose#WSS} issued it (signature, validity,
  * {@link AnchoredCertificates#checkChain}: the anchor a CA, the certificate no CA and with digitalSignature) and it
  * carries the key of the thing's enrolled root certificate. Its subject name never names a thing. Which thing owns a
- * root certificate and a key is cached; the cache is dropped on every keystore event (enrolment, rotation,
- * revocation), and activity is checked on every lookup, so a revoked thing's certificate stops being trusted at once.
+ * root certificate and a key is cached; the cache is dropped when the provider forgets a thing (rotation,
+ * revocation), and reloaded on a miss when the keystore's things changed (an enrolment) or at most once a second
+ * otherwise; activity is checked on every lookup, so a revoked thing's certificate stops being trusted at once.
  */
 final class KeystoreCredentials implements Credentials {
 
@@ -38,6 +39,10 @@ final class KeystoreCredentials implements Credentials {
     private final Map<String, ThingId> keyIds = new ConcurrentHashMap<>();
     private final Map<String, ThingId> publicKeys = new ConcurrentHashMap<>();
     private volatile boolean ownersLoaded;
+    // What the cache was loaded from and when: a miss reloads it when the things changed, else at most this often.
+    private volatile java.util.Set<ThingId> loadedThings = java.util.Set.of();
+    private volatile long loadedAt;
+    static final long MISS_RELOAD_NANOS = 1_000_000_000L;
 
     KeystoreCredentials(ThingKeyStore keystore) {
         this.keystore = keystore;
@@ -69,6 +74,9 @@ final class KeystoreCredentials implements Credentials {
             return Optional.empty();
         }
         ThingId owner = owners().get(key);
+        if (owner == null && reloadOnMiss()) {
+            owner = owners().get(key);
+        }
         if (owner != null) {
             return keystore.isActive(owner) ? Optional.of(owner) : Optional.empty();
         }
@@ -78,7 +86,12 @@ final class KeystoreCredentials implements Credentials {
     @Override
     public Optional<ThingId> thingOfKeyId(byte[] subjectKeyId) {
         owners();
-        ThingId thing = keyIds.get(Base64.getEncoder().encodeToString(subjectKeyId));
+        String id = Base64.getEncoder().encodeToString(subjectKeyId);
+        ThingId thing = keyIds.get(id);
+        if (thing == null && reloadOnMiss()) {
+            owners();
+            thing = keyIds.get(id);
+        }
         return thing != null && keystore.isActive(thing) ? Optional.of(thing) : Optional.empty();
     }
 
@@ -133,6 +146,20 @@ final class KeystoreCredentials implements Credentials {
         }
     }
 
+    /**
+     * After a lookup missed: drops the cache when the keystore holds other things than it was loaded from, or it is
+     * older than {@link #MISS_RELOAD_NANOS} (a thing enrolled again under the same id). Bounded, so unknown
+     * certificates cannot make every message reload it.
+     */
+    private boolean reloadOnMiss() {
+        boolean changed = !java.util.Set.copyOf(keystore.things()).equals(loadedThings);
+        if (changed || System.nanoTime() - loadedAt > MISS_RELOAD_NANOS) {
+            invalidate();
+            return true;
+        }
+        return false;
+    }
+
     private Map<String, ThingId> owners() {
         if (!ownersLoaded) {
             synchronized (this) {
@@ -140,7 +167,10 @@ final class KeystoreCredentials implements Credentials {
                     owners.clear();
                     keyIds.clear();
                     publicKeys.clear();
-                    for (ThingId thing : keystore.things()) {
+                    List<ThingId> things = keystore.things();
+                    loadedThings = java.util.Set.copyOf(things);
+                    loadedAt = System.nanoTime();
+                    for (ThingId thing : things) {
                         keystore.rootCertificate(thing).ifPresent(certificate -> {
                             String k = key(certificate);
                             if (k != null) {
@@ -173,6 +203,10 @@ final class KeystoreCredentials implements Credentials {
             }
             owners();
             ThingId thing = publicKeys.get(publicKey(certificate));
+            if (thing == null && reloadOnMiss()) {
+                owners();
+                thing = publicKeys.get(publicKey(certificate));
+            }
             return thing != null && keystore.isActive(thing) ? Optional.of(thing) : Optional.empty();
         }
         return Optional.empty();

@@ -6,15 +6,17 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.Supplier;
 
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.trusthub.security.wss.sct.SctBodyCipher;
 import org.trusthub.security.wss.sct.SctSigner;
@@ -49,6 +51,7 @@ final class SctRequests {
     private final int pendingPerSubject;
     // The context the resolver opened for the request being verified on this thread (the verifier wipes its own).
     private final ThreadLocal<SecurityContext> opened = new ThreadLocal<>();
+    private final SctSessions sessions = new SctSessions();
     // Guarded by itself: held keys by requester and MessageID, how many each requester holds, and the order they
     // expire in (an entry whose key was taken by its reply stays queued until its instant, then is skipped).
     private final Map<String, Pending> pending = new HashMap<>();
@@ -94,11 +97,13 @@ final class SctRequests {
             throws WsSecurityException {
         boolean encrypted = SctBodyCipher.isEncrypted(envelope);
         if (policy.encrypt() && !encrypted && SctBodyCipher.hasContent(envelope)) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires "
+            throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
+                    "the policy of " + hosted + " requires "
                     + "encryption; the Body of this message signed with a security context token is not encrypted");
         }
         if (policy.usernameToken()) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "the policy of " + hosted + " requires a "
+            throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
+                    "the policy of " + hosted + " requires a "
                     + "UsernameToken; a message signed with a security context token has none");
         }
         Optional<String> messageId = addressingHeader(envelope, "MessageID");
@@ -131,8 +136,12 @@ final class SctRequests {
                 }
             });
             held[0] = null;
+            SecurityContext c = opened.get();
+            if (c != null) {
+                sessions.seen(v.subject(), c.identifier(), encrypted, c.expires());
+            }
             return new WssResult(true, encrypted, Optional.of(v.subject()), Optional.empty(), Optional.empty(),
-                    Optional.of(v.created()));
+                    Optional.of(v.created()), Optional.ofNullable(c == null ? null : c.identifier()));
         } finally {
             if (held[0] != null) {
                 // Refused after the key was held (a replay, the token's share full): no reply will follow.
@@ -165,12 +174,31 @@ final class SctRequests {
             boolean encrypted = bodyKey != null && SctBodyCipher.encrypt(reply, bodyKey);
             SctSigner.signReply(reply, p.identifier(), p.key(), p.ttl(), clock);
             return Optional.of(new WssResult(true, encrypted, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.of(clock.instant())));
+                    Optional.of(clock.instant()), Optional.of(p.identifier())));
         } finally {
             Arrays.fill(p.key(), (byte) 0);
             if (bodyKey != null) {
                 Arrays.fill(bodyKey, (byte) 0);
             }
+        }
+    }
+
+    /** The tokens {@code subject} signed accepted requests under that have not expired, as sessions. */
+    List<Authenticated> sessions(ThingId subject) {
+        return sessions.of(subject, clock.instant());
+    }
+
+    /** Drops what is held for a thing: its tokens' sessions and the keys of replies it has not yet been sent. */
+    void forget(ThingId thing) {
+        sessions.forget(thing);
+        synchronized (pending) {
+            List<String> gone = new java.util.ArrayList<>();
+            pending.forEach((k, p) -> {
+                if (p.subject().equals(thing)) {
+                    gone.add(k);
+                }
+            });
+            gone.forEach(this::release);
         }
     }
 

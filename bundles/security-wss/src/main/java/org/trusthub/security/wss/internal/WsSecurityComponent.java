@@ -12,19 +12,20 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -33,24 +34,21 @@ import org.trusthub.security.wss.DiscoverySigner;
 import org.trusthub.security.wss.WsSecurity;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Document;
 
 /**
  * The WS-Security provider: {@link WsSecurity} for bindings, {@link SecurityProvider} at the application layer.
- * Keys and certificates come from the keystore; policies per thing from configuration PID {@value #PID}. Only
- * things the thing registry knows as operational are secured to or accepted from (unless their policy is plain);
- * while no registry is bound (during a restart of the lifecycle bundle) no thing counts as operational, so such
- * messages are refused rather than let through unchecked.
+ * Keys and certificates come from the keystore; what each message must carry comes from the caller, which asks the
+ * {@link org.trusthub.api.security.SecurityPolicy}. Only things the thing registry knows as operational are secured
+ * to or accepted from (unless nothing is required of them); while no registry is bound (during a restart of the
+ * lifecycle bundle) no thing counts as operational, so such messages are refused rather than let through unchecked.
+ * Every refusal is counted by {@link SecurityRefusals} when one is registered.
  */
-@Component(service = {WsSecurity.class, SecurityProvider.class, EventHandler.class},
-        configurationPid = WsSecurityComponent.PID,
-        property = {SecurityProvider.LAYER + "=APPLICATION", SecurityProvider.MECHANISM + "=" + WsSecurity.WS_SECURITY,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL})
+@Component(service = {WsSecurity.class, SecurityProvider.class}, configurationPid = WsSecurityComponent.PID,
+        property = {SecurityProvider.LAYER + "=APPLICATION", SecurityProvider.MECHANISM + "=" + WsSecurity.WS_SECURITY})
 @Designate(ocd = WsSecurityComponent.Config.class)
-public final class WsSecurityComponent implements WsSecurity, SecurityProvider, EventHandler, PolicyReport {
+public final class WsSecurityComponent implements WsSecurity, SecurityProvider {
 
     /** Configuration PID. */
     public static final String PID = "org.trusthub.security.wss";
@@ -64,16 +62,13 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @ObjectClassDefinition(name = "trusthub WS-Security", description = "WS-Security (WSS4J) for SOAP messages of "
             + "DPWS things: Timestamp, UsernameToken, ECDSA-SHA256 signatures, AES-GCM encryption, compact "
-            + "signatures of discovery messages.")
+            + "signatures of discovery messages. What each thing's messages must carry is the security policy's "
+            + "(protect rules of org.trusthub.security.policy).")
     public @interface Config {
-        @AttributeDefinition(name = "Default policy", description = "Policy of things without an entry: words "
-                + "sign, encrypt, username (UsernameToken with a derived password), plain (no WS-Security).")
-        String defaultPolicy() default "sign,encrypt";
-
-        @AttributeDefinition(name = "Policy of unenrolled peers", description = "Policy of peers without active "
-                + "keys in the keystore and without an entry of their own (a DPWS device discovered on the network, "
-                + "not enrolled): nothing can be signed for or verified from them, so 'plain' (the binding treats "
-                + "them as unauthenticated); any other value refuses to talk to them.")
+        @AttributeDefinition(name = "Unenrolled peers", description = "Peers without active keys in the keystore "
+                + "(a DPWS device discovered on the network, not enrolled): nothing can be signed for or verified "
+                + "from them. 'plain': exchange plain messages with them (the binding treats them as "
+                + "unauthenticated); 'refuse': hold them to the security policy, which refuses them.")
         String unenrolledPolicy() default "plain";
 
         @AttributeDefinition(name = "Timestamp validity", description = "Seconds a message is valid after it was "
@@ -87,19 +82,14 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
                 + "until its oldest messages leave, and blocks no one else. The default, 10000, allows about 33 "
                 + "messages a second sustained with the default 300 s validity.", min = "1", max = "1000000")
         int replayEntriesPerSender() default WssEngine.REPLAY_ENTRIES_PER_SENDER;
-
-        @AttributeDefinition(name = "Thing policies", description = "Entries '<thing id>: <words>' separated by "
-                + "';', for example 'lamp-1: sign encrypt username ttl=60; legacy-2: plain'. A refused entry is "
-                + "listed by trusthub:wss-policies and its thing gets sign,encrypt.")
-        String[] thingPolicies() default {};
     }
 
     private final ThingKeyStore keystore;
     private final KeystoreCredentials credentials;
     private final WssEngine engine;
     private final CompactSignature compact;
-    private volatile PolicyTable policies;
-    private volatile WssPolicy unenrolledPolicy = WssPolicy.PLAIN;
+    private volatile boolean unenrolledPlain = true;
+    private volatile Duration ttl = Duration.ofSeconds(300);
     private volatile int replayEntriesPerSender = WssEngine.REPLAY_ENTRIES_PER_SENDER;
     private volatile List<String> refused = List.of();
 
@@ -107,6 +97,11 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     // replay window); while it is missing, requireOperational refuses.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ThingRegistry registry;
+
+    // Refusals are counted there; while it is missing they are only logged.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityRefusals refusals;
 
     // Requests signed with the proof key of a security context token (WS-Trust via offload): the token service's
     // resolver opens the token for the hosted thing; without one such requests are refused.
@@ -136,36 +131,41 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Modified
     void modified(Config config) {
-        PolicyTable table = PolicyTable.of(config.defaultPolicy(), config.timestampTtlSeconds(),
-                config.thingPolicies());
-        WssPolicy unenrolled;
-        String unenrolledRefused = null;
-        try {
-            unenrolled = PolicyTable.parse(config.unenrolledPolicy(), Duration.ofSeconds(config.timestampTtlSeconds()));
-        } catch (IllegalArgumentException e) {
-            unenrolledRefused = "unenrolledPolicy '" + config.unenrolledPolicy() + "': " + e.getMessage()
-                    + "; unenrolled peers are refused";
-            LOG.error("WS-Security setting refused: {}", unenrolledRefused);
-            unenrolled = WssPolicy.SIGN_ENCRYPT;
+        List<String> refusedNow = new ArrayList<>();
+        int seconds = config.timestampTtlSeconds();
+        if (seconds < 1 || seconds > 3600) {
+            refusedNow.add("timestampTtlSeconds " + seconds + " is not between 1 and 3600; messages stay valid for "
+                    + ttl.toSeconds() + " s");
+        } else {
+            ttl = Duration.ofSeconds(seconds);
         }
-        List<String> refusedNow = new ArrayList<>(table.refused());
-        if (unenrolledRefused != null) {
-            refusedNow.add(unenrolledRefused);
+        String unenrolled = config.unenrolledPolicy() == null ? "" : config.unenrolledPolicy().trim();
+        if (unenrolled.equalsIgnoreCase("plain")) {
+            unenrolledPlain = true;
+        } else {
+            // Anything but plain fails closed: the unenrolled peer is held to the policy it cannot meet.
+            unenrolledPlain = false;
+            if (!unenrolled.equalsIgnoreCase("refuse")) {
+                refusedNow.add("unenrolledPolicy '" + WsSecurityComponent.oneLine(unenrolled)
+                        + "' is neither plain nor refuse; unenrolled peers are refused");
+            }
         }
-        policies = table;
-        unenrolledPolicy = unenrolled;
         int perSender = config.replayEntriesPerSender();
         if (perSender < 1 || perSender > MAX_REPLAY_ENTRIES_PER_SENDER) {
-            String why = "replayEntriesPerSender " + perSender + " is not between 1 and " + MAX_REPLAY_ENTRIES_PER_SENDER
-                    + "; the replay window keeps " + replayEntriesPerSender;
-            LOG.error("WS-Security setting refused: {}", why);
-            refusedNow.add(why);
+            refusedNow.add("replayEntriesPerSender " + perSender + " is not between 1 and "
+                    + MAX_REPLAY_ENTRIES_PER_SENDER + "; the replay window keeps " + replayEntriesPerSender);
         } else {
             replayEntriesPerSender = perSender;
         }
+        refusedNow.forEach(why -> LOG.error("WS-Security setting refused: {}", why));
         refused = List.copyOf(refusedNow);
         engine.replayEntriesPerSender(replayEntriesPerSender);
         sctRequests.replayEntriesPerSender(replayEntriesPerSender);
+    }
+
+    /** The settings the last configuration gave that were refused, each with what applies instead. */
+    List<String> refused() {
+        return refused;
     }
 
     /** How many messages one sender or token may have in the replay window now (the configured share). */
@@ -174,38 +174,26 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     }
 
     @Override
-    public List<PolicyReport.Row> policies() {
-        PolicyTable table = policies;
-        List<PolicyReport.Row> rows = new ArrayList<>();
-        rows.add(new PolicyReport.Row("default", PolicyReport.words(table.defaults())));
-        rows.add(new PolicyReport.Row("unenrolled", PolicyReport.words(unenrolledPolicy)));
-        table.entries().forEach((thing, policy) -> rows.add(new PolicyReport.Row(thing.value(),
-                PolicyReport.words(policy))));
-        return rows;
-    }
-
-    @Override
-    public List<String> refused() {
-        return refused;
-    }
-
-    @Override
-    public WssPolicy policy(ThingId thing) {
-        if (!policies.hasEntry(thing) && !keystore.isActive(thing)) {
-            return unenrolledPolicy;
+    public Protection effective(ThingId peer, Protection required) {
+        if (required.level() != Protection.Level.NONE && unenrolledPlain && !keystore.isActive(peer)) {
+            return Protection.NONE;
         }
-        return policies.policy(thing);
+        return required;
+    }
+
+    private WssPolicy policy(ThingId peer, Protection required) {
+        return WssPolicy.of(effective(peer, required), ttl);
     }
 
     @Override
-    public WssResult secure(Document envelope, ThingId peer) throws WsSecurityException {
+    public WssResult secure(Document envelope, ThingId peer, Protection required) throws WsSecurityException {
         // The reply to a request signed under a security context token: signed with that token's proof key, whatever
-        // the peer's own policy says (it has no certificate to check a hub signature with; that is why it uses one).
+        // the peer's requirement (it has no certificate to check a hub signature with; that is why it uses one).
         Optional<WssResult> reply = sctRequests.secureReply(envelope, peer);
         if (reply.isPresent()) {
             return reply.get();
         }
-        WssPolicy policy = policy(peer);
+        WssPolicy policy = policy(peer, required);
         if (!policy.isPlain()) {
             requireOperational(peer);
         }
@@ -213,23 +201,29 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
     }
 
     @Override
-    public WssResult verify(Document envelope, ThingId peer) throws WsSecurityException {
-        WssPolicy policy = policy(peer);
-        if (!policy.isPlain()) {
-            requireOperational(peer);
-        }
-        return logged(() -> engine.verify(envelope, policy, Optional.of(peer)), peer);
+    public WssResult verify(Document envelope, ThingId peer, Protection required) throws WsSecurityException {
+        return logged(() -> {
+            WssPolicy policy = policy(peer, required);
+            if (!policy.isPlain()) {
+                requireOperational(peer);
+            }
+            return engine.verify(envelope, policy, Optional.of(peer));
+        }, peer, Optional.of(peer));
     }
 
     @Override
-    public WssResult verifyRequest(Document envelope, ThingId hosted) throws WsSecurityException {
+    public WssResult verifyRequest(Document envelope, ThingId hosted, Protection required)
+            throws WsSecurityException {
+        // The hosted thing's requirement holds whether or not it has keys of its own: the request is signed by its
+        // sender, never by the hosted thing.
+        WssPolicy policy = WssPolicy.of(required, ttl);
         if (org.trusthub.security.wss.sct.SctVerifier.carriesSct(envelope)) {
-            return logged(() -> sctRequests.verify(envelope, hosted, policy(hosted), this::requireOperational),
-                    hosted);
+            return logged(() -> sctRequests.verify(envelope, hosted, policy, this::requireOperational), hosted,
+                    Optional.empty());
         }
         // Whoever signed or named itself must be operational before the request counts as seen.
-        return logged(() -> engine.verify(envelope, policy(hosted), Optional.empty(), this::requireOperational),
-                hosted);
+        return logged(() -> engine.verify(envelope, policy, Optional.empty(), this::requireOperational), hosted,
+                Optional.empty());
     }
 
     /** Messages inside the replay windows now, X.509/UsernameToken and token-signed (for diagnostics, benchmarks). */
@@ -244,11 +238,17 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
 
     @Override
     public Optional<DiscoverySigner> verifyDiscovery(Document envelope) throws WsSecurityException {
-        Optional<DiscoverySigner> signer = compact.verify(envelope);
-        if (signer.isPresent() && signer.get().thing().isPresent()) {
-            requireOperational(signer.get().thing().get());
+        try {
+            Optional<DiscoverySigner> signer = compact.verify(envelope);
+            if (signer.isPresent() && signer.get().thing().isPresent()) {
+                requireOperational(signer.get().thing().get());
+            }
+            return signer;
+        } catch (WsSecurityException e) {
+            // The binding logs dropped discovery messages itself (rate-limited); here they are only counted.
+            count(Optional.empty(), e);
+            throw e;
         }
-        return signer;
     }
 
     @Override
@@ -261,29 +261,37 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         return WS_SECURITY;
     }
 
+    /**
+     * Drops the thing's security context token sessions and reply keys, and the cached certificate owners (reloading
+     * them drops the thing's). Called by the lifecycle dispatcher when the thing leaves OPERATIONAL, is revoked or
+     * its keys are rotated; a certificate enrolled meanwhile is found without it (the owners reload on a miss).
+     */
     @Override
     public void forget(ThingId thing) {
-        // Nothing is cached per thing but certificate owners; reloading them drops the thing's.
         credentials.invalidate();
+        sctRequests.forget(thing);
     }
 
+    /** The security context tokens the thing signed accepted requests under and that have not expired. */
     @Override
-    public void handleEvent(Event event) {
-        credentials.invalidate();
+    public List<Authenticated> sessions(ThingId thing) {
+        return sctRequests.sessions(thing);
     }
 
     private void requireOperational(ThingId thing) throws WsSecurityException {
         if (!keystore.isActive(thing)) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " has no active keys");
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, RefusalReason.UNKNOWN_KEY,
+                    thing + " has no active keys");
         }
         ThingRegistry things = registry;
         if (things == null) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational: no thing "
-                    + "registry is available to tell");
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, RefusalReason.NOT_OPERATIONAL,
+                    thing + " is not operational: no thing registry is available to tell");
         }
         Optional<Thing> record = things.find(thing);
         if (record.isEmpty() || record.get().state() != LifecycleState.OPERATIONAL) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, thing + " is not operational");
+            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, RefusalReason.NOT_OPERATIONAL,
+                    thing + " is not operational");
         }
     }
 
@@ -291,14 +299,26 @@ public final class WsSecurityComponent implements WsSecurity, SecurityProvider, 
         WssResult run() throws WsSecurityException;
     }
 
-    private static WssResult logged(Check check, ThingId thing) throws WsSecurityException {
+    /**
+     * Runs a verification; a refusal is counted (for {@code sender}: the peer a response or event came from, or
+     * empty for a request whose sender is not known before it verifies) and logged, rate-limited.
+     */
+    private WssResult logged(Check check, ThingId thing, Optional<ThingId> sender) throws WsSecurityException {
         try {
             return check.run();
         } catch (WsSecurityException e) {
+            count(sender, e);
             REFUSALS.admit(e.faultCode()).ifPresent(left -> LOG.warn("WS-Security refused a message ({}): {} [{}]{}",
                     thing, oneLine(e.getMessage()), e.faultCode(),
                     left == 0 ? "" : " (" + left + " more refused for this reason since the last line)"));
             throw e;
+        }
+    }
+
+    private void count(Optional<ThingId> thing, WsSecurityException e) {
+        SecurityRefusals r = refusals;
+        if (r != null) {
+            r.refused(thing, Layer.APPLICATION, WS_SECURITY, e.reason());
         }
     }
 

@@ -38,10 +38,10 @@ import org.apache.wss4j.dom.message.WSSecUsernameToken;
 import org.apache.wss4j.dom.message.token.Timestamp;
 import org.apache.wss4j.dom.message.token.UsernameToken;
 import org.apache.wss4j.dom.processor.Processor;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -197,7 +197,7 @@ final class WssEngine {
             }
             return new WssResult(policy.sign(), policy.encrypt(), Optional.empty(),
                     policy.sign() ? Optional.of(credentials.hub().certificate()) : Optional.empty(),
-                    Optional.ofNullable(username), Optional.of(clock.instant()));
+                    Optional.ofNullable(username), Optional.of(clock.instant()), Optional.empty());
         } catch (WSSecurityException e) {
             throw translate(e, "securing the message failed");
         }
@@ -236,7 +236,7 @@ final class WssEngine {
             if (policy.isPlain()) {
                 return WssResult.NONE;
             }
-            throw new WsSecurityException(Fault.INVALID_SECURITY,
+            throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
                     "no wsse:Security header, but the policy requires " + policy.label());
         }
         WSHandlerResult results;
@@ -272,7 +272,7 @@ final class WssEngine {
         Element securityHeader = security.get();
         securityHeader.getParentNode().removeChild(securityHeader);
         return new WssResult(signed.signer().isPresent(), encrypted, sender, signed.certificate(), username,
-                Optional.of(timestamp.getCreated()));
+                Optional.of(timestamp.getCreated()), Optional.empty());
     }
 
     /** How many identifiers one sender may have inside the replay window at once (at least 1). */
@@ -379,7 +379,7 @@ final class WssEngine {
         }
         if (found.isEmpty()) {
             if (policy.usernameToken()) {
-                throw new WsSecurityException(Fault.INVALID_SECURITY,
+                throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
                         "no UsernameToken, but the policy requires one");
             }
             return Optional.empty();
@@ -407,7 +407,7 @@ final class WssEngine {
         }
         if (found.isEmpty()) {
             if (policy.sign()) {
-                throw new WsSecurityException(Fault.INVALID_SECURITY,
+                throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
                         "the message is not signed, but the policy requires a signature");
             }
             return new Signed(Optional.empty(), Optional.empty());
@@ -483,7 +483,7 @@ final class WssEngine {
             throw new WsSecurityException(Fault.FAILED_CHECK, "the Body holds encrypted data that was not decrypted");
         }
         if (policy.encrypt() && !bodyDecrypted) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY,
+            throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
                     "the Body is not encrypted, but the policy requires encryption");
         }
         return bodyDecrypted;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.trusthub.security.wss.sct.SctSigner;
 import org.trusthub.security.wss.sct.SecurityContext;
@@ -35,6 +38,9 @@ import org.w3c.dom.Element;
 class SctRequestsTest {
 
     static final ThingId SWITCH = ThingId.of("switch-1");
+    // What the security policy requires: of lamp-1 integrity, of lamp-2 confidentiality, of switch-1 nothing.
+    static final Protection SIGN = Protection.integrity().endToEnd();
+    static final Protection SEAL = Protection.confidentiality().endToEnd();
     static final ThingId LAMP = ThingId.of("lamp-1");
     static final ThingId SECRET_LAMP = ThingId.of("lamp-2");
     static final String IDENTIFIER = "urn:test:sct:1";
@@ -51,8 +57,7 @@ class SctRequestsTest {
         keys = FileThingKeyStore.open(tmp.resolve("store"), tmp.resolve("master.key"));
         registry = WsSecurityComponentTest.registry(tmp.resolve("registry"), keys);
         WsSecurityComponentTest.operational(registry, SWITCH, RootCredential.secret(new byte[32]));
-        hub = new WsSecurityComponent(keys, config("sign,encrypt", "lamp-1: sign", "lamp-2: sign encrypt", "switch-1: plain"),
-                Clock.systemUTC());
+        hub = new WsSecurityComponent(keys, config(), Clock.systemUTC());
         hub.registry = registry;
     }
 
@@ -82,15 +87,46 @@ class SctRequestsTest {
     @Test
     void withoutAResolverTheRequestIsRefusedWithAResolverItNamesTheTokensSubject() throws Exception {
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
+                () -> hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN));
         assertEquals(Fault.SECURITY_TOKEN_UNAVAILABLE, e.fault());
 
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
                 Instant.now().plusSeconds(60), key);
-        WssResult r = hub.verifyRequest(signedRequest(LAMP), LAMP);
+        WssResult r = hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN);
         assertEquals(Optional.of(SWITCH), r.signer());
         assertTrue(r.signed());
         assertEquals("signed", r.label());
+        assertEquals(Optional.of(new Authenticated(SWITCH, Layer.APPLICATION, "wss-sct", SIGN, IDENTIFIER)),
+                r.authenticated());
+    }
+
+    @Test
+    void theTokensAThingSignsUnderAreItsSessionsUntilItIsForgotten() throws Exception {
+        assertEquals(List.of(), hub.sessions(SWITCH));
+        hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
+                Instant.now().plusSeconds(60), key);
+        hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN);
+        assertEquals(List.of(new Authenticated(SWITCH, Layer.APPLICATION, "wss-sct", SIGN, IDENTIFIER)),
+                hub.sessions(SWITCH));
+        assertEquals(List.of(), hub.sessions(LAMP), "the audience holds no session of the subject's");
+        hub.forget(SWITCH);
+        assertEquals(List.of(), hub.sessions(SWITCH));
+    }
+
+    @Test
+    void aSessionEndsWhenItsTokenExpiresAndEachThingKeepsItsLatestTokens() {
+        SctSessions sessions = new SctSessions();
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        sessions.seen(SWITCH, "urn:t:1", true, now.plusSeconds(10));
+        assertEquals(List.of(new Authenticated(SWITCH, Layer.APPLICATION, "wss-sct", SEAL, "urn:t:1")),
+                sessions.of(SWITCH, now));
+        assertEquals(List.of(), sessions.of(SWITCH, now.plusSeconds(10)));
+        for (int i = 0; i < SctSessions.PER_THING + 5; i++) {
+            sessions.seen(SWITCH, "urn:t:" + i, false, now.plusSeconds(60));
+        }
+        List<Authenticated> kept = sessions.of(SWITCH, now);
+        assertEquals(SctSessions.PER_THING, kept.size());
+        assertEquals("urn:t:" + (SctSessions.PER_THING + 4), kept.get(kept.size() - 1).session());
     }
 
     @Test
@@ -98,13 +134,13 @@ class SctRequestsTest {
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
                 Instant.now().plusSeconds(60), key);
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> hub.verifyRequest(signedRequest(SECRET_LAMP), SECRET_LAMP));
+                () -> hub.verifyRequest(signedRequest(SECRET_LAMP), SECRET_LAMP, SEAL));
         assertEquals(Fault.INVALID_SECURITY, e.fault());
         assertTrue(e.getMessage().contains("requires encryption"), e.getMessage());
 
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, ThingId.of("stranger-9"), receiver,
                 Instant.now().plusSeconds(60), key);
-        e = assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
+        e = assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
     }
 
@@ -125,15 +161,15 @@ class SctRequestsTest {
     void theReplyToATokenSignedRequestIsSignedWithItsProofKeyOnceAndOnlyForItsRequester() throws Exception {
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, SWITCH, receiver,
                 Instant.now().plusSeconds(60), key);
-        hub.verifyRequest(signedRequest(LAMP), LAMP);
+        hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN);
 
         // To another thing, or answering another request: not with this key (lamp-1's own policy applies).
         Document notOurs = replyTo("urn:uuid:other");
-        assertEquals("none", hub.secure(notOurs, SWITCH).label(), "switch-1's own policy is plain");
+        assertEquals("none", hub.secure(notOurs, SWITCH, Protection.NONE).label(), "switch-1's own policy is plain");
         assertTrue(Envelopes.text(notOurs).indexOf("Security") < 0);
 
         Document reply = replyTo(REQUEST_ID);
-        WssResult r = hub.secure(reply, SWITCH);
+        WssResult r = hub.secure(reply, SWITCH, Protection.NONE);
         assertTrue(r.signed());
         String wire = Envelopes.text(reply);
         assertTrue(wire.contains("hmac-sha256") && wire.contains(IDENTIFIER), wire);
@@ -145,7 +181,7 @@ class SctRequestsTest {
 
         // The key was held for one reply only: a second reply to the same request is not signed with it.
         Document again = replyTo(REQUEST_ID);
-        assertEquals("none", hub.secure(again, SWITCH).label());
+        assertEquals("none", hub.secure(again, SWITCH, Protection.NONE).label());
         WsSecurityException e = assertThrows(WsSecurityException.class,
                 () -> client.verifyReply(Envelopes.wire(again), IDENTIFIER, key, REQUEST_ID));
         assertTrue(e.getMessage().contains("not signed"), e.getMessage());
@@ -166,13 +202,13 @@ class SctRequestsTest {
         SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
         Document request = Envelopes.wire(d);
         assertTrue(Envelopes.text(request).indexOf("<l:Power>on") < 0, "the wire carries ciphertext");
-        WssResult r = hub.verifyRequest(request, SECRET_LAMP);
+        WssResult r = hub.verifyRequest(request, SECRET_LAMP, SEAL);
         assertEquals("signed+encrypted", r.label());
         assertTrue(Envelopes.text(request).contains("<l:Power>on</l:Power>"), Envelopes.text(request));
 
         Document reply = replyTo(REQUEST_ID);
         reply.getElementsByTagNameNS("http://example.org/lamp", "SetTargetResponse").item(0).setTextContent("done-7");
-        assertEquals("signed+encrypted", hub.secure(reply, SWITCH).label());
+        assertEquals("signed+encrypted", hub.secure(reply, SWITCH, Protection.NONE).label());
         Document wire = Envelopes.wire(reply);
         assertTrue(Envelopes.text(wire).indexOf("done-7") < 0, "the reply's Body is encrypted");
         new org.trusthub.security.wss.sct.SctVerifier((identifier, receiver) -> {
@@ -194,21 +230,21 @@ class SctRequestsTest {
                 + "<wsc:Identifier>" + IDENTIFIER + "</wsc:Identifier></wsc:SecurityContextToken>")
                 .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
         SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
-        hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP);
+        hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP, SEAL);
         Document reply = replyTo(REQUEST_ID);
         Element body = (Element) reply.getElementsByTagNameNS("http://www.w3.org/2003/05/soap-envelope", "Body")
                 .item(0);
         body.removeChild(body.getFirstChild());
-        assertEquals("signed", hub.secure(reply, SWITCH).label(), "nothing to encrypt, and not claimed");
+        assertEquals("signed", hub.secure(reply, SWITCH, Protection.NONE).label(), "nothing to encrypt, and not claimed");
     }
 
     @Test
     void aRefusedRequestLeavesNoKeyWaitingForAReply() throws Exception {
         hub.contexts = (identifier, receiver) -> new SecurityContext(identifier, ThingId.of("stranger-9"), receiver,
                 Instant.now().plusSeconds(60), key);
-        assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP));
+        assertThrows(WsSecurityException.class, () -> hub.verifyRequest(signedRequest(LAMP), LAMP, SIGN));
         Document reply = replyTo(REQUEST_ID);
-        assertEquals("none", hub.secure(reply, ThingId.of("stranger-9")).label());
+        assertEquals("none", hub.secure(reply, ThingId.of("stranger-9"), SEAL).label());
     }
 
     @Test
@@ -250,9 +286,9 @@ class SctRequestsTest {
                 .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
         SctSigner.sign(d, sct, key, Duration.ofMinutes(1), Clock.systemUTC());
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP));
+                () -> hub.verifyRequest(Envelopes.wire(d), SECRET_LAMP, SEAL));
         assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
         assertEquals(0, hub.replayEntries(), "refused, so not recorded");
-        assertEquals("none", hub.secure(replyTo(REQUEST_ID), SWITCH).label(), "no key held for a reply");
+        assertEquals("none", hub.secure(replyTo(REQUEST_ID), SWITCH, Protection.NONE).label(), "no key held for a reply");
     }
 }

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.TrustPurpose;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalCount;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -29,12 +35,14 @@ import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.wss.DiscoverySigner;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Document;
 
 /** The component on the real keystore and registry: two hubs that enrolled each other's certificate, and things. */
 class WsSecurityComponentTest {
+
+    static final Protection SEALED = Protection.confidentiality().endToEnd();
+    static final Protection SIGNED = Protection.integrity().endToEnd();
 
     private static final ThingId HUB_A = ThingId.of("hub-a");
     private static final ThingId HUB_B = ThingId.of("hub-b");
@@ -57,11 +65,11 @@ class WsSecurityComponentTest {
         registryB = registry(tmp.resolve("b/registry"), keysB);
         operational(registryA, HUB_B, RootCredential.certificate(keysB.hubIdentity().certificate()));
         operational(registryB, HUB_A, RootCredential.certificate(keysA.hubIdentity().certificate()));
-        a = new WsSecurityComponent(keysA, config("sign,encrypt"), Clock.systemUTC());
+        a = new WsSecurityComponent(keysA, config(), Clock.systemUTC());
         a.registry = registryA;
-        b = new WsSecurityComponent(keysB, config("sign,encrypt", "lamp-1: username ttl=60",
-                "legacy-2: plain", "broken-3: sign shout", "hosted-sign: sign"), Clock.systemUTC());
+        b = new WsSecurityComponent(keysB, config(), Clock.systemUTC());
         b.registry = registryB;
+        b.refusals = counted;
     }
 
     @AfterEach
@@ -96,50 +104,50 @@ class WsSecurityComponentTest {
     void withoutARegistryNoThingIsOperational() throws Exception {
         b.registry = null;
         Document doc = Envelopes.invoke();
-        a.secure(doc, HUB_B);
+        a.secure(doc, HUB_B, SEALED);
         byte[] wire = SecureXml.serialize(doc);
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> b.verify(SecureXml.parse(wire), HUB_A));
+                () -> b.verify(SecureXml.parse(wire), HUB_A, SEALED));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
         assertTrue(e.getMessage().contains("not operational"), e.getMessage());
-        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
-        assertThrows(WsSecurityException.class, () -> b.secure(Envelopes.invoke(), HUB_A));
+        assertThrows(WsSecurityException.class, () -> b.secure(Envelopes.invoke(), HUB_A, SEALED));
         Document hello = SecureXml.parse(CompactSignatureTest.HELLO.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         a.signDiscovery(hello);
         assertThrows(WsSecurityException.class, () -> b.verifyDiscovery(Envelopes.wire(hello)));
-        // Things whose policy is plain need no registry.
-        assertEquals(WssResult.NONE, b.secure(Envelopes.invoke(), ThingId.of("legacy-2")));
+        // Things of which nothing is required need no registry.
+        assertEquals(WssResult.NONE, b.secure(Envelopes.invoke(), ThingId.of("legacy-2"), Protection.NONE));
 
         // With the registry back, the refused request was not recorded as seen: it is accepted, once.
         b.registry = registryB;
-        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")).signer());
-        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED).signer());
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), e.getMessage());
     }
 
     @Test
     void aRequestFromAThingInMaintenanceIsRefusedAndNotRecorded() throws Exception {
         Document doc = Envelopes.invoke();
-        a.secure(doc, HUB_B);
+        a.secure(doc, HUB_B, SEALED);
         byte[] wire = SecureXml.serialize(doc);
         registryB.transition(HUB_A, Transition.MAINTAIN);
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+                () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault());
         registryB.transition(HUB_A, Transition.RESUME);
-        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")).signer());
-        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+        assertEquals(Optional.of(HUB_A), b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED).signer());
+        e = assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.MESSAGE_EXPIRED, e.fault(), "a genuine replay is still refused");
     }
 
     @Test
     void hubsExchangeSignedAndEncryptedInvokes() throws Exception {
         Document doc = Envelopes.invoke();
-        WssResult sent = a.secure(doc, HUB_B);
+        WssResult sent = a.secure(doc, HUB_B, SEALED);
         assertEquals("signed+encrypted", sent.label());
         Document received = Envelopes.wire(doc);
-        WssResult result = b.verify(received, HUB_A);
+        WssResult result = b.verify(received, HUB_A, SEALED);
         assertEquals(Optional.of(HUB_A), result.signer());
         assertTrue(result.encrypted());
         assertTrue(Envelopes.text(received).contains("<l:Level>75</l:Level>"));
@@ -148,22 +156,22 @@ class WsSecurityComponentTest {
     @Test
     void hostedServiceNamesTheClient() throws Exception {
         Document doc = Envelopes.invoke();
-        a.secure(doc, HUB_B);
-        WssResult result = b.verifyRequest(Envelopes.wire(doc), ThingId.of("some-hosted-lamp"));
+        a.secure(doc, HUB_B, SEALED);
+        WssResult result = b.verifyRequest(Envelopes.wire(doc), ThingId.of("some-hosted-lamp"), SEALED);
         assertEquals(Optional.of(HUB_A), result.signer());
     }
 
     @Test
     void revokedPeerIsRefusedAtOnce() throws Exception {
         Document doc = Envelopes.invoke();
-        a.secure(doc, HUB_B);
-        b.verify(Envelopes.wire(doc), HUB_A);
+        a.secure(doc, HUB_B, SEALED);
+        b.verify(Envelopes.wire(doc), HUB_A, SEALED);
         Document second = Envelopes.invoke();
-        a.secure(second, HUB_B);
+        a.secure(second, HUB_B, SEALED);
         keysB.revoke(HUB_A);
-        b.handleEvent(new org.osgi.service.event.Event("org/trusthub/keystore/REVOKED", java.util.Map.of()));
+        b.forget(HUB_A);
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> b.verifyRequest(Envelopes.wire(second), ThingId.of("hosted")));
+                () -> b.verifyRequest(Envelopes.wire(second), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault(), e.getMessage());
     }
 
@@ -179,13 +187,15 @@ class WsSecurityComponentTest {
             lampKeys.enroll(lamp, RootCredential.secret(secret));
             WssEngine lampSide = new WssEngine(new KeystoreCredentials(lampKeys), Clock.systemUTC(),
                     new WssEngine.Outgoing(Algorithms.SIGNATURE, Algorithms.DIGEST, Algorithms.ENCRYPTION, "lamp-1"));
-            WssPolicy policy = b.policy(lamp);
-            assertEquals(new WssPolicy(false, false, true, Duration.ofSeconds(60)), policy);
+            WssPolicy policy = new WssPolicy(false, false, true, Duration.ofSeconds(60));
             Document doc = Envelopes.invoke();
             lampSide.secure(doc, policy, lamp);
-            WssResult result = b.verify(Envelopes.wire(doc), lamp);
+            WssResult result = b.verify(Envelopes.wire(doc), lamp, Protection.NONE);
             assertEquals(Optional.of("lamp-1"), result.username());
             assertFalse(result.signed());
+            // Known by its UsernameToken only: authenticated, but nothing of the message is protected.
+            assertEquals(Optional.of(new Authenticated(lamp, Layer.APPLICATION, "wss-username", Protection.NONE,
+                    "")), result.authenticated());
         }
     }
 
@@ -194,7 +204,7 @@ class WsSecurityComponentTest {
         Document doc = Envelopes.invoke();
         new WssEngine(signer, Clock.systemUTC()).secure(doc, new WssPolicy(true, false, false,
                 Duration.ofMinutes(5)), HUB_B);
-        return b.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted-sign"));
+        return b.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted-sign"), SIGNED);
     }
 
     private void refused(Party signer) {
@@ -210,10 +220,11 @@ class WsSecurityComponentTest {
         operational(registryB, lamp, RootCredential.secret(secret));
         org.trusthub.api.keystore.KeyMetadata before = keysB.metadata(lamp);
         java.util.Map<String, byte[]> files = storeFiles(tmp.resolve("b/store"));
-        WssPolicy policy = b.policy(lamp);
+        WssPolicy policy = new WssPolicy(false, false, true, Duration.ofSeconds(60));
         Document forged = Envelopes.invoke();
         lampSide(lamp, new byte[32], "impostor").secure(forged, policy, lamp);
-        WsSecurityException e = assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.wire(forged), lamp));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(Envelopes.wire(forged), lamp, Protection.NONE));
         assertEquals(Fault.FAILED_AUTHENTICATION, e.fault(), e.getMessage());
         assertEquals(before, keysB.metadata(lamp), "a forged UsernameToken recorded a key use");
         java.util.Map<String, byte[]> after = storeFiles(tmp.resolve("b/store"));
@@ -223,7 +234,7 @@ class WsSecurityComponentTest {
 
         Document genuine = Envelopes.invoke();
         lampSide(lamp, secret, "lamp").secure(genuine, policy, lamp);
-        b.verify(Envelopes.wire(genuine), lamp);
+        b.verify(Envelopes.wire(genuine), lamp, Protection.NONE);
         assertTrue(keysB.metadata(lamp).layers().get(org.trusthub.api.keystore.Layer.APPLICATION.ordinal())
                 .mechanisms().contains(KeystoreCredentials.UT_MECHANISM));
         assertFalse(keysB.discardEnrollment(lamp), "the genuine message's key use is durable");
@@ -295,57 +306,109 @@ class WsSecurityComponentTest {
     }
 
     @Test
-    void unenrolledPeersGetTheUnenrolledPolicyEnrolledOnesTheDefault() throws Exception {
-        assertTrue(b.policy(ThingId.of("dpws-stranger")).isPlain());
-        assertEquals(WssPolicy.SIGN_ENCRYPT, b.policy(HUB_A));
+    void unenrolledPeersArePlainWhateverThePolicyRequiresEnrolledOnesGetIt() throws Exception {
+        assertEquals(Protection.NONE, b.effective(ThingId.of("dpws-stranger"), SEALED));
+        assertEquals(SEALED, b.effective(HUB_A, SEALED));
         Document doc = Envelopes.invoke();
-        assertEquals(WssResult.NONE, b.secure(doc, ThingId.of("dpws-stranger")));
+        assertEquals(WssResult.NONE, b.secure(doc, ThingId.of("dpws-stranger"), SEALED));
         assertEquals(Envelopes.INVOKE, Envelopes.text(doc));
         // A plain message from the enrolled hub-a is a downgrade, whatever unenrolled peers may do.
-        WsSecurityException e = assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.invoke(), HUB_A));
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(Envelopes.invoke(), HUB_A, SEALED));
         assertEquals(Fault.INVALID_SECURITY, e.fault());
+        assertEquals(RefusalReason.POLICY, e.reason());
     }
 
     @Test
-    void policiesComeFromConfigurationAndFailClosed() {
-        assertEquals(WssPolicy.SIGN_ENCRYPT, b.policy(HUB_A));
-        assertTrue(b.policy(ThingId.of("legacy-2")).isPlain());
-        WssPolicy broken = b.policy(ThingId.of("broken-3"));
-        assertTrue(broken.sign() && broken.encrypt(), "an unreadable entry gets the strict policy");
+    void aRequiredProtectionBecomesTheActionsThatGiveIt() throws Exception {
+        assertEquals("signed", a.secure(Envelopes.invoke(), HUB_B, SIGNED).label());
+        assertEquals("signed", a.secure(Envelopes.invoke(), HUB_B, Protection.integrity()).label(),
+                "WS-Security reaches end to end, which also gives hop by hop");
+        assertEquals("signed+encrypted", a.secure(Envelopes.invoke(), HUB_B, SEALED).label());
+        assertEquals("signed+encrypted", a.secure(Envelopes.invoke(), HUB_B, Protection.confidentiality()).label());
+        assertEquals(WssResult.NONE, a.secure(Envelopes.invoke(), HUB_B, Protection.NONE));
+
+        Document signedOnly = Envelopes.invoke();
+        a.secure(signedOnly, HUB_B, SIGNED);
+        byte[] wire = SecureXml.serialize(signedOnly);
+        WsSecurityException e = assertThrows(WsSecurityException.class,
+                () -> b.verify(SecureXml.parse(wire), HUB_A, SEALED));
+        assertEquals(RefusalReason.POLICY, e.reason(), "signed only where encryption is required: a downgrade");
+        WssResult r = b.verify(SecureXml.parse(wire), HUB_A, SIGNED);
+        assertEquals(Optional.of(Authenticated.message(HUB_A, Layer.APPLICATION, "wss-x509", SIGNED)),
+                r.authenticated());
     }
 
     @Test
-    void severalEntriesInOneCfgValueAndRefusedOnesAreReported() {
-        // what a .cfg line 'thingPolicies = lamp-1: ...; legacy-2: plain; ...' delivers: one String
-        WsSecurityComponent c = new WsSecurityComponent(keysB, config("sign,encrypt",
-                "lamp-1: sign encrypt username ttl=60; legacy-2: plain;broken-3: sign shout; no-colon"),
+    void theUnenrolledSettingRefusesThemAndABadValueFailsClosed() {
+        WsSecurityComponent c = new WsSecurityComponent(keysB, config(WssEngine.REPLAY_ENTRIES_PER_SENDER, "refuse"),
                 Clock.systemUTC());
-        WssPolicy lamp = c.policy(ThingId.of("lamp-1"));
-        assertTrue(lamp.sign() && lamp.encrypt() && lamp.usernameToken(), lamp.label());
-        assertEquals(60, lamp.timestampTtl().toSeconds());
-        assertTrue(c.policy(ThingId.of("legacy-2")).isPlain(), "the second entry of the value applies");
-        WssPolicy broken = c.policy(ThingId.of("broken-3"));
-        assertTrue(broken.sign() && broken.encrypt() && !broken.usernameToken(), "a refused entry fails closed");
-        assertEquals(List.of(new PolicyReport.Row("default", "sign encrypt ttl=300"),
-                new PolicyReport.Row("unenrolled", "plain ttl=300"),
-                new PolicyReport.Row("lamp-1", "sign encrypt username ttl=60"),
-                new PolicyReport.Row("legacy-2", "plain ttl=300"),
-                new PolicyReport.Row("broken-3", "sign encrypt ttl=300")), c.policies());
-        assertEquals(List.of("thingPolicies entry 'broken-3: sign shout': unknown word 'shout'; broken-3 gets "
-                + "sign,encrypt", "thingPolicies entry 'no-colon': it is not '<thing id>: <words>'; ignored"),
-                c.refused());
-
-        // the typed-list text README used to show, which a .cfg with any plain value delivers as one String
-        c.modified(config("sign,encrypt", "[\"lamp-1: plain\", \"legacy-2: sign, username\"]"));
-        assertTrue(c.policy(ThingId.of("lamp-1")).isPlain());
-        assertEquals("signed+username", c.policy(ThingId.of("legacy-2")).label());
+        assertEquals(SEALED, c.effective(ThingId.of("dpws-stranger"), SEALED));
         assertEquals(List.of(), c.refused());
-        c.modified(config("sign,encrypt", "[lamp-1: plain]"));
-        assertEquals(1, c.refused().size(), c.refused().toString());
-        assertTrue(c.refused().get(0).startsWith("thingPolicies: '[lamp-1: plain]' starts with '[' but is not a "
-                + "list of quoted strings"), c.refused().get(0));
-        assertEquals(2, c.policies().size(), "nothing of a refused value applies: " + c.policies());
+        c.modified(config(WssEngine.REPLAY_ENTRIES_PER_SENDER, "shout"));
+        assertEquals(SEALED, c.effective(ThingId.of("dpws-stranger"), SEALED));
+        assertEquals(List.of("unenrolledPolicy 'shout' is neither plain nor refuse; unenrolled peers are refused"),
+                c.refused());
+        c.modified(config());
+        assertEquals(Protection.NONE, c.effective(ThingId.of("dpws-stranger"), SEALED));
     }
+
+    @Test
+    void refusalsAreCountedInTheSharedVocabulary() throws Exception {
+        Document doc = Envelopes.invoke();
+        a.secure(doc, HUB_B, SEALED);
+        byte[] wire = SecureXml.serialize(doc);
+        b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED);
+        assertThrows(WsSecurityException.class, () -> b.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"),
+                SEALED));
+        assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.invoke(), HUB_A, SEALED));
+        registryB.transition(HUB_A, Transition.MAINTAIN);
+        Document later = Envelopes.invoke();
+        a.secure(later, HUB_B, SEALED);
+        assertThrows(WsSecurityException.class, () -> b.verify(Envelopes.wire(later), HUB_A, SEALED));
+        assertEquals(List.of("-/REPLAY", "hub-a/POLICY", "hub-a/NOT_OPERATIONAL"), counted.seen);
+    }
+
+    @Test
+    void aThingEnrolledAfterTheCertificatesWereCachedIsKnownWithoutAnyEvent() throws Exception {
+        // The cache of certificate owners is loaded by the first message ...
+        Document first = Envelopes.invoke();
+        a.secure(first, HUB_B, SEALED);
+        b.verifyRequest(Envelopes.wire(first), ThingId.of("hosted"), SEALED);
+        // ... and a thing enrolled afterwards signs at once: no keystore event tells the provider.
+        KeyPair key = Party.p256();
+        Party sensor = new Party("sensor-9", key, "sensor-9", key.getPrivate());
+        operational(registryB, ThingId.of("sensor-9"), RootCredential.certificate(sensor.identity.certificate()));
+        assertEquals(Optional.of(ThingId.of("sensor-9")), signedBy(sensor).signer());
+    }
+
+    /** Records what the provider reported, as thing/reason. */
+    static final class Counted implements SecurityRefusals {
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void refused(Optional<ThingId> thing, Layer layer, String mechanism, RefusalReason reason) {
+            assertEquals(Layer.APPLICATION, layer);
+            assertEquals("ws-security", mechanism);
+            seen.add(thing.map(ThingId::value).orElse("-") + "/" + reason);
+        }
+
+        @Override
+        public List<RefusalCount> counts() {
+            return List.of();
+        }
+
+        @Override
+        public List<RefusalCount> counts(ThingId thing) {
+            return List.of();
+        }
+
+        @Override
+        public void clear(ThingId thing) {
+        }
+    }
+
+    private final Counted counted = new Counted();
 
     @Test
     void discoveryCompactSignatureBetweenHubs() throws Exception {
@@ -357,27 +420,27 @@ class WsSecurityComponentTest {
 
     @Test
     void theReplayShareOfASenderIsASettingAndABadValueChangesNothing() throws Exception {
-        WsSecurityComponent small = new WsSecurityComponent(keysB, config(2, "sign,encrypt"), Clock.systemUTC());
+        WsSecurityComponent small = new WsSecurityComponent(keysB, config(2), Clock.systemUTC());
         small.registry = registryB;
         for (int i = 0; i < 2; i++) {
             Document doc = Envelopes.invoke();
-            a.secure(doc, HUB_B);
-            small.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted"));
+            a.secure(doc, HUB_B, SEALED);
+            small.verifyRequest(Envelopes.wire(doc), ThingId.of("hosted"), SEALED);
         }
         Document third = Envelopes.invoke();
-        a.secure(third, HUB_B);
+        a.secure(third, HUB_B, SEALED);
         byte[] wire = SecureXml.serialize(third);
         WsSecurityException e = assertThrows(WsSecurityException.class,
-                () -> small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted")));
+                () -> small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED));
         assertEquals(Fault.FAILED_CHECK, e.fault(), e.getMessage());
 
-        small.modified(config(0, "sign,encrypt"));
+        small.modified(config(0));
         assertEquals(2, small.replayEntriesPerSender(), "0 is refused; the share stays as it was");
         assertThrows(WsSecurityException.class, () -> small.verifyRequest(SecureXml.parse(wire),
-                ThingId.of("hosted")));
+                ThingId.of("hosted"), SEALED));
         // Raised while running: the window keeps what it holds (no replay becomes possible) and takes one more.
-        small.modified(config(3, "sign,encrypt"));
-        small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"));
+        small.modified(config(3));
+        small.verifyRequest(SecureXml.parse(wire), ThingId.of("hosted"), SEALED);
         assertEquals(3, small.replayEntries(), "one Timestamp per signed message");
     }
 
@@ -388,12 +451,16 @@ class WsSecurityComponentTest {
     }
 
     /** The component's configuration (also SctRequestsTest's): plain for unenrolled things, a 300 s timestamp. */
-    static WsSecurityComponent.Config config(String defaults, String... things) {
-        return config(WssEngine.REPLAY_ENTRIES_PER_SENDER, defaults, things);
+    static WsSecurityComponent.Config config() {
+        return config(WssEngine.REPLAY_ENTRIES_PER_SENDER);
     }
 
-    /** As {@link #config(String, String...)} with this share of the replay window per sender. */
-    static WsSecurityComponent.Config config(int replayEntriesPerSender, String defaults, String... things) {
+    /** As {@link #config()} with this share of the replay window per sender. */
+    static WsSecurityComponent.Config config(int replayEntriesPerSender) {
+        return config(replayEntriesPerSender, "plain");
+    }
+
+    static WsSecurityComponent.Config config(int replayEntriesPerSender, String unenrolled) {
         return new WsSecurityComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -401,13 +468,8 @@ class WsSecurityComponentTest {
             }
 
             @Override
-            public String defaultPolicy() {
-                return defaults;
-            }
-
-            @Override
             public String unenrolledPolicy() {
-                return "plain";
+                return unenrolled;
             }
 
             @Override
@@ -418,11 +480,6 @@ class WsSecurityComponentTest {
             @Override
             public int replayEntriesPerSender() {
                 return replayEntriesPerSender;
-            }
-
-            @Override
-            public String[] thingPolicies() {
-                return things;
             }
         };
     }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;

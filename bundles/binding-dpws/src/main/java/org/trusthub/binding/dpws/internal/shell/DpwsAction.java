@@ -22,9 +22,7 @@ public abstract class DpwsAction implements Action {
     public final Object execute() throws Exception {
         DpwsStack stack = binding.stack();
         if (stack == null) {
-            throw error(binding.waitingForSecurity()
-                    ? "the DPWS binding waits for the WS-Security provider (requireMessageSecurity = true)"
-                    : "the DPWS binding is not running");
+            throw error("the DPWS binding is not running");
         }
         try {
             run(stack);

@@ -5,26 +5,27 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.internal.PolicyWords;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.security.wss.DiscoverySigner;
 import org.trusthub.security.wss.WsSecurity;
 import org.trusthub.security.wss.WsSecurityException;
-import org.trusthub.security.wss.WssPolicy;
 import org.trusthub.security.wss.WssResult;
 import org.w3c.dom.Document;
 
 /**
  * Offers the WS-Security provider of security-wss to the binding as its {@link SoapSecurity} seam. The dependency
- * runs binding to security: security-wss knows nothing of DPWS. Satisfied only while a {@link WsSecurity} service
- * is registered, so the binding runs plain without trusthub-wss.
+ * runs binding to security: security-wss knows nothing of DPWS. A stateless adapter, registered only while a
+ * {@link WsSecurity} service is: when the provider goes, so does this service, and the binding (which holds it by an
+ * optional dynamic greedy reference) refuses secured traffic until a provider is back; the binding itself, its HTTP
+ * server and its discovery keep running.
  */
 @Component(service = SoapSecurity.class)
-public final class WsSecurityBridge implements SoapSecurity, PolicyWords {
+public final class WsSecurityBridge implements SoapSecurity {
 
     private final WsSecurity wss;
 
@@ -34,54 +35,36 @@ public final class WsSecurityBridge implements SoapSecurity, PolicyWords {
     }
 
     @Override
-    public SoapProtection policy(ThingId thing) {
-        WssPolicy p = wss.policy(thing);
-        return new SoapProtection(p.sign(), p.encrypt());
-    }
-
-    /** As thingPolicies writes it: "sign encrypt username ttl=300", or "plain". */
-    @Override
-    public String policyWords(ThingId thing) {
-        WssPolicy p = wss.policy(thing);
-        if (p.isPlain()) {
-            return "plain";
-        }
-        StringBuilder b = new StringBuilder();
-        if (p.sign()) {
-            b.append("sign ");
-        }
-        if (p.encrypt()) {
-            b.append("encrypt ");
-        }
-        if (p.usernameToken()) {
-            b.append("username ");
-        }
-        return b.append("ttl=").append(p.timestampTtl().toSeconds()).toString();
+    public Protection effective(ThingId thing, Protection required) {
+        return wss.effective(thing, required);
     }
 
     @Override
-    public SoapProtection secure(Document envelope, ThingId peer) throws SoapSecurityException {
+    public Protection secure(Document envelope, ThingId peer, Protection required) throws SoapSecurityException {
         try {
-            return protection(wss.secure(envelope, peer));
+            WssResult r = wss.secure(envelope, peer, required);
+            return !r.signed() ? Protection.NONE
+                    : r.encrypted() ? Protection.confidentiality().endToEnd() : Protection.integrity().endToEnd();
         } catch (WsSecurityException e) {
             throw translate(e);
         }
     }
 
     @Override
-    public SoapProtection verify(Document envelope, ThingId peer) throws SoapSecurityException {
+    public Optional<Authenticated> verify(Document envelope, ThingId peer, Protection required)
+            throws SoapSecurityException {
         try {
-            return protection(wss.verify(envelope, peer));
+            return wss.verify(envelope, peer, required).authenticated();
         } catch (WsSecurityException e) {
             throw translate(e);
         }
     }
 
     @Override
-    public VerifiedRequest verifyRequest(Document envelope, ThingId hosted) throws SoapSecurityException {
+    public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+            throws SoapSecurityException {
         try {
-            WssResult r = wss.verifyRequest(envelope, hosted);
-            return new VerifiedRequest(protection(r), r.signer());
+            return new VerifiedRequest(wss.verifyRequest(envelope, hosted, required).authenticated());
         } catch (WsSecurityException e) {
             throw translate(e);
         }
@@ -110,10 +93,6 @@ public final class WsSecurityBridge implements SoapSecurity, PolicyWords {
             return HUB_SIGNER;
         }
         return s.thing().map(ThingId::value).orElse(s.certificate().getSubjectX500Principal().getName());
-    }
-
-    private static SoapProtection protection(WssResult r) {
-        return new SoapProtection(r.signed(), r.encrypted());
     }
 
     // The provider's messages name the fault without key material; they pass through as they are.

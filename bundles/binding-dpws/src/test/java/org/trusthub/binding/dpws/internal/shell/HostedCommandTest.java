@@ -41,12 +41,15 @@ class HostedCommandTest {
     }
 
     @Test
-    void showsTheWholePolicyAndTheFullEndpointUrl() throws Exception {
+    void showsWhatThePolicyRequiresAndTheFullEndpointUrl() throws Exception {
         ThingId lamp = ThingId.of("lamp-1");
         ThingId plug = ThingId.of("plug-2");
         try (FileThingKeyStore keys = FileThingKeyStore.open(tmp.resolve("store"), tmp.resolve("master.key"))) {
             WsSecurityBridge wss = new WsSecurityBridge(new WsSecurityComponent(keys, config(Map.of(
-                    "thingPolicies", new String[] {"lamp-1: sign username", "plug-2: sign encrypt ttl=60"}))));
+                    "unenrolledPolicy", "refuse"))));
+            org.trusthub.binding.dpws.internal.Policies policy = new org.trusthub.binding.dpws.internal.Policies(
+                    t -> t.equals(lamp) ? org.trusthub.api.security.Protection.integrity().endToEnd()
+                            : org.trusthub.api.security.Protection.confidentiality().endToEnd());
             DpwsStack stack = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub",
                     Duration.ofSeconds(5)), new ThingSource() {
                         @Override
@@ -58,7 +61,7 @@ class HostedCommandTest {
                         public Optional<String> state(ThingId thing) {
                             return Optional.of("OPERATIONAL");
                         }
-                    }, new MessageSecurity(() -> wss, true));
+                    }, org.trusthub.binding.dpws.internal.Policies.with(() -> wss, policy));
             try {
                 stack.start();
                 HostedCommand command = new HostedCommand();
@@ -66,8 +69,8 @@ class HostedCommandTest {
                 command.out = new PrintStream(out, true, StandardCharsets.UTF_8);
                 command.run(stack);
                 String text = out.toString(StandardCharsets.UTF_8);
-                assertTrue(text.contains("sign username ttl=300"), text);
-                assertTrue(text.contains("sign encrypt ttl=60"), text);
+                assertTrue(text.contains("integrity/end-to-end"), text);
+                assertTrue(text.contains("confidentiality/end-to-end"), text);
                 String url = "http://127.0.0.1:" + stack.httpPort() + stack.host().deviceFor(lamp).devicePath();
                 assertTrue(text.contains(url), url + " not in\n" + text);
                 assertTrue(text.contains(stack.host().deviceFor(lamp).address()), text);

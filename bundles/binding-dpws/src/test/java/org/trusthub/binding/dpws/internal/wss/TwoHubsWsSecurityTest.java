@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.dpws.internal.Policies;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.dpws.internal.DeviceHost;
 import org.trusthub.binding.dpws.internal.DiscoveredDevice;
@@ -35,7 +38,6 @@ import org.trusthub.binding.dpws.internal.MessageSecurity;
 import org.trusthub.binding.dpws.internal.SoapMessage;
 import org.trusthub.binding.dpws.internal.ThingSource;
 import org.trusthub.binding.dpws.internal.Xml;
-import org.trusthub.binding.dpws.spi.SoapProtection;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
@@ -69,7 +71,7 @@ class TwoHubsWsSecurityTest {
     final List<byte[]> sentByA = new CopyOnWriteArrayList<>();
 
     /** Keeps the bytes of each envelope after it was secured, to look at the wire and to replay it. */
-    final class Recording implements SoapSecurity {
+    final class Recording extends org.trusthub.binding.dpws.internal.SoapSecurityStub {
         final SoapSecurity inner;
 
         Recording(SoapSecurity inner) {
@@ -77,25 +79,27 @@ class TwoHubsWsSecurityTest {
         }
 
         @Override
-        public SoapProtection policy(ThingId t) {
-            return inner.policy(t);
+        public Protection effective(ThingId t, Protection required) {
+            return inner.effective(t, required);
         }
 
         @Override
-        public SoapProtection secure(Document envelope, ThingId t) throws SoapSecurityException {
-            SoapProtection p = inner.secure(envelope, t);
+        public Protection secure(Document envelope, ThingId t, Protection required) throws SoapSecurityException {
+            Protection p = inner.secure(envelope, t, required);
             sentByA.add(Xml.serialize(envelope));
             return p;
         }
 
         @Override
-        public SoapProtection verify(Document envelope, ThingId t) throws SoapSecurityException {
-            return inner.verify(envelope, t);
+        public Optional<Authenticated> verify(Document envelope, ThingId t, Protection required)
+                throws SoapSecurityException {
+            return inner.verify(envelope, t, required);
         }
 
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId t) throws SoapSecurityException {
-            return inner.verifyRequest(envelope, t);
+        public VerifiedRequest verifyRequest(Document envelope, ThingId t, Protection required)
+                throws SoapSecurityException {
+            return inner.verifyRequest(envelope, t, required);
         }
 
         @Override
@@ -109,16 +113,18 @@ class TwoHubsWsSecurityTest {
         }
     }
 
-    /** The provider's configuration: the given default policy, every other setting at its declared default. */
-    static WsSecurityComponent.Config config(String defaults) {
+    /** What the security policy requires of every thing here: signed and encrypted, as the shipped default. */
+    static final Policies SEALED = new Policies(t -> Protection.confidentiality().endToEnd());
+
+    /** The provider's configuration: every setting at its declared default. */
+    static WsSecurityComponent.Config config() {
         return (WsSecurityComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
                 WsSecurityComponent.Config.class.getClassLoader(), new Class<?>[] {WsSecurityComponent.Config.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "annotationType" -> WsSecurityComponent.Config.class;
-                    case "defaultPolicy" -> defaults;
                     case "hashCode" -> 0;
                     case "equals" -> proxy == args[0];
-                    case "toString" -> "config(" + defaults + ")";
+                    case "toString" -> "config()";
                     default -> method.getDefaultValue();
                 });
     }
@@ -144,17 +150,17 @@ class TwoHubsWsSecurityTest {
                 return Optional.of("OPERATIONAL");
             }
         };
-        SoapSecurity b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config("sign,encrypt")));
+        SoapSecurity b = new WsSecurityBridge(new WsSecurityComponent(keysB, registryB, config()));
         hubB = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, false, true, "hub-b",
-                Duration.ofSeconds(5)), things, new MessageSecurity(() -> b));
+                Duration.ofSeconds(5)), things, Policies.with(() -> b, SEALED));
         hubB.start();
         // Hub A's operator enrols B's device under the id the binding gives it, with B's hub certificate.
         ThingId deviceOfB = ThingId.of("dpws:" + hubB.host().deviceFor(LAMP).uuid());
         operational(registryA, deviceOfB, RootCredential.certificate(keysB.hubIdentity().certificate()));
         SoapSecurity a = new Recording(new WsSecurityBridge(new WsSecurityComponent(keysA, registryA,
-                config("sign,encrypt"))));
+                config())));
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a",
-                Duration.ofSeconds(5)), things, new MessageSecurity(() -> a));
+                Duration.ofSeconds(5)), things, Policies.with(() -> a, SEALED));
         hubA.start();
     }
 
@@ -248,10 +254,10 @@ class TwoHubsWsSecurityTest {
         keysA = FileThingKeyStore.open(tmp.resolve("a2/store"), tmp.resolve("a2/master.key"));
         registryA = new ThingRegistryCore(tmp.resolve("a2/registry"), keysA, LifecycleEventSink.NONE,
                 Clock.systemUTC());
-        SoapSecurity a2 = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config("sign,encrypt")));
+        SoapSecurity a2 = new WsSecurityBridge(new WsSecurityComponent(keysA, registryA, config()));
         hubA.close();
         hubA = new DpwsStack(new DpwsStack.Config(List.of(), 0, 0, true, false, true, false, "hub-a2",
-                Duration.ofSeconds(5)), null, new MessageSecurity(() -> a2));
+                Duration.ofSeconds(5)), null, Policies.with(() -> a2, SEALED));
         hubA.start();
         hubA.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(), hubB.discoveryPort()),
                 Duration.ofSeconds(1));

@@ -1,10 +1,14 @@
-package org.trusthub.security.wss;
+package org.trusthub.security.wss.internal;
 
 import java.time.Duration;
 import java.util.Objects;
 
+import org.trusthub.api.security.Protection;
+
 /**
- * What WS-Security a thing's messages carry, both ways: what the hub adds to messages it sends and what it requires
+ * The WSS4J actions that give a required {@link Protection}: integrity (hop by hop or end to end: WS-Security
+ * always reaches end to end) is a signed Timestamp and signature, confidentiality adds encryption of the Body, none
+ * is no WS-Security header. What a thing's messages carry, both ways: what the hub adds to messages it sends and what it requires
  * of messages it receives. Every non-plain policy adds and requires a signed-or-not Timestamp; a message that carries
  * less than the policy requires is refused (no downgrade).
  *
@@ -26,6 +30,15 @@ public record WssPolicy(boolean sign, boolean encrypt, boolean usernameToken, Du
         if (timestampTtl.isNegative() || timestampTtl.isZero() || timestampTtl.toSeconds() > 3600) {
             throw new IllegalArgumentException("timestamp validity must be 1 s to 1 h, not " + timestampTtl);
         }
+    }
+
+    /** The actions that give {@code required}, with messages valid for {@code ttl}. */
+    public static WssPolicy of(Protection required, Duration ttl) {
+        return switch (required.level()) {
+            case NONE -> new WssPolicy(false, false, false, ttl);
+            case INTEGRITY -> new WssPolicy(true, false, false, ttl);
+            case CONFIDENTIALITY -> new WssPolicy(true, true, false, ttl);
+        };
     }
 
     /** Whether messages carry no WS-Security header at all. */

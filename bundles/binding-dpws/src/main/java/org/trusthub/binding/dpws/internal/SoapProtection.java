@@ -1,7 +1,9 @@
-package org.trusthub.binding.dpws.spi;
+package org.trusthub.binding.dpws.internal;
+
+import org.trusthub.api.security.Protection;
 
 /**
- * Which protections a SOAP message has (or a policy requires).
+ * Which WS-Security protections a SOAP message carried, in the words the shell prints.
  *
  * @param signed   the body and the addressing headers are signed, with a signed timestamp
  * @param encrypted the body is encrypted
@@ -10,6 +12,12 @@ public record SoapProtection(boolean signed, boolean encrypted) {
 
     /** Neither signed nor encrypted. */
     public static final SoapProtection NONE = new SoapProtection(false, false);
+
+    /** What a message with {@code p} carried: signed from integrity up, encrypted with confidentiality. */
+    public static SoapProtection of(Protection p) {
+        return new SoapProtection(p.level() != Protection.Level.NONE,
+                p.level() == Protection.Level.CONFIDENTIALITY);
+    }
 
     /** Whether this protection includes everything {@code required} asks for. */
     public boolean covers(SoapProtection required) {

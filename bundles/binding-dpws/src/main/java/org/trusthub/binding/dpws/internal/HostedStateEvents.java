@@ -1,0 +1,36 @@
+package org.trusthub.binding.dpws.internal;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * The event source of hosted devices: a hosted thing's lifecycle transition becomes the WS-Eventing StateChanged
+ * notification its subscribers asked for, and a Hello or Bye when it starts or stops being hosted. Releasing what a
+ * thing that leaves OPERATIONAL holds is not done here but by {@link DpwsBinding#release}, which the lifecycle
+ * dispatcher calls.
+ */
+@Component(service = EventHandler.class, property = EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL)
+public final class HostedStateEvents implements EventHandler {
+
+    private final DpwsBinding binding;
+
+    @Activate
+    public HostedStateEvents(@Reference DpwsBinding binding) {
+        this.binding = binding;
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Object id = event.getProperty(TrustHubEvents.THING);
+        Object to = event.getProperty(TrustHubEvents.TO_STATE);
+        if (id instanceof String text && ThingId.isValid(text)) {
+            binding.stateChanged(ThingId.of(text), to == null ? null : to.toString());
+        }
+    }
+}
