@@ -16,27 +16,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.trusthub.api.model.InvalidValueException;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.Property;
 import org.trusthub.api.model.PropertyValue;
 import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.Quality;
 import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedAdapter;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedPeripheral;
+import org.trusthub.binding.bluetooth.simulator.SimulatedAdapter;
+import org.trusthub.binding.bluetooth.simulator.SimulatedPeripheral;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
+import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
 
 /**
  * A simulated temperature sensor's GATT values in the hub's thing model, against the real keystore, registry, link
- * provider, bridge and model; lifecycle and value events reach the provider synchronously as EventAdmin would.
+ * provider, bridge and model; the lifecycle dispatcher's calls are made synchronously.
  */
 class BluetoothPropertiesTest {
 
@@ -47,43 +49,28 @@ class BluetoothPropertiesTest {
     SimulatedAdapter adapter;
     BluetoothBridgeImpl bridge;
     BluetoothProperties properties;
+    BleLinkSecurityProvider provider;
+    final BleTestSecurity.Policy policy = new BleTestSecurity.Policy();
+    final BleTestSecurity.Refusals refusals = new BleTestSecurity.Refusals();
     ModelCore model;
 
     @BeforeEach
     void start() throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
-        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> deliver(
-                new Event(topic, props)), Clock.systemUTC());
+        // the lifecycle dispatcher's calls, synchronously; the model removes a decommissioned thing itself
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> {
+            BleTestSecurity.dispatch(registry, bridge, provider, topic, props);
+            if (model != null && Transition.DECOMMISSION.name().equals(props.get("transition"))) {
+                model.remove(ThingId.of((String) props.get("thing.id")));
+            }
+        }, Clock.systemUTC());
         adapter = new SimulatedAdapter(dir.resolve("sim"), 2, 0);
-        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
-                BluetoothBridgeTest.config(false), null);
-        bridge.setEventAdmin(new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                deliver(event);
-            }
-
-            @Override
-            public void sendEvent(Event event) {
-                deliver(event);
-            }
-        });
-        properties = new BluetoothProperties(bridge, registry);
+        provider = new BleLinkSecurityProvider(keystore);
+        bridge = new BluetoothBridgeImpl(keystore, registry, adapter, BleTestSecurity.config(false), null);
+        BleTestSecurity.wire(bridge, provider, policy, refusals);
+        properties = bridge.properties();
         model = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
         model.attach(properties);
-    }
-
-    // What EventAdmin does in the hub: the bridge and the provider hear lifecycle events, the model decommissions.
-    private void deliver(Event event) {
-        if (bridge != null) {
-            bridge.handleEvent(event);
-        }
-        if (properties != null) {
-            properties.handleEvent(event);
-        }
-        if (model != null && Transition.DECOMMISSION.name().equals(event.getProperty("transition"))) {
-            model.remove(ThingId.of((String) event.getProperty("thing.id")));
-        }
     }
 
     @AfterEach
@@ -146,6 +133,8 @@ class BluetoothPropertiesTest {
         assertFalse(model.model(thing).orElseThrow().available());
         assertThrows(PropertyWriteException.class, () -> model.writeText(thing, "interval", "10"));
         registry.transition(thing, Transition.RESUME);
+        // back in service with its next value
+        properties.read(thing);
         assertTrue(model.model(thing).orElseThrow().available());
 
         bridge.remove(thing);
@@ -155,7 +144,7 @@ class BluetoothPropertiesTest {
     @Test
     void bondsKeptFromBeforeAreDescribedWhenTheModelAttaches() {
         ThingId thing = pair("sim-thermo-2");
-        bridge.readTemperature(thing);
+        properties.read(thing);
         model.detach(properties);
         ModelCore fresh = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
         fresh.attach(properties);
@@ -181,5 +170,19 @@ class BluetoothPropertiesTest {
             Thread.sleep(20);
         }
         return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
+    }
+
+    @Test
+    void raisingTheThingsRequirementRefusesItsReadsAndTakesItsValuesOutOfService() {
+        ThingId thing = pair("sim-thermo-1");
+        assertEquals(21.5, properties.read(thing));
+        assertEquals(Origin.READ, value(thing, "temperature").orElseThrow().origin());
+
+        policy.inbound = Protection.parse("confidentiality/end-to-end");
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> properties.read(thing));
+        assertEquals(BleSecurityException.Reason.POLICY, e.reason());
+        assertFalse(model.model(thing).orElseThrow().available(), "the value that arrived below it is not served");
+        assertEquals(Quality.UNAVAILABLE, value(thing, "temperature").orElseThrow().quality());
+        assertEquals(1L, refusals.count(RefusalReason.POLICY));
     }
 }

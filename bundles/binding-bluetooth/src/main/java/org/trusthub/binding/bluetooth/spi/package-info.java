@@ -1,7 +1,8 @@
 /**
- * The Bluetooth LE bridge's contract with the rest of the hub: adapters (a BlueZ one on Linux, a simulated one for
- * tests and the demo) and the bridge's operations (scan, pair, bonds, GATT values).
+ * What may plug into the Bluetooth LE binding: an adapter ({@link org.trusthub.binding.bluetooth.spi.BleAdapter},
+ * registered as a service: the BlueZ one inside the binding, the simulated one in its own bundle), the connections it
+ * carries, and the GATT profile and ATT codec the binding speaks over them.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")
-package org.trusthub.binding.bluetooth;
+package org.trusthub.binding.bluetooth.spi;
