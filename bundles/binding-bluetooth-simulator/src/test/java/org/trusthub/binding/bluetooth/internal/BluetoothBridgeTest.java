@@ -364,4 +364,18 @@ class BluetoothBridgeTest {
         bridge.release(thing); // again: idempotent
         assertTrue(bridge.bonds().isEmpty());
     }
+
+    @Test
+    void rotatedLinkKeysDropTheBondAtTheNextConnection() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(thing));
+        keystore.rotate(thing, Layer.LINK);
+        provider.forget(thing); // what the dispatcher does when a thing's LINK keys are rotated
+
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
+        assertEquals(Reason.UNKNOWN_KEY, e.reason());
+        assertTrue(e.getMessage().contains("pair it again"), e.getMessage());
+        assertTrue(bridge.bonds().isEmpty());
+        assertEquals(1L, refusals.count(RefusalReason.UNKNOWN_KEY));
+    }
 }

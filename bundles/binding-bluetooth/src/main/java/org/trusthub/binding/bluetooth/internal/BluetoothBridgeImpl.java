@@ -403,6 +403,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (open != null && open.air().isOpen() && open.isEncrypted()) {
             return open;
         }
+        keysStillThere(thing);
         BleLinkSecurity security = provider(Optional.of(thing), "encryption with " + thing);
         BleAddress address = adapter.scan().stream().map(Advertisement::address)
                 .filter(a -> bonds.resolve(a).filter(thing::equals).isPresent()).findFirst()
@@ -448,6 +449,18 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (!bonds.isBonded(thing)) {
             throw refusals.refused(Optional.of(thing), Reason.UNKNOWN_KEY, thing + " has no bond",
                     "session with " + thing);
+        }
+    }
+
+    /**
+     * A rotation of the thing's LINK keys destroys the stored LTK (the dispatcher then only tells the provider): the
+     * bond is dropped at the next connection, so the thing must pair again.
+     */
+    private void keysStillThere(ThingId thing) {
+        if (!stillBonded(thing)) {
+            release(thing);
+            throw refusals.refused(Optional.of(thing), Reason.UNKNOWN_KEY, thing + " has no bond any more (its "
+                    + "keys were rotated or revoked); pair it again", "session with " + thing);
         }
     }
 
@@ -497,6 +510,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     /** The identity address of an operational, bonded thing, for the host stack. */
     private BleAddress hostIdentity(ThingId thing) {
         operationalAndBonded(thing);
+        keysStillThere(thing);
         return BleAddress.parse(BondStore.identityOf(thing).orElseThrow(), false);
     }
 
