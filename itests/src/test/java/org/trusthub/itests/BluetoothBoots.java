@@ -195,6 +195,19 @@ public final class BluetoothBoots {
             String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
 
+            // The security policy: requiring more than the encrypted link gives refuses the thing's reads, counted in
+            // the hub's refusals; back to what the link gives, they are allowed again.
+            String rule = "protect " + THERMO_1.value() + " bluetooth in confidentiality/end-to-end";
+            run(shell, "trusthub:policy-add " + rule);
+            String below = refused(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(below, below.startsWith("Error: refused (POLICY)") && below.contains(
+                    "requires confidentiality/end-to-end"));
+            String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
+            assertTrue(counted, counted.contains("POLICY") && counted.contains("bluetooth"));
+            run(shell, "trusthub:policy-remove " + rule);
+            read = run(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(read, read.contains("temperature 21.5 C"));
+
             // The thing model (trusthub-model came with the feature): the bond kept from the first boot is described,
             // the value just read is there, an interval write goes over the encrypted link, a bad one is refused.
             String properties = shell.awaitOutput("trusthub:thing-properties " + THERMO_1.value(), "21.5");
