@@ -162,6 +162,24 @@ public final class BluetoothBoots {
 
             String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
+
+            // The link provider swapped (its component disabled, then enabled again): meanwhile reads are refused and
+            // counted; then the same bridge, not a restarted one, uses the new provider.
+            Object bridge = bindings[0].getProperty("service.id");
+            String component = "org.trusthub.security.link.ble.internal.BleLinkSecurityProvider";
+            run(shell, "scr:disable " + component);
+            String absent = refused(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(absent, absent.startsWith("Error: refused (PROVIDER_ABSENT)"));
+            String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
+            assertTrue(counted, counted.contains("NOT_OPERATIONAL"));
+            run(shell, "scr:enable " + component);
+            read = Await.until("reads with the new provider", Await.DEFAULT_TIMEOUT,
+                    () -> shell.run("trusthub:ble-read " + THERMO_1.value()), out -> out.contains("21.5 C"),
+                    AssertionError.class::isInstance);
+            assertEquals("the bridge was not restarted", bridge, context.getServiceReferences(
+                    "org.trusthub.api.binding.ProtocolBinding", "(trusthub.protocol=bluetooth)")[0]
+                            .getProperty("service.id"));
+
             String bonds = run(shell, "trusthub:ble-bonds");
             assertTrue(bonds, bonds.contains(THERMO_1.value()) && bonds.contains("C0:51:4D:00:00:01"));
             String ltk = ltkHex();

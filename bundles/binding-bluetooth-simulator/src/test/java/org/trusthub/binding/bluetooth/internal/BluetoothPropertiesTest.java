@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +33,7 @@ import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
 import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+import org.trusthub.testkit.Await;
 
 /**
  * A simulated temperature sensor's GATT values in the hub's thing model, against the real keystore, registry, link
@@ -96,14 +95,15 @@ class BluetoothPropertiesTest {
         assertEquals(List.of("temperature", "interval"), m.properties().stream().map(Property::id).toList());
 
         model.refresh(thing);
-        PropertyValue read = await(() -> value(thing, "temperature").orElse(null));
+        PropertyValue read = Await.nonNull("the read value", () -> value(thing, "temperature").orElse(null));
         assertEquals(21.5, read.value());
         assertEquals(Origin.READ, read.origin());
 
         bridge.subscribe(thing);
         SimulatedPeripheral p = adapter.peripheral("sim-thermo-1").orElseThrow();
         p.setTemperature(23.25);
-        PropertyValue notified = await(() -> value(thing, "temperature").filter(v -> v.value().equals(23.25))
+        PropertyValue notified = Await.nonNull("the notified value", () -> value(thing, "temperature")
+                .filter(v -> v.value().equals(23.25))
                 .orElse(null));
         assertEquals(Origin.REPORT, notified.origin());
         assertTrue(model.model(ThingId.of("ble-c0514d000002")).isEmpty(), "an unpaired sensor has no model");
@@ -159,17 +159,6 @@ class BluetoothPropertiesTest {
 
     private Optional<PropertyValue> value(ThingId thing, String property) {
         return model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value);
-    }
-
-    private static <T> T await(Supplier<T> condition) throws InterruptedException {
-        for (int i = 0; i < 250; i++) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(20);
-        }
-        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +41,7 @@ import org.trusthub.security.link.ble.BleLinkSecurity;
 import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.BleSecurityException.Reason;
 import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+import org.trusthub.testkit.Await;
 
 /**
  * The bridge on the BlueZ adapter, through bluez-dbus, against BlueZ played by python-dbusmock on a private bus (see
@@ -154,12 +154,14 @@ class BluezBridgeTest {
                 && l.contains("request")), "a write request of 120 s: " + bluez.calls());
 
         bridge.subscribe(thing);
-        await(() -> bridge.properties().lastTemperature(thing).equals(Optional.of(22.25)), "the first notification");
+        Await.until("the first notification", () -> bridge.properties().lastTemperature(thing)
+                .equals(Optional.of(22.25)));
         // another local process forges BlueZ's signal (-40.96 degrees C): ignored; then the peripheral's own notification
         // (the daemon routes both in order, so once the genuine one is seen the forged one has been handled)
         assertEquals(0, bluez.forgeNotification(TEMPERATURE_CHAR, 0x00, 0xF0).exit());
         bluez.notify(TEMPERATURE_CHAR, 0x10, 0x09);
-        await(() -> bridge.properties().lastTemperature(thing).equals(Optional.of(23.2)), "a later notification");
+        Await.until("a later notification", () -> bridge.properties().lastTemperature(thing)
+                .equals(Optional.of(23.2)));
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("not from BlueZ"), "the forged signal was ignored");
     }
 
@@ -322,7 +324,7 @@ class BluezBridgeTest {
     }
 
     private void awaitPending() throws InterruptedException {
-        await(() -> !confirmations.pending().isEmpty(), "numeric comparison for the operator");
+        Await.until("numeric comparison for the operator", () -> !confirmations.pending().isEmpty());
     }
 
     private void assertRefused(Future<ThingId> pairing, String why) throws Exception {
@@ -347,14 +349,6 @@ class BluezBridgeTest {
         String section = info.substring(info.indexOf("[" + group + "]"));
         String line = section.lines().filter(l -> l.startsWith("Key=")).findFirst().orElseThrow();
         return line.substring(4);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        // bounded wait for an asynchronous D-Bus signal; not a timing assertion
-        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(50);
-        }
-        assertTrue(condition.getAsBoolean(), "no " + what + " arrived");
     }
 
     /** Copies what is written to two streams. */
