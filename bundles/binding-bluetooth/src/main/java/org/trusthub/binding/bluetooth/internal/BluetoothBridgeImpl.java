@@ -101,6 +101,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     private final Set<ThingId> subscribed = ConcurrentHashMap.newKeySet();
     private final Refusals refusals = new Refusals(() -> securityRefusals);
     private final BluetoothProperties properties;
+    private final SecurityGate gate;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
@@ -112,6 +113,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         this.allowLegacy = config.allowLegacyPairing();
         this.bonds = new BondStore(keystore);
         this.properties = new BluetoothProperties(this, registry);
+        this.gate = new SecurityGate(() -> provider, () -> policy, refusals, properties::unavailable);
         bonds.reload();
         if (context != null) {
             Dictionary<String, Object> props = new Hashtable<>();
@@ -201,7 +203,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     @Override
     public ThingId pair(String address, String owner) {
         BleAddress target = BleAddress.parse(address, true);
-        BleLinkSecurity security = provider(Optional.empty(), "pairing with " + target);
+        BleLinkSecurity security = gate.provider(Optional.empty(), "pairing with " + target);
         if (adapter instanceof HostStackAdapter host) {
             return pairOnHost(host, target, owner);
         }
@@ -300,12 +302,12 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         }
         if (adapter instanceof HostStackAdapter host) {
             BleAddress identity = hostIdentity(thing);
-            admit(hostAuthenticated(thing), false);
+            gate.admit(hostAuthenticated(thing), false);
             host.write(identity, HostStackAdapter.INTERVAL_UUID, Gatt.uint16(seconds));
             return;
         }
         CentralLink link = link(thing);
-        admit(authenticated(thing, link), false);
+        gate.admit(authenticated(thing, link), false);
         att(thing, link, AttPdu.writeRequest(Gatt.INTERVAL, Gatt.uint16(seconds)));
     }
 
@@ -331,7 +333,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
      *         {@code PROVIDER_ABSENT} while the provider or the policy is absent, {@code MALFORMED} for a bad value
      */
     private double accept(Authenticated by, byte[] value, Origin origin) {
-        admit(by, true);
+        gate.admit(by, true);
         double celsius;
         try {
             celsius = Gatt.temperature(value);
@@ -340,36 +342,6 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         }
         properties.publish(by.thing(), celsius, origin);
         return celsius;
-    }
-
-    /** Refuses what the policy does not allow; fails closed while the provider or the policy is absent. */
-    private void admit(Authenticated by, boolean inbound) {
-        ThingId thing = by.thing();
-        String what = (inbound ? "value from " : "write to ") + thing;
-        provider(Optional.of(thing), what);
-        SecurityPolicy p = policy;
-        if (p == null) {
-            throw refusals.refused(Optional.of(thing), Reason.PROVIDER_ABSENT, "no security policy is registered; "
-                    + "Bluetooth LE traffic is refused until one is", what);
-        }
-        Protection required = inbound ? p.inbound(thing, PROTOCOL) : p.outbound(thing, PROTOCOL);
-        if (!by.protection().satisfies(required)) {
-            if (inbound) {
-                properties.unavailable(thing);
-            }
-            throw refusals.refused(Optional.of(thing), Reason.POLICY, "the security policy requires "
-                    + required + (inbound ? " on what " + thing + " sends" : " on what the hub sends " + thing)
-                    + " over bluetooth; its link gives " + by.protection() + " (" + by.mechanism() + ")", what);
-        }
-    }
-
-    private BleLinkSecurity provider(Optional<ThingId> thing, String what) {
-        BleLinkSecurity p = provider;
-        if (p == null) {
-            throw refusals.refused(thing, Reason.PROVIDER_ABSENT, "the Bluetooth LE link security provider is "
-                    + "absent; refused until it is back", what);
-        }
-        return p;
     }
 
     private static Authenticated authenticated(ThingId thing, CentralLink link) {
@@ -404,7 +376,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
             return open;
         }
         keysStillThere(thing);
-        BleLinkSecurity security = provider(Optional.of(thing), "encryption with " + thing);
+        BleLinkSecurity security = gate.provider(Optional.of(thing), "encryption with " + thing);
         BleAddress address = adapter.scan().stream().map(Advertisement::address)
                 .filter(a -> bonds.resolve(a).filter(thing::equals).isPresent()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(thing + " is not advertising (no address resolves "
