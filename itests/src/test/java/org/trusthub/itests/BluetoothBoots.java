@@ -162,6 +162,24 @@ public final class BluetoothBoots {
 
             String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
+
+            // The link provider swapped (its component disabled, then enabled again): meanwhile reads are refused and
+            // counted; then the same bridge, not a restarted one, uses the new provider.
+            Object bridge = bindings[0].getProperty("service.id");
+            String component = "org.trusthub.security.link.ble.internal.BleLinkSecurityProvider";
+            run(shell, "scr:disable " + component);
+            String absent = refused(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(absent, absent.startsWith("Error: refused (PROVIDER_ABSENT)"));
+            String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
+            assertTrue(counted, counted.contains("NOT_OPERATIONAL"));
+            run(shell, "scr:enable " + component);
+            read = Await.until("reads with the new provider", Await.DEFAULT_TIMEOUT,
+                    () -> shell.run("trusthub:ble-read " + THERMO_1.value()), out -> out.contains("21.5 C"),
+                    AssertionError.class::isInstance);
+            assertEquals("the bridge was not restarted", bridge, context.getServiceReferences(
+                    "org.trusthub.api.binding.ProtocolBinding", "(trusthub.protocol=bluetooth)")[0]
+                            .getProperty("service.id"));
+
             String bonds = run(shell, "trusthub:ble-bonds");
             assertTrue(bonds, bonds.contains(THERMO_1.value()) && bonds.contains("C0:51:4D:00:00:01"));
             String ltk = ltkHex();
@@ -193,6 +211,19 @@ public final class BluetoothBoots {
                     scan.lines().anyMatch(l -> l.contains("sim-thermo-1") && l.contains("private")
                             && l.contains(THERMO_1.value())));
             String read = run(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(read, read.contains("temperature 21.5 C"));
+
+            // The security policy: requiring more than the encrypted link gives refuses the thing's reads, counted in
+            // the hub's refusals; back to what the link gives, they are allowed again.
+            String rule = "protect " + THERMO_1.value() + " bluetooth in confidentiality/end-to-end";
+            run(shell, "trusthub:policy-add " + rule);
+            String below = refused(shell, "trusthub:ble-read " + THERMO_1.value());
+            assertTrue(below, below.startsWith("Error: refused (POLICY)") && below.contains(
+                    "requires confidentiality/end-to-end"));
+            String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
+            assertTrue(counted, counted.contains("POLICY") && counted.contains("bluetooth"));
+            run(shell, "trusthub:policy-remove " + rule);
+            read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
 
             // The thing model (trusthub-model came with the feature): the bond kept from the first boot is described,

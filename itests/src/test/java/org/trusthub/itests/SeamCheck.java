@@ -26,6 +26,7 @@ final class SeamCheck {
     static final String BINDING = "org.trusthub.binding.";
     static final String API = "org.trusthub.api";
     static final String SECURITY = "org.trusthub.security.";
+    static final String SIMULATOR = ".simulator";
 
     private SeamCheck() {
     }
@@ -78,6 +79,11 @@ final class SeamCheck {
         if (!bundle.startsWith(BINDING) || own || !target.startsWith(TRUSTHUB)) {
             return Optional.empty();
         }
+        if (bundle.endsWith(SIMULATOR) && (target.equals(pluggedInto(bundle) + ".spi")
+                || target.startsWith(pluggedInto(bundle) + ".spi."))) {
+            // a binding's simulator bundle plugs into that binding's SPI, like a real radio or adapter would
+            return Optional.empty();
+        }
         if (target.startsWith(BINDING)) {
             return Optional.of("a binding depends on another binding");
         }
@@ -88,6 +94,11 @@ final class SeamCheck {
             return Optional.empty();
         }
         return Optional.of("a binding depends on more than the api and security provider SPIs");
+    }
+
+    /** The binding a simulator bundle ({@code org.trusthub.binding.NAME.simulator}) plugs into. */
+    private static String pluggedInto(String simulator) {
+        return simulator.substring(0, simulator.length() - SIMULATOR.length());
     }
 
     static boolean isInternal(String name) {

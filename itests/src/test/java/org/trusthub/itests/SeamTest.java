@@ -59,6 +59,18 @@ public class SeamTest {
     }
 
     @Test
+    public void aSimulatorBundleMayPlugIntoItsOwnBindingsSpiOnly() {
+        BundleDeps simulator = BundleDeps.of(manifest("org.trusthub.binding.foo.simulator",
+                "org.trusthub.binding.foo.spi;version=\"[1.0,2)\",org.trusthub.binding.foo.internal,"
+                        + "org.trusthub.binding.bar.spi", null));
+        assertEquals(List.of(
+                "org.trusthub.binding.foo.simulator -> org.trusthub.binding.foo.internal (imports an internal package)",
+                "org.trusthub.binding.foo.simulator -> org.trusthub.binding.bar.spi (a binding depends on another "
+                        + "binding)"),
+                SeamCheck.check(simulator).stream().map(Violation::toString).toList());
+    }
+
+    @Test
     public void theCheckCatchesEachKindOfViolation() {
         BundleDeps binding = BundleDeps.of(manifest("org.trusthub.binding.foo;singleton:=true",
                 "org.trusthub.api.thing;version=\"[1.0,2)\",org.trusthub.binding.foo.spi,"

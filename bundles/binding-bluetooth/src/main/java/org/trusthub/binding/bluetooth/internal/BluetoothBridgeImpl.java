@@ -3,15 +3,12 @@ package org.trusthub.binding.bluetooth.internal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.EnumMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -22,47 +19,57 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
-import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.PropertyProvider;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.bluetooth.Advertisement;
-import org.trusthub.binding.bluetooth.BleAdapter;
-import org.trusthub.binding.bluetooth.BluetoothBridge;
+import org.trusthub.binding.bluetooth.internal.BluetoothBridge;
+import org.trusthub.binding.bluetooth.spi.Advertisement;
+import org.trusthub.binding.bluetooth.spi.AttPdu;
+import org.trusthub.binding.bluetooth.spi.BleAdapter;
+import org.trusthub.binding.bluetooth.spi.Gatt;
 import org.trusthub.security.link.ble.BleAddress;
 import org.trusthub.security.link.ble.BleLinkSecurity;
 import org.trusthub.security.link.ble.BleSecurityException;
+import org.trusthub.security.link.ble.BleSecurityException.Reason;
 import org.trusthub.security.link.ble.L2capFrame;
 import org.trusthub.security.link.ble.LinkCipher;
 
 /**
  * The Bluetooth LE bridge: pairs and commissions peripherals, keeps their bonds in the keystore, recognises them by
- * their resolvable private addresses, and maps their temperature characteristic to the hub model. Only operational
- * things get encrypted sessions; leaving the operational state closes them, decommissioning removes the bond.
+ * their resolvable private addresses, and carries their GATT values to and from the hub model
+ * ({@link BluetoothProperties}). Only operational things get encrypted sessions; {@link #release} closes them and,
+ * once the thing is decommissioned or its keys are gone, removes the bond.
+ *
+ * <p>
+ * The link security provider, the security policy and the refusal count are reached through dynamic references:
+ * while the provider or the policy is absent every pairing and every value is refused (counted, logged at a bounded
+ * rate), and the next one registered is used at once, with no restart of the bridge or its adapter.
  */
-@Component(service = { BluetoothBridge.class, EventHandler.class }, configurationPid = BluetoothBridgeImpl.PID,
-        property = { EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL })
+@Component(service = BluetoothBridge.class, configurationPid = BluetoothBridgeImpl.PID)
 @Designate(ocd = BluetoothBridgeImpl.Config.class)
-public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBinding, EventHandler {
+public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBinding {
 
     public static final String PID = "org.trusthub.binding.bluetooth";
-    /** EventAdmin topic of a value that reached the hub model from a Bluetooth LE thing. */
-    public static final String VALUE_TOPIC = "org/trusthub/binding/bluetooth/VALUE";
+    /** The protocol name, as the security policy's rules name it. */
+    public static final String PROTOCOL = "bluetooth";
     private static final Logger LOG = LoggerFactory.getLogger(BluetoothBridgeImpl.class);
 
     @ObjectClassDefinition(name = "trusthub Bluetooth LE bridge")
@@ -72,54 +79,53 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         boolean allowLegacyPairing() default false;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile BleLinkSecurity provider;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityPolicy policy;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityRefusals securityRefusals;
+
     private final ThingKeyStore keystore;
     private final ThingRegistry registry;
-    private final BleLinkSecurity provider;
     private final BleAdapter adapter;
     private volatile boolean allowLegacy;
     private final BondStore bonds;
     private final SecureRandom random = new SecureRandom();
     private final Map<ThingId, CentralLink> links = new ConcurrentHashMap<>();
-    private final Map<ThingId, Double> model = new ConcurrentHashMap<>();
-    private final Map<BleSecurityException.Reason, AtomicLong> refusals = new EnumMap<>(
-            BleSecurityException.Reason.class);
-    private volatile EventAdmin events;
-    private ServiceRegistration<ProtocolBinding> binding;
+    private final Set<ThingId> subscribed = ConcurrentHashMap.newKeySet();
+    private final Refusals refusals = new Refusals(() -> securityRefusals);
+    private final BluetoothProperties properties;
+    private final SecurityGate gate;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
     public BluetoothBridgeImpl(@Reference ThingKeyStore keystore, @Reference ThingRegistry registry,
-            @Reference BleLinkSecurity provider, @Reference(name = "adapter") BleAdapter adapter, Config config,
-            BundleContext context) {
+            @Reference(name = "adapter") BleAdapter adapter, Config config, BundleContext context) {
         this.keystore = keystore;
         this.registry = registry;
-        this.provider = provider;
         this.adapter = adapter;
         this.allowLegacy = config.allowLegacyPairing();
         this.bonds = new BondStore(keystore);
-        for (BleSecurityException.Reason r : BleSecurityException.Reason.values()) {
-            refusals.put(r, new AtomicLong());
-        }
+        this.properties = new BluetoothProperties(this, registry);
+        this.gate = new SecurityGate(() -> provider, () -> policy, refusals, properties::unavailable);
         bonds.reload();
         if (context != null) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(ProtocolBinding.PROTOCOL, protocol());
             props.put(ProtocolBinding.SIMULATED, adapter.isSimulated());
-            binding = context.registerService(ProtocolBinding.class, this, props);
+            registrations.add(context.registerService(ProtocolBinding.class, this, props));
+            registrations.add(context.registerService(new String[] { PropertyProvider.class.getName(),
+                BluetoothProperties.class.getName() }, properties, props));
         }
         LOG.info("Bluetooth LE bridge up on the {}{}: {} bonds in the keystore, legacy pairing {}", adapter.name(),
                 adapter.isSimulated() ? " (SIMULATED)" : "", bonds.bonded().size(),
                 allowLegacy ? "ALLOWED" : "refused");
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setEventAdmin(EventAdmin events) {
-        this.events = events;
-    }
-
-    void unsetEventAdmin(EventAdmin events) {
-        if (this.events == events) {
-            this.events = null;
-        }
     }
 
     /** A configuration change applies to the next pairing; bonds and open links stay (no restart of the bridge). */
@@ -133,16 +139,21 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
 
     @Deactivate
     void deactivate() {
-        if (binding != null) {
-            binding.unregister();
-        }
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+        properties.close();
         links.values().forEach(CentralLink::close);
         links.clear();
     }
 
+    /** The thing model's side of the bridge. */
+    BluetoothProperties properties() {
+        return properties;
+    }
+
     @Override
     public String protocol() {
-        return "bluetooth";
+        return PROTOCOL;
     }
 
     @Override
@@ -155,13 +166,29 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         return Set.copyOf(bonds.bonded());
     }
 
+    /**
+     * Closes the thing's link and takes it out of service in the model. Once the thing is decommissioned (or no
+     * longer known), or its bond's LTK is gone from the keystore (revoked or rotated), the bond goes too, from the
+     * index and from a host stack, so the thing must pair again. Idempotent; safe for a thing the bridge never knew.
+     */
     @Override
     public void release(ThingId thing) {
         CentralLink link = links.remove(thing);
         if (link != null) {
             link.close();
         }
-        provider.forget(thing);
+        subscribed.remove(thing);
+        Optional<LifecycleState> now = registry.find(thing).map(Thing::state);
+        // a thing being paired is not bonded yet: only a bond the bridge holds is dropped
+        if (bonds.isBonded(thing) && (now.isEmpty() || now.get() == LifecycleState.DECOMMISSIONED
+                || !stillBonded(thing))) {
+            bonds.remove(thing);
+            forgetOnHost(thing);
+            properties.forget(thing);
+            LOG.info("Bluetooth LE bond of {} dropped: the thing must pair again", thing);
+        } else if (now.isPresent() && now.get() != LifecycleState.OPERATIONAL) {
+            properties.unavailable(thing);
+        }
     }
 
     @Override
@@ -176,15 +203,15 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     @Override
     public ThingId pair(String address, String owner) {
         BleAddress target = BleAddress.parse(address, true);
+        BleLinkSecurity security = gate.provider(Optional.empty(), "pairing with " + target);
         if (adapter instanceof HostStackAdapter host) {
             return pairOnHost(host, target, owner);
         }
         PairingResult result;
         try (CentralLink link = new CentralLink(adapter.connect(target), random)) {
-            result = new SmpInitiator(link, adapter.localAddress(), provider, random).pair(allowLegacy);
+            result = new SmpInitiator(link, adapter.localAddress(), security, random).pair(allowLegacy);
         } catch (BleSecurityException e) {
-            refused(e, "pairing with " + target);
-            throw e;
+            throw refusals.refused(Optional.empty(), e, "pairing with " + target);
         }
         try {
             ThingId thing = BondStore.thingOf(result.identity);
@@ -226,6 +253,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         } finally {
             credential.destroy();
         }
+        properties.describe(thing);
     }
 
     @Override
@@ -243,65 +271,89 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (known.isEmpty() && !bonds.isBonded(thing)) {
             throw new IllegalArgumentException("no Bluetooth LE thing " + thing);
         }
-        release(thing);
-        bonds.remove(thing);
-        forgetOnHost(thing);
         if (known.isPresent() && known.get().state() != LifecycleState.DECOMMISSIONED) {
             registry.transition(thing, Transition.DECOMMISSION);
         }
-        model.remove(thing);
+        release(thing);
+        bonds.remove(thing);
+        forgetOnHost(thing);
         LOG.info("Bluetooth LE bond of {} removed; the thing is decommissioned", thing);
     }
 
-    @Override
-    public double readTemperature(ThingId thing) {
-        if (adapter instanceof HostStackAdapter host) {
-            double value = Gatt.temperature(host.read(hostIdentity(thing), HostStackAdapter.TEMPERATURE_UUID));
-            updateModel(thing, value);
-            return value;
-        }
-        AttPdu rsp = att(thing, AttPdu.readRequest(Gatt.TEMPERATURE));
-        double value = Gatt.temperature(rsp.value());
-        updateModel(thing, value);
-        return value;
+    boolean isBonded(ThingId thing) {
+        return bonds.isBonded(thing);
     }
 
-    @Override
-    public void writeInterval(ThingId thing, int seconds) {
+    /** Reads the thing's temperature over its encrypted link; the value reaches the model before it is returned. */
+    double readTemperature(ThingId thing) {
+        if (adapter instanceof HostStackAdapter host) {
+            byte[] value = host.read(hostIdentity(thing), HostStackAdapter.TEMPERATURE_UUID);
+            return accept(hostAuthenticated(thing), value, Origin.READ);
+        }
+        CentralLink link = link(thing);
+        AttPdu rsp = att(thing, link, AttPdu.readRequest(Gatt.TEMPERATURE));
+        return accept(authenticated(thing, link), rsp.value(), Origin.READ);
+    }
+
+    /** Writes the measurement interval, once the policy's outbound requirement is met by the link. */
+    void writeInterval(ThingId thing, int seconds) {
         if (seconds < 1 || seconds > 0xFFFF) {
             throw new IllegalArgumentException("the interval is 1 to 65535 seconds");
         }
         if (adapter instanceof HostStackAdapter host) {
-            host.write(hostIdentity(thing), HostStackAdapter.INTERVAL_UUID, Gatt.uint16(seconds));
+            BleAddress identity = hostIdentity(thing);
+            gate.admit(hostAuthenticated(thing), false);
+            host.write(identity, HostStackAdapter.INTERVAL_UUID, Gatt.uint16(seconds));
             return;
         }
-        att(thing, AttPdu.writeRequest(Gatt.INTERVAL, Gatt.uint16(seconds)));
-    }
-
-    @Override
-    public void subscribe(ThingId thing) {
-        if (adapter instanceof HostStackAdapter host) {
-            subscribeOnHost(host, thing);
-            return;
-        }
-        att(thing, AttPdu.writeRequest(Gatt.TEMPERATURE_CCCD, Gatt.uint16(1)));
-    }
-
-    @Override
-    public Optional<Double> lastTemperature(ThingId thing) {
-        return Optional.ofNullable(model.get(thing));
-    }
-
-    /** Refusals by reason, the provider's link-layer ones and the bridge's pairing ones together. */
-    public Map<String, Long> refusals() {
-        Map<String, Long> out = new TreeMap<>();
-        provider.refusals().forEach((r, n) -> out.merge(r.name(), n, Long::sum));
-        refusals.forEach((r, n) -> out.merge(r.name(), n.get(), Long::sum));
-        return out;
-    }
-
-    private AttPdu att(ThingId thing, AttPdu request) {
         CentralLink link = link(thing);
+        gate.admit(authenticated(thing, link), false);
+        att(thing, link, AttPdu.writeRequest(Gatt.INTERVAL, Gatt.uint16(seconds)));
+    }
+
+    /** Subscribes to the thing's temperature notifications, once per link. */
+    void subscribe(ThingId thing) {
+        if (adapter instanceof HostStackAdapter host) {
+            if (subscribed.add(thing)) {
+                subscribeOnHost(host, thing);
+            }
+            return;
+        }
+        CentralLink link = link(thing);
+        if (subscribed.add(thing)) {
+            att(thing, link, AttPdu.writeRequest(Gatt.TEMPERATURE_CCCD, Gatt.uint16(1)));
+        }
+    }
+
+    /**
+     * The inbound path of every value: who sent it and how well protected ({@link Authenticated}), checked against
+     * the policy's requirement for the thing, then parsed and handed to the model.
+     *
+     * @throws BleSecurityException {@code POLICY} if the link gives less than the thing must have,
+     *         {@code PROVIDER_ABSENT} while the provider or the policy is absent, {@code MALFORMED} for a bad value
+     */
+    private double accept(Authenticated by, byte[] value, Origin origin) {
+        gate.admit(by, true);
+        double celsius;
+        try {
+            celsius = Gatt.temperature(value);
+        } catch (BleSecurityException e) {
+            throw refusals.refused(Optional.of(by.thing()), e, "value from " + by.thing());
+        }
+        properties.publish(by.thing(), celsius, origin);
+        return celsius;
+    }
+
+    private static Authenticated authenticated(ThingId thing, CentralLink link) {
+        return BleLinkSecurity.authenticated(thing, link.session());
+    }
+
+    /** A host stack encrypts the link itself, with the bond's LTK kept in the keystore: the same protection. */
+    private static Authenticated hostAuthenticated(ThingId thing) {
+        return new Authenticated(thing, Layer.LINK, BleLinkSecurity.NAME, Protection.confidentiality(), "host");
+    }
+
+    private AttPdu att(ThingId thing, CentralLink link, AttPdu request) {
         for (L2capFrame f : link.request(L2capFrame.CID_ATT, request.encode())) {
             if (f.cid() != L2capFrame.CID_ATT) {
                 continue;
@@ -318,105 +370,75 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
 
     /** The thing's encrypted connection: kept open, or made by finding its current private address. */
     private CentralLink link(ThingId thing) {
-        Thing t = registry.find(thing).orElseThrow(() -> new IllegalArgumentException("no thing " + thing));
-        if (t.state() != LifecycleState.OPERATIONAL) {
-            throw new IllegalStateException(thing + " is " + t.state() + "; only operational things get sessions");
-        }
+        operationalAndBonded(thing);
         CentralLink open = links.get(thing);
         if (open != null && open.air().isOpen() && open.isEncrypted()) {
             return open;
         }
-        if (!bonds.isBonded(thing)) {
-            refusals.get(BleSecurityException.Reason.UNKNOWN_KEY).incrementAndGet();
-            throw new BleSecurityException(BleSecurityException.Reason.UNKNOWN_KEY, thing + " has no bond");
-        }
+        keysStillThere(thing);
+        BleLinkSecurity security = gate.provider(Optional.of(thing), "encryption with " + thing);
         BleAddress address = adapter.scan().stream().map(Advertisement::address)
                 .filter(a -> bonds.resolve(a).filter(thing::equals).isPresent()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(thing + " is not advertising (no address resolves "
                         + "with its IRK)"));
         CentralLink link = new CentralLink(adapter.connect(address), random);
         try {
-            link.startEncryption(start -> provider.open(thing, LinkCipher.Role.CENTRAL, start), new byte[8], 0);
+            link.startEncryption(start -> security.open(thing, LinkCipher.Role.CENTRAL, start), new byte[8], 0);
         } catch (BleSecurityException e) {
             link.close();
-            refused(e, "encryption with " + thing);
-            throw e;
+            throw refusals.refused(Optional.of(thing), e, "encryption with " + thing);
         }
-        link.onUnsolicited(frame -> onNotification(thing, frame),
-                e -> LOG.warn("Bluetooth LE frame from {} refused: {}", thing, e.getMessage()));
+        link.onUnsolicited(frame -> onNotification(thing, link, frame),
+                e -> refusals.refused(Optional.of(thing), e, "frame from " + thing));
         CentralLink previous = links.put(thing, link);
+        subscribed.remove(thing);
         if (previous != null) {
             previous.close();
         }
         return link;
     }
 
-    private void onNotification(ThingId thing, L2capFrame frame) {
+    private void onNotification(ThingId thing, CentralLink link, L2capFrame frame) {
         if (frame.cid() != L2capFrame.CID_ATT) {
             return;
         }
         try {
             AttPdu pdu = AttPdu.parse(frame.payload());
             if (pdu.opcode() == AttPdu.NOTIFY && pdu.handle() == Gatt.TEMPERATURE) {
-                updateModel(thing, Gatt.temperature(pdu.value()));
+                accept(authenticated(thing, link), pdu.value(), Origin.REPORT);
             }
         } catch (BleSecurityException e) {
-            refused(e, "notification from " + thing);
+            refusals.refused(Optional.of(thing), e, "notification from " + thing);
         }
     }
 
-    private void updateModel(ThingId thing, double value) {
-        model.put(thing, value);
-        EventAdmin ea = events;
-        if (ea != null) {
-            Map<String, Object> props = new java.util.HashMap<>();
-            props.put(TrustHubEvents.THING, thing.value());
-            props.put("property", "temperature");
-            props.put("value", value);
-            props.put(ProtocolBinding.SIMULATED, adapter.isSimulated());
-            ea.postEvent(new Event(VALUE_TOPIC, props));
+    /** Only an operational thing with a bond gets a session. */
+    private void operationalAndBonded(ThingId thing) {
+        Thing t = registry.find(thing).orElseThrow(() -> new IllegalArgumentException("no thing " + thing));
+        if (t.state() != LifecycleState.OPERATIONAL) {
+            throw new IllegalStateException(thing + " is " + t.state() + "; only operational things get sessions");
+        }
+        if (!bonds.isBonded(thing)) {
+            throw refusals.refused(Optional.of(thing), Reason.UNKNOWN_KEY, thing + " has no bond",
+                    "session with " + thing);
         }
     }
 
-    private void refused(BleSecurityException e, String what) {
-        refusals.get(e.reason()).incrementAndGet();
-        LOG.warn("Bluetooth LE {} refused ({}): {}", what, e.reason(), e.getMessage());
-    }
-
-    @Override
-    public void handleEvent(Event event) {
-        Object id = event.getProperty(TrustHubEvents.THING);
-        if (!(id instanceof String text) || !text.startsWith(BondStore.PREFIX) || !ThingId.isValid(text)) {
-            return;
-        }
-        ThingId thing = ThingId.of(text);
-        String topic = event.getTopic();
-        // events arrive asynchronously: act on the thing's state now, not on the state the event reports, so a
-        // late event of an earlier life never removes the bond of a re-paired thing
-        if (topic.startsWith(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX)) {
-            Optional<LifecycleState> now = registry.find(thing).map(Thing::state);
-            if (now.isEmpty() || now.get() != LifecycleState.OPERATIONAL) {
-                release(thing);
-            }
-            if (now.isPresent() && now.get() == LifecycleState.DECOMMISSIONED) {
-                bonds.remove(thing);
-                forgetOnHost(thing);
-                model.remove(thing);
-            }
-        } else if (topic.equals(TrustHubEvents.KEYS_REVOKED) || topic.equals(TrustHubEvents.KEYS_ROTATED)) {
-            if (!stillBonded(thing)) {
-                // revocation and rotation destroy stored keys: the bond is gone and the thing must pair again
-                release(thing);
-                bonds.remove(thing);
-                forgetOnHost(thing);
-            }
+    /**
+     * A rotation of the thing's LINK keys destroys the stored LTK (the dispatcher then only tells the provider): the
+     * bond is dropped at the next connection, so the thing must pair again.
+     */
+    private void keysStillThere(ThingId thing) {
+        if (!stillBonded(thing)) {
+            release(thing);
+            throw refusals.refused(Optional.of(thing), Reason.UNKNOWN_KEY, thing + " has no bond any more (its "
+                    + "keys were rotated or revoked); pair it again", "session with " + thing);
         }
     }
 
     private boolean stillBonded(ThingId thing) {
         try {
-            return keystore.isActive(thing)
-                    && keystore.storedKey(thing, org.trusthub.api.keystore.Layer.LINK, BleLinkSecurity.LTK).isPresent();
+            return keystore.isActive(thing) && keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK).isPresent();
         } catch (RuntimeException e) {
             return false;
         }
@@ -433,11 +455,9 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
             ThingId thing = BondStore.thingOf(result.identity);
             if (!result.secureConnections && !allowLegacy) {
                 host.remove(result.identity);
-                BleSecurityException e = new BleSecurityException(BleSecurityException.Reason.LEGACY_REFUSED,
-                        "the host stack paired with " + target + " without LE Secure Connections; refused because "
-                                + "allowLegacyPairing is false (the device was removed from the host stack)");
-                refused(e, "pairing with " + target);
-                throw e;
+                throw refusals.refused(Optional.of(thing), Reason.LEGACY_REFUSED, "the host stack paired with "
+                        + target + " without LE Secure Connections; refused because allowLegacyPairing is false "
+                        + "(the device was removed from the host stack)", "pairing with " + target);
             }
             Optional<Thing> known = registry.find(thing);
             if (known.isPresent() && known.get().state() != LifecycleState.DECOMMISSIONED) {
@@ -461,14 +481,8 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
 
     /** The identity address of an operational, bonded thing, for the host stack. */
     private BleAddress hostIdentity(ThingId thing) {
-        Thing t = registry.find(thing).orElseThrow(() -> new IllegalArgumentException("no thing " + thing));
-        if (t.state() != LifecycleState.OPERATIONAL) {
-            throw new IllegalStateException(thing + " is " + t.state() + "; only operational things get sessions");
-        }
-        if (!bonds.isBonded(thing)) {
-            refusals.get(BleSecurityException.Reason.UNKNOWN_KEY).incrementAndGet();
-            throw new BleSecurityException(BleSecurityException.Reason.UNKNOWN_KEY, thing + " has no bond");
-        }
+        operationalAndBonded(thing);
+        keysStillThere(thing);
         return BleAddress.parse(BondStore.identityOf(thing).orElseThrow(), false);
     }
 
@@ -479,9 +493,9 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
                 return;
             }
             try {
-                updateModel(thing, Gatt.temperature(value));
+                accept(hostAuthenticated(thing), value, Origin.REPORT);
             } catch (BleSecurityException e) {
-                refused(e, "notification from " + thing);
+                // counted and logged by accept
             }
         });
     }

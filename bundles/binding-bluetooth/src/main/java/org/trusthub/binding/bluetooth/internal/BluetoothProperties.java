@@ -8,17 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.api.binding.ProtocolBinding;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.model.InvalidValueException;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.PropertyDescriptor;
@@ -30,18 +21,14 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.bluetooth.BluetoothBridge;
 
 /**
- * The bonded Bluetooth LE things' GATT values in the hub's thing model: the environmental sensing temperature
- * (read-only, from reads and notifications over the encrypted link) and the writable measurement interval. Things are
- * described while OPERATIONAL; a thing that leaves that state is unavailable (the bridge closes its link).
+ * The bonded Bluetooth LE things' GATT values in the hub's thing model, the only way to their values and commands:
+ * the environmental sensing temperature (read-only, from reads and notifications over the encrypted link, each
+ * accepted by the bridge's inbound path first) and the writable measurement interval. The bridge registers it as a
+ * {@link PropertyProvider}, describes a thing when it is commissioned and takes it out of service when it is released.
  */
-@Component(service = { PropertyProvider.class, EventHandler.class },
-        property = { ProtocolBinding.PROTOCOL + "=bluetooth",
-            EventConstants.EVENT_TOPIC + "=" + BluetoothBridgeImpl.VALUE_TOPIC,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL })
-public final class BluetoothProperties implements PropertyProvider, EventHandler {
+public final class BluetoothProperties implements PropertyProvider {
 
     /** The measurement interval (org.bluetooth.characteristic 0x2A21), whole seconds. */
     static final String INTERVAL = "interval";
@@ -50,30 +37,21 @@ public final class BluetoothProperties implements PropertyProvider, EventHandler
 
     private static final Logger LOG = LoggerFactory.getLogger(BluetoothProperties.class);
 
-    private final BluetoothBridge bridge;
+    private final BluetoothBridgeImpl bridge;
     private final ThingRegistry registry;
     private volatile PropertySink sink;
     private volatile ExecutorService reads;
-    // A value this provider read itself also comes back as the bridge's VALUE event: published once, as a read.
-    private final Map<ThingId, Double> ownReads = new ConcurrentHashMap<>();
+    /** The last temperature accepted per thing, published again when a model attaches. */
+    private final Map<ThingId, Double> last = new ConcurrentHashMap<>();
 
-    @Activate
-    public BluetoothProperties(@Reference BluetoothBridge bridge, @Reference ThingRegistry registry) {
+    BluetoothProperties(BluetoothBridgeImpl bridge, ThingRegistry registry) {
         this.bridge = bridge;
         this.registry = registry;
     }
 
-    @Deactivate
-    void deactivate() {
-        ExecutorService r = reads;
-        if (r != null) {
-            r.shutdownNow();
-        }
-    }
-
     @Override
     public String binding() {
-        return "bluetooth";
+        return BluetoothBridgeImpl.PROTOCOL;
     }
 
     @Override
@@ -90,82 +68,79 @@ public final class BluetoothProperties implements PropertyProvider, EventHandler
         });
         sink = s;
         for (BluetoothBridge.BondInfo bond : bridge.bonds()) {
-            if (isOperational(bond.thing())) {
-                describe(bond.thing());
-            }
+            describe(bond.thing());
         }
     }
 
     @Override
     public void detach(PropertySink s) {
         sink = null;
-        deactivate();
+        close();
     }
 
-    private boolean isOperational(ThingId thing) {
-        return registry.find(thing).map(Thing::state).filter(LifecycleState::isOperational).isPresent();
+    void close() {
+        ExecutorService r = reads;
+        if (r != null) {
+            r.shutdownNow();
+        }
     }
 
-    private boolean isBonded(ThingId thing) {
-        return bridge.bonds().stream().anyMatch(b -> b.thing().equals(thing));
-    }
-
-    private void describe(ThingId thing) {
+    /** Puts an operational, bonded thing in the model with its last known temperature. */
+    void describe(ThingId thing) {
         PropertySink s = sink;
-        if (s == null) {
+        if (s == null || !isOperational(thing) || !bridge.isBonded(thing)) {
             return;
         }
         try {
             s.describe(thing, SENSOR);
-            Optional<Double> last = bridge.lastTemperature(thing);
-            if (last.isPresent()) {
-                s.update(thing, PropertyDescriptor.TEMPERATURE, last.get(), Origin.READ);
+            Double celsius = last.get(thing);
+            if (celsius != null) {
+                s.update(thing, PropertyDescriptor.TEMPERATURE, celsius, Origin.READ);
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.info("Bluetooth LE thing {} not in the thing model: {}", thing, e.getMessage());
         }
     }
 
-    @Override
-    public void handleEvent(Event event) {
-        if (!(event.getProperty(TrustHubEvents.THING) instanceof String id) || !id.startsWith(BondStore.PREFIX)
-                || !ThingId.isValid(id)) {
-            return;
-        }
-        ThingId thing = ThingId.of(id);
-        PropertySink s = sink;
-        if (s == null) {
-            return;
-        }
-        if (BluetoothBridgeImpl.VALUE_TOPIC.equals(event.getTopic())) {
-            if (PropertyDescriptor.TEMPERATURE.equals(event.getProperty("property"))
-                    && event.getProperty("value") instanceof Double value && !ownReads.remove(thing, value)) {
-                publish(thing, value, Origin.REPORT);
-            }
-            return;
-        }
-        // events arrive asynchronously: act on the thing's state now
-        if (isOperational(thing) && isBonded(thing)) {
-            describe(thing);
-        } else if (registry.find(thing).map(t -> t.state() != LifecycleState.DECOMMISSIONED).orElse(false)) {
-            try {
-                s.unavailable(thing);
-            } catch (IllegalArgumentException | IllegalStateException notDescribed) {
-                // it never was in the model
-            }
-        }
-    }
-
-    private void publish(ThingId thing, double celsius, Origin origin) {
+    /** A temperature the bridge accepted; it also brings an unavailable thing back into service. */
+    void publish(ThingId thing, double celsius, Origin origin) {
+        last.put(thing, celsius);
         PropertySink s = sink;
         if (s == null) {
             return;
         }
         try {
             s.update(thing, PropertyDescriptor.TEMPERATURE, celsius, origin);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException notDescribed) {
+            describe(thing);
+        } catch (IllegalStateException e) {
             LOG.info("Bluetooth LE temperature of {} not taken by the thing model: {}", thing, e.getMessage());
         }
+    }
+
+    /** The thing is out of service (no link, or its values no longer meet the policy): values go UNAVAILABLE. */
+    void unavailable(ThingId thing) {
+        PropertySink s = sink;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.unavailable(thing);
+        } catch (IllegalArgumentException | IllegalStateException notDescribed) {
+            // it never was in the model
+        }
+    }
+
+    /** The bond is gone: the last value is forgotten (the model drops a decommissioned thing itself). */
+    void forget(ThingId thing) {
+        last.remove(thing);
+        if (registry.find(thing).map(t -> t.state() != LifecycleState.DECOMMISSIONED).orElse(false)) {
+            unavailable(thing);
+        }
+    }
+
+    private boolean isOperational(ThingId thing) {
+        return registry.find(thing).map(Thing::state).filter(LifecycleState::isOperational).isPresent();
     }
 
     @Override
@@ -192,6 +167,7 @@ public final class BluetoothProperties implements PropertyProvider, EventHandler
         }
     }
 
+    /** Reads in the background, then keeps notifications coming. */
     @Override
     public void refresh(ThingId thing) {
         ExecutorService r = reads;
@@ -201,9 +177,8 @@ public final class BluetoothProperties implements PropertyProvider, EventHandler
         try {
             r.execute(() -> {
                 try {
-                    double celsius = bridge.readTemperature(thing);
-                    ownReads.put(thing, celsius);
-                    publish(thing, celsius, Origin.READ);
+                    read(thing);
+                    bridge.subscribe(thing);
                 } catch (RuntimeException e) {
                     LOG.info("Bluetooth LE thing {} could not be read: {}", thing, e.getMessage());
                 }
@@ -211,5 +186,23 @@ public final class BluetoothProperties implements PropertyProvider, EventHandler
         } catch (RejectedExecutionException detached) {
             // the model detached meanwhile
         }
+    }
+
+    /**
+     * Reads the temperature from the thing now, over its encrypted link, into the model.
+     *
+     * @return the value the model took
+     * @throws org.trusthub.security.link.ble.BleSecurityException {@code POLICY} when the link gives less than the
+     *         security policy requires of the thing (its model values then go UNAVAILABLE), {@code PROVIDER_ABSENT}
+     *         while the link provider or the policy is absent
+     * @throws IllegalStateException if the thing is not operational or cannot be reached
+     */
+    public double read(ThingId thing) {
+        return bridge.readTemperature(thing);
+    }
+
+    /** The last temperature the bridge accepted from the thing. */
+    Optional<Double> lastTemperature(ThingId thing) {
+        return Optional.ofNullable(last.get(thing));
     }
 }

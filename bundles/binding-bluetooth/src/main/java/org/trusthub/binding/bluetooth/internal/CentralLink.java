@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import org.trusthub.binding.bluetooth.AirLink;
+import org.trusthub.binding.bluetooth.spi.AirLink;
 import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.DataPdu;
 import org.trusthub.security.link.ble.EncryptionStart;
@@ -31,6 +31,14 @@ final class CentralLink implements AutoCloseable {
 
     AirLink air() {
         return air;
+    }
+
+    /** The encrypted session; only once {@link #isEncrypted()}. */
+    synchronized LinkSession session() {
+        if (session == null) {
+            throw new IllegalStateException("the link is not encrypted");
+        }
+        return session;
     }
 
     boolean isEncrypted() {

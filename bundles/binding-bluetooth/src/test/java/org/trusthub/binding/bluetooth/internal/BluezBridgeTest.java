@@ -22,15 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.event.Event;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
@@ -42,6 +41,7 @@ import org.trusthub.security.link.ble.BleLinkSecurity;
 import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.BleSecurityException.Reason;
 import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+import org.trusthub.testkit.Await;
 
 /**
  * The bridge on the BlueZ adapter, through bluez-dbus, against BlueZ played by python-dbusmock on a private bus (see
@@ -65,6 +65,9 @@ class BluezBridgeTest {
     BluezAdapter adapter;
     BluetoothBridgeImpl bridge;
     final AtomicReference<BluetoothBridgeImpl> events = new AtomicReference<>();
+    BleLinkSecurityProvider provider;
+    final BleTestSecurity.Policy policy = new BleTestSecurity.Policy();
+    final BleTestSecurity.Refusals refusals = new BleTestSecurity.Refusals();
     final PairingConfirmations confirmations = new PairingConfirmations();
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     PrintStream stderr;
@@ -77,16 +80,14 @@ class BluezBridgeTest {
         System.setErr(new PrintStream(new TeeStream(stderr, logs), true, StandardCharsets.UTF_8));
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"), Clock.systemUTC(),
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> { });
-        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> {
-            BluetoothBridgeImpl b = events.get();
-            if (b != null) {
-                b.handleEvent(new Event(topic, props));
-            }
-        }, Clock.systemUTC());
+        // the lifecycle dispatcher's calls, synchronously; in the hub it reacts to EventAdmin's events
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> BleTestSecurity
+                .dispatch(registry, events.get(), provider, topic, props), Clock.systemUTC());
+        provider = new BleLinkSecurityProvider(keystore);
         adapter = new BluezAdapter("hci0", bluez.busAddress(), bluez.bondDirectory(), "NoInputNoOutput", 200, 2000,
                 confirmations, 30);
-        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
-                BluetoothBridgeTest.config(false), null);
+        bridge = new BluetoothBridgeImpl(keystore, registry, adapter, BleTestSecurity.config(false), null);
+        BleTestSecurity.wire(bridge, provider, policy, refusals);
         events.set(bridge);
     }
 
@@ -147,18 +148,20 @@ class BluezBridgeTest {
         ThingId thing = bridge.pair(SC_RPA, "alice");
 
         assertEquals(21.5, bridge.readTemperature(thing), 1e-9);
-        assertEquals(Optional.of(21.5), bridge.lastTemperature(thing));
+        assertEquals(Optional.of(21.5), bridge.properties().lastTemperature(thing));
         bridge.writeInterval(thing, 120);
         assertTrue(bluez.calls().stream().anyMatch(l -> l.contains("WriteValue") && l.contains("[120, 0]")
                 && l.contains("request")), "a write request of 120 s: " + bluez.calls());
 
         bridge.subscribe(thing);
-        await(() -> bridge.lastTemperature(thing).equals(Optional.of(22.25)), "the first notification");
+        Await.until("the first notification", () -> bridge.properties().lastTemperature(thing)
+                .equals(Optional.of(22.25)));
         // another local process forges BlueZ's signal (-40.96 degrees C): ignored; then the peripheral's own notification
         // (the daemon routes both in order, so once the genuine one is seen the forged one has been handled)
         assertEquals(0, bluez.forgeNotification(TEMPERATURE_CHAR, 0x00, 0xF0).exit());
         bluez.notify(TEMPERATURE_CHAR, 0x10, 0x09);
-        await(() -> bridge.lastTemperature(thing).equals(Optional.of(23.2)), "a later notification");
+        Await.until("a later notification", () -> bridge.properties().lastTemperature(thing)
+                .equals(Optional.of(23.2)));
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("not from BlueZ"), "the forged signal was ignored");
     }
 
@@ -173,12 +176,13 @@ class BluezBridgeTest {
         ThingId legacy = ThingId.of("ble-c0514d000002");
         assertTrue(registry.find(legacy).isEmpty(), "nothing was commissioned");
         assertTrue(keystore.things().stream().noneMatch(legacy::equals), "nothing was enrolled");
-        assertEquals(1L, bridge.refusals().get(Reason.LEGACY_REFUSED.name()));
+        assertEquals(List.of(new BleTestSecurity.Refusal(Optional.of(legacy), Layer.LINK, "bluetooth",
+                RefusalReason.POLICY)), refusals.seen);
     }
 
     @Test
     void legacyPairingIsAcceptedWhenConfigurationAllowsIt() {
-        bridge.modified(BluetoothBridgeTest.config(true));
+        bridge.modified(BleTestSecurity.config(true));
         ThingId thing = bridge.pair("C0:51:4D:00:00:02", "alice");
         assertEquals(LifecycleState.OPERATIONAL, registry.find(thing).orElseThrow().state());
         assertEquals(21.5, bridge.readTemperature(thing), 1e-9);
@@ -304,8 +308,8 @@ class BluezBridgeTest {
         adapter.close();
         adapter = new BluezAdapter("hci0", bluez.busAddress(), bluez.bondDirectory(), "DisplayYesNo", 200, 2000,
                 confirmations, confirmationSeconds);
-        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
-                BluetoothBridgeTest.config(false), null);
+        bridge = new BluetoothBridgeImpl(keystore, registry, adapter, BleTestSecurity.config(false), null);
+        BleTestSecurity.wire(bridge, provider, policy, refusals);
         events.set(bridge);
         DbusMockBluez.Result r = bluez.call("org.bluez", "/", "org.trusthub.Test.AgentAt",
                 "string:" + DbusMockBluez.agentName(adapter));
@@ -320,7 +324,7 @@ class BluezBridgeTest {
     }
 
     private void awaitPending() throws InterruptedException {
-        await(() -> !confirmations.pending().isEmpty(), "numeric comparison for the operator");
+        Await.until("numeric comparison for the operator", () -> !confirmations.pending().isEmpty());
     }
 
     private void assertRefused(Future<ThingId> pairing, String why) throws Exception {
@@ -345,14 +349,6 @@ class BluezBridgeTest {
         String section = info.substring(info.indexOf("[" + group + "]"));
         String line = section.lines().filter(l -> l.startsWith("Key=")).findFirst().orElseThrow();
         return line.substring(4);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        // bounded wait for an asynchronous D-Bus signal; not a timing assertion
-        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(50);
-        }
-        assertTrue(condition.getAsBoolean(), "no " + what + " arrived");
     }
 
     /** Copies what is written to two streams. */

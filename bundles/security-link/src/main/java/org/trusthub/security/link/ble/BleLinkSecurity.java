@@ -1,14 +1,16 @@
 package org.trusthub.security.link.ble;
 
-import java.util.Map;
-
 import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
  * The Bluetooth LE link-layer security provider's own service (registered beside
  * {@link org.trusthub.api.security.SecurityProvider}): opens encrypted link sessions with a thing's bonded long term
- * key, which it reads from the keystore, and counts what it refuses.
+ * key, which it reads from the keystore, and reports what it refuses to
+ * {@link org.trusthub.api.security.SecurityRefusals}.
  */
 @ProviderType
 public interface BleLinkSecurity {
@@ -33,9 +35,15 @@ public interface BleLinkSecurity {
      */
     LinkSession openForPairing(byte[] ltk, LinkCipher.Role role, EncryptionStart start);
 
+    /**
+     * Who a session of a bonded thing authenticates and how well: the link is encrypted and authenticated with
+     * AES-CCM from the controller to the thing, so confidentiality, hop by hop. What the binding states for each
+     * value it accepts over that link, and what the provider reports as the thing's sessions.
+     */
+    static Authenticated authenticated(ThingId thing, LinkSession session) {
+        return new Authenticated(thing, Layer.LINK, NAME, Protection.confidentiality(), session.id());
+    }
+
     /** Closes every session of the thing at once (as {@link org.trusthub.api.security.SecurityProvider#forget}). */
     void forget(ThingId thing);
-
-    /** How many frames were refused, by reason, since the provider started. */
-    Map<BleSecurityException.Reason, Long> refusals();
 }

@@ -1,5 +1,7 @@
 package org.trusthub.security.link.ble;
 
+import org.trusthub.api.security.RefusalReason;
+
 /**
  * A refused Bluetooth LE frame, key or pairing step. The message says what was wrong, never with key bytes; the
  * {@link #reason()} lets callers count refusals by kind.
@@ -24,10 +26,28 @@ public class BleSecurityException extends RuntimeException {
         /** A pairing value (confirm, DHKey check, public key) did not check out. */
         PAIRING_FAILED,
         /** The session was closed (the thing was forgotten or decommissioned). */
-        CLOSED
+        CLOSED,
+        /** Authentic, but less protected than the security policy requires of the thing. */
+        POLICY,
+        /** The link security provider or the security policy is absent (being replaced): nothing is let through. */
+        PROVIDER_ABSENT;
+
+        /** The hub-wide reason this one is counted as. */
+        public RefusalReason common() {
+            return switch (this) {
+                case MALFORMED -> RefusalReason.MALFORMED;
+                case MIC_FAILURE, PAIRING_FAILED -> RefusalReason.FORGED;
+                case REPLAY -> RefusalReason.REPLAY;
+                case COUNTER_EXHAUSTED -> RefusalReason.COUNTER_EXHAUSTED;
+                case UNKNOWN_KEY -> RefusalReason.UNKNOWN_KEY;
+                case LEGACY_REFUSED, POLICY -> RefusalReason.POLICY;
+                case CLOSED, PROVIDER_ABSENT -> RefusalReason.NOT_OPERATIONAL;
+            };
+        }
     }
 
     private final Reason reason;
+    private volatile boolean reported;
 
     public BleSecurityException(Reason reason, String message) {
         super(message);
@@ -36,5 +56,16 @@ public class BleSecurityException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Whether the refusal was already reported to the hub's refusal count, so a caller does not count it again. */
+    public boolean isReported() {
+        return reported;
+    }
+
+    /** Marks the refusal as reported to the hub's refusal count; returns it. */
+    public BleSecurityException reported() {
+        reported = true;
+        return this;
     }
 }

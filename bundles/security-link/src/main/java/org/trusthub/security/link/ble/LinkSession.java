@@ -15,13 +15,30 @@ public final class LinkSession {
 
     private final LinkCipher cipher;
     private final RefusalListener listener;
+    private final boolean reports;
+    private final String id;
     private boolean txSn;
     private boolean rxSn;
     private volatile boolean closed;
 
     public LinkSession(LinkCipher cipher, RefusalListener listener) {
+        this(cipher, listener, "");
+    }
+
+    /**
+     * @param listener told of each refusal (the provider counts them), or null
+     * @param id       what the security status calls this session; never anything of the key
+     */
+    public LinkSession(LinkCipher cipher, RefusalListener listener, String id) {
         this.cipher = cipher;
+        this.reports = listener != null;
         this.listener = listener == null ? r -> { } : listener;
+        this.id = java.util.Objects.requireNonNull(id, "id");
+    }
+
+    /** The session's id as the security status shows it; empty when none was given. */
+    public String id() {
+        return id;
     }
 
     /** Seals a payload into an encoded data PDU ready for the air. */
@@ -33,7 +50,7 @@ public final class LinkSession {
             return sealed.encode();
         } catch (BleSecurityException e) {
             listener.refused(e.reason());
-            throw e;
+            throw reports ? e.reported() : e;
         }
     }
 
@@ -51,7 +68,7 @@ public final class LinkSession {
             return plain;
         } catch (BleSecurityException e) {
             listener.refused(e.reason());
-            throw e;
+            throw reports ? e.reported() : e;
         }
     }
 

@@ -29,7 +29,7 @@ import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.binding.bluetooth.Advertisement;
+import org.trusthub.binding.bluetooth.spi.Advertisement;
 import org.trusthub.security.link.ble.BleAddress;
 
 /**

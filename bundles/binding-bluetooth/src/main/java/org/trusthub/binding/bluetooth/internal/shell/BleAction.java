@@ -6,7 +6,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
 import org.trusthub.api.keystore.KeystoreException;
-import org.trusthub.binding.bluetooth.BluetoothBridge;
+import org.trusthub.binding.bluetooth.internal.BluetoothBridge;
 import org.trusthub.security.link.ble.BleSecurityException;
 
 /**

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.trusthub.binding.bluetooth.BluetoothBridge.BondInfo;
+import org.trusthub.binding.bluetooth.internal.BluetoothBridge.BondInfo;
 
 @Service
 @Command(scope = "trusthub", name = "ble-bonds", description = "Lists Bluetooth LE bonds kept in the keystore "

@@ -3,7 +3,7 @@ package org.trusthub.binding.bluetooth.internal.shell;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.trusthub.binding.bluetooth.BluetoothBridge.Discovered;
+import org.trusthub.binding.bluetooth.internal.BluetoothBridge.Discovered;
 
 @Service
 @Command(scope = "trusthub", name = "ble-scan", description = "Scans for advertising Bluetooth LE devices; "

@@ -2,12 +2,16 @@ package org.trusthub.security.link.ble.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.link.ble.BleLinkSecurity;
@@ -38,12 +45,14 @@ class BleLinkSecurityProviderTest {
     Path dir;
     FileThingKeyStore keystore;
     BleLinkSecurityProvider provider;
+    final RecordingRefusals refusals = new RecordingRefusals();
 
     @BeforeEach
     void open() throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"), Clock.systemUTC(),
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> { });
         provider = new BleLinkSecurityProvider(keystore);
+        provider.bindRefusals(refusals);
         keystore.enroll(THING, RootCredential.secret(new byte[32]));
     }
 
@@ -71,13 +80,57 @@ class BleLinkSecurityProviderTest {
     }
 
     @Test
-    void noBondIsAnUnknownKeyAndIsCounted() {
+    void noBondIsAnUnknownKeyAndIsReportedInTheHubsVocabulary() {
         BleSecurityException e = assertThrows(BleSecurityException.class,
                 () -> provider.open(THING, LinkCipher.Role.CENTRAL, START));
         assertEquals(Reason.UNKNOWN_KEY, e.reason());
         assertThrows(BleSecurityException.class,
                 () -> provider.open(ThingId.of("ble-unknown"), LinkCipher.Role.CENTRAL, START));
-        assertEquals(2L, provider.refusals().get(Reason.UNKNOWN_KEY));
+        assertEquals(List.of(
+                new RecordingRefusals.Refusal(Optional.of(THING), Layer.LINK, "ble-ll-aes-ccm",
+                        RefusalReason.UNKNOWN_KEY),
+                new RecordingRefusals.Refusal(Optional.of(ThingId.of("ble-unknown")), Layer.LINK, "ble-ll-aes-ccm",
+                        RefusalReason.UNKNOWN_KEY)), refusals.seen);
+    }
+
+    @Test
+    void aForgedPacketOnAnOpenLinkIsReportedForItsThing() {
+        keystore.storeKey(THING, Layer.LINK, BleLinkSecurity.LTK, LTK);
+        LinkSession hub = provider.open(THING, LinkCipher.Role.CENTRAL, START);
+        LinkSession device = new LinkSession(LinkCipher.fromLtk(LTK, START, LinkCipher.Role.PERIPHERAL), null);
+        byte[] reply = device.send(DataPdu.LLID_START, new byte[] { 1, 2, 3 });
+        reply[reply.length - 1] ^= 1;
+        assertEquals(Reason.MIC_FAILURE, assertThrows(BleSecurityException.class, () -> hub.receive(reply)).reason());
+        assertEquals(List.of(new RecordingRefusals.Refusal(Optional.of(THING), Layer.LINK, "ble-ll-aes-ccm",
+                RefusalReason.FORGED)), refusals.seen);
+    }
+
+    @Test
+    void sessionsListTheOpenLinksAsConfidentialHopByHopWithoutKeys() {
+        assertEquals(List.of(), provider.sessions(THING));
+        keystore.storeKey(THING, Layer.LINK, BleLinkSecurity.LTK, LTK);
+        provider.open(THING, LinkCipher.Role.CENTRAL, START);
+        List<Authenticated> sessions = provider.sessions(THING);
+        assertEquals(1, sessions.size());
+        Authenticated s = sessions.get(0);
+        assertEquals(THING, s.thing());
+        assertEquals(Layer.LINK, s.layer());
+        assertEquals("ble-ll-aes-ccm", s.mechanism());
+        assertEquals(Protection.confidentiality(), s.protection());
+        assertFalse(s.toString().toLowerCase().contains(HexFormat.of().formatHex(LTK).toLowerCase()));
+        provider.forget(THING);
+        assertEquals(List.of(), provider.sessions(THING));
+    }
+
+    @Test
+    void everyDetailedReasonHasAHubWideOne() {
+        assertEquals(RefusalReason.FORGED, Reason.MIC_FAILURE.common());
+        assertEquals(RefusalReason.POLICY, Reason.LEGACY_REFUSED.common());
+        assertEquals(RefusalReason.NOT_OPERATIONAL, Reason.CLOSED.common());
+        assertEquals(RefusalReason.NOT_OPERATIONAL, Reason.PROVIDER_ABSENT.common());
+        for (Reason r : Reason.values()) {
+            assertNotNull(r.common());
+        }
     }
 
     @Test

@@ -8,35 +8,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.trusthub.api.model.InvalidValueException;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.Property;
 import org.trusthub.api.model.PropertyValue;
 import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.Quality;
 import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedAdapter;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedPeripheral;
+import org.trusthub.binding.bluetooth.simulator.SimulatedAdapter;
+import org.trusthub.binding.bluetooth.simulator.SimulatedPeripheral;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
+import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
+import org.trusthub.testkit.Await;
 
 /**
  * A simulated temperature sensor's GATT values in the hub's thing model, against the real keystore, registry, link
- * provider, bridge and model; lifecycle and value events reach the provider synchronously as EventAdmin would.
+ * provider, bridge and model; the lifecycle dispatcher's calls are made synchronously.
  */
 class BluetoothPropertiesTest {
 
@@ -47,43 +48,28 @@ class BluetoothPropertiesTest {
     SimulatedAdapter adapter;
     BluetoothBridgeImpl bridge;
     BluetoothProperties properties;
+    BleLinkSecurityProvider provider;
+    final BleTestSecurity.Policy policy = new BleTestSecurity.Policy();
+    final BleTestSecurity.Refusals refusals = new BleTestSecurity.Refusals();
     ModelCore model;
 
     @BeforeEach
     void start() throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
-        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> deliver(
-                new Event(topic, props)), Clock.systemUTC());
+        // the lifecycle dispatcher's calls, synchronously; the model removes a decommissioned thing itself
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> {
+            BleTestSecurity.dispatch(registry, bridge, provider, topic, props);
+            if (model != null && Transition.DECOMMISSION.name().equals(props.get("transition"))) {
+                model.remove(ThingId.of((String) props.get("thing.id")));
+            }
+        }, Clock.systemUTC());
         adapter = new SimulatedAdapter(dir.resolve("sim"), 2, 0);
-        bridge = new BluetoothBridgeImpl(keystore, registry, new BleLinkSecurityProvider(keystore), adapter,
-                BluetoothBridgeTest.config(false), null);
-        bridge.setEventAdmin(new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                deliver(event);
-            }
-
-            @Override
-            public void sendEvent(Event event) {
-                deliver(event);
-            }
-        });
-        properties = new BluetoothProperties(bridge, registry);
+        provider = new BleLinkSecurityProvider(keystore);
+        bridge = new BluetoothBridgeImpl(keystore, registry, adapter, BleTestSecurity.config(false), null);
+        BleTestSecurity.wire(bridge, provider, policy, refusals);
+        properties = bridge.properties();
         model = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
         model.attach(properties);
-    }
-
-    // What EventAdmin does in the hub: the bridge and the provider hear lifecycle events, the model decommissions.
-    private void deliver(Event event) {
-        if (bridge != null) {
-            bridge.handleEvent(event);
-        }
-        if (properties != null) {
-            properties.handleEvent(event);
-        }
-        if (model != null && Transition.DECOMMISSION.name().equals(event.getProperty("transition"))) {
-            model.remove(ThingId.of((String) event.getProperty("thing.id")));
-        }
     }
 
     @AfterEach
@@ -109,14 +95,15 @@ class BluetoothPropertiesTest {
         assertEquals(List.of("temperature", "interval"), m.properties().stream().map(Property::id).toList());
 
         model.refresh(thing);
-        PropertyValue read = await(() -> value(thing, "temperature").orElse(null));
+        PropertyValue read = Await.nonNull("the read value", () -> value(thing, "temperature").orElse(null));
         assertEquals(21.5, read.value());
         assertEquals(Origin.READ, read.origin());
 
         bridge.subscribe(thing);
         SimulatedPeripheral p = adapter.peripheral("sim-thermo-1").orElseThrow();
         p.setTemperature(23.25);
-        PropertyValue notified = await(() -> value(thing, "temperature").filter(v -> v.value().equals(23.25))
+        PropertyValue notified = Await.nonNull("the notified value", () -> value(thing, "temperature")
+                .filter(v -> v.value().equals(23.25))
                 .orElse(null));
         assertEquals(Origin.REPORT, notified.origin());
         assertTrue(model.model(ThingId.of("ble-c0514d000002")).isEmpty(), "an unpaired sensor has no model");
@@ -146,6 +133,8 @@ class BluetoothPropertiesTest {
         assertFalse(model.model(thing).orElseThrow().available());
         assertThrows(PropertyWriteException.class, () -> model.writeText(thing, "interval", "10"));
         registry.transition(thing, Transition.RESUME);
+        // back in service with its next value
+        properties.read(thing);
         assertTrue(model.model(thing).orElseThrow().available());
 
         bridge.remove(thing);
@@ -155,7 +144,7 @@ class BluetoothPropertiesTest {
     @Test
     void bondsKeptFromBeforeAreDescribedWhenTheModelAttaches() {
         ThingId thing = pair("sim-thermo-2");
-        bridge.readTemperature(thing);
+        properties.read(thing);
         model.detach(properties);
         ModelCore fresh = new ModelCore((t, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
         fresh.attach(properties);
@@ -172,14 +161,17 @@ class BluetoothPropertiesTest {
         return model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value);
     }
 
-    private static <T> T await(Supplier<T> condition) throws InterruptedException {
-        for (int i = 0; i < 250; i++) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(20);
-        }
-        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
+    @Test
+    void raisingTheThingsRequirementRefusesItsReadsAndTakesItsValuesOutOfService() {
+        ThingId thing = pair("sim-thermo-1");
+        assertEquals(21.5, properties.read(thing));
+        assertEquals(Origin.READ, value(thing, "temperature").orElseThrow().origin());
+
+        policy.inbound = Protection.parse("confidentiality/end-to-end");
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> properties.read(thing));
+        assertEquals(BleSecurityException.Reason.POLICY, e.reason());
+        assertFalse(model.model(thing).orElseThrow().available(), "the value that arrived below it is not served");
+        assertEquals(Quality.UNAVAILABLE, value(thing, "temperature").orElseThrow().quality());
+        assertEquals(1L, refusals.count(RefusalReason.POLICY));
     }
 }

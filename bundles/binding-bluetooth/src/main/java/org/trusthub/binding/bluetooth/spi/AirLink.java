@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth;
+package org.trusthub.binding.bluetooth.spi;
 
 import java.util.List;
 import java.util.function.Consumer;

@@ -3,28 +3,32 @@ package org.trusthub.binding.bluetooth.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.event.Event;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.bluetooth.BluetoothBridge.Discovered;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedAdapter;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedLink;
-import org.trusthub.binding.bluetooth.internal.sim.SimulatedPeripheral;
+import org.trusthub.api.thing.Transition;
+import org.trusthub.binding.bluetooth.internal.BluetoothBridge.Discovered;
+import org.trusthub.binding.bluetooth.spi.AttPdu;
+import org.trusthub.binding.bluetooth.spi.Gatt;
+import org.trusthub.binding.bluetooth.simulator.SimulatedAdapter;
+import org.trusthub.binding.bluetooth.simulator.SimulatedLink;
+import org.trusthub.binding.bluetooth.simulator.SimulatedPeripheral;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.link.ble.BleLinkSecurity;
@@ -41,6 +45,8 @@ import org.trusthub.security.link.ble.internal.BleLinkSecurityProvider;
 class BluetoothBridgeTest {
 
     static final ThingId THERMO_1 = ThingId.of("ble-c0514d000001");
+    static final BleTestSecurity.Refusal REFUSED_REPLAY = new BleTestSecurity.Refusal(Optional.of(THERMO_1),
+            Layer.LINK, "ble-ll-aes-ccm", RefusalReason.REPLAY);
 
     @TempDir
     Path dir;
@@ -51,6 +57,8 @@ class BluetoothBridgeTest {
     SimulatedAdapter adapter;
     BluetoothBridgeImpl bridge;
     final AtomicReference<BluetoothBridgeImpl> events = new AtomicReference<>();
+    final BleTestSecurity.Policy policy = new BleTestSecurity.Policy();
+    final BleTestSecurity.Refusals refusals = new BleTestSecurity.Refusals();
 
     @BeforeEach
     void start() throws Exception {
@@ -60,16 +68,13 @@ class BluetoothBridgeTest {
     void open(boolean allowLegacy) throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"), Clock.systemUTC(),
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, e -> { });
-        // lifecycle events reach the bridge synchronously here; in the hub EventAdmin delivers them
-        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> {
-            BluetoothBridgeImpl b = events.get();
-            if (b != null) {
-                b.handleEvent(new Event(topic, props));
-            }
-        }, Clock.systemUTC());
+        // the lifecycle dispatcher's calls, synchronously here
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, props) -> BleTestSecurity
+                .dispatch(registry, events.get(), provider, topic, props), Clock.systemUTC());
         provider = new BleLinkSecurityProvider(keystore);
         adapter = new SimulatedAdapter(dir.resolve("sim"), 2, 1);
-        bridge = new BluetoothBridgeImpl(keystore, registry, provider, adapter, config(allowLegacy), null);
+        bridge = new BluetoothBridgeImpl(keystore, registry, adapter, BleTestSecurity.config(allowLegacy), null);
+        BleTestSecurity.wire(bridge, provider, policy, refusals);
         events.set(bridge);
     }
 
@@ -83,20 +88,6 @@ class BluetoothBridgeTest {
     void restart(boolean allowLegacy) throws Exception {
         stop();
         open(allowLegacy);
-    }
-
-    static BluetoothBridgeImpl.Config config(boolean allowLegacy) {
-        return new BluetoothBridgeImpl.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BluetoothBridgeImpl.Config.class;
-            }
-
-            @Override
-            public boolean allowLegacyPairing() {
-                return allowLegacy;
-            }
-        };
     }
 
     String advertisedAddress(String name) {
@@ -145,9 +136,9 @@ class BluetoothBridgeTest {
         assertEquals(30, peripheral("sim-thermo-1").interval());
         bridge.subscribe(thing);
         peripheral("sim-thermo-1").setTemperature(23.25);
-        assertEquals(23.25, bridge.lastTemperature(thing).orElseThrow());
+        assertEquals(23.25, bridge.properties().lastTemperature(thing).orElseThrow());
         peripheral("sim-thermo-1").setTemperature(-4.5);
-        assertEquals(-4.5, bridge.lastTemperature(thing).orElseThrow());
+        assertEquals(-4.5, bridge.properties().lastTemperature(thing).orElseThrow());
     }
 
     @Test
@@ -159,7 +150,8 @@ class BluetoothBridgeTest {
         assertTrue(registry.list().isEmpty());
         assertTrue(keystore.things().isEmpty());
         assertFalse(peripheral("sim-legacy-thermo-3").isBonded());
-        assertEquals(1L, bridge.refusals().get("LEGACY_REFUSED"));
+        assertEquals(List.of(new BleTestSecurity.Refusal(Optional.empty(), Layer.LINK, "bluetooth",
+                RefusalReason.POLICY)), refusals.seen);
 
         restart(true);
         ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
@@ -172,10 +164,10 @@ class BluetoothBridgeTest {
         String legacy = advertisedAddress("sim-legacy-thermo-3");
         assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
                 () -> bridge.pair(legacy, "alice")).reason());
-        bridge.modified(config(true));
+        bridge.modified(BleTestSecurity.config(true));
         ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
         assertEquals(21.5, bridge.readTemperature(thing));
-        bridge.modified(config(false));
+        bridge.modified(BleTestSecurity.config(false));
         assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
                 () -> bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "bob")).reason());
     }
@@ -185,7 +177,7 @@ class BluetoothBridgeTest {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
         bridge.subscribe(thing);
         peripheral("sim-thermo-1").setTemperature(22.0);
-        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
+        assertEquals(22.0, bridge.properties().lastTemperature(thing).orElseThrow());
 
         bridge.remove(thing);
 
@@ -195,7 +187,7 @@ class BluetoothBridgeTest {
         assertTrue(bridge.scan().stream().allMatch(d -> d.thing().isEmpty()));
         // the peripheral still holds its half of the bond, but what it sends is refused
         peripheral("sim-thermo-1").setTemperature(30.0);
-        assertTrue(bridge.lastTemperature(thing).isEmpty());
+        assertTrue(bridge.properties().lastTemperature(thing).isEmpty());
         assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
         BleSecurityException e = assertThrows(BleSecurityException.class, () -> provider.open(thing,
                 LinkCipher.Role.CENTRAL, new EncryptionStart(new byte[8], new byte[4], new byte[8], new byte[4])));
@@ -248,20 +240,20 @@ class BluetoothBridgeTest {
         link.inject(altered);
         link.inject(new byte[] { 0x02 });  // too short to be a PDU
 
-        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
-        Map<String, Long> refusals = bridge.refusals();
-        // the altered copy carries the replayed sequence number too, so it is discarded as a replay before the MIC
-        assertEquals(2L, refusals.get("REPLAY"));
-        assertEquals(1L, refusals.get("MALFORMED"));
+        assertEquals(22.0, bridge.properties().lastTemperature(thing).orElseThrow());
+        // the altered copy carries the replayed sequence number too, so it is discarded as a replay before the MIC;
+        // the provider reports each for the thing, once
+        assertEquals(List.of(REFUSED_REPLAY, REFUSED_REPLAY, new BleTestSecurity.Refusal(Optional.of(THERMO_1),
+                Layer.LINK, "ble-ll-aes-ccm", RefusalReason.MALFORMED)), refusals.seen);
         // with the next sequence number it reaches the cipher and fails the MIC
         byte[] nextSn = altered.clone();
         nextSn[0] ^= 0x08;
         link.inject(nextSn);
-        assertEquals(1L, bridge.refusals().get("MIC_FAILURE"));
-        assertEquals(22.0, bridge.lastTemperature(thing).orElseThrow());
+        assertEquals(1L, refusals.count(RefusalReason.FORGED));
+        assertEquals(22.0, bridge.properties().lastTemperature(thing).orElseThrow());
         // the link still works for genuine traffic
         peripheral("sim-thermo-1").setTemperature(24.0);
-        assertEquals(24.0, bridge.lastTemperature(thing).orElseThrow());
+        assertEquals(24.0, bridge.properties().lastTemperature(thing).orElseThrow());
     }
 
     @Test
@@ -283,5 +275,107 @@ class BluetoothBridgeTest {
         assertEquals(Reason.MALFORMED, assertThrows(BleSecurityException.class,
                 () -> bridge.pair("not-an-address", "alice")).reason());
         assertTrue(registry.list().isEmpty());
+    }
+
+    @Test
+    void aValueBelowThePolicysRequirementIsRefusedCountedAndNeverReachesTheModel() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(thing));
+        bridge.subscribe(thing);
+
+        policy.inbound = Protection.parse("confidentiality/end-to-end");
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
+        assertEquals(Reason.POLICY, e.reason());
+        assertTrue(e.getMessage().contains("requires confidentiality/end-to-end") && e.getMessage().contains(
+                "gives confidentiality (ble-ll-aes-ccm)"), e.getMessage());
+        peripheral("sim-thermo-1").setTemperature(30.0);
+        assertEquals(21.5, bridge.properties().lastTemperature(thing).orElseThrow(), "the notification was refused");
+        BleTestSecurity.Refusal policyRefusal = new BleTestSecurity.Refusal(Optional.of(thing), Layer.LINK,
+                "bluetooth", RefusalReason.POLICY);
+        assertEquals(List.of(policyRefusal, policyRefusal), refusals.seen);
+
+        policy.inbound = Protection.confidentiality();
+        assertEquals(30.0, bridge.properties().read(thing), "what the link gives is enough again");
+    }
+
+    @Test
+    void aWriteIsSentOnlyWhenTheLinkMeetsTheOutboundRequirement() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        policy.outbound = Protection.parse("integrity/end-to-end");
+        assertEquals(Reason.POLICY, assertThrows(BleSecurityException.class, () -> bridge.writeInterval(thing, 30))
+                .reason());
+        assertEquals(60, peripheral("sim-thermo-1").interval(), "nothing was sent");
+    }
+
+    @Test
+    void withoutThePolicyEveryValueIsRefused() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.policy = null;
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
+        assertEquals(Reason.PROVIDER_ABSENT, e.reason());
+        assertTrue(e.getMessage().contains("no security policy"), e.getMessage());
+        assertEquals(List.of(new BleTestSecurity.Refusal(Optional.of(thing), Layer.LINK, "bluetooth",
+                RefusalReason.NOT_OPERATIONAL)), refusals.seen);
+        assertTrue(bridge.properties().lastTemperature(thing).isEmpty());
+    }
+
+    @Test
+    void withoutTheLinkProviderTrafficIsRefusedAndTheNextOneIsUsedWithoutARestart() {
+        ThingId one = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(one));
+        SimulatedLink oneLink = adapter.lastLink("sim-thermo-1").orElseThrow();
+
+        bridge.provider = null; // its bundle is being updated
+        String two = advertisedAddress("sim-thermo-2");
+        assertEquals(Reason.PROVIDER_ABSENT, assertThrows(BleSecurityException.class,
+                () -> bridge.pair(two, "alice")).reason());
+        assertEquals(Reason.PROVIDER_ABSENT, assertThrows(BleSecurityException.class,
+                () -> bridge.properties().read(one)).reason());
+        assertEquals(2L, refusals.count(RefusalReason.NOT_OPERATIONAL));
+        assertTrue(registry.find(ThingId.of("ble-c0514d000002")).isEmpty(), "nothing was paired meanwhile");
+
+        BleLinkSecurityProvider next = new BleLinkSecurityProvider(keystore);
+        next.bindRefusals(refusals);
+        bridge.provider = next;
+        assertEquals(21.5, bridge.properties().read(one));
+        assertSame(oneLink, adapter.lastLink("sim-thermo-1").orElseThrow(), "the first thing kept its link");
+        ThingId second = bridge.pair(advertisedAddress("sim-thermo-2"), "alice");
+        assertEquals(21.5, bridge.properties().read(second));
+        assertEquals(1, next.sessions(second).size(), "the new provider keyed the new link");
+    }
+
+    @Test
+    void releaseClosesTheLinkAndDropsTheBondOnlyOnceTheThingIsGone() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(thing));
+        bridge.release(ThingId.of("ble-c0514d0000ff")); // never known: nothing happens
+        assertEquals(1, provider.sessions(thing).size());
+
+        registry.transition(thing, Transition.MAINTAIN); // the dispatcher calls release
+        assertEquals(List.of(new BluetoothBridgeImpl.BondInfo(thing, "C0:51:4D:00:00:01", true, false)),
+                bridge.bonds(), "the bond stays through maintenance");
+        assertEquals(List.of(), provider.sessions(thing));
+        registry.transition(thing, Transition.RESUME);
+        assertEquals(21.5, bridge.properties().read(thing));
+
+        registry.transition(thing, Transition.DECOMMISSION);
+        assertTrue(bridge.bonds().isEmpty());
+        assertTrue(bridge.scan().stream().allMatch(d -> d.thing().isEmpty()));
+        bridge.release(thing); // again: idempotent
+        assertTrue(bridge.bonds().isEmpty());
+    }
+
+    @Test
+    void rotatedLinkKeysDropTheBondAtTheNextConnection() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(thing));
+        keystore.rotate(thing, Layer.LINK);
+        provider.forget(thing); // what the dispatcher does when a thing's LINK keys are rotated
+
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
+        assertEquals(Reason.UNKNOWN_KEY, e.reason());
+        assertTrue(e.getMessage().contains("pair it again"), e.getMessage());
+        assertTrue(bridge.bonds().isEmpty());
+        assertEquals(1L, refusals.count(RefusalReason.UNKNOWN_KEY));
     }
 }

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal.sim;
+package org.trusthub.binding.bluetooth.simulator;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -15,9 +15,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.binding.bluetooth.Advertisement;
-import org.trusthub.binding.bluetooth.AirLink;
-import org.trusthub.binding.bluetooth.BleAdapter;
+import org.trusthub.binding.bluetooth.spi.Advertisement;
+import org.trusthub.binding.bluetooth.spi.AirLink;
+import org.trusthub.binding.bluetooth.spi.BleAdapter;
 import org.trusthub.security.link.ble.BleAddress;
 
 /**

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal;
+package org.trusthub.binding.bluetooth.spi;
 
 /**
  * The attribute handles of the environmental sensing profile the bridge maps to the hub model (what the simulated

@@ -1,13 +1,15 @@
-package org.trusthub.binding.bluetooth;
+package org.trusthub.binding.bluetooth.internal;
 
 import java.util.List;
 import java.util.Optional;
 
-import org.osgi.annotation.versioning.ProviderType;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.bluetooth.spi.Advertisement;
 
-/** The Bluetooth LE bridge's operations, for the shell, tests and the hub model. */
-@ProviderType
+/**
+ * The Bluetooth LE bridge's pairing and commissioning, for the console. Values and commands go through the thing
+ * model ({@link BluetoothProperties}).
+ */
 public interface BluetoothBridge {
 
     /** A device seen by a scan and, when its address resolves with a bonded IRK, the thing it is. */
@@ -37,16 +39,4 @@ public interface BluetoothBridge {
 
     /** Decommissions the thing, which removes its bond; it can no longer read or send. */
     void remove(ThingId thing);
-
-    /** Reads the thing's temperature (GATT read over the encrypted link), in degrees Celsius. */
-    double readTemperature(ThingId thing);
-
-    /** Writes the thing's measurement interval in seconds (GATT write over the encrypted link). */
-    void writeInterval(ThingId thing, int seconds);
-
-    /** Subscribes to temperature notifications; values land in {@link #lastTemperature}. */
-    void subscribe(ThingId thing);
-
-    /** The hub model's latest temperature of the thing, from a read or a notification. */
-    Optional<Double> lastTemperature(ThingId thing);
 }

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal.sim;
+package org.trusthub.binding.bluetooth.simulator;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,11 +1,11 @@
-package org.trusthub.binding.bluetooth.internal.sim;
+package org.trusthub.binding.bluetooth.simulator;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.trusthub.binding.bluetooth.AirLink;
+import org.trusthub.binding.bluetooth.spi.AirLink;
 import org.trusthub.security.link.ble.BleAddress;
 
 /**

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal.sim;
+package org.trusthub.binding.bluetooth.simulator;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal;
+package org.trusthub.binding.bluetooth.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth.internal.sim;
+package org.trusthub.binding.bluetooth.simulator;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.binding.bluetooth.internal.AttPdu;
-import org.trusthub.binding.bluetooth.internal.Gatt;
+import org.trusthub.binding.bluetooth.spi.AttPdu;
+import org.trusthub.binding.bluetooth.spi.Gatt;
 import org.trusthub.security.link.ble.BleAddress;
 import org.trusthub.security.link.ble.BleSecurityException;
 import org.trusthub.security.link.ble.DataPdu;

@@ -1,4 +1,4 @@
-package org.trusthub.binding.bluetooth;
+package org.trusthub.binding.bluetooth.spi;
 
 import org.trusthub.security.link.ble.BleAddress;
 
