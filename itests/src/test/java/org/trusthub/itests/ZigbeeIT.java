@@ -35,8 +35,8 @@ import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 
 /**
  * The ZigBee bridge in the real distribution, booted with trusthub-zigbee; several SIMULATED devices

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
-import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 
 import com.zsmartsystems.zigbee.CommandResult;
 import com.zsmartsystems.zigbee.ExtendedPanId;
@@ -406,9 +407,16 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
+    /**
+     * A device left the operational state or its keys were revoked: once it is decommissioned (or gone from the
+     * registry) it is dropped from the network and the network key rotates for everyone else; otherwise nothing is
+     * held per device (each frame is checked against its membership as it arrives). Idempotent.
+     */
     @Override
     public void release(ThingId thing) {
-        // No sessions are kept per device: every frame is checked against the device's state as it arrives.
+        if (ZigbeeIds.isDevice(thing)) {
+            trustCenter.released(thing);
+        }
     }
 
     @Override
@@ -587,9 +595,26 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         return trustCenter.member(thing).map(m -> m.temperature);
     }
 
+    /**
+     * Read from the hub's refusal count (empty while there is none): {@code nwk.*} and {@code aps.*} from the NWK and
+     * APS providers, {@code tc.*} from the trust center (admission, policy, absent providers), by common reason;
+     * plus the dongle operations that failed ({@code dongle.*}).
+     */
     @Override
     public Map<String, Long> refusals() {
-        return trustCenter.refusals();
+        Map<String, Long> out = new java.util.TreeMap<>(trustCenter.failures());
+        trustCenter.services().refusals().ifPresent(r -> r.counts().forEach(c -> {
+            String prefix = switch (c.mechanism()) {
+                case SecurityServices.MECHANISM -> "tc.";
+                case org.trusthub.security.network.zigbee.ZigbeeNwkSecurity.MECHANISM -> "nwk.";
+                case org.trusthub.security.network.zigbee.ZigbeeApsSecurity.MECHANISM -> "aps.";
+                default -> null;
+            };
+            if (prefix != null) {
+                out.merge(prefix + c.reason().name(), c.count(), Long::sum);
+            }
+        }));
+        return out;
     }
 
     @Override

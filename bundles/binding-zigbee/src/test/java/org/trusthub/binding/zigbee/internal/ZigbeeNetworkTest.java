@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -41,6 +44,7 @@ class ZigbeeNetworkTest {
     @TempDir
     Path dir;
     FileThingKeyStore keystore;
+    TestSecurity security;
     ThingRegistryCore registry;
     ZigbeeNetwork network;
     SimulatedZigbeeNetwork sim;
@@ -51,7 +55,8 @@ class ZigbeeNetworkTest {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         aps = new ApsSecurityProvider(keystore);
-        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore), aps,
+        security = new TestSecurity(new NwkSecurityProvider(keystore), aps);
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services,
                 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
         sim = network.simulation();
@@ -132,6 +137,9 @@ class ZigbeeNetworkTest {
 
         assertTrue(sim.reportTemperature(A, 19.25));
         awaitTemperature(a, 19.25);
+        assertEquals(Optional.of(Authenticated.message(a, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                Protection.confidentiality())), network.trustCenter().lastAccepted(a),
+                "each accepted frame says who sent it: NWK security, confidentiality hop by hop");
         assertTrue(network.setOn(b, true), "the device confirms the on command");
         assertTrue(sim.view(B).orElseThrow().on());
         assertTrue(network.setLevel(b, 128));
@@ -159,6 +167,39 @@ class ZigbeeNetworkTest {
     }
 
     @Test
+    void framesBelowThePolicyOrWithoutAPolicyAreRefusedAndCounted() throws Exception {
+        ThingId a = network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, CODES[0]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertTrue(sim.reportTemperature(A, 19.0));
+
+        security.policy.inbound.put(a, Protection.confidentiality().endToEnd());
+        assertFalse(sim.reportTemperature(A, 19.5), "NWK security is hop by hop: below the requirement");
+        assertEquals(1L, network.refusals().get("tc.POLICY"));
+        security.policy.inbound.remove(a);
+
+        security.services.unsetPolicy(security.policy);
+        assertFalse(sim.reportTemperature(A, 20.0), "no policy: refused, fail closed");
+        assertEquals(1L, network.refusals().get("tc.NOT_OPERATIONAL"));
+        security.services.setPolicy(security.policy);
+        assertTrue(sim.reportTemperature(A, 20.5), "the policy is back: accepted, the device still joined");
+    }
+
+    @Test
+    void releasingADeviceInMaintenanceKeepsItInTheNetwork() throws Exception {
+        ThingId a = network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, CODES[0]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        int before = network.networkKeySequence();
+        registry.transition(a, org.trusthub.api.thing.Transition.MAINTAIN);
+        network.release(a);
+        assertEquals(before, network.networkKeySequence(), "no rotation for maintenance");
+        assertTrue(network.things().contains(a));
+    }
+
+    @Test
     void joinPolicyAndInstallCodesAreEnforced() throws Exception {
         network.commission(A, CODES[0], "alice");
         sim.addDevice(A, "11223344556677884AF7"); // wrong install code on the device
@@ -178,7 +219,7 @@ class ZigbeeNetworkTest {
         network.commission(B, CODES[1], "alice");
         assertFalse(sim.join(B), "DENY refuses even commissioned devices");
         // uncommissioned B, C without install code, B under DENY; the wrong-code device got a key it could not open
-        assertEquals(3L, network.refusals().get("tc.JOIN_REFUSED"));
+        assertEquals(3L, network.refusals().get("tc.POLICY"));
     }
 
     @Test
@@ -191,10 +232,14 @@ class ZigbeeNetworkTest {
         assertTrue(sim.join(A));
         assertTrue(sim.join(B));
         int before = network.networkKeySequence();
-        // What trusthub:thing-transition ... DECOMMISSION does; the bridge hears it as a lifecycle event.
+        // What trusthub:thing-transition ... DECOMMISSION does; the lifecycle dispatcher then releases it here.
         registry.transition(b, org.trusthub.api.thing.Transition.DECOMMISSION);
-        network.trustCenter().removed(b);
+        network.release(b);
         assertNotEquals(before, network.networkKeySequence());
+        int after = network.networkKeySequence();
+        network.release(b);
+        network.release(ThingId.of("zigbee:00124b00000000ff"));
+        assertEquals(after, network.networkKeySequence(), "releasing again, or an unknown device, changes nothing");
         assertFalse(sim.reportTemperature(B, 1.0));
         assertTrue(sim.reportTemperature(A, 2.0));
         assertEquals(LifecycleState.DECOMMISSIONED, network.device(b).orElseThrow().state());

@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee;
+package org.trusthub.binding.zigbee.spi;
 
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;

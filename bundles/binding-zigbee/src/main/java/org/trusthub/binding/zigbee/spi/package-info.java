@@ -4,7 +4,7 @@
  */
 @Export
 @Version("1.2.0")
-package org.trusthub.binding.zigbee;
+package org.trusthub.binding.zigbee.spi;
 
 import org.osgi.annotation.bundle.Export;
 import org.osgi.annotation.versioning.Version;

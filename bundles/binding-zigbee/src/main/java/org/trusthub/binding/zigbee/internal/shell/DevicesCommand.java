@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.shell;
+package org.trusthub.binding.zigbee.internal.shell;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 
 @Service
 @Command(scope = "zigbee", name = "devices", description = "Lists the ZigBee things, their lifecycle state and clusters")
