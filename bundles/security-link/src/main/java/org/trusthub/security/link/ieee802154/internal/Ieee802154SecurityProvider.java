@@ -92,11 +92,11 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindRefusals(SecurityRefusals r) {
+    public void bindRefusals(SecurityRefusals r) {
         refusals = r;
     }
 
-    void unbindRefusals(SecurityRefusals r) {
+    public void unbindRefusals(SecurityRefusals r) {
         if (refusals == r) {
             refusals = null;
         }

@@ -65,11 +65,11 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindRefusals(SecurityRefusals r) {
+    public void bindRefusals(SecurityRefusals r) {
         refusals.bind(r);
     }
 
-    void unbindRefusals(SecurityRefusals r) {
+    public void unbindRefusals(SecurityRefusals r) {
         refusals.unbind(r);
     }
 
