@@ -68,7 +68,7 @@ final class TrustCenter {
         }
     }
 
-    /** What the trust center knows of a device; attributes are the hub's view of its clusters. */
+    /** What the trust center knows of a device. */
     static final class Member {
         final ThingId thing;
         final long ieee;
@@ -76,9 +76,6 @@ final class TrustCenter {
         volatile boolean pending;
         volatile boolean joined;
         final boolean installCode;
-        volatile Boolean on;
-        volatile Integer level;
-        volatile Double temperature;
         /** How well its last authentic frame was protected (accepted or refused by policy), or null before one. */
         volatile Protection offered;
         /** Who its last accepted application frame proved to come from, and how well protected. */
@@ -631,9 +628,8 @@ final class TrustCenter {
             }
             long ieee = ZigbeeIds.ieeeAddress(t.id());
             Member m = members.get(ieee);
-            out.add(m == null ? new ZigbeeDevice(t.id(), ieee, -1, t.state(), false, false, null, null, null)
-                    : new ZigbeeDevice(m.thing, m.ieee, m.nwk, t.state(), m.joined, m.installCode, m.on, m.level,
-                            m.temperature));
+            out.add(m == null ? new ZigbeeDevice(t.id(), ieee, -1, t.state(), false, false)
+                    : new ZigbeeDevice(m.thing, m.ieee, m.nwk, t.state(), m.joined, m.installCode));
         }
         return out;
     }

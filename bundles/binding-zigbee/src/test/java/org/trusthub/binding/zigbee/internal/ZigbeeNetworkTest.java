@@ -20,6 +20,8 @@ import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.model.internal.ModelCore;
+import org.trusthub.testkit.Await;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
 import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -49,6 +51,7 @@ class ZigbeeNetworkTest {
     ZigbeeNetwork network;
     SimulatedZigbeeNetwork sim;
     ApsSecurityProvider aps;
+    ModelCore model;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -60,10 +63,15 @@ class ZigbeeNetworkTest {
                 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
         sim = network.simulation();
+        // values and commands go through the thing model, as in the hub
+        model = new ModelCore((topic, p) -> {
+        }, id -> registry.find(id).map(org.trusthub.api.thing.Thing::state), Clock.systemUTC());
+        model.attach(new ZigbeeProperties(network));
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        model.close();
         network.close();
         registry.close();
         keystore.close();
@@ -136,15 +144,15 @@ class ZigbeeNetworkTest {
         assertEquals(3, network.things().size());
 
         assertTrue(sim.reportTemperature(A, 19.25));
-        awaitTemperature(a, 19.25);
+        awaitValue(a, "temperature", 19.25);
         assertEquals(Optional.of(Authenticated.message(a, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
                 Protection.confidentiality())), network.trustCenter().lastAccepted(a),
                 "each accepted frame says who sent it: NWK security, confidentiality hop by hop");
-        assertTrue(network.setOn(b, true), "the device confirms the on command");
+        model.writeText(b, "on", "on"); // throws unless the device confirms
         assertTrue(sim.view(B).orElseThrow().on());
-        assertTrue(network.setLevel(b, 128));
-        assertEquals(128, sim.view(B).orElseThrow().level());
-        assertEquals(Optional.of(21.5), network.readTemperature(c));
+        model.writeText(b, "level", "50");
+        assertEquals(ZigbeeProperties.zclLevel(50), sim.view(B).orElseThrow().level());
+        awaitValue(c, "temperature", 21.5);
 
         int before = network.networkKeySequence();
         network.decommission(c);
@@ -159,11 +167,13 @@ class ZigbeeNetworkTest {
         assertFalse(sim.reportTemperature(C, 30.0), "the decommissioned device's frames are refused");
         assertEquals(refusedBefore + 1, network.refusals().get("nwk.UNKNOWN_KEY"));
         assertTrue(sim.reportTemperature(A, 20.5), "the others keep working");
-        awaitTemperature(a, 20.5);
-        assertTrue(network.setOn(b, false));
+        awaitValue(a, "temperature", 20.5);
+        model.writeText(b, "on", "off");
+        assertFalse(sim.view(B).orElseThrow().on());
         assertFalse(sim.replayLastFrame(A), "a replayed frame is refused");
         assertEquals(1L, network.refusals().get("nwk.REPLAY"));
-        assertFalse(network.setOn(c, true), "the hub no longer talks to it");
+        assertThrows(RuntimeException.class, () -> model.writeText(c, "on", "on"), "the hub no longer talks to it");
+        assertFalse(sim.view(C).orElseThrow().on());
     }
 
     @Test
@@ -176,12 +186,13 @@ class ZigbeeNetworkTest {
 
         security.policy.inbound.put(a, Protection.confidentiality().endToEnd());
         assertFalse(sim.reportTemperature(A, 19.5), "NWK security is hop by hop: below the requirement");
-        assertEquals(1L, network.refusals().get("tc.POLICY"));
+        // the model's background reads of the device may be answered (and refused) meanwhile too
+        assertTrue(network.refusals().get("tc.POLICY") >= 1L, network.refusals().toString());
         security.policy.inbound.remove(a);
 
         security.services.unsetPolicy(security.policy);
         assertFalse(sim.reportTemperature(A, 20.0), "no policy: refused, fail closed");
-        assertEquals(1L, network.refusals().get("tc.NOT_OPERATIONAL"));
+        assertTrue(network.refusals().get("tc.NOT_OPERATIONAL") >= 1L, network.refusals().toString());
         security.services.setPolicy(security.policy);
         assertTrue(sim.reportTemperature(A, 20.5), "the policy is back: accepted, the device still joined");
     }
@@ -254,13 +265,10 @@ class ZigbeeNetworkTest {
         assertFalse(keystore.things().contains(org.trusthub.security.network.zigbee.ZigbeeIds.device(A)));
     }
 
-    private void awaitTemperature(ThingId thing, double expected) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Optional.of(expected).equals(network.device(thing).map(d -> d.temperature()))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(Optional.of(expected), network.device(thing).map(d -> d.temperature()));
+    // The stack delivers reports and read responses on its own threads: the model catches up.
+    private void awaitValue(ThingId thing, String property, Object expected) {
+        Await.until(thing + " " + property + " = " + expected, () -> model.model(thing)
+                .flatMap(m -> m.property(property)).flatMap(p -> p.value()).map(v -> expected.equals(v.value()))
+                .orElse(false));
     }
 }
