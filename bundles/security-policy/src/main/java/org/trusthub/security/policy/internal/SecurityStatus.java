@@ -52,7 +52,7 @@ public class SecurityStatus {
      * One thing.
      *
      * @param state     empty when the registry does not know it (or is absent)
-     * @param protocols the protocols serving it, {@code (simulated)} after a simulated binding's
+     * @param protocols the protocols serving it, {@code (SIMULATED)} after a simulated binding's
      * @param required  the inbound protection the policy requires, per protocol serving it (empty without a policy)
      * @param layers    one entry per {@link Layer}, in order; empty when the keystore holds no keys for it
      */
@@ -134,7 +134,7 @@ public class SecurityStatus {
         Map<ThingId, SortedSet<String>> found = new TreeMap<>();
         for (ProtocolBinding b : bindings) {
             try {
-                String label = b.protocol() + (b.isSimulated() ? " (simulated)" : "");
+                String label = b.protocol() + (b.isSimulated() ? " (SIMULATED)" : "");
                 for (ThingId t : b.things()) {
                     found.computeIfAbsent(t, k -> new TreeSet<>()).add(label);
                 }

@@ -179,7 +179,7 @@ class StatusCommandsTest {
                 "         |             |                    |                      | NETWORK     | -          | 1   | 2d 3h   | -                                 | -",
                 "         |             |                    |                      | TRANSPORT   | dtls-psk   | 1   | 2d 3h   | dtls-psk confidentiality x2       | -",
                 "         |             |                    |                      | APPLICATION | oscore     | 1   | 2d 3h   | oscore confidentiality/end-to-end | REPLAY 1",
-                "sensor-1 | -           | zigbee (simulated) | zigbee integrity     | LINK        | -          | -   | -       | -                                 | -",
+                "sensor-1 | -           | zigbee (SIMULATED) | zigbee integrity     | LINK        | -          | -   | -       | -                                 | -",
                 "         |             |                    |                      | NETWORK     | -          | -   | -       | -                                 | -",
                 "         |             |                    |                      | TRANSPORT   | -          | -   | -       | -                                 | -",
                 "         |             |                    |                      | APPLICATION | -          | -   | -       | -                                 | -",
