@@ -8,10 +8,10 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -32,6 +32,7 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.testkit.Await;
 
 /** The two boots of {@link BluetoothIT}; run only from there, which hands them the shared state directory. */
 public final class BluetoothBoots {
@@ -86,21 +87,9 @@ public final class BluetoothBoots {
         Shell installBluetooth() throws Exception {
             features.installFeature("trusthub-bluetooth", EnumSet.noneOf(FeaturesService.Option.class));
             Shell shell = new Shell(sessionFactory);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    String out = shell.run("trusthub:ble-bonds");
-                    if (out.contains("bond(s)")) {
-                        return shell;
-                    }
-                } catch (AssertionError e) {
-                    // commands or the bridge not there yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("trusthub:ble-bonds never answered");
-                }
-                Thread.sleep(100);
-            }
+            Await.until("trusthub:ble-bonds to answer", Duration.ofSeconds(60), () -> shell.run("trusthub:ble-bonds"),
+                    out -> out.contains("bond(s)"), AssertionError.class::isInstance);
+            return shell;
         }
 
         /**
@@ -108,29 +97,14 @@ public final class BluetoothBoots {
          * commands asynchronously from the services they use.
          */
         static String run(Shell shell, String command) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                try {
-                    return shell.run(command);
-                } catch (AssertionError e) {
-                    if (!String.valueOf(e.getMessage()).contains("Command not found") || System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            return Await.until("'" + command + "' to be registered", Await.DEFAULT_TIMEOUT, () -> shell.run(command),
+                    out -> true, e -> String.valueOf(e.getMessage()).contains("Command not found"));
         }
 
         /** Runs a command that must be refused, waiting like {@link #run} while it is not registered. */
         static String refused(Shell shell, String command) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                String refusal = shell.refused(command);
-                if (!String.valueOf(refusal).contains("Command not found") || System.nanoTime() > deadline) {
-                    return refusal;
-                }
-                Thread.sleep(100);
-            }
+            return Await.until("'" + command + "' to be registered", Await.DEFAULT_TIMEOUT,
+                    () -> shell.refused(command), refusal -> !String.valueOf(refusal).contains("Command not found"));
         }
 
         /** The address the named simulated sensor advertises with now, from the console's scan. */

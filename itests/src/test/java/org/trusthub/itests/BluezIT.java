@@ -9,7 +9,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import javax.inject.Inject;
 
@@ -28,6 +28,7 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.testkit.Await;
 
 /**
  * The distribution with feature trusthub-bluetooth-bluez against BlueZ played by Debian's python3-dbusmock on a
@@ -78,12 +79,8 @@ public class BluezIT {
     @Test
     public void pairsReadsAndRemovesThroughBlueZOverDbus() throws Exception {
         Shell shell = new Shell(sessionFactory);
-        String bonds = BluetoothBoots.Boot.run(shell, "trusthub:ble-bonds");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!bonds.contains("bond(s)") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            bonds = BluetoothBoots.Boot.run(shell, "trusthub:ble-bonds");
-        }
+        Await.until("trusthub:ble-bonds to list the bonds", Duration.ofSeconds(60),
+                () -> BluetoothBoots.Boot.run(shell, "trusthub:ble-bonds"), bonds -> bonds.contains("bond(s)"));
         ServiceReference<?>[] bindings = context.getServiceReferences("org.trusthub.api.binding.ProtocolBinding",
                 "(trusthub.protocol=bluetooth)");
         assertEquals("the binding runs on the real (BlueZ) adapter", Boolean.FALSE,

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -44,6 +45,7 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.testkit.Await;
 
 /**
  * CoAP in the real distribution: the trusthub-coap feature is installed into the running hub, and Debian's libcoap
@@ -103,12 +105,9 @@ public class CoapIT {
         if (!features.isInstalled(features.getFeature("trusthub-coap"))) {
             features.installFeature("trusthub-coap", EnumSet.noneOf(FeaturesService.Option.class));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String filter = "(" + ProtocolBinding.PROTOCOL + "=coap)";
-        while (context.getServiceReferences(ProtocolBinding.class, filter).isEmpty()) {
-            assertTrue("the CoAP binding did not come up", System.nanoTime() < deadline);
-            Thread.sleep(200);
-        }
+        Await.until("the CoAP binding to come up", Duration.ofSeconds(60),
+                () -> context.getServiceReferences(ProtocolBinding.class, filter), refs -> !refs.isEmpty());
     }
 
     private ThingId operational(String id, RootCredential root) {

@@ -3,8 +3,6 @@ package org.trusthub.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.trusthub.itests.DpwsWire.await;
-import static org.trusthub.itests.DpwsWire.freeUdpPort;
 import static org.trusthub.itests.DpwsWire.tryRun;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +32,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.testkit.Await;
+import org.trusthub.testkit.FreePorts;
 
 /**
  * Every list-valued setting of the shipped etc/org.trusthub.*.cfg files, written in the file the way its comments
@@ -93,24 +94,24 @@ public class ConfigListsIT {
         setInFile(WSS, "thingPolicies", "cfg-1: plain; cfg-2: sign encrypt username ttl=60");
         setInFile(STS, "stsDevices", "cfg-1, cfg-2");
         setInFile(OFFLOAD, "signatureAlgorithms", "SHA256withECDSA, Ed25519");
-        setInFile(DPWS, "discoveryPort", Integer.toString(freeUdpPort()));
+        setInFile(DPWS, "discoveryPort", Integer.toString(FreePorts.udp()));
         setInFile(DPWS, "hostedThings", "cfg-1, cfg-2");
         setInFile(DPWS, "hostEnabled", "true");
 
-        String policies = await("both policy entries", () -> {
+        String policies = Await.nonNull("both policy entries", () -> {
             String out = tryRun(shell, "trusthub:wss-policies");
             return out != null && out.contains("cfg-2") ? out : null;
         });
         assertEquals(policies, "plain ttl=300", cell(policies, "cfg-1", 1));
         assertEquals(policies, "sign encrypt username ttl=60", cell(policies, "cfg-2", 1));
 
-        String hosted = await("both hosted things", () -> {
+        String hosted = Await.nonNull("both hosted things", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out != null && out.contains("cfg-1 ") && out.contains("cfg-2 ") ? out : null;
         });
         assertFalse("only the listed things are hosted:\n" + hosted, hosted.contains("cfg-3"));
         // stsDevices: the token service is offered on both listed devices
-        String offered = await("offload-sts on both devices", () -> {
+        String offered = Await.nonNull("offload-sts on both devices", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out != null && out.lines().filter(l -> l.contains("offload-sts")).count() == 2 ? out : null;
         });
@@ -122,7 +123,7 @@ public class ConfigListsIT {
 
         // the typed-list text, in a file with plain values, arrives as one String and is read as a list
         setInFile(WSS, "thingPolicies", "[\"cfg-1: sign\", \"cfg-3: plain\"]");
-        policies = await("the typed-list entries", () -> {
+        policies = Await.nonNull("the typed-list entries", () -> {
             String out = tryRun(shell, "trusthub:wss-policies");
             return out != null && out.contains("cfg-3") ? out : null;
         });
@@ -131,7 +132,7 @@ public class ConfigListsIT {
 
         // a bad entry is refused visibly: the command fails naming it, and the thing gets sign,encrypt
         setInFile(WSS, "thingPolicies", "cfg-1: plain; cfg-2: sign shout");
-        String refusal = await("the refusal", () -> {
+        String refusal = Await.nonNull("the refusal", () -> {
             try {
                 return shell.refused("trusthub:wss-policies");
             } catch (AssertionError notYet) {
@@ -158,16 +159,15 @@ public class ConfigListsIT {
     private void setInFile(String pid, String key, String value) throws Exception {
         for (int attempt = 1; ; attempt++) {
             writeInFile(pid, key, value);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                Object v = configAdmin.getConfiguration(pid, "?").getProperties().get(key);
-                if (Objects.equals(v, value)) {
-                    return;
+            try {
+                Await.until(pid + " " + key + " from the file (write " + attempt + " of 3)", Duration.ofSeconds(10),
+                        () -> configAdmin.getConfiguration(pid, "?").getProperties().get(key),
+                        v -> Objects.equals(v, value));
+                return;
+            } catch (AssertionError lost) {
+                if (attempt == 3) {
+                    throw lost;
                 }
-                Thread.sleep(100);
-            }
-            if (attempt == 3) {
-                throw new AssertionError("gave up waiting for " + pid + " " + key + " from the file (3 writes)");
             }
         }
     }

@@ -2,9 +2,7 @@ package org.trusthub.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.trusthub.itests.DpwsWire.await;
 import static org.trusthub.itests.DpwsWire.between;
-import static org.trusthub.itests.DpwsWire.freeUdpPort;
 import static org.trusthub.itests.DpwsWire.post;
 import static org.trusthub.itests.DpwsWire.tryRun;
 import static org.trusthub.itests.DpwsWire.udpExchange;
@@ -35,6 +33,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.testkit.Await;
+import org.trusthub.testkit.FreePorts;
 
 /**
  * The DPWS feature in the real distribution: it installs and resolves, the binding is inert on the network by
@@ -77,18 +77,18 @@ public class DpwsIT {
     @Test
     public void hostedThingAnswersProbeAndMetadataGet() throws Exception {
         features.installFeature("trusthub-dpws", EnumSet.noneOf(FeaturesService.Option.class));
-        Bundle b = await("the binding bundle", () -> java.util.Arrays.stream(context.getBundles())
+        Bundle b = Await.nonNull("the binding bundle", () -> java.util.Arrays.stream(context.getBundles())
                 .filter(x -> "org.trusthub.binding.dpws".equals(x.getSymbolicName())
                         && x.getState() == Bundle.ACTIVE).findFirst().orElse(null));
         assertEquals(Bundle.ACTIVE, b.getState());
-        await("the dpws ProtocolBinding", () -> context.getServiceReferences(ProtocolBinding.class,
+        Await.nonNull("the dpws ProtocolBinding", () -> context.getServiceReferences(ProtocolBinding.class,
                 "(" + ProtocolBinding.PROTOCOL + "=dpws)").stream().findFirst().orElse(null));
         Shell shell = new Shell(sessionFactory);
         // Karaf registers the bundle's commands on its own thread once the bundle is active.
-        String off = await("the dpws commands", () -> tryRun(shell, "trusthub:dpws-hosted"));
+        String off = Await.nonNull("the dpws commands", () -> tryRun(shell, "trusthub:dpws-hosted"));
         assertTrue(off, off.contains("device-host role is off"));
         // The feature's configuration may arrive now and restart the binding, taking its commands away briefly.
-        String devices = await("the dpws-devices command", () -> tryRun(shell, "trusthub:dpws-devices"));
+        String devices = Await.nonNull("the dpws-devices command", () -> tryRun(shell, "trusthub:dpws-devices"));
         assertTrue(devices, devices.contains("No DPWS devices discovered."));
 
         ThingId lamp = ThingId.of("lamp-dpws-1");
@@ -104,14 +104,14 @@ public class DpwsIT {
         wssProps.put("thingPolicies", new String[] {lamp.value() + ": plain"});
         wss.update(wssProps);
 
-        int discoveryPort = freeUdpPort();
+        int discoveryPort = FreePorts.udp();
         Configuration c = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("hostEnabled", Boolean.TRUE);
         props.put("discoveryPort", discoveryPort);
         c.update(props);
 
-        String hosted = await("the thing to be hosted", () -> {
+        String hosted = Await.nonNull("the thing to be hosted", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out != null && out.contains(lamp.value()) ? out : null;
         });
@@ -145,7 +145,7 @@ public class DpwsIT {
 
         // Leaving OPERATIONAL withdraws the device (Bye) at once.
         registry.transition(lamp, Transition.MAINTAIN);
-        await("the thing to be withdrawn", () -> {
+        Await.nonNull("the thing to be withdrawn", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out == null || out.contains(lamp.value()) ? null : out;
         });

@@ -12,18 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the DPWS integration tests say on the wire (a unicast probe, a SOAP POST) and how they wait, in one place. */
+/** What the DPWS integration tests say on the wire (a unicast probe, a SOAP POST) in one place. */
 final class DpwsWire {
 
     private DpwsWire() {
-    }
-
-    interface Check<T> {
-        T get() throws Exception;
     }
 
     /** A shell command's output, or null while a configuration change has the binding's commands away. */
@@ -32,26 +27,6 @@ final class DpwsWire {
             return shell.run(command);
         } catch (AssertionError | Exception e) {
             return null;
-        }
-    }
-
-    static <T> T await(String what, Check<T> check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            T v = check.get();
-            if (v != null) {
-                return v;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,9 +1,9 @@
 package org.trusthub.itests;
 
-import java.util.Dictionary;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.trusthub.testkit.Await;
 
 /**
  * A feature's {@code configfile} lands in etc/ and Karaf's file install applies it a poll later (about a second).
@@ -17,17 +17,8 @@ final class FeatureConfigs {
 
     /** The configuration of {@code pid} once file install has applied the feature's etc/ file to it. */
     static Configuration applied(ConfigurationAdmin configAdmin, String pid) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            Configuration c = configAdmin.getConfiguration(pid, "?");
-            Dictionary<String, Object> p = c.getProperties();
-            if (p != null && p.get("felix.fileinstall.filename") != null) {
-                return c;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("file install never applied etc/" + pid + ".cfg");
-            }
-            Thread.sleep(100);
-        }
+        return Await.until("file install to apply etc/" + pid + ".cfg", Await.DEFAULT_TIMEOUT,
+                () -> configAdmin.getConfiguration(pid, "?"), c -> c.getProperties() != null
+                        && c.getProperties().get("felix.fileinstall.filename") != null);
     }
 }

@@ -7,8 +7,6 @@ import static org.junit.Assert.assertTrue;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -24,6 +22,7 @@ import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.testkit.Await;
 
 /** Capabilities come and go at run time: the console feature is removed and installed again, core keeps running. */
 @RunWith(PaxExam.class)
@@ -64,7 +63,8 @@ public class FeatureSwapIT {
 
         assertFalse(features.isInstalled(features.getFeature("trusthub-shell")));
         assertEquals("org.trusthub.shell is gone", null, bundle("org.trusthub.shell"));
-        awaitTrue("trusthub commands to disappear",
+        // Command (un)registration follows the bundle's service events, which Karaf may handle on its own thread.
+        Await.until("trusthub commands to disappear",
                 () -> refusal(shell, "trusthub:thing-list").contains("Command not found"));
         for (String name : CORE) {
             Bundle b = bundle(name);
@@ -77,7 +77,7 @@ public class FeatureSwapIT {
 
         assertTrue(features.isInstalled(features.getFeature("trusthub-shell")));
         assertEquals(Bundle.ACTIVE, bundle("org.trusthub.shell").getState());
-        awaitTrue("trusthub commands to come back",
+        Await.until("trusthub commands to come back",
                 () -> refusal(shell, "trusthub:thing-list") == null);
         assertTrue(shell.run("trusthub:thing-list").contains("No things enrolled."));
         assertEquals("the registry service was not restarted", registryService, serviceId());
@@ -101,17 +101,6 @@ public class FeatureSwapIT {
             return String.valueOf(e.getMessage());
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    // Command (un)registration follows the bundle's service events, which Karaf may handle on its own thread.
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

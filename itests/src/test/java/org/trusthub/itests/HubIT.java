@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +59,7 @@ import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.testkit.Await;
 
 /** The hub as an operator meets it: every bundle up, the console driving a thing through its life, events. */
 @RunWith(PaxExam.class)
@@ -327,14 +327,11 @@ public class HubIT {
             expected.add(TrustHubEvents.lifecycleTopic(Transition.RECOMMISSION));
 
             // Delivery is asynchronous: wait until every event is in (or give up and show what came).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (events.size() < expected.size() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            List<String> topics = new ArrayList<>();
-            synchronized (events) {
-                events.forEach(e -> topics.add(e.getTopic()));
-            }
+            List<String> topics = Await.until("every lifecycle event", Await.DEFAULT_TIMEOUT, () -> {
+                synchronized (events) {
+                    return events.stream().map(Event::getTopic).toList();
+                }
+            }, seen -> seen.size() >= expected.size());
             assertEquals(expected, topics);
             synchronized (events) {
                 for (Event e : events) {

@@ -9,8 +9,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +17,8 @@ import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.KarafDistributionOption;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.trusthub.testkit.Await;
+import org.trusthub.testkit.FreePorts;
 
 /** How every test boots the hub: the distribution this build made, with nothing but test plumbing changed. */
 public final class HubOptions {
@@ -69,20 +69,36 @@ public final class HubOptions {
                         "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
                         "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
                 // A hub already running on this machine (./hub) holds the default ports.
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(FreePorts.tcp())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(FreePorts.tcp())),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(FreePorts.tcp())),
                 // Pax Exam's own bundles come from the local repository this build uses; nothing from the network.
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         required("trusthub.localRepository")),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
-                systemProperty("trusthub.itest").value("true")));
+                systemProperty("trusthub.itest").value("true"),
+                // The tests' probe waits with the testkit's Await inside the container too.
+                CoreOptions.bundle(testkit())));
         if (Boolean.getBoolean("trusthub.itest.keep")) {
             // -Dtrusthub.itest.keep=true keeps target/exam/<uuid> (karaf.log) for a look after the run.
             options.add(KarafDistributionOption.keepRuntimeFolder());
         }
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);
+    }
+
+    /** The testkit jar this build made, from the driver's class path (it is in no feature of the hub). */
+    static String testkit() {
+        try {
+            File jar = new File(Await.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!jar.isFile()) {
+                throw new IllegalStateException("the testkit is not a jar but " + jar + ": run the integration tests "
+                        + "through Maven's verify (./mvnw verify), which packages it first");
+            }
+            return jar.toURI().toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the testkit jar", e);
+        }
     }
 
     /** The distribution's own featuresBoot, read from etc/org.apache.karaf.features.cfg inside its tar.gz. */
@@ -126,13 +142,5 @@ public final class HubOptions {
                     + "Maven (./mvnw verify), which sets it");
         }
         return value;
-    }
-
-    private static String freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return Integer.toString(socket.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

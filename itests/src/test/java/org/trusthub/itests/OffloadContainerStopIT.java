@@ -15,7 +15,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.After;
@@ -51,6 +49,8 @@ import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.coap.CoapHubLink;
 import org.trusthub.offload.device.coap.CoapHubLink.Security;
+import org.trusthub.testkit.Await;
+import org.trusthub.testkit.FreePorts;
 
 /**
  * The hub is central, not a single point of failure, with a real container: the hub distribution runs as a separate
@@ -86,18 +86,6 @@ public class OffloadContainerStopIT {
         return value;
     }
 
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Sets {@code key = value} in a .cfg file, replacing the line if there is one. */
     private static void put(Path cfg, String key, Object value) throws IOException {
         List<String> lines = Files.exists(cfg) ? new ArrayList<>(Files.readAllLines(cfg)) : new ArrayList<>();
@@ -114,12 +102,12 @@ public class OffloadContainerStopIT {
             home = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         Path etc = home.resolve("etc");
-        sshPort = freeTcpPort();
-        coapPort = freeUdpPort();
-        coapsPort = freeUdpPort();
+        sshPort = FreePorts.tcp();
+        coapPort = FreePorts.udp();
+        coapsPort = FreePorts.udp();
         put(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", sshPort);
-        put(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", freeTcpPort());
-        put(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", freeTcpPort());
+        put(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", FreePorts.tcp());
+        put(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", FreePorts.tcp());
         // Offline: the distribution ships every feature's bundles in system/.
         put(etc.resolve("org.ops4j.pax.url.mvn.cfg"), "org.ops4j.pax.url.mvn.repositories", "");
         // The hub ships no user; this run's own, with a throwaway password.
@@ -342,16 +330,6 @@ public class OffloadContainerStopIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------------- test
 
     @Test
@@ -382,7 +360,7 @@ public class OffloadContainerStopIT {
         phase("container up");
         // One bin/client per step where possible: each is a JVM start.
         String installed = client("feature:install trusthub-offload\ntrusthub:coap-resources");
-        await("/offload on the CoAP binding", Duration.ofSeconds(60), () -> {
+        Await.until("/offload on the CoAP binding", Duration.ofSeconds(60), () -> {
             if (installed.contains("/offload") && installed.contains("served")) {
                 return true;
             }
@@ -483,14 +461,14 @@ public class OffloadContainerStopIT {
         }, "device-traffic");
         traffic.start();
         try {
-            await("traffic before anything stops", Duration.ofSeconds(30), () -> delivered.get() >= 100);
+            Await.until("traffic before anything stops", Duration.ofSeconds(30), () -> delivered.get() >= 100);
 
             // 1. The offload bundle stops mid-traffic: its resources leave the hub, traffic goes on.
             phase("traffic running");
             String resources = client("bundle:stop org.trusthub.offload\ntrusthub:coap-resources");
             assertFalse(resources, resources.contains("/offload"));
             long before = delivered.get();
-            await("traffic with the offload bundle stopped", Duration.ofSeconds(30),
+            Await.until("traffic with the offload bundle stopped", Duration.ofSeconds(30),
                     () -> delivered.get() >= before + 100);
             UncheckedIOException noService = assertThrows(UncheckedIOException.class,
                     () -> late.link(Security.OSCORE, timeout).token(d2.model.id(), "read"));
@@ -506,7 +484,7 @@ public class OffloadContainerStopIT {
             long afterKill = delivered.get();
             long killedAt = System.nanoTime();
             // At least 3 s of traffic with nothing of the hub left: far longer than any in-flight datagram.
-            await("traffic with the container gone", Duration.ofSeconds(30), () -> delivered.get() >= afterKill + 100
+            Await.until("traffic with the container gone", Duration.ofSeconds(30), () -> delivered.get() >= afterKill + 100
                     && System.nanoTime() - killedAt > TimeUnit.SECONDS.toNanos(3));
 
             phase("container killed, traffic went on");

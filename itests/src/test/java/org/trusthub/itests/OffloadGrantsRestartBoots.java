@@ -34,6 +34,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
+import org.trusthub.testkit.Await;
 
 /** The two boots of {@link OffloadGrantsRestartIT}; run only from there, which hands them the shared directory. */
 public final class OffloadGrantsRestartBoots {
@@ -110,11 +111,8 @@ public final class OffloadGrantsRestartBoots {
             String added = shell.run("trusthub:grant-add " + GRANT);
             assertTrue(added, added.contains("Granted: " + GRANT));
             Path cfg = Path.of(System.getProperty("karaf.etc"), CFG);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(cfg).contains(GRANT) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(Files.readString(cfg), Files.readString(cfg).contains(GRANT));
+            Await.until("the grant written back to " + cfg, Await.DEFAULT_TIMEOUT, () -> Files.readString(cfg),
+                    text -> text.contains(GRANT));
             Files.copy(cfg, state().resolve(CFG), StandardCopyOption.REPLACE_EXISTING);
         }
     }

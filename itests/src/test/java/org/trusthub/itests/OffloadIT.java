@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,6 +50,7 @@ import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.testkit.Await;
 
 /**
  * The hub is central, not a single point of failure: things keyed by the offload services keep exchanging protected
@@ -289,13 +291,9 @@ public class OffloadIT {
         Object stored = configAdmin.getConfiguration(GRANTS_PID, "?").getProperties().get("grants");
         assertTrue(String.valueOf(stored), String.valueOf(stored).contains("token it-door-sensor it-door unlock"));
         Path cfg = Path.of(System.getProperty("karaf.etc"), GRANTS_PID + ".cfg");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Files.readString(cfg).contains("token it-door-sensor it-door unlock")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(Files.readString(cfg), Files.readString(cfg).matches(
-                "(?s).*\\ngrants\\s*=\\s*[^\\n]*token it-door-sensor it-door unlock.*"));
+        String written = Await.until("the grant written back to " + cfg, Await.DEFAULT_TIMEOUT,
+                () -> Files.readString(cfg), text -> text.contains("token it-door-sensor it-door unlock"));
+        assertTrue(written, written.matches("(?s).*\\ngrants\\s*=\\s*[^\\n]*token it-door-sensor it-door unlock.*"));
 
         // The offload bundle restarts: the grants come back from Config Admin.
         Bundle offload = bundle("org.trusthub.offload");
@@ -324,46 +322,26 @@ public class OffloadIT {
         throw new AssertionError("not refused: expected " + expected);
     }
 
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    private <T> T awaitService(Class<T> type) throws Exception {
+        return Await.until(type.getSimpleName() + " to come back", Duration.ofSeconds(60), () -> {
             org.osgi.framework.ServiceReference<T> ref = context.getServiceReference(type);
-            if (ref != null) {
-                T service = context.getService(ref);
-                if (service != null) {
-                    return service;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(type.getSimpleName() + " did not come back");
+            return ref == null ? null : context.getService(ref);
+        }, java.util.Objects::nonNull);
     }
 
     // The bundle's console commands register again shortly after it starts.
     private String awaitCommand(String command) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try {
-                return new Shell(sessionFactory).run(command);
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return Await.until("'" + command + "' to run", Duration.ofSeconds(60),
+                () -> new Shell(sessionFactory).run(command), out -> true, AssertionError.class::isInstance);
     }
 
     private static void awaitRounds(AtomicLong rounds, long target, AtomicReference<Throwable> failure)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (rounds.get() < target && failure.get() == null && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+            throws Exception {
+        Await.until("traffic to reach " + target + " rounds", Await.DEFAULT_TIMEOUT, rounds::get,
+                n -> n >= target || failure.get() != null);
         if (failure.get() != null) {
             throw new AssertionError("traffic failed after " + rounds.get() + " rounds", failure.get());
         }
-        assertTrue("traffic stalled at " + rounds.get() + " rounds", rounds.get() >= target);
     }
 
     private Bundle bundle(String symbolicName) {

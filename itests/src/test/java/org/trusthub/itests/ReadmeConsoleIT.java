@@ -31,6 +31,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
+import org.trusthub.testkit.Await;
 
 /**
  * Every console example of README.md runs as written in the distribution. The rule, stated in README's "Console
@@ -143,22 +144,22 @@ public class ReadmeConsoleIT {
      * Runs one line; null when it succeeded, else what the console said. A command a {@code feature:install} line
      * just added appears a moment after the install returns, so "not found" is retried for a while.
      */
-    private static String run(Session session, String command) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
+    private static String run(Session session, String command) {
+        try {
+            Await.until("'" + command + "' to be registered", Await.DEFAULT_TIMEOUT, () -> {
                 Object result = session.execute(command);
                 if (result != null) {
                     session.getConsole().println(result);
                 }
-                return null;
-            } catch (Exception e) {
-                String message = String.valueOf(e.getMessage());
-                if (!message.toLowerCase(Locale.ROOT).contains("command not found") || System.nanoTime() > deadline) {
-                    return e.getClass().getSimpleName() + ": " + message;
-                }
-                Thread.sleep(200);
-            }
+                return result;
+            }, result -> true, e -> String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
+                    .contains("command not found"));
+            return null;
+        } catch (AssertionError timedOut) {
+            Throwable last = timedOut.getCause() != null ? timedOut.getCause() : timedOut;
+            return last.getClass().getSimpleName() + ": " + last.getMessage();
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
     }
 

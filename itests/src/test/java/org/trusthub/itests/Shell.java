@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.trusthub.testkit.Await;
 
 /** Runs console commands in the container the way an operator's console would, and captures what they print. */
 final class Shell {
@@ -37,20 +38,8 @@ final class Shell {
 
     /** Runs a command until its output contains the text (what it shows fills in asynchronously), up to 30 s. */
     String awaitOutput(String command, String text) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                last = run(command);
-                if (last.contains(text)) {
-                    return last;
-                }
-            } catch (AssertionError notYet) {
-                last = notYet.getMessage();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("'" + command + "' never showed " + text + ":\n" + last);
+        return Await.until("'" + command + "' to show " + text, Await.DEFAULT_TIMEOUT, () -> run(command),
+                out -> out.contains(text), AssertionError.class::isInstance);
     }
 
     /** Runs a command that must be refused; returns the refusal as the console shows it. */

@@ -3,9 +3,7 @@ package org.trusthub.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.trusthub.itests.DpwsWire.await;
 import static org.trusthub.itests.DpwsWire.between;
-import static org.trusthub.itests.DpwsWire.freeUdpPort;
 import static org.trusthub.itests.DpwsWire.post;
 import static org.trusthub.itests.DpwsWire.tryRun;
 import static org.trusthub.itests.DpwsWire.udpExchange;
@@ -46,6 +44,8 @@ import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.SctGrant;
 import org.trusthub.offload.device.WsTrustClient;
+import org.trusthub.testkit.Await;
+import org.trusthub.testkit.FreePorts;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -118,7 +118,7 @@ public class WsTrustIT {
         wss.update(wssProps);
         // The token service is offered on no hosted device until the offload configuration names one.
         Shell shell = new Shell(sessionFactory);
-        String before = await("the token service's default", () -> {
+        String before = Await.nonNull("the token service's default", () -> {
             String out = tryRun(shell, "trusthub:offload-stats");
             return out != null && out.contains("offload-sts") ? out : null;
         });
@@ -131,7 +131,7 @@ public class WsTrustIT {
         Dictionary<String, Object> stsProps = new Hashtable<>();
         stsProps.put("stsDevices", new String[] {lamp.value()});
         offloadDpws.update(stsProps);
-        int discoveryPort = freeUdpPort();
+        int discoveryPort = FreePorts.udp();
         Configuration dpws = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("hostEnabled", Boolean.TRUE);
@@ -139,7 +139,7 @@ public class WsTrustIT {
         props.put("hostedThings", new String[] {lamp.value()});
         dpws.update(props);
 
-        String hosted = await("the token service on the hosted lamp", () -> {
+        String hosted = Await.nonNull("the token service on the hosted lamp", () -> {
             String out = tryRun(shell, "trusthub:dpws-hosted");
             return out != null && out.contains(lamp.value()) && out.contains("offload-sts") ? out : null;
         });

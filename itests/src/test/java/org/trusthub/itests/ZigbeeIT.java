@@ -5,10 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -37,6 +36,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
+import org.trusthub.testkit.Await;
 
 /**
  * The ZigBee bridge in the real distribution, booted with trusthub-zigbee; several SIMULATED devices
@@ -53,6 +53,8 @@ public class ZigbeeIT {
     private static final String CODE_A = "83FED3407A939723A5C639B26916D505C3B5";
     private static final String CODE_B = "11223344556677884AF7";
     private static final String CODE_C = "0102030405060708D46D";
+    /** How long the simulated network gets to deliver a report or a change. */
+    private static final Duration ZIGBEE_WAIT = Duration.ofSeconds(10);
 
     @Inject
     BundleContext context;
@@ -123,17 +125,16 @@ public class ZigbeeIT {
         }
 
         assertTrue(sim.reportTemperature(A, 19.5));
-        awaitTrue("A's temperature in the hub's view",
-                () -> bridge.device(a).map(d -> Optional.of(19.5).equals(Optional.ofNullable(d.temperature())))
-                        .orElse(false));
-        assertTrue(bridge.setOn(b, true));
-        assertTrue(sim.view(B).orElseThrow().on());
-        assertEquals(Optional.of(21.5), bridge.readTemperature(c));
-
-        // The thing model: the devices' clusters as properties, values from their secured frames, writes that the
-        // device obeys and the model reads back; bad values reach no device.
+        // The thing model, the one place for values and commands: the devices' clusters as properties, values from
+        // their secured frames, writes that the device obeys and the model reads back; bad values reach no device.
         ThingModelRegistry model = await(ThingModelRegistry.class);
-        awaitTrue("A's reported temperature in the thing model", () -> model.model(a)
+        Await.until("B in the thing model", ZIGBEE_WAIT, () -> model.model(b).isPresent());
+        model.writeText(b, "on", "on");
+        assertTrue(sim.view(B).orElseThrow().on());
+        Await.until("C's temperature read by the model", ZIGBEE_WAIT, () -> model.model(c)
+                .flatMap(m -> m.property("temperature")).flatMap(Property::value)
+                .map(v -> v.value().equals(21.5)).orElse(false));
+        Await.until("A's reported temperature in the thing model", ZIGBEE_WAIT, () -> model.model(a)
                 .flatMap(m -> m.property("temperature")).flatMap(Property::value)
                 .map(v -> v.value().equals(19.5)).orElse(false));
         assertEquals("what A's ZDO told the hub's discovery", java.util.List.of("temperature"),
@@ -157,7 +158,7 @@ public class ZigbeeIT {
         String decommissioned = shell.run("zigbee:decommission zigbee:00124b0000000c03");
         assertTrue(decommissioned, decommissioned.contains("decommissioned"));
         assertEquals(LifecycleState.DECOMMISSIONED, registry.get(c).state());
-        awaitTrue("the decommissioned device's model gone", () -> model.model(c).isEmpty());
+        Await.until("the decommissioned device's model gone", ZIGBEE_WAIT, () -> model.model(c).isEmpty());
         assertFalse("its keys, link key included, are revoked", keystore.isActive(c));
         assertNotEquals("the network key rotated", before, bridge.networkKeySequence());
         assertEquals(bridge.networkKeySequence(), sim.view(A).orElseThrow().keySequence());
@@ -168,11 +169,11 @@ public class ZigbeeIT {
         assertFalse("the decommissioned device's frames are refused", sim.reportTemperature(C, 40.0));
         assertTrue(bridge.refusals().getOrDefault("nwk.UNKNOWN_KEY", 0L) >= 1);
         assertTrue("the others keep working", sim.reportTemperature(A, 20.0));
-        awaitTrue("A's new temperature",
-                () -> bridge.device(a).map(d -> Optional.of(20.0).equals(Optional.ofNullable(d.temperature())))
-                        .orElse(false));
-        assertTrue(bridge.setOn(b, false));
-        assertFalse(sim.view(B).orElseThrow().on());
+        Await.until("A's new temperature", ZIGBEE_WAIT, () -> model.model(a)
+                .flatMap(m -> m.property("temperature")).flatMap(Property::value)
+                .map(v -> v.value().equals(20.0)).orElse(false));
+        model.writeText(b, "on", "on");
+        assertTrue(sim.view(B).orElseThrow().on());
         assertFalse("a replayed frame is refused", sim.replayLastFrame(A));
 
         String list = shell.run("zigbee:devices");
@@ -207,13 +208,17 @@ public class ZigbeeIT {
         try {
             org.slf4j.Logger ezsp = org.slf4j.LoggerFactory.getLogger(driver);
             org.slf4j.Logger manager = org.slf4j.LoggerFactory.getLogger("com.zsmartsystems.zigbee.ZigBeeNetworkManager");
-            awaitTrue("log:set to take effect", () -> ezsp.isTraceEnabled() && manager.isDebugEnabled());
+            Await.until("log:set to take effect", ZIGBEE_WAIT,
+                    () -> ezsp.isTraceEnabled() && manager.isDebugEnabled());
 
             long f = 0x00124B0000000F06L;
             shell.run("zigbee:permit-join --ieee 00124b0000000f06 --install-code " + CODE_A + " 120");
             sim.addDevice(f, CODE_A);
             assertTrue(sim.join(f));
-            assertTrue(bridge.setOn(ThingId.of("zigbee:00124b0000000f06"), true));
+            ThingModelRegistry model = await(ThingModelRegistry.class);
+            ThingId fThing = ThingId.of("zigbee:00124b0000000f06");
+            Await.until("F in the thing model", ZIGBEE_WAIT, () -> model.model(fThing).isPresent());
+            model.writeText(fThing, "on", "on");
 
             DerivedKey nwk = keystore.deriveKey(ThingId.of(String.format("zigbee-network:%016x",
                     bridge.extendedPanId())), Layer.NETWORK, "zigbee-nwk", 16);
@@ -226,7 +231,8 @@ public class ZigbeeIT {
 
             String logDir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
             java.nio.file.Path log = java.nio.file.Path.of(logDir, "karaf.log");
-            awaitTrue("the INFO line in karaf.log", () -> read(log).contains(marker + " INFO still reaches the log"));
+            Await.until("the INFO line in karaf.log", ZIGBEE_WAIT,
+                    () -> read(log).contains(marker + " INFO still reaches the log"));
             String text = read(log);
             assertFalse("a DEBUG/TRACE line of a com.zsmartsystems logger reached karaf.log",
                     text.contains("TX EZSP: EzspSetInitialSecurityStateRequest") || text.contains("TX ASH: "));
@@ -271,16 +277,6 @@ public class ZigbeeIT {
             return shell.run(command);
         } catch (Exception | AssertionError e) {
             return command + ": " + e.getMessage();
-        }
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

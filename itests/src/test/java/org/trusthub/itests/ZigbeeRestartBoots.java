@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
@@ -23,7 +24,7 @@ import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.framework.ServiceReference;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ReplayMarks;
@@ -40,6 +41,7 @@ import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
 import org.trusthub.security.network.zigbee.ZigbeeCodec;
 import org.trusthub.security.network.zigbee.ZigbeeFrame;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
+import org.trusthub.testkit.Await;
 
 /** The two boots of {@link ZigbeeRestartIT}; run only from there, which hands them the shared state directory. */
 public final class ZigbeeRestartBoots {
@@ -81,22 +83,12 @@ public final class ZigbeeRestartBoots {
             return Path.of(System.getProperty(STATE));
         }
 
-        <T> T await(Class<T> type, Object notThis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline) {
-                ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-                tracker.open();
-                try {
-                    T service = tracker.waitForService(1_000);
-                    if (service != null && service != notThis) {
-                        return service;
-                    }
-                } finally {
-                    tracker.close();
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError(type.getSimpleName() + " did not appear within 60 s");
+        <T> T await(Class<T> type, Object notThis) throws Exception {
+            return Await.until((notThis == null ? "" : "another ") + type.getSimpleName(), Duration.ofSeconds(60),
+                    () -> {
+                        ServiceReference<T> ref = context.getServiceReference(type);
+                        return ref == null ? null : context.getService(ref);
+                    }, service -> service != null && service != notThis);
         }
 
         ThingId network(ZigbeeBridge bridge) {
