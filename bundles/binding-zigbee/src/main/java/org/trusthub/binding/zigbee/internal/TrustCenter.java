@@ -91,6 +91,7 @@ final class TrustCenter {
     private final ThingRegistry registry;
     private final ThingKeyStore keystore;
     private final SecurityServices services;
+    private final InboundSecurity inbound;
     private final ThingId network;
     private final long ownIeee;
     private final Clock clock;
@@ -122,6 +123,7 @@ final class TrustCenter {
         this.registry = registry;
         this.keystore = keystore;
         this.services = services;
+        this.inbound = new InboundSecurity(services);
         this.network = ZigbeeIds.network(extendedPanId);
         this.ownIeee = ownIeee;
         this.policy = policy;
@@ -417,30 +419,16 @@ final class TrustCenter {
             return new Inbound(nwk.header(), null, new byte[0], Authenticated.message(m.thing, Layer.NETWORK,
                     ZigbeeNwkSecurity.MECHANISM, Protection.confidentiality()));
         }
-        ZigbeeFrame<ApsHeader> aps;
-        try {
-            aps = ZigbeeCodec.parseAps(nwk.payload());
-        } catch (ZigbeeSecurityException e) {
-            services.refuse(Optional.of(m.thing), ZigbeeApsSecurity.MECHANISM, e.reason().common(), "aps-malformed",
-                    "ZigBee APS frame from " + m.thing + " refused: " + e.getMessage());
+        InboundSecurity.Opened opened = inbound.open(m, nwk.payload(), source);
+        if (opened == null) {
             return null;
         }
-        boolean endToEnd = aps.secured();
-        if (endToEnd) {
-            aps = openAps(m, nwk.payload(), source);
-            if (aps == null) {
-                return null;
-            }
-        }
-        Authenticated from = endToEnd
-                ? Authenticated.message(m.thing, Layer.NETWORK, ZigbeeApsSecurity.MECHANISM,
-                        Protection.confidentiality().endToEnd())
-                : Authenticated.message(m.thing, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
-                        Protection.confidentiality());
+        ZigbeeFrame<ApsHeader> aps = opened.aps();
+        Authenticated from = opened.from();
         boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
                 && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
         // A joining device's announce completes the join whatever the policy: admission is the join policy's.
-        if (!joining && !meetsPolicy(m, from)) {
+        if (!joining && !inbound.meetsPolicy(m, from)) {
             return null;
         }
         if (joining) {
@@ -451,58 +439,13 @@ final class TrustCenter {
         return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
     }
 
-    // An APS-secured frame inside an accepted NWK frame, opened with the device's link key.
-    private ZigbeeFrame<ApsHeader> openAps(Member m, byte[] payload, long source) {
-        try {
-            return services.aps().unprotect(m.thing, payload, source);
-        } catch (SecurityServices.Absent e) {
-            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
-                    "no-aps-provider", "ZigBee APS-secured frame refused: " + e.getMessage());
-            return null;
-        } catch (ZigbeeSecurityException e) {
-            return null; // counted and logged by the provider
-        }
-    }
-
-    // The policy's inbound requirement for the device, asked now; fails closed while there is no policy.
-    private boolean meetsPolicy(Member m, Authenticated from) {
-        Protection required;
-        try {
-            required = services.inbound(m.thing);
-        } catch (SecurityServices.Absent e) {
-            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
-                    "no-policy", "ZigBee frame from " + m.thing + " refused: " + e.getMessage());
-            return false;
-        }
-        m.offered = from.protection();
-        if (!from.protection().satisfies(required)) {
-            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy",
-                    "ZigBee frame from " + m.thing + " refused: it came under " + from.protection() + " ("
-                            + from.mechanism() + ") and the policy requires " + required);
-            return false;
-        }
-        return true;
-    }
-
     /**
      * Why values of a device cannot be read or written under the policy now: its frames come under a protection
      * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
      * (including a device not heard from yet, whose answers are checked as they come).
      */
     Optional<String> policyRefusal(ThingId thing) {
-        Optional<Member> m = member(thing);
-        Protection offered = m.map(x -> x.offered).orElse(null);
-        Protection required;
-        try {
-            required = services.inbound(thing);
-        } catch (SecurityServices.Absent e) {
-            return Optional.of(e.getMessage());
-        }
-        if (offered == null || offered.satisfies(required)) {
-            return Optional.empty();
-        }
-        return Optional.of("ZigBee device " + thing + " reports under " + offered + " and the security policy requires"
-                + " " + required + " of it: its values are refused");
+        return inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
     }
 
     private void completeJoin(Member m) {
