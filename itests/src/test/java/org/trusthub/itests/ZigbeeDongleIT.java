@@ -26,7 +26,7 @@ import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.event.EventHandler;
 import org.osgi.util.tracker.ServiceTracker;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 
 /**
  * The distribution with feature trusthub-zigbee-dongle and a dongle configured on a port that does not exist: the

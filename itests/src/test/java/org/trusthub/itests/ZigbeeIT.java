@@ -34,8 +34,8 @@ import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 import org.trusthub.testkit.Await;
 
 /**
@@ -125,16 +125,15 @@ public class ZigbeeIT {
         }
 
         assertTrue(sim.reportTemperature(A, 19.5));
-        Await.until("A's temperature in the hub's view", ZIGBEE_WAIT,
-                () -> bridge.device(a).map(d -> Optional.of(19.5).equals(Optional.ofNullable(d.temperature())))
-                        .orElse(false));
-        assertTrue(bridge.setOn(b, true));
-        assertTrue(sim.view(B).orElseThrow().on());
-        assertEquals(Optional.of(21.5), bridge.readTemperature(c));
-
-        // The thing model: the devices' clusters as properties, values from their secured frames, writes that the
-        // device obeys and the model reads back; bad values reach no device.
+        // The thing model, the one place for values and commands: the devices' clusters as properties, values from
+        // their secured frames, writes that the device obeys and the model reads back; bad values reach no device.
         ThingModelRegistry model = await(ThingModelRegistry.class);
+        Await.until("B in the thing model", ZIGBEE_WAIT, () -> model.model(b).isPresent());
+        model.writeText(b, "on", "on");
+        assertTrue(sim.view(B).orElseThrow().on());
+        Await.until("C's temperature read by the model", ZIGBEE_WAIT, () -> model.model(c)
+                .flatMap(m -> m.property("temperature")).flatMap(Property::value)
+                .map(v -> v.value().equals(21.5)).orElse(false));
         Await.until("A's reported temperature in the thing model", ZIGBEE_WAIT, () -> model.model(a)
                 .flatMap(m -> m.property("temperature")).flatMap(Property::value)
                 .map(v -> v.value().equals(19.5)).orElse(false));
@@ -170,11 +169,11 @@ public class ZigbeeIT {
         assertFalse("the decommissioned device's frames are refused", sim.reportTemperature(C, 40.0));
         assertTrue(bridge.refusals().getOrDefault("nwk.UNKNOWN_KEY", 0L) >= 1);
         assertTrue("the others keep working", sim.reportTemperature(A, 20.0));
-        Await.until("A's new temperature", ZIGBEE_WAIT,
-                () -> bridge.device(a).map(d -> Optional.of(20.0).equals(Optional.ofNullable(d.temperature())))
-                        .orElse(false));
-        assertTrue(bridge.setOn(b, false));
-        assertFalse(sim.view(B).orElseThrow().on());
+        Await.until("A's new temperature", ZIGBEE_WAIT, () -> model.model(a)
+                .flatMap(m -> m.property("temperature")).flatMap(Property::value)
+                .map(v -> v.value().equals(20.0)).orElse(false));
+        model.writeText(b, "on", "on");
+        assertTrue(sim.view(B).orElseThrow().on());
         assertFalse("a replayed frame is refused", sim.replayLastFrame(A));
 
         String list = shell.run("zigbee:devices");
@@ -216,7 +215,10 @@ public class ZigbeeIT {
             shell.run("zigbee:permit-join --ieee 00124b0000000f06 --install-code " + CODE_A + " 120");
             sim.addDevice(f, CODE_A);
             assertTrue(sim.join(f));
-            assertTrue(bridge.setOn(ThingId.of("zigbee:00124b0000000f06"), true));
+            ThingModelRegistry model = await(ThingModelRegistry.class);
+            ThingId fThing = ThingId.of("zigbee:00124b0000000f06");
+            Await.until("F in the thing model", ZIGBEE_WAIT, () -> model.model(fThing).isPresent());
+            model.writeText(fThing, "on", "on");
 
             DerivedKey nwk = keystore.deriveKey(ThingId.of(String.format("zigbee-network:%016x",
                     bridge.extendedPanId())), Layer.NETWORK, "zigbee-nwk", 16);

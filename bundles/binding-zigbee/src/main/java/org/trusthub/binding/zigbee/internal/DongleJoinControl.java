@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
 
 import com.zsmartsystems.zigbee.ZigBeeBroadcastDestination;
 import com.zsmartsystems.zigbee.ZigBeeEndpointAddress;

@@ -2,7 +2,6 @@ package org.trusthub.binding.zigbee.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,14 +18,16 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
-import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 import org.trusthub.security.network.zigbee.ApsCommand;
 import org.trusthub.security.network.zigbee.ApsHeader;
 import org.trusthub.security.network.zigbee.InstallCode;
@@ -57,11 +58,17 @@ final class TrustCenter {
         void sendNow(int nwkAddress, byte[] frame);
     }
 
-    /** An accepted frame from an admitted device. */
-    record Inbound(NwkHeader nwk, ApsHeader aps, byte[] payload, ThingId thing) {
+    /**
+     * An accepted frame from an admitted device, with who sent it and how well it was protected: NWK-secured is
+     * confidentiality hop by hop, an APS-secured payload confidentiality end to end.
+     */
+    record Inbound(NwkHeader nwk, ApsHeader aps, byte[] payload, Authenticated from) {
+        ThingId thing() {
+            return from.thing();
+        }
     }
 
-    /** What the trust center knows of a device; attributes are the hub's view of its clusters. */
+    /** What the trust center knows of a device. */
     static final class Member {
         final ThingId thing;
         final long ieee;
@@ -69,9 +76,10 @@ final class TrustCenter {
         volatile boolean pending;
         volatile boolean joined;
         final boolean installCode;
-        volatile Boolean on;
-        volatile Integer level;
-        volatile Double temperature;
+        /** How well its last authentic frame was protected (accepted or refused by policy), or null before one. */
+        volatile Protection offered;
+        /** Who its last accepted application frame proved to come from, and how well protected. */
+        volatile Authenticated accepted;
 
         Member(ThingId thing, long ieee, boolean installCode) {
             this.thing = thing;
@@ -82,14 +90,15 @@ final class TrustCenter {
 
     private final ThingRegistry registry;
     private final ThingKeyStore keystore;
-    private final ZigbeeNwkSecurity nwkSecurity;
-    private final ZigbeeApsSecurity apsSecurity;
+    private final SecurityServices services;
+    private final InboundSecurity inbound;
     private final ThingId network;
     private final long ownIeee;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Member> members = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    /** Dongle operations that failed (not refusals of traffic: those go to the hub's refusal count). */
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
     private volatile Radio radio = (n, f) -> {
     };
     private volatile JoinPolicy policy;
@@ -104,24 +113,26 @@ final class TrustCenter {
     private volatile java.util.function.Supplier<Optional<String>> rotationRefusal = Optional::empty;
     /** How a device is asked to leave when a dongle frames the traffic; null: the trust center's own NWK leave. */
     private volatile java.util.function.Predicate<Member> stackLeave;
-    /** Joins the dongle reports and the hub refuses: logged at most once per reason every 10 s (all counted). */
-    private final LogLimiter stackRefusals = new LogLimiter(Duration.ofSeconds(10), 1);
 
-    TrustCenter(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwkSecurity,
-            ZigbeeApsSecurity apsSecurity, long extendedPanId, long ownIeee, JoinPolicy policy, Clock clock) {
+    /**
+     * @throws IllegalStateException while the NWK or APS provider is absent (the network key and the devices' link
+     *         keys are needed to start)
+     */
+    TrustCenter(ThingRegistry registry, ThingKeyStore keystore, SecurityServices services, long extendedPanId,
+            long ownIeee, JoinPolicy policy, Clock clock) {
         this.registry = registry;
         this.keystore = keystore;
-        this.nwkSecurity = nwkSecurity;
-        this.apsSecurity = apsSecurity;
+        this.services = services;
+        this.inbound = new InboundSecurity(services);
         this.network = ZigbeeIds.network(extendedPanId);
         this.ownIeee = ownIeee;
         this.policy = policy;
         this.clock = clock;
-        nwkSecurity.ensureNetwork(network);
+        nwk().ensureNetwork(network);
         // Devices commissioned or operational before a restart are known again (their keys are in the keystore).
         for (Thing t : registry.list()) {
             if (ZigbeeIds.isDevice(t.id()) && t.state() != LifecycleState.DECOMMISSIONED) {
-                Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), apsSecurity.hasLinkKey(t.id()));
+                Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), aps().hasLinkKey(t.id()));
                 // counters: an operational device stays in the network across a restart of the hub or this bundle
                 // (it holds the network key and does not rejoin); its short address is learned from its first
                 // frame, and the NWK provider's durable replay marks refuse what it sent before the restart
@@ -186,10 +197,9 @@ final class TrustCenter {
         ThingId thing = ZigbeeIds.device(ieee);
         Optional<Thing> t = registry.find(thing);
         if (m == null || t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
-            count("tc.NOT_ADMITTED");
-            stackRefusals.admit("not-commissioned").ifPresent(held -> LOG.warn(
-                    "ZigBee device {} joined through the dongle without being commissioned: asked to leave{}",
-                    String.format("%016x", ieee), held > 0 ? " (" + held + " more such joins not logged)" : ""));
+            services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "stack-not-commissioned", String.format("ZigBee device %016x joined through the dongle without"
+                            + " being commissioned: asked to leave", ieee));
             return StackVerdict.LEAVE;
         }
         if (m.joined) {
@@ -203,10 +213,9 @@ final class TrustCenter {
                 ? "it rejoined with a network key no admitted join gave it"
                 : joinRefusal(ieee, thing);
         if (refusal != null) {
-            count("tc.JOIN_REFUSED");
-            stackRefusals.admit("refused").ifPresent(held -> LOG.warn(
-                    "ZigBee device {} joined through the dongle but is refused ({}): asked to leave{}", thing,
-                    refusal, held > 0 ? " (" + held + " more refused joins not logged)" : ""));
+            services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY,
+                    "stack-join-refused", "ZigBee device " + thing + " joined through the dongle but is refused ("
+                            + refusal + "): asked to leave");
             return StackVerdict.LEAVE;
         }
         m.nwk = nwkAddress;
@@ -246,7 +255,7 @@ final class TrustCenter {
 
     /** The keystore's current network key, for a dongle whose firmware does the crypto; the caller destroys it. */
     DerivedKey currentNetworkKey() {
-        return nwkSecurity.currentKey(network);
+        return nwk().currentKey(network);
     }
 
     /** A device's install-code link key from the keystore, for a dongle; the caller destroys it. */
@@ -255,7 +264,7 @@ final class TrustCenter {
     }
 
     int keySequence() {
-        return nwkSecurity.keySequence(network);
+        return nwk().keySequence(network);
     }
 
     ThingId commission(long ieee, String installCode, String owner) {
@@ -273,7 +282,7 @@ final class TrustCenter {
         }
         try {
             if (code != null) {
-                apsSecurity.storeInstallCode(thing, code);
+                aps().storeInstallCode(thing, code);
             }
             registry.transition(thing, Transition.BOOTSTRAP);
         } catch (RuntimeException e) {
@@ -297,13 +306,13 @@ final class TrustCenter {
         ThingId thing = ZigbeeIds.device(ieee);
         String refusal = joinRefusal(ieee, thing);
         if (refusal != null) {
-            count("tc.JOIN_REFUSED");
-            LOG.info("ZigBee join of {} refused: {}", thing, refusal);
+            services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "join-refused",
+                    "ZigBee join of " + thing + " refused: " + refusal);
             return refusal;
         }
         Member m = members.get(ieee);
         try {
-            if (!apsSecurity.hasLinkKey(thing)) {
+            if (!aps().hasLinkKey(thing)) {
                 // SECURE_JOIN for a commissioned legacy device: the well-known key is its link key.
                 keystore.storeKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM,
                         SimulatedDevice.DEFAULT_TC_LINK_KEY.clone());
@@ -313,8 +322,8 @@ final class TrustCenter {
             transportNetworkKey(m);
             return null;
         } catch (ZigbeeSecurityException | RuntimeException e) {
-            count("tc.JOIN_REFUSED");
-            LOG.info("ZigBee join of {} failed: {}", thing, e.getMessage());
+            services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "join-failed",
+                    "ZigBee join of " + thing + " failed: " + e.getMessage());
             return e.getMessage();
         }
     }
@@ -334,18 +343,18 @@ final class TrustCenter {
         if (t.get().state() != LifecycleState.BOOTSTRAPPING) {
             return "device is " + t.get().state() + ", not BOOTSTRAPPING";
         }
-        if (!apsSecurity.hasLinkKey(thing) && policy != JoinPolicy.SECURE_JOIN) {
+        if (!aps().hasLinkKey(thing) && policy != JoinPolicy.SECURE_JOIN) {
             return "device has no install code and the policy is " + policy;
         }
         return null;
     }
 
     private void transportNetworkKey(Member m) throws ZigbeeSecurityException {
-        DerivedKey key = nwkSecurity.currentKey(network);
+        DerivedKey key = nwk().currentKey(network);
         byte[] bytes = key.bytes();
         byte[] cmd = ApsCommand.transportNetworkKey(bytes, key.generation() & 0xFF, m.ieee, ownIeee);
         try {
-            byte[] aps = apsSecurity.protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY,
+            byte[] aps = aps().protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY,
                     cmd, ownIeee, true);
             radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
         } finally {
@@ -356,7 +365,7 @@ final class TrustCenter {
     }
 
     private void switchKey(Member m, int sequence) throws ZigbeeSecurityException {
-        byte[] aps = apsSecurity.protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
+        byte[] aps = aps().protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
                 ApsCommand.switchKey(sequence), ownIeee, true);
         radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
     }
@@ -368,11 +377,23 @@ final class TrustCenter {
     }
 
     byte[] secureToDevice(NwkHeader header, byte[] apsFrame) throws ZigbeeSecurityException {
-        return nwkSecurity.protect(network, header, apsFrame, ownIeee);
+        return nwk().protect(network, header, apsFrame, ownIeee);
     }
 
-    /** Opens a frame from the air; null if refused (the reason is counted and logged). */
+    /**
+     * Opens a frame from the air: NWK security, admission, the APS layer (APS security when the frame carries it), then
+     * the policy's inbound requirement for the sender. Null if refused; every refusal is counted and logged
+     * (rate-limited). While a provider or the policy is absent, frames are refused as not operational.
+     */
     Inbound openFromDevice(byte[] bytes) {
+        ZigbeeNwkSecurity nwkSecurity;
+        try {
+            nwkSecurity = services.nwk();
+        } catch (SecurityServices.Absent e) {
+            services.refuse(Optional.empty(), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "no-nwk-provider", "ZigBee frame refused: " + e.getMessage());
+            return null;
+        }
         ZigbeeFrame<NwkHeader> nwk;
         try {
             nwk = nwkSecurity.unprotect(network, bytes);
@@ -388,27 +409,43 @@ final class TrustCenter {
             onJoined.accept(m);
         }
         if (m == null || !(m.joined || m.pending) || m.nwk != nwk.header().src()) {
-            count("tc.NOT_ADMITTED");
-            LOG.info("ZigBee frame from {} (0x{}) refused: not an admitted device", String.format("%016x", source),
-                    Integer.toHexString(nwk.header().src()));
+            services.refuse(Optional.of(ZigbeeIds.device(source)), SecurityServices.MECHANISM,
+                    RefusalReason.NOT_OPERATIONAL, "not-admitted", String.format("ZigBee frame from %016x (0x%s)"
+                            + " refused: not an admitted device", source, Integer.toHexString(nwk.header().src())));
             return null;
         }
         if (nwk.header().frameType() != 0) {
-            return new Inbound(nwk.header(), null, new byte[0], m.thing);
+            // NWK commands carry no application data: policy applies to what reaches the application
+            return new Inbound(nwk.header(), null, new byte[0], Authenticated.message(m.thing, Layer.NETWORK,
+                    ZigbeeNwkSecurity.MECHANISM, Protection.confidentiality()));
         }
-        ZigbeeFrame<ApsHeader> aps;
-        try {
-            aps = ZigbeeCodec.parseAps(nwk.payload());
-        } catch (ZigbeeSecurityException e) {
-            count("aps." + e.reason());
-            LOG.info("ZigBee APS frame from {} refused: {}", m.thing, e.getMessage());
+        InboundSecurity.Opened opened = inbound.open(m, nwk.payload(), source);
+        if (opened == null) {
             return null;
         }
-        if (m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
-                && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE) {
-            completeJoin(m);
+        ZigbeeFrame<ApsHeader> aps = opened.aps();
+        Authenticated from = opened.from();
+        boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
+                && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
+        // A joining device's announce completes the join whatever the policy: admission is the join policy's.
+        if (!joining && !inbound.meetsPolicy(m, from)) {
+            return null;
         }
-        return new Inbound(nwk.header(), aps.header(), aps.payload(), m.thing);
+        if (joining) {
+            completeJoin(m);
+        } else {
+            m.accepted = from;
+        }
+        return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
+    }
+
+    /**
+     * Why values of a device cannot be read or written under the policy now: its frames come under a protection
+     * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
+     * (including a device not heard from yet, whose answers are checked as they come).
+     */
+    Optional<String> policyRefusal(ThingId thing) {
+        return inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
     }
 
     private void completeJoin(Member m) {
@@ -430,6 +467,7 @@ final class TrustCenter {
             count("dongle.key-rotation-refused");
             throw new UnsupportedOperationException(refusal.get() + "; the keystore's network key is unchanged");
         }
+        ZigbeeNwkSecurity nwkSecurity = nwk();
         int sequence = nwkSecurity.rotate(network);
         List<Member> joined = members.values().stream().filter(m -> m.joined).toList();
         int failed = 0;
@@ -472,14 +510,25 @@ final class TrustCenter {
                 LOG.warn("leave request to {} could not be sent: {}", thing, e.getMessage());
             }
         }
-        apsSecurity.deleteLinkKey(thing);
+        aps().deleteLinkKey(thing);
         if (t.state() != LifecycleState.DECOMMISSIONED) {
             registry.transition(thing, Transition.DECOMMISSION);
         }
         removed(thing);
     }
 
-    /** After a decommission from elsewhere (the lifecycle event): drop the device and rotate the key. */
+    /**
+     * The lifecycle dispatcher released a device: if the registry has it decommissioned (or no longer has it), it is
+     * dropped and the key rotated, as after a decommission here; a device merely suspended stays a member.
+     */
+    void released(ThingId thing) {
+        Optional<Thing> t = registry.find(thing);
+        if (t.isEmpty() || t.get().state() == LifecycleState.DECOMMISSIONED) {
+            removed(thing);
+        }
+    }
+
+    /** After a decommission from elsewhere: drop the device and rotate the key. */
     synchronized void removed(ThingId thing) {
         Member m = members.remove(ZigbeeIds.ieeeAddress(thing));
         if (m == null) {
@@ -504,6 +553,11 @@ final class TrustCenter {
                 : Optional.empty();
     }
 
+    /** The last application frame accepted from a device: who sent it, by which mechanism, how well protected. */
+    Optional<Authenticated> lastAccepted(ThingId thing) {
+        return member(thing).map(m -> m.accepted);
+    }
+
     Optional<Member> memberByNwk(int nwk) {
         return members.values().stream().filter(m -> m.joined && m.nwk == nwk).findFirst();
     }
@@ -517,31 +571,43 @@ final class TrustCenter {
             }
             long ieee = ZigbeeIds.ieeeAddress(t.id());
             Member m = members.get(ieee);
-            out.add(m == null ? new ZigbeeDevice(t.id(), ieee, -1, t.state(), false, false, null, null, null)
-                    : new ZigbeeDevice(m.thing, m.ieee, m.nwk, t.state(), m.joined, m.installCode, m.on, m.level,
-                            m.temperature));
+            out.add(m == null ? new ZigbeeDevice(t.id(), ieee, -1, t.state(), false, false)
+                    : new ZigbeeDevice(m.thing, m.ieee, m.nwk, t.state(), m.joined, m.installCode));
         }
         return out;
     }
 
+    /** Counts a dongle operation that failed (the bridge's {@link #failures}). */
     void count(String what) {
-        refused.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+        failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
     }
 
-    Map<String, Long> refusals() {
+    /** Dongle operations that failed, by kind ({@code dongle.*}). */
+    Map<String, Long> failures() {
         Map<String, Long> out = new TreeMap<>();
-        refused.forEach((k, v) -> out.put(k, v.get()));
-        nwkSecurity.refusals().forEach((r, n) -> {
-            if (n > 0) {
-                out.put("nwk." + r, n);
-            }
-        });
-        apsSecurity.refusals().forEach((r, n) -> {
-            if (n > 0) {
-                out.merge("aps." + r, n, Long::sum);
-            }
-        });
+        failures.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    SecurityServices services() {
+        return services;
+    }
+
+    // Operator actions and the join path need the providers; their absence is a clear error for the caller.
+    private ZigbeeNwkSecurity nwk() {
+        try {
+            return services.nwk();
+        } catch (SecurityServices.Absent e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    private ZigbeeApsSecurity aps() {
+        try {
+            return services.aps();
+        } catch (SecurityServices.Absent e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     private synchronized int nextNwkSequence() {

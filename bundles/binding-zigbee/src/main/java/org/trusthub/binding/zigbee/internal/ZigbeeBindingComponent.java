@@ -17,65 +17,125 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.ThingKeyStore;
-import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
-import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 
 /**
  * Starts the ZigBee bridge from its configuration and registers it: {@link ProtocolBinding} ({@code
  * trusthub.protocol=zigbee}, {@code trusthub.simulated}), {@link ZigbeeBridge}, and in simulated mode the
  * {@link SimulatedZigbeeNetwork}. Registered by hand because whether it is simulated is only known once configured.
- * Listens to lifecycle events so a decommission from anywhere removes the device and rotates the network key.
+ *
+ * <p>
+ * The NWK and APS providers, the security policy and the refusal count are dynamic references: when one is replaced
+ * the running network takes the new one for the next frame, and while one is absent the traffic that needs it is
+ * refused (counted) and the joined devices stay joined. The network starts once both providers are there. A
+ * decommission from anywhere reaches the bridge through {@link ProtocolBinding#release}, which the lifecycle
+ * dispatcher calls.
  */
-@Component(service = EventHandler.class, immediate = true, configurationPid = "org.trusthub.binding.zigbee",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        property = EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_TOPIC_PREFIX + "DECOMMISSION")
+@Component(service = {}, immediate = true, configurationPid = "org.trusthub.binding.zigbee",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ZigbeeConfig.class)
-public final class ZigbeeBindingComponent implements EventHandler {
+public final class ZigbeeBindingComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeBindingComponent.class);
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private final BundleContext context;
-    private final ThingRegistry registry;
-    private final ThingKeyStore keystore;
-    private final ZigbeeNwkSecurity nwk;
-    private final ZigbeeApsSecurity aps;
+    private final SecurityServices security = new SecurityServices();
+    @Reference
+    private ThingRegistry registry;
+    @Reference
+    private ThingKeyStore keystore;
+    private BundleContext context;
+    private ZigbeeConfig config;
     private volatile ZigbeeNetwork network;
     private Settings settings;
 
     /** What the network is made from; an update that changes none of it keeps the running network. */
     record Settings(String serialPort, String dongleType, int baudRate, int channel, int panId, String extendedPanId,
-            org.trusthub.binding.zigbee.JoinPolicy joinPolicy) {
+            JoinPolicy joinPolicy) {
         static Settings of(ZigbeeConfig c) {
             return new Settings(c.serialPort().trim(), c.dongleType().trim(), c.baudRate(), c.channel(), c.panId(),
                     c.extendedPanId().trim(), c.joinPolicy());
         }
     }
 
-    @Activate
-    public ZigbeeBindingComponent(BundleContext context, ZigbeeConfig config, @Reference ThingRegistry registry,
-            @Reference ThingKeyStore keystore, @Reference ZigbeeNwkSecurity nwk, @Reference ZigbeeApsSecurity aps) {
-        this.context = context;
+    public ZigbeeBindingComponent() {
+    }
+
+    /** For tests: the component as SCR sets it up before {@link #activate}. */
+    ZigbeeBindingComponent(ThingRegistry registry, ThingKeyStore keystore) {
         this.registry = registry;
         this.keystore = keystore;
-        this.nwk = nwk;
-        this.aps = aps;
+    }
+
+    @Activate
+    synchronized void activate(BundleContext context, ZigbeeConfig config) {
+        this.context = context;
+        this.config = config;
         start(config);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNwk(ZigbeeNwkSecurity nwk) {
+        security.setNwk(nwk);
+        startIfWaiting();
+    }
+
+    void unbindNwk(ZigbeeNwkSecurity nwk) {
+        security.unsetNwk(nwk);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAps(ZigbeeApsSecurity aps) {
+        security.setAps(aps);
+        startIfWaiting();
+    }
+
+    void unbindAps(ZigbeeApsSecurity aps) {
+        security.unsetAps(aps);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPolicy(SecurityPolicy policy) {
+        security.setPolicy(policy);
+    }
+
+    void unbindPolicy(SecurityPolicy policy) {
+        security.unsetPolicy(policy);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRefusals(SecurityRefusals refusals) {
+        security.setRefusals(refusals);
+    }
+
+    void unbindRefusals(SecurityRefusals refusals) {
+        security.unsetRefusals(refusals);
+    }
+
+    // The providers came after activation: the network waited for them.
+    private synchronized void startIfWaiting() {
+        if (context != null && network == null && settings == null) {
+            start(config);
+        }
     }
 
     /*
@@ -90,17 +150,22 @@ public final class ZigbeeBindingComponent implements EventHandler {
             return;
         }
         LOG.info("ZigBee bridge configuration changed: restarting the network");
+        this.config = config;
         stop();
         start(config);
     }
 
     private synchronized void start(ZigbeeConfig config) {
+        if (!security.providersPresent()) {
+            LOG.warn("ZigBee bridge waiting for its NWK and APS security providers: it starts when both are there");
+            return;
+        }
         settings = Settings.of(config);
         long extendedPanId = extendedPanId(config, keystore);
         boolean simulated = config.serialPort().isBlank();
         ZigbeeNetwork network;
         if (simulated) {
-            TrustCenter trustCenter = new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+            TrustCenter trustCenter = new TrustCenter(registry, keystore, security, extendedPanId,
                     SimulatedCoordinator.IEEE, config.joinPolicy(), Clock.systemUTC());
             network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
             LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real"
@@ -109,7 +174,7 @@ public final class ZigbeeBindingComponent implements EventHandler {
         } else {
             try {
                 // With a dongle, the trust center never sends frames itself, so its own address is not used.
-                network = ZigbeeNetwork.openDongle(() -> new TrustCenter(registry, keystore, nwk, aps, extendedPanId,
+                network = ZigbeeNetwork.openDongle(() -> new TrustCenter(registry, keystore, security, extendedPanId,
                         0L, config.joinPolicy(), Clock.systemUTC()), config.serialPort(), config.dongleType(),
                         config.baudRate(), config.panId() & 0x3FFF, extendedPanId, config.channel());
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -141,10 +206,12 @@ public final class ZigbeeBindingComponent implements EventHandler {
 
     @Deactivate
     synchronized void deactivate() {
+        context = null;
         stop();
     }
 
     private void stop() {
+        settings = null;
         registrations.forEach(r -> {
             try {
                 r.unregister();
@@ -157,16 +224,6 @@ public final class ZigbeeBindingComponent implements EventHandler {
         network = null;
         if (n != null) {
             n.close();
-        }
-    }
-
-    @Override
-    public void handleEvent(Event event) {
-        Object id = event.getProperty(TrustHubEvents.THING);
-        ZigbeeNetwork n = network;
-        if (n != null && id instanceof String s && ThingId.isValid(s) && ZigbeeIds.isDevice(ThingId.of(s))
-                && Transition.DECOMMISSION.name().equals(event.getProperty(TrustHubEvents.TRANSITION))) {
-            n.trustCenter().removed(ThingId.of(s));
         }
     }
 

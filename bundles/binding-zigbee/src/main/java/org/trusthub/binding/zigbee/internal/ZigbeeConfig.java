@@ -2,7 +2,7 @@ package org.trusthub.binding.zigbee.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
 
 @ObjectClassDefinition(name = "trusthub ZigBee bridge", description = "ZigBee coordinator and trust center. With no"
         + " serial port the bridge runs a SIMULATED coordinator and radio (trusthub.simulated=true).")

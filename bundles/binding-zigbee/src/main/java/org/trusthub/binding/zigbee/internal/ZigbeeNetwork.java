@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -15,16 +13,15 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
-import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 
-import com.zsmartsystems.zigbee.CommandResult;
 import com.zsmartsystems.zigbee.ExtendedPanId;
 import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeChannel;
-import com.zsmartsystems.zigbee.ZigBeeCommand;
 import com.zsmartsystems.zigbee.ZigBeeAnnounceListener;
 import com.zsmartsystems.zigbee.ZigBeeEndpointAddress;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
@@ -37,28 +34,17 @@ import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.security.ZigBeeKey;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
-import com.zsmartsystems.zigbee.zcl.ZclCluster;
 import com.zsmartsystems.zigbee.zdo.command.ManagementLeaveRequest;
-import com.zsmartsystems.zigbee.zcl.clusters.ZclLevelControlCluster;
-import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
-import com.zsmartsystems.zigbee.zcl.clusters.general.ReadAttributesResponse;
-import com.zsmartsystems.zigbee.zcl.clusters.general.ReportAttributesCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.levelcontrol.MoveToLevelWithOnOffCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
-import com.zsmartsystems.zigbee.zcl.field.AttributeReport;
-import com.zsmartsystems.zigbee.zcl.field.ReadAttributeStatusRecord;
 import com.zsmartsystems.zigbee.transport.ZigBeePort.FlowControl;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
- * One ZigBee network: the zsmartsystems network manager over a transport (here the SIMULATED coordinator), the trust
- * center, and the mapping of the devices' on/off, level and temperature clusters to the hub's view.
+ * One ZigBee network: the zsmartsystems network manager over a transport (a dongle or the SIMULATED coordinator) and
+ * the trust center; the devices' clusters reach the thing model through {@link ZigbeeProperties}.
  */
 final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZigbeeNetwork.class);
-    private static final long COMMAND_TIMEOUT_SECONDS = 10;
     private static final long DISCOVERY_SECONDS = 30;
 
     private final TrustCenter trustCenter;
@@ -85,7 +71,6 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
             throw new IllegalStateException("simulated ZigBee coordinator failed to initialise");
         }
         manager.setZigBeeChannel(ZigBeeChannel.create(channel));
-        manager.addCommandListener(network::commandReceived);
         manager.addExtension(new ZigBeeDiscoveryExtension());
         widenTransactionWindow(manager);
         if (manager.startup(false) != ZigBeeStatus.SUCCESS) {
@@ -163,7 +148,6 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         }
         network.dongleJoins = new DongleJoinControl(manager, type, trustCenter);
         network.dongleJoins.applyPolicy(trustCenter.policy());
-        manager.addCommandListener(network::commandReceived);
         manager.addExtension(new ZigBeeDiscoveryExtension());
         widenTransactionWindow(manager);
         ZigBeeStatus status = manager.startup(true);
@@ -335,59 +319,6 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         }
     }
 
-    // Reports and read responses update the hub's view of the device.
-    private void commandReceived(ZigBeeCommand command) {
-        if (command.getSourceAddress() == null) {
-            return;
-        }
-        Optional<TrustCenter.Member> m = trustCenter.memberByNwk(command.getSourceAddress().getAddress());
-        if (m.isEmpty()) {
-            return;
-        }
-        int cluster = command.getClusterId() == null ? -1 : command.getClusterId();
-        if (command instanceof ReportAttributesCommand report) {
-            for (AttributeReport r : report.getReports()) {
-                update(m.get(), cluster, r.getAttributeIdentifier(), r.getAttributeValue());
-            }
-        } else if (command instanceof ReadAttributesResponse response) {
-            for (ReadAttributeStatusRecord r : response.getRecords()) {
-                if (r.getStatus() == com.zsmartsystems.zigbee.zcl.ZclStatus.SUCCESS) {
-                    update(m.get(), cluster, r.getAttributeIdentifier(), r.getAttributeValue());
-                }
-            }
-        }
-    }
-
-    private static void update(TrustCenter.Member m, int cluster, int attribute, Object value) {
-        if (attribute != 0 || value == null) {
-            return;
-        }
-        switch (cluster) {
-            case Zcl.CLUSTER_ON_OFF -> m.on = (Boolean) value;
-            case Zcl.CLUSTER_LEVEL -> m.level = ((Number) value).intValue();
-            case Zcl.CLUSTER_TEMPERATURE -> m.temperature = ((Number) value).intValue() / 100.0;
-            default -> {
-            }
-        }
-    }
-
-    private Optional<ZclCluster> cluster(ThingId thing, int clusterId) {
-        return trustCenter.member(thing).filter(m -> m.joined).map(m -> manager.getNode(ieee(m.ieee)))
-                .map(n -> n.getEndpoint(1)).map(e -> e.getInputCluster(clusterId));
-    }
-
-    private static boolean confirmed(java.util.concurrent.Future<CommandResult> f) {
-        try {
-            CommandResult r = f.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return r.isSuccess();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
-    }
-
     // ---------------------------------------------------------------------------------------- ZigbeeBridge
 
     @Override
@@ -406,9 +337,16 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
+    /**
+     * A device left the operational state or its keys were revoked: once it is decommissioned (or gone from the
+     * registry) it is dropped from the network and the network key rotates for everyone else; otherwise nothing is
+     * held per device (each frame is checked against its membership as it arrives). Idempotent.
+     */
     @Override
     public void release(ThingId thing) {
-        // No sessions are kept per device: every frame is checked against the device's state as it arrives.
+        if (ZigbeeIds.isDevice(thing)) {
+            trustCenter.released(thing);
+        }
     }
 
     @Override
@@ -532,64 +470,26 @@ final class ZigbeeNetwork implements ProtocolBinding, ZigbeeBridge, AutoCloseabl
         return trustCenter.devices().stream().filter(d -> d.thing().equals(thing)).findFirst();
     }
 
-    @Override
-    public boolean setOn(ThingId thing, boolean on) {
-        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_ON_OFF);
-        if (c.isEmpty()) {
-            return false;
-        }
-        boolean ok = confirmed(((ZclOnOffCluster) c.get()).sendCommand(on ? new OnCommand() : new OffCommand()));
-        if (ok) {
-            trustCenter.member(thing).ifPresent(m -> m.on = on);
-        }
-        return ok;
-    }
-
-    @Override
-    public boolean setLevel(ThingId thing, int level) {
-        if (level < 0 || level > 254) {
-            throw new IllegalArgumentException("level must be 0 to 254, got " + level);
-        }
-        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_LEVEL);
-        if (c.isEmpty()) {
-            return false;
-        }
-        boolean ok = confirmed(((ZclLevelControlCluster) c.get())
-                .sendCommand(new MoveToLevelWithOnOffCommand(level, 0)));
-        if (ok) {
-            trustCenter.member(thing).ifPresent(m -> {
-                m.level = level;
-                m.on = level > 0;
-            });
-        }
-        return ok;
-    }
-
-    @Override
-    public Optional<Double> readTemperature(ThingId thing) {
-        Optional<ZclCluster> c = cluster(thing, Zcl.CLUSTER_TEMPERATURE);
-        if (c.isEmpty() || !confirmed(c.get().readAttribute(0))) {
-            return Optional.empty();
-        }
-        // The read response went through commandReceived, which updated the view; wait briefly for it.
-        for (int i = 0; i < 50; i++) {
-            Optional<Double> t = trustCenter.member(thing).map(m -> m.temperature);
-            if (t.isPresent()) {
-                return t;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return trustCenter.member(thing).map(m -> m.temperature);
-    }
-
+    /**
+     * Read from the hub's refusal count (empty while there is none): {@code nwk.*} and {@code aps.*} from the NWK and
+     * APS providers, {@code tc.*} from the trust center (admission, policy, absent providers), by common reason;
+     * plus the dongle operations that failed ({@code dongle.*}).
+     */
     @Override
     public Map<String, Long> refusals() {
-        return trustCenter.refusals();
+        Map<String, Long> out = new java.util.TreeMap<>(trustCenter.failures());
+        trustCenter.services().refusals().ifPresent(r -> r.counts().forEach(c -> {
+            String prefix = switch (c.mechanism()) {
+                case SecurityServices.MECHANISM -> "tc.";
+                case org.trusthub.security.network.zigbee.ZigbeeNwkSecurity.MECHANISM -> "nwk.";
+                case org.trusthub.security.network.zigbee.ZigbeeApsSecurity.MECHANISM -> "aps.";
+                default -> null;
+            };
+            if (prefix != null) {
+                out.merge(prefix + c.reason().name(), c.count(), Long::sum);
+            }
+        }));
+        return out;
     }
 
     @Override

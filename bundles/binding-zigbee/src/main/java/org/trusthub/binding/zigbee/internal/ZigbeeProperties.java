@@ -274,6 +274,7 @@ final class ZigbeeProperties implements PropertyProvider {
 
     @Override
     public void write(ThingId thing, PropertyDescriptor property, Object value) {
+        checkPolicy(thing, property.id());
         ZigBeeNode node = node(thing, property.id());
         switch (property.id()) {
             case PropertyDescriptor.ON -> {
@@ -306,6 +307,7 @@ final class ZigbeeProperties implements PropertyProvider {
         if (!PropertyDescriptor.ON.equals(property.id())) {
             return false;
         }
+        checkPolicy(thing, property.id());
         ZigBeeNode node = node(thing, property.id());
         ZclOnOffCluster c = (ZclOnOffCluster) required(node, thing, property.id(), Zcl.CLUSTER_ON_OFF);
         confirm(thing, property.id(), "Toggle", exchange(() -> c.sendCommand(new ToggleCommand())));
@@ -313,9 +315,22 @@ final class ZigbeeProperties implements PropertyProvider {
         return true;
     }
 
+    /**
+     * Reads every value from the device; refused at once when the device's frames come under a protection below what
+     * the security policy now requires of it (its answers would be refused, and the values it reported before came
+     * under that weaker protection too).
+     */
     @Override
     public void refresh(ThingId thing) {
+        checkPolicy(thing, null);
         readAll(thing, node(thing, null));
+    }
+
+    private void checkPolicy(ThingId thing, String property) {
+        Optional<String> refusal = trustCenter.policyRefusal(thing);
+        if (refusal.isPresent()) {
+            throw new PropertyWriteException(thing, property, refusal.get());
+        }
     }
 
     // In the background, one read after the other; each answer is published as it comes.

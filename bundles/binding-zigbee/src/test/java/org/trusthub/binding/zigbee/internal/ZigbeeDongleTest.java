@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -58,7 +58,8 @@ class ZigbeeDongleTest {
 
     // Created by the tests that need it: creating it enrolls the network key holder in the keystore.
     private void createTrustCenter() {
-        trustCenter = new TrustCenter(registry, keystore, nwk, new ApsSecurityProvider(keystore), EPAN, 0L,
+        trustCenter = new TrustCenter(registry, keystore,
+                new TestSecurity(nwk, new ApsSecurityProvider(keystore)).services, EPAN, 0L,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
     }
 
@@ -115,9 +116,12 @@ class ZigbeeDongleTest {
         List<ThingId> keystoreBefore = keystore.things();
         for (String type : new String[] {"ember", "zwave"}) {
             List<Object> registered = new ArrayList<>();
-            ZigbeeBindingComponent component = new ZigbeeBindingComponent(context(registered),
-                    config(Map.of("serialPort", "/dev/nonexistent", "dongleType", type)), registry, keystore, nwk,
-                    new ApsSecurityProvider(keystore));
+            TestSecurity security = new TestSecurity(nwk, new ApsSecurityProvider(keystore));
+            ZigbeeBindingComponent component = new ZigbeeBindingComponent(registry, keystore);
+            component.bindNwk(security.nwk);
+            component.bindAps(security.aps);
+            component.activate(context(registered),
+                    config(Map.of("serialPort", "/dev/nonexistent", "dongleType", type)));
             assertTrue(registered.isEmpty(), type + ": registered " + registered);
             component.deactivate();
         }

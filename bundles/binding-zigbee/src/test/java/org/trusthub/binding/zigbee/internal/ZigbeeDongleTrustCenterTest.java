@@ -26,7 +26,7 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -72,7 +72,8 @@ class ZigbeeDongleTrustCenterTest {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         nwk = new NwkSecurityProvider(keystore);
-        trustCenter = new TrustCenter(registry, keystore, nwk, new ApsSecurityProvider(keystore), EPAN, 0L,
+        trustCenter = new TrustCenter(registry, keystore,
+                new TestSecurity(nwk, new ApsSecurityProvider(keystore)).services, EPAN, 0L,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         transport = new RecordingTransport();
     }
@@ -194,7 +195,7 @@ class ZigbeeDongleTrustCenterTest {
         await(() -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0034
                 && f.getDestinationAddress() == 0x3456), "a leave request to the stranger");
         // the stack's own later report of the node (its discovery, on another thread) is refused and counted too
-        assertTrue(network.refusals().getOrDefault("tc.NOT_ADMITTED", 0L) >= 1L, network.refusals().toString());
+        assertTrue(network.refusals().getOrDefault("tc.NOT_OPERATIONAL", 0L) >= 1L, network.refusals().toString());
         assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", stranger))).isEmpty());
     }
 
@@ -223,7 +224,7 @@ class ZigbeeDongleTrustCenterTest {
         await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined under DENY");
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
         assertFalse(network.device(thing).orElseThrow().joined());
-        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "counted as a refused join");
+        assertTrue(network.refusals().get("tc.POLICY") >= 1, "counted as a refused join");
     }
 
     @Test
@@ -244,7 +245,7 @@ class ZigbeeDongleTrustCenterTest {
         await(() -> registry.find(withCode).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
                 "the install-code device admitted");
         assertFalse(leaveSentTo(DEVICE_NWK), "no leave request to the install-code device");
-        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "the device without a code refused");
+        assertTrue(network.refusals().get("tc.POLICY") >= 1, "the device without a code refused");
         assertFalse(network.device(withoutCode).orElseThrow().joined());
 
         network.setJoinPolicy(JoinPolicy.SECURE_JOIN);
@@ -267,7 +268,7 @@ class ZigbeeDongleTrustCenterTest {
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
         await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined with joining closed");
-        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1, "counted as a refused join");
+        assertTrue(network.refusals().get("tc.POLICY") >= 1, "counted as a refused join");
     }
 
     @Test
@@ -318,7 +319,7 @@ class ZigbeeDongleTrustCenterTest {
         await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device that rejoined without a join");
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
         assertFalse(network.device(thing).orElseThrow().joined());
-        assertTrue(network.refusals().get("tc.JOIN_REFUSED") >= 1);
+        assertTrue(network.refusals().get("tc.POLICY") >= 1);
     }
 
     @Test

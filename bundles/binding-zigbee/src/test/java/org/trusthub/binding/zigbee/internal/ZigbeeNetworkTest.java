@@ -16,9 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.model.internal.ModelCore;
+import org.trusthub.testkit.Await;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -41,24 +46,32 @@ class ZigbeeNetworkTest {
     @TempDir
     Path dir;
     FileThingKeyStore keystore;
+    TestSecurity security;
     ThingRegistryCore registry;
     ZigbeeNetwork network;
     SimulatedZigbeeNetwork sim;
     ApsSecurityProvider aps;
+    ModelCore model;
 
     @BeforeEach
     void setUp() throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         aps = new ApsSecurityProvider(keystore);
-        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore), aps,
+        security = new TestSecurity(new NwkSecurityProvider(keystore), aps);
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services,
                 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
         sim = network.simulation();
+        // values and commands go through the thing model, as in the hub
+        model = new ModelCore((topic, p) -> {
+        }, id -> registry.find(id).map(org.trusthub.api.thing.Thing::state), Clock.systemUTC());
+        model.attach(new ZigbeeProperties(network));
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        model.close();
         network.close();
         registry.close();
         keystore.close();
@@ -131,12 +144,15 @@ class ZigbeeNetworkTest {
         assertEquals(3, network.things().size());
 
         assertTrue(sim.reportTemperature(A, 19.25));
-        awaitTemperature(a, 19.25);
-        assertTrue(network.setOn(b, true), "the device confirms the on command");
+        awaitValue(a, "temperature", 19.25);
+        assertEquals(Optional.of(Authenticated.message(a, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                Protection.confidentiality())), network.trustCenter().lastAccepted(a),
+                "each accepted frame says who sent it: NWK security, confidentiality hop by hop");
+        model.writeText(b, "on", "on"); // throws unless the device confirms
         assertTrue(sim.view(B).orElseThrow().on());
-        assertTrue(network.setLevel(b, 128));
-        assertEquals(128, sim.view(B).orElseThrow().level());
-        assertEquals(Optional.of(21.5), network.readTemperature(c));
+        model.writeText(b, "level", "50");
+        assertEquals(ZigbeeProperties.zclLevel(50), sim.view(B).orElseThrow().level());
+        awaitValue(c, "temperature", 21.5);
 
         int before = network.networkKeySequence();
         network.decommission(c);
@@ -151,11 +167,47 @@ class ZigbeeNetworkTest {
         assertFalse(sim.reportTemperature(C, 30.0), "the decommissioned device's frames are refused");
         assertEquals(refusedBefore + 1, network.refusals().get("nwk.UNKNOWN_KEY"));
         assertTrue(sim.reportTemperature(A, 20.5), "the others keep working");
-        awaitTemperature(a, 20.5);
-        assertTrue(network.setOn(b, false));
+        awaitValue(a, "temperature", 20.5);
+        model.writeText(b, "on", "off");
+        assertFalse(sim.view(B).orElseThrow().on());
         assertFalse(sim.replayLastFrame(A), "a replayed frame is refused");
         assertEquals(1L, network.refusals().get("nwk.REPLAY"));
-        assertFalse(network.setOn(c, true), "the hub no longer talks to it");
+        assertThrows(RuntimeException.class, () -> model.writeText(c, "on", "on"), "the hub no longer talks to it");
+        assertFalse(sim.view(C).orElseThrow().on());
+    }
+
+    @Test
+    void framesBelowThePolicyOrWithoutAPolicyAreRefusedAndCounted() throws Exception {
+        ThingId a = network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, CODES[0]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        assertTrue(sim.reportTemperature(A, 19.0));
+
+        security.policy.inbound.put(a, Protection.confidentiality().endToEnd());
+        assertFalse(sim.reportTemperature(A, 19.5), "NWK security is hop by hop: below the requirement");
+        // the model's background reads of the device may be answered (and refused) meanwhile too
+        assertTrue(network.refusals().get("tc.POLICY") >= 1L, network.refusals().toString());
+        security.policy.inbound.remove(a);
+
+        security.services.unsetPolicy(security.policy);
+        assertFalse(sim.reportTemperature(A, 20.0), "no policy: refused, fail closed");
+        assertTrue(network.refusals().get("tc.NOT_OPERATIONAL") >= 1L, network.refusals().toString());
+        security.services.setPolicy(security.policy);
+        assertTrue(sim.reportTemperature(A, 20.5), "the policy is back: accepted, the device still joined");
+    }
+
+    @Test
+    void releasingADeviceInMaintenanceKeepsItInTheNetwork() throws Exception {
+        ThingId a = network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, CODES[0]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        int before = network.networkKeySequence();
+        registry.transition(a, org.trusthub.api.thing.Transition.MAINTAIN);
+        network.release(a);
+        assertEquals(before, network.networkKeySequence(), "no rotation for maintenance");
+        assertTrue(network.things().contains(a));
     }
 
     @Test
@@ -178,7 +230,7 @@ class ZigbeeNetworkTest {
         network.commission(B, CODES[1], "alice");
         assertFalse(sim.join(B), "DENY refuses even commissioned devices");
         // uncommissioned B, C without install code, B under DENY; the wrong-code device got a key it could not open
-        assertEquals(3L, network.refusals().get("tc.JOIN_REFUSED"));
+        assertEquals(3L, network.refusals().get("tc.POLICY"));
     }
 
     @Test
@@ -191,10 +243,14 @@ class ZigbeeNetworkTest {
         assertTrue(sim.join(A));
         assertTrue(sim.join(B));
         int before = network.networkKeySequence();
-        // What trusthub:thing-transition ... DECOMMISSION does; the bridge hears it as a lifecycle event.
+        // What trusthub:thing-transition ... DECOMMISSION does; the lifecycle dispatcher then releases it here.
         registry.transition(b, org.trusthub.api.thing.Transition.DECOMMISSION);
-        network.trustCenter().removed(b);
+        network.release(b);
         assertNotEquals(before, network.networkKeySequence());
+        int after = network.networkKeySequence();
+        network.release(b);
+        network.release(ThingId.of("zigbee:00124b00000000ff"));
+        assertEquals(after, network.networkKeySequence(), "releasing again, or an unknown device, changes nothing");
         assertFalse(sim.reportTemperature(B, 1.0));
         assertTrue(sim.reportTemperature(A, 2.0));
         assertEquals(LifecycleState.DECOMMISSIONED, network.device(b).orElseThrow().state());
@@ -209,13 +265,10 @@ class ZigbeeNetworkTest {
         assertFalse(keystore.things().contains(org.trusthub.security.network.zigbee.ZigbeeIds.device(A)));
     }
 
-    private void awaitTemperature(ThingId thing, double expected) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Optional.of(expected).equals(network.device(thing).map(d -> d.temperature()))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(Optional.of(expected), network.device(thing).map(d -> d.temperature()));
+    // The stack delivers reports and read responses on its own threads: the model catches up.
+    private void awaitValue(ThingId thing, String property, Object expected) {
+        Await.until(thing + " " + property + " = " + expected, () -> model.model(thing)
+                .flatMap(m -> m.property(property)).flatMap(p -> p.value()).map(v -> expected.equals(v.value()))
+                .orElse(false));
     }
 }

@@ -28,9 +28,11 @@ import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.model.Quality;
 import org.trusthub.api.model.ThingModel;
 import org.trusthub.api.thing.Thing;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -54,6 +56,7 @@ class ZigbeePropertiesTest {
     @TempDir
     Path dir;
     FileThingKeyStore keystore;
+    TestSecurity security;
     ThingRegistryCore registry;
     ZigbeeNetwork network;
     SimulatedZigbeeNetwork sim;
@@ -67,8 +70,8 @@ class ZigbeePropertiesTest {
     void setUp() throws Exception {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
-        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore),
-                new ApsSecurityProvider(keystore), 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE,
+        security = new TestSecurity(keystore);
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services, 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
         sim = network.simulation();
@@ -302,6 +305,28 @@ class ZigbeePropertiesTest {
         ThingModel back = await(() -> model.model(b).filter(m -> m.available() && m.property("temperature")
                 .flatMap(Property::value).map(v -> v.quality() == Quality.GOOD).orElse(false)).orElse(null));
         assertEquals(17.0, back.property("temperature").orElseThrow().last().value(), "read again on attach");
+    }
+
+    @Test
+    void raisingADevicesRequirementAboveWhatItReportsUnderRefusesItsReadsAndWrites() throws Exception {
+        await(() -> value(a, "temperature").orElse(null));
+        assertTrue(sim.reportTemperature(A, 19.25), "NWK-secured meets no requirement");
+        model.refresh(a);
+
+        // protect zigbee:... zigbee in confidentiality/end-to-end, while the device reports under NWK only
+        security.policy.inbound.put(a, Protection.parse("confidentiality/end-to-end"));
+        assertFalse(sim.reportTemperature(A, 30.0), "a report under NWK security alone is refused");
+        assertEquals(1L, security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY));
+        PropertyWriteException read = assertThrows(PropertyWriteException.class, () -> model.refresh(a));
+        assertEquals("ZigBee device " + a + " reports under confidentiality and the security policy requires"
+                + " confidentiality/end-to-end of it: its values are refused", read.getMessage());
+        assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
+        assertFalse(sim.view(A).orElseThrow().on(), "no command went to the device");
+        model.refresh(b); // another device is not affected
+
+        security.policy.inbound.put(a, Protection.confidentiality());
+        assertTrue(sim.reportTemperature(A, 18.5), "back within the policy");
+        model.refresh(a);
     }
 
     @Test

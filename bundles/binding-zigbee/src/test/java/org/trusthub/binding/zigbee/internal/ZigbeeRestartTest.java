@@ -15,9 +15,9 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.JoinPolicy;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
-import org.trusthub.binding.zigbee.ZigbeeDevice;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -46,6 +46,7 @@ class ZigbeeRestartTest {
     @TempDir
     Path dir;
     FileThingKeyStore keystore;
+    TestSecurity security;
     ThingRegistryCore registry;
     ZigbeeNetwork network;
     SimulatedZigbeeNetwork sim;
@@ -71,8 +72,8 @@ class ZigbeeRestartTest {
 
     // What activating the bundles does: fresh providers and trust center over the keystore and registry.
     private void startBridge() {
-        TrustCenter tc = new TrustCenter(registry, keystore, new NwkSecurityProvider(keystore),
-                new ApsSecurityProvider(keystore), PAN, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY,
+        security = new TestSecurity(keystore);
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services, PAN, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY,
                 Clock.systemUTC());
         network = ZigbeeNetwork.simulated(tc, 0x1A62, PAN, 15);
         sim = network.simulation();

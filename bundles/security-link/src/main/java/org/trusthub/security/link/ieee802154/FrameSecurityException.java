@@ -1,5 +1,7 @@
 package org.trusthub.security.link.ieee802154;
 
+import org.trusthub.api.security.RefusalReason;
+
 /**
  * A frame was refused. The message names what was wrong and never carries key bytes or plaintext; {@link #reason()}
  * lets the caller count refusals by kind.
@@ -22,7 +24,19 @@ public final class FrameSecurityException extends Exception {
         /** The frame counter is not higher than the last one accepted from the sender. */
         REPLAY,
         /** The frame counter is 0xFFFFFFFF, or our own counter for this key is exhausted. */
-        COUNTER_EXHAUSTED
+        COUNTER_EXHAUSTED;
+
+        /** The hub-wide reason this one is counted as ({@link org.trusthub.api.security.SecurityRefusals}). */
+        public RefusalReason common() {
+            return switch (this) {
+                case MALFORMED, BAD_AUX_HEADER -> RefusalReason.MALFORMED;
+                case UNKNOWN_KEY -> RefusalReason.UNKNOWN_KEY;
+                case SECURITY_LEVEL -> RefusalReason.POLICY;
+                case MIC_FAILURE -> RefusalReason.FORGED;
+                case REPLAY -> RefusalReason.REPLAY;
+                case COUNTER_EXHAUSTED -> RefusalReason.COUNTER_EXHAUSTED;
+            };
+        }
     }
 
     private final Reason reason;

@@ -1,6 +1,5 @@
 package org.trusthub.security.link.ieee802154;
 
-import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -19,7 +18,9 @@ import org.trusthub.api.thing.ThingId;
  * is refused too. A rotated or revoked key starts with no marks. A mark that cannot be written refuses the frame
  * ({@link FrameSecurityException.Reason#REPLAY}).
  *
- * <p>A refused frame changes no state (no counter moves) and is counted by reason.
+ * <p>A refused frame changes no state (no counter moves) and is reported to the hub's
+ * {@link org.trusthub.api.security.SecurityRefusals} by {@link FrameSecurityException.Reason#common() common reason}.
+ * Its {@link #sessions} are the keys it holds for a thing, each with the protection of the last frame accepted under it.
  */
 @ProviderType
 public interface Ieee802154Security extends SecurityProvider {
@@ -55,7 +56,4 @@ public interface Ieee802154Security extends SecurityProvider {
      *        {@code null}
      */
     MacFrame unprotect(byte[] frame, SecurityLevel minimum, Long senderAddress) throws FrameSecurityException;
-
-    /** How many frames were refused, by reason, since the provider started. */
-    Map<FrameSecurityException.Reason, Long> refusals();
 }

@@ -1,5 +1,7 @@
 package org.trusthub.security.link.ieee802154;
 
+import org.trusthub.api.security.Protection;
+
 /** The eight security levels of IEEE 802.15.4-2006 Table 95: MIC length and whether the payload is encrypted. */
 public enum SecurityLevel {
     NONE(0, 0, false),
@@ -34,6 +36,17 @@ public enum SecurityLevel {
     /** Whether the payload is encrypted. */
     public boolean encrypted() {
         return encrypted;
+    }
+
+    /**
+     * What a frame at this level is protected by, hop by hop: an encrypted level with a MIC gives confidentiality, a
+     * MIC alone integrity; {@link #ENC} without a MIC proves nothing about the sender, so it counts as none.
+     */
+    public Protection protection() {
+        if (micLength == 0) {
+            return Protection.NONE;
+        }
+        return encrypted ? Protection.confidentiality() : Protection.integrity();
     }
 
     /** The level of a 3-bit value. */

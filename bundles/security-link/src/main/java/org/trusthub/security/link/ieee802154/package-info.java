@@ -3,7 +3,7 @@
  * the frame security service that protects and opens MAC frames with keys from the hub's keystore.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.trusthub.security.link.ieee802154;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,5 @@
 package org.trusthub.security.network.zigbee;
 
-import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.trusthub.api.security.SecurityProvider;
@@ -12,6 +11,9 @@ import org.trusthub.api.thing.ThingId;
  * {@link #LINK_KEY_MECHANISM}; the key-transport and key-load keys are derived from it on use. Outgoing counters come
  * from the keystore, incoming ones are checked per device against the keystore's replay marks of its link key, so they
  * survive a restart; a new or deleted link key starts them over.
+ *
+ * <p>Each refused frame is reported to the hub's {@link org.trusthub.api.security.SecurityRefusals} by
+ * {@link ZigbeeSecurityException.Reason#common() common reason}.
  *
  * <p>Registered as a {@link SecurityProvider} with {@code trusthub.layer=NETWORK}, {@code trusthub.mechanism=zigbee-aps}.
  */
@@ -45,5 +47,4 @@ public interface ZigbeeApsSecurity extends SecurityProvider {
     /** Opens an APS frame from a device. */
     ZigbeeFrame<ApsHeader> unprotect(ThingId device, byte[] frame, long senderAddress) throws ZigbeeSecurityException;
 
-    Map<ZigbeeSecurityException.Reason, Long> refusals();
 }

@@ -1,6 +1,5 @@
 package org.trusthub.security.network.zigbee;
 
-import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.trusthub.api.keystore.DerivedKey;
@@ -16,6 +15,9 @@ import org.trusthub.api.thing.ThingId;
  * address), so a frame accepted before a restart of the bundle or of the hub is refused after it (after a crash, up to
  * one block of a sender's fresh counters too). During a key switch the previous key's marks are carried over in
  * memory until {@link #completeSwitch}.
+ *
+ * <p>Each refused frame is reported to the hub's {@link org.trusthub.api.security.SecurityRefusals} by
+ * {@link ZigbeeSecurityException.Reason#common() common reason}.
  *
  * <p>Registered as a {@link SecurityProvider} with {@code trusthub.layer=NETWORK}, {@code trusthub.mechanism=zigbee-nwk}.
  */
@@ -57,6 +59,4 @@ public interface ZigbeeNwkSecurity extends SecurityProvider {
     /** Forgets the previous network key: frames under it are refused from now on. */
     void completeSwitch(ThingId network);
 
-    /** How many frames were refused, by reason. */
-    Map<ZigbeeSecurityException.Reason, Long> refusals();
 }

@@ -1,5 +1,7 @@
 package org.trusthub.security.network.zigbee;
 
+import org.trusthub.api.security.RefusalReason;
+
 /**
  * A ZigBee frame, key or install code was refused. The message says what was wrong and never carries key bytes or
  * plaintext; {@link #reason()} lets the caller count refusals by kind.
@@ -24,7 +26,20 @@ public final class ZigbeeSecurityException extends Exception {
         /** The frame is unsecured where security is required. */
         UNSECURED,
         /** A feature of the frame this implementation does not handle. */
-        UNSUPPORTED
+        UNSUPPORTED;
+
+        /** The hub-wide reason this one is counted as ({@link org.trusthub.api.security.SecurityRefusals}). */
+        public RefusalReason common() {
+            return switch (this) {
+                case MALFORMED, BAD_AUX_HEADER, UNSUPPORTED -> RefusalReason.MALFORMED;
+                case UNKNOWN_KEY -> RefusalReason.UNKNOWN_KEY;
+                case MIC_FAILURE -> RefusalReason.FORGED;
+                case REPLAY -> RefusalReason.REPLAY;
+                case COUNTER_EXHAUSTED -> RefusalReason.COUNTER_EXHAUSTED;
+                // security is required where it was left out: too weak a protection
+                case UNSECURED -> RefusalReason.POLICY;
+            };
+        }
     }
 
     private final Reason reason;

@@ -1,20 +1,19 @@
 package org.trusthub.security.link.ieee802154.internal;
 
-import java.util.EnumMap;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyRevokedException;
@@ -23,7 +22,10 @@ import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.link.ccm.CcmStar;
@@ -38,10 +40,9 @@ import org.trusthub.security.link.ieee802154.MacFrame;
 import org.trusthub.security.link.ieee802154.SecurityLevel;
 
 /** IEEE 802.15.4 frame security with keystore keys and counters; see {@link Ieee802154Security}. */
-@Component(service = {Ieee802154Security.class, SecurityProvider.class, EventHandler.class}, property = {
-        SecurityProvider.LAYER + "=LINK", SecurityProvider.MECHANISM + "=" + Ieee802154Security.MECHANISM,
-        EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_TOPIC_PREFIX + "*"})
-public final class Ieee802154SecurityProvider implements Ieee802154Security, EventHandler {
+@Component(service = {Ieee802154Security.class, SecurityProvider.class}, property = {
+        SecurityProvider.LAYER + "=LINK", SecurityProvider.MECHANISM + "=" + Ieee802154Security.MECHANISM})
+public final class Ieee802154SecurityProvider implements Ieee802154Security {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ieee802154SecurityProvider.class);
 
@@ -50,7 +51,9 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     private final Map<ThingId, KeyEntry> keys = new ConcurrentHashMap<>();
     // Durable: the marks are the keystore's, bound to the key, so a restart refuses frames accepted before it.
     private final FrameCounterGuard<Source> incoming;
-    private final Map<Reason, AtomicLong> refused = new EnumMap<>(Reason.class);
+    // Anyone in radio range can make frames be refused: at most one line per reason every 10 s.
+    private final LogLimiter refusalLog = new LogLimiter(Duration.ofSeconds(10), 1);
+    private volatile SecurityRefusals refusals;
 
     /** A sender under one key; the keystore keeps its mark under that key, so a rotation starts it over. */
     private record Source(DerivedKey key, long sender) {
@@ -62,6 +65,8 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     private static final class KeyEntry {
         final DerivedKey key;
         final CcmStar ccm;
+        // the level of the last frame accepted under this key: what its session is worth to the security status
+        volatile SecurityLevel lastLevel;
 
         KeyEntry(DerivedKey key) {
             this.key = key;
@@ -83,8 +88,17 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     public Ieee802154SecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
         this.incoming = FrameCounterGuard.durable(keystore, Source::key, Source::name);
-        for (Reason r : Reason.values()) {
-            refused.put(r, new AtomicLong());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindRefusals(SecurityRefusals r) {
+        refusals = r;
+    }
+
+    public void unbindRefusals(SecurityRefusals r) {
+        if (refusals == r) {
+            refusals = null;
         }
     }
 
@@ -116,8 +130,9 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
     @Override
     public MacFrame protect(MacFrame unsecured, SecurityLevel level, KeyIdentifier keyId, long ownAddress)
             throws FrameSecurityException {
+        ThingId owner = null;
         try {
-            ThingId owner = owner(keyId);
+            owner = owner(keyId);
             for (int attempt = 0;; attempt++) {
                 KeyEntry entry = key(owner);
                 long counter;
@@ -144,19 +159,17 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
                 }
             }
         } catch (FrameSecurityException e) {
-            count(e);
-            throw e;
+            throw count(e, owner);
         } catch (KeyRevokedException | UnknownThingException e) {
-            FrameSecurityException f = new FrameSecurityException(Reason.UNKNOWN_KEY,
-                    "no usable key for " + keyId + ": " + e.getMessage());
-            count(f);
-            throw f;
+            throw count(new FrameSecurityException(Reason.UNKNOWN_KEY,
+                    "no usable key for " + keyId + ": " + e.getMessage()), owner);
         }
     }
 
     @Override
     public MacFrame unprotect(byte[] bytes, SecurityLevel minimum, Long senderAddress)
             throws FrameSecurityException {
+        ThingId owner = null;
         try {
             MacFrame frame = MacFrame.parse(bytes);
             Optional<AuxSecurityHeader> auxOpt = frame.aux();
@@ -181,7 +194,7 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
                 throw new FrameSecurityException(Reason.UNKNOWN_KEY,
                         "sender " + frame.src() + " has no known extended address for the nonce");
             }
-            ThingId owner = owner(KeyIdentifier.of(aux, sender));
+            owner = owner(KeyIdentifier.of(aux, sender));
             for (int attempt = 0;; attempt++) {
                 KeyEntry entry = key(owner);
                 try {
@@ -195,17 +208,12 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
                 }
             }
         } catch (FrameSecurityException e) {
-            count(e);
-            throw e;
+            throw count(e, owner);
         } catch (KeyRevokedException | UnknownThingException e) {
-            FrameSecurityException f = new FrameSecurityException(Reason.UNKNOWN_KEY, "no usable key: " + e.getMessage());
-            count(f);
-            throw f;
+            throw count(new FrameSecurityException(Reason.UNKNOWN_KEY, "no usable key: " + e.getMessage()), owner);
         } catch (KeystoreException e) {
-            FrameSecurityException f = new FrameSecurityException(Reason.REPLAY,
-                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage());
-            count(f);
-            throw f;
+            throw count(new FrameSecurityException(Reason.REPLAY,
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()), owner);
         }
     }
 
@@ -234,14 +242,8 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
             throw new FrameSecurityException(Reason.REPLAY, "frame counter " + counter + " from "
                     + String.format("%016x", sender) + " was accepted concurrently");
         }
+        entry.lastLevel = aux.level();
         return opened;
-    }
-
-    @Override
-    public Map<Reason, Long> refusals() {
-        Map<Reason, Long> copy = new EnumMap<>(Reason.class);
-        refused.forEach((r, n) -> copy.put(r, n.get()));
-        return copy;
     }
 
     @Override
@@ -254,12 +256,20 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
         }
     }
 
+    /**
+     * The thing's key while this provider holds it, named by its generation, with the protection of the last frame
+     * accepted under it (none before the first).
+     */
     @Override
-    public void handleEvent(Event event) {
-        Object thing = event.getProperty(TrustHubEvents.THING);
-        if (thing instanceof String s && ThingId.isValid(s)) {
-            forget(ThingId.of(s));
+    public List<Authenticated> sessions(ThingId thing) {
+        KeyEntry entry = keys.get(thing);
+        if (entry == null) {
+            return List.of();
         }
+        SecurityLevel level = entry.lastLevel;
+        return List.of(new Authenticated(thing, Layer.LINK, MECHANISM,
+                level == null ? org.trusthub.api.security.Protection.NONE : level.protection(),
+                "key generation " + entry.key.generation()));
     }
 
     private ThingId owner(KeyIdentifier id) throws FrameSecurityException {
@@ -283,8 +293,15 @@ public final class Ieee802154SecurityProvider implements Ieee802154Security, Eve
         }
     }
 
-    private void count(FrameSecurityException e) {
-        refused.get(e.reason()).incrementAndGet();
-        LOG.info("IEEE 802.15.4 frame refused: {}", e.getMessage());
+    // The sender is named only once the key identifier tied it to a thing; the refusal service counts unknown ones
+    // without a thing.
+    private FrameSecurityException count(FrameSecurityException e, ThingId owner) {
+        SecurityRefusals r = refusals;
+        if (r != null) {
+            r.refused(Optional.ofNullable(owner), Layer.LINK, MECHANISM, e.reason().common());
+        }
+        refusalLog.admit(e.reason().name()).ifPresent(held -> LOG.info("IEEE 802.15.4 frame refused: {}{}",
+                e.getMessage(), held > 0 ? " (" + held + " more " + e.reason() + " refusals not logged)" : ""));
+        return e;
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.link.ccm.CcmStar;
@@ -41,12 +46,14 @@ class Ieee802154SecurityProviderTest {
     FileThingKeyStore keystore;
     Ieee802154SecurityProvider hub;
     Ieee802154SecurityProvider device;
+    RecordingRefusals refusals = new RecordingRefusals();
 
     @BeforeEach
     void setUp() {
         keystore = FileThingKeyStore.open(dir.resolve("store"), dir.resolve("master.key"));
         keystore.enroll(THING, RootCredential.secret(new byte[32]));
         hub = new Ieee802154SecurityProvider(keystore);
+        hub.bindRefusals(refusals);
         // The same keystore stands in for the device's own key material (both ends derive the same key).
         device = new Ieee802154SecurityProvider(keystore);
         hub.bindKey(KeyIdentifier.implicit(DEVICE), THING);
@@ -88,7 +95,8 @@ class Ieee802154SecurityProviderTest {
         FrameSecurityException e = assertThrows(FrameSecurityException.class,
                 () -> hub.unprotect(onAir, SecurityLevel.ENC_MIC_32, null));
         assertEquals(Reason.REPLAY, e.reason());
-        assertEquals(1L, hub.refusals().get(Reason.REPLAY));
+        assertEquals(List.of(new RecordingRefusals.Refusal(Optional.of(THING), Layer.LINK,
+                Ieee802154Security.MECHANISM, RefusalReason.REPLAY)), refusals.seen);
     }
 
     @Test
@@ -120,6 +128,37 @@ class Ieee802154SecurityProviderTest {
                 () -> hub.unprotect(micOnly.encode(), SecurityLevel.ENC_MIC_32, null)).reason());
         assertEquals(Reason.SECURITY_LEVEL, assertThrows(FrameSecurityException.class,
                 () -> hub.unprotect(data(DEVICE, new byte[] {1}).encode(), SecurityLevel.MIC_32, null)).reason());
+        assertEquals(List.of(RefusalReason.UNKNOWN_KEY, RefusalReason.POLICY, RefusalReason.POLICY),
+                refusals.seen.stream().map(RecordingRefusals.Refusal::reason).toList(),
+                "each refusal reported once, in the hub's vocabulary");
+        assertEquals(Optional.empty(), refusals.seen.get(0).thing(), "an unbound key names no thing");
+    }
+
+    @Test
+    void aForgedFrameIsReportedAsForgedAndANoLongerBoundProviderReportsNothing() throws Exception {
+        byte[] onAir = device.protect(data(DEVICE, new byte[] {7}), SecurityLevel.ENC_MIC_32,
+                KeyIdentifier.implicit(HUB), DEVICE).encode();
+        onAir[onAir.length - 1] ^= 1;
+        assertThrows(FrameSecurityException.class, () -> hub.unprotect(onAir, SecurityLevel.ENC_MIC_32, null));
+        assertEquals(1L, refusals.count(RefusalReason.FORGED));
+        hub.unbindRefusals(refusals);
+        assertThrows(FrameSecurityException.class, () -> hub.unprotect(onAir, SecurityLevel.ENC_MIC_32, null));
+        assertEquals(1, refusals.seen.size(), "after the refusal service went, the provider still refuses");
+    }
+
+    @Test
+    void sessionsNameTheKeyGenerationAndTheLastLevelNeverTheKey() throws Exception {
+        assertEquals(List.of(), hub.sessions(THING), "no key held before the first frame");
+        hub.unprotect(device.protect(data(DEVICE, new byte[] {1}), SecurityLevel.MIC_64, KeyIdentifier.implicit(HUB),
+                DEVICE).encode(), SecurityLevel.MIC_32, null);
+        Authenticated s = hub.sessions(THING).get(0);
+        assertEquals(Protection.integrity(), s.protection(), "MIC only: integrity, hop by hop");
+        assertEquals("key generation 1", s.session());
+        hub.unprotect(device.protect(data(DEVICE, new byte[] {1}), SecurityLevel.ENC_MIC_32,
+                KeyIdentifier.implicit(HUB), DEVICE).encode(), SecurityLevel.MIC_32, null);
+        assertEquals(Protection.confidentiality(), hub.sessions(THING).get(0).protection());
+        hub.forget(THING);
+        assertEquals(List.of(), hub.sessions(THING));
     }
 
     @Test
@@ -127,7 +166,7 @@ class Ieee802154SecurityProviderTest {
         MacFrame before = device.protect(data(DEVICE, new byte[] {1}), SecurityLevel.ENC_MIC_32,
                 KeyIdentifier.implicit(HUB), DEVICE);
         keystore.rotate(THING, Layer.LINK);
-        hub.forget(THING); // what the keystore's ROTATED event does in OSGi
+        hub.forget(THING); // what the lifecycle dispatcher does on a LINK rotation
         assertEquals(Reason.MIC_FAILURE, assertThrows(FrameSecurityException.class,
                 () -> hub.unprotect(before.encode(), SecurityLevel.ENC_MIC_32, null)).reason());
         // The device's cached key is stale: protect notices, takes the new key, and the hub opens the frame.
@@ -184,6 +223,8 @@ class Ieee802154SecurityProviderTest {
 
         keystore = FileThingKeyStore.open(dir.resolve("store"), dir.resolve("master.key"));
         Ieee802154SecurityProvider restarted = new Ieee802154SecurityProvider(keystore);
+        RecordingRefusals afterRestart = new RecordingRefusals();
+        restarted.bindRefusals(afterRestart);
         restarted.bindKey(KeyIdentifier.implicit(DEVICE), THING);
         for (byte[] captured : new byte[][] {first, second}) {
             FrameSecurityException e = assertThrows(FrameSecurityException.class,
@@ -193,7 +234,7 @@ class Ieee802154SecurityProviderTest {
         long last = MacFrame.parse(second).aux().orElseThrow().frameCounter();
         assertArrayEquals(new byte[] {3}, restarted.unprotect(withCounter(keystore, last + 1, (byte) 3),
                 SecurityLevel.ENC_MIC_32, null).privatePayload(), "a clean restart refuses no fresh counter");
-        assertEquals(2L, restarted.refusals().get(Reason.REPLAY));
+        assertEquals(2L, afterRestart.count(RefusalReason.REPLAY));
     }
 
     @Test

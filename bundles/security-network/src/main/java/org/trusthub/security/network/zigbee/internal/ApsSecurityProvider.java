@@ -1,12 +1,15 @@
 package org.trusthub.security.network.zigbee.internal;
 
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.CounterExhaustedException;
@@ -17,7 +20,10 @@ import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.link.ccm.CcmStar;
@@ -43,7 +49,7 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
     // Per-sender counters are the keystore's replay marks of the device's link key: a restart refuses frames accepted
     // before it, and a new or deleted link key (or a revocation) starts them over.
     private final FrameCounterGuard<Source> incoming;
-    private final Refusals refusals = new Refusals(LOG, "ZigBee APS frame");
+    private final Refusals refusals = new Refusals(LOG, "ZigBee APS frame", MECHANISM);
 
     private record Source(DerivedKey link, long sender) {
         String name() {
@@ -55,6 +61,16 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
     public ApsSecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
         this.incoming = FrameCounterGuard.durable(keystore, Source::link, Source::name);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindRefusals(SecurityRefusals r) {
+        refusals.bind(r);
+    }
+
+    public void unbindRefusals(SecurityRefusals r) {
+        refusals.unbind(r);
     }
 
     @Override
@@ -117,12 +133,12 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
             }
         } catch (CounterExhaustedException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.COUNTER_EXHAUSTED,
-                    "frame counter of the link key of " + device + " is exhausted"));
+                    "frame counter of the link key of " + device + " is exhausted"), Optional.of(device));
         } catch (StaleKeyException | KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
-                    "no link key for " + device + ": " + e.getMessage()));
+                    "no link key for " + device + ": " + e.getMessage()), Optional.of(device));
         } catch (ZigbeeSecurityException e) {
-            throw refusals.count(e);
+            throw refusals.count(e, Optional.of(device));
         }
     }
 
@@ -161,19 +177,33 @@ public final class ApsSecurityProvider implements ZigbeeApsSecurity {
                 link.destroy();
             }
         } catch (ZigbeeSecurityException e) {
-            throw refusals.count(e);
+            throw refusals.count(e, Optional.of(device));
         } catch (StaleKeyException | KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
-                    "no link key for " + device + ": " + e.getMessage()));
+                    "no link key for " + device + ": " + e.getMessage()), Optional.of(device));
         } catch (KeystoreException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.REPLAY,
-                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()));
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()),
+                    Optional.of(device));
         }
     }
 
+    /** The device's link key while one is stored, named by its generation: APS security is end to end. */
     @Override
-    public Map<Reason, Long> refusals() {
-        return refusals.snapshot();
+    public List<Authenticated> sessions(ThingId thing) {
+        Optional<DerivedKey> key;
+        try {
+            key = keystore.storedKey(thing, Layer.NETWORK, LINK_KEY_MECHANISM);
+        } catch (KeyRevokedException | UnknownThingException e) {
+            return List.of();
+        }
+        if (key.isEmpty()) {
+            return List.of();
+        }
+        int generation = key.get().generation();
+        key.get().destroy();
+        return List.of(new Authenticated(thing, Layer.NETWORK, MECHANISM, Protection.confidentiality().endToEnd(),
+                "link key generation " + generation));
     }
 
     @Override

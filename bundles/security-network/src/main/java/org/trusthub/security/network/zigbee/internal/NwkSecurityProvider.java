@@ -1,14 +1,20 @@
 package org.trusthub.security.network.zigbee.internal;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.CounterExhaustedException;
@@ -20,7 +26,10 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.link.ccm.CcmStar;
@@ -30,6 +39,7 @@ import org.trusthub.security.network.zigbee.NwkHeader;
 import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
 import org.trusthub.security.network.zigbee.ZigbeeCodec;
 import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException.Reason;
@@ -48,7 +58,7 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
     // The current key's per-sender counters are the keystore's replay marks of that key, so a restart of this bundle
     // or of the hub refuses frames accepted before it; see Key.seen for the previous key of a key switch.
     private final FrameCounterGuard<Source> incoming;
-    private final Refusals refusals = new Refusals(LOG, "ZigBee NWK frame");
+    private final Refusals refusals = new Refusals(LOG, "ZigBee NWK frame", MECHANISM);
     // Frames are opened under the read lock; a key switch takes the write lock, so the marks it carries over to the
     // previous key are complete.
     private final ReentrantReadWriteLock switchLock = new ReentrantReadWriteLock();
@@ -101,6 +111,16 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
     public NwkSecurityProvider(@Reference ThingKeyStore keystore) {
         this.keystore = keystore;
         this.incoming = FrameCounterGuard.durable(keystore, Source::key, Source::name);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindRefusals(SecurityRefusals r) {
+        refusals.bind(r);
+    }
+
+    public void unbindRefusals(SecurityRefusals r) {
+        refusals.unbind(r);
     }
 
     @Override
@@ -165,17 +185,22 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
             }
             throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, "network key of " + network + " keeps changing");
         } catch (ZigbeeSecurityException e) {
-            throw refusals.count(e);
+            throw refusals.count(e, Optional.of(network));
         } catch (KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
-                    "no network key for " + network + ": " + e.getMessage()));
+                    "no network key for " + network + ": " + e.getMessage()), Optional.of(network));
         }
     }
 
     @Override
     public ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] bytes) throws ZigbeeSecurityException {
+        // the device the auxiliary header names (claimed until the MIC checks): refusals are counted against it
+        Optional<ThingId> sender = Optional.empty();
         try {
             ZigbeeFrame<NwkHeader> frame = ZigbeeCodec.parseNwk(bytes);
+            if (frame.secured() && frame.aux().source() != null) {
+                sender = Optional.of(ZigbeeIds.device(frame.aux().source()));
+            }
             if (!frame.secured()) {
                 throw new ZigbeeSecurityException(Reason.UNSECURED, String.format(
                         "unsecured NWK frame from 0x%04x where the network key is required", frame.header().src()));
@@ -201,13 +226,13 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
                 }
             }
         } catch (ZigbeeSecurityException e) {
-            throw refusals.count(e);
+            throw refusals.count(e, sender);
         } catch (KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
-                    "no network key for " + network + ": " + e.getMessage()));
+                    "no network key for " + network + ": " + e.getMessage()), sender);
         } catch (KeystoreException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.REPLAY,
-                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()));
+                    "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()), sender);
         }
     }
 
@@ -327,9 +352,30 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
         }
     }
 
+    /**
+     * For a network: its current key, named by its key sequence number. For a device: the network key it has sent
+     * frames under since the key was loaded, with the network named. ZigBee NWK security is always ENC-MIC-32:
+     * confidentiality, hop by hop.
+     */
     @Override
-    public Map<Reason, Long> refusals() {
-        return refusals.snapshot();
+    public List<Authenticated> sessions(ThingId thing) {
+        List<Authenticated> out = new ArrayList<>();
+        NetworkKeys own = networks.get(thing);
+        if (own != null) {
+            out.add(new Authenticated(thing, Layer.NETWORK, MECHANISM, Protection.confidentiality(),
+                    "key sequence " + own.current.sequence()));
+        }
+        if (ZigbeeIds.isDevice(thing)) {
+            long ieee = ZigbeeIds.ieeeAddress(thing);
+            networks.forEach((network, keys) -> {
+                Key current = keys.current;
+                if (current != null && current.seen.containsKey(ieee)) {
+                    out.add(new Authenticated(thing, Layer.NETWORK, MECHANISM, Protection.confidentiality(),
+                            network.value() + " key sequence " + current.sequence()));
+                }
+            });
+        }
+        return out;
     }
 
     @Override

@@ -1,36 +1,50 @@
 package org.trusthub.security.network.zigbee.internal;
 
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import java.util.Optional;
 
 import org.slf4j.Logger;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.SecurityRefusals;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
-import org.trusthub.security.network.zigbee.ZigbeeSecurityException.Reason;
 
-/** Counts and logs refused frames by reason. */
+/**
+ * Reports refused frames to the hub's {@link SecurityRefusals} (while one is bound) in its common vocabulary and logs
+ * them, at most one line per reason every 10 s: anyone in radio range can have frames refused.
+ */
 final class Refusals {
-    private final Map<Reason, AtomicLong> counts = new EnumMap<>(Reason.class);
     private final Logger log;
     private final String what;
+    private final String mechanism;
+    private final LogLimiter limiter = new LogLimiter(Duration.ofSeconds(10), 1);
+    private volatile SecurityRefusals service;
 
-    Refusals(Logger log, String what) {
+    Refusals(Logger log, String what, String mechanism) {
         this.log = log;
         this.what = what;
-        for (Reason r : Reason.values()) {
-            counts.put(r, new AtomicLong());
+        this.mechanism = mechanism;
+    }
+
+    void bind(SecurityRefusals s) {
+        service = s;
+    }
+
+    void unbind(SecurityRefusals s) {
+        if (service == s) {
+            service = null;
         }
     }
 
-    ZigbeeSecurityException count(ZigbeeSecurityException e) {
-        counts.get(e.reason()).incrementAndGet();
-        log.info("{} refused: {}", what, e.getMessage());
+    /** Reports one refusal of a frame from or about {@code thing} (empty when the sender is not known yet). */
+    ZigbeeSecurityException count(ZigbeeSecurityException e, Optional<ThingId> thing) {
+        SecurityRefusals s = service;
+        if (s != null) {
+            s.refused(thing, Layer.NETWORK, mechanism, e.reason().common());
+        }
+        limiter.admit(e.reason().name()).ifPresent(held -> log.info("{} refused: {}{}", what, e.getMessage(),
+                held > 0 ? " (" + held + " more " + e.reason() + " refusals not logged)" : ""));
         return e;
-    }
-
-    Map<Reason, Long> snapshot() {
-        Map<Reason, Long> copy = new EnumMap<>(Reason.class);
-        counts.forEach((r, n) -> copy.put(r, n.get()));
-        return copy;
     }
 }

@@ -3,15 +3,22 @@ package org.trusthub.security.network.zigbee.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.RootCredential;
@@ -42,6 +49,7 @@ class ProvidersTest {
     FileThingKeyStore keystore;
     NwkSecurityProvider nwk;
     ApsSecurityProvider aps;
+    RecordingRefusals refusals = new RecordingRefusals();
     ThingId network = ZigbeeIds.network(0xDDDDDDDDDDDDDDDDL);
     ThingId device = ZigbeeIds.device(DEV);
 
@@ -50,6 +58,8 @@ class ProvidersTest {
         keystore = FileThingKeyStore.open(dir.resolve("store"), dir.resolve("master.key"));
         nwk = new NwkSecurityProvider(keystore);
         aps = new ApsSecurityProvider(keystore);
+        nwk.bindRefusals(refusals);
+        aps.bindRefusals(refusals);
     }
 
     @AfterEach
@@ -83,7 +93,10 @@ class ProvidersTest {
                 () -> nwk.unprotect(network, deviceFrame(key.bytes(), seq, 4, new byte[] {1}))).reason());
         assertEquals(Reason.COUNTER_EXHAUSTED, assertThrows(ZigbeeSecurityException.class,
                 () -> nwk.unprotect(network, deviceFrame(key.bytes(), seq, 0xFFFFFFFFL, new byte[] {1}))).reason());
-        assertEquals(1L, nwk.refusals().get(Reason.COUNTER_EXHAUSTED));
+        assertEquals(List.of(RefusalReason.REPLAY, RefusalReason.REPLAY, RefusalReason.COUNTER_EXHAUSTED),
+                refusals.seen.stream().map(RecordingRefusals.Refusal::reason).toList());
+        assertEquals(new RecordingRefusals.Refusal(Optional.of(device), Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                RefusalReason.COUNTER_EXHAUSTED), refusals.seen.get(2), "counted against the sending device");
     }
 
     @Test
@@ -148,6 +161,27 @@ class ProvidersTest {
         assertFalse(aps.hasLinkKey(device));
         assertEquals(Reason.UNKNOWN_KEY, assertThrows(ZigbeeSecurityException.class, () -> aps.protect(device,
                 ApsHeader.command(3), KeyId.KEY_TRANSPORT_KEY, cmd, HUB, true)).reason());
-        assertNotEquals(0, aps.refusals().get(Reason.UNKNOWN_KEY));
+        assertEquals(new RecordingRefusals.Refusal(Optional.of(device), Layer.NETWORK, ZigbeeApsSecurity.MECHANISM,
+                RefusalReason.UNKNOWN_KEY), refusals.seen.get(refusals.seen.size() - 1));
+        assertEquals(1L, refusals.count(RefusalReason.REPLAY), "the replayed APS reply, once");
+    }
+
+    @Test
+    void sessionsNameKeySequenceAndLinkKeyGenerationWithTheirProtection() throws Exception {
+        int seq = nwk.ensureNetwork(network);
+        keystore.enroll(device, RootCredential.secret(new byte[32]));
+        assertEquals(List.of(), nwk.sessions(device), "no frame from the device yet");
+        assertEquals(List.of(), aps.sessions(device), "no link key yet");
+        nwk.unprotect(network, deviceFrame(nwk.currentKey(network).bytes(), seq, 1, new byte[] {1}));
+        assertEquals(List.of(new Authenticated(device, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                Protection.confidentiality(), network.value() + " key sequence " + seq)), nwk.sessions(device));
+        assertEquals(List.of(new Authenticated(network, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                Protection.confidentiality(), "key sequence " + seq)), nwk.sessions(network));
+        aps.storeInstallCode(device, InstallCode.parse(CODE));
+        Authenticated link = aps.sessions(device).get(0);
+        assertEquals(Protection.confidentiality().endToEnd(), link.protection());
+        assertTrue(link.session().startsWith("link key generation "), link.session());
+        nwk.forget(network);
+        assertEquals(List.of(), nwk.sessions(device), "forgotten with the network's keys");
     }
 }

@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.shell;
+package org.trusthub.binding.zigbee.internal.shell;
 
 import java.io.PrintStream;
 

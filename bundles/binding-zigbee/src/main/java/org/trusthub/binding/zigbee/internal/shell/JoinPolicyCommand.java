@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.shell;
+package org.trusthub.binding.zigbee.internal.shell;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.trusthub.binding.zigbee.JoinPolicy;
+import org.trusthub.binding.zigbee.spi.JoinPolicy;
 
 @Service
 @Command(scope = "zigbee", name = "join-policy", description = "Shows or sets who may join: DENY, INSTALL_CODE_ONLY,"

@@ -1,10 +1,10 @@
-package org.trusthub.binding.zigbee.shell;
+package org.trusthub.binding.zigbee.internal.shell;
 
 import java.io.PrintStream;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.trusthub.binding.zigbee.ZigbeeBridge;
+import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 
 /**
  * Base of the zigbee:* commands: every output starts by saying whether the bridge is SIMULATED, and no command ever

@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.shell;
+package org.trusthub.binding.zigbee.internal.shell;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.trusthub.binding.zigbee.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 
 /**
  * For the demo and for trying a join policy out: powers on a SIMULATED device that holds the install code printed on

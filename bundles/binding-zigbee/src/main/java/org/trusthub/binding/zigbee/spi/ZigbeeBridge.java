@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee;
+package org.trusthub.binding.zigbee.spi;
 
 import java.util.List;
 import java.util.Map;
@@ -8,8 +8,10 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * The hub's ZigBee bridge and trust center. Keys never leave through this interface: the network key, link keys and
- * install codes stay in the keystore.
+ * The hub's ZigBee bridge and trust center: commissioning, joining and the network key. Keys never leave through this
+ * interface: the network key, link keys and install codes stay in the keystore. Device values and commands are not
+ * here: they go through the thing model ({@link org.trusthub.api.model.ThingModelRegistry}), which the bridge feeds
+ * as a {@link org.trusthub.api.model.PropertyProvider}.
  */
 @ProviderType
 public interface ZigbeeBridge {
@@ -72,15 +74,10 @@ public interface ZigbeeBridge {
 
     Optional<ZigbeeDevice> device(ThingId thing);
 
-    /** Switches a device's on/off cluster; returns whether the device confirmed. */
-    boolean setOn(ThingId thing, boolean on);
-
-    /** Moves a device's level cluster (0-254); returns whether the device confirmed. */
-    boolean setLevel(ThingId thing, int level);
-
-    /** Reads a device's temperature (degrees Celsius), if it answers. */
-    Optional<Double> readTemperature(ThingId thing);
-
-    /** Frames refused so far, by layer and reason (for example {@code nwk.REPLAY}, {@code tc.NOT_ADMITTED}). */
+    /**
+     * Frames refused so far, by layer and common reason, as the hub's refusal count holds them ({@code nwk.REPLAY},
+     * {@code aps.FORGED}, {@code tc.POLICY}, {@code tc.NOT_OPERATIONAL}; empty while there is no refusal count), and
+     * dongle operations that failed ({@code dongle.*}).
+     */
     Map<String, Long> refusals();
 }

@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee;
+package org.trusthub.binding.zigbee.spi;
 
 import java.util.Optional;
 import java.util.Set;

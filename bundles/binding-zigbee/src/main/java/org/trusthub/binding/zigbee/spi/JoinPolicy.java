@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee;
+package org.trusthub.binding.zigbee.spi;
 
 /** Which devices the trust center lets join while joining is permitted. Uncommissioned devices never join. */
 public enum JoinPolicy {
