@@ -30,6 +30,7 @@ import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.testkit.Await;
 
 /** The two boots of {@link SecurityPolicyIT}; run only from there, which hands them the shared directory. */
 public final class SecurityPolicyBoots {
@@ -41,6 +42,8 @@ public final class SecurityPolicyBoots {
     static final ThingId KEYPAD = ThingId.of("it-sp-keypad");
     static final String PROTECT = "protect it-sp-lamp coap in confidentiality";
     static final String READ = "read * it-sp-lamp on";
+    /** The rules trusthub-core ships, one per line as policy-list shows them. */
+    static final String SHIPPED = "protect * dpws both confidentiality/end-to-end\nread * * dpws-metadata dpws-state\n";
 
     private SecurityPolicyBoots() {
     }
@@ -108,7 +111,7 @@ public final class SecurityPolicyBoots {
         public void rulesFromTheConsoleAndTheFileKarafWrote() throws Exception {
             FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
             Shell shell = new Shell(sessionFactory);
-            assertTrue(shell.awaitOutput("trusthub:policy-list", "No rules").contains("nothing authorized"));
+            assertEquals(SHIPPED, shell.awaitOutput("trusthub:policy-list", "dpws-state").replace("\r", ""));
 
             String added = shell.run("trusthub:policy-add " + PROTECT);
             assertTrue(added, added.contains("Added: " + PROTECT));
@@ -116,7 +119,8 @@ public final class SecurityPolicyBoots {
             assertTrue(added, added.contains("Added: " + READ));
             String refused = shell.refused("trusthub:policy-add protect it-sp-lamp coap in strong");
             assertTrue(refused, refused.contains("field 5 (protection): unknown protection level 'strong'"));
-            assertEquals(PROTECT + "\n" + READ + "\n", shell.run("trusthub:policy-list").replace("\r", ""));
+            assertEquals(SHIPPED + PROTECT + "\n" + READ + "\n",
+                    shell.run("trusthub:policy-list").replace("\r", ""));
             assertInForce();
 
             byte[] root = new byte[32];
@@ -127,11 +131,9 @@ public final class SecurityPolicyBoots {
             assertStatus(shell);
 
             Path cfg = Path.of(System.getProperty("karaf.etc"), CFG);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(cfg).contains(READ) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(Files.readString(cfg), Files.readString(cfg).contains(PROTECT + "; " + READ));
+            String written = Await.until("Karaf to write the rules to " + CFG, Await.DEFAULT_TIMEOUT,
+                    () -> Files.readString(cfg), text -> text.contains(READ));
+            assertTrue(written, written.contains(PROTECT + "; " + READ));
             Files.copy(cfg, state().resolve(CFG), StandardCopyOption.REPLACE_EXISTING);
         }
     }
@@ -144,7 +146,7 @@ public final class SecurityPolicyBoots {
         public void theRulesAreInForceAfterTheRestart() throws Exception {
             Shell shell = new Shell(sessionFactory);
             String list = shell.awaitOutput("trusthub:policy-list", READ);
-            assertEquals(PROTECT + "\n" + READ + "\n", list.replace("\r", ""));
+            assertEquals(SHIPPED + PROTECT + "\n" + READ + "\n", list.replace("\r", ""));
             assertInForce();
             assertStatus(shell);
         }
