@@ -130,7 +130,8 @@ final class Callers {
             EndpointContext source = request.getSourceContext();
             String recipient = source == null ? null : source.getString(OSCoreEndpointContextInfo.OSCORE_RECIPIENT_ID);
             return oscore.get().sender(request).map(t -> new Authenticated(t, Layer.APPLICATION, "oscore",
-                    Protection.confidentiality().endToEnd(), recipient == null ? "" : recipient));
+                    Protection.confidentiality().endToEnd(),
+                    recipient == null ? "" : recipient.toLowerCase(java.util.Locale.ROOT)));
         }
         Principal peer = dtlsPeer(request);
         Optional<DtlsServers> dtls = providers.dtls();
