@@ -3,10 +3,6 @@ package org.trusthub.lifecycle.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +12,7 @@ import org.trusthub.storage.RecordSealer;
 import org.trusthub.storage.StoreCorruptedException;
 
 /**
- * Small test doubles: a clock that ticks one second per reading, an event recorder, a sealer that can fail; and a
- * copy of a store's files.
+ * Small test doubles: an event recorder, a sealer that can fail; and a copy of a store's files.
  */
 final class TestSupport {
 
@@ -36,30 +31,6 @@ final class TestSupport {
             }
         }
         return to;
-    }
-
-    static final class TickingClock extends Clock {
-        private Instant now;
-
-        TickingClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            now = now.plusSeconds(1);
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     record Published(String topic, Map<String, Object> properties) {

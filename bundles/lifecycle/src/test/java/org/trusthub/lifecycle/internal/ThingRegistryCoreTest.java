@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,10 +46,10 @@ import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.lifecycle.internal.TestSupport.FailingSealer;
 import org.trusthub.lifecycle.internal.TestSupport.Published;
 import org.trusthub.lifecycle.internal.TestSupport.RecordingSink;
-import org.trusthub.lifecycle.internal.TestSupport.TickingClock;
 import org.trusthub.storage.RecordStore;
 import org.trusthub.storage.StoreCorruptedException;
 import org.trusthub.storage.StoreException;
+import org.trusthub.testkit.TestClock;
 
 class ThingRegistryCoreTest {
 
@@ -67,7 +68,7 @@ class ThingRegistryCoreTest {
     /** What the keystore announced, in order: each a key change it has made durable ("ENROLLED lamp-1"). */
     private final List<String> keyChanges = new ArrayList<>();
     private RecordingSink sink;
-    private TickingClock clock;
+    private TestClock clock;
     private FailingSealer sealer;
     private ThingRegistryCore registry;
 
@@ -77,7 +78,7 @@ class ThingRegistryCoreTest {
         keysDir = tmp.resolve("keys");
         keyStore = openKeyStore(keysDir);
         sink = new RecordingSink();
-        clock = new TickingClock(START);
+        clock = new TestClock(START, Duration.ofSeconds(1));
         sealer = new FailingSealer();
         registry = reopen();
     }
@@ -96,7 +97,8 @@ class ThingRegistryCoreTest {
 
     /** The real keystore, with its own clock (the registry's ticks must stay the registry's). */
     private FileThingKeyStore openKeyStore(Path directory) {
-        return FileThingKeyStore.open(directory, tmp.resolve("etc/master.key"), new TickingClock(START),
+        return FileThingKeyStore.open(directory, tmp.resolve("etc/master.key"),
+                new TestClock(START, Duration.ofSeconds(1)),
                 FileThingKeyStore.DEFAULT_COUNTER_RESERVATION, this::keyChanged);
     }
 

@@ -10,11 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,6 +29,7 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.storage.StoreException;
+import org.trusthub.testkit.TestClock;
 
 /**
  * Runs actions the way Karaf would, with their output captured, against the hub's real keystore and registry in a
@@ -123,37 +121,6 @@ class ShellTestSupport {
             // (never assertArrayEquals: a failure would print the keys)
             assertTrue(Arrays.equals(key(other, id, Layer.LINK), key(keyStore, id, Layer.LINK)),
                     "the keystore holds another root secret for " + id);
-        }
-    }
-
-    /** A clock that advances by {@code tick} at each reading; {@link #set} moves it anywhere. */
-    static final class TestClock extends Clock {
-        private final Duration tick;
-        private Instant now;
-
-        TestClock(Instant start, Duration tick) {
-            this.now = start;
-            this.tick = tick;
-        }
-
-        synchronized void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            now = now.plus(tick);
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
@@ -20,31 +21,26 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.tls.TlsContexts;
 
 /**
- * TLS contexts from the hub identity, trusting what the keystore trusts. Configuration PID {@value #PID}. Keystore
- * events (revocation, rotation) drop the cached trust decisions and the sessions of the thing concerned, so a revoked
- * thing cannot resume a session.
+ * TLS contexts from the hub identity, trusting what the keystore trusts. Configuration PID {@value #PID}. When the
+ * lifecycle dispatcher has it {@link #forget} a thing (keys revoked or rotated, the thing no longer operational), the
+ * cached trust decisions and the thing's sessions go, so a revoked thing cannot resume a session.
  */
-@Component(service = {TlsContexts.class, SecurityProvider.class, EventHandler.class},
-        configurationPid = TlsComponent.PID,
-        property = {SecurityProvider.LAYER + "=TRANSPORT", SecurityProvider.MECHANISM + "=" + TlsContexts.TLS,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
+@Component(service = {TlsContexts.class, SecurityProvider.class}, configurationPid = TlsComponent.PID,
+        property = {SecurityProvider.LAYER + "=TRANSPORT", SecurityProvider.MECHANISM + "=" + TlsContexts.TLS})
 @Designate(ocd = TlsComponent.Config.class)
-public final class TlsComponent implements TlsContexts, SecurityProvider, EventHandler {
+public final class TlsComponent implements TlsContexts, SecurityProvider {
 
     /** Configuration PID. */
     public static final String PID = "org.trusthub.security.tls";
@@ -156,24 +152,21 @@ public final class TlsComponent implements TlsContexts, SecurityProvider, EventH
         return TLS;
     }
 
+    /** Safe for any thing: one the keystore does not know has no sessions here, but the cached trust still goes. */
     @Override
     public void forget(ThingId thing) {
         trust.invalidate();
         clientsFor.clear();
-        keystore.rootCertificate(thing).ifPresent(certificate -> {
+        Optional<X509Certificate> root;
+        try {
+            root = keystore.rootCertificate(thing);
+        } catch (UnknownThingException e) {
+            return;
+        }
+        root.ifPresent(certificate -> {
             invalidate(server.getServerSessionContext(), certificate);
             invalidate(client.getClientSessionContext(), certificate);
         });
-    }
-
-    @Override
-    public void handleEvent(Event event) {
-        trust.invalidate();
-        clientsFor.clear();
-        Object thing = event.getProperty(TrustHubEvents.THING);
-        if (thing != null && ThingId.isValid(thing.toString())) {
-            forget(ThingId.of(thing.toString()));
-        }
     }
 
     private static void invalidate(SSLSessionContext sessions, X509Certificate certificate) {

@@ -108,6 +108,15 @@ class TlsComponentTest {
     }
 
     @Test
+    void forgettingAThingTheKeystoreDoesNotKnowIsSafeAndStillDropsCachedTrust() throws Exception {
+        handshake(a, b.clientContext(), b);
+        keysA.revoke(ThingId.of("hub-b"));
+        // The dispatcher may name a thing no keystore knows (its enrollment cut short, a stray event).
+        a.forget(ThingId.of("nobody"));
+        assertThrows(IOException.class, () -> handshake(a, b.clientContext(), b));
+    }
+
+    @Test
     void aCertificateATlsAnchorIssuedForAnEnrolledKeyIsTrusted() throws Exception {
         KeyPair ca = p256();
         X509Certificate caCert = certificate("home ca", ca, "home ca", ca);
