@@ -109,6 +109,14 @@ public class CoapIT {
             assertTrue("the CoAP binding did not come up", System.nanoTime() < deadline);
             Thread.sleep(200);
         }
+        // The binding takes DTLS, OSCORE and the policy as they come: it serves once they are there.
+        for (String service : List.of("org.trusthub.security.transport.dtls.DtlsServers",
+                "org.trusthub.security.oscore.OscoreContexts", "org.trusthub.api.security.SecurityPolicy")) {
+            while (context.getServiceReferences(service, null) == null) {
+                assertTrue(service + " did not come up", System.nanoTime() < deadline);
+                Thread.sleep(200);
+            }
+        }
     }
 
     private ThingId operational(String id, RootCredential root) {
