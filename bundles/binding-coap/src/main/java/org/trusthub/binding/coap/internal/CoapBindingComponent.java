@@ -123,6 +123,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
     private final CoapEndpoint plain;
     private final SecureEndpoint secure;
     private final Contributions contributions;
+    private volatile boolean stopped;
 
     /**
      * The binding as the framework makes it: DTLS, OSCORE, the security policy and the refusal count arrive (and go,
@@ -258,7 +259,9 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         synchronized (providers) {
             if (providers.isOscore(oscore)) {
                 providers.oscore(null);
-                LOG.warn("No OSCORE provider: OSCORE requests refused until one is running");
+                if (!stopped) {
+                    LOG.warn("No OSCORE provider: OSCORE requests refused until one is running");
+                }
             }
         }
     }
@@ -275,7 +278,9 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         synchronized (providers) {
             if (providers.isPolicy(policy)) {
                 providers.policy(null);
-                LOG.warn("No security policy: every CoAP request refused until one is running");
+                if (!stopped) {
+                    LOG.warn("No security policy: every CoAP request refused until one is running");
+                }
             }
         }
     }
@@ -344,6 +349,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
 
     @Deactivate
     public void deactivate() {
+        stopped = true;
         contributions.clear();
         if (secure != null) {
             secure.destroy();

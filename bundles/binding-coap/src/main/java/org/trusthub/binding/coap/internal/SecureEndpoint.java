@@ -37,6 +37,7 @@ final class SecureEndpoint {
     private InetSocketAddress address;
     private CoapEndpoint endpoint;
     private Holder holder;
+    private boolean destroyed;
 
     /** Holds the port at once (no provider yet); {@code options} give the port, 0 for any free one. */
     SecureEndpoint(CoapServer server, Configuration configuration, DtlsServerOptions options, Providers providers) {
@@ -50,6 +51,9 @@ final class SecureEndpoint {
 
     /** Serves DTLS with {@code dtls}, replacing the endpoint of a provider there was before. */
     synchronized void open(DtlsServers dtls) {
+        if (destroyed) {
+            return;
+        }
         drop();
         DtlsServerOptions here = new DtlsServerOptions(address, options.psk(), options.rawPublicKey(), options.x509(),
                 options.connectionIdLength(), options.maxConnections());
@@ -71,6 +75,10 @@ final class SecureEndpoint {
 
     /** The provider is gone: its endpoint ends, the port is held until another comes. */
     synchronized void close() {
+        if (destroyed) {
+            // The framework unbinds references after the binding stopped: the port stays free for its successor.
+            return;
+        }
         drop();
         hold();
         LOG.warn("No DTLS provider: CoAP over DTLS on {} refused until one is running", address);
@@ -81,6 +89,7 @@ final class SecureEndpoint {
     }
 
     synchronized void destroy() {
+        destroyed = true;
         drop();
     }
 

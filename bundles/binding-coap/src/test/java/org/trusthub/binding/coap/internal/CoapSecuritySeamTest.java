@@ -212,6 +212,21 @@ class CoapSecuritySeamTest {
     }
 
     @Test
+    void referencesUnboundAfterTheBindingStoppedLeaveItsPortsFreeForTheNextOne() throws Exception {
+        DtlsComponent dtls = new DtlsComponent(keys, registry);
+        bindAll(dtls, new OscoreComponent(keys, registry));
+        int securePort = binding.secureAddress().orElseThrow().getPort();
+        // The framework's order: deactivate, then unbind the dynamic references.
+        binding.deactivate();
+        binding.unbindDtls(dtls);
+        try (java.net.DatagramSocket next = new java.net.DatagramSocket(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), securePort))) {
+            assertEquals(securePort, next.getLocalPort(), "the DTLS port is free again");
+        }
+        binding = new CoapBindingComponent(registry, CoapTestPeers.config());
+    }
+
+    @Test
     void whileOscoreIsAbsentItsRequestsAreRefusedAndDtlsSessionsGoOn() throws Exception {
         DtlsComponent dtls = new DtlsComponent(keys, registry);
         OscoreComponent first = new OscoreComponent(keys, registry);
