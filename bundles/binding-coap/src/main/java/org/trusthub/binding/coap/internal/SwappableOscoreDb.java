@@ -44,8 +44,8 @@ final class SwappableOscoreDb implements OSCoreCtxDB {
 
     @Override
     public OSCoreCtx getContext(byte[] rid) {
-        Optional<OSCoreCtxDB> db = current();
-        return db.isPresent() ? db.get().getContext(rid) : absent();
+        // Counted in the lookup by key id and ID context only: cf-oscore looks a request's key id up more than once.
+        return current().map(db -> db.getContext(rid)).orElse(null);
     }
 
     @Override
