@@ -76,8 +76,21 @@ final class ThingReader {
         return client;
     }
 
+    /**
+     * The thing's registration, if the session it was made over is still there: a registration over DTLS whose
+     * sessions all ended (its transport keys rotated, the provider replaced) is dropped here, since the hub, a DTLS
+     * server only, cannot reach the thing without it; the thing registers again over its new session.
+     */
     private Registration registration(ThingId thing) {
-        return directory.of(thing).orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
+        Registration r = directory.of(thing)
+                .orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
+        if (r.mode().startsWith("dtls") && providers.dtls().map(d -> d.openSessions(thing)).orElse(0) == 0) {
+            directory.remove(thing);
+            forget(thing);
+            throw new IllegalArgumentException(thing + " is not registered: its DTLS session ended, it registers"
+                    + " again");
+        }
+        return r;
     }
 
     /**

@@ -354,6 +354,10 @@ public class CoapBindingTest {
         // What the lifecycle dispatcher does when the transport keys are rotated.
         dtls.forget(lamp);
         assertEquals(0, dtls.openSessions(lamp));
+        IllegalArgumentException gone = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> binding.read(lamp, "/sensors/temp"));
+        assertTrue(gone.getMessage().contains("registers again"), gone.getMessage());
+        assertTrue(binding.registration(lamp).isEmpty(), "the thing registers again under its new key");
         CoapResponse after = t.get("/hub");
         assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "its old key no longer works");
         assertEquals("trusthub: lamp-7 via dtls-psk", new DtlsThing(lamp).get("/hub").getResponseText());
