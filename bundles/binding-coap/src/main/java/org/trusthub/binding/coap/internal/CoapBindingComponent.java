@@ -31,16 +31,15 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
-import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -52,18 +51,17 @@ import org.trusthub.security.transport.dtls.DtlsServers;
 
 /**
  * The CoAP binding: Californium in the hub with a plain endpoint (where OSCORE runs) and a DTLS endpoint, the hub's
- * resources, a resource directory, and reads and observations of things' resources. Only operational things are
- * served; when a thing leaves the operational state, or its keys are rotated or revoked, its DTLS sessions, OSCORE
- * context, registration and observations end at once. Configuration PID {@value #PID}.
+ * resources, a resource directory, and reads and observations of things' resources. Only operational things whose
+ * requests are protected as the {@link SecurityPolicy} requires are served; the lifecycle dispatcher calls
+ * {@link #release} when a thing leaves the operational state or its keys are revoked. DTLS, OSCORE, the policy and
+ * the refusal count are reached through dynamic references, so replacing one of them restarts nothing else.
+ * Configuration PID {@value #PID}.
  */
-@Component(service = {ProtocolBinding.class, EventHandler.class, CoapBindingStatus.class, CoapThingValues.class},
+@Component(service = {ProtocolBinding.class, CoapBindingStatus.class, CoapThingValues.class},
         configurationPid = CoapBindingComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false",
-                EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
-                EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
+        immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false"})
 @Designate(ocd = CoapBindingComponent.Config.class)
-public final class CoapBindingComponent implements ProtocolBinding, EventHandler, CoapBindingStatus,
-        CoapThingValues {
+public final class CoapBindingComponent implements ProtocolBinding, CoapBindingStatus, CoapThingValues {
     public static final String PID = "org.trusthub.binding.coap";
     private static final Logger LOG = LoggerFactory.getLogger(CoapBindingComponent.class);
 
@@ -116,43 +114,61 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     }
 
     private final ThingRegistry registry;
-    private final DtlsServers dtls;
-    private final OscoreContexts oscore;
+    private final Providers providers = new Providers();
     private final ThingModel model;
     private final ThingsResource thingsResource;
     private final ResourceDirectory directory;
     private final ThingReader reader;
     private final CoapServer server;
     private final CoapEndpoint plain;
-    private final CoapEndpoint secure;
+    private final SecureEndpoint secure;
     private final Contributions contributions;
+    private volatile boolean stopped;
 
+    /**
+     * The binding as the framework makes it: DTLS, OSCORE, the security policy and the refusal count arrive (and go,
+     * and are replaced) through dynamic references after it is up; until they do, their traffic is refused.
+     */
     @Activate
-    public CoapBindingComponent(@Reference ThingRegistry registry, @Reference DtlsServers dtls,
-            @Reference OscoreContexts oscore, Config config, BundleContext context) throws IOException {
-        this(registry, dtls, oscore, config, openValues(valuesDirectory(config, context)));
+    public CoapBindingComponent(@Reference ThingRegistry registry, Config config, BundleContext context)
+            throws IOException {
+        this(registry, config, openValues(valuesDirectory(config, context)));
     }
 
-    /** Values in memory only: a restart forgets them (tests and benchmarks that do not restart). */
+    /** With no provider and no policy yet, values in memory only; bind them with the {@code bind...} methods. */
+    public CoapBindingComponent(ThingRegistry registry, Config config) throws IOException {
+        this(registry, config, new ThingModel());
+    }
+
+    /**
+     * Values in memory only, with these providers and a policy that requires nothing beyond DTLS or OSCORE and
+     * lets each thing use only its own values (tests and benchmarks that run without the framework).
+     */
     public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config)
             throws IOException {
-        this(registry, dtls, oscore, config, new ThingModel());
+        this(registry, config, new ThingModel());
+        bindUnmanaged(dtls, oscore);
     }
 
-    /** Values kept in {@code valuesDirectory} across restarts. */
+    /** As {@link #CoapBindingComponent(ThingRegistry, DtlsServers, OscoreContexts, Config)}, values kept on disk. */
     public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config,
             Path valuesDirectory) throws IOException {
-        this(registry, dtls, oscore, config, openValues(valuesDirectory));
+        this(registry, config, openValues(valuesDirectory));
+        bindUnmanaged(dtls, oscore);
     }
 
-    private CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config,
-            ThingModel model) throws IOException {
+    private void bindUnmanaged(DtlsServers dtls, OscoreContexts oscore) {
+        bindPolicy(new OwnValuesPolicy());
+        bindDtls(dtls);
+        bindOscore(oscore);
+    }
+
+    private CoapBindingComponent(ThingRegistry registry, Config config, ThingModel model) throws IOException {
         this.model = model;
         boolean up = false;
+        CoapServer made = null;
         try {
             this.registry = registry;
-            this.dtls = dtls;
-            this.oscore = oscore;
             InetAddress address = address(config.address());
             checkPort("port", config.port());
             checkPort("securePort", config.securePort());
@@ -160,43 +176,127 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
                 throw new IllegalArgumentException(PID + ": both port and securePort are off");
             }
             this.directory = new ResourceDirectory(config.maxRegistrations(), Clock.systemUTC());
-            this.reader = new ThingReader(directory, model, oscore, config.readTimeoutMillis());
+            SwappableOscoreDb oscoreDb = new SwappableOscoreDb(providers);
+            this.reader = new ThingReader(directory, model, providers, oscoreDb, config.readTimeoutMillis());
             Configuration configuration = configuration();
-            Callers callers = new Callers(registry, dtls, config.oscore() ? oscore : null);
-            this.server = new CoapServer(configuration);
+            Callers callers = new Callers(registry, providers, config.oscore());
+            made = new CoapServer(configuration);
+            this.server = made;
             if (config.port() >= 0) {
                 CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration)
                         .setInetSocketAddress(new InetSocketAddress(address, config.port()));
                 if (config.oscore()) {
-                    builder.setCoapStackFactory(new OSCoreCoapStackFactory())
-                            .setCustomCoapStackArgument(oscore.database());
+                    builder.setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(oscoreDb);
                 }
                 plain = builder.build();
                 server.addEndpoint(plain);
             } else {
                 plain = null;
             }
-            if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
-                secure = new CoapEndpoint.Builder().setConfiguration(configuration)
-                        .setConnector(dtls.newServer(new DtlsServerOptions(new InetSocketAddress(address,
-                                config.securePort()), config.dtlsPsk(), config.dtlsRawPublicKey(), config.dtlsX509(),
-                                config.dtlsConnectionIdLength(), config.dtlsMaxConnections())))
-                        .build();
-                server.addEndpoint(secure);
-            } else {
-                secure = null;
-            }
             this.contributions = new Contributions(server, callers);
             this.thingsResource = new ThingsResource(callers, model);
             server.add(new HubResource(callers), thingsResource,
                     new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
             server.start();
+            if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
+                secure = new SecureEndpoint(server, configuration, new DtlsServerOptions(new InetSocketAddress(address,
+                        config.securePort()), config.dtlsPsk(), config.dtlsRawPublicKey(), config.dtlsX509(),
+                        config.dtlsConnectionIdLength(), config.dtlsMaxConnections()), providers);
+            } else {
+                secure = null;
+            }
             LOG.info("CoAP binding up: plain {} (OSCORE {}), DTLS {}", plainAddress().orElse(null),
-                    config.oscore() ? "on" : "off", secureAddress().orElse(null));
+                    config.oscore() ? "on" : "off", secure == null ? "off" : "on when a DTLS provider runs");
             up = true;
         } finally {
             if (!up) {
+                if (made != null) {
+                    made.destroy();
+                }
                 model.close();
+            }
+        }
+    }
+
+    // The providers, the policy and the refusal count: optional, dynamic, greedy. A replacement is bound before the
+    // one it replaces is unbound, so each unbind checks it is still the one in use.
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindDtls(DtlsServers dtls) {
+        synchronized (providers) {
+            providers.dtls(dtls);
+            if (secure != null) {
+                try {
+                    secure.open(dtls);
+                } catch (RuntimeException e) {
+                    LOG.error("CoAP over DTLS not served: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    public void unbindDtls(DtlsServers dtls) {
+        synchronized (providers) {
+            if (providers.isDtls(dtls)) {
+                providers.dtls(null);
+                if (secure != null) {
+                    secure.close();
+                }
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindOscore(OscoreContexts oscore) {
+        synchronized (providers) {
+            providers.oscore(oscore);
+        }
+    }
+
+    public void unbindOscore(OscoreContexts oscore) {
+        synchronized (providers) {
+            if (providers.isOscore(oscore)) {
+                providers.oscore(null);
+                if (!stopped) {
+                    LOG.warn("No OSCORE provider: OSCORE requests refused until one is running");
+                }
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindPolicy(SecurityPolicy policy) {
+        synchronized (providers) {
+            providers.policy(policy);
+        }
+    }
+
+    public void unbindPolicy(SecurityPolicy policy) {
+        synchronized (providers) {
+            if (providers.isPolicy(policy)) {
+                providers.policy(null);
+                if (!stopped) {
+                    LOG.warn("No security policy: every CoAP request refused until one is running");
+                }
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindRefusals(SecurityRefusals refusals) {
+        synchronized (providers) {
+            providers.refusals(refusals);
+        }
+    }
+
+    public void unbindRefusals(SecurityRefusals refusals) {
+        synchronized (providers) {
+            if (providers.isRefusals(refusals)) {
+                providers.refusals(null);
             }
         }
     }
@@ -249,7 +349,11 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
 
     @Deactivate
     public void deactivate() {
+        stopped = true;
         contributions.clear();
+        if (secure != null) {
+            secure.destroy();
+        }
         server.destroy();
         model.close();
     }
@@ -295,52 +399,27 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
     public Set<ThingId> things() {
         Set<ThingId> things = new LinkedHashSet<>();
         directory.all().forEach(r -> things.add(r.thing()));
-        things.addAll(oscore.things());
+        providers.oscore().ifPresent(o -> things.addAll(o.things()));
         return things;
     }
 
+    /**
+     * Ends everything the binding holds for the thing: its DTLS sessions, its OSCORE context, its registration and
+     * its observations; and, when the registry no longer has it or has it decommissioned, the values it wrote.
+     * Idempotent, and safe for a thing the binding never saw.
+     */
     @Override
     public void release(ThingId thing) {
-        dtls.closeSessions(thing);
-        oscore.drop(thing);
+        providers.dtls().ifPresent(d -> d.closeSessions(thing));
+        providers.oscore().ifPresent(o -> o.drop(thing));
         directory.remove(thing);
         reader.forget(thing);
-        LOG.info("CoAP binding released {}: DTLS sessions closed, OSCORE context dropped, registration removed",
-                thing);
-    }
-
-    // Lifecycle
-
-    @Override
-    public void handleEvent(Event event) {
-        Object id = event.getProperty(TrustHubEvents.THING);
-        if (!(id instanceof String text) || !ThingId.isValid(text)) {
-            return;
-        }
-        ThingId thing = ThingId.of(text);
-        String topic = event.getTopic();
-        if (topic.startsWith(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX)) {
-            if (!LifecycleState.OPERATIONAL.name().equals(event.getProperty(TrustHubEvents.TO_STATE))) {
-                release(thing);
-                if (LifecycleState.DECOMMISSIONED.name().equals(event.getProperty(TrustHubEvents.TO_STATE))) {
-                    model.forget(thing);
-                }
-            }
-        } else if (topic.equals(TrustHubEvents.KEYS_REVOKED)) {
-            release(thing);
+        boolean gone = registry.find(thing).map(t -> t.state() == LifecycleState.DECOMMISSIONED).orElse(true);
+        if (gone) {
             model.forget(thing);
-        } else if (topic.equals(TrustHubEvents.KEYS_ROTATED)) {
-            Object layer = event.getProperty(TrustHubEvents.LAYER);
-            if (layer == null || "TRANSPORT".equals(layer)) {
-                dtls.closeSessions(thing);
-            }
-            if (layer == null || "APPLICATION".equals(layer)) {
-                oscore.drop(thing);
-            }
-            // Its registration names a session or context that is gone: the thing registers again.
-            directory.remove(thing);
-            reader.forget(thing);
         }
+        LOG.info("CoAP binding released {}: DTLS sessions closed, OSCORE context dropped, registration removed{}",
+                thing, gone ? ", values forgotten" : "");
     }
 
     // Status for the shell
@@ -352,7 +431,8 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
             Optional<Registration> r = directory.of(thing);
             views.add(new ThingView(thing, r.map(Registration::mode).orElse("oscore"),
                     r.map(x -> x.peer().toString()).orElse("-"), r.map(x -> x.links().size()).orElse(0),
-                    dtls.openSessions(thing), oscore.things().contains(thing), model.all(thing).size(),
+                    providers.dtls().map(d -> d.openSessions(thing)).orElse(0),
+                    providers.oscore().map(o -> o.things().contains(thing)).orElse(false), model.all(thing).size(),
                     reader.observing(thing), r.map(x -> x.expires().toString()).orElse("-")));
         }
         return views;
@@ -396,7 +476,7 @@ public final class CoapBindingComponent implements ProtocolBinding, EventHandler
 
     @Override
     public Optional<InetSocketAddress> secureAddress() {
-        return Optional.ofNullable(secure).map(Endpoint::getAddress);
+        return secure == null ? Optional.empty() : secure.address();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.binding.coap.spi.CoapCall;
 import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
@@ -45,9 +46,9 @@ final class ContributedResource extends CoapResource {
     @Override
     public void handleRequest(Exchange exchange) {
         CoapExchange coap = new CoapExchange(exchange, this);
-        Optional<Caller> caller = callers.of(exchange.getRequest());
+        Optional<Authenticated> caller = callers.admit(coap,
+                "authenticate with DTLS or OSCORE as an operational thing");
         if (caller.isEmpty()) {
-            Refusals.refuse(coap, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE as an operational thing");
             return;
         }
         List<String> path = exchange.getRequest().getOptions().getUriPath();
@@ -58,9 +59,8 @@ final class ContributedResource extends CoapResource {
         }
         int format = exchange.getRequest().getOptions().hasContentFormat()
                 ? exchange.getRequest().getOptions().getContentFormat() : CoapCall.NO_FORMAT;
-        CoapCall call = new CoapCall(caller.get().thing(), caller.get().mode(),
-                exchange.getRequest().getCode().name(), path.get(1), exchange.getRequest().getPayload().clone(),
-                format);
+        CoapCall call = new CoapCall(caller.get(), exchange.getRequest().getCode().name(), path.get(1),
+                exchange.getRequest().getPayload().clone(), format);
         CoapReply reply;
         try {
             reply = handler.handle(call);

@@ -6,6 +6,7 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.trusthub.api.security.Authenticated;
 
 /** {@code /hub}: tells an authenticated thing who the hub takes it for and how it authenticated. */
 final class HubResource extends CoapResource {
@@ -19,13 +20,12 @@ final class HubResource extends CoapResource {
 
     @Override
     public void handleGET(CoapExchange exchange) {
-        Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+        Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE");
         if (caller.isEmpty()) {
-            Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
             return;
         }
         exchange.respond(ResponseCode.CONTENT,
-                "trusthub: " + caller.get().thing().value() + " via " + caller.get().mode(),
+                "trusthub: " + caller.get().thing().value() + " via " + caller.get().mechanism(),
                 MediaTypeRegistry.TEXT_PLAIN);
     }
 }

@@ -20,8 +20,7 @@ final class RdLookupResource extends CoapResource {
 
             @Override
             public void handleGET(CoapExchange exchange) {
-                if (callers.of(exchange.advanced().getRequest()).isEmpty()) {
-                    Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
+                if (callers.admit(exchange, "authenticate with DTLS or OSCORE").isEmpty()) {
                     return;
                 }
                 StringBuilder out = new StringBuilder();

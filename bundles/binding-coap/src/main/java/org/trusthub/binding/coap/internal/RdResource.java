@@ -15,6 +15,7 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.security.Authenticated;
 
 /**
  * {@code /rd}: the registration interface of a resource directory in the manner of RFC 9176 (5.3). A thing POSTs
@@ -50,9 +51,8 @@ final class RdResource extends CoapResource {
 
     @Override
     public void handlePOST(CoapExchange exchange) {
-        Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+        Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE to register");
         if (caller.isEmpty()) {
-            Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE to register");
             return;
         }
         String ep = exchange.getQueryParameter("ep");
@@ -75,7 +75,7 @@ final class RdResource extends CoapResource {
         Optional<Registration> previous = directory.of(caller.get().thing());
         Registration registration = new Registration(previous.map(Registration::id).orElseGet(directory::newId),
                 caller.get().thing(), caller.get().thing().value(), links.get(), exchange.getSourceSocketAddress(),
-                exchange.advanced().getEndpoint(), caller.get().mode(), directory.expiry(lifetime));
+                exchange.advanced().getEndpoint(), caller.get().mechanism(), directory.expiry(lifetime));
         try {
             directory.register(registration);
         } catch (IllegalStateException e) {
@@ -153,9 +153,8 @@ final class RdResource extends CoapResource {
         }
 
         private Optional<Registration> own(CoapExchange exchange) {
-            Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+            Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE");
             if (caller.isEmpty()) {
-                Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
                 return Optional.empty();
             }
             Optional<Registration> r = directory.byId(getName());

@@ -11,6 +11,7 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.elements.util.Bytes;
 import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSCoreCtxDB;
 import org.eclipse.californium.oscore.OSException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,18 @@ final class ThingReader {
 
     private final ResourceDirectory directory;
     private final ThingModel model;
-    private final OscoreContexts oscore;
+    private final Providers providers;
+    private final OSCoreCtxDB oscoreDb;
     private final long timeoutMillis;
     private final Map<ThingId, Map<String, CoapObserveRelation>> observations = new ConcurrentHashMap<>();
 
-    ThingReader(ResourceDirectory directory, ThingModel model, OscoreContexts oscore, long timeoutMillis) {
+    /** @param oscoreDb the context database of the endpoint the hub's OSCORE requests go out on */
+    ThingReader(ResourceDirectory directory, ThingModel model, Providers providers, OSCoreCtxDB oscoreDb,
+            long timeoutMillis) {
         this.directory = directory;
         this.model = model;
-        this.oscore = oscore;
+        this.providers = providers;
+        this.oscoreDb = oscoreDb;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -50,10 +55,12 @@ final class ThingReader {
         Request request = Request.newGet();
         request.setURI(registration.base() + path);
         if ("oscore".equals(registration.mode())) {
+            OscoreContexts oscore = providers.oscore()
+                    .orElseThrow(() -> new IllegalStateException("no OSCORE provider is running"));
             OSCoreCtx context = oscore.context(registration.thing())
                     .orElseThrow(() -> new IllegalStateException("thing has no OSCORE context"));
             try {
-                oscore.database().addContext(registration.base(), context);
+                oscoreDb.addContext(registration.base(), context);
             } catch (OSException e) {
                 throw new IllegalStateException("OSCORE context unusable: " + e.getMessage(), e);
             }
@@ -69,8 +76,21 @@ final class ThingReader {
         return client;
     }
 
+    /**
+     * The thing's registration, if the session it was made over is still there: a registration over DTLS whose
+     * sessions all ended (its transport keys rotated, the provider replaced) is dropped here, since the hub, a DTLS
+     * server only, cannot reach the thing without it; the thing registers again over its new session.
+     */
     private Registration registration(ThingId thing) {
-        return directory.of(thing).orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
+        Registration r = directory.of(thing)
+                .orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
+        if (r.mode().startsWith("dtls") && providers.dtls().map(d -> d.openSessions(thing)).orElse(0) == 0) {
+            directory.remove(thing);
+            forget(thing);
+            throw new IllegalArgumentException(thing + " is not registered: its DTLS session ended, it registers"
+                    + " again");
+        }
+        return r;
     }
 
     /**

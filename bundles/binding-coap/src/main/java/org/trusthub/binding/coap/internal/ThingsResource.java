@@ -10,10 +10,12 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * {@code /things/<thing>/<name>}: the hub's model of each thing, which the thing itself reads, writes and observes.
+ * {@code /things/<thing>/<name>}: the hub's model of each thing, which the thing itself reads, writes and observes,
+ * and which another thing reads or writes as far as the security policy lets it.
  * One resource serves every path below it (it is its own child), so no request can make the hub grow a resource
  * tree; observers are told of changes to exactly the path they observe.
  */
@@ -33,14 +35,20 @@ final class ThingsResource extends CoapResource {
         return this;
     }
 
-    private record Target(ThingId thing, String name) {
+    /** {@code name} is null for the thing itself (its list of values). */
+    private record Target(Authenticated caller, ThingId thing, String name) {
+        boolean own() {
+            return caller.thing().equals(thing);
+        }
     }
 
-    /** The caller, when the path is its own; otherwise the refusal has been sent. */
-    private Optional<Target> authorize(CoapExchange exchange) {
-        Optional<Caller> caller = callers.of(exchange.advanced().getRequest());
+    /**
+     * The caller and the path when the caller may read ({@code write} false) or write it; otherwise the refusal has
+     * been sent. A thing may use its own values; another thing's only as the security policy allows.
+     */
+    private Optional<Target> authorize(CoapExchange exchange, boolean write) {
+        Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE");
         if (caller.isEmpty()) {
-            Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "authenticate with DTLS or OSCORE");
             return Optional.empty();
         }
         List<String> path = exchange.getRequestOptions().getUriPath();
@@ -48,23 +56,32 @@ final class ThingsResource extends CoapResource {
             Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "use /things/<thing id>[/<value name>]");
             return Optional.empty();
         }
-        ThingId target = ThingId.of(path.get(1));
-        if (!target.equals(caller.get().thing())) {
-            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "a thing may only use its own resources");
+        Target target = new Target(caller.get(), ThingId.of(path.get(1)), path.size() == 3 ? path.get(2) : null);
+        // The list of another thing's values is filtered by what the caller may read; a PUT on it is refused below.
+        boolean allowed = target.own() || target.name() == null
+                || (write ? callers.mayWrite(caller.get(), target.thing(), target.name())
+                        : callers.mayRead(caller.get(), target.thing(), target.name()));
+        if (!allowed) {
+            callers.refusedByPolicy(caller.get());
+            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "the policy does not let " + caller.get().thing().value()
+                    + (write ? " write" : " read") + " this value of " + target.thing().value());
             return Optional.empty();
         }
-        return Optional.of(new Target(target, path.size() == 3 ? path.get(2) : null));
+        return Optional.of(target);
     }
 
     @Override
     public void handleGET(CoapExchange exchange) {
-        Optional<Target> t = authorize(exchange);
+        Optional<Target> t = authorize(exchange, false);
         if (t.isEmpty()) {
             return;
         }
         if (t.get().name() == null) {
             StringBuilder links = new StringBuilder();
             for (String name : model.all(t.get().thing()).keySet()) {
+                if (!t.get().own() && !callers.mayRead(t.get().caller(), t.get().thing(), name)) {
+                    continue;
+                }
                 if (links.length() > 0) {
                     links.append(',');
                 }
@@ -86,7 +103,7 @@ final class ThingsResource extends CoapResource {
 
     @Override
     public void handlePUT(CoapExchange exchange) {
-        Optional<Target> t = authorize(exchange);
+        Optional<Target> t = authorize(exchange, true);
         if (t.isEmpty()) {
             return;
         }

@@ -2,37 +2,72 @@ package org.trusthub.binding.coap.spi;
 
 import java.util.Objects;
 
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
  * One request to a contributed resource.
  *
- * @param caller the thing the binding authenticated (DTLS PSK identity, raw public key or certificate, or OSCORE
- *            context), OPERATIONAL when the request arrived
- * @param mode how it authenticated: {@code dtls-psk}, {@code dtls-rpk}, {@code dtls-x509} or {@code oscore}
+ * @param authenticated who sent it and how well it was protected: the thing the binding authenticated (DTLS PSK
+ *            identity, raw public key or certificate, or OSCORE context), OPERATIONAL when the request arrived and
+ *            its protection enough for the security policy
  * @param method {@code GET}, {@code POST}, {@code PUT}, {@code DELETE}, {@code FETCH}, {@code PATCH} or {@code IPATCH}
  * @param resource the resource name under the prefix
  * @param payload the request body (empty if none); the handler owns this copy
  * @param contentFormat the CoAP Content-Format number, or {@value #NO_FORMAT} if the request carried none
  */
-public record CoapCall(ThingId caller, String mode, String method, String resource, byte[] payload,
+public record CoapCall(Authenticated authenticated, String method, String resource, byte[] payload,
         int contentFormat) {
 
     /** No Content-Format option in the request. */
     public static final int NO_FORMAT = -1;
 
     public CoapCall {
-        Objects.requireNonNull(caller, "caller");
-        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(authenticated, "authenticated");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(payload, "payload");
     }
 
+    /**
+     * A call from {@code caller} authenticated by {@code mode} ({@code dtls-psk}, {@code dtls-rpk},
+     * {@code dtls-x509} or {@code oscore}), with no session named: what the protection of that mode is.
+     *
+     * @throws IllegalArgumentException if the mode is none of those
+     */
+    public CoapCall(ThingId caller, String mode, String method, String resource, byte[] payload, int contentFormat) {
+        this(authenticated(caller, mode), method, resource, payload, contentFormat);
+    }
+
+    private static Authenticated authenticated(ThingId caller, String mode) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(mode, "mode");
+        return switch (mode) {
+            case "oscore" -> Authenticated.message(caller, Layer.APPLICATION, mode,
+                    Protection.confidentiality().endToEnd());
+            case "dtls-psk", "dtls-rpk", "dtls-x509" -> Authenticated.message(caller, Layer.TRANSPORT, mode,
+                    Protection.confidentiality());
+            default -> throw new IllegalArgumentException("unknown CoAP authentication mode: give dtls-psk, dtls-rpk,"
+                    + " dtls-x509 or oscore");
+        };
+    }
+
+    /** The thing the binding authenticated: {@code authenticated().thing()}. */
+    public ThingId caller() {
+        return authenticated.thing();
+    }
+
+    /** How it authenticated, {@code dtls-psk}, {@code dtls-rpk}, {@code dtls-x509} or {@code oscore}: the mechanism. */
+    public String mode() {
+        return authenticated.mechanism();
+    }
+
     @Override
     public String toString() {
         // The payload may carry secrets (keys on their way): never printed.
-        return "CoapCall[" + method + " " + resource + " from " + caller + " via " + mode + ", " + payload.length
+        return "CoapCall[" + method + " " + resource + " from " + caller() + " via " + mode() + ", " + payload.length
                 + " bytes, format " + contentFormat + "]";
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResource;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.service.event.Event;
-import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
@@ -333,12 +331,14 @@ public class CoapBindingTest {
         ThingId lamp = operational("lamp-5");
         DtlsThing t = new DtlsThing(lamp);
         assertEquals(ResponseCode.CREATED, t.register("", "</sensors/temp>").getCode());
+        assertEquals(ResponseCode.CREATED, t.put("/things/lamp-5/state", "on").getCode());
         assertEquals(1, dtls.openSessions(lamp));
         registry.transition(lamp, Transition.DECOMMISSION);
-        binding.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION),
-                Map.of(TrustHubEvents.THING, "lamp-5", TrustHubEvents.TO_STATE, "DECOMMISSIONED")));
+        // What the lifecycle dispatcher does when a thing leaves OPERATIONAL.
+        binding.release(lamp);
         assertEquals(0, dtls.openSessions(lamp));
         assertTrue(binding.registration(lamp).isEmpty());
+        assertTrue(binding.values(lamp).isEmpty(), "a decommissioned thing's values go");
         assertFalse(binding.things().contains(lamp));
         CoapResponse after = t.get("/hub");
         assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "refused after decommissioning");
@@ -351,13 +351,29 @@ public class CoapBindingTest {
         assertEquals(ResponseCode.CREATED, t.register("", "</sensors/temp>").getCode());
         assertEquals(1, dtls.openSessions(lamp));
         keys.rotate(lamp, org.trusthub.api.keystore.Layer.TRANSPORT);
-        binding.handleEvent(new Event(TrustHubEvents.KEYS_ROTATED,
-                Map.of(TrustHubEvents.THING, "lamp-7", TrustHubEvents.LAYER, "TRANSPORT")));
+        // What the lifecycle dispatcher does when the transport keys are rotated.
+        dtls.forget(lamp);
         assertEquals(0, dtls.openSessions(lamp));
+        IllegalArgumentException gone = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> binding.read(lamp, "/sensors/temp"));
+        assertTrue(gone.getMessage().contains("registers again"), gone.getMessage());
         assertTrue(binding.registration(lamp).isEmpty(), "the thing registers again under its new key");
         CoapResponse after = t.get("/hub");
         assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "its old key no longer works");
         assertEquals("trusthub: lamp-7 via dtls-psk", new DtlsThing(lamp).get("/hub").getResponseText());
+    }
+
+    @Test
+    void releaseOfAThingInMaintenanceEndsItsSessionsButKeepsItsValues() throws Exception {
+        ThingId lamp = operational("lamp-8");
+        DtlsThing t = new DtlsThing(lamp);
+        assertEquals(ResponseCode.CREATED, t.put("/things/lamp-8/state", "on").getCode());
+        registry.transition(lamp, Transition.MAINTAIN);
+        binding.release(lamp);
+        binding.release(lamp);
+        binding.release(ThingId.of("never-seen"));
+        assertEquals(0, dtls.openSessions(lamp));
+        assertEquals(Set.of("state"), binding.values(lamp).keySet(), "it comes back to its values");
     }
 
     @Test

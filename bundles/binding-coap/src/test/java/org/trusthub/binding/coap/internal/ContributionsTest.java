@@ -31,6 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.spi.CoapCall;
@@ -141,6 +144,10 @@ public class ContributionsTest {
         assertEquals(MediaTypeRegistry.TEXT_PLAIN, r.getOptions().getContentFormat());
         assertEquals(1, calls.size());
         assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), calls.get(0).payload());
+        Authenticated who = calls.get(0).authenticated();
+        assertEquals(Layer.TRANSPORT, who.layer());
+        assertEquals(Protection.confidentiality(), who.protection());
+        assertTrue(who.session().matches("[0-9a-f]{2,64}"), "the DTLS session id in hex: " + who.session());
 
         CoapResponse refused = post(dtlsClient(lamp), secure("/demo/echo"), "", false);
         assertEquals(ResponseCode.BAD_REQUEST, refused.getCode());
@@ -169,6 +176,9 @@ public class ContributionsTest {
         CoapResponse r = post(client, plain("/demo/echo"), "hi", true);
         assertEquals(ResponseCode.CHANGED, r.getCode());
         assertEquals("meter-1|oscore|POST|echo|60|hi", r.getResponseText());
+        Authenticated who = calls.get(0).authenticated();
+        assertEquals(new Authenticated(meter, Layer.APPLICATION, "oscore", Protection.confidentiality().endToEnd(),
+                java.util.HexFormat.of().formatHex(OscoreIds.thingSenderId(meter))), who);
     }
 
     @Test

@@ -14,12 +14,19 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.eclipse.californium.cose.AlgorithmID;
+import org.eclipse.californium.oscore.HashMapCtxDB;
+import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSException;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.security.oscore.OscoreIds;
 import org.trusthub.security.transport.dtls.ThingPsk;
 
 /**
@@ -137,6 +144,27 @@ public final class CoapTestPeers {
                 .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), ThingPsk.secret(keys, thing)))
                 .build());
         return new CoapEndpoint.Builder().setConnector(connector).setConfiguration(c).build();
+    }
+
+    /**
+     * A thing's plain CoAP endpoint with its OSCORE context for the hub at {@code hubBase} ({@code coap://host:port}),
+     * as {@link org.trusthub.security.oscore.OscoreIds} defines it, on a loopback ephemeral port.
+     */
+    public static CoapEndpoint oscoreEndpoint(ThingKeyStore keys, ThingId thing, String hubBase) {
+        DerivedKey key = OscoreIds.masterSecret(keys, thing);
+        byte[] secret = key.bytes();
+        key.destroy();
+        HashMapCtxDB db = new HashMapCtxDB();
+        try {
+            db.addContext(hubBase, new OSCoreCtx(secret, true, AlgorithmID.AES_CCM_16_64_128,
+                    OscoreIds.thingSenderId(thing), OscoreIds.hubSenderId(), AlgorithmID.HKDF_HMAC_SHA_256, 32, null,
+                    null, 4096));
+        } catch (OSException e) {
+            throw new IllegalStateException(e);
+        }
+        return new CoapEndpoint.Builder().setConfiguration(CoapBindingComponent.configuration())
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(db).build();
     }
 
     /** A client on {@code endpoint}, which the caller destroys after the client's shutdown. */

@@ -16,9 +16,13 @@ class KeystoreSequencedCtx extends OSCoreCtx {
     static final int SEQ_LIMIT = Integer.MAX_VALUE - 1;
 
     private final SequenceSource sequence;
-    /** Every Partial IV at or below this was (or may have been) accepted before a restart: see {@link ReplayMarks}. */
+    /**
+     * Every Partial IV at or below this was (or may have been) accepted before a restart: the keystore's replay mark
+     * when the context was made.
+     */
     private final long replayFloor;
     private final Acceptance acceptance;
+    private final Runnable replayed;
 
     /** Told of a verified Partial IV before the window takes it; throws to refuse the message. */
     @FunctionalInterface
@@ -30,17 +34,19 @@ class KeystoreSequencedCtx extends OSCoreCtx {
             byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence) throws OSException {
         this(masterSecret, client, senderId, recipientId, masterSalt, idContext, replayWindow, sequence, -1,
                 seq -> {
+                }, () -> {
                 });
     }
 
     KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
             byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence, long replayFloor,
-            Acceptance acceptance) throws OSException {
+            Acceptance acceptance, Runnable replayed) throws OSException {
         super(masterSecret, client, AlgorithmID.AES_CCM_16_64_128, senderId, recipientId,
                 AlgorithmID.HKDF_HMAC_SHA_256, replayWindow, masterSalt, idContext, DEFAULT_MAX_UNFRAGMENTED);
         this.sequence = sequence;
         this.replayFloor = replayFloor;
         this.acceptance = acceptance;
+        this.replayed = replayed;
     }
 
     private static final int DEFAULT_MAX_UNFRAGMENTED = 4096;
@@ -101,12 +107,18 @@ class KeystoreSequencedCtx extends OSCoreCtx {
     @Override
     public synchronized void checkIncomingSeq(int seq) throws OSException {
         if (seq <= replayFloor) {
+            replayed.run();
             // cf-oscore answers this 4.01, as any replay.
             throw new OSException(org.eclipse.californium.oscore.ErrorDescriptions.REPLAY_DETECT);
         }
         int lowest = getLowestRecipientSeq();
         int window = getRecipientReplayWindow();
-        super.checkIncomingSeq(seq);
+        try {
+            super.checkIncomingSeq(seq);
+        } catch (OSException e) {
+            replayed.run();
+            throw e;
+        }
         setRecipientSeq(lowest);
         setRecipientReplayWindow(window);
         unverified.set(seq);
@@ -127,7 +139,8 @@ class KeystoreSequencedCtx extends OSCoreCtx {
                 super.checkIncomingSeq(seq);
             } catch (OSException e) {
                 throw new IllegalStateException("Replay detected", e);
-            } catch (java.io.UncheckedIOException e) {
+            } catch (RuntimeException e) {
+                // The keystore could not record the mark (stale or revoked key, a failed write): not accepted.
                 throw new IllegalStateException("Replay state cannot be recorded", e);
             }
         }

@@ -17,8 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -30,8 +35,11 @@ import org.trusthub.security.oscore.OscoreIds;
  * is operational, its context is made from the keystore and kept until {@link #drop}. Only operational things get
  * one. The keystore records the key's use when the first request under the context verified or the context first
  * sends (a request the hub itself makes), and the context draws its first sender sequence number only then: a
- * request that does not decrypt writes nothing to the keystore. Replay windows live in the contexts (cf-oscore's sliding window); their high-water marks survive a
- * restart in {@link ReplayMarks}.
+ * request that does not decrypt writes nothing to the keystore. Replay windows live in the contexts (cf-oscore's
+ * sliding window); their high-water marks are the keystore's replay marks ({@link ThingKeyStore#advanceReplayMark}),
+ * one per thing under its master secret, so a restart refuses every message accepted before it. The keystore writes
+ * a mark ahead in blocks (its {@code replayMarkReservation}), so a durable write is paid once per block of messages,
+ * not per message; a mark belongs to one key, so a rotation or re-enrollment starts the new key's numbers afresh.
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
@@ -41,7 +49,7 @@ final class ThingContextDb implements OSCoreCtxDB {
 
     private final ThingKeyStore keys;
     private final ThingRegistry registry;
-    private final ReplayMarks marks;
+    private final Refused refused;
     private final HashMapCtxDB contexts = new HashMapCtxDB();
     private final Map<ThingId, Live> live = new ConcurrentHashMap<>();
     private final Map<String, ThingId> byKid = new ConcurrentHashMap<>();
@@ -49,14 +57,26 @@ final class ThingContextDb implements OSCoreCtxDB {
     private record Live(OSCoreCtx context, DerivedKey key) {
     }
 
-    ThingContextDb(ThingKeyStore keys, ThingRegistry registry) {
-        this(keys, registry, ReplayMarks.inMemory());
+    /** Told of each refusal the database sees, for the one count of refusals. */
+    @FunctionalInterface
+    interface Refused {
+        void refused(Optional<ThingId> thing, RefusalReason reason);
     }
 
-    ThingContextDb(ThingKeyStore keys, ThingRegistry registry, ReplayMarks marks) {
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry) {
+        this(keys, registry, (thing, reason) -> {
+        });
+    }
+
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry, Refused refused) {
         this.keys = keys;
         this.registry = registry;
-        this.marks = marks;
+        this.refused = refused;
+    }
+
+    /** The name of a thing's replay mark under its master secret: its sender ID, the hub's recipient ID. */
+    static String markName(byte[] rid) {
+        return "rid-" + HexFormat.of().formatHex(rid);
     }
 
     @Override
@@ -65,7 +85,12 @@ final class ThingContextDb implements OSCoreCtxDB {
         if (known != null || idContext != null) {
             return known;
         }
-        return open(rid);
+        OSCoreCtx opened = open(rid);
+        if (opened == null) {
+            // Counted here only: cf-oscore looks a request's key id up more than once.
+            refused.refused(Optional.empty(), RefusalReason.UNKNOWN_KEY);
+        }
+        return opened;
     }
 
     @Override
@@ -97,19 +122,22 @@ final class ThingContextDb implements OSCoreCtxDB {
             key = OscoreIds.masterSecretUnrecorded(keys, id);
             DerivedKey counterKey = key;
             secret = key.bytes();
-            byte[] tag = ReplayMarks.tag(secret);
+            String mark = markName(rid);
             UseRecord use = new UseRecord(counterKey);
             OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
-                    REPLAY_WINDOW, () -> sending(use, counterKey), marks.floor(id, tag), seq -> {
+                    REPLAY_WINDOW, () -> sending(use, counterKey), keys.replayMark(counterKey, mark), seq -> {
                         use.verified();
-                        marks.reserve(id, tag, seq);
-                    });
+                        // Below the mark is an older number the window still takes: only a higher one moves it.
+                        keys.advanceReplayMark(counterKey, mark, seq);
+                    }, () -> refused.refused(Optional.of(id), RefusalReason.REPLAY));
             contexts.addContext(context);
             live.put(id, new Live(context, key));
             byKid.put(HexFormat.of().formatHex(rid), id);
             LOG.info("OSCORE context for {} opened", id);
             return context;
         } catch (OSException | KeystoreException | IllegalStateException e) {
+            refused.refused(Optional.of(id), e instanceof StaleKeyException ? RefusalReason.STALE_KEY
+                    : e instanceof KeystoreException ? RefusalReason.UNKNOWN_KEY : RefusalReason.MALFORMED);
             LOG.warn("OSCORE context for {} refused: {}", id, e.getClass().getSimpleName());
             if (key != null) {
                 key.destroy();
@@ -187,6 +215,13 @@ final class ThingContextDb implements OSCoreCtxDB {
 
     Set<ThingId> things() {
         return Set.copyOf(live.keySet());
+    }
+
+    /** The thing's live context as who it authenticates and how well (no key material). */
+    Optional<Authenticated> session(ThingId thing) {
+        return Optional.ofNullable(live.get(thing)).map(l -> new Authenticated(thing, Layer.APPLICATION,
+                OscoreIds.MECHANISM, Protection.confidentiality().endToEnd(),
+                HexFormat.of().formatHex(l.context().getRecipientId())));
     }
 
     Optional<OSCoreCtx> context(ThingId thing) {

@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalCount;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -63,6 +70,28 @@ class OscoreComponentTest {
     FileThingKeyStore keys;
     ThingRegistryCore registry;
     OscoreComponent oscore;
+    final List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final SecurityRefusals refusals = new SecurityRefusals() {
+        @Override
+        public void refused(Optional<ThingId> thing, Layer layer, String mechanism, RefusalReason reason) {
+            refused.add(thing.map(ThingId::value).orElse("-") + " " + layer + " " + mechanism + " " + reason);
+        }
+
+        @Override
+        public List<RefusalCount> counts() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<RefusalCount> counts(ThingId thing) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void clear(ThingId thing) {
+            throw new UnsupportedOperationException();
+        }
+    };
     CoapServer server;
     int port;
     final AtomicInteger handled = new AtomicInteger();
@@ -75,7 +104,8 @@ class OscoreComponentTest {
     @BeforeEach
     void start() throws Exception {
         openStores();
-        oscore = new OscoreComponent(keys, registry, dir.resolve("oscore"));
+        oscore = new OscoreComponent(keys, registry);
+        oscore.bindRefusals(refusals);
         startServer();
     }
 
@@ -118,7 +148,8 @@ class OscoreComponentTest {
         registry.close();
         keys.close();
         openStores();
-        oscore = new OscoreComponent(keys, registry, dir.resolve("oscore"));
+        oscore = new OscoreComponent(keys, registry);
+        oscore.bindRefusals(refusals);
         startServer();
     }
 
@@ -440,6 +471,7 @@ class OscoreComponentTest {
         assertEquals(3, wire.size());
         assertEquals(3, handled.get());
 
+        // No state directory of its own: the marks are the keystore's, which the restart reopens.
         restartHub();
 
         // The recorded messages arrive at the restarted hub, whose in-memory window is empty: still replays.
@@ -447,14 +479,27 @@ class OscoreComponentTest {
             assertEquals(ResponseCode.UNAUTHORIZED.value, sendRaw(old), "pre-restart message is a replay (4.01)");
         }
         assertEquals(3, handled.get(), "no replay reached the resource");
-        // Numbers the thing never used but that lie within the reserved block are refused too (at most one block)...
-        CoapResponse inBlock = get(thingClient(lamp, secret, 3));
-        assertEquals(ResponseCode.UNAUTHORIZED, inBlock.getCode());
-        // ...and the first number past the recorded mark is accepted.
-        CoapResponse fresh = get(thingClient(lamp, secret, 2 + ReplayMarks.BLOCK + 1));
+        assertEquals(List.of("lamp-9 APPLICATION oscore REPLAY", "lamp-9 APPLICATION oscore REPLAY",
+                "lamp-9 APPLICATION oscore REPLAY"), refused, "each counted");
+        // A clean close recorded the exact mark: the thing's next number is fresh.
+        CoapResponse fresh = get(thingClient(lamp, secret, 3));
         assertEquals(ResponseCode.CONTENT, fresh.getCode());
         assertEquals("lamp-9", fresh.getResponseText());
         assertEquals(4, handled.get());
+    }
+
+    @Test
+    void aDurableWriteIsPaidOncePerBlockOfMessagesNotPerMessage() throws Exception {
+        ThingId lamp = operational("lamp-12");
+        CoapClient client = thingClient(lamp, secretOf(lamp));
+        assertEquals("lamp-12", get(client).getResponseText());
+        Map<String, byte[]> before = keystoreFiles();
+        for (int i = 0; i < FileThingKeyStore.DEFAULT_REPLAY_RESERVATION - 2; i++) {
+            assertEquals("lamp-12", get(client).getResponseText());
+        }
+        Map<String, byte[]> after = keystoreFiles();
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name + " was written"));
     }
 
     @Test
@@ -469,6 +514,21 @@ class OscoreComponentTest {
         // A restart keeps the new key's mark.
         restartHub();
         assertEquals(ResponseCode.UNAUTHORIZED, get(thingClient(lamp, secretOf(lamp), 0)).getCode());
-        assertEquals("lamp-10", get(thingClient(lamp, secretOf(lamp), ReplayMarks.BLOCK + 1)).getResponseText());
+        assertEquals("lamp-10", get(thingClient(lamp, secretOf(lamp), 1)).getResponseText());
+    }
+
+    @Test
+    void theLiveContextIsReportedAsASessionAndAnUnknownKeyIdIsCounted() throws Exception {
+        ThingId lamp = operational("lamp-13");
+        assertEquals(List.of(), oscore.sessions(lamp));
+        assertEquals("lamp-13", get(thingClient(lamp, secretOf(lamp))).getResponseText());
+        assertEquals(List.of(new Authenticated(lamp, Layer.APPLICATION, "oscore",
+                Protection.confidentiality().endToEnd(), HexFormat.of().formatHex(OscoreIds.thingSenderId(lamp)))),
+                oscore.sessions(lamp));
+        oscore.forget(lamp);
+        assertEquals(List.of(), oscore.sessions(lamp));
+
+        assertEquals(ResponseCode.UNAUTHORIZED, get(thingClient(ThingId.of("ghost"), secretOf(lamp))).getCode());
+        assertEquals(List.of("- APPLICATION oscore UNKNOWN_KEY"), refused);
     }
 }

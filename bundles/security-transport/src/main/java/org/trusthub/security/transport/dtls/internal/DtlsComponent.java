@@ -2,6 +2,8 @@ package org.trusthub.security.transport.dtls.internal;
 
 import java.security.Principal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,12 +18,17 @@ import org.eclipse.californium.scandium.DTLSConnector;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -44,12 +51,24 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     private final DtlsServerFactory factory;
     private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
     private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
+    private final DtlsRefusals refusals = new DtlsRefusals();
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
         this.keys = keys;
         this.peers = new PeerThings(keys);
-        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter);
+        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter, refusals);
+    }
+
+    /** Refusals are counted there while it runs; handshakes are refused alike without it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindRefusals(SecurityRefusals r) {
+        refusals.use(r);
+    }
+
+    public void unbindRefusals(SecurityRefusals r) {
+        refusals.stopUsing(r);
     }
 
     @Override
@@ -64,7 +83,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public DTLSConnector newServer(DtlsServerOptions options) {
-        SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter),
+        SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter, refusals),
                 new PskUses(keys, limiter));
         DTLSConnector connector = factory.create(options, tracker);
         tracker.listensTo(connector);
@@ -110,6 +129,15 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     @Override
     public void forget(ThingId thing) {
         closeSessions(thing);
+    }
+
+    /** The thing's established sessions on every connector: mechanism by credential, session id in hex. */
+    @Override
+    public List<Authenticated> sessions(ThingId thing) {
+        prune();
+        List<Authenticated> sessions = new ArrayList<>();
+        connectors.values().forEach(t -> sessions.addAll(t.sessions(thing)));
+        return sessions;
     }
 
     /** Connectors destroyed by their binding are dropped here; a stopped one may still be started again. */

@@ -33,8 +33,11 @@ final class DtlsServerFactory {
     private final ThingGate gate;
     private final DecoyPsk decoy = new DecoyPsk();
     private final LogLimiter limiter;
+    private final DtlsRefusals refusals;
 
-    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate, LogLimiter limiter) {
+    DtlsServerFactory(ThingKeyStore keys, PeerThings peers, ThingGate gate, LogLimiter limiter,
+            DtlsRefusals refusals) {
+        this.refusals = refusals;
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
@@ -65,12 +68,13 @@ final class DtlsServerFactory {
                 ? new SingleNodeConnectionIdGenerator(options.connectionIdLength()) : null;
         DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(configuration)
                 .setAddress(options.address()).setConnectionListener(tracker).setLoggingTag("trusthub-dtls")
-                .setDatagramFilter(new HandshakeGuard(configuration, connectionIds, limiter));
+                .setDatagramFilter(new HandshakeGuard(configuration, connectionIds, limiter, refusals));
         if (connectionIds != null) {
             builder.setConnectionIdGenerator(connectionIds);
         }
         if (options.psk()) {
-            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(), limiter))
+            builder.setAdvancedPskStore(new KeystorePskStore(keys, peers, gate, decoy, tracker.guesses(), limiter,
+                    refusals))
                     .setApplicationLevelInfoSupplier(tracker.uses());
         }
         if (options.rawPublicKey() || options.x509()) {
@@ -87,7 +91,8 @@ final class DtlsServerFactory {
             builder.setCertificateIdentityProvider(new SingleCertificateProvider(hub.privateKey(),
                     new Certificate[] {hub.certificate()}, types));
             builder.setAdvancedCertificateVerifier(
-                    new ThingCertificateVerifier(keys, peers, gate, options.rawPublicKey(), options.x509()));
+                    new ThingCertificateVerifier(keys, peers, gate, options.rawPublicKey(), options.x509(),
+                            refusals));
         }
         return new DTLSConnector(builder.build());
     }

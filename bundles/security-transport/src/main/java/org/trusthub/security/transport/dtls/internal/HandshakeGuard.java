@@ -42,13 +42,16 @@ final class HandshakeGuard extends DtlsDatagramFilter {
 
     private final ConnectionIdGenerator connectionIds;
     private final LogLimiter limiter;
+    private final DtlsRefusals refusals;
 
     /**
      * @param connectionIds the connector's generator, or {@code null} when it uses none (as the connector then does,
      *            the records after a connection-id record are not read)
      */
-    HandshakeGuard(Configuration configuration, ConnectionIdGenerator connectionIds, LogLimiter limiter) {
+    HandshakeGuard(Configuration configuration, ConnectionIdGenerator connectionIds, LogLimiter limiter,
+            DtlsRefusals refusals) {
         super(configuration);
+        this.refusals = refusals;
         this.connectionIds = connectionIds;
         this.limiter = limiter;
     }
@@ -63,6 +66,7 @@ final class HandshakeGuard extends DtlsDatagramFilter {
         for (Record record : records) {
             if (record.getType() == ContentType.HANDSHAKE && record.getEpoch() == 0
                     && !parses(record.getFragmentBytes())) {
+                refusals.refused(java.util.Optional.empty(), "dtls", org.trusthub.api.security.RefusalReason.MALFORMED);
                 limiter.admit("malformed handshake record").ifPresent(left -> LOG.warn(
                         "DTLS: malformed handshake record ({} bytes) from {} dropped; {} like it not logged before",
                         packet.getLength(), packet.getSocketAddress(), left));

@@ -19,6 +19,7 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.security.transport.dtls.ThingPsk;
@@ -41,9 +42,11 @@ final class KeystorePskStore implements AdvancedPskStore {
     private final DecoyPsk decoy;
     private final PskGuessWatch watch;
     private final LogLimiter limiter;
+    private final DtlsRefusals refusals;
 
     KeystorePskStore(ThingKeyStore keys, PeerThings peers, ThingGate gate, DecoyPsk decoy, PskGuessWatch watch,
-            LogLimiter limiter) {
+            LogLimiter limiter, DtlsRefusals refusals) {
+        this.refusals = refusals;
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
@@ -65,10 +68,17 @@ final class KeystorePskStore implements AdvancedPskStore {
         Integer generation = null;
         Optional<ThingId> thing = peers.ofPskIdentity(identity.getPublicInfoAsString());
         if (thing.isEmpty()) {
+            refusals.refused(Optional.empty(), "dtls-psk", RefusalReason.UNKNOWN_KEY);
             limiter.admit("identity not a thing id").ifPresent(left -> LOG.warn(
                     "DTLS PSK handshake refused: identity is not a thing id ({} bytes); {} like it not logged before",
                     identity.length(), left));
         } else if (!gate.isOperational(thing.get())) {
+            // An identity no thing has is counted without it: anyone can claim any identity.
+            if (gate.isKnown(thing.get())) {
+                refusals.refused(thing, "dtls-psk", RefusalReason.NOT_OPERATIONAL);
+            } else {
+                refusals.refused(Optional.empty(), "dtls-psk", RefusalReason.UNKNOWN_KEY);
+            }
             limiter.admit("thing not operational").ifPresent(left -> LOG.warn(
                     "DTLS PSK handshake refused: thing {} is unknown or not operational; {} like it not logged"
                             + " before", thing.get(), left));
@@ -82,6 +92,7 @@ final class KeystorePskStore implements AdvancedPskStore {
                 generation = key.generation();
                 watch.keyGiven(cid, thing.get());
             } catch (UnknownThingException | KeystoreException e) {
+                refusals.refused(thing, "dtls-psk", RefusalReason.UNKNOWN_KEY);
                 limiter.admit("no transport key").ifPresent(left -> LOG.warn(
                         "DTLS PSK handshake refused: no transport key for thing {}: {}; {} like it not logged before",
                         thing.get(), e.getClass().getSimpleName(), left));

@@ -9,6 +9,7 @@ import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -23,9 +24,11 @@ final class PskGuessWatch {
 
     private final Map<ConnectionId, ThingId> pending = new ConcurrentHashMap<>();
     private final LogLimiter limiter;
+    private final DtlsRefusals refusals;
 
-    PskGuessWatch(LogLimiter limiter) {
+    PskGuessWatch(LogLimiter limiter, DtlsRefusals refusals) {
         this.limiter = limiter;
+        this.refusals = refusals;
     }
 
     /** The PSK store handed out the real key of this thing for the handshake on this connection. */
@@ -49,6 +52,7 @@ final class PskGuessWatch {
         }
         ThingId thing = pending.remove(connection.getConnectionId());
         if (thing != null) {
+            refusals.refused(java.util.Optional.of(thing), "dtls-psk", RefusalReason.FORGED);
             InetSocketAddress peer = connection.getPeerAddress();
             limiter.admit("psk handshake failed " + thing).ifPresent(left -> LOG.warn(
                     "DTLS PSK handshake as thing {} from {} failed: the peer does not hold the thing's key (a wrong"

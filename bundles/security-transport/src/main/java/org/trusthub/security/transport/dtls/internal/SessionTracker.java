@@ -1,7 +1,10 @@
 package org.trusthub.security.transport.dtls.internal;
 
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,7 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.californium.elements.util.Filter;
 import org.eclipse.californium.scandium.ConnectionListener;
 import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
+import org.eclipse.californium.elements.auth.X509CertPath;
 import org.eclipse.californium.scandium.dtls.Connection;
+import org.eclipse.californium.scandium.dtls.SessionId;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.security.transport.dtls.DtlsServers;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -107,6 +118,30 @@ final class SessionTracker implements ConnectionListener {
         if (gone != null) {
             gone.forEach(byConnection::remove);
         }
+    }
+
+    /** The thing's established connections as sessions: who, how (by its credential), and the session id. */
+    List<Authenticated> sessions(ThingId thing) {
+        List<Authenticated> out = new ArrayList<>();
+        for (Connection connection : byThing.getOrDefault(thing, Set.of())) {
+            Principal peer = connection.getEstablishedPeerIdentity();
+            String mechanism = peer instanceof PreSharedKeyIdentity ? "dtls-psk"
+                    : peer instanceof RawPublicKeyIdentity ? "dtls-rpk" : peer instanceof X509CertPath ? "dtls-x509"
+                            : DtlsServers.DTLS_MECHANISM;
+            out.add(new Authenticated(thing, Layer.TRANSPORT, mechanism, Protection.confidentiality(),
+                    sessionId(connection)));
+        }
+        return out;
+    }
+
+    /** The session id in hex; the connection id when the session has none (the hub issues no session ids). */
+    static String sessionId(Connection connection) {
+        SessionId id = connection.getEstablishedSessionIdentifier();
+        if (id != null && !id.isEmpty()) {
+            return id.getAsString().toLowerCase(Locale.ROOT);
+        }
+        return connection.getConnectionId() == null ? "" : connection.getConnectionId().getAsString()
+                .toLowerCase(Locale.ROOT);
     }
 
     int count(ThingId thing) {

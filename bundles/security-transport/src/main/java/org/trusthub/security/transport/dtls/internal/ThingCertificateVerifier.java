@@ -40,6 +40,7 @@ import org.trusthub.api.keystore.AnchoredCertificates;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.keystore.TrustPurpose;
+import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -59,9 +60,11 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
     private final PeerThings peers;
     private final ThingGate gate;
     private final List<CertificateType> types;
+    private final DtlsRefusals refusals;
 
     ThingCertificateVerifier(ThingKeyStore keys, PeerThings peers, ThingGate gate, boolean rawPublicKey,
-            boolean x509) {
+            boolean x509, DtlsRefusals refusals) {
+        this.refusals = refusals;
         this.keys = keys;
         this.peers = peers;
         this.gate = gate;
@@ -89,34 +92,39 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
             if (chain == null) {
                 PublicKey key = message.getPublicKey();
                 if (key == null || !types.contains(CertificateType.RAW_PUBLIC_KEY)) {
-                    throw refuse(remotePeer, "no usable raw public key", AlertDescription.UNSUPPORTED_CERTIFICATE);
+                    throw refuse(remotePeer, "no usable raw public key", AlertDescription.UNSUPPORTED_CERTIFICATE,
+                            "dtls-rpk", RefusalReason.MALFORMED, Optional.empty());
                 }
-                admit(remotePeer, key, "raw public key");
+                admit(remotePeer, key, "raw public key", "dtls-rpk");
                 return new CertificateVerificationResult(cid, key, null);
             }
             if (!types.contains(CertificateType.X_509)) {
-                throw refuse(remotePeer, "X.509 is off", AlertDescription.UNSUPPORTED_CERTIFICATE);
+                throw refuse(remotePeer, "X.509 is off", AlertDescription.UNSUPPORTED_CERTIFICATE, "dtls-x509",
+                        RefusalReason.MALFORMED, Optional.empty());
             }
             if (chain.getCertificates().isEmpty()) {
-                throw refuse(remotePeer, "empty certificate chain", AlertDescription.BAD_CERTIFICATE);
+                throw refuse(remotePeer, "empty certificate chain", AlertDescription.BAD_CERTIFICATE, "dtls-x509",
+                        RefusalReason.MALFORMED, Optional.empty());
             }
             validate(remotePeer, chain, clientUsage);
             X509Certificate leaf = (X509Certificate) chain.getCertificates().get(0);
-            admit(remotePeer, leaf.getPublicKey(), "certificate");
+            admit(remotePeer, leaf.getPublicKey(), "certificate", "dtls-x509");
             return new CertificateVerificationResult(cid, chain, null);
         } catch (HandshakeException e) {
             return new CertificateVerificationResult(cid, e, null);
         }
     }
 
-    private void admit(InetSocketAddress peer, PublicKey key, String what) throws HandshakeException {
+    private void admit(InetSocketAddress peer, PublicKey key, String what, String mechanism)
+            throws HandshakeException {
         Optional<ThingId> thing = peers.ofPublicKey(key);
         if (thing.isEmpty()) {
-            throw refuse(peer, what + " belongs to no enrolled thing", AlertDescription.ACCESS_DENIED);
+            throw refuse(peer, what + " belongs to no enrolled thing", AlertDescription.ACCESS_DENIED, mechanism,
+                    RefusalReason.UNKNOWN_KEY, Optional.empty());
         }
         if (!gate.isOperational(thing.get())) {
             throw refuse(peer, what + " of thing " + thing.get() + ", which is not operational",
-                    AlertDescription.ACCESS_DENIED);
+                    AlertDescription.ACCESS_DENIED, mechanism, RefusalReason.NOT_OPERATIONAL, thing);
         }
     }
 
@@ -124,7 +132,7 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
         Collection<X509Certificate> anchors = keys.trustAnchors(TrustPurpose.DTLS).values();
         if (anchors.isEmpty()) {
             throw refuse(peer, "certificate offered but the keystore holds no trust anchor for dtls",
-                    AlertDescription.UNKNOWN_CA);
+                    AlertDescription.UNKNOWN_CA, "dtls-x509", RefusalReason.UNKNOWN_KEY, Optional.empty());
         }
         Set<TrustAnchor> trust = new HashSet<>();
         for (X509Certificate anchor : anchors) {
@@ -140,7 +148,7 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
             }
             if (path.isEmpty()) {
                 throw refuse(peer, "the chain holds only trust anchors, no thing certificate",
-                        AlertDescription.BAD_CERTIFICATE);
+                        AlertDescription.BAD_CERTIFICATE, "dtls-x509", RefusalReason.MALFORMED, Optional.empty());
             }
             CertPath toValidate = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters parameters = new PKIXParameters(trust);
@@ -152,24 +160,29 @@ final class ThingCertificateVerifier implements NewAdvancedCertificateVerifier {
                 AnchoredCertificates.checkChain(path, result.getTrustAnchor().getTrustedCert(),
                         clientUsage ? AnchoredCertificates.CLIENT_AUTH : AnchoredCertificates.SERVER_AUTH);
             } catch (CertificateException e) {
-                throw refuse(peer, e.getMessage(), AlertDescription.UNSUPPORTED_CERTIFICATE);
+                throw refuse(peer, e.getMessage(), AlertDescription.UNSUPPORTED_CERTIFICATE, "dtls-x509",
+                        RefusalReason.MALFORMED, Optional.empty());
             }
         } catch (CertPathValidatorException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException
                     || e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                     || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                throw refuse(peer, "certificate expired or not yet valid", AlertDescription.CERTIFICATE_EXPIRED);
+                throw refuse(peer, "certificate expired or not yet valid", AlertDescription.CERTIFICATE_EXPIRED,
+                        "dtls-x509", RefusalReason.STALE_KEY, Optional.empty());
             }
             throw refuse(peer, "certificate does not chain to a trust anchor (" + e.getReason() + ")",
-                    AlertDescription.UNKNOWN_CA);
+                    AlertDescription.UNKNOWN_CA, "dtls-x509", RefusalReason.FORGED, Optional.empty());
         } catch (GeneralSecurityException e) {
             throw refuse(peer, "certificate chain unusable: " + e.getClass().getSimpleName(),
-                    AlertDescription.BAD_CERTIFICATE);
+                    AlertDescription.BAD_CERTIFICATE, "dtls-x509", RefusalReason.MALFORMED, Optional.empty());
         }
     }
 
-    private static HandshakeException refuse(InetSocketAddress peer, String why, AlertDescription alert) {
+    /** Logs (rate-limited) and counts a refusal under the common {@code reason}, and makes the alert. */
+    private HandshakeException refuse(InetSocketAddress peer, String why, AlertDescription alert, String mechanism,
+            RefusalReason reason, Optional<ThingId> thing) {
+        refusals.refused(thing, mechanism, reason);
         REFUSALS.admit(alert.name()).ifPresent(left -> LOG.warn(
                 "DTLS handshake from {} refused: {} (alert {}); {} like it not logged before", peer, why, alert, left));
         return new HandshakeException(why, new AlertMessage(AlertLevel.FATAL, alert));

@@ -12,6 +12,11 @@ final class ThingGate {
         this.registry = registry;
     }
 
+    /** Whether the registry knows the thing at all (any state). */
+    boolean isKnown(ThingId thing) {
+        return registry.find(thing).isPresent();
+    }
+
     boolean isOperational(ThingId thing) {
         return registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false);
     }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,6 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalCount;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -169,6 +175,56 @@ class DtlsComponentTest {
         assertNull(DtlsPeers.get(client(DtlsPeers.psk("lamp-5", wrong))));
         assertNull(DtlsPeers.get(client(DtlsPeers.psk("NOT a thing id!", wrong))));
         assertEquals("lamp-5", DtlsPeers.get(good));
+    }
+
+    @Test
+    void refusalsAreCountedUnderTheCommonReasonsAndEstablishedSessionsAreReported() {
+        List<String> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dtls.bindRefusals(new SecurityRefusals() {
+            @Override
+            public void refused(Optional<ThingId> thing, Layer layer, String mechanism, RefusalReason reason) {
+                counted.add(thing.map(ThingId::value).orElse("-") + " " + layer + " " + mechanism + " " + reason);
+            }
+
+            @Override
+            public List<RefusalCount> counts() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<RefusalCount> counts(ThingId thing) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void clear(ThingId thing) {
+                throw new UnsupportedOperationException();
+            }
+        });
+        ThingId lamp = hub.secretThing("lamp-20");
+        ThingId away = hub.secretThing("lamp-21");
+        hub.registry.transition(away, Transition.MAINTAIN);
+        assertEquals(List.of(), dtls.sessions(lamp));
+        assertEquals("lamp-20", DtlsPeers.get(client(pskClient(lamp))));
+        List<Authenticated> sessions = dtls.sessions(lamp);
+        assertEquals(1, sessions.size());
+        assertEquals(lamp, sessions.get(0).thing());
+        assertEquals(Layer.TRANSPORT, sessions.get(0).layer());
+        assertEquals("dtls-psk", sessions.get(0).mechanism());
+        assertEquals(Protection.confidentiality(), sessions.get(0).protection());
+        assertTrue(sessions.get(0).session().matches("[0-9a-f]+"), sessions.get(0).session());
+        assertEquals(List.of(), counted);
+
+        byte[] wrong = ThingPsk.secret(hub.keys, lamp);
+        wrong[0] ^= 1;
+        assertNull(DtlsPeers.get(client(DtlsPeers.psk("nobody", wrong.clone()))));
+        assertNull(DtlsPeers.get(client(DtlsPeers.psk("lamp-21", ThingPsk.secret(hub.keys, away)))));
+        assertNull(DtlsPeers.get(client(DtlsPeers.psk("lamp-20", wrong))));
+        assertEquals(List.of("- TRANSPORT dtls-psk UNKNOWN_KEY", "lamp-21 TRANSPORT dtls-psk NOT_OPERATIONAL",
+                "lamp-20 TRANSPORT dtls-psk FORGED"), counted);
+
+        dtls.forget(lamp);
+        assertEquals(List.of(), dtls.sessions(lamp));
     }
 
     /**

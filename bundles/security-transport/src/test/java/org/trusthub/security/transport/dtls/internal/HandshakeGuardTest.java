@@ -36,7 +36,7 @@ class HandshakeGuardTest {
     static final int CID_LENGTH = 4;
     final ConnectionIdGenerator cids = new SingleNodeConnectionIdGenerator(CID_LENGTH);
     final HandshakeGuard guard = new HandshakeGuard(DtlsServerFactory.configuration(options()), cids,
-            new LogLimiter(Duration.ofMinutes(1), 1));
+            new LogLimiter(Duration.ofMinutes(1), 1), new DtlsRefusals());
 
     private static DtlsServerOptions options() {
         return DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -205,7 +205,7 @@ class HandshakeGuardTest {
     @Test
     void aConnectorWithoutConnectionIdsStopsAtAConnectionIdRecordAsScandiumDoes() {
         HandshakeGuard noCids = new HandshakeGuard(DtlsServerFactory.configuration(options()), null,
-                new LogLimiter(Duration.ofMinutes(1), 1));
+                new LogLimiter(Duration.ofMinutes(1), 1), new DtlsRefusals());
         byte[] cidRecord = {25, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 7, (byte) 0xff, (byte) 0xff, 1, 2, 0,
                 4, 9, 9, 9, 9};
         byte[] d = concat(cidRecord, handshakeRecord(malformedHelloMessage()));

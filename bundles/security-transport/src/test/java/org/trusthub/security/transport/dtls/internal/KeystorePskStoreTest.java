@@ -32,7 +32,7 @@ class KeystorePskStoreTest {
         hub = new TestHub(dir);
         LogLimiter limiter = new LogLimiter(Duration.ofMinutes(1), 1);
         store = new KeystorePskStore(hub.keys, new PeerThings(hub.keys), new ThingGate(hub.registry), new DecoyPsk(),
-                new PskGuessWatch(limiter), limiter);
+                new PskGuessWatch(limiter, new DtlsRefusals()), limiter, new DtlsRefusals());
     }
 
     @AfterEach

@@ -37,7 +37,7 @@ class ThingCertificateVerifierTest {
     void start() throws Exception {
         hub = new TestHub(dir);
         verifier = new ThingCertificateVerifier(hub.keys, new PeerThings(hub.keys), new ThingGate(hub.registry), true,
-                true);
+                true, new DtlsRefusals());
         caPair = Certificates.ec();
         ca = Certificates.ca(caPair, "installer-ca");
     }

@@ -1,0 +1,106 @@
+package org.trusthub.binding.coap.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.eclipse.californium.core.coap.Token;
+import org.eclipse.californium.oscore.CoapOSException;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.oscore.OSCoreCtxDB;
+import org.eclipse.californium.oscore.OSException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.security.oscore.OscoreContexts;
+
+/**
+ * The context database the plain endpoint's OSCORE layer is built with, handing every call to the OSCORE provider
+ * there is now. The endpoint is built once and keeps running while the provider is replaced; while there is none,
+ * no context is found, so cf-oscore refuses every OSCORE request (4.01) before any resource sees it, and the refusal
+ * is counted and logged (rate-limited: any datagram can cause it).
+ */
+final class SwappableOscoreDb implements OSCoreCtxDB {
+    private static final Logger LOG = LoggerFactory.getLogger(SwappableOscoreDb.class);
+    private static final LogLimiter ABSENT = new LogLimiter(Duration.ofMinutes(1), 1);
+
+    private final Providers providers;
+
+    SwappableOscoreDb(Providers providers) {
+        this.providers = providers;
+    }
+
+    private Optional<OSCoreCtxDB> current() {
+        return providers.oscore().map(OscoreContexts::database);
+    }
+
+    private OSCoreCtx absent() {
+        providers.refused(Optional.empty(), Layer.APPLICATION, "oscore", RefusalReason.NOT_OPERATIONAL);
+        ABSENT.admit("absent").ifPresent(left -> LOG.warn("OSCORE request refused: no OSCORE provider is running;"
+                + " {} like it not logged before", left));
+        return null;
+    }
+
+    @Override
+    public OSCoreCtx getContext(byte[] rid) {
+        // Counted in the lookup by key id and ID context only: cf-oscore looks a request's key id up more than once.
+        return current().map(db -> db.getContext(rid)).orElse(null);
+    }
+
+    @Override
+    public OSCoreCtx getContext(byte[] rid, byte[] idContext) throws CoapOSException {
+        Optional<OSCoreCtxDB> db = current();
+        return db.isPresent() ? db.get().getContext(rid, idContext) : absent();
+    }
+
+    @Override
+    public OSCoreCtx getContextByToken(Token token) {
+        return current().map(db -> db.getContextByToken(token)).orElse(null);
+    }
+
+    @Override
+    public void addContext(Token token, OSCoreCtx ctx) {
+        current().ifPresent(db -> db.addContext(token, ctx));
+    }
+
+    @Override
+    public void addContext(String uri, OSCoreCtx ctx) throws OSException {
+        Optional<OSCoreCtxDB> db = current();
+        if (db.isEmpty()) {
+            throw new OSException("no OSCORE provider is running");
+        }
+        db.get().addContext(uri, ctx);
+    }
+
+    @Override
+    public void addContext(OSCoreCtx ctx) {
+        current().ifPresent(db -> db.addContext(ctx));
+    }
+
+    @Override
+    public void removeContext(OSCoreCtx ctx) {
+        current().ifPresent(db -> db.removeContext(ctx));
+    }
+
+    @Override
+    public OSCoreCtx getContext(String uri) throws OSException {
+        Optional<OSCoreCtxDB> db = current();
+        return db.isPresent() ? db.get().getContext(uri) : null;
+    }
+
+    @Override
+    public boolean tokenExist(Token token) {
+        return current().map(db -> db.tokenExist(token)).orElse(false);
+    }
+
+    @Override
+    public void purge() {
+        current().ifPresent(OSCoreCtxDB::purge);
+    }
+
+    @Override
+    public void removeToken(Token token) {
+        current().ifPresent(db -> db.removeToken(token));
+    }
+}

@@ -1,0 +1,258 @@
+package org.trusthub.binding.coap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.util.Bytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.RecordingRefusals;
+import org.trusthub.binding.coap.testing.TestPolicy;
+import org.trusthub.keystore.internal.FileThingKeyStore;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.security.oscore.internal.OscoreComponent;
+import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+
+/**
+ * The binding on the security seam: it asks the security policy on every request, reports refusals, and reaches DTLS,
+ * OSCORE, the policy and the refusal count through references that are bound and unbound while it runs, as the
+ * framework does when a provider bundle is updated.
+ */
+class CoapSecuritySeamTest {
+
+    @TempDir
+    Path dir;
+    FileThingKeyStore keys;
+    ThingRegistryCore registry;
+    CoapBindingComponent binding;
+    final TestPolicy policy = new TestPolicy();
+    final RecordingRefusals refusals = new RecordingRefusals();
+    final List<Runnable> cleanup = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
+        registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
+        // As the framework makes it: nothing bound yet.
+        binding = new CoapBindingComponent(registry, CoapTestPeers.config());
+    }
+
+    @AfterEach
+    void stop() {
+        cleanup.forEach(Runnable::run);
+        binding.deactivate();
+        registry.close();
+        keys.close();
+    }
+
+    private void bindAll(DtlsComponent dtls, OscoreComponent oscore) {
+        binding.bindRefusals(refusals);
+        binding.bindPolicy(policy);
+        binding.bindDtls(dtls);
+        binding.bindOscore(oscore);
+    }
+
+    private CoapClient dtlsClient(ThingId thing) {
+        CoapEndpoint endpoint = CoapTestPeers.pskEndpoint(keys, thing);
+        CoapClient client = CoapTestPeers.client(endpoint);
+        cleanup.add(() -> {
+            client.shutdown();
+            endpoint.destroy();
+        });
+        return client;
+    }
+
+    private String plainBase() {
+        return "coap://127.0.0.1:" + binding.plainAddress().orElseThrow().getPort();
+    }
+
+    private CoapClient oscoreClient(ThingId thing) {
+        CoapEndpoint endpoint = CoapTestPeers.oscoreEndpoint(keys, thing, plainBase());
+        CoapClient client = CoapTestPeers.client(endpoint);
+        cleanup.add(() -> {
+            client.shutdown();
+            endpoint.destroy();
+        });
+        return client;
+    }
+
+    private CoapResponse dtls(CoapClient client, Request request, String path) throws Exception {
+        request.setURI("coaps://127.0.0.1:" + binding.secureAddress().orElseThrow().getPort() + path);
+        return client.advanced(request);
+    }
+
+    private CoapResponse oscore(CoapClient client, Request request, String path) throws Exception {
+        request.setURI(plainBase() + path);
+        request.getOptions().setOscore(Bytes.EMPTY);
+        return client.advanced(request);
+    }
+
+    private static Request put(String payload) {
+        Request r = Request.newPut();
+        r.setPayload(payload);
+        return r;
+    }
+
+    private static ResponseCode code(CoapResponse r) {
+        return r == null ? null : r.getCode();
+    }
+
+    @Test
+    void aThingWhoseProtectionIsBelowThePolicyIsRefusedAndCounted() throws Exception {
+        bindAll(new DtlsComponent(keys, registry), new OscoreComponent(keys, registry));
+        ThingId meter = CoapTestPeers.operational(registry, "meter-1");
+        policy.requireInbound(meter, Protection.parse("confidentiality/end-to-end"));
+
+        CoapResponse overDtls = dtls(dtlsClient(meter), Request.newGet(), "/hub");
+        assertEquals(ResponseCode.UNAUTHORIZED, overDtls.getCode(), "DTLS is hop by hop only");
+        assertTrue(overDtls.getResponseText().contains("confidentiality/end-to-end"), overDtls.getResponseText());
+        assertEquals(List.of("meter-1 APPLICATION coap POLICY"), refusals.reported);
+
+        assertEquals("trusthub: meter-1 via oscore", oscore(oscoreClient(meter), Request.newGet(), "/hub")
+                .getResponseText(), "OSCORE reaches end to end");
+    }
+
+    @Test
+    void withoutAPolicyEveryRequestIsRefused() throws Exception {
+        binding.bindRefusals(refusals);
+        binding.bindDtls(new DtlsComponent(keys, registry));
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-1");
+        CoapClient client = dtlsClient(lamp);
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, code(dtls(client, Request.newGet(), "/hub")));
+        assertEquals(List.of("lamp-1 APPLICATION coap NOT_OPERATIONAL"), refusals.reported);
+
+        binding.bindPolicy(policy);
+        assertEquals("trusthub: lamp-1 via dtls-psk", dtls(client, Request.newGet(), "/hub").getResponseText());
+        binding.unbindPolicy(policy);
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, code(dtls(client, Request.newGet(), "/hub")));
+    }
+
+    @Test
+    void anotherThingsValuesAreReadAndWrittenOnlyAsThePolicyGrants() throws Exception {
+        bindAll(new DtlsComponent(keys, registry), new OscoreComponent(keys, registry));
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-2");
+        ThingId wall = CoapTestPeers.operational(registry, "switch-1");
+        CoapClient lampClient = dtlsClient(lamp);
+        CoapClient wallClient = dtlsClient(wall);
+        assertEquals(ResponseCode.CREATED, code(dtls(lampClient, put("on"), "/things/lamp-2/state")));
+        assertEquals(ResponseCode.CREATED, code(dtls(lampClient, put("80"), "/things/lamp-2/level")));
+
+        assertEquals(ResponseCode.FORBIDDEN, code(dtls(wallClient, Request.newGet(), "/things/lamp-2/state")));
+        assertEquals(ResponseCode.FORBIDDEN, code(dtls(wallClient, put("off"), "/things/lamp-2/state")));
+        assertEquals("", dtls(wallClient, Request.newGet(), "/things/lamp-2").getResponseText(),
+                "the list shows only what it may read");
+        assertEquals(List.of("switch-1 APPLICATION coap POLICY", "switch-1 APPLICATION coap POLICY"),
+                refusals.reported);
+
+        policy.grantRead(wall, lamp, "state").grantWrite(wall, lamp, "state");
+        assertEquals("on", dtls(wallClient, Request.newGet(), "/things/lamp-2/state").getResponseText());
+        assertEquals("</things/lamp-2/state>", dtls(wallClient, Request.newGet(), "/things/lamp-2")
+                .getResponseText());
+        assertEquals(ResponseCode.CHANGED, code(dtls(wallClient, put("off"), "/things/lamp-2/state")));
+        assertEquals("off", dtls(lampClient, Request.newGet(), "/things/lamp-2/state").getResponseText());
+        assertEquals(ResponseCode.FORBIDDEN, code(dtls(wallClient, Request.newGet(), "/things/lamp-2/level")),
+                "a grant names its property");
+    }
+
+    @Test
+    void aDtlsProviderSwapKeepsTheOscoreThingsContextAndServesTheNewProvidersSessions() throws Exception {
+        DtlsComponent first = new DtlsComponent(keys, registry);
+        OscoreComponent oscore = new OscoreComponent(keys, registry);
+        bindAll(first, oscore);
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-3");
+        ThingId meter = CoapTestPeers.operational(registry, "meter-3");
+        int securePort = binding.secureAddress().orElseThrow().getPort();
+        int plainPort = binding.plainAddress().orElseThrow().getPort();
+        CoapClient meterClient = oscoreClient(meter);
+        assertEquals("trusthub: meter-3 via oscore", oscore(meterClient, Request.newGet(), "/hub").getResponseText());
+        assertEquals("trusthub: lamp-3 via dtls-psk", dtls(dtlsClient(lamp), Request.newGet(), "/hub")
+                .getResponseText());
+
+        binding.unbindDtls(first);
+        assertTrue(binding.secureAddress().isEmpty());
+        refusals.reported.clear();
+        CoapClient refused = dtlsClient(lamp);
+        Request hello = Request.newGet();
+        hello.setURI("coaps://127.0.0.1:" + securePort + "/hub");
+        assertThrows(IOException.class, () -> refused.advanced(hello), "no DTLS provider: no handshake");
+        assertTrue(refusals.reported.contains("- TRANSPORT dtls NOT_OPERATIONAL"), refusals.reported.toString());
+        assertEquals("trusthub: meter-3 via oscore", oscore(meterClient, Request.newGet(), "/hub").getResponseText(),
+                "OSCORE goes on, under the same context, while DTLS is away");
+
+        DtlsComponent second = new DtlsComponent(keys, registry);
+        binding.bindDtls(second);
+        // A replacement is bound before the one it replaces is unbound (greedy): that unbind changes nothing.
+        binding.unbindDtls(first);
+        assertEquals(securePort, binding.secureAddress().orElseThrow().getPort(), "the same port");
+        assertEquals(plainPort, binding.plainAddress().orElseThrow().getPort());
+        assertEquals("trusthub: lamp-3 via dtls-psk", dtls(dtlsClient(lamp), Request.newGet(), "/hub")
+                .getResponseText());
+        assertEquals(1, second.openSessions(lamp));
+        assertEquals("trusthub: meter-3 via oscore", oscore(meterClient, Request.newGet(), "/hub").getResponseText());
+        assertEquals(java.util.Set.of(meter), oscore.things(), "the context was never dropped");
+    }
+
+    @Test
+    void referencesUnboundAfterTheBindingStoppedLeaveItsPortsFreeForTheNextOne() throws Exception {
+        DtlsComponent dtls = new DtlsComponent(keys, registry);
+        bindAll(dtls, new OscoreComponent(keys, registry));
+        int securePort = binding.secureAddress().orElseThrow().getPort();
+        // The framework's order: deactivate, then unbind the dynamic references.
+        binding.deactivate();
+        binding.unbindDtls(dtls);
+        try (java.net.DatagramSocket next = new java.net.DatagramSocket(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), securePort))) {
+            assertEquals(securePort, next.getLocalPort(), "the DTLS port is free again");
+        }
+        binding = new CoapBindingComponent(registry, CoapTestPeers.config());
+    }
+
+    @Test
+    void whileOscoreIsAbsentItsRequestsAreRefusedAndDtlsSessionsGoOn() throws Exception {
+        DtlsComponent dtls = new DtlsComponent(keys, registry);
+        OscoreComponent first = new OscoreComponent(keys, registry);
+        bindAll(dtls, first);
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-4");
+        ThingId meter = CoapTestPeers.operational(registry, "meter-4");
+        CoapClient lampClient = dtlsClient(lamp);
+        assertEquals("trusthub: lamp-4 via dtls-psk", dtls(lampClient, Request.newGet(), "/hub").getResponseText());
+        CoapClient meterClient = oscoreClient(meter);
+        assertEquals("trusthub: meter-4 via oscore", oscore(meterClient, Request.newGet(), "/hub").getResponseText());
+
+        binding.unbindOscore(first);
+        refusals.reported.clear();
+        assertEquals(ResponseCode.UNAUTHORIZED, code(oscore(meterClient, Request.newGet(), "/hub")));
+        assertEquals(List.of("- APPLICATION oscore NOT_OPERATIONAL"), refusals.reported, "counted once");
+        assertEquals("trusthub: lamp-4 via dtls-psk", dtls(lampClient, Request.newGet(), "/hub").getResponseText(),
+                "the DTLS session goes on");
+        assertEquals(1, dtls.openSessions(lamp));
+
+        OscoreComponent second = new OscoreComponent(keys, registry);
+        binding.bindOscore(second);
+        assertEquals("trusthub: meter-4 via oscore", oscore(meterClient, Request.newGet(), "/hub").getResponseText(),
+                "the new provider serves it");
+        assertEquals("Replay detected", oscore(oscoreClient(meter), Request.newGet(), "/hub").getResponseText(),
+                "the replay marks are the keystore's, so the new provider knows the numbers the old one took");
+        assertNotEquals(first, second);
+        assertEquals(1, dtls.openSessions(lamp), "still the one session");
+    }
+}
