@@ -31,7 +31,6 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.OffloadState;
 import org.trusthub.storage.ChecksumSealer;
@@ -89,7 +88,7 @@ public class OffloadRestartBenchmark {
         try (OffloadHub hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults(),
                 OffloadState.open(resumeTemplate, Clock.systemUTC()))) {
             // Every thing pairs with restart-0 (restart-0 with restart-1): their marks are part of what resumes.
-            hub.grants(() -> GrantTable.parse("pair * restart-0", "pair restart-0 restart-1"));
+            hub.policy(() -> new BenchPolicy("pair * restart-0", "pair restart-0 restart-1"));
             for (int g = 0; g < groups; g++) {
                 Set<ThingId> set = new TreeSet<>();
                 List<Integer> idx = new ArrayList<>();

@@ -16,6 +16,9 @@ public interface HubDetails {
     /** What the hub did to its state on its own (purged, restored), by kind. */
     Map<String, Long> housekeeping();
 
-    /** Requests refused because no grant allows them, by what they asked for ("token", "pairwise-key"). */
+    /**
+     * Requests the security policy refused (or refused because no policy was in force), by what they asked for
+     * ("token", "pairwise-key").
+     */
     Map<String, Long> notGranted();
 }

@@ -24,6 +24,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -42,6 +45,7 @@ import org.trusthub.api.offload.OffloadStatistics;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.offload.VerificationService;
+import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -104,8 +108,10 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     @Reference
     ThingRegistry registry;
 
-    @Reference
-    OffloadGrants grants;
+    // Asked on every token and pairwise key request; swapped without restarting offload. Absent: refused (POLICY).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityPolicy policy;
 
     // Tests set a clock of their own; DS leaves the system clock.
     Clock clock = Clock.systemUTC();
@@ -131,7 +137,7 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
             }
         }
         hub = new OffloadHub(keystore, registry, clock, settings(config), state);
-        hub.grants(grants::table);
+        hub.policy(() -> policy);
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());

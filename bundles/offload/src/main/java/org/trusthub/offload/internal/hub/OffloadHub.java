@@ -78,8 +78,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         Crypto crypto = new Crypto(hubOps, random);
         keys = new Keys(keystore, registry);
         gate = new Gate(keys, crypto, state, stats);
-        // Groups are made below; a request reaches groupMembers only once the hub is built.
-        authorization = new Authorization(stats, this::groupMembers);
+        authorization = new Authorization(stats);
         tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state, authorization);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
@@ -94,10 +93,6 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
                     tokens.forget(t);
                     stats.housekeeping("tokens-revoked-at-start");
                 });
-    }
-
-    private Set<ThingId> groupMembers(String group) {
-        return groups.group(group).<Set<ThingId>>map(GroupInfo::members).orElse(Set.of());
     }
 
     OffloadState state() {
@@ -124,16 +119,11 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     }
 
     /**
-     * Where the grants in force come from (read on every token and pairwise key request); until this is called, and
-     * whenever it yields nothing, no grant exists and every such request is refused.
+     * Where the security policy in force comes from (read on every token and pairwise key request); until this is
+     * called, and whenever it yields {@code null}, every such request is refused (fail closed).
      */
-    public void grants(java.util.function.Supplier<GrantTable> source) {
+    public void policy(java.util.function.Supplier<org.trusthub.api.security.SecurityPolicy> source) {
         authorization.source(source);
-    }
-
-    /** The grants in force. */
-    public GrantTable grants() {
-        return authorization.table();
     }
 
     @Override

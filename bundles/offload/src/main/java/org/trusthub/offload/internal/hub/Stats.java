@@ -29,7 +29,7 @@ public final class Stats implements OffloadStatistics {
         return e;
     }
 
-    /** Counts a request no grant allows, by what it asked for (also counted as a {@link Refusal#POLICY} refusal). */
+    /** Counts a request the security policy refused, by what it asked for (also a {@link Refusal#POLICY} refusal). */
     public void notGranted(String kind) {
         notGranted.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }

@@ -87,14 +87,8 @@ class OffloadComponentTest {
         component.keystore = f.keystore;
         component.registry = f.registry;
         component.clock = f.clock;
-        component.grants = grantingEverything();
-    }
-
-    /** These tests are about everything but authorization (OffloadGrantsTest): every token and key is granted. */
-    static OffloadGrants grantingEverything() {
-        ConfigAdminStub configAdmin = new ConfigAdminStub();
-        configAdmin.store(Fixture.ANY.toString());
-        return configAdmin.activate();
+        // These tests are about everything but authorization (AuthorizationTest): every token and key is allowed.
+        component.policy = Fixture.ANY;
     }
 
     @AfterEach
@@ -193,7 +187,7 @@ class OffloadComponentTest {
         again.keystore = f.keystore;
         again.registry = f.registry;
         again.clock = f.clock;
-        again.grants = grantingEverything();
+        again.policy = Fixture.ANY;
         again.activate(c, null);
         try {
             assertEquals(Set.of(a.id(), b.id()), again.group("g").orElseThrow().members());

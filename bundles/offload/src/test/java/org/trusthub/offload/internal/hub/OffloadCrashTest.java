@@ -66,7 +66,7 @@ class OffloadCrashTest {
             throws Exception {
         OffloadHub hub = new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
                 OffloadState.open(base.resolve("state"), clock));
-        hub.grants(() -> Fixture.ANY);
+        hub.policy(() -> Fixture.ANY);
         return hub;
     }
 

@@ -81,7 +81,7 @@ class RestartTest {
         }
         // Without the store (the previous behaviour) a new hub takes the same request again: the test can fail.
         try (OffloadHub forgetful = new OffloadHub(f.keystore, f.registry, f.clock, OffloadHub.Settings.defaults())) {
-            forgetful.grants(() -> Fixture.ANY);
+            forgetful.policy(() -> Fixture.ANY);
             forgetful.requestToken(tokenRq);
         }
 
