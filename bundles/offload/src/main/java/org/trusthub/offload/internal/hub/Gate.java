@@ -149,6 +149,7 @@ public final class Gate {
             Arrays.fill(k, (byte) 0);
             dk.ifPresent(DerivedKey::destroy);
         }
+        stats.authenticated(ThingId.of(kid));
         ThingId thing = keys.operational(kid, "requester");
         CBORObject payload = Cbor.map(Cbor.decode(payloadBytes, what + " payload"), what + " payload");
         long seq = Cbor.uint(payload, Wire.RQ_SEQ, "sequence number");

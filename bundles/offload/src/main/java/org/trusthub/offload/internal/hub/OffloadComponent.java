@@ -46,6 +46,7 @@ import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.offload.VerificationService;
 import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -113,6 +114,11 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
             policyOption = ReferencePolicyOption.GREEDY)
     volatile SecurityPolicy policy;
 
+    // Every refusal is also counted there; swapped or absent without restarting offload (then counted here only).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityRefusals securityRefusals;
+
     // Tests set a clock of their own; DS leaves the system clock.
     Clock clock = Clock.systemUTC();
 
@@ -138,6 +144,7 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         }
         hub = new OffloadHub(keystore, registry, clock, settings(config), state);
         hub.policy(() -> policy);
+        hub.refusals(() -> securityRefusals);
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());

@@ -126,6 +126,14 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         authorization.source(source);
     }
 
+    /**
+     * Where refusals are reported besides offload's own counts (read at every refusal); until this is called, and
+     * whenever it yields {@code null}, they are only counted here.
+     */
+    public void refusals(java.util.function.Supplier<org.trusthub.api.security.SecurityRefusals> sink) {
+        stats.sink(sink);
+    }
+
     @Override
     public java.util.Map<String, Long> notGranted() {
         return stats.notGranted();
@@ -192,19 +200,21 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] requestToken(byte[] request) {
-        return tokens.requestToken(request);
+        return stats.serve(() -> tokens.requestToken(request));
     }
 
     @Override
     public String requestSecurityToken(String rst) {
-        try {
-            WsTrust.Rst r = WsTrust.parse(rst);
-            TokenIssuer.Issued i = tokens.issue(r.request(), "ws-trust", r.appliesTo());
-            return WsTrust.rstr(i.record().audience().value(), i.token(), i.confirmation(), i.record().issued(),
-                    i.record().expires());
-        } catch (OffloadException e) {
-            throw stats.refused(e);
-        }
+        return stats.serve(() -> {
+            try {
+                WsTrust.Rst r = WsTrust.parse(rst);
+                TokenIssuer.Issued i = tokens.issue(r.request(), "ws-trust", r.appliesTo());
+                return WsTrust.rstr(i.record().audience().value(), i.token(), i.confirmation(), i.record().issued(),
+                        i.record().expires());
+            } catch (OffloadException e) {
+                throw stats.refused(e);
+            }
+        });
     }
 
     @Override
@@ -214,12 +224,12 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] verify(byte[] request) {
-        return verifier.verify(request);
+        return stats.serve(() -> verifier.verify(request));
     }
 
     @Override
     public byte[] requestPairwiseKey(byte[] request) {
-        return pairwise.requestPairwiseKey(request);
+        return stats.serve(() -> pairwise.requestPairwiseKey(request));
     }
 
     @Override
@@ -254,7 +264,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] requestGroupKeys(byte[] request) {
-        return groups.requestGroupKeys(request);
+        return stats.serve(() -> groups.requestGroupKeys(request));
     }
 
     @Override
