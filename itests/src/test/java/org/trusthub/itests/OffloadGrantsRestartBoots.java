@@ -51,7 +51,7 @@ public final class OffloadGrantsRestartBoots {
         Path dir = TwoBoots.directory(STATE, "OffloadGrantsRestartIT");
         List<Option> extra = new ArrayList<>(List.of(
                 features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                        + "/xml/features", "trusthub-offload"),
+                        + "/xml/features", "trusthub-offload", "trusthub-offload-device"),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "port", "0"),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", "0")));
         if (Files.isRegularFile(dir.resolve(CFG))) {

@@ -96,7 +96,7 @@ public class OffloadIT {
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return HubOptions.hub(features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                + "/xml/features", "trusthub-offload"),
+                + "/xml/features", "trusthub-offload", "trusthub-offload-device"),
                 // trusthub-offload brings the CoAP binding: any free ports, not a running hub's 5683/5684.
                 org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
                         "etc/org.trusthub.binding.coap.cfg", "port", "0"),
@@ -195,6 +195,8 @@ public class OffloadIT {
 
         List<Bundle> ours = Arrays.stream(context.getBundles())
                 .filter(b -> String.valueOf(b.getSymbolicName()).startsWith("org.trusthub"))
+                // the devices' own library (trusthub-offload-device) is theirs, not the hub's
+                .filter(b -> !"org.trusthub.offload.device".equals(b.getSymbolicName()))
                 .sorted(Comparator.comparingLong(Bundle::getBundleId).reversed()).toList();
         for (Bundle b : ours) {
             b.stop();

@@ -89,7 +89,7 @@ public class WsTrustIT {
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return HubOptions.hub(features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                + "/xml/features", "trusthub-offload-dpws"));
+                + "/xml/features", "trusthub-offload-dpws", "trusthub-offload-device"));
     }
 
     private ConstrainedDevice operational(String name) {

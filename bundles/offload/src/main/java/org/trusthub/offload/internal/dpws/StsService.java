@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.dpws;
 
+import org.trusthub.offload.wstrust.SctFormat;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.offload.internal.hub.WsTrust;
+import org.trusthub.offload.wstrust.WsTrust;
 import org.w3c.dom.Element;
 
 /**

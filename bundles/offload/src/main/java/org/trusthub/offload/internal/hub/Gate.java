@@ -10,11 +10,11 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.ReplayWindow;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.ReplayWindow;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 

@@ -19,7 +19,7 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.offload.internal.wire.Crypto;
+import org.trusthub.offload.wire.Crypto;
 
 /**
  * The hub's side of the keys each thing shares with it, and the lifecycle gate: nothing is derived for a thing that
@@ -75,7 +75,7 @@ public final class Keys {
             return Optional.empty();
         }
         try {
-            return Optional.of(keystore.deriveKeyUnrecorded(id, Layer.APPLICATION, org.trusthub.offload.internal
+            return Optional.of(keystore.deriveKeyUnrecorded(id, Layer.APPLICATION, org.trusthub.offload
                     .wire.Wire.MECH_REQUEST, Crypto.KEY));
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
@@ -98,7 +98,7 @@ public final class Keys {
     static byte[] throwawayRequestKey(String kid) {
         byte[] prk = new byte[32];
         THROWAWAY.nextBytes(prk);
-        byte[] info = ("trusthub/v1" + kid + Layer.APPLICATION.name() + org.trusthub.offload.internal.wire.Wire
+        byte[] info = ("trusthub/v1" + kid + Layer.APPLICATION.name() + org.trusthub.offload.wire.Wire
                 .MECH_REQUEST + "________").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
         g.init(HKDFParameters.skipExtractParameters(prk, info));

@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.time.Clock;
@@ -21,9 +23,9 @@ import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.offload.VerificationService;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.internal.pkix.PathCheck;
-import org.trusthub.offload.internal.wire.Crypto;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.pkix.PathCheck;
+import org.trusthub.offload.wire.Crypto;
 
 /**
  * Every offload service over one keystore and registry, without OSGi: the DS component, the tests and the

@@ -38,7 +38,7 @@ import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;

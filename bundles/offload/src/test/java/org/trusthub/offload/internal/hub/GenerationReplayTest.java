@@ -20,9 +20,9 @@ import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.Wire;
 
 /**
  * Replay state per (thing, key generation): a rotation or re-bootstrap of the thing's application layer starts a

@@ -35,9 +35,9 @@ import org.trusthub.keystore.testing.KilledChild;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 

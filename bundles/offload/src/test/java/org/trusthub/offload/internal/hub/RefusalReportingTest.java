@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
