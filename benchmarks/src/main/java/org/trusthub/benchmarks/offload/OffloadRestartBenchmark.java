@@ -107,7 +107,7 @@ public class OffloadRestartBenchmark {
                         ? devices.get(1).id() : devices.get(0).id()));
             }
         }
-        // The same groups and marks as a hub that kept no epoch keys recorded them.
+        // The same groups as a hub that kept no epoch keys recorded them (request marks are the keystore's).
         rekeyTemplate = dir.resolve("rekey-template");
         try (OffloadState s = OffloadState.open(resumeTemplate, Clock.systemUTC());
                 RecordStore legacy = RecordStore.open(rekeyTemplate, "offload", ChecksumSealer.INSTANCE, r -> {
@@ -118,13 +118,6 @@ public class OffloadRestartBenchmark {
                 legacy.append(CBORObject.NewArray().Add(OFFLOAD_GROUP_RECORD).Add(g.name()).Add(m)
                         .Add(g.lastEpoch()).EncodeToBytes());
             }
-            s.marks().forEach((t, mk) -> {
-                try {
-                    legacy.append(CBORObject.NewArray().Add(1).Add(t.value()).Add(mk.mark()).EncodeToBytes());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
         }
     }
 
@@ -138,7 +131,7 @@ public class OffloadRestartBenchmark {
             for (int g = 0; g < groups; g++) {
                 for (int i : members.get(g)) {
                     ConstrainedDevice d = devices.get(i);
-                    for (int s = 0; s < OffloadState.RESERVE; s++) {
+                    for (int s = 0; s < FileThingKeyStore.DEFAULT_REPLAY_RESERVATION; s++) {
                         d.requestPairwiseKey(d.id()); // above any mark a restart may hold
                     }
                     fetches.add(d.requestGroupKeys("g" + g));

@@ -32,6 +32,11 @@ public final class ReplayWindow {
         }
     }
 
+    /** The highest number accepted or refused up to, -1 for none. */
+    public long highest() {
+        return highest;
+    }
+
     /** Records {@code seq}; call only after {@link #fresh} said yes and the message checked out. */
     public void accept(long seq) {
         if (seq > highest) {

@@ -153,6 +153,29 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     }
 
     /**
+     * Drops what the hub holds for a thing, by its state now (so the order and repetition of calls do not matter, and
+     * an unknown thing is fine): a thing whose keys are revoked (or unknown) loses its replay window; a thing still
+     * holding its keys loses the window of keys it no longer has; a thing not in service loses its token records and
+     * leaves its groups, which re-key. A group's own id is left alone.
+     *
+     * @return the groups it left
+     */
+    public List<String> forget(ThingId thing) {
+        if (vault.isGroupId(thing)) {
+            return List.of();
+        }
+        if (keys.currentGeneration(thing).isEmpty()) {
+            if (keys.revoked(thing)) {
+                return keysRevoked(thing);
+            }
+            gate.forget(thing);
+        } else {
+            gate.keysChanged(thing);
+        }
+        return thingLeftService(thing);
+    }
+
+    /**
      * A thing left OPERATIONAL: forget its tokens, expel it from groups. Its request sequence state stays: it may come
      * back with the same keys, and its old requests must stay refused then.
      */

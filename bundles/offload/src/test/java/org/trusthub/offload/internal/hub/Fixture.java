@@ -54,6 +54,22 @@ final class Fixture implements AutoCloseable {
         return h;
     }
 
+    /** The keystore's replay mark of the thing's offload requests (-1 for none), as a restarted hub finds it. */
+    long mark(ThingId thing) {
+        return mark(keystore, thing);
+    }
+
+    static long mark(org.trusthub.api.keystore.ThingKeyStore keystore, ThingId thing) {
+        org.trusthub.api.keystore.DerivedKey k = keystore.deriveKeyUnrecorded(thing,
+                org.trusthub.api.keystore.Layer.APPLICATION, org.trusthub.offload.wire.Wire.MECH_REQUEST,
+                org.trusthub.offload.wire.Crypto.KEY);
+        try {
+            return keystore.replayMark(k, Gate.MARK);
+        } finally {
+            k.destroy();
+        }
+    }
+
     /** An enrolled thing, moved to OPERATIONAL, and the device holding its root secret. */
     ConstrainedDevice operational(String name) {
         ConstrainedDevice d = enrolled(name);
