@@ -1,0 +1,177 @@
+package org.trusthub.security.policy.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.thing.ThingId;
+
+/**
+ * An immutable set of {@link Rule}s and the decisions they make.
+ *
+ * <p>Protection: of the {@code protect} rules that match a thing, a protocol and a direction, the most specific wins
+ * (a thing id over a {@code @group} over {@code *}, then a named protocol over {@code *}); when several are equally
+ * specific (a thing in two groups), the requirement is one that satisfies all of them. No matching rule: none.
+ *
+ * <p>Authorization is default-deny: a request is allowed only when a rule grants it; a thing may always read its own
+ * properties. Token scopes add up over every {@code token} rule that matches the client and the audience.
+ */
+public final class RuleTable {
+    /** No rule: no protection required, nothing authorized but reading one's own properties. */
+    public static final RuleTable EMPTY = new RuleTable(List.of(), false);
+    /**
+     * In force while the stored rules are refused and no good rules were ever in force (a bad file at start): nothing
+     * authorized, and every thing required the strongest protection, so traffic fails closed until it is fixed.
+     */
+    public static final RuleTable REFUSED = new RuleTable(List.of(), true);
+    private static final Protection STRONGEST = Protection.confidentiality().endToEnd();
+
+    private final List<Rule> rules;
+    private final boolean refused;
+
+    private RuleTable(List<Rule> rules, boolean refused) {
+        this.rules = List.copyOf(rules);
+        this.refused = refused;
+    }
+
+    /**
+     * Reads rules; duplicates collapse.
+     *
+     * @throws IllegalArgumentException naming the first bad rule by its number (from 1) and text, and the field
+     */
+    public static RuleTable parse(Collection<String> texts) {
+        LinkedHashSet<Rule> parsed = new LinkedHashSet<>();
+        int n = 0;
+        for (String t : texts) {
+            n++;
+            try {
+                parsed.add(Rule.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rule " + n + " ('" + Rule.printable(t.strip()) + "'): "
+                        + e.getMessage(), e);
+            }
+        }
+        return new RuleTable(new ArrayList<>(parsed), false);
+    }
+
+    /** The canonical form of one rule; refuses a bad one naming the field. */
+    public static String canonical(String rule) {
+        try {
+            return Rule.parse(rule).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule '" + Rule.printable(rule == null ? "" : rule.strip()) + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The rules in canonical form, in order. */
+    public List<String> rules() {
+        return rules.stream().map(Rule::toString).toList();
+    }
+
+    /** Whether this is {@link #REFUSED}. */
+    public boolean failsClosed() {
+        return refused;
+    }
+
+    /** This table with one more rule (the same table if it holds it already). */
+    public RuleTable with(String rule) {
+        Rule r = Rule.parse(rule);
+        if (rules.contains(r)) {
+            return this;
+        }
+        List<Rule> l = new ArrayList<>(rules);
+        l.add(r);
+        return new RuleTable(l, false);
+    }
+
+    /** This table without a rule; refuses one it does not hold. */
+    public RuleTable without(String rule) {
+        Rule r = Rule.parse(rule);
+        if (!rules.contains(r)) {
+            throw new IllegalArgumentException("no such rule: " + r);
+        }
+        List<Rule> l = new ArrayList<>(rules);
+        l.remove(r);
+        return new RuleTable(l, false);
+    }
+
+    /** The protection required on one direction of a thing's traffic over a protocol. */
+    public Protection required(ThingId thing, String protocol, boolean inbound,
+            Function<String, Set<ThingId>> members) {
+        if (refused) {
+            return STRONGEST;
+        }
+        int best = -1;
+        Protection required = Protection.NONE;
+        for (Rule r : rules) {
+            if (r instanceof Rule.Protect p && p.direction().covers(inbound)
+                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))
+                    && p.subject().matches(thing, members)) {
+                int rank = p.subject().kind().ordinal() * 2 + (p.protocol().equals(Rule.ANY) ? 0 : 1);
+                if (rank > best) {
+                    best = rank;
+                    required = p.protection();
+                } else if (rank == best) {
+                    required = join(required, p.protection());
+                }
+            }
+        }
+        return required;
+    }
+
+    /** The weakest protection that satisfies both. */
+    private static Protection join(Protection a, Protection b) {
+        if (a.level() == Protection.Level.NONE) {
+            return b;
+        }
+        if (b.level() == Protection.Level.NONE) {
+            return a;
+        }
+        return new Protection(a.level().compareTo(b.level()) >= 0 ? a.level() : b.level(),
+                a.reach().compareTo(b.reach()) >= 0 ? a.reach() : b.reach());
+    }
+
+    public boolean mayAccess(boolean write, ThingId caller, ThingId target, String property,
+            Function<String, Set<ThingId>> members) {
+        if (!write && caller.equals(target)) {
+            return true;
+        }
+        return rules.stream().anyMatch(r -> r instanceof Rule.Access a && a.write() == write
+                && (a.properties().contains(Rule.ANY) || a.properties().contains(property))
+                && a.caller().matches(caller, members) && a.target().matches(target, members));
+    }
+
+    public boolean mayRequestToken(ThingId client, ThingId audience, Set<String> scopes,
+            Function<String, Set<ThingId>> members) {
+        Set<String> allowed = new HashSet<>();
+        boolean any = false;
+        for (Rule r : rules) {
+            if (r instanceof Rule.Token t && t.client().matches(client, members)
+                    && t.audience().matches(audience, members)) {
+                if (t.scopes().contains(Rule.ANY)) {
+                    return true;
+                }
+                any = true;
+                allowed.addAll(t.scopes());
+            }
+        }
+        return any && allowed.containsAll(scopes);
+    }
+
+    public boolean mayPair(ThingId thing, ThingId peer, Function<String, Set<ThingId>> members) {
+        return rules.stream().anyMatch(r -> r instanceof Rule.Pair p && p.thing().matches(thing, members)
+                && p.peer().matches(peer, members));
+    }
+
+    /** The rules as one configuration value, {@code ;}-separated. */
+    @Override
+    public String toString() {
+        return String.join("; ", rules());
+    }
+}
