@@ -7,7 +7,7 @@ import java.util.Map;
  * are). Never a key.
  */
 public interface HubDetails {
-    /** Whether epoch keys, sequence marks and groups survive a restart (the keystore and a state directory). */
+    /** Whether epoch keys, token records and groups survive a restart (a state directory; sequence marks always do). */
     boolean durable();
 
     /** How many of the group's kept epochs came back from the keystore when the hub started. */

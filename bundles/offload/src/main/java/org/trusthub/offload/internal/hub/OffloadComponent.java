@@ -95,8 +95,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         String crlDirectory() default "";
 
         @AttributeDefinition(name = "State directory",
-                description = "Where the hub records request sequence marks, issued tokens and groups so a restart "
-                        + "neither accepts old requests again nor loses groups; empty means "
+                description = "Where the hub records issued tokens and groups so a restart loses neither (request "
+                        + "sequence marks are the keystore's replay marks); empty means "
                         + "${karaf.data}/trusthub/offload. No key is stored there.")
         String stateDirectory() default "";
     }
@@ -128,7 +128,7 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         stateDirectory = stateDirectory(config, context);
         OffloadState state;
         if (stateDirectory == null) {
-            LOG.warn("No state directory (karaf.data unset): a restart forgets request sequence numbers and groups");
+            LOG.warn("No state directory (karaf.data unset): a restart forgets issued tokens and groups");
             state = OffloadState.inMemory();
         } else {
             // A store that cannot be opened fails activation: serving with empty replay state would accept old
