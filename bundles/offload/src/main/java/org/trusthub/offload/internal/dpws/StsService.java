@@ -187,7 +187,18 @@ public final class StsService implements HostedService {
 
     /** RST element in, RSTR collection element out; refusals as {@link OffloadException}. */
     public Element issue(Element rst) {
-        SctFormat.Request r = SctFormat.parse(rst);
+        SctFormat.Request r;
+        try {
+            r = SctFormat.parse(rst);
+        } catch (OffloadException e) {
+            // Refused here, before the token service (which counts its own): counted with the hub's refusals.
+            if (tokens instanceof org.trusthub.offload.internal.hub.OffloadComponent c) {
+                c.countRefusal(e);
+            } else if (tokens instanceof org.trusthub.offload.internal.hub.OffloadHub h) {
+                h.countRefusal(e);
+            }
+            throw e;
+        }
         String rstr = tokens.requestSecurityToken(WsTrust.rst(r.audience(), r.authenticatedRequest()));
         Element cwt = SctFormat.parseText(rstr);
         if (!r.sct()) {

@@ -111,6 +111,15 @@ class RefusalReportingTest {
     }
 
     @Test
+    void aRequestTheDpwsTokenServiceRefusesBeforeTheTokenServiceIsReportedToo() {
+        org.trusthub.offload.internal.dpws.StsService sts = new org.trusthub.offload.internal.dpws.StsService(f.hub);
+        org.w3c.dom.Element notAnRst = org.trusthub.offload.wstrust.SctFormat.parseText("<nothing/>");
+        assertThrows(OffloadException.class, () -> sts.issue(notAnRst));
+        assertEquals(List.of("- APPLICATION ace-offload MALFORMED"), reported);
+        assertEquals(1L, f.hub.refusals().get(Refusal.MALFORMED));
+    }
+
+    @Test
     void withoutTheRefusalServiceRefusalsAreStillCountedHereAndItIsUsedOnceItComes() {
         sink.set(null);
         byte[] rq = sensor.requestToken(lock.id(), "read");
