@@ -41,8 +41,8 @@ import org.junit.Test;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.RootKeys;
 import org.trusthub.offload.device.SecureChannel;
@@ -385,12 +385,12 @@ public class OffloadContainerStopIT {
         // made in the same breath can lose members to those stale events (reported; not this test's subject).
         StringBuilder script = new StringBuilder("trusthub:offload-group-create ").append(GROUP);
         devices.forEach(d -> script.append(' ').append(d.id()));
-        // Nothing is issued without a grant: what the devices below ask for.
-        script.append("\ntrusthub:grant-add token dev-1 dev-2 write\ntrusthub:grant-add token dev-late dev-2 read"
-                + "\ntrusthub:grant-add token dev-late dev-1 read\ntrusthub:grant-add pair dev-3 dev-4");
+        // Nothing is issued unless the security policy allows it: what the devices below ask for.
+        script.append("\ntrusthub:policy-add token dev-1 dev-2 write\ntrusthub:policy-add token dev-late dev-2 read"
+                + "\ntrusthub:policy-add token dev-late dev-1 read\ntrusthub:policy-add pair dev-3 dev-4");
         String groups = client(script.append("\ntrusthub:offload-groups").toString());
         assertTrue(groups, groups.contains("dev-1 dev-2 dev-3 dev-4"));
-        assertTrue(groups, groups.contains("Granted: pair dev-3 dev-4"));
+        assertTrue(groups, groups.contains("Added: pair dev-3 dev-4"));
         phase("offload installed, devices enrolled");
 
         Device d1 = devices.get(0);

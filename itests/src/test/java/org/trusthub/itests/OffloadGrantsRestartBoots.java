@@ -40,19 +40,19 @@ import org.trusthub.testkit.Await;
 public final class OffloadGrantsRestartBoots {
 
     static final String STATE = "trusthub.itest.offloadGrantsState";
-    /** The first boot's etc/ grants file, as Karaf wrote it. */
-    static final String CFG = "org.trusthub.offload.grants.cfg";
+    /** The first boot's etc/ security policy file, as Karaf wrote it. */
+    static final String CFG = "org.trusthub.security.policy.cfg";
     static final String GRANT = "token it-rs-keypad it-rs-door open";
 
     private OffloadGrantsRestartBoots() {
     }
 
-    /** The hub with trusthub-offload; the second boot starts from the etc/ grants file the first one left. */
+    /** The hub with trusthub-offload; the second boot starts from the etc/ policy file the first one left. */
     static Option[] options() {
         Path dir = TwoBoots.directory(STATE, "OffloadGrantsRestartIT");
         List<Option> extra = new ArrayList<>(List.of(
                 features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                        + "/xml/features", "trusthub-offload"),
+                        + "/xml/features", "trusthub-offload", "trusthub-offload-device"),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "port", "0"),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", "0")));
         if (Files.isRegularFile(dir.resolve(CFG))) {
@@ -104,12 +104,12 @@ public final class OffloadGrantsRestartBoots {
     public static class FirstBoot extends Boot {
 
         @Test
-        public void grantsFromTheConsoleAndLeavesTheFileKarafWrote() throws Exception {
-            FeatureConfigs.applied(configAdmin, "org.trusthub.offload.grants");
+        public void aTokenRuleFromTheConsoleAndLeavesTheFileKarafWrote() throws Exception {
+            FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
             Shell shell = new Shell(sessionFactory);
-            assertTrue(shell.awaitOutput("trusthub:grant-list", "No grants").contains("default deny"));
-            String added = shell.run("trusthub:grant-add " + GRANT);
-            assertTrue(added, added.contains("Granted: " + GRANT));
+            assertTrue(shell.awaitOutput("trusthub:policy-list", "No rules").contains("nothing authorized"));
+            String added = shell.run("trusthub:policy-add " + GRANT);
+            assertTrue(added, added.contains("Added: " + GRANT));
             Path cfg = Path.of(System.getProperty("karaf.etc"), CFG);
             Await.until("the grant written back to " + cfg, Await.DEFAULT_TIMEOUT, () -> Files.readString(cfg),
                     text -> text.contains(GRANT));
@@ -122,16 +122,16 @@ public final class OffloadGrantsRestartBoots {
     public static class SecondBoot extends Boot {
 
         @Test
-        public void theGrantIsInForceAndNothingElseIs() throws Exception {
+        public void theRuleIsInForceForOffloadAndNothingElseIs() throws Exception {
             Shell shell = new Shell(sessionFactory);
-            String list = shell.awaitOutput("trusthub:grant-list", GRANT);
+            String list = shell.awaitOutput("trusthub:policy-list", GRANT);
             assertFalse(list, list.contains("refused"));
             ConstrainedDevice keypad = operational("it-rs-keypad");
             ConstrainedDevice door = operational("it-rs-door");
             keypad.acceptTokenResponse(tokens.requestToken(keypad.requestToken(door.id(), "open")));
             try {
                 tokens.requestToken(door.requestToken(keypad.id(), "open"));
-                throw new AssertionError("a token no grant allows was issued");
+                throw new AssertionError("a token no rule allows was issued");
             } catch (OffloadException e) {
                 assertEquals(Refusal.POLICY, e.refusal());
             }

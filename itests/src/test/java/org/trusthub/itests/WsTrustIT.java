@@ -89,7 +89,7 @@ public class WsTrustIT {
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return HubOptions.hub(features("mvn:org.trusthub/trusthub-features/" + System.getProperty("trusthub.version")
-                + "/xml/features", "trusthub-offload-dpws"));
+                + "/xml/features", "trusthub-offload-dpws", "trusthub-offload-device"));
     }
 
     private ConstrainedDevice operational(String name) {
@@ -125,10 +125,10 @@ public class WsTrustIT {
             return out != null && out.contains("offload-sts") ? out : null;
         });
         assertTrue(before, before.contains("offered on no device"));
-        // Nothing is issued without a grant: the switch may get tokens for the lamp with scope invoke.
-        FeatureConfigs.applied(configAdmin, "org.trusthub.offload.grants");
-        String granted = shell.run("trusthub:grant-add token " + client.id() + " " + lamp + " invoke");
-        assertTrue(granted, granted.contains("Granted"));
+        // Nothing is issued unless the security policy allows it: the switch may get tokens for the lamp (invoke).
+        FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
+        String granted = shell.run("trusthub:policy-add token " + client.id() + " " + lamp + " invoke");
+        assertTrue(granted, granted.contains("Added: token"));
         Configuration offloadDpws = FeatureConfigs.applied(configAdmin, "org.trusthub.offload.dpws");
         Dictionary<String, Object> stsProps = new Hashtable<>();
         stsProps.put("stsDevices", new String[] {lamp.value()});

@@ -11,9 +11,9 @@ import javax.crypto.KeyAgreement;
 
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.CryptoKind;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.CryptoKind;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
@@ -210,7 +210,7 @@ public final class DeviceCostRun {
             // hosts) and checked by the client, vs signed with the hub's X.509 key and checked by the client (one
             // ECDSA verification and the certificate's path to the CA: 2 public-key operations, as the receiver above).
             String identifier = sct.securityContextToken().getElementsByTagNameNS(
-                    org.trusthub.offload.internal.dpws.SctFormat.WSC, "Identifier").item(0).getTextContent();
+                    org.trusthub.offload.wstrust.SctFormat.WSC, "Identifier").item(0).getTextContent();
             org.trusthub.security.wss.sct.SecurityContext hosted = new org.trusthub.offload.internal.dpws
                     .AudienceContexts(b.keystore).resolve(identifier, server.id());
             byte[] proof = hosted.key();

@@ -34,7 +34,6 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadHub;
 
 /**
@@ -58,10 +57,10 @@ final class OffloadBench implements AutoCloseable {
     final byte[] signature;
 
     /**
-     * What the benchmarks' things ask for, granted one by one as an operator would (no wildcard): every issue pays
-     * the grant check of a small real table.
+     * What the benchmarks' things ask for, allowed one by one as an operator would (no wildcard): every issue asks
+     * the policy.
      */
-    static final GrantTable GRANTS = GrantTable.parse(
+    static final BenchPolicy POLICY = new BenchPolicy(
             "token cost-client cost-server write invoke", "pair cost-client cost-server",
             "token bench-local bench-audience write", "token bench-dtls bench-audience write",
             "token bench-oscore bench-audience write",
@@ -74,7 +73,7 @@ final class OffloadBench implements AutoCloseable {
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE,
                 Clock.systemUTC());
         hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
-        hub.grants(() -> GRANTS);
+        hub.policy(() -> POLICY);
         Instant now = Instant.now();
         X500Name caName = new X500Name("CN=bench CA");
         var cb = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, Date.from(now.minusSeconds(3600)),

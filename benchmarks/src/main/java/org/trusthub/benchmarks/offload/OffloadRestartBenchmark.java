@@ -31,7 +31,6 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.internal.hub.GrantTable;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.OffloadState;
 import org.trusthub.storage.ChecksumSealer;
@@ -89,7 +88,7 @@ public class OffloadRestartBenchmark {
         try (OffloadHub hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults(),
                 OffloadState.open(resumeTemplate, Clock.systemUTC()))) {
             // Every thing pairs with restart-0 (restart-0 with restart-1): their marks are part of what resumes.
-            hub.grants(() -> GrantTable.parse("pair * restart-0", "pair restart-0 restart-1"));
+            hub.policy(() -> new BenchPolicy("pair * restart-0", "pair restart-0 restart-1"));
             for (int g = 0; g < groups; g++) {
                 Set<ThingId> set = new TreeSet<>();
                 List<Integer> idx = new ArrayList<>();
@@ -108,7 +107,7 @@ public class OffloadRestartBenchmark {
                         ? devices.get(1).id() : devices.get(0).id()));
             }
         }
-        // The same groups and marks as a hub that kept no epoch keys recorded them.
+        // The same groups as a hub that kept no epoch keys recorded them (request marks are the keystore's).
         rekeyTemplate = dir.resolve("rekey-template");
         try (OffloadState s = OffloadState.open(resumeTemplate, Clock.systemUTC());
                 RecordStore legacy = RecordStore.open(rekeyTemplate, "offload", ChecksumSealer.INSTANCE, r -> {
@@ -119,13 +118,6 @@ public class OffloadRestartBenchmark {
                 legacy.append(CBORObject.NewArray().Add(OFFLOAD_GROUP_RECORD).Add(g.name()).Add(m)
                         .Add(g.lastEpoch()).EncodeToBytes());
             }
-            s.marks().forEach((t, mk) -> {
-                try {
-                    legacy.append(CBORObject.NewArray().Add(1).Add(t.value()).Add(mk.mark()).EncodeToBytes());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
         }
     }
 
@@ -139,7 +131,7 @@ public class OffloadRestartBenchmark {
             for (int g = 0; g < groups; g++) {
                 for (int i : members.get(g)) {
                     ConstrainedDevice d = devices.get(i);
-                    for (int s = 0; s < OffloadState.RESERVE; s++) {
+                    for (int s = 0; s < FileThingKeyStore.DEFAULT_REPLAY_RESERVATION; s++) {
                         d.requestPairwiseKey(d.id()); // above any mark a restart may hold
                     }
                     fetches.add(d.requestGroupKeys("g" + g));

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
-import org.trusthub.offload.internal.pkix.PathCheck;
+import org.trusthub.offload.pkix.PathCheck;
 
 /**
  * The hub's throughput beside what a thing would otherwise do, in one run.

@@ -16,11 +16,11 @@ import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.SctGrant;
 import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.AudienceContexts;
-import org.trusthub.offload.internal.dpws.SctFormat;
+import org.trusthub.offload.wstrust.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
 import org.trusthub.security.wss.sct.SctSigner;
 import org.trusthub.security.wss.sct.SecurityContext;
-import org.trusthub.offload.internal.hub.WsTrust;
+import org.trusthub.offload.wstrust.WsTrust;
 import org.w3c.dom.Element;
 
 /**

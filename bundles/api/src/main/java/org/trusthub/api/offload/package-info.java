@@ -5,7 +5,7 @@
  * them unchanged; the encodings are described in {@code docs/offload.md}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.api.offload;
 
 import org.osgi.annotation.bundle.Export;

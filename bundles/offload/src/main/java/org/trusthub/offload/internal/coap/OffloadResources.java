@@ -21,7 +21,7 @@ import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
 import org.trusthub.binding.coap.spi.CoapReply.Status;
-import org.trusthub.offload.internal.wire.Cose;
+import org.trusthub.offload.wire.Cose;
 
 /**
  * The offload services as CoAP resources under {@code /offload}: {@code token} (ACE, RFC 9200 token endpoint with the

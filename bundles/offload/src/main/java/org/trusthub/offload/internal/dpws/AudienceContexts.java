@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.dpws;
 
+import org.trusthub.offload.wstrust.SctFormat;
+
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -12,11 +14,11 @@ import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.Wire;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
 import org.trusthub.security.wss.sct.SecurityContext;

@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.dpws;
 
+import org.trusthub.offload.wstrust.SctFormat;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.offload.internal.hub.WsTrust;
+import org.trusthub.offload.wstrust.WsTrust;
 import org.w3c.dom.Element;
 
 /**
@@ -185,7 +187,18 @@ public final class StsService implements HostedService {
 
     /** RST element in, RSTR collection element out; refusals as {@link OffloadException}. */
     public Element issue(Element rst) {
-        SctFormat.Request r = SctFormat.parse(rst);
+        SctFormat.Request r;
+        try {
+            r = SctFormat.parse(rst);
+        } catch (OffloadException e) {
+            // Refused here, before the token service (which counts its own): counted with the hub's refusals.
+            if (tokens instanceof org.trusthub.offload.internal.hub.OffloadComponent c) {
+                c.countRefusal(e);
+            } else if (tokens instanceof org.trusthub.offload.internal.hub.OffloadHub h) {
+                h.countRefusal(e);
+            }
+            throw e;
+        }
         String rstr = tokens.requestSecurityToken(WsTrust.rst(r.audience(), r.authenticatedRequest()));
         Element cwt = SctFormat.parseText(rstr);
         if (!r.sct()) {

@@ -1,6 +1,8 @@
 package org.trusthub.offload.internal.dpws;
 
-import org.trusthub.offload.internal.hub.WsTrust;
+import org.trusthub.offload.wstrust.SctFormat;
+
+import org.trusthub.offload.wstrust.WsTrust;
 import org.w3c.dom.Element;
 
 /** The WSDL 1.1 of the token service: one request-response operation, Issue, with WS-Trust 1.4's actions. */

@@ -10,11 +10,11 @@ import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.ReplayWindow;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.ReplayWindow;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 
@@ -36,49 +36,44 @@ public final class Gate {
     private final Crypto crypto;
     private final Stats stats;
     private final Map<ThingId, Window> windows = new ConcurrentHashMap<>();
-    private final OffloadState state;
+    /** The keystore replay mark of a thing's request key: the highest request sequence number taken. */
+    public static final String MARK = "offload-requests";
 
-    /** The replay window of one key generation. Synchronise on it. */
+    /**
+     * The replay window of one key generation, in memory; its highest number is the keystore's replay mark of the
+     * request key, which is what survives a restart (a restarted hub refuses everything up to it). Synchronise on it.
+     */
     private static final class Window {
         final KeyGeneration generation;
         final ReplayWindow seen = new ReplayWindow();
 
-        Window(KeyGeneration generation) {
+        Window(KeyGeneration generation, long mark) {
             this.generation = generation;
+            seen.refuseUpTo(mark);
         }
     }
 
     /**
-     * Resumes the recorded marks. A mark of keys the thing no longer has (rotated, re-enrolled or revoked while the
-     * hub was stopped) is dropped: its numbers belong to keys nobody can MAC a request under any more.
+     * Carries over the sequence marks an earlier hub version kept in its own state into the keystore's replay marks,
+     * for the keys they belong to; marks of keys the thing no longer has are dropped (nobody can MAC a request under
+     * those any more).
      */
     public Gate(Keys keys, Crypto crypto, OffloadState state, Stats stats) {
         this.keys = keys;
         this.crypto = crypto;
-        this.state = state;
         this.stats = stats;
-        state.marks().forEach((thing, mark) -> {
+        Map<ThingId, OffloadState.Mark> legacy = state.legacyMarks();
+        legacy.forEach((thing, mark) -> {
             Optional<KeyGeneration> current = keys.currentGeneration(thing);
-            if (current.isEmpty()) {
-                state.resetSequence(thing, null);
-                stats.housekeeping("replay-state-revoked-at-start");
-            } else if (mark.generation() == null || mark.generation().compareTo(current.get()) >= 0) {
-                // A mark of an earlier hub version does not say its generation: kept, for the current one (safe).
-                // So is a mark of keys newer than the keystore's (a keystore restored from an older backup): the
-                // requests it covers may have been made under the current keys.
-                if (mark.generation() != null && !mark.generation().equals(current.get())) {
-                    org.slf4j.LoggerFactory.getLogger(Gate.class).warn("'{}' has {} but the hub recorded requests "
-                            + "under {}: keeping the mark (is the keystore older than the hub's state?)", thing,
-                            current.get(), mark.generation());
-                }
-                Window w = new Window(current.get());
-                w.seen.refuseUpTo(mark.mark());
-                windows.put(thing, w);
-            } else {
-                state.resetSequence(thing, current.get());
-                stats.housekeeping("replay-state-rotated-at-start");
+            // A mark that does not say its generation was recorded before generations were: taken for the current.
+            if (current.isPresent() && (mark.generation() == null || mark.generation().equals(current.get()))) {
+                keys.carryOverMark(thing, MARK, mark.mark());
+                stats.housekeeping("replay-marks-carried-over");
             }
         });
+        if (!legacy.isEmpty()) {
+            state.forgetLegacyMarks();
+        }
     }
 
     /** An authenticated request, not yet committed. */
@@ -102,12 +97,15 @@ public final class Gate {
 
         /**
          * Consumes the sequence number; refuses when a concurrent copy of the request got there first, or when the
-         * thing's keys were replaced since the request was checked. The number is covered by the durable high-water
-         * mark before it counts as used, so a restart never accepts it again.
+         * thing's keys were replaced since the request was checked. A number above the highest taken moves the
+         * keystore's replay mark first (durable before it counts as used; the keystore writes ahead, so not every
+         * request writes), so a restart never accepts it again.
          */
         public void commit() {
-            Window w = windows.compute(thing, (t, old) -> old == null || old.generation.compareTo(generation) < 0
-                    ? new Window(generation) : old);
+            Window w = windows.get(thing);
+            if (w == null || w.generation.compareTo(generation) < 0) {
+                throw stale(thing, generation, w == null ? generation : w.generation);
+            }
             synchronized (w) {
                 if (w.generation.compareTo(generation) > 0) {
                     throw stale(thing, generation, w.generation);
@@ -115,7 +113,9 @@ public final class Gate {
                 if (!w.seen.fresh(seq)) {
                     throw new OffloadException(Refusal.REPLAYED, "request " + seq + " of '" + thing + "' seen before");
                 }
-                state.reserve(thing, generation, seq);
+                if (seq > w.seen.highest() && !keys.advanceMark(thing, generation, MARK, seq)) {
+                    throw new OffloadException(Refusal.REPLAYED, "request " + seq + " of '" + thing + "' seen before");
+                }
                 w.seen.accept(seq);
             }
         }
@@ -141,6 +141,7 @@ public final class Gate {
                 generation = keys.generationOf(dk.get());
                 // Only an authenticated request is a use of the key: a forged one leaves the keystore as it was.
                 keys.recordUse(dk.get());
+                window(dk.get(), generation);
             } catch (OffloadException e) {
                 // The hub keeps no replaced key, so a request made under one fails here as a forgery would.
                 throw notAuthenticated(what);
@@ -149,6 +150,7 @@ public final class Gate {
             Arrays.fill(k, (byte) 0);
             dk.ifPresent(DerivedKey::destroy);
         }
+        stats.authenticated(ThingId.of(kid));
         ThingId thing = keys.operational(kid, "requester");
         CBORObject payload = Cbor.map(Cbor.decode(payloadBytes, what + " payload"), what + " payload");
         long seq = Cbor.uint(payload, Wire.RQ_SEQ, "sequence number");
@@ -170,6 +172,12 @@ public final class Gate {
             }
         }
         return new Admitted(thing, payload, payloadBytes, nonce, seq, generation);
+    }
+
+    /** The thing's window for {@code generation}, started from the keystore's mark when there is none yet. */
+    private void window(DerivedKey key, KeyGeneration generation) {
+        windows.compute(key.thing(), (t, old) -> old == null || old.generation.compareTo(generation) < 0
+                ? new Window(generation, keys.mark(key, MARK)) : old);
     }
 
     /** The one refusal of a request that did not authenticate, whoever its kid names. */
@@ -195,16 +203,17 @@ public final class Gate {
             return;
         }
         Window w = windows.get(thing);
-        boolean dropped = w != null && w.generation.compareTo(current.get()) < 0 && windows.remove(thing, w);
-        if (state.resetSequence(thing, current.get()) || dropped) {
+        if (w != null && w.generation.compareTo(current.get()) < 0 && windows.remove(thing, w)) {
             stats.housekeeping("replay-state-rotated");
         }
     }
 
-    /** Forgets all of a thing's replay state (its keys were revoked). */
+    /**
+     * Forgets a thing's replay window in memory (its keys were revoked; the keystore dropped the marks with them). A
+     * thing that still has its keys gets its window back from the keystore's mark at its next request.
+     */
     public void forget(ThingId thing) {
-        boolean had = windows.remove(thing) != null;
-        if (state.resetSequence(thing, null) || had) {
+        if (windows.remove(thing) != null) {
             stats.housekeeping("replay-state-revoked");
         }
     }

@@ -7,7 +7,7 @@ import java.util.Map;
  * are). Never a key.
  */
 public interface HubDetails {
-    /** Whether epoch keys, sequence marks and groups survive a restart (the keystore and a state directory). */
+    /** Whether epoch keys, token records and groups survive a restart (a state directory; sequence marks always do). */
     boolean durable();
 
     /** How many of the group's kept epochs came back from the keystore when the hub started. */
@@ -16,6 +16,9 @@ public interface HubDetails {
     /** What the hub did to its state on its own (purged, restored), by kind. */
     Map<String, Long> housekeeping();
 
-    /** Requests refused because no grant allows them, by what they asked for ("token", "pairwise-key"). */
+    /**
+     * Requests the security policy refused (or refused because no policy was in force), by what they asked for
+     * ("token", "pairwise-key").
+     */
     Map<String, Long> notGranted();
 }

@@ -19,7 +19,7 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.offload.internal.wire.Crypto;
+import org.trusthub.offload.wire.Crypto;
 
 /**
  * The hub's side of the keys each thing shares with it, and the lifecycle gate: nothing is derived for a thing that
@@ -75,7 +75,7 @@ public final class Keys {
             return Optional.empty();
         }
         try {
-            return Optional.of(keystore.deriveKeyUnrecorded(id, Layer.APPLICATION, org.trusthub.offload.internal
+            return Optional.of(keystore.deriveKeyUnrecorded(id, Layer.APPLICATION, org.trusthub.offload
                     .wire.Wire.MECH_REQUEST, Crypto.KEY));
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
@@ -98,7 +98,7 @@ public final class Keys {
     static byte[] throwawayRequestKey(String kid) {
         byte[] prk = new byte[32];
         THROWAWAY.nextBytes(prk);
-        byte[] info = ("trusthub/v1" + kid + Layer.APPLICATION.name() + org.trusthub.offload.internal.wire.Wire
+        byte[] info = ("trusthub/v1" + kid + Layer.APPLICATION.name() + org.trusthub.offload.wire.Wire
                 .MECH_REQUEST + "________").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
         g.init(HKDFParameters.skipExtractParameters(prk, info));
@@ -106,6 +106,15 @@ public final class Keys {
         g.generateBytes(out, 0, out.length);
         java.util.Arrays.fill(prk, (byte) 0);
         return out;
+    }
+
+    /** Whether the keystore knows the thing and its keys are revoked. */
+    public boolean revoked(ThingId thing) {
+        try {
+            return keystore.metadata(thing).status() == KeyStatus.REVOKED;
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /** Whether the thing is OPERATIONAL with active keys right now. */
@@ -156,6 +165,62 @@ public final class Keys {
                     m.layers().get(Layer.APPLICATION.ordinal()).generation()));
         } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The keystore's replay mark {@code name} of this request key (-1 for none). Refuses as a forgery would when the key
+     * is no longer the thing's.
+     */
+    public long mark(DerivedKey key, String name) {
+        try {
+            return keystore.replayMark(key, name);
+        } catch (KeystoreException | IllegalStateException e) {
+            throw new OffloadException(Refusal.FORGED, "no current keys for '" + key.thing() + "'");
+        }
+    }
+
+    /**
+     * Moves the replay mark {@code name} of the thing's request key of {@code generation} to {@code seq}, durably.
+     *
+     * @return false if the mark is at or above {@code seq} already (a replay)
+     * @throws OffloadException EXPIRED if the thing's keys are no longer of {@code generation}, UNKNOWN_THING if they
+     *         are revoked
+     * @throws KeystoreException if the mark cannot be written (nothing was taken)
+     */
+    public boolean advanceMark(ThingId thing, KeyGeneration generation, String name, long seq) {
+        DerivedKey key = requestKeyOf(thing);
+        try {
+            if (!generationOf(key).equals(generation)) {
+                throw new OffloadException(Refusal.EXPIRED, "request of '" + thing + "' was checked under "
+                        + generation + ", which was replaced by " + generationOf(key) + ": stale, send it again");
+            }
+            return keystore.advanceReplayMark(key, name, seq);
+        } catch (org.trusthub.api.keystore.StaleKeyException e) {
+            throw new OffloadException(Refusal.EXPIRED, "keys of '" + thing + "' were replaced: stale, send it again");
+        } catch (org.trusthub.api.keystore.KeyRevokedException e) {
+            throw new OffloadException(Refusal.UNKNOWN_THING, "keys of '" + thing + "' are revoked");
+        } finally {
+            key.destroy();
+        }
+    }
+
+    /** Raises the thing's current request key's mark {@code name} to at least {@code mark} (an earlier hub's). */
+    public void carryOverMark(ThingId thing, String name, long mark) {
+        DerivedKey key = requestKeyOf(thing);
+        try {
+            keystore.advanceReplayMark(key, name, mark);
+        } finally {
+            key.destroy();
+        }
+    }
+
+    private DerivedKey requestKeyOf(ThingId thing) {
+        try {
+            return keystore.deriveKeyUnrecorded(thing, Layer.APPLICATION, org.trusthub.offload.wire.Wire.MECH_REQUEST,
+                    Crypto.KEY);
+        } catch (KeystoreException | IllegalArgumentException | IllegalStateException e) {
+            throw new OffloadException(Refusal.UNKNOWN_THING, "no keys for '" + thing + "': " + e.getMessage());
         }
     }
 

@@ -24,15 +24,15 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trusthub.api.event.TrustHubEvents;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.offload.GroupInfo;
 import org.trusthub.api.offload.GroupKeyService;
@@ -42,22 +42,25 @@ import org.trusthub.api.offload.OffloadStatistics;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.offload.VerificationService;
-import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.security.SecurityPolicy;
+import org.trusthub.api.security.SecurityProvider;
+import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.storage.StoreException;
 
 /**
- * The offload services as one DS component: configuration, the keystore and the registry around {@link OffloadHub},
- * and the lifecycle and keystore events that take things out of service.
+ * The offload services as one DS component: configuration, the keystore and the registry around {@link OffloadHub}.
+ * It is also the application-layer {@link SecurityProvider} {@value Stats#MECHANISM}: the lifecycle dispatcher calls
+ * {@link #forget} when a thing leaves service, its keys are revoked or its application keys rotate.
  */
 @Component(service = {TokenService.class, VerificationService.class, KeyDistributionService.class,
-    GroupKeyService.class, OffloadStatistics.class, EventHandler.class}, configurationPid = OffloadComponent.PID,
-        immediate = true, property = {EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
-            EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.KEYSTORE_ALL})
+    GroupKeyService.class, OffloadStatistics.class, SecurityProvider.class}, configurationPid = OffloadComponent.PID,
+        immediate = true, property = {SecurityProvider.LAYER + "=APPLICATION",
+            SecurityProvider.MECHANISM + "=" + Stats.MECHANISM})
 @Designate(ocd = OffloadComponent.Config.class)
 public class OffloadComponent implements TokenService, VerificationService, KeyDistributionService, GroupKeyService,
-        OffloadStatistics, EventHandler, HubDetails {
+        OffloadStatistics, SecurityProvider, HubDetails {
 
     public static final String PID = "org.trusthub.offload";
     private static final Logger LOG = LoggerFactory.getLogger(OffloadComponent.class);
@@ -92,8 +95,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         String crlDirectory() default "";
 
         @AttributeDefinition(name = "State directory",
-                description = "Where the hub records request sequence marks, issued tokens and groups so a restart "
-                        + "neither accepts old requests again nor loses groups; empty means "
+                description = "Where the hub records issued tokens and groups so a restart loses neither (request "
+                        + "sequence marks are the keystore's replay marks); empty means "
                         + "${karaf.data}/trusthub/offload. No key is stored there.")
         String stateDirectory() default "";
     }
@@ -104,8 +107,15 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     @Reference
     ThingRegistry registry;
 
-    @Reference
-    OffloadGrants grants;
+    // Asked on every token and pairwise key request; swapped without restarting offload. Absent: refused (POLICY).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityPolicy policy;
+
+    // Every refusal is also counted there; swapped or absent without restarting offload (then counted here only).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecurityRefusals securityRefusals;
 
     // Tests set a clock of their own; DS leaves the system clock.
     Clock clock = Clock.systemUTC();
@@ -118,7 +128,7 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         stateDirectory = stateDirectory(config, context);
         OffloadState state;
         if (stateDirectory == null) {
-            LOG.warn("No state directory (karaf.data unset): a restart forgets request sequence numbers and groups");
+            LOG.warn("No state directory (karaf.data unset): a restart forgets issued tokens and groups");
             state = OffloadState.inMemory();
         } else {
             // A store that cannot be opened fails activation: serving with empty replay state would accept old
@@ -131,7 +141,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
             }
         }
         hub = new OffloadHub(keystore, registry, clock, settings(config), state);
-        hub.grants(grants::table);
+        hub.policy(() -> policy);
+        hub.refusals(() -> securityRefusals);
         hub.revocationLists(loadCrls(crlDirectory(config, context)));
         LOG.info("Offload services started: tokens live {} s, pairwise keys {} s, epoch window {}",
                 config.tokenLifetimeSeconds(), config.pairwiseLifetimeSeconds(), config.epochWindow());
@@ -207,25 +218,24 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
     }
 
     @Override
-    public void handleEvent(Event event) {
-        Object thing = event.getProperty(TrustHubEvents.THING);
-        if (!(thing instanceof String text) || !ThingId.isValid(text)) {
+    public Layer layer() {
+        return Layer.APPLICATION;
+    }
+
+    @Override
+    public String mechanism() {
+        return Stats.MECHANISM;
+    }
+
+    @Override
+    public void forget(ThingId thing) {
+        OffloadHub h = hub;
+        if (h == null) {
             return;
         }
-        ThingId id = ThingId.of(text);
-        String topic = event.getTopic();
-        if (topic.startsWith(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX)) {
-            Object to = event.getProperty(TrustHubEvents.TO_STATE);
-            if (to != null && !LifecycleState.OPERATIONAL.name().equals(to.toString())) {
-                List<String> groups = hub.thingLeftService(id);
-                if (!groups.isEmpty()) {
-                    LOG.info("Thing {} left service ({}): removed from groups {}, which re-keyed", id, to, groups);
-                }
-            }
-        } else if (TrustHubEvents.KEYS_REVOKED.equals(topic)) {
-            hub.keysRevoked(id);
-        } else if (TrustHubEvents.KEYS_ROTATED.equals(topic) || TrustHubEvents.KEYS_ENROLLED.equals(topic)) {
-            hub.keysChanged(id);
+        List<String> groups = h.forget(thing);
+        if (!groups.isEmpty()) {
+            LOG.info("Thing {} left service: removed from groups {}, which re-keyed", thing, groups);
         }
     }
 

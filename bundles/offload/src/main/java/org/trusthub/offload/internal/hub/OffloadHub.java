@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.time.Clock;
@@ -21,9 +23,9 @@ import org.trusthub.api.offload.TokenService;
 import org.trusthub.api.offload.VerificationService;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.internal.pkix.PathCheck;
-import org.trusthub.offload.internal.wire.Crypto;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.pkix.PathCheck;
+import org.trusthub.offload.wire.Crypto;
 
 /**
  * Every offload service over one keystore and registry, without OSGi: the DS component, the tests and the
@@ -78,8 +80,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
         Crypto crypto = new Crypto(hubOps, random);
         keys = new Keys(keystore, registry);
         gate = new Gate(keys, crypto, state, stats);
-        // Groups are made below; a request reaches groupMembers only once the hub is built.
-        authorization = new Authorization(stats, this::groupMembers);
+        authorization = new Authorization(stats);
         tokens = new TokenIssuer(gate, keys, crypto, clock, stats, settings.tokenLifetime(), state, authorization);
         verifier = new Verifier(gate, keys, crypto, clock, stats,
                 new PathCheck(settings.signatureAlgorithms(), settings.minRsaBits()), () -> crls);
@@ -94,10 +95,6 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
                     tokens.forget(t);
                     stats.housekeeping("tokens-revoked-at-start");
                 });
-    }
-
-    private Set<ThingId> groupMembers(String group) {
-        return groups.group(group).<Set<ThingId>>map(GroupInfo::members).orElse(Set.of());
     }
 
     OffloadState state() {
@@ -124,16 +121,19 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     }
 
     /**
-     * Where the grants in force come from (read on every token and pairwise key request); until this is called, and
-     * whenever it yields nothing, no grant exists and every such request is refused.
+     * Where the security policy in force comes from (read on every token and pairwise key request); until this is
+     * called, and whenever it yields {@code null}, every such request is refused (fail closed).
      */
-    public void grants(java.util.function.Supplier<GrantTable> source) {
+    public void policy(java.util.function.Supplier<org.trusthub.api.security.SecurityPolicy> source) {
         authorization.source(source);
     }
 
-    /** The grants in force. */
-    public GrantTable grants() {
-        return authorization.table();
+    /**
+     * Where refusals are reported besides offload's own counts (read at every refusal); until this is called, and
+     * whenever it yields {@code null}, they are only counted here.
+     */
+    public void refusals(java.util.function.Supplier<org.trusthub.api.security.SecurityRefusals> sink) {
+        stats.sink(sink);
     }
 
     @Override
@@ -150,6 +150,29 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
     /** The hub's own cryptographic work. */
     public OpCounter hubOps() {
         return hubOps;
+    }
+
+    /**
+     * Drops what the hub holds for a thing, by its state now (so the order and repetition of calls do not matter, and
+     * an unknown thing is fine): a thing whose keys are revoked (or unknown) loses its replay window; a thing still
+     * holding its keys loses the window of keys it no longer has; a thing not in service loses its token records and
+     * leaves its groups, which re-key. A group's own id is left alone.
+     *
+     * @return the groups it left
+     */
+    public List<String> forget(ThingId thing) {
+        if (vault.isGroupId(thing)) {
+            return List.of();
+        }
+        if (keys.currentGeneration(thing).isEmpty()) {
+            if (keys.revoked(thing)) {
+                return keysRevoked(thing);
+            }
+            gate.forget(thing);
+        } else {
+            gate.keysChanged(thing);
+        }
+        return thingLeftService(thing);
     }
 
     /**
@@ -202,19 +225,21 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] requestToken(byte[] request) {
-        return tokens.requestToken(request);
+        return stats.serve(() -> tokens.requestToken(request));
     }
 
     @Override
     public String requestSecurityToken(String rst) {
-        try {
-            WsTrust.Rst r = WsTrust.parse(rst);
-            TokenIssuer.Issued i = tokens.issue(r.request(), "ws-trust", r.appliesTo());
-            return WsTrust.rstr(i.record().audience().value(), i.token(), i.confirmation(), i.record().issued(),
-                    i.record().expires());
-        } catch (OffloadException e) {
-            throw stats.refused(e);
-        }
+        return stats.serve(() -> {
+            try {
+                WsTrust.Rst r = WsTrust.parse(rst);
+                TokenIssuer.Issued i = tokens.issue(r.request(), "ws-trust", r.appliesTo());
+                return WsTrust.rstr(i.record().audience().value(), i.token(), i.confirmation(), i.record().issued(),
+                        i.record().expires());
+            } catch (OffloadException e) {
+                throw stats.refused(e);
+            }
+        });
     }
 
     @Override
@@ -224,12 +249,12 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] verify(byte[] request) {
-        return verifier.verify(request);
+        return stats.serve(() -> verifier.verify(request));
     }
 
     @Override
     public byte[] requestPairwiseKey(byte[] request) {
-        return pairwise.requestPairwiseKey(request);
+        return stats.serve(() -> pairwise.requestPairwiseKey(request));
     }
 
     @Override
@@ -264,7 +289,7 @@ public final class OffloadHub implements TokenService, VerificationService, KeyD
 
     @Override
     public byte[] requestGroupKeys(byte[] request) {
-        return groups.requestGroupKeys(request);
+        return stats.serve(() -> groups.requestGroupKeys(request));
     }
 
     @Override

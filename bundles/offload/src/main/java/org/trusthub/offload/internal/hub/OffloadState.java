@@ -21,24 +21,17 @@ import org.trusthub.storage.StoreException;
 import com.upokecenter.cbor.CBORObject;
 
 /**
- * What the hub must remember across a restart: per thing and key generation a request sequence high-water mark, the
- * issued tokens until they expire, and each group's members and kept epochs (number, members, start). Kept in a
- * {@link RecordStore} (crash-safe journal and snapshot); a write is durable before the request it belongs to is
- * answered.
+ * What the hub must remember across a restart besides the keystore: the issued tokens until they expire, and each
+ * group's members and kept epochs (number, members, start). Kept in a {@link RecordStore} (crash-safe journal and
+ * snapshot); a write is durable before the request it belongs to is answered. Request sequence marks are the
+ * keystore's replay marks ({@link Gate#MARK}); the marks earlier versions recorded here are read once, handed to the
+ * keystore ({@link #legacyMarks}) and dropped.
  *
  * <p>No key is stored here, so the store needs no secret and is sealed with {@link ChecksumSealer} only: the epoch
  * keys are stored keys in the keystore ({@link EpochVault}), encrypted under its master key, and this store only
  * says which epochs exist.
- *
- * <p>Sequence numbers are reserved ahead: a write happens only when a thing's request number passes its recorded mark,
- * and then records {@code seq + RESERVE}. Every number ever accepted is at most the recorded mark (the mark is on disk
- * before the request is admitted), and a restarted hub refuses everything up to the mark, so it never accepts an old
- * request again; it may refuse up to {@code RESERVE} fresh numbers the thing had not used yet, which costs the thing a
- * retry with a higher number, never a key or a message.
  */
 public final class OffloadState implements AutoCloseable {
-    /** How far ahead of an accepted sequence number the recorded mark goes: one write per this many requests. */
-    public static final long RESERVE = 16;
     static final String STORE_NAME = "offload";
 
     private static final int SEQ = 1;
@@ -47,7 +40,8 @@ public final class OffloadState implements AutoCloseable {
     private static final int TOKENS_DROPPED = 4;
     private static final int GROUP = 5;
     private static final int GROUP_DELETED = 6;
-    // Written since marks and epochs are kept per key generation; SEQ and GROUP of earlier runs are still read.
+    // SEQ, SEQ_RESET and SEQ_GEN (sequence marks) are no longer written, only read to carry them to the keystore;
+    // GROUP of earlier runs is still read.
     private static final int SEQ_GEN = 7;
     private static final int GROUP_EPOCHS = 8;
 
@@ -70,8 +64,8 @@ public final class OffloadState implements AutoCloseable {
     }
 
     /**
-     * A recorded high-water mark and the key generation it belongs to ({@code null} for marks recorded before
-     * generations were: they are taken to belong to whatever generation the thing has when the hub starts).
+     * A high-water mark an earlier hub version recorded, and the key generation it belongs to ({@code null} for marks
+     * recorded before generations were: they are taken to belong to whatever generation the thing has).
      */
     public record Mark(long mark, KeyGeneration generation) {
     }
@@ -109,12 +103,17 @@ public final class OffloadState implements AutoCloseable {
         return store != null;
     }
 
-    /**
-     * The recorded sequence marks: a restarted hub refuses every request number up to its thing's mark, as long as
-     * the thing still has the keys the mark belongs to.
-     */
-    public synchronized Map<ThingId, Mark> marks() {
+    /** The sequence marks an earlier hub version recorded here, to be carried over to the keystore. */
+    public synchronized Map<ThingId, Mark> legacyMarks() {
         return Map.copyOf(marks);
+    }
+
+    /** Drops the legacy marks (carried over): the store is rewritten without them. */
+    public synchronized void forgetLegacyMarks() {
+        marks.clear();
+        if (store != null) {
+            compact();
+        }
     }
 
     /** The recorded tokens that have not expired. */
@@ -125,41 +124,6 @@ public final class OffloadState implements AutoCloseable {
 
     public synchronized List<GroupRecord> groups() {
         return List.copyOf(groups.values());
-    }
-
-    /**
-     * Makes sure {@code seq} of key generation {@code generation} is covered by the thing's recorded mark before it
-     * is accepted; writes a new mark {@code RESERVE} ahead when it is not (or when the mark belongs to other keys).
-     *
-     * @throws UncheckedIOException if the mark cannot be written: the request must then be refused
-     */
-    public synchronized void reserve(ThingId thing, KeyGeneration generation, long seq) {
-        if (store == null) {
-            return;
-        }
-        Mark mark = marks.get(thing);
-        if (mark != null && generation.equals(mark.generation()) && seq <= mark.mark()) {
-            return;
-        }
-        long next = seq > Long.MAX_VALUE - RESERVE ? Long.MAX_VALUE : seq + RESERVE;
-        write(seqRecord(thing, new Mark(next, generation)));
-        marks.put(thing, new Mark(next, generation));
-    }
-
-    /**
-     * The thing's keys changed: its mark goes unless it belongs to {@code keep} (the thing's current keys, or
-     * {@code null} when it has none).
-     *
-     * @return whether a mark was removed
-     */
-    public synchronized boolean resetSequence(ThingId thing, KeyGeneration keep) {
-        Mark m = marks.get(thing);
-        if (store == null || m == null || (keep != null && keep.equals(m.generation()))) {
-            return false;
-        }
-        write(record(SEQ_RESET, thing.value()));
-        marks.remove(thing);
-        return true;
     }
 
     public synchronized void tokenIssued(IssuedToken t) {
@@ -219,7 +183,6 @@ public final class OffloadState implements AutoCloseable {
     private void compact() {
         dropExpired(clock.instant());
         List<byte[]> all = new ArrayList<>();
-        marks.forEach((t, m) -> all.add(seqRecord(t, m).EncodeToBytes()));
         tokens.values().forEach(t -> all.add(record(TOKEN, t.id(), t.client().value(), t.audience().value(),
                 t.scope(), t.profile(), t.issued().toEpochMilli(), t.expires().toEpochMilli()).EncodeToBytes()));
         groups.values().forEach(g -> all.add(groupRecord(g).EncodeToBytes()));
@@ -283,11 +246,6 @@ public final class OffloadState implements AutoCloseable {
         CBORObject a = CBORObject.NewArray();
         things.forEach(t -> a.Add(t.value()));
         return a;
-    }
-
-    private static CBORObject seqRecord(ThingId thing, Mark m) {
-        return m.generation() == null ? record(SEQ, thing.value(), m.mark())
-                : record(SEQ_GEN, thing.value(), m.mark(), m.generation().enrolled(), m.generation().generation());
     }
 
     private static CBORObject groupRecord(GroupRecord g) {

@@ -8,10 +8,10 @@ import java.util.Arrays;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 

@@ -20,11 +20,11 @@ import java.util.function.Supplier;
 import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
-import org.trusthub.offload.internal.pkix.PathCheck;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.pkix.PathCheck;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 

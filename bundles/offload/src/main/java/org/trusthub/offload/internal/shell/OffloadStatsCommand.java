@@ -38,7 +38,7 @@ public class OffloadStatsCommand implements Action {
             System.out.printf("  %-16s %d%n", e.getKey().name(), e.getValue());
         }
         if (stats instanceof HubDetails d) {
-            System.out.println("Refused for want of a grant (POLICY, see trusthub:grant-list):");
+            System.out.println("Refused by the security policy (POLICY, see trusthub:policy-list):");
             Map<String, Long> denied = d.notGranted();
             if (denied.isEmpty()) {
                 System.out.println("  nothing");

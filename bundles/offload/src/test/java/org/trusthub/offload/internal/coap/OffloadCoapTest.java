@@ -38,14 +38,14 @@ import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.Verdict;
 import org.trusthub.offload.device.coap.CoapHubLink;
 import org.trusthub.offload.device.coap.CoapHubLink.Security;
-import org.trusthub.offload.internal.hub.GrantTable;
+import org.trusthub.offload.internal.hub.FakePolicy;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.Pki;
 import org.trusthub.security.oscore.internal.OscoreComponent;
@@ -63,8 +63,9 @@ class OffloadCoapTest {
     ThingRegistryCore registry;
     CoapBindingComponent binding;
     /** What the tests below use, and nothing more. */
-    static final GrantTable GRANTS = GrantTable.parse("token client-1 valve-1 write", "pair lamp-a lamp-b",
-            "token meter-a meter-b read", "token meter-c meter-d read", "token meter-e meter-f read");
+    final FakePolicy policy = new FakePolicy().allowToken("client-1", "valve-1", "write").allowPair("lamp-a", "lamp-b")
+            .allowToken("meter-a", "meter-b", "read").allowToken("meter-c", "meter-d", "read")
+            .allowToken("meter-e", "meter-f", "read");
     OffloadHub hub;
     final SecureRandom random = new SecureRandom();
     final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -76,7 +77,7 @@ class OffloadCoapTest {
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
                 new OscoreComponent(keys, registry), CoapTestPeers.config(false, 0));
         hub = new OffloadHub(keys, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
-        hub.grants(() -> GRANTS);
+        hub.policy(() -> policy);
         assertTrue(binding.contribute(new OffloadResources(hub, hub, hub, hub, hub::countRefusal), "offload"));
     }
 
@@ -260,7 +261,7 @@ class OffloadCoapTest {
     }
 
     @Test
-    void whatNoGrantAllowsIsForbiddenOverCoapCountedAndIssuesNothing() {
+    void whatThePolicyRefusesIsForbiddenOverCoapCountedAndIssuesNothing() {
         Device a = operational("meter-a");
         Device b = operational("meter-b");
         CoapHubLink lb = link(b, Security.DTLS_PSK);
@@ -274,7 +275,8 @@ class OffloadCoapTest {
         assertEquals(java.util.Map.of("token", 1L, "pairwise-key", 1L), hub.notGranted());
         assertTrue(hub.issued().isEmpty(), "nothing issued: " + hub.issued());
         assertTrue(hub.issuedTokens().isEmpty());
-        // What is granted goes through on the same hub.
+        assertEquals(List.of("token meter-b meter-a [read]", "pair meter-b meter-a"), policy.asked);
+        // What the policy allows goes through on the same hub.
         link(a, Security.DTLS_PSK).token(b.model().id(), "read");
         assertEquals(1L, hub.issued().get("token"));
     }

@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.xml.namespace.QName;
@@ -20,24 +22,28 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
+import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.WsTrustClient;
-import org.trusthub.offload.internal.dpws.SctFormat;
+import org.trusthub.offload.wstrust.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
 
 /**
- * A thing gets only what a grant allows, on every path (ACE token, WS-Trust, DPWS offload-sts, pairwise keys), and a
- * request no grant allows changes nothing: no sequence number, no token record, nothing issued.
+ * A thing gets only what the security policy allows, on every path (ACE token, WS-Trust, DPWS offload-sts, pairwise
+ * keys); the policy is asked only once the request authenticated, and a request it refuses changes nothing: no
+ * sequence number, no token record, nothing issued. With no policy service everything is refused (fail closed). Which
+ * rules allow what is the policy bundle's business (and tests); here a {@link FakePolicy} answers.
  */
 class AuthorizationTest {
     @TempDir
     Path dir;
     Fixture f;
     OffloadHub hub;
-    final AtomicReference<GrantTable> grants = new AtomicReference<>(GrantTable.EMPTY);
+    final AtomicReference<SecurityPolicy> source = new AtomicReference<>();
+    FakePolicy policy = new FakePolicy();
     ConstrainedDevice sensor;
     ConstrainedDevice lock;
     ConstrainedDevice lamp;
@@ -46,7 +52,8 @@ class AuthorizationTest {
     void setUp() throws Exception {
         f = new Fixture(dir);
         hub = f.durableHub(dir.resolve("state"));
-        hub.grants(grants::get);
+        source.set(policy);
+        hub.policy(source::get);
         sensor = f.operational("sensor-1");
         lock = f.operational("lock-1");
         lamp = f.operational("lamp-1");
@@ -58,63 +65,77 @@ class AuthorizationTest {
         f.close();
     }
 
-    private void refusedForWantOfAGrant(Executable request) {
+    private void refusedByPolicy(Executable request) {
         assertEquals(Refusal.POLICY, assertThrows(OffloadException.class, request).refusal());
         assertTrue(hub.issued().isEmpty(), "nothing issued: " + hub.issued());
         assertTrue(hub.issuedTokens().isEmpty());
         assertTrue(hub.state().tokens().isEmpty());
-        assertFalse(hub.state().marks().containsKey(sensor.id()), "no sequence number consumed");
-        assertFalse(hub.state().marks().containsKey(lamp.id()), "no sequence number consumed");
+        assertEquals(-1L, f.mark(sensor.id()), "no sequence number consumed");
+        assertEquals(-1L, f.mark(lamp.id()), "no sequence number consumed");
     }
 
     @Test
-    void aTokenNoGrantAllowsIsRefusedCountedAndChangesNothingThenTheGrantedOneIsIssued() {
-        byte[] unlock = sensor.requestToken(lock.id(), "unlock");
-        refusedForWantOfAGrant(() -> hub.requestToken(unlock));
-        grants.set(GrantTable.parse("token sensor-1 lock-1 read"));
-        refusedForWantOfAGrant(() -> hub.requestToken(unlock));
-        grants.set(GrantTable.parse("token lock-1 sensor-1 unlock, token sensor-1 lamp-1 unlock"));
-        refusedForWantOfAGrant(() -> hub.requestToken(unlock));
-        assertEquals(Map.of("token", 3L), hub.notGranted());
-        assertEquals(3L, hub.refusals().get(Refusal.POLICY));
+    void aTokenThePolicyRefusesIsRefusedCountedAndChangesNothingThenTheAllowedOneIsIssued() {
+        byte[] unlock = sensor.requestToken(lock.id(), "read unlock");
+        refusedByPolicy(() -> hub.requestToken(unlock));
+        policy.allowToken("sensor-1", "lock-1", "read");
+        refusedByPolicy(() -> hub.requestToken(unlock));
+        assertEquals(List.of("token sensor-1 lock-1 [read, unlock]", "token sensor-1 lock-1 [read, unlock]"),
+                policy.asked, "asked for the client, the audience and every scope word");
+        assertEquals(Map.of("token", 2L), hub.notGranted());
+        assertEquals(2L, hub.refusals().get(Refusal.POLICY));
 
-        grants.set(GrantTable.parse("token sensor-1 lock-1 read unlock"));
-        // The very request refused three times: it consumed nothing.
+        policy.allowToken("sensor-1", "lock-1", "unlock");
+        // The very request refused twice: it consumed nothing.
         sensor.acceptTokenResponse(hub.requestToken(unlock));
         assertEquals(1, hub.issuedTokens().size());
-        assertEquals("unlock", hub.issuedTokens().get(0).scope());
-        assertTrue(hub.state().marks().containsKey(sensor.id()));
+        assertEquals("read unlock", hub.issuedTokens().get(0).scope());
+        assertTrue(f.mark(sensor.id()) >= 0);
     }
 
     @Test
-    void aPairwiseKeyNoGrantAllowsIsRefusedCountedAndChangesNothingThenTheGrantedOneIsIssued() {
+    void aPairwiseKeyThePolicyRefusesIsRefusedCountedAndChangesNothingThenTheAllowedOneIsIssued() {
         byte[] rq = lamp.requestPairwiseKey(sensor.id());
-        refusedForWantOfAGrant(() -> hub.requestPairwiseKey(rq));
-        grants.set(GrantTable.parse("pair sensor-1 lamp-1, token lamp-1 sensor-1 *"));
-        refusedForWantOfAGrant(() -> hub.requestPairwiseKey(rq));
+        refusedByPolicy(() -> hub.requestPairwiseKey(rq));
+        policy.allowPair("sensor-1", "lamp-1").allowToken("lamp-1", "sensor-1", "read");
+        refusedByPolicy(() -> hub.requestPairwiseKey(rq));
+        assertEquals(List.of("pair lamp-1 sensor-1", "pair lamp-1 sensor-1"), policy.asked);
         assertEquals(Map.of("pairwise-key", 2L), hub.notGranted());
 
-        grants.set(GrantTable.parse("pair lamp-1 sensor-1"));
+        policy.allowPair("lamp-1", "sensor-1");
         lamp.acceptPairwiseKey(hub.requestPairwiseKey(rq));
         assertEquals(1L, hub.issued().get("pairwise-key"));
     }
 
     @Test
-    void aGroupGrantFollowsTheGroupsMembers() {
-        grants.set(GrantTable.parse("token @hall lock-1 read"));
-        refusedForWantOfAGrant(() -> hub.requestToken(sensor.requestToken(lock.id(), "read")));
-        hub.create("hall", Set.of(sensor.id(), lamp.id()));
+    void withoutAPolicyServiceEveryTokenAndPairwiseKeyIsRefused() throws Exception {
+        source.set(null);
+        refusedByPolicy(() -> hub.requestToken(sensor.requestToken(lock.id(), "read")));
+        refusedByPolicy(() -> hub.requestPairwiseKey(lamp.requestPairwiseKey(sensor.id())));
+        refusedByPolicy(() -> hub.requestSecurityToken(WsTrust.rst(lock.id().value(),
+                sensor.requestToken(lock.id(), "invoke"))));
+        assertEquals(Map.of("token", 2L, "pairwise-key", 1L), hub.notGranted());
+
+        // A policy service arriving is used at once, without a restart.
+        source.set(FakePolicy.allowingEverything());
         sensor.acceptTokenResponse(hub.requestToken(sensor.requestToken(lock.id(), "read")));
-        hub.leave("hall", sensor.id());
-        assertEquals(Refusal.POLICY, assertThrows(OffloadException.class,
-                () -> hub.requestToken(sensor.requestToken(lock.id(), "read"))).refusal());
-        lamp.acceptTokenResponse(hub.requestToken(lamp.requestToken(lock.id(), "read")));
-        assertEquals(Map.of("token", 2L), hub.notGranted());
     }
 
     @Test
-    void wsTrustAndTheDpwsTokenServiceAskTheSameGrants() throws Exception {
-        refusedForWantOfAGrant(() -> hub.requestSecurityToken(WsTrust.rst(lock.id().value(),
+    void thePolicyIsAskedOnlyOnceTheRequestAuthenticated() {
+        ConstrainedDevice forger = ConstrainedDevice.bootstrap(sensor.id(), new byte[32], 1, f.clock,
+                new java.security.SecureRandom());
+        assertEquals(Refusal.FORGED, assertThrows(OffloadException.class,
+                () -> hub.requestToken(forger.requestToken(lock.id(), "read"))).refusal());
+        assertEquals(Refusal.FORGED, assertThrows(OffloadException.class,
+                () -> hub.requestPairwiseKey(forger.requestPairwiseKey(lock.id()))).refusal());
+        assertTrue(policy.asked.isEmpty(), "asked: " + policy.asked);
+        assertTrue(hub.notGranted().isEmpty());
+    }
+
+    @Test
+    void wsTrustAndTheDpwsTokenServiceAskTheSamePolicy() throws Exception {
+        refusedByPolicy(() -> hub.requestSecurityToken(WsTrust.rst(lock.id().value(),
                 sensor.requestToken(lock.id(), "invoke"))));
         StsService sts = new StsService(hub);
         WsTrustClient client = new WsTrustClient(sensor, java.time.Duration.ofMinutes(5));
@@ -122,12 +143,13 @@ class AuthorizationTest {
                 Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty());
         HostedServiceException e = assertThrows(HostedServiceException.class, () -> sts.invoke(call));
         assertEquals(new QName(WsTrust.WST, "InvalidRequest"), e.subcode());
-        assertTrue(e.getMessage().contains("no grant lets 'sensor-1' get a token for 'lock-1' with scope 'invoke'"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("the security policy does not let 'sensor-1' get a token for 'lock-1' "
+                + "with scope 'invoke'"), e.getMessage());
+        assertEquals(List.of("token sensor-1 lock-1 [invoke]", "token sensor-1 lock-1 [invoke]"), policy.asked);
         assertEquals(Map.of("token", 2L), hub.notGranted());
         assertTrue(hub.issuedTokens().isEmpty());
 
-        grants.set(GrantTable.parse("token sensor-1 lock-1 invoke"));
+        policy.allowToken("sensor-1", "lock-1", "invoke");
         HostedRequest again = new HostedRequest(ThingId.of("hub-device"), SctFormat.ISSUE_ACTION,
                 Optional.of(client.requestSecurityToken(lock.id(), "invoke")), Optional.empty());
         client.acceptResponse(sts.invoke(again).body().orElseThrow());
@@ -135,16 +157,16 @@ class AuthorizationTest {
     }
 
     @Test
-    void aClientWithoutAGrantLearnsNothingAboutTheAudienceOrPeerItNames() {
+    void aClientThePolicyRefusesLearnsNothingAboutTheAudienceOrPeerItNames() {
         ThingId ghost = ThingId.of("ghost-1");
-        refusedForWantOfAGrant(() -> hub.requestToken(sensor.requestToken(ghost, "read")));
-        refusedForWantOfAGrant(() -> hub.requestPairwiseKey(sensor.requestPairwiseKey(ghost)));
-        refusedForWantOfAGrant(() -> hub.requestSecurityToken(WsTrust.rst(ghost.value(),
+        refusedByPolicy(() -> hub.requestToken(sensor.requestToken(ghost, "read")));
+        refusedByPolicy(() -> hub.requestPairwiseKey(sensor.requestPairwiseKey(ghost)));
+        refusedByPolicy(() -> hub.requestSecurityToken(WsTrust.rst(ghost.value(),
                 sensor.requestToken(ghost, "read"))));
         assertEquals(Map.of("token", 2L, "pairwise-key", 1L), hub.notGranted());
 
-        // Once granted, the audience's and the peer's state is checked as before.
-        grants.set(GrantTable.parse("token sensor-1 * read, pair sensor-1 *"));
+        // Once allowed, the audience's and the peer's state is checked as before.
+        policy.allowToken("sensor-1", "ghost-1", "read").allowPair("sensor-1", "ghost-1");
         assertEquals(Refusal.UNKNOWN_THING, assertThrows(OffloadException.class,
                 () -> hub.requestToken(sensor.requestToken(ghost, "read"))).refusal());
         assertEquals(Refusal.UNKNOWN_THING, assertThrows(OffloadException.class,
@@ -153,8 +175,8 @@ class AuthorizationTest {
     }
 
     @Test
-    void noWildcardGrantsAThingATokenForItselfOrAKeyWithItself() {
-        grants.set(GrantTable.parse("token * * *, pair * *"));
+    void noPolicyGrantsAThingATokenForItselfOrAKeyWithItself() {
+        source.set(FakePolicy.allowingEverything());
         assertEquals(Refusal.WRONG_BINDING, assertThrows(OffloadException.class,
                 () -> hub.requestToken(sensor.requestToken(sensor.id(), "read"))).refusal());
         assertEquals(Refusal.WRONG_BINDING, assertThrows(OffloadException.class,

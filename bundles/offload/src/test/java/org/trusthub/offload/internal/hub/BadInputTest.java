@@ -85,7 +85,7 @@ class BadInputTest {
         f.hub.requestToken(fresh.requestToken(server.id(), "write"));
         var used = f.keystore.metadata(fresh.id()).layers().get(appLayer);
         assertEquals(f.clock.instant(), used.lastUsed());
-        assertTrue(used.mechanisms().contains(org.trusthub.offload.internal.wire.Wire.MECH_REQUEST), used.toString());
+        assertTrue(used.mechanisms().contains(org.trusthub.offload.wire.Wire.MECH_REQUEST), used.toString());
         assertFalse(f.keystore.discardEnrollment(fresh.id()), "the genuine request's key use is durable");
     }
 

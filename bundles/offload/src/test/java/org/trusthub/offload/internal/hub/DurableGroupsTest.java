@@ -115,7 +115,7 @@ class DurableGroupsTest {
             fetch(hub, c, "hall");
             assertEquals(2, hub.leave("hall", c.id()).epoch());
         }
-        for (int i = 0; i < OffloadState.RESERVE; i++) {
+        for (int i = 0; i < org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION; i++) {
             c.requestGroupKeys("hall"); // past the numbers reserved before the restart
         }
         try (OffloadHub hub = f.durableHub(state)) {

@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +23,7 @@ import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.WsTrustClient;
-import org.trusthub.offload.internal.dpws.SctFormat;
+import org.trusthub.offload.wstrust.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
 
 /**

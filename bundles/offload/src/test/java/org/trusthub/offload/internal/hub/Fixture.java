@@ -37,21 +37,37 @@ final class Fixture implements AutoCloseable {
                 });
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, clock);
         hub = new OffloadHub(keystore, registry, clock, settings);
-        hub.grants(() -> ANY);
+        hub.policy(() -> ANY);
     }
 
     /**
-     * Grants every token and pairwise key: for the tests of everything but authorization (AuthorizationTest starts
-     * from no grant).
+     * Allows every token and pairwise key: for the tests of everything but authorization (AuthorizationTest starts
+     * from a policy that allows nothing).
      */
-    static final GrantTable ANY = GrantTable.parse("token * * *", "pair * *");
+    static final FakePolicy ANY = FakePolicy.allowingEverything();
 
     /** A hub over the same keystore and registry that records its state in {@code stateDirectory}. */
     OffloadHub durableHub(Path stateDirectory) throws Exception {
         OffloadHub h = new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
                 OffloadState.open(stateDirectory, clock));
-        h.grants(() -> ANY);
+        h.policy(() -> ANY);
         return h;
+    }
+
+    /** The keystore's replay mark of the thing's offload requests (-1 for none), as a restarted hub finds it. */
+    long mark(ThingId thing) {
+        return mark(keystore, thing);
+    }
+
+    static long mark(org.trusthub.api.keystore.ThingKeyStore keystore, ThingId thing) {
+        org.trusthub.api.keystore.DerivedKey k = keystore.deriveKeyUnrecorded(thing,
+                org.trusthub.api.keystore.Layer.APPLICATION, org.trusthub.offload.wire.Wire.MECH_REQUEST,
+                org.trusthub.offload.wire.Crypto.KEY);
+        try {
+            return keystore.replayMark(k, Gate.MARK);
+        } finally {
+            k.destroy();
+        }
     }
 
     /** An enrolled thing, moved to OPERATIONAL, and the device holding its root secret. */

@@ -20,9 +20,9 @@ import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounter;
-import org.trusthub.offload.internal.wire.Crypto;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.OpCounter;
+import org.trusthub.offload.wire.Crypto;
+import org.trusthub.offload.wire.Wire;
 
 /**
  * Replay state per (thing, key generation): a rotation or re-bootstrap of the thing's application layer starts a
@@ -71,19 +71,19 @@ class GenerationReplayTest {
         }
         rebootstrap(a); // every layer to generation 2; the hub hears nothing
         ConstrainedDevice renewed = f.rebootstrapped(a, 2);
+        byte[] first = renewed.requestToken(b.id(), "read");
         try (OffloadHub hub = f.durableHub(state)) {
-            assertEquals(1L, hub.housekeeping().get("replay-state-rotated-at-start"));
+            assertEquals(-1L, f.mark(a.id()), "the keystore's mark went with the replaced keys");
             // sequence number 0 under the new keys: taken at once, no lock-out until 36
-            renewed.acceptTokenResponse(hub.requestToken(renewed.requestToken(b.id(), "read")));
+            renewed.acceptTokenResponse(hub.requestToken(first));
             byte[] old = oldKeys;
             OffloadException e = refused(() -> hub.requestToken(old));
             assertEquals(Refusal.FORGED, e.refusal(), e.getMessage());
             assertTrue(e.getMessage().contains("replaced keys is stale"), e.getMessage());
         }
-        byte[] first = renewed.requestToken(b.id(), "read");
         try (OffloadHub hub = f.durableHub(state)) {
             // the mark of generation 2 was recorded and holds across the next restart
-            assertEquals(null, hub.housekeeping().get("replay-state-rotated-at-start"));
+            assertEquals(0L, f.mark(a.id()));
             assertEquals(Refusal.REPLAYED, refused(() -> hub.requestToken(first)).refusal());
         }
     }
@@ -104,24 +104,23 @@ class GenerationReplayTest {
         assertEquals(1, f.keystore.metadata(a.id()).layers().get(Layer.APPLICATION.ordinal()).generation());
         ConstrainedDevice again = ConstrainedDevice.bootstrap(a.id(), fresh, 1, f.clock, new SecureRandom());
         try (OffloadHub hub = f.durableHub(state)) {
-            assertEquals(1L, hub.housekeeping().get("replay-state-rotated-at-start"));
+            assertEquals(-1L, f.mark(a.id()), "a recommissioned thing's keys start with no mark");
             again.acceptTokenResponse(hub.requestToken(again.requestToken(b.id(), "read")));
         }
     }
 
     @Test
-    void aThingRevokedWhileTheHubIsStoppedHasItsStatePurgedAndCountedAtStart() throws Exception {
+    void aThingRevokedWhileTheHubIsStoppedHasItsTokensPurgedAndCountedAtStart() throws Exception {
         try (OffloadHub hub = f.durableHub(state)) {
             hub.requestToken(a.requestToken(b.id(), "read"));
             hub.requestToken(b.requestToken(a.id(), "read"));
         }
         f.registry.transition(a.id(), Transition.DECOMMISSION);
         try (OffloadHub hub = f.durableHub(state)) {
-            assertEquals(1L, hub.housekeeping().get("replay-state-revoked-at-start"));
             assertEquals(1L, hub.housekeeping().get("tokens-revoked-at-start"));
             assertTrue(hub.issuedTokens().isEmpty(), "both tokens involve a");
             // b's own mark stays
-            assertEquals(Set.of(b.id()), hub.state().marks().keySet());
+            assertEquals(0L, f.mark(b.id()));
         }
     }
 
@@ -142,7 +141,7 @@ class GenerationReplayTest {
                     .refusal());
         }
         try (OffloadState s = OffloadState.open(state, f.clock)) {
-            assertFalse(s.marks().containsKey(a.id()));
+            assertTrue(s.legacyMarks().isEmpty());
             assertTrue(s.tokens().isEmpty());
         }
     }

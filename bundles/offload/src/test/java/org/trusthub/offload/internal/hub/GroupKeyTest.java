@@ -17,7 +17,7 @@ import org.trusthub.api.offload.GroupInfo;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 
 class GroupKeyTest {
     @TempDir

@@ -21,6 +21,7 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
+import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
 
@@ -87,14 +88,8 @@ class OffloadComponentTest {
         component.keystore = f.keystore;
         component.registry = f.registry;
         component.clock = f.clock;
-        component.grants = grantingEverything();
-    }
-
-    /** These tests are about everything but authorization (OffloadGrantsTest): every token and key is granted. */
-    static OffloadGrants grantingEverything() {
-        ConfigAdminStub configAdmin = new ConfigAdminStub();
-        configAdmin.store(Fixture.ANY.toString());
-        return configAdmin.activate();
+        // These tests are about everything but authorization (AuthorizationTest): every token and key is allowed.
+        component.policy = Fixture.ANY;
     }
 
     @AfterEach
@@ -134,32 +129,65 @@ class OffloadComponentTest {
     }
 
     @Test
-    void aThingLeavingServiceIsExpelledFromItsGroupsWhichRekey() {
+    void itIsTheApplicationLayerSecurityProviderAceOffload() throws Exception {
+        assertEquals(Layer.APPLICATION, component.layer());
+        assertEquals("ace-offload", component.mechanism());
+        // What DS registers, as bnd wrote it (the annotations are not kept at run time).
+        String xml = Files.readString(Path.of("target/classes/OSGI-INF/" + OffloadComponent.class.getName()
+                + ".xml"));
+        assertTrue(xml.contains("interface=\"org.trusthub.api.security.SecurityProvider\""), xml);
+        assertTrue(xml.contains("name=\"trusthub.layer\"") && xml.contains("value=\"APPLICATION\""), xml);
+        assertTrue(xml.contains("name=\"trusthub.mechanism\"") && xml.contains("value=\"ace-offload\""), xml);
+        assertFalse(xml.contains("EventHandler") || xml.contains("event.topics"),
+                "the lifecycle dispatcher calls forget: no event handler of its own");
+        // Before activation, and for an unknown thing after it, forget does nothing and does not fail.
+        component.forget(ThingId.of("nobody"));
+        component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
+        component.forget(ThingId.of("nobody"));
+        assertTrue(component.housekeeping().isEmpty(), component.housekeeping().toString());
+    }
+
+    @Test
+    void forgettingAThingThatLeftServiceExpelsItFromItsGroupsWhichRekey() {
         component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
         ConstrainedDevice a = f.operational("ev-a");
         ConstrainedDevice b = f.operational("ev-b");
+        component.requestToken(a.requestToken(b.id(), "read"));
         component.create("g", Set.of(a.id(), b.id()));
         f.registry.transition(a.id(), Transition.MAINTAIN);
-        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.MAINTAIN), Map.of(
-                TrustHubEvents.THING, a.id().value(), TrustHubEvents.TO_STATE, "MAINTENANCE")));
+        component.forget(a.id());
         assertEquals(Set.of(b.id()), component.group("g").orElseThrow().members());
         assertEquals(2, component.group("g").orElseThrow().epoch());
-        // An event for an operational thing, or with garbage, changes nothing.
-        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.RESUME), Map.of(
-                TrustHubEvents.THING, b.id().value(), TrustHubEvents.TO_STATE, "OPERATIONAL")));
-        component.handleEvent(new Event(TrustHubEvents.KEYS_REVOKED, Map.of(TrustHubEvents.THING, "NOT AN ID")));
+        assertTrue(component.issuedTokens().isEmpty(), "its token records go");
+        // Called again, or for a thing in service, nothing changes: forget reads the state now.
+        component.forget(a.id());
+        component.forget(b.id());
         assertEquals(2, component.group("g").orElseThrow().epoch());
-        // A late event of a thing's way into service (delivered after it joined) expels nobody.
+        // A thing in service that was forgotten (a late call) stays in its groups.
         ConstrainedDevice c = f.operational("ev-c");
         component.join("g", c.id());
-        component.handleEvent(new Event(TrustHubEvents.lifecycleTopic(Transition.BOOTSTRAP), Map.of(
-                TrustHubEvents.THING, c.id().value(), TrustHubEvents.TO_STATE, "BOOTSTRAPPING")));
+        component.forget(c.id());
         assertEquals(Set.of(b.id(), c.id()), component.group("g").orElseThrow().members());
         assertEquals(3, component.group("g").orElseThrow().epoch());
     }
 
     @Test
-    void afterAKeyRotationTheThingsRequestNumbersStartOver() {
+    void forgettingARevokedThingPurgesItsReplayStateAndTokens() {
+        component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
+        ConstrainedDevice a = f.operational("rev-a");
+        ConstrainedDevice b = f.operational("rev-b");
+        component.requestToken(a.requestToken(b.id(), "read"));
+        component.create("g", Set.of(a.id(), b.id()));
+        f.registry.transition(a.id(), Transition.DECOMMISSION);
+        component.forget(a.id());
+        assertEquals(1L, component.housekeeping().get("things-revoked"));
+        assertEquals(1L, component.housekeeping().get("replay-state-revoked"));
+        assertTrue(component.issuedTokens().isEmpty());
+        assertEquals(Set.of(b.id()), component.group("g").orElseThrow().members());
+    }
+
+    @Test
+    void forgettingAfterAKeyRotationDropsTheReplacedKeysWindowAndNumbersStartOver() {
         component.activate(config(dir.resolve("no-crls").toString(), "SHA256withECDSA"), null);
         ConstrainedDevice a = f.operational("rot-a");
         ConstrainedDevice b = f.operational("rot-b");
@@ -169,8 +197,9 @@ class OffloadComponentTest {
         f.keystore.rotate(a.id(), Layer.APPLICATION);
         // The device model needs the root secret to follow a rotation: re-bootstrap it from the fixture's secret.
         ConstrainedDevice rotated = f.rebootstrapped(a, 2);
-        component.handleEvent(new Event(TrustHubEvents.KEYS_ROTATED, Map.of(TrustHubEvents.THING, a.id().value())));
-        assertFalse(component.issuedTokens().isEmpty());
+        component.forget(a.id());
+        assertEquals(1L, component.housekeeping().get("replay-state-rotated"));
+        assertFalse(component.issuedTokens().isEmpty(), "a rotation in service keeps the token records");
         rotated.acceptTokenResponse(component.requestToken(rotated.requestToken(b.id(), "read")));
         assertTrue(component.issued().get("token") >= 4);
     }
@@ -193,7 +222,7 @@ class OffloadComponentTest {
         again.keystore = f.keystore;
         again.registry = f.registry;
         again.clock = f.clock;
-        again.grants = grantingEverything();
+        again.policy = Fixture.ANY;
         again.activate(c, null);
         try {
             assertEquals(Set.of(a.id(), b.id()), again.group("g").orElseThrow().members());

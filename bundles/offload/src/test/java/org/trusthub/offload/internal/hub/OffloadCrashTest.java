@@ -35,9 +35,9 @@ import org.trusthub.keystore.testing.KilledChild;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.internal.wire.Cbor;
-import org.trusthub.offload.internal.wire.Cose;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Cbor;
+import org.trusthub.offload.wire.Cose;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 
@@ -66,7 +66,7 @@ class OffloadCrashTest {
             throws Exception {
         OffloadHub hub = new OffloadHub(keystore, registry, clock, OffloadHub.Settings.defaults(),
                 OffloadState.open(base.resolve("state"), clock));
-        hub.grants(() -> Fixture.ANY);
+        hub.policy(() -> Fixture.ANY);
         return hub;
     }
 
@@ -122,9 +122,9 @@ class OffloadCrashTest {
                 a = device("t-a", roots, aGeneration, clock);
                 rotations++;
             } else {
-                skip(a, OffloadState.RESERVE); // numbers a restart may refuse: continue above them
+                skip(a, org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION); // numbers a restart may refuse: continue above them
             }
-            skip(b, OffloadState.RESERVE);
+            skip(b, org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION);
             List<Sent> batch = new ArrayList<>();
             for (int i = 0; i < PER_ROUND; i++) {
                 if (!everSent.isEmpty() && pick.nextInt(8) == 0 && !(rotated && i < 20)) {
@@ -168,7 +168,7 @@ class OffloadCrashTest {
             if (rotated) {
                 int fresh = aGeneration;
                 assertTrue(takenNow.stream().anyMatch(s -> s.thing().equals("t-a") && s.generation() == fresh
-                        && s.seq() < OffloadState.RESERVE), "the first numbers under rotated keys were refused: "
+                        && s.seq() < org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION), "the first numbers under rotated keys were refused: "
                                 + "a lock-out" + when);
             }
 
@@ -193,7 +193,7 @@ class OffloadCrashTest {
                     String[] w = lastMessage.split(" ");
                     long epoch = Long.parseLong(w[2]);
                     if (g.epochsKept().contains(epoch)) {
-                        skip(m2, OffloadState.RESERVE); // above what the previous check's hub reserved
+                        skip(m2, org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION); // above what the previous check's hub reserved
                         m2.acceptGroupKeys(hub.requestGroupKeys(m2.requestGroupKeys(OffloadCrashChild.GROUP)));
                         assertArrayEquals(w[4].replace('_', ' ').getBytes(StandardCharsets.UTF_8),
                                 m2.unprotectGroup(OffloadCrashChild.GROUP, HexFormat.of().parseHex(w[3])),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.PairGrant;
 
 class PairwiseKeyTest {

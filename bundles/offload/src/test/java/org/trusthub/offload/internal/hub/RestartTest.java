@@ -28,6 +28,11 @@ import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.lifecycle.internal.LifecycleEventSink;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.storage.StoreException;
 
 /** The hub's replay state and groups across a restart: close the hub (and its store), open a new one on the same files. */
@@ -58,7 +63,7 @@ class RestartTest {
 
     /** Sends fresh requests until one is accepted; returns how many were refused first (all as REPLAYED). */
     private static int refusedBeforeAccepted(Function<byte[], byte[]> service, java.util.function.Supplier<byte[]> rq) {
-        for (int refused = 0; refused <= OffloadState.RESERVE + 1; refused++) {
+        for (int refused = 0; refused <= org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION + 1; refused++) {
             try {
                 service.apply(rq.get());
                 return refused;
@@ -66,7 +71,7 @@ class RestartTest {
                 assertEquals(Refusal.REPLAYED, e.refusal());
             }
         }
-        throw new AssertionError("fresh requests still refused after " + (OffloadState.RESERVE + 2) + " tries");
+        throw new AssertionError("fresh requests still refused after " + (org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION + 2) + " tries");
     }
 
     @Test
@@ -79,10 +84,10 @@ class RestartTest {
             tokenId = g.tokenId();
             a.acceptPairwiseKey(hub.requestPairwiseKey(pairRq));
         }
-        // Without the store (the previous behaviour) a new hub takes the same request again: the test can fail.
+        // The marks are the keystore's: even a hub without a state directory of its own refuses the request.
         try (OffloadHub forgetful = new OffloadHub(f.keystore, f.registry, f.clock, OffloadHub.Settings.defaults())) {
-            forgetful.grants(() -> Fixture.ANY);
-            forgetful.requestToken(tokenRq);
+            forgetful.policy(() -> Fixture.ANY);
+            assertEquals(Refusal.REPLAYED, refusal(() -> forgetful.requestToken(tokenRq)));
         }
 
         try (OffloadHub hub = f.durableHub(state)) {
@@ -91,11 +96,52 @@ class RestartTest {
             assertEquals(List.of(tokenId), hub.issuedTokens().stream().map(IssuedToken::id).toList());
             // A restart may refuse a few fresh numbers below the reserved mark, never more than the reserve.
             int refused = refusedBeforeAccepted(hub::requestToken, () -> a.requestToken(b.id(), "read"));
-            assertTrue(refused <= OffloadState.RESERVE, refused + " fresh requests refused");
+            assertTrue(refused <= org.trusthub.keystore.internal.FileThingKeyStore.DEFAULT_REPLAY_RESERVATION, refused + " fresh requests refused");
             assertEquals(refused + 2L, hub.refusals().get(Refusal.REPLAYED));
             assertEquals(2, hub.issuedTokens().size());
             // b never used a sequence number: nothing of it is refused.
             hub.requestPairwiseKey(b.requestPairwiseKey(a.id()));
+        }
+    }
+
+    @Test
+    void requestsTakenBeforeAWholeHubRestartStayRefusedAndACleanRestartRefusesNothingFresh() throws Exception {
+        Path base = dir.resolve("whole-hub");
+        byte[] root = new byte[32];
+        new java.security.SecureRandom().nextBytes(root);
+        List<byte[]> taken = new java.util.ArrayList<>();
+        ConstrainedDevice c;
+        ConstrainedDevice d;
+        try (FileThingKeyStore ks = FileThingKeyStore.open(base.resolve("keystore"), base.resolve("master.key"));
+                ThingRegistryCore reg = new ThingRegistryCore(base.resolve("registry"), ks, LifecycleEventSink.NONE,
+                        f.clock);
+                OffloadHub hub = new OffloadHub(ks, reg, f.clock, OffloadHub.Settings.defaults())) {
+            hub.policy(() -> Fixture.ANY);
+            for (String name : new String[] {"whole-c", "whole-d"}) {
+                reg.enroll(ThingId.of(name), "owner", RootCredential.secret(root));
+                reg.transition(ThingId.of(name), Transition.BOOTSTRAP);
+                reg.transition(ThingId.of(name), Transition.ACTIVATE);
+            }
+            c = ConstrainedDevice.bootstrap(ThingId.of("whole-c"), root, 1, f.clock, new java.security.SecureRandom());
+            d = ConstrainedDevice.bootstrap(ThingId.of("whole-d"), root, 1, f.clock, new java.security.SecureRandom());
+            for (int i = 0; i < 5; i++) {
+                byte[] rq = c.requestToken(d.id(), "read");
+                hub.requestToken(rq);
+                taken.add(rq);
+            }
+        }
+        // Keystore, registry and hub all start again from their files, as after a restart of the process.
+        try (FileThingKeyStore ks = FileThingKeyStore.open(base.resolve("keystore"), base.resolve("master.key"));
+                ThingRegistryCore reg = new ThingRegistryCore(base.resolve("registry"), ks, LifecycleEventSink.NONE,
+                        f.clock);
+                OffloadHub hub = new OffloadHub(ks, reg, f.clock, OffloadHub.Settings.defaults())) {
+            hub.policy(() -> Fixture.ANY);
+            for (byte[] rq : taken) {
+                assertEquals(Refusal.REPLAYED, refusal(() -> hub.requestToken(rq)));
+            }
+            assertEquals(4L, Fixture.mark(ks, c.id()));
+            // A clean close wrote the exact mark: the next number is taken at once.
+            c.acceptTokenResponse(hub.requestToken(c.requestToken(d.id(), "read")));
         }
     }
 

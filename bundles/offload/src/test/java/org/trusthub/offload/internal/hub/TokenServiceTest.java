@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,10 +21,10 @@ import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.SecureChannel;
 import org.trusthub.offload.device.TokenGrant;
-import org.trusthub.offload.internal.wire.Wire;
+import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
 

@@ -22,7 +22,7 @@ import org.trusthub.api.keystore.TrustPurpose;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.Verdict;
 
 class VerificationServiceTest {

@@ -1,5 +1,7 @@
 package org.trusthub.offload.internal.hub;
 
+import org.trusthub.offload.wstrust.WsTrust;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,11 +25,11 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.offload.device.ConstrainedDevice;
-import org.trusthub.offload.device.OpCounts;
+import org.trusthub.offload.wire.OpCounts;
 import org.trusthub.offload.device.SctGrant;
 import org.trusthub.offload.device.WsTrustClient;
 import org.trusthub.offload.internal.dpws.AudienceContexts;
-import org.trusthub.offload.internal.dpws.SctFormat;
+import org.trusthub.offload.wstrust.SctFormat;
 import org.trusthub.offload.internal.dpws.StsService;
 import org.trusthub.security.wss.WsSecurityException;
 import org.trusthub.security.wss.WsSecurityException.Fault;
@@ -140,11 +142,11 @@ class WsTrustSctTest {
     @Test
     void aForgedTokenWritesNothingToTheKeystoreAndAGenuineOneRecordsTheUse() throws Exception {
         ConstrainedDevice fresh = f.operational("lamp-2");
-        byte[] forged = org.trusthub.offload.internal.wire.Cose.encrypt0(
-                new org.trusthub.offload.internal.wire.Crypto(new org.trusthub.offload.device.OpCounter(),
+        byte[] forged = org.trusthub.offload.wire.Cose.encrypt0(
+                new org.trusthub.offload.wire.Crypto(new org.trusthub.offload.wire.OpCounter(),
                         new java.security.SecureRandom()),
                 new byte[16], fresh.id().value().getBytes(StandardCharsets.UTF_8),
-                org.trusthub.offload.internal.wire.Wire.AAD_TOKEN, new byte[] {(byte) 0xa0});
+                org.trusthub.offload.wire.Wire.AAD_TOKEN, new byte[] {(byte) 0xa0});
         var metadata = f.keystore.metadata(fresh.id());
         var files = f.keystoreFiles();
         f.clock.advance(Duration.ofSeconds(5));

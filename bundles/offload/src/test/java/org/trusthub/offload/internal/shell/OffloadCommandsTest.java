@@ -31,8 +31,7 @@ import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
-import org.trusthub.offload.internal.hub.ConfigAdminStub;
-import org.trusthub.offload.internal.hub.OffloadGrants;
+import org.trusthub.offload.internal.hub.FakePolicy;
 import org.trusthub.offload.internal.hub.OffloadHub;
 import org.trusthub.offload.internal.hub.OffloadState;
 
@@ -51,7 +50,7 @@ class OffloadCommandsTest {
         keystore = FileThingKeyStore.open(dir.resolve("ks"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("reg"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         hub = new OffloadHub(keystore, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
-        hub.grants(() -> org.trusthub.offload.internal.hub.GrantTable.parse("token * * *", "pair * *"));
+        hub.policy(FakePolicy::allowingEverything);
     }
 
     @AfterEach
@@ -113,50 +112,20 @@ class OffloadCommandsTest {
     }
 
     @Test
-    void grantsAreAddedListedAndRemovedFromTheConsoleAndWhatTheyRefuseShowsInTheStats() throws Exception {
-        ConfigAdminStub configAdmin = new ConfigAdminStub();
-        OffloadGrants grants = configAdmin.activate();
-        hub.grants(grants::table);
-        GrantListCommand list = new GrantListCommand();
-        list.grants = grants;
-        GrantAddCommand add = new GrantAddCommand();
-        add.grants = grants;
-        GrantRemoveCommand remove = new GrantRemoveCommand();
-        remove.grants = grants;
+    void whatThePolicyRefusesShowsInTheStats() throws Exception {
+        FakePolicy policy = new FakePolicy();
+        hub.policy(() -> policy);
         OffloadStatsCommand stats = new OffloadStatsCommand();
         stats.stats = hub;
-        assertEquals("No grants: every token and pairwise key request is refused (default deny).\n",
-                output(list::execute).replace("\r", ""));
         ConstrainedDevice a = operational("cmd-a");
         ConstrainedDevice b = operational("cmd-b");
         assertThrows(OffloadException.class, () -> hub.requestToken(a.requestToken(b.id(), "read")));
-        assertTrue(output(stats::execute).matches("(?s).*want of a grant.*\\n\\s+token\\s+1\\n.*"));
-
-        add.words = List.of("token", "cmd-a", "cmd-b", "read", "status");
-        assertEquals("Granted: token cmd-a cmd-b read status", output(add::execute).strip());
-        add.words = List.of("pair", "cmd-b", "@cmd-group");
-        assertEquals("Granted: pair cmd-b @cmd-group", output(add::execute).strip());
-        assertEquals("token cmd-a cmd-b read status\npair cmd-b @cmd-group", output(list::execute).strip());
+        String s = output(stats::execute);
+        assertTrue(s.matches("(?s).*Refused by the security policy \\(POLICY, see trusthub:policy-list\\):\\n"
+                + "\\s+token\\s+1\\n.*"), s);
+        policy.allowToken("cmd-a", "cmd-b", "read");
         a.acceptTokenResponse(hub.requestToken(a.requestToken(b.id(), "read")));
-
-        // A bad entry: one error line naming it, nothing stored.
-        int updates = configAdmin.updates;
-        add.words = List.of("token", "cmd-a", "cmd-b");
-        CommandException bad = assertThrows(CommandException.class, add::execute);
-        assertEquals("Error: grant 'token cmd-a cmd-b': write: token CLIENT AUDIENCE SCOPE...", bad.getMessage());
-        add.words = List.of("token", "cmd-a", "BAD\nID", "read");
-        assertFalse(assertThrows(CommandException.class, add::execute).getMessage().contains("\n"));
-        remove.words = List.of("token", "cmd-a", "cmd-b", "read");
-        assertEquals("Error: no such grant: token cmd-a cmd-b read",
-                assertThrows(CommandException.class, remove::execute).getMessage());
-        assertEquals(updates, configAdmin.updates);
-
-        remove.words = List.of("token", "cmd-a", "cmd-b", "status", "read");
-        assertEquals("Removed: token cmd-a cmd-b read status" + System.lineSeparator()
-                + GrantRemoveCommand.STILL_VALID, output(remove::execute).strip());
-        assertEquals("pair cmd-b @cmd-group", configAdmin.storedGrants());
-        assertThrows(OffloadException.class, () -> hub.requestToken(a.requestToken(b.id(), "read")));
-        assertTrue(output(stats::execute).matches("(?s).*want of a grant.*\\n\\s+token\\s+2\\n.*"));
+        assertTrue(output(stats::execute).matches("(?s).*security policy.*\\n\\s+token\\s+1\\n.*"));
     }
 
     @Test
