@@ -222,19 +222,35 @@ class LifecycleDispatcherTest {
     }
 
     @Test
-    void aLaterBindingOrProviderIsNotToldThePastAndARemovedOneIsNotCalled() {
+    void aLaterBindingOrProviderCatchesUpAndARemovedOneIsNotCalled() {
         FakeBinding early = new FakeBinding("coap");
         dispatcher.addBinding(early);
         registry.transition(LAMP, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         dispatcher.addBinding(new FakeBinding("zigbee"));
         dispatcher.addProvider(new FakeProvider(Layer.LINK));
-        assertEquals(List.of("coap release lamp-1"), calls);
+        assertEquals(List.of("coap release lamp-1", "zigbee release lamp-1", "LINK forget lamp-1"), calls,
+                "what arrives is told of every thing not operational now, operational plug-1 left alone");
 
         dispatcher.removeBinding(early);
         registry.transition(PLUG, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
-        assertEquals(List.of("coap release lamp-1", "zigbee release plug-1", "LINK forget plug-1"), calls);
+        assertEquals(List.of("coap release lamp-1", "zigbee release lamp-1", "LINK forget lamp-1",
+                "zigbee release plug-1", "LINK forget plug-1"), calls);
+    }
+
+    @Test
+    void aRestartedDispatcherReleasesWhatLeftOperationalWhileItWasDown() {
+        dispatcher.deactivate();
+        // Left OPERATIONAL, and its keys revoked, while no dispatcher ran: nobody got an event.
+        registry.transition(LAMP, Transition.MAINTAIN);
+        keys.revoke(PLUG);
+        dispatcher = new LifecycleDispatcher(registry, keys, name -> new DirectExecutor());
+        addAll();
+        assertEquals(List.of("coap release lamp-1", "coap release plug-1", "zigbee release lamp-1",
+                "zigbee release plug-1", "TRANSPORT forget lamp-1", "TRANSPORT forget plug-1",
+                "APPLICATION forget lamp-1", "APPLICATION forget plug-1", "LINK forget lamp-1",
+                "LINK forget plug-1"), calls);
     }
 
     @Test
@@ -253,6 +269,9 @@ class LifecycleDispatcherTest {
     void aHungBindingHoldsUpNeitherTheEventThreadNorTheOthers() throws InterruptedException {
         dispatcher.deactivate();
         dispatcher = new LifecycleDispatcher(registry, keys, LifecycleDispatcher::serialLane);
+        // Before the bindings arrive, so their catch-up (which runs in order before the events) sees both released.
+        registry.transition(LAMP, Transition.MAINTAIN);
+        registry.transition(PLUG, Transition.MAINTAIN);
         CountDownLatch hung = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         dispatcher.addBinding(new FakeBinding("hung") {
@@ -266,7 +285,7 @@ class LifecycleDispatcherTest {
                 }
             }
         });
-        CountDownLatch released = new CountDownLatch(2);
+        CountDownLatch released = new CountDownLatch(4);
         dispatcher.addBinding(new FakeBinding("coap") {
             @Override
             public void release(ThingId thing) {
@@ -274,21 +293,20 @@ class LifecycleDispatcherTest {
                 released.countDown();
             }
         });
-        registry.transition(LAMP, Transition.MAINTAIN);
-        registry.transition(PLUG, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         // The latches bound the test only: each is counted down long before, unless the dispatcher is broken.
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the hung binding was called");
         assertTrue(released.await(30, TimeUnit.SECONDS), "the other binding was released while one hangs: " + calls);
         synchronized (calls) {
-            assertEquals(List.of("coap release lamp-1", "coap release plug-1"), calls);
+            assertEquals(List.of("coap release lamp-1", "coap release plug-1", "coap release lamp-1",
+                    "coap release plug-1"), calls, "caught up on arrival, then the events");
         }
         // Deactivating interrupts the hung call and stops every lane.
         dispatcher.deactivate();
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         synchronized (calls) {
-            assertEquals(2, calls.size(), calls.toString());
+            assertEquals(4, calls.size(), calls.toString());
         }
     }
 
