@@ -249,13 +249,23 @@ public final class LifecycleDispatcher implements EventHandler {
                     clearRefusals(thing);
                 }
             }
-            case FORGET -> toldProviders.forEach(p -> p.submit("forget", thing, provider -> {
-                if (change.layer().isEmpty() || provider.layer() == change.layer().get()) {
-                    provider.forget(thing);
-                }
-            }));
+            case FORGET -> toldProviders.stream().filter(p -> ofLayer(p, change.layer()))
+                    .forEach(p -> p.submit("forget", thing, provider -> provider.forget(thing)));
             case NONE -> {
             }
+        }
+    }
+
+    /** Whether a provider serves the rotated layer (every one for every layer, or when it cannot say). */
+    private boolean ofLayer(DispatchTarget<SecurityProvider> target, Optional<Layer> layer) {
+        if (layer.isEmpty()) {
+            return true;
+        }
+        try {
+            return target.service().layer() == layer.get();
+        } catch (RuntimeException e) {
+            // Forgetting too much is safe, too little is not.
+            return true;
         }
     }
 

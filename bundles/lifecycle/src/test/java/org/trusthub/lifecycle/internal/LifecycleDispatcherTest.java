@@ -311,6 +311,32 @@ class LifecycleDispatcherTest {
     }
 
     @Test
+    void aSlowTargetsLaneHoldsOneCallPerThingAndActionWhateverTheEvents() {
+        dispatcher.deactivate();
+        HeldExecutor held = new HeldExecutor();
+        dispatcher = new LifecycleDispatcher(registry, keys,
+                name -> name.contains("dispatch to") ? held : new DirectExecutor());
+        dispatcher.addBinding(new FakeBinding("coap"));
+        dispatcher.addProvider(new FakeProvider(Layer.TRANSPORT));
+        dispatcher.addProvider(new FakeProvider(Layer.LINK));
+        for (int i = 0; i < 1000; i++) {
+            dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ROTATED, LAMP, Layer.TRANSPORT));
+            dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ROTATED, LAMP, Layer.LINK));
+        }
+        registry.transition(PLUG, Transition.MAINTAIN);
+        for (int i = 0; i < 1000; i++) {
+            dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
+        }
+        assertEquals(5, held.tasks.size(), "one per target, thing and action: " + held.tasks.size());
+        held.runAll();
+        assertEquals(List.of("TRANSPORT forget lamp-1", "LINK forget lamp-1", "coap release plug-1",
+                "TRANSPORT forget plug-1", "LINK forget plug-1"), calls, "no forget of one layer hides another's");
+
+        dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
+        assertEquals(3, held.tasks.size(), "queued again once run");
+    }
+
+    @Test
     void theRulesOnTheCurrentState() {
         for (LifecycleState state : LifecycleState.values()) {
             LifecycleDispatcher.Action expected = state.isOperational() ? LifecycleDispatcher.Action.NONE
@@ -403,6 +429,46 @@ class LifecycleDispatcherTest {
         @Override
         public void clear(ThingId thing) {
             cleared.add(thing);
+        }
+    }
+
+    /** Holds every task until told to run them: a target that does not keep up. */
+    private static final class HeldExecutor extends AbstractExecutorService {
+        final List<Runnable> tasks = new ArrayList<>();
+
+        void runAll() {
+            List<Runnable> now = List.copyOf(tasks);
+            tasks.clear();
+            now.forEach(Runnable::run);
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.add(command);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
         }
     }
 
