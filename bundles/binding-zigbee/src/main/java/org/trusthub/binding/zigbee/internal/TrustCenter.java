@@ -48,6 +48,9 @@ import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
  */
 final class TrustCenter {
 
+    /** What the hub's own frames to a device carry: NWK security, hop by hop. */
+    static final Protection OUTBOUND = Protection.confidentiality();
+
     private static final Logger LOG = LoggerFactory.getLogger(TrustCenter.class);
     private static final int ROOT_SECRET_LENGTH = 32;
     /** Leave request (NWK command 0x04, options: request). */
@@ -445,7 +448,29 @@ final class TrustCenter {
      * (including a device not heard from yet, whose answers are checked as they come).
      */
     Optional<String> policyRefusal(ThingId thing) {
-        return inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
+        Optional<String> in = inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
+        return in.isPresent() ? in : outboundRefusal(thing);
+    }
+
+    /**
+     * Why the hub may not send the device commands or requests under the policy now: what it sends goes under NWK
+     * security alone (confidentiality hop by hop), so a requirement above that cannot be met. Counted.
+     */
+    private Optional<String> outboundRefusal(ThingId thing) {
+        Protection required;
+        try {
+            required = services.outbound(thing);
+        } catch (SecurityServices.Absent e) {
+            return Optional.of(e.getMessage());
+        }
+        if (OUTBOUND.satisfies(required)) {
+            return Optional.empty();
+        }
+        String why = "the security policy requires " + required + " of what the hub sends ZigBee device " + thing
+                + ", and the hub sends under " + OUTBOUND + " (NWK security) only: nothing is sent";
+        services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy-out",
+                "ZigBee command to " + thing + " refused: " + why);
+        return Optional.of(why);
     }
 
     private void completeJoin(Member m) {
