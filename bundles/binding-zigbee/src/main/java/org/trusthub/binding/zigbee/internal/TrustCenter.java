@@ -430,6 +430,12 @@ final class TrustCenter {
         Authenticated from = opened.from();
         boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
                 && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
+        if (!joining && !operational(m.thing)) {
+            // In the network still (maintenance keeps its place and the key), but nothing it sends is taken.
+            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "not-operational", "ZigBee frame from " + m.thing + " refused: the thing is not OPERATIONAL");
+            return null;
+        }
         // A joining device's announce completes the join whatever the policy: admission is the join policy's.
         if (!joining && !inbound.meetsPolicy(m, from)) {
             return null;
@@ -440,6 +446,14 @@ final class TrustCenter {
             m.accepted = from;
         }
         return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
+    }
+
+    private boolean operational(ThingId thing) {
+        try {
+            return registry.find(thing).map(Thing::state).filter(st -> st == LifecycleState.OPERATIONAL).isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
