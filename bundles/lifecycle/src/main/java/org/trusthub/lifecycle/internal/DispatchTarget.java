@@ -1,6 +1,8 @@
 package org.trusthub.lifecycle.internal;
 
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -24,6 +26,7 @@ final class DispatchTarget<S> {
     private final String name;
     private final ExecutorService lane;
     private final LogLimiter failures;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     /**
      * @param failures shared by the dispatcher's targets: a broken service fails on every thing, and each failure
@@ -45,18 +48,28 @@ final class DispatchTarget<S> {
     }
 
     /**
-     * Queues one call on this target's lane. A failure of the call is logged (rate-limited, without its stack) and
-     * never reaches another target; a target already removed is not called.
+     * Queues one call on this target's lane, unless the same action for the thing is queued and not started yet. A
+     * failure of the call is logged (rate-limited, without its stack) and never reaches another target; a target
+     * already removed is not called.
      */
     void submit(String action, ThingId thing, Consumer<S> call) {
+        String key = action + " " + thing.value();
+        // The same call queued and not started yet does it all: a slow or hung target's lane then holds at most one
+        // call per thing and action, whatever the number of events.
+        if (!queued.add(key)) {
+            return;
+        }
         try {
-            lane.execute(() -> run(action, thing, call));
+            lane.execute(() -> run(key, action, thing, call));
         } catch (RejectedExecutionException e) {
+            queued.remove(key);
             // Removed (or the dispatcher stopped) since the decision: it is no longer to be told.
         }
     }
 
-    private void run(String action, ThingId thing, Consumer<S> call) {
+    private void run(String key, String action, ThingId thing, Consumer<S> call) {
+        // Before the call: a change during it queues the call again.
+        queued.remove(key);
         try {
             call.accept(service);
         } catch (RuntimeException | LinkageError e) {

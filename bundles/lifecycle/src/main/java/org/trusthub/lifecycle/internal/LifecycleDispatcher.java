@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.osgi.service.component.annotations.Activate;
@@ -47,8 +48,8 @@ import org.trusthub.api.thing.ThingRegistry;
  * enrolled): {@code forget} on every provider.</li>
  * </ul>
  * Decisions are made off the event thread, one at a time in arrival order; each binding and provider has its own
- * serial lane, so a slow or failing one holds up nobody else. A binding or provider that arrives after an event is
- * not told about it.
+ * serial lane, so a slow or failing one holds up nobody else. A binding or provider that arrives is told about every
+ * thing that is not operational then (events may have been lost while the dispatcher was not running).
  */
 @Component(service = EventHandler.class, immediate = true, property = {
     EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL,
@@ -118,7 +119,10 @@ public final class LifecycleDispatcher implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addBinding(ProtocolBinding binding) {
         String name = "binding " + binding.getClass().getName();
-        bindings.add(new DispatchTarget<>(binding, name, lanes.apply("trusthub dispatch to " + name), limiter));
+        DispatchTarget<ProtocolBinding> target = new DispatchTarget<>(binding, name,
+                lanes.apply("trusthub dispatch to " + name), limiter);
+        bindings.add(target);
+        catchUp(target, "release", ProtocolBinding::release);
     }
 
     void removeBinding(ProtocolBinding binding) {
@@ -128,7 +132,39 @@ public final class LifecycleDispatcher implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addProvider(SecurityProvider provider) {
         String name = "security provider " + provider.getClass().getName();
-        providers.add(new DispatchTarget<>(provider, name, lanes.apply("trusthub dispatch to " + name), limiter));
+        DispatchTarget<SecurityProvider> target = new DispatchTarget<>(provider, name,
+                lanes.apply("trusthub dispatch to " + name), limiter);
+        providers.add(target);
+        catchUp(target, "forget", SecurityProvider::forget);
+    }
+
+    /**
+     * Tells a target that just arrived about every thing that is not operational now. Events that came while the
+     * dispatcher was not running (a keystore or registry restart deactivates it), or that were queued when it
+     * stopped, are otherwise lost, and a binding or provider would keep a session for a thing that left OPERATIONAL.
+     * Release and forget are idempotent, so telling a fresh one is harmless.
+     */
+    private <S> void catchUp(DispatchTarget<S> target, String action, BiConsumer<S, ThingId> call) {
+        try {
+            decisions.execute(() -> {
+                List<Thing> things;
+                try {
+                    things = registry.list();
+                } catch (RuntimeException e) {
+                    admit("registry").ifPresent(left -> LOG.warn("Listing the registry for {} failed: {} ({} similar "
+                            + "left out)", target.name(), e.toString(), left));
+                    return;
+                }
+                for (Thing t : things) {
+                    ThingId id = t.id();
+                    if (decide(Optional.of(t.state()), keysRevoked(id), false) == Action.RELEASE) {
+                        target.submit(action, id, service -> call.accept(service, id));
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Deactivated.
+        }
     }
 
     void removeProvider(SecurityProvider provider) {
@@ -213,13 +249,23 @@ public final class LifecycleDispatcher implements EventHandler {
                     clearRefusals(thing);
                 }
             }
-            case FORGET -> toldProviders.forEach(p -> p.submit("forget", thing, provider -> {
-                if (change.layer().isEmpty() || provider.layer() == change.layer().get()) {
-                    provider.forget(thing);
-                }
-            }));
+            case FORGET -> toldProviders.stream().filter(p -> ofLayer(p, change.layer()))
+                    .forEach(p -> p.submit("forget", thing, provider -> provider.forget(thing)));
             case NONE -> {
             }
+        }
+    }
+
+    /** Whether a provider serves the rotated layer (every one for every layer, or when it cannot say). */
+    private boolean ofLayer(DispatchTarget<SecurityProvider> target, Optional<Layer> layer) {
+        if (layer.isEmpty()) {
+            return true;
+        }
+        try {
+            return target.service().layer() == layer.get();
+        } catch (RuntimeException e) {
+            // Forgetting too much is safe, too little is not.
+            return true;
         }
     }
 

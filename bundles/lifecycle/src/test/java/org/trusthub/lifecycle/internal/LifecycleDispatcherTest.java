@@ -222,19 +222,35 @@ class LifecycleDispatcherTest {
     }
 
     @Test
-    void aLaterBindingOrProviderIsNotToldThePastAndARemovedOneIsNotCalled() {
+    void aLaterBindingOrProviderCatchesUpAndARemovedOneIsNotCalled() {
         FakeBinding early = new FakeBinding("coap");
         dispatcher.addBinding(early);
         registry.transition(LAMP, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         dispatcher.addBinding(new FakeBinding("zigbee"));
         dispatcher.addProvider(new FakeProvider(Layer.LINK));
-        assertEquals(List.of("coap release lamp-1"), calls);
+        assertEquals(List.of("coap release lamp-1", "zigbee release lamp-1", "LINK forget lamp-1"), calls,
+                "what arrives is told of every thing not operational now, operational plug-1 left alone");
 
         dispatcher.removeBinding(early);
         registry.transition(PLUG, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
-        assertEquals(List.of("coap release lamp-1", "zigbee release plug-1", "LINK forget plug-1"), calls);
+        assertEquals(List.of("coap release lamp-1", "zigbee release lamp-1", "LINK forget lamp-1",
+                "zigbee release plug-1", "LINK forget plug-1"), calls);
+    }
+
+    @Test
+    void aRestartedDispatcherReleasesWhatLeftOperationalWhileItWasDown() {
+        dispatcher.deactivate();
+        // Left OPERATIONAL, and its keys revoked, while no dispatcher ran: nobody got an event.
+        registry.transition(LAMP, Transition.MAINTAIN);
+        keys.revoke(PLUG);
+        dispatcher = new LifecycleDispatcher(registry, keys, name -> new DirectExecutor());
+        addAll();
+        assertEquals(List.of("coap release lamp-1", "coap release plug-1", "zigbee release lamp-1",
+                "zigbee release plug-1", "TRANSPORT forget lamp-1", "TRANSPORT forget plug-1",
+                "APPLICATION forget lamp-1", "APPLICATION forget plug-1", "LINK forget lamp-1",
+                "LINK forget plug-1"), calls);
     }
 
     @Test
@@ -253,6 +269,9 @@ class LifecycleDispatcherTest {
     void aHungBindingHoldsUpNeitherTheEventThreadNorTheOthers() throws InterruptedException {
         dispatcher.deactivate();
         dispatcher = new LifecycleDispatcher(registry, keys, LifecycleDispatcher::serialLane);
+        // Before the bindings arrive, so their catch-up (which runs in order before the events) sees both released.
+        registry.transition(LAMP, Transition.MAINTAIN);
+        registry.transition(PLUG, Transition.MAINTAIN);
         CountDownLatch hung = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         dispatcher.addBinding(new FakeBinding("hung") {
@@ -266,7 +285,7 @@ class LifecycleDispatcherTest {
                 }
             }
         });
-        CountDownLatch released = new CountDownLatch(2);
+        CountDownLatch released = new CountDownLatch(4);
         dispatcher.addBinding(new FakeBinding("coap") {
             @Override
             public void release(ThingId thing) {
@@ -274,22 +293,47 @@ class LifecycleDispatcherTest {
                 released.countDown();
             }
         });
-        registry.transition(LAMP, Transition.MAINTAIN);
-        registry.transition(PLUG, Transition.MAINTAIN);
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         // The latches bound the test only: each is counted down long before, unless the dispatcher is broken.
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the hung binding was called");
         assertTrue(released.await(30, TimeUnit.SECONDS), "the other binding was released while one hangs: " + calls);
         synchronized (calls) {
-            assertEquals(List.of("coap release lamp-1", "coap release plug-1"), calls);
+            assertEquals(List.of("coap release lamp-1", "coap release plug-1", "coap release lamp-1",
+                    "coap release plug-1"), calls, "caught up on arrival, then the events");
         }
         // Deactivating interrupts the hung call and stops every lane.
         dispatcher.deactivate();
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         synchronized (calls) {
-            assertEquals(2, calls.size(), calls.toString());
+            assertEquals(4, calls.size(), calls.toString());
         }
+    }
+
+    @Test
+    void aSlowTargetsLaneHoldsOneCallPerThingAndActionWhateverTheEvents() {
+        dispatcher.deactivate();
+        HeldExecutor held = new HeldExecutor();
+        dispatcher = new LifecycleDispatcher(registry, keys,
+                name -> name.contains("dispatch to") ? held : new DirectExecutor());
+        dispatcher.addBinding(new FakeBinding("coap"));
+        dispatcher.addProvider(new FakeProvider(Layer.TRANSPORT));
+        dispatcher.addProvider(new FakeProvider(Layer.LINK));
+        for (int i = 0; i < 1000; i++) {
+            dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ROTATED, LAMP, Layer.TRANSPORT));
+            dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ROTATED, LAMP, Layer.LINK));
+        }
+        registry.transition(PLUG, Transition.MAINTAIN);
+        for (int i = 0; i < 1000; i++) {
+            dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
+        }
+        assertEquals(5, held.tasks.size(), "one per target, thing and action: " + held.tasks.size());
+        held.runAll();
+        assertEquals(List.of("TRANSPORT forget lamp-1", "LINK forget lamp-1", "coap release plug-1",
+                "TRANSPORT forget plug-1", "LINK forget plug-1"), calls, "no forget of one layer hides another's");
+
+        dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
+        assertEquals(3, held.tasks.size(), "queued again once run");
     }
 
     @Test
@@ -385,6 +429,46 @@ class LifecycleDispatcherTest {
         @Override
         public void clear(ThingId thing) {
             cleared.add(thing);
+        }
+    }
+
+    /** Holds every task until told to run them: a target that does not keep up. */
+    private static final class HeldExecutor extends AbstractExecutorService {
+        final List<Runnable> tasks = new ArrayList<>();
+
+        void runAll() {
+            List<Runnable> now = List.copyOf(tasks);
+            tasks.clear();
+            now.forEach(Runnable::run);
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.add(command);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
         }
     }
 

@@ -115,6 +115,35 @@ class BluetoothBridgeTest {
     }
 
     @Test
+    void aThingLeavingOperationalWhileItsLinkIsMadeKeepsNoLink() {
+        ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        bridge.release(thing);
+        // The lifecycle change lands between the bridge's state check and the new link going into its map.
+        bridge.provider = new BleLinkSecurity() {
+            @Override
+            public org.trusthub.security.link.ble.LinkSession open(ThingId t, LinkCipher.Role role,
+                    EncryptionStart start) {
+                registry.transition(t, Transition.MAINTAIN);
+                return provider.open(t, role, start);
+            }
+
+            @Override
+            public org.trusthub.security.link.ble.LinkSession openForPairing(byte[] ltk, LinkCipher.Role role,
+                    EncryptionStart start) {
+                return provider.openForPairing(ltk, role, start);
+            }
+
+            @Override
+            public void forget(ThingId t) {
+                provider.forget(t);
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
+        assertFalse(bridge.bonds().get(0).connected(), "no link kept for a thing in maintenance");
+        assertEquals(List.of(), provider.sessions(thing), "its session closed with the link");
+    }
+
+    @Test
     void aFreshPrivateAddressResolvesToTheBondedThing() {
         String first = advertisedAddress("sim-thermo-1");
         bridge.pair(first, "alice");

@@ -395,7 +395,23 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
         if (previous != null) {
             previous.close();
         }
+        // A release while the link was being made found nothing to close: now that it is in the map, a release from
+        // here on closes it, and one that ran before shows in the state read after.
+        if (!operationalWithKeys(thing)) {
+            links.remove(thing, link);
+            link.close();
+            throw new IllegalStateException(thing + " left OPERATIONAL (or lost its keys) while its link was made");
+        }
         return link;
+    }
+
+    private boolean operationalWithKeys(ThingId thing) {
+        try {
+            return registry.find(thing).map(Thing::state).filter(s -> s == LifecycleState.OPERATIONAL).isPresent()
+                    && keystore.isActive(thing);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private void onNotification(ThingId thing, CentralLink link, L2capFrame frame) {

@@ -124,6 +124,15 @@ final class SecurityServices {
         return p.inbound(thing, PROTOCOL);
     }
 
+    /** The protection the policy requires of what the hub sends a device; fails closed while there is no policy. */
+    Protection outbound(ThingId thing) throws Absent {
+        SecurityPolicy p = policy;
+        if (p == null) {
+            throw new Absent("the security policy");
+        }
+        return p.outbound(thing, PROTOCOL);
+    }
+
     /** The refusal count, while there is one. */
     Optional<SecurityRefusals> refusals() {
         return Optional.ofNullable(refusals);

@@ -48,6 +48,9 @@ import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
  */
 final class TrustCenter {
 
+    /** What the hub's own frames to a device carry: NWK security, hop by hop. */
+    static final Protection OUTBOUND = Protection.confidentiality();
+
     private static final Logger LOG = LoggerFactory.getLogger(TrustCenter.class);
     private static final int ROOT_SECRET_LENGTH = 32;
     /** Leave request (NWK command 0x04, options: request). */
@@ -427,6 +430,12 @@ final class TrustCenter {
         Authenticated from = opened.from();
         boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
                 && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
+        if (!joining && !operational(m.thing)) {
+            // In the network still (maintenance keeps its place and the key), but nothing it sends is taken.
+            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "not-operational", "ZigBee frame from " + m.thing + " refused: the thing is not OPERATIONAL");
+            return null;
+        }
         // A joining device's announce completes the join whatever the policy: admission is the join policy's.
         if (!joining && !inbound.meetsPolicy(m, from)) {
             return null;
@@ -439,13 +448,43 @@ final class TrustCenter {
         return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
     }
 
+    private boolean operational(ThingId thing) {
+        try {
+            return registry.find(thing).map(Thing::state).filter(st -> st == LifecycleState.OPERATIONAL).isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * Why values of a device cannot be read or written under the policy now: its frames come under a protection
      * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
      * (including a device not heard from yet, whose answers are checked as they come).
      */
     Optional<String> policyRefusal(ThingId thing) {
-        return inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
+        Optional<String> in = inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
+        return in.isPresent() ? in : outboundRefusal(thing);
+    }
+
+    /**
+     * Why the hub may not send the device commands or requests under the policy now: what it sends goes under NWK
+     * security alone (confidentiality hop by hop), so a requirement above that cannot be met. Counted.
+     */
+    private Optional<String> outboundRefusal(ThingId thing) {
+        Protection required;
+        try {
+            required = services.outbound(thing);
+        } catch (SecurityServices.Absent e) {
+            return Optional.of(e.getMessage());
+        }
+        if (OUTBOUND.satisfies(required)) {
+            return Optional.empty();
+        }
+        String why = "the security policy requires " + required + " of what the hub sends ZigBee device " + thing
+                + ", and the hub sends under " + OUTBOUND + " (NWK security) only: nothing is sent";
+        services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy-out",
+                "ZigBee command to " + thing + " refused: " + why);
+        return Optional.of(why);
     }
 
     private void completeJoin(Member m) {

@@ -45,9 +45,10 @@ final class TestSecurity {
         services = SecurityServices.of(nwk, aps, policy, refusals);
     }
 
-    /** A policy with an inbound requirement per thing; everything else is refused or none. */
+    /** A policy with an inbound and an outbound requirement per thing; everything else is refused or none. */
     static final class Policy implements SecurityPolicy {
         final Map<ThingId, Protection> inbound = new ConcurrentHashMap<>();
+        final Map<ThingId, Protection> outbound = new ConcurrentHashMap<>();
 
         @Override
         public Protection inbound(ThingId thing, String protocol) {
@@ -56,7 +57,7 @@ final class TestSecurity {
 
         @Override
         public Protection outbound(ThingId thing, String protocol) {
-            return Protection.NONE;
+            return "zigbee".equals(protocol) ? outbound.getOrDefault(thing, Protection.NONE) : Protection.NONE;
         }
 
         @Override

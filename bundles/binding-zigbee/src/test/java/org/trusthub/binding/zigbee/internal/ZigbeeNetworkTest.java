@@ -204,10 +204,16 @@ class ZigbeeNetworkTest {
         network.permitJoin(60);
         assertTrue(sim.join(A));
         int before = network.networkKeySequence();
+        assertTrue(sim.reportTemperature(A, 19.0));
         registry.transition(a, org.trusthub.api.thing.Transition.MAINTAIN);
         network.release(a);
         assertEquals(before, network.networkKeySequence(), "no rotation for maintenance");
         assertTrue(network.things().contains(a));
+        assertFalse(sim.reportTemperature(A, 19.5), "what a device in maintenance sends is not taken");
+        assertTrue(network.refusals().get("tc.NOT_OPERATIONAL") >= 1L, network.refusals().toString());
+
+        registry.transition(a, org.trusthub.api.thing.Transition.RESUME);
+        assertTrue(sim.reportTemperature(A, 20.0), "resumed: taken again, still joined");
     }
 
     @Test

@@ -330,6 +330,22 @@ class ZigbeePropertiesTest {
     }
 
     @Test
+    void anOutboundRequirementAboveNwkSecurityRefusesCommandsToTheDevice() throws Exception {
+        await(() -> value(a, "temperature").orElse(null));
+        // protect zigbee:... zigbee out confidentiality/end-to-end: the hub's commands go under NWK security only
+        security.policy.outbound.put(a, Protection.parse("confidentiality/end-to-end"));
+        PropertyWriteException e = assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
+        assertTrue(e.getMessage().contains("requires confidentiality/end-to-end of what the hub sends"),
+                e.getMessage());
+        assertFalse(sim.view(A).orElseThrow().on(), "no command went to the device");
+        assertEquals(1L, security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY));
+        assertEquals(Boolean.TRUE, model.writeText(b, "on", "on").last().value(), "another device is not affected");
+
+        security.policy.outbound.put(a, Protection.confidentiality());
+        assertEquals(Boolean.TRUE, model.writeText(a, "on", "on").last().value(), "NWK security meets it");
+    }
+
+    @Test
     void levelsConvertBothWays() {
         for (int p = 0; p <= 100; p++) {
             assertEquals(p, ZigbeeProperties.percent(ZigbeeProperties.zclLevel(p)));

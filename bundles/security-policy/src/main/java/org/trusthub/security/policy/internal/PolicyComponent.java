@@ -212,15 +212,16 @@ public class PolicyComponent implements SecurityPolicy {
 
     private Function<String, Set<ThingId>> members() {
         GroupKeyService g = groups;
+        // null: membership cannot be told now, which grants nothing and lowers no protection requirement
         if (g == null) {
-            return name -> Set.of();
+            return name -> null;
         }
         return name -> {
             try {
                 return g.group(name).map(GroupInfo::members).map(m -> (Set<ThingId>) m).orElse(Set.of());
             } catch (RuntimeException e) {
-                // The group service failing (or going away mid-call) grants nothing.
-                return Set.of();
+                // The group service failing (or going away mid-call) is no group service.
+                return null;
             }
         };
     }

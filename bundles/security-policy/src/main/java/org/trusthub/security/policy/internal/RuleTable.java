@@ -101,7 +101,11 @@ public final class RuleTable {
         return new RuleTable(l, false);
     }
 
-    /** The protection required on one direction of a thing's traffic over a protocol. */
+    /**
+     * The protection required on one direction of a thing's traffic over a protocol.
+     *
+     * @param members a group's members by name, empty for an unknown group, null when membership cannot be told now
+     */
     public Protection required(ThingId thing, String protocol, boolean inbound,
             Function<String, Set<ThingId>> members) {
         if (refused) {
@@ -109,11 +113,19 @@ public final class RuleTable {
         }
         int best = -1;
         Protection required = Protection.NONE;
+        List<Rule.Protect> unknown = new ArrayList<>();
         for (Rule r : rules) {
             if (r instanceof Rule.Protect p && p.direction().covers(inbound)
-                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))
-                    && p.subject().matches(thing, members)) {
-                int rank = p.subject().kind().ordinal() * 2 + (p.protocol().equals(Rule.ANY) ? 0 : 1);
+                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))) {
+                if (p.subject().kind() == Subject.Kind.GROUP
+                        && members.apply(p.subject().text().substring(1)) == null) {
+                    unknown.add(p);
+                    continue;
+                }
+                if (!p.subject().matches(thing, members)) {
+                    continue;
+                }
+                int rank = rank(p);
                 if (rank > best) {
                     best = rank;
                     required = p.protection();
@@ -122,7 +134,18 @@ public final class RuleTable {
                 }
             }
         }
+        // Membership nobody can tell now (no group service, or it failed): a group rule that would win if the thing
+        // were a member may only add to the requirement, never lower it.
+        for (Rule.Protect p : unknown) {
+            if (rank(p) > best) {
+                required = join(required, p.protection());
+            }
+        }
         return required;
+    }
+
+    private static int rank(Rule.Protect p) {
+        return p.subject().kind().ordinal() * 2 + (p.protocol().equals(Rule.ANY) ? 0 : 1);
     }
 
     /** The weakest protection that satisfies both. */

@@ -47,12 +47,16 @@ record Subject(String text) {
     /**
      * Whether the subject names a thing.
      *
-     * @param members the members of a group by name, empty for an unknown group (or no group service)
+     * @param members the members of a group by name, empty for an unknown group, null when nobody can tell now (no
+     *        group service): then it names nobody
      */
     boolean matches(ThingId thing, Function<String, Set<ThingId>> members) {
         return switch (kind()) {
             case ANY -> true;
-            case GROUP -> members.apply(text.substring(1)).contains(thing);
+            case GROUP -> {
+                Set<ThingId> in = members.apply(text.substring(1));
+                yield in != null && in.contains(thing);
+            }
             case THING -> text.equals(thing.value());
         };
     }

@@ -63,10 +63,10 @@ class PolicyComponentTest {
     }
 
     @Test
-    void groupRulesFollowTheGroupServiceAndMatchNobodyWithoutIt() {
+    void groupRulesFollowTheGroupServiceAndGrantNothingWithoutIt() {
         config.file("protect @kitchen coap in integrity; write @kitchen lamp-1 on");
         PolicyComponent p = config.activate();
-        assertEquals(Protection.NONE, p.inbound(SENSOR, "coap"));
+        assertEquals(Protection.integrity(), p.inbound(SENSOR, "coap"), "any thing may be a member: fail closed");
         assertFalse(p.mayWrite(SENSOR, LAMP, "on"));
 
         p.groups = groups("kitchen", SENSOR);
@@ -74,8 +74,11 @@ class PolicyComponentTest {
         assertTrue(p.mayWrite(SENSOR, LAMP, "on"));
         assertFalse(p.mayWrite(LAMP, LAMP, "on"), "not a member");
 
+        assertEquals(Protection.NONE, p.inbound(LAMP, "coap"), "known not to be a member");
+
         p.groups = null;
         assertFalse(p.mayWrite(SENSOR, LAMP, "on"));
+        assertEquals(Protection.integrity(), p.inbound(LAMP, "coap"), "membership unknown again");
     }
 
     /** A group service that knows one group. */

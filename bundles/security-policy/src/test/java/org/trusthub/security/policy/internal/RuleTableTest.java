@@ -66,6 +66,20 @@ class RuleTableTest {
     }
 
     @Test
+    void groupMembershipNobodyCanTellOnlyAddsToTheRequirement() {
+        Function<String, Set<ThingId>> unknown = g -> null;
+        RuleTable t = table("protect * zigbee in confidentiality", "protect @kitchen zigbee in confidentiality/end-to-end",
+                "protect @legacy zigbee in none", "protect lamp-1 zigbee in integrity", "read @kitchen sensor-1 *");
+        assertEquals(Protection.parse("confidentiality/end-to-end"), t.required(SENSOR, "zigbee", true, unknown),
+                "a group rule that may apply is not dropped while the group service is away");
+        assertEquals(Protection.parse("integrity"), t.required(LAMP, "zigbee", true, unknown),
+                "the thing's own rule outranks any group");
+        assertEquals(Protection.parse("confidentiality"), t.required(SENSOR, "zigbee", true, NO_GROUPS),
+                "known not to be a member");
+        assertFalse(t.mayAccess(false, LAMP, SENSOR, "on", unknown), "grants nothing");
+    }
+
+    @Test
     void authorizationIsDefaultDenyButAThingReadsItsOwn() {
         assertTrue(RuleTable.EMPTY.mayAccess(false, LAMP, LAMP, "on", NO_GROUPS));
         assertFalse(RuleTable.EMPTY.mayAccess(true, LAMP, LAMP, "on", NO_GROUPS));
