@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -285,28 +286,39 @@ class LifecycleDispatcherTest {
                 }
             }
         });
-        CountDownLatch released = new CountDownLatch(4);
+        Set<ThingId> releasedThings = ConcurrentHashMap.newKeySet();
+        CountDownLatch released = new CountDownLatch(2);
         dispatcher.addBinding(new FakeBinding("coap") {
             @Override
             public void release(ThingId thing) {
                 super.release(thing);
-                released.countDown();
+                if (releasedThings.add(thing)) {
+                    released.countDown();
+                }
             }
         });
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         dispatcher.handleEvent(lifecycle(PLUG, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         // The latches bound the test only: each is counted down long before, unless the dispatcher is broken.
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the hung binding was called");
-        assertTrue(released.await(30, TimeUnit.SECONDS), "the other binding was released while one hangs: " + calls);
+        boolean both = released.await(30, TimeUnit.SECONDS);
         synchronized (calls) {
-            assertEquals(List.of("coap release lamp-1", "coap release plug-1", "coap release lamp-1",
-                    "coap release plug-1"), calls, "caught up on arrival, then the events");
+            assertTrue(both, "the other binding was released while one hangs: " + calls);
+        }
+        synchronized (calls) {
+            // Caught up on arrival, then the events; an event whose release is still queued is covered by it.
+            assertEquals(Set.of("coap release lamp-1", "coap release plug-1"), Set.copyOf(calls), calls.toString());
+            assertTrue(calls.size() <= 4, calls.toString());
         }
         // Deactivating interrupts the hung call and stops every lane.
         dispatcher.deactivate();
+        List<String> before;
+        synchronized (calls) {
+            before = List.copyOf(calls);
+        }
         dispatcher.handleEvent(lifecycle(LAMP, Transition.MAINTAIN, LifecycleState.MAINTENANCE));
         synchronized (calls) {
-            assertEquals(4, calls.size(), calls.toString());
+            assertEquals(before, calls, "nobody is called after deactivate");
         }
     }
 
