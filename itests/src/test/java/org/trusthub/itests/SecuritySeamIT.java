@@ -336,6 +336,137 @@ public class SecuritySeamIT {
         }
     }
 
+    @Test
+    public void f_oscoreProviderUpdatedWhileTheDtlsThingKeepsItsSession() throws Exception {
+        Hub h = hub();
+        CoapPeers.oscoreUpdatedUnderAnOpenDtlsSession(this, h);
+    }
+
+    /** Californium peers in the probe, kept apart so that its packages resolve only once trusthub-coap is there. */
+    static final class CoapPeers {
+        static final ThingId OSCORE = ThingId.of("seam-coap-oscore");
+
+        static void oscoreUpdatedUnderAnOpenDtlsSession(SecuritySeamIT test, Hub h) throws Exception {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            test.operational(OSCORE, RootCredential.secret(secret));
+            org.eclipse.californium.elements.config.Configuration config =
+                    new org.eclipse.californium.elements.config.Configuration(
+                            org.eclipse.californium.core.config.CoapConfig.DEFINITIONS,
+                            org.eclipse.californium.elements.config.UdpConfig.DEFINITIONS,
+                            org.eclipse.californium.scandium.config.DtlsConfig.DEFINITIONS);
+            config.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_ROLE,
+                    org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY);
+            java.net.InetSocketAddress any = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(),
+                    0);
+
+            // The DTLS thing: one client connection, kept open across the update.
+            org.eclipse.californium.scandium.DTLSConnector dtls = new org.eclipse.californium.scandium.DTLSConnector(
+                    org.eclipse.californium.scandium.config.DtlsConnectorConfig.builder(config).setAddress(any)
+                            .setAdvancedPskStore(new org.eclipse.californium.scandium.dtls.pskstore
+                                    .AdvancedSinglePskStore(COAP.value(), CoapIT.psk(test.keyStore, COAP)
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                            .build());
+            org.eclipse.californium.core.network.CoapEndpoint dtlsEndpoint =
+                    new org.eclipse.californium.core.network.CoapEndpoint.Builder().setConnector(dtls)
+                            .setConfiguration(config).build();
+            // The OSCORE thing: the documented context (no salt, no ID context, the hub's sender ID empty).
+            org.trusthub.api.keystore.DerivedKey key = test.keyStore.deriveKey(OSCORE,
+                    org.trusthub.api.keystore.Layer.APPLICATION, "oscore", 16);
+            byte[] kid = Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("trusthub/oscore-kid/" + OSCORE.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 7);
+            org.eclipse.californium.oscore.HashMapCtxDB db = new org.eclipse.californium.oscore.HashMapCtxDB();
+            String plain = "coap://127.0.0.1:" + System.getProperty("trusthub.itest.coapPort");
+            db.addContext(plain, new org.eclipse.californium.oscore.OSCoreCtx(key.bytes(), true,
+                    org.eclipse.californium.cose.AlgorithmID.AES_CCM_16_64_128, kid,
+                    org.eclipse.californium.elements.util.Bytes.EMPTY,
+                    org.eclipse.californium.cose.AlgorithmID.HKDF_HMAC_SHA_256, 32, null, null, 4096));
+            key.destroy();
+            org.eclipse.californium.core.network.CoapEndpoint oscoreEndpoint =
+                    new org.eclipse.californium.core.network.CoapEndpoint.Builder().setConfiguration(config)
+                            .setInetSocketAddress(any)
+                            .setCoapStackFactory(new org.eclipse.californium.oscore.OSCoreCoapStackFactory())
+                            .setCustomCoapStackArgument(db).build();
+            org.eclipse.californium.core.CoapClient dtlsClient = new org.eclipse.californium.core.CoapClient(
+                    CoapIT.uri("/things/seam-coap/state"));
+            dtlsClient.setEndpoint(dtlsEndpoint);
+            dtlsClient.setTimeout(10_000L);
+            org.eclipse.californium.core.CoapClient oscoreClient = new org.eclipse.californium.core.CoapClient(
+                    plain + "/things/" + OSCORE.value() + "/state");
+            oscoreClient.setEndpoint(oscoreEndpoint);
+            oscoreClient.setTimeout(10_000L);
+            try {
+                assertEquals("state-on-7", dtlsGet(dtlsClient));
+                org.eclipse.californium.core.coap.Request put = org.eclipse.californium.core.coap.Request.newPut();
+                put.getOptions().setOscore(org.eclipse.californium.elements.util.Bytes.EMPTY);
+                put.setPayload("oscore-on-3");
+                org.eclipse.californium.core.CoapResponse written = oscoreClient.advanced(put);
+                assertTrue(String.valueOf(written), written != null && written.isSuccess());
+                assertEquals("oscore-on-3", oscoreGet(oscoreClient));
+
+                String session = test.hubSessions(COAP, "dtls");
+                java.net.InetSocketAddress hubAddress = new java.net.InetSocketAddress(
+                        java.net.InetAddress.getLoopbackAddress(), Integer.getInteger("trusthub.itest.coapsPort"));
+                Object clientSession = dtls.getSessionByAddress(hubAddress).getSessionIdentifier();
+
+                org.osgi.framework.Bundle provider = Arrays.stream(test.context.getBundles())
+                        .filter(b -> "org.trusthub.security.oscore".equals(b.getSymbolicName())).findFirst()
+                        .orElseThrow();
+                long modified = provider.getLastModified();
+                // What Karaf's bundle:update does without -r: the bundle updated in place from its location, no
+                // refresh. (Karaf's command ACL hides bundle:update from a console session without the admin role.)
+                provider.update();
+                Await.until("the OSCORE provider updated and active again", Duration.ofSeconds(60),
+                        () -> provider.getLastModified() != modified
+                                && provider.getState() == org.osgi.framework.Bundle.ACTIVE);
+
+                // The DTLS thing's session went on: same session at the hub and at the client, no new handshake.
+                assertEquals("state-on-7", dtlsGet(dtlsClient));
+                assertEquals(session, test.hubSessions(COAP, "dtls"));
+                assertEquals(clientSession, dtls.getSessionByAddress(hubAddress).getSessionIdentifier());
+                // OSCORE is served again, by the updated provider, under the thing's context.
+                String again = Await.until("OSCORE served again after the update", Duration.ofSeconds(60),
+                        () -> oscoreGet(oscoreClient), "oscore-on-3"::equals);
+                assertEquals("oscore-on-3", again);
+            } finally {
+                dtlsClient.shutdown();
+                oscoreClient.shutdown();
+                dtlsEndpoint.destroy();
+                oscoreEndpoint.destroy();
+            }
+        }
+
+        private static String dtlsGet(org.eclipse.californium.core.CoapClient client) throws Exception {
+            org.eclipse.californium.core.CoapResponse r = client.get();
+            return r == null ? "no answer" : r.isSuccess() ? r.getResponseText() : r.getCode() + " "
+                    + r.getResponseText();
+        }
+
+        private static String oscoreGet(org.eclipse.californium.core.CoapClient client) throws Exception {
+            org.eclipse.californium.core.coap.Request get = org.eclipse.californium.core.coap.Request.newGet();
+            get.getOptions().setOscore(org.eclipse.californium.elements.util.Bytes.EMPTY);
+            org.eclipse.californium.core.CoapResponse r = client.advanced(get);
+            return r == null ? "no answer" : r.isSuccess() ? r.getResponseText() : r.getCode() + " "
+                    + r.getResponseText();
+        }
+    }
+
+    /** The sessions the hub's providers hold for the thing under a mechanism starting so, as one text. */
+    String hubSessions(ThingId thing, String mechanism) throws Exception {
+        List<String> sessions = new ArrayList<>();
+        for (var ref : context.getServiceReferences(org.trusthub.api.security.SecurityProvider.class, null)) {
+            org.trusthub.api.security.SecurityProvider p = context.getService(ref);
+            try {
+                p.sessions(thing).stream().filter(a -> a.mechanism().startsWith(mechanism))
+                        .forEach(a -> sessions.add(a.mechanism() + " " + a.session()));
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+        assertTrue("the hub holds a " + mechanism + " session of " + thing, !sessions.isEmpty());
+        return String.join(", ", sessions);
+    }
+
     /** Runs a policy command and waits until the policy service answers as it should then. */
     void policy(Shell shell, String command, java.util.function.Predicate<SecurityPolicy> inForce) throws Exception {
         shell.run(command);
