@@ -413,9 +413,17 @@ public class SecuritySeamIT {
                         .filter(b -> "org.trusthub.security.oscore".equals(b.getSymbolicName())).findFirst()
                         .orElseThrow();
                 long modified = provider.getLastModified();
-                // What Karaf's bundle:update does without -r: the bundle updated in place from its location, no
-                // refresh. (Karaf's command ACL hides bundle:update from a console session without the admin role.)
-                provider.update();
+                // Plain bundle:update (no -r: no refresh), as the operator's console runs it: Karaf's command ACL
+                // hides bundle:update from a session whose subject lacks the operator's roles.
+                javax.security.auth.Subject operator = new javax.security.auth.Subject();
+                operator.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.UserPrincipal(
+                        System.getProperty("karaf.local.user", "karaf")));
+                for (String role : System.getProperty("karaf.local.roles", "admin,manager,viewer,systembundles")
+                        .split(",")) {
+                    operator.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal(role.strip()));
+                }
+                javax.security.auth.Subject.doAs(operator, (java.security.PrivilegedExceptionAction<String>)
+                        () -> h.shell().run("bundle:update " + provider.getBundleId()));
                 Await.until("the OSCORE provider updated and active again", Duration.ofSeconds(60),
                         () -> provider.getLastModified() != modified
                                 && provider.getState() == org.osgi.framework.Bundle.ACTIVE);
