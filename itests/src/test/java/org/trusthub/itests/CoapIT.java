@@ -93,7 +93,7 @@ public class CoapIT {
                 org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapPort").value(PLAIN_PORT));
     }
 
-    private static String freeUdpPort() {
+    static String freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return Integer.toString(s.getLocalPort());
         } catch (IOException e) {
@@ -124,8 +124,12 @@ public class CoapIT {
         return thing;
     }
 
-    /** The PSK as the documented profile makes it: hex text of the 16-byte transport key "dtls-psk". */
     private String psk(ThingId thing) {
+        return psk(keyStore, thing);
+    }
+
+    /** The PSK as the documented profile makes it: hex text of the 16-byte transport key "dtls-psk". */
+    static String psk(ThingKeyStore keyStore, ThingId thing) {
         DerivedKey key = keyStore.deriveKey(thing, Layer.TRANSPORT, "dtls-psk", 16);
         byte[] bytes = key.bytes();
         key.destroy();
@@ -133,7 +137,7 @@ public class CoapIT {
     }
 
     /** Runs a program, returns exit code and everything it printed. */
-    private static Result run(List<String> command) throws Exception {
+    static Result run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -142,10 +146,10 @@ public class CoapIT {
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private record Result(int exit, String output) {
+    record Result(int exit, String output) {
     }
 
-    private static List<String> coap(String client, String method, String uri, String payload, String... security) {
+    static List<String> coap(String client, String method, String uri, String payload, String... security) {
         List<String> c = new ArrayList<>(List.of(client, "-B", "8", "-m", method));
         if (payload != null) {
             c.add("-e");
@@ -156,7 +160,7 @@ public class CoapIT {
         return c;
     }
 
-    private static String uri(String path) {
+    static String uri(String path) {
         return "coaps://127.0.0.1:" + System.getProperty("trusthub.itest.coapsPort") + path;
     }
 
