@@ -114,7 +114,8 @@ public class WsTrustIT {
         // with the token's proof key instead, whatever its policy.
         // The shipped behaviour as policy rules, and the client may read the lamp's metadata and state.
         Configuration policy = FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
-        Dictionary<String, Object> policyProps = new Hashtable<>();
+        // Updated from the applied properties, so file install still owns the configuration (and writes it back).
+        Dictionary<String, Object> policyProps = policy.getProperties();
         policyProps.put("rules", "protect * dpws both confidentiality/end-to-end; read " + client.id().value() + " "
                 + lamp.value() + " dpws-metadata dpws-state");
         policy.update(policyProps);

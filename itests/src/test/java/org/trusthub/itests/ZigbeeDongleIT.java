@@ -1,12 +1,11 @@
 package org.trusthub.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -23,10 +22,12 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.service.event.EventHandler;
-import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
+import org.trusthub.testkit.Await;
 
 /**
  * The distribution with feature trusthub-zigbee-dongle and a dongle configured on a port that does not exist: the
@@ -47,6 +48,10 @@ public class ZigbeeDongleIT {
     @Inject
     @Filter(timeout = 60_000)
     ThingRegistry registry;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    ServiceComponentRuntime scr;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
@@ -75,20 +80,26 @@ public class ZigbeeDongleIT {
                 .filter(n -> n.equals("com.zsmartsystems.zigbee.dongle.ember") || n.equals("com.fazecast.jSerialComm"))
                 .distinct().count() == 2);
 
-        // The component has run once its event handler is registered; the bridge must not be there.
-        ServiceTracker<EventHandler, EventHandler> handlers = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + EventHandler.class.getName()
-                        + ")(component.name=org.trusthub.binding.zigbee.internal.ZigbeeBindingComponent))"), null);
-        handlers.open();
-        try {
-            assertNotNull("the ZigBee component activated", handlers.waitForService(TimeUnit.SECONDS.toMillis(60)));
-        } finally {
-            handlers.close();
-        }
+        // The component has run once SCR reports it active; the bridge must not be there.
+        Await.until("the ZigBee component to activate", Duration.ofSeconds(60),
+                () -> componentState(bridgeBundle, "org.trusthub.binding.zigbee.internal.ZigbeeBindingComponent"),
+                state -> state == ComponentConfigurationDTO.ACTIVE);
         assertNull("no bridge (real or simulated) on a port that does not exist",
                 context.getServiceReference(ZigbeeBridge.class));
         assertTrue(context.getServiceReferences(org.trusthub.api.binding.ProtocolBinding.class,
                 "(trusthub.protocol=zigbee)").isEmpty());
+    }
+
+    /** The state of a component's one configuration, or -1 while it has none. */
+    private int componentState(Bundle bundle, String componentName) {
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            if (description.name.equals(componentName)) {
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    return configuration.state;
+                }
+            }
+        }
+        return -1;
     }
 
     private Bundle bundle(String symbolicName) {
