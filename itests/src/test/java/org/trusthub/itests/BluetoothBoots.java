@@ -168,8 +168,10 @@ public final class BluetoothBoots {
             Object bridge = bindings[0].getProperty("service.id");
             String component = "org.trusthub.security.link.ble.internal.BleLinkSecurityProvider";
             run(shell, "scr:disable " + component);
-            String absent = refused(shell, "trusthub:ble-read " + THERMO_1.value());
-            assertTrue(absent, absent.startsWith("Error: refused (PROVIDER_ABSENT)"));
+            // scr:disable returns before SCR has unbound the provider from the bridge.
+            String absent = Await.until("reads refused while the provider is gone", Await.DEFAULT_TIMEOUT,
+                    () -> shell.refused("trusthub:ble-read " + THERMO_1.value()),
+                    out -> out.startsWith("Error: refused (PROVIDER_ABSENT)"), AssertionError.class::isInstance);
             String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
             assertTrue(counted, counted.contains("NOT_OPERATIONAL"));
             run(shell, "scr:enable " + component);
