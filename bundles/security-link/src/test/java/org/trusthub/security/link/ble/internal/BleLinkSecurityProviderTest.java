@@ -31,6 +31,7 @@ import org.trusthub.security.link.ble.DataPdu;
 import org.trusthub.security.link.ble.EncryptionStart;
 import org.trusthub.security.link.ble.LinkCipher;
 import org.trusthub.security.link.ble.LinkSession;
+import org.trusthub.security.link.testing.RecordingRefusals;
 
 /** The provider against the real keystore: sessions from the stored LTK, unknown keys, forgetting, rotation. */
 class BleLinkSecurityProviderTest {

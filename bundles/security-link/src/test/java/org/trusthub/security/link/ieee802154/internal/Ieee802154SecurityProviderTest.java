@@ -33,6 +33,7 @@ import org.trusthub.security.link.ieee802154.KeyIdentifier;
 import org.trusthub.security.link.ieee802154.MacAddress;
 import org.trusthub.security.link.ieee802154.MacFrame;
 import org.trusthub.security.link.ieee802154.SecurityLevel;
+import org.trusthub.security.link.testing.RecordingRefusals;
 
 /** The provider against the real keystore: keys, counters, replay refusal, unknown keys, rotation, revocation. */
 class Ieee802154SecurityProviderTest {

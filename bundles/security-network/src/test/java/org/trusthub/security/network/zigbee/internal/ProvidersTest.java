@@ -36,6 +36,7 @@ import org.trusthub.security.network.zigbee.ZigbeeFrame;
 import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException.Reason;
+import org.trusthub.security.link.testing.RecordingRefusals;
 
 /** The NWK and APS providers against the real keystore. */
 class ProvidersTest {

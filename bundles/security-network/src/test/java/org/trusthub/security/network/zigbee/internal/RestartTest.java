@@ -25,6 +25,7 @@ import org.trusthub.security.network.zigbee.ZigbeeCodec;
 import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException.Reason;
+import org.trusthub.security.link.testing.RecordingRefusals;
 
 /**
  * NWK and APS incoming counters across a simulated hub restart with the real keystore: a frame accepted before the
