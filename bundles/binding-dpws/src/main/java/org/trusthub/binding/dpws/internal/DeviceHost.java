@@ -468,7 +468,7 @@ public final class DeviceHost {
         }
         // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
         ThingId replyTo = verified.sender().orElse(h.thing());
-        Optional<String> denied = verified.sender().flatMap(caller -> authorize(caller, h, device, contributed, m));
+        Optional<String> denied = authorize(verified.sender(), h, device, contributed, m);
         if (denied.isPresent()) {
             OptionalLong due = logs.admit("not authorized");
             if (due.isPresent()) {
@@ -513,21 +513,23 @@ public final class DeviceHost {
     public static final String STATE_PROPERTY = "dpws-state";
 
     /**
-     * Whether the security policy lets an authenticated caller do what the request asks of a hosted thing: reading
+     * Whether the security policy lets a caller do what the request asks of a hosted thing: reading
      * {@value #METADATA_PROPERTY} (Get, GetMetadata), reading {@value #STATE_PROPERTY} (GetStatus, event
-     * subscriptions), writing a contributed service's name (invoking it). A thing may always do all of it on itself;
-     * a service that authenticates itself decides for itself.
+     * subscriptions), writing a contributed service's name (invoking it). A thing may always read itself; every write
+     * is the policy's, a thing's own included, and an unauthenticated caller may write nothing. Reads by an
+     * unauthenticated caller are bounded by the inbound protection the policy requires (none lets them through); a
+     * service that authenticates itself decides for itself.
      *
      * @return why not, or empty when allowed
      */
-    private Optional<String> authorize(ThingId caller, Hosted h, boolean device,
+    private Optional<String> authorize(Optional<ThingId> caller, Hosted h, boolean device,
             org.trusthub.binding.dpws.spi.HostedService contributed, SoapMessage m) {
         String action = m.action();
         boolean allowed;
         String what;
         if (device || DpwsVersion.MEX_GET_METADATA.equals(action)) {
             what = "read " + METADATA_PROPERTY;
-            allowed = stack.security().mayRead(caller, h.thing(), METADATA_PROPERTY);
+            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), METADATA_PROPERTY);
         } else if (contributed != null) {
             if (contributed.authenticatesItself()) {
                 return Optional.empty();
@@ -536,10 +538,10 @@ public final class DeviceHost {
             allowed = stack.security().mayWrite(caller, h.thing(), contributed.name());
         } else {
             what = "read " + STATE_PROPERTY;
-            allowed = stack.security().mayRead(caller, h.thing(), STATE_PROPERTY);
+            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), STATE_PROPERTY);
         }
-        return allowed ? Optional.empty()
-                : Optional.of(caller + " may not " + what + " of " + h.thing() + " (security policy)");
+        return allowed ? Optional.empty() : Optional.of(caller.map(ThingId::value).orElse("an unauthenticated caller")
+                + " may not " + what + " of " + h.thing() + " (security policy)");
     }
 
     private static boolean hasSecurityHeader(SoapMessage m) {
