@@ -39,9 +39,10 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 import org.trusthub.testkit.Await;
 
 /**
- * Karaf's config tooling shows every trusthub setting: with every trusthub feature installed, {@code config:meta -p}
- * lists each setting of each trusthub PID (those shipped as etc/org.trusthub.*.cfg and those a component is designated
- * for) with a description and a default, and every key a shipped file names, commented or not, is one of them.
+ * Karaf's config tooling shows every trusthub setting: with every trusthub feature installed, {@code config:meta PID}
+ * (Karaf 4.4 takes the PID as an argument) lists each setting of each trusthub PID, those shipped as
+ * etc/org.trusthub.*.cfg and those a component is designated for, with a description and a default; and every key a
+ * shipped file names, commented or not, is one of them.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -98,9 +99,9 @@ public class ConfigMetaIT {
         Shell shell = new Shell(sessionFactory);
         List<String> problems = new ArrayList<>();
         for (String pid : pids) {
-            String shown = shell.run("config:meta -p " + pid);
+            String shown = shell.run("config:meta " + pid);
             ObjectClassDefinition ocd = designated.get(pid);
-            if (ocd == null || shown.contains("No meta type")) {
+            if (ocd == null || shown.contains("No meta type definition found")) {
                 problems.add(pid + ": config:meta shows no settings (no metatype designated for it)");
                 continue;
             }

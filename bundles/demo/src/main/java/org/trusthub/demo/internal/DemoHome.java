@@ -4,11 +4,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,7 @@ public final class DemoHome {
     private final DemoConsole console;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService executor;
-    private final List<String> ready = new ArrayList<>();
+    private final Set<String> ready = new LinkedHashSet<>();
     private final Readings readings = new Readings();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -100,7 +100,15 @@ public final class DemoHome {
                 tryStep("Bluetooth LE thermometer", this::startBle);
             }
             if (coapThing != null) {
-                tryStep("CoAP thermostat reading", () -> coapThing.report(readings.coap(tick)));
+                try {
+                    coapThing.report(readings.coap(tick));
+                } catch (Exception e) {
+                    // The binding restarted (a changed setting, an update) and forgot the DTLS session: the thermostat
+                    // connects and registers afresh at the next round, as a device would.
+                    LOG.debug("trusthub demo: CoAP thermostat reconnects: {}", e.getMessage());
+                    coapThing.close();
+                    coapThing = null;
+                }
             }
             if (blePaired) {
                 tryStep("Bluetooth LE reading", this::bleReading);
