@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,7 @@ public final class DemoHome {
     private final DemoConsole console;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService executor;
-    private final Set<String> ready = new LinkedHashSet<>();
+    private final Set<String> ready = new TreeSet<>();
     private final Readings readings = new Readings();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
