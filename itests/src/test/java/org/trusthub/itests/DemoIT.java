@@ -7,10 +7,8 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.EnumSet;
-
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -38,16 +36,18 @@ import org.trusthub.testkit.Await;
 
 /**
  * The first start that shows itself: the hub boots without the demo; installing {@code trusthub-demo} brings up the
- * SIMULATED home (every demo thing enrolled, OPERATIONAL, labelled SIMULATED, with a temperature that changes in the
- * thing model), and uninstalling it decommissions every demo thing and removes the simulated adapter it configured.
+ * SIMULATED home (every demo thing enrolled, OPERATIONAL, labelled SIMULATED, with a value that changes in the thing
+ * model: the temperatures, the ZigBee lamp's on/off), and uninstalling it decommissions every demo thing and removes the simulated adapter it configured.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DemoIT {
 
     private static final String OWNER = "SIMULATED-demo";
-    private static final Set<ThingId> DEMO_THINGS = Set.of(ThingId.of("sim-coap-thermostat"),
-            ThingId.of("ble-c0514d000001"));
+    /** Each demo thing and the property of it that changes. */
+    private static final Map<ThingId, String> DEMO_THINGS = Map.of(ThingId.of("sim-coap-thermostat"), "temperature",
+            ThingId.of("ble-c0514d000001"), "temperature", ThingId.of("zigbee:00124b00de000001"), "on",
+            ThingId.of("zigbee:00124b00de000002"), "temperature");
     /** The demo's promise: a living home within a minute of the start (generous here for a loaded machine). */
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
@@ -82,7 +82,7 @@ public class DemoIT {
 
         features.installFeature("trusthub-demo", EnumSet.noneOf(FeaturesService.Option.class));
         Map<ThingId, Thing> up = Await.until("every demo thing OPERATIONAL", DEADLINE, this::demoThings,
-                things -> things.keySet().equals(DEMO_THINGS)
+                things -> things.keySet().equals(DEMO_THINGS.keySet())
                         && things.values().stream().allMatch(t -> t.state() == LifecycleState.OPERATIONAL));
         for (Thing t : up.values()) {
             assertTrue(t.id() + " is labelled SIMULATED: " + t.owner(), t.owner().contains("SIMULATED"));
@@ -91,15 +91,17 @@ public class DemoIT {
             var refs = context.getServiceReferences(ThingModelRegistry.class, null);
             return refs.isEmpty() ? null : context.getService(refs.iterator().next());
         }, m -> m != null);
-        for (ThingId thing : DEMO_THINGS) {
-            Object first = Await.until(thing + "'s first temperature in the model", DEADLINE,
-                    () -> temperature(models, thing), Optional::isPresent).get();
-            Await.until(thing + "'s temperature to change from " + first, DEADLINE,
-                    () -> temperature(models, thing), v -> v.isPresent() && !v.get().equals(first));
+        for (Map.Entry<ThingId, String> e : DEMO_THINGS.entrySet()) {
+            ThingId thing = e.getKey();
+            String property = e.getValue();
+            Object first = Await.until(thing + "'s first " + property + " in the model", DEADLINE,
+                    () -> value(models, thing, property), Optional::isPresent).get();
+            Await.until(thing + "'s " + property + " to change from " + first, DEADLINE,
+                    () -> value(models, thing, property), v -> v.isPresent() && !v.get().equals(first));
         }
         Shell shell = new Shell(sessionFactory);
         String list = shell.run("trusthub:thing-list");
-        for (ThingId thing : DEMO_THINGS) {
+        for (ThingId thing : DEMO_THINGS.keySet()) {
             assertTrue(list, list.lines().anyMatch(l -> l.contains(thing.value()) && l.contains(OWNER)
                     && l.contains("OPERATIONAL")));
         }
@@ -107,7 +109,7 @@ public class DemoIT {
         features.uninstallFeature("trusthub-demo", EnumSet.noneOf(FeaturesService.Option.class));
         Map<ThingId, Thing> gone = Await.until("every demo thing decommissioned", DEADLINE, this::demoThings,
                 things -> things.values().stream().allMatch(t -> t.state() == LifecycleState.DECOMMISSIONED));
-        assertEquals(DEMO_THINGS, gone.keySet());
+        assertEquals(DEMO_THINGS.keySet(), gone.keySet());
         assertNull("the SIMULATED adapter the demo configured is gone",
                 configAdmin.getConfiguration("org.trusthub.binding.bluetooth.simulated", "?").getProperties());
     }
@@ -117,8 +119,8 @@ public class DemoIT {
                 .collect(Collectors.toMap(Thing::id, t -> t, (a, b) -> a, TreeMap::new));
     }
 
-    private static Optional<Object> temperature(ThingModelRegistry models, ThingId thing) {
-        return models.model(thing).flatMap(m -> m.property("temperature")).flatMap(Property::value)
+    private static Optional<Object> value(ThingModelRegistry models, ThingId thing, String property) {
+        return models.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value)
                 .map(PropertyValue::value);
     }
 

@@ -32,11 +32,12 @@ import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.binding.bluetooth.simulator.SimulatedAdapter;
 import org.trusthub.binding.bluetooth.simulator.SimulatedPeripheral;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
 
 /**
  * A SIMULATED home, for a first start ({@code ./hub demo}, feature {@code trusthub-demo}): a CoAP thermostat that
- * talks to the hub over loopback DTLS like a device would, and a Bluetooth LE thermometer on the SIMULATED adapter,
- * each enrolled through the hub's normal lifecycle (fresh root secrets every start, never printed; keys derived as
+ * talks to the hub over loopback DTLS like a device would, a Bluetooth LE thermometer on the SIMULATED adapter, and a
+ * ZigBee lamp and temperature sensor on the SIMULATED coordinator (joined with install codes), each enrolled through the hub's normal lifecycle (fresh root secrets every start, never printed; keys derived as
  * for real things), taken to OPERATIONAL, with a measurement that changes every few seconds in the thing model.
  * Every demo thing belongs to {@value DemoThings#OWNER}. Stopping the demo (uninstalling the feature) decommissions
  * them all and removes the simulated adapter it configured.
@@ -62,10 +63,18 @@ public final class DemoHome {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile SimulatedAdapter bleAdapter;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SimulatedZigbeeNetwork zigbeeNetwork;
+
     // Only the demo thread touches these.
     private SimulatedCoapThing coapThing;
     private boolean bleConfigured;
     private boolean blePaired;
+    // The network the devices joined last; a restarted ZigBee binding brings a new one, empty.
+    private SimulatedZigbeeNetwork joinedOn;
+    // What each simulated device holds, as the real one would have it printed on it: only in memory.
+    private final java.util.Map<Long, String> installCodes = new java.util.HashMap<>();
     private boolean announced;
     private long tick;
 
@@ -99,6 +108,10 @@ public final class DemoHome {
             if (!blePaired) {
                 tryStep("Bluetooth LE thermometer", this::startBle);
             }
+            SimulatedZigbeeNetwork network = zigbeeNetwork;
+            if (network != null && network != joinedOn) {
+                startZigbee(network);
+            }
             if (coapThing != null) {
                 try {
                     coapThing.report(readings.coap(tick));
@@ -113,7 +126,10 @@ public final class DemoHome {
             if (blePaired) {
                 tryStep("Bluetooth LE reading", this::bleReading);
             }
-            if (!announced && coapThing != null && blePaired) {
+            if (joinedOn != null && joinedOn == network) {
+                tryStep("ZigBee readings", () -> zigbeeReadings(network));
+            }
+            if (!announced && coapThing != null && blePaired && joinedOn != null) {
                 announced = true;
                 announce();
             }
@@ -197,6 +213,63 @@ public final class DemoHome {
                 + "LE Secure Connections, OPERATIONAL");
         LOG.info("trusthub demo: SIMULATED Bluetooth LE thermometer {} is paired and OPERATIONAL",
                 DemoThings.BLE_THERMOMETER);
+    }
+
+    /**
+     * Joins the lamp and the sensor as an installer would: commissions each with a fresh install code
+     * (zigbee:permit-join), then powers the simulated device holding that code on (zigbee:simulated-device). On a new
+     * simulated network (the binding restarted) the devices power on again with their codes and rejoin. The command
+     * lines carry the install code, so a failure is logged without the command's words.
+     */
+    private void startZigbee(SimulatedZigbeeNetwork network) {
+        try {
+            join(network, DemoThings.ZIGBEE_LAMP_IEEE, "dimmable-light");
+            join(network, DemoThings.ZIGBEE_SENSOR_IEEE, "temperature-sensor");
+        } catch (Exception e) {
+            LOG.debug("trusthub demo: the ZigBee devices have not joined yet ({})", e.getClass().getSimpleName());
+            return;
+        }
+        if (joinedOn == null) {
+            ready.add(DemoThings.ZIGBEE_LAMP.value() + "  ZigBee dimmable lamp (SIMULATED coordinator), joined "
+                    + "with an install code, OPERATIONAL");
+            ready.add(DemoThings.ZIGBEE_SENSOR.value() + "  ZigBee temperature sensor (SIMULATED coordinator), "
+                    + "joined with an install code, OPERATIONAL");
+            LOG.info("trusthub demo: SIMULATED ZigBee lamp {} and sensor {} joined and are OPERATIONAL",
+                    DemoThings.ZIGBEE_LAMP, DemoThings.ZIGBEE_SENSOR);
+        }
+        joinedOn = network;
+    }
+
+    private void join(SimulatedZigbeeNetwork network, long ieeeAddress, String kind) throws Exception {
+        org.trusthub.api.thing.ThingId thing = DemoThings.zigbeeThing(ieeeAddress);
+        Optional<Thing> known = registry.find(thing);
+        boolean operational = known.isPresent() && known.get().state() == LifecycleState.OPERATIONAL;
+        if (operational && network.view(ieeeAddress).isPresent()) {
+            return;
+        }
+        String ieee = DemoThings.ieee(ieeeAddress);
+        String code = installCodes.get(ieeeAddress);
+        if (operational && code == null) {
+            throw new IllegalStateException(thing + " was joined by an earlier demo, whose install code is gone");
+        }
+        if (operational) {
+            console.run("zigbee:permit-join 60");
+        } else {
+            code = InstallCodes.fresh(random);
+            console.run("zigbee:permit-join --ieee " + ieee + " --install-code " + code + " --owner "
+                    + DemoThings.OWNER + " 60");
+            installCodes.put(ieeeAddress, code);
+        }
+        console.run("zigbee:simulated-device --install-code " + code + " --kind " + kind + " " + ieee);
+        if (registry.get(thing).state() != LifecycleState.OPERATIONAL) {
+            throw new IllegalStateException(thing + " did not become OPERATIONAL");
+        }
+    }
+
+    /** The lamp switches (a command the hub sends through the model), the sensor reports a new temperature. */
+    private void zigbeeReadings(SimulatedZigbeeNetwork network) {
+        models.toggle(DemoThings.ZIGBEE_LAMP, "on");
+        network.reportTemperature(DemoThings.ZIGBEE_SENSOR_IEEE, readings.zigbee(tick));
     }
 
     private void bleReading() {

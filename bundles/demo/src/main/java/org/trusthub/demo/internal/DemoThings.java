@@ -27,6 +27,12 @@ final class DemoThings {
 
     static final String BLE_ADAPTER_PID = "org.trusthub.binding.bluetooth.simulated";
 
+    /** The ZigBee lamp and sensor on the SIMULATED coordinator, by IEEE address. */
+    static final long ZIGBEE_LAMP_IEEE = 0x00124B00DE000001L;
+    static final long ZIGBEE_SENSOR_IEEE = 0x00124B00DE000002L;
+    static final ThingId ZIGBEE_LAMP = zigbeeThing(ZIGBEE_LAMP_IEEE);
+    static final ThingId ZIGBEE_SENSOR = zigbeeThing(ZIGBEE_SENSOR_IEEE);
+
     /** Marks a configuration the demo made, so stopping it removes only that. */
     static final String CREATED_BY = "trusthub.demo";
 
@@ -94,6 +100,16 @@ final class DemoThings {
             }
         }
         return n;
+    }
+
+    /** A ZigBee device's IEEE address as the console takes it. */
+    static String ieee(long address) {
+        return String.format("%016x", address);
+    }
+
+    /** The thing the ZigBee bridge makes of a device. */
+    static ThingId zigbeeThing(long address) {
+        return ThingId.of("zigbee:" + ieee(address));
     }
 
     /** The address a simulated peripheral advertises with now, from the output of {@code trusthub:ble-scan}. */

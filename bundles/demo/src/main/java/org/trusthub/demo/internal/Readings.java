@@ -16,6 +16,11 @@ final class Readings {
         return tenths(40 + 5 * triangle(tick, 15));
     }
 
+    /** The ZigBee sensor's (cellar) temperature at a tick: 12.0 to 15.0 °C in steps of 0.3. */
+    double zigbee(long tick) {
+        return tenths(120 + 3 * triangle(tick, 10));
+    }
+
     /** 0, 1, ..., n, n-1, ..., 1, 0, 1, ...: each tick one step from the last. */
     private static long triangle(long tick, int n) {
         long k = Math.floorMod(tick, 2L * n);
