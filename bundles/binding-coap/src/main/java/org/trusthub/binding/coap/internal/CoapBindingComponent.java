@@ -85,13 +85,16 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         @AttributeDefinition(name = "OSCORE", description = "Accept OSCORE-protected requests on the plain endpoint.")
         boolean oscore() default true;
 
-        @AttributeDefinition(name = "DTLS with PSK")
+        @AttributeDefinition(name = "DTLS with PSK", description = "Accept DTLS handshakes with a pre-shared key "
+                + "(identity: the thing id; key derived per thing from its root credential).")
         boolean dtlsPsk() default true;
 
-        @AttributeDefinition(name = "DTLS with raw public keys")
+        @AttributeDefinition(name = "DTLS with raw public keys", description = "Accept DTLS handshakes with "
+                + "raw public keys (the key of the thing's enrolled root certificate).")
         boolean dtlsRawPublicKey() default true;
 
-        @AttributeDefinition(name = "DTLS with X.509 certificates")
+        @AttributeDefinition(name = "DTLS with X.509 certificates", description = "Accept DTLS handshakes with "
+                + "X.509 certificates, whose chain must reach a trust anchor added for dtls.")
         boolean dtlsX509() default true;
 
         @AttributeDefinition(name = "DTLS connection ID length", description = "RFC 9146 connection ID length in "

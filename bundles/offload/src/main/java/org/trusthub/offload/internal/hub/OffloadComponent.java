@@ -86,7 +86,8 @@ public class OffloadComponent implements TokenService, VerificationService, KeyD
         String[] signatureAlgorithms() default {"SHA256withECDSA", "SHA384withECDSA", "Ed25519", "SHA256withRSA",
             "SHA384withRSA"};
 
-        @AttributeDefinition(name = "Minimum RSA key size (bits)", min = "2048")
+        @AttributeDefinition(name = "Minimum RSA key size (bits)", description = "Shortest RSA key accepted in "
+                + "signatures and certificates, in bits.", min = "2048")
         int minRsaBits() default 2048;
 
         @AttributeDefinition(name = "CRL directory",

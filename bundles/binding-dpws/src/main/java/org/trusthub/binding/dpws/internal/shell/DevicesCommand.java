@@ -1,11 +1,13 @@
 package org.trusthub.binding.dpws.internal.shell;
 
+import java.time.Duration;
 import java.util.Collection;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.trusthub.api.console.Waiting;
 import org.trusthub.binding.dpws.internal.DiscoveredDevice;
 import org.trusthub.binding.dpws.internal.DpwsStack;
 import org.trusthub.binding.dpws.internal.DpwsVersion;
@@ -18,10 +20,21 @@ public class DevicesCommand extends DpwsAction {
     @Option(name = "--probe", aliases = "-p", description = "Probe (multicast) for this many seconds first")
     int probeSeconds;
 
+    /** How often the probe says how many devices it knows; tests shorten it. */
+    Duration every = Waiting.EVERY;
+
     @Override
     protected void run(DpwsStack stack) throws Exception {
         if (probeSeconds > 0) {
-            stack.client().probe(java.util.List.of(), null, java.time.Duration.ofSeconds(Math.min(probeSeconds, 30)));
+            int seconds = Math.min(probeSeconds, 30);
+            // Ctrl-C ends the probe; what answered until then stays discovered, as with a probe that ran out.
+            if (Waiting.on(out(), "Probing for DPWS devices for " + seconds + " s").every(every)
+                    .progress(elapsed -> "probing… " + stack.client().devices().size() + " found")
+                    .onCancel(none -> { }, "probe stopped")
+                    .run(() -> stack.client().probe(java.util.List.of(), null, Duration.ofSeconds(seconds)))
+                    .isEmpty()) {
+                return;
+            }
         }
         Collection<DiscoveredDevice> devices = stack.client().devices();
         if (devices.isEmpty()) {
