@@ -124,11 +124,11 @@ function drawTopology(things, bindings) {
       const tx = cx + outer * Math.cos(ta), ty = cy + outer * Math.sin(ta);
       svg.append(el('svg:line', { x1: bx, y1: by, x2: tx, y2: ty, stroke: '#c5ccd3' }));
       const prot = t.protection || 'none';
-      const ring = prot.startsWith('confidentiality') ? {} : prot.startsWith('integrity') ? { 'stroke-dasharray': '4 3' } : { 'stroke-width': 0 };
+      const protRing = prot.startsWith('confidentiality') ? {} : prot.startsWith('integrity') ? { 'stroke-dasharray': '4 3' } : { 'stroke-width': 0 };
       const node = el('svg:a', { href: '#/thing/' + encodeURIComponent(t.id), 'data-thing': t.id,
         'data-state': t.state || 'unknown', 'aria-label': `${t.id}: ${t.state || 'not enrolled'}, protection ${prot}${t.simulated ? ', SIMULATED' : ''}` },
         el('svg:circle', Object.assign({ cx: tx, cy: ty, r: 16, class: 'node st-' + (t.state || 'unknown'),
-          fill: stateColour(t.state), stroke: '#1b1f24', 'stroke-width': 3 }, ring)),
+          fill: stateColour(t.state), stroke: '#1b1f24', 'stroke-width': 3 }, protRing)),
         el('svg:text', { x: tx, y: ty + 32, 'text-anchor': 'middle', 'font-size': 12 }, t.id),
         t.simulated ? el('svg:text', { x: tx, y: ty + 45, 'text-anchor': 'middle', 'font-size': 10, fill: '#a04000',
           'font-weight': 700 }, 'SIMULATED') : null);

@@ -52,9 +52,10 @@ public class WebComponent implements EventHandler {
     final PolicyRules policyRules = new PolicyRules();
     final EventFeed events = new EventFeed();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /** Static: when the keystore comes (back), the server restarts with HTTPS where it needs it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    volatile HubIdentityStore identity;
+    HubIdentityStore identity;
 
     private WebServer server;
     private Sessions sessions;

@@ -137,6 +137,7 @@ final class WebServer {
                 }
             }
             if (route.isWrite()) {
+                sameOrigin(ex);
                 if (session != null && !session.csrfMatches(ex.getRequestHeaders().getFirst(CSRF_HEADER))) {
                     throw new ApiException(403, CSRF_HEADER, "the " + CSRF_HEADER
                             + " header must carry this session's CSRF token (GET /api/session)");
@@ -164,6 +165,28 @@ final class WebServer {
         } catch (Exception e) {
             LOG.warn("web: {} {} failed", method, path, e);
             error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A browser names the page a write comes from in Origin: one from another site is refused even before the CSRF
+     * token is looked at (login included, which has no token yet). Clients that send no Origin (scripts) pass.
+     */
+    private static void sameOrigin(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin == null) {
+            return;
+        }
+        String host = ex.getRequestHeaders().getFirst("Host");
+        String originHost;
+        try {
+            java.net.URI o = java.net.URI.create(origin);
+            originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+        } catch (IllegalArgumentException e) {
+            originHost = null;
+        }
+        if (host == null || originHost == null || !host.equalsIgnoreCase(originHost)) {
+            throw new ApiException(403, "Origin", "a write from another site's page is refused");
         }
     }
 

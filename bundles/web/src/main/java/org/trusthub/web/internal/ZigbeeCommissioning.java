@@ -29,6 +29,9 @@ final class ZigbeeCommissioning {
         } catch (IllegalArgumentException e) {
             String m = String.valueOf(e.getMessage());
             throw ApiException.bad(m.contains("owner") ? "owner" : "credential.installCode", m);
+        } catch (NoClassDefFoundError e) {
+            // The bridge registered before this bundle was wired to its package: a refresh wires it.
+            throw ApiException.unavailable("the ZigBee bridge (feature trusthub-zigbee)");
         }
     }
 }

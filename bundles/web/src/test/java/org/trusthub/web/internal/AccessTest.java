@@ -94,4 +94,18 @@ class AccessTest extends WebTestSupport {
         String cookie = r.headers().get("set-cookie").get(0);
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
     }
+
+    @Test
+    void aWriteFromAnotherSitesPageIsRefused() throws Exception {
+        Client ada = admin();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(uri("/api/things"))
+                .header("Content-Type", "application/json").header(WebServer.CSRF_HEADER, ada.csrf)
+                .header("Origin", "http://evil.example")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(enrollBody("lamp-1"))))
+                .build();
+        java.net.http.HttpResponse<String> r = ada.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        assertEquals("Origin", JSON.readTree(r.body()).get("field").asText());
+        assertEquals(List.of(), registry.list());
+    }
 }
