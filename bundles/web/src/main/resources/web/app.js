@@ -8,6 +8,7 @@ let session = null;
 let events = null;
 let current = null; // thing id shown on the thing page
 let refreshTimer = null;
+let confirming = null; // thing whose decommissioning waits for its confirmation
 
 function el(tag, attrs = {}, ...children) {
   const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -81,7 +82,11 @@ async function route() {
   const hash = location.hash || '#/topology';
   const m = hash.match(/^#\/thing\/(.+)$/);
   try {
-    if (m) { current = decodeURIComponent(m[1]); show('thing'); await loadThing(); }
+    if (m) {
+      const id = decodeURIComponent(m[1]);
+      if (id !== current) confirming = null;
+      current = id; show('thing'); await loadThing();
+    }
     else if (hash === '#/enroll') { current = null; show('enroll'); }
     else if (hash === '#/events') { current = null; show('events'); await loadEvents(); }
     else { current = null; show('topology'); await loadTopology(); }
@@ -199,10 +204,14 @@ function actions(t) {
       () => api('POST', `/api/things/${encodeURIComponent(t.id)}/keys/rotate`, {}), 'Keys of every layer rotated') }, 'rotate keys'));
   }
   if (t.transitions.includes('DECOMMISSION')) {
-    const confirmBtn = el('button', { type: 'button', class: 'danger', id: 'decommission-confirm', hidden: true,
-      onclick: () => transition(t.id, 'DECOMMISSION') }, 'yes, decommission ' + t.id + ' (revokes every key)');
-    box.append(el('button', { type: 'button', class: 'danger', 'data-transition': 'DECOMMISSION', onclick: (ev) => {
-      ev.target.hidden = true; confirmBtn.hidden = false; confirmBtn.focus(); } }, 'decommission'), confirmBtn);
+    // Two steps; the page may redraw in between (events), so the step is kept outside the buttons.
+    const asking = confirming === t.id;
+    const confirmBtn = el('button', { type: 'button', class: 'danger', id: 'decommission-confirm', hidden: !asking,
+      onclick: () => { confirming = null; transition(t.id, 'DECOMMISSION'); } },
+    'yes, decommission ' + t.id + ' (revokes every key)');
+    box.append(el('button', { type: 'button', class: 'danger', 'data-transition': 'DECOMMISSION', hidden: asking,
+      onclick: (ev) => { confirming = t.id; ev.target.hidden = true; confirmBtn.hidden = false; confirmBtn.focus(); } },
+    'decommission'), confirmBtn);
   }
 }
 

@@ -15,6 +15,7 @@ import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -131,8 +132,10 @@ public class DashboardIT {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /** The page redraws parts of itself as events arrive: an element found just before a redraw is stale. */
     private static <T> T await(String what, Await.Probe<T> probe) throws Exception {
-        return Await.until(what, WAIT, probe, java.util.Objects::nonNull);
+        return Await.until(what, WAIT, probe, java.util.Objects::nonNull,
+                e -> e instanceof StaleElementReferenceException);
     }
 
     private void type(String css, String text) throws Exception {
@@ -145,10 +148,14 @@ public class DashboardIT {
     }
 
     private void click(String css) throws Exception {
-        await(css + " to be shown", () -> {
+        await("a click on " + css, () -> {
             WebElement f = first(css);
-            return f != null && f.isDisplayed() && f.isEnabled() ? f : null;
-        }).click();
+            if (f == null || !f.isDisplayed() || !f.isEnabled()) {
+                return null;
+            }
+            f.click();
+            return f;
+        });
     }
 
     private static void screenshot(String name) throws Exception {
