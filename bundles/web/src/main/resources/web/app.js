@@ -339,6 +339,6 @@ $('#logout').addEventListener('click', async () => {
 });
 $('#enroll-form').addEventListener('submit', enroll);
 for (const r of document.querySelectorAll('input[name=kind]')) r.addEventListener('change', showKind);
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => { say(''); route(); });
 
 api('GET', '/api/session').then(loggedIn).catch(() => showLogin());

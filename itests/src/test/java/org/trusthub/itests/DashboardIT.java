@@ -114,6 +114,8 @@ public class DashboardIT {
         await("live-1 bootstrapping in the things table without a reload", () -> first(
                 "#things tbody tr[data-thing='live-1'][data-state='BOOTSTRAPPING']"));
 
+        browser.manage().window().setSize(new Dimension(1280, 1400));
+        await("the things table below the topology", () -> first("#things tbody tr[data-thing='web-lamp-1']"));
         screenshot("dashboard.png");
         browser.manage().window().setSize(new Dimension(390, 844));
         await("the things table on a phone-sized screen", () -> first("#things tbody tr[data-thing='live-1']"));
