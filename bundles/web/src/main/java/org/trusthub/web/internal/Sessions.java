@@ -83,6 +83,15 @@ final class Sessions {
         return Optional.of(s);
     }
 
+    /**
+     * Whether the session is still open, without counting this as a request: an open event stream alone does not
+     * keep a session from ending.
+     */
+    boolean isOpen(String id) {
+        Session s = id == null ? null : sessions.get(id);
+        return s != null && !s.lastUsed.plus(idle).isBefore(clock.instant());
+    }
+
     void close(Session s) {
         sessions.remove(s.id);
     }
