@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class EventsTest extends WebTestSupport {
 
     @Test
-    @Timeout(30)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aTransitionReachesAnOpenEventStream() throws Exception {
         Client ada = admin();
         HttpResponse<java.io.InputStream> stream = ada.http.send(HttpRequest.newBuilder(uri("/api/events")).build(),
