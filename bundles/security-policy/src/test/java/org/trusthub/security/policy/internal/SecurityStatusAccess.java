@@ -23,9 +23,9 @@ public final class SecurityStatusAccess {
         ledger.registry = registry;
     }
 
-    public static SecurityStatus status(Clock clock, ThingRegistry registry, ThingKeyStore keyStore,
+    public static SecurityStatusComponent status(Clock clock, ThingRegistry registry, ThingKeyStore keyStore,
             SecurityPolicy policy, SecurityRefusals refusals) {
-        SecurityStatus s = new SecurityStatus(clock);
+        SecurityStatusComponent s = new SecurityStatusComponent(clock);
         s.registry = registry;
         s.keyStore = keyStore;
         s.policy = policy;
@@ -33,11 +33,11 @@ public final class SecurityStatusAccess {
         return s;
     }
 
-    public static void add(SecurityStatus status, ProtocolBinding binding) {
+    public static void add(SecurityStatusComponent status, ProtocolBinding binding) {
         status.addBinding(binding);
     }
 
-    public static void add(SecurityStatus status, SecurityProvider provider) {
+    public static void add(SecurityStatusComponent status, SecurityProvider provider) {
         status.addProvider(provider);
     }
 }

@@ -13,9 +13,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.security.policy.internal.SecurityStatus;
-import org.trusthub.security.policy.internal.SecurityStatus.LayerStatus;
-import org.trusthub.security.policy.internal.SecurityStatus.ThingStatus;
+import org.trusthub.api.security.SecurityStatus;
+import org.trusthub.api.security.SecurityStatus.LayerStatus;
+import org.trusthub.api.security.SecurityStatus.ThingStatus;
 
 /**
  * One table for every thing whatever its protocol: per layer its mechanisms, key generation and age, the protection

@@ -8,7 +8,7 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.trusthub.security.policy.internal.SecurityStatus;
+import org.trusthub.api.security.SecurityStatus;
 
 /** Completes the ids of the things the security status knows (the registry's and every binding's). */
 @Service

@@ -34,7 +34,7 @@ import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.policy.internal.ConfigAdminStub;
 import org.trusthub.security.policy.internal.PolicyComponent;
 import org.trusthub.security.policy.internal.RefusalLedger;
-import org.trusthub.security.policy.internal.SecurityStatus;
+import org.trusthub.security.policy.internal.SecurityStatusComponent;
 import org.trusthub.security.policy.internal.SecurityStatusAccess;
 
 /** trusthub:refusals and trusthub:security-status, against the real keystore and registry. */
@@ -50,7 +50,7 @@ class StatusCommandsTest {
     ThingRegistryCore registry;
     RefusalLedger ledger;
     PolicyComponent policy;
-    SecurityStatus status;
+    SecurityStatusComponent status;
     byte[] secret = new byte[32];
 
     @BeforeEach
@@ -194,7 +194,7 @@ class StatusCommandsTest {
 
     @Test
     void securityStatusSaysWhatIsNotRunning() throws Exception {
-        SecurityStatus bare = SecurityStatusAccess.status(Clock.fixed(NOW, ZoneOffset.UTC), null, null, null, null);
+        SecurityStatusComponent bare = SecurityStatusAccess.status(Clock.fixed(NOW, ZoneOffset.UTC), null, null, null, null);
         SecurityStatusAccess.add(bare, binding("bluetooth", false, LAMP));
         String out = run(securityStatusOf(bare));
         assertTrue(out.contains("lamp-1 | -     | bluetooth | -           | LINK"), out);
@@ -202,7 +202,7 @@ class StatusCommandsTest {
                 + "count\n"), out);
     }
 
-    static SecurityStatusCommand securityStatusOf(SecurityStatus s) {
+    static SecurityStatusCommand securityStatusOf(SecurityStatusComponent s) {
         SecurityStatusCommand c = new SecurityStatusCommand();
         c.status = s;
         return c;

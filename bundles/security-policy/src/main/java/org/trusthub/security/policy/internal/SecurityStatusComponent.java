@@ -29,6 +29,7 @@ import org.trusthub.api.security.RefusalCount;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.security.SecurityRefusals;
+import org.trusthub.api.security.SecurityStatus;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -41,24 +42,7 @@ import org.trusthub.api.thing.ThingRegistry;
  * protection required inbound) and the refusal counts. Each source is optional: what is absent is shown as unknown.
  */
 @Component(service = SecurityStatus.class)
-public class SecurityStatus {
-
-    /** One layer of a thing. */
-    public record LayerStatus(Layer layer, int generation, Optional<Duration> keyAge, SortedSet<String> mechanisms,
-            List<Authenticated> sessions, Map<String, Long> refusals) {
-    }
-
-    /**
-     * One thing.
-     *
-     * @param state     empty when the registry does not know it (or is absent)
-     * @param protocols the protocols serving it, {@code (SIMULATED)} after a simulated binding's
-     * @param required  the inbound protection the policy requires, per protocol serving it (empty without a policy)
-     * @param layers    one entry per {@link Layer}, in order; empty when the keystore holds no keys for it
-     */
-    public record ThingStatus(ThingId thing, Optional<LifecycleState> state, List<String> protocols,
-            Map<String, Protection> required, List<LayerStatus> layers) {
-    }
+public class SecurityStatusComponent implements SecurityStatus {
 
     final List<ProtocolBinding> bindings = new CopyOnWriteArrayList<>();
     final List<SecurityProvider> providers = new CopyOnWriteArrayList<>();
@@ -78,11 +62,11 @@ public class SecurityStatus {
 
     private final Clock clock;
 
-    public SecurityStatus() {
+    public SecurityStatusComponent() {
         this(Clock.systemUTC());
     }
 
-    SecurityStatus(Clock clock) {
+    SecurityStatusComponent(Clock clock) {
         this.clock = clock;
     }
 
@@ -105,6 +89,7 @@ public class SecurityStatus {
     }
 
     /** The status of every thing the registry or a binding knows, ordered by id. */
+    @Override
     public List<ThingStatus> all() {
         Map<ThingId, List<String>> protocols = protocols();
         List<ThingStatus> out = new ArrayList<>();
@@ -115,6 +100,7 @@ public class SecurityStatus {
     }
 
     /** Every thing the registry or a binding knows, ordered by id. */
+    @Override
     public SortedSet<ThingId> things() {
         return things(protocols());
     }
@@ -129,6 +115,7 @@ public class SecurityStatus {
     }
 
     /** The status of one thing, or empty when neither the registry nor a binding knows it. */
+    @Override
     public Optional<ThingStatus> of(ThingId thing) {
         List<String> p = protocols().getOrDefault(thing, List.of());
         ThingRegistry r = registry;
@@ -143,7 +130,7 @@ public class SecurityStatus {
         Map<ThingId, SortedSet<String>> found = new TreeMap<>();
         for (ProtocolBinding b : bindings) {
             try {
-                String label = b.protocol() + (b.isSimulated() ? " (SIMULATED)" : "");
+                String label = b.protocol() + (b.isSimulated() ? SIMULATED_LABEL : "");
                 for (ThingId t : b.things()) {
                     found.computeIfAbsent(t, k -> new TreeSet<>()).add(label);
                 }
@@ -212,6 +199,7 @@ public class SecurityStatus {
     }
 
     /** Refusals counted without a thing (senders the hub could not tie to a known thing). */
+    @Override
     public long unattributedRefusals() {
         SecurityRefusals s = refusals;
         return s == null ? 0 : s.counts().stream().filter(c -> c.thing().isEmpty()).mapToLong(RefusalCount::count)
@@ -219,6 +207,7 @@ public class SecurityStatus {
     }
 
     /** Whether the registry, keystore, policy and refusal count are there (what an empty column means). */
+    @Override
     public List<String> missing() {
         List<String> m = new ArrayList<>();
         if (registry == null) {

@@ -1,0 +1,40 @@
+package org.trusthub.web.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/** The checked configuration: a bad value refuses the whole configuration, naming the setting. */
+record Settings(InetAddress address, int port, boolean https, Duration session, int loginFailuresPerMinute) {
+
+    static Settings of(WebConfig c) {
+        InetAddress address;
+        String a = c.address() == null ? "" : c.address().strip();
+        if (a.isEmpty()) {
+            throw new IllegalArgumentException("web: address is empty; give an IP address (default 127.0.0.1)");
+        }
+        try {
+            // Only literal addresses: no name lookup decides where the API is reachable.
+            if (!a.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+                throw new UnknownHostException(a);
+            }
+            address = InetAddress.getByName(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("web: address '" + LoginGuard.printable(a)
+                    + "' is no IP address (default 127.0.0.1)");
+        }
+        if (c.port() < 1 || c.port() > 65535) {
+            throw new IllegalArgumentException("web: port " + c.port() + " is not 1 to 65535");
+        }
+        if (c.sessionMinutes() < 1 || c.sessionMinutes() > 1440) {
+            throw new IllegalArgumentException("web: sessionMinutes " + c.sessionMinutes() + " is not 1 to 1440");
+        }
+        if (c.loginFailuresPerMinute() < 1 || c.loginFailuresPerMinute() > 100) {
+            throw new IllegalArgumentException("web: loginFailuresPerMinute " + c.loginFailuresPerMinute()
+                    + " is not 1 to 100");
+        }
+        boolean https = c.https() || !address.isLoopbackAddress();
+        return new Settings(address, c.port(), https, Duration.ofMinutes(c.sessionMinutes()),
+                c.loginFailuresPerMinute());
+    }
+}

@@ -1,0 +1,254 @@
+package org.trusthub.web.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.thing.DuplicateThingException;
+import org.trusthub.api.thing.IllegalTransitionException;
+import org.trusthub.api.thing.UnknownThingException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+/**
+ * The HTTP(S) server: the dashboard's files at {@code /}, the API at {@code /api}. Every API call but login needs a
+ * session cookie (else 401) with a role that covers the route (else 403); every write also needs the session's CSRF
+ * token in {@code X-CSRF-Token} and a JSON body (else 403/415). A refused call reaches no handler, so it changes
+ * nothing.
+ */
+final class WebServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    static final String COOKIE = "trusthub_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final int MAX_BODY = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Router router;
+    private final Sessions sessions;
+    private final StaticFiles files;
+    private final boolean secure;
+    private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files)
+            throws IOException {
+        this.router = router;
+        this.sessions = sessions;
+        this.files = files;
+        this.secure = tls != null;
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 64);
+        }
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
+            Thread t = new Thread(r, "trusthub-web-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    boolean isSecure() {
+        return secure;
+    }
+
+    void stop() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            headers(ex);
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/api") || path.startsWith("/api/")) {
+                api(ex, path);
+            } else {
+                files.serve(ex, path);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away, or answering failed half-way: nothing more to send.
+            logLimiter.admit("exchange failed").ifPresent(left -> LOG.debug("web exchange failed: {} ({} left out)",
+                    e.toString(), left));
+        }
+    }
+
+    private void headers(HttpExchange ex) {
+        var h = ex.getResponseHeaders();
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("X-Frame-Options", "DENY");
+        h.set("Referrer-Policy", "no-referrer");
+        h.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                + "base-uri 'none'; form-action 'self'");
+        if (secure) {
+            h.set("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    private void api(HttpExchange ex, String path) throws IOException {
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        String method = ex.getRequestMethod();
+        try {
+            Optional<Router.Match> match = router.match(method, path);
+            if (match.isEmpty()) {
+                throw ApiException.notFound("no API resource " + path);
+            }
+            Router.Route route = match.get().route();
+            Sessions.Session session = null;
+            if (route.role() != null) {
+                session = sessions.find(cookie(ex)).orElseThrow(() -> new ApiException(401, "",
+                        "log in first (POST /api/login)"));
+                if (!session.role.covers(route.role())) {
+                    throw new ApiException(403, "", "the account " + session.user + " may only read (JAAS role "
+                            + Role.JAAS_VIEWER + "); changes need the role " + Role.JAAS_ADMIN);
+                }
+            }
+            if (route.isWrite()) {
+                sameOrigin(ex);
+                if (session != null && !session.csrfMatches(ex.getRequestHeaders().getFirst(CSRF_HEADER))) {
+                    throw new ApiException(403, CSRF_HEADER, "the " + CSRF_HEADER
+                            + " header must carry this session's CSRF token (GET /api/session)");
+                }
+            }
+            if (route.stream() != null) {
+                route.stream().stream(ex, session);
+                return;
+            }
+            JsonNode body = route.isWrite() ? body(ex) : null;
+            Object answer = route.handler().handle(new Call(match.get().params(), body, session, ex, secure));
+            send(ex, route.status(), answer);
+        } catch (ApiException e) {
+            error(ex, e.status(), e.field(), e.getMessage());
+        } catch (UnknownThingException e) {
+            error(ex, 404, "id", e.getMessage());
+        } catch (DuplicateThingException e) {
+            error(ex, 409, "id", e.getMessage());
+        } catch (IllegalTransitionException e) {
+            error(ex, 409, "transition", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            error(ex, 400, "", e.getMessage());
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("web: {} {} failed", method, path, e);
+            error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A browser names the page a write comes from in Origin: one from another site is refused even before the CSRF
+     * token is looked at (login included, which has no token yet). Clients that send no Origin (scripts) pass.
+     */
+    private static void sameOrigin(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin == null) {
+            return;
+        }
+        String host = ex.getRequestHeaders().getFirst("Host");
+        String originHost;
+        try {
+            java.net.URI o = java.net.URI.create(origin);
+            originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+        } catch (IllegalArgumentException e) {
+            originHost = null;
+        }
+        if (host == null || originHost == null || !host.equalsIgnoreCase(originHost)) {
+            throw new ApiException(403, "Origin", "a write from another site's page is refused");
+        }
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        byte[] raw;
+        try (InputStream in = ex.getRequestBody()) {
+            raw = in.readNBytes(MAX_BODY + 1);
+        }
+        if (raw.length > MAX_BODY) {
+            throw new ApiException(413, "", "the request body is over " + MAX_BODY + " bytes");
+        }
+        if (raw.length == 0) {
+            return JSON.createObjectNode();
+        }
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "Content-Type", "the request body must be application/json");
+        }
+        try {
+            JsonNode n = JSON.readTree(raw);
+            if (n == null || !n.isObject()) {
+                throw new ApiException(400, "", "the request body must be a JSON object");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "", "the request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static String cookie(HttpExchange ex) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+            for (String part : header.split(";")) {
+                String p = part.trim();
+                if (p.startsWith(COOKIE + "=")) {
+                    return p.substring(COOKIE.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    static void send(HttpExchange ex, int status, Object answer) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(answer);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, json.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(json);
+        }
+    }
+
+    static void error(HttpExchange ex, int status, String field, String message) throws IOException {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("status", status);
+        e.put("field", field);
+        e.put("error", message == null ? "" : message);
+        if (status == 401) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Session realm=\"trusthub\"");
+        }
+        send(ex, status, e);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
