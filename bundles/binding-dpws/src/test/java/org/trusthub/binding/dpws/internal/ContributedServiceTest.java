@@ -27,7 +27,6 @@ import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -50,11 +49,11 @@ class ContributedServiceTest {
     /** Verifies a marked request as signed by {@link #caller}; one without a wsse:Security header is unsigned. */
     final SecuritySeamTest.MarkerSecurity hostSecurity = new SecuritySeamTest.MarkerSecurity("good") {
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+        public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
                 throws SoapSecurityException {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             if (Xml.child(header, DpwsVersion.WSSE, "Security") == null) {
-                return VerifiedRequest.ANONYMOUS;
+                return java.util.Optional.empty();
             }
             verify(envelope, hosted, required);
             return Policies.signedBy(Optional.of(caller));
@@ -249,7 +248,7 @@ class ContributedServiceTest {
         }
 
         @Override
-        public org.trusthub.binding.dpws.spi.VerifiedRequest verifyRequest(org.w3c.dom.Document envelope,
+        public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(org.w3c.dom.Document envelope,
                 ThingId hosted, org.trusthub.api.security.Protection required) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
             throw new org.trusthub.binding.dpws.spi.SoapSecurityException(
                     org.trusthub.binding.dpws.spi.SoapSecurityException.INVALID_SECURITY, "the policy requires signed");

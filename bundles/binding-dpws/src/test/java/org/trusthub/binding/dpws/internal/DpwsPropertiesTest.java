@@ -172,7 +172,7 @@ class DpwsPropertiesTest {
         ThingId stranger = ThingId.of("dpws:7d444840-9dc0-11d1-b245-5ffdce74fad2");
         model.deviceChanged(new DiscoveredDevice("urn:uuid:7d444840-9dc0-11d1-b245-5ffdce74fad2", stranger,
                 DpwsVersion.DPWS_2009, List.of(), List.of(), List.of("http://192.0.2.1/x"), 1, Instant.now(), null,
-                null, SoapProtection.NONE));
+                null, org.trusthub.api.security.Protection.NONE));
         assertTrue(sink.described.isEmpty());
         assertTrue(sink.values.isEmpty());
     }

@@ -21,7 +21,6 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.tls.TlsBridge;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.tls.internal.TlsComponent;
 import org.w3c.dom.Element;
@@ -174,7 +173,7 @@ class HttpsDpwsTest {
     private static SoapSecurity reportingSigner(java.util.concurrent.atomic.AtomicReference<ThingId> signer) {
         return new SoapSecurityStub() {
             @Override
-            public VerifiedRequest verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
+            public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
                     org.trusthub.api.security.Protection required) {
                 return Policies.signedBy(Optional.ofNullable(signer.get()));
             }

@@ -108,7 +108,7 @@ class LoopbackDpwsTest {
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
         Element status = Xml.child(r.body, DeviceHost.TH, "Status");
         assertEquals("OPERATIONAL", Xml.childText(status, DeviceHost.TH, "State"));
-        assertEquals(SoapProtection.NONE, clientStack.client().device(address).orElseThrow().protection());
+        assertEquals(org.trusthub.api.security.Protection.NONE, clientStack.client().device(address).orElseThrow().protection());
     }
 
     @Test

@@ -18,7 +18,6 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -70,7 +69,7 @@ class SecuritySeamTest {
         }
 
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+        public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
                 throws SoapSecurityException {
             verify(envelope, hosted, required);
             return Policies.signedBy(Optional.of(ThingId.of("client-hub")));
@@ -175,7 +174,7 @@ class SecuritySeamTest {
         assertEquals(SoapSecurity.HUB_SIGNER, d.signer());
         SoapMessage r = getStatus(device);
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
-        assertEquals("signed", client.client().device(device).orElseThrow().protection().label());
+        assertEquals(org.trusthub.api.security.Protection.Level.INTEGRITY, client.client().device(device).orElseThrow().protection().level());
         assertEquals(1, statusReads.get());
         assertEquals(List.of(ThingId.of("client-hub")), hostSecurity.securedFor,
                 "the response is secured for the signer of the request, not for the hosted thing");
@@ -212,15 +211,15 @@ class SecuritySeamTest {
             }
 
             @Override
-            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required) {
-                return VerifiedRequest.ANONYMOUS;
+            public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required) {
+                return java.util.Optional.empty();
             }
         });
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
         assertEquals(SoapSecurityException.INVALID_SECURITY, e.faultCode());
-        assertEquals(SoapProtection.NONE, client.client().device(device).orElseThrow().protection());
+        assertEquals(org.trusthub.api.security.Protection.NONE, client.client().device(device).orElseThrow().protection());
     }
 
     @Test
