@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.PropertyDescriptor;
@@ -196,7 +197,7 @@ class DpwsPropertiesTest {
         ThingId stranger = ThingId.of("dpws:7d444840-9dc0-11d1-b245-5ffdce74fad2");
         model.deviceChanged(new DiscoveredDevice("urn:uuid:7d444840-9dc0-11d1-b245-5ffdce74fad2", stranger,
                 DpwsVersion.DPWS_2009, List.of(), List.of(), List.of("http://192.0.2.1/x"), 1, Instant.now(), null,
-                null, org.trusthub.api.security.Protection.NONE));
+                null, Protection.NONE));
         assertTrue(sink.described.isEmpty());
         assertTrue(sink.values.isEmpty());
     }

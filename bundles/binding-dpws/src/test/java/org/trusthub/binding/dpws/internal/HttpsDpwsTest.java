@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.tls.TlsBridge;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
@@ -173,8 +175,8 @@ class HttpsDpwsTest {
     private static SoapSecurity reportingSigner(java.util.concurrent.atomic.AtomicReference<ThingId> signer) {
         return new SoapSecurityStub() {
             @Override
-            public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
-                    org.trusthub.api.security.Protection required) {
+            public Optional<Authenticated> verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
+                    Protection required) {
                 return Policies.signedBy(Optional.ofNullable(signer.get()));
             }
         };

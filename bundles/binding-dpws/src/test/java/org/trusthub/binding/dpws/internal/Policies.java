@@ -19,7 +19,8 @@ import org.trusthub.binding.dpws.spi.SoapSecurity;
 
 /**
  * A security policy for binding tests: requires what a rule says of each thing, both ways, and grants every read and
- * write (unauthenticated reads included) unless a test takes grants away. Also builds the {@link MessageSecurity} a test stack runs with, and records
+ * write (unauthenticated reads included) unless a test takes grants away. Also builds the {@link MessageSecurity} a
+ * test stack runs with, and records
  * the refusals the binding reports.
  */
 public final class Policies implements SecurityPolicy {

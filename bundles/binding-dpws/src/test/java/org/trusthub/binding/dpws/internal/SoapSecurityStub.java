@@ -29,9 +29,9 @@ public abstract class SoapSecurityStub implements SoapSecurity {
     }
 
     @Override
-    public java.util.Optional<org.trusthub.api.security.Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
+    public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
             throws SoapSecurityException {
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     @Override
