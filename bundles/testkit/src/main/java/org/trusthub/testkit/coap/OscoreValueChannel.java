@@ -133,7 +133,10 @@ public final class OscoreValueChannel implements LoadChannel {
         return held;
     }
 
-    /** Sends the last acknowledged PUT again from another port: accepted when the hub answers it with 2.xx. */
+    /**
+     * Sends the last acknowledged PUT again from another port: accepted when the hub answers it with 2.xx, refused
+     * when with an error (4.01 for a replay).
+     */
     @Override
     public Boolean replay() throws Exception {
         byte[] recorded = acknowledgedPut;
@@ -148,7 +151,7 @@ public final class OscoreValueChannel implements LoadChannel {
             try {
                 socket.receive(in);
             } catch (SocketTimeoutException e) {
-                return false; // dropped: refused without an answer
+                throw new IllegalStateException("no answer to the replayed request", e);
             }
             // CoAP header: the code is the second octet, its class the top three bits.
             return in.getLength() >= 2 && ((answer[1] & 0xff) >> 5) == 2;

@@ -38,6 +38,7 @@ public interface LoadChannel {
      *
      * @return true when the hub accepted the replay, false when it refused it, null when this channel has no
      *         recorded message to replay (no replay check)
+     * @throws Exception when the hub did not answer (asked again by {@link LoadDriver#check()})
      */
     default Boolean replay() throws Exception {
         return null;

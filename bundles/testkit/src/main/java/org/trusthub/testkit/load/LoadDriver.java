@@ -25,9 +25,10 @@ import org.trusthub.testkit.Await;
  *     driver.start();
  *     LoadDriver.Swap swap = driver.begin("bundle:update 42");
  *     shell.run("bundle:update 42");
- *     swap = driver.end(swap);
- *     Await.until("traffic again after " + swap.what(), () -> driver.answeredSince(swap));
- *     driver.check();
+ *     LoadDriver.Swap ended = driver.end(swap);
+ *     driver.check(); // at once: nothing written after the swap hides what it lost
+ *     Await.until("traffic again after " + ended.what(), () -> driver.answeredSince(ended));
+ *     System.out.println(driver.gaps(ended));
  *     assertEquals(0, driver.total().lost());
  * }
  * }</pre>
@@ -173,7 +174,8 @@ public final class LoadDriver implements AutoCloseable {
     /**
      * Holds every channel still (each finishes the message under way), reads back what the hub holds of each
      * channel's acknowledged messages (counting what it lost), replays one recorded message per channel that records
-     * them, and lets the channels go on. Waits up to 30 s per channel for the hub to answer the read-back.
+     * them, and lets the channels go on. Waits up to 30 s per channel for the hub to answer the read-back, and as
+     * long for an answer to the replay (a channel's {@link LoadChannel#replay()} throws while there is none).
      */
     public void check() throws Exception {
         gate.writeLock().lock();
@@ -182,11 +184,16 @@ public final class LoadDriver implements AutoCloseable {
                 long held = Await.until(w.channel.thing() + "'s values read back", Await.DEFAULT_TIMEOUT,
                         w.channel::held, v -> true, e -> e instanceof Exception);
                 if (held != LoadChannel.NOTHING_HELD) {
+                    // Each lost message counts once: a check that finds the same loss again adds nothing.
                     long acked = w.lastAcknowledged;
-                    w.lost += Math.max(0, acked - Math.max(held, w.checkedUpTo));
-                    w.checkedUpTo = acked;
+                    if (held < acked) {
+                        w.lost += Math.max(0, acked - Math.max(held, w.countedLostUpTo));
+                        w.countedLostUpTo = Math.max(w.countedLostUpTo, acked);
+                    }
                 }
-                Boolean accepted = w.channel.replay();
+                // Asked again while the hub does not answer at all: a refusal must come from the hub itself.
+                Boolean accepted = Await.until(w.channel.thing() + "'s replay answered", Await.DEFAULT_TIMEOUT,
+                        w.channel::replay, v -> true, e -> e instanceof Exception);
                 if (Boolean.TRUE.equals(accepted)) {
                     w.replaysAccepted++;
                 } else if (Boolean.FALSE.equals(accepted)) {
@@ -259,7 +266,7 @@ public final class LoadDriver implements AutoCloseable {
         long unanswered;
         // written under the gate's write lock only
         long lost;
-        long checkedUpTo;
+        long countedLostUpTo;
         long replaysRefused;
         long replaysAccepted;
 

@@ -83,6 +83,24 @@ class LoadDriverTest {
     }
 
     @Test
+    void aLossFoundByTwoChecksCountsOnce() throws Exception {
+        FakeHubChannel hub = new FakeHubChannel();
+        try (LoadDriver driver = new LoadDriver(Duration.ZERO).add(hub)) {
+            driver.start();
+            Await.until("some traffic", () -> driver.total().acknowledged() >= 20);
+            hub.refusesWrites = true;
+            long unanswered = driver.total().unanswered();
+            Await.until("a message unanswered", () -> driver.total().unanswered() > unanswered);
+            driver.check();
+            // verified held at that check, lost after it: still lost, once
+            hub.stored.addAndGet(-2);
+            driver.check();
+            driver.check();
+            assertEquals(2, driver.total().lost(), driver.report());
+        }
+    }
+
+    @Test
     void heldValuesNeverCountTwice() throws Exception {
         FakeHubChannel hub = new FakeHubChannel();
         try (LoadDriver driver = new LoadDriver(Duration.ZERO).add(hub)) {
