@@ -151,7 +151,11 @@ public final class SwapGapRun {
         LoadDriver.Swap s = driver.begin(what);
         swap.run();
         LoadDriver.Swap ended = driver.end(s);
-        Await.until("traffic again after " + what, Duration.ofSeconds(60), () -> driver.answeredSince(ended));
+        try {
+            Await.until("traffic again after " + what, Duration.ofSeconds(60), () -> driver.answeredSince(ended));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; silent: " + driver.silentSince(ended), e);
+        }
         List<LoadDriver.Gap> g = driver.gaps(ended);
         gaps.computeIfAbsent(what, k -> new ArrayList<>()).addAll(g);
         driver.check();

@@ -13,7 +13,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 /** What both CoAP channels share: a device's configuration and the value's text. */
 final class CoapValues {
     /** How long a channel waits for one answer: a bound against a hang, not a timing assertion. */
-    static final long TIMEOUT_MILLIS = 1000L;
+    static final long TIMEOUT_MILLIS = 600L;
 
     private CoapValues() {
     }
@@ -21,7 +21,7 @@ final class CoapValues {
     /** A device's CoAP (and DTLS client) configuration: it retransmits soon, as a device on a quiet link may. */
     static Configuration configuration() {
         Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
-        c.set(CoapConfig.ACK_TIMEOUT, 200, TimeUnit.MILLISECONDS);
+        c.set(CoapConfig.ACK_TIMEOUT, 150, TimeUnit.MILLISECONDS);
         c.set(CoapConfig.MAX_RETRANSMIT, 2);
         c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
         c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);

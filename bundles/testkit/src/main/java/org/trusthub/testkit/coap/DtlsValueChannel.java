@@ -18,17 +18,19 @@ import org.trusthub.testkit.load.NonceLedger;
 
 /**
  * A thing writing one of its values to the hub over DTLS with its PSK ({@code PUT /things/<thing>/<value>}), and
- * reading it back. When an answer does not come, it drops its DTLS state and handshakes again on the next message,
- * as a device does when the hub no longer knows its session. Each new session's id goes into the ledger.
+ * reading it back. When an answer does not come, it handshakes again with the next message, as a device does when
+ * the hub no longer knows its session. Each new session's id goes into the ledger.
  */
 public final class DtlsValueChannel implements LoadChannel {
 
     private final String thing;
     private final String path;
     private final InetSocketAddress hub;
-    private final DTLSConnector connector;
-    private final CoapEndpoint endpoint;
-    private final CoapClient client;
+    private final String identity;
+    private final byte[] psk;
+    private DTLSConnector connector;
+    private CoapEndpoint endpoint;
+    private CoapClient client;
     private final NonceLedger ledger;
     private final AtomicLong reconnects = new AtomicLong();
     private volatile String session;
@@ -45,6 +47,13 @@ public final class DtlsValueChannel implements LoadChannel {
         this.hub = hub;
         this.ledger = ledger;
         this.path = "/things/" + thing + "/" + value;
+        this.identity = identity;
+        this.psk = psk.clone();
+        connect();
+    }
+
+    /** A new DTLS stack: its first message handshakes. */
+    private void connect() {
         Configuration config = CoapValues.configuration();
         connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -67,20 +76,39 @@ public final class DtlsValueChannel implements LoadChannel {
 
     @Override
     public boolean send(long sequence) throws Exception {
-        CoapResponse response = client.put(CoapValues.payload(sequence), MediaTypeRegistry.TEXT_PLAIN);
+        CoapResponse response;
+        try {
+            response = client.put(CoapValues.payload(sequence), MediaTypeRegistry.TEXT_PLAIN);
+        } catch (Exception e) {
+            reconnect();
+            throw e;
+        }
         if (response == null) {
-            // The hub lost the session (or is away): start over with a full handshake, as a device would.
-            connector.clearConnectionState();
-            reconnects.incrementAndGet();
+            reconnect();
             return false;
         }
         noteSession();
         return response.isSuccess();
     }
 
+    /**
+     * The hub lost the session (or is away): the device starts its DTLS stack over, so the next message
+     * handshakes again. (Californium keeps a request's DTLS context across its own retries; a new stack has none.)
+     */
+    private void reconnect() {
+        close();
+        connect();
+        reconnects.incrementAndGet();
+    }
+
     @Override
     public long held() throws Exception {
-        return CoapValues.held(client.get(), "GET " + path + " over DTLS");
+        try {
+            return CoapValues.held(client.get(), "GET " + path + " over DTLS");
+        } catch (IllegalStateException e) {
+            reconnect();
+            throw e;
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
 import org.eclipse.californium.cose.AlgorithmID;
 import org.eclipse.californium.elements.util.Bytes;
 import org.eclipse.californium.oscore.HashMapCtxDB;
@@ -73,9 +74,10 @@ public final class OscoreValueChannel implements LoadChannel {
             @Override
             public void sendRequest(Request request) {
                 note(thing + " thing->hub oscore", request);
-                if (request.getBytes() != null && request.getOptions().hasOscore() && !request.getOptions()
-                        .hasObserve()) {
-                    lastPut = request.getBytes();
+                if (request.getOptions().hasOscore() && !request.getOptions().hasObserve()) {
+                    // Protected by now: the OSCORE layer is above the endpoint's outbox, which calls this.
+                    byte[] bytes = request.getBytes();
+                    lastPut = bytes != null ? bytes : new UdpDataSerializer().serializeRequest(request).getBytes();
                 }
             }
 
