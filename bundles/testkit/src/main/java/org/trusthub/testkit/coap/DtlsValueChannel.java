@@ -88,7 +88,11 @@ public final class DtlsValueChannel implements LoadChannel {
             return false;
         }
         noteSession();
-        return response.isSuccess();
+        if (!response.isSuccess()) {
+            throw new IllegalStateException("PUT " + path + " answered " + response.getCode() + " "
+                    + response.getResponseText());
+        }
+        return true;
     }
 
     /**

@@ -109,7 +109,11 @@ public final class OscoreValueChannel implements LoadChannel {
         put.setPayload(CoapValues.payload(sequence));
         lastPut = null;
         CoapResponse response = client.advanced(put);
-        boolean ok = response != null && response.isSuccess();
+        if (response != null && !response.isSuccess()) {
+            throw new IllegalStateException("PUT " + path + " answered " + response.getCode() + " "
+                    + response.getResponseText());
+        }
+        boolean ok = response != null;
         if (ok && lastPut != null) {
             acknowledgedPut = lastPut;
         }

@@ -131,6 +131,12 @@ public final class LoadDriver implements AutoCloseable {
                 .toList();
     }
 
+    /** Each channel's last failure ("none" if it had none), for failure messages. */
+    public List<String> lastFailures() {
+        return workers.stream().map(w -> w.channel.protocol() + " " + w.channel.thing() + ": " + w.lastFailure)
+                .toList();
+    }
+
     /** Each channel's gap around the swap; call once {@link #answeredSince} holds. */
     public List<Gap> gaps(Swap swap) {
         long end = ended(swap);
