@@ -25,7 +25,7 @@ final class CoapValues {
         c.set(CoapConfig.MAX_RETRANSMIT, 2);
         c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
         c.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
-        c.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
+        c.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 4);
         c.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 300, TimeUnit.MILLISECONDS);
         return c;
     }

@@ -100,6 +100,10 @@ public final class DtlsValueChannel implements LoadChannel {
      * handshakes again. (Californium keeps a request's DTLS context across its own retries; a new stack has none.)
      */
     private void reconnect() {
+        if (connector.getSessionByAddress(hub) == null) {
+            // No session yet: a handshake is under way (a slow hub) and goes on; the next message uses it.
+            return;
+        }
         close();
         connect();
         reconnects.incrementAndGet();
