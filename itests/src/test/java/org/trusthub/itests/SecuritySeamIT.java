@@ -45,7 +45,7 @@ import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
 import org.trusthub.itests.CoapIT.Result;
 import org.trusthub.testkit.Await;
 import org.trusthub.testkit.FreePorts;

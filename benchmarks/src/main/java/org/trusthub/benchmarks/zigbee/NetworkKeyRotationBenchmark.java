@@ -17,7 +17,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.trusthub.binding.zigbee.internal.SimulatedBridges;
+import org.trusthub.binding.zigbee.internal.StandaloneBridges;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.internal.SimulatedRadio;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -43,7 +45,8 @@ public class NetworkKeyRotationBenchmark {
     private Path dir;
     private FileThingKeyStore keystore;
     private ThingRegistryCore registry;
-    private SimulatedBridges.Running bridge;
+    private StandaloneBridges.Running bridge;
+    private SimulatedZigbeeNetwork simulation;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -51,8 +54,10 @@ public class NetworkKeyRotationBenchmark {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE,
                 Clock.systemUTC());
-        bridge = SimulatedBridges.start(registry, keystore, new NwkSecurityProvider(keystore),
-                new ApsSecurityProvider(keystore), 0x0123456789ABCDEFL);
+        SimulatedRadio radio = new SimulatedRadio();
+        bridge = StandaloneBridges.start(registry, keystore, new NwkSecurityProvider(keystore),
+                new ApsSecurityProvider(keystore), 0x0123456789ABCDEFL, radio);
+        simulation = radio.simulation().orElseThrow();
         bridge.bridge().permitJoin(254);
         Random random = new Random(7);
         // Each join waits for the stack's service discovery of the device, which starts after a random pause of up
@@ -68,10 +73,10 @@ public class NetworkKeyRotationBenchmark {
             String text = HexFormat.of().formatHex(code);
             long ieee = 0x00124B0000000000L + i;
             bridge.bridge().commission(ieee, text, "bench");
-            bridge.simulation().addDevice(ieee, text);
+            simulation.addDevice(ieee, text);
             int n = i;
             joins.add(joining.submit(() -> {
-                if (!bridge.simulation().join(ieee)) {
+                if (!simulation.join(ieee)) {
                     throw new IllegalStateException("device " + n + " did not join");
                 }
                 return null;

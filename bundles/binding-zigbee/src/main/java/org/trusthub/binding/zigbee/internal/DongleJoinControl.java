@@ -56,7 +56,7 @@ final class DongleJoinControl {
         if (status == ZigBeeStatus.SUCCESS) {
             LOG.info("ZigBee dongle '{}' trust-centre join mode set to {} (policy {})", name(), mode, policy);
         } else {
-            trustCenter.count("dongle.join-mode-not-set");
+            trustCenter.dongleRefused();
             LOG.warn("ZigBee dongle '{}' did not take trust-centre join mode {} ({}): the dongle's firmware may let"
                     + " in devices policy {} refuses; the hub asks each of them to leave", name(), mode, status,
                     policy);
@@ -74,7 +74,7 @@ final class DongleJoinControl {
         boolean sent = send(ZigBeeBroadcastDestination.BROADCAST_ROUTERS_AND_COORD.getKey(), duration)
                 & send(0, duration);
         if (!sent) {
-            trustCenter.count("dongle.permit-join-not-sent");
+            trustCenter.dongleRefused();
             LOG.warn("ZigBee dongle '{}': permit-join for {} s was not taken by the dongle", name(), duration);
         } else if (duration != seconds) {
             LOG.info("ZigBee dongle '{}': permit-join kept closed, the join policy is DENY", name());

@@ -24,6 +24,8 @@ final class SecurityServices {
 
     /** The binding's own mechanism name, for refusals it decides itself (admission, policy, absent providers). */
     static final String MECHANISM = "zigbee";
+    /** What the refusal count calls an operation the dongle did not carry out (its firmware or driver refused). */
+    static final String DONGLE_MECHANISM = "zigbee-dongle";
     static final String PROTOCOL = "zigbee";
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityServices.class);
@@ -133,9 +135,12 @@ final class SecurityServices {
         return p.outbound(thing, PROTOCOL);
     }
 
-    /** The refusal count, while there is one. */
-    Optional<SecurityRefusals> refusals() {
-        return Optional.ofNullable(refusals);
+    /** Counts a refusal whose caller logs it itself (operator actions, said once each). */
+    void count(Optional<ThingId> thing, String mechanism, RefusalReason reason) {
+        SecurityRefusals r = refusals;
+        if (r != null) {
+            r.refused(thing, Layer.NETWORK, mechanism, reason);
+        }
     }
 
     /**
@@ -145,10 +150,7 @@ final class SecurityServices {
      * @param kind what is limited together in the log, such as {@code not-admitted}
      */
     void refuse(Optional<ThingId> thing, String mechanism, RefusalReason reason, String kind, String text) {
-        SecurityRefusals r = refusals;
-        if (r != null) {
-            r.refused(thing, Layer.NETWORK, mechanism, reason);
-        }
+        count(thing, mechanism, reason);
         log.admit(kind).ifPresent(held -> LOG.info("{}{}", text,
                 held > 0 ? " (" + held + " more such refusals not logged)" : ""));
     }

@@ -7,9 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -28,14 +26,9 @@ import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
 import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
-import org.trusthub.security.network.zigbee.ApsCommand;
-import org.trusthub.security.network.zigbee.ApsHeader;
 import org.trusthub.security.network.zigbee.InstallCode;
-import org.trusthub.security.network.zigbee.KeyId;
 import org.trusthub.security.network.zigbee.NwkHeader;
 import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
-import org.trusthub.security.network.zigbee.ZigbeeCodec;
-import org.trusthub.security.network.zigbee.ZigbeeFrame;
 import org.trusthub.security.network.zigbee.ZigbeeIds;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
@@ -48,27 +41,14 @@ import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
  */
 final class TrustCenter {
 
-    /** What the hub's own frames to a device carry: NWK security, hop by hop. */
-    static final Protection OUTBOUND = Protection.confidentiality();
-
     private static final Logger LOG = LoggerFactory.getLogger(TrustCenter.class);
     private static final int ROOT_SECRET_LENGTH = 32;
-    /** Leave request (NWK command 0x04, options: request). */
-    private static final byte[] LEAVE = {0x04, 0x40};
+    /** The well-known default trust-center link key, "ZigBeeAlliance09" (legacy devices under SECURE_JOIN). */
+    static final byte[] DEFAULT_TC_LINK_KEY = "ZigBeeAlliance09".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** How frames reach devices: the simulated air or, some day, a dongle. */
+    /** How the trust center's own frames reach devices: a coordinator radio without security firmware. */
     interface Radio {
         void sendNow(int nwkAddress, byte[] frame);
-    }
-
-    /**
-     * An accepted frame from an admitted device, with who sent it and how well it was protected: NWK-secured is
-     * confidentiality hop by hop, an APS-secured payload confidentiality end to end.
-     */
-    record Inbound(NwkHeader nwk, ApsHeader aps, byte[] payload, Authenticated from) {
-        ThingId thing() {
-            return from.thing();
-        }
     }
 
     /** What the trust center knows of a device. */
@@ -94,24 +74,18 @@ final class TrustCenter {
     private final ThingRegistry registry;
     private final ThingKeyStore keystore;
     private final SecurityServices services;
-    private final InboundSecurity inbound;
+    private final FrameGate gate;
     private final ThingId network;
-    private final long ownIeee;
+    private final TrustCenterFrames frames;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Member> members = new ConcurrentHashMap<>();
-    /** Dongle operations that failed (not refusals of traffic: those go to the hub's refusal count). */
-    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
-    private volatile Radio radio = (n, f) -> {
-    };
     private volatile JoinPolicy policy;
     private volatile long permitUntil;
     private volatile Consumer<Member> onJoined = m -> {
     };
     private volatile Consumer<Member> onRemoved = m -> {
     };
-    private int nwkSequence;
-    private int apsCounter;
     /** Why the network key cannot rotate now (a dongle that cannot carry a new key); empty when it can. */
     private volatile java.util.function.Supplier<Optional<String>> rotationRefusal = Optional::empty;
     /** How a device is asked to leave when a dongle frames the traffic; null: the trust center's own NWK leave. */
@@ -122,13 +96,13 @@ final class TrustCenter {
      *         keys are needed to start)
      */
     TrustCenter(ThingRegistry registry, ThingKeyStore keystore, SecurityServices services, long extendedPanId,
-            long ownIeee, JoinPolicy policy, Clock clock) {
+            JoinPolicy policy, Clock clock) {
         this.registry = registry;
         this.keystore = keystore;
         this.services = services;
-        this.inbound = new InboundSecurity(services);
         this.network = ZigbeeIds.network(extendedPanId);
-        this.ownIeee = ownIeee;
+        this.frames = new TrustCenterFrames(services, network);
+        this.gate = new FrameGate(this, registry, services, network);
         this.policy = policy;
         this.clock = clock;
         nwk().ensureNetwork(network);
@@ -145,8 +119,13 @@ final class TrustCenter {
         }
     }
 
-    void attach(Radio radio, Consumer<Member> onJoined, Consumer<Member> onRemoved) {
-        this.radio = radio;
+    /** Where the trust center's own frames go, sent from the coordinator's address. */
+    void attachRadio(Radio radio, long coordinatorIeee) {
+        frames.attach(radio, coordinatorIeee);
+    }
+
+    /** Who hears of a device joining (or heard again after a restart) and of a device removed. */
+    void onMembership(Consumer<Member> onJoined, Consumer<Member> onRemoved) {
         this.onJoined = onJoined;
         this.onRemoved = onRemoved;
     }
@@ -318,11 +297,11 @@ final class TrustCenter {
             if (!aps().hasLinkKey(thing)) {
                 // SECURE_JOIN for a commissioned legacy device: the well-known key is its link key.
                 keystore.storeKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM,
-                        SimulatedDevice.DEFAULT_TC_LINK_KEY.clone());
+                        DEFAULT_TC_LINK_KEY.clone());
             }
             m.nwk = nwkAddress;
             m.pending = true;
-            transportNetworkKey(m);
+            frames.transportNetworkKey(m.thing, m.ieee, m.nwk);
             return null;
         } catch (ZigbeeSecurityException | RuntimeException e) {
             services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "join-failed",
@@ -352,142 +331,13 @@ final class TrustCenter {
         return null;
     }
 
-    private void transportNetworkKey(Member m) throws ZigbeeSecurityException {
-        DerivedKey key = nwk().currentKey(network);
-        byte[] bytes = key.bytes();
-        byte[] cmd = ApsCommand.transportNetworkKey(bytes, key.generation() & 0xFF, m.ieee, ownIeee);
-        try {
-            byte[] aps = aps().protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY,
-                    cmd, ownIeee, true);
-            radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-            Arrays.fill(cmd, (byte) 0);
-            key.destroy();
-        }
-    }
-
-    private void switchKey(Member m, int sequence) throws ZigbeeSecurityException {
-        byte[] aps = aps().protect(m.thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
-                ApsCommand.switchKey(sequence), ownIeee, true);
-        radio.sendNow(m.nwk, unsecuredNwk(m.nwk, aps));
-    }
-
-    // Key transport goes NWK-unsecured (the joining device has no network key yet); APS security protects the key.
-    private byte[] unsecuredNwk(int dst, byte[] aps) {
-        byte[] h = NwkHeader.simple(0, false, dst, 0, 1, nextNwkSequence(), ownIeee).encode();
-        return SimulatedDevice.concat(h, aps);
-    }
 
     byte[] secureToDevice(NwkHeader header, byte[] apsFrame) throws ZigbeeSecurityException {
-        return nwk().protect(network, header, apsFrame, ownIeee);
+        return frames.secureToDevice(header, apsFrame);
     }
 
-    /**
-     * Opens a frame from the air: NWK security, admission, the APS layer (APS security when the frame carries it), then
-     * the policy's inbound requirement for the sender. Null if refused; every refusal is counted and logged
-     * (rate-limited). While a provider or the policy is absent, frames are refused as not operational.
-     */
-    Inbound openFromDevice(byte[] bytes) {
-        ZigbeeNwkSecurity nwkSecurity;
-        try {
-            nwkSecurity = services.nwk();
-        } catch (SecurityServices.Absent e) {
-            services.refuse(Optional.empty(), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
-                    "no-nwk-provider", "ZigBee frame refused: " + e.getMessage());
-            return null;
-        }
-        ZigbeeFrame<NwkHeader> nwk;
-        try {
-            nwk = nwkSecurity.unprotect(network, bytes);
-        } catch (ZigbeeSecurityException e) {
-            return null; // counted and logged by the provider
-        }
-        long source = nwk.aux().source();
-        Member m = members.get(source);
-        if (m != null && m.joined && m.nwk == -1) {
-            // counters: back after a restart; the address is in the authenticated NWK header of a fresh frame
-            m.nwk = nwk.header().src();
-            LOG.info("ZigBee device {} heard again after a restart at NWK 0x{}", m.thing, Integer.toHexString(m.nwk));
-            onJoined.accept(m);
-        }
-        if (m == null || !(m.joined || m.pending) || m.nwk != nwk.header().src()) {
-            services.refuse(Optional.of(ZigbeeIds.device(source)), SecurityServices.MECHANISM,
-                    RefusalReason.NOT_OPERATIONAL, "not-admitted", String.format("ZigBee frame from %016x (0x%s)"
-                            + " refused: not an admitted device", source, Integer.toHexString(nwk.header().src())));
-            return null;
-        }
-        if (nwk.header().frameType() != 0) {
-            // NWK commands carry no application data: policy applies to what reaches the application
-            return new Inbound(nwk.header(), null, new byte[0], Authenticated.message(m.thing, Layer.NETWORK,
-                    ZigbeeNwkSecurity.MECHANISM, Protection.confidentiality()));
-        }
-        InboundSecurity.Opened opened = inbound.open(m, nwk.payload(), source);
-        if (opened == null) {
-            return null;
-        }
-        ZigbeeFrame<ApsHeader> aps = opened.aps();
-        Authenticated from = opened.from();
-        boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
-                && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
-        if (!joining && !operational(m.thing)) {
-            // In the network still (maintenance keeps its place and the key), but nothing it sends is taken.
-            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
-                    "not-operational", "ZigBee frame from " + m.thing + " refused: the thing is not OPERATIONAL");
-            return null;
-        }
-        // A joining device's announce completes the join whatever the policy: admission is the join policy's.
-        if (!joining && !inbound.meetsPolicy(m, from)) {
-            return null;
-        }
-        if (joining) {
-            completeJoin(m);
-        } else {
-            m.accepted = from;
-        }
-        return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
-    }
-
-    private boolean operational(ThingId thing) {
-        try {
-            return registry.find(thing).map(Thing::state).filter(st -> st == LifecycleState.OPERATIONAL).isPresent();
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Why values of a device cannot be read or written under the policy now: its frames come under a protection
-     * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
-     * (including a device not heard from yet, whose answers are checked as they come).
-     */
-    Optional<String> policyRefusal(ThingId thing) {
-        Optional<String> in = inbound.policyRefusal(thing, member(thing).map(m -> m.offered).orElse(null));
-        return in.isPresent() ? in : outboundRefusal(thing);
-    }
-
-    /**
-     * Why the hub may not send the device commands or requests under the policy now: what it sends goes under NWK
-     * security alone (confidentiality hop by hop), so a requirement above that cannot be met. Counted.
-     */
-    private Optional<String> outboundRefusal(ThingId thing) {
-        Protection required;
-        try {
-            required = services.outbound(thing);
-        } catch (SecurityServices.Absent e) {
-            return Optional.of(e.getMessage());
-        }
-        if (OUTBOUND.satisfies(required)) {
-            return Optional.empty();
-        }
-        String why = "the security policy requires " + required + " of what the hub sends ZigBee device " + thing
-                + ", and the hub sends under " + OUTBOUND + " (NWK security) only: nothing is sent";
-        services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy-out",
-                "ZigBee command to " + thing + " refused: " + why);
-        return Optional.of(why);
-    }
-
-    private void completeJoin(Member m) {
+    /** Completes a join: the device is in the network and OPERATIONAL; the stack hears of it. */
+    void completeJoin(Member m) {
         m.pending = false;
         m.joined = true;
         Thing t = registry.get(m.thing);
@@ -503,7 +353,7 @@ final class TrustCenter {
     synchronized int rotateNetworkKey() {
         Optional<String> refusal = rotationRefusal.get();
         if (refusal.isPresent()) {
-            count("dongle.key-rotation-refused");
+            dongleRefused();
             throw new UnsupportedOperationException(refusal.get() + "; the keystore's network key is unchanged");
         }
         ZigbeeNwkSecurity nwkSecurity = nwk();
@@ -512,7 +362,7 @@ final class TrustCenter {
         int failed = 0;
         for (Member m : joined) {
             try {
-                transportNetworkKey(m);
+                frames.transportNetworkKey(m.thing, m.ieee, m.nwk);
             } catch (ZigbeeSecurityException | RuntimeException e) {
                 failed++;
                 LOG.warn("new network key could not be sent to {}: {}", m.thing, e.getMessage());
@@ -520,7 +370,7 @@ final class TrustCenter {
         }
         for (Member m : joined) {
             try {
-                switchKey(m, sequence);
+                frames.switchKey(m.thing, m.nwk, sequence);
             } catch (ZigbeeSecurityException | RuntimeException e) {
                 LOG.warn("switch-key could not be sent to {}: {}", m.thing, e.getMessage());
             }
@@ -543,8 +393,7 @@ final class TrustCenter {
             leave.test(m);
         } else if (m != null && m.joined) {
             try {
-                radio.sendNow(m.nwk, secureToDevice(NwkHeader.simple(1, true, m.nwk, 0, 1, nextNwkSequence(),
-                        ownIeee), LEAVE));
+                frames.leave(m.nwk);
             } catch (ZigbeeSecurityException e) {
                 LOG.warn("leave request to {} could not be sent: {}", thing, e.getMessage());
             }
@@ -587,6 +436,20 @@ final class TrustCenter {
         }
     }
 
+    /** What gets through, frame by frame. */
+    FrameGate gate() {
+        return gate;
+    }
+
+    Member memberByIeee(long ieee) {
+        return members.get(ieee);
+    }
+
+    /** A device still in the network after a restart was heard again (its address came with a fresh frame). */
+    void heardAgain(Member m) {
+        onJoined.accept(m);
+    }
+
     Optional<Member> member(ThingId thing) {
         return ZigbeeIds.isDevice(thing) ? Optional.ofNullable(members.get(ZigbeeIds.ieeeAddress(thing)))
                 : Optional.empty();
@@ -616,20 +479,12 @@ final class TrustCenter {
         return out;
     }
 
-    /** Counts a dongle operation that failed (the bridge's {@link #failures}). */
-    void count(String what) {
-        failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
-    }
-
-    /** Dongle operations that failed, by kind ({@code dongle.*}). */
-    Map<String, Long> failures() {
-        Map<String, Long> out = new TreeMap<>();
-        failures.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
-    SecurityServices services() {
-        return services;
+    /**
+     * Counts an operation the dongle did not carry out (key rotation, install key, join mode, permit-join, leave) in
+     * the hub's refusal count, as {@code zigbee-dongle} NOT_OPERATIONAL; the caller logs what it was.
+     */
+    void dongleRefused() {
+        services.count(Optional.empty(), SecurityServices.DONGLE_MECHANISM, RefusalReason.NOT_OPERATIONAL);
     }
 
     // Operator actions and the join path need the providers; their absence is a clear error for the caller.
@@ -647,13 +502,5 @@ final class TrustCenter {
         } catch (SecurityServices.Absent e) {
             throw new IllegalStateException(e.getMessage());
         }
-    }
-
-    private synchronized int nextNwkSequence() {
-        return nwkSequence++ & 0xFF;
-    }
-
-    private synchronized int nextApsCounter() {
-        return apsCounter++ & 0xFF;
     }
 }

@@ -28,16 +28,23 @@ import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.CoordinatorRadio;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
 import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 
 /**
- * Starts the ZigBee bridge from its configuration and registers it: {@link ProtocolBinding} ({@code
- * trusthub.protocol=zigbee}, {@code trusthub.simulated}), {@link ZigbeeBridge}, and in simulated mode the
- * {@link SimulatedZigbeeNetwork}. Registered by hand because whether it is simulated is only known once configured.
+ * Starts the ZigBee bridge from its configuration on a coordinator radio and registers it: {@link ProtocolBinding}
+ * ({@code trusthub.protocol=zigbee}, {@code trusthub.simulated}), {@link ZigbeeBridge} and the model's
+ * {@link org.trusthub.api.model.PropertyProvider}. Registered by hand because whether it is simulated is only known
+ * once the radio is.
+ *
+ * <p>
+ * The radio is the configured dongle ({@code serialPort}) when there is one; otherwise a {@link CoordinatorRadio}
+ * service (the SIMULATED coordinator of bundle {@code org.trusthub.binding.zigbee.simulator}). With neither, the
+ * bridge is not registered and says in the log that it waits; it starts when a radio service comes, and stops when the
+ * radio it runs on goes.
  *
  * <p>
  * The NWK and APS providers, the security policy and the refusal count are dynamic references: when one is replaced
@@ -63,6 +70,10 @@ public final class ZigbeeBindingComponent {
     private ZigbeeConfig config;
     private volatile ZigbeeNetwork network;
     private Settings settings;
+    /** The registered coordinator radio, used when no dongle is configured. */
+    private volatile CoordinatorRadio radio;
+    /** The registered radio the running network is on, or null (none, or a dongle). */
+    private CoordinatorRadio runningOn;
 
     /** What the network is made from; an update that changes none of it keeps the running network. */
     record Settings(String serialPort, String dongleType, int baudRate, int channel, int panId, String extendedPanId,
@@ -109,6 +120,32 @@ public final class ZigbeeBindingComponent {
 
     void unbindAps(ZigbeeApsSecurity aps) {
         security.unsetAps(aps);
+    }
+
+    /* A radio that replaces the one the network runs on (greedy) restarts the network on it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindRadio(CoordinatorRadio radio) {
+        this.radio = radio;
+        if (context != null && runningOn != null && runningOn != radio) {
+            stop();
+            start(config);
+        } else {
+            startIfWaiting();
+        }
+    }
+
+    synchronized void unbindRadio(CoordinatorRadio radio) {
+        if (this.radio == radio) {
+            this.radio = null;
+        }
+        if (runningOn == radio) {
+            LOG.warn("ZigBee coordinator radio {} went away: the ZigBee bridge stops", radio.label());
+            stop();
+            if (context != null) {
+                start(config);
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -160,23 +197,42 @@ public final class ZigbeeBindingComponent {
             LOG.warn("ZigBee bridge waiting for its NWK and APS security providers: it starts when both are there");
             return;
         }
+        boolean dongle = !config.serialPort().isBlank();
+        CoordinatorRadio registered = radio;
+        if (!dongle && registered == null) {
+            LOG.warn("ZigBee bridge NOT started, waiting for a coordinator radio: no dongle is configured (serialPort"
+                    + " in org.trusthub.binding.zigbee) and no radio service is registered (the SIMULATED one comes"
+                    + " with bundle org.trusthub.binding.zigbee.simulator)");
+            return;
+        }
         settings = Settings.of(config);
         long extendedPanId = extendedPanId(config, keystore);
-        boolean simulated = config.serialPort().isBlank();
         ZigbeeNetwork network;
-        if (simulated) {
+        if (!dongle) {
             TrustCenter trustCenter = new TrustCenter(registry, keystore, security, extendedPanId,
-                    SimulatedCoordinator.IEEE, config.joinPolicy(), Clock.systemUTC());
-            network = ZigbeeNetwork.simulated(trustCenter, config.panId() & 0x3FFF, extendedPanId, config.channel());
-            LOG.warn("ZigBee bridge running on a SIMULATED coordinator and radio (trusthub.simulated=true): no real"
-                    + " ZigBee device is reachable. Network {} key sequence {}, join policy {}", trustCenter.network(),
-                    trustCenter.keySequence(), trustCenter.policy());
+                    config.joinPolicy(), Clock.systemUTC());
+            try {
+                network = ZigbeeNetwork.onRadio(trustCenter, registered, config.panId() & 0x3FFF, extendedPanId,
+                        config.channel());
+            } catch (IllegalStateException e) {
+                LOG.error("ZigBee bridge NOT started: {}", e.getMessage());
+                return;
+            }
+            runningOn = registered;
+            if (registered.isSimulated()) {
+                LOG.warn("ZigBee bridge running on a {} (trusthub.simulated=true): no real ZigBee device is"
+                        + " reachable. Network {} key sequence {}, join policy {}", registered.label(),
+                        trustCenter.network(), trustCenter.keySequence(), trustCenter.policy());
+            } else {
+                LOG.info("ZigBee bridge running on {}. Network {} key sequence {}, join policy {}", registered.label(),
+                        trustCenter.network(), trustCenter.keySequence(), trustCenter.policy());
+            }
         } else {
             try {
-                // With a dongle, the trust center never sends frames itself, so its own address is not used.
+                DongleRadio radio = DongleRadio.serial(config.dongleType(), config.serialPort(), config.baudRate());
                 network = ZigbeeNetwork.openDongle(() -> new TrustCenter(registry, keystore, security, extendedPanId,
-                        0L, config.joinPolicy(), Clock.systemUTC()), config.serialPort(), config.dongleType(),
-                        config.baudRate(), config.panId() & 0x3FFF, extendedPanId, config.channel());
+                        config.joinPolicy(), Clock.systemUTC()), radio, config.panId() & 0x3FFF, extendedPanId,
+                        config.channel());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.error("ZigBee bridge NOT started: {}", e.getMessage());
                 return;
@@ -194,14 +250,11 @@ public final class ZigbeeBindingComponent {
         this.network = network;
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ProtocolBinding.PROTOCOL, "zigbee");
-        props.put(ProtocolBinding.SIMULATED, simulated);
+        props.put(ProtocolBinding.SIMULATED, network.isSimulated());
         registrations.add(context.registerService(new String[] {ProtocolBinding.class.getName(),
                 ZigbeeBridge.class.getName()}, network, props));
         registrations.add(context.registerService(org.trusthub.api.model.PropertyProvider.class,
                 new ZigbeeProperties(network), props));
-        if (simulated) {
-            registrations.add(context.registerService(SimulatedZigbeeNetwork.class, network.simulation(), props));
-        }
     }
 
     @Deactivate
@@ -212,6 +265,7 @@ public final class ZigbeeBindingComponent {
 
     private void stop() {
         settings = null;
+        runningOn = null;
         registrations.forEach(r -> {
             try {
                 r.unregister();

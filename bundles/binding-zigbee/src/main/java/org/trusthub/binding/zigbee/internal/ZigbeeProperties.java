@@ -327,7 +327,7 @@ final class ZigbeeProperties implements PropertyProvider {
     }
 
     private void checkPolicy(ThingId thing, String property) {
-        Optional<String> refusal = trustCenter.policyRefusal(thing);
+        Optional<String> refusal = trustCenter.gate().policyRefusal(thing);
         if (refusal.isPresent()) {
             throw new PropertyWriteException(thing, property, refusal.get());
         }

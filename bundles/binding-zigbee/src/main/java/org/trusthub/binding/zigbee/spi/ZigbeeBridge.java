@@ -1,7 +1,6 @@
 package org.trusthub.binding.zigbee.spi;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -11,7 +10,9 @@ import org.trusthub.api.thing.ThingId;
  * The hub's ZigBee bridge and trust center: commissioning, joining and the network key. Keys never leave through this
  * interface: the network key, link keys and install codes stay in the keystore. Device values and commands are not
  * here: they go through the thing model ({@link org.trusthub.api.model.ThingModelRegistry}), which the bridge feeds
- * as a {@link org.trusthub.api.model.PropertyProvider}.
+ * as a {@link org.trusthub.api.model.PropertyProvider}. Refusals are counted in the hub's
+ * {@link org.trusthub.api.security.SecurityRefusals} (mechanisms {@code zigbee-nwk}, {@code zigbee-aps},
+ * {@code zigbee} for the trust center's own, {@code zigbee-dongle} for what a dongle did not carry out).
  */
 @ProviderType
 public interface ZigbeeBridge {
@@ -73,11 +74,4 @@ public interface ZigbeeBridge {
     List<ZigbeeDevice> devices();
 
     Optional<ZigbeeDevice> device(ThingId thing);
-
-    /**
-     * Frames refused so far, by layer and common reason, as the hub's refusal count holds them ({@code nwk.REPLAY},
-     * {@code aps.FORGED}, {@code tc.POLICY}, {@code tc.NOT_OPERATIONAL}; empty while there is no refusal count), and
-     * dongle operations that failed ({@code dongle.*}).
-     */
-    Map<String, Long> refusals();
 }

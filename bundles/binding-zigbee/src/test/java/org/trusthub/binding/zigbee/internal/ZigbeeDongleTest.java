@@ -59,7 +59,7 @@ class ZigbeeDongleTest {
     // Created by the tests that need it: creating it enrolls the network key holder in the keystore.
     private void createTrustCenter() {
         trustCenter = new TrustCenter(registry, keystore,
-                new TestSecurity(nwk, new ApsSecurityProvider(keystore)).services, EPAN, 0L,
+                new TestSecurity(nwk, new ApsSecurityProvider(keystore)).services, EPAN,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
     }
 
@@ -91,7 +91,7 @@ class ZigbeeDongleTest {
             String name = type.name().toLowerCase(java.util.Locale.ROOT);
             // The real driver over the real jSerialComm port: opening /dev/nonexistent fails, so initialise fails.
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZigbeeNetwork.openDongle(
-                    mustNotBeCreated, "/dev/nonexistent", name, 115200, 0x1A62, EPAN, 15), name);
+                    mustNotBeCreated, DongleRadio.serial(name, "/dev/nonexistent", 115200), 0x1A62, EPAN, 15), name);
             assertTrue(e.getMessage().contains("'" + name + "' on serial port /dev/nonexistent"), e.getMessage());
         }
         assertEquals(keystoreBefore, keystore.things());
@@ -101,11 +101,12 @@ class ZigbeeDongleTest {
     @Test
     void unknownOrMissingDongleTypeIsRefusedWithTheKnownTypes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZigbeeNetwork.openDongle(
-                mustNotBeCreated, "/dev/ttyUSB0", "zwave", 115200, 0x1A62, EPAN, 15));
+                mustNotBeCreated, DongleRadio.serial("zwave", "/dev/ttyUSB0", 115200), 0x1A62, EPAN, 15));
         assertEquals("unknown dongleType 'zwave': expected one of ember, telegesis, cc2531, xbee, conbee",
                 e.getMessage());
         IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> ZigbeeNetwork
-                .openDongle(mustNotBeCreated, "/dev/ttyUSB0", " ", 115200, 0x1A62, EPAN, 15));
+                .openDongle(mustNotBeCreated, DongleRadio.serial(" ", "/dev/ttyUSB0", 115200), 0x1A62, EPAN,
+                        15));
         assertTrue(blank.getMessage().startsWith("dongleType is required when serialPort is set"), blank.getMessage());
         assertEquals(DongleType.CONBEE, DongleType.parse(" ConBee "));
     }

@@ -16,12 +16,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.RefusalReason;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.testkit.Await;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
@@ -60,6 +61,7 @@ class ZigbeeDongleTrustCenterTest {
     ThingRegistryCore registry;
     NwkSecurityProvider nwk;
     TrustCenter trustCenter;
+    TestSecurity security;
     RecordingTransport transport;
     ZigbeeNetwork network;
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -72,8 +74,8 @@ class ZigbeeDongleTrustCenterTest {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         nwk = new NwkSecurityProvider(keystore);
-        trustCenter = new TrustCenter(registry, keystore,
-                new TestSecurity(nwk, new ApsSecurityProvider(keystore)).services, EPAN, 0L,
+        security = new TestSecurity(nwk, new ApsSecurityProvider(keystore));
+        trustCenter = new TrustCenter(registry, keystore, security.services, EPAN,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
         transport = new RecordingTransport();
     }
@@ -104,8 +106,8 @@ class ZigbeeDongleTrustCenterTest {
 
         // the dongle reports the device's join to the stack, as its driver would
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
-                "the commissioned device admitted when the stack saw it join");
+        Await.until("the commissioned device admitted when the stack saw it join",
+                () -> registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false));
 
         int sequence = network.networkKeySequence();
         network.decommission(thing);
@@ -133,8 +135,8 @@ class ZigbeeDongleTrustCenterTest {
         assertArrayEquals(networkKey, currentKey());
         assertEquals(1, transport.networkKeys.size(), "no key handed to the dongle after startup");
         assertTrue(network.networkKeyRotationRefusal().orElseThrow().contains("dongle 'ember' cannot rotate"));
-        assertEquals(1L, network.refusals().get("dongle.key-rotation-refused"));
-        assertNull(network.refusals().get("dongle.raw-frame-not-sent"), "no trust-center frame left unsent");
+        assertEquals(1L, security.refusals.count(SecurityServices.DONGLE_MECHANISM, RefusalReason.NOT_OPERATIONAL),
+                "the refused rotation counted, and no trust-center frame left unsent");
 
         String logged = logs.toString(StandardCharsets.UTF_8).toUpperCase();
         assertTrue(logged.contains("NOT ROTATED"), "the log says the key was not rotated");
@@ -184,7 +186,7 @@ class ZigbeeDongleTrustCenterTest {
         assertTrue(e.getMessage().contains("commissioning was undone"), e.getMessage());
         ThingId thing = ThingId.of(String.format("zigbee:%016x", DEVICE));
         assertEquals(LifecycleState.DECOMMISSIONED, registry.find(thing).orElseThrow().state());
-        assertEquals(1L, network.refusals().get("dongle.install-key-refused"));
+        assertEquals(1L, security.refusals.count(SecurityServices.DONGLE_MECHANISM, RefusalReason.NOT_OPERATIONAL));
     }
 
     @Test
@@ -192,10 +194,11 @@ class ZigbeeDongleTrustCenterTest {
         open(DongleType.EMBER);
         long stranger = 0x00124B0000000B02L;
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, 0x3456, ieee(stranger));
-        await(() -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0034
-                && f.getDestinationAddress() == 0x3456), "a leave request to the stranger");
+        Await.until("a leave request to the stranger",
+                () -> transport.frames.stream().anyMatch(f -> f.getCluster() == 0x0034
+                && f.getDestinationAddress() == 0x3456));
         // the stack's own later report of the node (its discovery, on another thread) is refused and counted too
-        assertTrue(network.refusals().getOrDefault("tc.NOT_OPERATIONAL", 0L) >= 1L, network.refusals().toString());
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL) >= 1L, "counted");
         assertTrue(registry.find(ThingId.of(String.format("zigbee:%016x", stranger))).isEmpty());
     }
 
@@ -206,25 +209,26 @@ class ZigbeeDongleTrustCenterTest {
                 "the configured policy reached the dongle before the network started");
         ThingId thing = network.commission(DEVICE, CODE, "alice");
         network.permitJoin(60);
-        await(() -> transport.permitJoinDurations().contains(60), "permit-join for 60 s at the dongle");
+        Await.until("permit-join for 60 s at the dongle", () -> transport.permitJoinDurations().contains(60));
 
         int open = transport.frames.size();
         network.setJoinPolicy(JoinPolicy.DENY);
         assertEquals(TrustCentreJoinMode.TC_JOIN_DENY, transport.joinModes.get(transport.joinModes.size() - 1));
-        await(() -> permitJoinsSince(open).contains(List.of(0x0000, 0)), "the dongle's permit-join closed");
+        Await.until("the dongle's permit-join closed", () -> permitJoinsSince(open).contains(List.of(0x0000, 0)));
         int sent = transport.permitJoinDurations().size();
         network.permitJoin(120);
-        await(() -> transport.permitJoinDurations().size() > sent, "a permit-join frame under DENY");
+        Await.until("a permit-join frame under DENY", () -> transport.permitJoinDurations().size() > sent);
         assertTrue(transport.permitJoinDurations().subList(sent, transport.permitJoinDurations().size()).stream()
                 .allMatch(d -> d == 0), "under DENY the dongle's permit-join stays closed: "
                         + transport.permitJoinDurations());
 
         // a dongle that let the device in anyway: refused inside the stack path, asked to leave
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined under DENY");
+        Await.until("a leave request to the device joined under DENY", () -> leaveSentTo(DEVICE_NWK));
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
         assertFalse(network.device(thing).orElseThrow().joined());
-        assertTrue(network.refusals().get("tc.POLICY") >= 1, "counted as a refused join");
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1,
+                "counted as a refused join");
     }
 
     @Test
@@ -238,14 +242,15 @@ class ZigbeeDongleTrustCenterTest {
         network.permitJoin(60);
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, legacyNwk, ieee(legacy));
-        await(() -> leaveSentTo(legacyNwk), "a leave request to the device without an install code");
+        Await.until("a leave request to the device without an install code", () -> leaveSentTo(legacyNwk));
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(withoutCode).orElseThrow().state());
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> registry.find(withCode).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
-                "the install-code device admitted");
+        Await.until("the install-code device admitted",
+                () -> registry.find(withCode).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false));
         assertFalse(leaveSentTo(DEVICE_NWK), "no leave request to the install-code device");
-        assertTrue(network.refusals().get("tc.POLICY") >= 1, "the device without a code refused");
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1,
+                "the device without a code refused");
         assertFalse(network.device(withoutCode).orElseThrow().joined());
 
         network.setJoinPolicy(JoinPolicy.SECURE_JOIN);
@@ -257,25 +262,26 @@ class ZigbeeDongleTrustCenterTest {
         open(DongleType.EMBER);
         network.commission(DEVICE, CODE, "alice");
         network.permitJoin(90);
-        await(() -> transport.frames.stream().filter(f -> f.getCluster() == 0x0036 && f.getPayload()[1] == 90)
-                .map(ZigBeeApsFrame::getDestinationAddress).toList().containsAll(List.of(0xFFFC, 0x0000)),
-                "Mgmt_Permit_Joining_req for 90 s to the routers and to the coordinator itself");
+        Await.until("Mgmt_Permit_Joining_req for 90 s to the routers and to the coordinator itself",
+                () -> transport.frames.stream().filter(f -> f.getCluster() == 0x0036 && f.getPayload()[1] == 90)
+                .map(ZigBeeApsFrame::getDestinationAddress).toList().containsAll(List.of(0xFFFC, 0x0000)));
         int open = transport.frames.size();
         network.permitJoin(0);
-        await(() -> permitJoinsSince(open).containsAll(List.of(List.of(0xFFFC, 0), List.of(0x0000, 0))),
-                "the routers' and the coordinator's permit-join closed");
+        Await.until("the routers' and the coordinator's permit-join closed",
+                () -> permitJoinsSince(open).containsAll(List.of(List.of(0xFFFC, 0), List.of(0x0000, 0))));
         assertEquals(0, network.permitJoinRemaining());
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joined with joining closed");
-        assertTrue(network.refusals().get("tc.POLICY") >= 1, "counted as a refused join");
+        Await.until("a leave request to the device joined with joining closed", () -> leaveSentTo(DEVICE_NWK));
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1,
+                "counted as a refused join");
     }
 
     @Test
     void aDriverThatCannotSetTheJoinModeIsCountedAndSaidInTheLog() {
         transport.joinModeResult = ZigBeeStatus.UNSUPPORTED;
         open(DongleType.CONBEE);
-        assertEquals(1L, network.refusals().get("dongle.join-mode-not-set"));
+        assertEquals(1L, security.refusals.count(SecurityServices.DONGLE_MECHANISM, RefusalReason.NOT_OPERATIONAL));
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("did not take trust-centre join mode"));
     }
 
@@ -304,8 +310,8 @@ class ZigbeeDongleTrustCenterTest {
         assertFalse(network.device(thing).orElseThrow().joined());
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false),
-                "the device admitted on the trust centre's join report");
+        Await.until("the device admitted on the trust centre's join report",
+                () -> registry.find(thing).map(t -> t.state() == LifecycleState.OPERATIONAL).orElse(false));
         assertEquals(DEVICE_NWK, network.device(thing).orElseThrow().networkAddress());
     }
 
@@ -316,10 +322,10 @@ class ZigbeeDongleTrustCenterTest {
         network.permitJoin(60);
         // it holds a network key no admitted join gave it (e.g. it stayed after being asked to leave)
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.SECURED_REJOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device that rejoined without a join");
+        Await.until("a leave request to the device that rejoined without a join", () -> leaveSentTo(DEVICE_NWK));
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
         assertFalse(network.device(thing).orElseThrow().joined());
-        assertTrue(network.refusals().get("tc.POLICY") >= 1);
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1);
     }
 
     @Test
@@ -333,7 +339,7 @@ class ZigbeeDongleTrustCenterTest {
         assertEquals(0, network.permitJoinRemaining(), "the window stays closed until permit-join opens it again");
 
         transport.receiver.nodeStatusUpdate(ZigBeeNodeStatus.UNSECURED_JOIN, DEVICE_NWK, ieee(DEVICE));
-        await(() -> leaveSentTo(DEVICE_NWK), "a leave request to the device joining with joining closed");
+        Await.until("a leave request to the device joining with joining closed", () -> leaveSentTo(DEVICE_NWK));
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.find(thing).orElseThrow().state());
     }
 
@@ -341,10 +347,10 @@ class ZigbeeDongleTrustCenterTest {
     void stoppingTheBindingClosesTheDonglesPermitJoin() throws Exception {
         open(DongleType.EMBER);
         // the manager closes permit-join itself when it goes online (queued): those two frames come first
-        await(() -> transport.permitJoinDurations().stream().filter(d -> d == 0).count() == 2,
-                "the stack's own permit-join 0 at startup");
+        Await.until("the stack's own permit-join 0 at startup",
+                () -> transport.permitJoinDurations().stream().filter(d -> d == 0).count() == 2);
         network.permitJoin(200);
-        await(() -> transport.permitJoinDurations().contains(200), "permit-join for 200 s at the dongle");
+        Await.until("permit-join for 200 s at the dongle", () -> transport.permitJoinDurations().contains(200));
         int sent = transport.frames.size();
         network.close();
         network = null;
@@ -387,15 +393,6 @@ class ZigbeeDongleTrustCenterTest {
 
     private static IeeeAddress ieee(long address) {
         return new IeeeAddress(String.format("%016X", address));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        // the manager notifies node listeners on its own threads: a bounded wait, not a timing assertion (generous:
-        // a loaded build machine took more than 5 s)
-        for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(25);
-        }
-        assertTrue(condition.getAsBoolean(), "no " + what);
     }
 
     static final class Tee extends OutputStream {

@@ -19,8 +19,9 @@ abstract class ZigbeeAction implements Action {
     public Object execute() throws Exception {
         if (bridge == null) {
             throw new IllegalStateException("the ZigBee bridge is not running: it is starting or restarting after a"
-                    + " configuration change, or it could not start (the log says why: a dongle that is not there, or"
-                    + " feature trusthub-zigbee-dongle not installed)");
+                    + " configuration change, it waits for a coordinator radio (no dongle configured and bundle"
+                    + " org.trusthub.binding.zigbee.simulator not started), or it could not start (the log says why: a"
+                    + " dongle that is not there, or feature trusthub-zigbee-dongle not installed)");
         }
         run(System.out);
         return null;

@@ -1,24 +1,26 @@
-package org.trusthub.binding.zigbee.internal.shell;
+package org.trusthub.binding.zigbee.simulator.internal.shell;
 
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
 
+import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
 
 /**
  * For the demo and for trying a join policy out: powers on a SIMULATED device that holds the install code printed on
- * it, and lets it try to join, as an installer would with a real one after {@code zigbee:permit-join}.
+ * it, and lets it try to join, as an installer would with a real one after {@code zigbee:permit-join}. Only here, in
+ * the simulator bundle: the bridge's own commands know nothing of simulated devices.
  */
 @Service
 @Command(scope = "zigbee", name = "simulated-device", description = "Powers on a SIMULATED ZigBee device (simulated"
         + " coordinator only) and lets it join; commission it first with zigbee:permit-join --ieee --install-code")
-public class SimulatedDeviceCommand extends ZigbeeAction {
+public class SimulatedDeviceCommand implements Action {
 
     /** What a simulated device can be, by the clusters on its endpoint. */
     enum Kind {
@@ -59,14 +61,19 @@ public class SimulatedDeviceCommand extends ZigbeeAction {
     String kind = "dimmable-light";
 
     @Override
+    public Object execute() {
+        run(System.out);
+        return null;
+    }
+
     void run(PrintStream out) {
-        if (simulation == null || !bridge.isSimulated()) {
-            throw new IllegalStateException("the ZigBee bridge runs on a dongle: real devices join by themselves,"
-                    + " there are no simulated ones");
+        if (simulation == null) {
+            throw new IllegalStateException("no SIMULATED ZigBee network runs: the bridge is on a dongle (real devices"
+                    + " join by themselves), or it is not running (zigbee:devices says why)");
         }
         long address = ieee(ieee);
         Kind k = Kind.parse(kind);
-        out.println(banner());
+        out.println("ZigBee bridge: SIMULATED coordinator and radio (trusthub.simulated=true)");
         simulation.addDevice(address, installCode, k.clusters);
         String id = String.format("zigbee:%016x", address);
         out.println("SIMULATED " + k.label() + " " + id + " powered on");
@@ -76,5 +83,13 @@ public class SimulatedDeviceCommand extends ZigbeeAction {
             out.println("not admitted: is joining permitted (zigbee:permit-join), and was " + id + " commissioned with"
                     + " the install code it holds? (zigbee:devices, and the log, say more)");
         }
+    }
+
+    static long ieee(String text) {
+        String hex = text.replaceAll("[:\\-]", "");
+        if (!hex.matches("[0-9a-fA-F]{16}")) {
+            throw new IllegalArgumentException("IEEE address must be 16 hex digits (':' or '-' allowed)");
+        }
+        return Long.parseUnsignedLong(hex, 16);
     }
 }

@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.testkit.Await;
 import org.trusthub.api.model.InvalidValueException;
 import org.trusthub.api.model.ModelEvents;
 import org.trusthub.api.model.Origin;
@@ -32,7 +31,8 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.internal.SimulatedRadio;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -71,10 +71,11 @@ class ZigbeePropertiesTest {
         keystore = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keystore, LifecycleEventSink.NONE, Clock.systemUTC());
         security = new TestSecurity(keystore);
-        TrustCenter tc = new TrustCenter(registry, keystore, security.services, 0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE,
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services, 0xDDDDDDDDDDDDDDDDL,
                 JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
-        network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
-        sim = network.simulation();
+        SimulatedRadio radio = new SimulatedRadio();
+        network = ZigbeeNetwork.onRadio(tc, radio, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
+        sim = radio.simulation().orElseThrow();
         model = new ModelCore((topic, p) -> {
             if (topic.equals(ModelEvents.PROPERTY_CHANGED)) {
                 changes.add(p);
@@ -105,7 +106,8 @@ class ZigbeePropertiesTest {
 
     @Test
     void joinedDevicesAppearWithTheValuesTheyAnswered() throws Exception {
-        ThingModel m = await(() -> model.model(a).filter(x -> x.properties().stream()
+        ThingModel m = Await.nonNull("the thing model to catch up",
+                () -> model.model(a).filter(x -> x.properties().stream()
                 .allMatch(p -> p.value().isPresent())).orElse(null));
         assertEquals("zigbee", m.binding());
         assertTrue(m.simulated() && m.available());
@@ -117,7 +119,8 @@ class ZigbeePropertiesTest {
         assertEquals(0, m.property("level").orElseThrow().last().value());
 
         assertTrue(sim.reportTemperature(A, 19.25));
-        PropertyValue reported = await(() -> value(a, "temperature").filter(v -> v.value().equals(19.25))
+        PropertyValue reported = Await.nonNull("the thing model to catch up",
+                () -> value(a, "temperature").filter(v -> v.value().equals(19.25))
                 .orElse(null));
         assertEquals(Origin.REPORT, reported.origin());
         assertTrue(changes.stream().anyMatch(e -> a.value().equals(e.get(ModelEvents.THING))
@@ -126,7 +129,7 @@ class ZigbeePropertiesTest {
 
     @Test
     void onOffToggleAndLevelAreCommandsTheDeviceObeysAndTheModelReadsBack() throws Exception {
-        await(() -> value(b, "level").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "level").orElse(null));
 
         Property on = model.writeText(b, "on", "on");
         assertEquals(Boolean.TRUE, on.last().value());
@@ -159,7 +162,7 @@ class ZigbeePropertiesTest {
      */
     @Test
     void reportsDuringWritesAreNeitherReorderedNorLost() throws Exception {
-        await(() -> value(b, "level").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "level").orElse(null));
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger reportsRefused = new java.util.concurrent.atomic.AtomicInteger();
         Thread reporter = new Thread(() -> {
@@ -185,7 +188,7 @@ class ZigbeePropertiesTest {
             reporter.join();
         }
         assertEquals(0, reportsRefused.get(), "every report was taken");
-        assertEquals(Map.of(), network.refusals(), "no frame of a well-behaved device was refused");
+        assertEquals(java.util.List.of(), security.refusals.counts(), "no frame of a well-behaved device was refused");
         assertEquals(0, sim.view(B).orElseThrow().framesRefused(), "nor any of the hub's");
     }
 
@@ -206,7 +209,8 @@ class ZigbeePropertiesTest {
         assertEquals(0x0302, node.getEndpoint(1).getDeviceId(), "a temperature sensor, from its Simple_Desc_rsp");
         assertEquals(java.util.Set.of(0x0402), new java.util.HashSet<>(node.getEndpoint(1).getInputClusterIds()));
 
-        ThingModel m = await(() -> model.model(s).filter(x -> x.properties().stream()
+        ThingModel m = Await.nonNull("the thing model to catch up",
+                () -> model.model(s).filter(x -> x.properties().stream()
                 .allMatch(p -> p.value().isPresent())).orElse(null));
         assertEquals(List.of("temperature"), m.properties().stream().map(Property::id).toList());
         assertEquals(21.5, m.property("temperature").orElseThrow().last().value());
@@ -234,7 +238,8 @@ class ZigbeePropertiesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> sim.reportTemperature(light, 20.0));
         assertTrue(e.getMessage().contains("no temperature cluster"), e.getMessage());
-        ThingModel m = await(() -> model.model(ZigbeeIds.device(light)).filter(x -> x.properties().stream()
+        ThingModel m = Await.nonNull("the thing model to catch up",
+                () -> model.model(ZigbeeIds.device(light)).filter(x -> x.properties().stream()
                 .allMatch(p -> p.value().isPresent())).orElse(null));
         assertEquals(List.of("on"), m.properties().stream().map(Property::id).toList());
         assertEquals(Boolean.TRUE, model.writeText(ZigbeeIds.device(light), "on", "on").last().value());
@@ -242,7 +247,7 @@ class ZigbeePropertiesTest {
 
     @Test
     void badWritesReachNoDevice() throws Exception {
-        await(() -> value(b, "level").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "level").orElse(null));
         model.writeText(b, "level", "40");
         long refusedBefore = sim.view(B).orElseThrow().framesRefused();
         Map<String, Object> before = values(b);
@@ -268,8 +273,8 @@ class ZigbeePropertiesTest {
 
     @Test
     void aDecommissionedDeviceLeavesTheModelAndOthersKeepWorking() throws Exception {
-        await(() -> value(a, "temperature").orElse(null));
-        await(() -> value(b, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(a, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "temperature").orElse(null));
         network.decommission(a);
         model.remove(a); // the model component does this on the lifecycle event
         assertTrue(model.model(a).isEmpty());
@@ -277,17 +282,19 @@ class ZigbeePropertiesTest {
         assertTrue(model.model(a).isEmpty(), "and nothing of it comes back");
 
         assertTrue(sim.reportTemperature(B, 18.0));
-        await(() -> value(b, "temperature").filter(v -> v.value().equals(18.0)).orElse(null));
+        Await.nonNull("the thing model to catch up",
+                () -> value(b, "temperature").filter(v -> v.value().equals(18.0)).orElse(null));
         assertEquals(Boolean.TRUE, model.writeText(b, "on", "on").last().value());
     }
 
     @Test
     void aDeviceThatLeftIsUnavailableAndABindingThatStopsTakesItsThingsWithIt() throws Exception {
-        await(() -> value(a, "temperature").orElse(null));
-        await(() -> value(b, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(a, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "temperature").orElse(null));
         // The bridge drops A (what a decommission elsewhere does) before the model heard of it.
         network.trustCenter().removed(a);
-        ThingModel left = await(() -> model.model(a).filter(m -> !m.available()).orElse(null));
+        ThingModel left = Await.nonNull("the thing model to catch up",
+                () -> model.model(a).filter(m -> !m.available()).orElse(null));
         assertEquals(Quality.UNAVAILABLE, left.property("temperature").orElseThrow().last().quality());
         assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
 
@@ -302,14 +309,15 @@ class ZigbeePropertiesTest {
                 .quality(), "but a detached provider publishes nothing");
 
         model.attach(provider);
-        ThingModel back = await(() -> model.model(b).filter(m -> m.available() && m.property("temperature")
+        ThingModel back = Await.nonNull("the thing model to catch up",
+                () -> model.model(b).filter(m -> m.available() && m.property("temperature")
                 .flatMap(Property::value).map(v -> v.quality() == Quality.GOOD).orElse(false)).orElse(null));
         assertEquals(17.0, back.property("temperature").orElseThrow().last().value(), "read again on attach");
     }
 
     @Test
     void raisingADevicesRequirementAboveWhatItReportsUnderRefusesItsReadsAndWrites() throws Exception {
-        await(() -> value(a, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(a, "temperature").orElse(null));
         assertTrue(sim.reportTemperature(A, 19.25), "NWK-secured meets no requirement");
         model.refresh(a);
 
@@ -331,7 +339,7 @@ class ZigbeePropertiesTest {
 
     @Test
     void anOutboundRequirementAboveNwkSecurityRefusesCommandsToTheDevice() throws Exception {
-        await(() -> value(a, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(a, "temperature").orElse(null));
         // protect zigbee:... zigbee out confidentiality/end-to-end: the hub's commands go under NWK security only
         security.policy.outbound.put(a, Protection.parse("confidentiality/end-to-end"));
         PropertyWriteException e = assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
@@ -356,17 +364,5 @@ class ZigbeePropertiesTest {
 
     private Optional<PropertyValue> value(ThingId thing, String property) {
         return model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value);
-    }
-
-    // The stack delivers frames and listener calls on its own threads: wait for the model to catch up.
-    private static <T> T await(Supplier<T> condition) throws InterruptedException {
-        for (int i = 0; i < 250; i++) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(20);
-        }
-        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
     }
 }

@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.internal;
+package org.trusthub.binding.zigbee.simulator.internal;
 
 import java.util.Collection;
 import java.util.List;

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.RefusalReason;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
@@ -23,7 +24,8 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.model.internal.ModelCore;
 import org.trusthub.testkit.Await;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.internal.SimulatedRadio;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -60,9 +62,10 @@ class ZigbeeNetworkTest {
         aps = new ApsSecurityProvider(keystore);
         security = new TestSecurity(new NwkSecurityProvider(keystore), aps);
         TrustCenter tc = new TrustCenter(registry, keystore, security.services,
-                0xDDDDDDDDDDDDDDDDL, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
-        network = ZigbeeNetwork.simulated(tc, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
-        sim = network.simulation();
+                0xDDDDDDDDDDDDDDDDL, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
+        SimulatedRadio radio = new SimulatedRadio();
+        network = ZigbeeNetwork.onRadio(tc, radio, 0x1A62, 0xDDDDDDDDDDDDDDDDL, 15);
+        sim = radio.simulation().orElseThrow();
         // values and commands go through the thing model, as in the hub
         model = new ModelCore((topic, p) -> {
         }, id -> registry.find(id).map(org.trusthub.api.thing.Thing::state), Clock.systemUTC());
@@ -163,15 +166,16 @@ class ZigbeeNetworkTest {
         assertEquals(before, sim.view(C).orElseThrow().keySequence(), "C never got the new key");
         assertEquals(network.networkKeySequence(), sim.view(A).orElseThrow().keySequence());
 
-        long refusedBefore = network.refusals().getOrDefault("nwk.UNKNOWN_KEY", 0L);
+        long refusedBefore = security.refusals.count(ZigbeeNwkSecurity.MECHANISM, RefusalReason.UNKNOWN_KEY);
         assertFalse(sim.reportTemperature(C, 30.0), "the decommissioned device's frames are refused");
-        assertEquals(refusedBefore + 1, network.refusals().get("nwk.UNKNOWN_KEY"));
+        assertEquals(refusedBefore + 1,
+                security.refusals.count(ZigbeeNwkSecurity.MECHANISM, RefusalReason.UNKNOWN_KEY));
         assertTrue(sim.reportTemperature(A, 20.5), "the others keep working");
         awaitValue(a, "temperature", 20.5);
         model.writeText(b, "on", "off");
         assertFalse(sim.view(B).orElseThrow().on());
         assertFalse(sim.replayLastFrame(A), "a replayed frame is refused");
-        assertEquals(1L, network.refusals().get("nwk.REPLAY"));
+        assertEquals(1L, security.refusals.count(ZigbeeNwkSecurity.MECHANISM, RefusalReason.REPLAY));
         assertThrows(RuntimeException.class, () -> model.writeText(c, "on", "on"), "the hub no longer talks to it");
         assertFalse(sim.view(C).orElseThrow().on());
     }
@@ -187,12 +191,12 @@ class ZigbeeNetworkTest {
         security.policy.inbound.put(a, Protection.confidentiality().endToEnd());
         assertFalse(sim.reportTemperature(A, 19.5), "NWK security is hop by hop: below the requirement");
         // the model's background reads of the device may be answered (and refused) meanwhile too
-        assertTrue(network.refusals().get("tc.POLICY") >= 1L, network.refusals().toString());
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1L, "counted");
         security.policy.inbound.remove(a);
 
         security.services.unsetPolicy(security.policy);
         assertFalse(sim.reportTemperature(A, 20.0), "no policy: refused, fail closed");
-        assertTrue(network.refusals().get("tc.NOT_OPERATIONAL") >= 1L, network.refusals().toString());
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL) >= 1L, "counted");
         security.services.setPolicy(security.policy);
         assertTrue(sim.reportTemperature(A, 20.5), "the policy is back: accepted, the device still joined");
     }
@@ -210,7 +214,7 @@ class ZigbeeNetworkTest {
         assertEquals(before, network.networkKeySequence(), "no rotation for maintenance");
         assertTrue(network.things().contains(a));
         assertFalse(sim.reportTemperature(A, 19.5), "what a device in maintenance sends is not taken");
-        assertTrue(network.refusals().get("tc.NOT_OPERATIONAL") >= 1L, network.refusals().toString());
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL) >= 1L, "counted");
 
         registry.transition(a, org.trusthub.api.thing.Transition.RESUME);
         assertTrue(sim.reportTemperature(A, 20.0), "resumed: taken again, still joined");
@@ -236,7 +240,7 @@ class ZigbeeNetworkTest {
         network.commission(B, CODES[1], "alice");
         assertFalse(sim.join(B), "DENY refuses even commissioned devices");
         // uncommissioned B, C without install code, B under DENY; the wrong-code device got a key it could not open
-        assertEquals(3L, network.refusals().get("tc.POLICY"));
+        assertEquals(3L, security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY));
     }
 
     @Test

@@ -8,28 +8,27 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.binding.zigbee.spi.CoordinatorRadio;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
 import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 
 /**
- * Builds a simulated bridge outside OSGi, for benchmarks and load drivers (this package is never exported, so bundles
- * cannot use it).
+ * Builds a bridge on a coordinator radio outside OSGi, for benchmarks and load drivers (this package is never
+ * exported, so bundles cannot use it).
  */
-public final class SimulatedBridges {
+public final class StandaloneBridges {
 
-    /** A running simulated bridge; close it when done. */
-    public record Running(ZigbeeBridge bridge, SimulatedZigbeeNetwork simulation, AutoCloseable closer)
-            implements AutoCloseable {
+    /** A running bridge; close it when done. */
+    public record Running(ZigbeeBridge bridge, AutoCloseable closer) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             closer.close();
         }
     }
 
-    private SimulatedBridges() {
+    private StandaloneBridges() {
     }
 
     // Outside OSGi there is no policy service: nothing beyond what the ZigBee mechanisms give is required.
@@ -65,11 +64,12 @@ public final class SimulatedBridges {
         }
     };
 
+    /** A bridge on {@code radio} (one without security firmware, such as the simulated coordinator). */
     public static Running start(ThingRegistry registry, ThingKeyStore keystore, ZigbeeNwkSecurity nwk,
-            ZigbeeApsSecurity aps, long extendedPanId) {
+            ZigbeeApsSecurity aps, long extendedPanId, CoordinatorRadio radio) {
         TrustCenter tc = new TrustCenter(registry, keystore, SecurityServices.of(nwk, aps, NO_REQUIREMENT, null),
-                extendedPanId, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
-        ZigbeeNetwork network = ZigbeeNetwork.simulated(tc, 0x1A62, extendedPanId, 15);
-        return new Running(network, network.simulation(), network);
+                extendedPanId, JoinPolicy.INSTALL_CODE_ONLY, Clock.systemUTC());
+        ZigbeeNetwork network = ZigbeeNetwork.onRadio(tc, radio, 0x1A62, extendedPanId, 15);
+        return new Running(network, network);
     }
 }

@@ -10,13 +10,15 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.RefusalReason;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.zigbee.spi.JoinPolicy;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.internal.SimulatedRadio;
 import org.trusthub.binding.zigbee.spi.ZigbeeDevice;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
@@ -73,10 +75,11 @@ class ZigbeeRestartTest {
     // What activating the bundles does: fresh providers and trust center over the keystore and registry.
     private void startBridge() {
         security = new TestSecurity(keystore);
-        TrustCenter tc = new TrustCenter(registry, keystore, security.services, PAN, SimulatedCoordinator.IEEE, JoinPolicy.INSTALL_CODE_ONLY,
+        TrustCenter tc = new TrustCenter(registry, keystore, security.services, PAN, JoinPolicy.INSTALL_CODE_ONLY,
                 Clock.systemUTC());
-        network = ZigbeeNetwork.simulated(tc, 0x1A62, PAN, 15);
-        sim = network.simulation();
+        SimulatedRadio radio = new SimulatedRadio();
+        network = ZigbeeNetwork.onRadio(tc, radio, 0x1A62, PAN, 15);
+        sim = radio.simulation().orElseThrow();
     }
 
     /** The device goes on after the restart: the captured frame's content again, with a higher counter. */
@@ -109,9 +112,9 @@ class ZigbeeRestartTest {
 
     private void assertReplayRefusedAndFreshAccepted(byte[] captured) throws Exception {
         ThingId a = ZigbeeIds.device(A);
-        long refusedBefore = network.refusals().getOrDefault("nwk.REPLAY", 0L);
+        long refusedBefore = security.refusals.count(ZigbeeNwkSecurity.MECHANISM, RefusalReason.REPLAY);
         assertFalse(sim.injectFrame(captured), "the frame captured before the restart is refused after it");
-        assertEquals(refusedBefore + 1, network.refusals().getOrDefault("nwk.REPLAY", 0L));
+        assertEquals(refusedBefore + 1, security.refusals.count(ZigbeeNwkSecurity.MECHANISM, RefusalReason.REPLAY));
         long counter = ZigbeeCodec.parseNwk(captured).aux().frameCounter();
         byte[] next = fresh(captured, counter + 1);
         assertTrue(sim.injectFrame(next), "the device's next frame goes in");

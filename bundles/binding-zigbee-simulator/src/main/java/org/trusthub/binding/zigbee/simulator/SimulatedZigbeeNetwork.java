@@ -1,4 +1,4 @@
-package org.trusthub.binding.zigbee.spi;
+package org.trusthub.binding.zigbee.simulator;
 
 import java.util.Optional;
 import java.util.Set;
@@ -6,7 +6,8 @@ import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The simulated radio and its devices, registered only while the bridge is simulated ({@code trusthub.simulated=true}).
+ * The simulated radio and its devices, registered ({@code trusthub.simulated=true}) while the ZigBee bridge runs a
+ * network on the simulated coordinator radio; a new one each time the network starts.
  * Simulated devices are separate from the hub: each keeps its own install code, network key and frame counters, and
  * exchanges real NWK/APS-secured frames with the hub's coordinator.
  */
@@ -26,7 +27,6 @@ public interface SimulatedZigbeeNetwork {
      * clusters on endpoint 1; its ZDO answers the hub's service discovery with them.
      *
      * @throws IllegalArgumentException for no cluster or one a simulated device does not have
-     * @since 1.2
      */
     void addDevice(long ieeeAddress, String installCode, Set<Integer> clusters);
 
@@ -50,16 +50,12 @@ public interface SimulatedZigbeeNetwork {
     /**
      * The device's last frame as an eavesdropper captured it on the air (NWK-secured bytes; no key material beyond
      * what the air carries), to replay later with {@link #injectFrame}, for example after a hub restart.
-     *
-     * @since 1.1
      */
     Optional<byte[]> lastFrame(long ieeeAddress);
 
     /**
      * Puts raw bytes on the simulated air towards the hub's coordinator, as an attacker's radio would; returns whether
      * the hub accepted them.
-     *
-     * @since 1.1
      */
     boolean injectFrame(byte[] frame);
 

@@ -1,9 +1,12 @@
-package org.trusthub.binding.zigbee.internal;
+package org.trusthub.binding.zigbee.simulator.internal;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.HubAir;
 import org.trusthub.security.network.zigbee.ApsHeader;
 import org.trusthub.security.network.zigbee.NwkHeader;
 import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
@@ -22,33 +25,46 @@ import com.zsmartsystems.zigbee.transport.ZigBeeTransportState;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportTransmit;
 
 /**
- * A SIMULATED coordinator behind the ZigBee stack's transport interface. Where a real dongle's firmware would do the
- * frame crypto, this coordinator hands every frame to the hub's NWK security provider (through the trust center) and
- * puts the bytes on the simulated air. It never holds the network key: {@link #getZigBeeNetworkKey()} answers an
- * empty key, and {@link #setZigBeeNetworkKey} is refused, because the keystore is the only place the key lives.
+ * A SIMULATED coordinator behind the ZigBee stack's transport interface. It has no security firmware: every frame goes
+ * through the hub's trust center ({@link HubAir}) to be secured or opened, and the bytes go on the simulated air. It
+ * never holds the network key: {@link #getZigBeeNetworkKey()} answers an empty key, and {@link #setZigBeeNetworkKey}
+ * is refused, because the keystore is the only place the key lives.
  */
-final class SimulatedCoordinator implements ZigBeeTransportTransmit {
+public final class SimulatedCoordinator implements ZigBeeTransportTransmit {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCoordinator.class);
 
     static final long IEEE = 0x00124B0000C0FFEEL;
 
-    private final TrustCenter trustCenter;
+    private final HubAir hub;
     private final SimulatedAir air;
+    private final Simulation simulation;
+    private final Runnable onShutdown;
+    private boolean closed;
     private volatile ZigBeeTransportReceive receiver;
     private ZigBeeChannel channel = ZigBeeChannel.CHANNEL_15;
     private int panId;
-    private ExtendedPanId extendedPanId;
+    private ExtendedPanId extendedPanId = new ExtendedPanId("0000000000000000");
     private int sequence;
     private final Object outbound = new Object();
     private final SimulatedZdo zdo = SimulatedZdo.coordinator(IEEE);
 
-    SimulatedCoordinator(TrustCenter trustCenter, SimulatedAir air, int panId, long extendedPanId) {
-        this.trustCenter = trustCenter;
-        this.air = air;
-        this.panId = panId;
-        this.extendedPanId = new ExtendedPanId(String.format("%016X", extendedPanId));
+    /**
+     * @param onShutdown run once when the stack shuts the transport down (the network stopped): the simulated
+     *        devices are gone with their air
+     */
+    SimulatedCoordinator(HubAir hub, Runnable onShutdown) {
+        this.hub = hub;
+        this.air = new SimulatedAir();
+        this.simulation = new Simulation(hub, air);
+        this.onShutdown = onShutdown;
         air.attachCoordinator(this::inbound);
+        hub.attach(air::sendNow, IEEE);
+    }
+
+    /** The simulated devices on this coordinator's air. */
+    public SimulatedZigbeeNetwork simulation() {
+        return simulation;
     }
 
     @Override
@@ -72,6 +88,14 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         if (r != null) {
             r.setTransportState(ZigBeeTransportState.OFFLINE);
         }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        air.close();
+        onShutdown.run();
     }
 
     @Override
@@ -116,7 +140,7 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
 
     private void send(int msgTag, ZigBeeApsFrame frame, int dst, byte[] apsFrame) {
         try {
-            byte[] nwk = trustCenter.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
+            byte[] nwk = hub.secureToDevice(NwkHeader.simple(0, true, dst, 0, frame.getRadius() == 0 ? 30
                     : frame.getRadius(), nextSequence(), IEEE), apsFrame);
             ZigBeeTransportReceive r = receiver;
             // With an APS ack requested the RX_ACK below says it all: the stack handles state updates on its own
@@ -177,24 +201,27 @@ final class SimulatedCoordinator implements ZigBeeTransportTransmit {
 
     // A frame from the air: the trust center opens and checks it; accepted APS data goes up to the ZigBee stack.
     private boolean inbound(byte[] bytes) {
-        TrustCenter.Inbound in = trustCenter.openFromDevice(bytes);
-        if (in == null) {
+        Optional<HubAir.Accepted> accepted = hub.openFromDevice(bytes);
+        if (accepted.isEmpty()) {
             return false;
         }
+        HubAir.Accepted in = accepted.get();
         ZigBeeTransportReceive r = receiver;
-        if (r != null && in.aps() != null) {
+        if (r != null && in.aps().isPresent()) {
+            ApsHeader aps = in.aps().get();
             ZigBeeApsFrame f = new ZigBeeApsFrame();
             f.setSourceAddress(in.nwk().src());
             f.setDestinationAddress(in.nwk().dst());
-            f.setSourceEndpoint(in.aps().srcEndpoint());
-            f.setDestinationEndpoint(in.aps().dstEndpoint());
-            f.setCluster(in.aps().cluster());
-            f.setProfile(in.aps().profile());
-            f.setApsCounter(in.aps().counter());
+            f.setSourceEndpoint(aps.srcEndpoint());
+            f.setDestinationEndpoint(aps.dstEndpoint());
+            f.setCluster(aps.cluster());
+            f.setProfile(aps.profile());
+            f.setApsCounter(aps.counter());
             f.setSecurityEnabled(false);
-            int[] payload = new int[in.payload().length];
+            byte[] bytesIn = in.payload();
+            int[] payload = new int[bytesIn.length];
             for (int i = 0; i < payload.length; i++) {
-                payload[i] = in.payload()[i] & 0xFF;
+                payload[i] = bytesIn[i] & 0xFF;
             }
             f.setPayload(payload);
             r.receiveCommand(f);

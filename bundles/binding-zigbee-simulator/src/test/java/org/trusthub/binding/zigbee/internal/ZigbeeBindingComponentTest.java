@@ -21,21 +21,19 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.zigbee.spi.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.simulator.internal.SimulatedRadio;
 import org.trusthub.binding.zigbee.spi.ZigbeeBridge;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.api.security.RefusalReason;
-import org.trusthub.api.security.SecurityPolicy;
-import org.trusthub.api.security.SecurityRefusals;
-import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
-import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.trusthub.security.network.zigbee.internal.NwkSecurityProvider;
 
 /**
- * The component as Config Admin drives it: Karaf's file install hands an unchanged configuration back after every
- * update, which must leave the running network (and its joined devices) alone; a real change restarts it.
+ * The component as Config Admin and SCR drive it, on the simulated coordinator radio: Karaf's file install hands an
+ * unchanged configuration back after every update, which must leave the running network (and its joined devices)
+ * alone; a real change restarts it. Without a dongle or a radio the bridge waits, and it follows its radio.
  */
 class ZigbeeBindingComponentTest {
 
@@ -48,6 +46,7 @@ class ZigbeeBindingComponentTest {
     ThingRegistryCore registry;
     ZigbeeBindingComponent component;
     TestSecurity security;
+    final SimulatedRadio radio = new SimulatedRadio();
     /** Every service the component registered, in order, and whether it is still registered. */
     final List<Object[]> services = new ArrayList<>();
 
@@ -63,6 +62,7 @@ class ZigbeeBindingComponentTest {
         component.bindAps(security.aps);
         component.bindPolicy(security.policy);
         component.bindRefusals(security.refusals);
+        component.bindRadio(radio);
         component.activate(context(), config(Map.of()));
     }
 
@@ -75,7 +75,7 @@ class ZigbeeBindingComponentTest {
 
     @Test
     void anUnchangedConfigurationKeepsTheNetworkAndItsDevices() throws Exception {
-        SimulatedZigbeeNetwork sim = registered(SimulatedZigbeeNetwork.class);
+        SimulatedZigbeeNetwork sim = simulation();
         ZigbeeBridge bridge = registered(ZigbeeBridge.class);
         ThingId a = bridge.commission(A, CODE_A, "alice");
         bridge.permitJoin(60);
@@ -88,20 +88,20 @@ class ZigbeeBindingComponentTest {
                 org.trusthub.binding.zigbee.spi.JoinPolicy.INSTALL_CODE_ONLY)));
 
         assertEquals(registeredBefore, services.size(), "nothing registered again");
-        assertSame(sim, registered(SimulatedZigbeeNetwork.class));
+        assertSame(sim, simulation());
         assertTrue(sim.reportTemperature(A, 19.5), "the joined device still talks to the same network");
         assertEquals(LifecycleState.OPERATIONAL, registry.get(a).state());
     }
 
     @Test
     void aChangedSettingRestartsTheNetwork() {
-        SimulatedZigbeeNetwork before = registered(SimulatedZigbeeNetwork.class);
+        SimulatedZigbeeNetwork before = simulation();
         component.modified(config(Map.of("extendedPanId", "00112233AABBCCDD")));
-        SimulatedZigbeeNetwork after = registered(SimulatedZigbeeNetwork.class);
+        SimulatedZigbeeNetwork after = simulation();
         assertNotSame(before, after);
         assertEquals(0x00112233AABBCCDDL, registered(ZigbeeBridge.class).extendedPanId());
-        assertEquals(3, services.stream().filter(s -> (boolean) s[1]).count(),
-                "binding and bridge, model provider, simulation: once each");
+        assertEquals(2, services.stream().filter(s -> (boolean) s[1]).count(),
+                "binding and bridge, model provider: once each");
     }
 
     /*
@@ -110,7 +110,7 @@ class ZigbeeBindingComponentTest {
      */
     @Test
     void aReplacedNwkProviderIsTakenWithoutRestartingTheNetwork() throws Exception {
-        SimulatedZigbeeNetwork sim = registered(SimulatedZigbeeNetwork.class);
+        SimulatedZigbeeNetwork sim = simulation();
         ZigbeeBridge bridge = registered(ZigbeeBridge.class);
         ThingId a = bridge.commission(A, CODE_A, "alice");
         bridge.permitJoin(60);
@@ -129,7 +129,7 @@ class ZigbeeBindingComponentTest {
         assertFalse(sim.replayLastFrame(A), "and refuses a replay: the replay marks are the keystore's");
         assertEquals(1L, security.refusals.count(NwkSecurityProvider.MECHANISM, RefusalReason.REPLAY));
         assertEquals(registeredBefore, services.size(), "nothing registered again: the network kept running");
-        assertSame(sim, registered(SimulatedZigbeeNetwork.class));
+        assertSame(sim, simulation());
         assertEquals(LifecycleState.OPERATIONAL, registry.get(a).state());
     }
 
@@ -138,33 +138,52 @@ class ZigbeeBindingComponentTest {
         ZigbeeBindingComponent waiting = new ZigbeeBindingComponent(registry, keystore);
         int before = services.size();
         waiting.bindPolicy(security.policy);
+        waiting.bindRadio(new SimulatedRadio());
         waiting.activate(context(), config(Map.of("extendedPanId", "00112233AABBCCDD")));
         waiting.bindNwk(security.nwk);
         assertEquals(before, services.size(), "no network without the APS provider");
         waiting.bindAps(security.aps);
-        assertEquals(before + 3, services.size(), "started once both are there");
+        assertEquals(before + 2, services.size(), "started once both are there");
         waiting.deactivate();
     }
 
-    /*
-     * SCR only keeps a running network across a provider swap when the references are dynamic: a static reference
-     * (or a mandatory one) deactivates the component, and with it the network and every joined device's session.
-     */
     @Test
-    void providersPolicyAndRefusalsAreOptionalDynamicGreedyReferences() throws Exception {
-        Path xml = Path.of("target/classes/OSGI-INF/" + ZigbeeBindingComponent.class.getName() + ".xml");
-        org.w3c.dom.NodeList refs = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(xml.toFile()).getElementsByTagName("reference");
-        Map<String, String> seen = new java.util.TreeMap<>();
-        for (int i = 0; i < refs.getLength(); i++) {
-            org.w3c.dom.Element r = (org.w3c.dom.Element) refs.item(i);
-            seen.put(r.getAttribute("interface"), r.getAttribute("cardinality") + " " + r.getAttribute("policy") + " "
-                    + r.getAttribute("policy-option"));
-        }
-        for (Class<?> c : List.of(ZigbeeNwkSecurity.class, ZigbeeApsSecurity.class, SecurityPolicy.class,
-                SecurityRefusals.class)) {
-            assertEquals("0..1 dynamic greedy", seen.get(c.getName()), c.getSimpleName() + " in " + seen);
-        }
+    void withoutADongleOrARadioTheBridgeWaitsAndStartsWhenARadioComes() {
+        ZigbeeBindingComponent waiting = new ZigbeeBindingComponent(registry, keystore);
+        int before = services.size();
+        waiting.bindNwk(security.nwk);
+        waiting.bindAps(security.aps);
+        waiting.activate(context(), config(Map.of("extendedPanId", "00112233AABBCCDD")));
+        assertEquals(before, services.size(), "no bridge without a coordinator radio");
+        SimulatedRadio comes = new SimulatedRadio();
+        waiting.bindRadio(comes);
+        assertEquals(before + 2, services.size(), "started on the radio that came");
+        ZigbeeBridge bridge = (ZigbeeBridge) services.get(before)[0];
+        assertTrue(bridge.isSimulated());
+        assertTrue(comes.simulation().isPresent(), "the network opened the radio");
+        waiting.deactivate();
+        assertTrue(comes.simulation().isEmpty(), "and closed it when it stopped");
+    }
+
+    @Test
+    void whenItsRadioGoesTheBridgeStopsAndWaits() throws Exception {
+        ZigbeeBridge bridge = registered(ZigbeeBridge.class);
+        bridge.commission(A, CODE_A, "alice");
+        component.unbindRadio(radio);
+        assertEquals(0, services.stream().filter(s -> (boolean) s[1]).count(), "nothing registered without a radio");
+        assertTrue(radio.simulation().isEmpty(), "the simulated air closed with the network");
+        SimulatedRadio again = new SimulatedRadio();
+        component.bindRadio(again);
+        ZigbeeBridge restarted = registered(ZigbeeBridge.class);
+        assertNotSame(bridge, restarted);
+        ThingId a = org.trusthub.security.network.zigbee.ZigbeeIds.device(A);
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(a).state(),
+                "the commissioned device is still known: its state is the registry's");
+        assertTrue(restarted.device(a).isPresent());
+    }
+
+    private SimulatedZigbeeNetwork simulation() {
+        return radio.simulation().orElseThrow(() -> new AssertionError("the simulated radio is not open"));
     }
 
     @SuppressWarnings("unchecked")

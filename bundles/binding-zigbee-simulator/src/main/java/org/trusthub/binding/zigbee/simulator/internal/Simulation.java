@@ -1,0 +1,114 @@
+package org.trusthub.binding.zigbee.simulator.internal;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
+import org.trusthub.binding.zigbee.spi.HubAir;
+
+/**
+ * The simulated devices on one simulated coordinator's air, and what an attacker's radio can do there (capture,
+ * replay and inject frames). The devices only reach the hub as frames through its trust center.
+ */
+final class Simulation implements SimulatedZigbeeNetwork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+    /** How long a join waits for the hub's stack to discover the device's endpoints. */
+    private static final long DISCOVERY_SECONDS = 30;
+
+    private final HubAir hub;
+    private final SimulatedAir air;
+    private int nextNwk = 0x1001;
+
+    Simulation(HubAir hub, SimulatedAir air) {
+        this.hub = hub;
+        this.air = air;
+    }
+
+    @Override
+    public void addDevice(long ieeeAddress, String installCode) {
+        addDevice(ieeeAddress, installCode, Zcl.SIMULATED_CLUSTERS);
+    }
+
+    @Override
+    public synchronized void addDevice(long ieeeAddress, String installCode, Set<Integer> clusters) {
+        air.add(new SimulatedDevice(ieeeAddress, nextNwk++, installCode, Set.copyOf(clusters)));
+        LOG.info("SIMULATED ZigBee device {} powered on with clusters {}", String.format("%016x", ieeeAddress),
+                clusters.stream().sorted().map(c -> String.format("0x%04x", c)).toList());
+    }
+
+    @Override
+    public boolean join(long ieeeAddress) {
+        SimulatedDevice d = device(ieeeAddress);
+        Optional<String> refusal = hub.associate(ieeeAddress, d.nwkAddress);
+        if (refusal.isPresent() || !d.hasNetworkKey() || !air.fromDevice(d::deviceAnnounce)) {
+            return false;
+        }
+        // An installer sees the device once the hub has discovered what it is; so does the caller.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DISCOVERY_SECONDS);
+        while (!hub.discovered(ieeeAddress)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("SIMULATED ZigBee device {} joined but its endpoints were not discovered within {} s",
+                        String.format("%016x", ieeeAddress), DISCOVERY_SECONDS);
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean reportTemperature(long ieeeAddress, double celsius) {
+        SimulatedDevice d = device(ieeeAddress);
+        if (!d.has(Zcl.CLUSTER_TEMPERATURE)) {
+            throw new IllegalArgumentException(String.format("simulated device %016x has no temperature cluster",
+                    ieeeAddress));
+        }
+        return d.hasNetworkKey() && air.fromDevice(() -> d.temperatureReport(celsius));
+    }
+
+    @Override
+    public boolean replayLastFrame(long ieeeAddress) {
+        byte[] last = device(ieeeAddress).lastSent();
+        return last != null && air.fromDevice(() -> last);
+    }
+
+    @Override
+    public Optional<byte[]> lastFrame(long ieeeAddress) {
+        return Optional.ofNullable(device(ieeeAddress).lastSent());
+    }
+
+    @Override
+    public boolean injectFrame(byte[] frame) {
+        byte[] copy = Objects.requireNonNull(frame, "frame").clone();
+        return air.fromDevice(() -> copy);
+    }
+
+    @Override
+    public Optional<DeviceView> view(long ieeeAddress) {
+        SimulatedDevice d = air.device(ieeeAddress);
+        if (d == null) {
+            return Optional.empty();
+        }
+        SimulatedDevice.SimulatedZigbeeNetworkView v = d.view();
+        return Optional.of(new DeviceView(v.ieee(), v.nwk(), v.keySequence(), v.hasKey(), v.left(), v.on(),
+                v.level(), v.temperature(), v.refused()));
+    }
+
+    private SimulatedDevice device(long ieee) {
+        SimulatedDevice d = air.device(ieee);
+        if (d == null) {
+            throw new IllegalArgumentException(String.format("no simulated device %016x", ieee));
+        }
+        return d;
+    }
+}

@@ -1,0 +1,163 @@
+package org.trusthub.binding.zigbee.internal;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.security.RefusalReason;
+import org.trusthub.api.thing.LifecycleState;
+import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.binding.zigbee.internal.TrustCenter.Member;
+import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeFrame;
+import org.trusthub.security.network.zigbee.ZigbeeIds;
+import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
+import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
+
+/**
+ * What gets through to the hub, frame by frame: a frame from the air is opened (NWK, then APS), taken only from a
+ * device the trust center admitted and only while it is OPERATIONAL, and held to the security policy's inbound
+ * requirement for it; what the hub sends a device is held to the outbound one. The trust center decides who is in;
+ * this gate applies that to every frame. Every refusal is counted and logged (rate-limited).
+ */
+final class FrameGate {
+
+    /** What the hub's own frames to a device carry: NWK security, hop by hop. */
+    static final Protection OUTBOUND = Protection.confidentiality();
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameGate.class);
+
+    /**
+     * An accepted frame from an admitted device, with who sent it and how well it was protected: NWK-secured is
+     * confidentiality hop by hop, an APS-secured payload confidentiality end to end.
+     */
+    record Inbound(NwkHeader nwk, ApsHeader aps, byte[] payload, Authenticated from) {
+        ThingId thing() {
+            return from.thing();
+        }
+    }
+
+    private final TrustCenter trustCenter;
+    private final ThingRegistry registry;
+    private final SecurityServices services;
+    private final InboundSecurity inbound;
+    private final ThingId network;
+
+    FrameGate(TrustCenter trustCenter, ThingRegistry registry, SecurityServices services, ThingId network) {
+        this.trustCenter = trustCenter;
+        this.registry = registry;
+        this.services = services;
+        this.inbound = new InboundSecurity(services);
+        this.network = network;
+    }
+
+    /**
+     * Opens a frame from the air: NWK security, admission, the APS layer (APS security when the frame carries it), then
+     * the policy's inbound requirement for the sender. Null if refused; every refusal is counted and logged
+     * (rate-limited). While a provider or the policy is absent, frames are refused as not operational.
+     */
+    Inbound openFromDevice(byte[] bytes) {
+        ZigbeeNwkSecurity nwkSecurity;
+        try {
+            nwkSecurity = services.nwk();
+        } catch (SecurityServices.Absent e) {
+            services.refuse(Optional.empty(), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "no-nwk-provider", "ZigBee frame refused: " + e.getMessage());
+            return null;
+        }
+        ZigbeeFrame<NwkHeader> nwk;
+        try {
+            nwk = nwkSecurity.unprotect(network, bytes);
+        } catch (ZigbeeSecurityException e) {
+            return null; // counted and logged by the provider
+        }
+        long source = nwk.aux().source();
+        Member m = trustCenter.memberByIeee(source);
+        if (m != null && m.joined && m.nwk == -1) {
+            // counters: back after a restart; the address is in the authenticated NWK header of a fresh frame
+            m.nwk = nwk.header().src();
+            LOG.info("ZigBee device {} heard again after a restart at NWK 0x{}", m.thing, Integer.toHexString(m.nwk));
+            trustCenter.heardAgain(m);
+        }
+        if (m == null || !(m.joined || m.pending) || m.nwk != nwk.header().src()) {
+            services.refuse(Optional.of(ZigbeeIds.device(source)), SecurityServices.MECHANISM,
+                    RefusalReason.NOT_OPERATIONAL, "not-admitted", String.format("ZigBee frame from %016x (0x%s)"
+                            + " refused: not an admitted device", source, Integer.toHexString(nwk.header().src())));
+            return null;
+        }
+        if (nwk.header().frameType() != 0) {
+            // NWK commands carry no application data: policy applies to what reaches the application
+            return new Inbound(nwk.header(), null, new byte[0], Authenticated.message(m.thing, Layer.NETWORK,
+                    ZigbeeNwkSecurity.MECHANISM, Protection.confidentiality()));
+        }
+        InboundSecurity.Opened opened = inbound.open(m, nwk.payload(), source);
+        if (opened == null) {
+            return null;
+        }
+        ZigbeeFrame<ApsHeader> aps = opened.aps();
+        Authenticated from = opened.from();
+        boolean joining = m.pending && aps.header().profile() == Zcl.PROFILE_ZDO
+                && aps.header().cluster() == Zcl.ZDO_DEVICE_ANNOUNCE;
+        if (!joining && !operational(m.thing)) {
+            // In the network still (maintenance keeps its place and the key), but nothing it sends is taken.
+            services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL,
+                    "not-operational", "ZigBee frame from " + m.thing + " refused: the thing is not OPERATIONAL");
+            return null;
+        }
+        // A joining device's announce completes the join whatever the policy: admission is the join policy's.
+        if (!joining && !inbound.meetsPolicy(m, from)) {
+            return null;
+        }
+        if (joining) {
+            trustCenter.completeJoin(m);
+        } else {
+            m.accepted = from;
+        }
+        return new Inbound(nwk.header(), aps.header(), aps.payload(), from);
+    }
+
+    private boolean operational(ThingId thing) {
+        try {
+            return registry.find(thing).map(Thing::state).filter(st -> st == LifecycleState.OPERATIONAL).isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Why values of a device cannot be read or written under the policy now: its frames come under a protection
+     * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
+     * (including a device not heard from yet, whose answers are checked as they come).
+     */
+    Optional<String> policyRefusal(ThingId thing) {
+        Optional<String> in = inbound.policyRefusal(thing, trustCenter.member(thing).map(m -> m.offered).orElse(null));
+        return in.isPresent() ? in : outboundRefusal(thing);
+    }
+
+    /**
+     * Why the hub may not send the device commands or requests under the policy now: what it sends goes under NWK
+     * security alone (confidentiality hop by hop), so a requirement above that cannot be met. Counted.
+     */
+    private Optional<String> outboundRefusal(ThingId thing) {
+        Protection required;
+        try {
+            required = services.outbound(thing);
+        } catch (SecurityServices.Absent e) {
+            return Optional.of(e.getMessage());
+        }
+        if (OUTBOUND.satisfies(required)) {
+            return Optional.empty();
+        }
+        String why = "the security policy requires " + required + " of what the hub sends ZigBee device " + thing
+                + ", and the hub sends under " + OUTBOUND + " (NWK security) only: nothing is sent";
+        services.refuse(Optional.of(thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy-out",
+                "ZigBee command to " + thing + " refused: " + why);
+        return Optional.of(why);
+    }
+}
