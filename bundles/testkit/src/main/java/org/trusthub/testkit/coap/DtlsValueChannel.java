@@ -34,6 +34,8 @@ public final class DtlsValueChannel implements LoadChannel {
     private final NonceLedger ledger;
     private final AtomicLong reconnects = new AtomicLong();
     private volatile String session;
+    /** Messages in a row the hub did not answer. */
+    private int failures;
 
     /**
      * @param hub      the hub's DTLS port
@@ -87,6 +89,7 @@ public final class DtlsValueChannel implements LoadChannel {
             reconnect();
             return false;
         }
+        failures = 0;
         noteSession();
         if (!response.isSuccess()) {
             throw new IllegalStateException("PUT " + path + " answered " + response.getCode() + " "
@@ -100,12 +103,17 @@ public final class DtlsValueChannel implements LoadChannel {
      * handshakes again. (Californium keeps a request's DTLS context across its own retries; a new stack has none.)
      */
     private void reconnect() {
+        if (++failures < 2) {
+            // Once may be a message lost while the hub's endpoint was being replaced: its session may go on.
+            return;
+        }
         if (connector.getSessionByAddress(hub) == null) {
             // No session yet: a handshake is under way (a slow hub) and goes on; the next message uses it.
             return;
         }
         close();
         connect();
+        failures = 0;
         reconnects.incrementAndGet();
     }
 
