@@ -124,7 +124,10 @@ public class SwapUnderLoadIT {
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "dtlsX509", "false"),
                 editConfigurationFilePut(ble, "peripherals", "1"),
                 editConfigurationFilePut(ble, "legacyPeripherals", "0"),
-                CoreOptions.systemProperty("trusthub.readme").value(System.getProperty("trusthub.readme")));
+                CoreOptions.systemProperty("trusthub.readme").value(System.getProperty("trusthub.readme")),
+                // The ports this driver JVM chose, for the probe: its own class initialization picks others.
+                CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT),
+                CoreOptions.systemProperty("trusthub.itest.coapPort").value(PLAIN_PORT));
     }
 
     /**
@@ -590,7 +593,7 @@ public class SwapUnderLoadIT {
             operational(thing);
         }
         // The documented profile: the PSK is the hex text of the 16-byte transport key "dtls-psk".
-        return new DtlsValueChannel(hub(SECURE_PORT), thing.value(), thing.value(),
+        return new DtlsValueChannel(hub("trusthub.itest.coapsPort"), thing.value(), thing.value(),
                 CoapIT.psk(keyStore, thing).getBytes(StandardCharsets.US_ASCII), value, ledger);
     }
 
@@ -602,11 +605,13 @@ public class SwapUnderLoadIT {
         key.destroy();
         byte[] kid = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(
                 ("trusthub/oscore-kid/" + thing.value()).getBytes(StandardCharsets.UTF_8)), 7);
-        return new OscoreValueChannel(hub(PLAIN_PORT), thing.value(), secret, kid, new byte[0], value, ledger);
+        return new OscoreValueChannel(hub("trusthub.itest.coapPort"), thing.value(), secret, kid, new byte[0], value,
+                ledger);
     }
 
-    private static InetSocketAddress hub(String port) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+    /** The hub's CoAP port named by the system property the configuration passed in. */
+    private static InetSocketAddress hub(String portProperty) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.getInteger(portProperty));
     }
 
     private ThingId pairedBleThing(Shell shell) throws Exception {
