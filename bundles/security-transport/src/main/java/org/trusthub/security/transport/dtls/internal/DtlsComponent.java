@@ -1,8 +1,11 @@
 package org.trusthub.security.transport.dtls.internal;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +55,14 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
     private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
     private final DtlsRefusals refusals = new DtlsRefusals();
+    /** How long a destroyed connector's sessions wait for the binding's next connector. */
+    static final Duration HANDOVER_TTL = Duration.ofSeconds(60);
+
+    /** Sessions a destroyed connector handed over, serialized (secrets: zeroed once taken or dropped). */
+    private record Handover(byte[] sessions, long savedNanos) {
+    }
+
+    private final Map<Integer, Handover> handovers = new ConcurrentHashMap<>();
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
@@ -81,14 +92,49 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
         return DTLS_MECHANISM;
     }
 
+    /**
+     * A server on the options' port; when the binding destroyed its previous connector on that port (a binding
+     * update), this one takes over the sessions that connector handed over, so its things need no new handshake.
+     */
     @Override
     public DTLSConnector newServer(DtlsServerOptions options) {
         SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter, refusals),
                 new PskUses(keys, limiter));
-        DTLSConnector connector = factory.create(options, tracker);
+        DTLSConnector connector = factory.create(options, tracker, this::handOver);
         tracker.listensTo(connector);
+        int port = options.address().getPort();
+        Handover handover = port == 0 ? null : handovers.remove(port);
+        if (handover != null) {
+            try {
+                long age = System.nanoTime() - handover.savedNanos();
+                if (age < HANDOVER_TTL.toNanos()) {
+                    int taken = connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
+                    LOG.info("DTLS on port {}: {} session(s) taken over from the previous connector", port, taken);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("DTLS on port {}: sessions not taken over (their things handshake again): {}", port,
+                        e.toString());
+            } finally {
+                Arrays.fill(handover.sessions(), (byte) 0);
+            }
+        }
         connectors.put(connector, tracker);
         return connector;
+    }
+
+    private void handOver(int port, byte[] sessions) {
+        Handover previous = handovers.put(port, new Handover(sessions, System.nanoTime()));
+        if (previous != null) {
+            Arrays.fill(previous.sessions(), (byte) 0);
+        }
+    }
+
+    /** Sessions not yet taken over are dropped: a thing whose sessions must close would get them back. */
+    private void dropHandovers() {
+        handovers.values().removeIf(h -> {
+            Arrays.fill(h.sessions(), (byte) 0);
+            return true;
+        });
     }
 
     @Override
@@ -104,6 +150,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public void closeSessions(ThingId thing) {
+        dropHandovers();
         prune();
         for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
@@ -148,5 +195,6 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     @Deactivate
     void deactivate() {
         connectors.clear();
+        dropHandovers();
     }
 }

@@ -61,7 +61,7 @@ final class DtlsServerFactory {
         return configuration;
     }
 
-    DTLSConnector create(DtlsServerOptions options, SessionTracker tracker) {
+    DTLSConnector create(DtlsServerOptions options, SessionTracker tracker, HandingOverConnector.Handover handover) {
         Configuration configuration = configuration(options);
         // One generator for the connector and its guard, so both frame connection-id records alike.
         ConnectionIdGenerator connectionIds = options.connectionIdLength() > 0
@@ -94,6 +94,6 @@ final class DtlsServerFactory {
                     new ThingCertificateVerifier(keys, peers, gate, options.rawPublicKey(), options.x509(),
                             refusals));
         }
-        return new DTLSConnector(builder.build());
+        return new HandingOverConnector(builder.build(), handover);
     }
 }

@@ -80,8 +80,12 @@ class DtlsComponentTest {
     void start() throws Exception {
         hub = new TestHub(dir);
         dtls = new DtlsComponent(hub.keys, hub.registry);
-        DTLSConnector connector = dtls.newServer(
-                DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        startServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** What the CoAP binding does with the provider: a CoAP server on a connector the provider makes. */
+    private void startServer(InetSocketAddress at) throws Exception {
+        DTLSConnector connector = dtls.newServer(DtlsServerOptions.all(at));
         serverConnector = connector;
         server = new CoapServer(DtlsPeers.coapConfiguration());
         server.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
@@ -116,6 +120,41 @@ class DtlsComponentTest {
 
     private DTLSConnector pskClient(ThingId thing) {
         return DtlsPeers.psk(ThingPsk.identity(thing), ThingPsk.secret(hub.keys, thing));
+    }
+
+    @Test
+    void theNextConnectorOnThePortTakesOverTheSessionsOfTheOneItsBindingDestroyed() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-1");
+        DTLSConnector thing = pskClient(lamp);
+        CoapClient c = client(thing);
+        assertEquals("lamp-1", DtlsPeers.get(c));
+        Object session = thing.getSessionByAddress(address).getSessionIdentifier();
+
+        // A binding update: the binding's server and its connector end, the new binding asks for the same port.
+        server.destroy();
+        startServer(address);
+
+        assertEquals("lamp-1", DtlsPeers.get(c), "the session goes on with the new connector");
+        assertEquals(session, thing.getSessionByAddress(address).getSessionIdentifier(), "no new handshake");
+        // A session taken over is closed with the thing's others.
+        hub.registry.transition(lamp, Transition.MAINTAIN);
+        dtls.forget(lamp);
+        assertNull(DtlsPeers.get(c), "the session taken over is closed");
+    }
+
+    @Test
+    void sessionsOfAThingForgottenBetweenTwoConnectorsAreNotTakenOver() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-1");
+        CoapClient c = client(pskClient(lamp));
+        assertEquals("lamp-1", DtlsPeers.get(c));
+
+        server.destroy();
+        hub.registry.transition(lamp, Transition.MAINTAIN);
+        dtls.forget(lamp);
+        startServer(address);
+
+        assertNull(DtlsPeers.get(c), "its session did not come back");
+        assertEquals(0, dtls.openSessions(lamp));
     }
 
     @Test
