@@ -22,6 +22,7 @@ import org.trusthub.binding.coap.internal.CoapBindingComponent;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.OscoreIds;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.ThingPsk;
@@ -36,7 +37,7 @@ import org.trusthub.testkit.load.NonceLedger;
  * The gap in service while the CoAP binding and its providers are swapped under load, on loopback against the hub's
  * real components (keystore, registry, DTLS and OSCORE providers, binding with its values on disk), wired by hand
  * as Declarative Services wires them. A swap is what {@code bundle:update} does to a component: the old one is
- * unbound and deactivated, a new one is made and bound; for the binding, its ports and values directory stay.
+ * unbound and deactivated, a new one is made and bound; for the binding, its ports and the model's value store stay.
  * Bundle class loading is not part of it (the Pax Exam test {@code SwapUnderLoadIT} does real updates).
  *
  * <p>Things write their value with the testkit's load driver (DTLS with PSK, and OSCORE), as many as {@code things}
@@ -54,6 +55,8 @@ public final class SwapGapRun {
     private DtlsComponent dtls;
     private OscoreComponent oscore;
     private CoapBindingComponent binding;
+    /** The thing model's store of the values things write: it outlives every binding swap, as in the hub. */
+    private final RawValueStore values;
     private final int plainPort;
     private final int securePort;
 
@@ -63,7 +66,9 @@ public final class SwapGapRun {
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         dtls = new DtlsComponent(keys, registry);
         oscore = new OscoreComponent(keys, registry);
-        binding = new CoapBindingComponent(registry, dtls, oscore, config(0, 0), dir.resolve("values"));
+        values = RawValueStore.open(dir.resolve("values"), Clock.systemUTC());
+        binding = new CoapBindingComponent(registry, dtls, oscore, config(0, 0));
+        binding.bindValues(values);
         plainPort = binding.plainAddress().orElseThrow().getPort();
         securePort = binding.secureAddress().orElseThrow().getPort();
     }
@@ -76,6 +81,7 @@ public final class SwapGapRun {
             run.run(rounds, things);
         } finally {
             run.binding.deactivate();
+            run.values.close();
             run.oscore.deactivate();
             run.registry.close();
             run.keys.close();
@@ -164,8 +170,8 @@ public final class SwapGapRun {
     /** What bundle:update does to the binding: the old one stops, a new one starts on the same ports and values. */
     private void updateBinding() throws Exception {
         binding.deactivate();
-        binding = new CoapBindingComponent(registry, dtls, oscore, config(plainPort, securePort),
-                dir.resolve("values"));
+        binding = new CoapBindingComponent(registry, dtls, oscore, config(plainPort, securePort));
+        binding.bindValues(values);
     }
 
     private void updateOscore() {
@@ -252,11 +258,6 @@ public final class SwapGapRun {
             @Override
             public long readTimeoutMillis() {
                 return 5000;
-            }
-
-            @Override
-            public String valuesDirectory() {
-                return ""; // the values directory is given to the constructor
             }
         };
     }
