@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.RefusalReason;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
@@ -25,7 +28,9 @@ import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.link.ccm.CcmStar;
 import org.trusthub.security.network.zigbee.ApsHeader;
+import org.trusthub.security.network.zigbee.InstallCode;
 import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
 import org.trusthub.security.network.zigbee.NwkHeader;
 import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
 import org.trusthub.security.network.zigbee.ZigbeeCodec;
@@ -203,6 +208,37 @@ class ZigbeeRestartTest {
         assertFalse(sim.injectFrame(report(A, insider, counter++)), "now known elsewhere: refused");
         assertEquals(refused + 1, security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL));
         assertEquals(address, network.device(a).orElseThrow().networkAddress(), "and still where it was");
+    }
+
+    /**
+     * A frame APS-secured under the device's own link key proves the device sent it: it moves the device, and says so
+     * (mechanism zigbee-aps, end to end), where a frame under the shared network key alone is zigbee-nwk, hop by hop.
+     */
+    @Test
+    void aFrameUnderTheDevicesLinkKeyMovesItAndSaysWhoSentIt() throws Exception {
+        ThingId a = ZigbeeIds.device(A);
+        byte[] captured = joinAndReport();
+        long counter = ZigbeeCodec.parseNwk(captured).aux().frameCounter() + 100;
+        assertEquals(Optional.of(Authenticated.message(a, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
+                Protection.confidentiality())), network.trustCenter().lastAccepted(a),
+                "NWK security alone: a claim any device of the network can make, hop by hop");
+        network.close();
+        startBridge();
+        byte[] link = InstallCode.parse(CODE).linkKey();
+        CcmStar ccm = new CcmStar(link);
+        byte[] aps;
+        try {
+            aps = ZigbeeCodec.protectAps(ApsHeader.data(1, Zcl.CLUSTER_TEMPERATURE, 0x0104, 1, 9),
+                    new ZigbeeAuxHeader(KeyId.DATA_KEY, 1, A, -1), A,
+                    new byte[] {0x08, 0x02, 0x0A, 0x00, 0x00, 0x29, 0x01, 0x02}, ccm);
+        } finally {
+            ccm.destroy();
+            java.util.Arrays.fill(link, (byte) 0);
+        }
+        assertTrue(sim.injectFrame(forged(A, 0x5555, counter, aps)));
+        assertEquals(0x5555, network.device(a).orElseThrow().networkAddress(), "moved by its link key");
+        assertEquals(Optional.of(Authenticated.message(a, Layer.NETWORK, ZigbeeApsSecurity.MECHANISM,
+                Protection.confidentiality().endToEnd())), network.trustCenter().lastAccepted(a));
     }
 
     @Test

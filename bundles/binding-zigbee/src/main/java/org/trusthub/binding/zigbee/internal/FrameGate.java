@@ -2,6 +2,7 @@ package org.trusthub.binding.zigbee.internal;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,6 +195,14 @@ final class FrameGate {
         if (before == -1) {
             trustCenter.heardAgain(m);
         }
+    }
+
+    /**
+     * Who hears of a device whose frames come under less than the security policy requires of it now (a frame
+     * refused for it, or a read or write found it so): the model's values of it go UNAVAILABLE.
+     */
+    void onBelowPolicy(Consumer<ThingId> listener) {
+        inbound.onBelowPolicy(listener);
     }
 
     private boolean operational(ThingId thing) {
