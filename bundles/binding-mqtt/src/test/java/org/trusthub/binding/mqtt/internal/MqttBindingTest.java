@@ -1,250 +1,148 @@
 package org.trusthub.binding.mqtt.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.Layer;
-import org.trusthub.api.keystore.RootCredential;
-import org.trusthub.api.model.Origin;
-import org.trusthub.api.model.PropertyDescriptor;
-import org.trusthub.api.model.PropertySink;
+import org.trusthub.api.model.Property;
+import org.trusthub.api.model.PropertyValue;
+import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.Quality;
 import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
-import org.trusthub.api.security.RefusalCount;
 import org.trusthub.api.security.RefusalReason;
-import org.trusthub.api.security.SecurityPolicy;
-import org.trusthub.api.security.SecurityRefusals;
-import org.trusthub.api.thing.LifecycleState;
-import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.api.thing.UnknownThingException;
+import org.trusthub.testkit.FreePorts;
 
-/** The binding's inbound checks, on the published API only, with small fakes of the hub's services. */
+/** The binding's checks on what things send and what the model writes, without a broker. */
 class MqttBindingTest {
 
-    private static final ThingId LAMP = ThingId.of("lamp-1");
-    private static final Authenticated FROM_LAMP = Authenticated.message(LAMP, Layer.TRANSPORT, "mqtt",
-            Protection.confidentiality());
+    @TempDir
+    Path dir;
 
-    private final Registry registry = new Registry();
-    private final Sink sink = new Sink();
-    private final Refusals refusals = new Refusals();
-    private final Policy policy = new Policy();
+    private MqttTestHub hub;
     private MqttBinding binding;
+    private ThingId lamp;
+    private Authenticated fromLamp;
 
     @BeforeEach
-    void setUp() {
-        registry.states.put(LAMP, LifecycleState.OPERATIONAL);
-        binding = new MqttBinding(registry, config("lamp-1 on:switch:rw level:level:rw"));
-        binding.policy = policy;
-        binding.refusals = refusals;
-        binding.attach(sink);
+    void setUp() throws Exception {
+        hub = new MqttTestHub(dir.resolve("hub"));
+        lamp = hub.operational("lamp-1");
+        fromLamp = Authenticated.message(lamp, Layer.TRANSPORT, MqttPsk.MECHANISM, Protection.confidentiality());
+        binding = hub.binding(new MqttTestHub.Config("lamp-1 level:level:rw on:switch:rw; later-1 on:switch",
+                dir.resolve("broker").toString(), "", FreePorts.tcp(), 86_400));
     }
 
-    @Test
-    void describesTheConfiguredThingsToTheModel() {
-        assertEquals(List.of("on", "level"), sink.described.get(LAMP).stream().map(PropertyDescriptor::id).toList());
-        assertEquals(Set.of(LAMP), binding.things());
+    @AfterEach
+    void tearDown() throws Exception {
+        binding.deactivate();
+        hub.close();
     }
 
     @Test
     void aValueFromAnOperationalThingReachesTheModel() {
-        assertEquals(Optional.empty(), binding.accept(FROM_LAMP, "level", bytes("42")));
-        assertEquals(List.of("lamp-1/level=42/REPORT"), sink.updates);
+        assertEquals(Optional.empty(), binding.accept(fromLamp, "level", bytes("42")));
+        assertEquals(Optional.of(42), value(lamp, "level"));
     }
 
     @Test
-    void aPayloadThatDoesNotParseIsRefusedAsMalformed() {
-        assertEquals(Optional.of(RefusalReason.MALFORMED), binding.accept(FROM_LAMP, "level", bytes("bright")));
+    void aPayloadThatDoesNotParseIsRefusedAsMalformedAndChangesNothing() {
+        assertEquals(Optional.of(RefusalReason.MALFORMED), binding.accept(fromLamp, "level", bytes("bright")));
+        assertEquals(Optional.of(RefusalReason.MALFORMED), binding.accept(fromLamp, "level", bytes("101")));
         assertEquals(Optional.of(RefusalReason.MALFORMED),
-                binding.accept(FROM_LAMP, "level", new byte[] { (byte) 0xff, (byte) 0xfe }));
-        assertEquals(Optional.of(RefusalReason.MALFORMED), binding.accept(FROM_LAMP, "colour", bytes("red")));
-        assertEquals(List.of(), sink.updates);
-        assertEquals(List.of(RefusalReason.MALFORMED, RefusalReason.MALFORMED, RefusalReason.MALFORMED),
-                refusals.reasons);
+                binding.accept(fromLamp, "level", new byte[] { (byte) 0xc3, (byte) 0x28 }));
+        assertEquals(Optional.of(RefusalReason.MALFORMED), binding.accept(fromLamp, "colour", bytes("red")));
+        assertEquals(Optional.of(RefusalReason.MALFORMED),
+                binding.accept(fromLamp, "level", new byte[MqttBinding.MAX_PAYLOAD + 1]));
+        assertEquals(Optional.empty(), value(lamp, "level"));
+        assertEquals(List.of(RefusalReason.MALFORMED, RefusalReason.MALFORMED, RefusalReason.MALFORMED,
+                RefusalReason.MALFORMED, RefusalReason.MALFORMED), hub.refusals.reasons());
+        assertTrue(hub.refusals.seen.stream().allMatch(r -> r.thing().equals(Optional.of(lamp))
+                && r.mechanism().equals("mqtt") && r.layer() == Layer.TRANSPORT));
     }
 
     @Test
     void aThingThatIsNotOperationalIsRefused() {
-        registry.states.put(LAMP, LifecycleState.MAINTENANCE);
-        assertEquals(Optional.of(RefusalReason.NOT_OPERATIONAL), binding.accept(FROM_LAMP, "on", bytes("on")));
-        assertEquals(List.of(), sink.updates);
+        hub.registry.transition(lamp, Transition.MAINTAIN);
+        assertEquals(Optional.of(RefusalReason.NOT_OPERATIONAL), binding.accept(fromLamp, "on", bytes("on")));
+        assertEquals(Optional.empty(), value(lamp, "on"));
     }
 
     @Test
-    void protectionBelowThePolicyIsRefused() {
-        policy.inbound = Protection.confidentiality().endToEnd();
-        assertEquals(Optional.of(RefusalReason.POLICY), binding.accept(FROM_LAMP, "on", bytes("on")));
-        assertEquals(List.of(), sink.updates);
+    void protectionBelowThePolicysIsRefused() {
+        hub.policy.inbound = Protection.confidentiality().endToEnd();
+        assertEquals(Optional.of(RefusalReason.POLICY), binding.accept(fromLamp, "on", bytes("on")));
+        assertEquals(Optional.empty(), value(lamp, "on"));
     }
 
     @Test
     void withoutAPolicyEverythingIsRefused() {
         binding.policy = null;
-        assertEquals(Optional.of(RefusalReason.NOT_OPERATIONAL), binding.accept(FROM_LAMP, "on", bytes("on")));
+        assertEquals(Optional.of(RefusalReason.NOT_OPERATIONAL), binding.accept(fromLamp, "on", bytes("on")));
+        PropertyWriteException e = assertThrows(PropertyWriteException.class,
+                () -> hub.model.write(lamp, "on", true));
+        assertTrue(e.getMessage().contains("no security policy"), e.getMessage());
+    }
+
+    @Test
+    void aWriteThePolicyWantsProtectedEndToEndIsRefused() {
+        hub.policy.outbound = Protection.confidentiality().endToEnd();
+        PropertyWriteException e = assertThrows(PropertyWriteException.class,
+                () -> hub.model.write(lamp, "on", true));
+        assertTrue(e.getMessage().contains("confidentiality/end-to-end"), e.getMessage());
+    }
+
+    @Test
+    void aWriteWithoutABrokerSaysWhy() {
+        PropertyWriteException e = assertThrows(PropertyWriteException.class,
+                () -> hub.model.write(lamp, "on", true));
+        assertTrue(e.getMessage().contains("not connected"), e.getMessage());
     }
 
     @Test
     void releaseMakesTheThingsValuesUnavailable() {
-        binding.release(LAMP);
-        assertEquals(List.of(LAMP), sink.unavailable);
+        binding.accept(fromLamp, "level", bytes("7"));
+        hub.registry.transition(lamp, Transition.MAINTAIN);
+        binding.release(lamp);
+        assertEquals(Quality.UNAVAILABLE, hub.model.model(lamp).flatMap(m -> m.property("level"))
+                .flatMap(Property::value).map(PropertyValue::quality).orElseThrow());
     }
 
     @Test
-    void aBadDescriptionIsRefusedWithItsReason() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ThingDescriptions.parse(new String[] { "lamp-1 on:colour" }));
-        assertTrue(e.getMessage().contains("unknown type"), e.getMessage());
+    void aThingEnrolledAfterTheModelAttachedIsDescribedOnceOperational() {
+        assertFalse(hub.model.model(ThingId.of("later-1")).isPresent());
+        ThingId later = hub.operational("later-1");
+        binding.sync();
+        assertTrue(hub.model.model(later).isPresent());
+    }
+
+    @Test
+    void switchesAreWrittenAsOnOrOffAndWholeNumbersWithoutAFraction() {
+        assertEquals("on", MqttBinding.text(org.trusthub.api.model.PropertyDescriptor.onOff(), true));
+        assertEquals("off", MqttBinding.text(org.trusthub.api.model.PropertyDescriptor.onOff(), false));
+        assertEquals("21", MqttBinding.text(org.trusthub.api.model.PropertyDescriptor.temperature(), 21.0));
+        assertEquals("21.5", MqttBinding.text(org.trusthub.api.model.PropertyDescriptor.temperature(), 21.5));
     }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static MqttConfig config(String things) {
-        return new MqttConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return MqttConfig.class;
-            }
-
-            @Override
-            public String[] things() {
-                return new String[] { things };
-            }
-        };
-    }
-
-    private static final class Registry implements ThingRegistry {
-        final Map<ThingId, LifecycleState> states = new HashMap<>();
-
-        @Override
-        public Optional<Thing> find(ThingId id) {
-            LifecycleState s = states.get(id);
-            return s == null ? Optional.empty() : Optional.of(new Thing(id, s, "owner", Instant.EPOCH, Instant.EPOCH, 0));
-        }
-
-        @Override
-        public Thing get(ThingId id) {
-            return find(id).orElseThrow(() -> new UnknownThingException(id));
-        }
-
-        @Override
-        public List<Thing> list() {
-            return states.keySet().stream().sorted().map(this::get).toList();
-        }
-
-        @Override
-        public Thing enroll(ThingId id, String owner, RootCredential rootCredential) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Thing transition(ThingId id, Transition transition) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private static final class Sink implements PropertySink {
-        final Map<ThingId, List<PropertyDescriptor>> described = new HashMap<>();
-        final List<String> updates = new ArrayList<>();
-        final List<ThingId> unavailable = new ArrayList<>();
-
-        @Override
-        public void describe(ThingId thing, List<PropertyDescriptor> properties) {
-            described.put(thing, properties);
-        }
-
-        @Override
-        public void update(ThingId thing, String property, Object value, Origin origin) {
-            updates.add(thing + "/" + property + "=" + value + "/" + origin);
-        }
-
-        @Override
-        public void unavailable(ThingId thing) {
-            unavailable.add(thing);
-        }
-
-        @Override
-        public void remove(ThingId thing) {
-            described.remove(thing);
-        }
-    }
-
-    private static final class Refusals implements SecurityRefusals {
-        final List<RefusalReason> reasons = new ArrayList<>();
-
-        @Override
-        public void refused(Optional<ThingId> thing, Layer layer, String mechanism, RefusalReason reason) {
-            reasons.add(reason);
-        }
-
-        @Override
-        public List<RefusalCount> counts() {
-            return List.of();
-        }
-
-        @Override
-        public List<RefusalCount> counts(ThingId thing) {
-            return List.of();
-        }
-
-        @Override
-        public void clear(ThingId thing) {
-        }
-    }
-
-    private static final class Policy implements SecurityPolicy {
-        Protection inbound = Protection.NONE;
-
-        @Override
-        public Protection inbound(ThingId thing, String protocol) {
-            return inbound;
-        }
-
-        @Override
-        public Protection outbound(ThingId thing, String protocol) {
-            return Protection.NONE;
-        }
-
-        @Override
-        public boolean mayRead(ThingId caller, ThingId target, String property) {
-            return false;
-        }
-
-        @Override
-        public boolean mayWrite(ThingId caller, ThingId target, String property) {
-            return false;
-        }
-
-        @Override
-        public boolean mayRequestToken(ThingId client, ThingId audience, Set<String> scopes) {
-            return false;
-        }
-
-        @Override
-        public boolean mayPair(ThingId thing, ThingId peer) {
-            return false;
-        }
+    private Optional<Object> value(ThingId thing, String property) {
+        return hub.model.model(thing).flatMap(m -> m.property(property)).flatMap(Property::value)
+                .map(PropertyValue::value);
     }
 }

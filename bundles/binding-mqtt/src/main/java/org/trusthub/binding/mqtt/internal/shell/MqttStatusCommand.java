@@ -2,6 +2,7 @@ package org.trusthub.binding.mqtt.internal.shell;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,13 +13,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.thing.ThingId;
-
 import org.trusthub.binding.mqtt.internal.MqttBinding;
 
-/** {@code trusthub:mqtt-status}: the things the binding serves and their properties. */
+/**
+ * {@code trusthub:mqtt-status}: the broker, the connection, and for each thing served its properties, whether the
+ * broker holds its credentials and whether the hub is subscribed to its values. Never key bytes.
+ */
 @Service
 @Command(scope = "trusthub", name = "mqtt-status",
-        description = "Lists the things the mqtt binding serves and their properties")
+        description = "Shows the MQTT broker connection and the things the mqtt binding serves")
 public class MqttStatusCommand implements Action {
 
     @Reference
@@ -30,18 +33,23 @@ public class MqttStatusCommand implements Action {
     @Override
     public Object execute() {
         PrintStream o = out != null ? out : System.out;
+        MqttBinding.Status status = binding.status();
+        o.println("mqtt binding: broker " + status.broker() + ", "
+                + (status.connected() ? "connected" : "NOT connected: " + status.problem()));
         Map<ThingId, List<PropertyDescriptor>> things = binding.described();
-        o.println("mqtt binding: " + things.size() + " thing(s)");
+        o.println(things.size() + " thing(s)");
         if (things.isEmpty()) {
             return null;
         }
         ShellTable table = new ShellTable().forceAscii();
         table.column("Thing");
         table.column("Properties");
+        table.column("Broker credentials");
+        table.column("Subscribed");
         things.forEach((thing, properties) -> table.addRow().addContent(thing.value(), properties.stream()
-                .map(p -> p.id() + ":" + p.type().name().toLowerCase(java.util.Locale.ROOT)
-                        + (p.writable() ? ":rw" : ""))
-                .collect(Collectors.joining(" "))));
+                .map(p -> p.id() + ":" + p.type().name().toLowerCase(Locale.ROOT) + (p.writable() ? ":rw" : ""))
+                .collect(Collectors.joining(" ")), status.credentialed().contains(thing) ? "yes" : "no",
+                status.subscribed().contains(thing) ? "yes" : "no"));
         table.print(o);
         return null;
     }
