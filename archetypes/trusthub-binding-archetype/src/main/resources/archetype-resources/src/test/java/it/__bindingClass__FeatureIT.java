@@ -56,9 +56,13 @@ public class ${bindingClass}FeatureIT {
                     .karafVersion(karafVersion).name("trusthub hub").unpackDirectory(new File("target/exam"))
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
-            // The bundle this build made, in a repository of its own; Pax Exam's bundles from the local repository.
+            // Pax Exam's own bundles come from the local repository.
+            // The hub's own repositories (its system/ folder holds the trusthub features) and, after them, the
+            // bundle this build made.
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
-                    bundleRepository() + "@id=binding@snapshots"),
+                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,"
+                            + "file:${karaf.data}/kar@id=kar.repository@multi@snapshots,"
+                            + bundleRepository() + "@id=binding@snapshots"),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                     System.getProperty("trusthub.localRepository")),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
