@@ -1,0 +1,182 @@
+package org.trusthub.binding.mqtt.internal;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.keystore.KeystoreException;
+import org.trusthub.api.keystore.ThingKeys;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.UnknownThingException;
+
+/**
+ * The broker's view of who may connect and where they may publish, written by the hub into the broker's directory:
+ * <ul>
+ * <li>{@value #PSK_FILE}: {@code <thing id>:<hex PSK>} for each thing that may connect ({@link MqttPsk}), owner-only
+ * (0600), the broker's {@code psk_file};</li>
+ * <li>{@value #ACL_FILE}: the hub may read and write everything under the topic root; each thing may publish its own
+ * values and read its own commands, nothing else; the broker's {@code acl_file};</li>
+ * <li>{@value #HUB_CERT}: the hub's certificate (PEM), the {@code cafile} of the broker's certificate listener, so it
+ * knows the hub by the certificate the keystore holds.</li>
+ * </ul>
+ * Each file is replaced whole (written aside, then moved over), then the broker is asked to reload them: a SIGHUP to
+ * the process in the configured pid file.
+ */
+final class BrokerCredentials {
+
+    static final String PSK_FILE = "psk";
+    static final String ACL_FILE = "acl";
+    static final String HUB_CERT = "hub.crt";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerCredentials.class);
+    private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,9}");
+    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
+
+    private final Path directory;
+    private final Optional<Path> pidFile;
+    private final ThingKeys keys;
+    private final Topics topics;
+
+    BrokerCredentials(Path directory, Optional<Path> pidFile, ThingKeys keys, Topics topics) {
+        this.directory = directory;
+        this.pidFile = pidFile;
+        this.keys = keys;
+        this.topics = topics;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
+     * Writes the credentials of exactly these things (the rest lose theirs) and the hub's certificate, then asks
+     * the broker to reload.
+     *
+     * @return the things whose credentials were written: a thing whose keys are gone is left out
+     * @throws IOException when a file cannot be written; the files already there stay as they were
+     */
+    Set<ThingId> write(Collection<ThingId> things, X509Certificate hub) throws IOException {
+        Files.createDirectories(directory);
+        Set<ThingId> written = new LinkedHashSet<>();
+        StringBuilder psk = new StringBuilder();
+        StringBuilder acl = new StringBuilder();
+        String hubUser = commonName(hub);
+        acl.append("# written by the trusthub MQTT binding: replaced whole whenever a thing comes or goes\n");
+        acl.append("user ").append(hubUser).append('\n');
+        acl.append("topic readwrite ").append(topics.root()).append("/#\n");
+        for (ThingId thing : things) {
+            char[] hex;
+            try {
+                hex = MqttPsk.hex(keys, thing);
+            } catch (UnknownThingException | KeystoreException e) {
+                LOG.warn("MQTT credentials of {} not written: {}", thing, e.getClass().getSimpleName());
+                continue;
+            }
+            psk.append(thing.value()).append(':').append(hex).append('\n');
+            Arrays.fill(hex, '\0');
+            acl.append("\nuser ").append(thing.value()).append('\n');
+            acl.append("topic write ").append(topics.values(thing)).append('\n');
+            acl.append("topic read ").append(topics.values(thing)).append('/').append(Topics.COMMAND).append('\n');
+            written.add(thing);
+        }
+        try {
+            replace(PSK_FILE, psk);
+        } finally {
+            // the key text must not outlive the file write
+            psk.setLength(0);
+            psk.trimToSize();
+        }
+        replace(ACL_FILE, acl);
+        replace(HUB_CERT, new StringBuilder(pem(hub)));
+        reload();
+        return written;
+    }
+
+    private void replace(String name, CharSequence content) throws IOException {
+        Path target = directory.resolve(name);
+        Path aside = directory.resolve("." + name + ".new");
+        Files.deleteIfExists(aside);
+        try {
+            Files.createFile(aside, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(aside);
+        }
+        try (Writer w = Files.newBufferedWriter(aside, StandardCharsets.US_ASCII)) {
+            w.append(content);
+        }
+        try {
+            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Sends the broker a SIGHUP (mosquitto reloads its psk_file and acl_file on it). */
+    private void reload() {
+        if (pidFile.isEmpty()) {
+            LOG.info("MQTT broker files written to {}; no brokerPidFile configured: reload the broker yourself",
+                    directory);
+            return;
+        }
+        try {
+            String pid = Files.readString(pidFile.get(), StandardCharsets.US_ASCII).strip();
+            if (!PID.matcher(pid).matches()) {
+                LOG.warn("MQTT broker not reloaded: {} holds no process id", pidFile.get());
+                return;
+            }
+            Process kill = new ProcessBuilder("kill", "-HUP", pid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                LOG.warn("MQTT broker (pid {}) could not be signalled to reload", pid);
+            }
+        } catch (IOException e) {
+            LOG.warn("MQTT broker not reloaded: cannot read {} ({})", pidFile.get(), e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The name the broker gives the hub: the CN of its certificate (use_identity_as_username). */
+    static String commonName(X509Certificate certificate) {
+        String dn = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        for (String rdn : dn.split(",")) {
+            if (rdn.startsWith("CN=")) {
+                return rdn.substring(3);
+            }
+        }
+        throw new IllegalArgumentException("the hub certificate has no CN");
+    }
+
+    static String pem(X509Certificate certificate) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the hub certificate", e);
+        }
+    }
+}
