@@ -18,14 +18,17 @@ import org.trusthub.api.security.Protection;
  * token CLIENT AUDIENCE SCOPE...
  * pair THING PEER
  * </pre>
- * A subject is a thing id, {@code @group} or {@code *}; a protocol one of {@link #PROTOCOLS} or {@code *}; a property
+ * A subject is a thing id, {@code @group} or {@code *}; a protocol a binding's protocol name ({@link #PROTOCOL}) or
+ * {@code *}, so a rule can name a third party's binding as well as the hub's own; a property
  * a property id or {@code *}; a scope a word of printable characters or {@code *}. The caller {@value #UNAUTHENTICATED}
  * (never a thing id, which starts with a letter or digit) stands for a request that names no thing; it may only read. {@link #toString()} writes the
  * canonical form (single spaces, properties and scopes sorted), which {@link #parse} reads back to an equal rule.
  */
 sealed interface Rule {
-    /** The protocols a rule can name, as {@link org.trusthub.api.binding.ProtocolBinding#PROTOCOL} spells them. */
-    List<String> PROTOCOLS = List.of("coap", "dpws", "zigbee", "bluetooth");
+    /** A protocol name as {@link org.trusthub.api.binding.ProtocolBinding#PROTOCOL} spells it. */
+    Pattern PROTOCOL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    /** The protocols of the hub's own bindings; a change of rules is checked for lowered requirements on these too. */
+    List<String> KNOWN_PROTOCOLS = List.of("coap", "dpws", "zigbee", "bluetooth", "mqtt");
     String ANY = Subject.ANY;
     /** The caller of a read rule that grants requests naming no thing; {@code *} never includes them. */
     String UNAUTHENTICATED = "-";
@@ -177,9 +180,9 @@ sealed interface Rule {
     }
 
     private static String protocol(String text) {
-        if (!ANY.equals(text) && !PROTOCOLS.contains(text)) {
-            throw new IllegalArgumentException("'" + printable(text) + "' is not a protocol: give one of "
-                    + String.join(", ", PROTOCOLS) + " or *");
+        if (!ANY.equals(text) && !PROTOCOL.matcher(text).matches()) {
+            throw new IllegalArgumentException("'" + printable(text) + "' is not a protocol name: lower-case letters, "
+                    + "digits and '-', starting with a letter (" + String.join(", ", KNOWN_PROTOCOLS) + ", ...) or *");
         }
         return text;
     }

@@ -189,9 +189,14 @@ public final class RuleTable {
             t.rules.stream().filter(Rule.Protect.class::isInstance).map(r -> ((Rule.Protect) r).subject())
                     .forEach(subjects::add);
         }
+        Set<String> protocols = new LinkedHashSet<>(Rule.KNOWN_PROTOCOLS);
+        for (RuleTable t : List.of(this, next)) {
+            t.rules.stream().filter(Rule.Protect.class::isInstance).map(r -> ((Rule.Protect) r).protocol())
+                    .filter(p -> !p.equals(Rule.ANY)).forEach(protocols::add);
+        }
         List<String> lowered = new ArrayList<>();
         for (Subject s : subjects) {
-            for (String protocol : Rule.PROTOCOLS) {
+            for (String protocol : protocols) {
                 for (boolean inbound : new boolean[] {true, false}) {
                     Protection from = required(s, protocol, inbound, members);
                     Protection to = next.required(s, protocol, inbound, members);

@@ -28,6 +28,14 @@ class RuleTableTest {
     }
 
     @Test
+    void aThirdPartyBindingsProtocolIsNamedAndItsLoweringCaught() {
+        RuleTable zwave = table("protect * zwave in confidentiality");
+        assertEquals(Protection.parse("confidentiality"), zwave.required(LAMP, "zwave", true, NO_GROUPS));
+        assertEquals(Protection.NONE, zwave.required(LAMP, "coap", true, NO_GROUPS));
+        assertEquals(List.of("* zwave in: confidentiality -> none"), zwave.lowered(RuleTable.EMPTY, NO_GROUPS));
+    }
+
+    @Test
     void withoutAMatchingRuleNoProtectionIsRequired() {
         assertEquals(Protection.NONE, RuleTable.EMPTY.required(LAMP, "coap", true, GROUPS));
         assertEquals(Protection.NONE, table("protect sensor-1 coap in integrity").required(LAMP, "coap", true, GROUPS));

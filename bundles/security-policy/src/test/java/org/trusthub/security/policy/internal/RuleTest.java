@@ -36,7 +36,8 @@ class RuleTest {
     @Test
     void badRulesNameTheField() {
         assertTrue(refusal("allow a b").startsWith("field 1 (verb): 'allow'"), refusal("allow a b"));
-        assertTrue(refusal("protect * mqtt in none").startsWith("field 3 (protocol): 'mqtt' is not a protocol"));
+        assertTrue(refusal("protect * Mqtt in none").startsWith("field 3 (protocol): 'Mqtt' is not a protocol name"));
+        assertTrue(refusal("protect * co@p in none").startsWith("field 3 (protocol): 'co@p' is not a protocol name"));
         assertTrue(refusal("protect * coap sideways none").startsWith("field 4 (direction)"));
         assertTrue(refusal("protect * coap in secret").startsWith("field 5 (protection): unknown protection level"));
         assertTrue(refusal("protect * coap in none/end-to-end").startsWith("field 5 (protection)"));
