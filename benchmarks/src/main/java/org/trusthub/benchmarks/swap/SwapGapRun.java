@@ -19,6 +19,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -67,7 +69,7 @@ public final class SwapGapRun {
         dtls = new DtlsComponent(keys, registry);
         oscore = new OscoreComponent(keys, registry);
         values = RawValueStore.open(dir.resolve("values"), Clock.systemUTC());
-        binding = new CoapBindingComponent(registry, dtls, oscore, config(0, 0));
+        binding = CoapTestPeers.binding(registry, dtls, oscore, config(0, 0), new TestPolicy());
         binding.bindValues(values);
         plainPort = binding.plainAddress().orElseThrow().getPort();
         securePort = binding.secureAddress().orElseThrow().getPort();
@@ -170,7 +172,7 @@ public final class SwapGapRun {
     /** What bundle:update does to the binding: the old one stops, a new one starts on the same ports and values. */
     private void updateBinding() throws Exception {
         binding.deactivate();
-        binding = new CoapBindingComponent(registry, dtls, oscore, config(plainPort, securePort));
+        binding = CoapTestPeers.binding(registry, dtls, oscore, config(plainPort, securePort), new TestPolicy());
         binding.bindValues(values);
     }
 

@@ -18,16 +18,17 @@ import org.trusthub.api.security.RefusalCount;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.security.SecurityProvider;
 import org.trusthub.api.security.SecurityRefusals;
+import org.trusthub.api.security.SecurityStatus;
 import org.trusthub.api.thing.ThingId;
 
 /** A status is made from the optional services as they were when it started, whatever unbinds meanwhile. */
-class SecurityStatusTest {
+class SecurityStatusComponentTest {
     static final Instant NOW = Instant.parse("2026-12-03T11:30:00Z");
     static final ThingId LAMP = ThingId.of("lamp-1");
 
     @Test
     void theRefusalCountUnboundWhileAStatusIsMadeNeitherThrowsNorVanishesFromIt() {
-        SecurityStatus status = new SecurityStatus(Clock.fixed(NOW, ZoneOffset.UTC));
+        SecurityStatusComponent status = new SecurityStatusComponent(Clock.fixed(NOW, ZoneOffset.UTC));
         status.refusals = new SecurityRefusals() {
             @Override
             public void refused(Optional<ThingId> thing, Layer layer, String mechanism, RefusalReason reason) {
