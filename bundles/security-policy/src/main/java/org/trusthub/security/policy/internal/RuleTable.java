@@ -190,6 +190,9 @@ public final class RuleTable {
         }
     }
 
+    /** Not a protocol name a rule can hold ({@link Rule#PROTOCOL}): matched by '*' rules alone. */
+    private static final String UNNAMED_PROTOCOL = "?";
+
     /**
      * The protection requirements {@code next} lowers against this table, one line each: {@code SUBJECT PROTOCOL
      * in|out: FROM -> TO}, for every subject either table's {@code protect} rules name (and {@code *}), every
@@ -210,6 +213,8 @@ public final class RuleTable {
             t.rules.stream().filter(Rule.Protect.class::isInstance).map(r -> ((Rule.Protect) r).protocol())
                     .filter(p -> !p.equals(Rule.ANY)).forEach(protocols::add);
         }
+        // A protocol no rule names stands for every binding installed later: only '*' rules reach it.
+        protocols.add(UNNAMED_PROTOCOL);
         List<String> lowered = new ArrayList<>();
         for (Subject s : subjects) {
             for (String protocol : protocols) {
@@ -217,7 +222,8 @@ public final class RuleTable {
                     Protection from = required(s, protocol, inbound, members);
                     Protection to = next.required(s, protocol, inbound, members);
                     if (!to.satisfies(from)) {
-                        lowered.add(s + " " + protocol + " " + (inbound ? "in" : "out") + ": " + from + " -> " + to);
+                        String named = protocol.equals(UNNAMED_PROTOCOL) ? "(any other protocol)" : protocol;
+                        lowered.add(s + " " + named + " " + (inbound ? "in" : "out") + ": " + from + " -> " + to);
                     }
                 }
             }

@@ -38,6 +38,14 @@ class RuleTableTest {
     }
 
     @Test
+    void replacingAStarProtocolRuleByNamedOnesLowersEveryOtherProtocol() {
+        RuleTable star = table("protect * * in integrity");
+        RuleTable named = table("protect * coap in integrity", "protect * dpws in integrity",
+                "protect * zigbee in integrity", "protect * bluetooth in integrity", "protect * mqtt in integrity");
+        assertEquals(List.of("* (any other protocol) in: integrity -> none"), star.lowered(named, NO_GROUPS));
+    }
+
+    @Test
     void withoutAMatchingRuleNoProtectionIsRequired() {
         assertEquals(Protection.NONE, RuleTable.EMPTY.required(LAMP, "coap", true, GROUPS));
         assertEquals(Protection.NONE, table("protect sensor-1 coap in integrity").required(LAMP, "coap", true, GROUPS));

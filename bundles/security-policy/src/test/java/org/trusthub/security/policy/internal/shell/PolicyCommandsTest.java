@@ -106,7 +106,7 @@ class PolicyCommandsTest {
         clear.force = true;
         assertEquals("Lowered: * coap in: integrity -> none\nLowered: * dpws in: integrity -> none\n"
                 + "Lowered: * zigbee in: integrity -> none\nLowered: * bluetooth in: integrity -> none\n"
-                + "Lowered: * mqtt in: integrity -> none\n"
+                + "Lowered: * mqtt in: integrity -> none\nLowered: * (any other protocol) in: integrity -> none\n"
                 + "Rules in force: 0\n", run(clear));
     }
 
@@ -146,6 +146,8 @@ class PolicyCommandsTest {
                 + "Lowered: lamp-1 bluetooth out: confidentiality/end-to-end -> none\n"
                 + "Lowered: lamp-1 mqtt in: confidentiality/end-to-end -> none\n"
                 + "Lowered: lamp-1 mqtt out: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 (any other protocol) in: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 (any other protocol) out: confidentiality/end-to-end -> none\n"
                 + "Rules in force: 1\nread * * dpws-metadata dpws-state\n", run(forced));
     }
 
