@@ -127,19 +127,41 @@ final class EventFeed {
     }
 
     /**
-     * Streams events to one client until it goes away, the feed closes or {@code alive} says the session ended.
-     * The recent events go first, so the client starts with the same history as {@link #recent()}.
+     * Admits a stream of events to one client (503 when too many are open); it runs, on the caller's thread of
+     * choice, until the client goes away, the feed closes or {@code alive} says the session ended. The recent events
+     * go first, so the client starts with the same history as {@link #recent()}.
      */
-    void stream(HttpExchange ex, java.util.function.BooleanSupplier alive) throws IOException {
-        if (streams.size() >= MAX_STREAMS) {
-            throw new ApiException(503, "", "too many event streams open (" + MAX_STREAMS + ")");
-        }
+    Router.OpenStream open(HttpExchange ex, String user, java.util.function.BooleanSupplier alive) {
         BlockingQueue<Map<String, Object>> q = new LinkedBlockingQueue<>(STREAM_QUEUE);
         List<Map<String, Object>> backlog;
         synchronized (this) {
+            if (streams.size() >= MAX_STREAMS) {
+                throw new ApiException(503, "", "too many event streams open (" + MAX_STREAMS + ")");
+            }
             backlog = new ArrayList<>(recent);
             streams.add(q);
         }
+        return new Router.OpenStream() {
+            @Override
+            public void run() {
+                try {
+                    pump(ex, q, backlog, alive);
+                } catch (IOException e) {
+                    // The client went away.
+                } finally {
+                    streams.remove(q);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                streams.remove(q);
+            }
+        };
+    }
+
+    private static void pump(HttpExchange ex, BlockingQueue<Map<String, Object>> q,
+            List<Map<String, Object>> backlog, java.util.function.BooleanSupplier alive) throws IOException {
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("Cache-Control", "no-store");
@@ -164,8 +186,6 @@ final class EventFeed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            streams.remove(q);
         }
     }
 

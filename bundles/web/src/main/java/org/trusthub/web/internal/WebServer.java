@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +44,23 @@ final class WebServer {
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final int MAX_BODY = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests handled at once; past it a request is answered 503 by the small overflow pool. */
+    static final int REQUEST_THREADS = 32;
+    static final int OVERFLOW_THREADS = 2;
+    /**
+     * Seconds a client has to send a whole request (line, headers, body) before the JDK server closes the
+     * connection: the JDK server reads requests on the executor's threads, so a client that sends its headers slowly
+     * holds one. There is no response time limit: event streams are responses that last.
+     */
+    static final String MAX_REQUEST_SECONDS = "30";
+    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+    static {
+        // Read once, when the JDK server's configuration class loads: set before the first server is created.
+        if (System.getProperty(MAX_REQ_TIME) == null) {
+            System.setProperty(MAX_REQ_TIME, MAX_REQUEST_SECONDS);
+        }
+    }
 
     private final Router router;
     private final Sessions sessions;
@@ -51,10 +68,20 @@ final class WebServer {
     private final boolean secure;
     private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor overflow;
+    /** Event streams run here, never on the request threads, so open dashboards cannot starve the API. */
+    private final ThreadPoolExecutor streams;
+    /** Marks the overflow pool's threads: a request that reaches one is answered 503 unread. */
+    private static final ThreadLocal<Boolean> BUSY = ThreadLocal.withInitial(() -> false);
 
     WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files)
             throws IOException {
+        this(address, tls, router, sessions, files, REQUEST_THREADS);
+    }
+
+    WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files,
+            int requestThreads) throws IOException {
         this.router = router;
         this.sessions = sessions;
         this.files = files;
@@ -66,19 +93,44 @@ final class WebServer {
         } else {
             server = HttpServer.create(address, 64);
         }
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "trusthub-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        overflow = pool("trusthub-web-busy-", OVERFLOW_THREADS, true);
+        // No queue: a request either gets a thread now or goes to the overflow pool, which answers 503 at once.
+        // When that is busy too the connection is dropped unread (the request time limit closes it).
+        overflow.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+        executor = pool("trusthub-web-", requestThreads, false);
+        executor.setRejectedExecutionHandler((r, e) -> {
+            if (!overflow.isShutdown()) {
+                overflow.execute(r);
+            }
+        });
+        streams = pool("trusthub-web-events-", EventFeed.MAX_STREAMS, false);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
+    private static ThreadPoolExecutor pool(String name, int threads, boolean busy) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(() -> {
+                        BUSY.set(busy);
+                        r.run();
+                    }, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Request threads busy now (reading or answering a request). */
+    int busyRequestThreads() {
+        return executor.getActiveCount();
     }
 
     boolean isSecure() {
@@ -88,14 +140,20 @@ final class WebServer {
     void stop() {
         server.stop(0);
         executor.shutdownNow();
+        overflow.shutdownNow();
+        streams.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        boolean handedOff = false;
+        try {
             headers(ex);
             String path = ex.getRequestURI().getPath();
-            if (path.equals("/api") || path.startsWith("/api/")) {
-                api(ex, path);
+            if (BUSY.get()) {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                error(ex, 503, "", "the hub is busy: " + REQUEST_THREADS + " requests are being handled; try again");
+            } else if (path.equals("/api") || path.startsWith("/api/")) {
+                handedOff = api(ex, path);
             } else {
                 files.serve(ex, path);
             }
@@ -103,6 +161,10 @@ final class WebServer {
             // The client went away, or answering failed half-way: nothing more to send.
             logLimiter.admit("exchange failed").ifPresent(left -> LOG.debug("web exchange failed: {} ({} left out)",
                     e.toString(), left));
+        } finally {
+            if (!handedOff) {
+                ex.close();
+            }
         }
     }
 
@@ -118,7 +180,8 @@ final class WebServer {
         }
     }
 
-    private void api(HttpExchange ex, String path) throws IOException {
+    /** Answers an API call; true when an event stream took the exchange over (it closes it when it ends). */
+    private boolean api(HttpExchange ex, String path) throws IOException {
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         String method = ex.getRequestMethod();
         try {
@@ -144,8 +207,18 @@ final class WebServer {
                 }
             }
             if (route.stream() != null) {
-                route.stream().stream(ex, session);
-                return;
+                Router.OpenStream stream = route.stream().open(ex, session);
+                try {
+                    streams.execute(() -> {
+                        try (ex) {
+                            stream.run();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    stream.cancel();
+                    throw new ApiException(503, "", "too many event streams open (" + EventFeed.MAX_STREAMS + ")");
+                }
+                return true;
             }
             JsonNode body = route.isWrite() ? body(ex) : null;
             Object answer = route.handler().handle(new Call(match.get().params(), body, session, ex, secure));
@@ -166,6 +239,7 @@ final class WebServer {
             LOG.warn("web: {} {} failed", method, path, e);
             error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
         }
+        return false;
     }
 
     /**
