@@ -34,17 +34,17 @@ final class AccessApi {
 
     private Map<String, Object> login(Call c) {
         String address = c.remoteAddress();
-        long wait = guard.waitSeconds(address);
-        if (wait > 0) {
-            guard.refused(address);
-            c.exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
-            throw new ApiException(429, "", "too many failed logins from " + address + ": try again in " + wait
-                    + " s");
-        }
         String user = c.text("user");
         String password = c.text("password");
         if (user.isBlank() || user.length() > 64) {
             throw ApiException.bad("user", "must be 1 to 64 characters");
+        }
+        // Reserved before the (slow) password check, so parallel guesses are counted before any of them is checked.
+        long wait = guard.reserve(address, user);
+        if (wait > 0) {
+            guard.refused(address, user);
+            c.exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+            throw new ApiException(429, "", "too many failed logins: try again in " + wait + " s");
         }
         char[] secret = password.toCharArray();
         Optional<Set<String>> roles;
@@ -63,7 +63,7 @@ final class AccessApi {
             throw new ApiException(403, "user", "the account has neither the JAAS role " + Role.JAAS_VIEWER
                     + " nor " + Role.JAAS_ADMIN);
         }
-        guard.succeeded(address);
+        guard.succeeded(address, user);
         Sessions.Session s = sessions.open(user, role);
         c.exchange.getResponseHeaders().add("Set-Cookie", WebServer.COOKIE + "=" + s.id
                 + "; Path=/; HttpOnly; SameSite=Strict" + (c.secure ? "; Secure" : ""));

@@ -5,7 +5,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 /** The checked configuration: a bad value refuses the whole configuration, naming the setting. */
-record Settings(InetAddress address, int port, boolean https, Duration session, int loginFailuresPerMinute) {
+record Settings(InetAddress address, int port, boolean https, Duration session, int loginFailuresPerMinute,
+        int loginFailuresPerMinuteTotal) {
 
     static Settings of(WebConfig c) {
         InetAddress address;
@@ -33,8 +34,12 @@ record Settings(InetAddress address, int port, boolean https, Duration session, 
             throw new IllegalArgumentException("web: loginFailuresPerMinute " + c.loginFailuresPerMinute()
                     + " is not 1 to 100");
         }
+        if (c.loginFailuresPerMinuteTotal() < 1 || c.loginFailuresPerMinuteTotal() > 1000) {
+            throw new IllegalArgumentException("web: loginFailuresPerMinuteTotal " + c.loginFailuresPerMinuteTotal()
+                    + " is not 1 to 1000");
+        }
         boolean https = c.https() || !address.isLoopbackAddress();
         return new Settings(address, c.port(), https, Duration.ofMinutes(c.sessionMinutes()),
-                c.loginFailuresPerMinute());
+                c.loginFailuresPerMinute(), c.loginFailuresPerMinuteTotal());
     }
 }

@@ -21,7 +21,11 @@ public @interface WebConfig {
     @AttributeDefinition(description = "Minutes a login session lasts without a request (1 to 1440)")
     int sessionMinutes() default 30;
 
-    @AttributeDefinition(description = "Failed logins one client address may make per minute before it has to wait "
-            + "(1 to 100)")
+    @AttributeDefinition(description = "Failed logins one client address may make per minute, and one user "
+            + "name may have, before it has to wait (1 to 100)")
     int loginFailuresPerMinute() default 5;
+
+    @AttributeDefinition(description = "Failed logins per minute for the whole server, from all addresses and for "
+            + "all user names together, before every login has to wait (1 to 1000)")
+    int loginFailuresPerMinuteTotal() default 30;
 }

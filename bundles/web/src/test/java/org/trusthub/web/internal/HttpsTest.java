@@ -54,6 +54,11 @@ class HttpsTest extends WebTestSupport {
             public int loginFailuresPerMinute() {
                 return 5;
             }
+
+            @Override
+            public int loginFailuresPerMinuteTotal() {
+                return 30;
+            }
         };
     }
 
