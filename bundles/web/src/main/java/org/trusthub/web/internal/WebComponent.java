@@ -76,7 +76,7 @@ public class WebComponent implements EventHandler {
         Router router = routes(new JaasAccounts("karaf"), sessions, new LoginGuard(settings.loginFailuresPerMinute(),
                 settings.loginFailuresPerMinuteTotal(), Duration.ofMinutes(1), System::nanoTime), Clock.systemUTC());
         server = new WebServer(new InetSocketAddress(settings.address(), settings.port()), tls, router, sessions,
-                new StaticFiles());
+                new StaticFiles(), settings.hostNames(), WebServer.REQUEST_THREADS);
         String url = (tls != null ? "https://" : "http://") + host(settings.address()) + ":" + server.port() + "/";
         LOG.info("trusthub dashboard and REST API at {}: log in with a Karaf account that has the role viewer or "
                 + "admin; there is no default account: in the console, jaas:realm-manage --realm karaf --module "

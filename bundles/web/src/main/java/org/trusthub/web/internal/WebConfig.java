@@ -12,6 +12,11 @@ public @interface WebConfig {
             + "https is set; on any other address always HTTPS with the hub identity.")
     String address() default "127.0.0.1";
 
+    @AttributeDefinition(description = "Host names (DNS names) the server answers for besides its address, and "
+            + "localhost on a loopback address; any other name in a request's Host header gets 421, which keeps pages "
+            + "of other sites out after DNS rebinding. Letters, digits, dots and hyphens.")
+    String[] hostNames() default {};
+
     @AttributeDefinition(description = "TCP port (1 to 65535)")
     int port() default 8088;
 

@@ -66,6 +66,8 @@ final class WebServer {
     private final Sessions sessions;
     private final StaticFiles files;
     private final boolean secure;
+    /** Host names besides the address itself that requests may name (lower case). */
+    private final java.util.Set<String> hostNames;
     private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -77,11 +79,12 @@ final class WebServer {
 
     WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files)
             throws IOException {
-        this(address, tls, router, sessions, files, REQUEST_THREADS);
+        this(address, tls, router, sessions, files, java.util.Set.of(), REQUEST_THREADS);
     }
 
     WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files,
-            int requestThreads) throws IOException {
+            java.util.Set<String> hostNames, int requestThreads) throws IOException {
+        this.hostNames = java.util.Set.copyOf(hostNames);
         this.router = router;
         this.sessions = sessions;
         this.files = files;
@@ -149,7 +152,10 @@ final class WebServer {
         try {
             headers(ex);
             String path = ex.getRequestURI().getPath();
-            if (BUSY.get()) {
+            if (!hostAllowed(ex)) {
+                error(ex, 421, "Host", "this server does not answer for that host name; use its address"
+                        + (hostNames.isEmpty() ? "" : " or one of its hostNames"));
+            } else if (BUSY.get()) {
                 ex.getResponseHeaders().set("Retry-After", "5");
                 error(ex, 503, "", "the hub is busy: " + REQUEST_THREADS + " requests are being handled; try again");
             } else if (path.equals("/api") || path.startsWith("/api/")) {
@@ -238,6 +244,55 @@ final class WebServer {
         } catch (Exception e) {
             LOG.warn("web: {} {} failed", method, path, e);
             error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
+        }
+        return false;
+    }
+
+    /**
+     * Whether the request names this server in Host: its own address (as the connection reached it), localhost on
+     * loopback, or a configured host name. Checked before anything else: after DNS rebinding a page of another site
+     * reaches this server under that site's name, with Origin and Host alike, so Origin alone proves nothing.
+     */
+    private boolean hostAllowed(HttpExchange ex) {
+        java.util.List<String> hosts = ex.getRequestHeaders().get("Host");
+        if (hosts == null || hosts.size() != 1) {
+            return false;
+        }
+        String host = hosts.get(0).strip().toLowerCase(java.util.Locale.ROOT);
+        String name;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            if (end < 0) {
+                return false;
+            }
+            name = host.substring(0, end + 1);
+            String rest = host.substring(end + 1);
+            if (!rest.isEmpty() && !rest.matches(":[0-9]{1,5}")) {
+                return false;
+            }
+        } else {
+            int colon = host.indexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+            if (colon >= 0 && !host.substring(colon).matches(":[0-9]{1,5}")) {
+                return false;
+            }
+        }
+        java.net.InetAddress local = ex.getLocalAddress().getAddress();
+        if (local.isLoopbackAddress() && name.equals("localhost")) {
+            return true;
+        }
+        if (hostNames.contains(name)) {
+            return true;
+        }
+        // Only literals are parsed, so no name lookup happens here.
+        if (name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || name.matches("\\[[0-9a-f:.]+\\]")) {
+            try {
+                java.net.InetAddress named = java.net.InetAddress.getByName(name.startsWith("[")
+                        ? name.substring(1, name.length() - 1) : name);
+                return named.equals(local) || local.isLoopbackAddress() && named.isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
         return false;
     }

@@ -24,6 +24,10 @@ import org.trusthub.api.keystore.HubIdentity;
 class HttpsTest extends WebTestSupport {
 
     static WebConfig config(String address, int port, boolean https) {
+        return config(address, port, https, "hub.example.net");
+    }
+
+    static WebConfig config(String address, int port, boolean https, String hostName) {
         return new WebConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -58,6 +62,11 @@ class HttpsTest extends WebTestSupport {
             @Override
             public int loginFailuresPerMinuteTotal() {
                 return 30;
+            }
+
+            @Override
+            public String[] hostNames() {
+                return new String[] { hostName };
             }
         };
     }

@@ -61,7 +61,7 @@ class ServerLoadTest extends WebTestSupport {
     @Test
     void aSaturatedServerAnswers503AtOnce() throws Exception {
         WebServer small = new WebServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, router,
-                new Sessions(Duration.ofMinutes(30), java.time.Clock.systemUTC()), new StaticFiles(), 1);
+                new Sessions(Duration.ofMinutes(30), java.time.Clock.systemUTC()), new StaticFiles(), java.util.Set.of(), 1);
         try {
             List<Socket> slow = slowHeaders(small, 1);
             Await.until("the slow connection holds the request thread", () -> small.busyRequestThreads() >= 1);
