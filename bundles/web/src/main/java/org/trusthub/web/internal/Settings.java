@@ -39,8 +39,10 @@ record Settings(InetAddress address, int port, boolean https, Duration session, 
                     + " is not 1 to 1000");
         }
         java.util.Set<String> hostNames = new java.util.LinkedHashSet<>();
-        for (String h : c.hostNames() == null ? new String[0] : c.hostNames()) {
-            String n = h == null ? "" : h.strip().toLowerCase(java.util.Locale.ROOT);
+        // A .cfg file gives one string: names there are separated by commas.
+        String[] given = c.hostNames() == null ? new String[0] : String.join(",", c.hostNames()).split(",");
+        for (String h : given) {
+            String n = h.strip().toLowerCase(java.util.Locale.ROOT);
             if (n.isEmpty()) {
                 continue;
             }

@@ -14,7 +14,7 @@ public @interface WebConfig {
 
     @AttributeDefinition(description = "Host names (DNS names) the server answers for besides its address, and "
             + "localhost on a loopback address; any other name in a request's Host header gets 421, which keeps pages "
-            + "of other sites out after DNS rebinding. Letters, digits, dots and hyphens.")
+            + "of other sites out after DNS rebinding. Letters, digits, dots and hyphens; in a .cfg file separated by commas.")
     String[] hostNames() default {};
 
     @AttributeDefinition(description = "TCP port (1 to 65535)")

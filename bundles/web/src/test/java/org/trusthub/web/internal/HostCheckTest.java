@@ -89,5 +89,7 @@ class HostCheckTest extends WebTestSupport {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Settings.of(HttpsTest.config("127.0.0.1", 8088, false, "evil.example/x")));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("hostNames"), e.getMessage());
+        assertEquals(Set.of("hub.lan", "hub.example.net"), Settings.of(HttpsTest.config("127.0.0.1", 8088, false,
+                " Hub.LAN , hub.example.net")).hostNames());
     }
 }
