@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 
 /**
  * Login, logout and the session: a Karaf JAAS account with role viewer or admin opens a session (an HttpOnly,
@@ -19,6 +20,7 @@ final class AccessApi {
     private final Accounts accounts;
     private final Sessions sessions;
     private final LoginGuard guard;
+    private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
 
     AccessApi(Accounts accounts, Sessions sessions, LoginGuard guard) {
         this.accounts = accounts;
@@ -50,18 +52,21 @@ final class AccessApi {
         Optional<Set<String>> roles;
         try {
             roles = accounts.authenticate(user, secret);
+        } catch (RuntimeException e) {
+            // Anyone can trigger this: one short line, rate-limited, and the attempt stays counted.
+            logLimiter.admit("account check failed").ifPresent(left -> LOG.warn(
+                    "web login of '{}' from {}: the JAAS check failed ({}; {} lines left out)",
+                    LoginGuard.printable(user), address, e.getClass().getName(), left));
+            throw new ApiException(503, "", "the account check failed; try again later");
         } finally {
             Arrays.fill(secret, '\0');
         }
-        if (roles.isEmpty()) {
-            guard.failed(address, user);
-            throw new ApiException(401, "password", "wrong user name or password");
-        }
-        Role role = Role.of(roles.get());
+        // An account without a role of the dashboard is answered like a wrong password, so the answer never
+        // confirms a password.
+        Role role = roles.map(Role::of).orElse(null);
         if (role == null) {
             guard.failed(address, user);
-            throw new ApiException(403, "user", "the account has neither the JAAS role " + Role.JAAS_VIEWER
-                    + " nor " + Role.JAAS_ADMIN);
+            throw new ApiException(401, "password", "wrong user name or password");
         }
         guard.succeeded(address, user);
         Sessions.Session s = sessions.open(user, role);

@@ -242,7 +242,10 @@ final class WebServer {
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("web: {} {} failed", method, path, e);
+            // Callers may be anonymous: one short line, rate-limited; the stack trace only at debug level.
+            logLimiter.admit("call failed").ifPresent(left -> LOG.warn("web: {} {} failed: {} ({} lines left out)",
+                    method, LoginGuard.printable(path), e.getClass().getName(), left));
+            LOG.debug("web: {} {} failed", method, LoginGuard.printable(path), e);
             error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
         }
         return false;
