@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.log.LogLimiter;
 
 /**
  * Login, logout and the session: a Karaf JAAS account with role viewer or admin opens a session (an HttpOnly,
@@ -19,6 +20,7 @@ final class AccessApi {
     private final Accounts accounts;
     private final Sessions sessions;
     private final LoginGuard guard;
+    private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
 
     AccessApi(Accounts accounts, Sessions sessions, LoginGuard guard) {
         this.accounts = accounts;
@@ -34,36 +36,39 @@ final class AccessApi {
 
     private Map<String, Object> login(Call c) {
         String address = c.remoteAddress();
-        long wait = guard.waitSeconds(address);
-        if (wait > 0) {
-            guard.refused(address);
-            c.exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
-            throw new ApiException(429, "", "too many failed logins from " + address + ": try again in " + wait
-                    + " s");
-        }
         String user = c.text("user");
         String password = c.text("password");
         if (user.isBlank() || user.length() > 64) {
             throw ApiException.bad("user", "must be 1 to 64 characters");
         }
+        // Reserved before the (slow) password check, so parallel guesses are counted before any of them is checked.
+        long wait = guard.reserve(address, user);
+        if (wait > 0) {
+            guard.refused(address, user);
+            c.exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+            throw new ApiException(429, "", "too many failed logins: try again in " + wait + " s");
+        }
         char[] secret = password.toCharArray();
         Optional<Set<String>> roles;
         try {
             roles = accounts.authenticate(user, secret);
+        } catch (RuntimeException e) {
+            // Anyone can trigger this: one short line, rate-limited, and the attempt stays counted.
+            logLimiter.admit("account check failed").ifPresent(left -> LOG.warn(
+                    "web login of '{}' from {}: the JAAS check failed ({}; {} lines left out)",
+                    LoginGuard.printable(user), address, e.getClass().getName(), left));
+            throw new ApiException(503, "", "the account check failed; try again later");
         } finally {
             Arrays.fill(secret, '\0');
         }
-        if (roles.isEmpty()) {
+        // An account without a role of the dashboard is answered like a wrong password, so the answer never
+        // confirms a password.
+        Role role = roles.map(Role::of).orElse(null);
+        if (role == null) {
             guard.failed(address, user);
             throw new ApiException(401, "password", "wrong user name or password");
         }
-        Role role = Role.of(roles.get());
-        if (role == null) {
-            guard.failed(address, user);
-            throw new ApiException(403, "user", "the account has neither the JAAS role " + Role.JAAS_VIEWER
-                    + " nor " + Role.JAAS_ADMIN);
-        }
-        guard.succeeded(address);
+        guard.succeeded(address, user);
         Sessions.Session s = sessions.open(user, role);
         c.exchange.getResponseHeaders().add("Set-Cookie", WebServer.COOKIE + "=" + s.id
                 + "; Path=/; HttpOnly; SameSite=Strict" + (c.secure ? "; Secure" : ""));

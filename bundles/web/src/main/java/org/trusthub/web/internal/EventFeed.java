@@ -33,6 +33,8 @@ final class EventFeed {
     static final int HISTORY_PER_THING = 32;
     static final int MAX_THINGS = 1024;
     static final int MAX_STREAMS = 16;
+    /** Streams one account may hold, so one viewer cannot take every stream from the admins. */
+    static final int MAX_STREAMS_PER_USER = 4;
     static final int STREAM_QUEUE = 1000;
     static final long KEEPALIVE_SECONDS = 15;
 
@@ -51,6 +53,8 @@ final class EventFeed {
         }
     };
     private final List<BlockingQueue<Map<String, Object>>> streams = new CopyOnWriteArrayList<>();
+    /** The account each open stream belongs to, until its stream has ended. */
+    private final Map<BlockingQueue<Map<String, Object>>, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
     private long seq;
 
     private static Map<String, String> fields() {
@@ -127,19 +131,48 @@ final class EventFeed {
     }
 
     /**
-     * Streams events to one client until it goes away, the feed closes or {@code alive} says the session ended.
-     * The recent events go first, so the client starts with the same history as {@link #recent()}.
+     * Admits a stream of events to one client (503 when too many are open); it runs, on the caller's thread of
+     * choice, until the client goes away, the feed closes or {@code alive} says the session ended. The recent events
+     * go first, so the client starts with the same history as {@link #recent()}.
      */
-    void stream(HttpExchange ex, java.util.function.BooleanSupplier alive) throws IOException {
-        if (streams.size() >= MAX_STREAMS) {
-            throw new ApiException(503, "", "too many event streams open (" + MAX_STREAMS + ")");
-        }
+    Router.OpenStream open(HttpExchange ex, String user, java.util.function.BooleanSupplier alive) {
         BlockingQueue<Map<String, Object>> q = new LinkedBlockingQueue<>(STREAM_QUEUE);
         List<Map<String, Object>> backlog;
         synchronized (this) {
+            if (streams.size() >= MAX_STREAMS) {
+                throw new ApiException(503, "", "too many event streams open (" + MAX_STREAMS + ")");
+            }
+            if (owners.values().stream().filter(user::equals).count() >= MAX_STREAMS_PER_USER) {
+                throw new ApiException(429, "", "this account has " + MAX_STREAMS_PER_USER
+                        + " event streams open already; close a dashboard tab");
+            }
             backlog = new ArrayList<>(recent);
             streams.add(q);
+            owners.put(q, user);
         }
+        return new Router.OpenStream() {
+            @Override
+            public void run() {
+                try {
+                    pump(ex, q, backlog, alive);
+                } catch (IOException e) {
+                    // The client went away.
+                } finally {
+                    streams.remove(q);
+                    owners.remove(q);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                streams.remove(q);
+                owners.remove(q);
+            }
+        };
+    }
+
+    private static void pump(HttpExchange ex, BlockingQueue<Map<String, Object>> q,
+            List<Map<String, Object>> backlog, java.util.function.BooleanSupplier alive) throws IOException {
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("Cache-Control", "no-store");
@@ -147,12 +180,16 @@ final class EventFeed {
             OutputStream out = ex.getResponseBody();
             out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
             for (Map<String, Object> e : backlog) {
+                if (!alive.getAsBoolean()) {
+                    return;
+                }
                 write(out, e);
             }
             out.flush();
             while (alive.getAsBoolean()) {
                 Map<String, Object> e = q.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-                if (e == END) {
+                // The session may have ended while this waited: nothing more goes out then.
+                if (e == END || !alive.getAsBoolean()) {
                     break;
                 }
                 if (e == null) {
@@ -164,8 +201,6 @@ final class EventFeed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            streams.remove(q);
         }
     }
 

@@ -42,7 +42,7 @@ final class HubApi {
         r.get("/api/trust-anchors", Role.VIEWER, c -> trustAnchors());
         r.get("/api/offload", Role.VIEWER, c -> offload());
         r.get("/api/events/recent", Role.VIEWER, c -> events.recent());
-        r.stream("/api/events", Role.VIEWER, (ex, s) -> events.stream(ex, () -> sessions.isOpen(s.id)));
+        r.stream("/api/events", Role.VIEWER, (ex, s) -> events.open(ex, s.user, () -> sessions.isOpen(s.id)));
         r.get("/api/openapi.json", null, c -> OpenApi.document());
     }
 

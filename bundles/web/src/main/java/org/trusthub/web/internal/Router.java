@@ -18,10 +18,20 @@ final class Router {
         Object handle(Call call) throws Exception;
     }
 
-    /** A handler that answers with a stream of its own (Server-Sent Events) instead of one JSON document. */
+    /**
+     * A handler that answers with a stream of its own (Server-Sent Events) instead of one JSON document: it admits
+     * the stream on the request thread (or throws {@link ApiException}), the stream then runs on a thread of its own.
+     */
     @FunctionalInterface
     interface StreamHandler {
-        void stream(com.sun.net.httpserver.HttpExchange exchange, Sessions.Session session) throws Exception;
+        OpenStream open(com.sun.net.httpserver.HttpExchange exchange, Sessions.Session session) throws Exception;
+    }
+
+    /** An admitted stream: run it to the end, or cancel it when it could not be started. */
+    interface OpenStream {
+        void run();
+
+        void cancel();
     }
 
     record Route(String method, String template, Role role, int status, Handler handler, StreamHandler stream) {

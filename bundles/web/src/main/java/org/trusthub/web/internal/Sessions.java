@@ -19,6 +19,8 @@ final class Sessions {
 
     /** At most this many sessions at once; the oldest-used one makes room. */
     static final int MAX_SESSIONS = 256;
+    /** Sessions one account may hold; its own least recently used one makes room, never another account's. */
+    static final int MAX_SESSIONS_PER_USER = 8;
 
     /** One logged-in operator. */
     static final class Session {
@@ -53,9 +55,14 @@ final class Sessions {
         this.clock = clock;
     }
 
-    Session open(String user, Role role) {
+    synchronized Session open(String user, Role role) {
         Instant now = clock.instant();
         expire(now);
+        java.util.List<Session> own = sessions.values().stream().filter(s -> s.user.equals(user))
+                .sorted((a, b) -> a.lastUsed.compareTo(b.lastUsed)).toList();
+        for (int i = 0; i <= own.size() - MAX_SESSIONS_PER_USER; i++) {
+            sessions.remove(own.get(i).id);
+        }
         if (sessions.size() >= MAX_SESSIONS) {
             sessions.values().stream().min((a, b) -> a.lastUsed.compareTo(b.lastUsed))
                     .ifPresent(oldest -> sessions.remove(oldest.id));

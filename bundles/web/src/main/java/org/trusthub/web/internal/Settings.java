@@ -5,7 +5,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 /** The checked configuration: a bad value refuses the whole configuration, naming the setting. */
-record Settings(InetAddress address, int port, boolean https, Duration session, int loginFailuresPerMinute) {
+record Settings(InetAddress address, int port, boolean https, Duration session, int loginFailuresPerMinute,
+        int loginFailuresPerMinuteTotal, java.util.Set<String> hostNames) {
 
     static Settings of(WebConfig c) {
         InetAddress address;
@@ -33,8 +34,27 @@ record Settings(InetAddress address, int port, boolean https, Duration session, 
             throw new IllegalArgumentException("web: loginFailuresPerMinute " + c.loginFailuresPerMinute()
                     + " is not 1 to 100");
         }
+        if (c.loginFailuresPerMinuteTotal() < 1 || c.loginFailuresPerMinuteTotal() > 1000) {
+            throw new IllegalArgumentException("web: loginFailuresPerMinuteTotal " + c.loginFailuresPerMinuteTotal()
+                    + " is not 1 to 1000");
+        }
+        java.util.Set<String> hostNames = new java.util.LinkedHashSet<>();
+        // A .cfg file gives one string: names there are separated by commas.
+        String[] given = c.hostNames() == null ? new String[0] : String.join(",", c.hostNames()).split(",");
+        for (String h : given) {
+            String n = h.strip().toLowerCase(java.util.Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            String label = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
+            if (n.length() > 253 || !n.matches(label + "(\\." + label + ")*")) {
+                throw new IllegalArgumentException("web: hostNames entry '" + LoginGuard.printable(h)
+                        + "' is no host name (letters, digits, dots, hyphens)");
+            }
+            hostNames.add(n);
+        }
         boolean https = c.https() || !address.isLoopbackAddress();
         return new Settings(address, c.port(), https, Duration.ofMinutes(c.sessionMinutes()),
-                c.loginFailuresPerMinute());
+                c.loginFailuresPerMinute(), c.loginFailuresPerMinuteTotal(), java.util.Set.copyOf(hostNames));
     }
 }

@@ -73,10 +73,10 @@ public class WebComponent implements EventHandler {
             tls = TlsContexts.of(id.hubIdentity());
         }
         sessions = new Sessions(settings.session(), Clock.systemUTC());
-        Router router = routes(new JaasAccounts("karaf"), sessions, settings.loginFailuresPerMinute(),
-                Clock.systemUTC());
+        Router router = routes(new JaasAccounts("karaf"), sessions, new LoginGuard(settings.loginFailuresPerMinute(),
+                settings.loginFailuresPerMinuteTotal(), Duration.ofMinutes(1), System::nanoTime), Clock.systemUTC());
         server = new WebServer(new InetSocketAddress(settings.address(), settings.port()), tls, router, sessions,
-                new StaticFiles());
+                new StaticFiles(), settings.hostNames(), WebServer.REQUEST_THREADS);
         String url = (tls != null ? "https://" : "http://") + host(settings.address()) + ":" + server.port() + "/";
         LOG.info("trusthub dashboard and REST API at {}: log in with a Karaf account that has the role viewer or "
                 + "admin; there is no default account: in the console, jaas:realm-manage --realm karaf --module "
@@ -86,9 +86,14 @@ public class WebComponent implements EventHandler {
 
     /** The routes of the API on these services. */
     Router routes(Accounts accounts, Sessions sessions, int loginFailuresPerMinute, Clock clock) {
+        return routes(accounts, sessions, new LoginGuard(loginFailuresPerMinute, 100, Duration.ofMinutes(1),
+                System::nanoTime), clock);
+    }
+
+    /** The routes of the API on these services. */
+    Router routes(Accounts accounts, Sessions sessions, LoginGuard guard, Clock clock) {
         Router router = new Router();
-        new AccessApi(accounts, sessions, new LoginGuard(loginFailuresPerMinute, Duration.ofMinutes(1),
-                System::nanoTime)).routes(router);
+        new AccessApi(accounts, sessions, guard).routes(router);
         new ThingsApi(hub, events, clock).routes(router);
         new HubApi(hub, events, sessions, policyRules).routes(router);
         return router;

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,17 +44,47 @@ final class WebServer {
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final int MAX_BODY = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests handled at once; past it a request is answered 503 by the small overflow pool. */
+    static final int REQUEST_THREADS = 32;
+    static final int OVERFLOW_THREADS = 2;
+    /**
+     * Seconds a client has to send a whole request (line, headers, body) before the JDK server closes the
+     * connection: the JDK server reads requests on the executor's threads, so a client that sends its headers slowly
+     * holds one. There is no response time limit: event streams are responses that last.
+     */
+    static final String MAX_REQUEST_SECONDS = "30";
+    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+    static {
+        // Read once, when the JDK server's configuration class loads: set before the first server is created.
+        if (System.getProperty(MAX_REQ_TIME) == null) {
+            System.setProperty(MAX_REQ_TIME, MAX_REQUEST_SECONDS);
+        }
+    }
 
     private final Router router;
     private final Sessions sessions;
     private final StaticFiles files;
     private final boolean secure;
+    /** Host names besides the address itself that requests may name (lower case). */
+    private final java.util.Set<String> hostNames;
     private final LogLimiter logLimiter = new LogLimiter(java.time.Duration.ofMinutes(1), 5);
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor overflow;
+    /** Event streams run here, never on the request threads, so open dashboards cannot starve the API. */
+    private final ThreadPoolExecutor streams;
+    /** Marks the overflow pool's threads: a request that reaches one is answered 503 unread. */
+    private static final ThreadLocal<Boolean> BUSY = ThreadLocal.withInitial(() -> false);
 
     WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files)
             throws IOException {
+        this(address, tls, router, sessions, files, java.util.Set.of(), REQUEST_THREADS);
+    }
+
+    WebServer(InetSocketAddress address, SSLContext tls, Router router, Sessions sessions, StaticFiles files,
+            java.util.Set<String> hostNames, int requestThreads) throws IOException {
+        this.hostNames = java.util.Set.copyOf(hostNames);
         this.router = router;
         this.sessions = sessions;
         this.files = files;
@@ -66,19 +96,44 @@ final class WebServer {
         } else {
             server = HttpServer.create(address, 64);
         }
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "trusthub-web-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        overflow = pool("trusthub-web-busy-", OVERFLOW_THREADS, true);
+        // No queue: a request either gets a thread now or goes to the overflow pool, which answers 503 at once.
+        // When that is busy too the connection is dropped unread (the request time limit closes it).
+        overflow.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+        executor = pool("trusthub-web-", requestThreads, false);
+        executor.setRejectedExecutionHandler((r, e) -> {
+            if (!overflow.isShutdown()) {
+                overflow.execute(r);
+            }
+        });
+        streams = pool("trusthub-web-events-", EventFeed.MAX_STREAMS, false);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
+    private static ThreadPoolExecutor pool(String name, int threads, boolean busy) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(() -> {
+                        BUSY.set(busy);
+                        r.run();
+                    }, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Request threads busy now (reading or answering a request). */
+    int busyRequestThreads() {
+        return executor.getActiveCount();
     }
 
     boolean isSecure() {
@@ -88,14 +143,23 @@ final class WebServer {
     void stop() {
         server.stop(0);
         executor.shutdownNow();
+        overflow.shutdownNow();
+        streams.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        boolean handedOff = false;
+        try {
             headers(ex);
             String path = ex.getRequestURI().getPath();
-            if (path.equals("/api") || path.startsWith("/api/")) {
-                api(ex, path);
+            if (!hostAllowed(ex)) {
+                error(ex, 421, "Host", "this server does not answer for that host name; use its address"
+                        + (hostNames.isEmpty() ? "" : " or one of its hostNames"));
+            } else if (BUSY.get()) {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                error(ex, 503, "", "the hub is busy: " + REQUEST_THREADS + " requests are being handled; try again");
+            } else if (path.equals("/api") || path.startsWith("/api/")) {
+                handedOff = api(ex, path);
             } else {
                 files.serve(ex, path);
             }
@@ -103,6 +167,10 @@ final class WebServer {
             // The client went away, or answering failed half-way: nothing more to send.
             logLimiter.admit("exchange failed").ifPresent(left -> LOG.debug("web exchange failed: {} ({} left out)",
                     e.toString(), left));
+        } finally {
+            if (!handedOff) {
+                ex.close();
+            }
         }
     }
 
@@ -118,7 +186,8 @@ final class WebServer {
         }
     }
 
-    private void api(HttpExchange ex, String path) throws IOException {
+    /** Answers an API call; true when an event stream took the exchange over (it closes it when it ends). */
+    private boolean api(HttpExchange ex, String path) throws IOException {
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         String method = ex.getRequestMethod();
         try {
@@ -144,8 +213,18 @@ final class WebServer {
                 }
             }
             if (route.stream() != null) {
-                route.stream().stream(ex, session);
-                return;
+                Router.OpenStream stream = route.stream().open(ex, session);
+                try {
+                    streams.execute(() -> {
+                        try (ex) {
+                            stream.run();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    stream.cancel();
+                    throw new ApiException(503, "", "too many event streams open (" + EventFeed.MAX_STREAMS + ")");
+                }
+                return true;
             }
             JsonNode body = route.isWrite() ? body(ex) : null;
             Object answer = route.handler().handle(new Call(match.get().params(), body, session, ex, secure));
@@ -163,9 +242,62 @@ final class WebServer {
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("web: {} {} failed", method, path, e);
+            // Callers may be anonymous: one short line, rate-limited; the stack trace only at debug level.
+            logLimiter.admit("call failed").ifPresent(left -> LOG.warn("web: {} {} failed: {} ({} lines left out)",
+                    method, LoginGuard.printable(path), e.getClass().getName(), left));
+            LOG.debug("web: {} {} failed", method, LoginGuard.printable(path), e);
             error(ex, 500, "", "the hub could not do this: " + e.getClass().getSimpleName());
         }
+        return false;
+    }
+
+    /**
+     * Whether the request names this server in Host: its own address (as the connection reached it), localhost on
+     * loopback, or a configured host name. Checked before anything else: after DNS rebinding a page of another site
+     * reaches this server under that site's name, with Origin and Host alike, so Origin alone proves nothing.
+     */
+    private boolean hostAllowed(HttpExchange ex) {
+        java.util.List<String> hosts = ex.getRequestHeaders().get("Host");
+        if (hosts == null || hosts.size() != 1) {
+            return false;
+        }
+        String host = hosts.get(0).strip().toLowerCase(java.util.Locale.ROOT);
+        String name;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            if (end < 0) {
+                return false;
+            }
+            name = host.substring(0, end + 1);
+            String rest = host.substring(end + 1);
+            if (!rest.isEmpty() && !rest.matches(":[0-9]{1,5}")) {
+                return false;
+            }
+        } else {
+            int colon = host.indexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+            if (colon >= 0 && !host.substring(colon).matches(":[0-9]{1,5}")) {
+                return false;
+            }
+        }
+        java.net.InetAddress local = ex.getLocalAddress().getAddress();
+        if (local.isLoopbackAddress() && name.equals("localhost")) {
+            return true;
+        }
+        if (hostNames.contains(name)) {
+            return true;
+        }
+        // Only literals are parsed, so no name lookup happens here.
+        if (name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || name.matches("\\[[0-9a-f:.]+\\]")) {
+            try {
+                java.net.InetAddress named = java.net.InetAddress.getByName(name.startsWith("[")
+                        ? name.substring(1, name.length() - 1) : name);
+                return named.equals(local) || local.isLoopbackAddress() && named.isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**

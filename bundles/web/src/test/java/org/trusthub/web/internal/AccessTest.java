@@ -39,9 +39,34 @@ class AccessTest extends WebTestSupport {
     }
 
     @Test
-    void anAccountWithoutViewerOrAdminRoleIsRefused() throws Exception {
-        Response r = new Client().login("nobody", PASSWORDS.get("nobody"));
-        assertEquals(403, r.status());
+    void anAccountWithoutViewerOrAdminRoleIsAnsweredLikeAWrongPassword() throws Exception {
+        Response right = new Client().login("nobody", PASSWORDS.get("nobody"));
+        Response wrong = new Client().login("nobody", "wrong");
+        assertEquals(401, right.status());
+        assertEquals(wrong.status(), right.status());
+        assertEquals(wrong.body(), right.body());
+        assertEquals(wrong.headers().get("www-authenticate"), right.headers().get("www-authenticate"));
+    }
+
+    @Test
+    void aFailingAccountCheckAnswers503WithoutItsMessage() throws Exception {
+        Sessions sessions = new Sessions(java.time.Duration.ofMinutes(30), java.time.Clock.systemUTC());
+        WebServer failing = new WebServer(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+                null, component.routes((u, p) -> {
+                    throw new IllegalStateException("ldap bind password s3cret refused");
+                }, sessions, 5, java.time.Clock.systemUTC()), sessions, new StaticFiles());
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + failing.port()
+                            + "/api/login")).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"user\":\"ada\",\"password\":\"x\"}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(!r.body().contains("s3cret") && !r.body().contains("IllegalState"), r.body());
+        } finally {
+            failing.stop();
+        }
     }
 
     @Test

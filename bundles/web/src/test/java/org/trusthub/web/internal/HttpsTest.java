@@ -24,6 +24,10 @@ import org.trusthub.api.keystore.HubIdentity;
 class HttpsTest extends WebTestSupport {
 
     static WebConfig config(String address, int port, boolean https) {
+        return config(address, port, https, "hub.example.net");
+    }
+
+    static WebConfig config(String address, int port, boolean https, String hostName) {
         return new WebConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -53,6 +57,16 @@ class HttpsTest extends WebTestSupport {
             @Override
             public int loginFailuresPerMinute() {
                 return 5;
+            }
+
+            @Override
+            public int loginFailuresPerMinuteTotal() {
+                return 30;
+            }
+
+            @Override
+            public String[] hostNames() {
+                return new String[] { hostName };
             }
         };
     }

@@ -37,4 +37,18 @@ class SessionsTest {
         assertFalse(sessions.isOpen(s.id));
         assertFalse(sessions.find(s.id).isPresent());
     }
+
+    @Test
+    void oneAccountLoggingInOftenEndsOnlyItsOwnOldestSessions() {
+        Sessions.Session ada = sessions.open("ada", Role.ADMIN);
+        Sessions.Session firstVic = sessions.open("vic", Role.VIEWER);
+        Sessions.Session lastVic = firstVic;
+        for (int i = 0; i < Sessions.MAX_SESSIONS + 44; i++) {
+            clock.advance(Duration.ofMillis(1));
+            lastVic = sessions.open("vic", Role.VIEWER);
+        }
+        assertTrue(sessions.find(ada.id).isPresent());
+        assertTrue(sessions.find(lastVic.id).isPresent());
+        assertFalse(sessions.find(firstVic.id).isPresent());
+    }
 }
