@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import javax.security.auth.x500.X500Principal;
@@ -50,6 +51,9 @@ final class BrokerCredentials {
     static final String HUB_CERT = "hub.crt";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerCredentials.class);
     private static final Pattern PID = Pattern.compile("[1-9][0-9]{0,9}");
+    // What a psk line (IDENTITY:HEX), an acl "user" line and one MQTT topic level all carry unchanged: no ':', '+',
+    // '#', '/', whitespace or control characters. ThingId allows ':', which would split a psk line.
+    private static final Pattern CARRIED = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE);
 
@@ -57,6 +61,7 @@ final class BrokerCredentials {
     private final Optional<Path> pidFile;
     private final ThingKeys keys;
     private final Topics topics;
+    private final AtomicLong uncarried = new AtomicLong();
 
     BrokerCredentials(Path directory, Optional<Path> pidFile, ThingKeys keys, Topics topics) {
         this.directory = directory;
@@ -67,6 +72,22 @@ final class BrokerCredentials {
 
     Path directory() {
         return directory;
+    }
+
+    /** Whether the broker's files and MQTT topic levels can carry this thing id unchanged. */
+    static boolean carries(ThingId thing) {
+        return CARRIED.matcher(thing.value()).matches();
+    }
+
+    /** Why a thing id cannot be served over MQTT, for messages. */
+    static String uncarriedMessage(ThingId thing) {
+        return "thing " + thing + " cannot be served over MQTT: the broker's psk and acl files and MQTT topic levels "
+                + "carry only thing ids of a-z, 0-9, '.', '_' and '-' (no ':')";
+    }
+
+    /** How many times a thing's credentials were left out because its id cannot be carried. */
+    long uncarried() {
+        return uncarried.get();
     }
 
     /**
@@ -86,6 +107,11 @@ final class BrokerCredentials {
         acl.append("user ").append(hubUser).append('\n');
         acl.append("topic readwrite ").append(topics.root()).append("/#\n");
         for (ThingId thing : things) {
+            if (!carries(thing)) {
+                uncarried.incrementAndGet();
+                LOG.warn("MQTT credentials not written: {}", uncarriedMessage(thing));
+                continue;
+            }
             char[] hex;
             try {
                 hex = MqttPsk.hex(keys, thing);
