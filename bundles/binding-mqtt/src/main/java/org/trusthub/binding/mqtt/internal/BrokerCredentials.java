@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.ThingKeys;
+import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.UnknownThingException;
 
@@ -62,6 +65,11 @@ final class BrokerCredentials {
     private final ThingKeys keys;
     private final Topics topics;
     private final AtomicLong uncarried = new AtomicLong();
+    // Config-driven, but a sync every few seconds would repeat it: at most 5 a minute per text.
+    private final LogLimiter limiter = new LogLimiter(Duration.ofMinutes(1), 5);
+    // What the last write put in the files, and why a revoke could not reach the running broker (empty: it did).
+    private Set<ThingId> lastWritten;
+    private volatile String notRevoked = "";
 
     BrokerCredentials(Path directory, Optional<Path> pidFile, ThingKeys keys, Topics topics) {
         this.directory = directory;
@@ -83,6 +91,14 @@ final class BrokerCredentials {
     static String uncarriedMessage(ThingId thing) {
         return "thing " + thing + " cannot be served over MQTT: the broker's psk and acl files and MQTT topic levels "
                 + "carry only thing ids of a-z, 0-9, '.', '_' and '-' (no ':')";
+    }
+
+    /**
+     * Why credentials removed from the files are still valid at the running broker (it could not be told to reload),
+     * or empty when every revoke reached it.
+     */
+    String notRevoked() {
+        return notRevoked;
     }
 
     /** How many times a thing's credentials were left out because its id cannot be carried. */
@@ -135,7 +151,19 @@ final class BrokerCredentials {
         }
         replace(ACL_FILE, acl);
         replace(HUB_CERT, new StringBuilder(pem(hub)));
-        reload();
+        Optional<String> failed = reload();
+        Set<ThingId> revoked = new LinkedHashSet<>(lastWritten == null ? Set.of() : lastWritten);
+        revoked.removeAll(written);
+        lastWritten = Set.copyOf(written);
+        if (failed.isEmpty()) {
+            notRevoked = "";
+        } else if (!revoked.isEmpty()) {
+            notRevoked = "credentials NOT revoked at the broker: " + failed.get() + " (" + revoked.stream()
+                    .map(ThingId::value).sorted().collect(Collectors.joining(", ")) + " can still connect until it "
+                    + "reloads)";
+            limiter.admit(notRevoked).ifPresent(left -> LOG.warn("MQTT {}; {} like it not logged before", notRevoked,
+                    left));
+        }
         return written;
     }
 
@@ -158,30 +186,40 @@ final class BrokerCredentials {
         }
     }
 
-    /** Sends the broker a SIGHUP (mosquitto reloads its psk_file and acl_file on it). */
-    private void reload() {
+    /**
+     * Sends the broker a SIGHUP (mosquitto reloads its psk_file and acl_file on it).
+     *
+     * @return why the broker could not be told, or empty when it was
+     */
+    private Optional<String> reload() {
         if (pidFile.isEmpty()) {
-            LOG.info("MQTT broker files written to {}; no brokerPidFile configured: reload the broker yourself",
-                    directory);
-            return;
+            LOG.debug("MQTT broker files written to {}; no brokerPidFile configured", directory);
+            return Optional.of("no brokerPidFile");
         }
+        String why;
         try {
             String pid = Files.readString(pidFile.get(), StandardCharsets.US_ASCII).strip();
             if (!PID.matcher(pid).matches()) {
-                LOG.warn("MQTT broker not reloaded: {} holds no process id", pidFile.get());
-                return;
-            }
-            Process kill = new ProcessBuilder("kill", "-HUP", pid).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                why = pidFile.get() + " holds no process id";
+            } else {
+                Process kill = new ProcessBuilder("kill", "-HUP", pid).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0) {
+                    return Optional.empty();
+                }
                 kill.destroyForcibly();
-                LOG.warn("MQTT broker (pid {}) could not be signalled to reload", pid);
+                why = "the broker (pid " + pid + ") could not be signalled";
             }
         } catch (IOException e) {
-            LOG.warn("MQTT broker not reloaded: cannot read {} ({})", pidFile.get(), e.getClass().getSimpleName());
+            why = "cannot read " + pidFile.get() + " (" + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            why = "interrupted";
         }
+        String text = why;
+        limiter.admit("reload " + text).ifPresent(left -> LOG.warn("MQTT broker not reloaded: {}; {} like it not "
+                + "logged before", text, left));
+        return Optional.of(text);
     }
 
     /** The name the broker gives the hub: the CN of its certificate (use_identity_as_username). */

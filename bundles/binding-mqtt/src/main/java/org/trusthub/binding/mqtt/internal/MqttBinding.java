@@ -203,13 +203,15 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
     /** The broker URI, whether the hub is connected, and why not when it is not. */
     public synchronized Status status() {
         boolean up = link != null && link.isConnected();
+        String notRevoked = credentials.notRevoked();
         return new Status(uri, up, up ? "" : lastProblem, credentialed == null ? Set.of()
-                : Set.copyOf(credentialed.keySet()), Set.copyOf(subscribed));
+                : Set.copyOf(credentialed.keySet()), Set.copyOf(subscribed),
+                notRevoked.isEmpty() ? List.of() : List.of(notRevoked));
     }
 
-    /** What {@code trusthub:mqtt-status} shows. */
+    /** What {@code trusthub:mqtt-status} shows; {@code warnings} are what an operator must act on. */
     public record Status(String broker, boolean connected, String problem, Set<ThingId> credentialed,
-            Set<ThingId> subscribed) {
+            Set<ThingId> subscribed, List<String> warnings) {
     }
 
     /**

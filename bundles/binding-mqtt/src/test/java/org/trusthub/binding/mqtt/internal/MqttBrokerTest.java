@@ -117,6 +117,7 @@ class MqttBrokerTest {
         // what the lifecycle dispatcher does when a thing leaves OPERATIONAL
         binding.release(lamp);
         assertEquals(Set.of(heater), binding.status().subscribed());
+        assertEquals(List.of(), binding.status().warnings());
         assertEquals(List.of("heater-1:" + psk(heater)),
                 Files.readAllLines(dir.resolve("broker").resolve("psk"), StandardCharsets.US_ASCII));
         Await.until("the broker to refuse lamp-1's old key after its reload", Await.DEFAULT_TIMEOUT,
