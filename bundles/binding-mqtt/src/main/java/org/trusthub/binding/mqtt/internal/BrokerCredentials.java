@@ -1,12 +1,16 @@
 package org.trusthub.binding.mqtt.internal;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateEncodingException;
@@ -44,7 +48,7 @@ import org.trusthub.api.thing.UnknownThingException;
  * <li>{@value #HUB_CERT}: the hub's certificate (PEM), the {@code cafile} of the broker's certificate listener, so it
  * knows the hub by the certificate the keystore holds.</li>
  * </ul>
- * Each file is replaced whole (written aside, then moved over), then the broker is asked to reload them: a SIGHUP to
+ * Each file is replaced whole (written to a new file aside that no link can redirect, then moved over), then the broker is asked to reload them: a SIGHUP to
  * the process in the configured pid file.
  */
 final class BrokerCredentials {
@@ -59,6 +63,8 @@ final class BrokerCredentials {
     private static final Pattern CARRIED = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE);
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final Path directory;
     private final Optional<Path> pidFile;
@@ -114,7 +120,7 @@ final class BrokerCredentials {
      * @throws IOException when a file cannot be written; the files already there stay as they were
      */
     Set<ThingId> write(Collection<ThingId> things, X509Certificate hub) throws IOException {
-        Files.createDirectories(directory);
+        ensureDirectory();
         Set<ThingId> written = new LinkedHashSet<>();
         StringBuilder psk = new StringBuilder();
         StringBuilder acl = new StringBuilder();
@@ -170,19 +176,55 @@ final class BrokerCredentials {
     private void replace(String name, CharSequence content) throws IOException {
         Path target = directory.resolve(name);
         Path aside = directory.resolve("." + name + ".new");
+        // removes a link itself, never what it points to
         Files.deleteIfExists(aside);
+        writeNew(aside, content);
+        // rename(2) replaces the name, even a link there, and never writes through it
+        Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Creates {@code file} owner-only and writes {@code content} (ASCII) to it. The file must not exist, and a link
+     * put there meanwhile is never followed: the open fails instead, so nothing outside the directory is written.
+     */
+    static void writeNew(Path file, CharSequence content) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        ByteBuffer bytes = StandardCharsets.US_ASCII.encode(CharBuffer.wrap(content));
+        try (FileChannel channel = open(file, options)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        } finally {
+            // the psk text must not outlive the write
+            if (bytes.hasArray()) {
+                Arrays.fill(bytes.array(), (byte) 0);
+            }
+        }
+    }
+
+    private static FileChannel open(Path file, Set<OpenOption> options) throws IOException {
         try {
-            Files.createFile(aside, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(aside);
+            return FileChannel.open(file, options);
         }
-        try (Writer w = Files.newBufferedWriter(aside, StandardCharsets.US_ASCII)) {
-            w.append(content);
+    }
+
+    /** The directory, made owner-only (0700) when the binding is the one that creates it. */
+    private void ensureDirectory() throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
         try {
-            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectory(directory);
         }
     }
 

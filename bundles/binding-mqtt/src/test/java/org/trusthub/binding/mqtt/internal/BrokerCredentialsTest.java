@@ -1,12 +1,15 @@
 package org.trusthub.binding.mqtt.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +59,35 @@ class BrokerCredentialsTest {
         assertEquals(1, psk.size());
         assertTrue(psk.get(0).startsWith("lamp-1:"));
         assertTrue(!Files.readString(dir.resolve("broker").resolve("acl")).contains("a:bc"));
+    }
+
+    @Test
+    void aNewFileIsNeverWrittenThroughALinkPlantedInItsPlace() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "untouched");
+        Path link = Files.createSymbolicLink(dir.resolve(".psk.new"), victim);
+        assertThrows(IOException.class, () -> BrokerCredentials.writeNew(link, "lamp-1:00"));
+        assertEquals("untouched", Files.readString(victim));
+    }
+
+    @Test
+    void linksPlantedInTheBrokerDirectoryAreReplacedNotFollowed() throws Exception {
+        Path broker = Files.createDirectories(dir.resolve("broker"));
+        Path victim = Files.writeString(dir.resolve("victim"), "untouched");
+        Files.createSymbolicLink(broker.resolve("psk"), victim);
+        Files.createSymbolicLink(broker.resolve(".acl.new"), victim);
+        credentials(broker, Optional.empty()).write(List.of(lamp), hub.keystore.hubIdentity().certificate());
+        assertEquals("untouched", Files.readString(victim));
+        assertFalse(Files.isSymbolicLink(broker.resolve("psk")));
+        assertFalse(Files.isSymbolicLink(broker.resolve("acl")));
+        assertTrue(Files.readString(broker.resolve("psk")).startsWith("lamp-1:"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(broker.resolve("psk"))));
+    }
+
+    @Test
+    void aDirectoryTheBindingCreatesIsOwnerOnly() throws Exception {
+        Path broker = dir.resolve("data").resolve("mqtt");
+        credentials(broker, Optional.empty()).write(List.of(lamp), hub.keystore.hubIdentity().certificate());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(broker)));
     }
 
     private BrokerCredentials credentials(Path directory, Optional<Path> pidFile) {
