@@ -241,8 +241,12 @@ final class BrokerCredentials {
         String why;
         try {
             String pid = Files.readString(pidFile.get(), StandardCharsets.US_ASCII).strip();
+            Optional<String> notBroker = PID.matcher(pid).matches() ? notMosquitto(pid) : Optional.empty();
             if (!PID.matcher(pid).matches()) {
                 why = pidFile.get() + " holds no process id";
+            } else if (notBroker.isPresent()) {
+                why = "process " + pid + " named in " + pidFile.get() + " is not mosquitto (" + notBroker.get()
+                        + "), not signalled";
             } else {
                 Process kill = new ProcessBuilder("kill", "-HUP", pid).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -262,6 +266,30 @@ final class BrokerCredentials {
         limiter.admit("reload " + text).ifPresent(left -> LOG.warn("MQTT broker not reloaded: {}; {} like it not "
                 + "logged before", text, left));
         return Optional.of(text);
+    }
+
+    /**
+     * Whether the process is mosquitto, by its executable ({@code /proc/PID/exe}) or, where that link is not readable
+     * (another user's process), by its name ({@code /proc/PID/comm}): a stale or planted pid file must not make the
+     * hub signal some other process.
+     *
+     * @return what the process is instead, or empty when it is mosquitto
+     */
+    static Optional<String> notMosquitto(String pid) {
+        Path proc = Path.of("/proc", pid);
+        try {
+            Path exe = Files.readSymbolicLink(proc.resolve("exe"));
+            String name = exe.getFileName() == null ? "" : exe.getFileName().toString();
+            return name.equals("mosquitto") ? Optional.empty() : Optional.of("executable " + name);
+        } catch (IOException | UnsupportedOperationException | SecurityException exeUnreadable) {
+            try {
+                String comm = Files.readString(proc.resolve("comm"), StandardCharsets.US_ASCII).strip();
+                return comm.equals("mosquitto") ? Optional.empty()
+                        : Optional.of(comm.isEmpty() ? "no name" : "name " + comm.replaceAll("[^A-Za-z0-9._-]", "?"));
+            } catch (IOException e) {
+                return Optional.of("no such process");
+            }
+        }
     }
 
     /** The name the broker gives the hub: the CN of its certificate (use_identity_as_username). */

@@ -90,6 +90,20 @@ class BrokerCredentialsTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(broker)));
     }
 
+    @Test
+    void aPidFileNamingAProcessThatIsNotMosquittoIsNotSignalled() throws Exception {
+        // this JVM: a SIGHUP would end it, and the test with it
+        Path pidFile = Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
+        BrokerCredentials credentials = credentials(dir.resolve("broker"), Optional.of(pidFile));
+        credentials.write(List.of(lamp), hub.keystore.hubIdentity().certificate());
+        credentials.write(List.of(), hub.keystore.hubIdentity().certificate());
+        assertTrue(credentials.notRevoked().startsWith("credentials NOT revoked at the broker: process "
+                + ProcessHandle.current().pid() + " named in " + pidFile + " is not mosquitto (executable java"),
+                credentials.notRevoked());
+        assertTrue(credentials.notRevoked().endsWith("(lamp-1 can still connect until it reloads)"),
+                credentials.notRevoked());
+    }
+
     private BrokerCredentials credentials(Path directory, Optional<Path> pidFile) {
         return new BrokerCredentials(directory, pidFile, hub.keystore, new Topics("trusthub"));
     }
