@@ -176,6 +176,24 @@ class MqttBrokerTest {
         Await.until("level 8 in the model", () -> value(lamp, "level").equals(Optional.of(8)));
     }
 
+    @Test
+    void whatAMessageHandlerThrowsNeverDropsTheConnection() throws Exception {
+        List<RuntimeException> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BrokerLink link = new BrokerLink("ssl://127.0.0.1:" + broker.hubPort(), "trusthub-hub-second",
+                (topic, payload, retained) -> {
+                    throw new IllegalStateException("handler bug");
+                }, failed::add, 10_000)) {
+            link.connect(HubTls.socketFactory(hub.keystore.hubIdentity(),
+                    hub.keystore.trustAnchors(TrustPurpose.TLS)));
+            link.subscribe("trusthub/lamp-1/+");
+            assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "1").exit());
+            Await.until("the first failure", () -> failed.size() == 1);
+            assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "2").exit());
+            Await.until("the second message on the same connection", () -> failed.size() == 2);
+            assertTrue(link.isConnected());
+        }
+    }
+
     /** A new binding instance: a new connection and subscriptions, so the broker sends what it retained. */
     private void reconnect() {
         hub.model.detach(binding);
