@@ -48,8 +48,9 @@ import org.trusthub.api.thing.UnknownThingException;
  * <li>{@value #HUB_CERT}: the hub's certificate (PEM), the {@code cafile} of the broker's certificate listener, so it
  * knows the hub by the certificate the keystore holds.</li>
  * </ul>
- * Each file is replaced whole (written to a new file aside that no link can redirect, then moved over), then the broker is asked to reload them: a SIGHUP to
- * the process in the configured pid file.
+ * Each file is replaced whole (written to a new file aside that no link can redirect, then moved over), then the
+ * broker is asked to reload them: a SIGHUP to the process in the configured pid file, once it is known to be
+ * mosquitto.
  */
 final class BrokerCredentials {
 
