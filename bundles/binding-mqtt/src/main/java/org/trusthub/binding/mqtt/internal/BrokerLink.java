@@ -1,6 +1,6 @@
 package org.trusthub.binding.mqtt.internal;
 
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -24,17 +24,26 @@ final class BrokerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
 
     private final MqttClient client;
-    private final BiConsumer<String, byte[]> messages;
+    private final Inbound messages;
+    private final Consumer<RuntimeException> failed;
     private final long timeoutMillis;
+
+    /** What the binding does with one message, on Paho's callback thread. */
+    @FunctionalInterface
+    interface Inbound {
+        void arrived(String topic, byte[] payload, boolean retained);
+    }
 
     /**
      * @param uri {@code ssl://host:port}
-     * @param messages gets each message's topic and payload, on Paho's callback thread
+     * @param messages gets each message's topic, payload and retained flag, on Paho's callback thread
+     * @param failed gets what {@code messages} threw for a message; the connection stays up
      */
-    BrokerLink(String uri, String clientId, BiConsumer<String, byte[]> messages, long timeoutMillis)
-            throws MqttException {
+    BrokerLink(String uri, String clientId, Inbound messages, Consumer<RuntimeException> failed,
+            long timeoutMillis) throws MqttException {
         this.client = new MqttClient(uri, clientId, new MemoryPersistence());
         this.messages = messages;
+        this.failed = failed;
         this.timeoutMillis = timeoutMillis;
         client.setTimeToWait(timeoutMillis);
         client.setCallback(new MqttCallback() {
@@ -45,7 +54,17 @@ final class BrokerLink implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                BrokerLink.this.messages.accept(topic, message.getPayload());
+                // Paho drops the connection when this throws, and the broker sends a retained message again on the
+                // next subscribe: one bad message must never take every thing down, so nothing escapes here.
+                try {
+                    BrokerLink.this.messages.arrived(topic, message.getPayload(), message.isRetained());
+                } catch (RuntimeException e) {
+                    failQuietly(e);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Error e) {
+                    failQuietly(new IllegalStateException(e.getClass().getName()));
+                }
             }
 
             @Override
@@ -53,6 +72,14 @@ final class BrokerLink implements AutoCloseable {
                 // writes wait on their own token
             }
         });
+    }
+
+    private void failQuietly(RuntimeException e) {
+        try {
+            failed.accept(e);
+        } catch (RuntimeException again) {
+            LOG.debug("MQTT message failure not recorded: {}", again.getClass().getSimpleName());
+        }
     }
 
     void connect(SSLSocketFactory tls) throws MqttException {

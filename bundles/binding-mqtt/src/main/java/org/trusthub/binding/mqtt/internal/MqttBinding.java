@@ -203,13 +203,15 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
     /** The broker URI, whether the hub is connected, and why not when it is not. */
     public synchronized Status status() {
         boolean up = link != null && link.isConnected();
+        String notRevoked = credentials.notRevoked();
         return new Status(uri, up, up ? "" : lastProblem, credentialed == null ? Set.of()
-                : Set.copyOf(credentialed.keySet()), Set.copyOf(subscribed));
+                : Set.copyOf(credentialed.keySet()), Set.copyOf(subscribed),
+                notRevoked.isEmpty() ? List.of() : List.of(notRevoked));
     }
 
-    /** What {@code trusthub:mqtt-status} shows. */
+    /** What {@code trusthub:mqtt-status} shows; {@code warnings} are what an operator must act on. */
     public record Status(String broker, boolean connected, String problem, Set<ThingId> credentialed,
-            Set<ThingId> subscribed) {
+            Set<ThingId> subscribed, List<String> warnings) {
     }
 
     /**
@@ -345,7 +347,7 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
         subscribed.clear();
         BrokerLink fresh = null;
         try {
-            fresh = new BrokerLink(uri, clientId, this::arrived, timeoutMillis);
+            fresh = new BrokerLink(uri, clientId, this::arrived, this::failed, timeoutMillis);
             fresh.connect(HubTls.socketFactory(hub.hubIdentity(), anchors.trustAnchors(TrustPurpose.TLS)));
             link = fresh;
             lastProblem = "";
@@ -385,8 +387,11 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
                 + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")");
     }
 
-    /** A message from the broker, on Paho's thread. */
-    void arrived(String topic, byte[] payload) {
+    /**
+     * A message from the broker, on Paho's thread. A retained message is refused: it is what some client left on the
+     * broker earlier, not the thing's report now, and it would come again on every subscribe.
+     */
+    void arrived(String topic, byte[] payload, boolean retained) {
         Optional<ThingId> thing = topics.thing(topic);
         if (thing.isEmpty()) {
             // The ACL lets only the hub publish outside the things' own topics; nothing to attribute it to.
@@ -394,9 +399,32 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
                     + "thing dropped ({} like it not logged before)", left));
             return;
         }
-        String property = topics.property(thing.get(), topic).orElseThrow();
+        Optional<String> property = topics.property(thing.get(), topic);
+        if (property.isEmpty()) {
+            refuseMessage(thing, "topic names no property");
+            return;
+        }
+        if (retained) {
+            refuseMessage(thing, "retained message (not a fresh report)");
+            return;
+        }
         accept(Authenticated.message(thing.get(), Layer.TRANSPORT, MqttPsk.MECHANISM, Protection.confidentiality()),
-                property, payload);
+                property.get(), payload);
+    }
+
+    /** What {@link #arrived} threw: counted MALFORMED and logged at a bounded rate, the connection stays. */
+    void failed(RuntimeException e) {
+        refuseMessage(Optional.empty(), "handling it failed: " + e.getClass().getSimpleName());
+    }
+
+    private void refuseMessage(Optional<ThingId> thing, String why) {
+        SecurityRefusals r = refusals;
+        if (r != null) {
+            r.refused(thing, Layer.TRANSPORT, PROTOCOL, RefusalReason.MALFORMED);
+        }
+        // The text is ours and the thing id an enrolled one: a sender cannot forge log lines.
+        limiter.admit("message " + why).ifPresent(left -> LOG.warn("MQTT message from {} refused (MALFORMED): {}; "
+                + "{} like it not logged before", thing.map(ThingId::value).orElse("an unknown sender"), why, left));
     }
 
     /**

@@ -40,7 +40,8 @@ public @interface MqttConfig {
     String brokerDirectory() default "";
 
     @AttributeDefinition(name = "Broker pid file", description = "The broker's pid file: the hub sends that process "
-            + "SIGHUP after writing the files, so it reloads them. Empty: no signal (reload it yourself).")
+            + "SIGHUP after writing the files, so it reloads them. Empty: no signal, so a decommissioned thing keeps "
+            + "its credentials at the running broker until it is reloaded (trusthub:mqtt-status warns).")
     String brokerPidFile() default "";
 
     @AttributeDefinition(name = "Sync interval", description = "Seconds between checks of which things are "

@@ -39,6 +39,9 @@ public final class ThingDescriptions {
         for (String entry : ConfigLists.entries(setting, ';')) {
             String[] words = entry.split("\\s+");
             ThingId thing = ThingId.of(words[0]);
+            if (!BrokerCredentials.carries(thing)) {
+                throw new IllegalArgumentException(BrokerCredentials.uncarriedMessage(thing));
+            }
             if (out.containsKey(thing)) {
                 throw new IllegalArgumentException("thing " + thing + " is described twice");
             }

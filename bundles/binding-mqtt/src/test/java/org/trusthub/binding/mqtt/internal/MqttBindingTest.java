@@ -53,6 +53,16 @@ class MqttBindingTest {
     }
 
     @Test
+    void aRevokeWithoutBrokerPidFileIsShownAsNotRevoked() {
+        binding.sync();
+        assertEquals(List.of(), binding.status().warnings());
+        hub.registry.transition(lamp, Transition.DECOMMISSION);
+        binding.release(lamp);
+        assertEquals(List.of("credentials NOT revoked at the broker: no brokerPidFile (lamp-1 can still connect "
+                + "until it reloads)"), binding.status().warnings());
+    }
+
+    @Test
     void aValueFromAnOperationalThingReachesTheModel() {
         assertEquals(Optional.empty(), binding.accept(fromLamp, "level", bytes("42")));
         assertEquals(Optional.of(42), value(lamp, "level"));

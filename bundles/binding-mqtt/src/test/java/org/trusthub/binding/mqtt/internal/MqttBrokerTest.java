@@ -117,6 +117,7 @@ class MqttBrokerTest {
         // what the lifecycle dispatcher does when a thing leaves OPERATIONAL
         binding.release(lamp);
         assertEquals(Set.of(heater), binding.status().subscribed());
+        assertEquals(List.of(), binding.status().warnings());
         assertEquals(List.of("heater-1:" + psk(heater)),
                 Files.readAllLines(dir.resolve("broker").resolve("psk"), StandardCharsets.US_ASCII));
         Await.until("the broker to refuse lamp-1's old key after its reload", Await.DEFAULT_TIMEOUT,
@@ -143,6 +144,65 @@ class MqttBrokerTest {
         assertEquals(Optional.of(lamp), r.thing());
         assertEquals("mqtt", r.mechanism());
         assertEquals(Optional.empty(), value(lamp, "level"));
+    }
+
+    @Test
+    void aRetainedMessageOnAnEmptyLevelIsRefusedAndTheConnectionStays() throws Exception {
+        // the ACL's trusthub/lamp-1/+ lets an empty last level through
+        assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/", "1", true).exit());
+        Await.until("the hub to refuse it", () -> hub.refusals.reasons().contains(RefusalReason.MALFORMED));
+        assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "42").exit());
+        Await.until("level 42 in the model", () -> value(lamp, "level").equals(Optional.of(42)));
+        assertTrue(binding.status().connected(), binding.status().problem());
+        // a new subscription gets the retained message again: refused again, the connection still stays
+        int before = hub.refusals.seen.size();
+        reconnect();
+        Await.until("the hub to refuse the retained message again", () -> hub.refusals.seen.size() > before);
+        assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "43").exit());
+        Await.until("level 43 in the model", () -> value(lamp, "level").equals(Optional.of(43)));
+        assertTrue(binding.status().connected(), binding.status().problem());
+    }
+
+    @Test
+    void aRetainedValueIsNoFreshReportAndIsRefused() throws Exception {
+        assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "7", true).exit());
+        Await.until("level 7 in the model (sent while the hub listened)",
+                () -> value(lamp, "level").equals(Optional.of(7)));
+        reconnect();
+        Await.until("the hub to refuse the retained value", () -> hub.refusals.reasons()
+                .contains(RefusalReason.MALFORMED));
+        assertEquals(Optional.of(lamp), hub.refusals.seen.get(0).thing());
+        assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "8").exit());
+        Await.until("level 8 in the model", () -> value(lamp, "level").equals(Optional.of(8)));
+    }
+
+    @Test
+    void whatAMessageHandlerThrowsNeverDropsTheConnection() throws Exception {
+        List<RuntimeException> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BrokerLink link = new BrokerLink("ssl://127.0.0.1:" + broker.hubPort(), "trusthub-hub-second",
+                (topic, payload, retained) -> {
+                    throw new IllegalStateException("handler bug");
+                }, failed::add, 10_000)) {
+            link.connect(HubTls.socketFactory(hub.keystore.hubIdentity(),
+                    hub.keystore.trustAnchors(TrustPurpose.TLS)));
+            link.subscribe("trusthub/lamp-1/+");
+            assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "1").exit());
+            Await.until("the first failure", () -> failed.size() == 1);
+            assertEquals(0, broker.publish("lamp-1", psk(lamp), "trusthub/lamp-1/level", "2").exit());
+            Await.until("the second message on the same connection", () -> failed.size() == 2);
+            assertTrue(link.isConnected());
+        }
+    }
+
+    /** A new binding instance: a new connection and subscriptions, so the broker sends what it retained. */
+    private void reconnect() {
+        hub.model.detach(binding);
+        binding.deactivate();
+        binding = hub.binding(new MqttTestHub.Config("lamp-1 level:level:rw on:switch:rw; heater-1 level:level",
+                dir.resolve("broker").toString(), dir.resolve("broker").resolve("mosquitto.pid").toString(),
+                broker.hubPort(), 86_400));
+        binding.sync();
+        assertTrue(binding.status().connected(), binding.status().problem());
     }
 
     @Test

@@ -185,8 +185,19 @@ public final class MosquittoBroker implements AutoCloseable {
      * @return mosquitto_pub's exit code and output
      */
     public Result publish(String identity, String hexKey, String topic, String message) throws Exception {
-        return run(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(thingPort), "--psk", hexKey,
-                "--psk-identity", identity, "-q", "1", "-t", topic, "-m", message));
+        return publish(identity, hexKey, topic, message, false);
+    }
+
+    /** As {@link #publish(String, String, String, String)}, retained on the broker when {@code retain}. */
+    public Result publish(String identity, String hexKey, String topic, String message, boolean retain)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
+                Integer.toString(thingPort), "--psk", hexKey, "--psk-identity", identity, "-q", "1", "-t", topic,
+                "-m", message));
+        if (retain) {
+            command.add("-r");
+        }
+        return run(command);
     }
 
     /**

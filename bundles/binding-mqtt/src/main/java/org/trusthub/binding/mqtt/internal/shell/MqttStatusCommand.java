@@ -36,6 +36,7 @@ public class MqttStatusCommand implements Action {
         MqttBinding.Status status = binding.status();
         o.println("mqtt binding: broker " + status.broker() + ", "
                 + (status.connected() ? "connected" : "NOT connected: " + status.problem()));
+        status.warnings().forEach(w -> o.println("WARNING: " + w));
         Map<ThingId, List<PropertyDescriptor>> things = binding.described();
         o.println(things.size() + " thing(s)");
         if (things.isEmpty()) {
