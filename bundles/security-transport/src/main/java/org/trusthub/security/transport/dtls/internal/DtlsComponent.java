@@ -51,9 +51,10 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     private final ThingKeyStore keys;
     private final PeerThings peers;
+    private final ThingGate gate;
     private final DtlsServerFactory factory;
     private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
-    private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
+    private final Map<HandingOverConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
     private final DtlsRefusals refusals = new DtlsRefusals();
     /** How long a destroyed connector's sessions wait for the binding's next connector. */
     static final Duration HANDOVER_TTL = Duration.ofSeconds(60);
@@ -68,7 +69,8 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
         this.keys = keys;
         this.peers = new PeerThings(keys);
-        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter, refusals);
+        this.gate = new ThingGate(registry);
+        this.factory = new DtlsServerFactory(keys, peers, gate, limiter, refusals);
     }
 
     /** Refusals are counted there while it runs; handshakes are refused alike without it. */
@@ -100,7 +102,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     public DTLSConnector newServer(DtlsServerOptions options) {
         SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter, refusals),
                 new PskUses(keys, limiter));
-        DTLSConnector connector = factory.create(options, tracker, this::handOver);
+        HandingOverConnector connector = factory.create(options, tracker, this::handOver);
         tracker.listensTo(connector);
         int port = options.address().getPort();
         Handover handover = port == 0 ? null : handovers.remove(port);
@@ -108,10 +110,15 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
             try {
                 long age = System.nanoTime() - handover.savedNanos();
                 if (age < HANDOVER_TTL.toNanos()) {
-                    int taken = connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
+                    connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
+                    // Only a thing that may still have a session keeps it: one revoked or taken out of operation
+                    // meanwhile would otherwise keep a session no close can find.
+                    int taken = tracker.restored(connector, t -> keys.isActive(t) && gate.isOperational(t));
                     LOG.info("DTLS on port {}: {} session(s) taken over from the previous connector", port, taken);
                 }
             } catch (IOException | RuntimeException e) {
+                // None half taken over: a session loaded but not tracked could not be closed.
+                connector.established().forEach(connector::discard);
                 LOG.warn("DTLS on port {}: sessions not taken over (their things handshake again): {}", port,
                         e.toString());
             } finally {
@@ -152,7 +159,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     public void closeSessions(ThingId thing) {
         dropHandovers();
         prune();
-        for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
+        for (Map.Entry<HandingOverConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
             // The tracker's record, not only the keystore: a revoked thing's key no longer names it.
             Set<Principal> tracked = entry.getValue().principalsOf(thing);
@@ -189,7 +196,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     /** Connectors destroyed by their binding are dropped here; a stopped one may still be started again. */
     private void prune() {
-        connectors.keySet().removeIf(c -> c.getAddress() == null && !c.isRunning());
+        connectors.keySet().removeIf(HandingOverConnector::isDestroyed);
     }
 
     @Deactivate

@@ -143,6 +143,52 @@ class DtlsComponentTest {
     }
 
     @Test
+    void aSessionTakenOverIsClosedWhenItsThingsKeysAreRevoked() throws Exception {
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-7", Certificates.ca(pair, "sensor-7"));
+        CoapClient c = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-7", DtlsPeers.get(c));
+
+        server.destroy();
+        startServer(address);
+
+        assertEquals(1, dtls.sessions(sensor).size(), "the session taken over is reported");
+        assertEquals("sensor-7", DtlsPeers.get(c));
+        // Once revoked, its raw public key names no thing any more: only the tracker still finds the session.
+        hub.keys.revoke(sensor);
+        dtls.closeSessions(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        assertNull(DtlsPeers.get(c), "the session taken over survived the revocation");
+    }
+
+    @Test
+    void sessionsOfThingsRevokedWhileHandedOverAreNotTakenOver() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-22");
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-8", Certificates.ca(pair, "sensor-8"));
+        ThingId other = hub.secretThing("lamp-23");
+        CoapClient psk = client(pskClient(lamp));
+        CoapClient rpk = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        CoapClient kept = client(pskClient(other));
+        assertEquals("lamp-22", DtlsPeers.get(psk));
+        assertEquals("sensor-8", DtlsPeers.get(rpk));
+        assertEquals("lamp-23", DtlsPeers.get(kept));
+
+        server.destroy();
+        // Revoked without their sessions being closed (as a keystore tool would): the next connector keeps none.
+        hub.keys.revoke(lamp);
+        hub.keys.revoke(sensor);
+        startServer(address);
+
+        assertNull(DtlsPeers.get(psk), "the PSK session of a revoked thing was taken over");
+        assertNull(DtlsPeers.get(rpk), "the raw public key session of a revoked thing was taken over");
+        assertEquals(List.of(), dtls.sessions(lamp));
+        assertEquals(List.of(), dtls.sessions(sensor));
+        assertEquals("lamp-23", DtlsPeers.get(kept), "another thing's session is taken over");
+        assertEquals(1, dtls.sessions(other).size());
+    }
+
+    @Test
     void sessionsOfAThingForgottenBetweenTwoConnectorsAreNotTakenOver() throws Exception {
         ThingId lamp = hub.secretThing("lamp-1");
         CoapClient c = client(pskClient(lamp));
