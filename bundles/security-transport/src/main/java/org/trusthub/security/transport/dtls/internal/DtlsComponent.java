@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -59,14 +62,29 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     /** How long a destroyed connector's sessions wait for the binding's next connector. */
     static final Duration HANDOVER_TTL = Duration.ofSeconds(60);
 
-    /** Sessions a destroyed connector handed over, serialized (secrets: zeroed once taken or dropped). */
-    private record Handover(byte[] sessions, long savedNanos) {
+    /**
+     * Sessions a destroyed connector handed over, serialized (secrets: zeroed once taken or dropped), and the things
+     * whose sessions were closed since: theirs are not taken over, the others' are.
+     */
+    private record Handover(byte[] sessions, long savedNanos, Set<ThingId> closed) {
     }
 
     private final Map<Integer, Handover> handovers = new ConcurrentHashMap<>();
+    private final Duration handoverTtl;
+    /** Drops a handover nobody took within its time (the binding uninstalled, not updated). */
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trusthub-dtls-handover-expiry");
+        t.setDaemon(true);
+        return t;
+    });
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
+        this(keys, registry, HANDOVER_TTL);
+    }
+
+    DtlsComponent(ThingKeyStore keys, ThingRegistry registry, Duration handoverTtl) {
+        this.handoverTtl = handoverTtl;
         this.keys = keys;
         this.peers = new PeerThings(keys);
         this.gate = new ThingGate(registry);
@@ -109,11 +127,12 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
         if (handover != null) {
             try {
                 long age = System.nanoTime() - handover.savedNanos();
-                if (age < HANDOVER_TTL.toNanos()) {
+                if (age < handoverTtl.toNanos()) {
                     connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
                     // Only a thing that may still have a session keeps it: one revoked or taken out of operation
                     // meanwhile would otherwise keep a session no close can find.
-                    int taken = tracker.restored(connector, t -> keys.isActive(t) && gate.isOperational(t));
+                    int taken = tracker.restored(connector, t -> !handover.closed().contains(t) && keys.isActive(t)
+                            && gate.isOperational(t));
                     LOG.info("DTLS on port {}: {} session(s) taken over from the previous connector", port, taken);
                 }
             } catch (IOException | RuntimeException e) {
@@ -130,13 +149,33 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     }
 
     private void handOver(int port, byte[] sessions) {
-        Handover previous = handovers.put(port, new Handover(sessions, System.nanoTime()));
+        Handover handover = new Handover(sessions, System.nanoTime(), ConcurrentHashMap.newKeySet());
+        Handover previous = handovers.put(port, handover);
         if (previous != null) {
             Arrays.fill(previous.sessions(), (byte) 0);
         }
+        try {
+            expiry.schedule(() -> {
+                if (handovers.remove(port, handover)) {
+                    Arrays.fill(handover.sessions(), (byte) 0);
+                    LOG.info("DTLS on port {}: sessions handed over and not taken within {} s dropped", port,
+                            handoverTtl.toSeconds());
+                }
+            }, handoverTtl.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Deactivated meanwhile: nothing may wait.
+            if (handovers.remove(port, handover)) {
+                Arrays.fill(handover.sessions(), (byte) 0);
+            }
+        }
     }
 
-    /** Sessions not yet taken over are dropped: a thing whose sessions must close would get them back. */
+    /** How many handovers wait for a next connector. */
+    int waitingHandovers() {
+        return handovers.size();
+    }
+
+    /** Sessions not yet taken over are dropped: nothing is left to take them. */
     private void dropHandovers() {
         handovers.values().removeIf(h -> {
             Arrays.fill(h.sessions(), (byte) 0);
@@ -157,7 +196,8 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public void closeSessions(ThingId thing) {
-        dropHandovers();
+        // The thing's handed-over sessions are not taken over; the other things' still are.
+        handovers.values().forEach(h -> h.closed().add(thing));
         prune();
         for (Map.Entry<HandingOverConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
@@ -201,6 +241,7 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Deactivate
     void deactivate() {
+        expiry.shutdownNow();
         connectors.clear();
         dropHandovers();
     }

@@ -1,6 +1,5 @@
 package org.trusthub.security.transport.dtls.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -73,10 +72,9 @@ final class HandingOverConnector extends DTLSConnector {
         InetSocketAddress at = bound;
         stop();
         if (at != null && at.getPort() != 0) {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (SecretBuffer out = new SecretBuffer(4096)) {
                 if (saveConnections(out, MAX_QUIET_SECONDS) > 0) {
-                    handover.take(at.getPort(), out.toByteArray());
+                    handover.take(at.getPort(), out.take());
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("DTLS sessions on port {} not handed over (their things handshake again): {}", at.getPort(),

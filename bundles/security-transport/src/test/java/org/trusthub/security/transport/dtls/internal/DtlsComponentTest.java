@@ -189,6 +189,47 @@ class DtlsComponentTest {
     }
 
     @Test
+    void closingAThingsSessionsBetweenTwoConnectorsKeepsTheOtherThingsHandedOverSessions() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-24");
+        ThingId other = hub.secretThing("lamp-25");
+        CoapClient closed = client(pskClient(lamp));
+        CoapClient kept = client(pskClient(other));
+        assertEquals("lamp-24", DtlsPeers.get(closed));
+        assertEquals("lamp-25", DtlsPeers.get(kept));
+
+        server.destroy();
+        dtls.closeSessions(lamp);
+        startServer(address);
+
+        assertNull(DtlsPeers.get(closed), "the closed thing's session came back");
+        assertEquals(0, dtls.openSessions(lamp));
+        assertEquals("lamp-25", DtlsPeers.get(kept), "another thing's handed-over session was dropped");
+        assertEquals(1, dtls.openSessions(other));
+    }
+
+    @Test
+    void sessionsHandedOverAndNotTakenAreDroppedAfterTheirTime() throws Exception {
+        DtlsComponent quick = new DtlsComponent(hub.keys, hub.registry, java.time.Duration.ofMillis(200));
+        try {
+            DTLSConnector connector = quick.newServer(
+                    DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            CoapServer other = new CoapServer(DtlsPeers.coapConfiguration());
+            other.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
+                    .setConfiguration(DtlsPeers.coapConfiguration()).build());
+            other.start();
+            ThingId lamp = hub.secretThing("lamp-26");
+            DtlsPeers.get(client(pskClient(lamp), connector.getAddress()));
+            // An uninstalled binding: its connector hands over, and no next connector comes for the sessions.
+            other.destroy();
+            assertEquals(1, quick.waitingHandovers(), "the session was handed over");
+            org.trusthub.testkit.Await.until("the handover dropped", java.time.Duration.ofSeconds(10),
+                    () -> quick.waitingHandovers() == 0);
+        } finally {
+            quick.deactivate();
+        }
+    }
+
+    @Test
     void sessionsOfAThingForgottenBetweenTwoConnectorsAreNotTakenOver() throws Exception {
         ThingId lamp = hub.secretThing("lamp-1");
         CoapClient c = client(pskClient(lamp));
