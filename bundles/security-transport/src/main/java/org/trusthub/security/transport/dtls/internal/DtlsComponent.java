@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -51,24 +54,41 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     private final ThingKeyStore keys;
     private final PeerThings peers;
+    private final ThingGate gate;
     private final DtlsServerFactory factory;
     private final LogLimiter limiter = new LogLimiter(LOG_WINDOW, 1);
-    private final Map<DTLSConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
+    private final Map<HandingOverConnector, SessionTracker> connectors = new ConcurrentHashMap<>();
     private final DtlsRefusals refusals = new DtlsRefusals();
     /** How long a destroyed connector's sessions wait for the binding's next connector. */
     static final Duration HANDOVER_TTL = Duration.ofSeconds(60);
 
-    /** Sessions a destroyed connector handed over, serialized (secrets: zeroed once taken or dropped). */
-    private record Handover(byte[] sessions, long savedNanos) {
+    /**
+     * Sessions a destroyed connector handed over, serialized (secrets: zeroed once taken or dropped), and the things
+     * whose sessions were closed since: theirs are not taken over, the others' are.
+     */
+    private record Handover(byte[] sessions, long savedNanos, Set<ThingId> closed) {
     }
 
     private final Map<Integer, Handover> handovers = new ConcurrentHashMap<>();
+    private final Duration handoverTtl;
+    /** Drops a handover nobody took within its time (the binding uninstalled, not updated). */
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trusthub-dtls-handover-expiry");
+        t.setDaemon(true);
+        return t;
+    });
 
     @org.osgi.service.component.annotations.Activate
     public DtlsComponent(@Reference ThingKeyStore keys, @Reference ThingRegistry registry) {
+        this(keys, registry, HANDOVER_TTL);
+    }
+
+    DtlsComponent(ThingKeyStore keys, ThingRegistry registry, Duration handoverTtl) {
+        this.handoverTtl = handoverTtl;
         this.keys = keys;
         this.peers = new PeerThings(keys);
-        this.factory = new DtlsServerFactory(keys, peers, new ThingGate(registry), limiter, refusals);
+        this.gate = new ThingGate(registry);
+        this.factory = new DtlsServerFactory(keys, peers, gate, limiter, refusals);
     }
 
     /** Refusals are counted there while it runs; handshakes are refused alike without it. */
@@ -100,18 +120,24 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     public DTLSConnector newServer(DtlsServerOptions options) {
         SessionTracker tracker = new SessionTracker(peers, new PskGuessWatch(limiter, refusals),
                 new PskUses(keys, limiter));
-        DTLSConnector connector = factory.create(options, tracker, this::handOver);
+        HandingOverConnector connector = factory.create(options, tracker, this::handOver);
         tracker.listensTo(connector);
         int port = options.address().getPort();
         Handover handover = port == 0 ? null : handovers.remove(port);
         if (handover != null) {
             try {
                 long age = System.nanoTime() - handover.savedNanos();
-                if (age < HANDOVER_TTL.toNanos()) {
-                    int taken = connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
+                if (age < handoverTtl.toNanos()) {
+                    connector.loadConnections(new ByteArrayInputStream(handover.sessions()), age);
+                    // Only a thing that may still have a session keeps it: one revoked or taken out of operation
+                    // meanwhile would otherwise keep a session no close can find.
+                    int taken = tracker.restored(connector, t -> !handover.closed().contains(t) && keys.isActive(t)
+                            && gate.isOperational(t));
                     LOG.info("DTLS on port {}: {} session(s) taken over from the previous connector", port, taken);
                 }
             } catch (IOException | RuntimeException e) {
+                // None half taken over: a session loaded but not tracked could not be closed.
+                connector.established().forEach(connector::discard);
                 LOG.warn("DTLS on port {}: sessions not taken over (their things handshake again): {}", port,
                         e.toString());
             } finally {
@@ -123,13 +149,33 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
     }
 
     private void handOver(int port, byte[] sessions) {
-        Handover previous = handovers.put(port, new Handover(sessions, System.nanoTime()));
+        Handover handover = new Handover(sessions, System.nanoTime(), ConcurrentHashMap.newKeySet());
+        Handover previous = handovers.put(port, handover);
         if (previous != null) {
             Arrays.fill(previous.sessions(), (byte) 0);
         }
+        try {
+            expiry.schedule(() -> {
+                if (handovers.remove(port, handover)) {
+                    Arrays.fill(handover.sessions(), (byte) 0);
+                    LOG.info("DTLS on port {}: sessions handed over and not taken within {} s dropped", port,
+                            handoverTtl.toSeconds());
+                }
+            }, handoverTtl.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Deactivated meanwhile: nothing may wait.
+            if (handovers.remove(port, handover)) {
+                Arrays.fill(handover.sessions(), (byte) 0);
+            }
+        }
     }
 
-    /** Sessions not yet taken over are dropped: a thing whose sessions must close would get them back. */
+    /** How many handovers wait for a next connector. */
+    int waitingHandovers() {
+        return handovers.size();
+    }
+
+    /** Sessions not yet taken over are dropped: nothing is left to take them. */
     private void dropHandovers() {
         handovers.values().removeIf(h -> {
             Arrays.fill(h.sessions(), (byte) 0);
@@ -150,9 +196,10 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     @Override
     public void closeSessions(ThingId thing) {
-        dropHandovers();
+        // The thing's handed-over sessions are not taken over; the other things' still are.
+        handovers.values().forEach(h -> h.closed().add(thing));
         prune();
-        for (Map.Entry<DTLSConnector, SessionTracker> entry : connectors.entrySet()) {
+        for (Map.Entry<HandingOverConnector, SessionTracker> entry : connectors.entrySet()) {
             DTLSConnector connector = entry.getKey();
             // The tracker's record, not only the keystore: a revoked thing's key no longer names it.
             Set<Principal> tracked = entry.getValue().principalsOf(thing);
@@ -189,11 +236,12 @@ public final class DtlsComponent implements SecurityProvider, DtlsServers {
 
     /** Connectors destroyed by their binding are dropped here; a stopped one may still be started again. */
     private void prune() {
-        connectors.keySet().removeIf(c -> c.getAddress() == null && !c.isRunning());
+        connectors.keySet().removeIf(HandingOverConnector::isDestroyed);
     }
 
     @Deactivate
     void deactivate() {
+        expiry.shutdownNow();
         connectors.clear();
         dropHandovers();
     }

@@ -61,7 +61,7 @@ final class DtlsServerFactory {
         return configuration;
     }
 
-    DTLSConnector create(DtlsServerOptions options, SessionTracker tracker, HandingOverConnector.Handover handover) {
+    HandingOverConnector create(DtlsServerOptions options, SessionTracker tracker, HandingOverConnector.Handover handover) {
         Configuration configuration = configuration(options);
         // One generator for the connector and its guard, so both frame connection-id records alike.
         ConnectionIdGenerator connectionIds = options.connectionIdLength() > 0

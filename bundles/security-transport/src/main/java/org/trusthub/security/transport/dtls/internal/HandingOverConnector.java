@@ -1,11 +1,14 @@
 package org.trusthub.security.transport.dtls.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.Connection;
+import org.eclipse.californium.scandium.dtls.ResumptionSupportingConnectionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,36 @@ final class HandingOverConnector extends DTLSConnector {
     }
 
     private final Handover handover;
+    /** Held here too: Scandium tells no listener of the connections it restores from a handover. */
+    private final ResumptionSupportingConnectionStore store;
     private volatile InetSocketAddress bound;
+    private volatile boolean destroyed;
 
     HandingOverConnector(DtlsConnectorConfig config, Handover handover) {
-        super(config);
+        this(config, createConnectionStore(config), handover);
+    }
+
+    private HandingOverConnector(DtlsConnectorConfig config, ResumptionSupportingConnectionStore store,
+            Handover handover) {
+        super(config, store);
+        this.store = store;
         this.handover = handover;
+    }
+
+    /** The established connections in the store (after loading a handover: the ones taken over). */
+    List<Connection> established() {
+        List<Connection> out = new ArrayList<>();
+        for (Connection connection : store) {
+            if (connection.getEstablishedPeerIdentity() != null) {
+                out.add(connection);
+            }
+        }
+        return out;
+    }
+
+    /** Removes a connection taken over that must not go on, with its session (before the connector starts). */
+    void discard(Connection connection) {
+        store.remove(connection, true);
     }
 
     @Override
@@ -44,10 +72,9 @@ final class HandingOverConnector extends DTLSConnector {
         InetSocketAddress at = bound;
         stop();
         if (at != null && at.getPort() != 0) {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (SecretBuffer out = new SecretBuffer(4096)) {
                 if (saveConnections(out, MAX_QUIET_SECONDS) > 0) {
-                    handover.take(at.getPort(), out.toByteArray());
+                    handover.take(at.getPort(), out.take());
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("DTLS sessions on port {} not handed over (their things handshake again): {}", at.getPort(),
@@ -55,5 +82,11 @@ final class HandingOverConnector extends DTLSConnector {
             }
         }
         super.destroy();
+        destroyed = true;
+    }
+
+    /** Destroyed by its binding: it never runs again, and its sessions went to the next connector or away. */
+    boolean isDestroyed() {
+        return destroyed;
     }
 }

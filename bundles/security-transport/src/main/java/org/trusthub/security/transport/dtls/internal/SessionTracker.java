@@ -2,13 +2,16 @@ package org.trusthub.security.transport.dtls.internal;
 
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.eclipse.californium.elements.util.Filter;
 import org.eclipse.californium.scandium.ConnectionListener;
@@ -33,8 +36,12 @@ final class SessionTracker implements ConnectionListener {
     private final PeerThings peers;
     private final PskGuessWatch guesses;
     private final PskUses uses;
-    private final Map<ThingId, Set<Connection>> byThing = new ConcurrentHashMap<>();
-    private final Map<Connection, ThingId> byConnection = new ConcurrentHashMap<>();
+    /**
+     * By identity and under this object's lock: a Scandium connection's equals and hashCode follow its mutable state
+     * (peer address, last message time), so a hashed collection would no longer find it once it carried a record.
+     */
+    private final Map<ThingId, Set<Connection>> byThing = new HashMap<>();
+    private final Map<Connection, ThingId> byConnection = new IdentityHashMap<>();
     private volatile DTLSConnector connector;
 
     SessionTracker(PeerThings peers, PskGuessWatch guesses, PskUses uses) {
@@ -67,17 +74,52 @@ final class SessionTracker implements ConnectionListener {
                 onConnectionRemoved(connection);
                 return;
             }
-            ThingId previous = byConnection.put(connection, thing.get());
-            if (previous != null && !previous.equals(thing.get())) {
-                remove(previous, connection);
-            }
-            byThing.computeIfAbsent(thing.get(), t -> ConcurrentHashMap.newKeySet()).add(connection);
+            track(connection, thing.get());
         }
+    }
+
+    private synchronized void track(Connection connection, ThingId thing) {
+        ThingId previous = byConnection.put(connection, thing);
+        if (previous != null && !previous.equals(thing)) {
+            remove(previous, connection);
+        }
+        byThing.computeIfAbsent(thing, t -> Collections.newSetFromMap(new IdentityHashMap<>())).add(connection);
+    }
+
+    private synchronized Optional<ThingId> trackedThing(Connection connection) {
+        return Optional.ofNullable(byConnection.get(connection));
+    }
+
+    /**
+     * Sessions taken over from a previous connector, after loading them (before the connector starts). Scandium
+     * reports a restored session as established only while its key still names an active thing, and a PSK identity
+     * names its thing even once revoked: so every session in the store is looked at again here. One whose thing may
+     * still have a session (its keys active, the thing operational) is tracked; any other is removed with its
+     * session, as it could otherwise not be found to be closed. Returns how many were kept.
+     */
+    int restored(HandingOverConnector from, Predicate<ThingId> mayKeep) {
+        int kept = 0;
+        for (Connection connection : from.established()) {
+            Optional<ThingId> thing = trackedThing(connection)
+                    .or(() -> peers.of(connection.getEstablishedPeerIdentity())).filter(mayKeep);
+            if (thing.isPresent()) {
+                track(connection, thing.get());
+                kept++;
+            } else {
+                onConnectionRemoved(connection);
+                from.discard(connection);
+            }
+        }
+        return kept;
     }
 
     @Override
     public void onConnectionRemoved(Connection connection) {
         guesses.done(connection);
+        untrack(connection);
+    }
+
+    private synchronized void untrack(Connection connection) {
         ThingId thing = byConnection.remove(connection);
         if (thing != null) {
             remove(thing, connection);
@@ -94,14 +136,14 @@ final class SessionTracker implements ConnectionListener {
     }
 
     private void remove(ThingId thing, Connection connection) {
-        byThing.computeIfPresent(thing, (t, set) -> {
-            set.remove(connection);
-            return set.isEmpty() ? null : set;
-        });
+        Set<Connection> set = byThing.get(thing);
+        if (set != null && set.remove(connection) && set.isEmpty()) {
+            byThing.remove(thing);
+        }
     }
 
     /** The authenticated identities of the thing's established connections. */
-    Set<Principal> principalsOf(ThingId thing) {
+    synchronized Set<Principal> principalsOf(ThingId thing) {
         Set<Principal> principals = new HashSet<>();
         for (Connection connection : byThing.getOrDefault(thing, Set.of())) {
             Principal peer = connection.getEstablishedPeerIdentity();
@@ -113,7 +155,7 @@ final class SessionTracker implements ConnectionListener {
     }
 
     /** After the connector terminated the thing's connections (it does not report those as removed). */
-    void dropThing(ThingId thing) {
+    synchronized void dropThing(ThingId thing) {
         Set<Connection> gone = byThing.remove(thing);
         if (gone != null) {
             gone.forEach(byConnection::remove);
@@ -121,7 +163,7 @@ final class SessionTracker implements ConnectionListener {
     }
 
     /** The thing's established connections as sessions: who, how (by its credential), and the session id. */
-    List<Authenticated> sessions(ThingId thing) {
+    synchronized List<Authenticated> sessions(ThingId thing) {
         List<Authenticated> out = new ArrayList<>();
         for (Connection connection : byThing.getOrDefault(thing, Set.of())) {
             Principal peer = connection.getEstablishedPeerIdentity();
@@ -144,12 +186,12 @@ final class SessionTracker implements ConnectionListener {
                 .toLowerCase(Locale.ROOT);
     }
 
-    int count(ThingId thing) {
+    synchronized int count(ThingId thing) {
         Set<Connection> set = byThing.get(thing);
         return set == null ? 0 : set.size();
     }
 
-    int total() {
+    synchronized int total() {
         return byConnection.size();
     }
 

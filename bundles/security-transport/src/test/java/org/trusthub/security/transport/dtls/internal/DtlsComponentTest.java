@@ -143,6 +143,93 @@ class DtlsComponentTest {
     }
 
     @Test
+    void aSessionTakenOverIsClosedWhenItsThingsKeysAreRevoked() throws Exception {
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-7", Certificates.ca(pair, "sensor-7"));
+        CoapClient c = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        assertEquals("sensor-7", DtlsPeers.get(c));
+
+        server.destroy();
+        startServer(address);
+
+        assertEquals(1, dtls.sessions(sensor).size(), "the session taken over is reported");
+        assertEquals("sensor-7", DtlsPeers.get(c));
+        // Once revoked, its raw public key names no thing any more: only the tracker still finds the session.
+        hub.keys.revoke(sensor);
+        dtls.closeSessions(sensor);
+        assertEquals(0, dtls.openSessions(sensor));
+        assertNull(DtlsPeers.get(c), "the session taken over survived the revocation");
+    }
+
+    @Test
+    void sessionsOfThingsRevokedWhileHandedOverAreNotTakenOver() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-22");
+        KeyPair pair = Certificates.ec();
+        ThingId sensor = hub.certificateThing("sensor-8", Certificates.ca(pair, "sensor-8"));
+        ThingId other = hub.secretThing("lamp-23");
+        CoapClient psk = client(pskClient(lamp));
+        CoapClient rpk = client(DtlsPeers.rpk(pair, hub.keys.hubIdentity().certificate()));
+        CoapClient kept = client(pskClient(other));
+        assertEquals("lamp-22", DtlsPeers.get(psk));
+        assertEquals("sensor-8", DtlsPeers.get(rpk));
+        assertEquals("lamp-23", DtlsPeers.get(kept));
+
+        server.destroy();
+        // Revoked without their sessions being closed (as a keystore tool would): the next connector keeps none.
+        hub.keys.revoke(lamp);
+        hub.keys.revoke(sensor);
+        startServer(address);
+
+        assertNull(DtlsPeers.get(psk), "the PSK session of a revoked thing was taken over");
+        assertNull(DtlsPeers.get(rpk), "the raw public key session of a revoked thing was taken over");
+        assertEquals(List.of(), dtls.sessions(lamp));
+        assertEquals(List.of(), dtls.sessions(sensor));
+        assertEquals("lamp-23", DtlsPeers.get(kept), "another thing's session is taken over");
+        assertEquals(1, dtls.sessions(other).size());
+    }
+
+    @Test
+    void closingAThingsSessionsBetweenTwoConnectorsKeepsTheOtherThingsHandedOverSessions() throws Exception {
+        ThingId lamp = hub.secretThing("lamp-24");
+        ThingId other = hub.secretThing("lamp-25");
+        CoapClient closed = client(pskClient(lamp));
+        CoapClient kept = client(pskClient(other));
+        assertEquals("lamp-24", DtlsPeers.get(closed));
+        assertEquals("lamp-25", DtlsPeers.get(kept));
+
+        server.destroy();
+        dtls.closeSessions(lamp);
+        startServer(address);
+
+        assertNull(DtlsPeers.get(closed), "the closed thing's session came back");
+        assertEquals(0, dtls.openSessions(lamp));
+        assertEquals("lamp-25", DtlsPeers.get(kept), "another thing's handed-over session was dropped");
+        assertEquals(1, dtls.openSessions(other));
+    }
+
+    @Test
+    void sessionsHandedOverAndNotTakenAreDroppedAfterTheirTime() throws Exception {
+        DtlsComponent quick = new DtlsComponent(hub.keys, hub.registry, java.time.Duration.ofMillis(200));
+        try {
+            DTLSConnector connector = quick.newServer(
+                    DtlsServerOptions.all(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            CoapServer other = new CoapServer(DtlsPeers.coapConfiguration());
+            other.addEndpoint(new CoapEndpoint.Builder().setConnector(connector)
+                    .setConfiguration(DtlsPeers.coapConfiguration()).build());
+            other.start();
+            ThingId lamp = hub.secretThing("lamp-26");
+            DtlsPeers.get(client(pskClient(lamp), connector.getAddress()));
+            // An uninstalled binding: its connector hands over, and no next connector comes for the sessions.
+            other.destroy();
+            assertEquals(1, quick.waitingHandovers(), "the session was handed over");
+            org.trusthub.testkit.Await.until("the handover dropped", java.time.Duration.ofSeconds(10),
+                    () -> quick.waitingHandovers() == 0);
+        } finally {
+            quick.deactivate();
+        }
+    }
+
+    @Test
     void sessionsOfAThingForgottenBetweenTwoConnectorsAreNotTakenOver() throws Exception {
         ThingId lamp = hub.secretThing("lamp-1");
         CoapClient c = client(pskClient(lamp));
