@@ -224,7 +224,7 @@ public final class BluetoothBoots {
                     "requires confidentiality/end-to-end"));
             String counted = run(shell, "trusthub:refusals " + THERMO_1.value());
             assertTrue(counted, counted.contains("POLICY") && counted.contains("bluetooth"));
-            run(shell, "trusthub:policy-remove " + rule);
+            run(shell, "trusthub:policy-remove --force " + rule);
             read = run(shell, "trusthub:ble-read " + THERMO_1.value());
             assertTrue(read, read.contains("temperature 21.5 C"));
 

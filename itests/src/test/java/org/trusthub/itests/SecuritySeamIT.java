@@ -236,7 +236,7 @@ public class SecuritySeamIT {
             assertTrue(after.output(), after.output().contains("4.01") && !after.output().contains("state-on-7"));
             assertPolicyRefusal(h.shell(), COAP, "coap");
         } finally {
-            policy(h.shell(), "trusthub:policy-remove " + rule, requires(COAP, "coap", "none"));
+            policy(h.shell(), "trusthub:policy-remove --force " + rule, requires(COAP, "coap", "none"));
         }
     }
 
@@ -266,7 +266,7 @@ public class SecuritySeamIT {
             assertFalse(h.zigbee().reportTemperature(ZIGBEE_IEEE, 23.5));
             assertPolicyRefusal(h.shell(), ZIGBEE, "zigbee");
         } finally {
-            policy(h.shell(), "trusthub:policy-remove " + rule, requires(ZIGBEE, "zigbee", "none"));
+            policy(h.shell(), "trusthub:policy-remove --force " + rule, requires(ZIGBEE, "zigbee", "none"));
         }
     }
 
@@ -286,7 +286,7 @@ public class SecuritySeamIT {
             String refused = BluetoothBoots.Boot.refused(h.shell(), "trusthub:ble-read " + h.ble().value());
             assertTrue(refused, refused.startsWith("Error: refused (POLICY)"));
         } finally {
-            policy(h.shell(), "trusthub:policy-remove " + rule, requires(h.ble(), "bluetooth", "none"));
+            policy(h.shell(), "trusthub:policy-remove --force " + rule, requires(h.ble(), "bluetooth", "none"));
         }
     }
 

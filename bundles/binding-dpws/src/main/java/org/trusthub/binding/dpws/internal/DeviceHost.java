@@ -5,7 +5,6 @@ import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +15,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import javax.xml.namespace.QName;
 
@@ -31,12 +29,13 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * The device-host role: each hosted hub thing is a DPWS device with one hosted service (ThingService: GetStatus,
- * and a StateChanged event). Answers Probe and Resolve, announces with Hello and Bye, serves WS-Transfer Get
- * (device metadata), WS-MetadataExchange GetMetadata (WSDL), the GetStatus operation and WS-Eventing.
+ * and a StateChanged event). Keeps the hosted set in line with the things, announces with Hello and Bye, and serves
+ * every SOAP request to a device: verifies it, asks the policy whether the caller may, and answers WS-Transfer Get
+ * ({@link DeviceMetadata}), GetMetadata (WSDL), GetStatus, contributed services and WS-Eventing
+ * ({@link HostedEventing}). Probes and Resolves are answered by {@link ProbeAnswers}.
  */
 public final class DeviceHost {
 
@@ -51,8 +50,7 @@ public final class DeviceHost {
     public static final int APP_MAX_DELAY = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHost.class);
-    private static final int MAX_SUBSCRIPTIONS = 256;
-    // Anyone who can reach the endpoint (or send or spoof a Probe) can cause these: each reason once a minute.
+    // Anyone who can reach the endpoint can cause these: each reason once a minute.
     private final LogLimiter logs = new LogLimiter(Duration.ofMinutes(1), 1);
 
     /** One hosted thing; the uuid is derived from the hub name and the thing id, so it survives restarts. */
@@ -70,49 +68,12 @@ public final class DeviceHost {
         }
     }
 
-    /**
-     * A granted event subscription.
-     *
-     * @param subscriber who may manage it: the thing that signed the Subscribe, or else the address it came from
-     */
-    public record Subscription(String id, Hosted device, DpwsVersion version, URI notifyTo,
-            List<Element> referenceParameters, URI endTo, Set<String> actions, Instant expires,
-            Subscriber subscriber) {
-    }
-
-    /** The party that made a subscription: an authenticated thing, or (unauthenticated) a source address. */
-    public record Subscriber(java.util.Optional<ThingId> thing, InetAddress address) {
-        static Subscriber of(VerifiedRequest verified, InetSocketAddress peer) {
-            return new Subscriber(verified.sender(), peer.getAddress());
-        }
-
-        /** Whether a later request comes from the same party: the same signer, or the same address when unsigned. */
-        boolean matches(Subscriber other) {
-            if (thing.isPresent()) {
-                return thing.equals(other.thing);
-            }
-            return other.thing.isEmpty() && java.util.Arrays.equals(address.getAddress(), other.address.getAddress())
-                    && scope(address) == scope(other.address);
-        }
-
-        // The same link-local address on another link is another host.
-        private static int scope(InetAddress a) {
-            return a instanceof Inet6Address a6 && a6.isLinkLocalAddress() ? a6.getScopeId() : 0;
-        }
-
-        @Override
-        public String toString() {
-            return thing.map(ThingId::value).orElse(address.getHostAddress());
-        }
-    }
-
     private final DpwsStack stack;
     private final ThingSource things;
     private final String hubName;
     private final long instanceId = Instant.now().getEpochSecond();
     private final AtomicLong messageNumber = new AtomicLong();
     private final Map<ThingId, Hosted> hosted = new ConcurrentHashMap<>();
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final long metadataVersion = 1;
     private volatile HostedServices services = new HostedServices();
     // Announcements that could not be signed while the required WS-Security provider was missing: sent when it
@@ -120,12 +81,15 @@ public final class DeviceHost {
     private final Set<Hosted> helloPending = new java.util.LinkedHashSet<>();
     private final Set<String> byePending = new java.util.LinkedHashSet<>();
     private volatile HostLimits limits = HostLimits.defaults();
-    private volatile SourceBudget replyBudget = new SourceBudget(limits.discoveryRepliesPerMinute());
+    private final HostedEventing eventing;
+    private final ProbeAnswers answers;
 
     DeviceHost(DpwsStack stack, ThingSource things, String hubName) {
         this.stack = stack;
         this.things = things;
         this.hubName = hubName;
+        this.eventing = new HostedEventing(stack, () -> limits);
+        this.answers = new ProbeAnswers(this, stack, limits.discoveryRepliesPerMinute());
     }
 
     /** Uses the component's set of contributed services (kept across stack restarts). */
@@ -136,7 +100,7 @@ public final class DeviceHost {
     /** Sets what unauthenticated parties get: discovery replies per source, where events may be sent. */
     public void limits(HostLimits l) {
         this.limits = java.util.Objects.requireNonNull(l, "limits");
-        this.replyBudget = new SourceBudget(l.discoveryRepliesPerMinute());
+        answers.budget(l.discoveryRepliesPerMinute());
     }
 
     /** The contributed hosted services offered on a thing's device. */
@@ -148,8 +112,8 @@ public final class DeviceHost {
         return Map.copyOf(hosted);
     }
 
-    public List<Subscription> subscriptions() {
-        return List.copyOf(subscriptions.values());
+    public List<HostedEventing.Subscription> subscriptions() {
+        return eventing.subscriptions();
     }
 
     public Hosted deviceFor(ThingId thing) {
@@ -220,12 +184,7 @@ public final class DeviceHost {
     }
 
     private void withdraw(Hosted h, String reason) {
-        for (Subscription s : List.copyOf(subscriptions.values())) {
-            if (s.device().equals(h)) {
-                subscriptions.remove(s.id());
-                end(s, "wse:SourceShuttingDown", reason);
-            }
-        }
+        eventing.endAll(h, reason);
         // A device whose Hello never went out has nothing to withdraw.
         boolean announced = !helloPending.remove(h);
         if (announced && stack.security().missing(h.thing())) {
@@ -242,11 +201,11 @@ public final class DeviceHost {
         }
     }
 
-    private AppSequence nextSequence() {
+    AppSequence nextSequence() {
         return new AppSequence(instanceId, "", messageNumber.incrementAndGet());
     }
 
-    private DiscoveryMessage.Endpoint endpoint(DpwsVersion v, Hosted h, List<String> xaddrs) {
+    DiscoveryMessage.Endpoint endpoint(DpwsVersion v, Hosted h, List<String> xaddrs) {
         return new DiscoveryMessage.Endpoint(h.address(), List.of(new QName(v.dpws, "Device"), THING_DEVICE_TYPE),
                 List.of(), xaddrs, metadataVersion);
     }
@@ -294,130 +253,14 @@ public final class DeviceHost {
 
     // ---- discovery ----
 
-    /**
-     * Answers a Probe with one ProbeMatches per matching hosted thing: each fits a datagram however many things are
-     * hosted, and each signed one speaks for one device (a signature binds the device it announces). The source
-     * address pays for every reply from its budget; over budget it gets none. The replies are built, signed and
-     * sent by {@link DiscoveryReplies}, never on the thread that read the Probe.
-     */
     void onProbe(DiscoveryMessage probe, InetSocketAddress from, boolean multicast) {
-        if (!answerable(probe, from)) {
-            return;
-        }
-        DpwsVersion v = probe.soap.version;
-        InetAddress local = stack.localAddressFor(from.getAddress());
-        List<DiscoveryMessage.Endpoint> matches = new ArrayList<>();
-        for (Hosted h : hosted.values()) {
-            DiscoveryMessage.Endpoint e = endpoint(v, h, local == null ? List.of() : List.of(url(local,
-                    h.devicePath())));
-            if (matches(probe, e)) {
-                matches.add(e);
-            }
-        }
-        if (matches.isEmpty() || !withinBudget(from, matches.size(), "Probe")) {
-            return;
-        }
-        // The queued replies keep the MessageID they answer, not the parsed Probe.
-        String relatesTo = probe.soap.messageId();
-        List<Supplier<SoapMessage>> answer = new ArrayList<>();
-        for (DiscoveryMessage.Endpoint e : matches) {
-            answer.add(() -> DiscoveryMessage.probeMatches(v, relatesTo, List.of(e), nextSequence()));
-        }
-        queue(answer, from, multicast, "Probe");
-    }
-
-    /**
-     * The longest MessageID a Probe or Resolve may carry. Every reply repeats it as RelatesTo and must still fit a
-     * datagram: a longer one would cost a signature per reply for replies that are never sent.
-     */
-    static final int MAX_REQUEST_ID = 256;
-
-    private boolean answerable(DiscoveryMessage request, InetSocketAddress from) {
-        String id = request.soap.messageId();
-        if (id == null || id.length() <= MAX_REQUEST_ID) {
-            return true;
-        }
-        OptionalLong due = logs.admit("long id");
-        if (due.isPresent()) {
-            long held = due.getAsLong();
-            LOG.warn("DPWS: not answering a {} from {}: its MessageID is {} characters long, more than {}; {} more "
-                    + "refused since the last report", request.kind.element, from.getAddress().getHostAddress(),
-                    id.length(), MAX_REQUEST_ID, held);
-        }
-        return false;
-    }
-
-    private void queue(List<Supplier<SoapMessage>> answer, InetSocketAddress from, boolean multicast, String what) {
-        long delay = multicast ? ThreadLocalRandom.current().nextInt(APP_MAX_DELAY) : 0;
-        if (!stack.reply(answer, from, delay)) {
-            OptionalLong due = logs.admit("busy");
-            if (due.isPresent()) {
-                long held = due.getAsLong();
-                LOG.warn("DPWS: not answering a {} from {}: {} discovery replies already wait to be sent; {} more "
-                        + "refused since the last report", what, from.getAddress().getHostAddress(),
-                        DiscoveryReplies.MAX_PENDING, held);
-            }
-        }
-    }
-
-    private boolean withinBudget(InetSocketAddress from, int replies, String what) {
-        if (replyBudget.charge(from.getAddress(), replies)) {
-            return true;
-        }
-        OptionalLong due = logs.admit("over budget");
-        if (due.isPresent()) {
-            long held = due.getAsLong();
-            LOG.warn("DPWS: not answering a {} from {}: the source is over its budget of {} discovery replies a "
-                    + "minute (discoveryRepliesPerMinute); {} more refused since the last report", what,
-                    from.getAddress().getHostAddress(), limits.discoveryRepliesPerMinute(), held);
-        }
-        return false;
+        answers.onProbe(probe, from, multicast);
     }
 
     void onResolve(DiscoveryMessage resolve, InetSocketAddress from, boolean multicast) {
-        if (!answerable(resolve, from)) {
-            return;
-        }
-        DpwsVersion v = resolve.soap.version;
-        String wanted = resolve.endpoints.get(0).address();
-        InetAddress local = stack.localAddressFor(from.getAddress());
-        for (Hosted h : hosted.values()) {
-            if (h.address().equalsIgnoreCase(wanted) && local != null && withinBudget(from, 1, "Resolve")) {
-                DiscoveryMessage.Endpoint e = endpoint(v, h, List.of(url(local, h.devicePath())));
-                String relatesTo = resolve.soap.messageId();
-                queue(List.of(() -> DiscoveryMessage.resolveMatches(v, relatesTo, e, nextSequence())), from,
-                        multicast, "Resolve");
-            }
-        }
+        answers.onResolve(resolve, from, multicast);
     }
 
-    /** WS-Discovery type matching: every probed type is one of the device's; scopes by RFC 3986 prefix. */
-    static boolean matches(DiscoveryMessage probe, DiscoveryMessage.Endpoint e) {
-        if (!e.types().containsAll(probe.probeTypes)) {
-            return false;
-        }
-        if (probe.probeScopes.isEmpty()) {
-            return true;
-        }
-        String rule = probe.matchBy == null ? "" : probe.matchBy;
-        if (!rule.isEmpty() && !rule.endsWith("/rfc3986") && !rule.endsWith("/strcmp0")) {
-            return false;
-        }
-        boolean exact = rule.endsWith("/strcmp0");
-        for (String wanted : probe.probeScopes) {
-            boolean found = false;
-            for (String have : e.scopes()) {
-                if (exact ? have.equals(wanted) : have.equals(wanted) || have.startsWith(
-                        wanted.endsWith("/") ? wanted : wanted + "/")) {
-                    found = true;
-                }
-            }
-            if (!found) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     // ---- HTTP ----
 
@@ -468,7 +311,7 @@ public final class DeviceHost {
         }
         // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
         ThingId replyTo = verified.sender().orElse(h.thing());
-        Optional<String> denied = verified.sender().flatMap(caller -> authorize(caller, h, device, contributed, m));
+        Optional<String> denied = authorize(verified.sender(), h, device, contributed, m);
         if (denied.isPresent()) {
             OptionalLong due = logs.admit("not authorized");
             if (due.isPresent()) {
@@ -479,9 +322,10 @@ public final class DeviceHost {
         }
         SoapMessage response;
         try {
-            response = device ? deviceRequest(h, m) : contributed != null
-                    ? ContributedCall.call(contributed, h, m, verified, stack.currentRequestBase())
-                    : serviceRequest(h, m, Subscriber.of(verified, peer));
+            String base = stack.currentRequestBase();
+            response = device ? DeviceMetadata.get(h, m, base, services.on(h.thing())) : contributed != null
+                    ? ContributedCall.call(contributed, h, m, verified, base)
+                    : serviceRequest(h, m, HostedEventing.Subscriber.of(verified, peer));
         } catch (ContributedCall.Refused e) {
             OptionalLong due = logs.admit("contributed refused");
             if (due.isPresent()) {
@@ -513,21 +357,23 @@ public final class DeviceHost {
     public static final String STATE_PROPERTY = "dpws-state";
 
     /**
-     * Whether the security policy lets an authenticated caller do what the request asks of a hosted thing: reading
+     * Whether the security policy lets a caller do what the request asks of a hosted thing: reading
      * {@value #METADATA_PROPERTY} (Get, GetMetadata), reading {@value #STATE_PROPERTY} (GetStatus, event
-     * subscriptions), writing a contributed service's name (invoking it). A thing may always do all of it on itself;
-     * a service that authenticates itself decides for itself.
+     * subscriptions), writing a contributed service's name (invoking it). A thing may always read itself; every write
+     * is the policy's, a thing's own included, and an unauthenticated caller may write nothing. Reads by an
+     * unauthenticated caller are bounded by the inbound protection the policy requires (none lets them through); a
+     * service that authenticates itself decides for itself.
      *
      * @return why not, or empty when allowed
      */
-    private Optional<String> authorize(ThingId caller, Hosted h, boolean device,
+    private Optional<String> authorize(Optional<ThingId> caller, Hosted h, boolean device,
             org.trusthub.binding.dpws.spi.HostedService contributed, SoapMessage m) {
         String action = m.action();
         boolean allowed;
         String what;
         if (device || DpwsVersion.MEX_GET_METADATA.equals(action)) {
             what = "read " + METADATA_PROPERTY;
-            allowed = stack.security().mayRead(caller, h.thing(), METADATA_PROPERTY);
+            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), METADATA_PROPERTY);
         } else if (contributed != null) {
             if (contributed.authenticatesItself()) {
                 return Optional.empty();
@@ -536,10 +382,10 @@ public final class DeviceHost {
             allowed = stack.security().mayWrite(caller, h.thing(), contributed.name());
         } else {
             what = "read " + STATE_PROPERTY;
-            allowed = stack.security().mayRead(caller, h.thing(), STATE_PROPERTY);
+            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), STATE_PROPERTY);
         }
-        return allowed ? Optional.empty()
-                : Optional.of(caller + " may not " + what + " of " + h.thing() + " (security policy)");
+        return allowed ? Optional.empty() : Optional.of(caller.map(ThingId::value).orElse("an unauthenticated caller")
+                + " may not " + what + " of " + h.thing() + " (security policy)");
     }
 
     private static boolean hasSecurityHeader(SoapMessage m) {
@@ -574,69 +420,16 @@ public final class DeviceHost {
         return new HttpServer.Response(status, bytes);
     }
 
-    private SoapMessage deviceRequest(Hosted h, SoapMessage m) throws MalformedMessageException {
-        DpwsVersion v = m.version;
-        if (!DpwsVersion.WST_GET.equals(m.action())) {
-            throw new MalformedMessageException("the device endpoint answers WS-Transfer Get only, not "
-                    + Xml.printable(m.action()));
-        }
-        SoapMessage r = SoapMessage.create(v, DpwsVersion.WST_GET_RESPONSE, v.anonymous, m.messageId());
-        String p = SoapMessage.dpwsPrefix(v);
-        Element md = Xml.add(r.body, MEX, "mex:Metadata");
-        Element s = section(md, v.dpws + "/ThisModel");
-        Element model = Xml.add(s, v.dpws, p + ":ThisModel");
-        Xml.add(model, v.dpws, p + ":Manufacturer", "trusthub");
-        Xml.add(model, v.dpws, p + ":ModelName", "trusthub hosted thing");
-        s = section(md, v.dpws + "/ThisDevice");
-        Element dev = Xml.add(s, v.dpws, p + ":ThisDevice");
-        Xml.add(dev, v.dpws, p + ":FriendlyName", h.thing().value());
-        Xml.add(dev, v.dpws, p + ":FirmwareVersion", "1.0");
-        Xml.add(dev, v.dpws, p + ":SerialNumber", h.thing().value());
-        s = section(md, v.dpws + "/Relationship");
-        Element rel = Xml.add(s, v.dpws, p + ":Relationship");
-        rel.setAttribute("Type", v.dpws + "/host");
-        Element host = Xml.add(rel, v.dpws, p + ":Host");
-        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
-        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
-        Xml.add(host, v.dpws, p + ":Types", p + ":Device");
-        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
-        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
-        String serviceUrl = serviceUrlFor(h, m);
-        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
-        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + THING_PORT_TYPE.getLocalPart());
-        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", TH);
-        Xml.add(svc, v.dpws, p + ":ServiceId", SERVICE_ID);
-        for (org.trusthub.binding.dpws.spi.HostedService c : services.on(h.thing())) {
-            Element cs = Xml.add(rel, v.dpws, p + ":Hosted");
-            Element cepr = Xml.add(cs, v.wsa, "wsa:EndpointReference");
-            Xml.add(cepr, v.wsa, "wsa:Address", stack.currentRequestBase() + h.devicePath() + "/" + c.name());
-            Element ct = Xml.add(cs, v.dpws, p + ":Types", "cs:" + c.serviceType().getLocalPart());
-            ct.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:cs", c.serviceType().getNamespaceURI());
-            Xml.add(cs, v.dpws, p + ":ServiceId", org.trusthub.binding.dpws.spi.HostedService.SERVICE_ID_PREFIX
-                    + c.name());
-        }
-        return r;
-    }
 
-    // The hosted service's address uses the host and port the client reached the device at.
-    private String serviceUrlFor(Hosted h, SoapMessage m) {
-        return stack.currentRequestBase() + h.servicePath();
-    }
-
-    private static Element section(Element metadata, String dialect) {
-        Element s = Xml.add(metadata, MEX, "mex:MetadataSection");
-        s.setAttribute("Dialect", dialect);
-        return s;
-    }
-
-    private SoapMessage serviceRequest(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
+    private SoapMessage serviceRequest(Hosted h, SoapMessage m, HostedEventing.Subscriber from)
+            throws MalformedMessageException {
         DpwsVersion v = m.version;
         String action = m.action();
         if (DpwsVersion.MEX_GET_METADATA.equals(action)) {
             SoapMessage r = SoapMessage.create(v, DpwsVersion.MEX_GET_METADATA_RESPONSE, v.anonymous,
                     m.messageId());
             Element md = Xml.add(r.body, MEX, "mex:Metadata");
-            Element s = section(md, DpwsVersion.WSDL);
+            Element s = DeviceMetadata.section(md, DpwsVersion.WSDL);
             s.setAttribute("Identifier", TH);
             Wsdl.thingService(s, stack.currentRequestBase() + h.servicePath());
             return r;
@@ -649,138 +442,13 @@ public final class DeviceHost {
             return r;
         }
         if (Eventing.SUBSCRIBE.equals(action)) {
-            return subscribe(h, m, from);
+            return eventing.subscribe(h, m, from);
         }
         if (Eventing.RENEW.equals(action) || Eventing.GET_STATUS.equals(action)
                 || Eventing.UNSUBSCRIBE.equals(action)) {
-            return manage(h, m, from);
+            return eventing.manage(h, m, from);
         }
         throw new MalformedMessageException("no operation with action " + Xml.printable(action));
-    }
-
-    private SoapMessage subscribe(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
-        DpwsVersion v = m.version;
-        Element sub = Xml.child(m.body, Eventing.WSE, "Subscribe");
-        if (sub == null) {
-            throw new MalformedMessageException("Subscribe action without wse:Subscribe");
-        }
-        Element delivery = Xml.child(sub, Eventing.WSE, "Delivery");
-        if (delivery == null) {
-            throw new MalformedMessageException("wse:Subscribe without wse:Delivery");
-        }
-        String mode = delivery.hasAttribute("Mode") ? delivery.getAttribute("Mode") : Eventing.PUSH;
-        if (!Eventing.PUSH.equals(mode)) {
-            throw new MalformedMessageException("delivery mode " + Xml.printable(mode) + " is not supported");
-        }
-        Element notifyTo = Xml.child(delivery, Eventing.WSE, "NotifyTo");
-        URI notify = httpAddress(notifyTo == null ? null : Xml.childText(notifyTo, v.wsa, "Address"), "NotifyTo");
-        Element endToEpr = Xml.child(sub, Eventing.WSE, "EndTo");
-        URI endTo = endToEpr == null ? null : httpAddress(Xml.childText(endToEpr, v.wsa, "Address"), "EndTo");
-        // The host posts wherever these point: only back to the subscriber, unless the operator allowed more.
-        for (URI sink : endTo == null ? List.of(notify) : List.of(notify, endTo)) {
-            if (!limits.sinkAllowed(sink, from.address())) {
-                throw new Eventing.Refused("wse:EventSourceUnableToProcess", (sink == notify ? "NotifyTo" : "EndTo")
-                        + " names host " + Xml.printable(sink.getHost()) + ", not the subscriber's own address "
-                        + from.address().getHostAddress() + " (other hosts need the eventSinks setting)");
-            }
-        }
-        Set<String> actions = Set.of(STATE_CHANGED);
-        Element filter = Xml.child(sub, Eventing.WSE, "Filter");
-        if (filter != null) {
-            String dialect = filter.getAttribute("Dialect");
-            if (!dialect.equals(v.dpws + "/Action")) {
-                throw new MalformedMessageException("filter dialect " + Xml.printable(dialect) + " not supported");
-            }
-            actions = Set.copyOf(DiscoveryMessage.words(Xml.text(filter)));
-            if (actions.stream().noneMatch(a -> STATE_CHANGED.startsWith(a))) {
-                throw new MalformedMessageException("the filter matches no event of this service");
-            }
-        }
-        Instant now = Instant.now();
-        Duration d = Eventing.parseExpires(Xml.childText(sub, Eventing.WSE, "Expires"), now);
-        if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-            throw new MalformedMessageException("too many subscriptions on this host");
-        }
-        List<Element> refs = new ArrayList<>();
-        Element rp = notifyTo == null ? null : Xml.child(notifyTo, v.wsa, "ReferenceParameters");
-        for (Element e : Xml.children(rp, null, null)) {
-            refs.add(e);
-        }
-        String id = "urn:uuid:" + UUID.randomUUID();
-        subscriptions.put(id, new Subscription(id, h, v, notify, List.copyOf(refs), endTo, actions, now.plus(d),
-                from));
-        LOG.info("DPWS: {} subscribed {} to {} events of {} for {}", from, notify, actions.size(), h.thing(),
-                Eventing.format(d));
-        SoapMessage r = SoapMessage.create(v, Eventing.SUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
-        declareWse(r);
-        Element resp = Xml.add(r.body, Eventing.WSE, "wse:SubscribeResponse");
-        writeManager(resp, v, h, id);
-        Xml.add(resp, Eventing.WSE, "wse:Expires", Eventing.format(d));
-        return r;
-    }
-
-    private void writeManager(Element parent, DpwsVersion v, Hosted h, String id) {
-        Element mgr = Xml.add(parent, Eventing.WSE, "wse:SubscriptionManager");
-        Xml.add(mgr, v.wsa, "wsa:Address", stack.currentRequestBase() + h.servicePath());
-        Element rp = Xml.add(mgr, v.wsa, "wsa:ReferenceParameters");
-        Xml.add(rp, Eventing.WSE, "wse:Identifier", id);
-    }
-
-    private static void declareWse(SoapMessage r) {
-        r.doc.getDocumentElement().setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:wse", Eventing.WSE);
-    }
-
-    private SoapMessage manage(Hosted h, SoapMessage m, Subscriber from) throws MalformedMessageException {
-        DpwsVersion v = m.version;
-        String id = Xml.childText(m.header, Eventing.WSE, "Identifier");
-        Subscription s = id == null ? null : subscriptions.get(id);
-        if (s == null || !s.device().equals(h) || s.expires().isBefore(Instant.now())) {
-            throw new MalformedMessageException("unknown or expired subscription");
-        }
-        if (!s.subscriber().matches(from)) {
-            throw new Eventing.Refused("wse:InvalidMessage", "only the subscriber (" + (s.subscriber().thing()
-                    .isPresent() ? "the thing that signed the Subscribe" : "the address the Subscribe came from")
-                    + ") may renew, query or end this subscription");
-        }
-        String action = m.action();
-        if (Eventing.UNSUBSCRIBE.equals(action)) {
-            subscriptions.remove(id);
-            LOG.info("DPWS: {} unsubscribed from {}", s.notifyTo(), h.thing());
-            SoapMessage r = SoapMessage.create(v, Eventing.UNSUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
-            return r;
-        }
-        if (Eventing.RENEW.equals(action)) {
-            Element renew = Xml.child(m.body, Eventing.WSE, "Renew");
-            Instant now = Instant.now();
-            Duration d = Eventing.parseExpires(Xml.childText(renew, Eventing.WSE, "Expires"), now);
-            subscriptions.put(id, new Subscription(id, h, s.version(), s.notifyTo(), s.referenceParameters(),
-                    s.endTo(), s.actions(), now.plus(d), s.subscriber()));
-            SoapMessage r = SoapMessage.create(v, Eventing.RENEW_RESPONSE, v.anonymous, m.messageId());
-            declareWse(r);
-            Xml.add(Xml.add(r.body, Eventing.WSE, "wse:RenewResponse"), Eventing.WSE, "wse:Expires",
-                    Eventing.format(d));
-            return r;
-        }
-        SoapMessage r = SoapMessage.create(v, Eventing.GET_STATUS_RESPONSE, v.anonymous, m.messageId());
-        declareWse(r);
-        Xml.add(Xml.add(r.body, Eventing.WSE, "wse:GetStatusResponse"), Eventing.WSE, "wse:Expires",
-                Eventing.format(Duration.between(Instant.now(), s.expires())));
-        return r;
-    }
-
-    private static URI httpAddress(String text, String what) throws MalformedMessageException {
-        if (text == null) {
-            throw new MalformedMessageException("wse:" + what + " without an address");
-        }
-        try {
-            URI u = new URI(text);
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new MalformedMessageException(what + " is not an HTTP address: " + Xml.printable(text));
-            }
-            return u;
-        } catch (java.net.URISyntaxException e) {
-            throw new MalformedMessageException(what + " is not a URI: " + Xml.printable(text));
-        }
     }
 
     // ---- events ----
@@ -790,54 +458,9 @@ public final class DeviceHost {
      *
      * @return the deliveries under way, each completing with whether the sink took it
      */
-    public List<java.util.concurrent.CompletableFuture<Boolean>> stateChanged(ThingId thing, String state) {
-        List<java.util.concurrent.CompletableFuture<Boolean>> deliveries = new ArrayList<>();
+    public List<CompletableFuture<Boolean>> stateChanged(ThingId thing, String state) {
         Hosted h = hosted.get(thing);
-        if (h == null) {
-            return deliveries;
-        }
-        Instant now = Instant.now();
-        for (Subscription s : List.copyOf(subscriptions.values())) {
-            if (!s.device().equals(h)) {
-                continue;
-            }
-            if (s.expires().isBefore(now)) {
-                subscriptions.remove(s.id());
-                continue;
-            }
-            if (s.actions().stream().noneMatch(STATE_CHANGED::startsWith)) {
-                continue;
-            }
-            SoapMessage n = SoapMessage.create(s.version(), STATE_CHANGED, s.notifyTo().toString(), null);
-            for (Element ref : s.referenceParameters()) {
-                Node copy = n.doc.importNode(ref, true);
-                n.header.appendChild(copy);
-            }
-            Element st = Xml.add(n.body, TH, "th:StateChanged");
-            Xml.add(st, TH, "th:Thing", thing.value());
-            Xml.add(st, TH, "th:State", state);
-            deliveries.add(stack.deliver(n, s.notifyTo(), h.thing(), s.subscriber().thing().orElse(null),
-                    "notification to " + s.notifyTo()));
-        }
-        return deliveries;
-    }
-
-    private void end(Subscription s, String status, String reason) {
-        if (s.endTo() == null) {
-            return;
-        }
-        SoapMessage n = SoapMessage.create(s.version(), Eventing.SUBSCRIPTION_END, s.endTo().toString(), null);
-        declareWse(n);
-        Element end = Xml.add(n.body, Eventing.WSE, "wse:SubscriptionEnd");
-        Element mgr = Xml.add(end, Eventing.WSE, "wse:SubscriptionManager");
-        Xml.add(mgr, s.version().wsa, "wsa:Address", s.notifyTo().toString());
-        Element rp = Xml.add(mgr, s.version().wsa, "wsa:ReferenceParameters");
-        Xml.add(rp, Eventing.WSE, "wse:Identifier", s.id());
-        Xml.add(end, Eventing.WSE, "wse:Status", status);
-        Element r = Xml.add(end, Eventing.WSE, "wse:Reason", reason);
-        r.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", "en");
-        stack.deliver(n, s.endTo(), s.device().thing(), s.subscriber().thing().orElse(null),
-                "SubscriptionEnd to " + s.endTo());
+        return h == null ? new ArrayList<>() : eventing.stateChanged(h, state);
     }
 
     /**
@@ -845,17 +468,12 @@ public final class DeviceHost {
      * device when it is no longer hosted (Bye). Safe for a thing the host never saw.
      */
     public void release(ThingId thing) {
-        for (Subscription s : List.copyOf(subscriptions.values())) {
-            if (s.subscriber().thing().filter(thing::equals).isPresent() && subscriptions.remove(s.id(), s)) {
-                end(s, "wse:SourceCancelling", "the subscriber is no longer operational");
-            }
-        }
+        eventing.release(thing);
         refresh();
     }
 
     /** Drops expired subscriptions; called from time to time. */
     public void expire() {
-        Instant now = Instant.now();
-        subscriptions.values().removeIf(s -> s.expires().isBefore(now));
+        eventing.expire();
     }
 }

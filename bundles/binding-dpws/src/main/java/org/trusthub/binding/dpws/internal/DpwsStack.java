@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 
 /**
- * One DPWS node: the discovery sockets, the HTTP endpoint, the device host and the client, and the checks every
- * incoming message passes before either role sees it (size, hardened parsing, SOAP shape, duplicate copies,
- * discovery signature, AppSequence order). Plain Java so tests and benchmarks run it without OSGi.
+ * One DPWS node: the discovery sockets, the HTTP endpoint, the device host and the client; what reaches the
+ * discovery socket passes the {@link DiscoveryGate} and what reaches the HTTP endpoint the checks here (size,
+ * hardened parsing, SOAP shape, the interface it came in on) before either role sees it. Plain Java so tests and
+ * benchmarks run it without OSGi.
  */
 public final class DpwsStack implements AutoCloseable {
 
@@ -53,11 +53,10 @@ public final class DpwsStack implements AutoCloseable {
     private final MessageSecurity security;
     private final ScheduledExecutorService scheduler;
     private final SoapHttpClient http;
-    private final DuplicateFilter duplicates = new DuplicateFilter(512);
-    private final AppSequenceGuard sequences = new AppSequenceGuard();
     private final DeviceHost host;
     private final DiscoveryReplies replies;
     private final DpwsClient client;
+    private final DiscoveryGate gate;
     private final ThreadLocal<String> requestBase = new ThreadLocal<>();
     private UdpTransport udp;
     private HttpServer httpServer;
@@ -93,6 +92,7 @@ public final class DpwsStack implements AutoCloseable {
         this.host = new DeviceHost(this, things, config.hubName());
         this.replies = new DiscoveryReplies((m, to) -> sendDiscovery(m, to, 0), DiscoveryReplies.MAX_PENDING);
         this.client = new DpwsClient(this);
+        this.gate = new DiscoveryGate(this);
     }
 
     public synchronized void start() throws IOException {
@@ -291,153 +291,20 @@ public final class DpwsStack implements AutoCloseable {
     // ---- incoming ----
 
     void onDatagram(byte[] data, int length, InetSocketAddress from, boolean multicast) {
-        if (security.policyMissing()) {
-            security.refused(Optional.empty(), RefusalReason.NOT_OPERATIONAL);
-            securityMissing("dropped a discovery datagram", from);
-            return;
-        }
-        if (!config.interfaces().isEmpty() && localAddressFor(from.getAddress()) == null) {
-            // The socket is bound to the wildcard address to receive multicast; unicast from networks the
-            // operator did not name is not ours to answer.
-            LOG.debug("DPWS: ignored a datagram from {}, not on a configured interface", from);
-            return;
-        }
-        DiscoveryMessage m;
-        Optional<String> signer;
-        try {
-            SoapMessage soap = SoapMessage.read(Xml.parse(data, length, Xml.MAX_UDP), security.understoodHeaders());
-            if (soap.messageId() != null && duplicates.seen(soap.messageId())) {
-                return;
-            }
-            m = DiscoveryMessage.read(soap);
-            if (m == null) {
-                LOG.debug("DPWS: ignored a non-discovery datagram from {}", from);
-                return;
-            }
-            signer = security.verifyDiscovery(soap);
-            // Recorded only now, in the table of its kind: unsigned messages cannot push signed ones out.
-            if (soap.messageId() != null && !duplicates.firstTime(soap.messageId(), signer.isPresent())) {
-                return;
-            }
-            if (m.kind != DiscoveryMessage.Kind.PROBE && m.kind != DiscoveryMessage.Kind.RESOLVE) {
-                List<DiscoveryMessage.Endpoint> kept = new ArrayList<>();
-                for (DiscoveryMessage.Endpoint e : m.endpoints) {
-                    String refused = admit(m, e, signer);
-                    if (refused == null) {
-                        kept.add(e);
-                    } else {
-                        OptionalLong due = logs.admit("refused endpoint");
-                        if (due.isPresent()) {
-                            long held = due.getAsLong();
-                            LOG.warn("DPWS: dropped {} from {} for {}: {} ({} more dropped since the last report)",
-                                    m.kind.element, from, Xml.printable(e.address()), refused, held);
-                        }
-                    }
-                }
-                if (kept.isEmpty()) {
-                    return;
-                }
-                m = kept.size() == m.endpoints.size() ? m : m.withEndpoints(kept);
-            }
-        } catch (MalformedMessageException e) {
-            OptionalLong due = logs.admit("malformed");
-            if (due.isPresent()) {
-                long held = due.getAsLong();
-                LOG.warn("DPWS: dropped a datagram from {}: {} ({} more dropped since the last report)", from,
-                        e.getMessage(), held);
-            }
-            return;
-        } catch (SoapSecurityException e) {
-            OptionalLong due = logs.admit("bad signature");
-            if (due.isPresent()) {
-                long held = due.getAsLong();
-                LOG.warn("DPWS: dropped a discovery message from {}: bad signature ({}): {} ({} more dropped since "
-                        + "the last report)", from, e.faultCode(), e.getMessage(), held);
-            }
-            return;
-        }
-        if ((m.kind == DiscoveryMessage.Kind.PROBE || m.kind == DiscoveryMessage.Kind.RESOLVE)
-                && udp.unanswerable(from)) {
-            OptionalLong due = logs.admit("malformed");
-            if (due.isPresent()) {
-                long held = due.getAsLong();
-                LOG.warn("DPWS: not answering a {} from {}: replies would go to many hosts or none ({} more dropped "
-                        + "since the last report)", m.kind.element, from, held);
-            }
-            return;
-        }
-        switch (m.kind) {
-            case PROBE -> {
-                if (config.host()) {
-                    host.onProbe(m, from, multicast);
-                }
-            }
-            case RESOLVE -> {
-                if (config.host()) {
-                    host.onResolve(m, from, multicast);
-                }
-            }
-            default -> {
-                if (config.client() && !isOwn(m)) {
-                    client.onDiscovery(m, signer.orElse(null));
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether an announced endpoint (Hello, Bye, ProbeMatch, ResolveMatch) is acted on: null when it is, else why
-     * not. A signature speaks only for the signer's own device (or for anything when it is this hub's), a device
-     * whose policy signs is believed only when signed, and the message must be in its sender's AppSequence order.
-     */
-    private String admit(DiscoveryMessage m, DiscoveryMessage.Endpoint e, Optional<String> signer)
-            throws MalformedMessageException {
-        if (signer.isPresent() && !signer.get().equals(SoapSecurity.HUB_SIGNER)
-                && !signer.get().equals(thingOf(e.address()))) {
-            security.refused(Optional.empty(), RefusalReason.FORGED);
-            return "signed by " + Xml.printable(signer.get()) + ", which is not the announced device's thing "
-                    + Xml.printable(String.valueOf(thingOf(e.address())));
-        }
-        if (signer.isEmpty() && requiresSignature(e.address())) {
-            // A stripped compact signature (or none that could be checked, while no provider is registered): the
-            // policy requires the device's messages protected, so its unsigned ones are not believed.
-            security.refused(Optional.ofNullable(thingOf(e.address())).map(ThingId::of), RefusalReason.POLICY);
-            return "unsigned, and its policy requires signed messages";
-        }
-        // Ordered per device, not per spelling: "URN:UUID:AB.." and " urn:uuid:ab.." are the same thing's endpoint,
-        // so one signer cannot fill the signed table with variants of its own address.
-        String device = thingOf(e.address());
-        return sequences.accept((device != null ? device : e.address()) + " " + m.soap.version,
-                m.soap.appSequence(), signer.isPresent());
+        gate.onDatagram(data, length, from, multicast);
     }
 
     /** How many senders' AppSequence is held in the table that only signed messages write. */
     int signedSequences() {
-        return sequences.signedSenders();
+        return gate.signedSequences();
     }
 
-    private static String thingOf(String address) {
-        try {
-            return DiscoveredDevice.thingIdFor(address).value();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** Whether replies to a Probe or Resolve from this source would go to many hosts or none. */
+    boolean unanswerable(InetSocketAddress from) {
+        return udp.unanswerable(from);
     }
 
-    private boolean requiresSignature(String address) {
-        try {
-            return security.requiresSignature(DiscoveredDevice.thingIdFor(address));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private boolean isOwn(DiscoveryMessage m) {
-        return m.endpoints.stream().anyMatch(e -> host.hosted().values().stream()
-                .anyMatch(h -> h.address().equalsIgnoreCase(e.address())));
-    }
-
-    private void securityMissing(String what, InetSocketAddress from) {
+    void securityMissing(String what, InetSocketAddress from) {
         OptionalLong due = logs.admit("security missing");
         if (due.isPresent()) {
             long held = due.getAsLong();

@@ -168,29 +168,38 @@ public final class MessageSecurity {
     }
 
     /**
-     * Whether an authenticated caller may read a property of a thing: always its own, otherwise as the policy
-     * grants; nothing while no policy is registered. A refusal is counted.
+     * Whether an authenticated caller may read a property of a thing: always its own (the {@link SecurityPolicy}
+     * contract), otherwise as the policy grants; nothing while no policy is registered. A refusal is counted.
      */
     public boolean mayRead(ThingId caller, ThingId target, String property) {
-        return decide(caller, target, p -> p.mayRead(caller, target, property));
-    }
-
-    /** As {@link #mayRead}, for writing a property or invoking an operation. */
-    public boolean mayWrite(ThingId caller, ThingId target, String property) {
-        return decide(caller, target, p -> p.mayWrite(caller, target, property));
-    }
-
-    private boolean decide(ThingId caller, ThingId target, java.util.function.Predicate<SecurityPolicy> rule) {
         if (caller.equals(target)) {
             return true;
         }
+        return decide(Optional.of(caller), p -> p.mayRead(caller, target, property));
+    }
+
+    /**
+     * Whether a caller may write a property of a thing or invoke an operation on it. Every write is the policy's
+     * decision, a thing's writes to itself included (the policy grants those with a rule naming the thing as both
+     * caller and target). A caller that is not authenticated never may, whatever the rules say: a rule names things,
+     * and an unsigned request is nobody's. A refusal is counted as {@link RefusalReason#POLICY}.
+     */
+    public boolean mayWrite(Optional<ThingId> caller, ThingId target, String property) {
+        if (caller.isEmpty()) {
+            refused(caller, RefusalReason.POLICY);
+            return false;
+        }
+        return decide(caller, p -> p.mayWrite(caller.get(), target, property));
+    }
+
+    private boolean decide(Optional<ThingId> caller, java.util.function.Predicate<SecurityPolicy> rule) {
         SecurityPolicy p = policy.get();
         if (p == null) {
-            refused(Optional.of(caller), RefusalReason.NOT_OPERATIONAL);
+            refused(caller, RefusalReason.NOT_OPERATIONAL);
             return false;
         }
         if (!rule.test(p)) {
-            refused(Optional.of(caller), RefusalReason.POLICY);
+            refused(caller, RefusalReason.POLICY);
             return false;
         }
         return true;

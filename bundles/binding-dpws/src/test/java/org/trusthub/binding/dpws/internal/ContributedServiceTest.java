@@ -21,10 +21,14 @@ import javax.xml.namespace.QName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
+import org.trusthub.binding.dpws.spi.SoapSecurityException;
+import org.trusthub.binding.dpws.spi.VerifiedRequest;
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /** The whiteboard hook: a service contributed by "another bundle" is announced, described, invoked and withdrawn. */
@@ -39,6 +43,23 @@ class ContributedServiceTest {
     final Map<ThingId, String> states = new ConcurrentHashMap<>(Map.of(LAMP, "OPERATIONAL"));
     final HostedServices contributed = new HostedServices();
     final List<HostedRequest> seen = new CopyOnWriteArrayList<>();
+    final Policies hostPolicy = Policies.none();
+    final Policies.Refusals refusals = new Policies.Refusals();
+    /** Who the host takes a signed request to come from. */
+    volatile ThingId caller = ThingId.of("client-hub");
+    /** Verifies a marked request as signed by {@link #caller}; one without a wsse:Security header is unsigned. */
+    final SecuritySeamTest.MarkerSecurity hostSecurity = new SecuritySeamTest.MarkerSecurity("good") {
+        @Override
+        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+                throws SoapSecurityException {
+            Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
+            if (Xml.child(header, DpwsVersion.WSSE, "Security") == null) {
+                return VerifiedRequest.ANONYMOUS;
+            }
+            verify(envelope, hosted, required);
+            return Policies.signedBy(Optional.of(caller));
+        }
+    };
     DpwsStack hostStack;
     DpwsStack clientStack;
 
@@ -97,12 +118,13 @@ class ContributedServiceTest {
                 return Optional.ofNullable(states.get(thing));
             }
         };
-        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, Policies.plain());
+        hostStack = new DpwsStack(DpwsStack.Config.loopback("hub-a"), things, new MessageSecurity(() -> hostSecurity,
+                () -> hostPolicy, () -> refusals));
         hostStack.host().services(contributed);
         hostStack.start();
         DpwsStack.Config c = DpwsStack.Config.loopback("hub-b");
         clientStack = new DpwsStack(new DpwsStack.Config(c.interfaces(), 0, 0, true, false, true, false, "hub-b",
-                Duration.ofSeconds(5)), things, Policies.plain());
+                Duration.ofSeconds(5)), things, Policies.with(() -> new SecuritySeamTest.MarkerSecurity("good")));
         clientStack.start();
     }
 
@@ -144,7 +166,45 @@ class ContributedServiceTest {
         HostedRequest got = seen.get(0);
         assertEquals(LAMP, got.hostedThing());
         assertEquals(ECHO, got.action());
-        assertEquals(Optional.empty(), got.caller(), "an unsigned request has no authenticated caller");
+        assertEquals(Optional.of(ThingId.of("client-hub")), got.caller().map(a -> a.thing()));
+        assertEquals(List.of("write client-hub lamp-kitchen-1 echo"), hostPolicy.asked.stream()
+                .filter(a -> a.startsWith("write")).toList(), "invoking is a write the policy decides");
+    }
+
+    @Test
+    void anUnsignedCallIsRefusedAndCountedAsPolicyWhateverTheRules() throws Exception {
+        contributed.add(new Echo());
+        String base = "http://127.0.0.1:" + hostStack.httpPort() + hostStack.host().deviceFor(LAMP).devicePath();
+        String refused = post(base + "/echo", ECHO, "<e:Echo xmlns:e='" + NS + "'>hi</e:Echo>");
+        assertTrue(refused.contains("an unauthenticated caller may not write echo of lamp-kitchen-1 (security "
+                + "policy)"), refused);
+        assertTrue(seen.isEmpty(), "the service ran for an unauthenticated caller");
+        assertEquals(List.of("-/dpws/POLICY"), refusals.seen);
+        assertTrue(hostPolicy.grants, "refused although the policy grants every write");
+
+        String status = post(base + "/thing", DeviceHost.GET_STATUS, "<th:GetStatus xmlns:th='" + DeviceHost.TH
+                + "'/>");
+        assertTrue(status.contains("OPERATIONAL"), "an unsigned read the policy lets through still is: " + status);
+    }
+
+    @Test
+    void aThingWritingItselfIsThePolicysDecision() throws Exception {
+        contributed.add(new Echo());
+        caller = LAMP;
+        String address = discover();
+        String echo = clientStack.client().fetchMetadata(address).metadata().services().stream()
+                .filter(s -> s.types().contains(ECHO_TYPE)).findFirst().orElseThrow().address();
+        hostPolicy.grants = false;
+        IOException e = assertThrows(IOException.class, () -> clientStack.client().invoke(address, echo, ECHO,
+                payload("mine")));
+        assertTrue(e.getMessage().contains("lamp-kitchen-1 may not write echo of lamp-kitchen-1"), e.getMessage());
+        assertTrue(seen.isEmpty(), "the service ran for a write the policy does not grant");
+        assertTrue(hostPolicy.asked.contains("write lamp-kitchen-1 lamp-kitchen-1 echo"), hostPolicy.asked.toString());
+        assertEquals(List.of("lamp-kitchen-1/dpws/POLICY"), refusals.seen);
+
+        hostPolicy.grants = true;
+        assertEquals(ECHO_RESPONSE, clientStack.client().invoke(address, echo, ECHO, payload("mine")).action());
+        assertEquals(1, seen.size());
     }
 
     @Test

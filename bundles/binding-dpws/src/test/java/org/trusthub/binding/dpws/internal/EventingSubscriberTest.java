@@ -181,8 +181,8 @@ class EventingSubscriberTest {
         assertTrue(mapped.sinkAllowed(URI.create("http://10.9.9.9/a"), v4), "a mapped CIDR range was not applied");
         assertFalse(mapped.sinkAllowed(URI.create("http://10.8.9.9/a"), v4));
         assertThrows(IllegalArgumentException.class, () -> new HostLimits(10, List.of("::ffff:10.0.0.0/95")));
-        assertTrue(new DeviceHost.Subscriber(Optional.empty(), v4)
-                .matches(new DeviceHost.Subscriber(Optional.empty(), InetAddress.getByName("::ffff:192.0.2.5"))));
+        assertTrue(new HostedEventing.Subscriber(Optional.empty(), v4)
+                .matches(new HostedEventing.Subscriber(Optional.empty(), InetAddress.getByName("::ffff:192.0.2.5"))));
     }
 
     @Test
@@ -196,8 +196,8 @@ class EventingSubscriberTest {
         assertTrue(none.sinkAllowed(URI.create("http://[fe80::1%252]:81/a"), onTwo));
         assertFalse(none.sinkAllowed(URI.create("http://[fe80::1%3]:81/a"), onTwo),
                 "a subscriber on one link sent events to the same address on another");
-        assertFalse(new DeviceHost.Subscriber(Optional.empty(), onTwo)
-                .matches(new DeviceHost.Subscriber(Optional.empty(), onThree)),
+        assertFalse(new HostedEventing.Subscriber(Optional.empty(), onTwo)
+                .matches(new HostedEventing.Subscriber(Optional.empty(), onThree)),
                 "a host on another link managed the subscription");
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.testkit.Await;
 
 /** What a client of the SOAP endpoint can hold, and for how long: each limit of {@link HttpServer.Limits}. */
 class HttpServerTest {
@@ -221,11 +222,8 @@ class HttpServerTest {
     }
 
     // The server counts a connection when it accepts it; the client's connect() returns before that.
-    void awaitOpen(int n) throws InterruptedException {
-        for (int i = 0; i < 500 && server.openConnections() != n; i++) {
-            Thread.sleep(10);
-        }
-        assertEquals(n, server.openConnections());
+    void awaitOpen(int n) {
+        Await.until(n + " connections open", () -> server.openConnections() == n);
     }
 
     @Test

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.trusthub.testkit.Await;
 
 /**
  * A veth pair: the hub end stays in this (root) namespace, the peer end goes into a fresh network namespace where
@@ -54,7 +56,7 @@ final class NetnsPair implements AutoCloseable {
             p.ip("netns", "exec", p.netns, "ip", "link", "set", p.peerIf, "multicast", "on", "up");
             p.ip("netns", "exec", p.netns, "ip", "link", "set", "lo", "up");
             p.awaitLinkLocalAddress();
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
             p.close();
             throw e;
         }
@@ -66,17 +68,16 @@ final class NetnsPair implements AutoCloseable {
      * ends are up; a NetworkInterface read before that has no IPv6 address and an IPv6-only stack finds nothing to
      * open.
      */
-    private void awaitLinkLocalAddress() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+    private void awaitLinkLocalAddress() {
+        Await.until(hubIf + " to have an IPv6 link-local address", Duration.ofSeconds(10), this::hasLinkLocalAddress);
+    }
+
+    private boolean hasLinkLocalAddress() {
+        try {
             NetworkInterface nif = NetworkInterface.getByName(hubIf);
-            if (nif != null && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(hubIf + " has no IPv6 link-local address 10 s after it came up");
-            }
-            Thread.sleep(50);
+            return nif != null && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address);
+        } catch (SocketException e) {
+            return false;
         }
     }
 

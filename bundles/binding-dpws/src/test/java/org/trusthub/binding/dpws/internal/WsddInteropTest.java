@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.testkit.Await;
 
 /**
  * Interoperation with Debian's wsdd (WS-Discovery 2005 / DPWS 2006, written by others), over real IPv4 multicast
@@ -37,7 +36,6 @@ class WsddInteropTest {
     NetnsPair net;
     Process wsdd;
     final List<String> wsddLog = new CopyOnWriteArrayList<>();
-    final BlockingQueue<String> wsddLines = new LinkedBlockingQueue<>();
     DpwsStack stack;
 
     @BeforeEach
@@ -79,7 +77,6 @@ class WsddInteropTest {
                     StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
                     wsddLog.add(l);
-                    wsddLines.add(l);
                 }
             } catch (java.io.IOException e) {
                 // process ended
@@ -89,20 +86,15 @@ class WsddInteropTest {
         t.start();
     }
 
-    String awaitWsdd(String fragment, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        for (String l : wsddLog) {
-            if (l.contains(fragment)) {
-                return l;
-            }
+    /** The first line wsdd logged that holds {@code fragment}; fails with wsdd's log when none does in time. */
+    String awaitWsdd(String fragment, Duration wait) throws Exception {
+        try {
+            return Await.until("wsdd to log '" + fragment + "'", wait,
+                    () -> wsddLog.stream().filter(l -> l.contains(fragment)).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; wsdd log:\n" + String.join("\n", wsddLog), e);
         }
-        while (System.nanoTime() < deadline) {
-            String l = wsddLines.poll(200, TimeUnit.MILLISECONDS);
-            if (l != null && l.contains(fragment)) {
-                return l;
-            }
-        }
-        return null;
     }
 
     DpwsStack hub(boolean client, boolean host) throws Exception {
@@ -143,7 +135,6 @@ class WsddInteropTest {
         assertNotNull(awaitWsdd("joined multicast group", Duration.ofSeconds(10)), String.join("\n", wsddLog));
         // wsdd's own start-up probe (up to 3 s in) must not be what finds the hub: wait it out, then start the hub.
         Thread.sleep(4000);
-        wsddLines.clear();
         stack = hub(false, true);
         String address = stack.host().deviceFor(LAMP).address();
         assertNotNull(awaitWsdd("Hello from " + address, Duration.ofSeconds(10)),
@@ -162,7 +153,6 @@ class WsddInteropTest {
                     StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
                     wsddLog.add(l);
-                    wsddLines.add(l);
                 }
             } catch (java.io.IOException e) {
                 // process ended
@@ -190,13 +180,12 @@ class WsddInteropTest {
         stack = hub(true, false);
         startWsdd("-n", "interophost", "-w", "TESTGROUP");
         assertNotNull(awaitWsdd("joined multicast group", Duration.ofSeconds(10)), String.join("\n", wsddLog));
-        Thread.sleep(1000);
         // Multicast Probe for wsdp:Device (2006) and dpws:Device (2009); wsdd answers the first without XAddrs.
-        List<DiscoveryMessage.Endpoint> found = stack.client().probe(List.of(), null, Duration.ofSeconds(3));
-        DiscoveryMessage.Endpoint wsddHost = found.stream()
-                .filter(e -> e.types().contains(new QName(DpwsVersion.DPWS_2006.dpws, "Device"))).findFirst()
-                .orElse(null);
-        assertNotNull(wsddHost, "probe found " + found + "; wsdd log:\n" + String.join("\n", wsddLog));
+        // Probed again until wsdd, which has just joined the group, answers.
+        DiscoveryMessage.Endpoint wsddHost = Await.until("wsdd to answer a Probe", Duration.ofSeconds(15),
+                () -> stack.client().probe(List.of(), null, Duration.ofSeconds(3)).stream()
+                        .filter(e -> e.types().contains(new QName(DpwsVersion.DPWS_2006.dpws, "Device")))
+                        .findFirst().orElse(null), java.util.Objects::nonNull);
         assertTrue(wsddHost.types().contains(new QName("http://schemas.microsoft.com/windows/pub/2005/07",
                 "Computer")));
         assertEquals(DpwsVersion.DPWS_2006, stack.client().device(wsddHost.address()).orElseThrow().version());
@@ -217,12 +206,8 @@ class WsddInteropTest {
     void theHubLearnsOfAWsddHostFromItsMulticastHello() throws Exception {
         stack = hub(true, false);
         startWsdd("-n", "hellohost");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (stack.client().devices().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        DiscoveredDevice d = stack.client().devices().stream().findFirst().orElse(null);
-        assertNotNull(d, "no Hello arrived; wsdd log:\n" + String.join("\n", wsddLog));
+        DiscoveredDevice d = Await.until("wsdd's Hello", Duration.ofSeconds(10),
+                () -> stack.client().devices().stream().findFirst().orElse(null), java.util.Objects::nonNull);
         assertTrue(d.xaddrs().get(0).startsWith("http://" + net.peerAddress + ":5357/"), d.xaddrs().toString());
         assertEquals("WSD Device hellohost", stack.client().fetchMetadata(d.address()).metadata().friendlyName());
     }

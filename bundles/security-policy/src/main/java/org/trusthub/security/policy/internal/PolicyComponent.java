@@ -135,37 +135,63 @@ public class PolicyComponent implements SecurityPolicy {
     }
 
     /**
-     * Adds one rule to the stored rules and puts the result in force. Refuses a bad rule, or stored rules that do not
-     * parse, with the reason and no change.
-     *
-     * @return whether the rule was new
+     * A change the console asked for that would lower protection requirements in force, refused without
+     * {@code force}; nothing changed.
      */
-    public synchronized boolean add(String rule) throws IOException {
+    public static final class Lowers extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Lowers(List<String> lowered) {
+            super("refused: this lowers " + lowered.size() + " protection requirement(s): " + String.join("; ",
+                    lowered) + "; give --force to apply it");
+        }
+    }
+
+    /**
+     * What a console change did.
+     *
+     * @param changed whether the stored rules changed
+     * @param lowered the protection requirements it lowered, as {@link RuleTable#lowered} writes them
+     */
+    public record Change(boolean changed, List<String> lowered) {
+    }
+
+    /**
+     * Adds one rule to the stored rules and puts the result in force. Refuses a bad rule, or stored rules that do not
+     * parse, with the reason and no change; refuses one that lowers a protection requirement in force unless
+     * {@code force}.
+     */
+    public synchronized Change add(String rule, boolean force) throws IOException {
         String canonical = RuleTable.canonical(rule);
         Configuration c = configAdmin.getConfiguration(PID, null);
         Dictionary<String, Object> props = properties(c);
         RuleTable stored = stored(props);
         RuleTable next = stored.with(canonical);
         if (next == stored) {
-            return false;
+            return new Change(false, List.of());
         }
-        store(c, props, next);
-        return true;
+        return store(c, props, next, force);
     }
 
-    /** Removes one rule (in any spelling that reads the same) from the stored rules; refuses one not there. */
-    public synchronized void remove(String rule) throws IOException {
+    /**
+     * Removes one rule (in any spelling that reads the same) from the stored rules; refuses one not there, and one
+     * whose removal lowers a protection requirement in force unless {@code force}.
+     */
+    public synchronized Change remove(String rule, boolean force) throws IOException {
         String canonical = RuleTable.canonical(rule);
         Configuration c = configAdmin.getConfiguration(PID, null);
         Dictionary<String, Object> props = properties(c);
-        store(c, props, stored(props).without(canonical));
+        return store(c, props, stored(props).without(canonical), force);
     }
 
-    /** Replaces every stored rule; refuses the whole list, naming the first bad rule, with no change. */
-    public synchronized void set(List<String> rules) throws IOException {
+    /**
+     * Replaces every stored rule; refuses the whole list, naming the first bad rule, with no change; refuses a list
+     * that lowers a protection requirement in force unless {@code force}.
+     */
+    public synchronized Change set(List<String> rules, boolean force) throws IOException {
         RuleTable next = RuleTable.parse(rules);
         Configuration c = configAdmin.getConfiguration(PID, null);
-        store(c, properties(c), next);
+        return store(c, properties(c), next, force);
     }
 
     private static Dictionary<String, Object> properties(Configuration c) {
@@ -182,7 +208,12 @@ public class PolicyComponent implements SecurityPolicy {
         }
     }
 
-    private void store(Configuration c, Dictionary<String, Object> props, RuleTable next) throws IOException {
+    private Change store(Configuration c, Dictionary<String, Object> props, RuleTable next, boolean force)
+            throws IOException {
+        List<String> lowered = table.lowered(next, members());
+        if (!lowered.isEmpty() && !force) {
+            throw new Lowers(lowered);
+        }
         // One string: a Karaf .cfg file holds it as written and reads it back the same.
         props.put(RULES, next.toString());
         c.update(props);
@@ -190,6 +221,10 @@ public class PolicyComponent implements SecurityPolicy {
         // In force now, read back from Config Admin as every callback does (which may come later and then changes
         // nothing).
         apply();
+        if (!lowered.isEmpty()) {
+            LOG.warn("Security policy: protection lowered from the console (--force): {}", String.join("; ", lowered));
+        }
+        return new Change(true, lowered);
     }
 
     /** The rules of a configured value: one per line or ';'-separated, in any form Config Admin delivers. */

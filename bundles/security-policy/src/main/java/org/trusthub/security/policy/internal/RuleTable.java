@@ -144,6 +144,66 @@ public final class RuleTable {
         return required;
     }
 
+    /**
+     * The protection required of what a rule subject names, as the rules that name exactly that subject or {@code *}
+     * decide it: for a thing id what {@link #required(ThingId, String, boolean, Function)} says, for a group or
+     * {@code *} what a thing in no other rule is held to.
+     */
+    Protection required(Subject subject, String protocol, boolean inbound, Function<String, Set<ThingId>> members) {
+        if (subject.kind() == Subject.Kind.THING) {
+            return required(ThingId.of(subject.text()), protocol, inbound, members);
+        }
+        if (refused) {
+            return STRONGEST;
+        }
+        int best = -1;
+        Protection required = Protection.NONE;
+        for (Rule r : rules) {
+            if (r instanceof Rule.Protect p && p.direction().covers(inbound)
+                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))
+                    && (p.subject().equals(subject) || p.subject().kind() == Subject.Kind.ANY)) {
+                int rank = rank(p);
+                if (rank > best) {
+                    best = rank;
+                    required = p.protection();
+                } else if (rank == best) {
+                    required = join(required, p.protection());
+                }
+            }
+        }
+        return required;
+    }
+
+    /**
+     * The protection requirements {@code next} lowers against this table, one line each: {@code SUBJECT PROTOCOL
+     * in|out: FROM -> TO}, for every subject either table's {@code protect} rules name (and {@code *}), every
+     * protocol and both directions. Nothing is lowered from {@link #REFUSED}: its requirement stood for no rule.
+     */
+    public List<String> lowered(RuleTable next, Function<String, Set<ThingId>> members) {
+        if (refused) {
+            return List.of();
+        }
+        Set<Subject> subjects = new LinkedHashSet<>();
+        subjects.add(Subject.parse(Rule.ANY));
+        for (RuleTable t : List.of(this, next)) {
+            t.rules.stream().filter(Rule.Protect.class::isInstance).map(r -> ((Rule.Protect) r).subject())
+                    .forEach(subjects::add);
+        }
+        List<String> lowered = new ArrayList<>();
+        for (Subject s : subjects) {
+            for (String protocol : Rule.PROTOCOLS) {
+                for (boolean inbound : new boolean[] {true, false}) {
+                    Protection from = required(s, protocol, inbound, members);
+                    Protection to = next.required(s, protocol, inbound, members);
+                    if (!to.satisfies(from)) {
+                        lowered.add(s + " " + protocol + " " + (inbound ? "in" : "out") + ": " + from + " -> " + to);
+                    }
+                }
+            }
+        }
+        return lowered;
+    }
+
     private static int rank(Rule.Protect p) {
         return p.subject().kind().ordinal() * 2 + (p.protocol().equals(Rule.ANY) ? 0 : 1);
     }

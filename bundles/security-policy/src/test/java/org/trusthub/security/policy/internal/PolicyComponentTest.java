@@ -96,18 +96,19 @@ class PolicyComponentTest {
     @Test
     void addRemoveAndSetWriteConfigAdminAndTakeEffectAtOnce() throws Exception {
         PolicyComponent p = config.activate();
-        assertTrue(p.add("protect  lamp-1 coap in CONFIDENTIALITY"));
-        assertFalse(p.add("protect lamp-1 coap in confidentiality"), "already there");
-        assertTrue(p.add("read sensor-1 lamp-1 on"));
+        assertTrue(p.add("protect  lamp-1 coap in CONFIDENTIALITY", false).changed());
+        assertFalse(p.add("protect lamp-1 coap in confidentiality", false).changed(), "already there");
+        assertTrue(p.add("read sensor-1 lamp-1 on", false).changed());
         assertEquals("protect lamp-1 coap in confidentiality; read sensor-1 lamp-1 on", config.storedRules());
         assertEquals(Protection.confidentiality(), p.inbound(LAMP, "coap"));
 
-        p.remove("protect lamp-1 coap in confidentiality");
+        assertEquals(List.of("lamp-1 coap in: confidentiality -> none"),
+                p.remove("protect lamp-1 coap in confidentiality", true).lowered());
         assertEquals("read sensor-1 lamp-1 on", config.storedRules());
         assertEquals(Protection.NONE, p.inbound(LAMP, "coap"));
-        assertThrows(IllegalArgumentException.class, () -> p.remove("pair a b"));
+        assertThrows(IllegalArgumentException.class, () -> p.remove("pair a b", false));
 
-        p.set(List.of("pair lamp-1 sensor-1", "pair sensor-1 lamp-1"));
+        p.set(List.of("pair lamp-1 sensor-1", "pair sensor-1 lamp-1"), false);
         assertEquals(List.of("pair lamp-1 sensor-1", "pair sensor-1 lamp-1"), p.table().rules());
         assertFalse(p.mayRead(SENSOR, LAMP, "on"));
     }
@@ -115,8 +116,8 @@ class PolicyComponentTest {
     @Test
     void aLateCallbackDoesNotBringBackARemovedRule() throws Exception {
         PolicyComponent p = config.activate();
-        p.add("pair lamp-1 sensor-1");
-        p.remove("pair lamp-1 sensor-1");
+        p.add("pair lamp-1 sensor-1", false);
+        p.remove("pair lamp-1 sensor-1", false);
         assertEquals(2, config.deliver());
         assertFalse(p.mayPair(LAMP, SENSOR));
         assertEquals(List.of(), p.table().rules());
@@ -124,7 +125,7 @@ class PolicyComponentTest {
 
     @Test
     void theRulesSurviveARestart() throws Exception {
-        config.activate().add("write sensor-1 lamp-1 on");
+        config.activate().add("write sensor-1 lamp-1 on", false);
         PolicyComponent restarted = new ConfigAdminStub(config.stored).activate();
         assertTrue(restarted.mayWrite(SENSOR, LAMP, "on"));
     }
@@ -193,14 +194,14 @@ class PolicyComponentTest {
     @Test
     void theConsoleRefusesABadRuleWithNoChange() throws Exception {
         PolicyComponent p = config.activate();
-        p.add("pair lamp-1 sensor-1");
+        p.add("pair lamp-1 sensor-1", false);
         int updates = config.updates;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair lamp-1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair lamp-1", false));
         assertEquals("rule 'pair lamp-1': 2 fields, exactly 3 wanted: write pair THING PEER", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> p.set(List.of("read * * *", "write * * on\nread * * *")));
+                () -> p.set(List.of("read * * *", "write * * on\nread * * *"), false));
         assertTrue(e.getMessage().startsWith("rule 2 ('write * * on?read * * *'): field 4: character 3 is not"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> p.remove("protect * coap in nothing"));
+        assertThrows(IllegalArgumentException.class, () -> p.remove("protect * coap in nothing", false));
         assertEquals(updates, config.updates);
         assertEquals(List.of("pair lamp-1 sensor-1"), p.table().rules());
     }
@@ -209,7 +210,7 @@ class PolicyComponentTest {
     void theConsoleRefusesToEditStoredRulesThatAreRefused() {
         PolicyComponent p = config.activate();
         config.file("pair a");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair a b"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.add("pair a b", false));
         assertTrue(e.getMessage().startsWith("the stored rules are refused (rule 1 ('pair a')"), e.getMessage());
         assertEquals("pair a", config.storedRules());
     }

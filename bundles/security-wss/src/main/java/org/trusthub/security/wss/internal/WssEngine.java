@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,10 +23,8 @@ import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.common.util.KeyUtils;
 import org.apache.wss4j.dom.WSConstants;
-import org.apache.wss4j.dom.WSDataRef;
 import org.apache.wss4j.dom.engine.WSSConfig;
 import org.apache.wss4j.dom.engine.WSSecurityEngine;
-import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
 import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.message.WSSecEncrypt;
@@ -52,7 +49,8 @@ import org.w3c.dom.Node;
 /**
  * WS-Security on one SOAP 1.2 envelope with WSS4J (DOM): applies a policy to outgoing messages and checks incoming
  * ones against it. Beyond what WSS4J checks it makes sure that what is signed is what the receiver will act on (the
- * real Body, every header block, the Timestamp: signature wrapping), that the policy is met (no downgrade), that ids
+ * real Body, every header block, the Timestamp: signature wrapping), that the policy is met (no downgrade; both
+ * checked by {@link ResultChecks}), that ids
  * are unique, and that no message of an authenticated sender is accepted twice (its Timestamp and UsernameToken
  * nonce go to a {@link ReplayWindow}, after every other check passed). Thread safe.
  */
@@ -79,6 +77,7 @@ final class WssEngine {
     private final Clock clock;
     private final ReplayWindow replays;
     private final Outgoing outgoing;
+    private final ResultChecks checks;
 
     /**
      * How outgoing messages are made: algorithms and the user name of UsernameTokens. The hub always uses
@@ -103,6 +102,7 @@ final class WssEngine {
         this.clock = clock;
         this.outgoing = outgoing;
         this.replays = new ReplayWindow(clock, replayEntriesPerSender);
+        this.checks = new ResultChecks(credentials, clock);
         this.config = WSSConfig.getNewInstance();
         config.setCurrentTime(clock::instant);
         // No SAML, no derived keys, no secure conversation: such tokens are refused, never half-processed.
@@ -250,11 +250,11 @@ final class WssEngine {
         if (results == null) {
             throw new WsSecurityException(Fault.INVALID_SECURITY, "the security header is empty");
         }
-        Timestamp timestamp = checkTimestamp(results, policy);
-        Optional<UsernameToken> token = checkUsernameToken(results, policy, expectedSender);
+        Timestamp timestamp = checks.timestamp(results, policy);
+        Optional<UsernameToken> token = checks.usernameToken(results, policy, expectedSender);
         Optional<String> username = token.map(UsernameToken::getName);
-        Signed signed = checkSignature(results, envelope, policy, expectedSender);
-        boolean encrypted = checkEncryption(results, envelope, policy);
+        ResultChecks.Signed signed = checks.signature(results, envelope, policy, expectedSender);
+        boolean encrypted = checks.encryption(results, envelope, policy);
         if (username.isPresent() && signed.signer().isPresent() && !username.get().equals(
                 signed.signer().get().value())) {
             throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
@@ -291,7 +291,7 @@ final class WssEngine {
     private void recordSeen(ThingId sender, Timestamp timestamp, Optional<UsernameToken> token, WssPolicy policy)
             throws WsSecurityException {
         Instant created = timestamp.getCreated();
-        Instant until = lastAccepted(created, timestamp.getExpires(), policy);
+        Instant until = ResultChecks.lastAccepted(created, timestamp.getExpires(), policy);
         List<String> identifiers = new ArrayList<>(2);
         identifiers.add("ts|" + timestamp.getCreated() + "|" + timestamp.getExpires() + "|" + timestamp.getID());
         if (token.isPresent()) {
@@ -317,12 +317,6 @@ final class WssEngine {
         }
     }
 
-    /** The last instant a message with this Timestamp is accepted: the end of its freshness window. */
-    private static Instant lastAccepted(Instant created, Instant expires, WssPolicy policy) {
-        Instant byAge = created.plus(policy.timestampTtl());
-        return byAge.isBefore(expires) ? byAge : expires;
-    }
-
     private RequestData requestData(WssPolicy policy) {
         RequestData data = new RequestData();
         data.setWssConfig(config);
@@ -344,158 +338,6 @@ final class WssEngine {
         data.setAllowRSA15KeyTransportAlgorithm(false);
         data.setRequireSignedEncryptedDataElements(false);
         return data;
-    }
-
-    private Timestamp checkTimestamp(WSHandlerResult results, WssPolicy policy) throws WsSecurityException {
-        List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.TS, List.of());
-        if (found.size() != 1) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY,
-                    found.isEmpty() ? "the security header has no Timestamp" : "the security header has "
-                            + found.size() + " Timestamps");
-        }
-        Timestamp timestamp = (Timestamp) found.get(0).get(WSSecurityEngineResult.TAG_TIMESTAMP);
-        Instant created = timestamp.getCreated();
-        Instant expires = timestamp.getExpires();
-        if (created == null || expires == null) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "the Timestamp lacks Created or Expires");
-        }
-        if (Duration.between(created, expires).compareTo(policy.timestampTtl().plus(CLOCK_SKEW)) > 0) {
-            throw new WsSecurityException(Fault.MESSAGE_EXPIRED,
-                    "the Timestamp claims a validity longer than the policy allows");
-        }
-        // WSS4J checked freshness too; this is the window against this engine's clock that the replay window keeps.
-        Instant now = clock.instant();
-        if (created.isAfter(now.plus(CLOCK_SKEW)) || now.isAfter(lastAccepted(created, expires, policy))) {
-            throw new WsSecurityException(Fault.MESSAGE_EXPIRED, "the message is stale or from the future");
-        }
-        return timestamp;
-    }
-
-    private Optional<UsernameToken> checkUsernameToken(WSHandlerResult results, WssPolicy policy,
-            Optional<ThingId> sender) throws WsSecurityException {
-        List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.UT, List.of());
-        if (found.size() > 1) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "more than one UsernameToken");
-        }
-        if (found.isEmpty()) {
-            if (policy.usernameToken()) {
-                throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
-                        "no UsernameToken, but the policy requires one");
-            }
-            return Optional.empty();
-        }
-        UsernameToken token = (UsernameToken) found.get(0).get(WSSecurityEngineResult.TAG_USERNAME_TOKEN);
-        String name = token.getName();
-        if (sender.isPresent() && !sender.get().value().equals(name)) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
-                    "the UsernameToken does not name the expected sender");
-        }
-        if (token.getNonce() == null || token.getCreatedDate() == null) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "the UsernameToken lacks a Nonce or Created");
-        }
-        return Optional.of(token);
-    }
-
-    private record Signed(Optional<ThingId> signer, Optional<X509Certificate> certificate) {
-    }
-
-    private Signed checkSignature(WSHandlerResult results, Envelope envelope, WssPolicy policy,
-            Optional<ThingId> sender) throws WsSecurityException {
-        List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.SIGN, List.of());
-        if (found.size() > 1) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, "more than one signature");
-        }
-        if (found.isEmpty()) {
-            if (policy.sign()) {
-                throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
-                        "the message is not signed, but the policy requires a signature");
-            }
-            return new Signed(Optional.empty(), Optional.empty());
-        }
-        WSSecurityEngineResult result = found.get(0);
-        String method = (String) result.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
-        String c14n = (String) result.get(WSSecurityEngineResult.TAG_CANONICALIZATION_METHOD);
-        if (!Algorithms.SIGNATURES.contains(method) || !Algorithms.C14NS.contains(c14n)) {
-            throw new WsSecurityException(Fault.UNSUPPORTED_ALGORITHM, "signature algorithm not allowed");
-        }
-        X509Certificate certificate = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-        if (certificate == null) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION, "the signature names no certificate");
-        }
-        ThingId signer = credentials.thingOf(certificate).orElseThrow(() -> new WsSecurityException(
-                Fault.FAILED_AUTHENTICATION, "the signing certificate is not trusted"));
-        if (sender.isPresent() && !sender.get().equals(signer)) {
-            throw new WsSecurityException(Fault.FAILED_AUTHENTICATION,
-                    "signed by " + signer + ", not by the expected sender " + sender.get());
-        }
-        @SuppressWarnings("unchecked")
-        List<WSDataRef> refs = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
-        Set<Element> covered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (WSDataRef ref : refs == null ? List.<WSDataRef>of() : refs) {
-            if (!Algorithms.DIGESTS.contains(ref.getDigestAlgorithm())) {
-                throw new WsSecurityException(Fault.UNSUPPORTED_ALGORITHM, "digest algorithm not allowed");
-            }
-            if (ref.getProtectedElement() != null) {
-                covered.add(ref.getProtectedElement());
-            }
-        }
-        // What is acted on must be what was signed: the Body in place, every header block, Timestamp, token.
-        requireCovered(covered, envelope.body(), "the SOAP Body");
-        for (Element block : envelope.headerBlocks()) {
-            requireCovered(covered, block, "header " + block.getLocalName());
-        }
-        Element security = envelope.security().orElseThrow();
-        for (Element child : Envelope.children(security)) {
-            if (WSU_NS.equals(child.getNamespaceURI()) && "Timestamp".equals(child.getLocalName())
-                    || WSSE_NS.equals(child.getNamespaceURI()) && "UsernameToken".equals(child.getLocalName())) {
-                requireCovered(covered, child, child.getLocalName());
-            }
-        }
-        // No replay check of the signature value: the Timestamp is covered, so a replayed signature brings its
-        // Timestamp along, which the replay window refuses (and ECDSA values are malleable, Timestamps are not).
-        return new Signed(Optional.of(signer), Optional.of(certificate));
-    }
-
-    private static void requireCovered(Set<Element> covered, Element element, String what)
-            throws WsSecurityException {
-        if (!covered.contains(element)) {
-            throw new WsSecurityException(Fault.FAILED_CHECK, what + " is not covered by the signature");
-        }
-    }
-
-    private boolean checkEncryption(WSHandlerResult results, Envelope envelope, WssPolicy policy)
-            throws WsSecurityException {
-        boolean bodyDecrypted = false;
-        List<WSSecurityEngineResult> found = results.getActionResults().getOrDefault(WSConstants.ENCR, List.of());
-        for (WSSecurityEngineResult result : found) {
-            @SuppressWarnings("unchecked")
-            List<WSDataRef> refs = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
-            for (WSDataRef ref : refs == null ? List.<WSDataRef>of() : refs) {
-                if (!Algorithms.ENCRYPTIONS.contains(ref.getAlgorithm())) {
-                    throw new WsSecurityException(Fault.UNSUPPORTED_ALGORITHM, "encryption algorithm not allowed");
-                }
-                if (ref.getProtectedElement() == envelope.body() && ref.isContent()) {
-                    bodyDecrypted = true;
-                }
-            }
-        }
-        if (containsEncryptedData(envelope.body())) {
-            throw new WsSecurityException(Fault.FAILED_CHECK, "the Body holds encrypted data that was not decrypted");
-        }
-        if (policy.encrypt() && !bodyDecrypted) {
-            throw new WsSecurityException(Fault.INVALID_SECURITY, RefusalReason.POLICY,
-                    "the Body is not encrypted, but the policy requires encryption");
-        }
-        return bodyDecrypted;
-    }
-
-    private static boolean containsEncryptedData(Element element) {
-        for (Element child : Envelope.children(element)) {
-            if (XENC_NS.equals(child.getNamespaceURI()) || containsEncryptedData(child)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // Ids are how signatures and encryption point at elements: a duplicate lets one element stand in for another.

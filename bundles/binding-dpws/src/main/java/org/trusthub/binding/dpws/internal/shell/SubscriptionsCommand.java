@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.trusthub.binding.dpws.internal.DeviceHost;
+import org.trusthub.binding.dpws.internal.HostedEventing;
 import org.trusthub.binding.dpws.internal.DpwsClient;
 import org.trusthub.binding.dpws.internal.DpwsStack;
 
@@ -29,7 +29,7 @@ public class SubscriptionsCommand extends DpwsAction {
                     java.time.Duration.between(now, s.expires()).getSeconds() + " s");
             rows++;
         }
-        for (DeviceHost.Subscription s : stack.host().subscriptions()) {
+        for (HostedEventing.Subscription s : stack.host().subscriptions()) {
             table.addRow().addContent("client subscribed", s.device().thing().value(), orDash(s.notifyTo()),
                     java.time.Duration.between(now, s.expires()).getSeconds() + " s");
             rows++;

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.trusthub.security.policy.internal.PolicyComponent;
@@ -22,10 +23,15 @@ public class PolicyAddCommand extends PolicyAction {
     @Argument(index = 0, name = "rule", required = true, multiValued = true, description = "the rule's words")
     List<String> words;
 
+    @Option(name = "--force", description = "apply it even though it lowers a protection requirement in force (each "
+            + "one lowered is listed)")
+    boolean force;
+
     @Override
     protected void run() throws Exception {
         String rule = String.join(" ", words);
-        boolean added = policy.add(rule);
-        out().println((added ? "Added: " : "Already there: ") + RuleTable.canonical(rule));
+        PolicyComponent.Change change = policy.add(rule, force);
+        change.lowered().forEach(l -> out().println("Lowered: " + l));
+        out().println((change.changed() ? "Added: " : "Already there: ") + RuleTable.canonical(rule));
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.trusthub.security.policy.internal.PolicyComponent;
@@ -21,10 +22,15 @@ public class PolicyRemoveCommand extends PolicyAction {
     @Argument(index = 0, name = "rule", required = true, multiValued = true, description = "the rule's words")
     List<String> words;
 
+    @Option(name = "--force", description = "apply it even though it lowers a protection requirement in force (each "
+            + "one lowered is listed)")
+    boolean force;
+
     @Override
     protected void run() throws Exception {
         String rule = String.join(" ", words);
-        policy.remove(rule);
+        PolicyComponent.Change change = policy.remove(rule, force);
+        change.lowered().forEach(l -> out().println("Lowered: " + l));
         out().println("Removed: " + RuleTable.canonical(rule));
     }
 }

@@ -22,6 +22,10 @@ public class PolicySetCommand extends PolicyAction {
     @Argument(index = 0, name = "rules", multiValued = true, description = "the rules, separated by ';'")
     List<String> words;
 
+    @Option(name = "--force", description = "apply it even though it lowers a protection requirement in force (each "
+            + "one lowered is listed)")
+    boolean force;
+
     @Option(name = "--clear", description = "remove every rule (nothing is then authorized)")
     boolean clear;
 
@@ -33,7 +37,8 @@ public class PolicySetCommand extends PolicyAction {
             throw new IllegalArgumentException(clear ? "--clear takes no rules"
                     : "no rules given: give them separated by ';', or --clear to remove every rule");
         }
-        policy.set(rules);
+        PolicyComponent.Change change = policy.set(rules, force);
+        change.lowered().forEach(l -> out().println("Lowered: " + l));
         out().println("Rules in force: " + policy.table().rules().size());
         policy.table().rules().forEach(out()::println);
     }

@@ -103,7 +103,47 @@ class PolicyCommandsTest {
 
         PolicySetCommand clear = set();
         clear.clear = true;
-        assertEquals("Rules in force: 0\n", run(clear));
+        clear.force = true;
+        assertEquals("Lowered: * coap in: integrity -> none\nLowered: * dpws in: integrity -> none\n"
+                + "Lowered: * zigbee in: integrity -> none\nLowered: * bluetooth in: integrity -> none\n"
+                + "Rules in force: 0\n", run(clear));
+    }
+
+    static final String SHIPPED = "protect * dpws both confidentiality/end-to-end; read * * dpws-metadata dpws-state";
+
+    @Test
+    void aChangeThatLowersProtectionIsRefusedNamingEachDropUnlessForced() throws Exception {
+        run(set(SHIPPED));
+        int updates = config.updates;
+        String drops = "* dpws in: confidentiality/end-to-end -> none; * dpws out: confidentiality/end-to-end -> none";
+        assertEquals("Error: refused: this lowers 2 protection requirement(s): " + drops + "; give --force to apply "
+                + "it", fail(set("read * * dpws-metadata dpws-state")));
+        assertEquals("Error: refused: this lowers 2 protection requirement(s): " + drops + "; give --force to apply "
+                + "it", fail(remove("protect * dpws both confidentiality/end-to-end")));
+        assertEquals("Error: refused: this lowers 1 protection requirement(s): lamp-1 dpws out: "
+                + "confidentiality/end-to-end -> integrity; give --force to apply it",
+                fail(add("protect lamp-1 dpws out integrity")));
+        assertEquals(updates, config.updates, "a refused change stored something");
+        assertEquals(List.of("protect * dpws both confidentiality/end-to-end", "read * * dpws-metadata dpws-state"),
+                policy.table().rules());
+
+        // Raising or keeping a requirement needs no --force.
+        assertEquals("Added: protect lamp-1 * both confidentiality/end-to-end\n",
+                run(add("protect lamp-1 * both confidentiality/end-to-end")));
+
+        PolicySetCommand forced = set("read * * dpws-metadata dpws-state");
+        forced.force = true;
+        assertEquals("Lowered: * dpws in: confidentiality/end-to-end -> none\n"
+                + "Lowered: * dpws out: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 coap in: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 coap out: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 dpws in: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 dpws out: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 zigbee in: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 zigbee out: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 bluetooth in: confidentiality/end-to-end -> none\n"
+                + "Lowered: lamp-1 bluetooth out: confidentiality/end-to-end -> none\n"
+                + "Rules in force: 1\nread * * dpws-metadata dpws-state\n", run(forced));
     }
 
     @Test

@@ -1,0 +1,76 @@
+package org.trusthub.binding.dpws.internal;
+
+import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
+
+import java.util.List;
+
+import org.trusthub.binding.dpws.internal.DeviceHost.Hosted;
+import org.trusthub.binding.dpws.spi.HostedService;
+import org.w3c.dom.Element;
+
+/**
+ * What a hosted device says about itself (DPWS ThisModel, ThisDevice and Relationship metadata): its model, its
+ * identity, and the hosted services it offers, each at the host and port the client reached the hub at.
+ */
+final class DeviceMetadata {
+
+    private DeviceMetadata() {
+    }
+
+    /**
+     * The device's metadata, the answer to WS-Transfer Get on its device path.
+     *
+     * @param requestBase the scheme, host and port the client reached the hub at, which the service addresses use
+     * @param contributed the contributed services offered on the device
+     */
+    static SoapMessage get(Hosted h, SoapMessage m, String requestBase, List<HostedService> contributed)
+            throws MalformedMessageException {
+        DpwsVersion v = m.version;
+        if (!DpwsVersion.WST_GET.equals(m.action())) {
+            throw new MalformedMessageException("the device endpoint answers WS-Transfer Get only, not "
+                    + Xml.printable(m.action()));
+        }
+        SoapMessage r = SoapMessage.create(v, DpwsVersion.WST_GET_RESPONSE, v.anonymous, m.messageId());
+        String p = SoapMessage.dpwsPrefix(v);
+        Element md = Xml.add(r.body, MEX, "mex:Metadata");
+        Element s = section(md, v.dpws + "/ThisModel");
+        Element model = Xml.add(s, v.dpws, p + ":ThisModel");
+        Xml.add(model, v.dpws, p + ":Manufacturer", "trusthub");
+        Xml.add(model, v.dpws, p + ":ModelName", "trusthub hosted thing");
+        s = section(md, v.dpws + "/ThisDevice");
+        Element dev = Xml.add(s, v.dpws, p + ":ThisDevice");
+        Xml.add(dev, v.dpws, p + ":FriendlyName", h.thing().value());
+        Xml.add(dev, v.dpws, p + ":FirmwareVersion", "1.0");
+        Xml.add(dev, v.dpws, p + ":SerialNumber", h.thing().value());
+        s = section(md, v.dpws + "/Relationship");
+        Element rel = Xml.add(s, v.dpws, p + ":Relationship");
+        rel.setAttribute("Type", v.dpws + "/host");
+        Element host = Xml.add(rel, v.dpws, p + ":Host");
+        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
+        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
+        Xml.add(host, v.dpws, p + ":Types", p + ":Device");
+        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
+        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
+        String serviceUrl = requestBase + h.servicePath();
+        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
+        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + DeviceHost.THING_PORT_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
+        Xml.add(svc, v.dpws, p + ":ServiceId", DeviceHost.SERVICE_ID);
+        for (HostedService c : contributed) {
+            Element cs = Xml.add(rel, v.dpws, p + ":Hosted");
+            Element cepr = Xml.add(cs, v.wsa, "wsa:EndpointReference");
+            Xml.add(cepr, v.wsa, "wsa:Address", requestBase + h.devicePath() + "/" + c.name());
+            Element ct = Xml.add(cs, v.dpws, p + ":Types", "cs:" + c.serviceType().getLocalPart());
+            ct.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:cs", c.serviceType().getNamespaceURI());
+            Xml.add(cs, v.dpws, p + ":ServiceId", HostedService.SERVICE_ID_PREFIX
+                    + c.name());
+        }
+        return r;
+    }
+
+    static Element section(Element metadata, String dialect) {
+        Element s = Xml.add(metadata, MEX, "mex:MetadataSection");
+        s.setAttribute("Dialect", dialect);
+        return s;
+    }
+}
