@@ -21,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 
-import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
@@ -31,7 +29,6 @@ import org.trusthub.offload.pkix.PathCheck;
 import org.trusthub.offload.wire.Cbor;
 import org.trusthub.offload.wire.Cose;
 import org.trusthub.offload.wire.Crypto;
-import org.trusthub.offload.wire.ReplayWindow;
 import org.trusthub.offload.wire.Wire;
 
 import com.upokecenter.cbor.CBORObject;
@@ -39,7 +36,8 @@ import com.upokecenter.cbor.CBORType;
 
 /**
  * The device side of every offload protocol, as a class 1-2 constrained thing would run it, counting each
- * cryptographic operation by kind and each byte it sends and receives ({@link #counter()}).
+ * cryptographic operation by kind and each byte it sends and receives ({@link #counter()}). Group keys and messages
+ * are kept by its {@link GroupMember}.
  *
  * <p>Bootstrapping gives the device its root secret; it derives the five keys it shares with the hub exactly as the
  * keystore does (the trusthub/v1 HKDF profile, layer APPLICATION). From then on it needs no public-key operation:
@@ -65,14 +63,12 @@ public final class ConstrainedDevice {
     private final byte[] kToken;
     private final byte[] kWrap;
     private final byte[] kVerdict;
-    private final byte[] kGroup;
     private long seq;
     private final Map<String, byte[]> pending = new HashMap<>();
     private byte[] pendingVerifyDigest;
     private final Map<String, Instant> seenTokens = new HashMap<>();
     private final Map<String, Instant> seenTickets = new HashMap<>();
-    private final Map<String, GroupState> groups = new HashMap<>();
-    private final int groupWindow;
+    private final GroupMember groups;
 
     private ConstrainedDevice(ThingId id, byte[] rootSecret, int generation, Clock clock, SecureRandom random,
             int groupWindow) {
@@ -80,13 +76,12 @@ public final class ConstrainedDevice {
         this.kid = id.value().getBytes(StandardCharsets.UTF_8);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.crypto = new Crypto(counter, Objects.requireNonNull(random, "random"));
-        this.groupWindow = groupWindow;
         byte[] prk = crypto.hmac(Wire.ascii("trusthub/v1 root"), rootSecret);
         kRequest = layerKey(prk, generation, Wire.MECH_REQUEST);
         kToken = layerKey(prk, generation, Wire.MECH_TOKEN);
         kWrap = layerKey(prk, generation, Wire.MECH_WRAP);
         kVerdict = layerKey(prk, generation, Wire.MECH_VERDICT);
-        kGroup = layerKey(prk, generation, Wire.MECH_GROUP);
+        groups = new GroupMember(crypto, layerKey(prk, generation, Wire.MECH_GROUP), groupWindow);
         Arrays.fill(prk, (byte) 0);
     }
 
@@ -403,55 +398,19 @@ public final class ConstrainedDevice {
         CBORObject m = Cbor.map(Cbor.decode(response, "group key response"), "group key response");
         String group = Cbor.text(m, Wire.GR_GROUP, "group");
         expectNonce("group:" + group, Cbor.bytes(m, Wire.GR_NONCE, "nonce"));
-        CBORObject epochs = Cbor.array(Cbor.field(m, Wire.GR_EPOCHS, "epochs"), -1, "epochs");
-        GroupState g = groups.computeIfAbsent(group, n -> new GroupState(Wire.groupTag(crypto, n)));
-        Map<Long, EpochKey> fresh = new TreeMap<>();
-        for (int i = 0; i < epochs.size(); i++) {
-            CBORObject e = Cbor.array(epochs.get(i), 2, "epoch entry");
-            if (e.get(0).getType() != CBORType.Integer || !e.get(0).CanValueFitInInt64()) {
-                throw new OffloadException(Refusal.MALFORMED, "epoch must be an integer");
-            }
-            long epoch = e.get(0).AsInt64Value();
-            if (g.epochs.containsKey(epoch)) {
-                continue;
-            }
-            byte[] plain;
-            try {
-                plain = crypto.unwrap(kGroup, Cbor.bytes(e.get(1), "wrapped key"));
-            } catch (InvalidCipherTextException | IllegalArgumentException x) {
-                throw new OffloadException(Refusal.FORGED, "group key of epoch " + epoch + " does not unwrap");
-            }
-            if (plain.length != 40 || readLong(plain, 16) != epoch
-                    || !Arrays.equals(Arrays.copyOfRange(plain, 24, 32), g.tag)) {
-                throw new OffloadException(Refusal.WRONG_BINDING, "wrapped key is bound to another group or epoch");
-            }
-            fresh.put(epoch, new EpochKey(Arrays.copyOf(plain, 16), readLong(plain, 32)));
-        }
+        int fresh = groups.accept(group, Cbor.array(Cbor.field(m, Wire.GR_EPOCHS, "epochs"), -1, "epochs"));
         pending.remove("group:" + group);
-        g.epochs.putAll(fresh);
-        while (g.epochs.size() > groupWindow) {
-            g.epochs.remove(g.epochs.firstKey());
-        }
-        return fresh.size();
+        return fresh;
     }
 
     /** The epochs of a group whose keys the device holds, oldest first. */
     public List<Long> groupEpochs(String group) {
-        GroupState g = groups.get(group);
-        return g == null ? List.of() : List.copyOf(g.epochs.keySet());
+        return groups.epochs(group);
     }
 
     /** Protects a message for the group under the newest epoch key the device holds. */
     public byte[] protectGroup(String group, byte[] plaintext) {
-        GroupState g = groups.get(group);
-        if (g == null || g.epochs.isEmpty()) {
-            throw new OffloadException(Refusal.UNKNOWN_GROUP, "no key held for group " + group);
-        }
-        long epoch = g.epochs.lastKey();
-        EpochKey k = g.epochs.get(epoch);
-        long s = k.nextSeq++;
-        byte[] ct = crypto.ccmSeal(k.key, groupNonce(k.sender, s), groupAad(g.tag, epoch, k.sender), plaintext);
-        byte[] msg = Cbor.encodeArray(epoch, k.sender, s, ct);
+        byte[] msg = groups.protect(group, plaintext);
         counter.sent(msg.length);
         return msg;
     }
@@ -462,60 +421,7 @@ public final class ConstrainedDevice {
      */
     public byte[] unprotectGroup(String group, byte[] message) {
         counter.received(message.length);
-        GroupState g = groups.get(group);
-        if (g == null) {
-            throw new OffloadException(Refusal.UNKNOWN_GROUP, "no key held for group " + group);
-        }
-        CBORObject a = Cbor.array(Cbor.decode(message, "group message"), 4, "group message");
-        for (int i = 0; i < 3; i++) {
-            if (a.get(i).getType() != CBORType.Integer || !a.get(i).CanValueFitInInt64()
-                    || a.get(i).AsInt64Value() < 0) {
-                throw new OffloadException(Refusal.MALFORMED, "group message header must be unsigned integers");
-            }
-        }
-        long epoch = a.get(0).AsInt64Value();
-        long sender = a.get(1).AsInt64Value();
-        long s = a.get(2).AsInt64Value();
-        EpochKey k = g.epochs.get(epoch);
-        if (k == null) {
-            throw new OffloadException(Refusal.WRONG_BINDING, "no key held for epoch " + epoch + " of " + group);
-        }
-        ReplayWindow w = k.windows.computeIfAbsent(sender, x -> new ReplayWindow());
-        if (!w.fresh(s)) {
-            throw new OffloadException(Refusal.REPLAYED, "group message " + sender + "/" + s + " replayed");
-        }
-        byte[] pt;
-        try {
-            pt = crypto.ccmOpen(k.key, groupNonce(sender, s), groupAad(g.tag, epoch, sender),
-                    Cbor.bytes(a.get(3), "ciphertext"));
-        } catch (InvalidCipherTextException e) {
-            throw new OffloadException(Refusal.FORGED, "group message does not verify under the epoch key");
-        }
-        w.accept(s);
-        return pt;
-    }
-
-    private static byte[] groupNonce(long sender, long s) {
-        byte[] n = new byte[Crypto.CCM_NONCE];
-        for (int i = 0; i < 5; i++) {
-            n[4 - i] = (byte) (sender >>> (8 * i));
-        }
-        for (int i = 0; i < 8; i++) {
-            n[12 - i] = (byte) (s >>> (8 * i));
-        }
-        return n;
-    }
-
-    private static byte[] groupAad(byte[] tag, long epoch, long sender) {
-        return Cbor.encodeArray("trusthub group", tag, epoch, sender);
-    }
-
-    private static long readLong(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
+        return groups.unprotect(group, message);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -530,27 +436,6 @@ public final class ConstrainedDevice {
             if (!now.isBefore(it.next())) {
                 it.remove();
             }
-        }
-    }
-
-    private static final class GroupState {
-        final byte[] tag;
-        final TreeMap<Long, EpochKey> epochs = new TreeMap<>();
-
-        GroupState(byte[] tag) {
-            this.tag = tag;
-        }
-    }
-
-    private static final class EpochKey {
-        final byte[] key;
-        final long sender;
-        long nextSeq;
-        final Map<Long, ReplayWindow> windows = new HashMap<>();
-
-        EpochKey(byte[] key, long sender) {
-            this.key = key;
-            this.sender = sender;
         }
     }
 

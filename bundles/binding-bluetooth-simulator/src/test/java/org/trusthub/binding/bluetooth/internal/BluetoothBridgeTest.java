@@ -109,7 +109,7 @@ class BluetoothBridgeTest {
         assertTrue(keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK).isPresent());
         assertTrue(keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.IRK).isPresent());
         assertTrue(peripheral("sim-thermo-1").isBonded());
-        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(21.5, bridge.sessions().readTemperature(thing));
         assertEquals(List.of(new BluetoothBridgeImpl.BondInfo(thing, "C0:51:4D:00:00:01", true, true)),
                 bridge.bonds());
     }
@@ -138,7 +138,7 @@ class BluetoothBridgeTest {
                 provider.forget(t);
             }
         };
-        assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
+        assertThrows(IllegalStateException.class, () -> bridge.sessions().readTemperature(thing));
         assertFalse(bridge.bonds().get(0).connected(), "no link kept for a thing in maintenance");
         assertEquals(List.of(), provider.sessions(thing), "its session closed with the link");
     }
@@ -161,9 +161,9 @@ class BluetoothBridgeTest {
     @Test
     void gattWriteAndNotificationsReachTheHubModel() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
-        bridge.writeInterval(thing, 30);
+        bridge.sessions().writeInterval(thing, 30);
         assertEquals(30, peripheral("sim-thermo-1").interval());
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
         peripheral("sim-thermo-1").setTemperature(23.25);
         assertEquals(23.25, bridge.properties().lastTemperature(thing).orElseThrow());
         peripheral("sim-thermo-1").setTemperature(-4.5);
@@ -185,7 +185,7 @@ class BluetoothBridgeTest {
         restart(true);
         ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
         assertEquals(ThingId.of("ble-c0514d000003"), thing);
-        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(21.5, bridge.sessions().readTemperature(thing));
     }
 
     @Test
@@ -195,7 +195,7 @@ class BluetoothBridgeTest {
                 () -> bridge.pair(legacy, "alice")).reason());
         bridge.modified(BleTestSecurity.config(true));
         ThingId thing = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
-        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(21.5, bridge.sessions().readTemperature(thing));
         bridge.modified(BleTestSecurity.config(false));
         assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
                 () -> bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "bob")).reason());
@@ -204,7 +204,7 @@ class BluetoothBridgeTest {
     @Test
     void decommissioningRemovesTheBondAndLocksTheThingOut() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
         peripheral("sim-thermo-1").setTemperature(22.0);
         assertEquals(22.0, bridge.properties().lastTemperature(thing).orElseThrow());
 
@@ -217,7 +217,7 @@ class BluetoothBridgeTest {
         // the peripheral still holds its half of the bond, but what it sends is refused
         peripheral("sim-thermo-1").setTemperature(30.0);
         assertTrue(bridge.properties().lastTemperature(thing).isEmpty());
-        assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
+        assertThrows(IllegalStateException.class, () -> bridge.sessions().readTemperature(thing));
         BleSecurityException e = assertThrows(BleSecurityException.class, () -> provider.open(thing,
                 LinkCipher.Role.CENTRAL, new EncryptionStart(new byte[8], new byte[4], new byte[8], new byte[4])));
         assertEquals(Reason.UNKNOWN_KEY, e.reason());
@@ -229,18 +229,18 @@ class BluetoothBridgeTest {
         bridge.remove(thing);
         assertEquals(thing, bridge.pair(advertisedAddress("sim-thermo-1"), "bob"));
         assertEquals("bob", registry.get(thing).owner());
-        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(21.5, bridge.sessions().readTemperature(thing));
     }
 
     @Test
     void theBondSurvivesARestart() throws Exception {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
-        bridge.writeInterval(thing, 45);
+        bridge.sessions().writeInterval(thing, 45);
         restart(false);
         assertEquals(List.of(thing), bridge.bonds().stream().map(BluetoothBridgeImpl.BondInfo::thing).toList());
         assertEquals(THERMO_1, bridge.scan().stream().filter(d -> d.thing().isPresent()).findFirst().orElseThrow()
                 .thing().orElseThrow());
-        assertEquals(21.5, bridge.readTemperature(thing));
+        assertEquals(21.5, bridge.sessions().readTemperature(thing));
         assertEquals(45, peripheral("sim-thermo-1").interval());
     }
 
@@ -249,14 +249,14 @@ class BluetoothBridgeTest {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
         bridge.release(thing);
         peripheral("sim-thermo-1").forgetBond();
-        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.readTemperature(thing));
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.sessions().readTemperature(thing));
         assertEquals(Reason.UNKNOWN_KEY, e.reason());
     }
 
     @Test
     void replayedAndAlteredPacketsFromTheAirAreRefusedAndNeverReachTheModel() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
         peripheral("sim-thermo-1").setTemperature(22.0);
         SimulatedLink link = adapter.lastLink("sim-thermo-1").orElseThrow();
         List<SimulatedLink.Captured> air = link.captured();
@@ -310,7 +310,7 @@ class BluetoothBridgeTest {
     void aValueBelowThePolicysRequirementIsRefusedCountedAndNeverReachesTheModel() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
         assertEquals(21.5, bridge.properties().read(thing));
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
 
         policy.inbound = Protection.parse("confidentiality/end-to-end");
         BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
@@ -331,7 +331,7 @@ class BluetoothBridgeTest {
     void aWriteIsSentOnlyWhenTheLinkMeetsTheOutboundRequirement() {
         ThingId thing = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
         policy.outbound = Protection.parse("integrity/end-to-end");
-        assertEquals(Reason.POLICY, assertThrows(BleSecurityException.class, () -> bridge.writeInterval(thing, 30))
+        assertEquals(Reason.POLICY, assertThrows(BleSecurityException.class, () -> bridge.sessions().writeInterval(thing, 30))
                 .reason());
         assertEquals(60, peripheral("sim-thermo-1").interval(), "nothing was sent");
     }

@@ -99,7 +99,7 @@ class BluetoothPropertiesTest {
         assertEquals(21.5, read.value());
         assertEquals(Origin.READ, read.origin());
 
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
         SimulatedPeripheral p = adapter.peripheral("sim-thermo-1").orElseThrow();
         p.setTemperature(23.25);
         PropertyValue notified = Await.nonNull("the notified value", () -> value(thing, "temperature")

@@ -25,7 +25,7 @@ import org.trusthub.api.thing.ThingRegistry;
 /**
  * The bonded Bluetooth LE things' GATT values in the hub's thing model, the only way to their values and commands:
  * the environmental sensing temperature (read-only, from reads and notifications over the encrypted link, each
- * accepted by the bridge's inbound path first) and the writable measurement interval. The bridge registers it as a
+ * accepted by the sessions' inbound path first) and the writable measurement interval. The bridge registers it as a
  * {@link PropertyProvider}, describes a thing when it is commissioned and takes it out of service when it is released.
  */
 public final class BluetoothProperties implements PropertyProvider {
@@ -38,14 +38,16 @@ public final class BluetoothProperties implements PropertyProvider {
     private static final Logger LOG = LoggerFactory.getLogger(BluetoothProperties.class);
 
     private final BluetoothBridgeImpl bridge;
+    private final GattSessions sessions;
     private final ThingRegistry registry;
     private volatile PropertySink sink;
     private volatile ExecutorService reads;
     /** The last temperature accepted per thing, published again when a model attaches. */
     private final Map<ThingId, Double> last = new ConcurrentHashMap<>();
 
-    BluetoothProperties(BluetoothBridgeImpl bridge, ThingRegistry registry) {
+    BluetoothProperties(BluetoothBridgeImpl bridge, GattSessions sessions, ThingRegistry registry) {
         this.bridge = bridge;
+        this.sessions = sessions;
         this.registry = registry;
     }
 
@@ -155,7 +157,7 @@ public final class BluetoothProperties implements PropertyProvider {
                     + seconds + ": it takes whole seconds");
         }
         try {
-            bridge.writeInterval(thing, (int) seconds);
+            sessions.writeInterval(thing, (int) seconds);
         } catch (RuntimeException e) {
             throw new PropertyWriteException(thing, INTERVAL, "Bluetooth LE thing " + thing + " did not take the"
                     + " interval: " + e.getMessage(), e);
@@ -178,7 +180,7 @@ public final class BluetoothProperties implements PropertyProvider {
             r.execute(() -> {
                 try {
                     read(thing);
-                    bridge.subscribe(thing);
+                    sessions.subscribe(thing);
                 } catch (RuntimeException e) {
                     LOG.info("Bluetooth LE thing {} could not be read: {}", thing, e.getMessage());
                 }
@@ -198,7 +200,7 @@ public final class BluetoothProperties implements PropertyProvider {
      * @throws IllegalStateException if the thing is not operational or cannot be reached
      */
     public double read(ThingId thing) {
-        return bridge.readTemperature(thing);
+        return sessions.readTemperature(thing);
     }
 
     /** The last temperature the bridge accepted from the thing. */

@@ -92,6 +92,22 @@ final class BondStore {
         return irks.containsKey(thing);
     }
 
+    /**
+     * Whether the thing's keys are active and its bond's LTK is still stored: a rotation of its LINK keys or a
+     * revocation destroys it, and the bond then no longer counts.
+     */
+    boolean keysStillThere(ThingId thing) {
+        try {
+            return keystore.isActive(thing) && keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK)
+                    .map(k -> {
+                        k.destroy();
+                        return true;
+                    }).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     boolean hasIrk(ThingId thing) {
         byte[] irk = irks.get(thing);
         return irk != null && irk.length == 16;

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -50,6 +55,21 @@ class BluetoothBridgeComponentTest {
         assertEquals(List.of(BluetoothBridge.class.getName()), services);
         assertTrue(references(BluetoothBridgeImpl.class).values().stream()
                 .noneMatch(r -> r.getAttribute("interface").startsWith("org.osgi.service.event")));
+    }
+
+    /**
+     * The bridge pairs and commissions; a thing's values and commands go only through the thing model's provider
+     * ({@link BluetoothProperties}, over {@link GattSessions}), never through a GATT method of the bridge.
+     */
+    @Test
+    void theBridgeKeepsOnlyPairingAndCommissioning() {
+        Set<String> api = Arrays.stream(BluetoothBridge.class.getDeclaredMethods()).map(Method::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("bonds", "isSimulated", "pair", "remove", "scan")), api);
+        List<String> gatt = Arrays.stream(BluetoothBridgeImpl.class.getDeclaredMethods()).filter(m -> !m.isSynthetic())
+                .map(Method::getName)
+                .filter(n -> n.matches("(?i).*(read|write|subscribe|temperature|interval|gatt|att).*")).toList();
+        assertEquals(List.of(), gatt, "GATT access belongs to GattSessions, reached through the model's provider");
     }
 
     private static Map<String, Element> references(Class<?> component) throws Exception {

@@ -147,13 +147,13 @@ class BluezBridgeTest {
     void readsWritesAndSubscribesThroughGattCharacteristic1() throws Exception {
         ThingId thing = bridge.pair(SC_RPA, "alice");
 
-        assertEquals(21.5, bridge.readTemperature(thing), 1e-9);
+        assertEquals(21.5, bridge.sessions().readTemperature(thing), 1e-9);
         assertEquals(Optional.of(21.5), bridge.properties().lastTemperature(thing));
-        bridge.writeInterval(thing, 120);
+        bridge.sessions().writeInterval(thing, 120);
         assertTrue(bluez.calls().stream().anyMatch(l -> l.contains("WriteValue") && l.contains("[120, 0]")
                 && l.contains("request")), "a write request of 120 s: " + bluez.calls());
 
-        bridge.subscribe(thing);
+        bridge.sessions().subscribe(thing);
         Await.until("the first notification", () -> bridge.properties().lastTemperature(thing)
                 .equals(Optional.of(22.25)));
         // another local process forges BlueZ's signal (-40.96 degrees C): ignored; then the peripheral's own notification
@@ -185,7 +185,7 @@ class BluezBridgeTest {
         bridge.modified(BleTestSecurity.config(true));
         ThingId thing = bridge.pair("C0:51:4D:00:00:02", "alice");
         assertEquals(LifecycleState.OPERATIONAL, registry.find(thing).orElseThrow().state());
-        assertEquals(21.5, bridge.readTemperature(thing), 1e-9);
+        assertEquals(21.5, bridge.sessions().readTemperature(thing), 1e-9);
     }
 
     @Test
@@ -208,7 +208,7 @@ class BluezBridgeTest {
         assertTrue(bluez.calls().stream().anyMatch(l -> l.contains("RemoveDevice") && l.contains(SC_DEVICE)),
                 bluez.calls().toString());
         assertTrue(bridge.bonds().isEmpty());
-        assertThrows(IllegalStateException.class, () -> bridge.readTemperature(thing));
+        assertThrows(IllegalStateException.class, () -> bridge.sessions().readTemperature(thing));
         assertNotEquals(0, bluez.call("org.bluez", SC_DEVICE, "org.freedesktop.DBus.Properties.Get",
                 "string:org.bluez.Device1", "string:Address").exit(), "BlueZ no longer has the device");
     }

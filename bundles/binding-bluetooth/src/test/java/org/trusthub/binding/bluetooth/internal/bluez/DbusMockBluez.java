@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.trusthub.testkit.Await;
 
 /**
  * BlueZ played by an independent D-Bus peer: Debian's python3-dbusmock (its bluez5 template, extended with LE
@@ -72,18 +75,23 @@ public final class DbusMockBluez implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("mock.out").toFile());
         Process mock = pb.start();
         DbusMockBluez bluez = new DbusMockBluez(dir, daemon, mock, address);
-        // the mock is ready when its Setup answers (bounded: a mock that never comes up fails the test)
-        for (int i = 0; i < 150; i++) {
-            if (bluez.send("/", "org.trusthub.Test.Setup").exit == 0) {
-                return bluez;
-            }
-            if (!mock.isAlive()) {
-                break;
-            }
-            Thread.sleep(100);
+        // the mock is ready when its Setup answers; one that exits or never comes up fails the test
+        try {
+            Await.until("the BlueZ mock to answer its Setup", Duration.ofSeconds(15), () -> {
+                if (bluez.send("/", "org.trusthub.Test.Setup").exit == 0) {
+                    return true;
+                }
+                if (!mock.isAlive()) {
+                    throw new IllegalStateException("the BlueZ mock exited");
+                }
+                return false;
+            }, Boolean.TRUE::equals);
+            return bluez;
+        } catch (Exception | AssertionError e) {
+            bluez.close();
+            throw new IllegalStateException("the BlueZ mock did not come up (" + e.getMessage() + "): "
+                    + Files.readString(dir.resolve("mock.out")), e);
         }
-        bluez.close();
-        throw new IllegalStateException("the BlueZ mock did not come up: " + Files.readString(dir.resolve("mock.out")));
     }
 
     public String busAddress() {

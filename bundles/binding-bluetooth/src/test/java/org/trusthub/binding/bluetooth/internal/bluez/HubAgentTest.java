@@ -13,6 +13,7 @@ import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.types.UInt32;
 import org.junit.jupiter.api.Test;
 import org.trusthub.binding.bluetooth.internal.PairingConfirmations;
+import org.trusthub.testkit.Await;
 
 /**
  * The agent's numeric comparison when the pairing ends without the operator: the comparison must not outlive it, or a
@@ -64,19 +65,15 @@ class HubAgentTest {
         second.get(10, TimeUnit.SECONDS);
     }
 
-    private CompletableFuture<String> comparison() throws InterruptedException {
+    private CompletableFuture<String> comparison() {
         return comparison(DEVICE, ADDRESS, 1);
     }
 
     /** BlueZ's RequestConfirmation for a device the hub is pairing, answered on another thread. */
-    private CompletableFuture<String> comparison(String device, String address, int waiting)
-            throws InterruptedException {
+    private CompletableFuture<String> comparison(String device, String address, int waiting) {
         agent.expect(device, address);
         CompletableFuture<String> answer = request(device);
-        // bounded wait for the agent's thread to park the comparison; not a timing assertion
-        for (int i = 0; i < 400 && confirmations.pending().size() < waiting; i++) {
-            Thread.sleep(10);
-        }
+        Await.until("the agent's thread to park the comparison", () -> confirmations.pending().size() >= waiting);
         assertEquals(waiting, confirmations.pending().size());
         assertFalse(answer.isDone());
         return answer;

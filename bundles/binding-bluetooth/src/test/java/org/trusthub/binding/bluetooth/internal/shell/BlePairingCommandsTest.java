@@ -16,6 +16,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.Test;
 import org.trusthub.binding.bluetooth.internal.PairingConfirmations;
 import org.trusthub.binding.bluetooth.internal.PairingConfirmations.Outcome;
+import org.trusthub.testkit.Await;
 
 /** The operator's side of a numeric comparison: what the console shows and what a typed number does. */
 class BlePairingCommandsTest {
@@ -62,13 +63,10 @@ class BlePairingCommandsTest {
         assertEquals(Outcome.REJECTED, pairing.get(10, TimeUnit.SECONDS));
     }
 
-    private CompletableFuture<Outcome> waitFor(long passkey) throws InterruptedException {
+    private CompletableFuture<Outcome> waitFor(long passkey) {
         CompletableFuture<Outcome> f = CompletableFuture.supplyAsync(
                 () -> confirmations.await(ADDRESS, passkey, Duration.ofSeconds(60)));
-        // bounded wait for the agent's thread to park the comparison; not a timing assertion
-        for (int i = 0; i < 200 && confirmations.pending().isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+        Await.until("the agent's thread to park the comparison", () -> !confirmations.pending().isEmpty());
         assertEquals(1, confirmations.pending().size());
         return f;
     }
