@@ -108,9 +108,11 @@ public class CoapIT {
         String filter = "(" + ProtocolBinding.PROTOCOL + "=coap)";
         Await.until("the CoAP binding to come up", Duration.ofSeconds(60),
                 () -> context.getServiceReferences(ProtocolBinding.class, filter), refs -> !refs.isEmpty());
-        // The binding takes DTLS, OSCORE and the policy as they come: it serves once they are there.
+        // The binding takes DTLS, OSCORE, the policy and the model's values (/things) as they come: it serves once
+        // they are there.
         for (String service : List.of("org.trusthub.security.transport.dtls.DtlsServers",
-                "org.trusthub.security.oscore.OscoreContexts", "org.trusthub.api.security.SecurityPolicy")) {
+                "org.trusthub.security.oscore.OscoreContexts", "org.trusthub.api.security.SecurityPolicy",
+                "org.trusthub.api.model.RawValues")) {
             Await.until(service + " to come up", Duration.ofSeconds(60),
                     () -> context.getServiceReferences(service, null), refs -> refs != null);
         }

@@ -135,7 +135,8 @@ public class SecuritySeamIT {
             service(ProtocolBinding.class, "(" + ProtocolBinding.PROTOCOL + "=" + protocol + ")");
         }
         for (String service : List.of("org.trusthub.security.transport.dtls.DtlsServers",
-                "org.trusthub.security.oscore.OscoreContexts", "org.trusthub.api.security.SecurityPolicy")) {
+                "org.trusthub.security.oscore.OscoreContexts", "org.trusthub.api.security.SecurityPolicy",
+                "org.trusthub.api.model.RawValues")) {
             Await.until(service + " to come up", Duration.ofSeconds(60),
                     () -> context.getServiceReferences(service, null), refs -> refs != null);
         }

@@ -483,11 +483,6 @@ public final class CoapLoadRun {
             public long readTimeoutMillis() {
                 return 5000;
             }
-
-            @Override
-            public String valuesDirectory() {
-                return ""; // unused: the load run's binding keeps its values in memory
-            }
         };
     }
 }

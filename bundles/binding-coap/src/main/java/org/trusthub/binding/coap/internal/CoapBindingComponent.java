@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.CoapServer;
@@ -38,12 +38,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.model.RawValue;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
-import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.storage.StoreException;
 import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.security.oscore.OscoreContexts;
 import org.trusthub.security.transport.dtls.DtlsServerOptions;
@@ -51,17 +51,19 @@ import org.trusthub.security.transport.dtls.DtlsServers;
 
 /**
  * The CoAP binding: Californium in the hub with a plain endpoint (where OSCORE runs) and a DTLS endpoint, the hub's
- * resources, a resource directory, and reads and observations of things' resources. Only operational things whose
+ * resources, a resource directory, and reads and observations of things' resources. The values things keep at the hub
+ * ({@code /things/<thing>/<name>}) live in the thing model ({@link RawValues}). Only operational things whose
  * requests are protected as the {@link SecurityPolicy} requires are served; the lifecycle dispatcher calls
  * {@link #release} when a thing leaves the operational state or its keys are revoked. DTLS, OSCORE, the policy and
- * the refusal count are reached through dynamic references, so replacing one of them restarts nothing else.
+ * the refusal count and the model's values are reached through dynamic references, so replacing one of them restarts
+ * nothing else.
  * Configuration PID {@value #PID}.
  */
-@Component(service = {ProtocolBinding.class, CoapBindingStatus.class, CoapThingValues.class},
+@Component(service = {ProtocolBinding.class, CoapBindingStatus.class},
         configurationPid = CoapBindingComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false"})
 @Designate(ocd = CoapBindingComponent.Config.class)
-public final class CoapBindingComponent implements ProtocolBinding, CoapBindingStatus, CoapThingValues {
+public final class CoapBindingComponent implements ProtocolBinding, CoapBindingStatus {
     public static final String PID = "org.trusthub.binding.coap";
     private static final Logger LOG = LoggerFactory.getLogger(CoapBindingComponent.class);
 
@@ -106,16 +108,9 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         @AttributeDefinition(name = "Read timeout", description = "Milliseconds the hub waits for a thing.",
                 min = "100")
         long readTimeoutMillis() default 5_000;
-
-        @AttributeDefinition(name = "Values directory", description = "Where the values things write to the hub"
-                + " (/things/<thing>/<name>) and the values the hub sets for them are kept across restarts; empty"
-                + " means ${karaf.data}/trusthub/coap. Values read or observed from things are not written to disk.")
-        String valuesDirectory() default "";
     }
 
-    private final ThingRegistry registry;
     private final Providers providers = new Providers();
-    private final ThingModel model;
     private final ThingsResource thingsResource;
     private final ResourceDirectory directory;
     private final ThingReader reader;
@@ -126,49 +121,22 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
     private volatile boolean stopped;
 
     /**
-     * The binding as the framework makes it: DTLS, OSCORE, the security policy and the refusal count arrive (and go,
-     * and are replaced) through dynamic references after it is up; until they do, their traffic is refused.
+     * The binding as the framework makes it: DTLS, OSCORE, the security policy, the refusal count and the model's
+     * values arrive (and go, and are replaced) through dynamic references after it is up; until they do, their
+     * traffic is refused.
      */
     @Activate
     public CoapBindingComponent(@Reference ThingRegistry registry, Config config, BundleContext context)
             throws IOException {
-        this(registry, config, openValues(valuesDirectory(config, context)));
+        this(registry, config);
     }
 
-    /** With no provider and no policy yet, values in memory only; bind them with the {@code bind...} methods. */
+    /** With no provider, no policy and no model yet; bind them with the {@code bind...} methods. */
     public CoapBindingComponent(ThingRegistry registry, Config config) throws IOException {
-        this(registry, config, new ThingModel());
-    }
-
-    /**
-     * Values in memory only, with these providers and a policy that requires nothing beyond DTLS or OSCORE and
-     * lets each thing use only its own values (tests and benchmarks that run without the framework).
-     */
-    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config)
-            throws IOException {
-        this(registry, config, new ThingModel());
-        bindUnmanaged(dtls, oscore);
-    }
-
-    /** As {@link #CoapBindingComponent(ThingRegistry, DtlsServers, OscoreContexts, Config)}, values kept on disk. */
-    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config,
-            Path valuesDirectory) throws IOException {
-        this(registry, config, openValues(valuesDirectory));
-        bindUnmanaged(dtls, oscore);
-    }
-
-    private void bindUnmanaged(DtlsServers dtls, OscoreContexts oscore) {
-        bindPolicy(new OwnValuesPolicy());
-        bindDtls(dtls);
-        bindOscore(oscore);
-    }
-
-    private CoapBindingComponent(ThingRegistry registry, Config config, ThingModel model) throws IOException {
-        this.model = model;
         boolean up = false;
         CoapServer made = null;
         try {
-            this.registry = registry;
+
             InetAddress address = address(config.address());
             checkPort("port", config.port());
             checkPort("securePort", config.securePort());
@@ -177,7 +145,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
             }
             this.directory = new ResourceDirectory(config.maxRegistrations(), Clock.systemUTC());
             SwappableOscoreDb oscoreDb = new SwappableOscoreDb(providers);
-            this.reader = new ThingReader(directory, model, providers, oscoreDb, config.readTimeoutMillis());
+            this.reader = new ThingReader(directory, providers, oscoreDb, config.readTimeoutMillis());
             Configuration configuration = configuration();
             Callers callers = new Callers(registry, providers, config.oscore());
             made = new CoapServer(configuration);
@@ -194,7 +162,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
                 plain = null;
             }
             this.contributions = new Contributions(server, callers);
-            this.thingsResource = new ThingsResource(callers, model);
+            this.thingsResource = new ThingsResource(callers, providers);
             server.add(new HubResource(callers), thingsResource,
                     new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
             server.start();
@@ -213,13 +181,25 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
                 if (made != null) {
                     made.destroy();
                 }
-                model.close();
             }
         }
     }
 
-    // The providers, the policy and the refusal count: optional, dynamic, greedy. A replacement is bound before the
-    // one it replaces is unbound, so each unbind checks it is still the one in use.
+    /**
+     * No model's values yet, with these providers and a policy that requires nothing beyond DTLS or OSCORE and lets
+     * each thing use only its own values (tests and benchmarks that run without the framework); bind the values
+     * with {@link #bindValues}.
+     */
+    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config)
+            throws IOException {
+        this(registry, config);
+        bindPolicy(new OwnValuesPolicy());
+        bindDtls(dtls);
+        bindOscore(oscore);
+    }
+
+    // The providers, the policy, the refusal count and the model's values: optional, dynamic, greedy. A replacement
+    // is bound before the one it replaces is unbound, so each unbind checks it is still the one in use.
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -301,25 +281,27 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         }
     }
 
-    static Path valuesDirectory(Config c, BundleContext context) {
-        if (c != null && c.valuesDirectory() != null && !c.valuesDirectory().isBlank()) {
-            return Path.of(c.valuesDirectory().strip());
+    /** The thing model's values arrive: {@code /things} is served from them, and their changes reach observers. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindValues(RawValues values) {
+        synchronized (providers) {
+            Optional<RawValues> before = providers.values();
+            values.listen(thingsResource.changes);
+            providers.values(values);
+            before.ifPresent(b -> b.unlisten(thingsResource.changes));
         }
-        String data = context == null ? null : context.getProperty("karaf.data");
-        return data == null ? null : Path.of(data, "trusthub", "coap");
     }
 
-    // A store that cannot be opened stops the binding: serving without it would lose what things wrote before.
-    private static ThingModel openValues(Path directory) {
-        if (directory == null) {
-            LOG.warn("No CoAP values directory (valuesDirectory and karaf.data unset): values things write to the hub"
-                    + " are kept in memory only");
-            return new ThingModel();
-        }
-        try {
-            return ThingModel.open(directory);
-        } catch (StoreException e) {
-            throw new IllegalStateException("CoAP values in " + directory + " cannot be opened: " + e.getMessage(), e);
+    public void unbindValues(RawValues values) {
+        synchronized (providers) {
+            if (providers.isValues(values)) {
+                values.unlisten(thingsResource.changes);
+                providers.values(null);
+                if (!stopped) {
+                    LOG.warn("No thing model: /things requests answered 5.03 until it runs again");
+                }
+            }
         }
     }
 
@@ -355,7 +337,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
             secure.destroy();
         }
         server.destroy();
-        model.close();
+        providers.values().ifPresent(v -> v.unlisten(thingsResource.changes));
     }
 
     /** Another bundle's resources arrive (whiteboard); served until they go, unless their prefix is taken. */
@@ -405,8 +387,8 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
 
     /**
      * Ends everything the binding holds for the thing: its DTLS sessions, its OSCORE context, its registration and
-     * its observations; and, when the registry no longer has it or has it decommissioned, the values it wrote.
-     * Idempotent, and safe for a thing the binding never saw.
+     * its observations. Its values are the model's, which forgets them when the thing is decommissioned. Idempotent,
+     * and safe for a thing the binding never saw.
      */
     @Override
     public void release(ThingId thing) {
@@ -414,12 +396,8 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         providers.oscore().ifPresent(o -> o.drop(thing));
         directory.remove(thing);
         reader.forget(thing);
-        boolean gone = registry.find(thing).map(t -> t.state() == LifecycleState.DECOMMISSIONED).orElse(true);
-        if (gone) {
-            model.forget(thing);
-        }
-        LOG.info("CoAP binding released {}: DTLS sessions closed, OSCORE context dropped, registration removed{}",
-                thing, gone ? ", values forgotten" : "");
+        LOG.info("CoAP binding released {}: DTLS sessions closed, OSCORE context dropped, registration removed",
+                thing);
     }
 
     // Status for the shell
@@ -432,7 +410,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
             views.add(new ThingView(thing, r.map(Registration::mode).orElse("oscore"),
                     r.map(x -> x.peer().toString()).orElse("-"), r.map(x -> x.links().size()).orElse(0),
                     providers.dtls().map(d -> d.openSessions(thing)).orElse(0),
-                    providers.oscore().map(o -> o.things().contains(thing)).orElse(false), model.all(thing).size(),
+                    providers.oscore().map(o -> o.things().contains(thing)).orElse(false), values(thing).size(),
                     reader.observing(thing), r.map(x -> x.expires().toString()).orElse("-")));
         }
         return views;
@@ -444,29 +422,8 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
     }
 
     @Override
-    public SortedMap<String, ThingModel.Value> values(ThingId thing) {
-        return model.all(thing);
-    }
-
-    @Override
-    public Set<ThingId> valueOwners() {
-        return model.things();
-    }
-
-    @Override
-    public void listen(ThingModel.Listener listener) {
-        model.listen(listener);
-    }
-
-    @Override
-    public void unlisten(ThingModel.Listener listener) {
-        model.unlisten(listener);
-    }
-
-    @Override
-    public void hubWrite(ThingId thing, String name, byte[] bytes, int contentFormat) {
-        model.put(thing, name, bytes, contentFormat, ThingModel.HUB);
-        thingsResource.notifyObservers(thing, name);
+    public SortedMap<String, RawValue> values(ThingId thing) {
+        return providers.values().map(v -> v.values(thing)).orElseGet(TreeMap::new);
     }
 
     @Override

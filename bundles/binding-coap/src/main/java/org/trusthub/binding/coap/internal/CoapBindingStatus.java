@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 
+import org.trusthub.api.model.RawValue;
 import org.trusthub.api.thing.ThingId;
 
 /** What the shell shows about the CoAP binding (a service inside this bundle only). */
@@ -30,7 +31,8 @@ public interface CoapBindingStatus {
 
     Optional<Registration> registration(ThingId thing);
 
-    SortedMap<String, ThingModel.Value> values(ThingId thing);
+    /** The thing's values in the thing model (empty while the model is not running). */
+    SortedMap<String, RawValue> values(ThingId thing);
 
     Optional<InetSocketAddress> plainAddress();
 

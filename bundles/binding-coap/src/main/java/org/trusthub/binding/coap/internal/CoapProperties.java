@@ -19,29 +19,31 @@ import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.model.PropertyProvider;
 import org.trusthub.api.model.PropertySink;
 import org.trusthub.api.model.PropertyWriteException;
+import org.trusthub.api.model.RawValue;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * The CoAP things' values in the hub's thing model, so they sit beside the ZigBee and Bluetooth things under one
- * model: each value a thing keeps at {@code /things/<thing>/<name>} (written by the thing over DTLS or OSCORE, or read
- * and observed from it by the hub) that is a number, a boolean or a string in text/plain, JSON or CBOR becomes a
- * property (see {@link CoapValueCodec}). A write from the model sets the value at the hub in the thing's own format
- * and notifies the thing's observers of that path, exactly as if the thing had written it; it needs no exchange with
- * the thing, which reads or observes its values over its own secured session.
+ * The CoAP things' values as typed properties, so they sit beside the ZigBee and Bluetooth things under one model:
+ * each value a thing keeps at {@code /things/<thing>/<name>} (the model's {@link RawValues}: written by the thing over
+ * DTLS or OSCORE, or read and observed from it by the hub) that is a number, a boolean or a string in text/plain, JSON
+ * or CBOR becomes a property (see {@link CoapValueCodec}). A write from the model sets the raw value, held for the
+ * thing in its own format, and the binding tells the thing's observers of that path, exactly as if the thing had
+ * written it; it needs no exchange with the thing, which reads or observes its values over its own secured session.
  */
 @Component(service = PropertyProvider.class, property = ProtocolBinding.PROTOCOL + "=coap")
-public final class CoapProperties implements PropertyProvider, ThingModel.Listener {
+public final class CoapProperties implements PropertyProvider, RawValues.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoapProperties.class);
 
-    private final CoapThingValues values;
+    private final RawValues values;
     private volatile PropertySink sink;
     // What each thing was last described with, so a thing is described again only when a value is new or changed type.
     private final Map<ThingId, Map<String, PropertyDescriptor>> described = new ConcurrentHashMap<>();
     private final Set<String> unmappedLogged = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public CoapProperties(@Reference CoapThingValues values) {
+    public CoapProperties(@Reference RawValues values) {
         this.values = values;
         values.listen(this);
     }
@@ -65,7 +67,7 @@ public final class CoapProperties implements PropertyProvider, ThingModel.Listen
     public void attach(PropertySink s) {
         sink = s;
         described.clear();
-        for (ThingId thing : values.valueOwners()) {
+        for (ThingId thing : values.things()) {
             values.values(thing).forEach((name, value) -> changed(thing, name, value));
         }
     }
@@ -76,17 +78,17 @@ public final class CoapProperties implements PropertyProvider, ThingModel.Listen
     }
 
     @Override
-    public void changed(ThingId thing, String name, ThingModel.Value value) {
+    public void changed(ThingId thing, String name, RawValue value) {
         PropertySink s = sink;
         if (s == null) {
             return;
         }
-        Optional<CoapValueCodec.Property> p = CoapValueCodec.decode(name, value.bytes(), value.contentFormat());
+        Optional<CoapValueCodec.Property> p = CoapValueCodec.decode(name, value.bytes(), value.format());
         if (p.isEmpty()) {
             if (unmappedLogged.add(thing.value() + "/" + name)) {
                 LOG.info("CoAP value {} of {} (content format {}) is not a thing model property: the model shows"
                         + " scalars in text/plain, JSON or CBOR under names of a-z 0-9 - (at most 32, starting with a"
-                        + " letter)", name, thing, value.contentFormat());
+                        + " letter)", name, thing, value.format());
             }
             return;
         }
@@ -101,7 +103,7 @@ public final class CoapProperties implements PropertyProvider, ThingModel.Listen
                     known.put(name, d);
                 }
             }
-            s.update(thing, name, p.get().value(), origin(value.source()));
+            s.update(thing, name, p.get().value(), value.origin());
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.info("CoAP value {} of {} not taken by the thing model: {}", name, thing, e.getMessage());
         }
@@ -120,24 +122,17 @@ public final class CoapProperties implements PropertyProvider, ThingModel.Listen
         }
     }
 
-    private static Origin origin(String source) {
-        return switch (source) {
-            case "read" -> Origin.READ;
-            case ThingModel.HUB -> Origin.WRITE;
-            default -> Origin.REPORT; // the thing wrote it, or the hub observed it
-        };
-    }
-
     @Override
     public void write(ThingId thing, PropertyDescriptor property, Object value) {
-        ThingModel.Value current = values.values(thing).get(property.id());
+        RawValue current = values.get(thing, property.id()).orElse(null);
         if (current == null) {
             throw new PropertyWriteException(thing, property.id(), "CoAP thing " + thing + " has no value '"
                     + property.id() + "' at the hub");
         }
         try {
-            values.hubWrite(thing, property.id(), CoapValueCodec.encode(value, current.contentFormat()),
-                    current.contentFormat());
+            // the hub sets it for the thing: held like what the thing writes, and its observers are told
+            values.put(thing, property.id(), CoapValueCodec.encode(value, current.format()), current.format(),
+                    Origin.WRITE, true);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new PropertyWriteException(thing, property.id(), "CoAP thing " + thing + ": " + e.getMessage(), e);
         }

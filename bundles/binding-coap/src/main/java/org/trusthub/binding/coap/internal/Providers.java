@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
@@ -23,6 +24,7 @@ final class Providers {
     private volatile OscoreContexts oscore;
     private volatile SecurityPolicy policy;
     private volatile SecurityRefusals refusals;
+    private volatile RawValues values;
 
     Optional<DtlsServers> dtls() {
         return Optional.ofNullable(dtls);
@@ -34,6 +36,11 @@ final class Providers {
 
     Optional<SecurityPolicy> policy() {
         return Optional.ofNullable(policy);
+    }
+
+    /** The thing model's raw values: where {@code /things/<thing>/<name>} lives. */
+    Optional<RawValues> values() {
+        return Optional.ofNullable(values);
     }
 
     void dtls(DtlsServers d) {
@@ -52,6 +59,10 @@ final class Providers {
         refusals = r;
     }
 
+    void values(RawValues v) {
+        values = v;
+    }
+
     /** Whether {@code current} is still the one in use (an unbind of a replaced service changes nothing). */
     boolean isDtls(DtlsServers d) {
         return dtls == d;
@@ -67,6 +78,10 @@ final class Providers {
 
     boolean isRefusals(SecurityRefusals r) {
         return refusals == r;
+    }
+
+    boolean isValues(RawValues v) {
+        return values == v;
     }
 
     /** Counts a refusal where every refusal is counted; without that service the refusal still happens. */

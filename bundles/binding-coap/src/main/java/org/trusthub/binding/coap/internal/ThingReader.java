@@ -15,29 +15,29 @@ import org.eclipse.californium.oscore.OSCoreCtxDB;
 import org.eclipse.californium.oscore.OSException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.security.oscore.OscoreContexts;
 
 /**
  * The hub as a client of its things: reads and observes a registered thing's resources through the endpoint and
  * with the protection it registered with (its DTLS session, or its OSCORE context), and puts what it gets into
- * the hub's model as {@code <path with '/' as '.'>}.
+ * the hub's thing model ({@link RawValues}) as {@code <path with '/' as '.'>}: the thing's own state, which the model
+ * keeps in memory only.
  */
 final class ThingReader {
     private static final Logger LOG = LoggerFactory.getLogger(ThingReader.class);
 
     private final ResourceDirectory directory;
-    private final ThingModel model;
     private final Providers providers;
     private final OSCoreCtxDB oscoreDb;
     private final long timeoutMillis;
     private final Map<ThingId, Map<String, CoapObserveRelation>> observations = new ConcurrentHashMap<>();
 
     /** @param oscoreDb the context database of the endpoint the hub's OSCORE requests go out on */
-    ThingReader(ResourceDirectory directory, ThingModel model, Providers providers, OSCoreCtxDB oscoreDb,
-            long timeoutMillis) {
+    ThingReader(ResourceDirectory directory, Providers providers, OSCoreCtxDB oscoreDb, long timeoutMillis) {
         this.directory = directory;
-        this.model = model;
         this.providers = providers;
         this.oscoreDb = oscoreDb;
         this.timeoutMillis = timeoutMillis;
@@ -104,7 +104,7 @@ final class ThingReader {
         try {
             CoapResponse response = client(registration).advanced(request(registration, path));
             if (response != null && response.isSuccess()) {
-                store(thing, path, response, "read");
+                store(thing, path, response, Origin.READ);
             }
             return Optional.ofNullable(response);
         } catch (org.eclipse.californium.elements.exception.ConnectorException | java.io.IOException e) {
@@ -122,7 +122,7 @@ final class ThingReader {
             @Override
             public void onLoad(CoapResponse response) {
                 if (response.isSuccess()) {
-                    store(thing, path, response, "observed");
+                    store(thing, path, response, Origin.REPORT);
                 }
             }
 
@@ -138,10 +138,15 @@ final class ThingReader {
         }
     }
 
-    private void store(ThingId thing, String path, CoapResponse response, String source) {
+    private void store(ThingId thing, String path, CoapResponse response, Origin origin) {
+        Optional<RawValues> model = providers.values();
+        if (model.isEmpty()) {
+            LOG.warn("value {} of {} not kept: the hub's thing model is not running", path, thing);
+            return;
+        }
         try {
-            model.put(thing, valueName(path), response.getPayload(), response.getOptions().getContentFormat(),
-                    source);
+            model.get().put(thing, valueName(path), response.getPayload(), response.getOptions().getContentFormat(),
+                    origin, false);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.warn("value {} of {} not kept: {}", path, thing, e.getMessage());
         }

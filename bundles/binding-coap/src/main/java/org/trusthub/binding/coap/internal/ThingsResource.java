@@ -10,23 +10,39 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.RawValue;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * {@code /things/<thing>/<name>}: the hub's model of each thing, which the thing itself reads, writes and observes,
- * and which another thing reads or writes as far as the security policy lets it.
+ * {@code /things/<thing>/<name>}: each thing's values in the hub's thing model ({@link RawValues}), which the thing
+ * itself reads, writes and observes, and which another thing reads or writes as far as the security policy lets it.
  * One resource serves every path below it (it is its own child), so no request can make the hub grow a resource
- * tree; observers are told of changes to exactly the path they observe.
+ * tree; observers are told of every change to exactly the path they observe, whoever made it (the thing, the hub
+ * through the model, or a read or observation of the thing).
  */
 final class ThingsResource extends CoapResource {
     private final Callers callers;
-    private final ThingModel model;
+    private final Providers providers;
+    /** Told by the model of every change; registered while the binding has the model. */
+    final RawValues.Listener changes = new RawValues.Listener() {
+        @Override
+        public void changed(ThingId thing, String name, RawValue value) {
+            notifyObservers(thing, name);
+        }
 
-    ThingsResource(Callers callers, ThingModel model) {
+        @Override
+        public void forgotten(ThingId thing) {
+            // a decommissioned thing has no session left to be told over
+        }
+    };
+
+    ThingsResource(Callers callers, Providers providers) {
         super("things");
         this.callers = callers;
-        this.model = model;
+        this.providers = providers;
         setObservable(true);
     }
 
@@ -70,15 +86,28 @@ final class ThingsResource extends CoapResource {
         return Optional.of(target);
     }
 
+    /** The model's values, or empty once the refusal has been sent (the model is not running: nothing to serve). */
+    private static Optional<RawValues> values(CoapExchange exchange, Providers providers) {
+        Optional<RawValues> values = providers.values();
+        if (values.isEmpty()) {
+            Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the hub's thing model is not running");
+        }
+        return values;
+    }
+
     @Override
     public void handleGET(CoapExchange exchange) {
         Optional<Target> t = authorize(exchange, false);
         if (t.isEmpty()) {
             return;
         }
+        Optional<RawValues> model = values(exchange, providers);
+        if (model.isEmpty()) {
+            return;
+        }
         if (t.get().name() == null) {
             StringBuilder links = new StringBuilder();
-            for (String name : model.all(t.get().thing()).keySet()) {
+            for (String name : model.get().values(t.get().thing()).keySet()) {
                 if (!t.get().own() && !callers.mayRead(t.get().caller(), t.get().thing(), name)) {
                     continue;
                 }
@@ -90,14 +119,14 @@ final class ThingsResource extends CoapResource {
             exchange.respond(ResponseCode.CONTENT, links.toString(), MediaTypeRegistry.APPLICATION_LINK_FORMAT);
             return;
         }
-        Optional<ThingModel.Value> value = model.get(t.get().thing(), t.get().name());
+        Optional<RawValue> value = model.get().get(t.get().thing(), t.get().name());
         if (value.isEmpty()) {
             Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "no such value");
             return;
         }
         Response response = new Response(ResponseCode.CONTENT);
         response.setPayload(value.get().bytes());
-        response.getOptions().setContentFormat(value.get().contentFormat());
+        response.getOptions().setContentFormat(value.get().format());
         exchange.respond(response);
     }
 
@@ -111,14 +140,24 @@ final class ThingsResource extends CoapResource {
             Refusals.refuse(exchange, ResponseCode.METHOD_NOT_ALLOWED, "PUT a value: /things/<thing id>/<name>");
             return;
         }
+        byte[] payload = exchange.getRequestPayload();
+        if (payload.length > RawValues.MAX_BYTES) {
+            Refusals.refuse(exchange, ResponseCode.REQUEST_ENTITY_TOO_LARGE, "value is " + payload.length
+                    + " bytes; at most " + RawValues.MAX_BYTES);
+            return;
+        }
+        Optional<RawValues> model = values(exchange, providers);
+        if (model.isEmpty()) {
+            return;
+        }
         int format = exchange.getRequestOptions().hasContentFormat() ? exchange.getRequestOptions().getContentFormat()
                 : MediaTypeRegistry.TEXT_PLAIN;
         boolean created;
         try {
-            created = model.put(t.get().thing(), t.get().name(), exchange.getRequestPayload(), format, "written");
+            // what a thing writes to the hub the hub holds for it: on disk before the answer (observers are told)
+            created = model.get().put(t.get().thing(), t.get().name(), payload, format, Origin.REPORT, true);
         } catch (IllegalArgumentException e) {
-            Refusals.refuse(exchange, e.getMessage().contains("bytes") ? ResponseCode.REQUEST_ENTITY_TOO_LARGE
-                    : ResponseCode.BAD_REQUEST, e.getMessage());
+            Refusals.refuse(exchange, ResponseCode.BAD_REQUEST, e.getMessage());
             return;
         } catch (IllegalStateException e) {
             // not on disk, so not taken: the thing may try again
@@ -126,7 +165,6 @@ final class ThingsResource extends CoapResource {
             return;
         }
         exchange.respond(created ? ResponseCode.CREATED : ResponseCode.CHANGED);
-        notifyObservers(t.get().thing(), t.get().name());
     }
 
     void notifyObservers(ThingId thing, String name) {

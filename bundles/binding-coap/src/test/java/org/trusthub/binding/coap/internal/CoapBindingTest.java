@@ -35,15 +35,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.OscoreIds;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+import org.trusthub.testkit.Await;
 
 /** The binding with the real keystore, registry, DTLS and OSCORE providers, and Californium things on loopback. */
 public class CoapBindingTest {
@@ -55,6 +58,7 @@ public class CoapBindingTest {
     DtlsComponent dtls;
     OscoreComponent oscore;
     CoapBindingComponent binding;
+    RawValueStore values;
     final List<Runnable> cleanup = new ArrayList<>();
 
     @BeforeEach
@@ -64,6 +68,8 @@ public class CoapBindingTest {
         dtls = new DtlsComponent(keys, registry);
         oscore = new OscoreComponent(keys, registry);
         binding = new CoapBindingComponent(registry, dtls, oscore, CoapTestPeers.config());
+        values = new RawValueStore(Clock.systemUTC());
+        binding.bindValues(values);
     }
 
     @AfterEach
@@ -146,14 +152,27 @@ public class CoapBindingTest {
         DtlsThing t = new DtlsThing(lamp);
         assertEquals(ResponseCode.CREATED, t.put("/things/lamp-3/state", "on").getCode());
         assertEquals(ResponseCode.REQUEST_ENTITY_TOO_LARGE,
-                t.put("/things/lamp-3/state", "x".repeat(ThingModel.MAX_VALUE_BYTES + 1)).getCode());
+                t.put("/things/lamp-3/state", "x".repeat(RawValues.MAX_BYTES + 1)).getCode());
         assertEquals(ResponseCode.BAD_REQUEST, t.put("/things/lamp-3/BAD%20NAME", "on").getCode());
         assertEquals("on", t.get("/things/lamp-3/state").getResponseText());
-        for (int i = 1; i < ThingModel.MAX_VALUES; i++) {
+        for (int i = 1; i < RawValues.MAX_VALUES; i++) {
             assertEquals(ResponseCode.CREATED, t.put("/things/lamp-3/v" + i, "1").getCode());
         }
         assertEquals(ResponseCode.BAD_REQUEST, t.put("/things/lamp-3/one-too-many", "1").getCode());
-        assertEquals(ThingModel.MAX_VALUES, binding.values(lamp).size());
+        assertEquals(RawValues.MAX_VALUES, binding.values(lamp).size());
+    }
+
+    @Test
+    void withoutTheThingModelValuesAreRefusedAndTheRestIsServed() throws Exception {
+        ThingId lamp = operational("lamp-9");
+        DtlsThing t = new DtlsThing(lamp);
+        assertEquals(ResponseCode.CREATED, t.put("/things/lamp-9/state", "on").getCode());
+        binding.unbindValues(values);
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, t.get("/things/lamp-9/state").getCode());
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, t.put("/things/lamp-9/state", "off").getCode());
+        assertEquals("trusthub: lamp-9 via dtls-psk", t.get("/hub").getResponseText());
+        binding.bindValues(values);
+        assertEquals("on", t.get("/things/lamp-9/state").getResponseText(), "the refused write changed nothing");
     }
 
     @Test
@@ -254,8 +273,8 @@ public class CoapBindingTest {
         binding.observe(sensor, "/sensors/temp");
         t.temperature = "22.0";
         t.temp.changed();
-        assertTrue(waitFor(() -> "22.0".equals(
-                new String(binding.values(sensor).get("sensors.temp").bytes(), StandardCharsets.UTF_8))));
+        Await.until("the observed temperature in the model", () -> "22.0".equals(
+                new String(binding.values(sensor).get("sensors.temp").bytes(), StandardCharsets.UTF_8)));
         assertEquals(1, binding.views().get(0).observations());
 
         // Refresh, then remove.
@@ -338,7 +357,8 @@ public class CoapBindingTest {
         binding.release(lamp);
         assertEquals(0, dtls.openSessions(lamp));
         assertTrue(binding.registration(lamp).isEmpty());
-        assertTrue(binding.values(lamp).isEmpty(), "a decommissioned thing's values go");
+        // its values are the model's: the model forgets them on the DECOMMISSION event, not the binding on release
+        assertEquals(Set.of("state"), binding.values(lamp).keySet());
         assertFalse(binding.things().contains(lamp));
         CoapResponse after = t.get("/hub");
         assertTrue(after == null || after.getCode() != ResponseCode.CONTENT, "refused after decommissioning");
@@ -384,15 +404,5 @@ public class CoapBindingTest {
         registry.transition(lamp, Transition.MAINTAIN);
         // No event delivered yet: the registry is asked on every request.
         assertEquals(ResponseCode.UNAUTHORIZED, t.get("/things/lamp-6/state").getCode());
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
     }
 }

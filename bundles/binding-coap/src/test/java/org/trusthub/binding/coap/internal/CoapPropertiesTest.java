@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
@@ -38,8 +36,10 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.ModelCore;
+import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+import org.trusthub.testkit.Await;
 
 import com.upokecenter.cbor.CBORObject;
 
@@ -56,6 +56,7 @@ class CoapPropertiesTest {
     ThingRegistryCore registry;
     CoapBindingComponent binding;
     CoapProperties properties;
+    RawValueStore values;
     ModelCore model;
     ThingId meter;
     CoapEndpoint endpoint;
@@ -69,7 +70,9 @@ class CoapPropertiesTest {
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
                 new OscoreComponent(keys, registry), CoapTestPeers.config());
-        properties = new CoapProperties(binding);
+        values = new RawValueStore(Clock.systemUTC());
+        binding.bindValues(values);
+        properties = new CoapProperties(values);
         model = new ModelCore((topic, p) -> { }, id -> registry.find(id).map(Thing::state), Clock.systemUTC());
         model.attach(properties);
         meter = CoapTestPeers.operational(registry, "meter-1");
@@ -99,9 +102,9 @@ class CoapPropertiesTest {
         return put(name, text.getBytes(StandardCharsets.UTF_8), format);
     }
 
-    private Property property(String id) throws InterruptedException {
-        return await(() -> model.model(meter).flatMap(m -> m.property(id)).filter(p -> p.value().isPresent())
-                .orElse(null));
+    private Property property(String id) throws Exception {
+        return Await.nonNull("property " + id + " with a value", () -> model.model(meter).flatMap(
+                m -> m.property(id)).filter(p -> p.value().isPresent()).orElse(null));
     }
 
     @Test
@@ -180,20 +183,10 @@ class CoapPropertiesTest {
         assertEquals(ResponseCode.CREATED, put("state", "1", MediaTypeRegistry.TEXT_PLAIN));
         assertEquals(PropertyType.NUMBER, property("state").descriptor().type());
         assertEquals(ResponseCode.CHANGED, put("state", "idle", MediaTypeRegistry.TEXT_PLAIN));
-        Property p = await(() -> model.model(meter).flatMap(m -> m.property("state"))
-                .filter(x -> x.descriptor().type() == PropertyType.STRING && x.value().isPresent()).orElse(null));
+        Property p = Await.nonNull("state described again as STRING", () -> model.model(meter).flatMap(
+                m -> m.property("state")).filter(x -> x.descriptor().type() == PropertyType.STRING
+                        && x.value().isPresent()).orElse(null));
         assertEquals("idle", p.last().value());
         assertEquals(1, model.model(meter).orElseThrow().properties().size());
-    }
-
-    private static <T> T await(Supplier<T> condition) throws InterruptedException {
-        for (int i = 0; i < 150; i++) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(20);
-        }
-        return Objects.requireNonNull(condition.get(), "timed out waiting for the model");
     }
 }

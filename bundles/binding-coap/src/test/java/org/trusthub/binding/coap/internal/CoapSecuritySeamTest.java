@@ -29,6 +29,7 @@ import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
 
@@ -69,6 +70,7 @@ class CoapSecuritySeamTest {
         binding.bindPolicy(policy);
         binding.bindDtls(dtls);
         binding.bindOscore(oscore);
+        binding.bindValues(new RawValueStore(Clock.systemUTC()));
     }
 
     private CoapClient dtlsClient(ThingId thing) {

@@ -121,11 +121,6 @@ public final class CoapTestPeers {
             public long readTimeoutMillis() {
                 return 3000;
             }
-
-            @Override
-            public String valuesDirectory() {
-                return ""; // unused: the tests' binding keeps its values in memory
-            }
         };
     }
 

@@ -9,10 +9,11 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.RawValue;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.coap.internal.CoapBindingStatus;
 import org.trusthub.binding.coap.internal.Registration;
-import org.trusthub.binding.coap.internal.ThingModel;
 
 @Service
 @Command(scope = "trusthub", name = "coap-resources",
@@ -42,7 +43,7 @@ public class CoapResourcesCommand extends CoapAction {
                     + r.get().id() + ", expires " + r.get().expires() + ")");
             r.get().links().forEach(link -> out().println("  " + link));
         }
-        Map<String, ThingModel.Value> values = coap.values(id);
+        Map<String, RawValue> values = coap.values(id);
         if (values.isEmpty()) {
             out().println("No values.");
             return;
@@ -52,7 +53,7 @@ public class CoapResourcesCommand extends CoapAction {
         table.column("Content");
         table.column("Source");
         table.column("Changed");
-        values.forEach((name, v) -> table.addRow().addContent(name, show(v.bytes()), v.source(), v.changed()));
+        values.forEach((name, v) -> table.addRow().addContent(name, show(v.bytes()), source(v), v.changed()));
         table.print(out());
     }
 
@@ -70,6 +71,17 @@ public class CoapResourcesCommand extends CoapAction {
                 c.resources()), c.owner(), c.status()));
         table.print(out());
         out().println("Served on the DTLS and OSCORE endpoints to operational things only.");
+    }
+
+    /** Where a value came from: the thing wrote it, the hub set it, or the hub read or observed it. */
+    static String source(RawValue v) {
+        if (v.origin() == Origin.WRITE) {
+            return "hub";
+        }
+        if (v.origin() == Origin.READ) {
+            return "read";
+        }
+        return v.held() ? "written" : "observed";
     }
 
     /** Printable text as is (shortened), anything else by its size. */

@@ -24,6 +24,7 @@ import org.trusthub.binding.coap.testing.CoapTestPeers;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.ThingPsk;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
@@ -44,6 +45,7 @@ class CoapCommandsTest {
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
                 new OscoreComponent(keys, registry), CoapTestPeers.config());
+        binding.bindValues(new RawValueStore(Clock.systemUTC()));
         ThingId lamp = CoapTestPeers.operational(registry, "lamp-1");
         client = CoapTestPeers.client(CoapTestPeers.pskEndpoint(keys, lamp));
         String hub = "coaps://127.0.0.1:" + binding.secureAddress().orElseThrow().getPort();

@@ -1,4 +1,4 @@
-package org.trusthub.binding.coap.internal;
+package org.trusthub.model.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,12 +7,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -20,139 +21,97 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trusthub.api.model.Origin;
+import org.trusthub.api.model.RawValue;
+import org.trusthub.api.model.RawValues;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.storage.ChecksumSealer;
 import org.trusthub.storage.RecordStore;
 import org.trusthub.storage.StoreException;
 
 /**
- * The hub's view of its CoAP things' data: named values a thing wrote to the hub or the hub read or observed from
- * the thing. Bounded: at most {@value #MAX_VALUES} values of at most {@value #MAX_VALUE_BYTES} bytes per thing.
- *
- * <p>With a store, the values a thing wrote to the hub and the values the hub set survive a restart: the hub holds
- * them on the thing's behalf, and nobody else has them. A value read or observed from the thing is its own state,
- * read again when needed, so it costs no disk write (a frequently observed sensor would wear a gateway's flash).
- * A write is acknowledged only once it is on disk.
+ * The model's raw values: held values journalled in a {@link RecordStore} before a write is acknowledged, the others
+ * in memory only. Writes are serialised; reads see the last completed write.
  */
-public final class ThingModel implements AutoCloseable {
-    /** The source of a value the hub itself set. */
-    static final String HUB = "hub";
-    static final int MAX_VALUES = 32;
-    static final int MAX_VALUE_BYTES = 1024;
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+public final class RawValueStore implements RawValues, AutoCloseable {
 
-    /** A value, its CoAP content format, when it changed and where it came from. */
-    public record Value(byte[] bytes, int contentFormat, Instant changed, String source) {
-        public Value {
-            bytes = bytes.clone();
-        }
+    static final String STORE_NAME = "held-values";
 
-        @Override
-        public byte[] bytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Value v && Arrays.equals(bytes, v.bytes) && contentFormat == v.contentFormat
-                    && changed.equals(v.changed) && source.equals(v.source);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes) * 31 + contentFormat;
-        }
-
-        @Override
-        public String toString() {
-            return "Value[" + bytes.length + " bytes, format " + contentFormat + ", " + source + "]";
-        }
-    }
-
-    /** Told of every change after it is made, on the thread that made it; must not block. */
-    interface Listener {
-        void changed(ThingId thing, String name, Value value);
-
-        void forgotten(ThingId thing);
-    }
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ThingModel.class);
-    private static final String STORE_NAME = "coap-values";
+    private static final Logger LOG = LoggerFactory.getLogger(RawValueStore.class);
     private static final byte PUT = 'P';
     private static final byte DROP = 'D';
     private static final byte FORGET = 'F';
 
-    private final Map<ThingId, SortedMap<String, Value>> values = new ConcurrentHashMap<>();
+    private final Map<ThingId, SortedMap<String, RawValue>> values = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final RecordStore store;
-    // Which values are on disk, so a read value replacing one is dropped there too.
+    private final Clock clock;
+    // Which values are on disk, so a value read from the thing that replaces one is dropped there too.
     private final Set<String> stored = new HashSet<>();
     private final Object writes = new Object();
 
     /** Values in memory only. */
-    ThingModel() {
+    public RawValueStore(Clock clock) {
         this.store = null;
+        this.clock = Objects.requireNonNull(clock);
     }
 
-    private ThingModel(Path directory) throws StoreException {
+    private RawValueStore(Path directory, Clock clock) throws StoreException {
+        this.clock = Objects.requireNonNull(clock);
         this.store = RecordStore.open(directory, STORE_NAME, ChecksumSealer.INSTANCE, this::replay);
     }
 
     /**
-     * The values kept in {@code directory}, as the last run left them.
+     * The held values kept in {@code directory}, as the last run left them.
      *
      * @throws StoreException if the files cannot be read or are damaged (they are left as found)
      */
-    static ThingModel open(Path directory) throws StoreException {
-        return new ThingModel(directory);
+    public static RawValueStore open(Path directory, Clock clock) throws StoreException {
+        return new RawValueStore(directory, clock);
     }
 
-    void listen(Listener listener) {
-        listeners.add(listener);
+    @Override
+    public void listen(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    void unlisten(Listener listener) {
+    @Override
+    public void unlisten(Listener listener) {
         listeners.remove(listener);
     }
 
-    /** The things that have values now. */
-    Set<ThingId> things() {
+    @Override
+    public Set<ThingId> things() {
         return Set.copyOf(values.keySet());
     }
 
-    static boolean isName(String name) {
-        return name != null && NAME.matcher(name).matches();
-    }
-
-    /**
-     * Sets a value.
-     *
-     * @return whether it was new
-     * @throws IllegalArgumentException naming what is wrong, changing nothing
-     */
-    boolean put(ThingId thing, String name, byte[] bytes, int contentFormat, String source) {
-        if (!isName(name)) {
+    @Override
+    public boolean put(ThingId thing, String name, byte[] bytes, int format, Origin origin, boolean held) {
+        Objects.requireNonNull(thing, "thing");
+        Objects.requireNonNull(bytes, "bytes");
+        if (!RawValues.isName(name)) {
             throw new IllegalArgumentException("value name must be 1 to 64 of a-z 0-9 . _ - (starting alphanumeric)");
         }
-        if (bytes.length > MAX_VALUE_BYTES) {
-            throw new IllegalArgumentException("value is " + bytes.length + " bytes; at most " + MAX_VALUE_BYTES);
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("value is " + bytes.length + " bytes; at most " + MAX_BYTES);
         }
-        Value value = new Value(bytes, contentFormat, Instant.now(), source);
+        RawValue value = new RawValue(bytes, format, clock.instant(), origin, held);
         boolean created;
         synchronized (writes) {
-            SortedMap<String, Value> m = values.get(thing);
+            SortedMap<String, RawValue> m = values.get(thing);
             created = m == null || !m.containsKey(name);
             if (created && m != null && m.size() >= MAX_VALUES) {
                 throw new IllegalArgumentException("thing already has " + MAX_VALUES + " values");
             }
             String key = key(thing, name);
-            if (isKept(source)) {
-                persist(put(thing, name, value));
+            if (held) {
+                persist(putRecord(thing, name, value));
                 stored.add(key);
             } else if (stored.contains(key)) {
-                persist(drop(thing, name));
+                persist(dropRecord(thing, name));
                 stored.remove(key);
             }
             values.computeIfAbsent(thing, t -> new ConcurrentSkipListMap<>()).put(name, value);
@@ -162,31 +121,71 @@ public final class ThingModel implements AutoCloseable {
         return created;
     }
 
-    // What the hub holds on the thing's behalf: what the thing wrote to it, and what the hub set.
-    private static boolean isKept(String source) {
-        return "written".equals(source) || HUB.equals(source);
+    /**
+     * Takes held values from an earlier store as they were, each only where the thing has no value of that name
+     * yet (what the thing wrote since is newer), in one write.
+     *
+     * @return how many were taken
+     * @throws IllegalStateException if they cannot be stored; nothing changed
+     */
+    int adopt(Map<ThingId, SortedMap<String, RawValue>> earlier) {
+        Map<ThingId, SortedMap<String, RawValue>> taken = new TreeMap<>();
+        synchronized (writes) {
+            List<byte[]> records = new ArrayList<>();
+            earlier.forEach((thing, m) -> m.forEach((name, v) -> {
+                SortedMap<String, RawValue> now = values.get(thing);
+                int size = now == null ? 0 : now.size();
+                int pending = taken.getOrDefault(thing, new TreeMap<>()).size();
+                if (v.held() && (now == null || !now.containsKey(name)) && size + pending < MAX_VALUES) {
+                    records.add(putRecord(thing, name, v));
+                    taken.computeIfAbsent(thing, t -> new TreeMap<>()).put(name, v);
+                }
+            }));
+            if (records.isEmpty()) {
+                return 0;
+            }
+            if (store != null) {
+                try {
+                    store.appendAll(records);
+                } catch (StoreException e) {
+                    throw new IllegalStateException("held values cannot be stored in " + store.directory() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            taken.forEach((thing, m) -> m.forEach((name, v) -> {
+                values.computeIfAbsent(thing, t -> new ConcurrentSkipListMap<>()).put(name, v);
+                stored.add(key(thing, name));
+            }));
+            compactIfDue();
+        }
+        taken.forEach((thing, m) -> m.forEach((name, v) -> listeners.forEach(l -> l.changed(thing, name, v))));
+        return taken.values().stream().mapToInt(Map::size).sum();
     }
 
     private static String key(ThingId thing, String name) {
         return thing.value() + "/" + name;
     }
 
-    Optional<Value> get(ThingId thing, String name) {
-        SortedMap<String, Value> m = values.get(thing);
+    @Override
+    public Optional<RawValue> get(ThingId thing, String name) {
+        SortedMap<String, RawValue> m = values.get(thing);
         return m == null ? Optional.empty() : Optional.ofNullable(m.get(name));
     }
 
-    SortedMap<String, Value> all(ThingId thing) {
-        SortedMap<String, Value> m = values.get(thing);
+    @Override
+    public SortedMap<String, RawValue> values(ThingId thing) {
+        SortedMap<String, RawValue> m = values.get(thing);
         return m == null ? new TreeMap<>() : new TreeMap<>(m);
     }
 
-    void forget(ThingId thing) {
+    /** The thing's values go, from disk too (it was decommissioned). */
+    public void forget(ThingId thing) {
         boolean had;
         synchronized (writes) {
             String prefix = thing.value() + "/";
-            if (stored.removeIf(k -> k.startsWith(prefix))) {
+            if (stored.stream().anyMatch(k -> k.startsWith(prefix))) {
                 persist(forgetRecord(thing));
+                stored.removeIf(k -> k.startsWith(prefix));
             }
             had = values.remove(thing) != null;
             compactIfDue();
@@ -212,8 +211,8 @@ public final class ThingModel implements AutoCloseable {
         try {
             store.append(record);
         } catch (StoreException e) {
-            throw new IllegalStateException("the values things keep at the hub cannot be stored in "
-                    + store.directory() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("held values cannot be stored in " + store.directory() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -225,29 +224,29 @@ public final class ThingModel implements AutoCloseable {
         List<byte[]> state = new ArrayList<>();
         values.forEach((thing, m) -> m.forEach((name, v) -> {
             if (stored.contains(key(thing, name))) {
-                state.add(put(thing, name, v));
+                state.add(putRecord(thing, name, v));
             }
         }));
         try {
             store.compact(state);
         } catch (StoreException e) {
-            LOG.warn("CoAP values store in {} not compacted: {}", store.directory(), e.getMessage());
+            LOG.warn("held values store in {} not compacted: {}", store.directory(), e.getMessage());
         }
     }
 
-    private static byte[] put(ThingId thing, String name, Value v) {
+    private static byte[] putRecord(ThingId thing, String name, RawValue v) {
         return record(PUT, out -> {
             out.writeUTF(thing.value());
             out.writeUTF(name);
-            out.writeInt(v.contentFormat());
+            out.writeInt(v.format());
             out.writeLong(v.changed().toEpochMilli());
-            out.writeUTF(v.source());
-            out.writeInt(v.bytes().length);
+            out.writeUTF(v.origin().name());
+            out.writeInt(v.length());
             out.write(v.bytes());
         });
     }
 
-    private static byte[] drop(ThingId thing, String name) {
+    private static byte[] dropRecord(ThingId thing, String name) {
         return record(DROP, out -> {
             out.writeUTF(thing.value());
             out.writeUTF(name);
@@ -283,22 +282,15 @@ public final class ThingModel implements AutoCloseable {
                     String name = in.readUTF();
                     int format = in.readInt();
                     Instant changed = Instant.ofEpochMilli(in.readLong());
-                    String source = in.readUTF();
-                    int length = in.readInt();
-                    if (!isName(name) || length < 0 || length > MAX_VALUE_BYTES) {
-                        throw new IllegalArgumentException("value record out of bounds");
-                    }
-                    byte[] bytes = in.readNBytes(length);
-                    if (bytes.length != length) {
-                        throw new IllegalArgumentException("value record cut short");
-                    }
+                    Origin origin = Origin.valueOf(in.readUTF());
+                    byte[] bytes = readBytes(in, name);
                     values.computeIfAbsent(thing, t -> new ConcurrentSkipListMap<>()).put(name,
-                            new Value(bytes, format, changed, source));
+                            new RawValue(bytes, format, changed, origin, true));
                     stored.add(key(thing, name));
                 }
                 case DROP -> {
                     String name = in.readUTF();
-                    SortedMap<String, Value> m = values.get(thing);
+                    SortedMap<String, RawValue> m = values.get(thing);
                     if (m != null) {
                         m.remove(name);
                         if (m.isEmpty()) {
@@ -316,5 +308,18 @@ public final class ThingModel implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("value record cut short", e);
         }
+    }
+
+    /** A value's length and bytes, checked against the bounds every writer was held to. */
+    static byte[] readBytes(DataInputStream in, String name) throws IOException {
+        int length = in.readInt();
+        if (!RawValues.isName(name) || length < 0 || length > MAX_BYTES) {
+            throw new IllegalArgumentException("value record out of bounds");
+        }
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length != length) {
+            throw new IllegalArgumentException("value record cut short");
+        }
+        return bytes;
     }
 }
