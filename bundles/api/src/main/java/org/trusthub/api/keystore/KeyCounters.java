@@ -87,8 +87,9 @@ public interface KeyCounters {
      * @throws IllegalArgumentException if the name is malformed or the counter negative
      * @throws StaleKeyException if the key is no longer the current key (see {@link #replayMark})
      * @throws KeyRevokedException if the thing's keys are revoked
-     * @throws KeystoreException if the mark cannot be written (then nothing was accepted), or the key has too many
-     *         marks
+     * @throws CounterExhaustedException if the source is new and the key has as many marks as one key may have:
+     *         only a new key takes new sources (nothing was accepted)
+     * @throws KeystoreException if the mark cannot be written (then nothing was accepted)
      * @throws UnsupportedOperationException if this keystore keeps no replay marks
      * @since 1.2
      */

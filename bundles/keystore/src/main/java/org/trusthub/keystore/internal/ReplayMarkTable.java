@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
@@ -103,8 +104,8 @@ final class ReplayMarkTable {
      * above the current one. {@code l} is the layer of {@code key}, checked to be the current key of active {@code t}.
      *
      * @return whether the counter was accepted; {@code false} for a replay, which changes nothing
-     * @throws KeystoreException if the reservation cannot be written, or the key has too many marks (nothing was
-     *         accepted then)
+     * @throws CounterExhaustedException if the source is new and the key has {@link #MAX_MARKS_PER_KEY} marks
+     * @throws KeystoreException if the reservation cannot be written (nothing was accepted then)
      */
     private boolean advance(ThingState t, LayerState l, DerivedKey key, String name, long counter) {
         Map<String, Mark> byName = l.marks.computeIfAbsent(key.mechanism(), m -> new ConcurrentHashMap<>());
@@ -112,9 +113,9 @@ final class ReplayMarkTable {
         if (mark == null) {
             synchronized (byName) {
                 if (!byName.containsKey(name) && byName.size() >= MAX_MARKS_PER_KEY) {
-                    throw new KeystoreException("key of thing '" + t.id + "' " + key.layer() + "/"
-                            + key.mechanism() + " has " + MAX_MARKS_PER_KEY + " replay marks, the most"
-                            + " one key may have: rotate the key; the frame was not accepted");
+                    // Like a counter run out, only a new key helps: callers tell it from a failed write.
+                    throw new CounterExhaustedException(t.id, key.layer(), key.mechanism() + " replay marks",
+                            MAX_MARKS_PER_KEY);
                 }
                 mark = byName.computeIfAbsent(name, n -> new Mark());
             }

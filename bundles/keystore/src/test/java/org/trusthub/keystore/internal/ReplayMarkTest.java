@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeyRevokedException;
 import org.trusthub.api.keystore.Layer;
@@ -57,6 +58,19 @@ class ReplayMarkTest {
 
     private DerivedKey netKey(FileThingKeyStore store) {
         return store.deriveKey(NET, Layer.NETWORK, NWK, 16);
+    }
+
+    @Test
+    void aFullMarkTableRefusesNewSourcesAsCounterExhaustedAndKeepsTheKnownOnes() {
+        DerivedKey key = netKey(ks);
+        for (int i = 0; i < ReplayMarkTable.MAX_MARKS_PER_KEY; i++) {
+            assertTrue(ks.advanceReplayMark(key, ReplayMarks.fromAddress(i), 0));
+        }
+        CounterExhaustedException e = assertThrows(CounterExhaustedException.class,
+                () -> ks.advanceReplayMark(key, A, 0));
+        assertTrue(e.getMessage().contains("replay marks") && e.getMessage().contains("rotate"), e.getMessage());
+        assertEquals(-1, ks.replayMark(key, A), "nothing accepted");
+        assertTrue(ks.advanceReplayMark(key, ReplayMarks.fromAddress(7), 1), "a known source goes on");
     }
 
     @Test

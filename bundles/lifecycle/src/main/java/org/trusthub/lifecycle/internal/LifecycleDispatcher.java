@@ -36,6 +36,7 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
 
 /**
  * The one place that tells bindings and security providers what a lifecycle or key change means for them. On every
@@ -47,7 +48,12 @@ import org.trusthub.api.thing.ThingRegistry;
  * <li>keys of one layer rotated: {@code forget} on the providers of that layer; every layer rotated (or a new root
  * enrolled): {@code forget} on every provider.</li>
  * </ul>
- * Decisions are made off the event thread, one at a time in arrival order; each binding and provider has its own
+ * One thing an event says is trusted, because it only ever adds to the decision: that the thing's keys were
+ * revoked, or that it was decommissioned (or re-commissioned, which only a decommissioned thing can be), at some
+ * point before the decision runs. The current state alone loses that when the same thing id is enrolled again
+ * first: the sessions, cached values and refusal counts of the previous device would carry over to the new one.
+ * Releasing a thing that is fine by then costs a new handshake; keeping a revoked device's session is not safe.
+ * <p>Decisions are made off the event thread, one at a time in arrival order; each binding and provider has its own
  * serial lane, so a slow or failing one holds up nobody else. A binding or provider that arrives is told about every
  * thing that is not operational then (events may have been lost while the dispatcher was not running).
  */
@@ -214,14 +220,29 @@ public final class LifecycleDispatcher implements EventHandler {
         }
     }
 
-    /** What the event said changed: a key rotation (of one layer, or all) or just "look again". */
-    record Change(boolean rotated, Optional<Layer> layer) {
+    /**
+     * What the event said changed: a key rotation (of one layer, or all) or just "look again"; and the facts that
+     * only ever add to the decision: the thing's keys were revoked, or it was decommissioned, before it is made.
+     */
+    record Change(boolean rotated, Optional<Layer> layer, boolean revoked, boolean decommissioned) {
+
+        private static final String DECOMMISSIONED = TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION);
+        /** Only a decommissioned thing is re-commissioned: its DECOMMISSION event may have been lost. */
+        private static final String RECOMMISSIONED = TrustHubEvents.lifecycleTopic(Transition.RECOMMISSION);
+
         static Change of(String topic, Object layer) {
             if (TrustHubEvents.KEYS_ROTATED.equals(topic)) {
-                return new Change(true, layer(layer));
+                return new Change(true, layer(layer), false, false);
+            }
+            if (TrustHubEvents.KEYS_REVOKED.equals(topic)) {
+                return new Change(false, Optional.empty(), true, false);
+            }
+            if (DECOMMISSIONED.equals(topic) || RECOMMISSIONED.equals(topic)) {
+                // Decommissioning revokes every key in the same step.
+                return new Change(false, Optional.empty(), true, true);
             }
             // A new root credential: every layer's keys are new.
-            return new Change(TrustHubEvents.KEYS_ENROLLED.equals(topic), Optional.empty());
+            return new Change(TrustHubEvents.KEYS_ENROLLED.equals(topic), Optional.empty(), false, false);
         }
 
         /** An unreadable layer counts as every layer: forgetting too much is safe, too little is not. */
@@ -240,12 +261,12 @@ public final class LifecycleDispatcher implements EventHandler {
     private void dispatch(ThingId thing, Change change, List<DispatchTarget<ProtocolBinding>> toldBindings,
             List<DispatchTarget<SecurityProvider>> toldProviders) {
         Optional<LifecycleState> state = currentState(thing);
-        Action action = decide(state, keysRevoked(thing), change.rotated());
+        Action action = decide(state, change.revoked() || keysRevoked(thing), change.rotated());
         switch (action) {
             case RELEASE -> {
                 toldBindings.forEach(b -> b.submit("release", thing, binding -> binding.release(thing)));
                 toldProviders.forEach(p -> p.submit("forget", thing, provider -> provider.forget(thing)));
-                if (state.equals(Optional.of(LifecycleState.DECOMMISSIONED))) {
+                if (change.decommissioned() || state.equals(Optional.of(LifecycleState.DECOMMISSIONED))) {
                     clearRefusals(thing);
                 }
             }

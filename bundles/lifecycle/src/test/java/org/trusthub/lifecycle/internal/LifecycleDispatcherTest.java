@@ -198,6 +198,59 @@ class LifecycleDispatcherTest {
         assertEquals(List.of(), refusals.cleared);
     }
 
+    /** The decisions' lane is held; the bindings and providers are called at once when it runs. */
+    private HeldExecutor holdDecisions() {
+        dispatcher.deactivate();
+        HeldExecutor held = new HeldExecutor();
+        dispatcher = new LifecycleDispatcher(registry, keys,
+                name -> name.contains("dispatch to") ? new DirectExecutor() : held);
+        addAll();
+        held.runAll();
+        assertEquals(List.of(), calls, "every thing operational: nothing to catch up on");
+        return held;
+    }
+
+    @Test
+    void aDecommissionIsNotLostWhenTheSameThingIsBackInServiceBeforeTheDecision() {
+        HeldExecutor decisions = holdDecisions();
+        RecordingRefusals refusals = new RecordingRefusals();
+        dispatcher.setRefusals(refusals);
+        registry.transition(LAMP, Transition.DECOMMISSION);
+        dispatcher.handleEvent(lifecycle(LAMP, Transition.DECOMMISSION, LifecycleState.DECOMMISSIONED));
+        byte[] fresh = new byte[32];
+        Arrays.fill(fresh, (byte) 42);
+        registry.recommission(LAMP, "bob", RootCredential.secret(fresh));
+        dispatcher.handleEvent(lifecycle(LAMP, Transition.RECOMMISSION, LifecycleState.BOOTSTRAPPING));
+        dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ENROLLED, LAMP, null));
+        registry.transition(LAMP, Transition.ACTIVATE);
+        dispatcher.handleEvent(lifecycle(LAMP, Transition.ACTIVATE, LifecycleState.OPERATIONAL));
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
+        assertTrue(keys.isActive(LAMP));
+
+        decisions.runAll();
+        // The previous device's sessions and cached values go, and its refusal counts with it.
+        assertEquals(Set.copyOf(EVERYTHING_RELEASED), Set.copyOf(calls), calls.toString());
+        assertTrue(refusals.cleared.contains(LAMP), "refusal counts cleared: " + refusals.cleared);
+    }
+
+    @Test
+    void aRevocationIsNotLostWhenTheSameThingIsEnrolledAgainBeforeTheDecision() {
+        HeldExecutor decisions = holdDecisions();
+        RecordingRefusals refusals = new RecordingRefusals();
+        dispatcher.setRefusals(refusals);
+        keys.revoke(LAMP);
+        dispatcher.handleEvent(keys(TrustHubEvents.KEYS_REVOKED, LAMP, null));
+        byte[] fresh = new byte[32];
+        Arrays.fill(fresh, (byte) 43);
+        keys.enroll(LAMP, RootCredential.secret(fresh));
+        dispatcher.handleEvent(keys(TrustHubEvents.KEYS_ENROLLED, LAMP, null));
+        assertTrue(keys.isActive(LAMP));
+
+        decisions.runAll();
+        assertEquals(Set.copyOf(EVERYTHING_RELEASED), Set.copyOf(calls), calls.toString());
+        assertEquals(List.of(), refusals.cleared, "revoked, not decommissioned: the counts stay");
+    }
+
     @Test
     void oneFailingBindingOrProviderDoesNotStopTheOthers() {
         dispatcher.addBinding(new FakeBinding("broken") {

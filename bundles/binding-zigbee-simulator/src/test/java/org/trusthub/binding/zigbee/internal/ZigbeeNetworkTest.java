@@ -15,7 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.security.RefusalReason;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ReplayMarks;
+import org.trusthub.security.link.ccm.CcmStar;
+import org.trusthub.security.network.zigbee.KeyId;
+import org.trusthub.security.network.zigbee.NwkHeader;
+import org.trusthub.security.network.zigbee.ZigbeeAuxHeader;
+import org.trusthub.security.network.zigbee.ZigbeeCodec;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
@@ -199,6 +206,36 @@ class ZigbeeNetworkTest {
         assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL) >= 1L, "counted");
         security.services.setPolicy(security.policy);
         assertTrue(sim.reportTemperature(A, 20.5), "the policy is back: accepted, the device still joined");
+    }
+
+    /**
+     * Every device holds the network key, so one can make frames naming any IEEE source: those the trust center does
+     * not have leave no replay mark (a key holds at most 16,384), and the devices it has go on.
+     */
+    @Test
+    void framesFromMadeUpSourcesLeaveNoReplayMark() throws Exception {
+        network.commission(A, CODES[0], "alice");
+        sim.addDevice(A, CODES[0]);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        ThingId net = network.trustCenter().network();
+        DerivedKey key = keystore.deriveKey(net, Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM, 16);
+        byte[] keyBytes = key.bytes();
+        for (int i = 0; i < 50; i++) {
+            long made = 0x00124B00DEAD0000L + i;
+            CcmStar ccm = new CcmStar(keyBytes);
+            // an attribute report of the temperature cluster, as a device sends it
+            byte[] frame = ZigbeeCodec.protectNwk(NwkHeader.simple(0, true, 0, 0x7000 + i, 30, i, made),
+                    new ZigbeeAuxHeader(KeyId.NETWORK_KEY, 1, made, key.generation() & 0xFF),
+                    new byte[] {0x08, 0x01, 0x02, 0x04, 0x04, 0x01, 0x01, 0x00}, ccm);
+            ccm.destroy();
+            assertFalse(sim.injectFrame(frame), "a made-up source is refused");
+        }
+        java.util.Arrays.fill(keyBytes, (byte) 0);
+        assertEquals(java.util.Set.of(ReplayMarks.fromAddress(A)),
+                keystore.replayMarks(key).keySet(), "marks only for the admitted device");
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.NOT_OPERATIONAL) >= 50L);
+        assertTrue(sim.reportTemperature(A, 21.0), "the admitted device goes on");
     }
 
     @Test

@@ -323,18 +323,45 @@ class ZigbeePropertiesTest {
 
         // protect zigbee:... zigbee in confidentiality/end-to-end, while the device reports under NWK only
         security.policy.inbound.put(a, Protection.parse("confidentiality/end-to-end"));
-        assertFalse(sim.reportTemperature(A, 30.0), "a report under NWK security alone is refused");
-        assertEquals(1L, security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY));
         PropertyWriteException read = assertThrows(PropertyWriteException.class, () -> model.refresh(a));
         assertEquals("ZigBee device " + a + " reports under confidentiality and the security policy requires"
                 + " confidentiality/end-to-end of it: its values are refused", read.getMessage());
+        assertFalse(sim.reportTemperature(A, 30.0), "a report under NWK security alone is refused");
+        // the answers to the refresh above may come (and be refused) meanwhile too
+        assertTrue(security.refusals.count(SecurityServices.MECHANISM, RefusalReason.POLICY) >= 1L, "counted");
+        // its values are UNAVAILABLE now: the model refuses what is asked of it until a value meets the policy
+        assertThrows(PropertyWriteException.class, () -> model.refresh(a));
         assertThrows(PropertyWriteException.class, () -> model.writeText(a, "on", "on"));
         assertFalse(sim.view(A).orElseThrow().on(), "no command went to the device");
         model.refresh(b); // another device is not affected
 
         security.policy.inbound.put(a, Protection.confidentiality());
         assertTrue(sim.reportTemperature(A, 18.5), "back within the policy");
+        Await.nonNull("the report to reach the model", () -> model.model(a).filter(m -> m.available()).orElse(null));
         model.refresh(a);
+    }
+
+    /** The values the model holds of a device came under the same protection as its frames: they go with them. */
+    @Test
+    void valuesThatNoLongerMeetTheInboundRequirementGoUnavailable() throws Exception {
+        Await.nonNull("the thing model to catch up", () -> value(a, "temperature").orElse(null));
+        Await.nonNull("the thing model to catch up", () -> value(b, "temperature").orElse(null));
+        security.policy.inbound.put(a, Protection.parse("confidentiality/end-to-end"));
+        assertFalse(sim.reportTemperature(A, 30.0), "a report under NWK security alone is refused");
+        assertEquals(Quality.UNAVAILABLE, value(a, "temperature").orElseThrow().quality(),
+                "what it reported before came under NWK security alone too");
+        assertEquals(Quality.GOOD, value(b, "temperature").orElseThrow().quality(), "another device is not affected");
+
+        security.policy.inbound.put(a, Protection.confidentiality());
+        assertTrue(sim.reportTemperature(A, 18.5), "back within the policy");
+        Await.nonNull("the report to reach the model",
+                () -> value(a, "temperature").filter(v -> v.quality() == Quality.GOOD && v.value().equals(18.5))
+                        .orElse(null));
+
+        // Raised again with no frame since: the next read or write finds it so.
+        security.policy.inbound.put(a, Protection.parse("confidentiality/end-to-end"));
+        assertThrows(PropertyWriteException.class, () -> model.refresh(a));
+        assertEquals(Quality.UNAVAILABLE, value(a, "temperature").orElseThrow().quality());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.trusthub.binding.zigbee.internal;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.security.Authenticated;
@@ -26,9 +27,17 @@ final class InboundSecurity {
     }
 
     private final SecurityServices services;
+    /** Told of a device whose frame the policy refused: its values in the model go UNAVAILABLE. */
+    private volatile Consumer<ThingId> belowPolicy = thing -> {
+    };
 
     InboundSecurity(SecurityServices services) {
         this.services = services;
+    }
+
+    /** Who hears of a device whose frames come under less than the policy now requires of it. */
+    void onBelowPolicy(Consumer<ThingId> listener) {
+        belowPolicy = listener;
     }
 
     /**
@@ -75,6 +84,8 @@ final class InboundSecurity {
         }
         m.offered = from.protection();
         if (!from.protection().satisfies(required)) {
+            // What the model holds of it came under the same protection: no longer good enough either.
+            belowPolicy.accept(m.thing);
             services.refuse(Optional.of(m.thing), SecurityServices.MECHANISM, RefusalReason.POLICY, "policy",
                     "ZigBee frame from " + m.thing + " refused: it came under " + from.protection() + " ("
                             + from.mechanism() + ") and the policy requires " + required);
@@ -85,8 +96,9 @@ final class InboundSecurity {
 
     /**
      * Why values of a device cannot be read or written under the policy now: its frames come under a protection
-     * below what the policy requires of it, so its answers would be refused; empty when nothing stands against it
-     * (including a device not heard from yet, whose answers are checked as they come).
+     * below what the policy requires of it, so its answers would be refused (and its values in the model go
+     * UNAVAILABLE); empty when nothing stands against it (including a device not heard from yet, whose answers are
+     * checked as they come).
      *
      * @param offered the protection of the device's last authentic frame, or null
      */
@@ -100,6 +112,7 @@ final class InboundSecurity {
         if (offered == null || offered.satisfies(required)) {
             return Optional.empty();
         }
+        belowPolicy.accept(thing);
         return Optional.of("ZigBee device " + thing + " reports under " + offered + " and the security policy requires"
                 + " " + required + " of it: its values are refused");
     }

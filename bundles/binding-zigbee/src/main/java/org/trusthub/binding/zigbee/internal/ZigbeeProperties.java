@@ -112,6 +112,8 @@ final class ZigbeeProperties implements PropertyProvider {
             return t;
         });
         sink = s;
+        // A value the policy no longer accepts is not left standing as GOOD (the model's reads return it).
+        trustCenter.gate().onBelowPolicy(this::unavailable);
         manager.addCommandListener(commands);
         manager.addNetworkNodeListener(nodes);
         manager.getNodes().forEach(this::describe);
@@ -121,6 +123,8 @@ final class ZigbeeProperties implements PropertyProvider {
     public void detach(PropertySink s) {
         manager.removeNetworkNodeListener(nodes);
         manager.removeCommandListener(commands);
+        trustCenter.gate().onBelowPolicy(thing -> {
+        });
         sink = null;
         ExecutorService r = reads;
         if (r != null) {

@@ -42,10 +42,40 @@ public interface ZigbeeNwkSecurity extends SecurityProvider {
     byte[] protect(ThingId network, NwkHeader header, byte[] payload, long ownAddress) throws ZigbeeSecurityException;
 
     /**
-     * Opens a received NWK frame: refuses an unsecured frame, an unknown key sequence number, a replayed or wrapped
-     * counter and a bad MIC. During a key switch frames under the previous key are still accepted.
+     * Who may send frames into the network, as the trust center sees it. Asked once a frame's MIC has checked and
+     * before its counter is recorded, so a frame from a sender it refuses leaves no replay mark: anyone holding the
+     * network key can name any IEEE source, and marks recorded for made-up sources would fill the key's mark table.
      */
-    ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] frame) throws ZigbeeSecurityException;
+    @FunctionalInterface
+    interface Admission {
+        /** Admits everyone: for a caller that holds no membership (tests, tools reading a capture). */
+        Admission EVERYONE = frame -> true;
+
+        /**
+         * Whether the frame's sender is admitted. Counting and logging a refusal is the admission's; the frame is
+         * then refused with {@link ZigbeeSecurityException.Reason#NOT_ADMITTED}, which the provider does not count
+         * again.
+         *
+         * @param authentic the opened frame: its MIC checked, so it was secured under the network key
+         */
+        boolean admits(ZigbeeFrame<NwkHeader> authentic);
+    }
+
+    /**
+     * Opens a received NWK frame: refuses an unsecured frame, an unknown key sequence number, a replayed or wrapped
+     * counter and a bad MIC, then asks {@code admission} before the frame's counter is recorded. During a key switch
+     * frames under the previous key are still accepted.
+     */
+    ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] frame, Admission admission)
+            throws ZigbeeSecurityException;
+
+    /**
+     * {@link #unprotect(ThingId, byte[], Admission)} admitting every sender: a bridge that takes frames from the air
+     * must pass its trust center's admission instead.
+     */
+    default ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] frame) throws ZigbeeSecurityException {
+        return unprotect(network, frame, Admission.EVERYONE);
+    }
 
     /**
      * Starts a new network key (new generation, next key sequence number). The previous key is kept, for receiving

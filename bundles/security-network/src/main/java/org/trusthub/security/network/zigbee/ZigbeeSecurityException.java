@@ -26,7 +26,9 @@ public final class ZigbeeSecurityException extends Exception {
         /** The frame is unsecured where security is required. */
         UNSECURED,
         /** A feature of the frame this implementation does not handle. */
-        UNSUPPORTED;
+        UNSUPPORTED,
+        /** Authentic, but not from a device the trust center has in the network. */
+        NOT_ADMITTED;
 
         /** The hub-wide reason this one is counted as ({@link org.trusthub.api.security.SecurityRefusals}). */
         public RefusalReason common() {
@@ -38,6 +40,8 @@ public final class ZigbeeSecurityException extends Exception {
                 case COUNTER_EXHAUSTED -> RefusalReason.COUNTER_EXHAUSTED;
                 // security is required where it was left out: too weak a protection
                 case UNSECURED -> RefusalReason.POLICY;
+                // a sender the trust center has not (or no longer) in the network
+                case NOT_ADMITTED -> RefusalReason.NOT_OPERATIONAL;
             };
         }
     }

@@ -4,7 +4,7 @@
  * APS security services.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.trusthub.security.network.zigbee;
 
 import org.osgi.annotation.bundle.Export;

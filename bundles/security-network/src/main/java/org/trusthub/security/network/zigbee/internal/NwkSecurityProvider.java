@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -193,7 +194,9 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
     }
 
     @Override
-    public ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] bytes) throws ZigbeeSecurityException {
+    public ZigbeeFrame<NwkHeader> unprotect(ThingId network, byte[] bytes, Admission admission)
+            throws ZigbeeSecurityException {
+        Objects.requireNonNull(admission, "admission");
         // the device the auxiliary header names (claimed until the MIC checks): refusals are counted against it
         Optional<ThingId> sender = Optional.empty();
         try {
@@ -212,7 +215,7 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
                 Key stale;
                 switchLock.readLock().lock();
                 try {
-                    return open(keys, frame);
+                    return open(keys, frame, admission);
                 } catch (StaleKeyException e) {
                     stale = keys.current;
                 } finally {
@@ -226,18 +229,27 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
                 }
             }
         } catch (ZigbeeSecurityException e) {
+            if (e.reason() == Reason.NOT_ADMITTED) {
+                throw e; // counted by the admission that refused it
+            }
             throw refusals.count(e, sender);
         } catch (KeyRevokedException | UnknownThingException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.UNKNOWN_KEY,
                     "no network key for " + network + ": " + e.getMessage()), sender);
+        } catch (CounterExhaustedException e) {
+            // Only admitted senders get a mark, so this takes as many devices as one key may have marks: a new key
+            // starts with none.
+            throw refusals.count(new ZigbeeSecurityException(Reason.COUNTER_EXHAUSTED, "the network key of "
+                    + network + " holds replay marks for as many senders as one key may have, so no frame of a new"
+                    + " sender can be taken: rotate the network key (" + e.getMessage() + ")"), sender);
         } catch (KeystoreException e) {
             throw refusals.count(new ZigbeeSecurityException(Reason.REPLAY,
                     "the frame's replay mark could not be recorded, so it is refused: " + e.getMessage()), sender);
         }
     }
 
-    // Under the read lock: the counter against the key's marks, the MIC, then the mark moves.
-    private ZigbeeFrame<NwkHeader> open(NetworkKeys keys, ZigbeeFrame<NwkHeader> frame)
+    // Under the read lock: the counter against the key's marks, the MIC, the admission, then the mark moves.
+    private ZigbeeFrame<NwkHeader> open(NetworkKeys keys, ZigbeeFrame<NwkHeader> frame, Admission admission)
             throws ZigbeeSecurityException {
         ZigbeeAuxHeader aux = frame.aux();
         Key key = keys.current;
@@ -283,6 +295,11 @@ public final class NwkSecurityProvider implements ZigbeeNwkSecurity {
                 throw new ZigbeeSecurityException(Reason.UNKNOWN_KEY, "network key was just replaced");
             }
             opened = ZigbeeCodec.openNwk(frame, key.ccm);
+        }
+        // Before any mark is written: a sender the trust center does not have leaves none behind.
+        if (!admission.admits(opened)) {
+            throw new ZigbeeSecurityException(Reason.NOT_ADMITTED, String.format(
+                    "NWK frame from %016x: not a device admitted to the network", sender));
         }
         boolean accepted;
         if (current) {

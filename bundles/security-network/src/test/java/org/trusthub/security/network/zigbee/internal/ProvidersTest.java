@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,10 @@ import org.trusthub.api.security.RefusalReason;
 import org.trusthub.security.network.zigbee.ZigbeeApsSecurity;
 import org.trusthub.security.network.zigbee.ZigbeeNwkSecurity;
 import org.junit.jupiter.api.io.TempDir;
+import org.trusthub.api.keystore.CounterExhaustedException;
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.ReplayMarks;
+import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.keystore.internal.FileThingKeyStore;
@@ -98,6 +102,54 @@ class ProvidersTest {
                 refusals.seen.stream().map(RecordingRefusals.Refusal::reason).toList());
         assertEquals(new RecordingRefusals.Refusal(Optional.of(device), Layer.NETWORK, ZigbeeNwkSecurity.MECHANISM,
                 RefusalReason.COUNTER_EXHAUSTED), refusals.seen.get(2), "counted against the sending device");
+    }
+
+    @Test
+    void aSenderTheAdmissionRefusesLeavesNoReplayMarkAndIsCountedByTheAdmissionOnly() throws Exception {
+        int seq = nwk.ensureNetwork(network);
+        DerivedKey key = nwk.currentKey(network);
+        List<Long> asked = new java.util.ArrayList<>();
+        ZigbeeSecurityException e = assertThrows(ZigbeeSecurityException.class, () -> nwk.unprotect(network,
+                deviceFrame(key.bytes(), seq, 5, new byte[] {1}), frame -> asked.add(frame.aux().source()) && false));
+        assertEquals(Reason.NOT_ADMITTED, e.reason());
+        assertEquals(List.of(DEV), asked, "asked once the MIC checked, with the authentic frame");
+        assertEquals(-1, keystore.replayMark(key, ReplayMarks.fromAddress(DEV)), "no mark for a refused sender");
+        assertEquals(Map.of(), keystore.replayMarks(key));
+        assertEquals(List.of(), refusals.seen, "the admission counts its own refusals");
+
+        assertEquals(Reason.MIC_FAILURE, assertThrows(ZigbeeSecurityException.class, () -> nwk.unprotect(network,
+                deviceFrame(new byte[16], seq, 6, new byte[] {1}), frame -> {
+                    throw new AssertionError("a forged frame never reaches the admission");
+                })).reason());
+        assertArrayEquals(new byte[] {1}, nwk.unprotect(network, deviceFrame(key.bytes(), seq, 5, new byte[] {1}),
+                frame -> true).payload(), "admitted, the same frame is taken: nothing of the refusal stayed");
+    }
+
+    @Test
+    void aFullMarkTableIsCounterExhaustedNotReplay() throws Exception {
+        // The keystore's answer once a key holds as many marks as one key may have (ReplayMarkTest fills one).
+        ThingKeyStore full = (ThingKeyStore) java.lang.reflect.Proxy.newProxyInstance(
+                ThingKeyStore.class.getClassLoader(), new Class<?>[] {ThingKeyStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("advanceReplayMark")) {
+                        DerivedKey k = (DerivedKey) args[0];
+                        throw new CounterExhaustedException(k.thing(), k.layer(), k.mechanism() + " replay marks",
+                                16_384);
+                    }
+                    try {
+                        return method.invoke(keystore, args);
+                    } catch (java.lang.reflect.InvocationTargetException t) {
+                        throw t.getCause();
+                    }
+                });
+        NwkSecurityProvider onFull = new NwkSecurityProvider(full);
+        onFull.bindRefusals(refusals);
+        int seq = onFull.ensureNetwork(network);
+        ZigbeeSecurityException e = assertThrows(ZigbeeSecurityException.class, () -> onFull.unprotect(network,
+                deviceFrame(onFull.currentKey(network).bytes(), seq, 1, new byte[] {1}), frame -> true));
+        assertEquals(Reason.COUNTER_EXHAUSTED, e.reason());
+        assertTrue(e.getMessage().contains("rotate the network key"), e.getMessage());
+        assertEquals(List.of(new RecordingRefusals.Refusal(Optional.of(device), Layer.NETWORK,
+                ZigbeeNwkSecurity.MECHANISM, RefusalReason.COUNTER_EXHAUSTED)), refusals.seen);
     }
 
     @Test
