@@ -99,10 +99,11 @@ public class DpwsIT {
         registry.transition(lamp, Transition.ACTIVATE);
 
         // Where trusthub-wss is installed too, this test speaks plain SOAP: the security policy requires nothing of
-        // the thing.
+        // the thing, and lets unsigned requests read its metadata (not its state).
         Configuration policy = FeatureConfigs.applied(configAdmin, "org.trusthub.security.policy");
         Dictionary<String, Object> policyProps = new Hashtable<>();
-        policyProps.put("rules", "protect " + lamp.value() + " dpws both none");
+        policyProps.put("rules", "protect " + lamp.value() + " dpws both none; read - " + lamp.value()
+                + " dpws-metadata");
         policy.update(policyProps);
 
         int discoveryPort = FreePorts.udp();
@@ -137,6 +138,11 @@ public class DpwsIT {
                 + UUID.randomUUID() + "</a:MessageID><a:To>" + address + "</a:To></s:Header><s:Body/></s:Envelope>";
         String metadata = post(xaddr, get, 200);
         assertTrue(metadata, metadata.contains("FriendlyName>" + lamp.value() + "<"));
+        String status = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "'><s:Header><a:Action>"
+                + "http://trusthub.org/ns/dpws/2026/thing/ThingPortType/GetStatus</a:Action><a:MessageID>urn:uuid:"
+                + UUID.randomUUID() + "</a:MessageID><a:To>" + address + "</a:To></s:Header><s:Body/></s:Envelope>";
+        String denied = post(xaddr + "/thing", status, 400);
+        assertTrue(denied, denied.contains("an unauthenticated caller may not read dpws-state"));
 
         floodedEndpointStillServes(xaddr, get);
 

@@ -33,6 +33,14 @@ public interface SecurityPolicy {
     /** Whether {@code caller} may read a property of {@code target} (always true for its own). */
     boolean mayRead(ThingId caller, ThingId target, String property);
 
+    /**
+     * Whether a request that names no thing (an unauthenticated caller) may read a property of {@code target}.
+     * Only an explicit grant allows it: a grant to every thing does not reach a caller that is none. Default: never.
+     */
+    default boolean mayReadUnauthenticated(ThingId target, String property) {
+        return false;
+    }
+
     /** Whether {@code caller} may write (or invoke) a property of {@code target}. */
     boolean mayWrite(ThingId caller, ThingId target, String property);
 

@@ -6,7 +6,7 @@
  * {@link org.trusthub.api.security.SecurityPolicy} says what is required and allowed.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.trusthub.api.security;
 
 import org.osgi.annotation.bundle.Export;

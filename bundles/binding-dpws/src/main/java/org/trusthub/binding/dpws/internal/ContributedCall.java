@@ -10,10 +10,10 @@ import javax.xml.namespace.QName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -57,7 +57,7 @@ final class ContributedCall {
     private ContributedCall() {
     }
 
-    static SoapMessage call(HostedService service, DeviceHost.Hosted h, SoapMessage m, VerifiedRequest verified,
+    static SoapMessage call(HostedService service, DeviceHost.Hosted h, SoapMessage m, Optional<Authenticated> caller,
             String base) throws MalformedMessageException, Refused {
         DpwsVersion v = m.version;
         String action = m.action();
@@ -90,7 +90,7 @@ final class ContributedCall {
         }
         HostedRequest request = new HostedRequest(h.thing(), action,
                 children.isEmpty() ? Optional.empty() : Optional.of(children.get(0)),
-                verified.caller());
+                caller);
         HostedService.HostedResponse answer;
         try {
             answer = service.invoke(request);

@@ -25,9 +25,9 @@ import javax.xml.namespace.QName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
 
 /**
@@ -284,11 +284,11 @@ public final class DeviceHost {
     private HttpServer.Response exchange(Hosted h, boolean device, org.trusthub.binding.dpws.spi.HostedService
             contributed, SoapMessage m, InetSocketAddress peer) {
         DpwsVersion v = m.version;
-        VerifiedRequest verified;
+        Optional<Authenticated> caller;
         // A self-protecting contributed service (a token service) also serves callers without WS-Security.
         boolean bare = contributed != null && contributed.authenticatesItself() && !hasSecurityHeader(m);
         try {
-            verified = bare ? VerifiedRequest.ANONYMOUS : stack.security().incomingRequest(m, h.thing());
+            caller = bare ? Optional.empty() : stack.security().incomingRequest(m, h.thing());
         } catch (MessageSecurity.Unavailable e) {
             OptionalLong due = logs.admit("unavailable");
             if (due.isPresent()) {
@@ -310,8 +310,9 @@ public final class DeviceHost {
                     e.getMessage()).bytes());
         }
         // The answer goes to whoever signed the request, under that thing's policy and to its certificate.
-        ThingId replyTo = verified.sender().orElse(h.thing());
-        Optional<String> denied = authorize(verified.sender(), h, device, contributed, m);
+        Optional<ThingId> sender = caller.map(Authenticated::thing);
+        ThingId replyTo = sender.orElse(h.thing());
+        Optional<String> denied = authorize(sender, h, device, contributed, m);
         if (denied.isPresent()) {
             OptionalLong due = logs.admit("not authorized");
             if (due.isPresent()) {
@@ -324,8 +325,8 @@ public final class DeviceHost {
         try {
             String base = stack.currentRequestBase();
             response = device ? DeviceMetadata.get(h, m, base, services.on(h.thing())) : contributed != null
-                    ? ContributedCall.call(contributed, h, m, verified, base)
-                    : serviceRequest(h, m, HostedEventing.Subscriber.of(verified, peer));
+                    ? ContributedCall.call(contributed, h, m, caller, base)
+                    : serviceRequest(h, m, new HostedEventing.Subscriber(caller, peer.getAddress()));
         } catch (ContributedCall.Refused e) {
             OptionalLong due = logs.admit("contributed refused");
             if (due.isPresent()) {
@@ -360,9 +361,10 @@ public final class DeviceHost {
      * Whether the security policy lets a caller do what the request asks of a hosted thing: reading
      * {@value #METADATA_PROPERTY} (Get, GetMetadata), reading {@value #STATE_PROPERTY} (GetStatus, event
      * subscriptions), writing a contributed service's name (invoking it). A thing may always read itself; every write
-     * is the policy's, a thing's own included, and an unauthenticated caller may write nothing. Reads by an
-     * unauthenticated caller are bounded by the inbound protection the policy requires (none lets them through); a
-     * service that authenticates itself decides for itself.
+     * is the policy's, a thing's own included, and an unauthenticated caller may write nothing. A request that names
+     * no thing reads only what the policy grants unauthenticated callers explicitly (a {@code read -} rule), and only
+     * where the inbound protection the policy requires of the hosted thing is none (verification refused it
+     * otherwise); a service that authenticates itself decides for itself.
      *
      * @return why not, or empty when allowed
      */
@@ -373,7 +375,7 @@ public final class DeviceHost {
         String what;
         if (device || DpwsVersion.MEX_GET_METADATA.equals(action)) {
             what = "read " + METADATA_PROPERTY;
-            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), METADATA_PROPERTY);
+            allowed = stack.security().mayRead(caller, h.thing(), METADATA_PROPERTY);
         } else if (contributed != null) {
             if (contributed.authenticatesItself()) {
                 return Optional.empty();
@@ -382,7 +384,7 @@ public final class DeviceHost {
             allowed = stack.security().mayWrite(caller, h.thing(), contributed.name());
         } else {
             what = "read " + STATE_PROPERTY;
-            allowed = caller.isEmpty() || stack.security().mayRead(caller.get(), h.thing(), STATE_PROPERTY);
+            allowed = stack.security().mayRead(caller, h.thing(), STATE_PROPERTY);
         }
         return allowed ? Optional.empty() : Optional.of(caller.map(ThingId::value).orElse("an unauthenticated caller")
                 + " may not " + what + " of " + h.thing() + " (security policy)");

@@ -5,17 +5,18 @@ import java.util.List;
 
 import javax.xml.namespace.QName;
 
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
  * What the client knows about one device on the network: its discovery data and, once fetched, its metadata.
  *
  * @param signer    who signed its last discovery message (compact signature), or null when unsigned
- * @param protection what its last SOAP-over-HTTP message to us carried
+ * @param protection how well its last SOAP-over-HTTP message to us was protected
  */
 public record DiscoveredDevice(String address, ThingId thing, DpwsVersion version, List<QName> types,
         List<String> scopes, List<String> xaddrs, long metadataVersion, Instant lastSeen, String signer,
-        Metadata metadata, SoapProtection protection) {
+        Metadata metadata, Protection protection) {
 
     /** DPWS ThisModel, ThisDevice and the hosted services of Relationship. */
     public record Metadata(String friendlyName, String manufacturer, String modelName, String firmwareVersion,
@@ -33,12 +34,12 @@ public record DiscoveredDevice(String address, ThingId thing, DpwsVersion versio
                 protection);
     }
 
-    DiscoveredDevice withMetadata(Metadata m, SoapProtection p) {
+    DiscoveredDevice withMetadata(Metadata m, Protection p) {
         return new DiscoveredDevice(address, thing, version, types, scopes, xaddrs, metadataVersion, lastSeen, signer,
                 m, p);
     }
 
-    DiscoveredDevice withProtection(SoapProtection p) {
+    DiscoveredDevice withProtection(Protection p) {
         return new DiscoveredDevice(address, thing, version, types, scopes, xaddrs, metadataVersion, lastSeen, signer,
                 metadata, p);
     }

@@ -120,6 +120,8 @@ public final class DpwsBinding implements ProtocolBinding {
 
     @Reference
     ThingRegistry registry;
+    /** The state last published per thing, so a repeated cue sends no second StateChanged. */
+    private final java.util.Map<ThingId, String> published = new java.util.concurrent.ConcurrentHashMap<>();
 
     volatile SoapSecurity soapSecurity;
     volatile SecurityPolicy policy;
@@ -349,14 +351,18 @@ public final class DpwsBinding implements ProtocolBinding {
     }
 
     /**
-     * A hosted thing's lifecycle state changed: its subscribers get a StateChanged event, and the hosted set follows
-     * (Hello for a thing now hosted, Bye for one no longer); {@code state} null: only the latter. Called by {@link HostedStateEvents}; what a thing that
-     * leaves OPERATIONAL holds is dropped by {@link #release}, which the lifecycle dispatcher calls.
+     * A thing's lifecycle state may have changed: reads its current state from the registry and publishes that, once
+     * per change: its subscribers get a StateChanged event, the model the state, and the hosted set follows (Hello
+     * for a thing now hosted, Bye for one no longer). Called by {@link HostedStateEvents} on every lifecycle event,
+     * which is only the cue: the state it carries may already be stale. What a thing that leaves OPERATIONAL holds
+     * is dropped by {@link #release}, which the lifecycle dispatcher calls.
      */
-    public void stateChanged(ThingId thing, String state) {
+    public synchronized void stateChanged(ThingId thing) {
         DpwsStack s = stack;
         if (s != null && s.config().host()) {
-            if (state != null) {
+            String state = registry.find(thing).map(t -> t.state().name()).orElse(null);
+            String before = state == null ? published.remove(thing) : published.put(thing, state);
+            if (state != null && !state.equals(before)) {
                 s.host().stateChanged(thing, state);
             }
             s.host().refresh();

@@ -23,6 +23,8 @@ import javax.xml.namespace.QName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.log.LogLimiter;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
 import org.w3c.dom.Element;
@@ -184,7 +186,7 @@ public final class DpwsClient {
                     return null;
                 }
                 return new DiscoveredDevice(a, id, m.soap.version, e.types(), e.scopes(), e.xaddrs(),
-                        e.metadataVersion(), Instant.now(), signer, null, SoapProtection.NONE);
+                        e.metadataVersion(), Instant.now(), signer, null, Protection.NONE);
             }
             return old.withDiscovery(m.soap.version, e.types(), e.scopes(), e.xaddrs(), e.metadataVersion(),
                     signer);
@@ -408,7 +410,8 @@ public final class DpwsClient {
         // leave no thing, and a notification checked against no thing's policy passed unchecked.
         ThingId thing = DiscoveredDevice.thingIdFor(s.device());
         try {
-            SoapProtection p = stack.security().incoming(m, thing);
+            Protection p = stack.security().incoming(m, thing).map(Authenticated::protection)
+                    .orElse(Protection.NONE);
             devices.computeIfPresent(s.device(), (a, old) -> old.withProtection(p));
         } catch (SoapSecurityException e) {
             OptionalLong due = logs.admit("dropped notification");
@@ -447,7 +450,7 @@ public final class DpwsClient {
         return d;
     }
 
-    private record Exchange(SoapMessage message, SoapProtection protection) {
+    private record Exchange(SoapMessage message, Protection protection) {
     }
 
     private Exchange exchange(DiscoveredDevice d, URI to, SoapMessage req)
@@ -455,12 +458,12 @@ public final class DpwsClient {
         stack.security().outgoing(req, d.thing());
         SoapMessage r = stack.http().post(to, d.thing(), req.bytes(), stack.security().understoodHeaders());
         if (r == null) {
-            return new Exchange(null, SoapProtection.NONE);
+            return new Exchange(null, Protection.NONE);
         }
         String fault = r.faultReason();
-        SoapProtection p;
+        Protection p;
         try {
-            p = stack.security().incoming(r, d.thing());
+            p = stack.security().incoming(r, d.thing()).map(Authenticated::protection).orElse(Protection.NONE);
         } catch (SoapSecurityException e) {
             if (fault != null) {
                 // Security faults come unsigned (the device could not authenticate us); report, act on nothing.

@@ -2,7 +2,6 @@ package org.trusthub.binding.dpws.internal;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +18,9 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.DeviceHost.Hosted;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -46,18 +45,27 @@ public final class HostedEventing {
             Subscriber subscriber) {
     }
 
-    /** The party that made a subscription: an authenticated thing, or (unauthenticated) a source address. */
-    public record Subscriber(Optional<ThingId> thing, InetAddress address) {
-        static Subscriber of(VerifiedRequest verified, InetSocketAddress peer) {
-            return new Subscriber(verified.sender(), peer.getAddress());
+    /**
+     * The party that made a subscription: an authenticated thing (with how well its Subscribe was protected), or
+     * (unauthenticated) a source address.
+     */
+    public record Subscriber(Optional<Authenticated> caller, InetAddress address) {
+        public Subscriber {
+            java.util.Objects.requireNonNull(caller, "caller");
+            java.util.Objects.requireNonNull(address, "address");
+        }
+
+        /** The thing that signed the Subscribe; empty when it named none. */
+        public Optional<ThingId> thing() {
+            return caller.map(Authenticated::thing);
         }
 
         /** Whether a later request comes from the same party: the same signer, or the same address when unsigned. */
         boolean matches(Subscriber other) {
-            if (thing.isPresent()) {
-                return thing.equals(other.thing);
+            if (thing().isPresent()) {
+                return thing().equals(other.thing());
             }
-            return other.thing.isEmpty() && Arrays.equals(address.getAddress(), other.address.getAddress())
+            return other.thing().isEmpty() && Arrays.equals(address.getAddress(), other.address.getAddress())
                     && scope(address) == scope(other.address);
         }
 
@@ -68,7 +76,7 @@ public final class HostedEventing {
 
         @Override
         public String toString() {
-            return thing.map(ThingId::value).orElse(address.getHostAddress());
+            return thing().map(ThingId::value).orElse(address.getHostAddress());
         }
     }
 
@@ -228,6 +236,16 @@ public final class HostedEventing {
                 continue;
             }
             if (s.actions().stream().noneMatch(DeviceHost.STATE_CHANGED::startsWith)) {
+                continue;
+            }
+            // The policy may have changed since the Subscribe was granted: each event is read under the one in force.
+            if (!stack.security().stillGranted(s.subscriber().caller(), thing, DeviceHost.STATE_PROPERTY)) {
+                if (subscriptions.remove(s.id(), s)) {
+                    LOG.info("DPWS: ended the subscription of {} to {}: the security policy no longer grants it",
+                            s.subscriber(), thing);
+                    end(s, "wse:SourceCancelling", "the security policy no longer lets " + s.subscriber() + " read "
+                            + DeviceHost.STATE_PROPERTY + " of " + thing);
+                }
                 continue;
             }
             SoapMessage n = SoapMessage.create(s.version(), DeviceHost.STATE_CHANGED, s.notifyTo().toString(), null);

@@ -10,10 +10,12 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * The event source of hosted devices: a hosted thing's lifecycle transition becomes the WS-Eventing StateChanged
- * notification its subscribers asked for, and a Hello or Bye when it starts or stops being hosted. Releasing what a
- * thing that leaves OPERATIONAL holds is not done here but by {@link DpwsBinding#release}, which the lifecycle
- * dispatcher calls.
+ * The event source of hosted devices: a lifecycle event is only the cue that a thing's state may have changed. The
+ * binding re-reads the registry's current state ({@link DpwsBinding#stateChanged}) and publishes that, as the
+ * WS-Eventing StateChanged notification, in the thing model, and as a Hello or Bye when the thing starts or stops
+ * being hosted; the event's own TO_STATE is never trusted, so events that arrive late or out of order publish no
+ * stale state. Releasing what a thing that leaves OPERATIONAL holds is not done here but by
+ * {@link DpwsBinding#release}, which the lifecycle dispatcher calls.
  */
 @Component(service = EventHandler.class, property = EventConstants.EVENT_TOPIC + "=" + TrustHubEvents.LIFECYCLE_ALL)
 public final class HostedStateEvents implements EventHandler {
@@ -28,9 +30,8 @@ public final class HostedStateEvents implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         Object id = event.getProperty(TrustHubEvents.THING);
-        Object to = event.getProperty(TrustHubEvents.TO_STATE);
         if (id instanceof String text && ThingId.isValid(text)) {
-            binding.stateChanged(ThingId.of(text), to == null ? null : to.toString());
+            binding.stateChanged(ThingId.of(text));
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.security.SecurityPolicy;
@@ -12,7 +13,6 @@ import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 
 /**
  * Puts every SOAP envelope through the message-security service, with the protection the {@link SecurityPolicy}
@@ -106,41 +106,87 @@ public final class MessageSecurity {
         return (s == null ? required : s.effective(thing, required)).level() != Protection.Level.NONE;
     }
 
-    /** Secures an outgoing envelope to {@code thing} as the policy requires. */
-    public SoapProtection outgoing(SoapMessage m, ThingId thing) throws SoapSecurityException {
+    /** Secures an outgoing envelope to {@code thing} as the policy requires; returns what was applied. */
+    public Protection outgoing(SoapMessage m, ThingId thing) throws SoapSecurityException {
         SecurityPolicy p = need(policy.get(), thing);
         Protection required = p.outbound(thing, PROTOCOL);
         SoapSecurity s = service.get();
         if (s == null) {
             need(required, thing);
-            return SoapProtection.NONE;
+            return Protection.NONE;
         }
         Xml.declareNamespaces(m.doc);
-        return SoapProtection.of(s.secure(m.doc, thing, required));
+        return s.secure(m.doc, thing, required);
     }
 
-    /** Verifies an envelope from {@code thing}; the provider refuses one weaker than the policy requires. */
-    public SoapProtection incoming(SoapMessage m, ThingId thing) throws SoapSecurityException {
+    /**
+     * Verifies an envelope from {@code thing}; the provider refuses one weaker than the policy requires.
+     *
+     * @return who sent it and how well protected; empty when it names no thing (a plain message)
+     */
+    public Optional<Authenticated> incoming(SoapMessage m, ThingId thing) throws SoapSecurityException {
         SecurityPolicy p = need(policy.get(), thing);
         Protection required = p.inbound(thing, PROTOCOL);
         SoapSecurity s = service.get();
         if (s == null) {
             need(required, thing);
-            return SoapProtection.NONE;
+            return Optional.empty();
         }
-        return SoapProtection.of(s.verify(m.doc, thing, required).map(a -> a.protection()).orElse(Protection.NONE));
+        return s.verify(m.doc, thing, required);
     }
 
-    /** Verifies a request to a hosted thing (device-host role): the hosted thing's requirement, any trusted signer. */
-    public VerifiedRequest incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
+    /**
+     * Verifies a request to a hosted thing (device-host role) from any trusted signer. It must meet both what the
+     * policy requires of requests to the hosted thing and what it requires of the caller's own messages
+     * ({@link SecurityPolicy#inbound} of the caller); one below the caller's requirement is refused and counted as
+     * {@link RefusalReason#POLICY}.
+     *
+     * @return the caller; empty for a request that names no thing
+     */
+    public Optional<Authenticated> incomingRequest(SoapMessage m, ThingId hosted) throws SoapSecurityException {
         SecurityPolicy p = need(policy.get(), hosted);
         Protection required = p.inbound(hosted, PROTOCOL);
         SoapSecurity s = service.get();
         if (s == null) {
             need(required, hosted);
-            return VerifiedRequest.ANONYMOUS;
+            return Optional.empty();
         }
-        return s.verifyRequest(m.doc, hosted, required);
+        Optional<Authenticated> caller = s.verifyRequest(m.doc, hosted, required);
+        if (caller.isPresent()) {
+            Authenticated a = caller.get();
+            Protection own = p.inbound(a.thing(), PROTOCOL);
+            if (!a.protection().satisfies(own)) {
+                refused(Optional.of(a.thing()), RefusalReason.POLICY);
+                throw new SoapSecurityException(SoapSecurityException.INVALID_SECURITY, "the request carries "
+                        + a.protection() + "; the security policy requires " + own + " of what " + a.thing()
+                        + " sends");
+            }
+        }
+        return caller;
+    }
+
+    /**
+     * Whether what {@code caller} (empty: a request that named no thing) was granted under an earlier policy, reading
+     * a property of a hosted thing (a live event subscription), still holds under the policy in force: the request
+     * it made would still be protected enough (the hosted thing's and the caller's own inbound requirement) and the
+     * read still granted. A refusal is counted as {@link RefusalReason#POLICY}. True while no policy is registered:
+     * nothing is sent then, and what was granted waits for the next policy to decide.
+     */
+    public boolean stillGranted(Optional<Authenticated> caller, ThingId hosted, String property) {
+        SecurityPolicy p = policy.get();
+        if (p == null) {
+            return true;
+        }
+        Optional<ThingId> thing = caller.map(Authenticated::thing);
+        Protection carried = caller.map(Authenticated::protection).orElse(Protection.NONE);
+        boolean granted = carried.satisfies(p.inbound(hosted, PROTOCOL))
+                && thing.map(t -> carried.satisfies(p.inbound(t, PROTOCOL))).orElse(true)
+                && thing.map(t -> t.equals(hosted) || p.mayRead(t, hosted, property))
+                        .orElseGet(() -> p.mayReadUnauthenticated(hosted, property));
+        if (!granted) {
+            refused(thing, RefusalReason.POLICY);
+        }
+        return granted;
     }
 
     /**
@@ -176,6 +222,21 @@ public final class MessageSecurity {
             return true;
         }
         return decide(Optional.of(caller), p -> p.mayRead(caller, target, property));
+    }
+
+    /**
+     * Whether a request that names no thing may read a property of a thing: only where the policy grants it
+     * explicitly ({@link SecurityPolicy#mayReadUnauthenticated}); nothing while no policy is registered. A refusal is
+     * counted (for no thing).
+     */
+    public boolean mayReadUnauthenticated(ThingId target, String property) {
+        return decide(Optional.empty(), p -> p.mayReadUnauthenticated(target, property));
+    }
+
+    /** {@link #mayRead} for an authenticated caller, {@link #mayReadUnauthenticated} for one that names no thing. */
+    public boolean mayRead(Optional<ThingId> caller, ThingId target, String property) {
+        return caller.isPresent() ? mayRead(caller.get(), target, property)
+                : mayReadUnauthenticated(target, property);
     }
 
     /**

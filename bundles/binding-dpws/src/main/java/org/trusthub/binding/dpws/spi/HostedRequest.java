@@ -14,8 +14,8 @@ import org.w3c.dom.Element;
  * @param action      the request's WS-Addressing Action (one of the service's actions)
  * @param body        the first child element of the verified (decrypted) SOAP Body; empty for an empty Body. It
  *                    belongs to the binding's parsed document: read it, do not keep it beyond the call
- * @param caller      who sent the request and how well it was protected ({@link VerifiedRequest#caller()}); empty
- *                    when the request names no known thing
+ * @param caller      who sent the request and how well it was protected (as {@link SoapSecurity#verifyRequest} proved
+ *                    it); empty when the request names no known thing
  */
 public record HostedRequest(ThingId hostedThing, String action, Optional<Element> body,
         Optional<Authenticated> caller) {

@@ -68,11 +68,13 @@ public interface SoapSecurity {
      * Verifies a request to a hosted thing in place, as {@link #verify} does, to {@code required} (what the policy
      * requires of requests to the hosted thing), from any trusted signer (the client is not known beforehand). The
      * binding secures the response with {@link #secure} for the returned caller (or for the hosted thing when the
-     * request names no thing).
+     * request names no thing), and holds the caller to what the policy requires of its own messages too.
      *
+     * @return the thing the request is proven to come from (a signature, a security context token's proof key, a
+     *         UsernameToken) and how well it was protected; empty for a request that names no thing
      * @throws SoapSecurityException as for {@link #verify}; the binding answers with that SOAP fault
      */
-    VerifiedRequest verifyRequest(Document envelope, ThingId hostedThing, Protection required)
+    Optional<Authenticated> verifyRequest(Document envelope, ThingId hostedThing, Protection required)
             throws SoapSecurityException;
 
     /**

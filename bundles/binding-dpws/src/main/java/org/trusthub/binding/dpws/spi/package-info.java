@@ -6,7 +6,7 @@
  * {@link org.trusthub.binding.dpws.spi.HostedService} services (whiteboard).
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package org.trusthub.binding.dpws.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.SecuritySeamTest.MarkerSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -41,7 +41,7 @@ class AuthorizationTest {
     static MarkerSecurity signedBy(ThingId caller) {
         return new MarkerSecurity("good") {
             @Override
-            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+            public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
                     throws SoapSecurityException {
                 verify(envelope, hosted, required);
                 return Policies.signedBy(Optional.of(caller));

@@ -21,13 +21,13 @@ import javax.xml.namespace.QName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.HostedRequest;
 import org.trusthub.binding.dpws.spi.HostedService;
 import org.trusthub.binding.dpws.spi.HostedServiceException;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -50,11 +50,11 @@ class ContributedServiceTest {
     /** Verifies a marked request as signed by {@link #caller}; one without a wsse:Security header is unsigned. */
     final SecuritySeamTest.MarkerSecurity hostSecurity = new SecuritySeamTest.MarkerSecurity("good") {
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+        public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
                 throws SoapSecurityException {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             if (Xml.child(header, DpwsVersion.WSSE, "Security") == null) {
-                return VerifiedRequest.ANONYMOUS;
+                return Optional.empty();
             }
             verify(envelope, hosted, required);
             return Policies.signedBy(Optional.of(caller));
@@ -242,15 +242,15 @@ class ContributedServiceTest {
         int secured;
 
         @Override
-        public org.trusthub.api.security.Protection secure(org.w3c.dom.Document envelope, ThingId thing,
-                org.trusthub.api.security.Protection required) {
+        public org.trusthub.api.security.Protection secure(Document envelope, ThingId thing,
+                Protection required) {
             secured++;
             return required;
         }
 
         @Override
-        public org.trusthub.binding.dpws.spi.VerifiedRequest verifyRequest(org.w3c.dom.Document envelope,
-                ThingId hosted, org.trusthub.api.security.Protection required) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
+        public Optional<Authenticated> verifyRequest(Document envelope,
+                ThingId hosted, Protection required) throws org.trusthub.binding.dpws.spi.SoapSecurityException {
             throw new org.trusthub.binding.dpws.spi.SoapSecurityException(
                     org.trusthub.binding.dpws.spi.SoapSecurityException.INVALID_SECURITY, "the policy requires signed");
         }

@@ -17,6 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+import org.trusthub.api.security.Protection;
+import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.model.PropertySink;
@@ -111,17 +114,39 @@ class DpwsPropertiesTest {
         assertEquals(device, sink.value(LAMP, DpwsModel.DEVICE));
 
         things.set(0, new Thing(LAMP, LifecycleState.MAINTENANCE, "owner", Instant.now(), Instant.now(), 1));
-        binding.stateChanged(LAMP, "MAINTENANCE");
+        binding.stateChanged(LAMP);
         // No longer hosted (only OPERATIONAL things are): its device is gone, its values unavailable.
         assertEquals(List.of(LAMP), sink.unavailable);
         things.set(0, new Thing(LAMP, LifecycleState.OPERATIONAL, "owner", Instant.now(), Instant.now(), 2));
-        binding.stateChanged(LAMP, "OPERATIONAL");
+        binding.stateChanged(LAMP);
         assertEquals("OPERATIONAL", sink.value(LAMP, DeviceHost.STATE_PROPERTY));
         assertEquals(binding.stack().host().deviceFor(LAMP).address(), sink.value(LAMP, DpwsModel.DEVICE));
 
         PropertyWriteException e = assertThrows(PropertyWriteException.class, () -> properties.write(LAMP,
                 PropertyDescriptor.onOff(), Boolean.TRUE));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+    }
+
+    @Test
+    void aLateLifecycleEventPublishesTheRegistrysStateNotItsOwn() throws Exception {
+        operational(LAMP);
+        sink.takes.add(LAMP);
+        hosting();
+        new DpwsProperties(binding).attach(sink);
+        HostedStateEvents events = new HostedStateEvents(binding);
+        // The MAINTENANCE transition's event arrives after the thing is OPERATIONAL again.
+        events.handleEvent(new Event(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX + "MAINTENANCE", Map.of(
+                TrustHubEvents.THING, LAMP.value(), TrustHubEvents.FROM_STATE, "OPERATIONAL",
+                TrustHubEvents.TO_STATE, "MAINTENANCE")));
+        assertEquals("OPERATIONAL", sink.value(LAMP, DeviceHost.STATE_PROPERTY), "a stale state was published");
+        assertTrue(sink.unavailable.isEmpty());
+        assertTrue(binding.stack().host().hosted().containsKey(LAMP));
+
+        things.set(0, new Thing(LAMP, LifecycleState.DECOMMISSIONED, "owner", Instant.now(), Instant.now(), 3));
+        events.handleEvent(new Event(TrustHubEvents.LIFECYCLE_TOPIC_PREFIX + "OPERATIONAL", Map.of(
+                TrustHubEvents.THING, LAMP.value(), TrustHubEvents.TO_STATE, "OPERATIONAL")));
+        assertEquals(List.of(LAMP), sink.unavailable, "the thing's current state (DECOMMISSIONED) was not applied");
+        assertTrue(binding.stack().host().hosted().isEmpty());
     }
 
     @Test
@@ -172,7 +197,7 @@ class DpwsPropertiesTest {
         ThingId stranger = ThingId.of("dpws:7d444840-9dc0-11d1-b245-5ffdce74fad2");
         model.deviceChanged(new DiscoveredDevice("urn:uuid:7d444840-9dc0-11d1-b245-5ffdce74fad2", stranger,
                 DpwsVersion.DPWS_2009, List.of(), List.of(), List.of("http://192.0.2.1/x"), 1, Instant.now(), null,
-                null, SoapProtection.NONE));
+                null, Protection.NONE));
         assertTrue(sink.described.isEmpty());
         assertTrue(sink.values.isEmpty());
     }

@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -45,8 +46,7 @@ class EventingSubscriberTest {
     /** Stands in for WS-Security: an f:Sender header names the thing that "signed" the request. */
     static final class NamedSender extends SoapSecurityStub {
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted,
-                org.trusthub.api.security.Protection required) {
+        public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required) {
             Element header = Xml.child(envelope.getDocumentElement(), DpwsVersion.SOAP, "Header");
             String sender = Xml.childText(header, FAKE, "Sender");
             return Policies.signedBy(Optional.ofNullable(sender).map(ThingId::of));
@@ -92,10 +92,15 @@ class EventingSubscriberTest {
 
     /** POSTs an envelope to the hosted thing's service from the given local (source) address. */
     Reply post(InetAddress from, String envelope) throws Exception {
+        return post(host, host.host().deviceFor(LAMP).servicePath(), from, envelope);
+    }
+
+    /** POSTs an envelope to a path of a host from the given local (source) address. */
+    static Reply post(DpwsStack host, String path, InetAddress from, String envelope) throws Exception {
         byte[] body = envelope.getBytes(StandardCharsets.UTF_8);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.httpPort(), from, 0)) {
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + host.host().deviceFor(LAMP).servicePath() + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
                     + host.httpPort() + "\r\nContent-Type: application/soap+xml\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.internal.tls.TlsBridge;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.security.tls.internal.TlsComponent;
 import org.w3c.dom.Element;
@@ -174,8 +175,8 @@ class HttpsDpwsTest {
     private static SoapSecurity reportingSigner(java.util.concurrent.atomic.AtomicReference<ThingId> signer) {
         return new SoapSecurityStub() {
             @Override
-            public VerifiedRequest verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
-                    org.trusthub.api.security.Protection required) {
+            public Optional<Authenticated> verifyRequest(org.w3c.dom.Document envelope, ThingId hosted,
+                    Protection required) {
                 return Policies.signedBy(Optional.ofNullable(signer.get()));
             }
         };

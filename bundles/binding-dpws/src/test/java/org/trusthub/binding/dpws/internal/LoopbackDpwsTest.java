@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.w3c.dom.Element;
 
@@ -108,7 +109,7 @@ class LoopbackDpwsTest {
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
         Element status = Xml.child(r.body, DeviceHost.TH, "Status");
         assertEquals("OPERATIONAL", Xml.childText(status, DeviceHost.TH, "State"));
-        assertEquals(SoapProtection.NONE, clientStack.client().device(address).orElseThrow().protection());
+        assertEquals(Protection.NONE, clientStack.client().device(address).orElseThrow().protection());
     }
 
     @Test

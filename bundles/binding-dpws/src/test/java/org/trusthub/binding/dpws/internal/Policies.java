@@ -16,17 +16,19 @@ import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 
 /**
  * A security policy for binding tests: requires what a rule says of each thing, both ways, and grants every read and
- * write unless a test takes grants away. Also builds the {@link MessageSecurity} a test stack runs with, and records
+ * write (unauthenticated reads included) unless a test takes grants away. Also builds the {@link MessageSecurity} a
+ * test stack runs with, and records
  * the refusals the binding reports.
  */
 public final class Policies implements SecurityPolicy {
 
     private final Function<ThingId, Protection> rule;
     public volatile boolean grants = true;
+    /** The properties a request that names no thing may read; "*" for every one. */
+    public volatile Set<String> anonymousReads = Set.of("*");
     final List<String> asked = new CopyOnWriteArrayList<>();
 
     public Policies(Function<ThingId, Protection> rule) {
@@ -60,8 +62,8 @@ public final class Policies implements SecurityPolicy {
     }
 
     /** A request signed by {@code thing} (integrity, end to end, an X.509 signature), or anonymous. */
-    public static VerifiedRequest signedBy(Optional<ThingId> thing) {
-        return new VerifiedRequest(thing.map(Policies::signature));
+    public static Optional<Authenticated> signedBy(Optional<ThingId> thing) {
+        return thing.map(Policies::signature);
     }
 
     public static Authenticated signature(ThingId thing) {
@@ -82,6 +84,12 @@ public final class Policies implements SecurityPolicy {
     public boolean mayRead(ThingId caller, ThingId target, String property) {
         asked.add("read " + caller + " " + target + " " + property);
         return grants;
+    }
+
+    @Override
+    public boolean mayReadUnauthenticated(ThingId target, String property) {
+        asked.add("read - " + target + " " + property);
+        return anonymousReads.contains("*") || anonymousReads.contains(property);
     }
 
     @Override

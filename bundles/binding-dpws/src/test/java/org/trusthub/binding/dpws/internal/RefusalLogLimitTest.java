@@ -49,7 +49,7 @@ class RefusalLogLimitTest {
         String text = logged(() -> {
             for (int i = 0; i < 500; i++) {
                 assertThrows(ContributedCall.Refused.class, () -> ContributedCall.call(failing, h, call,
-                        org.trusthub.binding.dpws.spi.VerifiedRequest.ANONYMOUS, "http://127.0.0.1:1"));
+                        Optional.empty(), "http://127.0.0.1:1"));
             }
         });
         // At most one: the limit is shared by every call in this JVM, and an earlier test may have used it.

@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.security.Authenticated;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -70,7 +70,7 @@ class SecuritySeamTest {
         }
 
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+        public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
                 throws SoapSecurityException {
             verify(envelope, hosted, required);
             return Policies.signedBy(Optional.of(ThingId.of("client-hub")));
@@ -175,7 +175,7 @@ class SecuritySeamTest {
         assertEquals(SoapSecurity.HUB_SIGNER, d.signer());
         SoapMessage r = getStatus(device);
         assertEquals(DeviceHost.GET_STATUS_RESPONSE, r.action());
-        assertEquals("signed", client.client().device(device).orElseThrow().protection().label());
+        assertEquals(Protection.Level.INTEGRITY, client.client().device(device).orElseThrow().protection().level());
         assertEquals(1, statusReads.get());
         assertEquals(List.of(ThingId.of("client-hub")), hostSecurity.securedFor,
                 "the response is secured for the signer of the request, not for the hosted thing");
@@ -212,15 +212,37 @@ class SecuritySeamTest {
             }
 
             @Override
-            public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required) {
-                return VerifiedRequest.ANONYMOUS;
+            public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required) {
+                return Optional.empty();
             }
         });
         client = stack(false, new MarkerSecurity("good"));
         String device = discover();
         SoapSecurityException e = assertThrows(SoapSecurityException.class, () -> getStatus(device));
         assertEquals(SoapSecurityException.INVALID_SECURITY, e.faultCode());
-        assertEquals(SoapProtection.NONE, client.client().device(device).orElseThrow().protection());
+        assertEquals(Protection.NONE, client.client().device(device).orElseThrow().protection());
+    }
+
+    @Test
+    void theProvidersPrincipalReachesTheBindingWhole() throws Exception {
+        // A security context token's caller: mechanism and session are what the status and the services see.
+        Authenticated sct = new Authenticated(ThingId.of("client-hub"), Layer.APPLICATION, "wss-sct",
+                Protection.confidentiality().endToEnd(), "urn:uuid:3d2f");
+        SoapSecurityStub provider = new SoapSecurityStub() {
+            @Override
+            public Optional<Authenticated> verify(Document envelope, ThingId thing, Protection required) {
+                return Optional.of(sct);
+            }
+
+            @Override
+            public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required) {
+                return Optional.of(sct);
+            }
+        };
+        MessageSecurity security = Policies.with(() -> provider);
+        SoapMessage m = SoapMessage.fault(DpwsVersion.DPWS_2009, null, "Sender", null, "x");
+        assertEquals(Optional.of(sct), security.incoming(m, LAMP));
+        assertEquals(Optional.of(sct), security.incomingRequest(m, LAMP));
     }
 
     @Test

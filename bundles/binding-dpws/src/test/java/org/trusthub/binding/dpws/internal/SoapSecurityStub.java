@@ -7,7 +7,6 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.w3c.dom.Document;
 
 /** A stand-in provider that secures and checks nothing; tests override what they play. */
@@ -30,9 +29,9 @@ public abstract class SoapSecurityStub implements SoapSecurity {
     }
 
     @Override
-    public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+    public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
             throws SoapSecurityException {
-        return VerifiedRequest.ANONYMOUS;
+        return Optional.empty();
     }
 
     @Override

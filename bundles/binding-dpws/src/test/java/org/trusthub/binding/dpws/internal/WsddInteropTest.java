@@ -33,6 +33,19 @@ class WsddInteropTest {
     static final String WSDD = "/usr/sbin/wsdd";
     static final ThingId LAMP = ThingId.of("lamp-kitchen-1");
 
+    /**
+     * Requires nothing and grants only what wsdd needs: unsigned reads of a hosted device's metadata
+     * ({@code read - * dpws-metadata}); Probe and Resolve need no rule.
+     */
+    static final Policies METADATA_ONLY = metadataOnly();
+
+    static Policies metadataOnly() {
+        Policies p = Policies.none();
+        p.grants = false;
+        p.anonymousReads = java.util.Set.of(DeviceHost.METADATA_PROPERTY);
+        return p;
+    }
+
     NetnsPair net;
     Process wsdd;
     final List<String> wsddLog = new CopyOnWriteArrayList<>();
@@ -114,7 +127,8 @@ class WsddInteropTest {
             }
         };
         DpwsStack s = new DpwsStack(new DpwsStack.Config(List.of(net.hubInterface()), UdpTransport.DEFAULT_PORT, 0,
-                ipv4, ipv6, client, host, "hub-interop", Duration.ofSeconds(5)), things, Policies.plain());
+                ipv4, ipv6, client, host, "hub-interop", Duration.ofSeconds(5)), things,
+                new MessageSecurity(() -> null, () -> METADATA_ONLY, () -> null));
         s.start();
         return s;
     }

@@ -277,6 +277,11 @@ public class PolicyComponent implements SecurityPolicy {
     }
 
     @Override
+    public boolean mayReadUnauthenticated(ThingId target, String property) {
+        return table.mayReadUnauthenticated(target, property, members());
+    }
+
+    @Override
     public boolean mayWrite(ThingId caller, ThingId target, String property) {
         return table.mayAccess(true, caller, target, property, members());
     }

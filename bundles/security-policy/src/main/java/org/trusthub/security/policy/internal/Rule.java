@@ -13,18 +13,22 @@ import org.trusthub.api.security.Protection;
  * <pre>
  * protect SUBJECT PROTOCOL in|out|both PROTECTION
  * read CALLER TARGET PROPERTY...
+ * read - TARGET PROPERTY...
  * write CALLER TARGET PROPERTY...
  * token CLIENT AUDIENCE SCOPE...
  * pair THING PEER
  * </pre>
  * A subject is a thing id, {@code @group} or {@code *}; a protocol one of {@link #PROTOCOLS} or {@code *}; a property
- * a property id or {@code *}; a scope a word of printable characters or {@code *}. {@link #toString()} writes the
+ * a property id or {@code *}; a scope a word of printable characters or {@code *}. The caller {@value #UNAUTHENTICATED}
+ * (never a thing id, which starts with a letter or digit) stands for a request that names no thing; it may only read. {@link #toString()} writes the
  * canonical form (single spaces, properties and scopes sorted), which {@link #parse} reads back to an equal rule.
  */
 sealed interface Rule {
     /** The protocols a rule can name, as {@link org.trusthub.api.binding.ProtocolBinding#PROTOCOL} spells them. */
     List<String> PROTOCOLS = List.of("coap", "dpws", "zigbee", "bluetooth");
     String ANY = Subject.ANY;
+    /** The caller of a read rule that grants requests naming no thing; {@code *} never includes them. */
+    String UNAUTHENTICATED = "-";
     Pattern PROPERTY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     /** Printable ASCII without the rule separator ';'. */
     Pattern SCOPE = Pattern.compile("[\\x21-\\x3a\\x3c-\\x7e]{1,64}");
@@ -52,6 +56,14 @@ sealed interface Rule {
         @Override
         public String toString() {
             return (write ? "write " : "read ") + caller + " " + target + " " + String.join(" ", properties);
+        }
+    }
+
+    /** {@code read - TARGET PROPERTY...}: what a request that names no thing may read. */
+    record UnauthenticatedRead(Subject target, Set<String> properties) implements Rule {
+        @Override
+        public String toString() {
+            return "read " + UNAUTHENTICATED + " " + target + " " + String.join(" ", properties);
         }
     }
 
@@ -103,6 +115,14 @@ sealed interface Rule {
             }
             case "read", "write" -> {
                 arity(w, 4, Integer.MAX_VALUE, w[0] + " CALLER TARGET PROPERTY...");
+                if (UNAUTHENTICATED.equals(w[1])) {
+                    if (w[0].equals("write")) {
+                        throw new IllegalArgumentException("field 2 (caller): " + UNAUTHENTICATED + " (a request "
+                                + "that names no thing) may only read: a write needs an authenticated caller");
+                    }
+                    yield new UnauthenticatedRead(field(w, 2, "target", Subject::parse), words(w, "property",
+                            PROPERTY, "a property id (a lower-case letter, then up to 31 of a-z 0-9 -) or *"));
+                }
                 Subject caller = field(w, 1, "caller", Subject::parse);
                 Subject target = field(w, 2, "target", Subject::parse);
                 yield new Access(w[0].equals("write"), caller, target, words(w, "property", PROPERTY,

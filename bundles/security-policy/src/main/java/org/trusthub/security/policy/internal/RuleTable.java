@@ -252,6 +252,13 @@ public final class RuleTable {
                 && p.peer().matches(peer, members));
     }
 
+    /** Whether a request that names no thing may read a property: only a {@code read -} rule grants it. */
+    public boolean mayReadUnauthenticated(ThingId target, String property, Function<String, Set<ThingId>> members) {
+        return rules.stream().anyMatch(r -> r instanceof Rule.UnauthenticatedRead u
+                && (u.properties().contains(Rule.ANY) || u.properties().contains(property))
+                && u.target().matches(target, members));
+    }
+
     /** The rules as one configuration value, {@code ;}-separated. */
     @Override
     public String toString() {

@@ -46,7 +46,7 @@ public class DevicesCommand extends DpwsAction {
                     d.metadata() == null ? "-" : orDash(d.metadata().friendlyName()),
                     orDash(String.join(" ", d.xaddrs())),
                     d.signer() == null ? "unsigned" : "signed by " + orDash(d.signer()),
-                    d.protection().label() + (security ? "" : " (no WS-Security provider)"));
+                    label(d.protection()) + (security ? "" : " (no WS-Security provider)"));
         }
         table.print(a.out());
     }

@@ -47,6 +47,15 @@ public abstract class DpwsAction implements Action {
         return new CommandException(line, line);
     }
 
+    /** WS-Security's words for a protection: "signed+encrypted", "signed" or "none". */
+    static String label(org.trusthub.api.security.Protection p) {
+        return switch (p.level()) {
+            case CONFIDENTIALITY -> "signed+encrypted";
+            case INTEGRITY -> "signed";
+            case NONE -> "none";
+        };
+    }
+
     static String orDash(Object o) {
         return o == null ? "-" : Xml.printable(o.toString());
     }

@@ -27,7 +27,7 @@ public class ServicesCommand extends DpwsAction {
         DiscoveredDevice d = stack.client().fetchMetadata(address);
         DiscoveredDevice.Metadata m = d.metadata();
         out().println(orDash(m.friendlyName()) + " (" + orDash(m.manufacturer()) + " " + orDash(m.modelName())
-                + "), messages " + d.protection().label());
+                + "), messages " + label(d.protection()));
         if (m.services().isEmpty()) {
             out().println("  no hosted services");
         }

@@ -10,7 +10,6 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.security.wss.DiscoverySigner;
 import org.trusthub.security.wss.WsSecurity;
 import org.trusthub.security.wss.WsSecurityException;
@@ -61,10 +60,10 @@ public final class WsSecurityBridge implements SoapSecurity {
     }
 
     @Override
-    public VerifiedRequest verifyRequest(Document envelope, ThingId hosted, Protection required)
+    public Optional<Authenticated> verifyRequest(Document envelope, ThingId hosted, Protection required)
             throws SoapSecurityException {
         try {
-            return new VerifiedRequest(wss.verifyRequest(envelope, hosted, required).authenticated());
+            return wss.verifyRequest(envelope, hosted, required).authenticated();
         } catch (WsSecurityException e) {
             throw translate(e);
         }

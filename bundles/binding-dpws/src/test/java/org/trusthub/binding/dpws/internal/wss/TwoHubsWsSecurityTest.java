@@ -40,7 +40,6 @@ import org.trusthub.binding.dpws.internal.ThingSource;
 import org.trusthub.binding.dpws.internal.Xml;
 import org.trusthub.binding.dpws.spi.SoapSecurity;
 import org.trusthub.binding.dpws.spi.SoapSecurityException;
-import org.trusthub.binding.dpws.spi.VerifiedRequest;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -97,7 +96,7 @@ class TwoHubsWsSecurityTest {
         }
 
         @Override
-        public VerifiedRequest verifyRequest(Document envelope, ThingId t, Protection required)
+        public Optional<Authenticated> verifyRequest(Document envelope, ThingId t, Protection required)
                 throws SoapSecurityException {
             return inner.verifyRequest(envelope, t, required);
         }
@@ -201,14 +200,14 @@ class TwoHubsWsSecurityTest {
 
         d = hubA.client().fetchMetadata(device);
         assertEquals(LAMP.value(), d.metadata().friendlyName());
-        assertEquals("signed+encrypted", d.protection().label());
+        assertEquals(Protection.confidentiality().endToEnd(), d.protection());
         String service = d.metadata().services().get(0).address();
 
         Element payload = Xml.newDocument().createElementNS(DeviceHost.TH, "th:GetStatus");
         SoapMessage r = hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
         assertEquals("OPERATIONAL", Xml.childText(Xml.child(r.body, DeviceHost.TH, "Status"), DeviceHost.TH,
                 "State"));
-        assertEquals("signed+encrypted", hubA.client().device(device).orElseThrow().protection().label());
+        assertEquals(Protection.confidentiality().endToEnd(), hubA.client().device(device).orElseThrow().protection());
 
         String wire = new String(sentByA.get(sentByA.size() - 1), StandardCharsets.UTF_8);
         assertTrue(wire.contains("EncryptedData"), "the invoke went out encrypted");
@@ -328,7 +327,8 @@ class TwoHubsWsSecurityTest {
             SoapMessage r = hubA.client().invoke(device, service, DeviceHost.GET_STATUS, payload);
             assertEquals("OPERATIONAL", Xml.childText(Xml.child(r.body, DeviceHost.TH, "Status"), DeviceHost.TH,
                     "State"));
-            assertEquals("signed+encrypted", hubA.client().device(device).orElseThrow().protection().label());
+            assertEquals(Protection.confidentiality().endToEnd(),
+                    hubA.client().device(device).orElseThrow().protection());
             slow.forEach(s -> trickle(s, "a"));
         } finally {
             for (java.net.Socket s : held) {
