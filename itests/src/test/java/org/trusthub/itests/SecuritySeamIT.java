@@ -235,7 +235,7 @@ public class SecuritySeamIT {
         try {
             Result after = CoapIT.run(coapRequest("get", "/things/seam-coap/state", null, h.pskArgs()));
             assertTrue(after.output(), after.output().contains("4.01") && !after.output().contains("state-on-7"));
-            assertPolicyRefusal(h.shell(), COAP, "coap");
+            assertPolicyRefusal(h.shell(), COAP, "dtls-psk");
         } finally {
             policy(h.shell(), "trusthub:policy-remove --force " + rule, requires(COAP, "coap", "none"));
         }
@@ -487,7 +487,7 @@ public class SecuritySeamIT {
         return p -> p.inbound(thing, protocol).toString().equals(protection);
     }
 
-    /** {@code trusthub:refusals THING} shows a POLICY refusal of the protocol's binding (refusals may be counted late). */
+    /** {@code trusthub:refusals THING} shows a POLICY refusal under this mechanism (refusals may be counted late). */
     static void assertPolicyRefusal(Shell shell, ThingId thing, String mechanism) throws Exception {
         Await.until(thing + "'s POLICY refusal over " + mechanism, Await.DEFAULT_TIMEOUT,
                 () -> shell.run("trusthub:refusals " + thing.value()), out -> rows(out).stream()

@@ -38,6 +38,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -72,7 +74,8 @@ public final class CoapLoadRun {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         dtls = new DtlsComponent(keys, registry);
-        binding = new CoapBindingComponent(registry, dtls, new OscoreComponent(keys, registry), config());
+        binding = CoapTestPeers.binding(registry, dtls, new OscoreComponent(keys, registry), config(),
+                new TestPolicy());
     }
 
     public static void main(String[] args) throws Exception {

@@ -21,6 +21,8 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
 import org.trusthub.offload.device.coap.CoapHubLink;
@@ -76,8 +78,8 @@ public class OffloadCoapBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         bench = new OffloadBench();
-        binding = new CoapBindingComponent(bench.registry, new DtlsComponent(bench.keystore, bench.registry),
-                new OscoreComponent(bench.keystore, bench.registry), config());
+        binding = CoapTestPeers.binding(bench.registry, new DtlsComponent(bench.keystore, bench.registry),
+                new OscoreComponent(bench.keystore, bench.registry), config(), new TestPolicy());
         binding.contribute(new OffloadResources(bench.hub, bench.hub, bench.hub, bench.hub,
                 bench.hub::countRefusal), "benchmark");
         audience = bench.operational("bench-audience").id();

@@ -3,7 +3,7 @@
  * replay marks, trust anchors and their purposes, the hub's identity.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.trusthub.api.keystore;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,8 +13,10 @@ import org.trusthub.api.thing.ThingId;
  * to the next decision.
  *
  * <p>
- * Authorization is default-deny: a thing may do what a rule grants it and nothing else. A thing may always read its
- * own properties.
+ * Authorization is default-deny: a thing may do what a rule grants it and nothing else, except that a thing may always
+ * read and write (or invoke) its own properties, the values the hub holds for it: this is how a thing reports its
+ * values (a CoAP thing writes them to {@code /things/<its id>/<name>}). That is the policy's decision: bindings ask
+ * {@link #mayRead} and {@link #mayWrite} for a thing's access to itself too, and grant nothing of their own.
  */
 @ProviderType
 public interface SecurityPolicy {
@@ -41,7 +43,7 @@ public interface SecurityPolicy {
         return false;
     }
 
-    /** Whether {@code caller} may write (or invoke) a property of {@code target}. */
+    /** Whether {@code caller} may write (or invoke) a property of {@code target} (always true for its own). */
     boolean mayWrite(ThingId caller, ThingId target, String property);
 
     /** Whether {@code client} may be issued a token for {@code audience} carrying every one of {@code scopes}. */

@@ -189,6 +189,31 @@ class BluetoothBridgeTest {
     }
 
     @Test
+    void aLegacyBondIsItsOwnMechanismClaimsNoProtectionAndAnyProtectRuleRefusesIt() throws Exception {
+        restart(true);
+        ThingId legacy = bridge.pair(advertisedAddress("sim-legacy-thermo-3"), "alice");
+        ThingId lesc = bridge.pair(advertisedAddress("sim-thermo-1"), "alice");
+        assertEquals(21.5, bridge.properties().read(legacy));
+        assertEquals(21.5, bridge.properties().read(lesc));
+        assertEquals(List.of("ble-legacy none"), provider.sessions(legacy).stream()
+                .map(a -> a.mechanism() + " " + a.protection()).toList(), "the status tells it apart");
+        assertEquals(List.of("ble-lesc confidentiality"), provider.sessions(lesc).stream()
+                .map(a -> a.mechanism() + " " + a.protection()).toList());
+
+        policy.inbound = Protection.integrity();
+        BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(legacy));
+        assertEquals(Reason.POLICY, e.reason());
+        assertTrue(e.getMessage().contains("gives none (ble-legacy)"), e.getMessage());
+        assertEquals(21.5, bridge.properties().read(lesc), "LE Secure Connections meets it");
+
+        restart(true);
+        policy.inbound = Protection.NONE;
+        assertEquals(21.5, bridge.properties().read(legacy));
+        assertEquals(List.of("ble-legacy"), provider.sessions(legacy).stream().map(a -> a.mechanism()).toList(),
+                "a restart keeps what the bond is");
+    }
+
+    @Test
     void allowingLegacyPairingTakesEffectWithoutRestartingTheBridge() {
         String legacy = advertisedAddress("sim-legacy-thermo-3");
         assertEquals(Reason.LEGACY_REFUSED, assertThrows(BleSecurityException.class,
@@ -316,7 +341,7 @@ class BluetoothBridgeTest {
         BleSecurityException e = assertThrows(BleSecurityException.class, () -> bridge.properties().read(thing));
         assertEquals(Reason.POLICY, e.reason());
         assertTrue(e.getMessage().contains("requires confidentiality/end-to-end") && e.getMessage().contains(
-                "gives confidentiality (ble-ll-aes-ccm)"), e.getMessage());
+                "gives confidentiality (ble-lesc)"), e.getMessage());
         peripheral("sim-thermo-1").setTemperature(30.0);
         assertEquals(21.5, bridge.properties().lastTemperature(thing).orElseThrow(), "the notification was refused");
         BleTestSecurity.Refusal policyRefusal = new BleTestSecurity.Refusal(Optional.of(thing), Layer.LINK,

@@ -62,11 +62,13 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
     /** The protocol name, as the security policy's rules name it. */
     public static final String PROTOCOL = "bluetooth";
     private static final Logger LOG = LoggerFactory.getLogger(BluetoothBridgeImpl.class);
+    private static final String LEGACY_NOTE = "LEGACY pairing, allowed by configuration; its links claim no protection";
 
     @ObjectClassDefinition(name = "trusthub Bluetooth LE bridge")
     public @interface Config {
-        @AttributeDefinition(description = "Allow legacy (non LE Secure Connections) pairing. Legacy Just Works "
-                + "pairing can be eavesdropped; leave false unless a device cannot do better.")
+        @AttributeDefinition(description = "Allow legacy (non LE Secure Connections) pairing. Legacy pairing can "
+                + "be eavesdropped, so a legacy bond's links claim no protection (mechanism ble-legacy): any "
+                + "'protect' rule for bluetooth refuses their traffic. Leave false unless a device cannot do better.")
         boolean allowLegacyPairing() default false;
     }
 
@@ -216,7 +218,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
             ThingId thing = BondStore.thingOf(result.identity);
             commission(thing, owner, result);
             LOG.info("Bluetooth LE thing {} paired ({}) and commissioned on the {}{}", thing,
-                    result.secureConnections ? "LE Secure Connections" : "LEGACY pairing, allowed by configuration",
+                    result.secureConnections ? "LE Secure Connections" : LEGACY_NOTE,
                     adapter.name(), adapter.isSimulated() ? " (SIMULATED)" : "");
             return thing;
         } finally {
@@ -311,7 +313,7 @@ public final class BluetoothBridgeImpl implements BluetoothBridge, ProtocolBindi
             }
             LOG.info("Bluetooth LE thing {} paired by the {} ({}), bond imported into the keystore, commissioned",
                     thing, adapter.name(), result.secureConnections ? "LE Secure Connections"
-                            : "LEGACY pairing, allowed by configuration");
+                            : LEGACY_NOTE);
             return thing;
         } finally {
             result.wipe();

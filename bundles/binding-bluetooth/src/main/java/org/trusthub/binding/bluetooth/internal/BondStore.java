@@ -17,7 +17,9 @@ import org.trusthub.security.link.ble.BleAddress;
 import org.trusthub.security.link.ble.BleLinkSecurity;
 
 /**
- * Bonds (LTK and IRK) live in the keystore, stored under the thing at layer LINK. This keeps only an index of which
+ * Bonds (LTK and IRK) live in the keystore, stored under the thing at layer LINK; a legacy bond's LTK under its own
+ * name ({@link BleLinkSecurity#LEGACY_LTK}), so its links are never taken for LE Secure Connections ones. This keeps
+ * only an index of which
  * things are bonded, and their IRKs, so a resolvable private address can be matched without a keystore read per
  * bonded thing; the index is rebuilt from the keystore at start and follows every bond change.
  */
@@ -54,7 +56,7 @@ final class BondStore {
                 continue;
             }
             try {
-                if (keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK).isEmpty()) {
+                if (!hasLtk(thing)) {
                     continue;
                 }
                 irks.put(thing, keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.IRK).map(BondStore::take)
@@ -66,7 +68,8 @@ final class BondStore {
     }
 
     void store(ThingId thing, PairingResult bond) {
-        keystore.storeKey(thing, Layer.LINK, BleLinkSecurity.LTK, bond.ltk);
+        keystore.storeKey(thing, Layer.LINK, bond.secureConnections ? BleLinkSecurity.LTK : BleLinkSecurity.LEGACY_LTK,
+                bond.ltk);
         if (bond.irk != null) {
             keystore.storeKey(thing, Layer.LINK, BleLinkSecurity.IRK, bond.irk);
         }
@@ -81,6 +84,7 @@ final class BondStore {
         }
         try {
             keystore.deleteStoredKey(thing, Layer.LINK, BleLinkSecurity.LTK);
+            keystore.deleteStoredKey(thing, Layer.LINK, BleLinkSecurity.LEGACY_LTK);
             keystore.deleteStoredKey(thing, Layer.LINK, BleLinkSecurity.IRK);
         } catch (UnknownThingException | KeyRevokedException e) {
             // nothing left to delete
@@ -98,11 +102,27 @@ final class BondStore {
      */
     boolean keysStillThere(ThingId thing) {
         try {
-            return keystore.isActive(thing) && keystore.storedKey(thing, Layer.LINK, BleLinkSecurity.LTK)
-                    .map(k -> {
-                        k.destroy();
-                        return true;
-                    }).orElse(false);
+            return keystore.isActive(thing) && hasLtk(thing);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private boolean hasLtk(ThingId thing) {
+        return present(BleLinkSecurity.LTK, thing) || present(BleLinkSecurity.LEGACY_LTK, thing);
+    }
+
+    private boolean present(String mechanism, ThingId thing) {
+        return keystore.storedKey(thing, Layer.LINK, mechanism).map(k -> {
+            k.destroy();
+            return true;
+        }).orElse(false);
+    }
+
+    /** Whether the thing's bond comes from legacy pairing (its links then claim no protection). */
+    boolean isLegacy(ThingId thing) {
+        try {
+            return !present(BleLinkSecurity.LTK, thing) && present(BleLinkSecurity.LEGACY_LTK, thing);
         } catch (RuntimeException e) {
             return false;
         }

@@ -7,11 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.security.Authenticated;
-import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -152,9 +150,12 @@ final class GattSessions {
         return BleLinkSecurity.authenticated(thing, link.session());
     }
 
-    /** A host stack encrypts the link itself, with the bond's LTK kept in the keystore: the same protection. */
-    private static Authenticated hostAuthenticated(ThingId thing) {
-        return new Authenticated(thing, Layer.LINK, BleLinkSecurity.NAME, Protection.confidentiality(), "host");
+    /**
+     * A host stack encrypts the link itself, with the bond's LTK kept in the keystore: the protection that bond
+     * gives, none for a legacy one.
+     */
+    private Authenticated hostAuthenticated(ThingId thing) {
+        return BleLinkSecurity.authenticated(thing, bonds.isLegacy(thing), "host");
     }
 
     private AttPdu att(ThingId thing, CentralLink link, AttPdu request) {

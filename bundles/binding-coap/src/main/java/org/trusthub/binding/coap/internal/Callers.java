@@ -34,7 +34,10 @@ import org.trusthub.security.transport.dtls.DtlsServers;
 final class Callers {
     /** The protocol name the policy is asked about. */
     static final String PROTOCOL = "coap";
-    /** The mechanism name the binding's own refusals are counted under. */
+    /**
+     * The mechanism name the refusals of a request nobody authenticated are counted under (layer APPLICATION); a
+     * refusal of an authenticated caller is counted under the layer and mechanism it authenticated with.
+     */
     static final String MECHANISM = "coap";
 
     private final ThingRegistry registry;
@@ -74,13 +77,13 @@ final class Callers {
         Optional<SecurityPolicy> policy = providers.policy();
         if (policy.isEmpty()) {
             // Fail closed: without the policy nobody can say what protection is enough.
-            providers.refused(Optional.of(who.thing()), Layer.APPLICATION, MECHANISM, RefusalReason.NOT_OPERATIONAL);
+            providers.refused(Optional.of(who.thing()), who.layer(), who.mechanism(), RefusalReason.NOT_OPERATIONAL);
             Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the hub's security policy is not available");
             return Optional.empty();
         }
         Protection required = policy.get().inbound(who.thing(), PROTOCOL);
         if (!who.protection().satisfies(required)) {
-            providers.refused(Optional.of(who.thing()), Layer.APPLICATION, MECHANISM, RefusalReason.POLICY);
+            providers.refused(Optional.of(who.thing()), who.layer(), who.mechanism(), RefusalReason.POLICY);
             Refusals.refuse(exchange, ResponseCode.UNAUTHORIZED, "the policy requires " + required + " for "
                     + who.thing().value() + "; " + who.mechanism() + " gives " + who.protection());
             return Optional.empty();
@@ -88,21 +91,22 @@ final class Callers {
         return caller;
     }
 
-    /** Whether the policy lets {@code caller} read {@code property} of {@code target}; a thing may read its own. */
+    /**
+     * Whether the policy lets {@code caller} read {@code property} of {@code target}, its own included: the policy
+     * decides that too (it lets a thing read and write its own values).
+     */
     boolean mayRead(Authenticated caller, ThingId target, String property) {
-        return caller.thing().equals(target)
-                || providers.policy().map(p -> p.mayRead(caller.thing(), target, property)).orElse(false);
+        return providers.policy().map(p -> p.mayRead(caller.thing(), target, property)).orElse(false);
     }
 
-    /** Whether the policy lets {@code caller} write {@code property} of {@code target}; a thing may write its own. */
+    /** Whether the policy lets {@code caller} write {@code property} of {@code target}, its own included. */
     boolean mayWrite(Authenticated caller, ThingId target, String property) {
-        return caller.thing().equals(target)
-                || providers.policy().map(p -> p.mayWrite(caller.thing(), target, property)).orElse(false);
+        return providers.policy().map(p -> p.mayWrite(caller.thing(), target, property)).orElse(false);
     }
 
-    /** Counts a refusal of the binding's own for an admitted caller (an authorization refused). */
+    /** Counts an authorization refused to an admitted caller, under the layer and mechanism it authenticated with. */
     void refusedByPolicy(Authenticated caller) {
-        providers.refused(Optional.of(caller.thing()), Layer.APPLICATION, MECHANISM, RefusalReason.POLICY);
+        providers.refused(Optional.of(caller.thing()), caller.layer(), caller.mechanism(), RefusalReason.POLICY);
     }
 
     private RefusalReason unauthenticatedReason(Request request) {

@@ -26,7 +26,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -122,17 +121,11 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
 
     /**
      * The binding as the framework makes it: DTLS, OSCORE, the security policy, the refusal count and the model's
-     * values arrive (and go, and are replaced) through dynamic references after it is up; until they do, their
-     * traffic is refused.
+     * values arrive (and go, and are replaced) through dynamic references after it is up (the {@code bind...}
+     * methods); until they do, their traffic is refused.
      */
     @Activate
-    public CoapBindingComponent(@Reference ThingRegistry registry, Config config, BundleContext context)
-            throws IOException {
-        this(registry, config);
-    }
-
-    /** With no provider, no policy and no model yet; bind them with the {@code bind...} methods. */
-    public CoapBindingComponent(ThingRegistry registry, Config config) throws IOException {
+    public CoapBindingComponent(@Reference ThingRegistry registry, Config config) throws IOException {
         boolean up = false;
         CoapServer made = null;
         try {
@@ -183,19 +176,6 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
                 }
             }
         }
-    }
-
-    /**
-     * No model's values yet, with these providers and a policy that requires nothing beyond DTLS or OSCORE and lets
-     * each thing use only its own values (tests and benchmarks that run without the framework); bind the values
-     * with {@link #bindValues}.
-     */
-    public CoapBindingComponent(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore, Config config)
-            throws IOException {
-        this(registry, config);
-        bindPolicy(new OwnValuesPolicy());
-        bindDtls(dtls);
-        bindOscore(oscore);
     }
 
     // The providers, the policy, the refusal count and the model's values: optional, dynamic, greedy. A replacement
@@ -407,7 +387,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         List<ThingView> views = new ArrayList<>();
         for (ThingId thing : things()) {
             Optional<Registration> r = directory.of(thing);
-            views.add(new ThingView(thing, r.map(Registration::mode).orElse("oscore"),
+            views.add(new ThingView(thing, r.map(x -> x.by().mechanism()).orElse("oscore"),
                     r.map(x -> x.peer().toString()).orElse("-"), r.map(x -> x.links().size()).orElse(0),
                     providers.dtls().map(d -> d.openSessions(thing)).orElse(0),
                     providers.oscore().map(o -> o.things().contains(thing)).orElse(false), values(thing).size(),

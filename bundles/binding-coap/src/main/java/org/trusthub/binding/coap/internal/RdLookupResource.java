@@ -1,13 +1,18 @@
 package org.trusthub.binding.coap.internal;
 
+import java.util.Optional;
+
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.trusthub.api.security.Authenticated;
 
 /**
- * {@code /rd-lookup/res}: resource lookup (RFC 9176, 6.1) for authenticated things: every registered link, with
- * the registering thing's base as its anchor.
+ * {@code /rd-lookup/res}: resource lookup (RFC 9176, 6.1) for authenticated things: the registered links the caller
+ * may read, as the security policy says for the value each link names ({@link ThingReader#valueName}), with the
+ * registering thing's base as its anchor. A thing whose links the caller may read none of is not listed at all, so
+ * neither its links nor its address leak.
  */
 final class RdLookupResource extends CoapResource {
 
@@ -20,12 +25,17 @@ final class RdLookupResource extends CoapResource {
 
             @Override
             public void handleGET(CoapExchange exchange) {
-                if (callers.admit(exchange, "authenticate with DTLS or OSCORE").isEmpty()) {
+                Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE");
+                if (caller.isEmpty()) {
                     return;
                 }
                 StringBuilder out = new StringBuilder();
                 for (Registration r : directory.all()) {
                     for (String link : r.links()) {
+                        Optional<String> name = valueName(link);
+                        if (name.isEmpty() || !callers.mayRead(caller.get(), r.thing(), name.get())) {
+                            continue;
+                        }
                         if (out.length() > 0) {
                             out.append(',');
                         }
@@ -35,5 +45,14 @@ final class RdLookupResource extends CoapResource {
                 exchange.respond(ResponseCode.CONTENT, out.toString(), MediaTypeRegistry.APPLICATION_LINK_FORMAT);
             }
         });
+    }
+
+    /** The value a registered link names: its target path as the hub reads it into the model. */
+    static Optional<String> valueName(String link) {
+        int end = link.indexOf('>');
+        if (!link.startsWith("<") || end < 2) {
+            return Optional.empty();
+        }
+        return Optional.of(ThingReader.valueName(link.substring(1, end)));
     }
 }

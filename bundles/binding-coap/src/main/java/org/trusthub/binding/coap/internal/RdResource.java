@@ -74,8 +74,8 @@ final class RdResource extends CoapResource {
         }
         Optional<Registration> previous = directory.of(caller.get().thing());
         Registration registration = new Registration(previous.map(Registration::id).orElseGet(directory::newId),
-                caller.get().thing(), caller.get().thing().value(), links.get(), exchange.getSourceSocketAddress(),
-                exchange.advanced().getEndpoint(), caller.get().mechanism(), directory.expiry(lifetime));
+                caller.get(), caller.get().thing().value(), links.get(), exchange.getSourceSocketAddress(),
+                exchange.advanced().getEndpoint(), directory.expiry(lifetime));
         try {
             directory.register(registration);
         } catch (IllegalStateException e) {
@@ -83,7 +83,7 @@ final class RdResource extends CoapResource {
             return;
         }
         LOG.info("CoAP thing {} registered {} links via {} from {}", registration.thing(), links.get().size(),
-                registration.mode(), registration.peer());
+                registration.by().mechanism(), registration.peer());
         exchange.setLocationPath("rd/" + registration.id());
         exchange.respond(ResponseCode.CREATED);
         listener.registered(registration);
@@ -184,9 +184,9 @@ final class RdResource extends CoapResource {
                 return;
             }
             Registration old = r.get();
-            Registration updated = new Registration(old.id(), old.thing(), old.endpointName(),
+            Registration updated = new Registration(old.id(), old.by(), old.endpointName(),
                     links.get().isEmpty() ? old.links() : links.get(), exchange.getSourceSocketAddress(),
-                    exchange.advanced().getEndpoint(), old.mode(), directory.expiry(lifetime));
+                    exchange.advanced().getEndpoint(), directory.expiry(lifetime));
             directory.register(updated);
             exchange.respond(ResponseCode.CHANGED);
         }

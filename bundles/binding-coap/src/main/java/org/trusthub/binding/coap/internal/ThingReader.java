@@ -54,7 +54,7 @@ final class ThingReader {
         }
         Request request = Request.newGet();
         request.setURI(registration.base() + path);
-        if ("oscore".equals(registration.mode())) {
+        if (!registration.overDtls()) {
             OscoreContexts oscore = providers.oscore()
                     .orElseThrow(() -> new IllegalStateException("no OSCORE provider is running"));
             OSCoreCtx context = oscore.context(registration.thing())
@@ -84,7 +84,7 @@ final class ThingReader {
     private Registration registration(ThingId thing) {
         Registration r = directory.of(thing)
                 .orElseThrow(() -> new IllegalArgumentException(thing + " is not registered"));
-        if (r.mode().startsWith("dtls") && providers.dtls().map(d -> d.openSessions(thing)).orElse(0) == 0) {
+        if (r.overDtls() && providers.dtls().map(d -> d.openSessions(thing)).orElse(0) == 0) {
             directory.remove(thing);
             forget(thing);
             throw new IllegalArgumentException(thing + " is not registered: its DTLS session ended, it registers"

@@ -53,14 +53,11 @@ final class ThingsResource extends CoapResource {
 
     /** {@code name} is null for the thing itself (its list of values). */
     private record Target(Authenticated caller, ThingId thing, String name) {
-        boolean own() {
-            return caller.thing().equals(thing);
-        }
     }
 
     /**
      * The caller and the path when the caller may read ({@code write} false) or write it; otherwise the refusal has
-     * been sent. A thing may use its own values; another thing's only as the security policy allows.
+     * been sent. The security policy decides, for a thing's own values too (it lets a thing use its own).
      */
     private Optional<Target> authorize(CoapExchange exchange, boolean write) {
         Optional<Authenticated> caller = callers.admit(exchange, "authenticate with DTLS or OSCORE");
@@ -74,7 +71,7 @@ final class ThingsResource extends CoapResource {
         }
         Target target = new Target(caller.get(), ThingId.of(path.get(1)), path.size() == 3 ? path.get(2) : null);
         // The list of another thing's values is filtered by what the caller may read; a PUT on it is refused below.
-        boolean allowed = target.own() || target.name() == null
+        boolean allowed = target.name() == null
                 || (write ? callers.mayWrite(caller.get(), target.thing(), target.name())
                         : callers.mayRead(caller.get(), target.thing(), target.name()));
         if (!allowed) {
@@ -108,7 +105,7 @@ final class ThingsResource extends CoapResource {
         if (t.get().name() == null) {
             StringBuilder links = new StringBuilder();
             for (String name : model.get().values(t.get().thing()).keySet()) {
-                if (!t.get().own() && !callers.mayRead(t.get().caller(), t.get().thing(), name)) {
+                if (!callers.mayRead(t.get().caller(), t.get().thing(), name)) {
                     continue;
                 }
                 if (links.length() > 0) {

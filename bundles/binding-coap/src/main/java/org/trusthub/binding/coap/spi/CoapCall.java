@@ -2,9 +2,7 @@ package org.trusthub.binding.coap.spi;
 
 import java.util.Objects;
 
-import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.security.Authenticated;
-import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -31,43 +29,15 @@ public record CoapCall(Authenticated authenticated, String method, String resour
         Objects.requireNonNull(payload, "payload");
     }
 
-    /**
-     * A call from {@code caller} authenticated by {@code mode} ({@code dtls-psk}, {@code dtls-rpk},
-     * {@code dtls-x509} or {@code oscore}), with no session named: what the protection of that mode is.
-     *
-     * @throws IllegalArgumentException if the mode is none of those
-     */
-    public CoapCall(ThingId caller, String mode, String method, String resource, byte[] payload, int contentFormat) {
-        this(authenticated(caller, mode), method, resource, payload, contentFormat);
-    }
-
-    private static Authenticated authenticated(ThingId caller, String mode) {
-        Objects.requireNonNull(caller, "caller");
-        Objects.requireNonNull(mode, "mode");
-        return switch (mode) {
-            case "oscore" -> Authenticated.message(caller, Layer.APPLICATION, mode,
-                    Protection.confidentiality().endToEnd());
-            case "dtls-psk", "dtls-rpk", "dtls-x509" -> Authenticated.message(caller, Layer.TRANSPORT, mode,
-                    Protection.confidentiality());
-            default -> throw new IllegalArgumentException("unknown CoAP authentication mode: give dtls-psk, dtls-rpk,"
-                    + " dtls-x509 or oscore");
-        };
-    }
-
     /** The thing the binding authenticated: {@code authenticated().thing()}. */
     public ThingId caller() {
         return authenticated.thing();
     }
 
-    /** How it authenticated, {@code dtls-psk}, {@code dtls-rpk}, {@code dtls-x509} or {@code oscore}: the mechanism. */
-    public String mode() {
-        return authenticated.mechanism();
-    }
-
     @Override
     public String toString() {
         // The payload may carry secrets (keys on their way): never printed.
-        return "CoapCall[" + method + " " + resource + " from " + caller() + " via " + mode() + ", " + payload.length
-                + " bytes, format " + contentFormat + "]";
+        return "CoapCall[" + method + " " + resource + " from " + caller() + " via " + authenticated.mechanism() + ", "
+                + payload.length + " bytes, format " + contentFormat + "]";
     }
 }

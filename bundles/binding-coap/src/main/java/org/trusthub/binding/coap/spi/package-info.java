@@ -6,7 +6,7 @@
  * protected), the method, the payload and its content format; the resources appear and disappear with the service.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.trusthub.binding.coap.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -39,6 +39,7 @@ import org.trusthub.api.model.RawValues;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -67,7 +68,7 @@ public class CoapBindingTest {
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
         dtls = new DtlsComponent(keys, registry);
         oscore = new OscoreComponent(keys, registry);
-        binding = new CoapBindingComponent(registry, dtls, oscore, CoapTestPeers.config());
+        binding = CoapTestPeers.binding(registry, dtls, oscore, CoapTestPeers.config(), new TestPolicy());
         values = new RawValueStore(Clock.systemUTC());
         binding.bindValues(values);
     }
@@ -262,7 +263,7 @@ public class CoapBindingTest {
         String location = created.getOptions().getLocationPathString();
         assertTrue(location.matches("rd/[0-9a-f]{12}"), location);
         Registration r = binding.registration(sensor).orElseThrow();
-        assertEquals("dtls-psk", r.mode());
+        assertEquals("dtls-psk", r.by().mechanism());
         assertEquals(1, r.links().size());
         String lookup = t.get("/rd-lookup/res").getResponseText();
         assertTrue(lookup.contains("/sensors/temp") && lookup.contains("anchor=\"coaps://127.0.0.1:"), lookup);
@@ -340,7 +341,7 @@ public class CoapBindingTest {
         register.setPayload("</energy>");
         register.getOptions().setOscore(Bytes.EMPTY);
         assertEquals(ResponseCode.CREATED, client.advanced(register).getCode());
-        assertEquals("oscore", binding.registration(meter).orElseThrow().mode());
+        assertEquals("oscore", binding.registration(meter).orElseThrow().by().mechanism());
 
         assertTrue(binding.read(meter, "/energy").endsWith("42 kWh"), binding.read(meter, "/energy"));
     }

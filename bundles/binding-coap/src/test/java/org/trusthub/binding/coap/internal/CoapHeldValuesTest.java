@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -70,8 +71,8 @@ class CoapHeldValuesTest {
 
     private static CoapBindingComponent binding(FileThingKeyStore keys, ThingRegistryCore registry,
             RawValueStore values) throws Exception {
-        CoapBindingComponent binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapTestPeers.config());
+        CoapBindingComponent binding = CoapTestPeers.binding(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), CoapTestPeers.config(), new TestPolicy());
         binding.bindValues(values);
         return binding;
     }

@@ -32,6 +32,7 @@ import org.trusthub.api.model.ThingModel;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -68,8 +69,8 @@ class CoapPropertiesTest {
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
-        binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapTestPeers.config());
+        binding = CoapTestPeers.binding(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), CoapTestPeers.config(), new TestPolicy());
         values = new RawValueStore(Clock.systemUTC());
         binding.bindValues(values);
         properties = new CoapProperties(values);

@@ -14,6 +14,7 @@ import java.util.List;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.util.Bytes;
@@ -127,7 +128,7 @@ class CoapSecuritySeamTest {
         CoapResponse overDtls = dtls(dtlsClient(meter), Request.newGet(), "/hub");
         assertEquals(ResponseCode.UNAUTHORIZED, overDtls.getCode(), "DTLS is hop by hop only");
         assertTrue(overDtls.getResponseText().contains("confidentiality/end-to-end"), overDtls.getResponseText());
-        assertEquals(List.of("meter-1 APPLICATION coap POLICY"), refusals.reported);
+        assertEquals(List.of("meter-1 TRANSPORT dtls-psk POLICY"), refusals.reported, "as it authenticated");
 
         assertEquals("trusthub: meter-1 via oscore", oscore(oscoreClient(meter), Request.newGet(), "/hub")
                 .getResponseText(), "OSCORE reaches end to end");
@@ -140,7 +141,7 @@ class CoapSecuritySeamTest {
         ThingId lamp = CoapTestPeers.operational(registry, "lamp-1");
         CoapClient client = dtlsClient(lamp);
         assertEquals(ResponseCode.SERVICE_UNAVAILABLE, code(dtls(client, Request.newGet(), "/hub")));
-        assertEquals(List.of("lamp-1 APPLICATION coap NOT_OPERATIONAL"), refusals.reported);
+        assertEquals(List.of("lamp-1 TRANSPORT dtls-psk NOT_OPERATIONAL"), refusals.reported);
 
         binding.bindPolicy(policy);
         assertEquals("trusthub: lamp-1 via dtls-psk", dtls(client, Request.newGet(), "/hub").getResponseText());
@@ -162,7 +163,7 @@ class CoapSecuritySeamTest {
         assertEquals(ResponseCode.FORBIDDEN, code(dtls(wallClient, put("off"), "/things/lamp-2/state")));
         assertEquals("", dtls(wallClient, Request.newGet(), "/things/lamp-2").getResponseText(),
                 "the list shows only what it may read");
-        assertEquals(List.of("switch-1 APPLICATION coap POLICY", "switch-1 APPLICATION coap POLICY"),
+        assertEquals(List.of("switch-1 TRANSPORT dtls-psk POLICY", "switch-1 TRANSPORT dtls-psk POLICY"),
                 refusals.reported);
 
         policy.grantRead(wall, lamp, "state").grantWrite(wall, lamp, "state");
@@ -173,6 +174,44 @@ class CoapSecuritySeamTest {
         assertEquals("off", dtls(lampClient, Request.newGet(), "/things/lamp-2/state").getResponseText());
         assertEquals(ResponseCode.FORBIDDEN, code(dtls(wallClient, Request.newGet(), "/things/lamp-2/level")),
                 "a grant names its property");
+    }
+
+    @Test
+    void aThingsAccessToItsOwnValuesIsThePolicysDecision() throws Exception {
+        bindAll(new DtlsComponent(keys, registry), new OscoreComponent(keys, registry));
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-3");
+        CoapClient client = oscoreClient(lamp);
+        assertEquals(ResponseCode.CREATED, code(oscore(client, put("on"), "/things/lamp-3/state")));
+
+        policy.ownAccess(false);
+        assertEquals(ResponseCode.FORBIDDEN, code(oscore(client, put("off"), "/things/lamp-3/state")));
+        assertEquals(ResponseCode.FORBIDDEN, code(oscore(client, Request.newGet(), "/things/lamp-3/state")));
+        assertEquals("", oscore(client, Request.newGet(), "/things/lamp-3").getResponseText());
+        assertEquals(List.of("lamp-3 APPLICATION oscore POLICY", "lamp-3 APPLICATION oscore POLICY"),
+                refusals.reported);
+    }
+
+    @Test
+    void theDirectoryLookupListsOnlyTheLinksThePolicyLetsTheCallerRead() throws Exception {
+        bindAll(new DtlsComponent(keys, registry), new OscoreComponent(keys, registry));
+        ThingId sensor = CoapTestPeers.operational(registry, "sensor-3");
+        ThingId lamp = CoapTestPeers.operational(registry, "lamp-4");
+        CoapClient sensorClient = dtlsClient(sensor);
+        CoapClient lampClient = dtlsClient(lamp);
+        Request register = Request.newPost();
+        register.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_LINK_FORMAT);
+        register.setPayload("</sensors/temp>;rt=\"temperature\",</sensors/hum>");
+        assertEquals(ResponseCode.CREATED, code(dtls(sensorClient, register, "/rd?ep=sensor-3")));
+
+        String own = dtls(sensorClient, Request.newGet(), "/rd-lookup/res").getResponseText();
+        assertTrue(own.contains("</sensors/temp>") && own.contains("</sensors/hum>"), own);
+        assertEquals("", dtls(lampClient, Request.newGet(), "/rd-lookup/res").getResponseText(),
+                "neither links nor the address of a thing it may read nothing of");
+
+        policy.grantRead(lamp, sensor, "sensors.temp");
+        String granted = dtls(lampClient, Request.newGet(), "/rd-lookup/res").getResponseText();
+        assertTrue(granted.startsWith("</sensors/temp>") && granted.contains(";anchor=\"coaps://127.0.0.1:")
+                && !granted.contains("hum"), granted);
     }
 
     @Test

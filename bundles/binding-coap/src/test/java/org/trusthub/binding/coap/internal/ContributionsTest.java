@@ -41,6 +41,7 @@ import org.trusthub.binding.coap.spi.CoapContribution;
 import org.trusthub.binding.coap.spi.CoapHandler;
 import org.trusthub.binding.coap.spi.CoapReply;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -65,7 +66,7 @@ public class ContributionsTest {
         if (call.payload().length == 0) {
             return CoapReply.error(CoapReply.Status.BAD_REQUEST, "empty");
         }
-        byte[] answer = (call.caller().value() + "|" + call.mode() + "|" + call.method() + "|" + call.resource() + "|"
+        byte[] answer = (call.caller().value() + "|" + call.authenticated().mechanism() + "|" + call.method() + "|" + call.resource() + "|"
                 + call.contentFormat() + "|" + new String(call.payload(), StandardCharsets.UTF_8))
                         .getBytes(StandardCharsets.UTF_8);
         return CoapReply.of(CoapReply.Status.CHANGED, answer, CoapReply.TEXT_PLAIN);
@@ -89,8 +90,8 @@ public class ContributionsTest {
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
-        binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapTestPeers.config());
+        binding = CoapTestPeers.binding(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), CoapTestPeers.config(), new TestPolicy());
     }
 
     @AfterEach

@@ -22,11 +22,14 @@ import org.eclipse.californium.oscore.OSException;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
+import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
+import org.trusthub.security.oscore.OscoreContexts;
 import org.trusthub.security.oscore.OscoreIds;
+import org.trusthub.security.transport.dtls.DtlsServers;
 import org.trusthub.security.transport.dtls.ThingPsk;
 
 /**
@@ -49,6 +52,19 @@ public final class CoapTestPeers {
         registry.transition(thing, Transition.BOOTSTRAP);
         registry.transition(thing, Transition.ACTIVATE);
         return thing;
+    }
+
+    /**
+     * A binding on {@code config} with these providers and {@code policy} bound, as Declarative Services would bind
+     * them; no model's values yet (bind them with {@link CoapBindingComponent#bindValues}).
+     */
+    public static CoapBindingComponent binding(ThingRegistry registry, DtlsServers dtls, OscoreContexts oscore,
+            CoapBindingComponent.Config config, SecurityPolicy policy) throws java.io.IOException {
+        CoapBindingComponent binding = new CoapBindingComponent(registry, config);
+        binding.bindPolicy(policy);
+        binding.bindDtls(dtls);
+        binding.bindOscore(oscore);
+        return binding;
     }
 
     /** Every mechanism on (OSCORE, DTLS with PSK, raw public keys and X.509) and connection ids of six octets. */

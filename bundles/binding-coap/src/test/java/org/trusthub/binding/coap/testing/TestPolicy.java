@@ -10,12 +10,20 @@ import org.trusthub.api.thing.ThingId;
 
 /**
  * A security policy a test sets by hand: inbound protection per thing (none unless set), and read and write grants
- * as {@code caller>target/property} ({@code *} for any property). A thing may always read its own.
+ * as {@code caller>target/property} ({@code *} for any property). A thing may read and write its own, as the hub's
+ * policy lets it, unless a test turns that off ({@link #ownAccess}) to show that a binding asks.
  */
 public final class TestPolicy implements SecurityPolicy {
     private final Map<ThingId, Protection> inbound = new ConcurrentHashMap<>();
     private final Set<String> reads = ConcurrentHashMap.newKeySet();
     private final Set<String> writes = ConcurrentHashMap.newKeySet();
+    private volatile boolean own = true;
+
+    /** Whether a thing may read and write its own properties (true, as the hub's policy says). */
+    public TestPolicy ownAccess(boolean allowed) {
+        own = allowed;
+        return this;
+    }
 
     public TestPolicy requireInbound(ThingId thing, Protection protection) {
         inbound.put(thing, protection);
@@ -49,12 +57,12 @@ public final class TestPolicy implements SecurityPolicy {
 
     @Override
     public boolean mayRead(ThingId caller, ThingId target, String property) {
-        return caller.equals(target) || granted(reads, caller, target, property);
+        return own && caller.equals(target) || granted(reads, caller, target, property);
     }
 
     @Override
     public boolean mayWrite(ThingId caller, ThingId target, String property) {
-        return granted(writes, caller, target, property);
+        return own && caller.equals(target) || granted(writes, caller, target, property);
     }
 
     @Override

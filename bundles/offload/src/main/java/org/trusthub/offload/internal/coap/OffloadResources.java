@@ -83,7 +83,7 @@ public final class OffloadResources implements CoapContribution {
                 byte[] kid = Cose.parseMac0(call.payload(), what).kid();
                 if (!Arrays.equals(kid, call.caller().value().getBytes(StandardCharsets.UTF_8))) {
                     throw new OffloadException(Refusal.WRONG_BINDING, what + " is not from '" + call.caller()
-                            + "', the thing on this " + call.mode() + " channel");
+                            + "', the thing on this " + call.authenticated().mechanism() + " channel");
                 }
             } catch (OffloadException e) {
                 return refused(call, status(e.refusal()), e);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.trusthub.api.keystore.DerivedKey;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.thing.ThingId;
@@ -46,9 +47,12 @@ public final class Gate {
     private static final class Window {
         final KeyGeneration generation;
         final ReplayWindow seen = new ReplayWindow();
+        /** What another window of the same key (an updated bundle's) took is refused here too. */
+        final ReplayMarks.Guard guard;
 
         Window(KeyGeneration generation, long mark) {
             this.generation = generation;
+            this.guard = new ReplayMarks.Guard(mark);
             seen.refuseUpTo(mark);
         }
     }
@@ -97,9 +101,9 @@ public final class Gate {
 
         /**
          * Consumes the sequence number; refuses when a concurrent copy of the request got there first, or when the
-         * thing's keys were replaced since the request was checked. A number above the highest taken moves the
-         * keystore's replay mark first (durable before it counts as used; the keystore writes ahead, so not every
-         * request writes), so a restart never accepts it again.
+         * thing's keys were replaced since the request was checked. The keystore's replay mark decides with the
+         * window ({@link ReplayMarks.Guard}); a number above it moves it first (durable before it counts as used; the
+         * keystore writes ahead, so not every request writes), so a restart never accepts it again.
          */
         public void commit() {
             Window w = windows.get(thing);
@@ -110,10 +114,7 @@ public final class Gate {
                 if (w.generation.compareTo(generation) > 0) {
                     throw stale(thing, generation, w.generation);
                 }
-                if (!w.seen.fresh(seq)) {
-                    throw new OffloadException(Refusal.REPLAYED, "request " + seq + " of '" + thing + "' seen before");
-                }
-                if (seq > w.seen.highest() && !keys.advanceMark(thing, generation, MARK, seq)) {
+                if (!w.seen.fresh(seq) || !keys.acceptMark(thing, generation, MARK, w.guard, seq)) {
                     throw new OffloadException(Refusal.REPLAYED, "request " + seq + " of '" + thing + "' seen before");
                 }
                 w.seen.accept(seq);

@@ -12,6 +12,7 @@ import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.KeyStatus;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.Refusal;
@@ -181,21 +182,24 @@ public final class Keys {
     }
 
     /**
-     * Moves the replay mark {@code name} of the thing's request key of {@code generation} to {@code seq}, durably.
+     * Decides with {@code guard} whether {@code seq}, which the window found fresh, is taken, moving the replay mark
+     * {@code name} of the thing's request key of {@code generation} to it, durably, when it is above the mark.
      *
-     * @return false if the mark is at or above {@code seq} already (a replay)
+     * @return false for a replay (another window of the same key took it, see {@link ReplayMarks.Guard})
      * @throws OffloadException EXPIRED if the thing's keys are no longer of {@code generation}, UNKNOWN_THING if they
      *         are revoked
      * @throws KeystoreException if the mark cannot be written (nothing was taken)
      */
-    public boolean advanceMark(ThingId thing, KeyGeneration generation, String name, long seq) {
+    public boolean acceptMark(ThingId thing, KeyGeneration generation, String name, ReplayMarks.Guard guard,
+            long seq) {
         DerivedKey key = requestKeyOf(thing);
         try {
             if (!generationOf(key).equals(generation)) {
                 throw new OffloadException(Refusal.EXPIRED, "request of '" + thing + "' was checked under "
                         + generation + ", which was replaced by " + generationOf(key) + ": stale, send it again");
             }
-            return keystore.advanceReplayMark(key, name, seq);
+            return guard.accept(seq, () -> keystore.replayMark(key, name),
+                    s -> keystore.advanceReplayMark(key, name, s));
         } catch (org.trusthub.api.keystore.StaleKeyException e) {
             throw new OffloadException(Refusal.EXPIRED, "keys of '" + thing + "' were replaced: stale, send it again");
         } catch (org.trusthub.api.keystore.KeyRevokedException e) {

@@ -33,6 +33,7 @@ import org.trusthub.binding.coap.internal.CoapBindingComponent;
 import org.trusthub.binding.coap.spi.CoapCall;
 import org.trusthub.binding.coap.spi.CoapReply;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -74,8 +75,8 @@ class OffloadCoapTest {
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
-        binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapTestPeers.config(false, 0));
+        binding = CoapTestPeers.binding(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), CoapTestPeers.config(false, 0), new TestPolicy());
         hub = new OffloadHub(keys, registry, Clock.systemUTC(), OffloadHub.Settings.defaults());
         hub.policy(() -> policy);
         assertTrue(binding.contribute(new OffloadResources(hub, hub, hub, hub, hub::countRefusal), "offload"));
@@ -295,16 +296,16 @@ class OffloadCoapTest {
 
         OffloadResources resources = new OffloadResources(hub, hub, hub, hub, hub::countRefusal);
         byte[] request = a.model().requestToken(ThingId.of("meter-d"), "read");
-        CoapReply get = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "GET",
+        CoapReply get = resources.resources().get("token").handle(new CoapCall(oscore(a.model().id()), "GET",
                 "token", request, CoapCall.NO_FORMAT));
         assertEquals(CoapReply.Status.METHOD_NOT_ALLOWED, get.status());
-        CoapReply json = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "POST",
+        CoapReply json = resources.resources().get("token").handle(new CoapCall(oscore(a.model().id()), "POST",
                 "token", request, MediaTypeRegistry.APPLICATION_JSON));
         assertEquals(CoapReply.Status.UNSUPPORTED_CONTENT_FORMAT, json.status());
         assertEquals(1L, hub.refusals().get(Refusal.MALFORMED));
         assertEquals(0L, hub.issued().getOrDefault("token", 0L), "nothing issued");
         // The untouched request still works: the refusals consumed nothing.
-        CoapReply ok = resources.resources().get("token").handle(new CoapCall(a.model().id(), "oscore", "POST",
+        CoapReply ok = resources.resources().get("token").handle(new CoapCall(oscore(a.model().id()), "POST",
                 "token", request, CoapCall.NO_FORMAT));
         assertEquals(CoapReply.Status.CREATED, ok.status());
         assertEquals(OffloadResources.ACE_CBOR, ok.contentFormat());
@@ -322,5 +323,11 @@ class OffloadCoapTest {
         cleanup.add(late);
         assertThrows(UncheckedIOException.class, () -> late.token(b.model().id(), "read"));
         assertEquals(0, a.model().counter().snapshot().publicKey());
+    }
+
+    /** A call as the binding hands it over from a thing's OSCORE context. */
+    private static org.trusthub.api.security.Authenticated oscore(ThingId thing) {
+        return org.trusthub.api.security.Authenticated.message(thing, org.trusthub.api.keystore.Layer.APPLICATION,
+                "oscore", org.trusthub.api.security.Protection.confidentiality().endToEnd());
     }
 }

@@ -177,4 +177,23 @@ class GenerationReplayTest {
         assertEquals(Refusal.EXPIRED, e.refusal());
         assertTrue(e.getMessage().contains("stale"), e.getMessage());
     }
+
+    /**
+     * Two hubs over one keystore at once (an offload bundle updated while the old one still answers): the new hub's
+     * window took a number above one the old hub took, so that one lies inside its window, unseen by it.
+     */
+    @Test
+    void aRequestTheOtherHubOfTheSameKeysTookIsAReplayAlsoBelowTheNewest() throws Exception {
+        byte[] first = a.requestToken(b.id(), "read");
+        byte[] second = a.requestToken(b.id(), "read");
+        byte[] third = a.requestToken(b.id(), "read");
+        try (OffloadHub updated = new OffloadHub(f.keystore, f.registry, f.clock, OffloadHub.Settings.defaults())) {
+            updated.policy(() -> Fixture.ANY);
+            updated.requestToken(first);
+            f.hub.requestToken(second);
+            updated.requestToken(third);
+            assertEquals(Refusal.REPLAYED, refused(() -> updated.requestToken(second)).refusal(),
+                    "taken by the other hub");
+        }
+    }
 }

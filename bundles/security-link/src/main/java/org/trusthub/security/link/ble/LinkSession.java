@@ -17,6 +17,7 @@ public final class LinkSession {
     private final RefusalListener listener;
     private final boolean reports;
     private final String id;
+    private final boolean legacy;
     private boolean txSn;
     private boolean rxSn;
     private volatile boolean closed;
@@ -30,10 +31,25 @@ public final class LinkSession {
      * @param id       what the security status calls this session; never anything of the key
      */
     public LinkSession(LinkCipher cipher, RefusalListener listener, String id) {
+        this(cipher, listener, id, false);
+    }
+
+    /**
+     * @param listener told of each refusal (the provider counts them), or null
+     * @param id       what the security status calls this session; never anything of the key
+     * @param legacy   whether the LTK comes from a legacy pairing (see {@link BleLinkSecurity#authenticated})
+     */
+    public LinkSession(LinkCipher cipher, RefusalListener listener, String id, boolean legacy) {
+        this.legacy = legacy;
         this.cipher = cipher;
         this.reports = listener != null;
         this.listener = listener == null ? r -> { } : listener;
         this.id = java.util.Objects.requireNonNull(id, "id");
+    }
+
+    /** Whether the link is keyed by a legacy bond: it then claims no protection. */
+    public boolean legacy() {
+        return legacy;
     }
 
     /** The session's id as the security status shows it; empty when none was given. */

@@ -5,5 +5,5 @@
  * (link-layer data PDUs, L2CAP basic frames, SMP PDUs).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.trusthub.security.link.ble;

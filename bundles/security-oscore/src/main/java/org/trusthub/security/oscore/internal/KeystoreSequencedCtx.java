@@ -1,5 +1,7 @@
 package org.trusthub.security.oscore.internal;
 
+import java.util.function.IntPredicate;
+
 import org.eclipse.californium.cose.AlgorithmID;
 import org.eclipse.californium.oscore.OSCoreCtx;
 import org.eclipse.californium.oscore.OSException;
@@ -17,34 +19,36 @@ class KeystoreSequencedCtx extends OSCoreCtx {
 
     private final SequenceSource sequence;
     /**
-     * Every Partial IV at or below this was (or may have been) accepted before a restart: the keystore's replay mark
-     * when the context was made.
+     * Whether a Partial IV was (or may have been) accepted before a restart or by another context of the same key, as
+     * the keystore's replay mark tells; checked before the message is verified, and changing nothing.
      */
-    private final long replayFloor;
+    private final IntPredicate marked;
     private final Acceptance acceptance;
     private final Runnable replayed;
 
-    /** Told of a verified Partial IV before the window takes it; throws to refuse the message. */
+    /**
+     * Told of a verified Partial IV the window found fresh, before the window takes it: {@code false} refuses it as a
+     * replay; throws when the replay state cannot be recorded.
+     */
     @FunctionalInterface
     interface Acceptance {
-        void accepting(int seq);
+        boolean accepting(int seq);
     }
 
     KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
             byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence) throws OSException {
-        this(masterSecret, client, senderId, recipientId, masterSalt, idContext, replayWindow, sequence, -1,
-                seq -> {
-                }, () -> {
+        this(masterSecret, client, senderId, recipientId, masterSalt, idContext, replayWindow, sequence, seq -> false,
+                seq -> true, () -> {
                 });
     }
 
     KeystoreSequencedCtx(byte[] masterSecret, boolean client, byte[] senderId, byte[] recipientId,
-            byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence, long replayFloor,
+            byte[] masterSalt, byte[] idContext, int replayWindow, SequenceSource sequence, IntPredicate marked,
             Acceptance acceptance, Runnable replayed) throws OSException {
         super(masterSecret, client, AlgorithmID.AES_CCM_16_64_128, senderId, recipientId,
                 AlgorithmID.HKDF_HMAC_SHA_256, replayWindow, masterSalt, idContext, DEFAULT_MAX_UNFRAGMENTED);
         this.sequence = sequence;
-        this.replayFloor = replayFloor;
+        this.marked = marked;
         this.acceptance = acceptance;
         this.replayed = replayed;
     }
@@ -106,7 +110,7 @@ class KeystoreSequencedCtx extends OSCoreCtx {
      */
     @Override
     public synchronized void checkIncomingSeq(int seq) throws OSException {
-        if (seq <= replayFloor) {
+        if (marked.test(seq)) {
             replayed.run();
             // cf-oscore answers this 4.01, as any replay.
             throw new OSException(org.eclipse.californium.oscore.ErrorDescriptions.REPLAY_DETECT);
@@ -133,15 +137,23 @@ class KeystoreSequencedCtx extends OSCoreCtx {
         Integer seq = unverified.get();
         if (seq != null) {
             unverified.remove();
+            boolean accepted;
             try {
                 // The mark is on disk before the window takes the number (write-ahead): a crash cannot forget it.
-                acceptance.accepting(seq);
-                super.checkIncomingSeq(seq);
+                accepted = acceptance.accepting(seq);
+                if (accepted) {
+                    super.checkIncomingSeq(seq);
+                }
             } catch (OSException e) {
                 throw new IllegalStateException("Replay detected", e);
             } catch (RuntimeException e) {
                 // The keystore could not record the mark (stale or revoked key, a failed write): not accepted.
                 throw new IllegalStateException("Replay state cannot be recorded", e);
+            }
+            if (!accepted) {
+                // Another context of the same key took it (see ReplayMarks.Guard).
+                replayed.run();
+                throw new IllegalStateException("Replay detected");
             }
         }
         super.setCoAPCode(code);

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.DerivedKey;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
+import org.trusthub.api.keystore.ReplayMarks;
 import org.trusthub.api.keystore.StaleKeyException;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.log.LogLimiter;
@@ -40,6 +41,8 @@ import org.trusthub.security.oscore.OscoreIds;
  * one per thing under its master secret, so a restart refuses every message accepted before it. The keystore writes
  * a mark ahead in blocks (its {@code replayMarkReservation}), so a durable write is paid once per block of messages,
  * not per message; a mark belongs to one key, so a rotation or re-enrollment starts the new key's numbers afresh.
+ * Two contexts of one key can be live at once (a drop and reopen, an updated bundle's and the old one's while a
+ * request is in flight): {@link ReplayMarks.Guard} refuses in each a number the other took.
  */
 final class ThingContextDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(ThingContextDb.class);
@@ -124,11 +127,14 @@ final class ThingContextDb implements OSCoreCtxDB {
             secret = key.bytes();
             String mark = markName(rid);
             UseRecord use = new UseRecord(counterKey);
+            // Used under the context's lock only (its replay checks are synchronized).
+            ReplayMarks.Guard guard = new ReplayMarks.Guard(keys.replayMark(counterKey, mark));
             OSCoreCtx context = new KeystoreSequencedCtx(secret, false, OscoreIds.hubSenderId(), rid, null, null,
-                    REPLAY_WINDOW, () -> sending(use, counterKey), keys.replayMark(counterKey, mark), seq -> {
+                    REPLAY_WINDOW, () -> sending(use, counterKey), seq -> marked(guard, counterKey, mark, seq), seq -> {
                         use.verified();
-                        // Below the mark is an older number the window still takes: only a higher one moves it.
-                        keys.advanceReplayMark(counterKey, mark, seq);
+                        // Another context of the same key (a reopened one, an updated bundle's) may have taken it.
+                        return guard.accept(seq, () -> keys.replayMark(counterKey, mark),
+                                s -> keys.advanceReplayMark(counterKey, mark, s));
                     }, () -> refused.refused(Optional.of(id), RefusalReason.REPLAY));
             contexts.addContext(context);
             live.put(id, new Live(context, key));
@@ -147,6 +153,16 @@ final class ThingContextDb implements OSCoreCtxDB {
             if (secret != null) {
                 java.util.Arrays.fill(secret, (byte) 0);
             }
+        }
+    }
+
+    /** Before the message is verified: a replay the mark already tells is answered as one (4.01) at once. */
+    private boolean marked(ReplayMarks.Guard guard, DerivedKey key, String mark, int seq) {
+        try {
+            return guard.refuses(seq, keys.replayMark(key, mark));
+        } catch (KeystoreException | IllegalStateException e) {
+            // Stale or revoked: the message is refused once verified, when the mark cannot be moved.
+            return false;
         }
     }
 

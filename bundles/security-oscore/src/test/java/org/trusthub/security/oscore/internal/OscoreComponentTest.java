@@ -110,7 +110,12 @@ class OscoreComponentTest {
     }
 
     private void startServer() {
-        server = new CoapServer(configuration());
+        server = serverOf(oscore);
+        port = server.getEndpoints().get(0).getAddress().getPort();
+    }
+
+    private CoapServer serverOf(OscoreComponent oscore) {
+        CoapServer server = new CoapServer(configuration());
         server.addEndpoint(new CoapEndpoint.Builder().setConfiguration(configuration())
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(oscore.database())
@@ -124,7 +129,7 @@ class OscoreComponentTest {
             }
         });
         server.start();
-        port = server.getEndpoints().get(0).getAddress().getPort();
+        return server;
     }
 
     private void openStores() throws Exception {
@@ -170,6 +175,11 @@ class OscoreComponentTest {
 
     /** A thing whose next Partial IV is {@code firstSeq}. */
     private CoapClient thingClient(ThingId thing, byte[] masterSecret, int firstSeq) throws Exception {
+        return thingClient(thing, masterSecret, firstSeq, port);
+    }
+
+    /** A thing whose next Partial IV is {@code firstSeq}, talking to the hub endpoint at {@code port}. */
+    private CoapClient thingClient(ThingId thing, byte[] masterSecret, int firstSeq, int port) throws Exception {
         OSCoreCtx ctx = new OSCoreCtx(masterSecret, true, AlgorithmID.AES_CCM_16_64_128,
                 OscoreIds.thingSenderId(thing), OscoreIds.hubSenderId(), AlgorithmID.HKDF_HMAC_SHA_256, 32, null,
                 null, 4096);
@@ -438,6 +448,10 @@ class OscoreComponentTest {
 
     /** Sends {@code wire} from a fresh socket to the hub and returns the response code. */
     private int sendRaw(byte[] wire) throws Exception {
+        return sendRaw(wire, port);
+    }
+
+    private static int sendRaw(byte[] wire, int port) throws Exception {
         try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             attacker.setSoTimeout(3000);
             attacker.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), port));
@@ -530,5 +544,64 @@ class OscoreComponentTest {
 
         assertEquals(ResponseCode.UNAUTHORIZED, get(thingClient(ThingId.of("ghost"), secretOf(lamp))).getCode());
         assertEquals(List.of("- APPLICATION oscore UNKNOWN_KEY"), refused);
+    }
+
+    /**
+     * Two contexts of one key at once (an updated OSCORE bundle's while the old one still answers): the new context's
+     * window started before the old one took number 5, so 5 looks fresh to it. The keystore's mark decides.
+     */
+    @Test
+    void aNumberAnotherContextOfTheSameKeyTookIsARefusedReplay() throws Exception {
+        ThingId lamp = operational("lamp-14");
+        byte[] secret = secretOf(lamp);
+        OscoreComponent updated = new OscoreComponent(keys, registry);
+        updated.bindRefusals(refusals);
+        CoapServer updatedServer = serverOf(updated);
+        try {
+            int updatedPort = updatedServer.getEndpoints().get(0).getAddress().getPort();
+            // The updated bundle's context opens at mark -1 and takes 0.
+            assertEquals("lamp-14", get(thingClient(lamp, secret, 0, updatedPort)).getResponseText());
+            List<byte[]> wire = captureRequests();
+            // The old bundle's context takes 5 (the mark is 5 now).
+            assertEquals("lamp-14", get(thingClient(lamp, secret, 5, port)).getResponseText());
+            assertEquals(1, wire.size());
+            assertEquals(2, handled.get());
+
+            assertEquals(ResponseCode.UNAUTHORIZED.value, sendRaw(wire.get(0), updatedPort),
+                    "5, taken by the other context, is a replay");
+            assertEquals(List.of("lamp-14 APPLICATION oscore REPLAY"), refused);
+            // The thing goes on above it; 5 stays refused also once this context took a number above it.
+            assertEquals("lamp-14", get(thingClient(lamp, secret, 6, updatedPort)).getResponseText());
+            assertEquals(ResponseCode.UNAUTHORIZED.value, sendRaw(wire.get(0), updatedPort));
+            assertEquals(3, handled.get(), "no replay reached the resource");
+        } finally {
+            updatedServer.destroy();
+            updated.deactivate();
+        }
+    }
+
+    /**
+     * The interleaving a window alone misses: the new context takes 6 before the copy of 5 the old one took arrives;
+     * 5 is inside its window and unseen by it.
+     */
+    @Test
+    void aNumberAnotherContextTookBelowOnesOwnNewestIsRefused() throws Exception {
+        ThingId lamp = operational("lamp-15");
+        byte[] secret = secretOf(lamp);
+        OscoreComponent updated = new OscoreComponent(keys, registry);
+        updated.bindRefusals(refusals);
+        CoapServer updatedServer = serverOf(updated);
+        try {
+            int updatedPort = updatedServer.getEndpoints().get(0).getAddress().getPort();
+            assertEquals("lamp-15", get(thingClient(lamp, secret, 0, updatedPort)).getResponseText());
+            List<byte[]> wire = captureRequests();
+            assertEquals("lamp-15", get(thingClient(lamp, secret, 5, port)).getResponseText());
+            assertEquals("lamp-15", get(thingClient(lamp, secret, 6, updatedPort)).getResponseText());
+            assertEquals(ResponseCode.UNAUTHORIZED.value, sendRaw(wire.get(0), updatedPort));
+            assertEquals(3, handled.get(), "the replay never reached the resource");
+        } finally {
+            updatedServer.destroy();
+            updated.deactivate();
+        }
     }
 }

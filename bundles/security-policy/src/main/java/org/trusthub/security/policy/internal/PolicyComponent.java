@@ -61,8 +61,8 @@ public class PolicyComponent implements SecurityPolicy {
                 + "PROTOCOL in|out|both PROTECTION', 'read CALLER TARGET PROPERTY...', 'write CALLER TARGET "
                 + "PROPERTY...', 'token CLIENT AUDIENCE SCOPE...', 'pair THING PEER'. A subject is a thing id, "
                 + "@group or *; a protocol coap, dpws, zigbee, bluetooth or *. Empty (the default): no protection "
-                + "required beyond each binding's mechanisms, nothing authorized but a thing reading its own "
-                + "properties.")
+                + "required beyond each binding's mechanisms, nothing authorized but a thing reading and writing "
+                + "its own properties.")
         String[] rules() default {};
     }
 

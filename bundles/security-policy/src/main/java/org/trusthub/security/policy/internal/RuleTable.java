@@ -3,10 +3,13 @@ package org.trusthub.security.policy.internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
@@ -14,15 +17,19 @@ import org.trusthub.api.thing.ThingId;
 /**
  * An immutable set of {@link Rule}s and the decisions they make.
  *
- * <p>Protection: of the {@code protect} rules that match a thing, a protocol and a direction, the most specific wins
- * (a thing id over a {@code @group} over {@code *}, then a named protocol over {@code *}); when several are equally
- * specific (a thing in two groups), the requirement is one that satisfies all of them. No matching rule: none.
+ * <p>Protection: the {@code protect} rules that name a thing itself decide for it alone. Without such a rule, its
+ * requirement is one that satisfies both the {@code *} rules and the rules of every {@code @group} it is in at the
+ * moment of the decision: a group can only raise what {@code *} requires, never lower it, so adding a thing to a
+ * group never weakens it, and a thing that leaves its group (offload drops a thing that leaves service from its
+ * groups) falls back to {@code *}; a requirement that must not depend on membership needs the thing's own rule.
+ * Within one subject a named protocol beats {@code *}; equally specific rules add up. No matching rule: none.
  *
- * <p>Authorization is default-deny: a request is allowed only when a rule grants it; a thing may always read its own
- * properties. Token scopes add up over every {@code token} rule that matches the client and the audience.
+ * <p>Authorization is default-deny: a request is allowed only when a rule grants it; a thing may always read and
+ * write its own properties (a CoAP thing reports its values by writing them to the hub). Token scopes add up over
+ * every {@code token} rule that matches the client and the audience.
  */
 public final class RuleTable {
-    /** No rule: no protection required, nothing authorized but reading one's own properties. */
+    /** No rule: no protection required, nothing authorized but reading and writing one's own properties. */
     public static final RuleTable EMPTY = new RuleTable(List.of(), false);
     /**
      * In force while the stored rules are refused and no good rules were ever in force (a bad file at start): nothing
@@ -108,70 +115,79 @@ public final class RuleTable {
      */
     public Protection required(ThingId thing, String protocol, boolean inbound,
             Function<String, Set<ThingId>> members) {
-        if (refused) {
-            return STRONGEST;
-        }
-        int best = -1;
-        Protection required = Protection.NONE;
-        List<Rule.Protect> unknown = new ArrayList<>();
-        for (Rule r : rules) {
-            if (r instanceof Rule.Protect p && p.direction().covers(inbound)
-                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))) {
-                if (p.subject().kind() == Subject.Kind.GROUP
-                        && members.apply(p.subject().text().substring(1)) == null) {
-                    unknown.add(p);
-                    continue;
-                }
-                if (!p.subject().matches(thing, members)) {
-                    continue;
-                }
-                int rank = rank(p);
-                if (rank > best) {
-                    best = rank;
-                    required = p.protection();
-                } else if (rank == best) {
-                    required = join(required, p.protection());
-                }
-            }
-        }
-        // Membership nobody can tell now (no group service, or it failed): a group rule that would win if the thing
-        // were a member may only add to the requirement, never lower it.
-        for (Rule.Protect p : unknown) {
-            if (rank(p) > best) {
-                required = join(required, p.protection());
-            }
-        }
-        return required;
+        return decide(protocol, inbound, s -> s.matches(thing, members), s -> {
+            // Membership nobody can tell now (no group service, or it failed): a group may only raise the
+            // requirement, so its rules count as if the thing were a member.
+            Set<ThingId> in = members.apply(s.text().substring(1));
+            return in == null || in.contains(thing);
+        });
     }
 
     /**
      * The protection required of what a rule subject names, as the rules that name exactly that subject or {@code *}
-     * decide it: for a thing id what {@link #required(ThingId, String, boolean, Function)} says, for a group or
-     * {@code *} what a thing in no other rule is held to.
+     * decide it: for a thing id what {@link #required(ThingId, String, boolean, Function)} says, for a group what a
+     * member in no other group and without a rule of its own is held to, for {@code *} what a thing in no rule is.
      */
     Protection required(Subject subject, String protocol, boolean inbound, Function<String, Set<ThingId>> members) {
         if (subject.kind() == Subject.Kind.THING) {
             return required(ThingId.of(subject.text()), protocol, inbound, members);
         }
+        return decide(protocol, inbound, s -> false, subject::equals);
+    }
+
+    /**
+     * A thing's own rules decide alone; without them, the {@code *} rules and the rules of every group it is in add
+     * up, so a group can only raise what {@code *} requires. Within one subject a named protocol beats {@code *}.
+     */
+    private Protection decide(String protocol, boolean inbound, Predicate<Subject> own, Predicate<Subject> inGroup) {
         if (refused) {
             return STRONGEST;
         }
-        int best = -1;
-        Protection required = Protection.NONE;
+        Requirement thing = new Requirement();
+        Requirement any = new Requirement();
+        Map<Subject, Requirement> groups = new LinkedHashMap<>();
         for (Rule r : rules) {
             if (r instanceof Rule.Protect p && p.direction().covers(inbound)
-                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))
-                    && (p.subject().equals(subject) || p.subject().kind() == Subject.Kind.ANY)) {
-                int rank = rank(p);
-                if (rank > best) {
-                    best = rank;
-                    required = p.protection();
-                } else if (rank == best) {
-                    required = join(required, p.protection());
+                    && (p.protocol().equals(Rule.ANY) || p.protocol().equals(protocol))) {
+                switch (p.subject().kind()) {
+                    case THING -> {
+                        if (own.test(p.subject())) {
+                            thing.add(p);
+                        }
+                    }
+                    case GROUP -> {
+                        if (inGroup.test(p.subject())) {
+                            groups.computeIfAbsent(p.subject(), g -> new Requirement()).add(p);
+                        }
+                    }
+                    case ANY -> any.add(p);
                 }
             }
         }
+        if (thing.rank >= 0) {
+            return thing.required;
+        }
+        Protection required = any.required;
+        for (Requirement g : groups.values()) {
+            required = join(required, g.required);
+        }
         return required;
+    }
+
+    /** What one subject's matching rules require: the named protocol's over {@code *}'s; equal ones add up. */
+    private static final class Requirement {
+        int rank = -1;
+        Protection required = Protection.NONE;
+
+        void add(Rule.Protect p) {
+            int r = p.protocol().equals(Rule.ANY) ? 0 : 1;
+            if (r > rank) {
+                rank = r;
+                required = p.protection();
+            } else if (r == rank) {
+                required = join(required, p.protection());
+            }
+        }
     }
 
     /**
@@ -204,10 +220,6 @@ public final class RuleTable {
         return lowered;
     }
 
-    private static int rank(Rule.Protect p) {
-        return p.subject().kind().ordinal() * 2 + (p.protocol().equals(Rule.ANY) ? 0 : 1);
-    }
-
     /** The weakest protection that satisfies both. */
     private static Protection join(Protection a, Protection b) {
         if (a.level() == Protection.Level.NONE) {
@@ -222,7 +234,7 @@ public final class RuleTable {
 
     public boolean mayAccess(boolean write, ThingId caller, ThingId target, String property,
             Function<String, Set<ThingId>> members) {
-        if (!write && caller.equals(target)) {
+        if (caller.equals(target)) {
             return true;
         }
         return rules.stream().anyMatch(r -> r instanceof Rule.Access a && a.write() == write

@@ -157,6 +157,8 @@ public class SecurityStatus {
     }
 
     private ThingStatus status(ThingId thing, List<String> protocols) {
+        // Each optional service read once, up front: an unbind while the status is made leaves it as it was read.
+        SecurityRefusals counted = refusals;
         ThingRegistry r = registry;
         Optional<LifecycleState> state = r == null ? Optional.empty() : r.find(thing).map(Thing::state);
         Map<String, Protection> required = new LinkedHashMap<>();
@@ -175,7 +177,7 @@ public class SecurityStatus {
                 // A provider stopping while it is asked: it holds no session now.
             }
         }
-        List<RefusalCount> counts = refusals == null ? List.of() : refusals.counts(thing);
+        List<RefusalCount> counts = counted == null ? List.of() : counted.counts(thing);
         KeyMetadata keys = keys(thing);
         Instant now = clock.instant();
         List<LayerStatus> layers = new ArrayList<>();

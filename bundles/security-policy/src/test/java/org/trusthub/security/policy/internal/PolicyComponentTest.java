@@ -34,7 +34,8 @@ class PolicyComponentTest {
         assertEquals(Protection.NONE, p.outbound(LAMP, "coap"));
         assertTrue(p.mayRead(LAMP, LAMP, "on"));
         assertFalse(p.mayRead(SENSOR, LAMP, "on"));
-        assertFalse(p.mayWrite(LAMP, LAMP, "on"));
+        assertTrue(p.mayWrite(LAMP, LAMP, "on"), "a thing reports its own values");
+        assertFalse(p.mayWrite(SENSOR, LAMP, "on"));
         assertFalse(p.mayRequestToken(LAMP, SENSOR, Set.of("read")));
         assertFalse(p.mayPair(LAMP, SENSOR));
         assertEquals(Optional.empty(), p.error());
@@ -72,7 +73,7 @@ class PolicyComponentTest {
         p.groups = groups("kitchen", SENSOR);
         assertEquals(Protection.integrity(), p.inbound(SENSOR, "coap"));
         assertTrue(p.mayWrite(SENSOR, LAMP, "on"));
-        assertFalse(p.mayWrite(LAMP, LAMP, "on"), "not a member");
+        assertFalse(p.mayWrite(LAMP, SENSOR, "on"), "not a member");
 
         assertEquals(Protection.NONE, p.inbound(LAMP, "coap"), "known not to be a member");
 

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
-/** The decisions the rules make: most specific protection wins, authorization is default-deny. */
+/**
+ * The decisions the rules make: a thing's own protect rule wins, groups only raise *; authorization is default-deny.
+ */
 class RuleTableTest {
     static final ThingId LAMP = ThingId.of("lamp-1");
     static final ThingId SENSOR = ThingId.of("sensor-1");
@@ -40,9 +42,10 @@ class RuleTableTest {
                 "protect lamp-1 * in none", "protect lamp-1 dpws in integrity");
         assertEquals(Protection.parse("integrity"), t.required(LAMP, "dpws", true, GROUPS), "thing and protocol");
         assertEquals(Protection.NONE, t.required(LAMP, "coap", true, GROUPS), "thing over group and protocol");
-        assertEquals(Protection.parse("integrity/end-to-end"), t.required(SENSOR, "zigbee", true, GROUPS));
+        assertEquals(Protection.parse("confidentiality/end-to-end"), t.required(SENSOR, "zigbee", true, GROUPS),
+                "the group's zigbee rule and * add up");
         assertEquals(Protection.parse("confidentiality/end-to-end"), t.required(SENSOR, "coap", true, GROUPS),
-                "a group over a named protocol");
+                "a group raises a named protocol's * rule");
         assertEquals(Protection.parse("integrity"), t.required(KEYPAD, "coap", true, GROUPS));
         assertEquals(Protection.parse("confidentiality"), t.required(KEYPAD, "dpws", true, GROUPS));
         assertEquals(Protection.parse("confidentiality"), t.required(LAMP, "coap", false, GROUPS), "outbound");
@@ -80,9 +83,28 @@ class RuleTableTest {
     }
 
     @Test
-    void authorizationIsDefaultDenyButAThingReadsItsOwn() {
+    void aGroupOnlyRaisesWhatTheStarRuleRequires() {
+        RuleTable t = table("protect * coap in confidentiality", "protect @lights coap in integrity",
+                "protect @kitchen * in confidentiality/end-to-end");
+        assertEquals(Protection.parse("confidentiality"), t.required(LAMP, "coap", true,
+                g -> "lights".equals(g) ? Set.of(LAMP) : Set.of()), "joining a weaker group lowers nothing");
+        assertEquals(Protection.parse("confidentiality/end-to-end"), t.required(LAMP, "coap", true, GROUPS),
+                "the strongest of its groups and *");
+        assertEquals(Protection.parse("confidentiality"), t.required(LAMP, "coap", true, NO_GROUPS),
+                "out of its groups (suspended), * holds");
+        assertEquals(Protection.parse("confidentiality"), t.required(Subject.parse("@lights"), "coap", true,
+                GROUPS), "what a group's member is held to");
+        assertEquals(List.of(), table("protect * coap in confidentiality").lowered(t, GROUPS),
+                "a weaker group rule lowers nothing");
+        assertEquals(Protection.parse("integrity"), table("protect * coap in confidentiality",
+                "protect lamp-1 coap in integrity").required(LAMP, "coap", true, GROUPS), "its own rule decides");
+    }
+
+    @Test
+    void authorizationIsDefaultDenyButAThingReadsAndWritesItsOwn() {
         assertTrue(RuleTable.EMPTY.mayAccess(false, LAMP, LAMP, "on", NO_GROUPS));
-        assertFalse(RuleTable.EMPTY.mayAccess(true, LAMP, LAMP, "on", NO_GROUPS));
+        assertTrue(RuleTable.EMPTY.mayAccess(true, LAMP, LAMP, "on", NO_GROUPS));
+        assertFalse(RuleTable.EMPTY.mayAccess(true, LAMP, SENSOR, "on", NO_GROUPS));
         assertFalse(RuleTable.EMPTY.mayAccess(false, LAMP, SENSOR, "on", NO_GROUPS));
         assertFalse(RuleTable.EMPTY.mayRequestToken(KEYPAD, LAMP, Set.of("read"), NO_GROUPS));
         assertFalse(RuleTable.EMPTY.mayPair(LAMP, SENSOR, NO_GROUPS));

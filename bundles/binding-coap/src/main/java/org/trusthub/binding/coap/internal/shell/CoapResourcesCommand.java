@@ -39,7 +39,7 @@ public class CoapResourcesCommand extends CoapAction {
         if (r.isEmpty()) {
             out().println(id + " is not registered in the resource directory.");
         } else {
-            out().println(id + " registered via " + r.get().mode() + " from " + r.get().peer() + " (/rd/"
+            out().println(id + " registered via " + r.get().by().mechanism() + " from " + r.get().peer() + " (/rd/"
                     + r.get().id() + ", expires " + r.get().expires() + ")");
             r.get().links().forEach(link -> out().println("  " + link));
         }

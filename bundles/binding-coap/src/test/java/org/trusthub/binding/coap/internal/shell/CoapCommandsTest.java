@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.binding.coap.internal.CoapBindingComponent;
 import org.trusthub.binding.coap.testing.CoapTestPeers;
+import org.trusthub.binding.coap.testing.TestPolicy;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
@@ -43,8 +44,8 @@ class CoapCommandsTest {
     void start() throws Exception {
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
         registry = new ThingRegistryCore(dir.resolve("registry"), keys, LifecycleEventSink.NONE, Clock.systemUTC());
-        binding = new CoapBindingComponent(registry, new DtlsComponent(keys, registry),
-                new OscoreComponent(keys, registry), CoapTestPeers.config());
+        binding = CoapTestPeers.binding(registry, new DtlsComponent(keys, registry),
+                new OscoreComponent(keys, registry), CoapTestPeers.config(), new TestPolicy());
         binding.bindValues(new RawValueStore(Clock.systemUTC()));
         ThingId lamp = CoapTestPeers.operational(registry, "lamp-1");
         client = CoapTestPeers.client(CoapTestPeers.pskEndpoint(keys, lamp));

@@ -82,8 +82,13 @@ public final class BleLinkSecurityProvider implements SecurityProvider, BleLinkS
     @Override
     public LinkSession open(ThingId thing, LinkCipher.Role role, EncryptionStart start) {
         Optional<DerivedKey> ltk;
+        boolean legacy = false;
         try {
             ltk = keystore.storedKey(thing, Layer.LINK, LTK);
+            if (ltk.isEmpty()) {
+                ltk = keystore.storedKey(thing, Layer.LINK, LEGACY_LTK);
+                legacy = ltk.isPresent();
+            }
         } catch (UnknownThingException | KeyRevokedException e) {
             ltk = Optional.empty();
         }
@@ -97,7 +102,7 @@ public final class BleLinkSecurityProvider implements SecurityProvider, BleLinkS
         try {
             String id = "link-" + sessionIds.incrementAndGet();
             LinkSession session = new LinkSession(LinkCipher.fromLtk(bytes, start, role),
-                    reason -> refused(Optional.of(thing), reason), id);
+                    reason -> refused(Optional.of(thing), reason), id, legacy);
             sessions.computeIfAbsent(thing, t -> ConcurrentHashMap.newKeySet()).add(session);
             return session;
         } finally {
@@ -120,7 +125,10 @@ public final class BleLinkSecurityProvider implements SecurityProvider, BleLinkS
         }
     }
 
-    /** The thing's open encrypted links: confidentiality, hop by hop (the link ends at the hub's controller). */
+    /**
+     * The thing's open encrypted links: confidentiality, hop by hop (the link ends at the hub's controller), or no
+     * protection for a link keyed by a legacy bond ({@link BleLinkSecurity#authenticated}).
+     */
     @Override
     public List<Authenticated> sessions(ThingId thing) {
         Set<LinkSession> open = sessions.get(thing);

@@ -116,11 +116,21 @@ class BleLinkSecurityProviderTest {
         Authenticated s = sessions.get(0);
         assertEquals(THING, s.thing());
         assertEquals(Layer.LINK, s.layer());
-        assertEquals("ble-ll-aes-ccm", s.mechanism());
+        assertEquals("ble-lesc", s.mechanism());
         assertEquals(Protection.confidentiality(), s.protection());
         assertFalse(s.toString().toLowerCase().contains(HexFormat.of().formatHex(LTK).toLowerCase()));
         provider.forget(THING);
         assertEquals(List.of(), provider.sessions(THING));
+    }
+
+    @Test
+    void aLinkKeyedByALegacyBondIsItsOwnMechanismAndClaimsNoProtection() {
+        keystore.storeKey(THING, Layer.LINK, BleLinkSecurity.LEGACY_LTK, LTK);
+        LinkSession hub = provider.open(THING, LinkCipher.Role.CENTRAL, START);
+        assertTrue(hub.legacy());
+        assertEquals(List.of(new Authenticated(THING, Layer.LINK, "ble-legacy", Protection.NONE, hub.id())),
+                provider.sessions(THING));
+        assertEquals(provider.sessions(THING), List.of(BleLinkSecurity.authenticated(THING, hub)));
     }
 
     @Test
