@@ -147,6 +147,19 @@ class RequestPolicyTest {
     }
 
     @Test
+    void aCallerRequirementNoStrongerThanTheHostedThingsIsMetAsTheProviderJudgedIt() throws Exception {
+        // The provider accepted the request as meeting the hosted lamp's requirement (by its own reading: a signed
+        // request with an empty Body has nothing to encrypt); the caller's equal requirement is met the same way,
+        // whatever protection label the principal carries.
+        Function<ThingId, Protection> rule = t -> Protection.confidentiality().endToEnd();
+        policy = new Policies(rule);
+        start(new NamedSender());
+        Reply r = service(SENSOR.value(), getStatus(SENSOR.value()));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(List.of(), refusals.seen);
+    }
+
+    @Test
     void aSubscriptionThePolicyNoLongerGrantsIsEndedAtTheNextEvent() throws Exception {
         policy.anonymousReads = Set.of(DeviceHost.STATE_PROPERTY);
         start(new NamedSender());
