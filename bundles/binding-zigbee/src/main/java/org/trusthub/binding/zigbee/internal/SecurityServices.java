@@ -101,6 +101,24 @@ final class SecurityServices {
         return nwk != null && aps != null;
     }
 
+    /** The NWK provider for an operator's action or the join path, whose caller reports its absence as an error. */
+    ZigbeeNwkSecurity requireNwk() {
+        try {
+            return nwk();
+        } catch (Absent e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** The APS provider for an operator's action or the join path, whose caller reports its absence as an error. */
+    ZigbeeApsSecurity requireAps() {
+        try {
+            return aps();
+        } catch (Absent e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
     ZigbeeNwkSecurity nwk() throws Absent {
         ZigbeeNwkSecurity s = nwk;
         if (s == null) {

@@ -105,11 +105,11 @@ final class TrustCenter {
         this.gate = new FrameGate(this, registry, services, network);
         this.policy = policy;
         this.clock = clock;
-        nwk().ensureNetwork(network);
+        services.requireNwk().ensureNetwork(network);
         // Devices commissioned or operational before a restart are known again (their keys are in the keystore).
         for (Thing t : registry.list()) {
             if (ZigbeeIds.isDevice(t.id()) && t.state() != LifecycleState.DECOMMISSIONED) {
-                Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), aps().hasLinkKey(t.id()));
+                Member m = new Member(t.id(), ZigbeeIds.ieeeAddress(t.id()), services.requireAps().hasLinkKey(t.id()));
                 // counters: an operational device stays in the network across a restart of the hub or this bundle
                 // (it holds the network key and does not rejoin); its short address is learned from its first
                 // frame, and the NWK provider's durable replay marks refuse what it sent before the restart
@@ -237,7 +237,7 @@ final class TrustCenter {
 
     /** The keystore's current network key, for a dongle whose firmware does the crypto; the caller destroys it. */
     DerivedKey currentNetworkKey() {
-        return nwk().currentKey(network);
+        return services.requireNwk().currentKey(network);
     }
 
     /** A device's install-code link key from the keystore, for a dongle; the caller destroys it. */
@@ -246,7 +246,7 @@ final class TrustCenter {
     }
 
     int keySequence() {
-        return nwk().keySequence(network);
+        return services.requireNwk().keySequence(network);
     }
 
     ThingId commission(long ieee, String installCode, String owner) {
@@ -264,7 +264,7 @@ final class TrustCenter {
         }
         try {
             if (code != null) {
-                aps().storeInstallCode(thing, code);
+                services.requireAps().storeInstallCode(thing, code);
             }
             registry.transition(thing, Transition.BOOTSTRAP);
         } catch (RuntimeException e) {
@@ -294,7 +294,7 @@ final class TrustCenter {
         }
         Member m = members.get(ieee);
         try {
-            if (!aps().hasLinkKey(thing)) {
+            if (!services.requireAps().hasLinkKey(thing)) {
                 // SECURE_JOIN for a commissioned legacy device: the well-known key is its link key.
                 keystore.storeKey(thing, Layer.NETWORK, ZigbeeApsSecurity.LINK_KEY_MECHANISM,
                         DEFAULT_TC_LINK_KEY.clone());
@@ -325,7 +325,7 @@ final class TrustCenter {
         if (t.get().state() != LifecycleState.BOOTSTRAPPING) {
             return "device is " + t.get().state() + ", not BOOTSTRAPPING";
         }
-        if (!aps().hasLinkKey(thing) && policy != JoinPolicy.SECURE_JOIN) {
+        if (!services.requireAps().hasLinkKey(thing) && policy != JoinPolicy.SECURE_JOIN) {
             return "device has no install code and the policy is " + policy;
         }
         return null;
@@ -356,7 +356,7 @@ final class TrustCenter {
             dongleRefused();
             throw new UnsupportedOperationException(refusal.get() + "; the keystore's network key is unchanged");
         }
-        ZigbeeNwkSecurity nwkSecurity = nwk();
+        ZigbeeNwkSecurity nwkSecurity = services.requireNwk();
         int sequence = nwkSecurity.rotate(network);
         List<Member> joined = members.values().stream().filter(m -> m.joined).toList();
         int failed = 0;
@@ -398,7 +398,7 @@ final class TrustCenter {
                 LOG.warn("leave request to {} could not be sent: {}", thing, e.getMessage());
             }
         }
-        aps().deleteLinkKey(thing);
+        services.requireAps().deleteLinkKey(thing);
         if (t.state() != LifecycleState.DECOMMISSIONED) {
             registry.transition(thing, Transition.DECOMMISSION);
         }
@@ -487,20 +487,4 @@ final class TrustCenter {
         services.count(Optional.empty(), SecurityServices.DONGLE_MECHANISM, RefusalReason.NOT_OPERATIONAL);
     }
 
-    // Operator actions and the join path need the providers; their absence is a clear error for the caller.
-    private ZigbeeNwkSecurity nwk() {
-        try {
-            return services.nwk();
-        } catch (SecurityServices.Absent e) {
-            throw new IllegalStateException(e.getMessage());
-        }
-    }
-
-    private ZigbeeApsSecurity aps() {
-        try {
-            return services.aps();
-        } catch (SecurityServices.Absent e) {
-            throw new IllegalStateException(e.getMessage());
-        }
-    }
 }

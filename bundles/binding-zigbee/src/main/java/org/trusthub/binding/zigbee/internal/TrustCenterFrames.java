@@ -44,11 +44,11 @@ final class TrustCenterFrames {
 
     /** The current network key to a device under its link key (APS-secured, NWK-unsecured: it has no key yet). */
     void transportNetworkKey(ThingId thing, long ieee, int nwk) throws ZigbeeSecurityException {
-        DerivedKey key = nwk().currentKey(network);
+        DerivedKey key = services.requireNwk().currentKey(network);
         byte[] bytes = key.bytes();
         byte[] cmd = ApsCommand.transportNetworkKey(bytes, key.generation() & 0xFF, ieee, ownIeee);
         try {
-            byte[] aps = aps().protect(thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY, cmd,
+            byte[] aps = services.requireAps().protect(thing, ApsHeader.command(nextApsCounter()), KeyId.KEY_TRANSPORT_KEY, cmd,
                     ownIeee, true);
             radio.sendNow(nwk, unsecuredNwk(nwk, aps));
         } finally {
@@ -60,7 +60,7 @@ final class TrustCenterFrames {
 
     /** Tells a device to switch to the key with this sequence number. */
     void switchKey(ThingId thing, int nwk, int sequence) throws ZigbeeSecurityException {
-        byte[] aps = aps().protect(thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
+        byte[] aps = services.requireAps().protect(thing, ApsHeader.command(nextApsCounter()), KeyId.DATA_KEY,
                 ApsCommand.switchKey(sequence), ownIeee, true);
         radio.sendNow(nwk, unsecuredNwk(nwk, aps));
     }
@@ -71,7 +71,7 @@ final class TrustCenterFrames {
     }
 
     byte[] secureToDevice(NwkHeader header, byte[] apsFrame) throws ZigbeeSecurityException {
-        return nwk().protect(network, header, apsFrame, ownIeee);
+        return services.requireNwk().protect(network, header, apsFrame, ownIeee);
     }
 
     // Key transport goes NWK-unsecured (the joining device has no network key yet); APS security protects the key.
@@ -82,22 +82,6 @@ final class TrustCenterFrames {
         return frame;
     }
 
-    // The operator's actions and the join path need the providers; their absence is a clear error for the caller.
-    private ZigbeeNwkSecurity nwk() {
-        try {
-            return services.nwk();
-        } catch (SecurityServices.Absent e) {
-            throw new IllegalStateException(e.getMessage());
-        }
-    }
-
-    private ZigbeeApsSecurity aps() {
-        try {
-            return services.aps();
-        } catch (SecurityServices.Absent e) {
-            throw new IllegalStateException(e.getMessage());
-        }
-    }
 
     private synchronized int nextNwkSequence() {
         return nwkSequence++ & 0xFF;
