@@ -43,19 +43,8 @@ final class DeviceMetadata {
         Xml.add(dev, v.dpws, p + ":FirmwareVersion", "1.0");
         Xml.add(dev, v.dpws, p + ":SerialNumber", h.thing().value());
         s = section(md, v.dpws + "/Relationship");
-        Element rel = Xml.add(s, v.dpws, p + ":Relationship");
-        rel.setAttribute("Type", v.dpws + "/host");
-        Element host = Xml.add(rel, v.dpws, p + ":Host");
-        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
-        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
-        Xml.add(host, v.dpws, p + ":Types", p + ":Device");
-        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
-        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
-        String serviceUrl = requestBase + h.servicePath();
-        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
-        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + DeviceHost.THING_PORT_TYPE.getLocalPart());
-        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
-        Xml.add(svc, v.dpws, p + ":ServiceId", DeviceHost.SERVICE_ID);
+        Element rel = relationship(s, v, h);
+        thingService(rel, v, requestBase + h.servicePath());
         for (HostedService c : contributed) {
             Element cs = Xml.add(rel, v.dpws, p + ":Hosted");
             Element cepr = Xml.add(cs, v.wsa, "wsa:EndpointReference");
@@ -66,6 +55,45 @@ final class DeviceMetadata {
                     + c.name());
         }
         return r;
+    }
+
+    /**
+     * The hosted thing service's own metadata, the answer to GetMetadata (and, for DPWS 2006 clients, WS-Transfer
+     * Get) on its endpoint: its WSDL, and the Relationship that names its host device and the service itself.
+     */
+    static void service(Element body, DpwsVersion v, Hosted h, String requestBase) {
+        Element md = Xml.add(body, MEX, "mex:Metadata");
+        Element s = section(md, DpwsVersion.WSDL);
+        s.setAttribute("Identifier", DeviceHost.TH);
+        String serviceUrl = requestBase + h.servicePath();
+        Wsdl.thingService(s, serviceUrl, v);
+        Element rel = relationship(section(md, v.dpws + "/Relationship"), v, h);
+        thingService(rel, v, serviceUrl);
+    }
+
+    // A Relationship of type host, naming the device as the Host.
+    private static Element relationship(Element section, DpwsVersion v, Hosted h) {
+        String p = SoapMessage.dpwsPrefix(v);
+        Element rel = Xml.add(section, v.dpws, p + ":Relationship");
+        rel.setAttribute("Type", v.dpws + "/host");
+        Element host = Xml.add(rel, v.dpws, p + ":Host");
+        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
+        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
+        Element types = Xml.add(host, v.dpws, p + ":Types", p + ":Device th:"
+                + DeviceHost.THING_DEVICE_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
+        return rel;
+    }
+
+    // The Hosted entry of the thing service.
+    private static void thingService(Element rel, DpwsVersion v, String serviceUrl) {
+        String p = SoapMessage.dpwsPrefix(v);
+        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
+        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
+        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
+        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + DeviceHost.THING_PORT_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
+        Xml.add(svc, v.dpws, p + ":ServiceId", DeviceHost.SERVICE_ID);
     }
 
     static Element section(Element metadata, String dialect) {

@@ -230,17 +230,38 @@ public final class DpwsClient {
         return updated == null ? d.withMetadata(md, r.protection) : updated;
     }
 
-    /** Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata). */
-    public List<Wsdl.Operation> serviceOperations(String device, String serviceAddress)
+    /** A hosted service's own metadata (WS-MetadataExchange GetMetadata on its endpoint): the mex:Metadata. */
+    public Element serviceMetadata(String device, String serviceAddress)
             throws IOException, MalformedMessageException, SoapSecurityException {
-        DiscoveredDevice d = known(device);
+        return serviceMetadataExchange(known(device), serviceAddress).metadata;
+    }
+
+    private record ServiceMetadata(Element metadata, Protection protection) {
+    }
+
+    private ServiceMetadata serviceMetadataExchange(DiscoveredDevice d, String serviceAddress)
+            throws IOException, MalformedMessageException, SoapSecurityException {
         DpwsVersion v = d.version();
         SoapMessage get = SoapMessage.create(v, DpwsVersion.MEX_GET_METADATA, serviceAddress, null);
         Xml.add(get.body, MEX, "mex:GetMetadata");
         Exchange r = exchange(d, URI.create(serviceAddress), get);
+        if (r.message == null) {
+            throw new MalformedMessageException("GetMetadata answered with no envelope");
+        }
         Element md = Xml.child(r.message.body, MEX, "Metadata");
+        if (md == null) {
+            throw new MalformedMessageException("GetMetadata response without mex:Metadata");
+        }
+        return new ServiceMetadata(md, r.protection);
+    }
+
+    /** Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata). */
+    public List<Wsdl.Operation> serviceOperations(String device, String serviceAddress)
+            throws IOException, MalformedMessageException, SoapSecurityException {
+        DiscoveredDevice d = known(device);
+        ServiceMetadata r = serviceMetadataExchange(d, serviceAddress);
         List<Wsdl.Operation> ops = new ArrayList<>();
-        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
+        for (Element s : Xml.children(r.metadata, MEX, "MetadataSection")) {
             if (DpwsVersion.WSDL.equals(s.getAttribute("Dialect"))) {
                 Element defs = Xml.child(s, DpwsVersion.WSDL, "definitions");
                 if (defs != null) {
