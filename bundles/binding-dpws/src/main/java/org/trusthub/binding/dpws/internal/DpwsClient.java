@@ -54,8 +54,11 @@ public final class DpwsClient {
     private final List<Consumer<DiscoveredDevice>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DiscoveredDevice>> goneListeners = new CopyOnWriteArrayList<>();
 
+    private final ServiceDescriptions descriptions;
+
     DpwsClient(DpwsStack stack) {
         this.stack = stack;
+        this.descriptions = new ServiceDescriptions(stack, (d, to, req) -> exchange(d, to, req).message);
     }
 
     public Collection<DiscoveredDevice> devices() {
@@ -255,32 +258,33 @@ public final class DpwsClient {
         return new ServiceMetadata(md, r.protection);
     }
 
-    /** Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata). */
-    public List<Wsdl.Operation> serviceOperations(String device, String serviceAddress)
+    /**
+     * Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata), inline or
+     * referenced ({@link ServiceDescriptions}); the answer says why when they are unknown.
+     */
+    public DiscoveredDevice.HostedService serviceOperations(String device, String serviceAddress)
             throws IOException, MalformedMessageException, SoapSecurityException {
         DiscoveredDevice d = known(device);
         ServiceMetadata r = serviceMetadataExchange(d, serviceAddress);
-        List<Wsdl.Operation> ops = new ArrayList<>();
-        for (Element s : Xml.children(r.metadata, MEX, "MetadataSection")) {
-            if (DpwsVersion.WSDL.equals(s.getAttribute("Dialect"))) {
-                Element defs = Xml.child(s, DpwsVersion.WSDL, "definitions");
-                if (defs != null) {
-                    ops.addAll(Wsdl.operations(defs));
-                }
-            }
+        ServiceDescriptions.Result ops = descriptions.read(d, serviceAddress, r.metadata);
+        DiscoveredDevice updated = devices.computeIfPresent(device, (a, old) -> old.metadata() == null ? old
+                : old.withMetadata(withOperations(old.metadata(), serviceAddress, ops), r.protection));
+        if (updated != null) {
+            listeners.forEach(l -> l.accept(updated));
         }
-        devices.computeIfPresent(device, (a, old) -> old.metadata() == null ? old : old.withMetadata(
-                withOperations(old.metadata(), serviceAddress, ops), r.protection));
-        return ops;
+        DiscoveredDevice.Metadata m = updated == null ? null : updated.metadata();
+        return (m == null ? List.<DiscoveredDevice.HostedService>of() : m.services()).stream()
+                .filter(s -> s.address().equals(serviceAddress)).findFirst()
+                .orElse(new DiscoveredDevice.HostedService(serviceAddress, List.of(), null, ops.operations(),
+                        ops.unknown()));
     }
 
     private static DiscoveredDevice.Metadata withOperations(DiscoveredDevice.Metadata m, String address,
-            List<Wsdl.Operation> ops) {
+            ServiceDescriptions.Result ops) {
         List<DiscoveredDevice.HostedService> services = new ArrayList<>();
         for (DiscoveredDevice.HostedService s : m.services()) {
-            services.add(s.address().equals(address)
-                    ? new DiscoveredDevice.HostedService(s.address(), s.types(), s.serviceId(), List.copyOf(ops))
-                    : s);
+            services.add(s.address().equals(address) ? new DiscoveredDevice.HostedService(s.address(), s.types(),
+                    s.serviceId(), ops.operations(), ops.unknown()) : s);
         }
         return new DiscoveredDevice.Metadata(m.friendlyName(), m.manufacturer(), m.modelName(), m.firmwareVersion(),
                 m.serialNumber(), List.copyOf(services));
@@ -314,7 +318,7 @@ public final class DpwsClient {
                         for (Element epr : Xml.children(h, v.wsa, "EndpointReference")) {
                             services.add(new DiscoveredDevice.HostedService(Xml.childText(epr, v.wsa, "Address"),
                                     DiscoveryMessage.qnames(Xml.child(h, v.dpws, "Types")),
-                                    Xml.childText(h, v.dpws, "ServiceId"), List.of()));
+                                    Xml.childText(h, v.dpws, "ServiceId"), List.of(), null));
                         }
                     }
                 }
