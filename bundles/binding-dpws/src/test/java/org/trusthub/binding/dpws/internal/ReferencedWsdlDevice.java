@@ -23,27 +23,27 @@ import org.w3c.dom.Element;
  * mex:MetadataReference (an endpoint answering WS-Transfer Get with the WSDL). Its Echo operation answers the text
  * it was sent. Speaks whichever DPWS generation it is asked in; no WS-Security.
  */
-final class ReferencedWsdlDevice implements AutoCloseable {
+public final class ReferencedWsdlDevice implements AutoCloseable {
 
-    static final String NS = "http://vendor.example/ns/echo";
-    static final String ECHO = NS + "/EchoPortType/Echo";
+    public static final String NS = "http://vendor.example/ns/echo";
+    public static final String ECHO = NS + "/EchoPortType/Echo";
     static final String ECHO_RESPONSE = NS + "/EchoPortType/EchoResponse";
     static final String TICKED = NS + "/EchoPortType/Ticked";
     static final QName PORT_TYPE = new QName(NS, "EchoPortType");
 
-    enum Mode { LOCATION, REFERENCE }
+    public enum Mode { LOCATION, REFERENCE }
 
-    final String address = "urn:uuid:" + UUID.randomUUID();
+    public final String address = "urn:uuid:" + UUID.randomUUID();
     final AtomicInteger wsdlGets = new AtomicInteger();
-    final AtomicInteger echoes = new AtomicInteger();
-    volatile Mode mode = Mode.LOCATION;
+    public final AtomicInteger echoes = new AtomicInteger();
+    public volatile Mode mode = Mode.LOCATION;
     /** Where the Location points; null: this device's own /wsdl. */
     volatile String location;
     /** Pads the WSDL served by URL to this many bytes. */
     volatile int wsdlPadding;
     private final HttpServer server;
 
-    ReferencedWsdlDevice() throws IOException {
+    public ReferencedWsdlDevice() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -57,12 +57,12 @@ final class ReferencedWsdlDevice implements AutoCloseable {
         return base() + "/dev";
     }
 
-    String serviceUrl() {
+    public String serviceUrl() {
         return base() + "/svc";
     }
 
     /** Tells a client stack of this device, as its Hello in generation {@code v} would. */
-    void helloTo(DpwsStack client, DpwsVersion v) throws Exception {
+    public void helloTo(DpwsStack client, DpwsVersion v) throws Exception {
         SoapMessage hello = DiscoveryMessage.hello(v, new DiscoveryMessage.Endpoint(address,
                 List.of(new QName(v.dpws, "Device")), List.of(), List.of(deviceUrl()), 1),
                 new AppSequence(1, "", 1));
