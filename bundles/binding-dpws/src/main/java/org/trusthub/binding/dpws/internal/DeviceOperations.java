@@ -22,15 +22,20 @@ public final class DeviceOperations {
 
         /** The answer's payload as one line of XML, or null for a one-way operation or an empty body. */
         public String payload() {
-            Element e = response == null ? null : Xml.firstElement(response.body);
-            if (e == null) {
-                return null;
-            }
-            Document d = Xml.newDocument();
-            d.appendChild(d.importNode(e, true));
-            return new String(Xml.serialize(d), java.nio.charset.StandardCharsets.UTF_8)
-                    .replaceFirst("^<\\?xml[^>]*\\?>", "").strip();
+            return payloadOf(response);
         }
+    }
+
+    /** A message's payload as one line of XML, or null for no message or an empty body. */
+    static String payloadOf(SoapMessage response) {
+        Element e = response == null ? null : Xml.firstElement(response.body);
+        if (e == null) {
+            return null;
+        }
+        Document d = Xml.newDocument();
+        d.appendChild(d.importNode(e, true));
+        return new String(Xml.serialize(d), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("^<\\?xml[^>]*\\?>", "").strip();
     }
 
     private final DpwsClient client;

@@ -42,6 +42,9 @@ public final class ReferencedWsdlDevice implements AutoCloseable {
     /** Pads the WSDL served by URL to this many bytes. */
     volatile int wsdlPadding;
     private final HttpServer server;
+    /** Where the last subscriber wants its notifications, and in which generation; null before a Subscribe. */
+    volatile String notifyTo;
+    private volatile DpwsVersion subscribedIn;
 
     public ReferencedWsdlDevice() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -112,6 +115,18 @@ public final class ReferencedWsdlDevice implements AutoCloseable {
                 Element defs = Xml.parse(wsdlText().getBytes(StandardCharsets.UTF_8), Xml.MAX_HTTP)
                         .getDocumentElement();
                 r.body.appendChild(r.doc.importNode(defs, true));
+            } else if (path.equals("/svc") && Eventing.SUBSCRIBE.equals(m.action())) {
+                Element sub = Xml.child(m.body, Eventing.WSE, "Subscribe");
+                notifyTo = Xml.childText(Xml.child(Xml.child(sub, Eventing.WSE, "Delivery"), Eventing.WSE,
+                        "NotifyTo"), v.wsa, "Address");
+                subscribedIn = v;
+                r = SoapMessage.create(v, Eventing.SUBSCRIBE_RESPONSE, v.anonymous, m.messageId());
+                Element resp = Xml.add(r.body, Eventing.WSE, "wse:SubscribeResponse");
+                Element mgr = Xml.add(resp, Eventing.WSE, "wse:SubscriptionManager");
+                Xml.add(mgr, v.wsa, "wsa:Address", base() + "/mgr");
+                Xml.add(Xml.add(mgr, v.wsa, "wsa:ReferenceParameters"), Eventing.WSE, "wse:Identifier",
+                        "urn:uuid:" + UUID.randomUUID());
+                Xml.add(resp, Eventing.WSE, "wse:Expires", "PT1H");
             } else if (path.equals("/svc") && ECHO.equals(m.action())) {
                 echoes.incrementAndGet();
                 r = SoapMessage.create(v, ECHO_RESPONSE, v.anonymous, m.messageId());
@@ -126,6 +141,15 @@ public final class ReferencedWsdlDevice implements AutoCloseable {
         } catch (MalformedMessageException e) {
             send(x, 400, new byte[0], "text/plain");
         }
+    }
+
+    /** Sends a Ticked notification carrying {@code n} to the subscriber. */
+    void tick(int n) throws Exception {
+        DpwsVersion v = subscribedIn;
+        SoapMessage event = SoapMessage.create(v, TICKED, notifyTo, null);
+        Xml.add(event.body, NS, "e:Ticked", Integer.toString(n));
+        new SoapHttpClient(java.time.Duration.ofSeconds(5)).post(java.net.URI.create(notifyTo), event.bytes(),
+                Set.of());
     }
 
     private void deviceMetadata(SoapMessage r, DpwsVersion v) {
