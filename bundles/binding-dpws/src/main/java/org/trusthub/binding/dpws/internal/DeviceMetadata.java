@@ -2,6 +2,7 @@ package org.trusthub.binding.dpws.internal;
 
 import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.trusthub.binding.dpws.internal.DeviceHost.Hosted;
@@ -10,7 +11,8 @@ import org.w3c.dom.Element;
 
 /**
  * What a hosted device says about itself (DPWS ThisModel, ThisDevice and Relationship metadata): its model, its
- * identity, and the hosted services it offers, each at the host and port the client reached the hub at.
+ * identity, and the hosted services it offers, each at the host and port the client reached the hub at; and, as a
+ * client, reading the same of another device.
  */
 final class DeviceMetadata {
 
@@ -100,5 +102,43 @@ final class DeviceMetadata {
         Element s = Xml.add(metadata, MEX, "mex:MetadataSection");
         s.setAttribute("Dialect", dialect);
         return s;
+    }
+
+    /** Reads a device's metadata (the answer to WS-Transfer Get on its device endpoint), as a client. */
+    static DiscoveredDevice.Metadata read(SoapMessage r, DpwsVersion v) throws MalformedMessageException {
+        Element md = Xml.child(r.body, MEX, "Metadata");
+        if (md == null) {
+            throw new MalformedMessageException("GetResponse without mex:Metadata");
+        }
+        String friendly = null;
+        String manufacturer = null;
+        String model = null;
+        String firmware = null;
+        String serial = null;
+        List<DiscoveredDevice.HostedService> services = new ArrayList<>();
+        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
+            String dialect = s.getAttribute("Dialect");
+            if (dialect.equals(v.dpws + "/ThisModel")) {
+                Element m = Xml.child(s, v.dpws, "ThisModel");
+                manufacturer = Xml.childText(m, v.dpws, "Manufacturer");
+                model = Xml.childText(m, v.dpws, "ModelName");
+            } else if (dialect.equals(v.dpws + "/ThisDevice")) {
+                Element d = Xml.child(s, v.dpws, "ThisDevice");
+                friendly = Xml.childText(d, v.dpws, "FriendlyName");
+                firmware = Xml.childText(d, v.dpws, "FirmwareVersion");
+                serial = Xml.childText(d, v.dpws, "SerialNumber");
+            } else if (dialect.equals(v.dpws + "/Relationship")) {
+                for (Element rel : Xml.children(s, v.dpws, "Relationship")) {
+                    for (Element h : Xml.children(rel, v.dpws, "Hosted")) {
+                        for (Element epr : Xml.children(h, v.wsa, "EndpointReference")) {
+                            services.add(new DiscoveredDevice.HostedService(Xml.childText(epr, v.wsa, "Address"),
+                                    DiscoveryMessage.qnames(Xml.child(h, v.dpws, "Types")),
+                                    Xml.childText(h, v.dpws, "ServiceId"), List.of(), null));
+                        }
+                    }
+                }
+            }
+        }
+        return new DiscoveredDevice.Metadata(friendly, manufacturer, model, firmware, serial, List.copyOf(services));
     }
 }

@@ -88,11 +88,11 @@ final class DiscoveredOperations {
             OptionalLong due = logs.admit("read failed");
             if (due.isPresent()) {
                 LOG.warn("DPWS: the operations of device {} are unknown: {} ({} more since the last report)",
-                        Xml.printable(address), e.getMessage(), due.getAsLong());
+                        Xml.printable(address), Xml.printable(e.getMessage()), due.getAsLong());
             }
             DpwsModel m = model.get();
             if (m != null) {
-                m.operationsUnknown(thing, "its metadata could not be read: " + e.getMessage());
+                m.operationsUnknown(thing, "its metadata could not be read: " + Xml.printable(e.getMessage()));
             }
         }
     }
@@ -127,7 +127,8 @@ final class DiscoveredOperations {
                     subscriptions.replace(e.getKey(), s, stack.client().renew(s, Eventing.MAX_EXPIRY));
                 } catch (IOException | MalformedMessageException | SoapSecurityException | RuntimeException x) {
                     subscriptions.remove(e.getKey(), s);
-                    LOG.info("DPWS: renewing the event subscription at {}: {}", s.manager(), x.getMessage());
+                    LOG.info("DPWS: renewing the event subscription at {}: {}", s.manager(),
+                            Xml.printable(x.getMessage()));
                 }
             }
         }

@@ -225,7 +225,7 @@ public final class DpwsClient {
         Element replyTo = Xml.add(get.header, v.wsa, "wsa:ReplyTo");
         Xml.add(replyTo, v.wsa, "wsa:Address", v.anonymous);
         Exchange r = exchange(d, xaddr, get);
-        DiscoveredDevice.Metadata md = metadata(r.message, v);
+        DiscoveredDevice.Metadata md = DeviceMetadata.read(r.message, v);
         DiscoveredDevice updated = devices.computeIfPresent(address, (a, old) -> old.withMetadata(md, r.protection));
         if (updated != null) {
             listeners.forEach(l -> l.accept(updated));
@@ -288,43 +288,6 @@ public final class DpwsClient {
         }
         return new DiscoveredDevice.Metadata(m.friendlyName(), m.manufacturer(), m.modelName(), m.firmwareVersion(),
                 m.serialNumber(), List.copyOf(services));
-    }
-
-    static DiscoveredDevice.Metadata metadata(SoapMessage r, DpwsVersion v) throws MalformedMessageException {
-        Element md = Xml.child(r.body, MEX, "Metadata");
-        if (md == null) {
-            throw new MalformedMessageException("GetResponse without mex:Metadata");
-        }
-        String friendly = null;
-        String manufacturer = null;
-        String model = null;
-        String firmware = null;
-        String serial = null;
-        List<DiscoveredDevice.HostedService> services = new ArrayList<>();
-        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
-            String dialect = s.getAttribute("Dialect");
-            if (dialect.equals(v.dpws + "/ThisModel")) {
-                Element m = Xml.child(s, v.dpws, "ThisModel");
-                manufacturer = Xml.childText(m, v.dpws, "Manufacturer");
-                model = Xml.childText(m, v.dpws, "ModelName");
-            } else if (dialect.equals(v.dpws + "/ThisDevice")) {
-                Element d = Xml.child(s, v.dpws, "ThisDevice");
-                friendly = Xml.childText(d, v.dpws, "FriendlyName");
-                firmware = Xml.childText(d, v.dpws, "FirmwareVersion");
-                serial = Xml.childText(d, v.dpws, "SerialNumber");
-            } else if (dialect.equals(v.dpws + "/Relationship")) {
-                for (Element rel : Xml.children(s, v.dpws, "Relationship")) {
-                    for (Element h : Xml.children(rel, v.dpws, "Hosted")) {
-                        for (Element epr : Xml.children(h, v.wsa, "EndpointReference")) {
-                            services.add(new DiscoveredDevice.HostedService(Xml.childText(epr, v.wsa, "Address"),
-                                    DiscoveryMessage.qnames(Xml.child(h, v.dpws, "Types")),
-                                    Xml.childText(h, v.dpws, "ServiceId"), List.of(), null));
-                        }
-                    }
-                }
-            }
-        }
-        return new DiscoveredDevice.Metadata(friendly, manufacturer, model, firmware, serial, List.copyOf(services));
     }
 
     // ---- invoke ----
