@@ -106,6 +106,51 @@ class StrictConsumerTest {
         proxy.validate(Xml.firstElement(n.body), event.outputElement());
     }
 
+    /** The consumer refuses each gap the issue named: no EventSource, an untyped part, a binding without operations. */
+    @ParameterizedTest
+    @EnumSource(DpwsVersion.class)
+    void theConsumerRefusesWhatAStrictClientRefuses(DpwsVersion v) {
+        DeviceHost.Hosted h = new DeviceHost.Hosted(LAMP, java.util.UUID.randomUUID());
+        java.util.function.Supplier<Element> metadata = () -> {
+            SoapMessage r = SoapMessage.create(v, DpwsVersion.WST_GET_RESPONSE, v.anonymous, null);
+            DeviceMetadata.service(r.body, v, h, "http://127.0.0.1:1");
+            return Xml.child(r.body, DpwsVersion.MEX, "Metadata");
+        };
+        String address = "http://127.0.0.1:1" + h.servicePath();
+        assertEquals(address, StrictWsdlConsumer.proxy(metadata.get(), v, address).address());
+
+        Element noEventSource = metadata.get();
+        defs(noEventSource).getElementsByTagNameNS(DpwsVersion.WSDL, "portType").item(0).getAttributes()
+                .removeNamedItemNS(DpwsVersion.WSE, "EventSource");
+        assertRefused(noEventSource, v, address, "wse:EventSource");
+
+        Element untyped = metadata.get();
+        ((Element) defs(untyped).getElementsByTagNameNS(StrictWsdlConsumer.XS, "element").item(0))
+                .removeChild(defs(untyped).getElementsByTagNameNS(StrictWsdlConsumer.XS, "complexType").item(0));
+        assertRefused(untyped, v, address, "has no type");
+
+        Element bare = metadata.get();
+        Element binding = (Element) defs(bare).getElementsByTagNameNS(DpwsVersion.WSDL, "binding").item(0);
+        for (Element op : Xml.children(binding, DpwsVersion.WSDL, "operation")) {
+            binding.removeChild(op);
+        }
+        assertRefused(bare, v, address, "binding operations");
+
+        Element noRelationship = metadata.get();
+        noRelationship.removeChild(Xml.children(noRelationship, DpwsVersion.MEX, "MetadataSection").get(1));
+        assertRefused(noRelationship, v, address, "no Relationship");
+    }
+
+    private static Element defs(Element metadata) {
+        return (Element) metadata.getElementsByTagNameNS(DpwsVersion.WSDL, "definitions").item(0);
+    }
+
+    private static void assertRefused(Element metadata, DpwsVersion v, String address, String rule) {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> StrictWsdlConsumer.proxy(metadata, v, address));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(rule), e.getMessage());
+    }
+
     /** DPWS 2006 clients fetch a hosted service's metadata with WS-Transfer Get sent to the service endpoint. */
     @ParameterizedTest
     @EnumSource(DpwsVersion.class)
