@@ -169,7 +169,7 @@ public final class ReferencedWsdlDevice implements AutoCloseable {
         Xml.add(hosted, v.dpws, p + ":ServiceId", "urn:vendor:echo");
     }
 
-    static String wsdlText() {
+    public static String wsdlText() {
         return """
                 <wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:xs="http://www.w3.org/2001/XMLSchema"
                     xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/"
