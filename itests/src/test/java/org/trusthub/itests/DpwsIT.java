@@ -138,6 +138,22 @@ public class DpwsIT {
                 + UUID.randomUUID() + "</a:MessageID><a:To>" + address + "</a:To></s:Header><s:Body/></s:Envelope>";
         String metadata = post(xaddr, get, 200);
         assertTrue(metadata, metadata.contains("FriendlyName>" + lamp.value() + "<"));
+        // A DPWS 2006 client's WS-Transfer Get on the service endpoint: the WSDL, the portType an event source, and the
+        // Relationship naming the device.
+        String serviceGet = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "'><s:Header><a:Action>"
+                + "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>urn:uuid:"
+                + UUID.randomUUID() + "</a:MessageID><a:To>" + xaddr + "/thing</a:To></s:Header><s:Body/></s:Envelope>";
+        String serviceMetadata = post(xaddr + "/thing", serviceGet, 200);
+        assertTrue(serviceMetadata, serviceMetadata.contains("EventSource=\"true\"")
+                && serviceMetadata.contains("soap12:operation") && serviceMetadata.contains(address));
+        // dpws-invoke names what it cannot find, and sends nothing.
+        String invoke;
+        try {
+            invoke = shell.run("trusthub:dpws-invoke dpws:00000000-0000-0000-0000-000000000000 thing GetStatus");
+        } catch (AssertionError e) {
+            invoke = e.getMessage();
+        }
+        assertTrue(invoke, invoke.contains("Error: no discovered device dpws:00000000-0000-0000-0000-000000000000"));
         String status = "<s:Envelope xmlns:s='" + SOAP + "' xmlns:a='" + WSA + "'><s:Header><a:Action>"
                 + "http://trusthub.org/ns/dpws/2026/thing/ThingPortType/GetStatus</a:Action><a:MessageID>urn:uuid:"
                 + UUID.randomUUID() + "</a:MessageID><a:To>" + address + "</a:To></s:Header><s:Body/></s:Envelope>";

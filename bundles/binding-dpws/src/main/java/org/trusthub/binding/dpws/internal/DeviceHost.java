@@ -1,7 +1,5 @@
 package org.trusthub.binding.dpws.internal;
 
-import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -373,7 +371,8 @@ public final class DeviceHost {
         String action = m.action();
         boolean allowed;
         String what;
-        if (device || DpwsVersion.MEX_GET_METADATA.equals(action)) {
+        if (device || DpwsVersion.MEX_GET_METADATA.equals(action)
+                || contributed == null && DpwsVersion.WST_GET.equals(action)) {
             what = "read " + METADATA_PROPERTY;
             allowed = stack.security().mayRead(caller, h.thing(), METADATA_PROPERTY);
         } else if (contributed != null) {
@@ -427,13 +426,12 @@ public final class DeviceHost {
             throws MalformedMessageException {
         DpwsVersion v = m.version;
         String action = m.action();
-        if (DpwsVersion.MEX_GET_METADATA.equals(action)) {
-            SoapMessage r = SoapMessage.create(v, DpwsVersion.MEX_GET_METADATA_RESPONSE, v.anonymous,
-                    m.messageId());
-            Element md = Xml.add(r.body, MEX, "mex:Metadata");
-            Element s = DeviceMetadata.section(md, DpwsVersion.WSDL);
-            s.setAttribute("Identifier", TH);
-            Wsdl.thingService(s, stack.currentRequestBase() + h.servicePath());
+        if (DpwsVersion.MEX_GET_METADATA.equals(action) || DpwsVersion.WST_GET.equals(action)) {
+            // DPWS 1.1 clients ask GetMetadata; DPWS 2006 clients send WS-Transfer Get to the service endpoint.
+            boolean get = DpwsVersion.WST_GET.equals(action);
+            SoapMessage r = SoapMessage.create(v, get ? DpwsVersion.WST_GET_RESPONSE
+                    : DpwsVersion.MEX_GET_METADATA_RESPONSE, v.anonymous, m.messageId());
+            DeviceMetadata.service(r.body, v, h, stack.currentRequestBase());
             return r;
         }
         if (GET_STATUS.equals(action)) {

@@ -2,6 +2,7 @@ package org.trusthub.binding.dpws.internal;
 
 import static org.trusthub.binding.dpws.internal.DpwsVersion.MEX;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.trusthub.binding.dpws.internal.DeviceHost.Hosted;
@@ -10,7 +11,8 @@ import org.w3c.dom.Element;
 
 /**
  * What a hosted device says about itself (DPWS ThisModel, ThisDevice and Relationship metadata): its model, its
- * identity, and the hosted services it offers, each at the host and port the client reached the hub at.
+ * identity, and the hosted services it offers, each at the host and port the client reached the hub at; and, as a
+ * client, reading the same of another device.
  */
 final class DeviceMetadata {
 
@@ -43,19 +45,8 @@ final class DeviceMetadata {
         Xml.add(dev, v.dpws, p + ":FirmwareVersion", "1.0");
         Xml.add(dev, v.dpws, p + ":SerialNumber", h.thing().value());
         s = section(md, v.dpws + "/Relationship");
-        Element rel = Xml.add(s, v.dpws, p + ":Relationship");
-        rel.setAttribute("Type", v.dpws + "/host");
-        Element host = Xml.add(rel, v.dpws, p + ":Host");
-        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
-        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
-        Xml.add(host, v.dpws, p + ":Types", p + ":Device");
-        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
-        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
-        String serviceUrl = requestBase + h.servicePath();
-        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
-        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + DeviceHost.THING_PORT_TYPE.getLocalPart());
-        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
-        Xml.add(svc, v.dpws, p + ":ServiceId", DeviceHost.SERVICE_ID);
+        Element rel = relationship(s, v, h);
+        thingService(rel, v, requestBase + h.servicePath());
         for (HostedService c : contributed) {
             Element cs = Xml.add(rel, v.dpws, p + ":Hosted");
             Element cepr = Xml.add(cs, v.wsa, "wsa:EndpointReference");
@@ -68,9 +59,86 @@ final class DeviceMetadata {
         return r;
     }
 
+    /**
+     * The hosted thing service's own metadata, the answer to GetMetadata (and, for DPWS 2006 clients, WS-Transfer
+     * Get) on its endpoint: its WSDL, and the Relationship that names its host device and the service itself.
+     */
+    static void service(Element body, DpwsVersion v, Hosted h, String requestBase) {
+        Element md = Xml.add(body, MEX, "mex:Metadata");
+        Element s = section(md, DpwsVersion.WSDL);
+        s.setAttribute("Identifier", DeviceHost.TH);
+        String serviceUrl = requestBase + h.servicePath();
+        Wsdl.thingService(s, serviceUrl, v);
+        Element rel = relationship(section(md, v.dpws + "/Relationship"), v, h);
+        thingService(rel, v, serviceUrl);
+    }
+
+    // A Relationship of type host, naming the device as the Host.
+    private static Element relationship(Element section, DpwsVersion v, Hosted h) {
+        String p = SoapMessage.dpwsPrefix(v);
+        Element rel = Xml.add(section, v.dpws, p + ":Relationship");
+        rel.setAttribute("Type", v.dpws + "/host");
+        Element host = Xml.add(rel, v.dpws, p + ":Host");
+        Element hostEpr = Xml.add(host, v.wsa, "wsa:EndpointReference");
+        Xml.add(hostEpr, v.wsa, "wsa:Address", h.address());
+        Element types = Xml.add(host, v.dpws, p + ":Types", p + ":Device th:"
+                + DeviceHost.THING_DEVICE_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
+        return rel;
+    }
+
+    // The Hosted entry of the thing service.
+    private static void thingService(Element rel, DpwsVersion v, String serviceUrl) {
+        String p = SoapMessage.dpwsPrefix(v);
+        Element svc = Xml.add(rel, v.dpws, p + ":Hosted");
+        Element epr = Xml.add(svc, v.wsa, "wsa:EndpointReference");
+        Xml.add(epr, v.wsa, "wsa:Address", serviceUrl);
+        Element types = Xml.add(svc, v.dpws, p + ":Types", "th:" + DeviceHost.THING_PORT_TYPE.getLocalPart());
+        types.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:th", DeviceHost.TH);
+        Xml.add(svc, v.dpws, p + ":ServiceId", DeviceHost.SERVICE_ID);
+    }
+
     static Element section(Element metadata, String dialect) {
         Element s = Xml.add(metadata, MEX, "mex:MetadataSection");
         s.setAttribute("Dialect", dialect);
         return s;
+    }
+
+    /** Reads a device's metadata (the answer to WS-Transfer Get on its device endpoint), as a client. */
+    static DiscoveredDevice.Metadata read(SoapMessage r, DpwsVersion v) throws MalformedMessageException {
+        Element md = Xml.child(r.body, MEX, "Metadata");
+        if (md == null) {
+            throw new MalformedMessageException("GetResponse without mex:Metadata");
+        }
+        String friendly = null;
+        String manufacturer = null;
+        String model = null;
+        String firmware = null;
+        String serial = null;
+        List<DiscoveredDevice.HostedService> services = new ArrayList<>();
+        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
+            String dialect = s.getAttribute("Dialect");
+            if (dialect.equals(v.dpws + "/ThisModel")) {
+                Element m = Xml.child(s, v.dpws, "ThisModel");
+                manufacturer = Xml.childText(m, v.dpws, "Manufacturer");
+                model = Xml.childText(m, v.dpws, "ModelName");
+            } else if (dialect.equals(v.dpws + "/ThisDevice")) {
+                Element d = Xml.child(s, v.dpws, "ThisDevice");
+                friendly = Xml.childText(d, v.dpws, "FriendlyName");
+                firmware = Xml.childText(d, v.dpws, "FirmwareVersion");
+                serial = Xml.childText(d, v.dpws, "SerialNumber");
+            } else if (dialect.equals(v.dpws + "/Relationship")) {
+                for (Element rel : Xml.children(s, v.dpws, "Relationship")) {
+                    for (Element h : Xml.children(rel, v.dpws, "Hosted")) {
+                        for (Element epr : Xml.children(h, v.wsa, "EndpointReference")) {
+                            services.add(new DiscoveredDevice.HostedService(Xml.childText(epr, v.wsa, "Address"),
+                                    DiscoveryMessage.qnames(Xml.child(h, v.dpws, "Types")),
+                                    Xml.childText(h, v.dpws, "ServiceId"), List.of(), null));
+                        }
+                    }
+                }
+            }
+        }
+        return new DiscoveredDevice.Metadata(friendly, manufacturer, model, firmware, serial, List.copyOf(services));
     }
 }

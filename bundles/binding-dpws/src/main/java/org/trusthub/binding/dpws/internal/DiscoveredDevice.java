@@ -23,8 +23,13 @@ public record DiscoveredDevice(String address, ThingId thing, DpwsVersion versio
             String serialNumber, List<HostedService> services) {
     }
 
-    /** A hosted service; operations are filled in from its WSDL when that has been fetched. */
-    public record HostedService(String address, List<QName> types, String serviceId, List<Wsdl.Operation> operations) {
+    /**
+     * A hosted service; operations are filled in from its WSDL when that has been read.
+     *
+     * @param unknown why its operations are unknown (its WSDL could not be read), or null
+     */
+    public record HostedService(String address, List<QName> types, String serviceId, List<Wsdl.Operation> operations,
+            String unknown) {
     }
 
     DiscoveredDevice withDiscovery(DpwsVersion v, List<QName> t, List<String> s, List<String> x, long mv,

@@ -177,6 +177,8 @@ public final class DpwsBinding implements ProtocolBinding {
     private volatile DpwsStack stack;
     // The thing model's view of this binding's things, while the model is attached (DpwsProperties).
     private volatile DpwsModel model;
+    // A discovered device's operations and events in the model, for the running stack.
+    private volatile DiscoveredOperations operations;
     private final HostedServices contributed = new HostedServices();
 
     // Whiteboard: hosted services of other bundles; they appear in every hosted device's metadata and vanish with
@@ -258,10 +260,12 @@ public final class DpwsBinding implements ProtocolBinding {
                 Duration.ofSeconds(5)), new RegistryThings(), messageSecurity(), () -> tls, config.https(), limits);
         s.host().services(contributed);
         s.host().limits(hostLimits(config));
+        DiscoveredOperations ops = new DiscoveredOperations(s, () -> model);
         s.client().addListener(d -> {
             DpwsModel m = model;
             if (m != null) {
                 m.deviceChanged(d);
+                ops.deviceChanged(d);
             }
         });
         s.client().addGoneListener(d -> {
@@ -271,6 +275,8 @@ public final class DpwsBinding implements ProtocolBinding {
             }
         });
         s.start();
+        s.everyMinute(ops::renewDue);
+        operations = ops;
         stack = s;
         publishModel();
     }
@@ -313,6 +319,7 @@ public final class DpwsBinding implements ProtocolBinding {
     synchronized void deactivate() {
         DpwsStack s = stack;
         stack = null;
+        operations = null;
         if (s != null) {
             s.close();
         }
@@ -382,6 +389,25 @@ public final class DpwsBinding implements ProtocolBinding {
         publishModel();
     }
 
+    /** A write of a discovered device's operation property: calls the operation (see DiscoveredOperations). */
+    void writeOperation(ThingId thing, org.trusthub.api.model.PropertyDescriptor property, Object value) {
+        DiscoveredOperations ops = operations;
+        if (ops == null) {
+            throw new org.trusthub.api.model.PropertyWriteException(thing, property.id(),
+                    "the DPWS binding is not running");
+        }
+        ops.write(thing, property, value);
+    }
+
+    /** Reads a discovered device's metadata, operations and events again, and republishes the model. */
+    void refresh(ThingId thing) {
+        DiscoveredOperations ops = operations;
+        if (ops != null) {
+            ops.refresh(thing);
+        }
+        publishModel();
+    }
+
     /** Gives the thing model every discovered device and every hosted thing's state as they are now. */
     void publishModel() {
         DpwsModel m = model;
@@ -389,7 +415,13 @@ public final class DpwsBinding implements ProtocolBinding {
         if (m == null || s == null) {
             return;
         }
-        s.client().devices().forEach(m::deviceChanged);
+        DiscoveredOperations ops = operations;
+        s.client().devices().forEach(d -> {
+            m.deviceChanged(d);
+            if (ops != null) {
+                ops.deviceChanged(d);
+            }
+        });
         s.host().hosted().forEach((thing, h) -> registry.find(thing).ifPresent(t -> m.hosted(thing, h.address(),
                 t.state().name())));
     }

@@ -54,8 +54,11 @@ public final class DpwsClient {
     private final List<Consumer<DiscoveredDevice>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DiscoveredDevice>> goneListeners = new CopyOnWriteArrayList<>();
 
+    private final ServiceDescriptions descriptions;
+
     DpwsClient(DpwsStack stack) {
         this.stack = stack;
+        this.descriptions = new ServiceDescriptions(stack, (d, to, req) -> exchange(d, to, req).message);
     }
 
     public Collection<DiscoveredDevice> devices() {
@@ -222,7 +225,7 @@ public final class DpwsClient {
         Element replyTo = Xml.add(get.header, v.wsa, "wsa:ReplyTo");
         Xml.add(replyTo, v.wsa, "wsa:Address", v.anonymous);
         Exchange r = exchange(d, xaddr, get);
-        DiscoveredDevice.Metadata md = metadata(r.message, v);
+        DiscoveredDevice.Metadata md = DeviceMetadata.read(r.message, v);
         DiscoveredDevice updated = devices.computeIfPresent(address, (a, old) -> old.withMetadata(md, r.protection));
         if (updated != null) {
             listeners.forEach(l -> l.accept(updated));
@@ -230,76 +233,61 @@ public final class DpwsClient {
         return updated == null ? d.withMetadata(md, r.protection) : updated;
     }
 
-    /** Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata). */
-    public List<Wsdl.Operation> serviceOperations(String device, String serviceAddress)
+    /** A hosted service's own metadata (WS-MetadataExchange GetMetadata on its endpoint): the mex:Metadata. */
+    public Element serviceMetadata(String device, String serviceAddress)
             throws IOException, MalformedMessageException, SoapSecurityException {
-        DiscoveredDevice d = known(device);
+        return serviceMetadataExchange(known(device), serviceAddress).metadata;
+    }
+
+    private record ServiceMetadata(Element metadata, Protection protection) {
+    }
+
+    private ServiceMetadata serviceMetadataExchange(DiscoveredDevice d, String serviceAddress)
+            throws IOException, MalformedMessageException, SoapSecurityException {
         DpwsVersion v = d.version();
         SoapMessage get = SoapMessage.create(v, DpwsVersion.MEX_GET_METADATA, serviceAddress, null);
         Xml.add(get.body, MEX, "mex:GetMetadata");
         Exchange r = exchange(d, URI.create(serviceAddress), get);
-        Element md = Xml.child(r.message.body, MEX, "Metadata");
-        List<Wsdl.Operation> ops = new ArrayList<>();
-        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
-            if (DpwsVersion.WSDL.equals(s.getAttribute("Dialect"))) {
-                Element defs = Xml.child(s, DpwsVersion.WSDL, "definitions");
-                if (defs != null) {
-                    ops.addAll(Wsdl.operations(defs));
-                }
-            }
+        if (r.message == null) {
+            throw new MalformedMessageException("GetMetadata answered with no envelope");
         }
-        devices.computeIfPresent(device, (a, old) -> old.metadata() == null ? old : old.withMetadata(
-                withOperations(old.metadata(), serviceAddress, ops), r.protection));
-        return ops;
+        Element md = Xml.child(r.message.body, MEX, "Metadata");
+        if (md == null) {
+            throw new MalformedMessageException("GetMetadata response without mex:Metadata");
+        }
+        return new ServiceMetadata(md, r.protection);
+    }
+
+    /**
+     * Reads the operations of one hosted service from its WSDL (WS-MetadataExchange GetMetadata), inline or
+     * referenced ({@link ServiceDescriptions}); the answer says why when they are unknown.
+     */
+    public DiscoveredDevice.HostedService serviceOperations(String device, String serviceAddress)
+            throws IOException, MalformedMessageException, SoapSecurityException {
+        DiscoveredDevice d = known(device);
+        ServiceMetadata r = serviceMetadataExchange(d, serviceAddress);
+        ServiceDescriptions.Result ops = descriptions.read(d, serviceAddress, r.metadata);
+        DiscoveredDevice updated = devices.computeIfPresent(device, (a, old) -> old.metadata() == null ? old
+                : old.withMetadata(withOperations(old.metadata(), serviceAddress, ops), r.protection));
+        if (updated != null) {
+            listeners.forEach(l -> l.accept(updated));
+        }
+        DiscoveredDevice.Metadata m = updated == null ? null : updated.metadata();
+        return (m == null ? List.<DiscoveredDevice.HostedService>of() : m.services()).stream()
+                .filter(s -> s.address().equals(serviceAddress)).findFirst()
+                .orElse(new DiscoveredDevice.HostedService(serviceAddress, List.of(), null, ops.operations(),
+                        ops.unknown()));
     }
 
     private static DiscoveredDevice.Metadata withOperations(DiscoveredDevice.Metadata m, String address,
-            List<Wsdl.Operation> ops) {
+            ServiceDescriptions.Result ops) {
         List<DiscoveredDevice.HostedService> services = new ArrayList<>();
         for (DiscoveredDevice.HostedService s : m.services()) {
-            services.add(s.address().equals(address)
-                    ? new DiscoveredDevice.HostedService(s.address(), s.types(), s.serviceId(), List.copyOf(ops))
-                    : s);
+            services.add(s.address().equals(address) ? new DiscoveredDevice.HostedService(s.address(), s.types(),
+                    s.serviceId(), ops.operations(), ops.unknown()) : s);
         }
         return new DiscoveredDevice.Metadata(m.friendlyName(), m.manufacturer(), m.modelName(), m.firmwareVersion(),
                 m.serialNumber(), List.copyOf(services));
-    }
-
-    static DiscoveredDevice.Metadata metadata(SoapMessage r, DpwsVersion v) throws MalformedMessageException {
-        Element md = Xml.child(r.body, MEX, "Metadata");
-        if (md == null) {
-            throw new MalformedMessageException("GetResponse without mex:Metadata");
-        }
-        String friendly = null;
-        String manufacturer = null;
-        String model = null;
-        String firmware = null;
-        String serial = null;
-        List<DiscoveredDevice.HostedService> services = new ArrayList<>();
-        for (Element s : Xml.children(md, MEX, "MetadataSection")) {
-            String dialect = s.getAttribute("Dialect");
-            if (dialect.equals(v.dpws + "/ThisModel")) {
-                Element m = Xml.child(s, v.dpws, "ThisModel");
-                manufacturer = Xml.childText(m, v.dpws, "Manufacturer");
-                model = Xml.childText(m, v.dpws, "ModelName");
-            } else if (dialect.equals(v.dpws + "/ThisDevice")) {
-                Element d = Xml.child(s, v.dpws, "ThisDevice");
-                friendly = Xml.childText(d, v.dpws, "FriendlyName");
-                firmware = Xml.childText(d, v.dpws, "FirmwareVersion");
-                serial = Xml.childText(d, v.dpws, "SerialNumber");
-            } else if (dialect.equals(v.dpws + "/Relationship")) {
-                for (Element rel : Xml.children(s, v.dpws, "Relationship")) {
-                    for (Element h : Xml.children(rel, v.dpws, "Hosted")) {
-                        for (Element epr : Xml.children(h, v.wsa, "EndpointReference")) {
-                            services.add(new DiscoveredDevice.HostedService(Xml.childText(epr, v.wsa, "Address"),
-                                    DiscoveryMessage.qnames(Xml.child(h, v.dpws, "Types")),
-                                    Xml.childText(h, v.dpws, "ServiceId"), List.of()));
-                        }
-                    }
-                }
-            }
-        }
-        return new DiscoveredDevice.Metadata(friendly, manufacturer, model, firmware, serial, List.copyOf(services));
     }
 
     // ---- invoke ----

@@ -7,12 +7,12 @@ import org.trusthub.api.binding.ProtocolBinding;
 import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.model.PropertyProvider;
 import org.trusthub.api.model.PropertySink;
-import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.thing.ThingId;
 
 /**
  * The DPWS binding's things in the hub's thing model ({@link DpwsModel}): read with {@code trusthub:thing-properties}
- * like every other thing. Every property is read-only: what a device's metadata says is the device's to change.
+ * like every other thing. What a device's metadata says is read-only; a discovered device's operation is a writable
+ * property whose write calls it.
  */
 @Component(service = PropertyProvider.class, property = ProtocolBinding.PROTOCOL + "=dpws")
 public final class DpwsProperties implements PropertyProvider {
@@ -44,14 +44,14 @@ public final class DpwsProperties implements PropertyProvider {
         binding.model(null);
     }
 
+    /** Writing an operation property of a discovered device calls the operation; every other property is read-only. */
     @Override
     public void write(ThingId thing, PropertyDescriptor property, Object value) {
-        throw new PropertyWriteException(thing, property.id(), "DPWS property '" + property.id() + "' of " + thing
-                + " is read-only");
+        binding.writeOperation(thing, property, value);
     }
 
     @Override
     public void refresh(ThingId thing) {
-        binding.publishModel();
+        binding.refresh(thing);
     }
 }

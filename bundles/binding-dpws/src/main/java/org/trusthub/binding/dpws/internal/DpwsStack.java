@@ -151,6 +151,16 @@ public final class DpwsStack implements AutoCloseable {
         return localAddresses().stream().map(a -> host.url(a, h.devicePath())).toList();
     }
 
+    /** Runs a task off the caller's thread (reading a device's metadata), on the stack's scheduler. */
+    void background(Runnable task) {
+        scheduler.execute(task);
+    }
+
+    /** Runs a task once a minute until the stack closes. */
+    void everyMinute(Runnable task) {
+        scheduler.scheduleWithFixedDelay(task, 1, 1, TimeUnit.MINUTES);
+    }
+
     /** The required WS-Security provider is registered again: what discovery held back goes out now. */
     public void securityReturned() {
         if (config.host()) {

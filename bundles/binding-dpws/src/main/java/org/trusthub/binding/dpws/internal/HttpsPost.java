@@ -36,6 +36,17 @@ final class HttpsPost {
      *        accepted as server)
      */
     static Answer post(Tls tls, URI to, ThingId server, byte[] envelope, Duration timeout) throws IOException {
+        return exchange(tls, to, server, envelope, timeout, Xml.MAX_HTTP);
+    }
+
+    /** A GET of a document (a referenced WSDL), read no further than one byte past {@code limit}. */
+    static Answer get(Tls tls, URI to, ThingId server, Duration timeout, int limit) throws IOException {
+        return exchange(tls, to, server, null, timeout, limit);
+    }
+
+    // envelope null: GET
+    private static Answer exchange(Tls tls, URI to, ThingId server, byte[] envelope, Duration timeout, int limit)
+            throws IOException {
         int port = to.getPort() < 0 ? 443 : to.getPort();
         String path = to.getRawPath() == null || to.getRawPath().isEmpty() ? "/" : to.getRawPath();
         if (to.getRawQuery() != null) {
@@ -51,14 +62,18 @@ final class HttpsPost {
             s.setSoTimeout((int) timeout.toMillis());
             s.setSSLParameters(tls.clientParameters());
             s.startHandshake();
-            String head = "POST " + path + " HTTP/1.1\r\nHost: " + to.getRawAuthority() + "\r\n"
+            String head = envelope == null
+                    ? "GET " + path + " HTTP/1.1\r\nHost: " + to.getRawAuthority() + "\r\nConnection: close\r\n\r\n"
+                    : "POST " + path + " HTTP/1.1\r\nHost: " + to.getRawAuthority() + "\r\n"
                     + "Content-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " + envelope.length
                     + "\r\nConnection: close\r\n\r\n";
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(envelope);
+            if (envelope != null) {
+                out.write(envelope);
+            }
             out.flush();
-            return read(new BufferedInputStream(new DeadlineInput(s, s.getInputStream(), until)), to);
+            return read(new BufferedInputStream(new DeadlineInput(s, s.getInputStream(), until)), to, limit);
         } catch (SSLException | SocketException e) {
             if (!connected) {
                 throw e;
@@ -71,7 +86,7 @@ final class HttpsPost {
         }
     }
 
-    private static Answer read(InputStream in, URI to) throws IOException {
+    private static Answer read(InputStream in, URI to, int limit) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);
         int status;
@@ -108,7 +123,7 @@ final class HttpsPost {
             }
         }
         // one byte past the limit, so the caller sees an oversize body as such
-        int cap = Xml.MAX_HTTP + 1;
+        int cap = limit + 1;
         byte[] body = in.readNBytes(length < 0 ? cap : (int) Math.min(length, cap));
         return new Answer(status, body);
     }

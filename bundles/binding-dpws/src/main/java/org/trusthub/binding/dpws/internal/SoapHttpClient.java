@@ -75,9 +75,52 @@ public final class SoapHttpClient {
         // The request timeout ends with the answer's headers; the body could then trickle for ever. The whole
         // exchange gets the timeout, and the body is collected no further than the limit.
         CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(req, info -> new Bounded(Xml.MAX_HTTP + 1));
-        HttpResponse<byte[]> resp;
+        HttpResponse<byte[]> resp = await(pending, to);
+        byte[] body = resp.body();
+        return answer(to, resp.statusCode(), body, understood);
+    }
+
+    /**
+     * Fetches a document by URL (a WSDL a device's metadata only references), within the timeout and no further than
+     * one byte past {@code limit}; over https:// the server must present the thing's certificate.
+     *
+     * @throws IOException for another answer than 200, a body over the limit, or no whole answer in time
+     */
+    public byte[] get(URI to, org.trusthub.api.thing.ThingId server, int limit) throws IOException {
+        String scheme = to.getScheme();
+        byte[] body;
+        int status;
+        if ("https".equals(scheme)) {
+            Tls t = tls.get();
+            if (t == null) {
+                throw new IOException("https:// address " + Xml.printable(to.toString())
+                        + " but no TLS provider (security-transport TlsContexts) is registered");
+            }
+            HttpsPost.Answer a = HttpsPost.get(t, to, server, timeout, limit);
+            status = a.status();
+            body = a.body();
+        } else if ("http".equals(scheme)) {
+            HttpRequest req = HttpRequest.newBuilder(to).timeout(timeout).GET().build();
+            CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(req, info -> new Bounded(limit + 1));
+            HttpResponse<byte[]> resp = await(pending, to);
+            status = resp.statusCode();
+            body = resp.body();
+        } else {
+            throw new IOException("not an HTTP address: " + Xml.printable(to.toString()));
+        }
+        if (status != 200) {
+            throw new IOException("HTTP " + status + " from " + Xml.printable(to.toString()));
+        }
+        if (body.length > limit) {
+            throw new IOException("the document at " + Xml.printable(to.toString()) + " exceeds the limit of " + limit
+                    + " bytes");
+        }
+        return body;
+    }
+
+    private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> pending, URI to) throws IOException {
         try {
-            resp = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
@@ -92,8 +135,6 @@ public final class SoapHttpClient {
             }
             throw new IOException(String.valueOf(e.getCause()), e.getCause());
         }
-        byte[] body = resp.body();
-        return answer(to, resp.statusCode(), body, understood);
     }
 
     /** Collects a body up to {@code cap} bytes, then stops reading: anything longer is refused anyway. */

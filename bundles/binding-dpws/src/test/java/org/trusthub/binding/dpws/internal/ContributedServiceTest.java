@@ -157,7 +157,7 @@ class ContributedServiceTest {
         assertEquals(HostedService.SERVICE_ID_PREFIX + "echo", echo.serviceId());
         assertTrue(echo.address().endsWith(hostStack.host().deviceFor(LAMP).devicePath() + "/echo"), echo.address());
 
-        List<Wsdl.Operation> ops = clientStack.client().serviceOperations(address, echo.address());
+        List<Wsdl.Operation> ops = clientStack.client().serviceOperations(address, echo.address()).operations();
         assertEquals(List.of(new Wsdl.Operation("EchoPortType", "Echo", ECHO, ECHO_RESPONSE)), ops);
 
         SoapMessage r = clientStack.client().invoke(address, echo.address(), ECHO, payload("hello"));

@@ -23,10 +23,12 @@ import org.trusthub.api.event.TrustHubEvents;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.model.PropertySink;
+import org.trusthub.api.model.PropertyType;
 import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.testkit.Await;
 
 /**
  * The DPWS binding's things in the thing model: a discovered device's discovery data and metadata, a hosted thing's
@@ -49,7 +51,9 @@ class DpwsPropertiesTest {
             if (!takes.contains(thing)) {
                 throw new IllegalArgumentException("thing " + thing + " is not enrolled: it gets no model");
             }
-            properties.forEach(p -> assertFalse(p.writable(), p.id()));
+            // What a device's metadata says is the device's to change; only its operations are written (called).
+            properties.forEach(p -> assertEquals(p.id().startsWith(DpwsModel.OPERATION_PREFIX), p.writable(),
+                    p.id()));
             described.put(thing, properties.stream().map(PropertyDescriptor::id).toList());
         }
 
@@ -189,6 +193,61 @@ class DpwsPropertiesTest {
 
         client.client().forget(device);
         assertEquals(List.of(device), sink.unavailable);
+    }
+
+    /**
+     * Another vendor's enrolled device whose WSDL is given by reference: its operation is a writable property whose
+     * write calls it, its event a property the notifications' payload reaches, with no console command run.
+     */
+    @Test
+    void aDiscoveredDevicesOperationsAndEventsAreProperties() throws Exception {
+        hosting();
+        DpwsProperties properties = new DpwsProperties(binding);
+        properties.attach(sink);
+        try (ReferencedWsdlDevice vendor = new ReferencedWsdlDevice()) {
+            vendor.mode = ReferencedWsdlDevice.Mode.REFERENCE;
+            ThingId device = DiscoveredDevice.thingIdFor(vendor.address);
+            sink.takes.add(device);
+            vendor.helloTo(binding.stack(), DpwsVersion.DPWS_2009);
+            Await.until("the device's operations in the model", () -> sink.described.getOrDefault(device, List.of())
+                    .containsAll(List.of("op-echo", "ev-ticked")));
+            assertEquals("urn:vendor:echo: Echo, event Ticked", sink.value(device, DpwsModel.OPERATIONS));
+
+            PropertyDescriptor echo = new PropertyDescriptor("op-echo", PropertyType.STRING, null, null, true, null,
+                    null);
+            properties.write(device, echo, "\"hi\"");
+            assertEquals(1, vendor.echoes.get());
+            assertTrue(String.valueOf(sink.value(device, "op-echo")).contains(">hi</"),
+                    String.valueOf(sink.value(device, "op-echo")));
+
+            Await.until("the hub to subscribe to the device's events", () -> vendor.notifyTo != null);
+            vendor.tick(7);
+            Await.until("the event's payload in the model", () -> String.valueOf(sink.value(device, "ev-ticked"))
+                    .contains(">7</"));
+
+            PropertyWriteException e = assertThrows(PropertyWriteException.class, () -> properties.write(device,
+                    new PropertyDescriptor("ev-ticked", PropertyType.STRING, null, null, false, null, null), "1"));
+            assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+            e = assertThrows(PropertyWriteException.class, () -> properties.write(device, echo, "{not json"));
+            assertTrue(e.getMessage().contains("bad input"), e.getMessage());
+            assertEquals(1, vendor.echoes.get(), "bad input reached the device");
+        }
+    }
+
+    @Test
+    void aDeviceWhoseOperationsAreUnknownSaysSoInTheModel() throws Exception {
+        hosting();
+        new DpwsProperties(binding).attach(sink);
+        try (ReferencedWsdlDevice vendor = new ReferencedWsdlDevice()) {
+            vendor.location = "http://192.0.2.1/wsdl";
+            ThingId device = DiscoveredDevice.thingIdFor(vendor.address);
+            sink.takes.add(device);
+            vendor.helloTo(binding.stack(), DpwsVersion.DPWS_2006);
+            Await.until("the model to say the operations are unknown", () -> String.valueOf(sink.value(device,
+                    DpwsModel.OPERATIONS)).startsWith("urn:vendor:echo: unknown: the WSDL reference "
+                            + "http://192.0.2.1/wsdl is not on the device's own host"));
+            assertEquals(DpwsModel.DISCOVERED.stream().map(PropertyDescriptor::id).toList(), sink.described.get(device));
+        }
     }
 
     @Test

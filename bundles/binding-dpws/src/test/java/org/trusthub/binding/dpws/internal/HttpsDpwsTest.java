@@ -115,6 +115,41 @@ class HttpsDpwsTest {
         }
     }
 
+    /** A WSDL referenced by an https:// Location is fetched over TLS from a server presenting the device's certificate. */
+    @Test
+    void anHttpsDocumentIsFetchedFromTheDeviceItself() throws Exception {
+        Tls tlsA = new TlsBridge(new TlsComponent(keysA, needClientAuth()));
+        byte[] wsdl = ReferencedWsdlDevice.wsdlText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) tlsA.serverContext()
+                .getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            server.setSSLParameters(tlsA.serverParameters());
+            java.util.concurrent.CompletableFuture<String> request = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try (java.net.Socket s = server.accept()) {
+                            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                    s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                            String first = in.readLine();
+                            while (!in.readLine().isEmpty()) {
+                                // the request's headers
+                            }
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + wsdl.length
+                                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            s.getOutputStream().write(wsdl);
+                            s.getOutputStream().flush();
+                            return first;
+                        } catch (IOException e) {
+                            return e.toString();
+                        }
+                    });
+            byte[] got = new SoapHttpClient(Duration.ofSeconds(5), () -> new TlsBridge(tlsB)).get(java.net.URI
+                    .create("https://127.0.0.1:" + server.getLocalPort() + "/wsdl"), lampDevice,
+                    ServiceDescriptions.MAX_WSDL);
+            assertEquals("GET /wsdl HTTP/1.1", request.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(new String(wsdl, java.nio.charset.StandardCharsets.UTF_8),
+                    new String(got, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     private String probeLamp(DpwsStack client) throws Exception {
         client.client().probe(List.of(), new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 hostStack.discoveryPort()), Duration.ofSeconds(1));

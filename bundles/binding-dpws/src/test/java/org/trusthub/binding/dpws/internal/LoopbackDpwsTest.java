@@ -98,7 +98,7 @@ class LoopbackDpwsTest {
         assertEquals(1, d.metadata().services().size());
         DiscoveredDevice.HostedService svc = d.metadata().services().get(0);
         assertEquals(List.of(DeviceHost.THING_PORT_TYPE), svc.types());
-        List<Wsdl.Operation> ops = clientStack.client().serviceOperations(address, svc.address());
+        List<Wsdl.Operation> ops = clientStack.client().serviceOperations(address, svc.address()).operations();
         assertEquals(2, ops.size());
         Wsdl.Operation getStatus = ops.stream().filter(o -> o.name().equals("GetStatus")).findFirst().orElseThrow();
         assertEquals(DeviceHost.GET_STATUS, getStatus.inputAction());

@@ -1,7 +1,5 @@
 package org.trusthub.binding.dpws.internal.shell;
 
-import java.util.List;
-
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -33,14 +31,19 @@ public class ServicesCommand extends DpwsAction {
         }
         for (DiscoveredDevice.HostedService s : m.services()) {
             out().println("  service " + orDash(s.serviceId()) + " at " + orDash(s.address()));
-            List<Wsdl.Operation> ops;
+            DiscoveredDevice.HostedService described;
             try {
-                ops = stack.client().serviceOperations(address, s.address());
+                described = stack.client().serviceOperations(address, s.address());
             } catch (java.io.IOException e) {
                 out().println("    operations unknown: " + orDash(e.getMessage()));
                 continue;
             }
-            for (Wsdl.Operation op : ops) {
+            if (described.unknown() != null) {
+                out().println("    operations unknown: " + orDash(described.unknown()));
+            } else if (described.operations().isEmpty()) {
+                out().println("    no operations (its WSDL declares none)");
+            }
+            for (Wsdl.Operation op : described.operations()) {
                 out().println("    " + (op.isEvent() ? "event     " : "operation ") + orDash(op.name()) + "  "
                         + orDash(op.isEvent() ? op.outputAction() : op.inputAction()));
             }
