@@ -187,8 +187,9 @@ async function loadThing() {
     el('td', {}, l.mechanisms.join(', ') || '-'),
     el('td', {}, l.sessions.map((s) => `${s.mechanism} ${s.protection}`).join(', ') || '-'),
     el('td', {}, Object.entries(l.refusals).map(([r, c]) => `${r} ${c}`).join(', ') || '-'))));
-  $('#thing-history').replaceChildren(...(t.history.length ? t.history.map((e) => el('li', {},
-    el('time', {}, e.time), `${e.type}${e.from ? ': ' + e.from + ' → ' + e.to : ''}`)) : [el('li', {}, 'No changes since the hub started.')]));
+  $('#thing-history').replaceChildren(...(t.journal.length ? t.journal.map((e) => el('li', {},
+    el('time', {}, e.time), ` ${e.transition}: ${e.from ? e.from + ' → ' : ''}${e.to}${e.by ? ' by ' + e.by : ''}`))
+    : [el('li', {}, 'Not in the registry.')]));
 }
 
 function actions(t) {
