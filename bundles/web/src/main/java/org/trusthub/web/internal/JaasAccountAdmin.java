@@ -18,6 +18,9 @@ import org.apache.karaf.jaas.modules.BackingEngineFactory;
  */
 final class JaasAccountAdmin implements AccountAdmin {
 
+    /** {@code ProxyLoginModule.PROPERTY_MODULE}: the login module an entry of a Karaf realm stands for. */
+    static final String PROXIED_MODULE = "org.apache.karaf.jaas.module";
+
     private final String realm;
     private final Collection<JaasRealm> realms;
     private final Collection<BackingEngineFactory> factories;
@@ -31,7 +34,12 @@ final class JaasAccountAdmin implements AccountAdmin {
 
     @Override
     public boolean anyAdmin() {
-        for (BackingEngine engine : engines()) {
+        List<BackingEngine> engines = engines();
+        if (engines.isEmpty()) {
+            // Karaf registers its realms a moment after the web bundle may start: unknown is not "none".
+            throw new IllegalStateException("the JAAS realm " + realm + " is not available (yet)");
+        }
+        for (BackingEngine engine : engines) {
             for (Principal user : engine.listUsers()) {
                 if (engine.listRoles(user).stream().anyMatch(r -> r.getName().equals(Role.JAAS_ADMIN))) {
                     return true;
@@ -62,8 +70,11 @@ final class JaasAccountAdmin implements AccountAdmin {
             return engines;
         }
         for (AppConfigurationEntry entry : chosen.getEntries()) {
+            // Karaf's realms name its ProxyLoginModule as the entry's module and the real one in this option.
+            Object option = entry.getOptions().get(PROXIED_MODULE);
+            String module = option instanceof String s ? s : entry.getLoginModuleName();
             for (BackingEngineFactory f : factories) {
-                if (f.getModuleClass().equals(entry.getLoginModuleName())) {
+                if (f.getModuleClass().equals(module)) {
                     engines.add(f.build(entry.getOptions()));
                     break;
                 }

@@ -38,21 +38,30 @@ final class SetupApi {
         r.post(PATH, null, 201, this::setup);
     }
 
+    /** What {@link #announce} found. */
+    enum Announcement {
+        /** No admin account: a link was issued and shown. */
+        SHOWN,
+        /** An admin account exists: nothing shown. */
+        ADMIN_EXISTS,
+        /** The accounts cannot be listed (yet): ask again when the realm comes. */
+        UNKNOWN
+    }
+
     /**
      * On a start without an admin account: issues a link and shows it on {@code console} (a person at the hub), with
-     * the server's address as a loopback URL. Returns whether it did; the log only says that a link was shown.
+     * {@code baseUrl} the server's loopback URL. The log only says that a link was shown, never the token.
      */
-    boolean announce(String baseUrl, Consumer<String> console) {
+    Announcement announce(String baseUrl, Consumer<String> console) {
         boolean admin;
         try {
             admin = accounts.anyAdmin();
         } catch (RuntimeException e) {
-            LOG.warn("web: cannot list the JAAS accounts ({}); no setup link: create an admin account in the console",
-                    e.getClass().getName());
-            return false;
+            LOG.debug("web: cannot list the JAAS accounts yet: {}", e.getMessage());
+            return Announcement.UNKNOWN;
         }
         if (admin) {
-            return false;
+            return Announcement.ADMIN_EXISTS;
         }
         String token = link.issue();
         console.accept("");
@@ -62,7 +71,7 @@ final class SetupApi {
         console.accept("");
         LOG.info("web: no account has the role admin; a one-time setup link (valid {} minutes, from 127.0.0.1 only) "
                 + "was shown on the console", SetupLink.LIFETIME.toMinutes());
-        return true;
+        return Announcement.SHOWN;
     }
 
     private Map<String, Object> setup(Call c) {
@@ -84,7 +93,13 @@ final class SetupApi {
         String password = c.text("password");
         checkPassword(user, password);
         synchronized (link) {
-            if (accounts.anyAdmin()) {
+            boolean admin;
+            try {
+                admin = accounts.anyAdmin();
+            } catch (RuntimeException e) {
+                throw ApiException.unavailable("the account realm");
+            }
+            if (admin) {
                 link.revoke();
                 throw ApiException.conflict("user", "an admin account exists already: log in with it");
             }

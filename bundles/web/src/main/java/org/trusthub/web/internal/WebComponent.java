@@ -69,6 +69,8 @@ public class WebComponent implements EventHandler {
     AccountAdmin accountAdmin = new JaasAccountAdmin(REALM, realms, backingEngines);
     SetupLink setupLink = new SetupLink(Clock.systemUTC(), new SecureRandom());
     SetupApi setup;
+    /** The loopback URL of the server while the first start has not yet decided on a setup link. */
+    private volatile String setupBase;
 
     private WebServer server;
     private Sessions sessions;
@@ -97,8 +99,19 @@ public class WebComponent implements EventHandler {
                 + "jaas:role-add NAME admin (or viewer), jaas:update", url);
         // The setup link is for a person at the hub: only where 127.0.0.1 reaches the server.
         if (settings.address().isLoopbackAddress() || settings.address().isAnyLocalAddress()) {
-            setup.announce((tls != null ? "https://" : "http://") + "127.0.0.1:" + server.port() + "/",
-                    System.out::println);
+            setupBase = (tls != null ? "https://" : "http://") + "127.0.0.1:" + server.port() + "/";
+            announceSetup();
+        }
+    }
+
+    /** Shows the setup link once it is known whether an admin exists (Karaf's realm may come after this bundle). */
+    private void announceSetup() {
+        synchronized (setupLink) {
+            String base = setupBase;
+            if (base != null && setup != null
+                    && setup.announce(base, System.out::println) != SetupApi.Announcement.UNKNOWN) {
+                setupBase = null;
+            }
         }
     }
 
@@ -126,6 +139,7 @@ public class WebComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        setupBase = null;
         setupLink.revoke();
         events.close();
         if (server != null) {
@@ -243,6 +257,7 @@ public class WebComponent implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeRealm")
     void addRealm(JaasRealm r) {
         realms.add(r);
+        announceSetup();
     }
 
     void removeRealm(JaasRealm r) {
@@ -253,6 +268,7 @@ public class WebComponent implements EventHandler {
             unbind = "removeBackingEngine")
     void addBackingEngine(BackingEngineFactory f) {
         backingEngines.add(f);
+        announceSetup();
     }
 
     void removeBackingEngine(BackingEngineFactory f) {

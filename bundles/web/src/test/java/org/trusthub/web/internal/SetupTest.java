@@ -24,7 +24,7 @@ class SetupTest extends WebTestSupport {
 
     /** The link announced on the console, and the token in it. */
     private String announce(List<String> console) {
-        assertTrue(component.setup.announce(uri("/").toString(), console::add), "a link is shown");
+        assertEquals(SetupApi.Announcement.SHOWN, component.setup.announce(uri("/").toString(), console::add));
         String line = console.stream().filter(l -> l.contains("#setup=")).findFirst().orElseThrow();
         assertTrue(line.strip().startsWith(uri("/").toString() + "#setup="), line);
         return line.substring(line.indexOf("#setup=") + "#setup=".length());
@@ -82,7 +82,7 @@ class SetupTest extends WebTestSupport {
     void withAnAdminAccountThereIsNoLinkAndALinkIsRefusedOnceOneExists() throws Exception {
         admins.adminElsewhere = true;
         List<String> console = new ArrayList<>();
-        assertFalse(component.setup.announce(uri("/").toString(), console::add));
+        assertEquals(SetupApi.Announcement.ADMIN_EXISTS, component.setup.announce(uri("/").toString(), console::add));
         assertEquals(List.of(), console);
 
         admins.adminElsewhere = false;
