@@ -112,6 +112,22 @@ public class MqttIT {
         Shell shell = new Shell(sessionFactory);
         // the hub writes the thing's key into the broker's psk_file within a sync or two; until then the broker
         // refuses the thing, so it publishes again
+        try {
+            awaitLevel(thingPort, psk);
+        } catch (AssertionError e) {
+            // what the hub saw, for whoever reads a failed run
+            throw new AssertionError(e.getMessage() + "\nmqtt-status:\n" + shell.run("trusthub:mqtt-status")
+                    + "\nrefusals:\n" + shell.run("trusthub:refusals"), e);
+        }
+        String shown = shell.run("trusthub:thing-properties " + LAMP.value());
+        assertTrue(shown, shown.lines().anyMatch(l -> l.contains("level") && l.contains("42")));
+        String status = shell.run("trusthub:mqtt-status");
+        assertTrue(status, status.contains("connected") && !status.contains("NOT connected"));
+        assertTrue(status, status.contains(LAMP.value()));
+        assertEquals("no key bytes in the console", -1, status.indexOf(psk));
+    }
+
+    private void awaitLevel(String thingPort, String psk) throws Exception {
         Await.until("mqtt-lamp-1's level 42 in the model", Duration.ofSeconds(60), () -> {
             Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", thingPort, "--psk", psk,
                     "--psk-identity", LAMP.value(), "-q", "1", "-t", "trusthub/" + LAMP.value() + "/level", "-m",
@@ -122,12 +138,6 @@ public class MqttIT {
             return models.model(LAMP).flatMap(m -> m.property("level")).flatMap(Property::value)
                     .map(PropertyValue::value);
         }, value -> value.equals(Optional.of(42)));
-        String shown = shell.run("trusthub:thing-properties " + LAMP.value());
-        assertTrue(shown, shown.lines().anyMatch(l -> l.contains("level") && l.contains("42")));
-        String status = shell.run("trusthub:mqtt-status");
-        assertTrue(status, status.contains("connected") && !status.contains("NOT connected"));
-        assertTrue(status, status.contains(LAMP.value()));
-        assertEquals("no key bytes in the console", -1, status.indexOf(psk));
     }
 
     private String psk(ThingId thing) {

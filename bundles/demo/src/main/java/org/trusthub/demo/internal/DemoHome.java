@@ -30,6 +30,7 @@ import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
 import org.trusthub.binding.bluetooth.simulator.SimulatedAdapter;
 import org.trusthub.binding.bluetooth.simulator.SimulatedPeripheral;
 import org.trusthub.binding.zigbee.simulator.SimulatedZigbeeNetwork;
@@ -242,19 +243,21 @@ public final class DemoHome {
 
     private void join(SimulatedZigbeeNetwork network, long ieeeAddress, String kind) throws Exception {
         org.trusthub.api.thing.ThingId thing = DemoThings.zigbeeThing(ieeeAddress);
-        Optional<Thing> known = registry.find(thing);
-        boolean operational = known.isPresent() && known.get().state() == LifecycleState.OPERATIONAL;
-        if (operational && network.view(ieeeAddress).isPresent()) {
+        LifecycleState state = registry.find(thing).map(Thing::state).orElse(null);
+        if (state == LifecycleState.OPERATIONAL && network.view(ieeeAddress).isPresent()) {
             return;
         }
         String ieee = DemoThings.ieee(ieeeAddress);
         String code = installCodes.get(ieeeAddress);
-        if (operational && code == null) {
-            throw new IllegalStateException(thing + " was joined by an earlier demo, whose install code is gone");
-        }
-        if (operational) {
+        if (state == LifecycleState.OPERATIONAL && code != null) {
+            // a new simulated network (the binding restarted): the device rejoins with the code it holds
             console.run("zigbee:permit-join 60");
         } else {
+            if (state != null && state != LifecycleState.DECOMMISSIONED) {
+                // joined by an earlier demo, whose install code only that demo knew, or left half-joined: reset it
+                // as an installer would, so it is commissioned afresh
+                registry.transition(thing, Transition.DECOMMISSION);
+            }
             code = InstallCodes.fresh(random);
             console.run("zigbee:permit-join --ieee " + ieee + " --install-code " + code + " --owner "
                     + DemoThings.OWNER + " 60");
@@ -298,8 +301,12 @@ public final class DemoHome {
         LOG.info("trusthub demo: every SIMULATED thing is OPERATIONAL");
     }
 
+    /**
+     * Stopping the demo (its feature uninstalled, the hub shut down) decommissions its things; a service it uses going
+     * away for a moment (a restarted model or registry) leaves them as they are for the next instance to pick up.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
         executor.shutdownNow();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
@@ -308,6 +315,10 @@ public final class DemoHome {
         }
         if (coapThing != null) {
             coapThing.close();
+        }
+        if (!DemoThings.stopsTheDemo(reason)) {
+            LOG.info("trusthub demo paused (a service it uses went away); its SIMULATED things are kept");
+            return;
         }
         int removed = DemoThings.decommissionAll(registry);
         try {

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
 
+import org.osgi.service.component.ComponentConstants;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.LifecycleState;
@@ -83,6 +84,16 @@ final class DemoThings {
     /** The thing's DTLS PSK as the CoAP binding derives it for every thing; the caller wipes it. */
     static byte[] coapPsk(ThingKeyStore keys, ThingId thing) {
         return ThingPsk.secret(keys, thing);
+    }
+
+    /**
+     * Whether a deactivation of the demo's component ends the demo: its bundle stopped (the feature uninstalled, the
+     * hub shut down) or the component was disabled or disposed; not a service it needs going away for a moment.
+     */
+    static boolean stopsTheDemo(int deactivationReason) {
+        return deactivationReason == ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED
+                || deactivationReason == ComponentConstants.DEACTIVATION_REASON_DISABLED
+                || deactivationReason == ComponentConstants.DEACTIVATION_REASON_DISPOSED;
     }
 
     /** Decommissions every demo thing that is not yet; returns how many. */

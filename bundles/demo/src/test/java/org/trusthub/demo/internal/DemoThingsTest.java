@@ -1,6 +1,7 @@
 package org.trusthub.demo.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.service.component.ComponentConstants;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.thing.IllegalTransitionException;
 import org.trusthub.api.thing.LifecycleState;
@@ -130,5 +132,14 @@ class DemoThingsTest {
             assertNotEquals(r.coap(tick), r.coap(tick + 1), "CoAP at tick " + tick);
             assertNotEquals(r.ble(tick), r.ble(tick + 1), "BLE at tick " + tick);
         }
+    }
+
+    @Test
+    void onlyTheDemoStoppingDecommissionsItsThingsNotAServiceGoingAwayForAMoment() {
+        assertTrue(DemoThings.stopsTheDemo(ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED));
+        assertTrue(DemoThings.stopsTheDemo(ComponentConstants.DEACTIVATION_REASON_DISABLED));
+        assertTrue(DemoThings.stopsTheDemo(ComponentConstants.DEACTIVATION_REASON_DISPOSED));
+        assertFalse(DemoThings.stopsTheDemo(ComponentConstants.DEACTIVATION_REASON_REFERENCE));
+        assertFalse(DemoThings.stopsTheDemo(ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_MODIFIED));
     }
 }

@@ -229,7 +229,8 @@ public final class MqttBinding implements ProtocolBinding, PropertyProvider {
             }
         }
         PropertySink s = sink;
-        if (s != null && described.things().containsKey(thing)) {
+        // a thing the model has not taken yet (released while it is bootstrapped) has nothing to mark
+        if (s != null && modelled.contains(thing)) {
             s.unavailable(thing);
         }
     }

@@ -188,6 +188,35 @@ class ZigbeeNetworkTest {
     }
 
     @Test
+    void aDecommissionedDeviceIsCommissionedAgainUnderANewOwnerAndRejoins() throws Exception {
+        String firstCode = codeWithCrc(CODES[2]);
+        ThingId c = network.commission(C, firstCode, "alice");
+        sim.addDevice(C, firstCode);
+        network.permitJoin(60);
+        assertTrue(sim.join(C));
+        network.decommission(c);
+        assertTrue(sim.view(C).orElseThrow().left());
+
+        // factory reset: a new install code, a new owner
+        ThingId again = network.commission(C, CODES[0], "bob");
+        assertEquals(c, again);
+        assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(c).state());
+        assertEquals("bob", registry.get(c).owner());
+        assertEquals(1, registry.get(c).commissionCount());
+        sim.addDevice(C, CODES[0]);
+        assertTrue(sim.join(C), "the reset device joins with its new install code");
+        assertEquals(LifecycleState.OPERATIONAL, registry.get(c).state());
+        assertTrue(sim.reportTemperature(C, 18.5));
+        awaitValue(c, "temperature", 18.5);
+
+        assertThrows(org.trusthub.api.thing.DuplicateThingException.class,
+                () -> network.commission(C, CODES[1], "carol"), "an operational device is not commissioned twice");
+        assertEquals("bob", registry.get(c).owner());
+        assertThrows(IllegalArgumentException.class, () -> sim.addDevice(C, CODES[1]),
+                "a device still in the network is not powered on twice");
+    }
+
+    @Test
     void framesBelowThePolicyOrWithoutAPolicyAreRefusedAndCounted() throws Exception {
         ThingId a = network.commission(A, CODES[0], "alice");
         sim.addDevice(A, CODES[0]);

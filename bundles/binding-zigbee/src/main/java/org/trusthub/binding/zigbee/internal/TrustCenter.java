@@ -257,8 +257,15 @@ final class TrustCenter {
         random.nextBytes(root);
         RootCredential.Secret secret = RootCredential.secret(root);
         Arrays.fill(root, (byte) 0);
+        // A decommissioned device comes back under its (possibly new) owner with a fresh root: its old keys stay
+        // revoked. Any other device already known is refused by the registry as a duplicate.
+        boolean again = registry.find(thing).map(t -> t.state() == LifecycleState.DECOMMISSIONED).orElse(false);
         try {
-            registry.enroll(thing, owner, secret);
+            if (again) {
+                registry.recommission(thing, owner, secret);
+            } else {
+                registry.enroll(thing, owner, secret);
+            }
         } finally {
             secret.destroy();
         }
@@ -266,7 +273,9 @@ final class TrustCenter {
             if (code != null) {
                 services.requireAps().storeInstallCode(thing, code);
             }
-            registry.transition(thing, Transition.BOOTSTRAP);
+            if (!again) {
+                registry.transition(thing, Transition.BOOTSTRAP);
+            }
         } catch (RuntimeException e) {
             registry.transition(thing, Transition.DECOMMISSION);
             throw e;

@@ -25,12 +25,13 @@ public interface ZigbeeBridge {
     void setJoinPolicy(JoinPolicy policy);
 
     /**
-     * Commissions a device: enrolls it (a fresh random root secret) and, with an install code, keeps the code's link
-     * key in the keystore; the device may then join while joining is permitted.
+     * Commissions a device: enrolls it (a fresh random root secret), or re-commissions it under the given owner when
+     * it was decommissioned, and, with an install code, keeps the code's link key in the keystore; the device may
+     * then join while joining is permitted.
      *
      * @param installCode hex text with CRC, or {@code null} for a legacy device (joins only under SECURE_JOIN)
      * @throws IllegalArgumentException for a malformed install code (nothing is enrolled then) or owner
-     * @throws org.trusthub.api.thing.DuplicateThingException if the device is enrolled already
+     * @throws org.trusthub.api.thing.DuplicateThingException if the device is enrolled and not decommissioned
      */
     ThingId commission(long ieeeAddress, String installCode, String owner);
 
