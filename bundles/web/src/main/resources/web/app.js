@@ -187,8 +187,9 @@ async function loadThing() {
     el('td', {}, l.mechanisms.join(', ') || '-'),
     el('td', {}, l.sessions.map((s) => `${s.mechanism} ${s.protection}`).join(', ') || '-'),
     el('td', {}, Object.entries(l.refusals).map(([r, c]) => `${r} ${c}`).join(', ') || '-'))));
-  $('#thing-history').replaceChildren(...(t.history.length ? t.history.map((e) => el('li', {},
-    el('time', {}, e.time), `${e.type}${e.from ? ': ' + e.from + ' → ' + e.to : ''}`)) : [el('li', {}, 'No changes since the hub started.')]));
+  $('#thing-history').replaceChildren(...(t.journal.length ? t.journal.map((e) => el('li', {},
+    el('time', {}, e.time), ` ${e.transition}: ${e.from ? e.from + ' → ' : ''}${e.to}${e.by ? ' by ' + e.by : ''}`))
+    : [el('li', {}, 'Not in the registry.')]));
 }
 
 function actions(t) {
@@ -341,4 +342,25 @@ $('#enroll-form').addEventListener('submit', enroll);
 for (const r of document.querySelectorAll('input[name=kind]')) r.addEventListener('change', showKind);
 window.addEventListener('hashchange', () => { say(''); route(); });
 
-api('GET', '/api/session').then(loggedIn).catch(() => showLogin());
+// The console's one-time setup link (#setup=TOKEN): the token leaves the address bar and history at once.
+const setupMatch = location.hash.match(/^#setup=([A-Za-z0-9_-]{20,100})$/);
+let setupToken = setupMatch ? setupMatch[1] : null;
+if (setupToken) history.replaceState(null, '', location.pathname + '#/topology');
+$('#setup-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  fail('');
+  if ($('#setup-password').value !== $('#setup-repeat').value) { fail('The passwords differ.'); return; }
+  try {
+    const s = await api('POST', '/api/setup', { token: setupToken, user: $('#setup-user').value,
+      password: $('#setup-password').value });
+    setupToken = null;
+    $('#setup-password').value = '';
+    $('#setup-repeat').value = '';
+    await loggedIn(s);
+    say(`Admin account ${s.user} created: it logs in like any Karaf account from now on.`);
+    $('#main').focus();
+  } catch (e) { fail(e.message); }
+});
+
+if (setupToken) { show('setup'); $('#setup-user').focus(); }
+else api('GET', '/api/session').then(loggedIn).catch(() => showLogin());

@@ -48,6 +48,11 @@ final class HubProcess implements AutoCloseable {
 
     /** Unpacks and starts the hub with these features booted after its own, and waits for the web server. */
     static HubProcess boot(String name, List<String> features) throws Exception {
+        return boot(name, features, true);
+    }
+
+    /** As {@link #boot(String, List)}; without {@code accounts} the hub has none, as shipped. */
+    static HubProcess boot(String name, List<String> features, boolean accounts) throws Exception {
         Path base = Path.of("target", name).toAbsolutePath();
         delete(base);
         Files.createDirectories(base);
@@ -68,9 +73,11 @@ final class HubProcess implements AutoCloseable {
         set(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(FreePorts.tcp()));
         set(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(FreePorts.tcp()));
         // The hub ships no account; the tests add theirs as an operator would (README, "Dashboard and REST API").
-        Files.writeString(etc.resolve("users.properties"), "\n" + ADMIN + " = " + ADMIN_PASSWORD
-                + ",_g_:admingroup\n" + VIEWER + " = " + VIEWER_PASSWORD + ",viewer\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        if (accounts) {
+            Files.writeString(etc.resolve("users.properties"), "\n" + ADMIN + " = " + ADMIN_PASSWORD
+                    + ",_g_:admingroup\n" + VIEWER + " = " + VIEWER_PASSWORD + ",viewer\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         Path log = base.resolve("console.log");
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -95,6 +102,11 @@ final class HubProcess implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + webPort + path);
+    }
+
+    /** What the hub printed on its console (standard output and error) so far. */
+    String consoleOutput() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     /** The hub's log so far. */

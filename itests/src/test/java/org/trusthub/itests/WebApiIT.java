@@ -85,4 +85,14 @@ public class WebApiIT {
         String log = hub.karafLog();
         assertTrue(log, log.contains("there is no default account") && log.contains("jaas:user-add"));
     }
+
+    @Test
+    public void withAnAdminAccountNoSetupLinkIsShown() throws Exception {
+        String log = hub.karafLog();
+        assertTrue(log, log.contains("trusthub dashboard and REST API at"));
+        assertTrue(hub.consoleOutput(), !hub.consoleOutput().contains("#setup=") && !log.contains("setup link"));
+        assertEquals(403, new WebClient(hub).send("POST", "/api/setup",
+                "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"user\":\"eve\",\"password\":"
+                        + "\"eve-password-1234\"}", false).status());
+    }
 }

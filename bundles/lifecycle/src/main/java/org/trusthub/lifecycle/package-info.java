@@ -1,9 +1,9 @@
 /**
- * What the registry tells beyond {@link org.trusthub.api.thing.ThingRegistry}: the recent lifecycle history of
- * each thing, for operators (the shell) rather than for other protocols.
+ * What the registry tells beyond {@link org.trusthub.api.thing.ThingRegistry}: what its last start reconciled, for
+ * operators (the shell) rather than for other protocols.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.trusthub.lifecycle;
 
 import org.osgi.annotation.bundle.Export;

@@ -57,4 +57,29 @@ public interface ThingRegistry {
      * @throws IllegalArgumentException if the owner is malformed or the credential is unusable
      */
     Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential);
+
+    /**
+     * The thing's lifecycle journal, oldest first: every enrollment and transition with when, from and to which
+     * state, and who made it. It is durable (it survives restarts) and is bounded: beyond the implementation's limit
+     * (the hub's registry keeps the last 256 steps of each thing) the oldest steps are dropped. A registry that keeps
+     * no journal answers an empty list.
+     *
+     * @throws UnknownThingException if it is not enrolled
+     */
+    default List<JournalEntry> journal(ThingId id) {
+        get(id);
+        return List.of();
+    }
+
+    /**
+     * This registry, recording {@code actor} as {@link JournalEntry#by() who} makes each change made through the
+     * returned view. Callers that act for a person (the console, the web) name them here; other callers are named
+     * by the registry (the hub's names the calling bundle). A registry that keeps no journal returns itself.
+     *
+     * @param actor 1 to 64 printable characters, for example {@code web:alice}
+     * @throws IllegalArgumentException if the actor is malformed
+     */
+    default ThingRegistry actingAs(String actor) {
+        return this;
+    }
 }

@@ -1,8 +1,9 @@
 /**
- * The thing model: identity, lifecycle states and transitions, and the registry that owns them.
+ * The thing model: identity, lifecycle states and transitions, and the registry that owns them and
+ * keeps each thing's lifecycle journal.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.trusthub.api.thing;
 
 import org.osgi.annotation.bundle.Export;

@@ -11,19 +11,22 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.trusthub.api.thing.JournalEntry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.lifecycle.HistoryEntry;
 
 /**
  * The registry's record format. Each record carries the whole thing after the change, so replaying a record
- * never depends on an earlier one being intact in memory: a CHANGE adds one history entry, a SNAPSHOT (written
- * by compaction) replaces the history. Names rather than ordinals are stored so enums may grow.
+ * never depends on an earlier one being intact in memory: a CHANGE adds one journal entry, a SNAPSHOT (written
+ * by compaction) replaces the journal. Names rather than ordinals are stored so enums may grow. Version 2 names who
+ * made each step; version 1 records (which do not) are still read.
  */
 final class RegistryRecords {
 
-    static final byte FORMAT_VERSION = 1;
+    static final byte FORMAT_VERSION = 2;
+    /** The format before journal entries named who made them. */
+    static final byte FORMAT_VERSION_1 = 1;
     static final byte CHANGE = 1;
     static final byte SNAPSHOT = 2;
     /** A rebootstrap begun (keys about to be rotated) or abandoned; a CHANGE of the thing completes it. */
@@ -35,9 +38,9 @@ final class RegistryRecords {
      */
     static final byte ENROLL_INTENT = 4;
 
-    /** A decoded record: the thing and the history entries it carries, or (for an intent) the intent alone. */
-    record Decoded(byte type, Thing thing, List<HistoryEntry> entries, Intent intent, EnrollIntent enrollment) {
-        Decoded(byte type, Thing thing, List<HistoryEntry> entries) {
+    /** A decoded record: the thing and the journal entries it carries, or (for an intent) the intent alone. */
+    record Decoded(byte type, Thing thing, List<JournalEntry> entries, Intent intent, EnrollIntent enrollment) {
+        Decoded(byte type, Thing thing, List<JournalEntry> entries) {
             this(type, thing, entries, null, null);
         }
     }
@@ -66,11 +69,11 @@ final class RegistryRecords {
     private RegistryRecords() {
     }
 
-    static byte[] change(Thing thing, HistoryEntry entry) {
+    static byte[] change(Thing thing, JournalEntry entry) {
         return encode(CHANGE, thing, List.of(entry));
     }
 
-    static byte[] snapshot(Thing thing, Collection<HistoryEntry> history) {
+    static byte[] snapshot(Thing thing, Collection<JournalEntry> history) {
         return encode(SNAPSHOT, thing, history);
     }
 
@@ -105,7 +108,7 @@ final class RegistryRecords {
         return bytes.toByteArray();
     }
 
-    private static byte[] encode(byte type, Thing thing, Collection<HistoryEntry> entries) {
+    private static byte[] encode(byte type, Thing thing, Collection<JournalEntry> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + 48 * entries.size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
@@ -117,14 +120,18 @@ final class RegistryRecords {
             writeInstant(out, thing.changed());
             out.writeInt(thing.commissionCount());
             out.writeInt(entries.size());
-            for (HistoryEntry e : entries) {
-                out.writeUTF(e.action());
+            for (JournalEntry e : entries) {
+                out.writeUTF(e.transition());
                 out.writeBoolean(e.from() != null);
                 if (e.from() != null) {
                     out.writeUTF(e.from().name());
                 }
                 out.writeUTF(e.to().name());
                 writeInstant(out, e.at());
+                out.writeBoolean(e.by() != null);
+                if (e.by() != null) {
+                    out.writeUTF(e.by());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode registry record", e);
@@ -135,9 +142,9 @@ final class RegistryRecords {
     static Decoded decode(byte[] record) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
                 throw new MalformedRecordException("registry record has format version " + version
-                        + ", this bundle reads version " + FORMAT_VERSION, null);
+                        + ", this bundle reads versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION, null);
             }
             byte type = in.readByte();
             if (type == REBOOTSTRAP_INTENT) {
@@ -175,14 +182,16 @@ final class RegistryRecords {
             int n = in.readInt();
             if (n < 0 || (type == CHANGE && n != 1)) {
                 throw new MalformedRecordException("registry record of thing '" + id + "' has " + n
-                        + " history entries", null);
+                        + " journal entries", null);
             }
-            List<HistoryEntry> entries = new ArrayList<>(Math.min(n, 64));
+            List<JournalEntry> entries = new ArrayList<>(Math.min(n, 64));
             for (int i = 0; i < n; i++) {
-                String action = in.readUTF();
+                String transition = in.readUTF();
                 LifecycleState from = in.readBoolean() ? LifecycleState.valueOf(in.readUTF()) : null;
                 LifecycleState to = LifecycleState.valueOf(in.readUTF());
-                entries.add(new HistoryEntry(action, from, to, readInstant(in)));
+                Instant at = readInstant(in);
+                String by = version != FORMAT_VERSION_1 && in.readBoolean() ? in.readUTF() : null;
+                entries.add(new JournalEntry(at, from, to, transition, by));
             }
             if (in.available() != 0) {
                 throw new MalformedRecordException("registry record of thing '" + id + "' has "

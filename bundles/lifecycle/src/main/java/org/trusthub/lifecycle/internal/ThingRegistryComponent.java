@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -18,21 +17,19 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
-import org.trusthub.api.thing.Thing;
-import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.api.thing.Transition;
-import org.trusthub.lifecycle.HistoryEntry;
 import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.storage.StoreException;
 
-/** The registry as a DS component: configuration, the keystore and EventAdmin around {@link ThingRegistryCore}. */
-@Component(service = { ThingRegistry.class, ThingHistory.class }, configurationPid = ThingRegistryComponent.PID,
-        immediate = true)
+/**
+ * The registry as a DS component: configuration, the keystore and EventAdmin around {@link ThingRegistryCore}.
+ * Other bundles get the {@link ThingRegistry} from {@link BundleThingRegistry}, which names them in the journal.
+ */
+@Component(service = { ThingRegistryComponent.class, ThingHistory.class },
+        configurationPid = ThingRegistryComponent.PID, immediate = true)
 @Designate(ocd = ThingRegistryComponent.Config.class)
-public class ThingRegistryComponent implements ThingRegistry, ThingHistory {
+public class ThingRegistryComponent implements ThingHistory {
 
     public static final String PID = "org.trusthub.lifecycle";
 
@@ -83,39 +80,9 @@ public class ThingRegistryComponent implements ThingRegistry, ThingHistory {
         }
     }
 
-    @Override
-    public Thing enroll(ThingId id, String owner, RootCredential rootCredential) {
-        return core.enroll(id, owner, rootCredential);
-    }
-
-    @Override
-    public Optional<Thing> find(ThingId id) {
-        return core.find(id);
-    }
-
-    @Override
-    public Thing get(ThingId id) {
-        return core.get(id);
-    }
-
-    @Override
-    public List<Thing> list() {
-        return core.list();
-    }
-
-    @Override
-    public Thing transition(ThingId id, Transition transition) {
-        return core.transition(id, transition);
-    }
-
-    @Override
-    public Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential) {
-        return core.recommission(id, newOwner, freshRootCredential);
-    }
-
-    @Override
-    public List<HistoryEntry> history(ThingId id) {
-        return core.history(id);
+    /** The registry itself, for the per-bundle views {@link BundleThingRegistry} registers. */
+    ThingRegistryCore core() {
+        return core;
     }
 
     @Override

@@ -23,13 +23,13 @@ import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.IllegalTransitionException;
+import org.trusthub.api.thing.JournalEntry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.api.thing.UnknownThingException;
-import org.trusthub.lifecycle.HistoryEntry;
 import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.storage.ChecksumSealer;
 import org.trusthub.storage.RecordSealer;
@@ -57,8 +57,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     /** File name stem of the registry's store in its directory. */
     public static final String STORE_NAME = "registry";
-    /** Longest accepted owner, in characters (code points). */
+    /** Longest accepted owner or actor, in characters (code points). */
     public static final int MAX_OWNER_LENGTH = 64;
+    /** How many steps of each thing's journal are kept; older ones are dropped. */
+    public static final int JOURNAL_LIMIT = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(ThingRegistryCore.class);
 
@@ -67,7 +69,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     private final Clock clock;
     private final Object lock = new Object();
     private final Map<ThingId, Thing> things = new TreeMap<>();
-    private final Map<ThingId, ArrayDeque<HistoryEntry>> histories = new HashMap<>();
+    private final Map<ThingId, ArrayDeque<JournalEntry>> histories = new HashMap<>();
     // Rebootstraps whose intent is recorded but whose new state is not (yet).
     private final Map<ThingId, RegistryRecords.Intent> rebootstraps = new TreeMap<>();
     // Enrollments whose intent is recorded but whose thing is not (yet).
@@ -109,6 +111,16 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     @Override
     public Thing enroll(ThingId id, String owner, RootCredential rootCredential) {
+        return enroll(id, owner, rootCredential, JournalEntry.HUB);
+    }
+
+    /** This registry, naming {@code actor} in the journal for each change made through the view. */
+    @Override
+    public ThingRegistry actingAs(String actor) {
+        return new ActingRegistry(this, checkActor(actor));
+    }
+
+    Thing enroll(ThingId id, String owner, RootCredential rootCredential, String by) {
         Objects.requireNonNull(id, "id");
         checkOwner(owner);
         if (rootCredential == null) {
@@ -134,7 +146,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             }
             Instant now = clock.instant();
             Thing thing = new Thing(id, LifecycleState.MANUFACTURED, owner, now, now, 0);
-            HistoryEntry entry = new HistoryEntry(HistoryEntry.ENROLL, null, LifecycleState.MANUFACTURED, now);
+            JournalEntry entry = new JournalEntry(now, null, LifecycleState.MANUFACTURED, JournalEntry.ENROLL, by);
             try {
                 commit(thing, entry);
             } catch (StoreException | RuntimeException e) {
@@ -178,6 +190,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     @Override
     public Thing transition(ThingId id, Transition transition) {
+        return transition(id, transition, JournalEntry.HUB);
+    }
+
+    Thing transition(ThingId id, Transition transition, String by) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(transition, "transition");
         synchronized (lock) {
@@ -201,7 +217,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             Thing after = new Thing(id, transition.target(), before.owner(), before.enrolled(), now,
                     before.commissionCount());
             try {
-                commit(after, new HistoryEntry(transition.name(), before.state(), after.state(), now));
+                commit(after, new JournalEntry(now, before.state(), after.state(), transition.name(), by));
             } catch (StoreException | RuntimeException e) {
                 throw failure(transition + " of thing '" + id + "' could not be recorded"
                         + (transition == Transition.REBOOTSTRAP ? " (its keys were rotated; the next start completes "
@@ -215,6 +231,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
 
     @Override
     public Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential) {
+        return recommission(id, newOwner, freshRootCredential, JournalEntry.HUB);
+    }
+
+    Thing recommission(ThingId id, String newOwner, RootCredential freshRootCredential, String by) {
         Objects.requireNonNull(id, "id");
         checkOwner(newOwner);
         if (freshRootCredential == null) {
@@ -239,7 +259,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             Thing after = new Thing(id, Transition.RECOMMISSION.target(), newOwner, before.enrolled(), now,
                     before.commissionCount() + 1);
             try {
-                commit(after, new HistoryEntry(Transition.RECOMMISSION.name(), before.state(), after.state(), now));
+                commit(after, new JournalEntry(now, before.state(), after.state(), Transition.RECOMMISSION.name(), by));
             } catch (StoreException | RuntimeException e) {
                 throw failure("re-commissioning of thing '" + id + "' could not be recorded; "
                         + undoEnrollment(id, e), e);
@@ -253,10 +273,10 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     }
 
     @Override
-    public List<HistoryEntry> history(ThingId id) {
+    public List<JournalEntry> journal(ThingId id) {
         Objects.requireNonNull(id, "id");
         synchronized (lock) {
-            ArrayDeque<HistoryEntry> history = histories.get(id);
+            ArrayDeque<JournalEntry> history = histories.get(id);
             if (history == null) {
                 throw new UnknownThingException(id);
             }
@@ -281,13 +301,22 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
      * @throws IllegalArgumentException naming what is wrong
      */
     public static String checkOwner(String owner) {
+        return checkName("owner", owner);
+    }
+
+    /** Checks an actor as {@link #checkOwner} checks an owner. */
+    static String checkActor(String actor) {
+        return checkName("actor", actor);
+    }
+
+    private static String checkName(String what, String owner) {
         if (owner == null || owner.isEmpty()) {
-            throw new IllegalArgumentException("malformed owner: it is empty");
+            throw new IllegalArgumentException("malformed " + what + ": it is empty");
         }
         int length = owner.codePointCount(0, owner.length());
         if (length > MAX_OWNER_LENGTH) {
             throw new IllegalArgumentException(
-                    "malformed owner: " + length + " characters, at most " + MAX_OWNER_LENGTH + " allowed");
+                    "malformed " + what + ": " + length + " characters, at most " + MAX_OWNER_LENGTH + " allowed");
         }
         int position = 0;
         for (int i = 0; i < owner.length(); i += Character.charCount(owner.codePointAt(i))) {
@@ -295,15 +324,15 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             int c = owner.codePointAt(i);
             if (!isPrintable(c)) {
                 throw new IllegalArgumentException(String.format(
-                        "malformed owner: character %d (U+%04X) is not printable", position, c));
+                        "malformed " + what + ": character %d (U+%04X) is not printable", position, c));
             }
         }
         if (owner.isBlank()) {
-            throw new IllegalArgumentException("malformed owner: it is blank");
+            throw new IllegalArgumentException("malformed " + what + ": it is blank");
         }
         if (Character.isWhitespace(owner.codePointAt(0))
                 || Character.isWhitespace(owner.codePointBefore(owner.length()))) {
-            throw new IllegalArgumentException("malformed owner: it starts or ends with a space");
+            throw new IllegalArgumentException("malformed " + what + ": it starts or ends with a space");
         }
         return owner;
     }
@@ -350,7 +379,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             rebootstraps.remove(thing.id());
         }
         things.put(thing.id(), thing);
-        ArrayDeque<HistoryEntry> history = histories.computeIfAbsent(thing.id(), k -> new ArrayDeque<>());
+        ArrayDeque<JournalEntry> history = histories.computeIfAbsent(thing.id(), k -> new ArrayDeque<>());
         if (decoded.type() == RegistryRecords.SNAPSHOT) {
             history.clear();
         }
@@ -358,7 +387,7 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
     }
 
     /** Makes one change durable, then applies it in memory; a failed write changes nothing. */
-    private void commit(Thing after, HistoryEntry entry) throws StoreException {
+    private void commit(Thing after, JournalEntry entry) throws StoreException {
         store.append(RegistryRecords.change(after, entry));
         rebootstraps.remove(after.id());
         enrollments.remove(after.id());
@@ -385,9 +414,9 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
         }
     }
 
-    private static void addHistory(ArrayDeque<HistoryEntry> history, HistoryEntry entry) {
+    private static void addHistory(ArrayDeque<JournalEntry> history, JournalEntry entry) {
         history.addLast(entry);
-        while (history.size() > MAX_ENTRIES) {
+        while (history.size() > JOURNAL_LIMIT) {
             history.removeFirst();
         }
     }
@@ -466,7 +495,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
             Instant now = clock.instant();
             Thing after = new Thing(id, Transition.REBOOTSTRAP.target(), thing.owner(), thing.enrolled(), now,
                     thing.commissionCount());
-            commit(after, new HistoryEntry(Transition.REBOOTSTRAP.name(), thing.state(), after.state(), now));
+            commit(after, new JournalEntry(now, thing.state(), after.state(), Transition.REBOOTSTRAP.name(),
+                    JournalEntry.HUB));
             LOG.warn("Thing {}: completed an interrupted rebootstrap ({} -> {})", id, thing.state(), after.state());
             publish(TrustHubEvents.lifecycleTopic(Transition.REBOOTSTRAP), after, thing.state(),
                     Transition.REBOOTSTRAP);
@@ -568,7 +598,8 @@ public final class ThingRegistryCore implements ThingRegistry, ThingHistory, Aut
                 Instant now = clock.instant();
                 Thing after = new Thing(id, LifecycleState.DECOMMISSIONED, thing.owner(), thing.enrolled(), now,
                         thing.commissionCount());
-                commit(after, new HistoryEntry(Transition.DECOMMISSION.name(), thing.state(), after.state(), now));
+                commit(after, new JournalEntry(now, thing.state(), after.state(), Transition.DECOMMISSION.name(),
+                        JournalEntry.HUB));
                 publish(TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION), after, thing.state(),
                         Transition.DECOMMISSION);
             }

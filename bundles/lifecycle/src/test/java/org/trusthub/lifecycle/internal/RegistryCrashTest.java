@@ -24,7 +24,7 @@ import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.keystore.testing.KilledChild;
-import org.trusthub.lifecycle.HistoryEntry;
+import org.trusthub.api.thing.JournalEntry;
 
 /**
  * Kills a process running the real keystore and registry at random moments and checks after each kill that the
@@ -102,8 +102,8 @@ class RegistryCrashTest {
                     boolean decommissioned = thing.state() == LifecycleState.DECOMMISSIONED;
                     assertEquals(!decommissioned, keys.isActive(thing.id()), id + " is " + thing.state()
                             + " but its keys are " + keysOf.status() + when);
-                    List<HistoryEntry> history = registry.history(thing.id());
-                    boolean rebootstrapped = history.stream().anyMatch(h -> h.action().equals("REBOOTSTRAP"));
+                    List<JournalEntry> history = registry.journal(thing.id());
+                    boolean rebootstrapped = history.stream().anyMatch(h -> h.transition().equals("REBOOTSTRAP"));
                     if (!decommissioned) {
                         int lowest = keysOf.layers().stream().mapToInt(LayerKeyMetadata::generation).min()
                                 .orElseThrow();

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
-import org.trusthub.lifecycle.HistoryEntry;
+import org.trusthub.api.thing.JournalEntry;
 
 class RegistryRecordsTest {
 
@@ -24,8 +27,8 @@ class RegistryRecordsTest {
 
     @Test
     void changeRoundTrips() {
-        HistoryEntry e = new HistoryEntry("ACTIVATE", LifecycleState.BOOTSTRAPPING, LifecycleState.OPERATIONAL,
-                THING.changed());
+        JournalEntry e = new JournalEntry(THING.changed(), LifecycleState.BOOTSTRAPPING, LifecycleState.OPERATIONAL,
+                "ACTIVATE", "web:alice");
         RegistryRecords.Decoded d = RegistryRecords.decode(RegistryRecords.change(THING, e));
         assertEquals(RegistryRecords.CHANGE, d.type());
         assertEquals(THING, d.thing());
@@ -34,10 +37,11 @@ class RegistryRecordsTest {
 
     @Test
     void snapshotRoundTripsWithEnrollEntry() {
-        List<HistoryEntry> history = List.of(
-                new HistoryEntry(HistoryEntry.ENROLL, null, LifecycleState.MANUFACTURED, THING.enrolled()),
-                new HistoryEntry("BOOTSTRAP", LifecycleState.MANUFACTURED, LifecycleState.BOOTSTRAPPING,
-                        THING.changed()));
+        List<JournalEntry> history = List.of(
+                new JournalEntry(THING.enrolled(), null, LifecycleState.MANUFACTURED, JournalEntry.ENROLL,
+                        "bundle:org.trusthub.demo"),
+                new JournalEntry(THING.changed(), LifecycleState.MANUFACTURED, LifecycleState.BOOTSTRAPPING,
+                        "BOOTSTRAP", null));
         RegistryRecords.Decoded d = RegistryRecords.decode(RegistryRecords.snapshot(THING, history));
         assertEquals(RegistryRecords.SNAPSHOT, d.type());
         assertEquals(THING, d.thing());
@@ -47,7 +51,8 @@ class RegistryRecordsTest {
     @Test
     void unknownVersionTruncationAndTrailingBytesAreRefused() {
         byte[] good = RegistryRecords.change(THING,
-                new HistoryEntry("RESUME", LifecycleState.MAINTENANCE, LifecycleState.OPERATIONAL, THING.changed()));
+                new JournalEntry(THING.changed(), LifecycleState.MAINTENANCE, LifecycleState.OPERATIONAL, "RESUME",
+                        JournalEntry.HUB));
         byte[] version = good.clone();
         version[0] = 9;
         assertTrue(assertThrows(RegistryRecords.MalformedRecordException.class, () -> RegistryRecords.decode(version))
@@ -80,5 +85,34 @@ class RegistryRecordsTest {
         byte[] longer = Arrays.copyOf(RegistryRecords.enrollIntent(THING.id(), true),
                 RegistryRecords.enrollIntent(THING.id(), true).length + 1);
         assertThrows(RegistryRecords.MalformedRecordException.class, () -> RegistryRecords.decode(longer));
+    }
+
+    /** A store written before journal entries named who made them still opens: those steps have no actor. */
+    @Test
+    void aVersion1ChangeDecodesWithoutActor() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeByte(RegistryRecords.CHANGE);
+            out.writeUTF(THING.id().value());
+            out.writeUTF(THING.state().name());
+            out.writeUTF(THING.owner());
+            out.writeLong(THING.enrolled().getEpochSecond());
+            out.writeInt(THING.enrolled().getNano());
+            out.writeLong(THING.changed().getEpochSecond());
+            out.writeInt(THING.changed().getNano());
+            out.writeInt(THING.commissionCount());
+            out.writeInt(1);
+            out.writeUTF("ACTIVATE");
+            out.writeBoolean(true);
+            out.writeUTF("BOOTSTRAPPING");
+            out.writeUTF("OPERATIONAL");
+            out.writeLong(THING.changed().getEpochSecond());
+            out.writeInt(THING.changed().getNano());
+        }
+        RegistryRecords.Decoded d = RegistryRecords.decode(bytes.toByteArray());
+        assertEquals(THING, d.thing());
+        assertEquals(List.of(new JournalEntry(THING.changed(), LifecycleState.BOOTSTRAPPING,
+                LifecycleState.OPERATIONAL, "ACTIVATE", null)), d.entries());
     }
 }

@@ -36,13 +36,13 @@ import org.trusthub.api.thing.DuplicateThingException;
 import org.trusthub.api.thing.IllegalTransitionException;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
+import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 import org.trusthub.api.thing.UnknownThingException;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.keystore.internal.KeyEvent;
-import org.trusthub.lifecycle.HistoryEntry;
-import org.trusthub.lifecycle.ThingHistory;
+import org.trusthub.api.thing.JournalEntry;
 import org.trusthub.lifecycle.internal.TestSupport.FailingSealer;
 import org.trusthub.lifecycle.internal.TestSupport.Published;
 import org.trusthub.lifecycle.internal.TestSupport.RecordingSink;
@@ -194,25 +194,62 @@ class ThingRegistryCoreTest {
         assertEquals(2, third.commissionCount());
         assertEquals("carol", registry.get(LAMP).owner());
 
-        List<String> actions = registry.history(LAMP).stream().map(HistoryEntry::action).toList();
+        List<String> actions = registry.journal(LAMP).stream().map(JournalEntry::transition).toList();
         assertEquals(List.of("ENROLL", "BOOTSTRAP", "ACTIVATE", "MAINTAIN", "RESUME", "MAINTAIN", "REBOOTSTRAP",
                 "ACTIVATE", "DECOMMISSION", "RECOMMISSION", "ACTIVATE", "DECOMMISSION", "RECOMMISSION"), actions);
-        HistoryEntry reboot = registry.history(LAMP).get(6);
+        JournalEntry reboot = registry.journal(LAMP).get(6);
         assertEquals(LifecycleState.MAINTENANCE, reboot.from());
         assertEquals(LifecycleState.BOOTSTRAPPING, reboot.to());
-        assertNull(registry.history(LAMP).get(0).from(), "an enrollment has no previous state");
+        assertNull(registry.journal(LAMP).get(0).from(), "an enrollment has no previous state");
 
         // The keystore changed the keys in the order the lifecycle demands (a rotation of every layer at once).
         assertEquals(List.of("ENROLLED lamp-kitchen-1", "ROTATED lamp-kitchen-1", "REVOKED lamp-kitchen-1",
                 "ENROLLED lamp-kitchen-1", "REVOKED lamp-kitchen-1", "ENROLLED lamp-kitchen-1"), keyChanges);
 
         // And all of it survives a restart.
-        List<HistoryEntry> history = registry.history(LAMP);
+        List<JournalEntry> history = registry.journal(LAMP);
         Thing last = registry.get(LAMP);
         registry.close();
         registry = reopen();
         assertEquals(last, registry.get(LAMP));
-        assertEquals(history, registry.history(LAMP));
+        assertEquals(history, registry.journal(LAMP));
+    }
+
+    @Test
+    void theJournalNamesWhoMadeEachStepAndSurvivesARestart() throws Exception {
+        ThingRegistry alice = registry.actingAs("web:alice");
+        alice.enroll(LAMP, "alice", secret(1));
+        registry.actingAs("console:karaf").transition(LAMP, Transition.BOOTSTRAP);
+        alice.transition(LAMP, Transition.ACTIVATE);
+        registry.transition(LAMP, Transition.DECOMMISSION);
+        alice.recommission(LAMP, "bob", secret(2));
+
+        List<JournalEntry> journal = registry.journal(LAMP);
+        assertEquals(List.of("web:alice", "console:karaf", "web:alice", JournalEntry.HUB, "web:alice"),
+                journal.stream().map(JournalEntry::by).toList());
+        assertEquals(List.of("ENROLL", "BOOTSTRAP", "ACTIVATE", "DECOMMISSION", "RECOMMISSION"),
+                journal.stream().map(JournalEntry::transition).toList());
+        assertEquals(LifecycleState.OPERATIONAL, journal.get(3).from());
+        assertEquals(LifecycleState.DECOMMISSIONED, journal.get(3).to());
+        assertEquals(registry.get(LAMP).changed(), journal.get(4).at());
+        assertEquals(journal, alice.journal(LAMP), "a view reads the same journal");
+
+        registry.close();
+        registry = reopen();
+        assertEquals(journal, registry.journal(LAMP), "the journal, with who, is on disk");
+    }
+
+    @Test
+    void aMalformedActorIsRefusedBeforeAnyChange() {
+        registry.enroll(LAMP, "alice", secret(1));
+        List<JournalEntry> journal = registry.journal(LAMP);
+        for (String bad : new String[] { null, "", " web:alice", "web:\nalice", "x".repeat(65) }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> registry.actingAs(bad), String.valueOf(bad));
+            assertTrue(e.getMessage().startsWith("malformed actor"), e.getMessage());
+        }
+        assertEquals(journal, registry.journal(LAMP));
+        assertEquals(LifecycleState.MANUFACTURED, registry.get(LAMP).state());
     }
 
     /** The states reachable for a fresh thing, and how to get there. */
@@ -236,7 +273,7 @@ class ThingRegistryCoreTest {
     void everyIllegalTransitionIsRefusedWithNoChange(LifecycleState state) throws StoreException {
         ThingId id = ThingId.of("t-" + state.name().toLowerCase());
         Thing before = thingIn(id, state);
-        List<HistoryEntry> history = registry.history(id);
+        List<JournalEntry> history = registry.journal(id);
         int events = sink.count();
         List<String> changes = List.copyOf(keyChanges);
         KeyMetadata keys = keyStore.metadata(id);
@@ -253,7 +290,7 @@ class ThingRegistryCoreTest {
             assertEquals(id, e.thing());
             refused++;
             assertEquals(before, registry.get(id));
-            assertEquals(history, registry.history(id));
+            assertEquals(history, registry.journal(id));
             assertEquals(events, sink.count(), "no event for a refused call");
             assertEquals(changes, keyChanges, "no key change for a refused call");
             assertEquals(keys, keyStore.metadata(id));
@@ -264,7 +301,7 @@ class ThingRegistryCoreTest {
         registry.close();
         registry = reopen();
         assertEquals(before, registry.get(id), "nothing refused reached the store");
-        assertEquals(history, registry.history(id));
+        assertEquals(history, registry.journal(id));
     }
 
     @ParameterizedTest
@@ -317,7 +354,7 @@ class ThingRegistryCoreTest {
         assertThrows(UnknownThingException.class, () -> registry.get(ghost));
         assertThrows(UnknownThingException.class, () -> registry.transition(ghost, Transition.BOOTSTRAP));
         assertThrows(UnknownThingException.class, () -> registry.recommission(ghost, "bob", secret(1)));
-        assertThrows(UnknownThingException.class, () -> registry.history(ghost));
+        assertThrows(UnknownThingException.class, () -> registry.journal(ghost));
         assertEquals(0, sink.count());
         assertEquals(List.of(), keyChanges);
         assertEquals(List.of(), keyStore.things());
@@ -593,8 +630,8 @@ class ThingRegistryCoreTest {
 
         registry = reopen();
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(LAMP).state(), "the start completed it");
-        List<HistoryEntry> history = registry.history(LAMP);
-        assertEquals("REBOOTSTRAP", history.get(history.size() - 1).action());
+        List<JournalEntry> history = registry.journal(LAMP);
+        assertEquals("REBOOTSTRAP", history.get(history.size() - 1).transition());
         for (Layer layer : Layer.values()) {
             assertEquals(2, generation(LAMP, layer), "rotated once, not again: " + layer);
         }
@@ -682,8 +719,8 @@ class ThingRegistryCoreTest {
         registry = reopen();
         Thing reconciled = registry.get(LAMP);
         assertEquals(LifecycleState.DECOMMISSIONED, reconciled.state(), "reconcile completed the decommission");
-        HistoryEntry last = registry.history(LAMP).get(registry.history(LAMP).size() - 1);
-        assertEquals("DECOMMISSION", last.action());
+        JournalEntry last = registry.journal(LAMP).get(registry.journal(LAMP).size() - 1);
+        assertEquals("DECOMMISSION", last.transition());
         assertEquals(LifecycleState.OPERATIONAL, last.from());
         assertEquals(events + 1, sink.count());
         assertEquals(TrustHubEvents.lifecycleTopic(Transition.DECOMMISSION), sink.last().topic());
@@ -809,18 +846,18 @@ class ThingRegistryCoreTest {
         // 3000 change records of ~100 bytes each: only compaction keeps the journal this small.
         assertTrue(Files.exists(dir.resolve("registry.snapshot")), "compaction wrote a snapshot");
         assertTrue(Files.size(dir.resolve("registry.journal")) < 3000 * 50, "compaction started a new journal");
-        List<HistoryEntry> history = registry.history(LAMP);
-        assertEquals(ThingHistory.MAX_ENTRIES, history.size());
-        assertEquals("RESUME", history.get(history.size() - 1).action());
-        assertEquals("MAINTAIN", history.get(0).action());
+        List<JournalEntry> history = registry.journal(LAMP);
+        assertEquals(ThingRegistryCore.JOURNAL_LIMIT, history.size());
+        assertEquals("RESUME", history.get(history.size() - 1).transition());
+        assertEquals("MAINTAIN", history.get(0).transition());
         Thing lamp = registry.get(LAMP);
 
         registry.close();
         registry = reopen();
         assertEquals(lamp, registry.get(LAMP));
-        assertEquals(history, registry.history(LAMP));
+        assertEquals(history, registry.journal(LAMP));
         assertEquals(LifecycleState.MANUFACTURED, registry.get(other).state());
-        assertEquals(List.of("ENROLL"), registry.history(other).stream().map(HistoryEntry::action).toList());
+        assertEquals(List.of("ENROLL"), registry.journal(other).stream().map(JournalEntry::transition).toList());
     }
 
     @Test

@@ -28,7 +28,7 @@ public class ThingEnrollCommand extends CredentialAction {
         registry.find(thingId).ifPresent(known -> {
             throw new DuplicateThingException(thingId, "it is " + known.state());
         });
-        Thing thing = withCredential(credential -> registry.enroll(thingId, owner, credential));
+        Thing thing = withCredential(credential -> asOperator(registry).enroll(thingId, owner, credential));
         out().println("Enrolled " + thing.id());
         Formats.thing(out(), thing);
         printSecretNote();

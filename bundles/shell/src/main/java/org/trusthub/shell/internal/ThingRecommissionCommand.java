@@ -33,7 +33,7 @@ public class ThingRecommissionCommand extends CredentialAction {
         if (before.state() != LifecycleState.DECOMMISSIONED) {
             throw new IllegalTransitionException(thingId, before.state(), Transition.RECOMMISSION, null);
         }
-        Thing thing = withCredential(credential -> registry.recommission(thingId, newOwner, credential));
+        Thing thing = withCredential(credential -> asOperator(registry).recommission(thingId, newOwner, credential));
         out().println(thing.id() + ": " + before.state() + " -> " + thing.state() + " (RECOMMISSION)");
         Formats.thing(out(), thing);
         printSecretNote();

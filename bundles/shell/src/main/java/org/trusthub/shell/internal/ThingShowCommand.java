@@ -11,19 +11,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingRegistry;
-import org.trusthub.lifecycle.HistoryEntry;
-import org.trusthub.lifecycle.ThingHistory;
+import org.trusthub.api.thing.JournalEntry;
 
 @Service
 @Command(scope = "trusthub", name = "thing-show",
-        description = "Shows a thing, the transitions it may make next and its recent history")
+        description = "Shows a thing, the transitions it may make next and its lifecycle journal")
 public class ThingShowCommand extends TrustHubAction {
 
     @Reference
     ThingRegistry registry;
-
-    @Reference(optional = true)
-    ThingHistory history;
 
     @Argument(index = 0, name = "id", description = "The thing's id", required = true)
     @Completion(ThingIdCompleter.class)
@@ -35,15 +31,17 @@ public class ThingShowCommand extends TrustHubAction {
         PrintStream out = out();
         Formats.thing(out, thing);
         Formats.field(out, "Allowed", Formats.allowedTransitions(thing.state()));
-        if (history == null) {
-            Formats.field(out, "History", "(not available)");
+        List<JournalEntry> entries = registry.journal(thing.id());
+        if (entries.isEmpty()) {
+            Formats.field(out, "History", "(not recorded)");
             return;
         }
-        List<HistoryEntry> entries = history.history(thing.id());
         out.println("History:");
-        for (HistoryEntry e : entries) {
+        for (JournalEntry e : entries) {
             String move = e.from() == null ? "-> " + e.to() : e.from() + " -> " + e.to();
-            out.println(String.format(Locale.ROOT, "  %s  %-12s  %s", Formats.time(e.at()), e.action(), move));
+            String by = e.by() == null ? "" : "  by " + oneLine(e.by());
+            out.println(String.format(Locale.ROOT, "  %s  %-12s  %s%s", Formats.time(e.at()), e.transition(), move,
+                    by));
         }
     }
 }

@@ -37,7 +37,7 @@ public class ThingTransitionCommand extends TrustHubAction {
             throw error("RECOMMISSION needs a new owner and a fresh root credential: use trusthub:thing-recommission");
         }
         Thing before = registry.get(thingId);
-        Thing after = registry.transition(thingId, move);
+        Thing after = asOperator(registry).transition(thingId, move);
         out().println(after.id() + ": " + before.state() + " -> " + after.state() + " (" + move + ")");
         if (move == Transition.REBOOTSTRAP) {
             out().println("Keys of every layer rotated");

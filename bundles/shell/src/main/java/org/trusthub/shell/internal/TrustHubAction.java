@@ -8,10 +8,12 @@ import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.support.CommandException;
+import org.apache.karaf.shell.support.ShellUtil;
 import org.trusthub.api.keystore.KeystoreException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
 
 /**
@@ -65,6 +67,23 @@ public abstract class TrustHubAction implements Action {
             }
         });
         return b.toString().strip();
+    }
+
+    /**
+     * The registry as the console's operator changes it, so the thing's journal names them: {@code console:<user>}
+     * for the Karaf account running the command, {@code console} when there is none (or its name cannot be an
+     * actor).
+     */
+    static ThingRegistry asOperator(ThingRegistry registry) {
+        String user = ShellUtil.getCurrentUserName();
+        if (user != null && !user.isBlank()) {
+            try {
+                return registry.actingAs("console:" + user.strip());
+            } catch (IllegalArgumentException e) {
+                // a name no journal can hold: the command still runs, journalled as the console
+            }
+        }
+        return registry.actingAs("console");
     }
 
     static ThingId thingId(String text) throws CommandException {

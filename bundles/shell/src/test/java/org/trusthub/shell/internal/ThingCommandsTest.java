@@ -14,10 +14,10 @@ import org.trusthub.api.keystore.KeyMetadata;
 import org.trusthub.api.keystore.KeyRevokedException;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.keystore.RootCredential;
+import org.trusthub.api.thing.JournalEntry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.lifecycle.HistoryEntry;
 import org.trusthub.lifecycle.ThingHistory;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 
@@ -44,7 +44,6 @@ class ThingCommandsTest extends ShellTestSupport {
     private ThingShowCommand show(String id, boolean withHistory) {
         ThingShowCommand c = new ThingShowCommand();
         c.registry = registry;
-        c.history = withHistory ? registry : null;
         c.id = id;
         return c;
     }
@@ -93,11 +92,6 @@ class ThingCommandsTest extends ShellTestSupport {
         ThingListCommand c = list("DECOMMISSIONED");
         c.history = new ThingHistory() {
             @Override
-            public List<HistoryEntry> history(ThingId id) {
-                return registry.history(id);
-            }
-
-            @Override
             public List<String> startNotes() {
                 return List.of(note);
             }
@@ -130,9 +124,9 @@ class ThingCommandsTest extends ShellTestSupport {
                 "Changed:      2026-11-22T08:03:00Z",
                 "Allowed:      MAINTAIN, DECOMMISSION",
                 "History:",
-                "  2026-11-22T08:01:00Z  ENROLL        -> MANUFACTURED",
-                "  2026-11-22T08:02:00Z  BOOTSTRAP     MANUFACTURED -> BOOTSTRAPPING",
-                "  2026-11-22T08:03:00Z  ACTIVATE      BOOTSTRAPPING -> OPERATIONAL",
+                "  2026-11-22T08:01:00Z  ENROLL        -> MANUFACTURED  by hub",
+                "  2026-11-22T08:02:00Z  BOOTSTRAP     MANUFACTURED -> BOOTSTRAPPING  by hub",
+                "  2026-11-22T08:03:00Z  ACTIVATE      BOOTSTRAPPING -> OPERATIONAL  by hub",
                 ""), run(show("lamp-1", true)));
     }
 
@@ -141,7 +135,7 @@ class ThingCommandsTest extends ShellTestSupport {
         registry.transition(SENSOR, Transition.DECOMMISSION);
         String out = run(show("sensor-22", false));
         assertEquals("Allowed:      RECOMMISSION (trusthub:thing-recommission)", out.lines().toList().get(6));
-        assertEquals("History:      (not available)", out.lines().toList().get(7));
+        assertEquals("History:", out.lines().toList().get(7));
     }
 
     @Test
@@ -157,6 +151,14 @@ class ThingCommandsTest extends ShellTestSupport {
     void transitionPrintsOldAndNewState() throws Exception {
         assertEquals("sensor-22: MANUFACTURED -> BOOTSTRAPPING (BOOTSTRAP)\n", run(transition("sensor-22", "bootstrap")));
         assertEquals(LifecycleState.BOOTSTRAPPING, registry.get(SENSOR).state());
+    }
+
+    @Test
+    void theJournalNamesTheConsoleAsWhoMadeTheTransition() throws Exception {
+        run(transition("sensor-22", "bootstrap"));
+        List<JournalEntry> journal = registry.journal(SENSOR);
+        assertEquals("console", journal.get(journal.size() - 1).by(), "no Karaf account runs this test");
+        assertTrue(run(show("sensor-22", true)).contains("MANUFACTURED -> BOOTSTRAPPING  by console"));
     }
 
     @Test

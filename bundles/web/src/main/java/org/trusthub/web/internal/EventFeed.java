@@ -24,14 +24,12 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * The hub's events as the API shows them: lifecycle transitions, key changes and model changes, each a small JSON
- * object of whitelisted fields (never key material: the events carry none). Keeps the recent ones (the events view
- * and a thing's lifecycle history since the hub started) and streams new ones to Server-Sent Events clients.
+ * object of whitelisted fields (never key material: the events carry none). Keeps the recent ones for the events
+ * view (a thing's lifecycle history is the registry's journal) and streams new ones to Server-Sent Events clients.
  */
 final class EventFeed {
 
     static final int RECENT = 500;
-    static final int HISTORY_PER_THING = 32;
-    static final int MAX_THINGS = 1024;
     static final int MAX_STREAMS = 16;
     /** Streams one account may hold, so one viewer cannot take every stream from the admins. */
     static final int MAX_STREAMS_PER_USER = 4;
@@ -44,14 +42,6 @@ final class EventFeed {
     private static final Map<String, String> FIELDS = fields();
 
     private final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>();
-    private final Map<String, ArrayDeque<Map<String, Object>>> lifecycle = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Map<String, Object>>> eldest) {
-            return size() > MAX_THINGS;
-        }
-    };
     private final List<BlockingQueue<Map<String, Object>>> streams = new CopyOnWriteArrayList<>();
     /** The account each open stream belongs to, until its stream has ended. */
     private final Map<BlockingQueue<Map<String, Object>>, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
@@ -102,13 +92,6 @@ final class EventFeed {
             if (recent.size() > RECENT) {
                 recent.removeFirst();
             }
-            if (kind.equals("lifecycle") && e.get("thing") instanceof String thing) {
-                ArrayDeque<Map<String, Object>> h = lifecycle.computeIfAbsent(thing, k -> new ArrayDeque<>());
-                h.addLast(e);
-                if (h.size() > HISTORY_PER_THING) {
-                    h.removeFirst();
-                }
-            }
         }
         for (BlockingQueue<Map<String, Object>> q : streams) {
             if (!q.offer(e)) {
@@ -122,12 +105,6 @@ final class EventFeed {
 
     synchronized List<Map<String, Object>> recent() {
         return new ArrayList<>(recent);
-    }
-
-    /** The thing's lifecycle events since the hub started, oldest first. */
-    synchronized List<Map<String, Object>> lifecycle(String thing) {
-        ArrayDeque<Map<String, Object>> h = lifecycle.get(thing);
-        return h == null ? List.of() : new ArrayList<>(h);
     }
 
     /**

@@ -94,7 +94,7 @@ final class ThingsApi {
         m.put("security", s.map(Views::status).orElse(null));
         var model = hub.model;
         m.put("model", model == null ? null : model.model(id).map(Views::model).orElse(null));
-        m.put("history", events.lifecycle(id.value()));
+        m.put("journal", thing.isEmpty() ? List.of() : registry.journal(id).stream().map(Views::journal).toList());
         return m;
     }
 
@@ -106,7 +106,7 @@ final class ThingsApi {
             case "secret-file" -> {
                 ThingId id = bodyId(c);
                 String content = text(credential, "credential.content");
-                ThingRegistry registry = hub.registry();
+                ThingRegistry registry = operator(c);
                 if (registry.find(id).isPresent()) {
                     throw ApiException.conflict("id", "thing " + id + " is enrolled already");
                 }
@@ -140,6 +140,11 @@ final class ThingsApi {
             // The registry refuses a malformed owner or an unusable credential before storing anything.
             throw ApiException.bad(e.getMessage().contains("owner") ? "owner" : "credential", e.getMessage());
         }
+    }
+
+    /** The registry as the logged-in operator changes it, so each thing's journal names them. */
+    private ThingRegistry operator(Call c) {
+        return hub.registry().actingAs(Views.actor(c.session.user));
     }
 
     private static ThingId bodyId(Call c) {
@@ -176,7 +181,7 @@ final class ThingsApi {
             throw ApiException.bad("transition", "RECOMMISSION needs a new owner and credential: POST "
                     + "/api/things/{id}/recommission");
         }
-        return Views.thing(hub.registry().transition(id, t));
+        return Views.thing(operator(c).transition(id, t));
     }
 
     private Map<String, Object> recommission(Call c) {
@@ -187,7 +192,7 @@ final class ThingsApi {
         if (!kind.equals("secret-file")) {
             throw ApiException.bad("credential.kind", "re-commissioning takes a secret-file credential");
         }
-        ThingRegistry registry = hub.registry();
+        ThingRegistry registry = operator(c);
         registry.get(id);
         RootCredential.Secret secret = Credentials.secretFile("credential.content",
                 text(credential, "credential.content"));

@@ -18,6 +18,7 @@ import org.trusthub.api.security.Protection;
 import org.trusthub.api.security.SecurityStatus;
 import org.trusthub.api.security.SecurityStatus.LayerStatus;
 import org.trusthub.api.security.SecurityStatus.ThingStatus;
+import org.trusthub.api.thing.JournalEntry;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.Transition;
@@ -49,6 +50,23 @@ final class Views {
                 "transitions", Transition.allowedFrom(t.state()).stream()
                         .filter(x -> x != Transition.RECOMMISSION).map(Enum::name).toList(),
                 "recommission", t.state() == LifecycleState.DECOMMISSIONED);
+    }
+
+    /** One step of a thing's lifecycle journal. */
+    static Map<String, Object> journal(JournalEntry e) {
+        return obj("time", time(e.at()), "transition", e.transition(), "from", e.from() == null ? null
+                : e.from().name(), "to", e.to().name(), "by", e.by());
+    }
+
+    /**
+     * The journal's name of a dashboard account, {@code web:<user>}. Account names come from the JAAS realm, but
+     * one the journal cannot hold (too long, unprintable) is journalled as {@code web}, not refused.
+     */
+    static String actor(String user) {
+        String actor = "web:" + user;
+        boolean fits = actor.length() <= 64 && actor.strip().equals(actor)
+                && actor.codePoints().noneMatch(ch -> Character.isISOControl(ch) || Character.isWhitespace(ch));
+        return fits ? actor : "web";
     }
 
     /** A protocol label of the status ({@code zigbee (SIMULATED)}) as protocol and flag. */

@@ -2,11 +2,16 @@ package org.trusthub.web.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.SSLContext;
 
+import org.apache.karaf.jaas.config.JaasRealm;
+import org.apache.karaf.jaas.modules.BackingEngineFactory;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,6 +51,7 @@ import org.trusthub.api.event.TrustHubEvents;
 public class WebComponent implements EventHandler {
 
     static final String PID = "org.trusthub.web";
+    static final String REALM = "karaf";
     private static final Logger LOG = LoggerFactory.getLogger(WebComponent.class);
 
     final HubServices hub = new HubServices();
@@ -56,6 +62,15 @@ public class WebComponent implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
     HubIdentityStore identity;
+
+    private final List<JaasRealm> realms = new CopyOnWriteArrayList<>();
+    private final List<BackingEngineFactory> backingEngines = new CopyOnWriteArrayList<>();
+    /** Who the first start asks whether an admin exists; tests set their own before {@link #routes}. */
+    AccountAdmin accountAdmin = new JaasAccountAdmin(REALM, realms, backingEngines);
+    SetupLink setupLink = new SetupLink(Clock.systemUTC(), new SecureRandom());
+    SetupApi setup;
+    /** The loopback URL of the server while the first start has not yet decided on a setup link. */
+    private volatile String setupBase;
 
     private WebServer server;
     private Sessions sessions;
@@ -73,7 +88,7 @@ public class WebComponent implements EventHandler {
             tls = TlsContexts.of(id.hubIdentity());
         }
         sessions = new Sessions(settings.session(), Clock.systemUTC());
-        Router router = routes(new JaasAccounts("karaf"), sessions, new LoginGuard(settings.loginFailuresPerMinute(),
+        Router router = routes(new JaasAccounts(REALM), sessions, new LoginGuard(settings.loginFailuresPerMinute(),
                 settings.loginFailuresPerMinuteTotal(), Duration.ofMinutes(1), System::nanoTime), Clock.systemUTC());
         server = new WebServer(new InetSocketAddress(settings.address(), settings.port()), tls, router, sessions,
                 new StaticFiles(), settings.hostNames(), WebServer.REQUEST_THREADS);
@@ -82,6 +97,22 @@ public class WebComponent implements EventHandler {
                 + "admin; there is no default account: in the console, jaas:realm-manage --realm karaf --module "
                 + "org.apache.karaf.jaas.modules.properties.PropertiesLoginModule, jaas:user-add NAME PASSWORD, "
                 + "jaas:role-add NAME admin (or viewer), jaas:update", url);
+        // The setup link is for a person at the hub: only where 127.0.0.1 reaches the server.
+        if (settings.address().isLoopbackAddress() || settings.address().isAnyLocalAddress()) {
+            setupBase = (tls != null ? "https://" : "http://") + "127.0.0.1:" + server.port() + "/";
+            announceSetup();
+        }
+    }
+
+    /** Shows the setup link once it is known whether an admin exists (Karaf's realm may come after this bundle). */
+    private void announceSetup() {
+        synchronized (setupLink) {
+            String base = setupBase;
+            if (base != null && setup != null
+                    && setup.announce(base, System.out::println) != SetupApi.Announcement.UNKNOWN) {
+                setupBase = null;
+            }
+        }
     }
 
     /** The routes of the API on these services. */
@@ -94,6 +125,8 @@ public class WebComponent implements EventHandler {
     Router routes(Accounts accounts, Sessions sessions, LoginGuard guard, Clock clock) {
         Router router = new Router();
         new AccessApi(accounts, sessions, guard).routes(router);
+        setup = new SetupApi(accountAdmin, setupLink, sessions);
+        setup.routes(router);
         new ThingsApi(hub, events, clock).routes(router);
         new HubApi(hub, events, sessions, policyRules).routes(router);
         return router;
@@ -106,6 +139,8 @@ public class WebComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        setupBase = null;
+        setupLink.revoke();
         events.close();
         if (server != null) {
             server.stop();
@@ -217,6 +252,27 @@ public class WebComponent implements EventHandler {
         if (hub.zigbee == bridge) {
             hub.zigbee = null;
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeRealm")
+    void addRealm(JaasRealm r) {
+        realms.add(r);
+        announceSetup();
+    }
+
+    void removeRealm(JaasRealm r) {
+        realms.remove(r);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeBackingEngine")
+    void addBackingEngine(BackingEngineFactory f) {
+        backingEngines.add(f);
+        announceSetup();
+    }
+
+    void removeBackingEngine(BackingEngineFactory f) {
+        backingEngines.remove(f);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

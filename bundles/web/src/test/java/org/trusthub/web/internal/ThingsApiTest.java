@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
+import org.trusthub.lifecycle.internal.ThingRegistryCore;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Things through the API: enrol, move through the lifecycle, keys; bad input names its field and changes nothing. */
 class ThingsApiTest extends WebTestSupport {
@@ -30,11 +34,28 @@ class ThingsApiTest extends WebTestSupport {
         assertEquals(LifecycleState.OPERATIONAL, registry.get(LAMP).state());
         Response shown = ada.get("/api/things/lamp-1");
         assertEquals("OPERATIONAL", shown.json().get("state").asText());
-        assertEquals(List.of("ENROLLED", "BOOTSTRAP", "ACTIVATE"), shown.json().findValues("type").stream()
-                .map(n -> n.asText()).toList());
+        JsonNode journal = shown.json().get("journal");
+        assertEquals(List.of("ENROLL", "BOOTSTRAP", "ACTIVATE"), journal.findValues("transition").stream()
+                .map(n -> n.asText()).toList(), shown.body());
+        assertEquals(List.of("web:ada", "web:ada", "web:ada"), journal.findValues("by").stream()
+                .map(n -> n.asText()).toList(), "the journal names the dashboard account");
         assertEquals(200, ada.write("POST", "/api/things/lamp-1/transitions", Map.of("transition",
                 "decommission")).status());
         assertEquals(LifecycleState.DECOMMISSIONED, registry.get(LAMP).state());
+    }
+
+    @Test
+    void theThingsJournalSurvivesARestartOfTheRegistry() throws Exception {
+        Client ada = admin();
+        ada.write("POST", "/api/things", enrollBody("lamp-1"));
+        ada.write("POST", "/api/things/lamp-1/transitions", Map.of("transition", "BOOTSTRAP"));
+        JsonNode before = ada.get("/api/things/lamp-1").json().get("journal");
+        assertEquals(2, before.size(), before.toString());
+
+        registry.close();
+        registry = new ThingRegistryCore(dir.resolve("registry"), keystore, (topic, properties) -> { }, Clock.systemUTC());
+        component.setRegistry(registry);
+        assertEquals(before, ada.get("/api/things/lamp-1").json().get("journal"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
+import org.trusthub.testkit.TestClock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +41,9 @@ class WebTestSupport {
     FileThingKeyStore keystore;
     ThingRegistryCore registry;
     WebComponent component;
+    /** The accounts the first start sees: none has the admin role until a test adds one. */
+    final FakeAccountAdmin admins = new FakeAccountAdmin();
+    final TestClock setupClock = new TestClock(Instant.parse("2026-12-07T21:00:00Z"));
     Router router;
     WebServer server;
 
@@ -50,8 +55,16 @@ class WebTestSupport {
                 (topic, properties) -> component.events.post(topic, properties::get), Clock.systemUTC());
         component.setRegistry(registry);
         component.setKeyStore(keystore);
-        Accounts accounts = (user, password) -> PASSWORDS.containsKey(user)
-                && PASSWORDS.get(user).equals(new String(password)) ? Optional.of(ROLES.get(user)) : Optional.empty();
+        component.accountAdmin = admins;
+        component.setupLink = new SetupLink(setupClock, new java.security.SecureRandom());
+        Accounts accounts = (user, password) -> {
+            if (admins.created.containsKey(user)) {
+                return admins.created.get(user).equals(new String(password)) ? Optional.of(Set.of("admin"))
+                        : Optional.empty();
+            }
+            return PASSWORDS.containsKey(user) && PASSWORDS.get(user).equals(new String(password))
+                    ? Optional.of(ROLES.get(user)) : Optional.empty();
+        };
         Sessions sessions = new Sessions(Duration.ofMinutes(30), Clock.systemUTC());
         router = component.routes(accounts, sessions, 5, Clock.systemUTC());
         server = new WebServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, router, sessions,
@@ -64,6 +77,22 @@ class WebTestSupport {
         server.stop();
         registry.close();
         keystore.close();
+    }
+
+    /** Accounts made through the setup link, in memory. */
+    static final class FakeAccountAdmin implements AccountAdmin {
+        final Map<String, String> created = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean adminElsewhere;
+
+        @Override
+        public boolean anyAdmin() {
+            return adminElsewhere || !created.isEmpty();
+        }
+
+        @Override
+        public void createAdmin(String user, char[] password) {
+            created.put(user, new String(password));
+        }
     }
 
     /** A browser-like client: its own cookie jar, and the CSRF token once logged in. */

@@ -1,0 +1,15 @@
+package org.trusthub.web.internal;
+
+/** The operator accounts as the first start needs them: is there a dashboard admin yet, and making the first one. */
+interface AccountAdmin {
+
+    /** Whether any account holds the JAAS role {@value Role#JAAS_ADMIN}. */
+    boolean anyAdmin();
+
+    /**
+     * Creates an account with the role {@value Role#JAAS_ADMIN}.
+     *
+     * @throws IllegalStateException if the realm cannot create accounts
+     */
+    void createAdmin(String user, char[] password);
+}
