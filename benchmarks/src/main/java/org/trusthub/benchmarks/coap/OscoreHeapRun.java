@@ -77,9 +77,26 @@ public final class OscoreHeapRun {
             System.out.printf("%,10d requests  %7.0f requests/s  heap %7.1f MB (+%.1f MB, %.1f bytes/request)  "
                     + "%d failed  %.0f s%n", reached, (reached - done) / seconds, heap / 1e6, (heap - base) / 1e6,
                     (double) (heap - base) / reached, failed.get(), (System.nanoTime() - start) / 1e9);
+            histogram();
             done = reached;
         }
         cs.forEach(CoapLoadRun.Client::close);
+    }
+
+    /**
+     * Where the heap goes, from this JVM's own class histogram ({@code jcmd}): CoAP tokens the hub and the things
+     * keep, and exchanges (the hub's deduplication keeps each for the exchange lifetime, 247 s, as any CoAP server).
+     */
+    private static void histogram() throws Exception {
+        Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            r.lines().filter(l -> l.endsWith(" org.eclipse.californium.core.coap.Token")
+                    || l.endsWith(" org.eclipse.californium.core.network.Exchange"))
+                    .forEach(l -> System.out.println("            histogram:" + l.substring(l.indexOf(':') + 1)));
+        }
+        p.waitFor();
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
