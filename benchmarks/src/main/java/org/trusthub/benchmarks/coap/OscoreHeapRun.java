@@ -14,7 +14,9 @@ import org.trusthub.api.thing.ThingId;
  * whose per-request cost is constant shows a flat rate and a flat heap.
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.trusthub.benchmarks.coap.OscoreHeapRun [requests] [clients]
- * [checkpoint] [maxSeconds]}; stops at {@code requests} or after {@code maxSeconds}, whichever comes first.
+ * [checkpoint] [maxSeconds] [settleSeconds]}; stops at {@code requests} or after {@code maxSeconds}, whichever comes
+ * first, then waits {@code settleSeconds} (260 outlasts the hub's deduplication, 247 s) and prints the heap the hub
+ * still holds: what it keeps for good.
  */
 public final class OscoreHeapRun {
     private OscoreHeapRun() {
@@ -25,17 +27,18 @@ public final class OscoreHeapRun {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         long checkpoint = args.length > 2 ? Long.parseLong(args[2]) : 100_000;
         long maxSeconds = args.length > 3 ? Long.parseLong(args[3]) : 900;
+        long settleSeconds = args.length > 4 ? Long.parseLong(args[4]) : 0;
         CoapLoadRun hub = new CoapLoadRun(Files.createTempDirectory("trusthub-oscore-heap"), 0, clients);
         try {
-            run(hub, requests, clients, checkpoint, maxSeconds);
+            run(hub, requests, clients, checkpoint, maxSeconds, settleSeconds);
         } finally {
             hub.close();
         }
         System.exit(0);
     }
 
-    private static void run(CoapLoadRun hub, long requests, int clients, long checkpoint, long maxSeconds)
-            throws Exception {
+    private static void run(CoapLoadRun hub, long requests, int clients, long checkpoint, long maxSeconds,
+            long settleSeconds) throws Exception {
         List<CoapLoadRun.Client> cs = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             CoapLoadRun.Client c = hub.oscoreClient(hub.plainPort(), hub.operational("heap-" + i), null);
@@ -81,6 +84,13 @@ public final class OscoreHeapRun {
             done = reached;
         }
         cs.forEach(CoapLoadRun.Client::close);
+        if (settleSeconds > 0) {
+            Thread.sleep(settleSeconds * 1000);
+            long heap = usedHeapAfterGc();
+            System.out.printf("after %d s idle: heap %7.1f MB (+%.1f MB over the start, %.1f bytes/request)%n",
+                    settleSeconds, heap / 1e6, (heap - base) / 1e6, (double) (heap - base) / done);
+            histogram();
+        }
     }
 
     /**
