@@ -59,7 +59,8 @@ import org.trusthub.security.transport.dtls.internal.DtlsComponent;
  * plain figure is the CoAP stack's cost without security, the baseline a user without security would get.
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.trusthub.benchmarks.coap.CoapLoadRun [seconds] [clients] [sessions]};
- * {@code -Dcoapload.throughputOnly=true} stops after the three requests/s figures.
+ * {@code -Dcoapload.throughputOnly=true} stops after the three requests/s figures, {@code -Dcoapload.modes=oscore}
+ * (comma separated) measures only those.
  */
 public final class CoapLoadRun {
 
@@ -292,8 +293,15 @@ public final class CoapLoadRun {
         });
     }
 
+    /** The modes whose requests/s are measured: the system property coapload.modes, comma separated, or all. */
+    private static final java.util.Set<String> MODES = java.util.Set
+            .of(System.getProperty("coapload.modes", "plain,dtls-psk,oscore").split(","));
+
     /** Each client thread sends one request after the other; warm-up of one second, then {@link #seconds}. */
     private double throughput(String mode, ClientFactory factory) throws Exception {
+        if (!MODES.contains(mode)) {
+            return Double.NaN;
+        }
         List<Client> cs = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             Client c = factory.create(i);
