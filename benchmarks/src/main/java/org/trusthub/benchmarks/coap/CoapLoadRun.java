@@ -22,6 +22,7 @@ import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Endpoint;
 import org.eclipse.californium.cose.AlgorithmID;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.util.Bytes;
@@ -57,7 +58,9 @@ import org.trusthub.security.transport.dtls.internal.DtlsComponent;
  * bytes); plain CoAP is unauthenticated, so the hub answers 4.01 with a diagnostic of about the same size: the
  * plain figure is the CoAP stack's cost without security, the baseline a user without security would get.
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.trusthub.benchmarks.coap.CoapLoadRun [seconds] [clients] [sessions]}
+ * <p>Usage: {@code java -cp benchmarks.jar org.trusthub.benchmarks.coap.CoapLoadRun [seconds] [clients] [sessions]};
+ * {@code -Dcoapload.throughputOnly=true} stops after the three requests/s figures, {@code -Dcoapload.modes=oscore}
+ * (comma separated) measures only those.
  */
 public final class CoapLoadRun {
 
@@ -68,7 +71,7 @@ public final class CoapLoadRun {
     private final CoapBindingComponent binding;
     private final DtlsComponent dtls;
 
-    private CoapLoadRun(Path dir, int seconds, int clients) throws Exception {
+    CoapLoadRun(Path dir, int seconds, int clients) throws Exception {
         this.seconds = seconds;
         this.clients = clients;
         keys = FileThingKeyStore.open(dir.resolve("keys"), dir.resolve("etc/master.key"));
@@ -87,11 +90,20 @@ public final class CoapLoadRun {
         try {
             run.run(sessions);
         } finally {
-            run.binding.deactivate();
-            run.registry.close();
-            run.keys.close();
+            run.close();
         }
         System.exit(0);
+    }
+
+    /** The hub's plain CoAP port. */
+    int plainPort() {
+        return binding.plainAddress().orElseThrow().getPort();
+    }
+
+    void close() {
+        binding.deactivate();
+        registry.close();
+        keys.close();
     }
 
     private void run(int sessions) throws Exception {
@@ -107,6 +119,11 @@ public final class CoapLoadRun {
         double plain = throughput("plain", i -> plainClient(plainPort, null));
         double dtlsRate = throughput("dtls-psk", i -> dtlsClient(securePort, things.get(i), null));
         double oscore = throughput("oscore", i -> oscoreClient(plainPort, things.get(i), null));
+        if (Boolean.getBoolean("coapload.throughputOnly")) {
+            System.out.printf("requests/s     plain %.0f | dtls %.0f (%.2fx plain) | oscore %.0f (%.2fx plain)%n",
+                    plain, dtlsRate, dtlsRate / plain, oscore, oscore / plain);
+            return;
+        }
 
         double plainBytes = bytesPerRequest("plain", plainPort, (to) -> plainClient(to, null));
         double dtlsBytes = bytesPerRequest("dtls-psk", securePort, (to) -> dtlsClient(to, things.get(0), null));
@@ -128,7 +145,7 @@ public final class CoapLoadRun {
         System.out.printf("hub heap per open DTLS session: %.0f bytes%n", perSession);
     }
 
-    private ThingId operational(String id) {
+    ThingId operational(String id) {
         ThingId thing = ThingId.of(id);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -146,15 +163,64 @@ public final class CoapLoadRun {
         Client create(int port) throws Exception;
     }
 
-    /** A client and the request it repeats. */
-    record Client(CoapClient client, Supplier<Request> request) {
+    /** Makes a client's endpoint; a client makes a new one when its message IDs run short. */
+    interface EndpointFactory {
+        CoapEndpoint create();
+    }
+
+    /**
+     * A client and the request it repeats. Californium hands out at most 65,000 message IDs per destination within
+     * an exchange lifetime (247 s) and refuses to send once they are used; the hub's deduplication keeps them for as
+     * long. A client therefore moves to a new endpoint (a new source port, so a new peer for the hub) before its IDs
+     * run out: long runs stay valid, and no reused ID is answered from the hub's deduplication cache.
+     */
+    static final class Client {
+        /**
+         * Well below the 65,000 message IDs an endpoint has per destination within an exchange lifetime; the system
+         * property {@code coapload.requestsPerEndpoint} sets another (a huge one shows the exhaustion).
+         */
+        static final int REQUESTS_PER_ENDPOINT = Integer.getInteger("coapload.requestsPerEndpoint", 50_000);
+
+        private final CoapClient client;
+        private final EndpointFactory endpoints;
+        private final Supplier<Request> request;
+        private int sent;
+        private volatile String failure;
+
+        Client(EndpointFactory endpoints, Supplier<Request> request) {
+            this.endpoints = endpoints;
+            this.request = request;
+            client = new CoapClient();
+            client.setEndpoint(endpoints.create());
+            client.setTimeout(5000L);
+        }
+
+        CoapClient client() {
+            return client;
+        }
+
         boolean call() {
+            if (++sent > REQUESTS_PER_ENDPOINT) {
+                sent = 1;
+                Endpoint old = client.getEndpoint();
+                client.setEndpoint(endpoints.create());
+                old.destroy();
+            }
             try {
                 CoapResponse r = client.advanced(request.get());
+                if (r == null) {
+                    failure = "no response within 5 s";
+                }
                 return r != null;
             } catch (Exception e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
                 return false;
             }
+        }
+
+        /** Why the last failed request failed, if one did. */
+        String failure() {
+            return failure;
         }
 
         void close() {
@@ -179,12 +245,9 @@ public final class CoapLoadRun {
     }
 
     private Client plainClient(int port, Object unused) {
-        CoapClient c = new CoapClient();
-        c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
-                .setInetSocketAddress(loopback()).build());
-        c.setTimeout(5000L);
         String uri = "coap://127.0.0.1:" + port + "/hub";
-        return new Client(c, () -> {
+        return new Client(() -> new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
+                .setInetSocketAddress(loopback()).build(), () -> {
             Request r = Request.newGet();
             r.setURI(uri);
             return r;
@@ -196,37 +259,33 @@ public final class CoapLoadRun {
 
     private Client dtlsClient(int port, ThingId thing, Object unused) {
         byte[] psk = psks.computeIfAbsent(thing, t -> ThingPsk.secret(keys, t));
-        DTLSConnector connector = new DTLSConnector(DtlsConnectorConfig.builder(clientConfiguration())
-                .setAddress(loopback())
-                .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), psk.clone()))
-                .build());
-        CoapClient c = new CoapClient();
-        c.setEndpoint(new CoapEndpoint.Builder().setConnector(connector).setConfiguration(clientConfiguration())
-                .build());
-        c.setTimeout(5000L);
         String uri = "coaps://127.0.0.1:" + port + "/hub";
-        return new Client(c, () -> {
+        return new Client(() -> new CoapEndpoint.Builder()
+                .setConnector(new DTLSConnector(DtlsConnectorConfig.builder(clientConfiguration())
+                        .setAddress(loopback())
+                        .setAdvancedPskStore(new AdvancedSinglePskStore(ThingPsk.identity(thing), psk.clone()))
+                        .build()))
+                .setConfiguration(clientConfiguration()).build(), () -> {
             Request r = Request.newGet();
             r.setURI(uri);
             return r;
         });
     }
 
-    private Client oscoreClient(int port, ThingId thing, Object unused) throws Exception {
+    Client oscoreClient(int port, ThingId thing, Object unused) throws Exception {
         DerivedKey key = OscoreIds.masterSecret(keys, thing);
         byte[] secret = key.bytes();
         key.destroy();
         OSCoreCtx ctx = new OSCoreCtx(secret, true, AlgorithmID.AES_CCM_16_64_128, OscoreIds.thingSenderId(thing),
                 OscoreIds.hubSenderId(), AlgorithmID.HKDF_HMAC_SHA_256, 32, null, null, 4096);
-        HashMapCtxDB db = new HashMapCtxDB();
+        // The system property coapload.vanillaThingDb=true gives the things cf-oscore's own database instead.
+        HashMapCtxDB db = Boolean.getBoolean("coapload.vanillaThingDb") ? new HashMapCtxDB() : new ThingSideDb();
         db.addContext("coap://127.0.0.1:" + port, ctx);
-        CoapClient c = new CoapClient();
-        c.setEndpoint(new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
-                .setInetSocketAddress(loopback()).setCoapStackFactory(new OSCoreCoapStackFactory())
-                .setCustomCoapStackArgument(db).build());
-        c.setTimeout(5000L);
         String uri = "coap://127.0.0.1:" + port + "/hub";
-        return new Client(c, () -> {
+        // A new endpoint keeps the context (in db): its sequence numbers go on, the hub's replay window accepts them.
+        return new Client(() -> new CoapEndpoint.Builder().setConfiguration(clientConfiguration())
+                .setInetSocketAddress(loopback()).setCoapStackFactory(new OSCoreCoapStackFactory())
+                .setCustomCoapStackArgument(db).build(), () -> {
             Request r = Request.newGet();
             r.setURI(uri);
             r.getOptions().setOscore(Bytes.EMPTY);
@@ -234,8 +293,15 @@ public final class CoapLoadRun {
         });
     }
 
+    /** The modes whose requests/s are measured: the system property coapload.modes, comma separated, or all. */
+    private static final java.util.Set<String> MODES = java.util.Set
+            .of(System.getProperty("coapload.modes", "plain,dtls-psk,oscore").split(","));
+
     /** Each client thread sends one request after the other; warm-up of one second, then {@link #seconds}. */
     private double throughput(String mode, ClientFactory factory) throws Exception {
+        if (!MODES.contains(mode)) {
+            return Double.NaN;
+        }
         List<Client> cs = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             Client c = factory.create(i);
@@ -274,6 +340,8 @@ public final class CoapLoadRun {
         cs.forEach(Client::close);
         double rate = done.get() / elapsed;
         System.out.printf("%-9s %8.0f requests/s (%d failed)%n", mode, rate, failed.get());
+        cs.stream().map(Client::failure).filter(java.util.Objects::nonNull).distinct()
+                .forEach(f -> System.out.printf("%-9s last failure: %s%n", mode, f));
         return rate;
     }
 

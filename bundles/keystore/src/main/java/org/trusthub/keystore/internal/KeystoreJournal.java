@@ -68,8 +68,12 @@ final class KeystoreJournal {
     // revocation whose compaction failed or was cut short by a crash is compacted away at the next start.
     // Guarded by storeMutex (and single-threaded during open).
     private boolean destructionPending;
-    // Whether the last write asks for a compaction; it runs once the writer has left the write lock.
-    private volatile boolean compactionDue;
+    // Whether the last write left the journal larger than the snapshot: any caller may fold it in. Read without the
+    // store mutex, so a reader can tell that nothing is due for it without waiting behind a running compaction.
+    private volatile boolean outgrown;
+    // Whether destroyed key material waits for a compaction: the thread that destroyed it runs that one, once it has
+    // left the write lock; readers never wait for it.
+    private volatile boolean destructionDue;
 
     KeystoreJournal(Path directory, Contents contents) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -141,7 +145,8 @@ final class KeystoreJournal {
                 // Besides destroyed keys, a journal that has outgrown the snapshot is folded in, so it stays within
                 // a constant factor of the state (amortised: each compaction follows at least a snapshot's worth of
                 // appends).
-                compactionDue = destructionPending || store.shouldCompact();
+                outgrown = store.shouldCompact();
+                destructionDue = destructionPending;
             }
         } catch (RuntimeException e) {
             KeystoreRecords.wipe(rec);
@@ -171,13 +176,17 @@ final class KeystoreJournal {
                 throw new KeystoreException("cannot write to keystore " + directory + ": " + e.getMessage(), e);
             }
             written.run();
-            compactionDue = destructionPending || store.shouldCompact();
+            outgrown = store.shouldCompact();
+            destructionDue = destructionPending;
         }
     }
 
-    /** Whether the last write asked for a compaction. */
-    boolean compactionDue() {
-        return compactionDue;
+    /**
+     * Whether the last write asked for a compaction: one for a journal that outgrew the snapshot, or with
+     * {@code destructionToo} also one for destroyed key material.
+     */
+    boolean compactionDue(boolean destructionToo) {
+        return outgrown || destructionToo && destructionDue;
     }
 
     /**
@@ -198,7 +207,12 @@ final class KeystoreJournal {
                 LOG.warn("Keystore {}: compaction failed, the journal still holds every change; retried with the "
                         + "next write: {}", directory, e.getMessage());
             } finally {
-                compactionDue = destructionPending && !destructionToo;
+                // Done or failed: a failure is retried with the next write (which sets these again) and at the next
+                // start. A reader leaves the destruction to the thread that destroyed the material.
+                outgrown = false;
+                if (destructionToo) {
+                    destructionDue = false;
+                }
             }
         }
     }

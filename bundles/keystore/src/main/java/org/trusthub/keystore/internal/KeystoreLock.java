@@ -99,7 +99,9 @@ final class KeystoreLock {
     }
 
     private void compactIfWanted(boolean destructionToo) {
-        if (!journal.compactionDue()) {
+        // A reader looks only for a journal that outgrew the snapshot: while a revocation compacts, the flag for
+        // destroyed material is set, and looking would mean waiting for the store mutex until that compaction ends.
+        if (!journal.compactionDue(destructionToo)) {
             return;
         }
         read.lock();

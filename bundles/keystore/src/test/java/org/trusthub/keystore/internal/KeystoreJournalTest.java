@@ -34,7 +34,7 @@ class KeystoreJournalTest {
     Path dir;
 
     /** Records what the journal asks of the state; {@code destroys} says which records destroy key material. */
-    static final class FakeContents implements KeystoreJournal.Contents {
+    static class FakeContents implements KeystoreJournal.Contents {
         final List<Rec> applied = new ArrayList<>();
         final List<ThingId> pendingUsage = new ArrayList<>();
         final List<ThingId> restored = new ArrayList<>();
@@ -141,16 +141,63 @@ class KeystoreJournalTest {
         FakeContents contents = new FakeContents();
         KeystoreJournal journal = open(contents);
         journal.writeAndApply(new AnchorRemoved("ca"));
-        assertFalse(journal.compactionDue());
+        assertFalse(journal.compactionDue(true));
 
         journal.writeAndApply(new Discard(LAMP));
-        assertTrue(journal.compactionDue());
+        assertTrue(journal.compactionDue(true));
+        assertFalse(journal.compactionDue(false), "nothing is due for a reader");
         journal.compactIfDue(false);
         assertEquals(0, contents.snapshots, "a reader does not stall for a destruction compaction");
-        assertTrue(journal.compactionDue(), "it is still wanted");
+        assertTrue(journal.compactionDue(true), "it is still wanted");
         journal.compactIfDue(true);
         assertEquals(1, contents.snapshots);
-        assertFalse(journal.compactionDue());
+        assertFalse(journal.compactionDue(true));
+        journal.abandon();
+    }
+
+    @Test
+    void aReaderGoesOnWhileTheDestroyerCompacts() throws Exception {
+        java.util.concurrent.CountDownLatch compacting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FakeContents contents = new FakeContents() {
+            @Override
+            public List<Rec> snapshot() {
+                // The revocation's compaction, holding the store mutex, until the test lets it finish.
+                compacting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.snapshot();
+            }
+        };
+        KeystoreJournal journal = open(contents);
+        KeystoreLock lock = new KeystoreLock(dir, journal);
+        lock.writing(() -> {
+            journal.writeAndApply(new Discard(LAMP));
+            return null;
+        });
+        Thread destroyer = new Thread(lock::compactIfWanted, "destroyer");
+        destroyer.start();
+        compacting.await();
+        java.util.concurrent.atomic.AtomicReference<String> derived = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> derived.set(lock.readingThenCompact(() -> "derived")), "reader");
+        reader.start();
+        Thread.State state;
+        try {
+            state = org.trusthub.testkit.Await.until("the reader is done or waits for the store",
+                    java.time.Duration.ofSeconds(30), reader::getState,
+                    s -> s == Thread.State.TERMINATED || s == Thread.State.BLOCKED);
+        } finally {
+            release.countDown();
+            destroyer.join();
+            reader.join();
+        }
+        assertEquals(Thread.State.TERMINATED, state, "the reader waited for the destroyer's compaction");
+        assertEquals("derived", derived.get());
+        assertEquals(1, contents.snapshots);
+        assertFalse(journal.compactionDue(true));
         journal.abandon();
     }
 

@@ -53,7 +53,9 @@ final class ThingContextDb implements OSCoreCtxDB {
     private final ThingKeyStore keys;
     private final ThingRegistry registry;
     private final Refused refused;
+    /** Contexts by key id and URI; tokens are kept apart (its own keeps every token it ever saw, in a list). */
     private final HashMapCtxDB contexts = new HashMapCtxDB();
+    private final TokenContexts tokens;
     private final Map<ThingId, Live> live = new ConcurrentHashMap<>();
     private final Map<String, ThingId> byKid = new ConcurrentHashMap<>();
 
@@ -72,9 +74,15 @@ final class ThingContextDb implements OSCoreCtxDB {
     }
 
     ThingContextDb(ThingKeyStore keys, ThingRegistry registry, Refused refused) {
+        this(keys, registry, refused, TokenContexts.DEFAULT_CAPACITY);
+    }
+
+    /** At most {@code tokenCapacity} exchanges without a response are remembered (see {@link TokenContexts}). */
+    ThingContextDb(ThingKeyStore keys, ThingRegistry registry, Refused refused, int tokenCapacity) {
         this.keys = keys;
         this.registry = registry;
         this.refused = refused;
+        this.tokens = new TokenContexts(tokenCapacity);
     }
 
     /** The name of a thing's replay mark under its master secret: its sender ID, the hub's recipient ID. */
@@ -249,6 +257,7 @@ final class ThingContextDb implements OSCoreCtxDB {
         byKid.values().removeIf(thing::equals);
         if (gone != null) {
             contexts.removeContext(gone.context());
+            tokens.removeAll(gone.context());
             gone.key().destroy();
             LOG.info("OSCORE context for {} dropped", thing);
         }
@@ -262,12 +271,19 @@ final class ThingContextDb implements OSCoreCtxDB {
 
     @Override
     public OSCoreCtx getContextByToken(Token token) {
-        return contexts.getContextByToken(token);
+        return token == null ? null : tokens.get(token);
     }
 
+    /**
+     * Called for every request that decrypted and every request the hub sends: constant cost, bounded memory. The
+     * context is one this database handed out; it is not put back (cf-oscore's own database does): a request still in
+     * flight when its thing's context was dropped must not bring the dropped context back.
+     */
     @Override
     public void addContext(Token token, OSCoreCtx ctx) {
-        contexts.addContext(token, ctx);
+        if (token != null) {
+            tokens.put(token, ctx);
+        }
     }
 
     @Override
@@ -292,16 +308,24 @@ final class ThingContextDb implements OSCoreCtxDB {
 
     @Override
     public boolean tokenExist(Token token) {
-        return contexts.tokenExist(token);
+        return token != null && tokens.contains(token);
     }
 
     @Override
     public void purge() {
         contexts.purge();
+        tokens.clear();
     }
 
     @Override
     public void removeToken(Token token) {
-        contexts.removeToken(token);
+        if (token != null) {
+            tokens.remove(token);
+        }
+    }
+
+    /** Tokens remembered now: exchanges under way (and those whose response never came, up to the capacity). */
+    int tokenCount() {
+        return tokens.size();
     }
 }

@@ -342,6 +342,23 @@ class OscoreComponentTest {
     }
 
     @Test
+    void theHubForgetsARequestsTokenOnceItHasAnswered() throws Exception {
+        ThingId lamp = operational("lamp-30");
+        CoapClient client = thingClient(lamp, secretOf(lamp));
+        List<org.eclipse.californium.core.coap.Token> tokens = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Request request = Request.newGet();
+            request.setURI(client.getURI());
+            request.getOptions().setOscore(Bytes.EMPTY);
+            assertEquals("lamp-30", client.advanced(request).getResponseText());
+            tokens.add(request.getToken());
+        }
+        ThingContextDb db = (ThingContextDb) oscore.database();
+        tokens.forEach(t -> assertFalse(db.tokenExist(t), "token " + t + " still kept"));
+        assertEquals(0, db.tokenCount());
+    }
+
+    @Test
     void decommissioningDropsTheContextAtOnce() throws Exception {
         ThingId lamp = operational("lamp-4");
         byte[] secret = secretOf(lamp);
