@@ -275,14 +275,18 @@ final class ThingContextDb implements OSCoreCtxDB {
     }
 
     /**
-     * Called for every request that decrypted and every request the hub sends: constant cost, bounded memory. The
+     * Called for every request that decrypted and every request the hub sends: constant cost, bounded memory. A token
+     * another thing's exchange holds is refused (the request goes no further), so no thing can have its responses
+     * protected under another thing's context. The
      * context is one this database handed out; it is not put back (cf-oscore's own database does): a request still in
      * flight when its thing's context was dropped must not bring the dropped context back.
      */
     @Override
     public void addContext(Token token, OSCoreCtx ctx) {
-        if (token != null) {
-            tokens.put(token, ctx);
+        if (token != null && tokens.put(token, ctx) != null) {
+            // The exchange stops here: cf-oscore would otherwise answer it, or another thing's exchange, under the
+            // wrong context. A thing that picked the token by chance sends its request again once the other is done.
+            throw new IllegalStateException("OSCORE token already in use by an exchange of another thing");
         }
     }
 

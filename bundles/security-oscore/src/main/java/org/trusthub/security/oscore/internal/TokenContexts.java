@@ -1,6 +1,7 @@
 package org.trusthub.security.oscore.internal;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,8 +49,19 @@ final class TokenContexts {
         };
     }
 
-    synchronized void put(Token token, OSCoreCtx ctx) {
+    /**
+     * Remembers the token's context, unless the token is held by an exchange of another thing (another recipient id):
+     * responses are found by token alone, so taking it over would protect that thing's responses with this context.
+     *
+     * @return the other thing's context when the token is refused, {@code null} when it was remembered
+     */
+    synchronized OSCoreCtx put(Token token, OSCoreCtx ctx) {
+        OSCoreCtx held = byToken.get(token);
+        if (held != null && held != ctx && !Arrays.equals(held.getRecipientId(), ctx.getRecipientId())) {
+            return held;
+        }
         byToken.put(token, ctx);
+        return null;
     }
 
     synchronized OSCoreCtx get(Token token) {

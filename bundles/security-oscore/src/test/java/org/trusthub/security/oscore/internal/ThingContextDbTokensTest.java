@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -64,6 +65,21 @@ class ThingContextDbTokensTest {
 
     private static Token token(long n) {
         return new Token(ByteBuffer.allocate(8).putLong(n).array());
+    }
+
+    @Test
+    void aThingCannotTakeOverATokenAnotherThingsExchangeHolds() {
+        OSCoreCtx victim = contextOf("lamp-1");
+        OSCoreCtx attacker = contextOf("meter-1");
+        Token observed = token(42);
+        db.addContext(observed, victim);
+        assertThrows(IllegalStateException.class, () -> db.addContext(observed, attacker));
+        assertSame(victim, db.getContextByToken(observed), "the victim's responses stay under its own context");
+        db.addContext(observed, victim);
+        assertSame(victim, db.getContextByToken(observed), "the same thing may use its token again");
+        db.removeToken(observed);
+        db.addContext(observed, attacker);
+        assertSame(attacker, db.getContextByToken(observed), "a token no exchange holds is anyone's");
     }
 
     @Test
