@@ -122,6 +122,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
 
     private final Providers providers = new Providers();
     private final ThingsResource thingsResource;
+    private final BridgedWrites bridgedWrites = new BridgedWrites();
     private final ResourceDirectory directory;
     private final ThingReader reader;
     private final CoapServer server;
@@ -166,7 +167,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
                 plain = null;
             }
             this.contributions = new Contributions(server, callers);
-            this.thingsResource = new ThingsResource(callers, providers);
+            this.thingsResource = new ThingsResource(callers, providers, bridgedWrites);
             server.add(new HubResource(callers), thingsResource,
                     new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers, providers));
             server.start();
@@ -367,6 +368,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
             secure.destroy();
         }
         server.destroy();
+        bridgedWrites.shutdown();
         providers.values().ifPresent(v -> v.unlisten(thingsResource.changes));
     }
 

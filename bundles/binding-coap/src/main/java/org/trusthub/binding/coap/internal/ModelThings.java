@@ -102,6 +102,10 @@ final class ModelThings {
         } catch (IllegalArgumentException e) {
             Refusals.refuse(exchange, ResponseCode.NOT_FOUND, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // a binding's own failure: the caller still gets an answer
+            Refusals.refuse(exchange, ResponseCode.INTERNAL_SERVER_ERROR, "the write failed");
+            return;
         }
         exchange.respond(ResponseCode.CHANGED);
     }

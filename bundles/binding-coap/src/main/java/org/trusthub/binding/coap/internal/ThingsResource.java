@@ -32,6 +32,7 @@ import org.trusthub.api.thing.ThingId;
 final class ThingsResource extends CoapResource {
     private final Callers callers;
     private final Providers providers;
+    private final BridgedWrites writes;
     /** Told by the model of every change; registered while the binding has the model. */
     final RawValues.Listener changes = new RawValues.Listener() {
         @Override
@@ -45,10 +46,11 @@ final class ThingsResource extends CoapResource {
         }
     };
 
-    ThingsResource(Callers callers, Providers providers) {
+    ThingsResource(Callers callers, Providers providers, BridgedWrites writes) {
         super("things");
         this.callers = callers;
         this.providers = providers;
+        this.writes = writes;
         setObservable(true);
     }
 
@@ -173,7 +175,8 @@ final class ThingsResource extends CoapResource {
                 Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the hub's thing model is not running");
                 return;
             }
-            ModelThings.put(exchange, registry.get(), t.get().model().get(), t.get().name());
+            ThingModel model = t.get().model().get();
+            writes.run(exchange, () -> ModelThings.put(exchange, registry.get(), model, t.get().name()));
             return;
         }
         byte[] payload = exchange.getRequestPayload();

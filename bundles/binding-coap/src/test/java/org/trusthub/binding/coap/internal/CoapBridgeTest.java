@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.PropertyDescriptor;
 import org.trusthub.api.model.PropertyProvider;
 import org.trusthub.api.model.PropertySink;
+import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.Thing;
 import org.trusthub.api.thing.ThingId;
@@ -80,6 +82,8 @@ class CoapBridgeTest {
     static final class StandIn implements PropertyProvider {
         final String binding;
         final List<String> writes = new CopyOnWriteArrayList<>();
+        /** Each write waits for it: a device that takes its time to confirm. */
+        volatile CountDownLatch confirm = new CountDownLatch(0);
         volatile PropertySink sink;
 
         StandIn(String binding) {
@@ -109,6 +113,12 @@ class CoapBridgeTest {
         @Override
         public void write(ThingId thing, PropertyDescriptor property, Object value) {
             writes.add(thing.value() + " " + property.id() + "=" + value);
+            try {
+                confirm.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PropertyWriteException(thing, property.id(), "interrupted");
+            }
             // the device confirms and the binding reads it back
             sink.update(thing, property.id(), value, Origin.READ);
         }
@@ -206,6 +216,41 @@ class CoapBridgeTest {
         assertEquals(MediaTypeRegistry.APPLICATION_LINK_FORMAT, links.getOptions().getContentFormat());
         assertTrue(links.getResponseText().contains("</things/" + LAMP_ID + "/level>;rt=\"trusthub.level\""),
                 links.getResponseText());
+    }
+
+    @Test
+    void writesWaitingForTheirThingsHoldUpNoOtherRequest() throws Exception {
+        policy.grantWrite(caller, lamp, "*");
+        zigbee.confirm = new CountDownLatch(1);
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        CoapHandler handler = new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                answers.add(response.getCode().name());
+            }
+
+            @Override
+            public void onError() {
+                answers.add("error");
+            }
+        };
+        for (int i = 0; i < 3; i++) {
+            CoapClient w = dtlsClient(caller);
+            w.setURI(secure("/things/" + LAMP_ID + "/level"));
+            w.put(handler, Integer.toString(10 + i), MediaTypeRegistry.TEXT_PLAIN);
+        }
+        org.trusthub.testkit.Await.until("two writes waiting at the lamp", () -> zigbee.writes.size() >= 2);
+        try {
+            // more writes than the CoAP server has threads wait for the lamp: the hub still answers
+            CoapResponse hub = get(dtlsClient(caller), "/hub");
+            assertEquals("trusthub: thermostat-1 via dtls-psk", hub.getResponseText());
+            assertTrue(answers.isEmpty(), "no write answered before its thing confirmed: " + answers);
+        } finally {
+            zigbee.confirm.countDown();
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("CHANGED", answers.poll(CoapTestPeers.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        }
     }
 
     @Test
