@@ -215,6 +215,17 @@ final class ThingsResource extends CoapResource {
             exchange.respond(ResponseCode.CONTENT, links.toString(), MediaTypeRegistry.APPLICATION_LINK_FORMAT);
             return;
         }
+        // A value that came under less than the policy now requires of its thing (the policy was raised since) is
+        // no better for having reached the hub: it is not served until one comes under enough.
+        Protection required = callers.inbound(t.thing(), t.protocol());
+        Optional<Protection> arrived = model.property(t.name()).flatMap(p -> p.value())
+                .flatMap(v -> v.arrivedUnder());
+        if (arrived.isPresent() && !arrived.get().satisfies(required)) {
+            callers.refusedByPolicy(t.caller());
+            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "this value of " + t.thing().value() + " came under "
+                    + arrived.get() + "; the policy requires " + required);
+            return;
+        }
         ModelThings.get(exchange, model, t.name());
     }
 

@@ -385,6 +385,40 @@ class CoapBridgeTest {
     }
 
     @Test
+    void aValueThatCameUnderLessThanThePolicyNowRequiresIsNotServedEvenOverOscore() throws Exception {
+        policy.grantRead(caller, lamp, "on");
+        // NWK-secured only (hop by hop), then the policy is raised to APS (end to end)
+        zigbee.sink.update(lamp, "on", true, Origin.REPORT, Protection.confidentiality());
+        policy.requireInbound(lamp, Protection.confidentiality().endToEnd());
+        String plain = "coap://127.0.0.1:" + binding.plainAddress().orElseThrow().getPort();
+        CoapEndpoint endpoint = CoapTestPeers.oscoreEndpoint(keys, caller, plain);
+        CoapClient client = CoapTestPeers.client(endpoint);
+        cleanup.add(() -> {
+            client.shutdown();
+            endpoint.destroy();
+        });
+        CoapResponse refused = oscoreGet(client, plain + "/things/" + LAMP_ID + "/on");
+        assertEquals(ResponseCode.FORBIDDEN, refused.getCode());
+        assertTrue(refused.getResponseText().contains("came under confidentiality"), refused.getResponseText());
+        assertTrue(refusals.reported.contains("thermostat-1 APPLICATION oscore POLICY"), refusals.reported.toString());
+
+        // an APS-secured frame brings it again under enough
+        zigbee.sink.update(lamp, "on", false, Origin.REPORT, Protection.confidentiality().endToEnd());
+        CoapResponse served = oscoreGet(client, plain + "/things/" + LAMP_ID + "/on");
+        assertEquals(ResponseCode.CONTENT, served.getCode(), served.getResponseText());
+        assertEquals("false", served.getResponseText());
+    }
+
+    private static CoapResponse oscoreGet(CoapClient client, String uri) throws Exception {
+        Request request = Request.newGet();
+        request.setURI(uri);
+        request.getOptions().setOscore(Bytes.EMPTY);
+        CoapResponse r = client.advanced(request);
+        assertNotNull(r, "the hub answered GET " + uri);
+        return r;
+    }
+
+    @Test
     void aCoapThingsOwnValuesStayItsRawValues() throws Exception {
         CoapClient client = dtlsClient(caller);
         assertEquals(ResponseCode.CREATED, put(client, "/things/thermostat-1/setpoint", "20",
