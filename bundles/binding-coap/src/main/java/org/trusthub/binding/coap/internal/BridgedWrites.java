@@ -33,13 +33,13 @@ final class BridgedWrites {
 
     /** Runs the write, which answers the exchange; the request is acknowledged now so the caller does not resend. */
     void run(CoapExchange exchange, Runnable write) {
+        // before the write may answer: an empty ACK after the response would be out of order
+        exchange.accept();
         try {
             executor.execute(write);
         } catch (RejectedExecutionException e) {
             Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "too many writes to things in progress");
-            return;
         }
-        exchange.accept();
     }
 
     void shutdown() {
