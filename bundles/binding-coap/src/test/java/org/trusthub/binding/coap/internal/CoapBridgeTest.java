@@ -254,6 +254,41 @@ class CoapBridgeTest {
     }
 
     @Test
+    void beyondTheWritesThatMayWaitAWriteIsRefusedAtOnceAndReachesNoThing() throws Exception {
+        policy.grantWrite(caller, lamp, "*");
+        zigbee.confirm = new CountDownLatch(1);
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        CoapHandler handler = new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                answers.add(response.getCode().name());
+            }
+
+            @Override
+            public void onError() {
+                answers.add("error");
+            }
+        };
+        int held = BridgedWrites.THREADS + BridgedWrites.WAITING;
+        try {
+            for (int i = 0; i <= held; i++) {
+                CoapClient c = dtlsClient(caller);
+                c.setURI(secure("/things/" + LAMP_ID + "/level"));
+                c.put(handler, Integer.toString(i), MediaTypeRegistry.TEXT_PLAIN);
+            }
+            assertEquals("SERVICE_UNAVAILABLE", answers.poll(CoapTestPeers.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
+                    "the one write too many; at the lamp: " + zigbee.writes.size() + ", answers " + answers);
+            assertEquals(BridgedWrites.THREADS, zigbee.writes.size(), "only the running writes reached the lamp");
+        } finally {
+            zigbee.confirm.countDown();
+        }
+        for (int i = 0; i < held; i++) {
+            assertEquals("CHANGED", answers.poll(CoapTestPeers.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        }
+        assertEquals(held, zigbee.writes.size());
+    }
+
+    @Test
     void badWritesAreRefusedAndReachNoThing() throws Exception {
         policy.grantRead(caller, lamp, "*").grantWrite(caller, lamp, "*").grantWrite(caller, thermo, "*");
         CoapClient client = dtlsClient(caller);
