@@ -464,6 +464,28 @@ class CoapBridgeTest {
     }
 
     @Test
+    void anotherCoapThingsValuesAreNeverServedOverLessThanThePolicyRequiresOfThemEither() throws Exception {
+        ThingId window = CoapTestPeers.operational(registry, "window-1");
+        assertEquals(ResponseCode.CREATED, put(dtlsClient(window), "/things/window-1/open", "true",
+                MediaTypeRegistry.TEXT_PLAIN).getCode());
+        policy.grantRead(caller, window, "open");
+        CoapClient dtls = dtlsClient(caller);
+        assertEquals("true", get(dtls, "/things/window-1/open").getResponseText());
+        // from now on the window's own messages must be OSCORE: what it keeps at the hub leaves no weaker
+        policy.requireInbound(window, Protection.confidentiality().endToEnd());
+        assertEquals(ResponseCode.FORBIDDEN, get(dtls, "/things/window-1/open").getCode());
+        assertTrue(refusals.reported.contains("thermostat-1 TRANSPORT dtls-psk POLICY"), refusals.reported.toString());
+        String plain = "coap://127.0.0.1:" + binding.plainAddress().orElseThrow().getPort();
+        CoapEndpoint endpoint = CoapTestPeers.oscoreEndpoint(keys, caller, plain);
+        CoapClient oscoreClient = CoapTestPeers.client(endpoint);
+        cleanup.add(() -> {
+            oscoreClient.shutdown();
+            endpoint.destroy();
+        });
+        assertEquals("true", oscoreGet(oscoreClient, plain + "/things/window-1/open").getResponseText());
+    }
+
+    @Test
     void withoutTheModelAnotherBindingsThingIsNotFound() throws Exception {
         policy.grantRead(caller, lamp, "on");
         binding.unbindModel(model);
