@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -36,7 +37,9 @@ import org.trusthub.itests.CoapIT.Result;
 import org.trusthub.testkit.Await;
 
 /**
- * Bridging in the real distribution: the demo's SIMULATED ZigBee lamp and Bluetooth LE thermometer, read and written
+ * Bridging in the real distribution: a SIMULATED ZigBee lamp (joined with an install code from the console, as in
+ * {@link ZigbeeIT}) and a SIMULATED Bluetooth LE thermometer (paired from the console, as in {@link BluetoothBoots}),
+ * read and written
  * by Debian's libcoap {@code coap-client} (OpenSSL build) as a CoAP thing over DTLS-PSK with its derived key, through
  * the hub's thing model, as far as the security policy's {@code read} and {@code write} rules grant; a thing without
  * a grant gets 4.03, counted, and its write reaches no lamp.
@@ -47,10 +50,11 @@ public class CoapBridgeIT {
 
     private static final String PLAIN_PORT = CoapIT.freeUdpPort();
     private static final String SECURE_PORT = CoapIT.freeUdpPort();
-    private static final ThingId LAMP = ThingId.of("zigbee:00124b00de000001");
+    private static final ThingId LAMP = ThingId.of("zigbee:00124b0000000c03");
+    private static final String LAMP_CODE = "0102030405060708D46D";
     private static final ThingId THERMOMETER = ThingId.of("ble-c0514d000001");
-    /** The demo's promise is a living home within a minute; generous here for a loaded machine. */
-    private static final Duration DEMO = Duration.ofSeconds(120);
+    /** Generous for a loaded machine. */
+    private static final Duration UP = Duration.ofSeconds(120);
 
     @Inject
     BundleContext context;
@@ -77,7 +81,10 @@ public class CoapBridgeIT {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
+        String ble = "etc/org.trusthub.binding.bluetooth.simulated.cfg";
         return HubOptions.hub(
+                editConfigurationFilePut(ble, "peripherals", "1"),
+                editConfigurationFilePut(ble, "legacyPeripherals", "0"),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "port", PLAIN_PORT),
                 editConfigurationFilePut("etc/org.trusthub.binding.coap.cfg", "securePort", SECURE_PORT),
                 org.ops4j.pax.exam.CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT),
@@ -105,23 +112,48 @@ public class CoapBridgeIT {
                 + property), payload, "-u", as.value(), "-k", CoapIT.psk(keyStore, as)));
     }
 
+    /** Runs a console command until it succeeds: the features just installed start asynchronously. */
+    private static String retry(Shell shell, String command) throws Exception {
+        return retry(shell, command, "");
+    }
+
+    /** As {@link #retry(Shell, String)}, until what it prints contains {@code text}. */
+    private static String retry(Shell shell, String command, String text) throws Exception {
+        return Await.until("'" + command + "' to show '" + text + "'", UP, () -> shell.run(command),
+                out -> out.contains(text), AssertionError.class::isInstance);
+    }
+
     @Test
     public void libcoapReadsAndWritesASimulatedZigbeeLampAndReadsABleThermometerAsThePolicyGrants()
             throws Exception {
-        features.installFeature("trusthub-demo", EnumSet.noneOf(FeaturesService.Option.class));
+        for (String feature : List.of("trusthub-model", "trusthub-coap", "trusthub-zigbee", "trusthub-bluetooth")) {
+            features.installFeature(feature, EnumSet.noneOf(FeaturesService.Option.class));
+        }
         ThingModelRegistry models = Await.until("the thing model", Duration.ofSeconds(60), () -> {
             var refs = context.getServiceReferences(ThingModelRegistry.class, null);
             return refs.isEmpty() ? null : context.getService(refs.iterator().next());
         }, m -> m != null);
-        // described is enough: the write below is read back from the lamp
-        Await.until("the lamp described with a level in the model", DEMO, () -> models.model(LAMP)
+        Shell shell = new Shell(sessionFactory);
+        // the lamp: commissioned with its install code, then powered on
+        String permit = retry(shell, "zigbee:permit-join --ieee 00124b0000000c03 --install-code "
+                + LAMP_CODE + " 120");
+        assertTrue(permit, permit.contains("commissioned " + LAMP.value()));
+        retry(shell, "zigbee:simulated-device --install-code " + LAMP_CODE + " --kind multi 00124b0000000c03",
+                "joined");
+        // the thermometer: paired with LE Secure Connections
+        String scan = retry(shell, "trusthub:ble-scan", "sim-thermo-1 (SIMULATED)");
+        String pair = retry(shell, "trusthub:ble-pair " + BluetoothBoots.Boot.address(scan,
+                "sim-thermo-1") + " alice");
+        assertTrue(pair, pair.contains("Paired and commissioned " + THERMOMETER.value()));
+        retry(shell, "trusthub:ble-read " + THERMOMETER.value());
+        // described is enough for the lamp: the write below is read back from it
+        Await.until("the lamp described with a level in the model", UP, () -> models.model(LAMP)
                 .flatMap(m -> m.property("level")).isPresent());
-        Await.until("the thermometer's temperature in the model", DEMO, () -> value(models, THERMOMETER,
+        Await.until("the thermometer's temperature in the model", UP, () -> value(models, THERMOMETER,
                 "temperature"), Optional::isPresent);
 
         ThingId caller = operational("itest-bridge-caller");
         ThingId stranger = operational("itest-bridge-stranger");
-        Shell shell = new Shell(sessionFactory);
         shell.run("trusthub:policy-add read itest-bridge-caller " + LAMP.value() + " on level");
         shell.run("trusthub:policy-add write itest-bridge-caller " + LAMP.value() + " level");
         shell.run("trusthub:policy-add read itest-bridge-caller " + THERMOMETER.value() + " temperature");
