@@ -3,6 +3,7 @@ package org.trusthub.api.model;
 import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
@@ -31,6 +32,18 @@ public interface PropertySink {
      * @throws IllegalStateException if this sink was detached
      */
     void update(ThingId thing, String property, Object value, Origin origin);
+
+    /**
+     * A value from the thing, with the protection the message that carried it had (its {@code Authenticated}'s): the
+     * model keeps it with the value ({@link PropertyValue#arrivedUnder()}), so a bridge to another protocol never
+     * serves the value as better protected than it came. A model that keeps no protection takes it as
+     * {@link #update(ThingId, String, Object, Origin)}.
+     *
+     * @throws IllegalArgumentException as {@link #update(ThingId, String, Object, Origin)}
+     */
+    default void update(ThingId thing, String property, Object value, Origin origin, Protection arrived) {
+        update(thing, property, value, origin);
+    }
 
     /** The thing cannot be reached now (left its network, out of range): its values go UNAVAILABLE. */
     void unavailable(ThingId thing);

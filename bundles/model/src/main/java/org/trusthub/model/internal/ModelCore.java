@@ -32,6 +32,7 @@ import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.model.Quality;
 import org.trusthub.api.model.ThingModel;
 import org.trusthub.api.model.ThingModelRegistry;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 
@@ -298,7 +299,12 @@ public final class ModelCore implements ThingModelRegistry, AutoCloseable {
 
         @Override
         public void update(ThingId thing, String property, Object value, Origin origin) {
-            ModelCore.this.update(this, thing, property, value, origin);
+            ModelCore.this.update(this, thing, property, value, origin, null);
+        }
+
+        @Override
+        public void update(ThingId thing, String property, Object value, Origin origin, Protection arrived) {
+            ModelCore.this.update(this, thing, property, value, origin, Objects.requireNonNull(arrived, "arrived"));
         }
 
         @Override
@@ -376,7 +382,9 @@ public final class ModelCore implements ThingModelRegistry, AutoCloseable {
         return now.equals(descriptors);
     }
 
-    private void update(BindingSink sink, ThingId thing, String property, Object value, Origin origin) {
+    /** @param arrived the protection the value came under, null when the binding did not say */
+    private void update(BindingSink sink, ThingId thing, String property, Object value, Origin origin,
+            Protection arrived) {
         Objects.requireNonNull(origin, "origin");
         Runnable post;
         synchronized (this) {
@@ -396,7 +404,7 @@ public final class ModelCore implements ThingModelRegistry, AutoCloseable {
                         ex.getMessage());
                 throw ex;
             }
-            PropertyValue next = new PropertyValue(checked, clock.instant(), Quality.GOOD, origin);
+            PropertyValue next = new PropertyValue(checked, clock.instant(), Quality.GOOD, origin, arrived);
             PropertyValue last = p.last();
             e.properties.put(property, new Property(p.descriptor(), next));
             List<Runnable> availability = new ArrayList<>();

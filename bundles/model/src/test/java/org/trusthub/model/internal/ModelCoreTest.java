@@ -20,6 +20,7 @@ import org.trusthub.api.model.PropertyValue;
 import org.trusthub.api.model.PropertyWriteException;
 import org.trusthub.api.model.Quality;
 import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.Transition;
 
@@ -60,6 +61,30 @@ class ModelCoreTest extends ModelTestSupport {
         zigbee.sink.update(lamp, "temperature", 20, Origin.READ);
         assertEquals(20.0, model.model(lamp).orElseThrow().property("temperature").orElseThrow().last().value());
         assertEquals(2, posted(ModelEvents.PROPERTY_CHANGED).size());
+    }
+
+    @Test
+    void aValueKeepsTheProtectionItArrivedUnderWhenItsBindingSaysIt() {
+        ThingId lamp = operational("lamp-1");
+        FakeBinding zigbee = new FakeBinding("zigbee", true);
+        model.attach(zigbee);
+        zigbee.sink.describe(lamp, FakeBinding.lamp());
+        zigbee.sink.update(lamp, "temperature", 19.25, Origin.REPORT);
+        assertTrue(last(lamp, "temperature").arrivedUnder().isEmpty(), "unknown when the binding did not say");
+
+        Protection aps = Protection.confidentiality().endToEnd();
+        zigbee.sink.update(lamp, "temperature", 19.5, Origin.REPORT, aps);
+        assertEquals(aps, last(lamp, "temperature").arrivedUnder().orElseThrow());
+        zigbee.sink.update(lamp, "temperature", 19.5, Origin.REPORT, Protection.confidentiality());
+        assertEquals(Protection.confidentiality(), last(lamp, "temperature").arrivedUnder().orElseThrow(),
+                "the same value under another protection is taken as it came");
+        zigbee.sink.unavailable(lamp);
+        assertEquals(Protection.confidentiality(), last(lamp, "temperature").arrivedUnder().orElseThrow(),
+                "kept while the value is stale");
+    }
+
+    private PropertyValue last(ThingId thing, String property) {
+        return model.model(thing).orElseThrow().property(property).orElseThrow().last();
     }
 
     @Test

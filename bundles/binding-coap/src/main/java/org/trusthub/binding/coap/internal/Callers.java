@@ -104,6 +104,14 @@ final class Callers {
         return providers.policy().map(p -> p.mayWrite(caller.thing(), target, property)).orElse(false);
     }
 
+    /**
+     * What the policy requires of the values {@code thing} sends the hub over {@code protocol}: the least a caller's
+     * protection must give to read or write them. Without a policy, the strongest there is (fail closed).
+     */
+    Protection inbound(ThingId thing, String protocol) {
+        return providers.policy().map(p -> p.inbound(thing, protocol)).orElse(Protection.confidentiality().endToEnd());
+    }
+
     /** Counts an authorization refused to an admitted caller, under the layer and mechanism it authenticated with. */
     void refusedByPolicy(Authenticated caller) {
         providers.refused(Optional.of(caller.thing()), caller.layer(), caller.mechanism(), RefusalReason.POLICY);

@@ -36,9 +36,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.trusthub.api.binding.ProtocolBinding;
+import org.trusthub.api.model.ModelEvents;
 import org.trusthub.api.model.RawValue;
 import org.trusthub.api.model.RawValues;
+import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
 import org.trusthub.api.thing.ThingId;
@@ -58,11 +63,14 @@ import org.trusthub.security.transport.dtls.DtlsServers;
  * nothing else.
  * Configuration PID {@value #PID}.
  */
-@Component(service = {ProtocolBinding.class, CoapBindingStatus.class},
+@Component(service = {ProtocolBinding.class, CoapBindingStatus.class, EventHandler.class},
         configurationPid = CoapBindingComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false"})
+        immediate = true, property = {ProtocolBinding.PROTOCOL + "=coap", ProtocolBinding.SIMULATED + ":Boolean=false",
+                EventConstants.EVENT_TOPIC + "=" + ModelEvents.PROPERTY_CHANGED,
+                EventConstants.EVENT_TOPIC + "=" + ModelEvents.THING_AVAILABILITY,
+                EventConstants.EVENT_TOPIC + "=" + ModelEvents.THING_REMOVED})
 @Designate(ocd = CoapBindingComponent.Config.class)
-public final class CoapBindingComponent implements ProtocolBinding, CoapBindingStatus {
+public final class CoapBindingComponent implements ProtocolBinding, CoapBindingStatus, EventHandler {
     public static final String PID = "org.trusthub.binding.coap";
     private static final Logger LOG = LoggerFactory.getLogger(CoapBindingComponent.class);
 
@@ -114,6 +122,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
 
     private final Providers providers = new Providers();
     private final ThingsResource thingsResource;
+    private final BridgedWrites bridgedWrites = new BridgedWrites();
     private final ResourceDirectory directory;
     private final ThingReader reader;
     private final CoapServer server;
@@ -158,9 +167,9 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
                 plain = null;
             }
             this.contributions = new Contributions(server, callers);
-            this.thingsResource = new ThingsResource(callers, providers);
+            this.thingsResource = new ThingsResource(callers, providers, bridgedWrites);
             server.add(new HubResource(callers), thingsResource,
-                    new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers));
+                    new RdResource(directory, callers, r -> { }), new RdLookupResource(directory, callers, providers));
             server.start();
             if (config.securePort() >= 0 && (config.dtlsPsk() || config.dtlsRawPublicKey() || config.dtlsX509())) {
                 secure = new SecureEndpoint(server, configuration, new DtlsServerOptions(new InetSocketAddress(address,
@@ -288,6 +297,45 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
         }
     }
 
+    /**
+     * The thing model arrives: the things of every other binding are served under {@code /things} through it, and
+     * listed in the resource directory's lookup.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindModel(ThingModelRegistry model) {
+        synchronized (providers) {
+            providers.model(model);
+        }
+    }
+
+    public void unbindModel(ThingModelRegistry model) {
+        synchronized (providers) {
+            if (providers.isModel(model)) {
+                providers.model(null);
+            }
+        }
+    }
+
+    /**
+     * A change in the thing model: the observers of a property of another binding's thing are told (each notification
+     * is authorized again). A CoAP thing's values tell their observers through {@link RawValues} already.
+     */
+    @Override
+    public void handleEvent(Event event) {
+        if (!(event.getProperty(ModelEvents.THING) instanceof String id) || !ThingId.isValid(id)
+                || Callers.PROTOCOL.equals(event.getProperty(ModelEvents.BINDING))) {
+            return;
+        }
+        ThingId thing = ThingId.of(id);
+        if (ModelEvents.PROPERTY_CHANGED.equals(event.getTopic())
+                && event.getProperty(ModelEvents.PROPERTY) instanceof String property) {
+            thingsResource.notifyObservers(thing, property);
+        } else {
+            thingsResource.notifyObservers(thing);
+        }
+    }
+
     public static Configuration configuration() {
         Configuration c = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS, DtlsConfig.DEFINITIONS);
         // Bounded state against floods of requests from spoofed addresses.
@@ -320,6 +368,7 @@ public final class CoapBindingComponent implements ProtocolBinding, CoapBindingS
             secure.destroy();
         }
         server.destroy();
+        bridgedWrites.shutdown();
         providers.values().ifPresent(v -> v.unlisten(thingsResource.changes));
     }
 

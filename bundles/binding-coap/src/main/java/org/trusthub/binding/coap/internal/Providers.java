@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trusthub.api.keystore.Layer;
 import org.trusthub.api.model.RawValues;
+import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.security.RefusalReason;
 import org.trusthub.api.security.SecurityPolicy;
 import org.trusthub.api.security.SecurityRefusals;
@@ -25,6 +26,7 @@ final class Providers {
     private volatile SecurityPolicy policy;
     private volatile SecurityRefusals refusals;
     private volatile RawValues values;
+    private volatile ThingModelRegistry model;
 
     Optional<DtlsServers> dtls() {
         return Optional.ofNullable(dtls);
@@ -41,6 +43,19 @@ final class Providers {
     /** The thing model's raw values: where {@code /things/<thing>/<name>} lives. */
     Optional<RawValues> values() {
         return Optional.ofNullable(values);
+    }
+
+    /** The thing model: where the things of other bindings are read and written. */
+    Optional<ThingModelRegistry> model() {
+        return Optional.ofNullable(model);
+    }
+
+    void model(ThingModelRegistry m) {
+        model = m;
+    }
+
+    boolean isModel(ThingModelRegistry m) {
+        return model == m;
     }
 
     void dtls(DtlsServers d) {

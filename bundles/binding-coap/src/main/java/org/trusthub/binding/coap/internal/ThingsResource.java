@@ -13,19 +13,26 @@ import org.eclipse.californium.core.server.resources.Resource;
 import org.trusthub.api.model.Origin;
 import org.trusthub.api.model.RawValue;
 import org.trusthub.api.model.RawValues;
+import org.trusthub.api.model.ThingModel;
+import org.trusthub.api.model.ThingModelRegistry;
 import org.trusthub.api.security.Authenticated;
+import org.trusthub.api.security.Protection;
 import org.trusthub.api.thing.ThingId;
 
 /**
- * {@code /things/<thing>/<name>}: each thing's values in the hub's thing model ({@link RawValues}), which the thing
- * itself reads, writes and observes, and which another thing reads or writes as far as the security policy lets it.
- * One resource serves every path below it (it is its own child), so no request can make the hub grow a resource
- * tree; observers are told of every change to exactly the path they observe, whoever made it (the thing, the hub
- * through the model, or a read or observation of the thing).
+ * {@code /things/<thing>/<name>}: every thing of the hub's thing model. A CoAP thing's values are its raw values
+ * ({@link RawValues}), which the thing itself reads, writes and observes; a thing of another binding (ZigBee,
+ * Bluetooth LE, DPWS, MQTT) is its properties in the model ({@link ModelThings}), read, written and observed through
+ * the model only. Another thing reads or writes either as far as the security policy lets it, and only over a
+ * protection at least what the policy requires of the target's own values. One resource serves every path below it
+ * (it is its own child), so no request can make the hub grow a resource tree; observers are told of every change to
+ * exactly the path they observe, whoever made it (the thing, the hub through the model, or a read or observation of
+ * the thing), and every notification is authorized again under the policy in force.
  */
 final class ThingsResource extends CoapResource {
     private final Callers callers;
     private final Providers providers;
+    private final BridgedWrites writes;
     /** Told by the model of every change; registered while the binding has the model. */
     final RawValues.Listener changes = new RawValues.Listener() {
         @Override
@@ -39,10 +46,11 @@ final class ThingsResource extends CoapResource {
         }
     };
 
-    ThingsResource(Callers callers, Providers providers) {
+    ThingsResource(Callers callers, Providers providers, BridgedWrites writes) {
         super("things");
         this.callers = callers;
         this.providers = providers;
+        this.writes = writes;
         setObservable(true);
     }
 
@@ -51,8 +59,15 @@ final class ThingsResource extends CoapResource {
         return this;
     }
 
-    /** {@code name} is null for the thing itself (its list of values). */
-    private record Target(Authenticated caller, ThingId thing, String name) {
+    /**
+     * {@code name} is null for the thing itself (its list of values); {@code model} is the thing's model when it
+     * belongs to another binding (served through the model), empty for a CoAP thing's raw values.
+     */
+    private record Target(Authenticated caller, ThingId thing, String name, Optional<ThingModel> model) {
+        /** The protocol the target's values reach the hub over, as the policy names it. */
+        String protocol() {
+            return model.map(ThingModel::binding).orElse(Callers.PROTOCOL);
+        }
     }
 
     /**
@@ -69,7 +84,10 @@ final class ThingsResource extends CoapResource {
             Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "use /things/<thing id>[/<value name>]");
             return Optional.empty();
         }
-        Target target = new Target(caller.get(), ThingId.of(path.get(1)), path.size() == 3 ? path.get(2) : null);
+        ThingId thing = ThingId.of(path.get(1));
+        Optional<ThingModel> model = providers.model().flatMap(m -> m.model(thing))
+                .filter(m -> !Callers.PROTOCOL.equals(m.binding()));
+        Target target = new Target(caller.get(), thing, path.size() == 3 ? path.get(2) : null, model);
         // The list of another thing's values is filtered by what the caller may read; a PUT on it is refused below.
         boolean allowed = target.name() == null
                 || (write ? callers.mayWrite(caller.get(), target.thing(), target.name())
@@ -78,6 +96,16 @@ final class ThingsResource extends CoapResource {
             callers.refusedByPolicy(caller.get());
             Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "the policy does not let " + caller.get().thing().value()
                     + (write ? " write" : " read") + " this value of " + target.thing().value());
+            return Optional.empty();
+        }
+        // The target's values reached the hub under at least what the policy requires of them (each binding refuses
+        // what comes below it); they never leave over less.
+        Protection required = callers.inbound(target.thing(), target.protocol());
+        if (!caller.get().protection().satisfies(required)) {
+            callers.refusedByPolicy(caller.get());
+            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "the policy requires " + required + " for the values of "
+                    + target.thing().value() + "; " + caller.get().mechanism() + " gives "
+                    + caller.get().protection());
             return Optional.empty();
         }
         return Optional.of(target);
@@ -96,6 +124,10 @@ final class ThingsResource extends CoapResource {
     public void handleGET(CoapExchange exchange) {
         Optional<Target> t = authorize(exchange, false);
         if (t.isEmpty()) {
+            return;
+        }
+        if (t.get().model().isPresent()) {
+            getModelThing(exchange, t.get());
             return;
         }
         Optional<RawValues> model = values(exchange, providers);
@@ -137,6 +169,16 @@ final class ThingsResource extends CoapResource {
             Refusals.refuse(exchange, ResponseCode.METHOD_NOT_ALLOWED, "PUT a value: /things/<thing id>/<name>");
             return;
         }
+        if (t.get().model().isPresent()) {
+            Optional<ThingModelRegistry> registry = providers.model();
+            if (registry.isEmpty()) {
+                Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the hub's thing model is not running");
+                return;
+            }
+            ThingModel model = t.get().model().get();
+            writes.run(exchange, () -> ModelThings.put(exchange, registry.get(), model, t.get().name()));
+            return;
+        }
         byte[] payload = exchange.getRequestPayload();
         if (payload.length > RawValues.MAX_BYTES) {
             Refusals.refuse(exchange, ResponseCode.REQUEST_ENTITY_TOO_LARGE, "value is " + payload.length
@@ -162,6 +204,35 @@ final class ThingsResource extends CoapResource {
             return;
         }
         exchange.respond(created ? ResponseCode.CREATED : ResponseCode.CHANGED);
+    }
+
+    /** A property of another binding's thing, or the list of those the caller may read. */
+    private void getModelThing(CoapExchange exchange, Target t) {
+        ThingModel model = t.model().get();
+        if (t.name() == null) {
+            StringBuilder links = new StringBuilder();
+            ModelThings.links(links, model, p -> callers.mayRead(t.caller(), t.thing(), p), null);
+            exchange.respond(ResponseCode.CONTENT, links.toString(), MediaTypeRegistry.APPLICATION_LINK_FORMAT);
+            return;
+        }
+        // A value that came under less than the policy now requires of its thing (the policy was raised since) is
+        // no better for having reached the hub: it is not served until one comes under enough.
+        Protection required = callers.inbound(t.thing(), t.protocol());
+        Optional<Protection> arrived = model.property(t.name()).flatMap(p -> p.value())
+                .flatMap(v -> v.arrivedUnder());
+        if (arrived.isPresent() && !arrived.get().satisfies(required)) {
+            callers.refusedByPolicy(t.caller());
+            Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "this value of " + t.thing().value() + " came under "
+                    + arrived.get() + "; the policy requires " + required);
+            return;
+        }
+        ModelThings.get(exchange, model, t.name());
+    }
+
+    /** Tells the observers of every value of the thing (it became available or unavailable). */
+    void notifyObservers(ThingId thing) {
+        String prefix = "things/" + thing.value() + "/";
+        changed(relation -> relation.getExchange().getRequest().getOptions().getUriPathString().startsWith(prefix));
     }
 
     void notifyObservers(ThingId thing, String name) {
