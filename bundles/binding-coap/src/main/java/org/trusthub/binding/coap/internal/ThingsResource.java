@@ -189,6 +189,13 @@ final class ThingsResource extends CoapResource {
         if (model.isEmpty()) {
             return;
         }
+        if (!t.get().thing().equals(t.get().caller().thing()) && !isCoapThing(t.get().thing(), model.get())) {
+            // A thing of another binding its binding has not described yet (not joined, out of range): a value
+            // stored here would become its report and make it a CoAP thing in the model for good.
+            Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "no CoAP thing " + t.get().thing().value()
+                    + "; another binding's thing is written once the thing model has it");
+            return;
+        }
         int format = exchange.getRequestOptions().hasContentFormat() ? exchange.getRequestOptions().getContentFormat()
                 : MediaTypeRegistry.TEXT_PLAIN;
         boolean created;
@@ -204,6 +211,12 @@ final class ThingsResource extends CoapResource {
             return;
         }
         exchange.respond(created ? ResponseCode.CREATED : ResponseCode.CHANGED);
+    }
+
+    /** Whether values of the thing are kept here: it wrote some, or the model has it as a CoAP thing. */
+    private boolean isCoapThing(ThingId thing, RawValues values) {
+        return values.things().contains(thing) || providers.model().flatMap(m -> m.model(thing))
+                .map(m -> Callers.PROTOCOL.equals(m.binding())).orElse(false);
     }
 
     /** A property of another binding's thing, or the list of those the caller may read. */

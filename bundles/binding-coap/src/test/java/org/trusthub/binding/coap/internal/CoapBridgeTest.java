@@ -491,4 +491,16 @@ class CoapBridgeTest {
         binding.unbindModel(model);
         assertEquals(ResponseCode.NOT_FOUND, get(dtlsClient(caller), "/things/" + LAMP_ID + "/on").getCode());
     }
+
+    @Test
+    void aWriteGrantDoesNotTurnAnotherBindingsThingNotYetInTheModelIntoACoapThing() throws Exception {
+        ThingId sensor = CoapTestPeers.operational(registry, "zigbee:00124b0000000c03");
+        policy.grantWrite(caller, sensor, "level");
+        CoapResponse r = put(dtlsClient(caller), "/things/" + sensor.value() + "/level", "99",
+                MediaTypeRegistry.TEXT_PLAIN);
+        assertEquals(ResponseCode.NOT_FOUND, r.getCode());
+        assertTrue(values.values(sensor).isEmpty(), "nothing stored as the sensor's report");
+        zigbee.sink.describe(sensor, List.of(PropertyDescriptor.level()));
+        assertEquals("zigbee", model.model(sensor).orElseThrow().binding(), "its own binding still describes it");
+    }
 }
