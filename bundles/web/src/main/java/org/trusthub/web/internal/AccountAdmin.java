@@ -6,6 +6,9 @@ interface AccountAdmin {
     /** Whether any account holds the JAAS role {@value Role#JAAS_ADMIN}. */
     boolean anyAdmin();
 
+    /** Whether an account of that name exists in the realm, whatever its roles. */
+    boolean exists(String user);
+
     /**
      * Creates an account with the role {@value Role#JAAS_ADMIN}.
      *

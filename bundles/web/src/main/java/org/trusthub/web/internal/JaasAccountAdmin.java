@@ -50,6 +50,18 @@ final class JaasAccountAdmin implements AccountAdmin {
     }
 
     @Override
+    public boolean exists(String user) {
+        for (BackingEngine engine : engines()) {
+            for (Principal p : engine.listUsers()) {
+                if (p.getName().equals(user)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void createAdmin(String user, char[] password) {
         List<BackingEngine> engines = engines();
         if (engines.isEmpty()) {

@@ -103,6 +103,16 @@ final class SetupApi {
                 link.revoke();
                 throw ApiException.conflict("user", "an admin account exists already: log in with it");
             }
+            boolean taken;
+            try {
+                taken = accounts.exists(user);
+            } catch (RuntimeException e) {
+                throw ApiException.unavailable("the account realm");
+            }
+            if (taken) {
+                // adding it again would reset that account's password and make it an admin
+                throw ApiException.conflict("user", "an account of that name exists already: choose another name");
+            }
             if (!link.redeem(token)) {
                 throw new ApiException(403, "token", "this setup link is unknown, used or expired");
             }

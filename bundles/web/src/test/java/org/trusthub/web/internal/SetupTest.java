@@ -95,6 +95,16 @@ class SetupTest extends WebTestSupport {
     }
 
     @Test
+    void theLinkNeverTakesOverAnExistingAccount() throws Exception {
+        admins.viewers.add("viktor");
+        String token = announce(new ArrayList<>());
+        assertField(new Client().send("POST", SetupApi.PATH, body(token, "viktor", PASSWORD), false), 409, "user");
+        assertTrue(admins.created.isEmpty(), "viktor's password and role stay as they were");
+        assertEquals(201, new Client().send("POST", SetupApi.PATH, body(token, "olga", PASSWORD), false).status(),
+                "the link is not used up by the refusal");
+    }
+
+    @Test
     void theTokenGoesToTheConsoleAndNeverToTheLog() {
         PrintStream err = System.err;
         ByteArrayOutputStream logged = new ByteArrayOutputStream();

@@ -83,6 +83,12 @@ class WebTestSupport {
     static final class FakeAccountAdmin implements AccountAdmin {
         final Map<String, String> created = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean adminElsewhere;
+        final java.util.Set<String> viewers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public boolean exists(String user) {
+            return viewers.contains(user) || created.containsKey(user);
+        }
 
         @Override
         public boolean anyAdmin() {
