@@ -51,10 +51,12 @@ import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.model.ThingModelRegistry;
+import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
+import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.testkit.Await;
 import org.trusthub.testkit.FreePorts;
 import org.trusthub.testkit.coap.DtlsValueChannel;
@@ -65,7 +67,8 @@ import org.trusthub.testkit.load.NonceLedger;
 
 /**
  * Maintenance under load: while the load driver keeps CoAP things (DTLS and OSCORE, writing and observing), a DPWS
- * caller and a SIMULATED BLE thing busy, every provider and binding bundle is updated from a copy of its jar and
+ * caller (metadata Gets, GetStatus invokes, event subscriptions), things asking the offload services for tokens and
+ * group keys, and a SIMULATED BLE thing busy, every provider and binding bundle is updated from a copy of its jar and
  * every protocol feature is uninstalled and installed again. Nothing acknowledged is lost, no nonce or counter is
  * used twice, no recorded message is accepted again, and every thing stays OPERATIONAL with the keys it had: where a
  * session had to go (DTLS), the thing got back in on its own. No timing is asserted: the gaps are printed, the
@@ -83,14 +86,25 @@ public class SwapUnderLoadIT {
     static final ThingId OSCORE = ThingId.of("swap-oscore");
     static final ThingId DPWS = ThingId.of("swap-dpws");
     static final ThingId DPWS_CALLER = ThingId.of("swap-dpws-caller");
+    /** Hosted too: it goes to MAINTENANCE and back for each DPWS event the caller waits for. */
+    static final ThingId DPWS_EVENTS = ThingId.of("swap-dpws-events");
+    static final ThingId TOKEN_CLIENT = ThingId.of("swap-token-client");
+    static final ThingId TOKEN_AUDIENCE = ThingId.of("swap-token-audience");
+    static final ThingId GROUP_MEMBER = ThingId.of("swap-group-member");
+    static final ThingId GROUP_EARLIER = ThingId.of("swap-group-earlier");
+    static final String GROUP = "swap-hall";
 
     /** Bundles updated in place, providers first; each from a copy of its own jar. */
     static final List<String> UPDATED = List.of("org.trusthub.security.transport", "org.trusthub.security.oscore",
             "org.trusthub.security.wss", "org.trusthub.security.tls", "org.trusthub.security.link",
-            "org.trusthub.binding.coap", "org.trusthub.binding.dpws", "org.trusthub.binding.bluetooth",
+            "org.trusthub.offload", "org.trusthub.binding.coap", "org.trusthub.binding.dpws", "org.trusthub.binding.bluetooth",
             "org.trusthub.binding.bluetooth.simulator");
-    /** Protocol features uninstalled and installed again. */
-    static final List<String> FEATURES = List.of("trusthub-coap", "trusthub-dpws", "trusthub-bluetooth");
+    /**
+     * Protocol features uninstalled (in this order) and installed again (in the reverse order). trusthub-offload
+     * needs trusthub-coap: it goes out first, or the CoAP bundles would stay as its dependencies.
+     */
+    static final List<List<String>> FEATURES = List.of(List.of("trusthub-offload", "trusthub-coap"),
+            List.of("trusthub-dpws"), List.of("trusthub-bluetooth"));
 
     @Inject
     BundleContext context;
@@ -127,7 +141,10 @@ public class SwapUnderLoadIT {
                 CoreOptions.systemProperty("trusthub.readme").value(System.getProperty("trusthub.readme")),
                 // The ports this driver JVM chose, for the probe: its own class initialization picks others.
                 CoreOptions.systemProperty("trusthub.itest.coapsPort").value(SECURE_PORT),
-                CoreOptions.systemProperty("trusthub.itest.coapPort").value(PLAIN_PORT));
+                CoreOptions.systemProperty("trusthub.itest.coapPort").value(PLAIN_PORT),
+                // The offload channels' devices run in the probe, which imports their library.
+                org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features("mvn:org.trusthub/trusthub-features/"
+                        + System.getProperty("trusthub.version") + "/xml/features", "trusthub-offload-device"));
     }
 
     /**
@@ -238,7 +255,8 @@ public class SwapUnderLoadIT {
     @Test
     public void b_nothingLostWhileEveryBundleAndFeatureIsSwapped() throws Exception {
         Shell shell = new Shell(sessionFactory);
-        for (String feature : List.of("trusthub-model", "trusthub-coap", "trusthub-dpws", "trusthub-bluetooth")) {
+        for (String feature : List.of("trusthub-model", "trusthub-coap", "trusthub-dpws", "trusthub-bluetooth",
+                "trusthub-offload")) {
             features.installFeature(feature, EnumSet.noneOf(FeaturesService.Option.class));
         }
         awaitProtocols();
@@ -246,11 +264,13 @@ public class SwapUnderLoadIT {
         List<LoadChannel> channels = new ArrayList<>();
         channels.add(dtlsThing(DTLS, "level", ledger));
         channels.add(oscoreThing(OSCORE, "level", ledger));
-        channels.add(DpwsCaller.channel(this, shell));
+        channels.addAll(dpwsChannels(shell));
+        channels.addAll(offloadChannels(shell, ledger));
         ThingId ble = pairedBleThing(shell);
         channels.add(new BleCommands(model(), ble));
         Map<ThingId, List<Integer>> generations = new LinkedHashMap<>();
-        for (ThingId t : List.of(DTLS, OSCORE, DPWS, DPWS_CALLER, ble)) {
+        for (ThingId t : List.of(DTLS, OSCORE, DPWS, DPWS_CALLER, DPWS_EVENTS, TOKEN_CLIENT, TOKEN_AUDIENCE,
+                GROUP_MEMBER, GROUP_EARLIER, ble)) {
             generations.put(t, generations(t));
         }
 
@@ -275,14 +295,20 @@ public class SwapUnderLoadIT {
                 driver.check();
                 gaps.addAll(awaitTraffic(driver, swap));
             }
-            for (String feature : FEATURES) {
-                LoadDriver.Swap swap = driver.begin("feature " + feature + " out and in");
+            for (List<String> group : FEATURES) {
+                LoadDriver.Swap swap = driver.begin("feature " + String.join(" and ", group) + " out and in");
                 // No refresh: it would restart this test's probe, which holds on to the old Californium classes
                 // its things use; the hub's own bundles are all new.
                 EnumSet<FeaturesService.Option> noRefresh = EnumSet.of(
                         FeaturesService.Option.NoAutoRefreshBundles);
-                features.uninstallFeature(feature, noRefresh);
-                features.installFeature(feature, noRefresh);
+                for (String feature : group) {
+                    features.uninstallFeature(feature, noRefresh);
+                }
+                List<String> in = new ArrayList<>(group);
+                java.util.Collections.reverse(in);
+                for (String feature : in) {
+                    features.installFeature(feature, noRefresh);
+                }
                 swap = driver.end(swap);
                 awaitProtocols();
                 driver.check();
@@ -296,6 +322,9 @@ public class SwapUnderLoadIT {
             assertEquals(driver.report(), 0, total.lost());
             assertEquals(driver.report(), 0, total.replaysAccepted());
             assertTrue("replays were tried: " + driver.report(), total.replaysRefused() >= UPDATED.size());
+            assertEquals("every protocol counted on its own: " + driver.report(), List.of("coap-dtls",
+                    "coap-oscore", "dpws", "dpws-invoke", "dpws-event", "offload-token", "offload-group",
+                    "bluetooth"), List.copyOf(driver.tallies().keySet()));
             for (LoadDriver.Tally t : driver.tallies().values()) {
                 assertTrue(driver.report(), t.acknowledged() > UPDATED.size() + FEATURES.size());
             }
@@ -656,119 +685,69 @@ public class SwapUnderLoadIT {
         }
     }
 
-    /** The DPWS caller: signed and encrypted WS-Transfer Gets of the hosted thing's metadata. */
-    static final class DpwsCaller implements LoadChannel {
-        private static final String WSS = "org.trusthub.security.wss.WsSecurity";
-        private final BundleContext context;
-        private final String url;
-        private final String address;
-        private volatile String acknowledged;
+    /**
+     * Hosts {@link #DPWS} and {@link #DPWS_EVENTS} and makes their caller, which signs and encrypts as the shipped
+     * policy requires: its metadata Gets, its GetStatus invokes and its event subscriptions.
+     */
+    private List<LoadChannel> dpwsChannels(Shell shell) throws Exception {
+        operational(DPWS);
+        operational(DPWS_EVENTS);
+        // The caller holds the hub's own certificate, so this test can sign as it, as WssIT does.
+        registry.enroll(DPWS_CALLER, "itest", RootCredential.certificate(keyStore.hubIdentity().certificate()));
+        registry.transition(DPWS_CALLER, Transition.BOOTSTRAP);
+        registry.transition(DPWS_CALLER, Transition.ACTIVATE);
+        Configuration dpws = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("hostEnabled", Boolean.TRUE);
+        props.put("discoveryPort", FreePorts.udp());
+        // A fixed port, as a deployment has: an update must not move the device.
+        props.put("httpPort", FreePorts.tcp());
+        props.put("hostedThings", new String[] {DPWS.value(), DPWS_EVENTS.value()});
+        dpws.update(props);
+        String hosted = Await.nonNull("the DPWS things to be hosted", () -> {
+            String out = DpwsWire.tryRun(shell, "trusthub:dpws-hosted");
+            return out != null && DpwsLoad.Device.of(out, DPWS) != null
+                    && DpwsLoad.Device.of(out, DPWS_EVENTS) != null ? out : null;
+        });
+        DpwsLoad.Device device = DpwsLoad.Device.of(hosted, DPWS);
+        return List.of(DpwsLoad.Caller.metadataGets(context, DPWS_CALLER, device),
+                DpwsLoad.Caller.statusInvokes(context, DPWS_CALLER, device),
+                new DpwsLoad.Events(context, registry, DPWS_CALLER, DPWS_EVENTS,
+                        DpwsLoad.Device.of(hosted, DPWS_EVENTS)));
+    }
 
-        private DpwsCaller(BundleContext context, String url, String address) {
-            this.context = context;
-            this.url = url;
-            this.address = address;
-        }
+    /**
+     * A client asking for tokens to its audience (the policy rule the operator adds for it) and a group member
+     * fetching its group's keys; the other member fetched them before the load starts.
+     */
+    private List<LoadChannel> offloadChannels(Shell shell, NonceLedger ledger) throws Exception {
+        Await.until("the offload services", Duration.ofSeconds(60),
+                () -> context.getServiceReference(GroupKeyService.class) != null
+                        && context.getServiceReference(org.trusthub.api.offload.TokenService.class) != null);
+        ConstrainedDevice client = offloadDevice(TOKEN_CLIENT);
+        ConstrainedDevice audience = offloadDevice(TOKEN_AUDIENCE);
+        ConstrainedDevice member = offloadDevice(GROUP_MEMBER);
+        ConstrainedDevice earlier = offloadDevice(GROUP_EARLIER);
+        String rule = "token " + TOKEN_CLIENT.value() + " " + TOKEN_AUDIENCE.value() + " write";
+        String added = Await.until("'trusthub:policy-add " + rule + "' to run", Duration.ofSeconds(60),
+                () -> asOperator(shell, "trusthub:policy-add " + rule), out -> true,
+                AssertionError.class::isInstance);
+        assertTrue(added, added.contains("Added: " + rule));
+        OffloadLoad.call(context, GroupKeyService.class, g -> g.create(GROUP, java.util.Set.of(GROUP_MEMBER,
+                GROUP_EARLIER)));
+        earlier.acceptGroupKeys(OffloadLoad.call(context, GroupKeyService.class,
+                g -> g.requestGroupKeys(earlier.requestGroupKeys(GROUP))));
+        return List.of(new OffloadLoad.Tokens(context, client, audience, "write", ledger),
+                new OffloadLoad.GroupKeys(context, member, earlier, GROUP));
+    }
 
-        /** Hosts {@link #DPWS} and makes its caller, which signs and encrypts as the shipped policy requires. */
-        static DpwsCaller channel(SwapUnderLoadIT test, Shell shell) throws Exception {
-            test.operational(DPWS);
-            // The caller holds the hub's own certificate, so this test can sign as it, as WssIT does.
-            test.registry.enroll(DPWS_CALLER, "itest",
-                    RootCredential.certificate(test.keyStore.hubIdentity().certificate()));
-            test.registry.transition(DPWS_CALLER, Transition.BOOTSTRAP);
-            test.registry.transition(DPWS_CALLER, Transition.ACTIVATE);
-            Configuration dpws = FeatureConfigs.applied(test.configAdmin, "org.trusthub.binding.dpws");
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("hostEnabled", Boolean.TRUE);
-            props.put("discoveryPort", FreePorts.udp());
-            // A fixed port, as a deployment has: an update must not move the device.
-            props.put("httpPort", FreePorts.tcp());
-            props.put("hostedThings", new String[] {DPWS.value()});
-            dpws.update(props);
-            String hosted = Await.nonNull("the DPWS thing to be hosted", () -> {
-                String out = DpwsWire.tryRun(shell, "trusthub:dpws-hosted");
-                return out != null && out.contains(DPWS.value()) ? out : null;
-            });
-            Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/\\S*").matcher(hosted);
-            Matcher address = Pattern.compile("urn:uuid:[0-9a-fA-F-]+").matcher(hosted);
-            assertTrue(hosted, url.find() && address.find());
-            return new DpwsCaller(test.context, url.group(), address.group());
-        }
-
-        @Override
-        public String protocol() {
-            return "dpws";
-        }
-
-        @Override
-        public String thing() {
-            return DPWS_CALLER.value();
-        }
-
-        @Override
-        public boolean send(long sequence) throws Exception {
-            String get = signedGet();
-            DpwsWire.post(url, get, 200);
-            acknowledged = get;
-            return true;
-        }
-
-        /** Posts the last acknowledged request again: accepted when the hub answers 2xx, refused with 4xx. */
-        @Override
-        public Boolean replay() throws Exception {
-            String recorded = acknowledged;
-            if (recorded == null) {
-                return null;
-            }
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new URL(url).openConnection();
-            c.setRequestMethod("POST");
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/soap+xml; charset=utf-8");
-            try (java.io.OutputStream out = c.getOutputStream()) {
-                out.write(recorded.getBytes(StandardCharsets.UTF_8));
-            }
-            int status = c.getResponseCode();
-            c.disconnect();
-            if (status >= 500) {
-                throw new IllegalStateException("the hub answered the replay with " + status + " (not up yet)");
-            }
-            return status < 300;
-        }
-
-        private String signedGet() throws Exception {
-            String get = "<s:Envelope xmlns:s='" + DpwsIT.SOAP + "' xmlns:a='" + DpwsIT.WSA + "'><s:Header><a:Action>"
-                    + "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>urn:uuid:"
-                    + java.util.UUID.randomUUID() + "</a:MessageID><a:To>" + address
-                    + "</a:To></s:Header><s:Body/></s:Envelope>";
-            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
-                    get.getBytes(StandardCharsets.UTF_8)));
-            // The caller signs with the WsSecurity service of the moment: the provider may have been updated, or
-            // installed again with its feature, in a class space this probe is not wired to. So it is called through
-            // its interface by name; its arguments are the API's and the JDK's, which are never swapped.
-            var refs = context.getAllServiceReferences(WSS, null);
-            if (refs == null) {
-                throw new IllegalStateException("no WsSecurity to sign with (the provider is being swapped)");
-            }
-            Object service = context.getService(refs[0]);
-            try {
-                Class<?> type = Arrays.stream(service.getClass().getInterfaces())
-                        .filter(i -> i.getName().equals(WSS)).findFirst().orElseThrow();
-                type.getMethod("secure", org.w3c.dom.Document.class, ThingId.class,
-                        org.trusthub.api.security.Protection.class).invoke(service, doc, DPWS_CALLER,
-                                org.trusthub.api.security.Protection.confidentiality().endToEnd());
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw new IllegalStateException("WsSecurity refused to sign: " + e.getCause(), e.getCause());
-            } finally {
-                context.ungetService(refs[0]);
-            }
-            java.io.StringWriter out = new java.io.StringWriter();
-            javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
-            t.setOutputProperty("omit-xml-declaration", "yes");
-            t.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
-            return out.toString();
-        }
+    private ConstrainedDevice offloadDevice(ThingId thing) {
+        byte[] root = new byte[32];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(root);
+        registry.enroll(thing, "itest", RootCredential.secret(root));
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
+        return ConstrainedDevice.bootstrap(thing, root, 1, java.time.Clock.systemUTC(), random);
     }
 }
