@@ -142,7 +142,10 @@ final class DpwsLoad {
      * takes that thing to MAINTENANCE and back, and is acknowledged when the hub's event source delivered an event of
      * that subscription to the sink: the StateChanged notification, or the SubscriptionEnd the device's withdrawal
      * sends (which of the two comes first is the hub's business; both are its events). Each attempt has its own sink
-     * paths, so an event of an earlier attempt never acknowledges a later one.
+     * paths, so an event of an earlier attempt never acknowledges a later one. The hub secures a hosted thing's
+     * events under that thing's own outbound requirement, and WS-Security secures nothing for a thing that is not
+     * OPERATIONAL: the event source needs a rule of its own that requires no protection, or no event of its
+     * MAINTENANCE could go out. The metadata and invoke channels replay; this one does not.
      */
     static final class Events implements LoadChannel, AutoCloseable {
         private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
@@ -155,7 +158,6 @@ final class DpwsLoad {
         private final Set<String> delivered = ConcurrentHashMap.newKeySet();
         private final Thread accepting;
         private long attempt;
-        private volatile String acknowledged;
 
         Events(BundleContext context, ThingRegistry registry, ThingId caller, ThingId source, Device device)
                 throws IOException {
@@ -194,7 +196,6 @@ final class DpwsLoad {
             if (!answer.contains(WSE + "/SubscribeResponse")) {
                 throw new IllegalStateException("no SubscribeResponse: " + answer);
             }
-            acknowledged = request;
             try {
                 registry.transition(source, Transition.MAINTAIN);
                 Await.until("an event of subscription " + id, EVENT_WAIT,
@@ -210,13 +211,6 @@ final class DpwsLoad {
             if (registry.find(source).map(t -> t.state() == LifecycleState.MAINTENANCE).orElse(false)) {
                 registry.transition(source, Transition.RESUME);
             }
-        }
-
-        /** Posts the last acknowledged Subscribe again: accepted when the hub answers 2xx, refused with 4xx. */
-        @Override
-        public Boolean replay() throws Exception {
-            String recorded = acknowledged;
-            return recorded == null ? null : postAgain(device.service(), recorded);
         }
 
         private void accept() {
