@@ -23,6 +23,7 @@ import org.trusthub.keystore.internal.FileThingKeyStore;
 import org.trusthub.lifecycle.internal.LifecycleEventSink;
 import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.security.network.zigbee.ZigbeeCodec;
+import org.trusthub.testkit.Await;
 
 /**
  * An update of the ZigBee binding or of the simulator (a new trust center and network, a new simulated radio over the
@@ -96,6 +97,20 @@ class SimulatedDeviceMemoryTest {
                 "placed again by its own announce");
         assertTrue(lastCounter() > before, "its frame counter went on: " + lastCounter() + " after " + before);
         assertEquals(LifecycleState.OPERATIONAL, registry.get(a).state());
+    }
+
+    /** A lamp only listens: it rejoins when the network is up, so the hub's commands reach it without a report. */
+    @Test
+    void aDeviceBackFromItsMemoryRejoinsByItselfOnceTheNetworkIsUp() throws Exception {
+        ThingId a = network.commission(A, CODE, "alice");
+        sim.addDevice(A, CODE);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        int address = sim.view(A).orElseThrow().networkAddress();
+        network.close();
+        startBridge();
+        Await.until("the device rejoined by itself", () -> network.discovered(A)
+                && network.device(a).orElseThrow().networkAddress() == address);
     }
 
     @Test

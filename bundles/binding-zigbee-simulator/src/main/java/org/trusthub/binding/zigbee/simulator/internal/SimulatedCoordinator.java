@@ -84,7 +84,12 @@ public final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         if (r != null) {
             r.setTransportState(ZigBeeTransportState.ONLINE);
         }
+        simulation.rejoinRestored(this::isClosed);
         return ZigBeeStatus.SUCCESS;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     @Override

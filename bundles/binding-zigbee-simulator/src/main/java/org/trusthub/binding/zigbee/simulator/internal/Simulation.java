@@ -1,5 +1,6 @@
 package org.trusthub.binding.zigbee.simulator.internal;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,8 @@ final class Simulation implements SimulatedZigbeeNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
     /** How long a join waits for the hub's stack to discover the device's endpoints. */
     private static final long DISCOVERY_SECONDS = 30;
+    /** How often devices back from memory announce themselves before they wait for their next frame to do it. */
+    private static final int REJOIN_ATTEMPTS = 5;
 
     private final HubAir hub;
     private final SimulatedAir air;
@@ -92,6 +95,31 @@ final class Simulation implements SimulatedZigbeeNetwork {
         d.rejoined();
         LOG.info("SIMULATED ZigBee device {} rejoined from its memory", String.format("%016x", d.ieee));
         return true;
+    }
+
+    /**
+     * Devices back from memory rejoin on their own once the network is up, as a real device does when its parent is
+     * back (a sleeping sensor would wait for its next report; a lamp, which only listens, would stay unreachable).
+     * On a thread of its own: a rejoin waits for the hub's discovery, which needs the air thread.
+     */
+    void rejoinRestored(java.util.function.BooleanSupplier closed) {
+        List<SimulatedDevice> pending = air.devices().stream().filter(SimulatedDevice::rejoinPending).toList();
+        if (pending.isEmpty()) {
+            return;
+        }
+        Thread rejoin = new Thread(() -> {
+            for (int attempt = 0; attempt < REJOIN_ATTEMPTS && !closed.getAsBoolean(); attempt++) {
+                boolean all = true;
+                for (SimulatedDevice d : pending) {
+                    all &= closed.getAsBoolean() || rejoined(d);
+                }
+                if (all) {
+                    return;
+                }
+            }
+        }, "trusthub-zigbee-simulated-rejoin");
+        rejoin.setDaemon(true);
+        rejoin.start();
     }
 
     /** Waits (bounded) until the hub's stack has discovered the device's endpoints. */
