@@ -132,6 +132,20 @@ class SimulatedDeviceMemoryTest {
         assertTrue(sim.reportTemperature(A, 20.5));
     }
 
+    /** Another install code on the same address is another device (or a factory reset): it starts with nothing. */
+    @Test
+    void aDevicePoweredOnWithAnotherCodeStartsAfresh() throws Exception {
+        network.commission(A, CODE, "alice");
+        sim.addDevice(A, CODE);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        sim.addDevice(A, "11223344556677884AF7");
+        assertTrue(!sim.view(A).orElseThrow().hasNetworkKey(), "the new device holds no network key");
+        network.close();
+        startBridge();
+        assertTrue(!sim.view(A).orElseThrow().hasNetworkKey(), "nor does it after an update");
+    }
+
     @Test
     void theMemoryIsTheDevicesOwnerOnly() throws Exception {
         network.commission(A, CODE, "alice");

@@ -56,12 +56,19 @@ final class Simulation implements SimulatedZigbeeNetwork {
     @Override
     public synchronized void addDevice(long ieeeAddress, String installCode, Set<Integer> clusters) {
         SimulatedDevice known = air.device(ieeeAddress);
-        if (known != null && known.sameAs(installCode, Set.copyOf(clusters))) {
+        if (known != null && known.sameAs(installCode, Set.copyOf(clusters)) && !known.view().left()) {
             LOG.info("SIMULATED ZigBee device {} powered on again: it keeps what its memory holds",
                     String.format("%016x", ieeeAddress));
             return;
         }
-        air.add(new SimulatedDevice(ieeeAddress, nextNwk++, installCode, Set.copyOf(clusters), memory));
+        SimulatedDevice fresh = new SimulatedDevice(ieeeAddress, nextNwk++, installCode, Set.copyOf(clusters),
+                memory);
+        if (known != null) {
+            // Another code or clusters, or it left the network: a new device (or a factory reset) in its place.
+            air.replace(known, fresh);
+        } else {
+            air.add(fresh);
+        }
         LOG.info("SIMULATED ZigBee device {} powered on with clusters {}", String.format("%016x", ieeeAddress),
                 clusters.stream().sorted().map(c -> String.format("0x%04x", c)).toList());
     }
