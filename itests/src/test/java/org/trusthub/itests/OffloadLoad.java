@@ -7,7 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.offload.OffloadException;
-import org.trusthub.api.offload.Refusal;
 import org.trusthub.api.offload.TokenService;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
@@ -70,7 +69,7 @@ final class OffloadLoad {
             return true;
         }
 
-        /** The last acknowledged request again: accepted when the hub issues, refused when it says REPLAYED. */
+        /** The last acknowledged request again: accepted when the hub issues a token, refused when it refuses. */
         @Override
         public Boolean replay() {
             byte[] recorded = acknowledged;
@@ -121,7 +120,7 @@ final class OffloadLoad {
             return true;
         }
 
-        /** The last acknowledged request again: accepted when the hub answers, refused when it says REPLAYED. */
+        /** The last acknowledged request again: accepted when the hub answers, refused when it refuses. */
         @Override
         public Boolean replay() {
             byte[] recorded = acknowledged;
@@ -130,16 +129,16 @@ final class OffloadLoad {
         }
     }
 
-    /** Whether the hub took a replayed request: false for REPLAYED, true when it answered; other refusals throw. */
+    /**
+     * Whether the hub took a replayed request: true when it answered, false when it refused it (REPLAYED, or any
+     * other refusal: nothing was issued); throws while there is no service to ask.
+     */
     static Boolean replayed(java.util.function.Supplier<byte[]> request) {
         try {
             request.get();
             return true;
         } catch (OffloadException e) {
-            if (e.refusal() == Refusal.REPLAYED) {
-                return false;
-            }
-            throw e;
+            return false;
         }
     }
 
