@@ -1,6 +1,8 @@
 // The generated binding's Pax Exam test must have booted the distribution and passed: a build that skipped it
 // (no distribution given, or a goal before integration-test) leaves no report and fails here.
-def report = new File(basedir, 'target/failsafe-reports/TEST-com.example.trusthub.binding.widget.it.WidgetFeatureIT.xml')
+// basedir is this test project's folder; the archetype generated the binding under project/ARTIFACTID.
+def report = new File(basedir, 'project/example-binding-widget/target/failsafe-reports/'
+        + 'TEST-com.example.trusthub.binding.widget.it.WidgetFeatureIT.xml')
 if (!report.isFile()) {
     throw new AssertionError("the generated Pax Exam test did not run: no " + report)
 }
