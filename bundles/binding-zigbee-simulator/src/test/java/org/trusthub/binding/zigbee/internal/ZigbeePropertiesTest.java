@@ -127,6 +127,39 @@ class ZigbeePropertiesTest {
                 && Double.valueOf(19.25).equals(e.get(ModelEvents.VALUE))));
     }
 
+    /**
+     * What the device answers to the hub's reads is published as it arrives, in turn with its reports, never again
+     * later from the thread that asked: published from there, an answer could overwrite a report that came after it.
+     */
+    @Test
+    void readAnswersArePublishedAsTheyArriveNotLaterByTheReader() throws Exception {
+        List<String> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        model.detach(provider);
+        provider.attach(new org.trusthub.api.model.PropertySink() {
+            @Override
+            public void describe(ThingId thing, List<org.trusthub.api.model.PropertyDescriptor> properties) {
+            }
+
+            @Override
+            public void update(ThingId thing, String property, Object value, Origin origin) {
+                updates.add(thing.value() + " " + property + " " + origin + " on "
+                        + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void unavailable(ThingId thing) {
+            }
+
+            @Override
+            public void remove(ThingId thing) {
+            }
+        });
+        // The reads go on, value after value: once the last one's answer is in, the reader has published the others.
+        Await.until("the device's temperature read again", () -> updates.stream()
+                .anyMatch(u -> u.startsWith(a.value() + " temperature READ")));
+        assertTrue(updates.stream().noneMatch(u -> u.endsWith(" on trusthub-zigbee-model")), String.valueOf(updates));
+    }
+
     @Test
     void onOffToggleAndLevelAreCommandsTheDeviceObeysAndTheModelReadsBack() throws Exception {
         Await.nonNull("the thing model to catch up", () -> value(b, "level").orElse(null));
