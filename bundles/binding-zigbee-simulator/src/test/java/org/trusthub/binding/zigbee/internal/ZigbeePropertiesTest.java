@@ -133,6 +133,10 @@ class ZigbeePropertiesTest {
      */
     @Test
     void readAnswersArePublishedAsTheyArriveNotLaterByTheReader() throws Exception {
+        for (ThingId t : List.of(a, b)) {
+            Await.nonNull("the first reads of " + t + " answered", () -> model.model(t).filter(x -> x.properties()
+                    .stream().allMatch(p -> p.value().isPresent())).orElse(null));
+        }
         List<String> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
         model.detach(provider);
         provider.attach(new org.trusthub.api.model.PropertySink() {
@@ -154,9 +158,10 @@ class ZigbeePropertiesTest {
             public void remove(ThingId thing) {
             }
         });
-        // The reads go on, value after value: once the last one's answer is in, the reader has published the others.
-        Await.until("the device's temperature read again", () -> updates.stream()
-                .anyMatch(u -> u.startsWith(a.value() + " temperature READ")));
+        // Each device is read value after value, temperature last: once both temperatures are in, the reader has
+        // had every other answer of both.
+        Await.until("both devices read again", () -> List.of(a, b).stream().allMatch(t -> updates.stream()
+                .anyMatch(u -> u.startsWith(t.value() + " temperature READ"))));
         assertTrue(updates.stream().noneMatch(u -> u.endsWith(" on trusthub-zigbee-model")), String.valueOf(updates));
     }
 
