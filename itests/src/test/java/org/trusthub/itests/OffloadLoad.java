@@ -1,13 +1,21 @@
 package org.trusthub.itests;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.offload.OffloadException;
 import org.trusthub.api.offload.TokenService;
+import org.trusthub.api.thing.ThingId;
+import org.trusthub.api.thing.ThingRegistry;
+import org.trusthub.api.thing.Transition;
 import org.trusthub.offload.device.AcceptedToken;
 import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.offload.device.TokenGrant;
@@ -23,6 +31,40 @@ import org.trusthub.testkit.load.NonceLedger;
 final class OffloadLoad {
 
     private OffloadLoad() {
+    }
+
+    /** Who asks: a token client and its audience (with the scope), a group and two members of it. */
+    record Things(ThingId client, ThingId audience, String scope, String group, ThingId member,
+            ThingId earlier) {
+    }
+
+    /**
+     * Enrolls the things (OPERATIONAL), creates the group, lets {@code earlier} fetch its keys, and returns the token
+     * and group-key channels. The token rule the policy needs is the caller's to add.
+     */
+    static List<LoadChannel> channels(BundleContext context, ThingRegistry registry, NonceLedger ledger,
+            Things things) {
+        ConstrainedDevice client = device(registry, things.client());
+        ConstrainedDevice audience = device(registry, things.audience());
+        ConstrainedDevice member = device(registry, things.member());
+        ConstrainedDevice earlier = device(registry, things.earlier());
+        call(context, GroupKeyService.class, g -> g.create(things.group(), Set.of(things.member(),
+                things.earlier())));
+        earlier.acceptGroupKeys(call(context, GroupKeyService.class,
+                g -> g.requestGroupKeys(earlier.requestGroupKeys(things.group()))));
+        return List.of(new Tokens(context, client, audience, things.scope(), ledger),
+                new GroupKeys(context, member, earlier, things.group()));
+    }
+
+    /** An OPERATIONAL thing and the device that holds its root secret. */
+    private static ConstrainedDevice device(ThingRegistry registry, ThingId thing) {
+        byte[] root = new byte[32];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(root);
+        registry.enroll(thing, "itest", RootCredential.secret(root));
+        registry.transition(thing, Transition.BOOTSTRAP);
+        registry.transition(thing, Transition.ACTIVATE);
+        return ConstrainedDevice.bootstrap(thing, root, 1, Clock.systemUTC(), random);
     }
 
     /**

@@ -56,7 +56,6 @@ import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
 import org.trusthub.api.thing.Transition;
-import org.trusthub.offload.device.ConstrainedDevice;
 import org.trusthub.testkit.Await;
 import org.trusthub.testkit.FreePorts;
 import org.trusthub.testkit.coap.DtlsValueChannel;
@@ -841,30 +840,14 @@ public class SwapUnderLoadIT {
         Await.until("the offload services", Duration.ofSeconds(60),
                 () -> context.getServiceReference(GroupKeyService.class) != null
                         && context.getServiceReference(org.trusthub.api.offload.TokenService.class) != null);
-        ConstrainedDevice client = offloadDevice(TOKEN_CLIENT);
-        ConstrainedDevice audience = offloadDevice(TOKEN_AUDIENCE);
-        ConstrainedDevice member = offloadDevice(GROUP_MEMBER);
-        ConstrainedDevice earlier = offloadDevice(GROUP_EARLIER);
         String rule = "token " + TOKEN_CLIENT.value() + " " + TOKEN_AUDIENCE.value() + " write";
         String added = Await.until("'trusthub:policy-add " + rule + "' to run", Duration.ofSeconds(60),
                 () -> asOperator(shell, "trusthub:policy-add " + rule), out -> true,
                 AssertionError.class::isInstance);
         assertTrue(added, added.contains("Added: "));
-        OffloadLoad.call(context, GroupKeyService.class, g -> g.create(GROUP, java.util.Set.of(GROUP_MEMBER,
-                GROUP_EARLIER)));
-        earlier.acceptGroupKeys(OffloadLoad.call(context, GroupKeyService.class,
-                g -> g.requestGroupKeys(earlier.requestGroupKeys(GROUP))));
-        return List.of(new OffloadLoad.Tokens(context, client, audience, "write", ledger),
-                new OffloadLoad.GroupKeys(context, member, earlier, GROUP));
-    }
-
-    private ConstrainedDevice offloadDevice(ThingId thing) {
-        byte[] root = new byte[32];
-        SecureRandom random = new SecureRandom();
-        random.nextBytes(root);
-        registry.enroll(thing, "itest", RootCredential.secret(root));
-        registry.transition(thing, Transition.BOOTSTRAP);
-        registry.transition(thing, Transition.ACTIVATE);
-        return ConstrainedDevice.bootstrap(thing, root, 1, java.time.Clock.systemUTC(), random);
+        // The devices' library comes with trusthub-offload-device, installed by this test: no type of it appears in
+        // this class's methods, which the test runner reads before any test runs.
+        return OffloadLoad.channels(context, registry, ledger, new OffloadLoad.Things(TOKEN_CLIENT, TOKEN_AUDIENCE,
+                "write", GROUP, GROUP_MEMBER, GROUP_EARLIER));
     }
 }
