@@ -53,7 +53,9 @@ final class DpwsLoad {
     record Device(String url, String address) {
         static Device of(String hosted, ThingId thing) {
             for (String line : hosted.split("\\R")) {
-                if (!line.contains(" " + thing.value() + " ")) {
+                // a table row: the thing's id first, then its device address and URL
+                String[] cells = line.strip().split("[\\s|]+");
+                if (cells.length < 3 || !cells[0].equals(thing.value())) {
                     continue;
                 }
                 Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/\\S*").matcher(line);

@@ -14,7 +14,7 @@ public interface LoadChannel {
     /**
      * The protocol, as the counts are kept per protocol: "coap-dtls", "coap-oscore", "dpws" (WS-Transfer),
      * "dpws-invoke" (a hosted operation), "dpws-event" (WS-Eventing), "offload-token", "offload-group", "bluetooth",
-     * "zigbee" (reports), "zigbee-command".
+     * "zigbee" (reports).
      */
     String protocol();
 
