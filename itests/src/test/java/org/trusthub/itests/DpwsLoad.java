@@ -159,6 +159,16 @@ final class DpwsLoad {
         private final ServerSocket sink;
         private final Set<String> delivered = ConcurrentHashMap.newKeySet();
         private final Thread accepting;
+        /**
+         * The lifecycle transitions run here, not on the driver's thread: the driver interrupts its threads when it
+         * closes, and an interrupt during the registry's journal write closes the journal's file channel.
+         */
+        private final java.util.concurrent.ExecutorService transitions = java.util.concurrent.Executors
+                .newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "dpws event source lifecycle");
+                    t.setDaemon(true);
+                    return t;
+                });
         private long attempt;
 
         Events(BundleContext context, ThingRegistry registry, ThingId caller, ThingId source, Device device)
@@ -199,7 +209,7 @@ final class DpwsLoad {
                 throw new IllegalStateException("no SubscribeResponse: " + answer);
             }
             try {
-                registry.transition(source, Transition.MAINTAIN);
+                transition(Transition.MAINTAIN);
                 Await.until("an event of subscription " + id, EVENT_WAIT,
                         () -> delivered.contains("/notify/" + id) || delivered.contains("/end/" + id));
             } finally {
@@ -209,10 +219,14 @@ final class DpwsLoad {
         }
 
         /** Brings the event source back to OPERATIONAL (it is hosted again); the subscription went with it. */
-        void resumed() {
+        void resumed() throws Exception {
             if (registry.find(source).map(t -> t.state() == LifecycleState.MAINTENANCE).orElse(false)) {
-                registry.transition(source, Transition.RESUME);
+                transition(Transition.RESUME);
             }
+        }
+
+        private void transition(Transition t) throws Exception {
+            transitions.submit(() -> registry.transition(source, t)).get();
         }
 
         private void accept() {
@@ -260,7 +274,13 @@ final class DpwsLoad {
             } catch (IOException e) {
                 // closing anyway
             }
-            resumed();
+            try {
+                resumed();
+            } catch (Exception e) {
+                throw new IllegalStateException("the event source did not come back to OPERATIONAL", e);
+            } finally {
+                transitions.shutdown();
+            }
         }
     }
 
