@@ -51,6 +51,7 @@ import org.trusthub.api.keystore.LayerKeyMetadata;
 import org.trusthub.api.keystore.RootCredential;
 import org.trusthub.api.keystore.ThingKeyStore;
 import org.trusthub.api.model.ThingModelRegistry;
+import org.trusthub.api.offload.GroupKeyService;
 import org.trusthub.api.thing.LifecycleState;
 import org.trusthub.api.thing.ThingId;
 import org.trusthub.api.thing.ThingRegistry;
@@ -65,7 +66,8 @@ import org.trusthub.testkit.load.NonceLedger;
 
 /**
  * Maintenance under load: while the load driver keeps CoAP things (DTLS and OSCORE, writing and observing), a DPWS
- * caller and a SIMULATED BLE thing busy, every provider and binding bundle is updated from a copy of its jar and
+ * caller (metadata Gets, GetStatus invokes, event subscriptions), things asking the offload services for tokens and
+ * group keys, and a SIMULATED BLE thing busy, every provider and binding bundle is updated from a copy of its jar and
  * every protocol feature is uninstalled and installed again. Nothing acknowledged is lost, no nonce or counter is
  * used twice, no recorded message is accepted again, and every thing stays OPERATIONAL with the keys it had: where a
  * session had to go (DTLS), the thing got back in on its own. No timing is asserted: the gaps are printed, the
@@ -83,14 +85,27 @@ public class SwapUnderLoadIT {
     static final ThingId OSCORE = ThingId.of("swap-oscore");
     static final ThingId DPWS = ThingId.of("swap-dpws");
     static final ThingId DPWS_CALLER = ThingId.of("swap-dpws-caller");
+    /** Hosted too: it goes to MAINTENANCE and back for each DPWS event the caller waits for. */
+    static final ThingId DPWS_EVENTS = ThingId.of("swap-dpws-events");
+    static final ThingId TOKEN_CLIENT = ThingId.of("swap-token-client");
+    static final ThingId TOKEN_AUDIENCE = ThingId.of("swap-token-audience");
+    static final ThingId GROUP_MEMBER = ThingId.of("swap-group-member");
+    static final ThingId GROUP_EARLIER = ThingId.of("swap-group-earlier");
+    static final String GROUP = "swap-hall";
 
     /** Bundles updated in place, providers first; each from a copy of its own jar. */
     static final List<String> UPDATED = List.of("org.trusthub.security.transport", "org.trusthub.security.oscore",
             "org.trusthub.security.wss", "org.trusthub.security.tls", "org.trusthub.security.link",
-            "org.trusthub.binding.coap", "org.trusthub.binding.dpws", "org.trusthub.binding.bluetooth",
-            "org.trusthub.binding.bluetooth.simulator");
-    /** Protocol features uninstalled and installed again. */
-    static final List<String> FEATURES = List.of("trusthub-coap", "trusthub-dpws", "trusthub-bluetooth");
+            "org.trusthub.offload", "org.trusthub.binding.coap", "org.trusthub.binding.dpws",
+            "org.trusthub.binding.bluetooth", "org.trusthub.binding.bluetooth.simulator");
+    /**
+     * Protocol features uninstalled (in this order) and installed again (in the reverse order). trusthub-offload and
+     * the offload devices' library (trusthub-offload-device, which this test's devices use) need trusthub-coap: they
+     * go out first, or the CoAP bundles would stay as their dependencies.
+     */
+    static final List<List<String>> FEATURES = List.of(List.of("trusthub-offload-device", "trusthub-offload",
+            "trusthub-coap"),
+            List.of("trusthub-dpws"), List.of("trusthub-bluetooth"));
 
     @Inject
     BundleContext context;
@@ -238,7 +253,9 @@ public class SwapUnderLoadIT {
     @Test
     public void b_nothingLostWhileEveryBundleAndFeatureIsSwapped() throws Exception {
         Shell shell = new Shell(sessionFactory);
-        for (String feature : List.of("trusthub-model", "trusthub-coap", "trusthub-dpws", "trusthub-bluetooth")) {
+        // trusthub-offload-device pins trusthub-coap's version: installed only after a_ upgraded and rolled it back.
+        for (String feature : List.of("trusthub-model", "trusthub-coap", "trusthub-dpws", "trusthub-bluetooth",
+                "trusthub-offload", "trusthub-offload-device")) {
             features.installFeature(feature, EnumSet.noneOf(FeaturesService.Option.class));
         }
         awaitProtocols();
@@ -246,11 +263,13 @@ public class SwapUnderLoadIT {
         List<LoadChannel> channels = new ArrayList<>();
         channels.add(dtlsThing(DTLS, "level", ledger));
         channels.add(oscoreThing(OSCORE, "level", ledger));
-        channels.add(DpwsCaller.channel(this, shell));
+        channels.addAll(dpwsChannels(shell));
+        channels.addAll(offloadChannels(shell, ledger));
         ThingId ble = pairedBleThing(shell);
         channels.add(new BleCommands(model(), ble));
         Map<ThingId, List<Integer>> generations = new LinkedHashMap<>();
-        for (ThingId t : List.of(DTLS, OSCORE, DPWS, DPWS_CALLER, ble)) {
+        for (ThingId t : List.of(DTLS, OSCORE, DPWS, DPWS_CALLER, DPWS_EVENTS, TOKEN_CLIENT, TOKEN_AUDIENCE,
+                GROUP_MEMBER, GROUP_EARLIER, ble)) {
             generations.put(t, generations(t));
         }
 
@@ -275,14 +294,20 @@ public class SwapUnderLoadIT {
                 driver.check();
                 gaps.addAll(awaitTraffic(driver, swap));
             }
-            for (String feature : FEATURES) {
-                LoadDriver.Swap swap = driver.begin("feature " + feature + " out and in");
+            for (List<String> group : FEATURES) {
+                LoadDriver.Swap swap = driver.begin("feature " + String.join(" and ", group) + " out and in");
                 // No refresh: it would restart this test's probe, which holds on to the old Californium classes
                 // its things use; the hub's own bundles are all new.
                 EnumSet<FeaturesService.Option> noRefresh = EnumSet.of(
                         FeaturesService.Option.NoAutoRefreshBundles);
-                features.uninstallFeature(feature, noRefresh);
-                features.installFeature(feature, noRefresh);
+                for (String feature : group) {
+                    features.uninstallFeature(feature, noRefresh);
+                }
+                List<String> in = new ArrayList<>(group);
+                java.util.Collections.reverse(in);
+                for (String feature : in) {
+                    features.installFeature(feature, noRefresh);
+                }
                 swap = driver.end(swap);
                 awaitProtocols();
                 driver.check();
@@ -296,6 +321,9 @@ public class SwapUnderLoadIT {
             assertEquals(driver.report(), 0, total.lost());
             assertEquals(driver.report(), 0, total.replaysAccepted());
             assertTrue("replays were tried: " + driver.report(), total.replaysRefused() >= UPDATED.size());
+            assertEquals("every protocol counted on its own: " + driver.report(), List.of("coap-dtls",
+                    "coap-oscore", "dpws", "dpws-invoke", "dpws-event", "offload-token", "offload-group",
+                    "bluetooth"), List.copyOf(driver.tallies().keySet()));
             for (LoadDriver.Tally t : driver.tallies().values()) {
                 assertTrue(driver.report(), t.acknowledged() > UPDATED.size() + FEATURES.size());
             }
@@ -342,17 +370,20 @@ public class SwapUnderLoadIT {
     }
 
     /**
-     * A SIMULATED ZigBee device keeps reporting while the providers whose frame counters and replay marks guard it
-     * (security-network, security-link) are updated: nothing lost, a captured frame injected again is refused, and
-     * the device stays OPERATIONAL with its keys. Last: trusthub-zigbee is installed without a refresh, for the
-     * reason {@link #a_theReadmesMaintenanceWindowWorksAsWritten} runs first.
+     * A SIMULATED ZigBee device keeps reporting while the providers whose frame
+     * counters and replay marks guard it (security-network, security-link), the ZigBee binding and the simulator are
+     * updated: nothing lost, no frame counter of the device used twice, a captured frame injected again is refused,
+     * and the device stays OPERATIONAL with its keys. After a binding or simulator update the device comes back from
+     * its memory and rejoins on its own: nobody commissions it again. Last: trusthub-zigbee is installed without a
+     * refresh, for the reason {@link #a_theReadmesMaintenanceWindowWorksAsWritten} runs first.
      */
     @Test
     public void d_zigbeeReportsWhileItsProvidersAreUpdated() throws Exception {
         Shell shell = new Shell(sessionFactory);
         features.installFeature("trusthub-zigbee", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         awaitService(ProtocolBinding.class.getName(), "(" + ProtocolBinding.PROTOCOL + "=zigbee)");
-        ZigbeeDevice device = new ZigbeeDevice(context, model(), ZIGBEE_IEEE, ZIGBEE);
+        NonceLedger ledger = new NonceLedger();
+        ZigbeeDevice device = new ZigbeeDevice(context, model(), ZIGBEE_IEEE, ZIGBEE, ledger);
         String permit = asOperator(shell, String.format("zigbee:permit-join --ieee %016x --install-code %s 120",
                 ZIGBEE_IEEE, ZIGBEE_CODE));
         assertTrue(permit, permit.contains("commissioned " + ZIGBEE.value()));
@@ -361,6 +392,10 @@ public class SwapUnderLoadIT {
         ThingModelRegistry models = model();
         Await.until("the ZigBee device in the thing model", Duration.ofSeconds(60),
                 () -> models.model(ZIGBEE).isPresent());
+        // The hub reads what the device holds once it knows it; the load starts after that.
+        Await.until("the device's temperature read", Duration.ofSeconds(60), () -> models.model(ZIGBEE)
+                .flatMap(m -> m.property("temperature")).flatMap(org.trusthub.api.model.Property::value)
+                .isPresent());
         List<Integer> keys = generations(ZIGBEE);
 
         try (LoadDriver driver = new LoadDriver(Duration.ofMillis(5)).add(device)) {
@@ -368,7 +403,8 @@ public class SwapUnderLoadIT {
             Await.until("the device's first report", Duration.ofSeconds(60),
                     () -> driver.total().acknowledged() > 0);
             driver.check();
-            for (String name : List.of("org.trusthub.security.network", "org.trusthub.security.link")) {
+            for (String name : List.of("org.trusthub.security.network", "org.trusthub.security.link",
+                    "org.trusthub.binding.zigbee", "org.trusthub.binding.zigbee.simulator")) {
                 LoadDriver.Swap swap = driver.begin("bundle:update " + name);
                 updateFromCopy(shell, bundle(name));
                 swap = driver.end(swap);
@@ -380,8 +416,12 @@ public class SwapUnderLoadIT {
             LoadDriver.Tally total = driver.total();
             assertEquals(driver.report(), 0, total.lost());
             assertEquals(driver.report(), 0, total.replaysAccepted());
-            assertTrue(driver.report(), total.replaysRefused() >= 2);
+            assertTrue(driver.report(), total.replaysRefused() >= 4);
+            assertTrue(driver.report(), total.acknowledged() > 4);
         }
+        assertEquals(ledger.reuses().toString(), List.of(), ledger.reuses());
+        assertEquals("the device's counters only went up", List.of(), device.backwards);
+        assertTrue("the device's frame counters were recorded", ledger.distinct(ZIGBEE.value()) > 4);
         assertEquals(LifecycleState.OPERATIONAL, registry.find(ZIGBEE).orElseThrow().state());
         assertEquals("the ZigBee device has the keys it had", keys, generations(ZIGBEE));
     }
@@ -402,14 +442,19 @@ public class SwapUnderLoadIT {
         private final ThingModelRegistry model;
         private final long ieee;
         private final ThingId thing;
+        private final NonceLedger ledger;
         private volatile long acknowledged;
         private volatile byte[] acknowledgedFrame;
+        private long lastCounter = -1;
+        /** Acknowledged frames whose counter was not above the one before ("previous then this"). */
+        final List<String> backwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        ZigbeeDevice(BundleContext context, ThingModelRegistry model, long ieee, ThingId thing) {
+        ZigbeeDevice(BundleContext context, ThingModelRegistry model, long ieee, ThingId thing, NonceLedger ledger) {
             this.context = context;
             this.model = model;
             this.ieee = ieee;
             this.thing = thing;
+            this.ledger = ledger;
         }
 
         @Override
@@ -428,9 +473,42 @@ public class SwapUnderLoadIT {
                 return false;
             }
             acknowledged = sequence;
-            acknowledgedFrame = ((java.util.Optional<?>) call("lastFrame", ieee)).map(byte[].class::cast)
-                    .orElse(null);
+            byte[] frame = ((java.util.Optional<?>) call("lastFrame", ieee)).map(byte[].class::cast).orElseThrow();
+            acknowledgedFrame = frame;
+            // The hub took it: its counter is new under the network key, and above every one the device sent before.
+            long counter = nwkFrameCounter(frame);
+            ledger.record(thing.value() + " device->hub nwk", counter);
+            if (counter <= lastCounter) {
+                backwards.add(lastCounter + " then " + counter);
+            }
+            lastCounter = counter;
             return true;
+        }
+
+        /**
+         * The frame counter of a NWK-secured frame: after the NWK header (frame control, destination, source, radius,
+         * sequence, then the IEEE addresses, multicast control and source route its frame control announces), the
+         * auxiliary header's security control byte, then the counter, little endian.
+         */
+        static long nwkFrameCounter(byte[] f) {
+            int fc = (f[0] & 0xFF) | (f[1] & 0xFF) << 8;
+            int i = 8;
+            if ((fc & 0x0800) != 0) {
+                i += 8;
+            }
+            if ((fc & 0x1000) != 0) {
+                i += 8;
+            }
+            if ((fc & 0x0100) != 0) {
+                i += 1;
+            }
+            if ((fc & 0x0400) != 0) {
+                i += 2 + 2 * (f[i] & 0xFF);
+            }
+            if ((fc & 0x0200) == 0) {
+                throw new IllegalStateException("not a NWK-secured frame");
+            }
+            return (f[i + 1] & 0xFFL) | (f[i + 2] & 0xFFL) << 8 | (f[i + 3] & 0xFFL) << 16 | (f[i + 4] & 0xFFL) << 24;
         }
 
         /** The report the model shows; asked again (by the driver) while it still shows an earlier one. */
@@ -656,119 +734,59 @@ public class SwapUnderLoadIT {
         }
     }
 
-    /** The DPWS caller: signed and encrypted WS-Transfer Gets of the hosted thing's metadata. */
-    static final class DpwsCaller implements LoadChannel {
-        private static final String WSS = "org.trusthub.security.wss.WsSecurity";
-        private final BundleContext context;
-        private final String url;
-        private final String address;
-        private volatile String acknowledged;
+    /**
+     * Hosts {@link #DPWS} and {@link #DPWS_EVENTS} and makes their caller, which signs and encrypts as the shipped
+     * policy requires: its metadata Gets, its GetStatus invokes and its event subscriptions.
+     */
+    private List<LoadChannel> dpwsChannels(Shell shell) throws Exception {
+        operational(DPWS);
+        operational(DPWS_EVENTS);
+        // Its events go out while it is in MAINTENANCE: see DpwsLoad.Events.
+        String rule = "protect " + DPWS_EVENTS.value() + " dpws both none";
+        String added = Await.until("'trusthub:policy-add " + rule + "' to run", Duration.ofSeconds(60),
+                () -> asOperator(shell, "trusthub:policy-add --force " + rule), out -> true,
+                AssertionError.class::isInstance);
+        assertTrue(added, added.contains("Added: "));
+        // The caller holds the hub's own certificate, so this test can sign as it, as WssIT does.
+        registry.enroll(DPWS_CALLER, "itest", RootCredential.certificate(keyStore.hubIdentity().certificate()));
+        registry.transition(DPWS_CALLER, Transition.BOOTSTRAP);
+        registry.transition(DPWS_CALLER, Transition.ACTIVATE);
+        Configuration dpws = FeatureConfigs.applied(configAdmin, "org.trusthub.binding.dpws");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("hostEnabled", Boolean.TRUE);
+        props.put("discoveryPort", FreePorts.udp());
+        // A fixed port, as a deployment has: an update must not move the device.
+        props.put("httpPort", FreePorts.tcp());
+        props.put("hostedThings", new String[] {DPWS.value(), DPWS_EVENTS.value()});
+        dpws.update(props);
+        String hosted = Await.nonNull("the DPWS things to be hosted", () -> {
+            String out = DpwsWire.tryRun(shell, "trusthub:dpws-hosted");
+            return out != null && DpwsLoad.Device.of(out, DPWS) != null
+                    && DpwsLoad.Device.of(out, DPWS_EVENTS) != null ? out : null;
+        });
+        DpwsLoad.Device device = DpwsLoad.Device.of(hosted, DPWS);
+        return List.of(DpwsLoad.Caller.metadataGets(context, DPWS_CALLER, device),
+                DpwsLoad.Caller.statusInvokes(context, DPWS_CALLER, device),
+                new DpwsLoad.Events(context, registry, DPWS_CALLER, DPWS_EVENTS,
+                        DpwsLoad.Device.of(hosted, DPWS_EVENTS)));
+    }
 
-        private DpwsCaller(BundleContext context, String url, String address) {
-            this.context = context;
-            this.url = url;
-            this.address = address;
-        }
-
-        /** Hosts {@link #DPWS} and makes its caller, which signs and encrypts as the shipped policy requires. */
-        static DpwsCaller channel(SwapUnderLoadIT test, Shell shell) throws Exception {
-            test.operational(DPWS);
-            // The caller holds the hub's own certificate, so this test can sign as it, as WssIT does.
-            test.registry.enroll(DPWS_CALLER, "itest",
-                    RootCredential.certificate(test.keyStore.hubIdentity().certificate()));
-            test.registry.transition(DPWS_CALLER, Transition.BOOTSTRAP);
-            test.registry.transition(DPWS_CALLER, Transition.ACTIVATE);
-            Configuration dpws = FeatureConfigs.applied(test.configAdmin, "org.trusthub.binding.dpws");
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("hostEnabled", Boolean.TRUE);
-            props.put("discoveryPort", FreePorts.udp());
-            // A fixed port, as a deployment has: an update must not move the device.
-            props.put("httpPort", FreePorts.tcp());
-            props.put("hostedThings", new String[] {DPWS.value()});
-            dpws.update(props);
-            String hosted = Await.nonNull("the DPWS thing to be hosted", () -> {
-                String out = DpwsWire.tryRun(shell, "trusthub:dpws-hosted");
-                return out != null && out.contains(DPWS.value()) ? out : null;
-            });
-            Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/\\S*").matcher(hosted);
-            Matcher address = Pattern.compile("urn:uuid:[0-9a-fA-F-]+").matcher(hosted);
-            assertTrue(hosted, url.find() && address.find());
-            return new DpwsCaller(test.context, url.group(), address.group());
-        }
-
-        @Override
-        public String protocol() {
-            return "dpws";
-        }
-
-        @Override
-        public String thing() {
-            return DPWS_CALLER.value();
-        }
-
-        @Override
-        public boolean send(long sequence) throws Exception {
-            String get = signedGet();
-            DpwsWire.post(url, get, 200);
-            acknowledged = get;
-            return true;
-        }
-
-        /** Posts the last acknowledged request again: accepted when the hub answers 2xx, refused with 4xx. */
-        @Override
-        public Boolean replay() throws Exception {
-            String recorded = acknowledged;
-            if (recorded == null) {
-                return null;
-            }
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new URL(url).openConnection();
-            c.setRequestMethod("POST");
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/soap+xml; charset=utf-8");
-            try (java.io.OutputStream out = c.getOutputStream()) {
-                out.write(recorded.getBytes(StandardCharsets.UTF_8));
-            }
-            int status = c.getResponseCode();
-            c.disconnect();
-            if (status >= 500) {
-                throw new IllegalStateException("the hub answered the replay with " + status + " (not up yet)");
-            }
-            return status < 300;
-        }
-
-        private String signedGet() throws Exception {
-            String get = "<s:Envelope xmlns:s='" + DpwsIT.SOAP + "' xmlns:a='" + DpwsIT.WSA + "'><s:Header><a:Action>"
-                    + "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>urn:uuid:"
-                    + java.util.UUID.randomUUID() + "</a:MessageID><a:To>" + address
-                    + "</a:To></s:Header><s:Body/></s:Envelope>";
-            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
-                    get.getBytes(StandardCharsets.UTF_8)));
-            // The caller signs with the WsSecurity service of the moment: the provider may have been updated, or
-            // installed again with its feature, in a class space this probe is not wired to. So it is called through
-            // its interface by name; its arguments are the API's and the JDK's, which are never swapped.
-            var refs = context.getAllServiceReferences(WSS, null);
-            if (refs == null) {
-                throw new IllegalStateException("no WsSecurity to sign with (the provider is being swapped)");
-            }
-            Object service = context.getService(refs[0]);
-            try {
-                Class<?> type = Arrays.stream(service.getClass().getInterfaces())
-                        .filter(i -> i.getName().equals(WSS)).findFirst().orElseThrow();
-                type.getMethod("secure", org.w3c.dom.Document.class, ThingId.class,
-                        org.trusthub.api.security.Protection.class).invoke(service, doc, DPWS_CALLER,
-                                org.trusthub.api.security.Protection.confidentiality().endToEnd());
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw new IllegalStateException("WsSecurity refused to sign: " + e.getCause(), e.getCause());
-            } finally {
-                context.ungetService(refs[0]);
-            }
-            java.io.StringWriter out = new java.io.StringWriter();
-            javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
-            t.setOutputProperty("omit-xml-declaration", "yes");
-            t.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
-            return out.toString();
-        }
+    /**
+     * A client asking for tokens to its audience (the policy rule the operator adds for it) and a group member
+     * fetching its group's keys; the other member fetched them before the load starts.
+     */
+    private List<LoadChannel> offloadChannels(Shell shell, NonceLedger ledger) throws Exception {
+        Await.until("the offload services", Duration.ofSeconds(60),
+                () -> context.getServiceReference(GroupKeyService.class) != null
+                        && context.getServiceReference(org.trusthub.api.offload.TokenService.class) != null);
+        String rule = "token " + TOKEN_CLIENT.value() + " " + TOKEN_AUDIENCE.value() + " write";
+        String added = Await.until("'trusthub:policy-add " + rule + "' to run", Duration.ofSeconds(60),
+                () -> asOperator(shell, "trusthub:policy-add " + rule), out -> true,
+                AssertionError.class::isInstance);
+        assertTrue(added, added.contains("Added: "));
+        // The devices' library comes with trusthub-offload-device, installed by this test: no type of it appears in
+        // this class's methods, which the test runner reads before any test runs.
+        return OffloadLoad.channels(context, registry, ledger, new OffloadLoad.Things(TOKEN_CLIENT, TOKEN_AUDIENCE,
+                "write", GROUP, GROUP_MEMBER, GROUP_EARLIER));
     }
 }

@@ -11,7 +11,11 @@ public interface LoadChannel {
     /** What {@link #held()} answers for a channel whose messages change nothing at the hub (reads, invokes). */
     long NOTHING_HELD = -1;
 
-    /** The protocol, as the counts are kept per protocol ("coap-dtls", "coap-oscore", "dpws", "bluetooth"). */
+    /**
+     * The protocol, as the counts are kept per protocol: "coap-dtls", "coap-oscore", "dpws" (WS-Transfer),
+     * "dpws-invoke" (a hosted operation), "dpws-event" (WS-Eventing), "offload-token", "offload-group", "bluetooth",
+     * "zigbee" (reports).
+     */
     String protocol();
 
     /** The thing whose traffic this is (in failure messages and the ledger's scopes). */

@@ -1,7 +1,9 @@
 package org.trusthub.binding.coap.internal;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.californium.core.coap.Token;
 import org.eclipse.californium.oscore.CoapOSException;
@@ -20,12 +22,20 @@ import org.trusthub.security.oscore.OscoreContexts;
  * there is now. The endpoint is built once and keeps running while the provider is replaced; while there is none,
  * no context is found, so cf-oscore refuses every OSCORE request (4.01) before any resource sees it, and the refusal
  * is counted and logged (rate-limited: any datagram can cause it).
+ * <p>
+ * cf-oscore finds the context of what an exchange still sends (an observation's notifications, a response to the
+ * hub's own request) by the exchange's token, in the database the token was added to. A provider's database knows
+ * only the tokens added while it ran, so this one also keeps the key id each live token came under: a token the
+ * provider of the moment does not know is given the thing's context as that provider opens it (an operational thing
+ * only, from the keystore, its sequence numbers continuing), and the exchange goes on.
  */
 final class SwappableOscoreDb implements OSCoreCtxDB {
     private static final Logger LOG = LoggerFactory.getLogger(SwappableOscoreDb.class);
     private static final LogLimiter ABSENT = new LogLimiter(Duration.ofMinutes(1), 1);
 
     private final Providers providers;
+    /** Each live token's recipient (the thing's sender) id, until cf-oscore removes the token. */
+    private final Map<Token, byte[]> tokens = new ConcurrentHashMap<>();
 
     SwappableOscoreDb(Providers providers) {
         this.providers = providers;
@@ -56,11 +66,29 @@ final class SwappableOscoreDb implements OSCoreCtxDB {
 
     @Override
     public OSCoreCtx getContextByToken(Token token) {
-        return current().map(db -> db.getContextByToken(token)).orElse(null);
+        Optional<OSCoreCtxDB> current = current();
+        if (current.isEmpty()) {
+            return null;
+        }
+        OSCoreCtxDB db = current.get();
+        OSCoreCtx known = db.getContextByToken(token);
+        byte[] rid = known == null ? tokens.get(token) : null;
+        if (rid == null) {
+            return known;
+        }
+        // Added under the provider before this one: this one's context of the same thing takes the token over.
+        OSCoreCtx again = db.getContext(rid);
+        if (again != null) {
+            db.addContext(token, again);
+        }
+        return again;
     }
 
     @Override
     public void addContext(Token token, OSCoreCtx ctx) {
+        if (token != null && ctx != null) {
+            tokens.put(token, ctx.getRecipientId().clone());
+        }
         current().ifPresent(db -> db.addContext(token, ctx));
     }
 
@@ -96,11 +124,13 @@ final class SwappableOscoreDb implements OSCoreCtxDB {
 
     @Override
     public void purge() {
+        tokens.clear();
         current().ifPresent(OSCoreCtxDB::purge);
     }
 
     @Override
     public void removeToken(Token token) {
+        tokens.remove(token);
         current().ifPresent(db -> db.removeToken(token));
     }
 }

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -33,6 +36,7 @@ import org.trusthub.lifecycle.internal.ThingRegistryCore;
 import org.trusthub.model.internal.RawValueStore;
 import org.trusthub.security.oscore.internal.OscoreComponent;
 import org.trusthub.security.transport.dtls.internal.DtlsComponent;
+import org.trusthub.testkit.Await;
 
 /**
  * The binding on the security seam: it asks the security policy on every request, reports refusals, and reaches DTLS,
@@ -295,5 +299,46 @@ class CoapSecuritySeamTest {
                 "the replay marks are the keystore's, so the new provider knows the numbers the old one took");
         assertNotEquals(first, second);
         assertEquals(1, dtls.openSessions(lamp), "still the one session");
+    }
+
+    /**
+     * An observation made under one OSCORE provider goes on under the next: its notifications are protected with the
+     * thing's context as the new provider opens it, and the thing accepts them without observing again.
+     */
+    @Test
+    void anObservationMadeBeforeAnOscoreProviderSwapIsNotifiedAfterIt() throws Exception {
+        OscoreComponent first = new OscoreComponent(keys, registry);
+        bindAll(new DtlsComponent(keys, registry), first);
+        ThingId meter = CoapTestPeers.operational(registry, "meter-6");
+        String path = "/things/meter-6/level";
+        CoapClient client = oscoreClient(meter);
+        assertEquals(ResponseCode.CREATED, code(oscore(client, put("1"), path)));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Request get = Request.newGet();
+        get.setURI(plainBase() + path);
+        get.getOptions().setOscore(Bytes.EMPTY);
+        get.setObserve();
+        CoapObserveRelation observation = client.observe(get, new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                seen.add(response.getResponseText());
+            }
+
+            @Override
+            public void onError() {
+                seen.add("error");
+            }
+        });
+        cleanup.add(observation::proactiveCancel);
+        Await.until("the first notification", () -> seen.contains("1"));
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("2"), path)));
+        Await.until("a notification before the swap", () -> seen.contains("2"));
+
+        OscoreComponent second = new OscoreComponent(keys, registry);
+        binding.bindOscore(second);
+        binding.unbindOscore(first);
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("3"), path)));
+        Await.until("a notification of the same observation after the swap", () -> seen.contains("3"));
+        assertTrue(!observation.isCanceled() && !seen.contains("error"), String.valueOf(seen));
     }
 }

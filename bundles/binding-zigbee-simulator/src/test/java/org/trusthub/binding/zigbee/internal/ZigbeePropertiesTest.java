@@ -127,6 +127,44 @@ class ZigbeePropertiesTest {
                 && Double.valueOf(19.25).equals(e.get(ModelEvents.VALUE))));
     }
 
+    /**
+     * What the device answers to the hub's reads is published as it arrives, in turn with its reports, never again
+     * later from the thread that asked: published from there, an answer could overwrite a report that came after it.
+     */
+    @Test
+    void readAnswersArePublishedAsTheyArriveNotLaterByTheReader() throws Exception {
+        for (ThingId t : List.of(a, b)) {
+            Await.nonNull("the first reads of " + t + " answered", () -> model.model(t).filter(x -> x.properties()
+                    .stream().allMatch(p -> p.value().isPresent())).orElse(null));
+        }
+        List<String> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        model.detach(provider);
+        provider.attach(new org.trusthub.api.model.PropertySink() {
+            @Override
+            public void describe(ThingId thing, List<org.trusthub.api.model.PropertyDescriptor> properties) {
+            }
+
+            @Override
+            public void update(ThingId thing, String property, Object value, Origin origin) {
+                updates.add(thing.value() + " " + property + " " + origin + " on "
+                        + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void unavailable(ThingId thing) {
+            }
+
+            @Override
+            public void remove(ThingId thing) {
+            }
+        });
+        // Each device is read value after value, temperature last: once both temperatures are in, the reader has
+        // had every other answer of both.
+        Await.until("both devices read again", () -> List.of(a, b).stream().allMatch(t -> updates.stream()
+                .anyMatch(u -> u.startsWith(t.value() + " temperature READ"))));
+        assertTrue(updates.stream().noneMatch(u -> u.endsWith(" on trusthub-zigbee-model")), String.valueOf(updates));
+    }
+
     @Test
     void onOffToggleAndLevelAreCommandsTheDeviceObeysAndTheModelReadsBack() throws Exception {
         Await.nonNull("the thing model to catch up", () -> value(b, "level").orElse(null));

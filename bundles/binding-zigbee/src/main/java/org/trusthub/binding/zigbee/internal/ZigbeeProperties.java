@@ -345,13 +345,12 @@ final class ZigbeeProperties implements PropertyProvider {
         }
         try {
             r.execute(() -> {
+                // The answers are published as they arrive, in turn with the device's reports (commandReceived):
+                // published again from here, after the exchange returned, an answer could overwrite a newer report.
                 for (int id : new int[] {Zcl.CLUSTER_ON_OFF, Zcl.CLUSTER_LEVEL, Zcl.CLUSTER_TEMPERATURE}) {
                     ZclCluster c = cluster(node, id);
                     if (c != null && sink != null) {
-                        CommandResult answer = exchange(() -> c.readAttribute(0));
-                        if (answer != null && answer.getResponse() instanceof ReadAttributesResponse response) {
-                            published(thing, id, response);
-                        }
+                        exchange(() -> c.readAttribute(0));
                     }
                 }
             });

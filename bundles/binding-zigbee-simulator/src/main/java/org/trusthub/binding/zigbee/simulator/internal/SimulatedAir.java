@@ -52,6 +52,15 @@ final class SimulatedAir implements AutoCloseable {
         byNwk.put(d.nwkAddress, d);
     }
 
+    /** Puts {@code fresh} on the air in the place of {@code gone} (the same IEEE address). */
+    void replace(SimulatedDevice gone, SimulatedDevice fresh) {
+        if (gone.ieee != fresh.ieee || !byIeee.replace(gone.ieee, gone, fresh)) {
+            throw new IllegalArgumentException(String.format("simulated device %016x is not on the air", gone.ieee));
+        }
+        byNwk.remove(gone.nwkAddress, gone);
+        byNwk.put(fresh.nwkAddress, fresh);
+    }
+
     SimulatedDevice device(long ieee) {
         return byIeee.get(ieee);
     }

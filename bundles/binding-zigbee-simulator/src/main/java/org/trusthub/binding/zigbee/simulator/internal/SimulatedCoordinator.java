@@ -51,12 +51,17 @@ public final class SimulatedCoordinator implements ZigBeeTransportTransmit {
 
     /**
      * @param onShutdown run once when the stack shuts the transport down (the network stopped): the simulated
-     *        devices are gone with their air
+     *        devices are gone with their air (what they keep in memory stays)
      */
     SimulatedCoordinator(HubAir hub, Runnable onShutdown) {
+        this(hub, DeviceMemory.NONE, onShutdown);
+    }
+
+    /** @param memory where the simulated devices keep what they know across networks (updates, restarts) */
+    SimulatedCoordinator(HubAir hub, DeviceMemory memory, Runnable onShutdown) {
         this.hub = hub;
         this.air = new SimulatedAir();
-        this.simulation = new Simulation(hub, air);
+        this.simulation = new Simulation(hub, air, memory);
         this.onShutdown = onShutdown;
         air.attachCoordinator(this::inbound);
         hub.attach(air::sendNow, IEEE);
@@ -79,7 +84,12 @@ public final class SimulatedCoordinator implements ZigBeeTransportTransmit {
         if (r != null) {
             r.setTransportState(ZigBeeTransportState.ONLINE);
         }
+        simulation.rejoinRestored(this::isClosed);
         return ZigBeeStatus.SUCCESS;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     @Override

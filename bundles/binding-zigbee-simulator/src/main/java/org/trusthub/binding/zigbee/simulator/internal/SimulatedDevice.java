@@ -2,7 +2,12 @@ package org.trusthub.binding.zigbee.simulator.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +29,18 @@ import org.trusthub.security.network.zigbee.ZigbeeSecurityException;
  * it holds only its install code's link key (or the well-known default trust-center link key), the network key the
  * trust center sent it, and its own frame counters. It speaks through the shared codecs, never the hub's providers.
  * A device told to leave stops answering but keeps what it knew, like a compromised device would.
+ * <p>
+ * What a real device keeps in flash it keeps in its {@link DeviceMemory}: written when a key arrives, when it is set
+ * to something, when it accepts a frame (the counter it saw), and once per {@value #COUNTER_BLOCK} frames it sends
+ * (the counter it reserved: a device brought back from memory starts above every counter it may have used, so it never
+ * sends a counter twice). A device brought back from memory is known to the hub but not where it is: it announces
+ * itself again before it next speaks ({@link #rejoinPending()}).
  */
 final class SimulatedDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedDevice.class);
+    /** How many outgoing NWK frame counters one write of the memory reserves. */
+    static final long COUNTER_BLOCK = 256;
     /** The well-known default trust-center link key, "ZigBeeAlliance09". */
     static final byte[] DEFAULT_TC_LINK_KEY = "ZigBeeAlliance09".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -37,6 +50,13 @@ final class SimulatedDevice {
     private final boolean installCode;
     private final java.util.Set<Integer> clusters;
     private final SimulatedZdo zdo;
+    private final DeviceMemory memory;
+    /** The outgoing NWK counters below this one may have been used (the memory holds it). */
+    private long nwkReserved;
+    /** The last counter accepted from each source, as the memory holds them. */
+    private final Map<Long, Long> nwkMarks = new TreeMap<>();
+    private final Map<Long, Long> apsMarks = new TreeMap<>();
+    private boolean rejoinPending;
 
     private byte[] networkKey;
     private int keySequence = -1;
@@ -55,6 +75,27 @@ final class SimulatedDevice {
     private byte[] lastSent;
 
     SimulatedDevice(long ieee, int nwkAddress, String code, java.util.Set<Integer> clusters) {
+        this(ieee, nwkAddress, code, clusters, DeviceMemory.NONE);
+    }
+
+    /** A device powered on for the first time; what it learns goes into {@code memory}. */
+    SimulatedDevice(long ieee, int nwkAddress, String code, java.util.Set<Integer> clusters, DeviceMemory memory) {
+        this(ieee, nwkAddress, code == null ? DEFAULT_TC_LINK_KEY.clone() : linkKey(code), code != null, clusters,
+                memory);
+        persist();
+    }
+
+    private static byte[] linkKey(String code) {
+        InstallCode ic = InstallCode.parse(code);
+        try {
+            return ic.linkKey();
+        } finally {
+            ic.destroy();
+        }
+    }
+
+    private SimulatedDevice(long ieee, int nwkAddress, byte[] linkKey, boolean installCode,
+            java.util.Set<Integer> clusters, DeviceMemory memory) {
         if (clusters.isEmpty() || !Zcl.SIMULATED_CLUSTERS.containsAll(clusters)) {
             throw new IllegalArgumentException("a simulated device has one or more of the clusters "
                     + Zcl.SIMULATED_CLUSTERS.stream().map(c -> String.format("0x%04x", c)).toList() + ", not "
@@ -65,13 +106,88 @@ final class SimulatedDevice {
         this.clusters = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(clusters));
         this.zdo = SimulatedZdo.endDevice(ieee, nwkAddress, List.of(new SimulatedZdo.Endpoint(1, Zcl.PROFILE_HA,
                 deviceType(this.clusters), List.copyOf(this.clusters))));
-        this.installCode = code != null;
-        if (code != null) {
-            InstallCode ic = InstallCode.parse(code);
-            this.linkKey = ic.linkKey();
-            ic.destroy();
-        } else {
-            this.linkKey = DEFAULT_TC_LINK_KEY.clone();
+        this.installCode = installCode;
+        this.linkKey = linkKey;
+        this.memory = memory;
+    }
+
+    /** A device brought back from its memory, as it was when it last wrote it. */
+    static SimulatedDevice restore(Properties p, DeviceMemory memory) {
+        java.util.Set<Integer> clusters = Arrays.stream(p.getProperty("clusters").split(",")).map(Integer::valueOf)
+                .collect(Collectors.toSet());
+        SimulatedDevice d = new SimulatedDevice(Long.parseUnsignedLong(p.getProperty("ieee"), 16),
+                Integer.parseInt(p.getProperty("nwk")), HexFormat.of().parseHex(p.getProperty("linkKey")),
+                Boolean.parseBoolean(p.getProperty("installCode")), clusters, memory);
+        synchronized (d) {
+            String key = p.getProperty("networkKey", "");
+            d.networkKey = key.isEmpty() ? null : HexFormat.of().parseHex(key);
+            d.keySequence = Integer.parseInt(p.getProperty("keySequence", "-1"));
+            // every counter below the reserved one may have gone out before the memory was last written
+            d.nwkCounter = Long.parseLong(p.getProperty("nwkReserved", "0"));
+            d.nwkReserved = d.nwkCounter;
+            d.sequence = Integer.parseInt(p.getProperty("sequence", "0"));
+            d.left = Boolean.parseBoolean(p.getProperty("left"));
+            d.on = Boolean.parseBoolean(p.getProperty("on"));
+            d.level = Integer.parseInt(p.getProperty("level", "0"));
+            d.temperature = Double.parseDouble(p.getProperty("temperature", "21.5"));
+            marks(p, "in.nwk.", d.nwkMarks, d.incomingNwk);
+            marks(p, "in.aps.", d.apsMarks, d.incomingAps);
+            d.rejoinPending = d.networkKey != null && !d.left;
+        }
+        return d;
+    }
+
+    private static void marks(Properties p, String prefix, Map<Long, Long> marks, FrameCounterGuard<Long> guard) {
+        for (String name : p.stringPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                long source = Long.parseUnsignedLong(name.substring(prefix.length()), 16);
+                long counter = Long.parseLong(p.getProperty(name));
+                marks.put(source, counter);
+                guard.commit(source, counter);
+            }
+        }
+    }
+
+    /** Writes what the device holds now into its memory. */
+    private void persist() {
+        Properties p = new Properties();
+        p.setProperty("ieee", String.format("%016x", ieee));
+        p.setProperty("nwk", Integer.toString(nwkAddress));
+        p.setProperty("linkKey", HexFormat.of().formatHex(linkKey));
+        p.setProperty("installCode", Boolean.toString(installCode));
+        p.setProperty("clusters", clusters.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        p.setProperty("networkKey", networkKey == null ? "" : HexFormat.of().formatHex(networkKey));
+        p.setProperty("keySequence", Integer.toString(keySequence));
+        p.setProperty("nwkReserved", Long.toString(nwkReserved));
+        p.setProperty("sequence", Integer.toString(sequence));
+        p.setProperty("left", Boolean.toString(left));
+        p.setProperty("on", Boolean.toString(on));
+        p.setProperty("level", Integer.toString(level));
+        p.setProperty("temperature", Double.toString(temperature));
+        nwkMarks.forEach((source, counter) -> p.setProperty("in.nwk." + String.format("%016x", source),
+                Long.toString(counter)));
+        apsMarks.forEach((source, counter) -> p.setProperty("in.aps." + String.format("%016x", source),
+                Long.toString(counter)));
+        memory.store(ieee, p);
+    }
+
+    /** Whether the device came back from memory holding the network key and has not announced itself since. */
+    synchronized boolean rejoinPending() {
+        return rejoinPending;
+    }
+
+    /** The hub has placed the device again (its announce went in and its endpoints were discovered). */
+    synchronized void rejoined() {
+        rejoinPending = false;
+    }
+
+    /** Whether this device is the one a code and clusters describe (powered on again, not a new one). */
+    boolean sameAs(String code, java.util.Set<Integer> clusters) {
+        byte[] key = code == null ? DEFAULT_TC_LINK_KEY.clone() : linkKey(code);
+        try {
+            return installCode == (code != null) && Arrays.equals(key, linkKey) && this.clusters.equals(clusters);
+        } finally {
+            Arrays.fill(key, (byte) 0);
         }
     }
 
@@ -136,6 +252,10 @@ final class SimulatedDevice {
             throw new IllegalStateException("device " + String.format("%016x", ieee) + " holds no network key");
         }
         byte[] apsFrame = concat(aps.encode(), payload);
+        if (nwkCounter >= nwkReserved) {
+            nwkReserved = nwkCounter + COUNTER_BLOCK;
+            persist();
+        }
         ZigbeeAuxHeader aux = new ZigbeeAuxHeader(KeyId.NETWORK_KEY, nwkCounter++, ieee, keySequence);
         CcmStar ccm = new CcmStar(networkKey);
         try {
@@ -212,6 +332,8 @@ final class SimulatedDevice {
         try {
             byte[] plain = ZigbeeCodec.openNwk(nwk, ccm).payload();
             incomingNwk.commit(aux.source(), aux.frameCounter());
+            nwkMarks.put(aux.source(), aux.frameCounter());
+            persist();
             return plain;
         } finally {
             ccm.destroy();
@@ -222,6 +344,7 @@ final class SimulatedDevice {
     private void command(byte[] payload) {
         if (payload.length >= 1 && payload[0] == 0x04) {
             left = true;
+            persist();
             LOG.info("simulated device {} was asked to leave the network", String.format("%016x", ieee));
         }
     }
@@ -243,6 +366,7 @@ final class SimulatedDevice {
             Arrays.fill(k, (byte) 0);
         }
         incomingAps.commit(source, aux.frameCounter());
+        apsMarks.put(source, aux.frameCounter());
         if (plain.length > 0 && (plain[0] & 0xFF) == ApsCommand.TRANSPORT_KEY) {
             ApsCommand.NetworkKeyTransport t = ApsCommand.parseTransportNetworkKey(plain);
             if (networkKey == null) {
@@ -262,9 +386,12 @@ final class SimulatedDevice {
                 pendingKey = null;
                 pendingSequence = -1;
                 nwkCounter = 0;
+                nwkReserved = 0;
                 incomingNwk.clear();
+                nwkMarks.clear();
             }
         }
+        persist();
     }
 
     // The device's clusters: on/off commands, level commands and attribute reads. Returns the ZCL answer or null.
@@ -282,6 +409,7 @@ final class SimulatedDevice {
         }
         if (clusterSpecific && aps.cluster() == Zcl.CLUSTER_ON_OFF) {
             on = cmd == 0x01 || cmd == 0x02 && !on;
+            persist();
             return wantsDefaultResponse ? defaultResponse(seq, cmd) : null;
         }
         if (clusterSpecific && aps.cluster() == Zcl.CLUSTER_LEVEL && (cmd == 0x00 || cmd == 0x04) && zcl.length >= 4) {
@@ -289,6 +417,7 @@ final class SimulatedDevice {
             if (cmd == 0x04) {
                 on = level > 0;
             }
+            persist();
             return wantsDefaultResponse ? defaultResponse(seq, cmd) : null;
         }
         if (!clusterSpecific && cmd == Zcl.READ_ATTRIBUTES) {

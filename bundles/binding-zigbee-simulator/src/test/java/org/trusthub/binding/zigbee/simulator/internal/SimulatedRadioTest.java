@@ -24,13 +24,16 @@ import org.trusthub.security.network.zigbee.NwkHeader;
  */
 class SimulatedRadioTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     /** Every service registered, and whether it still is. */
     final List<Object[]> services = new ArrayList<>();
 
     @Test
     void eachRunRegistersItsSimulatedNetworkUntilTheStackShutsTheRadioDown() {
         SimulatedRadio radio = new SimulatedRadio();
-        radio.activate(context());
+        radio.activate(context(), config(dir));
         assertTrue(radio.isSimulated());
         assertTrue(radio.label().contains("SIMULATED"), radio.label());
 
@@ -48,6 +51,20 @@ class SimulatedRadioTest {
         SimulatedCoordinator second = radio.open(new NoHub());
         assertNotSame(first.simulation(), second.simulation(), "a fresh air for the next run");
         assertEquals(true, services.get(1)[1]);
+    }
+
+    static SimulatedRadio.Config config(java.nio.file.Path directory) {
+        return new SimulatedRadio.Config() {
+            @Override
+            public String dataDirectory() {
+                return directory.toString();
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return SimulatedRadio.Config.class;
+            }
+        };
     }
 
     @Test
