@@ -3,7 +3,6 @@ package org.trusthub.binding.coap.internal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.californium.core.coap.Token;
 import org.eclipse.californium.oscore.CoapOSException;
@@ -34,8 +33,20 @@ final class SwappableOscoreDb implements OSCoreCtxDB {
     private static final LogLimiter ABSENT = new LogLimiter(Duration.ofMinutes(1), 1);
 
     private final Providers providers;
-    /** Each live token's recipient (the thing's sender) id, until cf-oscore removes the token. */
-    private final Map<Token, byte[]> tokens = new ConcurrentHashMap<>();
+    /** Far more than the exchanges in flight at once; the oldest goes first past it (its exchange then fails). */
+    static final int MAX_TOKENS = 65_536;
+
+    /** Each live token's exchange: the context it came under and the database it was added to, until removed. */
+    private final Map<Token, Live> tokens = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Token, Live> eldest) {
+                    return size() > MAX_TOKENS;
+                }
+            });
+
+    private record Live(OSCoreCtx ctx, OSCoreCtxDB under) {
+    }
 
     SwappableOscoreDb(Providers providers) {
         this.providers = providers;
@@ -72,24 +83,40 @@ final class SwappableOscoreDb implements OSCoreCtxDB {
         }
         OSCoreCtxDB db = current.get();
         OSCoreCtx known = db.getContextByToken(token);
-        byte[] rid = known == null ? tokens.get(token) : null;
-        if (rid == null) {
+        Live live = known == null && token != null ? tokens.get(token) : null;
+        // Taken over only from a provider that has gone: the provider that added the token dropped its context on
+        // purpose (revoked, re-keyed, forgotten), and the exchange must fail closed.
+        if (live == null || live.under() == db) {
             return known;
         }
-        // Added under the provider before this one: this one's context of the same thing takes the token over.
-        OSCoreCtx again = db.getContext(rid);
-        if (again != null) {
-            db.addContext(token, again);
+        OSCoreCtx again = db.getContext(live.ctx().getRecipientId());
+        // The same keys only: under a new key the response would reuse the request's nonce with that key.
+        if (again == null || !sameKeys(live.ctx(), again)) {
+            return null;
         }
+        try {
+            db.addContext(token, again);
+        } catch (IllegalStateException e) {
+            // another thing's exchange holds the token in this provider's database
+            return null;
+        }
+        tokens.put(token, new Live(again, db));
         return again;
     }
 
     @Override
     public void addContext(Token token, OSCoreCtx ctx) {
-        if (token != null && ctx != null) {
-            tokens.put(token, ctx.getRecipientId().clone());
+        Optional<OSCoreCtxDB> current = current();
+        // the provider's database first: it may refuse the token (held by another thing's exchange)
+        current.ifPresent(db -> db.addContext(token, ctx));
+        if (token != null && ctx != null && current.isPresent()) {
+            tokens.put(token, new Live(ctx, current.get()));
         }
-        current().ifPresent(db -> db.addContext(token, ctx));
+    }
+
+    private static boolean sameKeys(OSCoreCtx a, OSCoreCtx b) {
+        return java.security.MessageDigest.isEqual(a.getRecipientKey(), b.getRecipientKey())
+                && java.security.MessageDigest.isEqual(a.getSenderKey(), b.getSenderKey());
     }
 
     @Override

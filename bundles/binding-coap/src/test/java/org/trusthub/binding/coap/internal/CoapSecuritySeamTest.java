@@ -1,6 +1,7 @@
 package org.trusthub.binding.coap.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -340,5 +341,40 @@ class CoapSecuritySeamTest {
         assertEquals(ResponseCode.CHANGED, code(oscore(client, put("3"), path)));
         Await.until("a notification of the same observation after the swap", () -> seen.contains("3"));
         assertTrue(!observation.isCanceled() && !seen.contains("error"), String.valueOf(seen));
+    }
+
+    @Test
+    void anObservationWhoseContextTheProviderDroppedIsNotNotifiedUnderItAgain() throws Exception {
+        OscoreComponent provider = new OscoreComponent(keys, registry);
+        bindAll(new DtlsComponent(keys, registry), provider);
+        ThingId meter = CoapTestPeers.operational(registry, "meter-7");
+        String path = "/things/meter-7/level";
+        CoapClient client = oscoreClient(meter);
+        assertEquals(ResponseCode.CREATED, code(oscore(client, put("1"), path)));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Request get = Request.newGet();
+        get.setURI(plainBase() + path);
+        get.getOptions().setOscore(Bytes.EMPTY);
+        get.setObserve();
+        CoapObserveRelation observation = client.observe(get, new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                seen.add(response.getResponseText());
+            }
+
+            @Override
+            public void onError() {
+                seen.add("error");
+            }
+        });
+        cleanup.add(observation::proactiveCancel);
+        Await.until("the first notification", () -> seen.contains("1"));
+
+        // the provider drops the thing's context (as for a revocation or a re-keying): the observation's token went
+        // with it, and nothing may bring it back under this provider
+        provider.forget(meter);
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("2"), path)));
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("3"), path)));
+        assertFalse(seen.contains("2") || seen.contains("3"), "notified under a dropped context: " + seen);
     }
 }

@@ -36,19 +36,10 @@ final class SimulatedAir implements AutoCloseable {
         this.coordinator = inbound;
     }
 
-    /**
-     * Powers a device on. A device the hub told to leave may power on again (factory reset, new install code), as a
-     * real one would after it was decommissioned; one still in the network may not be added twice.
-     */
-    synchronized void add(SimulatedDevice d) {
-        SimulatedDevice old = byIeee.get(d.ieee);
-        if (old != null && !old.view().left()) {
+    void add(SimulatedDevice d) {
+        if (byIeee.putIfAbsent(d.ieee, d) != null) {
             throw new IllegalArgumentException(String.format("simulated device %016x exists", d.ieee));
         }
-        if (old != null) {
-            byNwk.remove(old.nwkAddress, old);
-        }
-        byIeee.put(d.ieee, d);
         byNwk.put(d.nwkAddress, d);
     }
 
