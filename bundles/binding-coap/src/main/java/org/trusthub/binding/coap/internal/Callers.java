@@ -105,6 +105,18 @@ final class Callers {
     }
 
     /**
+     * Whether a write admitted earlier may still run now: the caller is still OPERATIONAL, still granted, and its
+     * protection still meets what the policy requires of it and of the target (a write can wait for a slow thing).
+     */
+    boolean stillMayWrite(Authenticated caller, ThingId target, String property, String targetProtocol) {
+        boolean operational = registry.find(caller.thing()).map(t -> t.state() == LifecycleState.OPERATIONAL)
+                .orElse(false);
+        return operational && mayWrite(caller, target, property)
+                && caller.protection().satisfies(inbound(caller.thing(), PROTOCOL))
+                && caller.protection().satisfies(inbound(target, targetProtocol));
+    }
+
+    /**
      * What the policy requires of the values {@code thing} sends the hub over {@code protocol}: the least a caller's
      * protection must give to read or write them. Without a policy, the strongest there is (fail closed).
      */

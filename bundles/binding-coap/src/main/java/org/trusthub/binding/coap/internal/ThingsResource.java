@@ -176,7 +176,17 @@ final class ThingsResource extends CoapResource {
                 return;
             }
             ThingModel model = t.get().model().get();
-            writes.run(exchange, () -> ModelThings.put(exchange, registry.get(), model, t.get().name()));
+            Target target = t.get();
+            writes.run(exchange, () -> {
+                // it may have waited behind slow things: what allowed it then must still hold
+                if (!callers.stillMayWrite(target.caller(), target.thing(), target.name(), target.protocol())) {
+                    callers.refusedByPolicy(target.caller());
+                    Refusals.refuse(exchange, ResponseCode.FORBIDDEN, "the write is no longer allowed: the caller's "
+                            + "state or the policy changed while it waited");
+                    return;
+                }
+                ModelThings.put(exchange, registry.get(), model, target.name());
+            });
             return;
         }
         byte[] payload = exchange.getRequestPayload();

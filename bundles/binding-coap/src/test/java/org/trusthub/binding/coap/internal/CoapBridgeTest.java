@@ -503,4 +503,38 @@ class CoapBridgeTest {
         zigbee.sink.describe(sensor, List.of(PropertyDescriptor.level()));
         assertEquals("zigbee", model.model(sensor).orElseThrow().binding(), "its own binding still describes it");
     }
+
+    @Test
+    void aWriteThatWaitedIsCheckedAgainBeforeItReachesTheThing() throws Exception {
+        policy.grantWrite(caller, lamp, "*");
+        zigbee.confirm = new CountDownLatch(1);
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        CoapHandler handler = new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                answers.add(response.getCode().name());
+            }
+
+            @Override
+            public void onError() {
+                answers.add("error");
+            }
+        };
+        // two writes hold the two writer threads at the lamp; the third waits in line
+        for (int i = 0; i < 3; i++) {
+            CoapClient w = dtlsClient(caller);
+            w.setURI(secure("/things/" + LAMP_ID + "/level"));
+            w.put(handler, Integer.toString(10 + i), MediaTypeRegistry.TEXT_PLAIN);
+        }
+        org.trusthub.testkit.Await.until("two writes waiting at the lamp", () -> zigbee.writes.size() >= 2);
+        policy.revokeWrite(caller, lamp, "*");
+        zigbee.confirm.countDown();
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            got.add(answers.poll(CoapTestPeers.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        }
+        got.sort(null);
+        assertEquals(List.of("CHANGED", "CHANGED", "FORBIDDEN"), got);
+        assertEquals(2, zigbee.writes.size(), "the write that waited never reached the lamp: " + zigbee.writes);
+    }
 }

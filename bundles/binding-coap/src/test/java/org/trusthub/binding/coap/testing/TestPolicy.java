@@ -40,6 +40,11 @@ public final class TestPolicy implements SecurityPolicy {
         return this;
     }
 
+    public TestPolicy revokeWrite(ThingId caller, ThingId target, String property) {
+        writes.remove(caller.value() + ">" + target.value() + "/" + property);
+        return this;
+    }
+
     private static boolean granted(Set<String> grants, ThingId caller, ThingId target, String property) {
         String prefix = caller.value() + ">" + target.value() + "/";
         return grants.contains(prefix + property) || grants.contains(prefix + "*");
