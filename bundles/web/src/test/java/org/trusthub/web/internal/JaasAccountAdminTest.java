@@ -88,6 +88,8 @@ class JaasAccountAdminTest {
         karafRealm();
         users.put("vic", new ArrayList<>(List.of("viewer")));
         assertFalse(admin.anyAdmin());
+        assertTrue(admin.exists("vic"), "an account is found whatever its roles");
+        assertFalse(admin.exists("olga"));
         admin.createAdmin("olga", "correct horse battery".toCharArray());
         assertEquals(List.of("admin"), users.get("olga"));
         assertTrue(admin.anyAdmin());
