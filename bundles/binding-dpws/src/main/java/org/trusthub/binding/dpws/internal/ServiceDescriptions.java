@@ -160,8 +160,9 @@ final class ServiceDescriptions {
     }
 
     /**
-     * The reference as a URI, if it names the host and scheme of one of the device's own HTTP transport addresses:
-     * a device may not send the hub to fetch from another host, or over a weaker scheme than its own.
+     * The reference as a URI, if it names the host, port and scheme of one of the device's own HTTP transport
+     * addresses: a device may not send the hub to fetch from another host or another service on its host (the hub's
+     * own consoles on a loopback device, say), or over a weaker scheme than its own.
      */
     static URI sameHost(DiscoveredDevice d, String reference) throws IOException {
         URI to;
@@ -180,11 +181,19 @@ final class ServiceDescriptions {
                 continue;
             }
             if (host != null && host.equalsIgnoreCase(xaddr.getHost())
-                    && scheme.equals(String.valueOf(xaddr.getScheme()).toLowerCase(Locale.ROOT))) {
+                    && scheme.equals(String.valueOf(xaddr.getScheme()).toLowerCase(Locale.ROOT))
+                    && port(to) == port(xaddr)) {
                 return to;
             }
         }
-        throw new IOException("the WSDL reference " + Xml.printable(reference) + " is not on the device's own host "
-                + "and scheme (" + Xml.printable(String.join(" ", d.xaddrs())) + "): not fetched");
+        throw new IOException("the WSDL reference " + Xml.printable(reference) + " is not on the device's own host, "
+                + "port and scheme (" + Xml.printable(String.join(" ", d.xaddrs())) + "): not fetched");
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 }

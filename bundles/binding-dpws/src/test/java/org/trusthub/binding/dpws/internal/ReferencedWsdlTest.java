@@ -1,6 +1,7 @@
 package org.trusthub.binding.dpws.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,22 @@ class ReferencedWsdlTest {
         assertEquals(0, device.wsdlGets.get(), "nothing fetched from another host");
         assertEquals(s.unknown(), client.client().device(device.address).orElseThrow().metadata().services().get(0)
                 .unknown(), "the device table says why");
+    }
+
+    @Test
+    void aReferenceMustNameTheHostPortAndSchemeOfOneOfTheDevicesAddresses() throws Exception {
+        DiscoveredDevice d = new DiscoveredDevice("urn:uuid:1", null, DpwsVersion.DPWS_2009, List.of(), List.of(),
+                List.of("http://192.0.2.7:5357/dev", "https://192.0.2.7/secure"), 1, java.time.Instant.EPOCH, null,
+                null, null);
+        assertEquals("/dev.wsdl", ServiceDescriptions.sameHost(d, "http://192.0.2.7:5357/dev.wsdl").getPath());
+        assertEquals("/s.wsdl", ServiceDescriptions.sameHost(d, "https://192.0.2.7:443/s.wsdl").getPath());
+        for (String elsewhere : List.of("http://192.0.2.7:8181/jolokia", "http://192.0.2.7/dev.wsdl",
+                "http://192.0.2.8:5357/dev.wsdl", "http://169.254.169.254/latest", "file:///etc/passwd",
+                "https://192.0.2.7:5357/dev.wsdl")) {
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> ServiceDescriptions.sameHost(d, elsewhere), elsewhere);
+            assertTrue(e.getMessage().contains("not on the device's own host, port and scheme"), e.getMessage());
+        }
     }
 
     @Test
