@@ -155,5 +155,21 @@ class SimulatedDeviceMemoryTest {
             assertEquals(1, stored.size(), String.valueOf(stored));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stored.get(0))));
         }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("simulated"))), "the directory is the owner's only too");
+    }
+
+    @Test
+    void aDeviceThatLeftKeepsNoNetworkKeyOnDisk() throws Exception {
+        ThingId a = network.commission(A, CODE, "alice");
+        sim.addDevice(A, CODE);
+        network.permitJoin(60);
+        assertTrue(sim.join(A));
+        Path stored = dir.resolve("simulated").resolve(String.format("%016x.properties", A));
+        assertTrue(Files.readString(stored).matches("(?s).*networkKey=[0-9a-f]{32}.*"), "a joined device holds it");
+        network.decommission(a);
+        assertTrue(sim.view(A).orElseThrow().left());
+        assertTrue(Files.readString(stored).contains("networkKey=\n") || Files.readString(stored)
+                .lines().anyMatch(l -> l.equals("networkKey=")), Files.readString(stored));
     }
 }

@@ -58,7 +58,14 @@ final class DeviceMemory {
         }
         String name = String.format("%016x", ieee);
         try {
-            Files.createDirectories(directory);
+            if (!Files.isDirectory(directory)) {
+                try {
+                    Files.createDirectories(directory,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectories(directory);
+                }
+            }
             Path tmp = Files.createTempFile(directory, name, ".tmp");
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -156,7 +156,9 @@ final class SimulatedDevice {
         p.setProperty("linkKey", HexFormat.of().formatHex(linkKey));
         p.setProperty("installCode", Boolean.toString(installCode));
         p.setProperty("clusters", clusters.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        p.setProperty("networkKey", networkKey == null ? "" : HexFormat.of().formatHex(networkKey));
+        // A device that was told to leave keeps no network key in its flash (in RAM it may still try it, as an
+        // attacker's copy would): the key of the network it left stays off the disk.
+        p.setProperty("networkKey", networkKey == null || left ? "" : HexFormat.of().formatHex(networkKey));
         p.setProperty("keySequence", Integer.toString(keySequence));
         p.setProperty("nwkReserved", Long.toString(nwkReserved));
         p.setProperty("sequence", Integer.toString(sequence));
