@@ -97,10 +97,14 @@ final class ModelThings {
             Refusals.refuse(exchange, ResponseCode.BAD_REQUEST, e.getMessage());
             return;
         } catch (PropertyWriteException e) {
-            Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, e.getMessage());
+            // The binding's own words (a broker's TLS failure, a device's state) stay at the hub: the caller is
+            // another thing, told only that its target did not take the write now.
+            Refusals.refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, model.thing().value() + " did not take the "
+                    + "write of '" + d.id() + "' now");
             return;
         } catch (IllegalArgumentException e) {
-            Refusals.refuse(exchange, ResponseCode.NOT_FOUND, e.getMessage());
+            Refusals.refuse(exchange, ResponseCode.NOT_FOUND, "no property '" + d.id() + "' of "
+                    + model.thing().value() + " to write now");
             return;
         } catch (RuntimeException e) {
             // a binding's own failure: the caller still gets an answer

@@ -85,6 +85,8 @@ class CoapBridgeTest {
         /** Each write waits for it: a device that takes its time to confirm. */
         volatile CountDownLatch confirm = new CountDownLatch(0);
         volatile PropertySink sink;
+        /** When set, writes fail with this text, as a binding's own failure would say it. */
+        volatile String failure;
 
         StandIn(String binding) {
             this.binding = binding;
@@ -113,6 +115,9 @@ class CoapBridgeTest {
         @Override
         public void write(ThingId thing, PropertyDescriptor property, Object value) {
             writes.add(thing.value() + " " + property.id() + "=" + value);
+            if (failure != null) {
+                throw new PropertyWriteException(thing, property.id(), failure);
+            }
             try {
                 confirm.await();
             } catch (InterruptedException e) {
@@ -536,5 +541,16 @@ class CoapBridgeTest {
         got.sort(null);
         assertEquals(List.of("CHANGED", "CHANGED", "FORBIDDEN"), got);
         assertEquals(2, zigbee.writes.size(), "the write that waited never reached the lamp: " + zigbee.writes);
+    }
+
+    @Test
+    void aBindingsOwnFailureTextStaysAtTheHub() throws Exception {
+        policy.grantWrite(caller, lamp, "*");
+        zigbee.failure = "broker at 10.0.0.5 refused TLS: certificate for internal-ca";
+        CoapResponse r = put(dtlsClient(caller), "/things/" + LAMP_ID + "/level", "30", MediaTypeRegistry.TEXT_PLAIN);
+        assertEquals(ResponseCode.SERVICE_UNAVAILABLE, r.getCode());
+        assertFalse(r.getResponseText().contains("10.0.0.5") || r.getResponseText().contains("internal-ca"),
+                r.getResponseText());
+        assertTrue(r.getResponseText().contains(LAMP_ID), r.getResponseText());
     }
 }
