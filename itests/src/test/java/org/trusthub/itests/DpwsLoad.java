@@ -274,12 +274,19 @@ final class DpwsLoad {
             } catch (IOException e) {
                 // closing anyway
             }
+            // A send stopped by the driver may have left its MAINTAIN queued: let every queued transition happen
+            // first, then bring the event source back.
+            transitions.shutdown();
             try {
-                resumed();
-            } catch (Exception e) {
-                throw new IllegalStateException("the event source did not come back to OPERATIONAL", e);
-            } finally {
-                transitions.shutdown();
+                if (!transitions.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("a transition of the event source did not end within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the event source's transitions ended", e);
+            }
+            if (registry.find(source).map(t -> t.state() == LifecycleState.MAINTENANCE).orElse(false)) {
+                registry.transition(source, Transition.RESUME);
             }
         }
     }
