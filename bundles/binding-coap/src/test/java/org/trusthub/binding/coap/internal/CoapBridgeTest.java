@@ -223,11 +223,8 @@ class CoapBridgeTest {
                 links.getResponseText());
     }
 
-    @Test
-    void writesWaitingForTheirThingsHoldUpNoOtherRequest() throws Exception {
-        policy.grantWrite(caller, lamp, "*");
-        zigbee.confirm = new CountDownLatch(1);
-        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    /** Sends {@code count} PUTs of the lamp's level (from {@code first} up), each its own client; answers by code. */
+    private void putLevels(BlockingQueue<String> answers, int first, int count) {
         CoapHandler handler = new CoapHandler() {
             @Override
             public void onLoad(CoapResponse response) {
@@ -239,11 +236,19 @@ class CoapBridgeTest {
                 answers.add("error");
             }
         };
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             CoapClient w = dtlsClient(caller);
             w.setURI(secure("/things/" + LAMP_ID + "/level"));
-            w.put(handler, Integer.toString(10 + i), MediaTypeRegistry.TEXT_PLAIN);
+            w.put(handler, Integer.toString(first + i), MediaTypeRegistry.TEXT_PLAIN);
         }
+    }
+
+    @Test
+    void writesWaitingForTheirThingsHoldUpNoOtherRequest() throws Exception {
+        policy.grantWrite(caller, lamp, "*");
+        zigbee.confirm = new CountDownLatch(1);
+        BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        putLevels(answers, 10, 3);
         org.trusthub.testkit.Await.until("two writes waiting at the lamp", () -> zigbee.writes.size() >= 2);
         try {
             // more writes than the CoAP server has threads wait for the lamp: the hub still answers
@@ -263,24 +268,9 @@ class CoapBridgeTest {
         policy.grantWrite(caller, lamp, "*");
         zigbee.confirm = new CountDownLatch(1);
         BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-        CoapHandler handler = new CoapHandler() {
-            @Override
-            public void onLoad(CoapResponse response) {
-                answers.add(response.getCode().name());
-            }
-
-            @Override
-            public void onError() {
-                answers.add("error");
-            }
-        };
         int held = BridgedWrites.THREADS + BridgedWrites.WAITING;
         try {
-            for (int i = 0; i <= held; i++) {
-                CoapClient c = dtlsClient(caller);
-                c.setURI(secure("/things/" + LAMP_ID + "/level"));
-                c.put(handler, Integer.toString(i), MediaTypeRegistry.TEXT_PLAIN);
-            }
+            putLevels(answers, 0, held + 1);
             assertEquals("SERVICE_UNAVAILABLE", answers.poll(CoapTestPeers.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
                     "the one write too many; at the lamp: " + zigbee.writes.size() + ", answers " + answers);
             assertEquals(BridgedWrites.THREADS, zigbee.writes.size(), "only the running writes reached the lamp");
@@ -514,23 +504,8 @@ class CoapBridgeTest {
         policy.grantWrite(caller, lamp, "*");
         zigbee.confirm = new CountDownLatch(1);
         BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-        CoapHandler handler = new CoapHandler() {
-            @Override
-            public void onLoad(CoapResponse response) {
-                answers.add(response.getCode().name());
-            }
-
-            @Override
-            public void onError() {
-                answers.add("error");
-            }
-        };
         // two writes hold the two writer threads at the lamp; the third waits in line
-        for (int i = 0; i < 3; i++) {
-            CoapClient w = dtlsClient(caller);
-            w.setURI(secure("/things/" + LAMP_ID + "/level"));
-            w.put(handler, Integer.toString(10 + i), MediaTypeRegistry.TEXT_PLAIN);
-        }
+        putLevels(answers, 10, 3);
         org.trusthub.testkit.Await.until("two writes waiting at the lamp", () -> zigbee.writes.size() >= 2);
         policy.revokeWrite(caller, lamp, "*");
         zigbee.confirm.countDown();

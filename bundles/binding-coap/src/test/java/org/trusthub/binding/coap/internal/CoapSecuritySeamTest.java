@@ -315,22 +315,7 @@ class CoapSecuritySeamTest {
         CoapClient client = oscoreClient(meter);
         assertEquals(ResponseCode.CREATED, code(oscore(client, put("1"), path)));
         List<String> seen = new CopyOnWriteArrayList<>();
-        Request get = Request.newGet();
-        get.setURI(plainBase() + path);
-        get.getOptions().setOscore(Bytes.EMPTY);
-        get.setObserve();
-        CoapObserveRelation observation = client.observe(get, new CoapHandler() {
-            @Override
-            public void onLoad(CoapResponse response) {
-                seen.add(response.getResponseText());
-            }
-
-            @Override
-            public void onError() {
-                seen.add("error");
-            }
-        });
-        cleanup.add(observation::proactiveCancel);
+        CoapObserveRelation observation = observeOverOscore(client, path, seen);
         Await.until("the first notification", () -> seen.contains("1"));
         assertEquals(ResponseCode.CHANGED, code(oscore(client, put("2"), path)));
         Await.until("a notification before the swap", () -> seen.contains("2"));
@@ -352,6 +337,19 @@ class CoapSecuritySeamTest {
         CoapClient client = oscoreClient(meter);
         assertEquals(ResponseCode.CREATED, code(oscore(client, put("1"), path)));
         List<String> seen = new CopyOnWriteArrayList<>();
+        CoapObserveRelation observation = observeOverOscore(client, path, seen);
+        Await.until("the first notification", () -> seen.contains("1"));
+
+        // the provider drops the thing's context (as for a revocation or a re-keying): the observation's token went
+        // with it, and nothing may bring it back under this provider
+        provider.forget(meter);
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("2"), path)));
+        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("3"), path)));
+        assertFalse(seen.contains("2") || seen.contains("3"), "notified under a dropped context: " + seen);
+    }
+
+    /** Observes {@code path} over OSCORE; each notification's text (or "error") goes to {@code seen}. */
+    private CoapObserveRelation observeOverOscore(CoapClient client, String path, List<String> seen) {
         Request get = Request.newGet();
         get.setURI(plainBase() + path);
         get.getOptions().setOscore(Bytes.EMPTY);
@@ -368,13 +366,6 @@ class CoapSecuritySeamTest {
             }
         });
         cleanup.add(observation::proactiveCancel);
-        Await.until("the first notification", () -> seen.contains("1"));
-
-        // the provider drops the thing's context (as for a revocation or a re-keying): the observation's token went
-        // with it, and nothing may bring it back under this provider
-        provider.forget(meter);
-        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("2"), path)));
-        assertEquals(ResponseCode.CHANGED, code(oscore(client, put("3"), path)));
-        assertFalse(seen.contains("2") || seen.contains("3"), "notified under a dropped context: " + seen);
+        return observation;
     }
 }
