@@ -102,18 +102,22 @@ final class DiscoveredOperations {
         List<String> actions = s.operations().stream().filter(Wsdl.Operation::isEvent)
                 .map(Wsdl.Operation::outputAction).toList();
         String key = d.address() + " " + s.address();
-        DpwsClient.ClientSubscription held = subscriptions.get(key);
-        if (actions.isEmpty() || held != null && stack.client().subscriptions().contains(held)) {
-            return;
-        }
         ThingId thing = d.thing();
-        subscriptions.put(key, stack.client().subscribe(d.address(), s.address(), actions, Eventing.MAX_EXPIRY,
-                n -> {
-                    DpwsModel m = model.get();
-                    if (m != null && !Eventing.SUBSCRIPTION_END.equals(n.action())) {
-                        m.event(thing, n.action(), DeviceOperations.payloadOf(n));
-                    }
-                }));
+        // Two reads of the same device (its Hello and the model's refresh) run on two background threads: one
+        // subscription per service, or the device would send to one while the hub listens on the other.
+        synchronized (subscriptions) {
+            DpwsClient.ClientSubscription held = subscriptions.get(key);
+            if (actions.isEmpty() || held != null && stack.client().subscriptions().contains(held)) {
+                return;
+            }
+            subscriptions.put(key, stack.client().subscribe(d.address(), s.address(), actions, Eventing.MAX_EXPIRY,
+                    n -> {
+                        DpwsModel m = model.get();
+                        if (m != null && !Eventing.SUBSCRIPTION_END.equals(n.action())) {
+                            m.event(thing, n.action(), DeviceOperations.payloadOf(n));
+                        }
+                    }));
+        }
     }
 
     /** Renews the model's subscriptions that run out soon; drops those the device no longer keeps. */
