@@ -23,7 +23,9 @@ final class MqttPeer {
         MosquittoBroker.makeCertificates(dir);
         Thread starter = new Thread(() -> {
             try {
-                Await.until("the hub to write its MQTT broker files", Duration.ofMinutes(5),
+                // Pax Exam asks every test class for its configuration when the run starts, so this class's hub may
+                // boot long after (other classes run first): wait as long as a whole run may take.
+                Await.until("the hub to write its MQTT broker files", Duration.ofMinutes(90),
                         () -> Files.exists(dir.resolve("hub.crt")) && Files.exists(dir.resolve("acl")));
                 MosquittoBroker broker = MosquittoBroker.start(dir, hubPort);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
